@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  errorStatusCode,
+  serializeError,
+  toHttpResponse,
+} from './index.js';
+
+describe('errors', () => {
+  it('keeps a stable name and chains the cause', () => {
+    const cause = new Error('disk full');
+    const error = new InputError('could not save', { cause });
+    expect(error.name).toBe('InputError');
+    expect(error).toBeInstanceOf(Error);
+    expect(error.cause).toBe(cause);
+    expect(error.message).toBe('could not save; caused by Error: disk full');
+    expect(serializeError(error)).toEqual({
+      name: 'InputError',
+      message: 'could not save; caused by Error: disk full',
+      cause: { name: 'Error', message: 'disk full' },
+    });
+  });
+
+  it('maps names to status codes', () => {
+    expect(errorStatusCode(new InputError())).toBe(400);
+    expect(errorStatusCode(new NotAllowedError())).toBe(403);
+    expect(errorStatusCode(new NotFoundError())).toBe(404);
+    expect(errorStatusCode(new ConflictError())).toBe(409);
+    expect(errorStatusCode(new Error('x'))).toBe(500);
+    expect(errorStatusCode('nope')).toBe(500);
+  });
+
+  it('renders the Backstage error body', async () => {
+    const res = toHttpResponse(new NotFoundError('no such entity'), new Request('http://x/api/catalog/entities?a=1'));
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({
+      error: { name: 'NotFoundError', message: 'no such entity' },
+      request: { method: 'GET', url: '/api/catalog/entities?a=1' },
+      response: { statusCode: 404 },
+    });
+  });
+
+  it('hides the message of unexpected errors', async () => {
+    const res = toHttpResponse(new Error('password=hunter2'));
+    expect(res.status).toBe(500);
+    const body = await res.json();
+    expect(body.error.message).toBe('Internal server error');
+  });
+});

@@ -1,0 +1,62 @@
+import { EventEmitter } from 'eventemitter3';
+
+/**
+ * A typed publish/subscribe bus. `Topics` maps each topic name to its payload type.
+ *
+ * @example
+ * ```ts
+ * const events = createEventBus<{ 'catalog.entity.updated': { ref: string } }>();
+ * const off = events.subscribe('catalog.entity.updated', (p) => console.log(p.ref));
+ * await events.publish('catalog.entity.updated', { ref: 'component:default/a' });
+ * off();
+ * ```
+ */
+export interface EventBus<Topics extends Record<string, unknown> = Record<string, unknown>> {
+  /** Deliver a payload to every subscriber of `topic`; resolves after async subscribers settle. */
+  publish<T extends keyof Topics & string>(topic: T, payload: Topics[T]): Promise<void>;
+  /** Subscribe to a topic; returns the unsubscribe function. */
+  subscribe<T extends keyof Topics & string>(
+    topic: T,
+    listener: (payload: Topics[T], topic: T) => void | Promise<void>,
+  ): () => void;
+}
+
+/** Options of {@link createEventBus}. */
+export interface EventBusOptions {
+  /** Called when a subscriber throws or rejects; subscriber errors never reach the publisher. */
+  onError?: (error: unknown, topic: string) => void;
+}
+
+/**
+ * Create an in-process {@link EventBus} backed by eventemitter3.
+ * @example
+ * ```ts
+ * const bus = createEventBus<{ ping: number }>();
+ * ```
+ */
+export function createEventBus<Topics extends Record<string, unknown> = Record<string, unknown>>(
+  options: EventBusOptions = {},
+): EventBus<Topics> {
+  const emitter = new EventEmitter();
+  const onError = options.onError ?? (() => {});
+  return {
+    async publish(topic, payload) {
+      const listeners = emitter.listeners(topic) as Array<(p: unknown, t: string) => unknown>;
+      await Promise.all(
+        listeners.map(async (listener) => {
+          try {
+            await listener(payload, topic);
+          } catch (error) {
+            onError(error, topic);
+          }
+        }),
+      );
+    },
+    subscribe(topic, listener) {
+      emitter.on(topic, listener);
+      return () => {
+        emitter.off(topic, listener);
+      };
+    },
+  };
+}

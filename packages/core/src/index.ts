@@ -1,0 +1,25 @@
+export {
+  AuthenticationError,
+  ConflictError,
+  CustomErrorBase,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  NotImplementedError,
+  NotModifiedError,
+  PayloadTooLargeError,
+  ServiceUnavailableError,
+  errorStatusCode,
+  isError,
+  serializeError,
+  toErrorResponseBody,
+  toHttpResponse,
+} from './errors.js';
+export type { ErrorOptions, ErrorResponseBody, SerializedError } from './errors.js';
+export { createEventBus } from './events.js';
+export type { EventBus, EventBusOptions } from './events.js';
+export { consoleSink, createLogger, memorySink, redactSecrets } from './logger.js';
+export type { LogLevel, LogRecord, LogSink, Logger, LoggerOptions } from './logger.js';
+export type { ReadOptions, ReadResponse, ReadTreeResponse, TreeFile, UrlReader } from './readers/types.js';
+export type { Handler } from './handler.js';
+export type { PortalContext, PortalPlugin } from './plugin.js';

@@ -1,0 +1,38 @@
+import type { EventBus } from './events.js';
+import type { Handler } from './handler.js';
+import type { Logger } from './logger.js';
+import type { UrlReader } from './readers/types.js';
+
+/** What `createPortal()` hands every plugin when the portal starts. */
+export interface PortalContext {
+  /** The portal's validated config (the whole tree; a plugin reads its own key). */
+  config: Record<string, unknown>;
+  logger: Logger;
+  events: EventBus<Record<string, unknown>>;
+  reader: UrlReader;
+}
+
+/**
+ * A unit that `createPortal()` composes: each package exports a factory returning one
+ * (`catalogPlugin()`, `scaffolderPlugin()`, `techdocsPlugin()`).
+ *
+ * @example
+ * ```ts
+ * const hello: PortalPlugin = {
+ *   id: 'hello',
+ *   handler: async () => Response.json({ hello: 'world' }),
+ * };
+ * ```
+ */
+export interface PortalPlugin {
+  /** Unique id; also the default mount point `/api/<id>`. */
+  id: string;
+  /** Where the handler is mounted; default `/api/<id>`. Use `/` for a catch-all page. */
+  basePath?: string;
+  /** Serves requests below `basePath`; the request URL keeps its full path. */
+  handler?: Handler;
+  /** Called once by `portal.start()`, in plugin order. */
+  start?(context: PortalContext): Promise<void> | void;
+  /** Called by `portal.stop()`, in reverse order. */
+  stop?(): Promise<void> | void;
+}

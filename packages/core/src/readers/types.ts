@@ -1,0 +1,45 @@
+/** Options of a single read. */
+export interface ReadOptions {
+  /** Abort the read. */
+  signal?: AbortSignal;
+  /** An etag from an earlier read; a reader may answer with `NotModifiedError`. */
+  etag?: string;
+}
+
+/** The result of reading one URL. */
+export interface ReadResponse {
+  buffer: Buffer;
+  /** A content hash or server etag, usable for caching. */
+  etag: string;
+}
+
+/** One file of a tree read. `path` is relative to the tree root and uses `/`. */
+export interface TreeFile {
+  path: string;
+  content: () => Promise<Buffer>;
+}
+
+/** The result of reading a directory tree. */
+export interface ReadTreeResponse {
+  files: TreeFile[];
+  etag: string;
+  /** Write the tree into `targetDir` (created if missing). */
+  writeTo(targetDir: string): Promise<void>;
+}
+
+/**
+ * Reads files and trees by URL. The catalog reads `url` locations and placeholders with it,
+ * techdocs prepares `url:` sources with it.
+ *
+ * @example
+ * ```ts
+ * const reader = createUrlReader({ file: { root: process.cwd() } });
+ * const { buffer } = await reader.read('file:./catalog-info.yaml');
+ * ```
+ */
+export interface UrlReader {
+  /** True when this reader handles the URL (by scheme and allow-list). */
+  canRead(url: string): boolean;
+  read(url: string, options?: ReadOptions): Promise<ReadResponse>;
+  readTree(url: string, options?: ReadOptions & { filter?: (path: string) => boolean }): Promise<ReadTreeResponse>;
+}

@@ -23,3 +23,7 @@ export type { LogLevel, LogRecord, LogSink, Logger, LoggerOptions } from './logg
 export type { ReadOptions, ReadResponse, ReadTreeResponse, TreeFile, UrlReader } from './readers/types.js';
 export type { Handler } from './handler.js';
 export type { PortalContext, PortalPlugin } from './plugin.js';
+export { loadConfig } from './config/index.js';
+export type { LoadConfigOptions } from './config/index.js';
+export { locateYamlPath, parseYamlDocuments } from './yaml.js';
+export type { ParseYamlOptions, YamlDocument } from './yaml.js';

@@ -1,0 +1,135 @@
+import { InputError } from '@portalkit/core';
+import type { JsonValue, TemplateFilter } from '../types.js';
+
+/** A repository location as the RepoUrlPicker encodes it: `host?owner=o&repo=r`. */
+export interface RepoSpec {
+  host: string;
+  repo: string;
+  owner?: string;
+  organization?: string;
+  workspace?: string;
+  project?: string;
+}
+
+/**
+ * Parse a RepoUrlPicker value (`github.com?owner=o&repo=r`) into its parts.
+ * Throws `InputError` when the host or repo is missing, or when neither an owner nor a
+ * workspace/project/organization names where the repo lives.
+ *
+ * @example
+ * ```ts
+ * parseRepoUrl('github.com?owner=acme&repo=svc'); // { host: 'github.com', owner: 'acme', repo: 'svc' }
+ * ```
+ */
+export function parseRepoUrl(repoUrl: string): RepoSpec {
+  let url: URL;
+  try {
+    url = new URL(`https://${repoUrl}`);
+  } catch {
+    throw new InputError(`Invalid repo URL passed to parser, got ${repoUrl}`);
+  }
+  const host = url.host;
+  if (!host) throw new InputError(`Invalid repo URL passed to parser, missing host, got ${repoUrl}`);
+  const get = (name: string) => url.searchParams.get(name) ?? undefined;
+  const spec: RepoSpec = { host, repo: get('repo') ?? '' };
+  for (const key of ['owner', 'organization', 'workspace', 'project'] as const) {
+    const value = get(key);
+    if (value !== undefined) spec[key] = value;
+  }
+  if (!spec.repo) throw new InputError(`Invalid repo URL passed to parser, missing repo, got ${repoUrl}`);
+  if (!spec.owner && !spec.workspace && !spec.project && !spec.organization) {
+    throw new InputError(`Invalid repo URL passed to parser, missing owner, got ${repoUrl}`);
+  }
+  return spec;
+}
+
+/** A parsed entity reference. */
+export interface ParsedEntityRef {
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+/**
+ * Parse `kind:namespace/name` (or `{ kind, namespace, name }`) with optional defaults, like
+ * `@backstage/catalog-model`'s `parseEntityRef`.
+ *
+ * @example
+ * ```ts
+ * parseEntityRef('group:team-a'); // { kind: 'group', namespace: 'default', name: 'team-a' }
+ * parseEntityRef('team-a', { defaultKind: 'group' });
+ * ```
+ */
+export function parseEntityRef(
+  ref: string | { kind?: string; namespace?: string; name: string },
+  defaults: { defaultKind?: string; defaultNamespace?: string } = {},
+): ParsedEntityRef {
+  let kind: string | undefined;
+  let namespace: string | undefined;
+  let name: string | undefined;
+  if (typeof ref === 'string') {
+    const colon = ref.indexOf(':');
+    const slash = ref.indexOf('/');
+    // A colon after the slash belongs to the name.
+    if (colon !== -1 && (slash === -1 || colon < slash)) {
+      kind = ref.slice(0, colon);
+      ref = ref.slice(colon + 1);
+    }
+    const s = ref.indexOf('/');
+    if (s !== -1) {
+      namespace = ref.slice(0, s);
+      name = ref.slice(s + 1);
+    } else {
+      name = ref;
+    }
+  } else if (ref && typeof ref === 'object') {
+    ({ kind, namespace, name } = ref);
+  }
+  kind = kind || defaults.defaultKind;
+  namespace = namespace || defaults.defaultNamespace || 'default';
+  if (!kind) throw new InputError(`Entity reference "${String(name)}" had missing or empty kind`);
+  if (!name) throw new InputError('Entity reference had missing or empty name');
+  if (!namespace) throw new InputError(`Entity reference "${name}" had missing or empty namespace`);
+  return { kind, namespace, name };
+}
+
+/**
+ * Read a nested property by a dot path (`pick('metadata.name')`), like lodash `get`.
+ * @example
+ * ```ts
+ * pick({ metadata: { name: 'a' } }, 'metadata.name'); // 'a'
+ * ```
+ */
+export function pick(value: JsonValue | undefined, path: string): JsonValue | undefined {
+  let current: JsonValue | undefined = value;
+  for (const part of String(path).split(/[.[\]]/).filter(Boolean)) {
+    if (current === null || typeof current !== 'object') return undefined;
+    if (!Object.hasOwn(current, part)) return undefined;
+    current = (current as Record<string, JsonValue>)[part];
+  }
+  return current;
+}
+
+/**
+ * The filters every scaffolder template has: `parseRepoUrl`, `parseEntityRef`, `pick`, `projectSlug`.
+ * @example
+ * ```ts
+ * const render = createTemplater({ filters: defaultFilters() });
+ * render('${{ "github.com?owner=o&repo=r" | projectSlug }}', {}); // 'o/r'
+ * ```
+ */
+export function defaultFilters(): Record<string, TemplateFilter> {
+  return {
+    parseRepoUrl: (url) => parseRepoUrl(String(url)) as unknown as JsonValue,
+    parseEntityRef: (ref, defaults) =>
+      parseEntityRef(
+        ref as string,
+        (defaults && typeof defaults === 'object' ? defaults : {}) as { defaultKind?: string },
+      ) as unknown as JsonValue,
+    pick: (value, path) => pick(value, String(path)),
+    projectSlug: (url) => {
+      const { owner, repo } = parseRepoUrl(String(url));
+      return `${owner}/${repo}`;
+    },
+  };
+}

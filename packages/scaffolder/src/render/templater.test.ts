@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { createTemplater } from './templater.js';
+import { defaultFilters, parseEntityRef, parseRepoUrl } from './filters.js';
+import { isTruthy, renderValue } from './renderValue.js';
+
+const render = createTemplater({ filters: defaultFilters() });
+const ctx = { parameters: { name: 'svc', n: 3, flag: false, obj: { a: [1, 2] } }, each: { key: 'k', value: 'v' } };
+
+describe('createTemplater', () => {
+  it('renders ${{ }} and leaves {{ }} alone', () => {
+    expect(render('hello ${{ parameters.name }} {{ keep }}', ctx)).toBe('hello svc {{ keep }}');
+    expect(render('${{ each.key }}=${{ each.value }}', ctx)).toBe('k=v');
+    expect(render('${{ missing.deep.value }}', ctx)).toBe('');
+  });
+
+  it('has the Backstage filters', () => {
+    expect(render('${{ "github.com?owner=o&repo=r" | projectSlug }}', {})).toBe('o/r');
+    expect(render('${{ ("github.com?owner=o&repo=r" | parseRepoUrl).host }}', {})).toBe('github.com');
+    expect(render('${{ ("group:team" | parseEntityRef).namespace }}', {})).toBe('default');
+    expect(render('${{ ("team" | parseEntityRef({ defaultKind: "group" })).kind }}', {})).toBe('group');
+    expect(render('${{ parameters | pick("obj.a") | dump }}', ctx)).toBe('[1,2]');
+    expect(parseRepoUrl('bitbucket.org?workspace=w&project=p&repo=r')).toEqual({ host: 'bitbucket.org', workspace: 'w', project: 'p', repo: 'r' });
+    expect(() => parseRepoUrl('github.com?owner=o')).toThrow(/missing repo/);
+    expect(parseEntityRef('component:ns/a:b')).toEqual({ kind: 'component', namespace: 'ns', name: 'a:b' });
+  });
+
+  it('supports custom filters and globals with JSON in and out', () => {
+    const r = createTemplater({ filters: { twice: (x) => Number(x) * 2 }, globals: { org: 'acme', greet: (n) => `hi ${String(n)}` } });
+    expect(r('${{ 2 | twice }} ${{ org }} ${{ greet("x") }}', {})).toBe('4 acme hi x');
+  });
+
+  it('renders in cookiecutter mode', () => {
+    const r = createTemplater({ cookiecutterCompat: true });
+    expect(r('{{ cookiecutter.name }} {{ cookiecutter.o | jsonify }}', { cookiecutter: { name: 'a', o: { x: 1 } } })).toBe('a {"x":1}');
+  });
+
+  it.each([
+    '${{ range.constructor("return process")() }}',
+    '${{ "".constructor.constructor("return this")() }}',
+    '${{ cycler.constructor("return process")() }}',
+    '${{ joiner.constructor("return process")() }}',
+    '${{ parameters.__proto__.constructor.constructor("return process")() }}',
+    '${{ parameters["constructor"]["constructor"]("return process")() }}',
+    '${{ constructor.constructor("return process")() }}',
+    '${{ (range | first).constructor("return process")() }}',
+    '${{ parameters.name.sub.constructor("return process")() }}',
+    '${{ ([].map).constructor("return process")() }}',
+    '${{ [].concat.call.constructor("return process")() }}',
+  ])('blocks the escape %s', (payload) => {
+    let out: string | undefined;
+    try {
+      out = render(payload, ctx);
+    } catch (error) {
+      expect((error as Error).name).toBe('InputError');
+      return;
+    }
+    expect(out).not.toMatch(/process|object|function|\[native/i);
+    expect(out).toBe('');
+  });
+
+  it('gives no access to process, require or globals', () => {
+    expect(render('${{ process }}${{ require }}${{ global }}${{ globalThis }}', ctx)).toBe('');
+    expect(render('${{ parameters.__proto__ }}${{ parameters.prototype }}', ctx)).toBe('');
+    expect(() => render('{% include "/etc/passwd" %}', ctx)).toThrow();
+  });
+
+  it('reports syntax errors as InputError', () => {
+    expect(() => render('${{ parameters.name ', ctx)).toThrow(/syntax|expected/i);
+  });
+});
+
+describe('renderValue', () => {
+  it('keeps JSON types for single expressions', () => {
+    const out = renderValue(
+      { n: '${{ parameters.n }}', f: '${{ parameters.flag }}', o: '${{ parameters.obj }}', s: 'n=${{ parameters.n }}', gone: '${{ parameters.nope }}', arr: ['${{ parameters.name }}', 1] },
+      ctx,
+      render,
+    );
+    expect(out).toEqual({ n: 3, f: false, o: { a: [1, 2] }, s: 'n=3', arr: ['svc', 1] });
+  });
+
+  it('isTruthy matches Backstage', () => {
+    expect([false, 0, '', null, undefined, []].map(isTruthy)).toEqual([false, false, false, false, false, false]);
+    expect(['false', 1, [0], {}].map(isTruthy)).toEqual([true, true, true, true]);
+  });
+});

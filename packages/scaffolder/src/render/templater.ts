@@ -1,0 +1,197 @@
+import nunjucks from 'nunjucks';
+import { InputError } from '@portalkit/core';
+import type { JsonValue, TemplateFilter, TemplateGlobal } from '../types.js';
+
+/** Options of {@link createTemplater}. */
+export interface TemplaterOptions {
+  /** Extra filters; they receive and return JSON, like Backstage's sandboxed filters. */
+  filters?: Record<string, TemplateFilter>;
+  /** Extra globals: JSON values or functions of JSON arguments. */
+  globals?: Record<string, TemplateGlobal>;
+  /**
+   * `true` renders `{{ }}` (cookiecutter/jinja style) and adds the `jsonify` filter;
+   * default renders `${{ }}` like Backstage.
+   */
+  cookiecutterCompat?: boolean;
+  trimBlocks?: boolean;
+  lstripBlocks?: boolean;
+}
+
+/**
+ * Renders one template string with a context. Throws `InputError` on template errors.
+ * @example
+ * ```ts
+ * const render = createTemplater();
+ * render('hello ${{ parameters.name }}', { parameters: { name: 'x' } }); // 'hello x'
+ * ```
+ */
+export type Templater = (template: string, context: Record<string, unknown>) => string;
+
+// Names that lead from a value to Function (and so to `process`/`require`): never resolvable.
+const blockedNames = new Set([
+  'constructor',
+  '__proto__',
+  'prototype',
+  '__defineGetter__',
+  '__defineSetter__',
+  '__lookupGetter__',
+  '__lookupSetter__',
+  'caller',
+  'callee',
+  'arguments',
+]);
+
+const functionConstructors = new Set<unknown>([
+  Function,
+  Object.getPrototypeOf(async function () {}).constructor,
+  Object.getPrototypeOf(function* () {}).constructor,
+  Object.getPrototypeOf(async function* () {}).constructor,
+]);
+
+type Runtime = typeof nunjucks.runtime & {
+  memberLookup(obj: unknown, val: unknown): unknown;
+  callWrap(obj: unknown, name: string, context: unknown, args: unknown[]): unknown;
+  contextOrFrameLookup(context: { lookup(name: string): unknown }, frame: { lookup(name: string): unknown }, name: string): unknown;
+};
+
+// A private copy of nunjucks' runtime with the lookups hardened. Compiled templates call the
+// runtime they are handed, so the shared nunjucks module stays untouched for other users.
+function createSafeRuntime(): Runtime {
+  const base = nunjucks.runtime as Runtime;
+  return {
+    ...base,
+    memberLookup(obj: unknown, val: unknown) {
+      if (obj === undefined || obj === null) return undefined;
+      // Functions have no members worth reading from a template; `fn.constructor` is Function.
+      if (typeof obj === 'function') return undefined;
+      if (typeof val !== 'string' && typeof val !== 'number') return undefined;
+      const key = String(val);
+      if (blockedNames.has(key)) return undefined;
+      const target = obj as Record<string, unknown>;
+      const value = target[key];
+      if (typeof value === 'function') {
+        if (functionConstructors.has(value)) return undefined;
+        return (...args: unknown[]) => (value as (...a: unknown[]) => unknown).apply(obj, args);
+      }
+      return value;
+    },
+    callWrap(obj: unknown, name: string, context: unknown, args: unknown[]) {
+      if (functionConstructors.has(obj)) throw new Error(`Unable to call \`${name}\`: not allowed`);
+      return base.callWrap(obj, name, context, args);
+    },
+    contextOrFrameLookup(context, frame, name) {
+      if (blockedNames.has(name)) return undefined;
+      const value = frame.lookup(name);
+      return value !== undefined ? value : context.lookup(name);
+    },
+  };
+}
+
+/**
+ * Deep copy of JSON-like data into null-prototype objects, so a template never reaches
+ * `Object.prototype` through context values. Functions are dropped.
+ */
+export function toSafeData(value: unknown, depth = 0): unknown {
+  if (value === null || typeof value !== 'object') return typeof value === 'function' ? undefined : value;
+  if (depth > 64) return undefined;
+  if (Array.isArray(value)) return value.map((v) => toSafeData(v, depth + 1));
+  if (value instanceof Date) return value.toISOString();
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(value)) {
+    if (blockedNames.has(k)) continue;
+    out[k] = toSafeData(v, depth + 1);
+  }
+  return out;
+}
+
+// Filters and global functions exchange JSON with templates, as in Backstage's isolate.
+function jsonRoundTrip(value: unknown): unknown {
+  if (value === undefined) return undefined;
+  const text = JSON.stringify(value);
+  return text === undefined ? undefined : toSafeData(JSON.parse(text));
+}
+
+/**
+ * Create a hardened nunjucks renderer: `${{ }}` variables (or `{{ }}` with `cookiecutterCompat`),
+ * autoescape off, undefined renders empty, no loader (no `include`/`import` from disk), no access to
+ * `constructor`/`__proto__` or members of functions, and the `range`/`cycler`/`joiner` globals
+ * replaced by plain-data versions.
+ *
+ * @example
+ * ```ts
+ * const render = createTemplater({ filters: { shout: (s) => String(s).toUpperCase() } });
+ * render('${{ parameters.name | shout }}', { parameters: { name: 'svc' } }); // 'SVC'
+ * ```
+ */
+export function createTemplater(options: TemplaterOptions = {}): Templater {
+  const env = new nunjucks.Environment(null, {
+    autoescape: false,
+    throwOnUndefined: false,
+    trimBlocks: options.trimBlocks ?? false,
+    lstripBlocks: options.lstripBlocks ?? false,
+    tags: options.cookiecutterCompat
+      ? { variableStart: '{{', variableEnd: '}}' }
+      : { variableStart: '${{', variableEnd: '}}' },
+  });
+  const runtime = createSafeRuntime();
+
+  // The built-in globals are functions holding closures; replace them with equivalents whose
+  // results are plain data, so nothing callable escapes into the template.
+  env.addGlobal('range', (start: number, stop?: number, step = 1) => {
+    const [from, to] = stop === undefined ? [0, start] : [start, stop];
+    const out: number[] = [];
+    if (!step || !Number.isFinite(from) || !Number.isFinite(to)) return out;
+    for (let i = from; step > 0 ? i < to : i > to; i += step) {
+      out.push(i);
+      if (out.length > 100_000) break;
+    }
+    return out;
+  });
+  env.addGlobal('cycler', undefined);
+  env.addGlobal('joiner', undefined);
+
+  if (options.cookiecutterCompat) {
+    env.addFilter('jsonify', (value: unknown, indent?: number) => JSON.stringify(value, null, indent));
+  }
+  for (const [name, filter] of Object.entries(options.filters ?? {})) {
+    env.addFilter(name, (...args: unknown[]) => jsonRoundTrip(filter(...(jsonRoundTrip(args) as JsonValue[]))));
+  }
+  for (const [name, value] of Object.entries(options.globals ?? {})) {
+    if (typeof value === 'function') {
+      env.addGlobal(name, (...args: unknown[]) => jsonRoundTrip(value(...(jsonRoundTrip(args) as JsonValue[]))));
+    } else {
+      env.addGlobal(name, toSafeData(value));
+    }
+  }
+
+  const cache = new Map<string, nunjucks.Template>();
+  const compile = (source: string): nunjucks.Template => {
+    let template = cache.get(source);
+    if (template) return template;
+    try {
+      template = new nunjucks.Template(source, env, undefined, true);
+    } catch (error) {
+      throw new InputError(`Template syntax error: ${(error as Error).message}`);
+    }
+    const internal = template as unknown as { rootRenderFunc: (...args: unknown[]) => unknown };
+    const root = internal.rootRenderFunc;
+    internal.rootRenderFunc = (e: unknown, ctx: unknown, frame: unknown, _runtime: unknown, cb: unknown) =>
+      root(e, ctx, frame, runtime, cb);
+    // Bounded cache: step inputs repeat, file contents mostly do not.
+    if (cache.size > 500) cache.clear();
+    cache.set(source, template);
+    return template;
+  };
+
+  return (source, context) => {
+    // Fast path: no template syntax at all.
+    if (!source.includes('{{') && !source.includes('{%') && !source.includes('{#')) return source;
+    const template = compile(source);
+    try {
+      return template.render(toSafeData(context) as object);
+    } catch (error) {
+      // Only the message: stacks and causes may carry host internals.
+      throw new InputError(`Template rendering failed: ${String((error as Error)?.message ?? error)}`);
+    }
+  };
+}

@@ -1,0 +1,224 @@
+/**
+ * Contracts of the scaffolder: templates, actions, tasks and the catalog it talks to.
+ * Implementations live beside this file; everything here is plain data or small interfaces.
+ */
+import type { Logger, SerializedError } from '@portalkit/core';
+
+/** Any JSON value. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+/** A JSON object. */
+export type JsonObject = { [key: string]: JsonValue };
+
+/** The `apiVersion` of the templates this package runs. */
+export const TEMPLATE_API_VERSION = 'scaffolder.backstage.io/v1beta3';
+
+/** One step of a template's `spec.steps`. */
+export interface TemplateStep {
+  id: string;
+  name?: string;
+  action: string;
+  input?: JsonObject;
+  /** Skip the step when this renders falsy (`false`, `''`, `0`, `null`, `[]`). */
+  if?: string | boolean;
+  /** Run the action once per item (array) or entry (object); templates see `each.key`/`each.value`. */
+  each?: string | JsonValue[] | JsonObject;
+}
+
+/** One page of `spec.parameters`: a JSON Schema object plus `ui:*` hints kept for frontends. */
+export type TemplateParameterPage = JsonObject & {
+  title?: string;
+  description?: string;
+  properties?: JsonObject;
+  required?: string[];
+};
+
+/** A Template entity (`kind: Template`, `apiVersion: scaffolder.backstage.io/v1beta3`). */
+export interface TemplateEntity {
+  apiVersion: string;
+  kind: 'Template';
+  metadata: {
+    name: string;
+    namespace?: string;
+    title?: string;
+    description?: string;
+    annotations?: Record<string, string>;
+    [key: string]: unknown;
+  };
+  spec: {
+    type?: string;
+    owner?: string;
+    /** Always normalised to an array of pages by `parseTemplate`. */
+    parameters: TemplateParameterPage[];
+    steps: TemplateStep[];
+    output?: JsonObject;
+    [key: string]: unknown;
+  };
+}
+
+/** The person running a template, as Backstage passes it to actions and templates. */
+export interface ScaffolderUser {
+  /** The user's entity (`${{ user.entity.metadata.name }}`). */
+  entity?: JsonObject;
+  /** The user's entity ref, e.g. `user:default/jane`. */
+  ref?: string;
+}
+
+/** Where the template came from; `baseUrl` resolves relative `url` inputs of fetch actions. */
+export interface TemplateInfo {
+  entityRef: string;
+  /** A `file:` or remote URL of the directory holding template.yaml (ends with `/`). */
+  baseUrl?: string;
+  entity?: { metadata: JsonObject };
+}
+
+/** Everything a task needs to run, stored with the task (never its secrets). */
+export interface TaskSpec {
+  apiVersion: string;
+  parameters: JsonObject;
+  steps: TemplateStep[];
+  output: JsonObject;
+  templateInfo: TemplateInfo;
+  user?: ScaffolderUser;
+  /** True when the task was started with secrets; a worker lacking them fails the task. */
+  hasSecrets?: boolean;
+}
+
+/** Lifecycle of a task. */
+export type TaskStatus = 'open' | 'processing' | 'completed' | 'failed' | 'cancelled';
+
+/** Kinds of task events, as in Backstage's scaffolder API. */
+export type TaskEventType = 'log' | 'completion' | 'cancelled' | 'recovered';
+
+/** The body of a task event (Backstage shape, plus `output`/`error` on completion). */
+export interface TaskEventBody {
+  message: string;
+  stepId?: string;
+  status?: TaskStatus | 'skipped';
+  output?: JsonObject;
+  error?: SerializedError;
+  [key: string]: unknown;
+}
+
+/** One persisted task event. Ids increase within a store. */
+export interface TaskEvent {
+  id: number;
+  taskId: string;
+  type: TaskEventType;
+  body: TaskEventBody;
+  createdAt: string;
+}
+
+/** One stored task. */
+export interface TaskRecord {
+  id: string;
+  spec: TaskSpec;
+  status: TaskStatus;
+  createdAt: string;
+  createdBy?: string;
+  /** The worker holding the lease, while `processing`. */
+  claimedBy?: string;
+  leaseExpiresAt?: string;
+  lastHeartbeatAt?: string;
+  /** Set by `cancel()` on a running task; its worker aborts at the next heartbeat. */
+  cancelRequested: boolean;
+  completedAt?: string;
+  output?: JsonObject;
+  error?: SerializedError;
+}
+
+/** A nunjucks filter available in templates (`${{ x | myFilter(arg) }}`). Arguments are JSON. */
+export type TemplateFilter = (...args: JsonValue[]) => JsonValue | undefined;
+/** A nunjucks global: a JSON value or a function of JSON arguments. */
+export type TemplateGlobal = JsonValue | ((...args: JsonValue[]) => JsonValue | undefined);
+
+/**
+ * What a scaffolder action receives.
+ *
+ * @example
+ * ```ts
+ * handler: async (ctx) => { ctx.logger.info(`writing to ${ctx.workspacePath}`); ctx.output('ok', true); }
+ * ```
+ */
+export interface ActionContext<Input = JsonObject> {
+  /** The rendered, validated input of the step. */
+  input: Input;
+  /** Root of the task's workspace; every write must stay below it. */
+  workspacePath: string;
+  /** Logs to the task's event stream (secrets redacted). */
+  logger: Logger;
+  /** Set a step output (`${{ steps.<id>.output.<name> }}`). */
+  output(name: string, value: JsonValue): void;
+  /** A fresh directory removed after the step. */
+  createTemporaryDirectory(): Promise<string>;
+  secrets: Record<string, string>;
+  /** Aborted when the task is cancelled. */
+  signal: AbortSignal;
+  user?: ScaffolderUser;
+  isDryRun: boolean;
+  templateInfo?: TemplateInfo;
+  step: { id: string; name?: string };
+  task: { id: string };
+}
+
+/** An action's schemas, as JSON Schema (what `GET /v2/actions` lists). */
+export interface ActionSchemas {
+  input?: JsonObject;
+  output?: JsonObject;
+}
+
+/**
+ * A scaffolder action, as made by `createAction`.
+ *
+ * @example
+ * ```ts
+ * const hello: ScaffolderAction = createAction({ id: 'hello', handler: async (ctx) => ctx.logger.info('hi') });
+ * ```
+ */
+export interface ScaffolderAction {
+  id: string;
+  description?: string;
+  examples?: Array<{ description: string; example: string }>;
+  supportsDryRun: boolean;
+  /** JSON Schemas of input and output. */
+  schema: ActionSchemas;
+  /** Validate (and coerce) raw input; throws `InputError` naming each bad field. */
+  parseInput(input: unknown): unknown;
+  handler(ctx: ActionContext<unknown>): Promise<void>;
+}
+
+/** A catalog location, as the catalog's `addLocation` takes it. */
+export interface ScaffolderLocationSpec {
+  type: string;
+  target: string;
+}
+
+/**
+ * The slice of a catalog the scaffolder's catalog actions need. `@portalkit/catalog` satisfies it;
+ * tests can pass a small object.
+ *
+ * @example
+ * ```ts
+ * const catalog: ScaffolderCatalog = {
+ *   async addLocation(location) { return { location: { id: '1', ...location }, entities: [] }; },
+ *   async getEntityByRef() { return undefined; },
+ * };
+ * ```
+ */
+export interface ScaffolderCatalog {
+  addLocation(
+    location: ScaffolderLocationSpec,
+    options?: { dryRun?: boolean },
+  ): Promise<{ location: ScaffolderLocationSpec & { id?: string }; entities: Array<CatalogEntityLike> }>;
+  getEntityByRef(ref: string): Promise<CatalogEntityLike | undefined>;
+  /** Optional: ask the catalog to refresh an entity now. */
+  refresh?(options: { entityRef: string }): Promise<void>;
+}
+
+/** The minimal shape of a catalog entity the scaffolder reads. */
+export interface CatalogEntityLike {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; [key: string]: unknown };
+  spec?: Record<string, unknown>;
+  [key: string]: unknown;
+}

@@ -20,7 +20,18 @@ export { createEventBus } from './events.js';
 export type { EventBus, EventBusOptions } from './events.js';
 export { consoleSink, createLogger, memorySink, redactSecrets } from './logger.js';
 export type { LogLevel, LogRecord, LogSink, Logger, LoggerOptions } from './logger.js';
-export type { ReadOptions, ReadResponse, ReadTreeResponse, TreeFile, UrlReader } from './readers/types.js';
+export { createFileReader, createHttpReader, createUrlReader } from './readers/index.js';
+export type {
+  FileReaderOptions,
+  HttpAllowRule,
+  HttpReaderOptions,
+  ReadOptions,
+  ReadResponse,
+  ReadTreeResponse,
+  TreeFile,
+  UrlReader,
+  UrlReaderOptions,
+} from './readers/index.js';
 export type { Handler } from './handler.js';
 export type { PortalContext, PortalPlugin } from './plugin.js';
 export { loadConfig } from './config/index.js';

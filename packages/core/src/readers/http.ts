@@ -1,0 +1,185 @@
+import { createHash } from 'node:crypto';
+import {
+  AuthenticationError,
+  CustomErrorBase,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  NotImplementedError,
+  NotModifiedError,
+  PayloadTooLargeError,
+  ServiceUnavailableError,
+} from '../errors.js';
+import type { ReadOptions, ReadResponse, UrlReader } from './types.js';
+
+/** One allowed host, optionally limited to some path prefixes. */
+export interface HttpAllowRule {
+  /**
+   * `example.com` (exact), `*.example.com` (any subdomain, not the apex itself) or
+   * `127.0.0.1:8080` (host and port).
+   */
+  host: string;
+  /** Path prefixes below which reading is allowed, e.g. `['/org/repo/']`; default: any path. */
+  paths?: string[];
+}
+
+/** Options of {@link createHttpReader}. */
+export interface HttpReaderOptions {
+  /** Hosts that may be read. Redirects are followed only to hosts on this list. */
+  allow: HttpAllowRule[];
+  /** Limit for the whole read, redirects and body included; default 30 seconds. */
+  timeoutMs?: number;
+  /** Largest body accepted; default 10 MiB. */
+  maxBytes?: number;
+  /** Redirects followed before giving up; default 5. */
+  maxRedirects?: number;
+  /** The fetch implementation; default `globalThis.fetch`. */
+  fetch?: typeof fetch;
+}
+
+/**
+ * A {@link UrlReader} for `http:`/`https:` URLs on an allow-list of hosts. Redirects are
+ * followed by hand so every hop is checked against the allow-list; the body is streamed and
+ * reading stops at `maxBytes` (`PayloadTooLargeError`). A timeout is a `ServiceUnavailableError`,
+ * a 404 a `NotFoundError`. `readTree` is not supported over HTTP (`NotImplementedError`).
+ *
+ * @example
+ * ```ts
+ * const reader = createHttpReader({
+ *   allow: [{ host: 'raw.githubusercontent.com', paths: ['/my-org/'] }, { host: '*.example.com' }],
+ *   timeoutMs: 10_000,
+ *   maxBytes: 5 * 1024 * 1024,
+ * });
+ * const { buffer } = await reader.read('https://raw.githubusercontent.com/my-org/repo/main/catalog-info.yaml');
+ * ```
+ */
+export function createHttpReader(options: HttpReaderOptions): UrlReader {
+  if (!Array.isArray(options?.allow)) throw new InputError('createHttpReader: `allow` must be a list of hosts');
+  for (const rule of options.allow) {
+    if (!rule?.host || typeof rule.host !== 'string') throw new InputError('createHttpReader: every allow rule needs a `host`');
+  }
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const maxBytes = options.maxBytes ?? 10 * 1024 * 1024;
+  const maxRedirects = options.maxRedirects ?? 5;
+  const doFetch = options.fetch ?? globalThis.fetch;
+
+  const allowed = (url: URL) =>
+    (url.protocol === 'http:' || url.protocol === 'https:') &&
+    url.username === '' &&
+    url.password === '' &&
+    options.allow.some((rule) => hostMatches(rule.host, url) && pathMatches(rule.paths, url.pathname));
+
+  return {
+    canRead(url) {
+      const parsed = parseUrl(url);
+      return parsed !== undefined && allowed(parsed);
+    },
+
+    async read(url, readOptions?: ReadOptions): Promise<ReadResponse> {
+      let current = parseUrl(url);
+      if (!current || !allowed(current)) throw new NotAllowedError(`reading ${url} is not allowed`);
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const signal = readOptions?.signal ? AbortSignal.any([readOptions.signal, timeout]) : timeout;
+      try {
+        for (let hop = 0; ; hop++) {
+          const headers = new Headers();
+          if (readOptions?.etag) headers.set('if-none-match', readOptions.etag);
+          const response = await doFetch(current.href, { redirect: 'manual', signal, headers });
+          if (isRedirect(response.status)) {
+            await response.body?.cancel();
+            const location = response.headers.get('location');
+            if (!location) throw new ServiceUnavailableError(`${current.href} redirected without a location`);
+            if (hop >= maxRedirects) throw new ServiceUnavailableError(`${url}: more than ${maxRedirects} redirects`);
+            const next = parseUrl(location, current);
+            if (!next || !allowed(next)) {
+              throw new NotAllowedError(`${url} redirected to ${next?.href ?? location}, which is not allowed`);
+            }
+            current = next;
+            continue;
+          }
+          if (!response.ok) {
+            await response.body?.cancel();
+            throw statusError(response.status, current.href);
+          }
+          const buffer = await readBody(response, maxBytes, current.href);
+          const etag = response.headers.get('etag') ?? createHash('sha256').update(buffer).digest('hex');
+          if (readOptions?.etag === etag) throw new NotModifiedError(`${url} has not changed`);
+          return { buffer, etag };
+        }
+      } catch (error) {
+        if (readOptions?.signal?.aborted) throw readOptions.signal.reason ?? error;
+        if (timeout.aborted) throw new ServiceUnavailableError(`reading ${url} timed out after ${timeoutMs} ms`);
+        if (error instanceof CustomErrorBase) throw error;
+        throw new ServiceUnavailableError(`could not read ${url}`, { cause: error });
+      }
+    },
+
+    async readTree(url) {
+      throw new NotImplementedError(`reading a tree over HTTP is not supported (${url})`);
+    },
+  };
+}
+
+function parseUrl(url: string, base?: URL): URL | undefined {
+  try {
+    return new URL(url, base);
+  } catch {
+    return undefined;
+  }
+}
+
+function hostMatches(pattern: string, url: URL): boolean {
+  const p = pattern.toLowerCase();
+  // A pattern with a port must match host:port; without, any port of that host.
+  const actual = p.includes(':') && !p.startsWith('[') ? url.host : url.hostname;
+  if (p.startsWith('*.')) return actual.endsWith(p.slice(1)) && actual.length > p.length - 1;
+  return actual === p;
+}
+
+function pathMatches(prefixes: string[] | undefined, pathname: string): boolean {
+  if (!prefixes || prefixes.length === 0) return true;
+  return prefixes.some((prefix) => {
+    // `/org` allows `/org` and `/org/...`, never `/organisation`.
+    const dir = prefix.endsWith('/') ? prefix : `${prefix}/`;
+    return pathname === prefix || pathname.startsWith(dir);
+  });
+}
+
+function isRedirect(status: number): boolean {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}
+
+function statusError(status: number, url: string): Error {
+  const message = `${url} answered HTTP ${status}`;
+  if (status === 304) return new NotModifiedError(message);
+  if (status === 404 || status === 410) return new NotFoundError(message);
+  if (status === 401) return new AuthenticationError(message);
+  if (status === 403) return new NotAllowedError(message);
+  if (status === 413) return new PayloadTooLargeError(message);
+  if (status >= 500 || status === 429 || status === 408) return new ServiceUnavailableError(message);
+  return new InputError(message);
+}
+
+async function readBody(response: Response, maxBytes: number, url: string): Promise<Buffer> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel();
+    throw new PayloadTooLargeError(`${url} is larger than ${maxBytes} bytes`);
+  }
+  if (!response.body) return Buffer.alloc(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      // Stop downloading at once rather than buffering a huge body.
+      await reader.cancel();
+      throw new PayloadTooLargeError(`${url} is larger than ${maxBytes} bytes`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,7 @@
+export { createUrlReader } from './compose.js';
+export type { UrlReaderOptions } from './compose.js';
+export { createFileReader } from './file.js';
+export type { FileReaderOptions } from './file.js';
+export { createHttpReader } from './http.js';
+export type { HttpAllowRule, HttpReaderOptions } from './http.js';
+export type { ReadOptions, ReadResponse, ReadTreeResponse, TreeFile, UrlReader } from './types.js';

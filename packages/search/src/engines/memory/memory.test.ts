@@ -1,0 +1,4 @@
+import { runEngineContract } from '../contract.js';
+import { memoryEngine } from './index.js';
+
+runEngineContract({ name: 'memory', create: () => memoryEngine() });

@@ -1,0 +1,45 @@
+import type { DocumentSelector, SearchDocument, SearchQuery, SearchResultSet } from '../types.js';
+
+/**
+ * What an engine can do beyond the contract every engine meets.
+ *
+ * @example
+ * ```ts
+ * if (!engine.features.fuzzy) console.log('typos will not match');
+ * ```
+ */
+export interface SearchEngineFeatures {
+  /** Misspelled words still match (edit distance). */
+  fuzzy: boolean;
+}
+
+/**
+ * Stores documents and answers queries. Every implementation passes the same contract suite
+ * (`runEngineContract`), so they are interchangeable: the in-memory `memoryEngine()` and
+ * `postgresEngine()`. Methods reject invalid documents with an `InputError` before changing anything.
+ *
+ * @example
+ * ```ts
+ * const engine: SearchEngine = memoryEngine();
+ * await engine.index('software-catalog', docs);           // full replace of that type
+ * await engine.upsert([changedDoc]);                       // add or replace by (type, location)
+ * await engine.remove('software-catalog', [changedDoc.location]);
+ * const page = await engine.query({ term: 'payments' });
+ * await engine.close();
+ * ```
+ */
+export interface SearchEngine {
+  readonly features: SearchEngineFeatures;
+  /**
+   * Replace every document of `type` with `documents` (all of which must have that type).
+   * Readers see the old or the new set, never a mix.
+   */
+  index(type: string, documents: Iterable<SearchDocument> | AsyncIterable<SearchDocument>): Promise<void>;
+  /** Add documents, replacing any with the same `(type, location)`. */
+  upsert(documents: readonly SearchDocument[]): Promise<void>;
+  /** Remove the selected documents of `type`; missing ones are ignored. */
+  remove(type: string, selector: DocumentSelector): Promise<void>;
+  query(query: SearchQuery): Promise<SearchResultSet>;
+  /** Release resources (connections the engine opened itself). */
+  close(): Promise<void>;
+}

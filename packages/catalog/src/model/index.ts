@@ -1,0 +1,92 @@
+/*
+ * The catalog entity model: entity types and schemas, refs, well-known constants, built-in
+ * kinds and the validator. The catalog package re-exports what it wants public from here.
+ */
+export {
+  ANNOTATION_EDIT_URL,
+  ANNOTATION_LOCATION,
+  ANNOTATION_ORIGIN_LOCATION,
+  ANNOTATION_ORPHAN,
+  ANNOTATION_SOURCE_LOCATION,
+  ANNOTATION_TECHDOCS_REF,
+  ANNOTATION_VIEW_URL,
+  DEFAULT_NAMESPACE,
+} from './constants.js';
+export {
+  entityLinkSchema,
+  entityMetaSchema,
+  entityRelationSchema,
+  entitySchema,
+  entityStatusItemSchema,
+} from './entity.js';
+export { defaultFieldValidators, isNonEmptyString, isValidUrl } from './fieldFormats.js';
+export {
+  apiKind,
+  apiSpecSchema,
+  builtinKinds,
+  componentKind,
+  componentSpecSchema,
+  defineKind,
+  domainKind,
+  domainSpecSchema,
+  groupKind,
+  groupSpecSchema,
+  locationKind,
+  locationSpecSchema,
+  resourceKind,
+  resourceSpecSchema,
+  systemKind,
+  systemSpecSchema,
+  templateKind,
+  templateSpecSchema,
+  templateStepSchema,
+  userKind,
+  userSpecSchema,
+} from './kinds/index.js';
+export type {
+  ApiEntity,
+  ComponentEntity,
+  DomainEntity,
+  GroupEntity,
+  LocationEntity,
+  ResourceEntity,
+  SystemEntity,
+  TemplateEntity,
+  UserEntity,
+} from './kinds/index.js';
+export { locateYamlLine } from './locate.js';
+export { entityRefEquals, getCompoundEntityRef, parseEntityRef, stringifyEntityRef } from './refs.js';
+export type { EntityRefContext } from './refs.js';
+export {
+  RELATION_API_CONSUMED_BY,
+  RELATION_API_PROVIDED_BY,
+  RELATION_CHILD_OF,
+  RELATION_CONSUMES_API,
+  RELATION_DEPENDENCY_OF,
+  RELATION_DEPENDS_ON,
+  RELATION_HAS_MEMBER,
+  RELATION_HAS_PART,
+  RELATION_MEMBER_OF,
+  RELATION_OWNED_BY,
+  RELATION_OWNER_OF,
+  RELATION_PARENT_OF,
+  RELATION_PART_OF,
+  RELATION_PROVIDES_API,
+} from './relations.js';
+export type {
+  CompoundEntityRef,
+  Entity,
+  EntityLink,
+  EntityMeta,
+  EntityPolicy,
+  EntityRelation,
+  EntityStatusItem,
+  EntityValidationError,
+  EntityValidator,
+  EntityValidatorOptions,
+  FieldValidators,
+  KindDefinition,
+  ValidationContext,
+  ValidationResult,
+} from './types.js';
+export { createEntityValidator } from './validator.js';

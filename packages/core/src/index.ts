@@ -38,3 +38,5 @@ export { loadConfig } from './config/index.js';
 export type { LoadConfigOptions } from './config/index.js';
 export { locateYamlPath, parseYamlDocuments } from './yaml.js';
 export type { ParseYamlOptions, YamlDocument } from './yaml.js';
+export { createScheduler } from './scheduler.js';
+export type { ScheduledTask, Scheduler, SchedulerOptions } from './scheduler.js';

@@ -1,0 +1,149 @@
+import { ConflictError, InputError, NotFoundError, ServiceUnavailableError } from './errors.js';
+import type { Logger } from './logger.js';
+
+/** A recurring job given to {@link Scheduler.schedule}. */
+export interface ScheduledTask {
+  /** Unique id, used in logs and by `trigger`. */
+  id: string;
+  /** The work. Should stop promptly when `signal` aborts (on timeout or `stop()`). */
+  fn: (signal: AbortSignal) => Promise<void> | void;
+  /** Time between runs. A run still going when the next one is due is skipped, never overlapped. */
+  frequencyMs: number;
+  /** Delay before the first run; default 0 (as soon as possible). */
+  initialDelayMs?: number;
+  /** Abort the run's signal after this long; the run still counts as running until `fn` settles. */
+  timeoutMs?: number;
+}
+
+/**
+ * Runs recurring tasks in-process.
+ *
+ * @example
+ * ```ts
+ * const scheduler = createScheduler({ logger });
+ * scheduler.schedule({ id: 'catalog-refresh', frequencyMs: 60_000, fn: (signal) => catalog.refresh({ signal }) });
+ * await scheduler.trigger('catalog-refresh'); // run now and wait for it
+ * await scheduler.stop();
+ * ```
+ */
+export interface Scheduler {
+  /** Start running a task on its schedule. Duplicate ids are a `ConflictError`. */
+  schedule(task: ScheduledTask): void;
+  /**
+   * Run a task now and resolve when that run ends (its errors are logged, not thrown).
+   * `NotFoundError` for an unknown id, `ConflictError` when it is already running.
+   */
+  trigger(id: string): Promise<void>;
+  /** Stop all timers, abort running tasks' signals and wait for them to settle. */
+  stop(): Promise<void>;
+}
+
+/** Options of {@link createScheduler}. */
+export interface SchedulerOptions {
+  /** Where task failures, timeouts and skipped runs are reported. */
+  logger: Logger;
+}
+
+interface TaskState {
+  task: ScheduledTask;
+  timers: Array<ReturnType<typeof setTimeout>>;
+  running?: { promise: Promise<void>; controller: AbortController };
+}
+
+/**
+ * Create a {@link Scheduler}. Task errors are logged through `logger` and never thrown.
+ *
+ * @example
+ * ```ts
+ * const scheduler = createScheduler({ logger: createLogger() });
+ * scheduler.schedule({ id: 'cleanup', frequencyMs: 3_600_000, initialDelayMs: 60_000, fn: cleanup });
+ * ```
+ */
+export function createScheduler(options: SchedulerOptions): Scheduler {
+  if (!options?.logger) throw new InputError('createScheduler: `logger` is required');
+  const logger = options.logger.child({ component: 'scheduler' });
+  const tasks = new Map<string, TaskState>();
+  let stopped = false;
+
+  const run = (state: TaskState): Promise<void> => {
+    const { task } = state;
+    const controller = new AbortController();
+    const timeout =
+      task.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            logger.warn('scheduled task timed out', { task: task.id, timeoutMs: task.timeoutMs });
+            controller.abort(new ServiceUnavailableError(`task ${task.id} timed out after ${task.timeoutMs} ms`));
+          }, task.timeoutMs);
+    const execute = async () => {
+      try {
+        await task.fn(controller.signal);
+      } catch (error) {
+        logger.error('scheduled task failed', { task: task.id, error });
+      }
+    };
+    // `finally` always runs after this function returns, so `running` is set before it is cleared
+    // even when `fn` throws synchronously.
+    const promise = execute().finally(() => {
+      if (timeout) clearTimeout(timeout);
+      state.running = undefined;
+    });
+    state.running = { promise, controller };
+    return promise;
+  };
+
+  const tick = (state: TaskState) => {
+    if (state.running) {
+      logger.debug('scheduled task still running; skipping this run', { task: state.task.id });
+      return;
+    }
+    void run(state);
+  };
+
+  return {
+    schedule(task) {
+      if (stopped) throw new ConflictError(`cannot schedule ${task?.id}: the scheduler is stopped`);
+      if (!task?.id || typeof task.id !== 'string') throw new InputError('schedule: task `id` must be a non-empty string');
+      if (typeof task.fn !== 'function') throw new InputError(`schedule ${task.id}: \`fn\` must be a function`);
+      for (const key of ['frequencyMs', 'initialDelayMs', 'timeoutMs'] as const) {
+        const value = task[key];
+        if (value === undefined && key !== 'frequencyMs') continue;
+        if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (key === 'frequencyMs' && value === 0)) {
+          throw new InputError(`schedule ${task.id}: \`${key}\` must be a ${key === 'frequencyMs' ? 'positive' : 'non-negative'} number`);
+        }
+      }
+      if (tasks.has(task.id)) throw new ConflictError(`a task with id ${task.id} is already scheduled`);
+      const state: TaskState = { task, timers: [] };
+      tasks.set(task.id, state);
+      state.timers.push(
+        setTimeout(() => {
+          tick(state);
+          state.timers.push(setInterval(() => tick(state), task.frequencyMs));
+        }, task.initialDelayMs ?? 0),
+      );
+    },
+
+    async trigger(id) {
+      const state = tasks.get(id);
+      if (!state) throw new NotFoundError(`no scheduled task ${id}`);
+      if (stopped) throw new ConflictError(`cannot trigger ${id}: the scheduler is stopped`);
+      if (state.running) throw new ConflictError(`task ${id} is already running`);
+      await run(state);
+    },
+
+    async stop() {
+      stopped = true;
+      const running: Promise<void>[] = [];
+      for (const state of tasks.values()) {
+        // clearTimeout and clearInterval share one id space in Node.
+        for (const timer of state.timers) clearTimeout(timer);
+        state.timers = [];
+        if (state.running) {
+          state.running.controller.abort(new ServiceUnavailableError('the scheduler is stopping'));
+          running.push(state.running.promise);
+        }
+      }
+      await Promise.all(running);
+    },
+  };
+}

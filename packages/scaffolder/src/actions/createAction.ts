@@ -1,0 +1,118 @@
+import Ajv from 'ajv';
+import { z } from 'zod';
+import { InputError } from '@portalkit/core';
+import type { ActionContext, JsonObject, ScaffolderAction } from '../types.js';
+import { formatAjvError } from '../template/validateValues.js';
+
+type ZodType = z.ZodType;
+/** An input or output schema: a zod schema, a record of zod schemas, `(z) => schema`, or JSON Schema. */
+export type ActionSchemaInput = ZodType | Record<string, ZodType> | ((zod: typeof z) => ZodType) | JsonObject;
+
+/** Options of {@link createAction}. */
+export interface CreateActionOptions<Input> {
+  /** Action id used in templates, e.g. `acme:notify`. */
+  id: string;
+  description?: string;
+  examples?: Array<{ description: string; example: string }>;
+  /** True when the handler honours `ctx.isDryRun` (writes nothing outside the workspace). */
+  supportsDryRun?: boolean;
+  schema?: { input?: ActionSchemaInput; output?: ActionSchemaInput };
+  handler(ctx: ActionContext<Input>): Promise<void> | void;
+}
+
+const idPattern = /^[a-zA-Z0-9][a-zA-Z0-9:._-]*$/;
+
+function isZod(value: unknown): value is ZodType {
+  return typeof value === 'object' && value !== null && '_zod' in value;
+}
+
+function toZod(schema: ActionSchemaInput | undefined): ZodType | undefined {
+  if (schema === undefined) return undefined;
+  if (typeof schema === 'function') return schema(z);
+  if (isZod(schema)) return schema;
+  const values = Object.values(schema);
+  if (values.length > 0 && values.every(isZod)) return z.object(schema as Record<string, ZodType>);
+  return undefined;
+}
+
+function toJsonSchema(schema: ActionSchemaInput | undefined, zodSchema: ZodType | undefined): JsonObject | undefined {
+  if (zodSchema) {
+    const json = z.toJSONSchema(zodSchema, { unrepresentable: 'any', io: 'input' }) as JsonObject;
+    delete json.$schema;
+    return json;
+  }
+  return schema as JsonObject | undefined;
+}
+
+function zodPath(issuePath: PropertyKey[]): string {
+  return ['input', ...issuePath.map(String)].join('.');
+}
+
+/**
+ * Define a scaffolder action. Input is validated (zod or JSON Schema) before the handler runs;
+ * a bad input fails the step with an `InputError` naming each field (`input.url: ...`).
+ *
+ * @example
+ * ```ts
+ * const notify = createAction({
+ *   id: 'acme:notify',
+ *   description: 'Posts a message',
+ *   schema: { input: z.object({ message: z.string() }) },
+ *   async handler(ctx) { ctx.logger.info(ctx.input.message); ctx.output('sent', true); },
+ * });
+ * ```
+ */
+export function createAction<Input = JsonObject>(options: CreateActionOptions<Input>): ScaffolderAction {
+  if (!options || typeof options !== 'object') throw new InputError('createAction: options are required');
+  if (typeof options.id !== 'string' || !idPattern.test(options.id)) {
+    throw new InputError(`createAction: invalid action id ${JSON.stringify(options.id)}`);
+  }
+  if (typeof options.handler !== 'function') throw new InputError(`createAction(${options.id}): handler must be a function`);
+  const inputZod = toZod(options.schema?.input);
+  const outputZod = toZod(options.schema?.output);
+  const inputJson = toJsonSchema(options.schema?.input, inputZod);
+  const outputJson = toJsonSchema(options.schema?.output, outputZod);
+
+  let validateJson: ((input: unknown) => void) | undefined;
+  if (!inputZod && inputJson) {
+    let compiled: ReturnType<Ajv['compile']>;
+    try {
+      compiled = new Ajv({ strict: false, allErrors: true, validateFormats: false, logger: false }).compile(inputJson);
+    } catch (error) {
+      throw new InputError(`createAction(${options.id}): invalid input JSON Schema: ${(error as Error).message}`);
+    }
+    validateJson = (input) => {
+      if (!compiled(input)) {
+        const messages = (compiled.errors ?? []).map((e) => formatAjvError(e, 'input'));
+        throw new InputError(`Invalid input passed to action ${options.id}: ${messages.join('; ')}`);
+      }
+    };
+  }
+
+  const schema: ScaffolderAction['schema'] = {};
+  if (inputJson) schema.input = inputJson;
+  if (outputJson) schema.output = outputJson;
+  return {
+    id: options.id,
+    ...(options.description !== undefined ? { description: options.description } : {}),
+    ...(options.examples !== undefined ? { examples: options.examples } : {}),
+    supportsDryRun: options.supportsDryRun ?? false,
+    schema,
+    parseInput(input: unknown) {
+      const value = input ?? {};
+      if (inputZod) {
+        const result = inputZod.safeParse(value);
+        if (!result.success) {
+          const messages = result.error.issues.map((issue) => `${zodPath(issue.path)}: ${issue.message}`);
+          throw new InputError(`Invalid input passed to action ${options.id}: ${messages.join('; ')}`);
+        }
+        return result.data;
+      }
+      validateJson?.(value);
+      return value;
+    },
+    async handler(ctx) {
+      await options.handler(ctx as ActionContext<Input>);
+    },
+  };
+}

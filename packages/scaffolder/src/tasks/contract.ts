@@ -1,0 +1,156 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TaskSpec } from '../types.js';
+import type { TaskStore } from './taskStore.js';
+
+/** How the contract suite gets a fresh, empty store (and disposes of it). */
+export interface TaskStoreContractOptions {
+  name: string;
+  create(): Promise<{ store: TaskStore; dispose?: () => Promise<void> }>;
+  /** A reason to skip the whole suite (e.g. no database), reported in the test name. */
+  skip?: string | false;
+}
+
+const spec = (name = 'x'): TaskSpec => ({
+  apiVersion: 'scaffolder.backstage.io/v1beta3',
+  parameters: { name },
+  steps: [{ id: 's', action: 'debug:log' }],
+  output: {},
+  templateInfo: { entityRef: 'template:default/t' },
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The behaviour every {@link TaskStore} must have. Call it from a `*.test.ts` file.
+ * @example
+ * ```ts
+ * runTaskStoreContract({ name: 'memory', create: async () => ({ store: memoryTaskStore() }) });
+ * ```
+ */
+export function runTaskStoreContract(options: TaskStoreContractOptions): void {
+  const title = options.skip ? `${options.name} task store contract (skipped: ${options.skip})` : `${options.name} task store contract`;
+  (options.skip ? describe.skip : describe)(title, () => {
+    let store: TaskStore;
+    let dispose: (() => Promise<void>) | undefined;
+    beforeEach(async () => {
+      ({ store, dispose } = await options.create());
+    });
+    afterEach(async () => {
+      await dispose?.();
+    });
+
+    it('creates, gets and lists tasks without secrets', async () => {
+      const a = await store.createTask({ spec: spec('a'), createdBy: 'user:default/jane' });
+      const b = await store.createTask({ spec: spec('b') });
+      expect(a.status).toBe('open');
+      expect(a.cancelRequested).toBe(false);
+      expect(await store.getTask(a.id)).toMatchObject({ id: a.id, status: 'open', createdBy: 'user:default/jane', spec: spec('a') });
+      expect(await store.getTask('nope')).toBeUndefined();
+      const all = await store.list();
+      expect(all.totalTasks).toBe(2);
+      expect(all.tasks.map((t) => t.id).sort()).toEqual([a.id, b.id].sort());
+      const mine = await store.list({ createdBy: 'user:default/jane' });
+      expect(mine.tasks.map((t) => t.id)).toEqual([a.id]);
+      expect((await store.list({ limit: 1 })).tasks).toHaveLength(1);
+      expect((await store.list({ limit: 1 })).totalTasks).toBe(2);
+    });
+
+    it('claims the oldest open task once, even when workers race', async () => {
+      const first = await store.createTask({ spec: spec('1') });
+      const second = await store.createTask({ spec: spec('2') });
+      const claims = await Promise.all([
+        store.claimTask({ workerId: 'w1', leaseMs: 10_000 }),
+        store.claimTask({ workerId: 'w2', leaseMs: 10_000 }),
+        store.claimTask({ workerId: 'w3', leaseMs: 10_000 }),
+      ]);
+      const claimed = claims.filter((c) => c !== undefined);
+      expect(claimed.map((c) => c.id).sort()).toEqual([first.id, second.id].sort());
+      const firstClaim = claimed.find((c) => c.id === first.id)!;
+      expect(firstClaim.status).toBe('processing');
+      expect(firstClaim.leaseExpiresAt).toBeDefined();
+      expect(await store.claimTask({ workerId: 'w4', leaseMs: 10_000 })).toBeUndefined();
+    });
+
+    it('heartbeats extend the lease only for the owner', async () => {
+      const task = await store.createTask({ spec: spec() });
+      const claimed = (await store.claimTask({ workerId: 'w1', leaseMs: 1_000 }))!;
+      expect(claimed.id).toBe(task.id);
+      await sleep(5);
+      expect(await store.heartbeat({ taskId: task.id, workerId: 'w1', leaseMs: 60_000 })).toEqual({ owned: true, cancelRequested: false });
+      const after = (await store.getTask(task.id))!;
+      expect(Date.parse(after.leaseExpiresAt!)).toBeGreaterThan(Date.parse(claimed.leaseExpiresAt!));
+      expect((await store.heartbeat({ taskId: task.id, workerId: 'other', leaseMs: 60_000 })).owned).toBe(false);
+    });
+
+    it('appends and lists events in order, after an id', async () => {
+      const task = await store.createTask({ spec: spec() });
+      const e1 = await store.appendEvent({ taskId: task.id, type: 'log', body: { message: 'one', stepId: 's' } });
+      const e2 = await store.appendEvent({ taskId: task.id, type: 'log', body: { message: 'two' } });
+      expect(e2.id).toBeGreaterThan(e1.id);
+      expect(e1).toMatchObject({ taskId: task.id, type: 'log', body: { message: 'one', stepId: 's' } });
+      expect(typeof e1.createdAt).toBe('string');
+      expect((await store.listEvents({ taskId: task.id })).map((e) => e.body.message)).toEqual(['one', 'two']);
+      expect((await store.listEvents({ taskId: task.id, after: e1.id })).map((e) => e.body.message)).toEqual(['two']);
+    });
+
+    it('completes a task with a completion event, once, by its owner', async () => {
+      const task = await store.createTask({ spec: spec() });
+      await store.claimTask({ workerId: 'w1', leaseMs: 10_000 });
+      expect(await store.completeTask({ taskId: task.id, workerId: 'intruder', status: 'completed', message: 'x' })).toBe(false);
+      expect(await store.completeTask({ taskId: task.id, workerId: 'w1', status: 'completed', output: { a: 1 }, message: 'done' })).toBe(true);
+      expect(await store.completeTask({ taskId: task.id, workerId: 'w1', status: 'failed', message: 'again' })).toBe(false);
+      const done = (await store.getTask(task.id))!;
+      expect(done.status).toBe('completed');
+      expect(done.output).toEqual({ a: 1 });
+      expect(done.completedAt).toBeDefined();
+      const events = await store.listEvents({ taskId: task.id });
+      expect(events.map((e) => e.type)).toEqual(['completion']);
+      expect(events[0]!.body).toMatchObject({ message: 'done', status: 'completed', output: { a: 1 } });
+    });
+
+    it('stores failures with their serialized error', async () => {
+      const task = await store.createTask({ spec: spec() });
+      await store.claimTask({ workerId: 'w1', leaseMs: 10_000 });
+      await store.completeTask({ taskId: task.id, workerId: 'w1', status: 'failed', error: { name: 'InputError', message: 'bad' }, message: 'failed' });
+      expect((await store.getTask(task.id))!.error).toEqual({ name: 'InputError', message: 'bad' });
+    });
+
+    it('cancels open tasks at once and flags running ones', async () => {
+      const open = await store.createTask({ spec: spec('open') });
+      const cancelled = (await store.cancel(open.id))!;
+      expect(cancelled.status).toBe('cancelled');
+      expect((await store.listEvents({ taskId: open.id })).map((e) => e.type)).toEqual(['cancelled', 'completion']);
+      expect(await store.claimTask({ workerId: 'w1', leaseMs: 10_000 })).toBeUndefined();
+
+      const running = await store.createTask({ spec: spec('running') });
+      await store.claimTask({ workerId: 'w1', leaseMs: 10_000 });
+      const flagged = (await store.cancel(running.id))!;
+      expect(flagged.status).toBe('processing');
+      expect(flagged.cancelRequested).toBe(true);
+      expect(await store.heartbeat({ taskId: running.id, workerId: 'w1', leaseMs: 10_000 })).toEqual({ owned: true, cancelRequested: true });
+      await store.cancel(running.id);
+      expect((await store.listEvents({ taskId: running.id })).map((e) => e.type)).toEqual(['cancelled']);
+      expect(await store.completeTask({ taskId: running.id, workerId: 'w1', status: 'cancelled', message: 'stopped' })).toBe(true);
+      expect((await store.getTask(running.id))!.status).toBe('cancelled');
+      expect(await store.cancel('missing')).toBeUndefined();
+    });
+
+    it('recovers tasks whose lease expired, and never loses them', async () => {
+      const crashed = await store.createTask({ spec: spec('crashed') });
+      const alive = await store.createTask({ spec: spec('alive') });
+      await store.claimTask({ workerId: 'dead', leaseMs: 30 });
+      await store.claimTask({ workerId: 'alive', leaseMs: 60_000 });
+      await sleep(80);
+      expect(await store.recoverExpired()).toEqual([crashed.id]);
+      const recovered = (await store.getTask(crashed.id))!;
+      expect(recovered.status).toBe('failed');
+      expect(recovered.error?.message).toMatch(/lease expired/);
+      const events = await store.listEvents({ taskId: crashed.id });
+      expect(events.map((e) => e.type)).toEqual(['recovered', 'completion']);
+      expect((await store.heartbeat({ taskId: crashed.id, workerId: 'dead', leaseMs: 1000 })).owned).toBe(false);
+      expect(await store.completeTask({ taskId: crashed.id, workerId: 'dead', status: 'completed', message: 'late' })).toBe(false);
+      expect((await store.getTask(alive.id))!.status).toBe('processing');
+      expect(await store.recoverExpired()).toEqual([]);
+    });
+  });
+}

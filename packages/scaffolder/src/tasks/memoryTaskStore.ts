@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import type { TaskEvent, TaskRecord } from '../types.js';
+import { RECOVERED_MESSAGE } from './taskStore.js';
+import type { TaskStore } from './taskStore.js';
+
+const finished = new Set(['completed', 'failed', 'cancelled']);
+
+/**
+ * An in-memory {@link TaskStore}: zero setup, lost on restart. Records are copied in and out,
+ * so callers never mutate stored state.
+ *
+ * @example
+ * ```ts
+ * const scaffolder = createScaffolder({ actions: builtinActions(), taskStore: memoryTaskStore() });
+ * ```
+ */
+export function memoryTaskStore(): TaskStore {
+  const tasks = new Map<string, TaskRecord>();
+  const events: TaskEvent[] = [];
+  let nextEventId = 1;
+  const copy = <T>(value: T): T => structuredClone(value);
+  const now = () => new Date().toISOString();
+
+  const append = (taskId: string, type: TaskEvent['type'], body: TaskEvent['body']): TaskEvent => {
+    const event: TaskEvent = { id: nextEventId++, taskId, type, body: copy(body), createdAt: now() };
+    events.push(event);
+    return copy(event);
+  };
+
+  return {
+    async createTask({ spec, createdBy }) {
+      const record: TaskRecord = {
+        id: randomUUID(),
+        spec: copy(spec),
+        status: 'open',
+        createdAt: now(),
+        cancelRequested: false,
+        ...(createdBy !== undefined ? { createdBy } : {}),
+      };
+      tasks.set(record.id, record);
+      return copy(record);
+    },
+    async claimTask({ workerId, leaseMs }) {
+      for (const record of tasks.values()) {
+        if (record.status !== 'open') continue;
+        record.status = 'processing';
+        record.claimedBy = workerId;
+        record.lastHeartbeatAt = now();
+        record.leaseExpiresAt = new Date(Date.now() + leaseMs).toISOString();
+        return copy(record);
+      }
+      return undefined;
+    },
+    async heartbeat({ taskId, workerId, leaseMs }) {
+      const record = tasks.get(taskId);
+      if (!record || record.status !== 'processing' || record.claimedBy !== workerId) {
+        return { owned: false, cancelRequested: record?.cancelRequested ?? false };
+      }
+      record.lastHeartbeatAt = now();
+      record.leaseExpiresAt = new Date(Date.now() + leaseMs).toISOString();
+      return { owned: true, cancelRequested: record.cancelRequested };
+    },
+    async completeTask({ taskId, workerId, status, output, error, message }) {
+      const record = tasks.get(taskId);
+      if (!record || finished.has(record.status)) return false;
+      if (record.status === 'processing' && workerId !== undefined && record.claimedBy !== workerId) return false;
+      record.status = status;
+      record.completedAt = now();
+      delete record.leaseExpiresAt;
+      if (output !== undefined) record.output = copy(output);
+      if (error !== undefined) record.error = copy(error);
+      append(taskId, 'completion', {
+        message,
+        status,
+        ...(output !== undefined ? { output } : {}),
+        ...(error !== undefined ? { error } : {}),
+      });
+      return true;
+    },
+    async appendEvent({ taskId, type, body }) {
+      return append(taskId, type, body);
+    },
+    async listEvents({ taskId, after = 0 }) {
+      return events.filter((e) => e.taskId === taskId && e.id > after).map(copy);
+    },
+    async getTask(taskId) {
+      const record = tasks.get(taskId);
+      return record ? copy(record) : undefined;
+    },
+    async list(options = {}) {
+      const matching = [...tasks.values()]
+        .filter((t) => (options.status ? t.status === options.status : true))
+        .filter((t) => (options.createdBy ? t.createdBy === options.createdBy : true))
+        .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+      const offset = options.offset ?? 0;
+      const page = matching.slice(offset, options.limit !== undefined ? offset + options.limit : undefined);
+      return { tasks: page.map(copy), totalTasks: matching.length };
+    },
+    async cancel(taskId, message = 'Task cancelled') {
+      const record = tasks.get(taskId);
+      if (!record) return undefined;
+      if (record.status === 'open') {
+        record.status = 'cancelled';
+        record.completedAt = now();
+        append(taskId, 'cancelled', { message, status: 'cancelled' });
+        append(taskId, 'completion', { message: 'Run completed with status: cancelled', status: 'cancelled' });
+      } else if (record.status === 'processing' && !record.cancelRequested) {
+        record.cancelRequested = true;
+        append(taskId, 'cancelled', { message, status: 'cancelled' });
+      }
+      return copy(record);
+    },
+    async recoverExpired() {
+      const recovered: string[] = [];
+      for (const record of tasks.values()) {
+        if (record.status !== 'processing' || !record.leaseExpiresAt) continue;
+        if (Date.parse(record.leaseExpiresAt) > Date.now()) continue;
+        record.status = 'failed';
+        record.completedAt = now();
+        record.error = { name: 'TaskRecoveredError', message: RECOVERED_MESSAGE };
+        delete record.leaseExpiresAt;
+        append(record.id, 'recovered', { message: RECOVERED_MESSAGE, status: 'failed' });
+        append(record.id, 'completion', { message: 'Run completed with status: failed', status: 'failed', error: record.error });
+        recovered.push(record.id);
+      }
+      return recovered;
+    },
+  };
+}

@@ -1,0 +1,258 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { Pool, PoolClient } from 'pg';
+import { InputError, ServiceUnavailableError } from '@portalkit/core';
+import type { SerializedError } from '@portalkit/core';
+import type { JsonObject, TaskEvent, TaskRecord, TaskSpec, TaskStatus } from '../types.js';
+import { RECOVERED_MESSAGE } from './taskStore.js';
+import type { TaskStore } from './taskStore.js';
+import { migrate, quoteIdent } from './postgresMigrations.js';
+
+/** Options of {@link postgresTaskStore}. */
+export interface PostgresTaskStoreOptions {
+  /** A pool owned by the host (not closed by `close()`). */
+  pool?: Pool;
+  /** Used to open a pool when `pool` is not given. */
+  connectionString?: string;
+  /** Schema holding the tables; created and migrated on first use. Default `portalkit_scaffolder`. */
+  schema?: string;
+}
+
+interface TaskRow {
+  id: string;
+  spec: TaskSpec;
+  status: TaskStatus;
+  created_at: Date;
+  created_by: string | null;
+  claimed_by: string | null;
+  lease_expires_at: Date | null;
+  last_heartbeat_at: Date | null;
+  cancel_requested: boolean;
+  completed_at: Date | null;
+  output: JsonObject | null;
+  error: SerializedError | null;
+}
+
+interface EventRow {
+  id: string;
+  task_id: string;
+  type: TaskEvent['type'];
+  body: TaskEvent['body'];
+  created_at: Date;
+}
+
+function toRecord(row: TaskRow): TaskRecord {
+  const record: TaskRecord = {
+    id: row.id,
+    spec: row.spec,
+    status: row.status,
+    createdAt: row.created_at.toISOString(),
+    cancelRequested: row.cancel_requested,
+  };
+  if (row.created_by !== null) record.createdBy = row.created_by;
+  if (row.claimed_by !== null) record.claimedBy = row.claimed_by;
+  if (row.lease_expires_at) record.leaseExpiresAt = row.lease_expires_at.toISOString();
+  if (row.last_heartbeat_at) record.lastHeartbeatAt = row.last_heartbeat_at.toISOString();
+  if (row.completed_at) record.completedAt = row.completed_at.toISOString();
+  if (row.output !== null) record.output = row.output;
+  if (row.error !== null) record.error = row.error;
+  return record;
+}
+
+function toEvent(row: EventRow): TaskEvent {
+  return { id: Number(row.id), taskId: row.task_id, type: row.type, body: row.body, createdAt: row.created_at.toISOString() };
+}
+
+/**
+ * A PostgreSQL {@link TaskStore} (`pg`). Tasks are claimed with `FOR UPDATE SKIP LOCKED` under a
+ * lease that workers extend by heartbeat; `recoverExpired` fails tasks of crashed workers.
+ * Events survive restarts. Secrets are never written.
+ *
+ * @example
+ * ```ts
+ * const taskStore = postgresTaskStore({ connectionString: process.env.DATABASE_URL, schema: 'scaffolder' });
+ * const scaffolder = createScaffolder({ actions: builtinActions(), taskStore });
+ * ```
+ */
+export function postgresTaskStore(options: PostgresTaskStoreOptions): TaskStore {
+  if (!options.pool && !options.connectionString) {
+    throw new InputError('postgresTaskStore: pass a pool or a connectionString');
+  }
+  const schemaName = options.schema ?? 'portalkit_scaffolder';
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schemaName)) {
+    throw new InputError(`postgresTaskStore: invalid schema name ${JSON.stringify(schemaName)}`);
+  }
+  const ownsPool = !options.pool;
+  const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: 5 });
+  // A pool error (server restart) must not crash the host; queries report it instead.
+  if (ownsPool) pool.on('error', () => {});
+  const s = quoteIdent(schemaName);
+  const t = `${s}.tasks`;
+  const ev = `${s}.task_events`;
+
+  let ready: Promise<void> | undefined;
+  const ensureReady = () => {
+    ready ??= (async () => {
+      const client = await pool.connect();
+      try {
+        await migrate(client, schemaName);
+      } finally {
+        client.release();
+      }
+    })().catch((error: unknown) => {
+      ready = undefined;
+      throw new ServiceUnavailableError('postgresTaskStore: could not prepare the database', { cause: error });
+    });
+    return ready;
+  };
+
+  const query = async <R extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => {
+    await ensureReady();
+    return pool.query<R>(sql, params);
+  };
+
+  const transaction = async <T>(fn: (client: PoolClient) => Promise<T>): Promise<T> => {
+    await ensureReady();
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
+
+  const insertEvent = async (client: PoolClient | Pool, taskId: string, type: TaskEvent['type'], body: TaskEvent['body']) => {
+    const { rows } = await client.query<EventRow>(
+      `INSERT INTO ${ev} (task_id, type, body) VALUES ($1, $2, $3) RETURNING *`,
+      [taskId, type, JSON.stringify(body)],
+    );
+    return toEvent(rows[0]!);
+  };
+
+  return {
+    async createTask({ spec, createdBy }) {
+      const { rows } = await query<TaskRow>(
+        `INSERT INTO ${t} (id, spec, status, created_by) VALUES ($1, $2, 'open', $3) RETURNING *`,
+        [randomUUID(), JSON.stringify(spec), createdBy ?? null],
+      );
+      return toRecord(rows[0]!);
+    },
+    async claimTask({ workerId, leaseMs }) {
+      const { rows } = await query<TaskRow>(
+        `UPDATE ${t} SET status = 'processing', claimed_by = $1, last_heartbeat_at = now(),
+           lease_expires_at = now() + $2 * interval '1 millisecond'
+         WHERE id = (SELECT id FROM ${t} WHERE status = 'open' ORDER BY seq FOR UPDATE SKIP LOCKED LIMIT 1)
+         RETURNING *`,
+        [workerId, leaseMs],
+      );
+      return rows[0] ? toRecord(rows[0]) : undefined;
+    },
+    async heartbeat({ taskId, workerId, leaseMs }) {
+      const { rows } = await query<{ cancel_requested: boolean }>(
+        `UPDATE ${t} SET last_heartbeat_at = now(), lease_expires_at = now() + $3 * interval '1 millisecond'
+         WHERE id = $1 AND claimed_by = $2 AND status = 'processing' RETURNING cancel_requested`,
+        [taskId, workerId, leaseMs],
+      );
+      if (rows[0]) return { owned: true, cancelRequested: rows[0].cancel_requested };
+      const current = await query<{ cancel_requested: boolean }>(`SELECT cancel_requested FROM ${t} WHERE id = $1`, [taskId]);
+      return { owned: false, cancelRequested: current.rows[0]?.cancel_requested ?? false };
+    },
+    async completeTask({ taskId, workerId, status, output, error, message }) {
+      return transaction(async (client) => {
+        const { rows } = await client.query<{ id: string }>(
+          `UPDATE ${t} SET status = $2, completed_at = now(), lease_expires_at = NULL, output = $3, error = $4
+           WHERE id = $1 AND (status = 'open' OR (status = 'processing' AND ($5::text IS NULL OR claimed_by = $5)))
+           RETURNING id`,
+          [taskId, status, output === undefined ? null : JSON.stringify(output), error === undefined ? null : JSON.stringify(error), workerId ?? null],
+        );
+        if (!rows[0]) return false;
+        await insertEvent(client, taskId, 'completion', {
+          message,
+          status,
+          ...(output !== undefined ? { output } : {}),
+          ...(error !== undefined ? { error } : {}),
+        });
+        return true;
+      });
+    },
+    async appendEvent({ taskId, type, body }) {
+      await ensureReady();
+      return insertEvent(pool, taskId, type, body);
+    },
+    async listEvents({ taskId, after = 0 }) {
+      const { rows } = await query<EventRow>(`SELECT * FROM ${ev} WHERE task_id = $1 AND id > $2 ORDER BY id`, [taskId, after]);
+      return rows.map(toEvent);
+    },
+    async getTask(taskId) {
+      const { rows } = await query<TaskRow>(`SELECT * FROM ${t} WHERE id = $1`, [taskId]);
+      return rows[0] ? toRecord(rows[0]) : undefined;
+    },
+    async list(options = {}) {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (options.status) {
+        params.push(options.status);
+        where.push(`status = $${params.length}`);
+      }
+      if (options.createdBy) {
+        params.push(options.createdBy);
+        where.push(`created_by = $${params.length}`);
+      }
+      const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      const total = await query<{ count: string }>(`SELECT count(*) FROM ${t} ${clause}`, params);
+      params.push(options.limit ?? null, options.offset ?? 0);
+      const { rows } = await query<TaskRow>(
+        `SELECT * FROM ${t} ${clause} ORDER BY seq DESC LIMIT $${params.length - 1} OFFSET $${params.length}`,
+        params,
+      );
+      return { tasks: rows.map(toRecord), totalTasks: Number(total.rows[0]?.count ?? 0) };
+    },
+    async cancel(taskId, message = 'Task cancelled') {
+      return transaction(async (client) => {
+        const { rows } = await client.query<TaskRow>(`SELECT * FROM ${t} WHERE id = $1 FOR UPDATE`, [taskId]);
+        const row = rows[0];
+        if (!row) return undefined;
+        if (row.status === 'open') {
+          const updated = await client.query<TaskRow>(
+            `UPDATE ${t} SET status = 'cancelled', completed_at = now() WHERE id = $1 RETURNING *`,
+            [taskId],
+          );
+          await insertEvent(client, taskId, 'cancelled', { message, status: 'cancelled' });
+          await insertEvent(client, taskId, 'completion', { message: 'Run completed with status: cancelled', status: 'cancelled' });
+          return toRecord(updated.rows[0]!);
+        }
+        if (row.status === 'processing' && !row.cancel_requested) {
+          const updated = await client.query<TaskRow>(`UPDATE ${t} SET cancel_requested = true WHERE id = $1 RETURNING *`, [taskId]);
+          await insertEvent(client, taskId, 'cancelled', { message, status: 'cancelled' });
+          return toRecord(updated.rows[0]!);
+        }
+        return toRecord(row);
+      });
+    },
+    async recoverExpired() {
+      return transaction(async (client) => {
+        const error: SerializedError = { name: 'TaskRecoveredError', message: RECOVERED_MESSAGE };
+        const { rows } = await client.query<{ id: string }>(
+          `UPDATE ${t} SET status = 'failed', completed_at = now(), lease_expires_at = NULL, error = $1
+           WHERE id IN (SELECT id FROM ${t} WHERE status = 'processing' AND lease_expires_at < now() FOR UPDATE SKIP LOCKED)
+           RETURNING id`,
+          [JSON.stringify(error)],
+        );
+        for (const { id } of rows) {
+          await insertEvent(client, id, 'recovered', { message: RECOVERED_MESSAGE, status: 'failed' });
+          await insertEvent(client, id, 'completion', { message: 'Run completed with status: failed', status: 'failed', error });
+        }
+        return rows.map((r) => r.id);
+      });
+    },
+    async close() {
+      if (ownsPool) await pool.end();
+    },
+  };
+}

@@ -1,0 +1,294 @@
+import { ConflictError, InputError } from '@portalkit/core';
+import pg from 'pg';
+import type { Pool, PoolClient } from 'pg';
+import { extraTextOf, facetsOf, normalizeQuery, pageCursors, validateDocuments } from '../../query.js';
+import type { NormalizedQuery } from '../../query.js';
+import type { DocumentSelector, SearchDocument, SearchQuery, SearchResult, SearchResultSet } from '../../types.js';
+import type { SearchEngine } from '../types.js';
+import { LATEST_VERSION, SCHEMA_NAME, migrate, quoteIdent } from './migrations.js';
+
+/**
+ * Options of {@link postgresEngine}. Give a `pool` (shared with the rest of your app; not closed by
+ * the engine) or a `connectionString` (the engine opens and closes its own pool).
+ *
+ * @example
+ * ```ts
+ * const engine = postgresEngine({ connectionString: process.env.DATABASE_URL, schema: 'search', language: 'english' });
+ * ```
+ */
+export interface PostgresEngineOptions {
+  pool?: Pool;
+  connectionString?: string;
+  /** Schema holding the engine's tables, created and migrated on first use; default `portalkit_search`. */
+  schema?: string;
+  /**
+   * Text search configuration used for stemming, beside `simple` (which keeps words as written so
+   * prefixes of names match); default `english`. Use `simple` to disable stemming.
+   */
+  language?: string;
+  /** Tags around highlighted words; default `<mark>` and `</mark>`. */
+  highlight?: { preTag?: string; postTag?: string };
+  /** Documents per INSERT statement when indexing; default 500. */
+  batchSize?: number;
+}
+
+interface Row {
+  total: number;
+  type: string | null;
+  document: SearchDocument | null;
+  title_hl: string | null;
+  text_hl: string | null;
+}
+
+/**
+ * A {@link SearchEngine} on PostgreSQL full-text search: a weighted `tsvector` per document (title A,
+ * text B, other fields C) under a GIN index, `ts_rank_cd` ranking, prefix matching (`word:*`),
+ * phrases (`phraseto_tsquery`) and `ts_headline` highlighting. Tables live in their own schema,
+ * created by a versioned, idempotent migration. No fuzzy matching (`features.fuzzy` is false).
+ *
+ * @example
+ * ```ts
+ * const engine = postgresEngine({ connectionString: 'postgres://postgres@127.0.0.1:5432/portal' });
+ * await engine.index('software-catalog', docs);
+ * const { results, numberOfResults } = await engine.query({ term: 'payments', filters: { kind: 'Component' } });
+ * await engine.close();
+ * ```
+ */
+export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
+  const schema = options.schema ?? 'portalkit_search';
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new InputError(`postgresEngine: schema '${schema}' must be a plain SQL identifier (letters, digits, _)`);
+  }
+  const language = options.language ?? 'english';
+  if (!/^[a-z_][a-z0-9_]*$/.test(language)) {
+    throw new InputError(`postgresEngine: language '${language}' is not a text search configuration name`);
+  }
+  if (!options.pool && !options.connectionString) {
+    throw new InputError('postgresEngine: give either a pool or a connectionString');
+  }
+  const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: 4 });
+  const ownsPool = !options.pool;
+  const preTag = options.highlight?.preTag ?? '<mark>';
+  const postTag = options.highlight?.postTag ?? '</mark>';
+  const batchSize = options.batchSize ?? 500;
+  const table = `${quoteIdent(schema)}.documents`;
+  const configs = language === 'simple' ? ['simple'] : ['simple', language];
+
+  let ready: Promise<void> | undefined;
+  const init = (): Promise<void> => {
+    ready ??= migrate(pool, schema).then((version) => {
+      if (version > LATEST_VERSION) {
+        throw new ConflictError(`postgresEngine: schema '${schema}' was migrated by a newer release (v${version})`);
+      }
+    });
+    // A failed migration (server down) is retried on the next call instead of failing forever.
+    ready.catch(() => {
+      ready = undefined;
+    });
+    return ready;
+  };
+
+  // Both configurations index every field: `simple` keeps names and prefixes intact, the language
+  // adds stems ("services" finds "service"). Weights rank title over text over the rest.
+  const tsvectorSql = (['title', 'text', 'extra'] as const)
+    .flatMap((field, i) => configs.map((c) => `setweight(to_tsvector('${c}', d.${field}), '${'ABC'[i]}')`))
+    .join(' || ');
+
+  const insertBatch = async (client: PoolClient | Pool, docs: SearchDocument[]): Promise<void> => {
+    const rows = docs.map((doc) => {
+      const clean = stripNul(doc) as SearchDocument;
+      return {
+        type: clean.type,
+        location: clean.location,
+        title: clean.title,
+        text: clean.text,
+        extra: extraTextOf(clean),
+        document: clean,
+        facets: facetsOf(clean),
+      };
+    });
+    await client.query(
+      `INSERT INTO ${table} (type, location, title, text, document, facets, tsv)
+       SELECT d.type, d.location, d.title, d.text, d.document, d.facets, ${tsvectorSql}
+       FROM jsonb_to_recordset($1::jsonb) AS d(type text, location text, title text, text text, extra text, document jsonb, facets jsonb)
+       ON CONFLICT (type, location) DO UPDATE SET title = EXCLUDED.title, text = EXCLUDED.text,
+         document = EXCLUDED.document, facets = EXCLUDED.facets, tsv = EXCLUDED.tsv`,
+      [JSON.stringify(rows)],
+    );
+  };
+
+  const insertAll = async (client: PoolClient, docs: SearchDocument[]): Promise<void> => {
+    for (let i = 0; i < docs.length; i += batchSize) await insertBatch(client, docs.slice(i, i + batchSize));
+  };
+
+  const transaction = async <T>(work: (client: PoolClient) => Promise<T>): Promise<T> => {
+    await init();
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
+
+  return {
+    features: { fuzzy: false },
+
+    async index(type, documents) {
+      const collected: SearchDocument[] = [];
+      for await (const doc of documents) collected.push(doc);
+      const valid = dedupe(validateDocuments(collected, type));
+      // One transaction: readers keep seeing the old set until the new one is complete.
+      await transaction(async (client) => {
+        await client.query(`DELETE FROM ${table} WHERE type = $1`, [type]);
+        await insertAll(client, valid);
+      });
+    },
+
+    async upsert(documents) {
+      const valid = dedupe(validateDocuments(documents));
+      if (valid.length === 0) return;
+      await transaction((client) => insertAll(client, valid));
+    },
+
+    async remove(type, selector: DocumentSelector) {
+      await init();
+      if (Array.isArray(selector)) {
+        const locations = selector as readonly string[];
+        if (locations.length === 0) return;
+        await pool.query(`DELETE FROM ${table} WHERE type = $1 AND location = ANY($2::text[])`, [
+          type,
+          locations.map((l) => l.replace(/\u0000/g, '')),
+        ]);
+        return;
+      }
+      const q = normalizeQuery({ term: '', filters: (selector as { filters: Record<string, string> }).filters });
+      const params: unknown[] = [type];
+      const where = filterSql(q, params);
+      await pool.query(`DELETE FROM ${table} d WHERE d.type = $1${where ? ` AND ${where}` : ''}`, params);
+    },
+
+    async query(query: SearchQuery): Promise<SearchResultSet> {
+      const q = normalizeQuery(query);
+      await init();
+      const params: unknown[] = [language];
+      const conditions: string[] = [];
+      const tsquery = tsquerySql(q, params);
+      if (tsquery) conditions.push('d.tsv @@ q.q');
+      if (q.types) {
+        params.push(q.types);
+        conditions.push(`d.type = ANY($${params.length}::text[])`);
+      }
+      const filters = filterSql(q, params);
+      if (filters) conditions.push(filters);
+      params.push([...q.words, ...q.phrases.flat()].join(' '));
+      const exact = `$${params.length}`;
+      params.push(q.limit, q.offset);
+      const [limit, offset] = [`$${params.length - 1}`, `$${params.length}`];
+      let headlines = 'NULL AS title_hl, NULL AS text_hl';
+      if (tsquery) {
+        params.push(headlineOptions(preTag, postTag, true), headlineOptions(preTag, postTag, false));
+        headlines = `ts_headline(q.cfg, d.title, q.q, $${params.length - 1}) AS title_hl,
+          ts_headline(q.cfg, d.text, q.q, $${params.length}) AS text_hl`;
+      }
+
+      // Rank first on the matching (type, location) only, then join the page back for the
+      // documents, so ts_headline (the costly part) runs on one page, not on every hit.
+      const score = tsquery
+        ? `ts_rank_cd(d.tsv, q.q) * CASE WHEN btrim(regexp_replace(lower(d.title), '[^[:alnum:]]+', ' ', 'g')) = q.exact THEN 2 ELSE 1 END`
+        : '0';
+      const sql = `
+        WITH q AS (SELECT ${tsquery ?? `''::tsquery`} AS q, $1::regconfig AS cfg, ${exact}::text AS exact),
+        hits AS MATERIALIZED (
+          SELECT d.type, d.location, ${score} AS score
+          FROM ${table} d, q ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+        ),
+        page AS (
+          SELECT type, location, score FROM hits ORDER BY score DESC, type COLLATE "C", location COLLATE "C"
+          LIMIT ${limit} OFFSET ${offset}
+        )
+        SELECT (SELECT count(*) FROM hits)::int AS total, d.type, d.document,
+          ${headlines}
+        FROM q CROSS JOIN (SELECT 1) AS one
+        LEFT JOIN (page p JOIN ${table} d USING (type, location)) ON true
+        ORDER BY p.score DESC, p.type COLLATE "C", p.location COLLATE "C"`;
+      const { rows } = await pool.query<Row>(sql, params);
+      const total = rows[0]?.total ?? 0;
+      const results: SearchResult[] = [];
+      for (const row of rows) {
+        if (!row.type || !row.document) continue;
+        const result: SearchResult = { type: row.type, document: row.document, rank: q.offset + results.length + 1 };
+        if (tsquery) {
+          const fields: Record<string, string> = {};
+          if (row.title_hl?.includes(preTag)) fields.title = row.title_hl;
+          if (row.text_hl?.includes(preTag)) fields.text = row.text_hl;
+          result.highlight = { preTag, postTag, fields };
+        }
+        results.push(result);
+      }
+      return { results, numberOfResults: total, ...pageCursors(q.offset, q.limit, total) };
+    },
+
+    async close() {
+      if (ownsPool) await pool.end();
+    },
+  };
+
+  /** The tsquery of a query as SQL over `params` ($1 is the language), or undefined for match-all. */
+  function tsquerySql(q: NormalizedQuery, params: unknown[]): string | undefined {
+    const parts: string[] = [];
+    for (const word of q.words) {
+      // Words come from tokenize(): letters and digits only, so `word:*` cannot smuggle operators.
+      params.push(`${word}:*`);
+      const p = `$${params.length}`;
+      parts.push(configs.length === 1 ? `to_tsquery('simple', ${p})` : `(to_tsquery('simple', ${p}) || to_tsquery($1::regconfig, ${p}))`);
+    }
+    for (const phrase of q.phrases) {
+      params.push(phrase.join(' '));
+      parts.push(`phraseto_tsquery('simple', $${params.length})`);
+    }
+    return parts.length > 0 ? `(${parts.join(' && ')})` : undefined;
+  }
+}
+
+/** Facet filters as SQL: per field, containment of any wanted value (uses the jsonb GIN index). */
+function filterSql(q: NormalizedQuery, params: unknown[]): string | undefined {
+  const clauses = q.filters.map(([field, values]) => {
+    const alternatives = values.map((value) => {
+      params.push(JSON.stringify({ [field.replace(/\u0000/g, '')]: [value.replace(/\u0000/g, '')] }));
+      return `d.facets @> $${params.length}::jsonb`;
+    });
+    return `(${alternatives.join(' OR ')})`;
+  });
+  return clauses.length > 0 ? clauses.join(' AND ') : undefined;
+}
+
+/** ts_headline options; tag values are double-quoted so any characters survive. */
+function headlineOptions(preTag: string, postTag: string, whole: boolean): string {
+  const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
+  const tags = `StartSel=${quote(preTag)}, StopSel=${quote(postTag)}`;
+  return whole ? `${tags}, HighlightAll=true` : `${tags}, MaxWords=35, MinWords=15, ShortWord=2`;
+}
+
+/** Last write wins within one call, since one INSERT cannot touch a row twice. */
+function dedupe(documents: SearchDocument[]): SearchDocument[] {
+  const byKey = new Map<string, SearchDocument>();
+  for (const doc of documents) byKey.set(`${doc.type}\u0000${doc.location}`, doc);
+  return [...byKey.values()];
+}
+
+/** PostgreSQL text and jsonb cannot hold U+0000; drop it rather than fail the whole batch. */
+function stripNul(value: unknown): unknown {
+  if (typeof value === 'string') return value.includes('\u0000') ? value.replace(/\u0000/g, '') : value;
+  if (Array.isArray(value)) return value.map(stripNul);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(/\u0000/g, ''), stripNul(v)]));
+  }
+  return value;
+}

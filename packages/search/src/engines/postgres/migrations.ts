@@ -1,0 +1,67 @@
+import type { Pool } from 'pg';
+
+/**
+ * Schema changes, in order. Each runs once per schema, recorded in `schema_migrations`; every
+ * statement is also idempotent, so a half-applied run (or a hand-made table) is safe to repeat.
+ */
+const migrations: Array<{ version: number; statements: (schema: string) => string[] }> = [
+  {
+    version: 1,
+    statements: (s) => [
+      `CREATE TABLE IF NOT EXISTS ${s}.documents (
+        type text NOT NULL,
+        location text NOT NULL,
+        title text NOT NULL,
+        text text NOT NULL,
+        document jsonb NOT NULL,
+        facets jsonb NOT NULL,
+        tsv tsvector NOT NULL,
+        PRIMARY KEY (type, location)
+      )`,
+      `CREATE INDEX IF NOT EXISTS documents_tsv_idx ON ${s}.documents USING gin (tsv)`,
+      `CREATE INDEX IF NOT EXISTS documents_facets_idx ON ${s}.documents USING gin (facets jsonb_path_ops)`,
+    ],
+  },
+];
+
+/** The newest migration version; an engine refuses a schema migrated past it by a newer release. */
+export const LATEST_VERSION = Math.max(...migrations.map((m) => m.version));
+
+/**
+ * Bring `schema` up to date. Concurrent callers (several processes starting at once) are
+ * serialised by an advisory lock, so each migration runs exactly once.
+ */
+export async function migrate(pool: Pool, schema: string): Promise<number> {
+  const quoted = quoteIdent(schema);
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`portalkit-search:${schema}`]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoted}`);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${quoted}.schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    const { rows } = await client.query<{ version: number }>(`SELECT version FROM ${quoted}.schema_migrations`);
+    const applied = new Set(rows.map((r) => r.version));
+    for (const migration of migrations) {
+      if (applied.has(migration.version)) continue;
+      for (const statement of migration.statements(quoted)) await client.query(statement);
+      await client.query(`INSERT INTO ${quoted}.schema_migrations (version) VALUES ($1)`, [migration.version]);
+    }
+    await client.query('COMMIT');
+    return Math.max(0, ...applied, LATEST_VERSION);
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** Quote an identifier already checked against {@link SCHEMA_NAME}. */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Schema names the engine accepts: plain SQL identifiers, so quoting is never surprising. */
+export const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;

@@ -1,0 +1,61 @@
+import type { Pool } from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runEngineContract } from '../contract.js';
+import { postgresEngine } from './index.js';
+import { migrate } from './migrations.js';
+import { connectTestPool, testSchemaName } from './testing.js';
+
+const connection = await connectTestPool();
+
+if ('skip' in connection) {
+  describe.skip(`postgresEngine: ${connection.skip}`, () => {
+    it('needs PostgreSQL', () => {});
+  });
+} else {
+  const pool: Pool = connection.pool;
+  const schemas: string[] = [];
+  const fresh = () => {
+    const schema = testSchemaName();
+    schemas.push(schema);
+    return schema;
+  };
+  afterAll(async () => {
+    for (const schema of schemas) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await pool.end();
+  });
+
+  runEngineContract({ name: 'postgres', create: () => postgresEngine({ pool, schema: fresh() }) });
+
+  describe('postgresEngine specifics', () => {
+    it('migrates once, idempotently, even when started concurrently', async () => {
+      const schema = fresh();
+      await Promise.all([migrate(pool, schema), migrate(pool, schema), migrate(pool, schema)]);
+      await migrate(pool, schema);
+      const { rows } = await pool.query(`SELECT version FROM "${schema}".schema_migrations`);
+      expect(rows).toEqual([{ version: 1 }]);
+    });
+
+    it('stems with the configured language besides matching words as written', async () => {
+      const engine = postgresEngine({ pool, schema: fresh() });
+      await engine.upsert([{ type: 't', title: 'Billing', text: 'The services we run', location: '/a' }]);
+      expect((await engine.query({ term: 'service' })).numberOfResults).toBe(1);
+      expect((await engine.query({ term: 'running' })).numberOfResults).toBe(1);
+      const simple = postgresEngine({ pool, schema: fresh(), language: 'simple' });
+      await simple.upsert([{ type: 't', title: 'Billing', text: 'The services we run', location: '/a' }]);
+      expect((await simple.query({ term: 'running' })).numberOfResults).toBe(0);
+    });
+
+    it('drops NUL characters instead of failing the batch', async () => {
+      const engine = postgresEngine({ pool, schema: fresh() });
+      await engine.upsert([{ type: 't', title: 'nul\u0000title', text: 'x', location: '/a', owner: 'a\u0000b' }]);
+      const { results } = await engine.query({ term: 'nultitle' });
+      expect(results[0]?.document.title).toBe('nultitle');
+    });
+
+    it('rejects bad options at creation, naming the engine', () => {
+      expect(() => postgresEngine({ pool, schema: 'bad-name;' })).toThrow(/postgresEngine: schema/);
+      expect(() => postgresEngine({ pool, language: "english'" })).toThrow(/postgresEngine: language/);
+      expect(() => postgresEngine({})).toThrow(/postgresEngine/);
+    });
+  });
+}

@@ -1,0 +1,456 @@
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { PluggableList } from 'unified';
+import { InputError } from '@portalkit/core';
+import { isInside, resolveWithin } from '../paths.js';
+import type { BuildProgress, BuildResult, BuildWarning, SearchIndex, SearchIndexDoc, TechDocsMetadata } from '../types.js';
+import { CACHE_FILE_NAME, CACHE_VERSION, cacheFilePath, loadCache, saveCache, type BuildCache } from './cache.js';
+import { loadMkdocsConfig, type LoadedSite } from './config.js';
+import { renderLayout } from './layout.js';
+import { flattenNav, resolveNav } from './nav.js';
+import type { PageData } from './page-data.js';
+import { isMarkdown, pageLocation, readPageSource, titleFromPath, type PageInfo } from './pages.js';
+import { createDocsProcessor, type SanitizeSchema } from './processor.js';
+
+/**
+ * How pages are rendered; fixed for the lifetime of a builder.
+ *
+ * @example
+ * ```ts
+ * const options: DocsBuilderOptions = { sanitize: false, strict: true };
+ * ```
+ */
+export interface DocsBuilderOptions {
+  /** Sanitise rendered HTML (default true); `false` keeps raw HTML and scripts; or a custom schema. */
+  sanitize?: boolean | SanitizeSchema;
+  /** Turn warnings (broken links, missing nav targets) into an `InputError` listing them all. */
+  strict?: boolean;
+  /** Extra remark plugins, e.g. `[remarkEmoji]` or `[[remarkToc, { heading: 'contents' }]]`. */
+  remarkPlugins?: PluggableList;
+  /** Extra rehype plugins, run after links were rewritten. */
+  rehypePlugins?: PluggableList;
+}
+
+/**
+ * One build: where the site is and where it goes.
+ *
+ * @example
+ * ```ts
+ * const options: BuildDocsOptions = { source: './my-service', output: './site', onProgress: console.log };
+ * ```
+ */
+export interface BuildDocsOptions extends DocsBuilderOptions {
+  /** Directory holding `mkdocs.yml` (or `mkdocs.yaml`) and the docs dir. */
+  source: string;
+  /** Directory the site is written to (created if missing). */
+  output: string;
+  /** Where the incremental-build cache goes; default a dot file in `output`. */
+  cacheDir?: string;
+  /** Stored as the metadata `etag` instead of the computed content hash (e.g. a reader's etag). */
+  etag?: string;
+  onProgress?(progress: BuildProgress): void;
+}
+
+/**
+ * A configurable docs builder: add plugins with `useRemark`/`useRehype`, then `build`. The
+ * first build freezes the configuration; configuring it afterwards is an error.
+ *
+ * @example
+ * ```ts
+ * const builder = createDocsBuilder({ strict: true }).useRemark(remarkEmoji);
+ * const result = await builder.build({ source: './my-service', output: './site' });
+ * ```
+ */
+export interface DocsBuilder {
+  useRemark(...plugins: PluggableList): DocsBuilder;
+  useRehype(...plugins: PluggableList): DocsBuilder;
+  build(options: Omit<BuildDocsOptions, keyof DocsBuilderOptions> & { strict?: boolean }): Promise<BuildResult>;
+}
+
+const searchConfig: SearchIndex['config'] = {
+  indexing: 'full',
+  lang: ['en'],
+  min_search_length: 3,
+  prebuild_index: false,
+  separator: '[\\s\\-]+',
+  pipeline: ['stopWordFilter'],
+};
+
+/**
+ * Create a {@link DocsBuilder}.
+ *
+ * @example
+ * ```ts
+ * const builder = createDocsBuilder({ sanitize: true });
+ * await builder.build({ source: '.', output: './site' });
+ * ```
+ */
+export function createDocsBuilder(options: DocsBuilderOptions = {}): DocsBuilder {
+  const remarkPlugins: PluggableList = [...(options.remarkPlugins ?? [])];
+  const rehypePlugins: PluggableList = [...(options.rehypePlugins ?? [])];
+  let frozen = false;
+  const configure = (list: PluggableList, plugins: PluggableList) => {
+    if (frozen) throw new InputError('docs builder: cannot add plugins after the first build (it is frozen)');
+    list.push(...plugins);
+    return builder;
+  };
+  const builder: DocsBuilder = {
+    useRemark: (...plugins) => configure(remarkPlugins, plugins),
+    useRehype: (...plugins) => configure(rehypePlugins, plugins),
+    build(buildOptions) {
+      frozen = true;
+      return runBuild({
+        ...buildOptions,
+        sanitize: options.sanitize,
+        strict: buildOptions.strict ?? options.strict,
+        remarkPlugins,
+        rehypePlugins,
+      });
+    },
+  };
+  return builder;
+}
+
+/**
+ * Build an MkDocs site (`mkdocs.yml` + `docs/`) into static HTML, `techdocs_metadata.json` and
+ * `search/search_index.json`. Incremental: pages whose source and the site layout (config, nav,
+ * titles, file list) are unchanged since the last build are not rendered again.
+ *
+ * @example
+ * ```ts
+ * const { rendered, skipped, warnings } = await buildDocs({ source: './my-service', output: './site' });
+ * ```
+ */
+export function buildDocs(options: BuildDocsOptions): Promise<BuildResult> {
+  return createDocsBuilder(options).build(options);
+}
+
+interface SourcePage {
+  src: string;
+  body: string;
+  hash: string;
+  title?: string;
+}
+
+interface Scan {
+  markdown: string[];
+  assets: string[];
+  /** Files and folders, for link checks. */
+  entries: Set<string>;
+}
+
+async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {
+  const progress = options.onProgress ?? (() => {});
+  const site = await loadMkdocsConfig(options.source);
+  const output = path.resolve(options.output);
+  if (isInside(site.docsDir, output)) {
+    throw new InputError(`output directory ${output} must not be inside the docs directory ${site.docsDir}`);
+  }
+  const warnings: BuildWarning[] = [];
+  const scan = await scanDocsDir(site.docsDir, warnings);
+
+  const sources = await mapLimit(scan.markdown, 32, async (src) => {
+    const text = await readFile(path.join(site.docsDir, src), 'utf8');
+    const source = readPageSource(text);
+    const page: SourcePage = { src, body: source.body, hash: sha256(text) };
+    if (source.title) page.title = source.title;
+    return page;
+  });
+  progress({ phase: 'read', done: sources.length, total: sources.length });
+
+  const pages = pageMap(sources.map((s) => s.src), site, warnings);
+  const titles = new Map<string, string>();
+  for (const s of sources) if (s.title) titles.set(s.src, s.title);
+  const { nav, warnings: navWarnings } = resolveNav({
+    nav: site.config.nav,
+    pages,
+    titles,
+    configText: site.text,
+    configFile: site.configFile,
+  });
+  warnings.push(...navWarnings);
+  const order: string[] = [];
+  const navTitles = new Map<string, string>();
+  for (const entry of flattenNav(nav)) {
+    if (navTitles.has(entry.src)) continue;
+    navTitles.set(entry.src, entry.title);
+    order.push(entry.src);
+  }
+  for (const page of pages.values()) {
+    page.title = navTitles.get(page.src) ?? titles.get(page.src) ?? titleFromPath(page.src);
+  }
+
+  const fingerprint = {
+    sanitize: options.sanitize ?? true,
+    remark: (options.remarkPlugins ?? []).length,
+    rehype: (options.rehypePlugins ?? []).length,
+  };
+  const layoutHash = sha256(
+    JSON.stringify({
+      version: CACHE_VERSION,
+      config: site.hash,
+      fingerprint,
+      nav,
+      pages: [...pages.values()].map((p) => [p.src, p.url, p.title]),
+      entries: [...scan.entries].sort(),
+    }),
+  );
+  const cachePath = cacheFilePath(output, options.cacheDir);
+  const previous = await loadCache(cachePath);
+  const layoutSame = previous?.layoutHash === layoutHash;
+
+  const outputExists = await mapLimit(sources, 64, async (s) => {
+    const page = pages.get(s.src);
+    return page ? exists(path.join(output, page.output)) : false;
+  });
+  const toRender = sources.filter((s, i) => {
+    const cached = previous?.pages[s.src];
+    return !layoutSame || !cached || cached.hash !== s.hash || !outputExists[i];
+  });
+
+  const processor = createDocsProcessor({
+    features: site.features,
+    sanitize: options.sanitize,
+    remarkPlugins: options.remarkPlugins,
+    rehypePlugins: options.rehypePlugins,
+  });
+  const position = new Map(order.map((src, i) => [src, i]));
+  const renderedHtml = new Map<string, string>();
+  const pageCache: BuildCache['pages'] = {};
+  let done = 0;
+  for (const source of toRender) {
+    const page = pages.get(source.src);
+    if (!page) continue;
+    const data: PageData = { page, pages, files: scan.entries, warnings: [], toc: [], sections: [], text: '' };
+    const file = await processor.process({ value: source.body, path: source.src, data: { techdocs: data } });
+    const index = position.get(page.src);
+    const prevSrc = index === undefined ? undefined : order[index - 1];
+    const nextSrc = index === undefined ? undefined : order[index + 1];
+    renderedHtml.set(
+      page.src,
+      renderLayout({
+        siteName: site.config.site_name,
+        siteDescription: site.config.site_description,
+        repoUrl: site.config.repo_url,
+        repoName: site.config.repo_name,
+        page,
+        content: String(file),
+        nav,
+        pages,
+        toc: data.toc,
+        prev: prevSrc ? pages.get(prevSrc) : undefined,
+        next: nextSrc ? pages.get(nextSrc) : undefined,
+        editUrl: site.editBase ? site.editBase + encodeURI(page.src) : undefined,
+      }),
+    );
+    pageCache[page.src] = { hash: source.hash, output: page.output, docs: searchDocs(page, data), warnings: data.warnings };
+    progress({ phase: 'render', done: ++done, total: toRender.length, file: page.src });
+  }
+  const skipped: string[] = [];
+  for (const source of sources) {
+    if (pageCache[source.src]) continue;
+    const cached = previous?.pages[source.src];
+    if (cached) {
+      pageCache[source.src] = cached;
+      skipped.push(source.src);
+    }
+  }
+  for (const source of sources) warnings.push(...(pageCache[source.src]?.warnings ?? []));
+
+  // Strict builds fail before anything is written, so a broken site never replaces a good one.
+  if (options.strict && warnings.length > 0) {
+    throw new InputError(
+      `docs build failed with ${warnings.length} warning(s):\n${warnings.map(formatWarning).join('\n')}`,
+    );
+  }
+
+  await mkdir(output, { recursive: true });
+  const rendered = [...renderedHtml.keys()];
+  await mapLimit(rendered, 32, async (src) => {
+    const page = pages.get(src);
+    const html = renderedHtml.get(src);
+    if (!page || html === undefined) return;
+    const target = resolveWithin(output, page.output, 'page output');
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, html);
+  });
+
+  const assets = await copyAssets(site.docsDir, output, scan.assets, previous?.assets ?? {});
+  progress({ phase: 'assets', done: scan.assets.length, total: scan.assets.length });
+
+  const pageOrder = [...order, ...sources.map((s) => s.src).filter((src) => !position.has(src))];
+  const searchIndex: SearchIndex = {
+    config: searchConfig,
+    docs: pageOrder.flatMap((src) => pageCache[src]?.docs ?? []),
+  };
+  const outputs = [
+    ...sources.map((s) => pages.get(s.src)?.output).filter((o): o is string => o !== undefined),
+    ...scan.assets,
+    'search/search_index.json',
+    'techdocs_metadata.json',
+  ].sort();
+  const etag =
+    options.etag ??
+    sha256(
+      [layoutHash, ...sources.map((s) => `${s.src}:${s.hash}`), ...scan.assets.map((a) => `${a}:${assets[a]?.hash}`)].join(
+        '\n',
+      ),
+    );
+  const metadata: TechDocsMetadata = {
+    site_name: site.config.site_name,
+    site_description: site.config.site_description ?? '',
+    etag,
+    build_timestamp: Date.now(),
+    files: outputs,
+  };
+  await mkdir(path.join(output, 'search'), { recursive: true });
+  await Promise.all([
+    writeFile(path.join(output, 'search', 'search_index.json'), JSON.stringify(searchIndex)),
+    writeFile(path.join(output, 'techdocs_metadata.json'), JSON.stringify(metadata, null, 2)),
+  ]);
+
+  // Files an earlier build wrote that this one did not (deleted pages and assets) go away.
+  const current = new Set(outputs);
+  for (const stale of previous?.outputs ?? []) {
+    if (current.has(stale) || stale === CACHE_FILE_NAME) continue;
+    try {
+      await rm(resolveWithin(output, stale, 'stale output'), { force: true });
+    } catch {
+      // A cache entry pointing outside the output dir is ignored, never followed.
+    }
+  }
+  await saveCache(cachePath, { version: CACHE_VERSION, layoutHash, pages: pageCache, assets, outputs });
+  progress({ phase: 'write', done: outputs.length, total: outputs.length });
+  return { rendered, skipped, warnings, etag, metadata };
+}
+
+/**
+ * `file:line: message`, the way build warnings are printed.
+ *
+ * @example
+ * ```ts
+ * formatWarning({ file: 'a.md', line: 3, message: 'broken link' }); // 'a.md:3: broken link'
+ * ```
+ */
+export function formatWarning(warning: BuildWarning): string {
+  return `${warning.file}${warning.line ? `:${warning.line}` : ''}: ${warning.message}`;
+}
+
+function searchDocs(page: PageInfo, data: PageData): SearchIndexDoc[] {
+  return [
+    { location: page.url, title: page.title, text: data.text },
+    ...data.sections.map((s) => ({ location: `${page.url}#${s.id}`, title: s.title, text: s.text })),
+  ];
+}
+
+// README.md is its folder's index unless an index.md sits beside it (as in MkDocs).
+function pageMap(srcs: string[], site: LoadedSite, warnings: BuildWarning[]): Map<string, PageInfo> {
+  const all = new Set(srcs);
+  const pages = new Map<string, PageInfo>();
+  for (const src of [...srcs].sort()) {
+    const dir = path.posix.dirname(src);
+    const base = path.posix.basename(src).toLowerCase();
+    const indexSibling = dir === '.' ? 'index.md' : `${dir}/index.md`;
+    let isIndex = base === 'index.md';
+    if (base === 'readme.md') {
+      if (all.has(indexSibling)) warnings.push({ file: src, message: `excluded from the index: ${indexSibling} is the index of its folder` });
+      else isIndex = true;
+    }
+    const location = pageLocation(src, { useDirectoryUrls: site.config.use_directory_urls, isIndex });
+    pages.set(src, { src, ...location, title: '' });
+  }
+  return pages;
+}
+
+async function scanDocsDir(docsDir: string, warnings: BuildWarning[]): Promise<Scan> {
+  const realDocs = await realpath(docsDir).catch(() => {
+    throw new InputError(`docs directory ${docsDir} does not exist`);
+  });
+  const scan: Scan = { markdown: [], assets: [], entries: new Set() };
+  const walk = async (rel: string) => {
+    const entries = await readdir(path.join(docsDir, rel), { withFileTypes: true });
+    for (const entry of entries) {
+      // Dot files (and .git, .cache) are not part of a site, as in MkDocs.
+      if (entry.name.startsWith('.')) continue;
+      const child = rel ? `${rel}/${entry.name}` : entry.name;
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        const target = await realpath(path.join(docsDir, child)).catch(() => undefined);
+        if (!target) {
+          warnings.push({ file: child, message: 'broken symbolic link' });
+          continue;
+        }
+        if (!isInside(realDocs, target)) {
+          warnings.push({ file: child, message: 'symbolic link escapes the docs directory; skipped' });
+          continue;
+        }
+        const info = await stat(target);
+        isDir = info.isDirectory();
+        isFile = info.isFile();
+      }
+      if (isDir) {
+        scan.entries.add(child);
+        await walk(child);
+      } else if (isFile) {
+        scan.entries.add(child);
+        (isMarkdown(entry.name) ? scan.markdown : scan.assets).push(child);
+      }
+    }
+  };
+  await walk('');
+  scan.markdown.sort();
+  scan.assets.sort();
+  return scan;
+}
+
+async function copyAssets(
+  docsDir: string,
+  output: string,
+  assets: string[],
+  previous: BuildCache['assets'],
+): Promise<BuildCache['assets']> {
+  const result: BuildCache['assets'] = {};
+  await mapLimit(assets, 16, async (asset) => {
+    const from = path.join(docsDir, asset);
+    const to = resolveWithin(output, asset, 'asset');
+    const info = await stat(from);
+    const cached = previous[asset];
+    if (cached && cached.size === info.size && cached.mtimeMs === info.mtimeMs && (await exists(to))) {
+      result[asset] = cached;
+      return;
+    }
+    const content = await readFile(from);
+    await mkdir(path.dirname(to), { recursive: true });
+    await copyFile(from, to);
+    result[asset] = { size: info.size, mtimeMs: info.mtimeMs, hash: sha256(content) };
+  });
+  return result;
+}
+
+function sha256(text: string | Buffer): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

@@ -1,0 +1,71 @@
+import type { Element, Root, RootContent } from 'hast';
+import { toString } from 'hast-util-to-string';
+import { pageData, type PageSection } from './page-data.js';
+
+const headingRank: Record<string, number> = { h1: 1, h2: 2, h3: 3, h4: 4, h5: 5, h6: 6 };
+const blockTags = new Set([
+  'p', 'li', 'td', 'th', 'tr', 'pre', 'div', 'br', 'blockquote', 'table', 'ul', 'ol', 'dt', 'dd',
+  'details', 'summary', 'section', 'hr', 'figure', 'figcaption',
+]);
+
+/**
+ * rehype plugin collecting, for the builder, the page's table of contents (h2/h3 with ids),
+ * its plain text and the text under each heading (MkDocs' search sections).
+ *
+ * @example
+ * ```ts
+ * processor.use(rehypeCollectPage); // fills file.data.techdocs.toc / sections / text
+ * ```
+ */
+export function rehypeCollectPage() {
+  return (tree: Root, file: { data: object }) => {
+    const data = pageData(file);
+    if (!data) return;
+    const sections: PageSection[] = [];
+    const all: string[] = [];
+    let current: { section: PageSection; parts: string[] } | undefined;
+    const walk = (nodes: RootContent[]) => {
+      for (const node of nodes) {
+        if (node.type === 'text') {
+          all.push(node.value);
+          current?.parts.push(node.value);
+        } else if (node.type === 'element') {
+          const rank = headingRank[node.tagName];
+          // GFM's visually hidden "Footnotes" heading is not a section of the page.
+          if (rank && isScreenReaderOnly(node)) continue;
+          if (rank) {
+            const title = collapse(toString(node));
+            all.push(` ${title} `);
+            const id = node.properties.id;
+            if (typeof id === 'string') {
+              if (current) current.section.text = collapse(current.parts.join(''));
+              current = { section: { id, title, text: '' }, parts: [] };
+              sections.push(current.section);
+              if (rank === 2 || rank === 3) data.toc.push({ depth: rank, id, title });
+            }
+            continue;
+          }
+          if (node.tagName === 'script' || node.tagName === 'style') continue;
+          walk((node as Element).children);
+          if (blockTags.has(node.tagName)) {
+            all.push(' ');
+            current?.parts.push(' ');
+          }
+        }
+      }
+    };
+    walk(tree.children);
+    if (current) current.section.text = collapse(current.parts.join(''));
+    data.sections = sections;
+    data.text = collapse(all.join(''));
+  };
+}
+
+function isScreenReaderOnly(node: Element): boolean {
+  const classes = node.properties.className;
+  return Array.isArray(classes) && classes.includes('sr-only');
+}
+
+function collapse(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}

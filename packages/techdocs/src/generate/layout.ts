@@ -1,0 +1,129 @@
+import type { NavNode } from './nav.js';
+import type { TocEntry } from './page-data.js';
+import { relativeUrl, type PageInfo } from './pages.js';
+
+/** Everything the page layout shows around a rendered page. */
+export interface LayoutInput {
+  siteName: string;
+  siteDescription?: string;
+  repoUrl?: string;
+  repoName?: string;
+  page: PageInfo;
+  /** The page body as HTML (already rendered and sanitised). */
+  content: string;
+  nav: NavNode[];
+  pages: Map<string, PageInfo>;
+  toc: TocEntry[];
+  prev?: PageInfo;
+  next?: PageInfo;
+  editUrl?: string;
+}
+
+/**
+ * Escape text for HTML element content and double-quoted attributes.
+ *
+ * @example
+ * ```ts
+ * escapeHtml('<a & "b">'); // '&lt;a &amp; &quot;b&quot;&gt;'
+ * ```
+ */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => htmlEntities[c] ?? c);
+}
+
+const htmlEntities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+// Small on purpose: readable without JavaScript, three columns on wide screens, one on phones.
+const css = `*{box-sizing:border-box}
+body{margin:0;font:16px/1.6 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;background:#fff}
+a{color:#0b62c4}
+.site-header{display:flex;gap:1rem;align-items:center;justify-content:space-between;padding:.75rem 1.25rem;background:#0b3d6e;color:#fff}
+.site-header a{color:#fff;text-decoration:none}.site-name{font-weight:600;font-size:1.1rem}
+.layout{display:grid;grid-template-columns:16rem minmax(0,1fr) 14rem;gap:2rem;max-width:84rem;margin:0 auto;padding:1.5rem 1.25rem}
+.site-nav ul,.page-toc ul{list-style:none;margin:0;padding-left:.9rem}.site-nav>ul,.page-toc>ul{padding-left:0}
+.site-nav li,.page-toc li{margin:.2rem 0}.site-nav a,.page-toc a{text-decoration:none;color:#333}
+.site-nav a[aria-current=page]{font-weight:600;color:#0b62c4}.nav-section{font-weight:600;display:block;margin-top:.6rem}
+.page-toc{font-size:.9rem}.page-toc h2{font-size:.8rem;text-transform:uppercase;letter-spacing:.05em;color:#666}
+.toc-depth-3{padding-left:.8rem}
+main{min-width:0}.md-content img{max-width:100%}
+pre{background:#f6f8fa;padding:.8rem 1rem;overflow:auto;border-radius:6px}code{font-size:.9em}
+table{border-collapse:collapse;display:block;overflow:auto}th,td{border:1px solid #d0d7de;padding:.3rem .7rem}
+.admonition,details{border-left:4px solid #448aff;background:#f5f9ff;padding:.2rem 1rem;margin:1rem 0;border-radius:4px}
+.admonition-title,summary{font-weight:600}
+.warning,.caution,.attention{border-color:#ff9100;background:#fff8ee}.danger,.error{border-color:#ff1744;background:#fff3f5}
+.tip,.hint,.success{border-color:#00bfa5;background:#effcf9}
+.headerlink{margin-left:.3rem;opacity:.3;text-decoration:none}
+.page-nav{display:flex;justify-content:space-between;gap:1rem;margin-top:3rem;padding-top:1rem;border-top:1px solid #d0d7de}
+.edit-link{float:right;font-size:.9rem}
+@media (max-width:60rem){.layout{grid-template-columns:1fr}.page-toc{display:none}.site-nav{border-bottom:1px solid #d0d7de;padding-bottom:1rem}}
+.hljs-keyword,.hljs-built_in{color:#cf222e}.hljs-string{color:#0a3069}.hljs-comment{color:#6e7781}.hljs-number,.hljs-literal{color:#0550ae}.hljs-title{color:#8250df}`;
+
+function renderNav(nodes: NavNode[], input: LayoutInput): string {
+  const items = nodes.map((node) => {
+    if (node.type === 'section') {
+      return `<li><span class="nav-section">${escapeHtml(node.title)}</span>${renderNav(node.children, input)}</li>`;
+    }
+    if (node.type === 'link') {
+      return `<li><a href="${escapeHtml(node.href)}">${escapeHtml(node.title)}</a></li>`;
+    }
+    const target = input.pages.get(node.src);
+    if (!target) return '';
+    const current = target.src === input.page.src ? ' aria-current="page" class="active"' : '';
+    return `<li><a href="${escapeHtml(encodeURI(relativeUrl(input.page.url, target.url)))}"${current}>${escapeHtml(node.title)}</a></li>`;
+  });
+  return `<ul>${items.join('')}</ul>`;
+}
+
+/**
+ * Wrap a rendered page in the site layout: header, site nav (current page marked), page table
+ * of contents, prev/next and edit links. Semantic HTML with a small inline stylesheet, no scripts.
+ *
+ * @example
+ * ```ts
+ * const html = renderLayout({ siteName: 'Docs', page, content: '<h1>Hi</h1>', nav, pages, toc: [] });
+ * ```
+ */
+export function renderLayout(input: LayoutInput): string {
+  const { page } = input;
+  const home = relativeUrl(page.url, '');
+  const link = (target: PageInfo) => escapeHtml(encodeURI(relativeUrl(page.url, target.url)));
+  const title = page.url === '' && page.title === input.siteName ? page.title : `${page.title} - ${input.siteName}`;
+  const toc = input.toc.length
+    ? `<aside class="page-toc" aria-label="On this page"><h2>On this page</h2><ul>${input.toc
+        .map((t) => `<li class="toc-depth-${t.depth}"><a href="#${escapeHtml(t.id)}">${escapeHtml(t.title)}</a></li>`)
+        .join('')}</ul></aside>`
+    : '<aside class="page-toc" aria-label="On this page"></aside>';
+  const pager =
+    input.prev || input.next
+      ? `<nav class="page-nav" aria-label="Previous and next pages">${
+          input.prev ? `<a rel="prev" href="${link(input.prev)}">&larr; ${escapeHtml(input.prev.title)}</a>` : '<span></span>'
+        }${input.next ? `<a rel="next" href="${link(input.next)}">${escapeHtml(input.next.title)} &rarr;</a>` : ''}</nav>`
+      : '';
+  const repo = input.repoUrl
+    ? `<a class="repo-link" href="${escapeHtml(input.repoUrl)}">${escapeHtml(input.repoName ?? 'Repository')}</a>`
+    : '';
+  const edit = input.editUrl ? `<a class="edit-link" href="${escapeHtml(input.editUrl)}">Edit this page</a>` : '';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+${input.siteDescription ? `<meta name="description" content="${escapeHtml(input.siteDescription)}">\n` : ''}<style>${css}</style>
+</head>
+<body>
+<header class="site-header"><a class="site-name" href="${escapeHtml(home)}">${escapeHtml(input.siteName)}</a>${repo}</header>
+<div class="layout">
+<nav class="site-nav" aria-label="Site navigation">${renderNav(input.nav, input)}</nav>
+<main>
+<article class="md-content">${edit}
+${input.content}
+</article>
+${pager}
+</main>
+${toc}
+</div>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,29 @@
+import type { Root } from 'hast';
+import { visit } from 'unist-util-visit';
+
+/**
+ * rehype plugin adding MkDocs' `toc` permalinks: `<a class="headerlink" href="#id">¶</a>`
+ * at the end of every heading that has an id.
+ *
+ * @example
+ * ```ts
+ * processor.use(rehypePermalinks, { symbol: '#' });
+ * ```
+ */
+export function rehypePermalinks(options: { symbol?: string } = {}) {
+  const symbol = options.symbol ?? '¶';
+  return (tree: Root) => {
+    visit(tree, 'element', (node) => {
+      if (!/^h[1-6]$/.test(node.tagName)) return;
+      const id = node.properties.id;
+      const classes = node.properties.className;
+      if (typeof id !== 'string' || (Array.isArray(classes) && classes.includes('sr-only'))) return;
+      node.children.push({
+        type: 'element',
+        tagName: 'a',
+        properties: { className: ['headerlink'], href: `#${id}`, title: 'Permanent link' },
+        children: [{ type: 'text', value: symbol }],
+      });
+    });
+  };
+}

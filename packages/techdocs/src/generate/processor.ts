@@ -1,0 +1,84 @@
+import rehypeHighlight from 'rehype-highlight';
+import rehypeRaw from 'rehype-raw';
+import rehypeSanitize, { defaultSchema } from 'rehype-sanitize';
+import rehypeSlug from 'rehype-slug';
+import rehypeStringify from 'rehype-stringify';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import remarkRehype from 'remark-rehype';
+import { unified, type PluggableList, type Processor } from 'unified';
+import { remarkAdmonitions } from './admonition.js';
+import { rehypeCollectPage } from './collect.js';
+import type { MarkdownFeatures } from './config.js';
+import { rehypeDocsLinks } from './links.js';
+import { rehypePermalinks } from './permalink.js';
+
+/** A sanitisation schema, as taken by `rehype-sanitize`. */
+export type SanitizeSchema = typeof defaultSchema;
+
+/** Options of {@link createDocsProcessor}. */
+export interface DocsProcessorOptions {
+  features: MarkdownFeatures;
+  /** `true` (default) sanitises with {@link docsSanitizeSchema}; `false` keeps raw HTML as written; or a schema. */
+  sanitize?: boolean | SanitizeSchema;
+  /** Extra remark plugins, run after GFM and admonitions, before conversion to HTML. */
+  remarkPlugins?: PluggableList;
+  /** Extra rehype plugins, run last, after links were rewritten and the page was indexed. */
+  rehypePlugins?: PluggableList;
+}
+
+const className = /^[a-zA-Z][\w-]*$/;
+
+/**
+ * GitHub-style sanitisation (no scripts, event handlers, `javascript:` URLs or styles), plus
+ * what the docs pipeline itself produces: admonition and details classes. Ids are not prefixed:
+ * heading ids are added after sanitising and footnote ids are already prefixed by remark-rehype.
+ *
+ * @example
+ * ```ts
+ * buildDocs({ source, output, sanitize: { ...docsSanitizeSchema, tagNames: [...(docsSanitizeSchema.tagNames ?? []), 'kbd'] } });
+ * ```
+ */
+export const docsSanitizeSchema: SanitizeSchema = {
+  ...defaultSchema,
+  clobber: [],
+  attributes: {
+    ...defaultSchema.attributes,
+    div: [...(defaultSchema.attributes?.div ?? []), ['className', className]],
+    p: [...(defaultSchema.attributes?.p ?? []), ['className', 'admonition-title']],
+    details: [...(defaultSchema.attributes?.details ?? []), 'open', ['className', className]],
+  },
+};
+
+/**
+ * Build the unified pipeline that turns one Markdown page into an HTML fragment, then freeze it:
+ * remark-parse, admonitions, GFM (tables, task lists, footnotes, strikethrough), user remark
+ * plugins, remark-rehype, raw HTML, sanitising, heading ids, highlighting, link rewriting,
+ * indexing, permalinks, user rehype plugins, stringify. Per-page input is `file.data.techdocs`.
+ *
+ * @example
+ * ```ts
+ * const processor = createDocsProcessor({ features: { admonition: true, details: true, permalink: false, highlight: true } });
+ * const file = await processor.process({ value: '# Hi', data: { techdocs: pageContext } });
+ * ```
+ */
+export function createDocsProcessor(options: DocsProcessorOptions): Processor {
+  const { features } = options;
+  const sanitize = options.sanitize ?? true;
+  const plugins: PluggableList = [
+    remarkParse,
+    [remarkAdmonitions, { admonition: features.admonition, details: features.details }],
+    remarkGfm,
+    ...(options.remarkPlugins ?? []),
+    [remarkRehype, { allowDangerousHtml: true }],
+    rehypeRaw,
+  ];
+  if (sanitize !== false) plugins.push([rehypeSanitize, sanitize === true ? docsSanitizeSchema : sanitize]);
+  plugins.push(rehypeSlug);
+  if (features.highlight) plugins.push([rehypeHighlight, { detect: false }]);
+  plugins.push(rehypeDocsLinks, rehypeCollectPage);
+  if (features.permalink) plugins.push([rehypePermalinks, { symbol: features.permalink }]);
+  plugins.push(...(options.rehypePlugins ?? []), rehypeStringify);
+  // Frozen: configuring it further would throw, and every page reuses the same attached plugins.
+  return unified().use(plugins).freeze() as unknown as Processor;
+}

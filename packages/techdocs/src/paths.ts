@@ -1,0 +1,76 @@
+import { realpath } from 'node:fs/promises';
+import path from 'node:path';
+import { NotAllowedError } from '@portalkit/core';
+
+/**
+ * Resolve `target` against `root` and refuse anything that lands outside it (lexically).
+ * Used before touching the filesystem; {@link assertRealpathWithin} also follows symlinks.
+ *
+ * @example
+ * ```ts
+ * resolveWithin('/srv/docs', 'a/b.md'); // '/srv/docs/a/b.md'
+ * resolveWithin('/srv/docs', '../etc/passwd'); // throws NotAllowedError
+ * ```
+ */
+export function resolveWithin(root: string, target: string, what = 'path'): string {
+  const base = path.resolve(root);
+  const resolved = path.resolve(base, target);
+  if (!isInside(base, resolved)) {
+    throw new NotAllowedError(`${what} '${target}' escapes its allowed root`);
+  }
+  return resolved;
+}
+
+/**
+ * Follow symlinks of `target` (which must exist) and check the real location is inside the real
+ * `root`, so a link pointing at `/etc` cannot smuggle files into a build or out of a publisher.
+ *
+ * @example
+ * ```ts
+ * await assertRealpathWithin('/srv/docs', '/srv/docs/link-to-etc'); // throws NotAllowedError
+ * ```
+ */
+export async function assertRealpathWithin(root: string, target: string, what = 'path'): Promise<string> {
+  const [realRoot, realTarget] = await Promise.all([realpath(root), realpath(target)]);
+  if (!isInside(realRoot, realTarget)) {
+    throw new NotAllowedError(`${what} '${target}' resolves outside its allowed root`);
+  }
+  return realTarget;
+}
+
+/** True when `child` is `parent` or below it (both absolute, normalised). */
+export function isInside(parent: string, child: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * Turn a URL path tail (already split off the route) into a safe relative POSIX path.
+ * Rejects encoded or plain `..` segments, backslashes, NUL bytes and absolute paths, which
+ * is how a request tries to read files outside a site.
+ *
+ * @example
+ * ```ts
+ * safeRelativePath('guide/install/'); // 'guide/install/index.html'
+ * safeRelativePath('%2e%2e/secret'); // throws NotAllowedError
+ * ```
+ */
+export function safeRelativePath(raw: string): string {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    throw new NotAllowedError(`malformed path '${raw}'`);
+  }
+  if (decoded.includes('\\') || decoded.includes('\0')) {
+    throw new NotAllowedError(`path '${raw}' contains forbidden characters`);
+  }
+  if (decoded.startsWith('/') || /^[a-zA-Z]:/.test(decoded)) {
+    throw new NotAllowedError(`path '${raw}' must be relative`);
+  }
+  const segments = decoded.split('/');
+  if (segments.some((s) => s === '..')) throw new NotAllowedError(`path '${raw}' escapes the site`);
+  const clean = segments.filter((s) => s !== '' && s !== '.');
+  if (decoded === '' || decoded.endsWith('/')) clean.push('index.html');
+  return clean.join('/');
+}

@@ -40,3 +40,21 @@ export { locateYamlPath, parseYamlDocuments } from './yaml.js';
 export type { ParseYamlOptions, YamlDocument } from './yaml.js';
 export { createScheduler } from './scheduler.js';
 export type { ScheduledTask, Scheduler, SchedulerOptions } from './scheduler.js';
+export {
+  createRouter,
+  getQueryArray,
+  mountHandlers,
+  readJsonBody,
+  requestHandler,
+  toNodeHandler,
+} from './router/index.js';
+export type {
+  Mount,
+  NodeHandlerOptions,
+  NodeRequestListener,
+  ReadJsonBodyOptions,
+  RouteContext,
+  RouteHandler,
+  Router,
+  RouterOptions,
+} from './router/index.js';

@@ -1,0 +1,10 @@
+export { readJsonBody } from './body.js';
+export type { ReadJsonBodyOptions } from './body.js';
+export { mountHandlers } from './mount.js';
+export type { Mount } from './mount.js';
+export { toNodeHandler } from './node.js';
+export type { NodeHandlerOptions, NodeRequestListener } from './node.js';
+export { getQueryArray } from './query.js';
+export { requestHandler } from './request.js';
+export { createRouter } from './router.js';
+export type { RouteContext, RouteHandler, Router, RouterOptions } from './router.js';

@@ -1,0 +1,107 @@
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { InputError } from '../errors.js';
+import type { Handler } from '../handler.js';
+import { toNodeHandler } from './node.js';
+
+let server: Server | undefined;
+
+async function serve(handler: Handler, onError?: (e: unknown) => void): Promise<string> {
+  server = createServer(toNodeHandler(handler, { onError }));
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+afterEach(async () => {
+  server?.closeAllConnections();
+  await new Promise((resolve) => server?.close(resolve));
+  server = undefined;
+});
+
+describe('toNodeHandler', () => {
+  it('passes method, url, headers and a streamed body; writes status, headers and cookies', async () => {
+    let seen: { method: string; url: string; header: string | null; body: string } | undefined;
+    const origin = await serve(async (req) => {
+      seen = { method: req.method, url: req.url, header: req.headers.get('x-test'), body: await req.text() };
+      const headers = new Headers({ 'content-type': 'text/plain', 'x-out': 'yes' });
+      headers.append('set-cookie', 'a=1');
+      headers.append('set-cookie', 'b=2');
+      return new Response('created', { status: 201, headers });
+    });
+    const res = await fetch(`${origin}/api/x?q=1`, { method: 'POST', headers: { 'x-test': 'hi' }, body: 'payload' });
+    expect(res.status).toBe(201);
+    expect(await res.text()).toBe('created');
+    expect(res.headers.get('x-out')).toBe('yes');
+    expect(res.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
+    expect(seen).toEqual({ method: 'POST', url: `${origin}/api/x?q=1`, header: 'hi', body: 'payload' });
+  });
+
+  it('answers HEAD without a body', async () => {
+    const origin = await serve(async () => new Response('body', { headers: { 'x-a': '1' } }));
+    const res = await fetch(origin, { method: 'HEAD' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-a')).toBe('1');
+    expect(await res.text()).toBe('');
+  });
+
+  it('maps thrown errors to Backstage error responses', async () => {
+    const errors: unknown[] = [];
+    const origin = await serve(async () => {
+      throw new InputError('bad thing');
+    }, (e) => errors.push(e));
+    const res = await fetch(`${origin}/x`);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { name: 'InputError', message: 'bad thing' } });
+    expect(errors).toHaveLength(1);
+  });
+
+  it('ignores a hostile Host header when building the URL', async () => {
+    let url = '';
+    const origin = await serve(async (req) => {
+      url = req.url;
+      return new Response('ok');
+    });
+    const { port } = new URL(origin);
+    await new Promise<void>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port, path: '/p', headers: { host: 'evil.com/x?y#' } }, (res) => {
+        res.resume();
+        res.on('end', resolve);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(url).toBe('http://localhost/p');
+  });
+
+  it('streams server-sent events as they are written and aborts the request signal on disconnect', async () => {
+    let aborted: () => void;
+    const abortedPromise = new Promise<void>((resolve) => (aborted = resolve));
+    let release: () => void;
+    const second = new Promise<void>((resolve) => (release = resolve));
+    const origin = await serve(async (req) => {
+      req.signal.addEventListener('abort', () => aborted());
+      const encoder = new TextEncoder();
+      const body = new ReadableStream<Uint8Array>({
+        async start(controller) {
+          controller.enqueue(encoder.encode('data: one\n\n'));
+          await second;
+          controller.enqueue(encoder.encode('data: two\n\n'));
+          // Never closes: only the client disconnect ends this stream.
+        },
+      });
+      return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+    });
+    const controller = new AbortController();
+    const res = await fetch(`${origin}/events`, { signal: controller.signal });
+    expect(res.headers.get('content-type')).toBe('text/event-stream');
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    // The first event arrives while the handler is still blocked on the second.
+    expect(decoder.decode((await reader.read()).value)).toBe('data: one\n\n');
+    release!();
+    expect(decoder.decode((await reader.read()).value)).toBe('data: two\n\n');
+    controller.abort();
+    await abortedPromise;
+  });
+});

@@ -1,0 +1,192 @@
+// TechDocs viewer: loads the built page HTML, sanitizes it, rewrites links to hash routes,
+// shows the site navigation and searches the site's search index.
+import { h, mount, notice } from './dom.js';
+import { catalogApi, getJson, getText, techdocsApi } from './api.js';
+import { docsHref, entityHref, humanRef, refOf } from './refs.js';
+import { sanitize } from './sanitize.js';
+
+const ANNOTATION = 'backstage.io/techdocs-ref';
+const ID_PREFIX = 'doc-';
+
+export async function docsIndexPage({ root, signal }) {
+  mount(root, h('h1', null, 'Documentation'), h('p', { class: 'muted' }, 'Loading…'));
+  let items;
+  try {
+    // Backstage treats a filter key without a value as "field exists".
+    items = (await catalogApi.query({ filter: `metadata.annotations.${ANNOTATION}`, orderField: 'metadata.name,asc', limit: 200 })).items ?? [];
+  } catch {
+    items = ((await catalogApi.query({ orderField: 'metadata.name,asc', limit: 500 })).items ?? []);
+  }
+  if (signal.aborted) return;
+  items = items.filter((e) => typeof e.metadata.annotations?.[ANNOTATION] === 'string');
+  mount(root,
+    h('div', { class: 'page-head' }, h('div', null, h('h1', null, 'Documentation'), h('p', { class: 'lead' }, 'Docs-like-code for every component that has a ', h('code', null, ANNOTATION), ' annotation.'))),
+    items.length
+      ? h('div', { class: 'cards' }, items.map((e) => h('article', { class: 'card doc-card', 'data-docs': e.metadata.name },
+        h('p', { class: 'eyebrow' }, e.kind),
+        h('h2', null, h('a', { href: docsHref(refOf(e)) }, e.metadata.title ?? e.metadata.name)),
+        h('p', null, e.metadata.description ?? ''),
+        h('p', { class: 'small' }, h('a', { href: entityHref(refOf(e)) }, 'Catalog entry →')))))
+      : notice('info', 'No entity has TechDocs yet.'));
+}
+
+const searchIndexes = new Map();
+
+/** Maps a docs route path to the file the techdocs static handler serves. */
+export function pageFile(path) {
+  if (!path) return 'index.html';
+  if (path.endsWith('.html')) return path;
+  return `${path.replace(/\/+$/, '')}/index.html`;
+}
+
+export async function docsPage({ root, signal }, { namespace, kind, name, path }, query) {
+  const base = techdocsApi.base(namespace, kind, name);
+  const ref = `${kind.toLowerCase()}:${namespace}/${name}`;
+  const baseUrl = new URL(base, location.origin);
+  const pageUrl = new URL(path.endsWith('.html') ? path : path ? `${path.replace(/\/+$/, '')}/` : '', baseUrl);
+
+  const navEl = h('nav', { class: 'docs-nav', 'aria-label': 'Documentation pages' });
+  const contentEl = h('article', { class: 'docs-content', id: 'docs-content' }, h('p', { class: 'muted' }, 'Loading page…'));
+  const tocEl = h('nav', { class: 'docs-toc', 'aria-label': 'On this page' });
+  const searchInput = h('input', { type: 'search', placeholder: 'Search these docs…', id: 'docs-search', 'aria-label': 'Search these docs' });
+  const resultsEl = h('div', { class: 'docs-results', id: 'docs-search-results' });
+  const titleEl = h('h1', { class: 'docs-site-title' }, name);
+
+  mount(root,
+    h('nav', { class: 'crumbs' }, h('a', { href: '#/docs' }, 'Docs'), ' / ', h('a', { href: entityHref(ref) }, humanRef(ref))),
+    h('div', { class: 'docs-layout' },
+      h('aside', { class: 'docs-side' }, titleEl,
+        h('form', { class: 'docs-search', role: 'search', onsubmit: (e) => { e.preventDefault(); runSearch(); } }, searchInput),
+        resultsEl, navEl),
+      contentEl,
+      tocEl));
+
+  techdocsApi.metadata(namespace, kind, name).then((meta) => {
+    if (meta?.site_name) titleEl.textContent = meta.site_name;
+  }).catch(() => {});
+
+  /** Turns a docs-relative URL into a hash route, or null when it leaves the site. */
+  function toRoute(href, from) {
+    let url;
+    try {
+      url = new URL(href, from);
+    } catch {
+      return null;
+    }
+    if (url.origin !== baseUrl.origin || !url.pathname.startsWith(baseUrl.pathname)) return null;
+    let rel = decodeURIComponent(url.pathname.slice(baseUrl.pathname.length));
+    rel = rel.replace(/(^|\/)index\.html$/, '$1').replace(/(^|\/)index\.md$/, '$1').replace(/\.md$/, '/');
+    const anchor = url.hash.slice(1);
+    return `${docsHref(ref, rel)}${anchor ? `?a=${encodeURIComponent(anchor)}` : ''}`;
+  }
+
+  function rewrite(container, from) {
+    for (const el of container.querySelectorAll('[id]')) el.id = ID_PREFIX + el.id;
+    for (const a of container.querySelectorAll('a[href]')) {
+      const href = a.getAttribute('href');
+      if (/^[a-z][a-z0-9+.-]*:/i.test(href) && !href.startsWith(location.origin)) continue;
+      const route = toRoute(href, from);
+      if (route) a.setAttribute('href', route);
+    }
+    for (const img of container.querySelectorAll('img[src]')) {
+      try {
+        img.setAttribute('src', new URL(img.getAttribute('src'), from).href);
+      } catch {
+        img.remove();
+      }
+    }
+  }
+
+  let html;
+  try {
+    html = await getText(new URL(pageFile(path), baseUrl).pathname);
+  } catch (error) {
+    if (!signal.aborted) mount(contentEl, notice('error', error.status === 404 ? 'This page does not exist (or the docs were not built).' : `Could not load docs: ${error.message}`));
+    return;
+  }
+  if (signal.aborted) return;
+  const parsed = new DOMParser().parseFromString(html, 'text/html');
+  const source = parsed.querySelector('[data-md-component="content"], .md-content article, article, main, [role="main"]') ?? parsed.body;
+  const navSource = parsed.querySelector('nav.md-nav--primary, [data-md-component="navigation"], nav.docs-nav, nav');
+  navSource?.remove();
+  // Theme chrome such as header/footer is not documentation.
+  for (const el of source.querySelectorAll('header, footer, .md-header, .md-footer, .headerlink')) el.remove();
+
+  const content = sanitize(source);
+  const holder = h('div', null, content);
+  rewrite(holder, pageUrl);
+  mount(contentEl, ...holder.childNodes);
+
+  if (navSource) {
+    const nav = h('div', null, sanitize(navSource));
+    rewrite(nav, pageUrl);
+    const here = toRoute(pageUrl.href, pageUrl);
+    for (const a of nav.querySelectorAll('a')) if (a.getAttribute('href') === here) a.classList.add('current');
+    mount(navEl, ...nav.childNodes);
+  } else {
+    mount(navEl, h('a', { href: docsHref(ref) }, 'Home'));
+  }
+
+  const headings = [...contentEl.querySelectorAll('h2[id], h3[id]')];
+  if (headings.length) {
+    mount(tocEl, h('p', { class: 'toc-title' }, 'On this page'), h('ul', null, headings.map((hd) =>
+      h('li', { class: `toc-${hd.localName}` }, h('a', {
+        href: `${docsHref(ref, path ? `${path}/` : '')}?a=${encodeURIComponent(hd.id.slice(ID_PREFIX.length))}`,
+      }, hd.textContent ?? '')))));
+  }
+
+  const anchor = query.get('a');
+  if (anchor) document.getElementById(ID_PREFIX + anchor)?.scrollIntoView();
+  else window.scrollTo(0, 0);
+
+  async function runSearch() {
+    const term = searchInput.value.trim();
+    if (!term) {
+      mount(resultsEl);
+      return;
+    }
+    let index = searchIndexes.get(base);
+    if (!index) {
+      try {
+        index = await getJson(`${base}search/search_index.json`);
+        searchIndexes.set(base, index);
+      } catch (error) {
+        mount(resultsEl, notice('error', `Search unavailable: ${error.message}`));
+        return;
+      }
+    }
+    const hits = searchDocs(index, term).slice(0, 10);
+    mount(resultsEl,
+      h('p', { class: 'small muted' }, `${hits.length ? hits.length : 'No'} result${hits.length === 1 ? '' : 's'} for “${term}”`),
+      h('ul', null, hits.map((hit) => h('li', null,
+        h('a', { href: toRoute(hit.location, baseUrl) ?? docsHref(ref) }, hit.title || 'Untitled'),
+        hit.snippet ? h('p', { class: 'small muted' }, hit.snippet) : null))));
+  }
+}
+
+/**
+ * Scores an mkdocs `search_index.json` (`{ docs: [{ location, title, text }] }`) against a
+ * term: every word must occur; title hits rank higher.
+ */
+export function searchDocs(index, term) {
+  const words = term.toLowerCase().split(/\s+/).filter(Boolean);
+  const docs = Array.isArray(index?.docs) ? index.docs : [];
+  const results = [];
+  for (const doc of docs) {
+    const title = stripTags(String(doc.title ?? ''));
+    const text = stripTags(String(doc.text ?? ''));
+    const hay = `${title}\n${text}`.toLowerCase();
+    if (!words.every((w) => hay.includes(w))) continue;
+    const score = words.reduce((acc, w) => acc + (title.toLowerCase().includes(w) ? 10 : 0) + 1, 0);
+    const at = text.toLowerCase().indexOf(words[0]);
+    const snippet = at >= 0 ? `${at > 40 ? '…' : ''}${text.slice(Math.max(0, at - 40), at + 100).trim()}…` : text.slice(0, 120);
+    results.push({ location: String(doc.location ?? ''), title, snippet, score });
+  }
+  return results.sort((a, b) => b.score - a.score);
+}
+
+function stripTags(text) {
+  // Index text may contain HTML; parse it inertly and keep the text only.
+  if (!text.includes('<')) return text;
+  return new DOMParser().parseFromString(text, 'text/html').body.textContent ?? '';
+}

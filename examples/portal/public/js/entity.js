@@ -1,0 +1,96 @@
+// Entity page: about card, grouped relations, relation graph, API definition, docs link.
+import { h, mount, notice, chip } from './dom.js';
+import { catalogApi } from './api.js';
+import { docsHref, entityHref, humanRef, parseRef, refOf } from './refs.js';
+import { relationGraph } from './graph.js';
+
+/** Relation types in display order, with the heading shown for each group. */
+export const RELATION_GROUPS = [
+  ['ownedBy', 'Owner'],
+  ['partOf', 'Part of'],
+  ['providesApi', 'Provided APIs'],
+  ['consumesApi', 'Consumed APIs'],
+  ['apiProvidedBy', 'Provided by'],
+  ['apiConsumedBy', 'Consumed by'],
+  ['dependsOn', 'Depends on'],
+  ['dependencyOf', 'Dependency of'],
+  ['hasPart', 'Has parts'],
+  ['ownerOf', 'Owns'],
+  ['hasMember', 'Members'],
+  ['memberOf', 'Member of'],
+  ['childOf', 'Parent group'],
+  ['parentOf', 'Child groups'],
+];
+
+export async function entityPage({ root, signal }, { kind, namespace, name }) {
+  mount(root, h('p', { class: 'muted' }, 'Loading entity…'));
+  const entity = await catalogApi.byName(kind, namespace, name);
+  if (signal.aborted) return;
+  const ref = refOf(entity);
+  const relations = Array.isArray(entity.relations) ? entity.relations : [];
+  const spec = entity.spec ?? {};
+  const annotations = entity.metadata.annotations ?? {};
+  const hasDocs = typeof annotations['backstage.io/techdocs-ref'] === 'string';
+
+  const aboutRows = [
+    ['Kind', entity.kind],
+    ['Namespace', entity.metadata.namespace ?? 'default'],
+    typeof spec.type === 'string' && ['Type', spec.type],
+    typeof spec.lifecycle === 'string' && ['Lifecycle', chip(spec.lifecycle, `lifecycle-${spec.lifecycle}`)],
+    typeof spec.owner === 'string' && ['Owner', refLink(parseRef(spec.owner, { kind: 'group', namespace: entity.metadata.namespace }))],
+    typeof spec.system === 'string' && ['System', refLink(parseRef(spec.system, { kind: 'system', namespace: entity.metadata.namespace }))],
+    typeof spec.domain === 'string' && ['Domain', refLink(parseRef(spec.domain, { kind: 'domain', namespace: entity.metadata.namespace }))],
+    spec.profile?.displayName && ['Display name', String(spec.profile.displayName)],
+    spec.profile?.email && ['E-mail', h('a', { href: `mailto:${spec.profile.email}` }, String(spec.profile.email))],
+    (entity.metadata.tags ?? []).length > 0 && ['Tags', h('span', { class: 'tags' }, entity.metadata.tags.map((t) => chip(t)))],
+  ].filter(Boolean);
+
+  const links = Array.isArray(entity.metadata.links) ? entity.metadata.links.filter((l) => typeof l?.url === 'string') : [];
+
+  mount(root,
+    h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: '#/catalog' }, 'Catalog'), ' / ', entity.kind),
+    h('div', { class: 'page-head' },
+      h('div', null,
+        h('p', { class: 'eyebrow' }, `${entity.kind}${typeof spec.type === 'string' ? ` · ${spec.type}` : ''}`),
+        h('h1', { id: 'entity-title' }, entity.metadata.title ?? entity.metadata.name),
+        entity.metadata.description ? h('p', { class: 'lead' }, entity.metadata.description) : null),
+      hasDocs ? h('a', { class: 'button', href: docsHref(ref), id: 'open-docs' }, 'Read the docs') : null),
+    h('div', { class: 'entity-grid' },
+      h('section', { class: 'card', 'aria-labelledby': 'about-h' },
+        h('h2', { id: 'about-h' }, 'About'),
+        h('dl', { class: 'about' }, aboutRows.map(([k, v]) => [h('dt', null, k), h('dd', null, v)])),
+        links.length ? [h('h3', null, 'Links'), h('ul', { class: 'links' }, links.map((l) => h('li', null, h('a', { href: l.url, rel: 'noopener noreferrer', target: '_blank' }, l.title ?? l.url))))] : null),
+      h('section', { class: 'card graph-card', 'aria-labelledby': 'graph-h' },
+        h('h2', { id: 'graph-h' }, 'Relations graph'),
+        relations.length ? relationGraph(entity, relations) : h('p', { class: 'muted' }, 'No relations.'))),
+    h('section', { class: 'card', 'aria-labelledby': 'rel-h', id: 'relations' },
+      h('h2', { id: 'rel-h' }, 'Relations'),
+      relationGroups(relations)),
+    entity.kind.toLowerCase() === 'api' && typeof spec.definition === 'string'
+      ? h('section', { class: 'card' }, h('h2', null, 'Definition'), h('pre', { class: 'code' }, h('code', null, spec.definition)))
+      : null,
+    h('details', { class: 'card raw' }, h('summary', null, 'Raw entity'), h('pre', { class: 'code' }, h('code', null, JSON.stringify(entity, null, 2)))));
+}
+
+function refLink(ref) {
+  return h('a', { href: entityHref(ref) }, humanRef(ref));
+}
+
+function relationGroups(relations) {
+  const byType = new Map();
+  for (const rel of relations) {
+    if (typeof rel?.type !== 'string' || typeof rel?.targetRef !== 'string') continue;
+    if (!byType.has(rel.type)) byType.set(rel.type, new Set());
+    byType.get(rel.type).add(rel.targetRef);
+  }
+  if (!byType.size) return h('p', { class: 'muted' }, 'This entity has no relations.');
+  const known = new Map(RELATION_GROUPS);
+  const order = [...RELATION_GROUPS.map(([t]) => t), ...[...byType.keys()].filter((t) => !known.has(t)).sort()];
+  return h('div', { class: 'relation-groups' }, order.filter((t) => byType.has(t)).map((type) =>
+    h('div', { class: 'relation-group', 'data-relation': type },
+      h('h3', null, known.get(type) ?? type),
+      h('ul', null, [...byType.get(type)].sort().map((target) => {
+        const parsed = parseRef(target);
+        return h('li', null, h('span', { class: `kind-dot kind-${parsed.kind}` }), h('a', { href: entityHref(parsed) }, humanRef(parsed)), h('span', { class: 'muted small' }, ` ${parsed.kind}`));
+      })))));
+}

@@ -58,3 +58,5 @@ export type {
   Router,
   RouterOptions,
 } from './router/index.js';
+export { createPortal } from './portal.js';
+export type { Portal, PortalOptions, PortalServer } from './portal.js';

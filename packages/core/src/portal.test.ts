@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { InputError } from './errors.js';
+import { createLogger, memorySink } from './logger.js';
+import type { PortalContext, PortalPlugin } from './plugin.js';
+import { createPortal } from './portal.js';
+
+const quiet = () => createLogger({ sink: memorySink() });
+
+describe('createPortal', () => {
+  it('mounts plugins at /api/<id> or their basePath', async () => {
+    const portal = createPortal({
+      logger: quiet(),
+      plugins: [
+        { id: 'hello', handler: async (req) => Response.json({ path: new URL(req.url).pathname }) },
+        { id: 'page', basePath: '/', handler: async () => new Response('<h1>home</h1>') },
+        { id: 'no-handler' },
+      ],
+    });
+    expect(await (await portal.request('/api/hello/x')).json()).toEqual({ path: '/api/hello/x' });
+    expect(await (await portal.request('/anything')).text()).toBe('<h1>home</h1>');
+    expect(await (await portal.fetch(new Request('http://h/api/hello'))).json()).toEqual({ path: '/api/hello' });
+  });
+
+  it('rejects duplicate and empty ids, naming them', () => {
+    expect(() => createPortal({ plugins: [{ id: 'catalog' }, { id: 'catalog' }] })).toThrow(/"catalog"/);
+    expect(() => createPortal({ plugins: [{ id: '' }] })).toThrow(InputError);
+    expect(() => createPortal({ plugins: [{ id: 'a', basePath: '/x', handler: async () => new Response() }, { id: 'b', basePath: '/x/', handler: async () => new Response() }] })).toThrow(InputError);
+  });
+
+  it('starts plugins in order with a context and stops them in reverse', async () => {
+    const calls: string[] = [];
+    let context: PortalContext | undefined;
+    const plugin = (id: string): PortalPlugin => ({
+      id,
+      start(ctx) {
+        calls.push(`start ${id}`);
+        context ??= ctx;
+      },
+      stop() {
+        calls.push(`stop ${id}`);
+      },
+    });
+    const config = { catalog: { locations: [] } };
+    const portal = createPortal({ config, logger: quiet(), plugins: [plugin('a'), plugin('b'), plugin('c')] });
+    await portal.start();
+    await portal.start(); // idempotent
+    await portal.stop();
+    expect(calls).toEqual(['start a', 'start b', 'start c', 'stop c', 'stop b', 'stop a']);
+    expect(context?.config).toBe(config);
+    expect(typeof context?.reader.read).toBe('function');
+    expect(typeof context?.events.publish).toBe('function');
+  });
+
+  it('stops already-started plugins when one fails to start, and logs stop failures', async () => {
+    const calls: string[] = [];
+    const sink = memorySink();
+    const portal = createPortal({
+      logger: createLogger({ sink }),
+      plugins: [
+        { id: 'a', start: () => void calls.push('start a'), stop: () => void calls.push('stop a') },
+        {
+          id: 'b',
+          start: () => {
+            throw new InputError('bad config for b');
+          },
+          stop: () => void calls.push('stop b'),
+        },
+        { id: 'c', start: () => void calls.push('start c') },
+      ],
+    });
+    await expect(portal.start()).rejects.toThrow('bad config for b');
+    expect(calls).toEqual(['start a', 'stop a']);
+    expect(sink.records.some((r) => r.level === 'error' && r.fields.plugin === 'b')).toBe(true);
+  });
+
+  it('keeps stopping when a plugin fails to stop', async () => {
+    const calls: string[] = [];
+    const portal = createPortal({
+      logger: quiet(),
+      plugins: [
+        { id: 'a', stop: () => void calls.push('stop a') },
+        {
+          id: 'b',
+          stop: () => {
+            throw new Error('stuck');
+          },
+        },
+      ],
+    });
+    await portal.start();
+    await portal.stop();
+    expect(calls).toEqual(['stop a']);
+  });
+
+  it('listens on node:http and closes', async () => {
+    const portal = createPortal({ logger: quiet(), plugins: [{ id: 'hello', handler: async () => new Response('hi') }] });
+    const server = await portal.listen({ port: 0 });
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(await (await fetch(`${server.url}/api/hello`)).text()).toBe('hi');
+    const missing = await fetch(`${server.url}/api/nope`);
+    expect(missing.status).toBe(404);
+    expect((await missing.json()).error.name).toBe('NotFoundError');
+    await server.close();
+    await expect(fetch(`${server.url}/api/hello`)).rejects.toThrow();
+    await portal.stop();
+  });
+
+  it('closes open servers on stop', async () => {
+    const portal = createPortal({ logger: quiet(), plugins: [{ id: 'hello', handler: async () => new Response('hi') }] });
+    const server = await portal.listen({ port: 0 });
+    await portal.stop();
+    await expect(fetch(`${server.url}/api/hello`)).rejects.toThrow();
+  });
+});

@@ -1,0 +1,172 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { InputError } from './errors.js';
+import { createEventBus, type EventBus } from './events.js';
+import type { Handler } from './handler.js';
+import { createLogger, type Logger } from './logger.js';
+import type { PortalContext, PortalPlugin } from './plugin.js';
+import { createUrlReader } from './readers/compose.js';
+import type { UrlReader } from './readers/types.js';
+import { mountHandlers } from './router/mount.js';
+import { toNodeHandler } from './router/node.js';
+import { requestHandler } from './router/request.js';
+
+/** Options of {@link createPortal}. */
+export interface PortalOptions {
+  /** Validated config handed to every plugin (see `loadConfig`); default `{}`. */
+  config?: Record<string, unknown>;
+  /** Composed in order: started in this order, stopped in reverse. Ids must be unique. */
+  plugins: PortalPlugin[];
+  /** Default: `createLogger()`. Each plugin gets a child logger with `{ plugin: id }`. */
+  logger?: Logger;
+  /** Default: a new in-process bus whose subscriber errors are logged. */
+  events?: EventBus<Record<string, unknown>>;
+  /** Default: a reader for files below the current directory. */
+  reader?: UrlReader;
+}
+
+/** A running HTTP server opened by {@link Portal.listen}. */
+export interface PortalServer {
+  /** e.g. `http://127.0.0.1:7007`. */
+  url: string;
+  /** Stop accepting connections and close open ones (including event streams). */
+  close(): Promise<void>;
+}
+
+/**
+ * Plugins composed behind one web-standard handler.
+ *
+ * @example
+ * ```ts
+ * const portal = createPortal({ config, plugins: [catalogPlugin(), scaffolderPlugin()] });
+ * await portal.start();
+ * const server = await portal.listen({ port: 7007 });
+ * // ... later
+ * await portal.stop();
+ * ```
+ */
+export interface Portal {
+  /** Serves every plugin at its base path; mount it in any framework. */
+  fetch: Handler;
+  /** Call `fetch` without a server (tests): `portal.request('/api/catalog/entities')`. */
+  request(path: string, init?: RequestInit): Promise<Response>;
+  /** Start plugins in order. If one fails, those already started are stopped and the error rethrown. */
+  start(): Promise<void>;
+  /** Stop plugins in reverse order (errors are logged, every plugin gets its stop) and close servers. */
+  stop(): Promise<void>;
+  /** Serve `fetch` with `node:http`; `port: 0` picks a free port. Default host `127.0.0.1`. */
+  listen(options: { port: number; host?: string }): Promise<PortalServer>;
+}
+
+/**
+ * Compose {@link PortalPlugin}s into a {@link Portal}: each plugin's handler is mounted at its
+ * `basePath` (default `/api/<id>`).
+ *
+ * @example
+ * ```ts
+ * const hello: PortalPlugin = { id: 'hello', handler: async () => Response.json({ hello: 'world' }) };
+ * const portal = createPortal({ plugins: [hello] });
+ * const res = await portal.request('/api/hello');
+ * await res.json(); // { hello: 'world' }
+ * ```
+ */
+export function createPortal(options: PortalOptions): Portal {
+  if (!options || !Array.isArray(options.plugins)) throw new InputError('createPortal: `plugins` must be a list');
+  const ids = new Set<string>();
+  for (const plugin of options.plugins) {
+    if (!plugin || typeof plugin.id !== 'string' || !/^[a-z0-9][a-z0-9._-]*$/i.test(plugin.id)) {
+      throw new InputError(`createPortal: plugin id ${JSON.stringify(plugin?.id)} must be a non-empty word`);
+    }
+    if (ids.has(plugin.id)) throw new InputError(`createPortal: two plugins have the id "${plugin.id}"`);
+    ids.add(plugin.id);
+  }
+  const plugins = [...options.plugins];
+  const config = options.config ?? {};
+  const logger = options.logger ?? createLogger();
+  const events =
+    options.events ??
+    createEventBus({ onError: (error, topic) => logger.error('event subscriber failed', { topic, error }) });
+  const reader = options.reader ?? createUrlReader({ file: { root: process.cwd() } });
+
+  const fetch = mountHandlers(
+    plugins
+      .filter((plugin) => plugin.handler)
+      .map((plugin) => ({ basePath: plugin.basePath ?? `/api/${plugin.id}`, handler: plugin.handler! })),
+  );
+
+  const started: PortalPlugin[] = [];
+  const servers = new Set<PortalServer>();
+  let starting: Promise<void> | undefined;
+
+  const stopPlugins = async () => {
+    while (started.length > 0) {
+      const plugin = started.pop()!;
+      try {
+        await plugin.stop?.();
+      } catch (error) {
+        logger.error('plugin failed to stop', { plugin: plugin.id, error });
+      }
+    }
+  };
+
+  return {
+    fetch,
+    request: (path, init) => requestHandler(fetch, path, init),
+
+    start() {
+      starting ??= (async () => {
+        for (const plugin of plugins) {
+          const context: PortalContext = { config, logger: logger.child({ plugin: plugin.id }), events, reader };
+          try {
+            await plugin.start?.(context);
+          } catch (error) {
+            logger.error('plugin failed to start', { plugin: plugin.id, error });
+            await stopPlugins();
+            starting = undefined;
+            throw error;
+          }
+          started.push(plugin);
+        }
+      })();
+      return starting;
+    },
+
+    async stop() {
+      await starting?.catch(() => {});
+      starting = undefined;
+      await Promise.all([...servers].map((server) => server.close()));
+      await stopPlugins();
+    },
+
+    async listen({ port, host = '127.0.0.1' }) {
+      const server: Server = createServer(
+        toNodeHandler(fetch, { onError: (error) => logger.error('request failed', { error }) }),
+      );
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      const address = server.address() as AddressInfo;
+      const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      let closing: Promise<void> | undefined;
+      const handle: PortalServer = {
+        url: `http://${urlHost}:${address.port}`,
+        close() {
+          closing ??= new Promise<void>((resolve) => {
+            servers.delete(handle);
+            server.close(() => resolve());
+            // Open event streams would keep close() waiting forever.
+            server.closeAllConnections();
+          });
+          return closing;
+        },
+      };
+      servers.add(handle);
+      logger.info('portal listening', { url: handle.url });
+      return handle;
+    },
+  };
+}

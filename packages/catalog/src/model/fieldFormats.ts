@@ -16,13 +16,20 @@ function isValidDnsLabel(value: unknown): boolean {
   return typeof value === 'string' && value.length >= 1 && value.length <= 63 && dnsLabelPattern.test(value);
 }
 
+// Dot-separated DNS labels in one regex; label lengths are then checked without splitting.
+const dnsSubdomainPattern = /^[a-z0-9]+(?:-+[a-z0-9]+)*(?:\.[a-z0-9]+(?:-+[a-z0-9]+)*)*$/;
+
 function isValidDnsSubdomain(value: unknown): boolean {
-  return (
-    typeof value === 'string' &&
-    value.length >= 1 &&
-    value.length <= 253 &&
-    value.split('.').every(isValidDnsLabel)
-  );
+  if (typeof value !== 'string' || value.length < 1 || value.length > 253 || !dnsSubdomainPattern.test(value)) {
+    return false;
+  }
+  if (value.length <= 63) return true;
+  let start = 0;
+  for (let dot = value.indexOf('.'); dot !== -1; dot = value.indexOf('.', start)) {
+    if (dot - start > 63) return false;
+    start = dot + 1;
+  }
+  return value.length - start <= 63;
 }
 
 function isValidObjectName(value: unknown): boolean {

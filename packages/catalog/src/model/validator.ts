@@ -2,6 +2,7 @@ import { InputError } from '@portalkit/core';
 import type { z } from 'zod';
 import { DEFAULT_NAMESPACE } from './constants.js';
 import { entityRelationSchema, entitySchema } from './entity.js';
+import { compileFastCheck } from './fastCheck.js';
 import { defaultFieldValidators, fieldExpectations, isNonEmptyString, isValidUrl } from './fieldFormats.js';
 import { builtinKinds } from './kinds/index.js';
 import { defineKind } from './kinds/defineKind.js';
@@ -35,6 +36,12 @@ interface Issue {
 }
 
 type PlainObject = Record<string, unknown>;
+
+interface PreparedKind {
+  definition: KindDefinition;
+  /** Boolean twin of the schema; undefined when the schema is outside the compiled subset. */
+  fastCheck: ((value: unknown) => boolean) | undefined;
+}
 
 const defaultRootFields = ['apiVersion', 'kind', 'metadata', 'spec'];
 const statusSchema = entitySchema.shape.status;
@@ -153,15 +160,16 @@ function formatIssue(
  */
 export function createEntityValidator(options: EntityValidatorOptions = {}): EntityValidator {
   const kinds = (options.kinds ?? builtinKinds).map((kind) => defineKind(kind));
-  const byKindAndVersion = new Map<string, KindDefinition>();
+  const byKindAndVersion = new Map<string, PreparedKind>();
   const versionsByKind = new Map<string, string[]>();
   for (const kind of kinds) {
+    const prepared: PreparedKind = { definition: kind, fastCheck: compileFastCheck(kind.schema) };
     for (const apiVersion of kind.apiVersions) {
       const key = `${kind.kind}\n${apiVersion}`;
       if (byKindAndVersion.has(key)) {
         throw new InputError(`Cannot create entity validator: kind ${kind.kind} with apiVersion ${apiVersion} is defined twice`);
       }
-      byKindAndVersion.set(key, kind);
+      byKindAndVersion.set(key, prepared);
       const versions = versionsByKind.get(kind.kind) ?? [];
       versions.push(apiVersion);
       versionsByKind.set(kind.kind, versions);
@@ -169,6 +177,10 @@ export function createEntityValidator(options: EntityValidatorOptions = {}): Ent
   }
   const rootFields = new Set(options.rootFields ?? defaultRootFields);
   const fields: FieldValidators = { ...defaultFieldValidators, ...options.fieldValidators };
+  // Entities using a registered kind/apiVersion pair can skip their format checks, unless the
+  // caller replaced those predicates.
+  const trustRegisteredPairs =
+    options.fieldValidators?.isValidApiVersion === undefined && options.fieldValidators?.isValidKind === undefined;
   const policies: readonly EntityPolicy[] = options.policies ?? [];
   const allowUnknownKinds = options.allowUnknownKinds ?? false;
   const defaultNamespace = options.defaultNamespace ?? DEFAULT_NAMESPACE;
@@ -286,9 +298,29 @@ export function createEntityValidator(options: EntityValidatorOptions = {}): Ent
     }
   }
 
-  function checkKind(entity: PlainObject, apiVersion: string, kind: string, issues: Issue[]): void {
-    const definition = byKindAndVersion.get(`${kind}\n${apiVersion}`);
-    if (definition === undefined) {
+  // Required string field in a given format; reports and returns false when it is not.
+  function checkFormat(
+    value: unknown,
+    path: Segment[],
+    rule: string,
+    predicate: 'isValidApiVersion' | 'isValidKind',
+    issues: Issue[],
+  ): boolean {
+    if (value === undefined) issues.push({ path, rule: 'required', detail: 'is required' });
+    else if (typeof value !== 'string') issues.push({ path, rule: 'type', detail: `must be string, got ${describe(value)}` });
+    else if (!fields[predicate](value)) issues.push(formatIssue(path, rule, value, predicate));
+    else return true;
+    return false;
+  }
+
+  function checkKind(
+    entity: PlainObject,
+    apiVersion: string,
+    kind: string,
+    prepared: PreparedKind | undefined,
+    issues: Issue[],
+  ): void {
+    if (prepared === undefined) {
       if (allowUnknownKinds) return;
       const versions = versionsByKind.get(kind);
       if (versions) {
@@ -306,7 +338,9 @@ export function createEntityValidator(options: EntityValidatorOptions = {}): Ent
       }
       return;
     }
+    const { definition, fastCheck } = prepared;
     if (definition.schemaTarget === 'entity') {
+      if (fastCheck?.(entity)) return;
       const parsed = definition.schema.safeParse(entity);
       if (!parsed.success) zodIssues(parsed.error, entity, [], issues);
       return;
@@ -314,6 +348,7 @@ export function createEntityValidator(options: EntityValidatorOptions = {}): Ent
     const spec = entity['spec'];
     // A non-object spec was already reported by the envelope check.
     if (spec !== undefined && !isObject(spec)) return;
+    if (fastCheck?.(spec)) return;
     const parsed = definition.schema.safeParse(spec);
     if (!parsed.success) zodIssues(parsed.error, spec, ['spec'], issues);
   }
@@ -330,20 +365,15 @@ export function createEntityValidator(options: EntityValidatorOptions = {}): Ent
       }
     }
     const { apiVersion, kind, metadata, spec } = input;
-    let validApiVersion = false;
-    if (apiVersion === undefined) issues.push({ path: ['apiVersion'], rule: 'required', detail: 'is required' });
-    else if (typeof apiVersion !== 'string') {
-      issues.push({ path: ['apiVersion'], rule: 'type', detail: `must be string, got ${describe(apiVersion)}` });
-    } else if (!fields.isValidApiVersion(apiVersion)) {
-      issues.push(formatIssue(['apiVersion'], 'api-version-format', apiVersion, 'isValidApiVersion'));
-    } else validApiVersion = true;
-    let validKind = false;
-    if (kind === undefined) issues.push({ path: ['kind'], rule: 'required', detail: 'is required' });
-    else if (typeof kind !== 'string') {
-      issues.push({ path: ['kind'], rule: 'type', detail: `must be string, got ${describe(kind)}` });
-    } else if (!fields.isValidKind(kind)) {
-      issues.push(formatIssue(['kind'], 'kind-format', kind, 'isValidKind'));
-    } else validKind = true;
+    const prepared =
+      typeof apiVersion === 'string' && typeof kind === 'string'
+        ? byKindAndVersion.get(`${kind}\n${apiVersion}`)
+        : undefined;
+    // A registered pair passed defineKind's format checks already.
+    const trusted = prepared !== undefined && trustRegisteredPairs;
+    const validApiVersion =
+      trusted || checkFormat(apiVersion, ['apiVersion'], 'api-version-format', 'isValidApiVersion', issues);
+    const validKind = trusted || checkFormat(kind, ['kind'], 'kind-format', 'isValidKind', issues);
     if (metadata === undefined) issues.push({ path: ['metadata'], rule: 'required', detail: 'is required' });
     else if (!isObject(metadata)) {
       issues.push({ path: ['metadata'], rule: 'type', detail: `must be object, got ${describe(metadata)}` });
@@ -359,7 +389,7 @@ export function createEntityValidator(options: EntityValidatorOptions = {}): Ent
       const parsed = statusSchema.safeParse(input['status']);
       if (!parsed.success) zodIssues(parsed.error, input['status'], ['status'], issues);
     }
-    if (validApiVersion && validKind) checkKind(input, apiVersion as string, kind as string, issues);
+    if (validApiVersion && validKind) checkKind(input, apiVersion as string, kind as string, prepared, issues);
     return issues;
   }
 

@@ -1,1 +1,36 @@
-export const placeholder = 'techdocs';
+export type {
+  BuildProgress,
+  BuildResult,
+  BuildWarning,
+  DocsEntityName,
+  SearchIndex,
+  SearchIndexDoc,
+  TechDocsEntity,
+  TechDocsMetadata,
+} from './types.js';
+export {
+  docsEntityName,
+  docsEntityRef,
+  MANAGED_BY_LOCATION_ANNOTATION,
+  SOURCE_LOCATION_ANNOTATION,
+  TECHDOCS_REF_ANNOTATION,
+} from './entity.js';
+export { safeRelativePath } from './paths.js';
+export { prepareDocs, resolveDocsLocation } from './prepare/index.js';
+export type { DocsSource, PrepareOptions, PreparedDocs } from './prepare/index.js';
+export { buildDocs, createDocsBuilder, formatWarning } from './generate/build.js';
+export type { BuildDocsOptions, DocsBuilder, DocsBuilderOptions } from './generate/build.js';
+export { loadMkdocsConfig, mkdocsConfigSchema, parseMkdocsConfig } from './generate/config.js';
+export type { LoadedSite, MarkdownFeatures, MkdocsConfig } from './generate/config.js';
+export { flattenNav, resolveNav } from './generate/nav.js';
+export type { NavNode, ResolveNavOptions } from './generate/nav.js';
+export { remarkAdmonitions } from './generate/admonition.js';
+export type { AdmonitionOptions } from './generate/admonition.js';
+export { createDocsProcessor, docsSanitizeSchema } from './generate/processor.js';
+export type { DocsProcessorOptions, SanitizeSchema } from './generate/processor.js';
+export { contentTypeFor, localPublisher, memoryPublisher } from './publish/index.js';
+export type { DocsEntityLike, DocsPublisher, LocalPublisherOptions, PublishedFile } from './publish/index.js';
+export { createTechDocs } from './techdocs.js';
+export type { SyncResult, TechDocs, TechDocsOptions } from './techdocs.js';
+export { techdocsPlugin } from './plugin.js';
+export type { TechDocsPluginOptions } from './plugin.js';

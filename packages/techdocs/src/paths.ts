@@ -46,6 +46,7 @@ export function isInside(parent: string, child: string): boolean {
 
 /**
  * Turn a URL path tail (already split off the route) into a safe relative POSIX path.
+ * Pass `decoded: true` when a router already percent-decoded it (it is not decoded twice).
  * Rejects encoded or plain `..` segments, backslashes, NUL bytes and absolute paths, which
  * is how a request tries to read files outside a site.
  *
@@ -55,12 +56,14 @@ export function isInside(parent: string, child: string): boolean {
  * safeRelativePath('%2e%2e/secret'); // throws NotAllowedError
  * ```
  */
-export function safeRelativePath(raw: string): string {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(raw);
-  } catch {
-    throw new NotAllowedError(`malformed path '${raw}'`);
+export function safeRelativePath(raw: string, options: { decoded?: boolean } = {}): string {
+  let decoded = raw;
+  if (!options.decoded) {
+    try {
+      decoded = decodeURIComponent(raw);
+    } catch {
+      throw new NotAllowedError(`malformed path '${raw}'`);
+    }
   }
   if (decoded.includes('\\') || decoded.includes('\0')) {
     throw new NotAllowedError(`path '${raw}' contains forbidden characters`);

@@ -9,6 +9,11 @@ import { resolveWithin } from '../paths.js';
 /**
  * The subset of `mkdocs.yml` the generator understands. Unknown keys (theme, plugins options,
  * extra) are accepted and ignored so existing files work unchanged.
+ *
+ * @example
+ * ```ts
+ * mkdocsConfigSchema.parse({ site_name: 'Docs' }).docs_dir; // 'docs'
+ * ```
  */
 export const mkdocsConfigSchema = z
   .object({

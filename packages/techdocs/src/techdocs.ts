@@ -1,0 +1,170 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { InputError, createLogger, isError, requestHandler, type Handler, type Logger, type UrlReader } from '@portalkit/core';
+import { docsEntityName, docsEntityRef } from './entity.js';
+import { createDocsBuilder, type DocsBuilderOptions } from './generate/build.js';
+import { createTechDocsHandler } from './http/handler.js';
+import { prepareDocs, type PreparedDocs } from './prepare/index.js';
+import type { DocsPublisher } from './publish/types.js';
+import type { BuildResult, DocsEntityName, TechDocsEntity } from './types.js';
+
+/**
+ * Options of {@link createTechDocs}.
+ *
+ * @example
+ * ```ts
+ * const options: TechDocsOptions = {
+ *   publisher: localPublisher({ root: './published-docs' }),
+ *   getEntity: async (name) => catalog.getEntity(name),
+ *   root: process.cwd(),
+ * };
+ * ```
+ */
+export interface TechDocsOptions {
+  publisher: DocsPublisher;
+  /** How sites are built (sanitising, strict mode, extra plugins). */
+  builder?: DocsBuilderOptions;
+  /** Looks entities up for `/sync` and `/metadata/entity`; without it those answer 404. */
+  getEntity?(name: DocsEntityName): Promise<TechDocsEntity | undefined> | TechDocsEntity | undefined;
+  /** Reads `url:` docs sources. */
+  reader?: UrlReader;
+  /** Local docs sources must stay below this directory; default the current directory. */
+  root?: string;
+  /** Temp dirs for prepared sources and builds go here; default the OS temp dir. */
+  workDir?: string;
+  logger?: Logger;
+}
+
+/** The outcome of {@link TechDocs.sync}. */
+export interface SyncResult {
+  updated: boolean;
+  result?: BuildResult;
+}
+
+/**
+ * TechDocs as a service: build and publish an entity's docs, keep them current, and serve them
+ * over Backstage's TechDocs backend routes.
+ *
+ * @example
+ * ```ts
+ * const techdocs = createTechDocs({ publisher: memoryPublisher(), getEntity });
+ * await techdocs.build(entity);
+ * const res = await techdocs.request('/static/docs/default/component/svc/index.html');
+ * ```
+ */
+export interface TechDocs {
+  /** Prepare, build and publish an entity's docs now. */
+  build(entity: TechDocsEntity, options?: { onLog?(message: string): void }): Promise<BuildResult>;
+  /** Build when the docs are missing or their sources changed since the last build. */
+  sync(entity: TechDocsEntity, options?: { onLog?(message: string): void }): Promise<SyncResult>;
+  /** The HTTP handler, serving routes below `basePath` (default `/api/techdocs`). */
+  handler(options?: { basePath?: string }): Handler;
+  /** Call the handler (mounted at `/`) without a server, for tests. */
+  request(path: string, init?: RequestInit): Promise<Response>;
+  publisher: DocsPublisher;
+}
+
+/**
+ * Create a {@link TechDocs} service.
+ *
+ * @example
+ * ```ts
+ * const techdocs = createTechDocs({ publisher: localPublisher({ root: './published' }), getEntity, reader });
+ * http.createServer(toNodeHandler(techdocs.handler({ basePath: '/api/techdocs' })));
+ * ```
+ */
+export function createTechDocs(options: TechDocsOptions): TechDocs {
+  if (!options?.publisher) throw new InputError('createTechDocs: publisher is required');
+  const logger = options.logger ?? createLogger({ fields: { plugin: 'techdocs' } });
+  const builder = createDocsBuilder(options.builder);
+  const root = path.resolve(options.root ?? process.cwd());
+  // One build per entity at a time: concurrent syncs of the same docs share it.
+  const running = new Map<string, Promise<SyncResult>>();
+
+  const buildPrepared = async (
+    entity: TechDocsEntity,
+    prepared: PreparedDocs,
+    onLog: (message: string) => void,
+  ): Promise<BuildResult> => {
+    const output = await mkdtemp(path.join(options.workDir ?? os.tmpdir(), 'techdocs-site-'));
+    try {
+      onLog('Generating documentation');
+      const result = await builder.build({ source: prepared.dir, output, etag: prepared.etag });
+      for (const warning of result.warnings) {
+        onLog(`WARNING ${warning.file}${warning.line ? `:${warning.line}` : ''}: ${warning.message}`);
+      }
+      onLog(`Rendered ${result.rendered.length} page(s); publishing`);
+      await options.publisher.publish({ entity, directory: output });
+      onLog('Published documentation');
+      return result;
+    } finally {
+      await Promise.all([rm(output, { recursive: true, force: true }), prepared.cleanup()]);
+    }
+  };
+
+  const once = (entity: TechDocsEntity, run: () => Promise<SyncResult>): Promise<SyncResult> => {
+    const key = docsEntityRef(docsEntityName(entity));
+    const existing = running.get(key);
+    if (existing) return existing;
+    const promise = run().finally(() => running.delete(key));
+    running.set(key, promise);
+    return promise;
+  };
+
+  const techdocs: TechDocs = {
+    publisher: options.publisher,
+    async build(entity, buildOptions = {}) {
+      const onLog = buildOptions.onLog ?? ((m: string) => logger.info(m, { entity: docsEntityRef(docsEntityName(entity)) }));
+      const synced = await once(entity, async () => {
+        onLog('Preparing documentation sources');
+        const prepared = await prepareDocs({ entity }, { root, reader: options.reader, workDir: options.workDir });
+        return { updated: true, result: await buildPrepared(entity, prepared, onLog) };
+      });
+      if (!synced.result) throw new InputError('build was superseded by a sync that found the docs current');
+      return synced.result;
+    },
+    sync(entity, syncOptions = {}) {
+      const onLog = syncOptions.onLog ?? ((m: string) => logger.info(m, { entity: docsEntityRef(docsEntityName(entity)) }));
+      return once(entity, async () => {
+        const generated = await options.publisher.hasDocsBeenGenerated(entity);
+        const previousEtag = generated
+          ? await options.publisher.fetchTechDocsMetadata(entity).then((m) => m.etag, () => undefined)
+          : undefined;
+        onLog('Preparing documentation sources');
+        let prepared: PreparedDocs;
+        try {
+          prepared = await prepareDocs(
+            { entity },
+            { root, reader: options.reader, workDir: options.workDir, etag: previousEtag },
+          );
+        } catch (error) {
+          if (generated && isError(error) && error.name === 'NotModifiedError') {
+            onLog('Docs are up to date (cached)');
+            return { updated: false };
+          }
+          throw error;
+        }
+        if (generated && previousEtag !== undefined && prepared.etag === previousEtag) {
+          await prepared.cleanup();
+          onLog('Docs are up to date (cached)');
+          return { updated: false };
+        }
+        return { updated: true, result: await buildPrepared(entity, prepared, onLog) };
+      });
+    },
+    handler(handlerOptions = {}) {
+      return createTechDocsHandler({
+        basePath: handlerOptions.basePath ?? '/api/techdocs',
+        publisher: options.publisher,
+        getEntity: options.getEntity,
+        sync: techdocs.sync,
+        logger,
+      });
+    },
+    request(requestPath, init) {
+      return requestHandler(techdocs.handler({ basePath: '/' }), requestPath, init);
+    },
+  };
+  return techdocs;
+}

@@ -54,7 +54,6 @@ export type {
   TemplateEntity,
   UserEntity,
 } from './kinds/index.js';
-export { locateYamlLine } from './locate.js';
 export { entityRefEquals, getCompoundEntityRef, parseEntityRef, stringifyEntityRef } from './refs.js';
 export type { EntityRefContext } from './refs.js';
 export {

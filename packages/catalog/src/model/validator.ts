@@ -1,4 +1,4 @@
-import { InputError } from '@portalkit/core';
+import { InputError, locateYamlPath } from '@portalkit/core';
 import type { z } from 'zod';
 import { DEFAULT_NAMESPACE } from './constants.js';
 import { entityRelationSchema, entitySchema } from './entity.js';
@@ -6,7 +6,6 @@ import { compileFastCheck } from './fastCheck.js';
 import { defaultFieldValidators, fieldExpectations, isNonEmptyString, isValidUrl } from './fieldFormats.js';
 import { builtinKinds } from './kinds/index.js';
 import { defineKind } from './kinds/defineKind.js';
-import { locateYamlLine } from './locate.js';
 import type {
   Entity,
   EntityPolicy,
@@ -419,7 +418,7 @@ export function createEntityValidator(options: EntityValidatorOptions = {}): Ent
     const errors = issues.map((issue): EntityValidationError => {
       const path = formatPath(issue.path);
       let line: number | undefined;
-      if (text !== undefined) line = locateYamlLine(text, documentLine, issue.path) ?? documentLine;
+      if (text !== undefined) line = locateLine(text, documentLine, issue.path);
       else if (context?.documentLine !== undefined) line = documentLine;
       const where = file !== undefined ? `${file}${line !== undefined ? `:${line}` : ''}: ` : line !== undefined ? `line ${line}: ` : '';
       const message = `${where}${ref !== undefined ? `${ref}: ` : ''}${path || '<entity>'} ${issue.detail} [${issue.rule}]`;
@@ -472,6 +471,16 @@ export function createEntityValidator(options: EntityValidatorOptions = {}): Ent
       return { ok: true, entity };
     },
   };
+}
+
+// The line of the path, or of its deepest ancestor present in the YAML (a missing required
+// field is reported on its parent's line), or the document's first line.
+function locateLine(text: string, documentLine: number, path: readonly Segment[]): number {
+  for (let length = path.length; length > 0; length--) {
+    const line = locateYamlPath(text, documentLine, path.slice(0, length));
+    if (line !== undefined) return line;
+  }
+  return documentLine;
 }
 
 function refOf(input: unknown, defaultNamespace: string): string | undefined {

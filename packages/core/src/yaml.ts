@@ -45,6 +45,11 @@ export function parseYamlDocuments(text: string, options: ParseYamlOptions): Yam
       throw toYamlInputError(error, options.file, chunk.offsetLines);
     }
     if (value === null || value === undefined) continue;
+    // Without a `*` there is no alias, so nothing is shared and nothing to measure.
+    if (!chunk.text.includes('*')) {
+      docs.push({ value, line: chunk.contentLine });
+      continue;
+    }
     const { distinct, expanded } = measureNodes(value);
     const limit = Math.max(expansionFloor, distinct * (options.maxAliasAmplification ?? 10));
     if (expanded > limit) {

@@ -1,1 +1,78 @@
-export const placeholder = 'scaffolder';
+export { TEMPLATE_API_VERSION } from './types.js';
+export type {
+  ActionContext,
+  ActionSchemas,
+  CatalogEntityLike,
+  JsonObject,
+  JsonValue,
+  ScaffolderAction,
+  ScaffolderCatalog,
+  ScaffolderLocationSpec,
+  ScaffolderUser,
+  TaskEvent,
+  TaskEventBody,
+  TaskEventType,
+  TaskRecord,
+  TaskSpec,
+  TaskStatus,
+  TemplateEntity,
+  TemplateFilter,
+  TemplateGlobal,
+  TemplateInfo,
+  TemplateParameterPage,
+  TemplateStep,
+} from './types.js';
+
+export { parseTemplate } from './template/parseTemplate.js';
+export type { ParseTemplateOptions } from './template/parseTemplate.js';
+export { validateValues } from './template/validateValues.js';
+export { getParameterSchema } from './template/parameterSchema.js';
+export type { TemplateParameterSchema } from './template/parameterSchema.js';
+export { LOCATION_ANNOTATION, loadTemplate, templateBaseUrl } from './template/loadTemplate.js';
+
+export { createTemplater } from './render/templater.js';
+export type { Templater, TemplaterOptions } from './render/templater.js';
+export { defaultFilters, parseEntityRef, parseRepoUrl, pick } from './render/filters.js';
+export type { ParsedEntityRef, RepoSpec } from './render/filters.js';
+export { isTruthy, renderValue } from './render/renderValue.js';
+
+export { createAction } from './actions/createAction.js';
+export type { ActionSchemaInput, CreateActionOptions } from './actions/createAction.js';
+export { resolveSafeChildPath } from './actions/resolveSafeChildPath.js';
+export { builtinActions } from './actions/builtin/index.js';
+export type { BuiltinActionsOptions } from './actions/builtin/index.js';
+export { createFetchPlainAction } from './actions/builtin/fetchPlain.js';
+export { createFetchPlainFileAction } from './actions/builtin/fetchPlainFile.js';
+export { createFetchTemplateAction } from './actions/builtin/fetchTemplate.js';
+export type { FetchTemplateActionOptions } from './actions/builtin/fetchTemplate.js';
+export { createFsRenameAction } from './actions/builtin/fsRename.js';
+export { createFsDeleteAction } from './actions/builtin/fsDelete.js';
+export { createDebugLogAction } from './actions/builtin/debugLog.js';
+export { createCatalogRegisterAction } from './actions/builtin/catalogRegister.js';
+export { createCatalogWriteAction } from './actions/builtin/catalogWrite.js';
+export { createCatalogFetchAction } from './actions/builtin/catalogFetch.js';
+export { createPublishGitAction } from './actions/builtin/publishGit.js';
+
+export { memoryTaskStore } from './tasks/memoryTaskStore.js';
+export { postgresTaskStore } from './tasks/postgresTaskStore.js';
+export type { PostgresTaskStoreOptions } from './tasks/postgresTaskStore.js';
+export { RECOVERED_MESSAGE } from './tasks/taskStore.js';
+export type { TaskCompletion, TaskListOptions, TaskStore } from './tasks/taskStore.js';
+
+export { TaskCancelledError } from './runner/executeWorkflow.js';
+export type { DirectoryContent } from './runner/directoryContents.js';
+
+export { createScaffolder } from './scaffolder.js';
+export type {
+  ActionDescription,
+  DryRunResult,
+  RunOptions,
+  Scaffolder,
+  ScaffolderOptions,
+  Task,
+  TaskResult,
+} from './scaffolder.js';
+export { createScaffolderHandler } from './http/handler.js';
+export type { ScaffolderHandlerOptions } from './http/handler.js';
+export { scaffolderPlugin } from './plugin.js';
+export type { ScaffolderPluginOptions } from './plugin.js';

@@ -1,0 +1,209 @@
+import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { glob } from 'tinyglobby';
+import { z } from 'zod';
+import { InputError } from '@portalkit/core';
+import type { UrlReader } from '@portalkit/core';
+import type { JsonObject, TemplateFilter, TemplateGlobal } from '../../types.js';
+import { createTemplater } from '../../render/templater.js';
+import { defaultFilters } from '../../render/filters.js';
+import { createAction } from '../createAction.js';
+import { resolveSafeChildPath } from '../resolveSafeChildPath.js';
+import { fetchContents } from './fetchContents.js';
+
+/** Options of {@link createFetchTemplateAction}. */
+export interface FetchTemplateActionOptions {
+  reader?: UrlReader;
+  /** Extra filters/globals for file contents and names (besides the Backstage defaults). */
+  filters?: Record<string, TemplateFilter>;
+  globals?: Record<string, TemplateGlobal>;
+}
+
+interface FetchTemplateInput {
+  url: string;
+  targetPath: string;
+  values: JsonObject;
+  copyWithoutRender?: string[];
+  copyWithoutTemplating?: string[];
+  cookiecutterCompat: boolean;
+  templateFileExtension?: boolean | string;
+  replace: boolean;
+  trimBlocks: boolean;
+  lstripBlocks: boolean;
+}
+
+/** Git's heuristic: a NUL byte in the first 8000 bytes means binary. */
+export function isBinary(buffer: Buffer): boolean {
+  const length = Math.min(buffer.length, 8000);
+  for (let i = 0; i < length; i++) if (buffer[i] === 0) return true;
+  return false;
+}
+
+async function walk(root: string): Promise<Array<{ relative: string; directory: boolean }>> {
+  const out: Array<{ relative: string; directory: boolean }> = [];
+  const visit = async (dir: string, prefix: string) => {
+    const entries = await readdir(dir, { withFileTypes: true });
+    entries.sort((a, b) => a.name.localeCompare(b.name));
+    for (const entry of entries) {
+      const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        out.push({ relative, directory: true });
+        await visit(path.join(dir, entry.name), relative);
+      } else if (entry.isFile()) {
+        out.push({ relative, directory: false });
+      }
+      // Symlinks and special files are never copied into the workspace.
+    }
+  };
+  await visit(root, '');
+  return out;
+}
+
+async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await fn(item);
+    }
+  });
+  await Promise.all(workers);
+}
+
+/**
+ * `fetch:template`: fetch a skeleton directory and render it with nunjucks into the workspace.
+ * File and directory names are templated; `copyWithoutTemplating` globs are copied verbatim;
+ * with `templateFileExtension` (true = `.njk`) only files with that extension are rendered and the
+ * extension is stripped; binary files are copied as-is; `cookiecutterCompat` renders
+ * `{{ cookiecutter.x }}`. A path rendering to an empty string is skipped.
+ *
+ * @example
+ * ```yaml
+ * - id: fetch
+ *   action: fetch:template
+ *   input:
+ *     url: ./skeleton
+ *     values: { name: ${{ parameters.name }} }
+ * ```
+ */
+export function createFetchTemplateAction(options: FetchTemplateActionOptions = {}) {
+  return createAction<FetchTemplateInput>({
+    id: 'fetch:template',
+    description:
+      'Downloads a skeleton, templates variables into file and directory names and content, and places the result in the workspace, or optionally in a subdirectory specified by the `targetPath` input option.',
+    supportsDryRun: true,
+    schema: {
+      input: z.object({
+        url: z.string().min(1).describe('Relative path or absolute URL pointing to the directory tree to fetch'),
+        targetPath: z.string().default('./').describe('Target path within the working directory to generate contents to.'),
+        values: z.record(z.string(), z.any()).default({}).describe('Values to pass on to the templating engine'),
+        copyWithoutRender: z.array(z.string()).optional().describe('Deprecated: use copyWithoutTemplating'),
+        copyWithoutTemplating: z.array(z.string()).optional().describe('Globs of files or directories copied without templating their contents'),
+        cookiecutterCompat: z.boolean().default(false).describe('Enable features to maximise compatibility with templates built for fetch:cookiecutter'),
+        templateFileExtension: z.union([z.boolean(), z.string()]).optional().describe('Only render files with this extension (true means .njk) and strip it'),
+        replace: z.boolean().default(false).describe('Replace files in targetPath instead of skipping existing ones'),
+        trimBlocks: z.boolean().default(false),
+        lstripBlocks: z.boolean().default(false),
+      }),
+    },
+    async handler(ctx) {
+      const input = ctx.input;
+      ctx.logger.info(`Fetching template content from ${input.url}`);
+      const copyOnly = input.copyWithoutTemplating ?? input.copyWithoutRender;
+      if (input.copyWithoutRender && input.copyWithoutTemplating) {
+        throw new InputError('Invalid input passed to action fetch:template: copyWithoutRender and copyWithoutTemplating cannot be used together');
+      }
+      if (copyOnly && input.templateFileExtension) {
+        throw new InputError('Invalid input passed to action fetch:template: copyWithoutTemplating and templateFileExtension cannot be used together');
+      }
+      let extension: string | undefined;
+      if (input.templateFileExtension) {
+        extension = input.templateFileExtension === true ? '.njk' : input.templateFileExtension;
+        if (!extension.startsWith('.')) extension = `.${extension}`;
+      }
+
+      const templateDir = path.join(await ctx.createTemporaryDirectory(), 'template');
+      const outputDir = resolveSafeChildPath(ctx.workspacePath, input.targetPath);
+      await fetchContents({
+        ...(options.reader ? { reader: options.reader } : {}),
+        ...(ctx.templateInfo?.baseUrl ? { baseUrl: ctx.templateInfo.baseUrl } : {}),
+        fetchUrl: input.url,
+        outputPath: templateDir,
+        signal: ctx.signal,
+      });
+
+      const nonTemplated = new Set(
+        copyOnly?.length
+          ? (await glob(copyOnly, { cwd: templateDir, dot: true, onlyFiles: false, followSymbolicLinks: false })).map((p) => p.replace(/\/$/, ''))
+          : [],
+      );
+      const isNonTemplated = (relative: string) => {
+        if (nonTemplated.has(relative)) return true;
+        const parts = relative.split('/');
+        for (let i = 1; i < parts.length; i++) if (nonTemplated.has(parts.slice(0, i).join('/'))) return true;
+        return false;
+      };
+
+      const render = createTemplater({
+        filters: { ...defaultFilters(), ...options.filters },
+        ...(options.globals ? { globals: options.globals } : {}),
+        cookiecutterCompat: input.cookiecutterCompat,
+        trimBlocks: input.trimBlocks,
+        lstripBlocks: input.lstripBlocks,
+      });
+      const context = input.cookiecutterCompat ? { cookiecutter: input.values } : { values: input.values };
+      const renderPath = (relative: string) => {
+        try {
+          return render(relative, context);
+        } catch (error) {
+          throw new InputError(`Failed to render the path "${relative}": ${(error as Error).message}`);
+        }
+      };
+
+      const entries = await walk(templateDir);
+      ctx.logger.info(`Processing ${entries.length} template files/directories with input values`, {});
+      const files: Array<{ source: string; target: string; renderContents: boolean }> = [];
+      for (const entry of entries) {
+        let renderContents: boolean;
+        let renderName: boolean;
+        let local = entry.relative;
+        if (extension) {
+          renderName = true;
+          renderContents = !entry.directory && local.endsWith(extension);
+          if (renderContents) local = local.slice(0, -extension.length);
+        } else {
+          renderName = renderContents = !isNonTemplated(entry.relative);
+        }
+        const rendered = renderName ? renderPath(local) : local;
+        if (!rendered.trim() || rendered.split('/').some((part) => part === '')) {
+          ctx.logger.info(`Skipping ${entry.relative}: its path rendered empty`);
+          continue;
+        }
+        const target = resolveSafeChildPath(outputDir, rendered);
+        if (entry.directory) await mkdir(target, { recursive: true });
+        else files.push({ source: path.join(templateDir, entry.relative), target, renderContents });
+      }
+
+      await mapLimit(files, 16, async ({ source, target, renderContents }) => {
+        if (!input.replace && (await stat(target).catch(() => undefined))) {
+          ctx.logger.info(`Skipping ${path.relative(ctx.workspacePath, target)}: it exists and replace is false`);
+          return;
+        }
+        const [buffer, info] = await Promise.all([readFile(source), stat(source)]);
+        await mkdir(path.dirname(target), { recursive: true });
+        if (!renderContents || isBinary(buffer)) {
+          await writeFile(target, buffer, { mode: info.mode });
+          return;
+        }
+        let text: string;
+        try {
+          text = render(buffer.toString('utf8'), context);
+        } catch (error) {
+          throw new InputError(`Failed to render ${path.relative(templateDir, source)}: ${(error as Error).message}`);
+        }
+        await writeFile(target, text, { mode: info.mode });
+      });
+      ctx.logger.info(`Template result written to ${path.relative(ctx.workspacePath, outputDir) || '.'}`);
+    },
+  });
+}

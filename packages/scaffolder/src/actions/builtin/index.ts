@@ -1,0 +1,53 @@
+import type { UrlReader } from '@portalkit/core';
+import type { ScaffolderAction, ScaffolderCatalog, TemplateFilter, TemplateGlobal } from '../../types.js';
+import { createCatalogFetchAction } from './catalogFetch.js';
+import { createCatalogRegisterAction } from './catalogRegister.js';
+import { createCatalogWriteAction } from './catalogWrite.js';
+import { createDebugLogAction } from './debugLog.js';
+import { createFetchPlainAction } from './fetchPlain.js';
+import { createFetchPlainFileAction } from './fetchPlainFile.js';
+import { createFetchTemplateAction } from './fetchTemplate.js';
+import { createFsDeleteAction } from './fsDelete.js';
+import { createFsRenameAction } from './fsRename.js';
+import { createPublishGitAction } from './publishGit.js';
+
+/** Options of {@link builtinActions}. */
+export interface BuiltinActionsOptions {
+  /** Used by `catalog:register` and `catalog:fetch`. */
+  catalog?: ScaffolderCatalog;
+  /** Used by the fetch actions for remote URLs. */
+  reader?: UrlReader;
+  /** Extra template filters and globals for `fetch:template`. */
+  filters?: Record<string, TemplateFilter>;
+  globals?: Record<string, TemplateGlobal>;
+}
+
+/**
+ * Every built-in action: fetch:plain, fetch:plain:file, fetch:template, fs:rename, fs:delete,
+ * debug:log, catalog:register, catalog:write, catalog:fetch, publish:git.
+ *
+ * @example
+ * ```ts
+ * const scaffolder = createScaffolder({ actions: [...builtinActions({ catalog }), myAction] });
+ * ```
+ */
+export function builtinActions(options: BuiltinActionsOptions = {}): ScaffolderAction[] {
+  const reader = options.reader ? { reader: options.reader } : {};
+  const catalog = options.catalog ? { catalog: options.catalog } : {};
+  return [
+    createFetchPlainAction(reader),
+    createFetchPlainFileAction(reader),
+    createFetchTemplateAction({
+      ...reader,
+      ...(options.filters ? { filters: options.filters } : {}),
+      ...(options.globals ? { globals: options.globals } : {}),
+    }),
+    createFsRenameAction(),
+    createFsDeleteAction(),
+    createDebugLogAction(),
+    createCatalogRegisterAction(catalog),
+    createCatalogWriteAction(),
+    createCatalogFetchAction(catalog),
+    createPublishGitAction(),
+  ];
+}

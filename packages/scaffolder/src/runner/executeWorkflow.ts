@@ -1,0 +1,242 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { CustomErrorBase, InputError, createLogger } from '@portalkit/core';
+import type { LogRecord } from '@portalkit/core';
+import type { JsonObject, JsonValue, ScaffolderAction, TaskEventBody, TaskSpec, TemplateStep } from '../types.js';
+import type { Templater } from '../render/templater.js';
+import { isTruthy, renderValue } from '../render/renderValue.js';
+import { collectSecretDerived } from './redaction.js';
+import type { Redactor } from './redaction.js';
+
+/**
+ * The task was cancelled while running.
+ * @example
+ * ```ts
+ * if (error.name === 'TaskCancelledError') console.log('stopped by a user');
+ * ```
+ */
+export class TaskCancelledError extends CustomErrorBase {
+  override name = 'TaskCancelledError' as const;
+}
+
+/** What running one task needs. */
+export interface WorkflowOptions {
+  taskId: string;
+  spec: TaskSpec;
+  secrets: Record<string, string>;
+  actions: ReadonlyMap<string, ScaffolderAction>;
+  render: Templater;
+  workspacePath: string;
+  /** Parent directory of step temporary directories. */
+  workingDirectory: string;
+  isDryRun: boolean;
+  signal: AbortSignal;
+  /** Receives every log event body, already redacted. */
+  log(body: TaskEventBody): void;
+  redactor: Redactor;
+}
+
+/** How each step ended. */
+export interface StepResult {
+  id: string;
+  name: string;
+  action: string;
+  status: 'completed' | 'skipped' | 'failed';
+}
+
+/** The outcome of a successful run. */
+export interface WorkflowResult {
+  output: JsonObject;
+  steps: StepResult[];
+}
+
+type TemplateContext = {
+  parameters: JsonObject;
+  steps: Record<string, { output: Record<string, JsonValue> }>;
+  secrets?: Record<string, string>;
+  user?: TaskSpec['user'];
+  each?: { key: string; value: JsonValue };
+  context: { task: { id: string } };
+};
+
+/** An example of an action's output from its JSON Schema, used for steps skipped in dry runs. */
+export function generateExampleOutput(schema: JsonObject | undefined): JsonValue {
+  if (!schema) return {};
+  const examples = schema.examples;
+  if (Array.isArray(examples) && examples.length) return examples[0]!;
+  switch (schema.type) {
+    case 'object': {
+      const properties = (schema.properties ?? {}) as Record<string, JsonObject>;
+      return Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, generateExampleOutput(v)]));
+    }
+    case 'array':
+      return schema.items && typeof schema.items === 'object' ? [generateExampleOutput(schema.items as JsonObject)] : [];
+    case 'string':
+      return '<example>';
+    case 'number':
+    case 'integer':
+      return 0;
+    case 'boolean':
+      return false;
+    default:
+      return '<unknown>';
+  }
+}
+
+function formatRecord(record: LogRecord): string {
+  const fields = Object.keys(record.fields).length ? ` ${JSON.stringify(record.fields)}` : '';
+  return `${record.message}${fields}`;
+}
+
+const safeName = (id: string) => id.replace(/[^A-Za-z0-9_.-]/g, '_');
+
+/**
+ * Run a task's steps in order, like Backstage's NunjucksWorkflowRunner: `if`, `each`, dry-run
+ * skipping, input rendering/validation, step outputs, and the final `output` rendering.
+ * Throws the failing step's error (or {@link TaskCancelledError}).
+ */
+export async function executeWorkflow(options: WorkflowOptions): Promise<WorkflowResult> {
+  const { spec, render, redactor, signal } = options;
+  const context: TemplateContext = {
+    parameters: spec.parameters,
+    steps: {},
+    ...(spec.user ? { user: spec.user } : {}),
+    context: { task: { id: options.taskId } },
+  };
+  const log = (body: TaskEventBody) => options.log(redactor.value(body));
+  const results: StepResult[] = [];
+  const checkCancelled = (step: TemplateStep) => {
+    if (signal.aborted) throw new TaskCancelledError(`Step ${step.id} (${step.name ?? step.action}) of task ${options.taskId} has been cancelled.`);
+  };
+
+  log({ message: `Starting up task with ${spec.steps.length} steps` });
+  for (const step of spec.steps) {
+    const result: StepResult = { id: step.id, name: step.name ?? step.id, action: step.action, status: 'failed' };
+    results.push(result);
+    log({ message: `Beginning step ${result.name}`, stepId: step.id, status: 'processing' });
+    try {
+      checkCancelled(step);
+      if (
+        step.if === false ||
+        (typeof step.if === 'string' && step.each === undefined && !isTruthy(renderValue(step.if, context, render)))
+      ) {
+        log({ message: `Skipping step ${step.id} because its if condition was false`, stepId: step.id, status: 'skipped' });
+        result.status = 'skipped';
+        continue;
+      }
+      const action = options.actions.get(step.action);
+      if (!action) throw new InputError(`Template action with ID '${step.action}' is not registered.`);
+
+      if (options.isDryRun) {
+        const shown = renderValue(step.input ?? {}, { ...context, secrets: mask(options.secrets) }, render);
+        log({ message: `Running ${action.id} in dry-run mode with inputs (secrets redacted): ${JSON.stringify(shown, null, 2)}`, stepId: step.id });
+        if (!action.supportsDryRun) {
+          log({ message: `Skipping because ${action.id} does not support dry-run`, stepId: step.id, status: 'skipped' });
+          const example = generateExampleOutput(action.schema.output);
+          context.steps[step.id] = { output: (example && typeof example === 'object' && !Array.isArray(example) ? example : {}) as Record<string, JsonValue> };
+          result.status = 'skipped';
+          continue;
+        }
+      }
+
+      const stepContext: TemplateContext = { ...context, secrets: options.isDryRun ? {} : options.secrets };
+      const resolvedEach = step.each !== undefined ? renderValue(step.each, stepContext, render) : undefined;
+      if (step.each !== undefined && (resolvedEach === undefined || resolvedEach === null || typeof resolvedEach !== 'object')) {
+        throw new InputError(`Invalid value on action ${action.id}.each parameter, "${String(step.each)}" cannot be resolved to a value`);
+      }
+      const iterations = (
+        resolvedEach
+          ? Object.entries(resolvedEach as Record<string, JsonValue>).map(([key, value]) => ({ each: { key, value } }))
+          : [{}]
+      ).map((iteration: { each?: { key: string; value: JsonValue } }) => {
+        const full = { ...stepContext, ...iteration };
+        const shouldRun = !iteration.each || !step.if || isTruthy(renderValue(step.if, full, render));
+        const raw = step.input ? renderValue(step.input, full, render) : {};
+        if (step.input && Object.keys(options.secrets).length) {
+          const withoutSecrets = renderValue(step.input, { ...full, secrets: {} }, render);
+          redactor.add(collectSecretDerived(raw, withoutSecrets));
+        }
+        return { ...iteration, shouldRun, raw };
+      });
+
+      // Validate every iteration before running any, so a bad item never leaves half a result.
+      const parsed = iterations.map((it) => {
+        if (!it.shouldRun) return undefined;
+        try {
+          return action.parseInput(it.raw);
+        } catch (error) {
+          const suffix = it.each ? `[${it.each.key}]` : '';
+          throw new InputError(`Step ${step.id}${suffix}: ${(error as Error).message}`);
+        }
+      });
+
+      const stepOutput: Record<string, JsonValue> = {};
+      const tmpDirs: string[] = [];
+      const logger = createLogger({
+        level: 'debug',
+        sink: (record) => log({ message: formatRecord(record), stepId: step.id, ...(record.level !== 'info' ? { level: record.level } : {}) }),
+      });
+      try {
+        for (const [index, iteration] of iterations.entries()) {
+          checkCancelled(step);
+          if (iteration.each) {
+            const shown = JSON.stringify(iteration.each, (k, v: unknown) => (k ? String(v) : v));
+            if (!iteration.shouldRun) {
+              log({ message: `Skipping step each: ${shown}`, stepId: step.id });
+              continue;
+            }
+            log({ message: `Running step each: ${shown}`, stepId: step.id });
+          }
+          await action.handler({
+            input: parsed[index],
+            workspacePath: options.workspacePath,
+            logger,
+            secrets: options.secrets,
+            signal,
+            isDryRun: options.isDryRun,
+            templateInfo: spec.templateInfo,
+            ...(spec.user ? { user: spec.user } : {}),
+            step: { id: step.id, ...(step.name ? { name: step.name } : {}) },
+            task: { id: options.taskId },
+            output(name, value) {
+              if (step.each !== undefined) {
+                const list = (stepOutput[name] ??= []) as JsonValue[];
+                list.push(value);
+              } else {
+                stepOutput[name] = value;
+              }
+            },
+            async createTemporaryDirectory() {
+              const dir = await mkdtemp(path.join(options.workingDirectory, `${safeName(options.taskId)}_step-${safeName(step.id)}-`));
+              tmpDirs.push(dir);
+              return dir;
+            },
+          });
+        }
+      } finally {
+        await Promise.all(tmpDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+      }
+      context.steps[step.id] = { output: stepOutput };
+      checkCancelled(step);
+      log({ message: `Finished step ${result.name}`, stepId: step.id, status: 'completed' });
+      result.status = 'completed';
+    } catch (error) {
+      const cancelled = error instanceof TaskCancelledError || signal.aborted;
+      log({
+        message: cancelled ? `Step ${step.id} has been cancelled.` : `${(error as Error)?.name ?? 'Error'}: ${(error as Error)?.message ?? String(error)}`,
+        stepId: step.id,
+        status: cancelled ? 'cancelled' : 'failed',
+      });
+      if (cancelled && !(error instanceof TaskCancelledError)) {
+        throw new TaskCancelledError(`Step ${step.id} of task ${options.taskId} has been cancelled.`, { cause: error });
+      }
+      throw error;
+    }
+  }
+  const output = (renderValue(spec.output, context, render) ?? {}) as JsonObject;
+  return { output, steps: results };
+}
+
+function mask(secrets: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.keys(secrets).map((k) => [k, '***']));
+}

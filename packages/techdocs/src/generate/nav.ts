@@ -117,7 +117,7 @@ function implicitNav(pages: Map<string, PageInfo>, titleOf: (src: string) => str
     folder.pages.push(src);
   }
   const build = (folder: Folder, prefix: string): NavNode[] => {
-    const isIndex = (src: string) => pages.get(src)?.url === prefix;
+    const isIndex = (src: string) => pages.get(src)?.output === `${prefix}index.html`;
     const items: Array<{ key: string; index: boolean; node: NavNode }> = [];
     for (const src of folder.pages) {
       items.push({ key: path.posix.basename(src).toLowerCase(), index: isIndex(src), node: { type: 'page', title: titleOf(src), src } });

@@ -125,7 +125,9 @@ export function pageLocation(
 ): { url: string; output: string } {
   const dir = path.posix.dirname(src);
   const prefix = dir === '.' ? '' : `${dir}/`;
-  if (options.isIndex) return { url: prefix, output: `${prefix}index.html` };
+  if (options.isIndex) {
+    return { url: options.useDirectoryUrls ? prefix : `${prefix}index.html`, output: `${prefix}index.html` };
+  }
   const stem = path.posix.basename(src).replace(markdownExt, '');
   if (options.useDirectoryUrls) return { url: `${prefix}${stem}/`, output: `${prefix}${stem}/index.html` };
   return { url: `${prefix}${stem}.html`, output: `${prefix}${stem}.html` };

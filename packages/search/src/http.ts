@@ -1,0 +1,107 @@
+import { InputError, NotFoundError, toErrorResponseBody, toHttpResponse } from '@portalkit/core';
+import type { Handler } from '@portalkit/core';
+import type { SearchFilters, SearchQuery, SearchResultSet } from './types.js';
+
+/**
+ * Options of {@link createSearchHandler}.
+ *
+ * @example
+ * ```ts
+ * createSearchHandler({ query: (q) => engine.query(q), types: ['software-catalog'], basePath: '/api/search' });
+ * ```
+ */
+export interface SearchHandlerOptions {
+  query: (query: SearchQuery) => Promise<SearchResultSet>;
+  /** Types a request may ask for; others are a 400. Empty or absent: any type. */
+  types?: readonly string[];
+  /** Path prefix the handler is mounted at; default ''. */
+  basePath?: string;
+}
+
+const TYPES_KEY = /^types(?:\[\d*\])?$/;
+const FILTER_KEY = /^filters\[([^\]]+)\](?:\[\d*\])?$/;
+
+/**
+ * Parse Backstage's search query string (`term`, `types[0]`, `filters[kind]`, `pageCursor`,
+ * `pageLimit`), as sent by `@backstage/plugin-search-react`'s client. Unknown parameters are ignored.
+ *
+ * @example
+ * ```ts
+ * parseSearchParams(new URLSearchParams('term=pay&types[0]=software-catalog&filters[kind]=Component&pageLimit=10'));
+ * // { term: 'pay', types: ['software-catalog'], filters: { kind: 'Component' }, pageLimit: 10 }
+ * ```
+ */
+export function parseSearchParams(params: URLSearchParams): SearchQuery {
+  const query: SearchQuery = { term: '' };
+  const types: string[] = [];
+  const filters: Record<string, string[]> = {};
+  const problems: string[] = [];
+  for (const [key, value] of params) {
+    if (key === 'term') query.term = value;
+    else if (key === 'pageCursor') query.pageCursor = value;
+    else if (key === 'pageLimit') {
+      const limit = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+      if (Number.isSafeInteger(limit)) query.pageLimit = limit;
+      else problems.push(`pageLimit must be a positive integer, got '${value}'`);
+    } else if (TYPES_KEY.test(key)) {
+      if (value) types.push(value);
+    } else {
+      const field = FILTER_KEY.exec(key)?.[1];
+      if (field !== undefined) (filters[field] ??= []).push(value);
+    }
+  }
+  if (problems.length > 0) throw new InputError(`Invalid search query: ${problems.join('; ')}`);
+  if (types.length > 0) query.types = types;
+  if (Object.keys(filters).length > 0) {
+    query.filters = Object.fromEntries(
+      Object.entries(filters).map(([k, v]) => [k, v.length === 1 ? v[0]! : v]),
+    ) as SearchFilters;
+  }
+  return query;
+}
+
+/**
+ * Serve Backstage's search API: `GET <basePath>/query?term=&types[0]=&filters[kind]=&pageCursor=&pageLimit=`
+ * answers `{ results: [{ type, document, highlight, rank }], nextPageCursor, previousPageCursor,
+ * numberOfResults }`; bad input is a 400 with Backstage's JSON error body.
+ *
+ * @example
+ * ```ts
+ * const handler = createSearchHandler({ query: (q) => engine.query(q), basePath: '/api/search' });
+ * const res = await handler(new Request('http://x/api/search/query?term=payments'));
+ * ```
+ */
+export function createSearchHandler(options: SearchHandlerOptions): Handler {
+  const basePath = (options.basePath ?? '').replace(/\/+$/, '');
+  const known = new Set(options.types ?? []);
+  return async (request) => {
+    try {
+      const url = new URL(request.url);
+      const path = url.pathname.replace(/\/+$/, '');
+      if (path !== `${basePath}/query`) throw new NotFoundError(`No search route ${url.pathname}`);
+      if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed(request);
+      const query = parseSearchParams(url.searchParams);
+      const unknown = known.size > 0 ? (query.types ?? []).filter((t) => !known.has(t)) : [];
+      if (unknown.length > 0) {
+        throw new InputError(`Invalid search query: unknown types ${unknown.join(', ')}; known: ${[...known].join(', ')}`);
+      }
+      const result = await options.query(query);
+      return new Response(request.method === 'HEAD' ? null : JSON.stringify(result), {
+        status: 200,
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+      });
+    } catch (error) {
+      return toHttpResponse(error, request);
+    }
+  };
+}
+
+function methodNotAllowed(request: Request): Response {
+  const body = toErrorResponseBody(new InputError(`Method ${request.method} not allowed; use GET`), request);
+  body.error.name = 'MethodNotAllowedError';
+  body.response.statusCode = 405;
+  return new Response(JSON.stringify(body), {
+    status: 405,
+    headers: { 'content-type': 'application/json; charset=utf-8', allow: 'GET, HEAD' },
+  });
+}

@@ -1,0 +1,33 @@
+/**
+ * @portalkit/search — search across the catalog and TechDocs. Collators turn entities and MkDocs
+ * search indexes into documents; an engine (in-memory MiniSearch by default, PostgreSQL full-text
+ * search for scale) stores and ranks them; `createSearch` keeps them current from the event bus and
+ * serves Backstage's search HTTP API.
+ */
+export { searchDocumentSchema } from './types.js';
+export type {
+  DocumentSelector,
+  SearchDocument,
+  SearchFilters,
+  SearchQuery,
+  SearchResult,
+  SearchResultHighlight,
+  SearchResultSet,
+} from './types.js';
+export type { SearchEngine, SearchEngineFeatures } from './engines/types.js';
+export { memoryEngine } from './engines/memory/index.js';
+export type { MemoryEngineOptions } from './engines/memory/index.js';
+export { postgresEngine } from './engines/postgres/index.js';
+export type { PostgresEngineOptions } from './engines/postgres/index.js';
+export type { Collator, CollatorContext, CollatorUpdate } from './collators/types.js';
+export type { SearchableEntity } from './collators/entity.js';
+export { catalogCollator, entityToDocument } from './collators/catalog.js';
+export type { CatalogCollatorOptions, CatalogEntityDocument } from './collators/catalog.js';
+export { siteToDocuments, techdocsCollator } from './collators/techdocs.js';
+export type { MkDocsSearchIndex, TechDocsCollatorOptions, TechDocsSite } from './collators/techdocs.js';
+export { createSearch } from './search.js';
+export type { RebuildResult, Search, SearchEventSource, SearchOptions } from './search.js';
+export { createSearchHandler, parseSearchParams } from './http.js';
+export type { SearchHandlerOptions } from './http.js';
+export { searchPlugin } from './plugin.js';
+export type { SearchPluginOptions } from './plugin.js';

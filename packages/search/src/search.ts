@@ -1,0 +1,246 @@
+import { InputError, serializeError } from '@portalkit/core';
+import type { EventBus, Handler, Logger, SerializedError } from '@portalkit/core';
+import type { Collator, CollatorUpdate } from './collators/types.js';
+import { memoryEngine } from './engines/memory/index.js';
+import type { SearchEngine } from './engines/types.js';
+import { createSearchHandler } from './http.js';
+import { searchDocumentSchema } from './types.js';
+import type { SearchDocument, SearchQuery, SearchResultSet } from './types.js';
+
+/**
+ * The part of core's `EventBus` search needs. Any bus whose `subscribe` takes a topic string fits.
+ *
+ * @example
+ * ```ts
+ * const events: SearchEventSource = createEventBus();
+ * ```
+ */
+export type SearchEventSource = Pick<EventBus<Record<string, unknown>>, 'subscribe'>;
+
+/**
+ * Options of {@link createSearch}.
+ *
+ * @example
+ * ```ts
+ * const options: SearchOptions = { collators: [catalogCollator({ getEntities })], engine: postgresEngine({ pool }), events: bus };
+ * ```
+ */
+export interface SearchOptions {
+  /** Where documents live; default an in-memory `memoryEngine()`. */
+  engine?: SearchEngine;
+  /** One per document type; types must be unique. */
+  collators: readonly Collator[];
+  /** When given, `start()` subscribes every collator to its topics for incremental updates. */
+  events?: SearchEventSource;
+  logger?: Logger;
+  /** Run a full `rebuild()` in `start()`; default true. */
+  rebuildOnStart?: boolean;
+}
+
+/**
+ * The outcome of rebuilding one type. `ok: false` means collecting or indexing failed as a whole and
+ * the type's previous documents were kept; per-item problems (one bad entity) are in `errors`
+ * either way and never stop the rest.
+ *
+ * @example
+ * ```ts
+ * for (const r of await search.rebuild()) if (!r.ok) console.error(r.type, r.errors);
+ * ```
+ */
+export type RebuildResult =
+  | { type: string; ok: true; documents: number; errors: SerializedError[] }
+  | { type: string; ok: false; errors: SerializedError[] };
+
+/**
+ * A running search: collators feeding an engine, kept current by events.
+ *
+ * @example
+ * ```ts
+ * await search.start();
+ * const page = await search.query({ term: 'payments', filters: { kind: 'Component' } });
+ * const handler = search.handler({ basePath: '/api/search' });
+ * await search.stop();
+ * ```
+ */
+export interface Search {
+  /** The collators' types. */
+  readonly types: readonly string[];
+  /** Re-collect and fully re-index the given types (default all); results per type, never throws per type. */
+  rebuild(types?: readonly string[]): Promise<RebuildResult[]>;
+  query(query: SearchQuery): Promise<SearchResultSet>;
+  /** Backstage's search HTTP API: `GET <basePath>/query`. */
+  handler(options?: { basePath?: string }): Handler;
+  /** Subscribe to events (from options, else from `context`), then rebuild unless disabled. */
+  start(context?: { events?: SearchEventSource; logger?: Logger }): Promise<void>;
+  /** Unsubscribe, let in-flight updates finish, close the engine. */
+  stop(): Promise<void>;
+}
+
+const silentLogger: Logger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  child: () => silentLogger,
+};
+
+/**
+ * Create a search over the given collators. Catalog and docs changes published on the event bus
+ * update only the documents they touch; `rebuild()` re-collects everything on demand. An event that
+ * arrives while its type is being rebuilt is applied again once the rebuild lands, so a rebuild never
+ * brings back a document deleted meanwhile.
+ *
+ * @example
+ * ```ts
+ * const search = createSearch({
+ *   collators: [
+ *     catalogCollator({ getEntities: () => entities }),
+ *     techdocsCollator({ sites: () => builtSites }),
+ *   ],
+ *   events: bus,
+ * });
+ * await search.start();
+ * await bus.publish('catalog.entity.deleted', { entityRef: 'component:default/old' });
+ * ```
+ */
+export function createSearch(options: SearchOptions): Search {
+  const collators = new Map<string, Collator>();
+  for (const collator of options?.collators ?? []) {
+    if (!collator || typeof collator.type !== 'string' || typeof collator.collect !== 'function') {
+      throw new InputError('createSearch: every collator needs a type and a collect() function');
+    }
+    if (collators.has(collator.type)) throw new InputError(`createSearch: two collators have type '${collator.type}'`);
+    collators.set(collator.type, collator);
+  }
+  const engine = options.engine ?? memoryEngine();
+  let logger = options.logger ?? silentLogger;
+  const types = [...collators.keys()];
+
+  let unsubscribers: Array<() => void> = [];
+  // Event updates are applied one at a time, in arrival order.
+  let updates: Promise<void> = Promise.resolve();
+  // Per type being rebuilt: the updates applied meanwhile, replayed once the new index lands.
+  const pending = new Map<string, CollatorUpdate[]>();
+  const rebuilding = new Map<string, Promise<RebuildResult>>();
+
+  const validDocuments = (type: string, documents: readonly unknown[], errors: SerializedError[]): SearchDocument[] => {
+    const out: SearchDocument[] = [];
+    for (const doc of documents) {
+      const parsed = searchDocumentSchema.safeParse(doc);
+      if (!parsed.success || parsed.data.type !== type) {
+        const where = (doc as { location?: unknown })?.location;
+        errors.push(serializeError(new InputError(`Invalid ${type} document${typeof where === 'string' ? ` at ${where}` : ''}`)));
+      } else {
+        out.push(parsed.data);
+      }
+    }
+    return out;
+  };
+
+  const apply = async (type: string, update: CollatorUpdate): Promise<void> => {
+    if (update.remove) await engine.remove(type, update.remove);
+    if (update.upsert && update.upsert.length > 0) {
+      const errors: SerializedError[] = [];
+      const docs = validDocuments(type, update.upsert, errors);
+      for (const error of errors) logger.warn('search: skipped an invalid document from an event', { type, error });
+      if (docs.length > 0) await engine.upsert(docs);
+    }
+  };
+
+  const enqueue = (work: () => Promise<void>): Promise<void> => {
+    const next = updates.then(work).catch((error: unknown) => {
+      logger.error('search: incremental update failed', { error: serializeError(error) });
+    });
+    updates = next;
+    return next;
+  };
+
+  const onEvent = (collator: Collator, topic: string, payload: unknown): Promise<void> =>
+    enqueue(async () => {
+      let update: CollatorUpdate | undefined;
+      try {
+        update = await collator.update?.(topic, payload);
+      } catch (error) {
+        logger.warn('search: ignored an event the collator could not read', { type: collator.type, topic, error: serializeError(error) });
+        return;
+      }
+      if (!update) return;
+      pending.get(collator.type)?.push(update);
+      await apply(collator.type, update);
+    });
+
+  const rebuildType = async (collator: Collator): Promise<RebuildResult> => {
+    const type = collator.type;
+    const errors: SerializedError[] = [];
+    pending.set(type, []);
+    try {
+      const collected: unknown[] = [];
+      for await (const doc of collator.collect({ reportError: (error) => errors.push(serializeError(error)) })) {
+        collected.push(doc);
+      }
+      const documents = validDocuments(type, collected, errors);
+      await engine.index(type, documents);
+      return { type, ok: true, documents: documents.length, errors };
+    } catch (error) {
+      errors.push(serializeError(error));
+      return { type, ok: false, errors };
+    } finally {
+      // Through the update queue, so nothing interleaves with the replay.
+      await enqueue(async () => {
+        const replay = pending.get(type) ?? [];
+        pending.delete(type);
+        for (const update of replay) await apply(type, update);
+      });
+    }
+  };
+
+  const search: Search = {
+    types,
+
+    async rebuild(only) {
+      const wanted = only ?? types;
+      const unknown = wanted.filter((t) => !collators.has(t));
+      if (unknown.length > 0) throw new InputError(`Unknown search types: ${unknown.join(', ')}; known: ${types.join(', ')}`);
+      const results: RebuildResult[] = [];
+      for (const type of new Set(wanted)) {
+        // A second rebuild of a type waits for the running one, then collects afresh.
+        const previous = rebuilding.get(type) ?? Promise.resolve(undefined);
+        const run = previous.then(() => rebuildType(collators.get(type)!));
+        rebuilding.set(type, run);
+        const result = await run;
+        if (rebuilding.get(type) === run) rebuilding.delete(type);
+        if (!result.ok) logger.error('search: rebuild failed, previous documents kept', { type, errors: result.errors });
+        else if (result.errors.length > 0) logger.warn('search: rebuild skipped some items', { type, errors: result.errors });
+        results.push(result);
+      }
+      return results;
+    },
+
+    query: (query) => engine.query(query),
+
+    handler: (handlerOptions = {}) => createSearchHandler({ query: (q) => engine.query(q), types, basePath: handlerOptions.basePath }),
+
+    async start(context = {}) {
+      if (context.logger && !options.logger) logger = context.logger;
+      const events = options.events ?? context.events;
+      if (events && unsubscribers.length === 0) {
+        for (const collator of collators.values()) {
+          if (!collator.update) continue;
+          for (const topic of collator.topics ?? []) {
+            unsubscribers.push(events.subscribe(topic, (payload) => onEvent(collator, topic, payload)));
+          }
+        }
+      }
+      if (options.rebuildOnStart ?? true) await search.rebuild();
+    },
+
+    async stop() {
+      for (const off of unsubscribers) off();
+      unsubscribers = [];
+      await Promise.all([...rebuilding.values()]);
+      await updates;
+      await engine.close();
+    },
+  };
+  return search;
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { siteToDocuments, techdocsCollator } from './techdocs.js';
+import type { MkDocsSearchIndex } from './techdocs.js';
 
 const searchIndex = {
   config: { lang: ['en'], separator: '[\\s\\-]+' },
@@ -13,7 +14,7 @@ const searchIndex = {
     { location: 'faq/', title: 'FAQ', text: 'No headings here.' },
     { location: 42, title: 'broken entry' },
   ],
-};
+} as unknown as MkDocsSearchIndex; // one entry is deliberately malformed
 
 describe('techdocsCollator', () => {
   it('makes one document per section, with the anchor in the location, plus pages without sections', () => {

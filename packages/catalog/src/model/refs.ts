@@ -8,7 +8,15 @@ import type { CompoundEntityRef, Entity } from './types.js';
  * `InputError`s (Backstage throws `TypeError`/`Error`), with the same messages.
  */
 
-/** Defaults applied by {@link parseEntityRef} to parts a reference leaves out. */
+/**
+ * Defaults applied by {@link parseEntityRef} to parts a reference leaves out.
+ *
+ * @example
+ * ```ts
+ * const ownerContext: EntityRefContext = { defaultKind: 'Group', defaultNamespace: 'default' };
+ * parseEntityRef('team-a', ownerContext);
+ * ```
+ */
 export interface EntityRefContext {
   /** Kind used when the reference has none, e.g. `Group` for `spec.owner`. */
   defaultKind?: string;

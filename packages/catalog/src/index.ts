@@ -1,1 +1,148 @@
-export const placeholder = 'catalog';
+/*
+ * @portalkit/catalog: the Backstage-compatible software catalog as a library.
+ */
+export {
+  ANNOTATION_EDIT_URL,
+  ANNOTATION_LOCATION,
+  ANNOTATION_ORIGIN_LOCATION,
+  ANNOTATION_ORPHAN,
+  ANNOTATION_SOURCE_LOCATION,
+  ANNOTATION_TECHDOCS_REF,
+  ANNOTATION_VIEW_URL,
+  DEFAULT_NAMESPACE,
+  RELATION_API_CONSUMED_BY,
+  RELATION_API_PROVIDED_BY,
+  RELATION_CHILD_OF,
+  RELATION_CONSUMES_API,
+  RELATION_DEPENDENCY_OF,
+  RELATION_DEPENDS_ON,
+  RELATION_HAS_MEMBER,
+  RELATION_HAS_PART,
+  RELATION_MEMBER_OF,
+  RELATION_OWNED_BY,
+  RELATION_OWNER_OF,
+  RELATION_PARENT_OF,
+  RELATION_PART_OF,
+  RELATION_PROVIDES_API,
+  apiKind,
+  apiSpecSchema,
+  builtinKinds,
+  componentKind,
+  componentSpecSchema,
+  createEntityValidator,
+  defaultFieldValidators,
+  defineKind,
+  domainKind,
+  domainSpecSchema,
+  entityLinkSchema,
+  entityMetaSchema,
+  entityRefEquals,
+  entityRelationSchema,
+  entitySchema,
+  entityStatusItemSchema,
+  getCompoundEntityRef,
+  groupKind,
+  groupSpecSchema,
+  isNonEmptyString,
+  isValidUrl,
+  locationKind,
+  locationSpecSchema,
+  parseEntityRef,
+  resourceKind,
+  resourceSpecSchema,
+  stringifyEntityRef,
+  systemKind,
+  systemSpecSchema,
+  templateKind,
+  templateSpecSchema,
+  templateStepSchema,
+  userKind,
+  userSpecSchema,
+} from './model/index.js';
+export type {
+  ApiEntity,
+  ComponentEntity,
+  CompoundEntityRef,
+  DomainEntity,
+  Entity,
+  EntityLink,
+  EntityMeta,
+  EntityPolicy,
+  EntityRefContext,
+  EntityRelation,
+  EntityStatusItem,
+  EntityValidationError,
+  EntityValidator,
+  EntityValidatorOptions,
+  FieldValidators,
+  GroupEntity,
+  KindDefinition,
+  LocationEntity,
+  ResourceEntity,
+  SystemEntity,
+  TemplateEntity,
+  UserEntity,
+  ValidationContext,
+  ValidationResult,
+} from './model/index.js';
+
+export { createCatalog } from './catalog.js';
+export { catalogPlugin } from './plugin.js';
+export type { CatalogPluginOptions } from './plugin.js';
+export type {
+  AddLocationResult,
+  Catalog,
+  CatalogEvents,
+  CatalogOptions,
+  EntityAncestryResult,
+  EntityFacetsResult,
+  GetEntitiesRequest,
+  GetEntitiesResult,
+  Location,
+  ProcessingErrorReport,
+  QueryEntitiesRequest,
+  QueryEntitiesResult,
+  ValidateEntityResult,
+} from './types.js';
+
+export type { EmittedRelation, EntityProcessor, ErrorDetails, LocationSpec, ProcessorEmit } from './processing/processor.js';
+export type {
+  DeferredEntity,
+  EntityProvider,
+  EntityProviderConnection,
+  EntityProviderMutation,
+} from './processing/provider.js';
+export { builtinRelations } from './processing/builtin-relations.js';
+export type { RefRelation } from './processing/builtin-relations.js';
+export { ENTITY_STATUS_CATALOG_PROCESSING_TYPE, stitchEntity, uidForRef } from './processing/stitcher.js';
+export type { StitchInput } from './processing/stitcher.js';
+
+export { CATALOG_FILTER_EXISTS } from './query/types.js';
+export type { EntitiesSearchFilter, EntityFilter, EntityFilterQuery, EntityOrder, FullTextFilter } from './query/types.js';
+export {
+  matchesEntityFilter,
+  parseEntityFilterQuery,
+  parseEntityFilterStrings,
+  parseFilterPredicate,
+} from './query/filter.js';
+export type { FilterPredicate } from './query/filter.js';
+export { buildEntitySearch } from './query/search.js';
+export type { SearchRow } from './query/search.js';
+export { parseFieldsQuery, projectEntity } from './query/fields.js';
+export { decodeCursor, encodeCursor } from './query/cursor.js';
+export type { CursorState } from './query/cursor.js';
+
+export { memoryStore } from './stores/memory.js';
+export type {
+  CatalogStore,
+  CatalogStoreTransaction,
+  FinalEntityRow,
+  ProcessingError,
+  RefreshState,
+  RefreshStateSelector,
+  StoreEntityPage,
+  StoreEntityQuery,
+  StoreOrder,
+  StoredLocation,
+  StoredRelation,
+} from './stores/types.js';

@@ -1,0 +1,371 @@
+import {
+  ANNOTATION_LOCATION,
+  ANNOTATION_ORIGIN_LOCATION,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '../model/index.js';
+import type { CompoundEntityRef, Entity, EntityValidator } from '../model/index.js';
+import type { ProcessingError } from '../stores/types.js';
+import { builtinRelations, type RefRelation } from './builtin-relations.js';
+import {
+  readBuiltinLocation,
+  resolveTarget,
+  toProcessingError,
+  type EntitySource,
+  type LocationReaderContext,
+} from './location-reader.js';
+import { parseLocationRef, stringifyLocationRef } from './paths.js';
+import { containsPlaceholder, resolvePlaceholders } from './placeholders.js';
+import type { EntityProcessor, LocationSpec, ProcessorEmit } from './processor.js';
+
+/** One entity waiting to be processed in a pass. */
+export interface PassInput {
+  /** Lowercase ref. */
+  ref: string;
+  entity: Entity;
+  rootKey?: string;
+  locationKey?: string;
+  parentRef?: string;
+  source?: EntitySource;
+}
+
+/** What processing one entity produced. */
+export interface ProcessOutcome {
+  /** The processed entity; missing when processing failed. */
+  processed?: Entity;
+  errors: ProcessingError[];
+  relations: RefRelation[];
+  refreshKeys: string[];
+  children: PassInput[];
+}
+
+/** A processed entity of a pass, as claimed. */
+export interface PassItem extends ProcessOutcome {
+  ref: string;
+  unprocessed: Entity;
+  rootKey?: string;
+  locationKey?: string;
+  parentRefs: string[];
+}
+
+/** Everything processing needs. */
+export interface EngineContext extends LocationReaderContext {
+  processors: readonly EntityProcessor[];
+  validator: EntityValidator;
+  concurrency?: number;
+  /** Validate only: do not read the targets of Location entities. */
+  skipLocationReading?: boolean;
+}
+
+/** Looks up the stored claims of refs, so a ref held by another source stays with it. */
+export type StoredClaims = (refs: string[]) => Promise<Map<string, { locationKey?: string; rootKey?: string; parentRefs: readonly string[] }>>;
+
+/**
+ * The location an entity was read from, from its `managed-by-location` annotation.
+ *
+ * @example
+ * ```ts
+ * entityLocation(entity); // { type: 'file', target: '/srv/catalog-info.yaml' }
+ * ```
+ */
+export function entityLocation(entity: Entity): LocationSpec | undefined {
+  return parseLocationRef(entity.metadata.annotations?.[ANNOTATION_LOCATION]);
+}
+
+/** The ref of a raw entity, or `undefined` when it has no usable kind/name. */
+export function refOf(entity: unknown): string | undefined {
+  const e = entity as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } } | null;
+  if (!e || typeof e.kind !== 'string' || !e.kind || typeof e.metadata?.name !== 'string' || !e.metadata.name) return undefined;
+  if (e.metadata.namespace !== undefined && typeof e.metadata.namespace !== 'string') return undefined;
+  return stringifyEntityRef({ kind: e.kind, namespace: (e.metadata.namespace as string) || undefined, name: e.metadata.name } as CompoundEntityRef);
+}
+
+const toRef = (ref: string | CompoundEntityRef) => stringifyEntityRef(typeof ref === 'string' ? parseEntityRef(ref) : ref);
+
+/**
+ * Run one entity through the pipeline: placeholders, `preProcess`, validation, `validate`,
+ * reading of Location targets, built-in relations, `postProcess`. Never throws: failures come
+ * back as errors with no `processed` entity.
+ */
+export async function processEntity(input: PassInput, context: EngineContext): Promise<ProcessOutcome> {
+  const errors: ProcessingError[] = [];
+  const relations: RefRelation[] = [];
+  const refreshKeys: string[] = [];
+  const children: PassInput[] = [];
+  const ownLocation = entityLocation(input.entity);
+  const origin = input.entity.metadata.annotations?.[ANNOTATION_ORIGIN_LOCATION] ?? (ownLocation ? stringifyLocationRef(ownLocation) : undefined);
+  const file = input.source?.file;
+  let failed = false;
+
+  const addChild = (raw: Entity, location: LocationSpec, source?: EntitySource) => {
+    const locationRef = stringifyLocationRef(location);
+    const ref = refOf(raw);
+    if (!ref) {
+      // Without kind and name nobody can own the problem but the entity that read it.
+      const result = context.validator.validate(raw, source ? { file: source.file, yamlText: source.text, documentLine: source.line } : {});
+      const list = result.ok ? [{ path: 'metadata.name', rule: 'required', message: 'entity has no kind or name', file: source?.file, line: source?.line }] : result.errors;
+      for (const e of list) errors.push(cleanError({ name: 'InputError', message: e.message, file: e.file, line: e.line, path: e.path, rule: e.rule }));
+      return;
+    }
+    const metadata = raw.metadata ?? ({} as Entity['metadata']);
+    const entity: Entity = {
+      ...raw,
+      metadata: {
+        ...metadata,
+        annotations: {
+          ...(metadata.annotations ?? {}),
+          [ANNOTATION_LOCATION]: locationRef,
+          [ANNOTATION_ORIGIN_LOCATION]: origin ?? locationRef,
+        },
+      },
+    };
+    children.push({ ref, entity, locationKey: locationRef, parentRef: input.ref, ...(source ? { source } : {}) });
+  };
+
+  const emit: ProcessorEmit = {
+    entity(entity, location) {
+      const loc = location ?? ownLocation ?? { type: 'provider', target: input.ref };
+      addChild(entity, loc);
+    },
+    relation(relation) {
+      try {
+        relations.push({ sourceRef: toRef(relation.source), type: relation.type, targetRef: toRef(relation.target) });
+      } catch (error) {
+        errors.push(toProcessingError(error, { rule: 'relation' }));
+      }
+    },
+    error(error, details) {
+      const e = typeof error === 'string' ? { name: 'InputError', message: error } : toProcessingError(error);
+      errors.push(cleanError({ ...e, file: details?.file ?? file, ...details }));
+    },
+    refresh(key) {
+      if (!refreshKeys.includes(key)) refreshKeys.push(key);
+    },
+  };
+  const location = ownLocation ?? { type: 'provider', target: input.locationKey ?? input.rootKey ?? 'unknown' };
+  const fail = (error: unknown, details: { path?: string; rule?: string } = {}) => {
+    failed = true;
+    errors.push(cleanError({ ...toProcessingError(error, details), ...(file ? { file } : {}) }));
+  };
+
+  let entity: Entity = structuredClone(input.entity);
+  try {
+    if (containsPlaceholder(entity)) {
+      const resolved = await resolvePlaceholders(entity, ownLocation, context);
+      entity = resolved.entity;
+      if (resolved.errors.length) {
+        failed = true;
+        errors.push(...resolved.errors);
+      }
+    }
+    if (!failed) {
+      for (const p of context.processors) {
+        if (!p.preProcess) continue;
+        try {
+          entity = (await p.preProcess(entity, location, emit)) ?? entity;
+        } catch (error) {
+          fail(error, { rule: `processor:${p.name}` });
+          break;
+        }
+      }
+    }
+    if (!failed) {
+      const result = context.validator.validate(
+        entity,
+        input.source ? { file: input.source.file, yamlText: input.source.text, documentLine: input.source.line } : {},
+      );
+      if (!result.ok) {
+        failed = true;
+        for (const e of result.errors) {
+          errors.push(cleanError({ name: 'InputError', message: e.message, file: e.file ?? file, line: e.line, path: e.path, rule: e.rule }));
+        }
+      } else entity = result.entity;
+    }
+    if (!failed) {
+      for (const p of context.processors) {
+        if (!p.validate) continue;
+        try {
+          await p.validate(entity, location, emit);
+        } catch (error) {
+          fail(error, { rule: `processor:${p.name}` });
+          break;
+        }
+      }
+    }
+    if (!failed && entity.kind === 'Location' && !context.skipLocationReading) await readLocationTargets(entity, ownLocation, context, emit, errors, addChild);
+    if (!failed) {
+      try {
+        relations.push(...builtinRelations(entity));
+      } catch (error) {
+        fail(error, { rule: 'relation' });
+      }
+    }
+    if (!failed) {
+      for (const p of context.processors) {
+        if (!p.postProcess) continue;
+        try {
+          entity = (await p.postProcess(entity, location, emit)) ?? entity;
+        } catch (error) {
+          fail(error, { rule: `processor:${p.name}` });
+          break;
+        }
+      }
+    }
+  } catch (error) {
+    fail(error);
+  }
+  return failed
+    ? { errors, relations: [], refreshKeys, children: [] }
+    : { processed: entity, errors, relations, refreshKeys, children };
+}
+
+async function readLocationTargets(
+  entity: Entity,
+  ownLocation: LocationSpec | undefined,
+  context: EngineContext,
+  emit: ProcessorEmit,
+  errors: ProcessingError[],
+  addChild: (raw: Entity, location: LocationSpec, source?: EntitySource) => void,
+) {
+  const spec = (entity.spec ?? {}) as { type?: unknown; target?: unknown; targets?: unknown; presence?: unknown };
+  const type = typeof spec.type === 'string' && spec.type ? spec.type : (ownLocation?.type ?? 'file');
+  const targets = [
+    ...(typeof spec.target === 'string' ? [spec.target] : []),
+    ...(Array.isArray(spec.targets) ? spec.targets.filter((t): t is string => typeof t === 'string') : []),
+  ];
+  for (const raw of targets) {
+    let location: LocationSpec;
+    try {
+      location = {
+        type,
+        target: resolveTarget(ownLocation, type, raw, context.rootDir),
+        ...(spec.presence === 'optional' ? { presence: 'optional' as const } : {}),
+      };
+    } catch (error) {
+      errors.push(toProcessingError(error, { path: 'spec.target', rule: 'location' }));
+      continue;
+    }
+    let handled = false;
+    for (const p of context.processors) {
+      if (!p.readLocation) continue;
+      try {
+        if (await p.readLocation(location, emit)) {
+          handled = true;
+          break;
+        }
+      } catch (error) {
+        errors.push(toProcessingError(error, { rule: `processor:${p.name}` }));
+        handled = true;
+        break;
+      }
+    }
+    if (handled) continue;
+    const result = await readBuiltinLocation(location, context);
+    if (!result.handled) {
+      errors.push({ name: 'InputError', message: `no reader for location type '${location.type}'`, rule: 'location' });
+      continue;
+    }
+    errors.push(...result.errors);
+    for (const read of result.entities) addChild(read.entity, read.location, read.source);
+  }
+}
+
+function cleanError(e: ProcessingError): ProcessingError {
+  const out: ProcessingError = { name: e.name, message: e.message };
+  if (e.file !== undefined) out.file = e.file;
+  if (e.line !== undefined) out.line = e.line;
+  if (e.path !== undefined) out.path = e.path;
+  if (e.rule !== undefined) out.rule = e.rule;
+  return out;
+}
+
+/**
+ * Process `inputs` and everything they emit, level by level (a level's entities concurrently,
+ * their children in emission order), so the first claimant of a ref is the same however fast
+ * each entity is. A ref emitted again from the same source gains a parent; from another source
+ * it is a conflict recorded on the emitting entity. `storedClaims` lets the stored claim of a
+ * ref win over a new source. Cycles end because each ref is processed once per pass.
+ */
+export async function runPass(
+  inputs: readonly PassInput[],
+  context: EngineContext,
+  storedClaims?: StoredClaims,
+): Promise<Map<string, PassItem>> {
+  const items = new Map<string, PassItem>();
+  const concurrency = Math.max(1, context.concurrency ?? 16);
+  let level = [...inputs];
+  while (level.length) {
+    const batch: { item: PassItem; input: PassInput }[] = [];
+    const stored = storedClaims
+      ? await storedClaims([...new Set(level.filter((i) => !items.has(i.ref)).map((i) => i.ref))])
+      : new Map<string, { locationKey?: string; rootKey?: string; parentRefs: readonly string[] }>();
+    for (const input of level) {
+      const existing = items.get(input.ref);
+      if (existing) {
+        if (existing.locationKey === input.locationKey || input.locationKey === undefined) {
+          if (input.parentRef && !existing.parentRefs.includes(input.parentRef)) existing.parentRefs.push(input.parentRef);
+        } else {
+          conflict(items, input, existing.locationKey);
+        }
+        continue;
+      }
+      // The stored claim stands while one of its emitters has not been reprocessed in this pass.
+      const claim = stored.get(input.ref);
+      if (
+        claim &&
+        claim.locationKey !== input.locationKey &&
+        (claim.rootKey !== undefined ? claim.rootKey !== input.rootKey : claim.parentRefs.some((p) => !items.has(p)))
+      ) {
+        conflict(items, input, claim.locationKey ?? claim.rootKey);
+        continue;
+      }
+      const item: PassItem = {
+        ref: input.ref,
+        unprocessed: input.entity,
+        parentRefs: input.parentRef ? [input.parentRef] : [],
+        errors: [],
+        relations: [],
+        refreshKeys: [],
+        children: [],
+        ...(input.rootKey ? { rootKey: input.rootKey } : {}),
+        ...(input.locationKey ? { locationKey: input.locationKey } : {}),
+      };
+      items.set(input.ref, item);
+      batch.push({ item, input });
+    }
+    const outcomes = await mapLimit(batch, concurrency, ({ input }) => processEntity(input, context));
+    const next: PassInput[] = [];
+    outcomes.forEach((outcome, i) => {
+      const { item } = batch[i]!;
+      Object.assign(item, outcome);
+      next.push(...outcome.children);
+    });
+    level = next;
+  }
+  return items;
+}
+
+function conflict(items: Map<string, PassItem>, input: PassInput, heldBy: string | undefined) {
+  const parent = input.parentRef ? items.get(input.parentRef) : undefined;
+  const message = `${input.ref} from ${input.locationKey ?? 'unknown source'} is already provided by ${heldBy ?? 'another source'}`;
+  const error: ProcessingError = { name: 'ConflictError', message, rule: 'conflict' };
+  if (input.source) {
+    error.file = input.source.file;
+    error.line = input.source.line;
+  }
+  if (parent && !parent.errors.some((e) => e.message === message)) parent.errors.push(error);
+}
+
+async function mapLimit<T, R>(list: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(list.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < list.length) {
+      const i = next++;
+      out[i] = await fn(list[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, list.length) }, worker));
+  return out;
+}
+

@@ -1,0 +1,151 @@
+import { dirname, relative, resolve } from 'node:path';
+import { InputError, NotAllowedError, isError, parseYamlDocuments } from '@portalkit/core';
+import type { UrlReader } from '@portalkit/core';
+import { glob } from 'tinyglobby';
+import type { Entity } from '../model/index.js';
+import type { ProcessingError } from '../stores/types.js';
+import { isGlob, isInside } from './paths.js';
+import type { LocationSpec } from './processor.js';
+
+/** The YAML an entity was parsed from, kept during a processing pass for `file:line` errors. */
+export interface EntitySource {
+  file: string;
+  text: string;
+  line: number;
+}
+
+/** One entity read from a location. */
+export interface ReadEntity {
+  entity: Entity;
+  location: LocationSpec;
+  source: EntitySource;
+}
+
+/** What the built-in readers need. */
+export interface LocationReaderContext {
+  rootDir: string;
+  /** Reads `file` targets; confined to `rootDir`. */
+  fileReader: UrlReader;
+  /** Reads `url` targets. */
+  urlReader: UrlReader;
+}
+
+/**
+ * Resolve a target written in an entity (a Location's `spec.target`) against the location that
+ * entity was read from: files relative to its directory, URLs relative to its URL.
+ */
+export function resolveTarget(base: LocationSpec | undefined, type: string, target: string, rootDir: string): string {
+  if (type === 'file') {
+    if (base?.type === 'url') throw new NotAllowedError(`a file target (${target}) cannot be read from a url location`);
+    const from = base?.type === 'file' ? dirname(base.target) : rootDir;
+    return resolve(from, target);
+  }
+  if (type === 'url') {
+    try {
+      return new URL(target, base?.type === 'url' ? base.target : undefined).toString();
+    } catch {
+      throw new InputError(`invalid url target '${target}'`);
+    }
+  }
+  return target;
+}
+
+/**
+ * Read the entities of a `file` (path or glob below `rootDir`) or `url` location. Each YAML
+ * document becomes one entity; problems (missing file, bad YAML, a document that is not an
+ * object) are returned as errors and never stop the other files.
+ */
+export async function readBuiltinLocation(
+  location: LocationSpec,
+  context: LocationReaderContext,
+): Promise<{ handled: boolean; entities: ReadEntity[]; errors: ProcessingError[] }> {
+  const entities: ReadEntity[] = [];
+  const errors: ProcessingError[] = [];
+  if (location.type !== 'file' && location.type !== 'url') return { handled: false, entities, errors };
+  const optional = location.presence === 'optional';
+
+  const parse = (text: string, file: string, target: string) => {
+    let docs;
+    try {
+      docs = parseYamlDocuments(text, { file });
+    } catch (error) {
+      errors.push(toProcessingError(error, { file }));
+      return;
+    }
+    for (const doc of docs) {
+      if (doc.value === null || typeof doc.value !== 'object' || Array.isArray(doc.value)) {
+        errors.push({ name: 'InputError', message: `${file}:${doc.line}: expected an entity object`, file, line: doc.line, rule: 'type' });
+        continue;
+      }
+      entities.push({
+        entity: doc.value as Entity,
+        location: { type: location.type, target },
+        source: { file, text, line: doc.line },
+      });
+    }
+  };
+
+  if (location.type === 'file') {
+    const target = resolve(context.rootDir, location.target);
+    if (!isInside(context.rootDir, target)) {
+      errors.push({ name: 'NotAllowedError', message: `${location.target} is outside the catalog root` });
+      return { handled: true, entities, errors };
+    }
+    let files: string[];
+    if (isGlob(location.target)) {
+      const pattern = relative(context.rootDir, target).split('\\').join('/');
+      files = (await glob([pattern], { cwd: context.rootDir, absolute: true, onlyFiles: true }))
+        .map((f) => resolve(f))
+        .filter((f) => isInside(context.rootDir, f))
+        .sort();
+      if (files.length === 0 && !optional) {
+        errors.push({ name: 'NotFoundError', message: `no file matches ${display(context.rootDir, target)}` });
+      }
+    } else files = [target];
+    for (const file of files) {
+      const name = display(context.rootDir, file);
+      try {
+        const { buffer } = await context.fileReader.read(file);
+        parse(buffer.toString('utf8'), name, file);
+      } catch (error) {
+        if (optional && isError(error) && error.name === 'NotFoundError') continue;
+        errors.push(toProcessingError(error, { file: name }));
+      }
+    }
+    return { handled: true, entities, errors };
+  }
+
+  try {
+    const { buffer } = await context.urlReader.read(location.target);
+    parse(buffer.toString('utf8'), location.target, location.target);
+  } catch (error) {
+    if (!(optional && isError(error) && error.name === 'NotFoundError')) errors.push(toProcessingError(error, { file: location.target }));
+  }
+  return { handled: true, entities, errors };
+}
+
+/** A file path as shown in errors: relative to the root, with `/`. */
+export function display(rootDir: string, file: string): string {
+  const rel = relative(rootDir, file).split('\\').join('/');
+  return rel && !rel.startsWith('..') ? rel : file;
+}
+
+/** Turn anything thrown into a {@link ProcessingError}, picking `file:line` out of YAML errors. */
+export function toProcessingError(error: unknown, details: { file?: string; path?: string; rule?: string } = {}): ProcessingError {
+  const name = isError(error) ? error.name : 'Error';
+  const message = isError(error) ? error.message : String(error);
+  const out: ProcessingError = { name, message };
+  if (details.file) {
+    out.file = details.file;
+    const m = message.match(new RegExp(`${escapeRegExp(details.file)}:(\\d+)`));
+    if (m) out.line = Number(m[1]);
+  }
+  if (details.path) out.path = details.path;
+  if (details.rule) out.rule = details.rule;
+  return out;
+}
+
+function escapeRegExp(s: string) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+

@@ -1,0 +1,149 @@
+import { InputError } from '@portalkit/core';
+import { CATALOG_FILTER_EXISTS } from './types.js';
+import type { EntityFilter, EntityFilterQuery } from './types.js';
+
+const lower = (s: string) => s.toLocaleLowerCase('en-US');
+
+/**
+ * Normalize a `@backstage/catalog-client` style filter into an {@link EntityFilter} tree:
+ * array entries are ORed, keys inside one entry ANDed, values of one key ORed, and
+ * `CATALOG_FILTER_EXISTS` asks for the key only. Returns `undefined` for "no filter".
+ *
+ * @example
+ * ```ts
+ * parseEntityFilterQuery([{ kind: 'Component', 'spec.type': 'service' }, { kind: 'API' }]);
+ * // { anyOf: [{ allOf: [{ key: 'kind', values: ['component'] }, { key: 'spec.type', values: ['service'] }] },
+ * //           { allOf: [{ key: 'kind', values: ['api'] }] }] }
+ * ```
+ */
+export function parseEntityFilterQuery(query: EntityFilterQuery | undefined): EntityFilter | undefined {
+  if (query === undefined || query === null) return undefined;
+  const sets = Array.isArray(query) ? query : [query];
+  const anyOf: EntityFilter[] = [];
+  for (const set of sets) {
+    if (set === null || typeof set !== 'object') throw new InputError('Invalid filter: each filter set must be an object');
+    const allOf: EntityFilter[] = [];
+    for (const [rawKey, rawValue] of Object.entries(set)) {
+      const key = lower(rawKey.trim());
+      if (!key) throw new InputError('Invalid filter: empty key');
+      const values = Array.isArray(rawValue) ? rawValue : [rawValue];
+      if (values.some((v) => v === CATALOG_FILTER_EXISTS)) {
+        allOf.push({ key });
+        continue;
+      }
+      const strings: string[] = [];
+      for (const v of values) {
+        if (typeof v !== 'string') throw new InputError(`Invalid filter value for '${rawKey}': expected a string`);
+        strings.push(lower(v.trim()));
+      }
+      allOf.push({ key, values: strings });
+    }
+    if (allOf.length) anyOf.push({ allOf });
+  }
+  return anyOf.length ? { anyOf } : undefined;
+}
+
+/**
+ * Parse the `filter` query parameters of Backstage's REST API (`filter=kind=component,spec.type=service&filter=kind=api`):
+ * each string is one filter set of comma-separated `key=value` (or bare `key` for existence)
+ * statements; repeated keys in one set OR their values.
+ *
+ * @example
+ * ```ts
+ * parseEntityFilterStrings(['kind=component,spec.type=service', 'kind=api']);
+ * ```
+ */
+export function parseEntityFilterStrings(filters: readonly string[] | undefined): EntityFilter | undefined {
+  if (!filters) return undefined;
+  const anyOf: EntityFilter[] = [];
+  for (const filterString of filters) {
+    const byKey = new Map<string, { key: string; values?: string[]; exists?: boolean }>();
+    for (const statement of filterString.split(',').map((s) => s.trim()).filter(Boolean)) {
+      const eq = statement.indexOf('=');
+      const key = lower((eq === -1 ? statement : statement.slice(0, eq)).trim());
+      if (!key) {
+        throw new InputError(
+          `Invalid filter, '${statement}' is not a valid statement (expected a string on the form a=b or a= or a)`,
+        );
+      }
+      const entry = byKey.get(key) ?? { key };
+      byKey.set(key, entry);
+      if (eq === -1) entry.exists = true;
+      else (entry.values ??= []).push(lower(statement.slice(eq + 1).trim()));
+    }
+    const allOf: EntityFilter[] = [];
+    for (const entry of byKey.values()) {
+      // `a` and `a=b` together means both must hold; `a=b` already implies `a` exists.
+      allOf.push(entry.values ? { key: entry.key, values: entry.values } : { key: entry.key });
+    }
+    if (allOf.length) anyOf.push({ allOf });
+  }
+  return anyOf.length ? { anyOf } : undefined;
+}
+
+/** A predicate in Backstage's `query` syntax (`$all`, `$any`, `$not`, `$exists`, `$in`). */
+export type FilterPredicate =
+  | { $all: FilterPredicate[] }
+  | { $any: FilterPredicate[] }
+  | { $not: FilterPredicate }
+  | Record<string, string | number | boolean | { $exists: boolean } | { $in: (string | number | boolean)[] }>;
+
+/**
+ * Convert a Backstage filter predicate (`{ $all: [{ kind: 'component' }, { 'spec.type': { $in: ['service'] } }] }`)
+ * into an {@link EntityFilter}. `$hasPrefix` and `$contains` are rejected with an `InputError`.
+ *
+ * @example
+ * ```ts
+ * parseFilterPredicate({ $not: { 'spec.lifecycle': 'experimental' } });
+ * ```
+ */
+export function parseFilterPredicate(predicate: unknown): EntityFilter {
+  if (predicate === null || typeof predicate !== 'object' || Array.isArray(predicate)) {
+    throw new InputError('Invalid query: a predicate must be an object');
+  }
+  const obj = predicate as Record<string, unknown>;
+  if ('$all' in obj || '$any' in obj) {
+    const list = obj.$all ?? obj.$any;
+    if (!Array.isArray(list)) throw new InputError('Invalid query: $all/$any take an array');
+    const children = list.map(parseFilterPredicate);
+    return '$all' in obj ? { allOf: children } : { anyOf: children };
+  }
+  if ('$not' in obj) return { not: parseFilterPredicate(obj.$not) };
+  const allOf: EntityFilter[] = [];
+  for (const [rawKey, value] of Object.entries(obj)) {
+    if (rawKey.startsWith('$')) throw new InputError(`Invalid query: unknown operator '${rawKey}'`);
+    const key = lower(rawKey);
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+      allOf.push({ key, values: [lower(String(value))] });
+    } else if (value && typeof value === 'object' && '$exists' in value) {
+      allOf.push((value as { $exists: unknown }).$exists ? { key } : { not: { key } });
+    } else if (value && typeof value === 'object' && '$in' in value && Array.isArray((value as { $in: unknown }).$in)) {
+      allOf.push({ key, values: (value as { $in: unknown[] }).$in.map((v) => lower(String(v))) });
+    } else {
+      throw new InputError(`Invalid query: unsupported matcher for '${rawKey}'`);
+    }
+  }
+  return allOf.length === 1 ? allOf[0]! : { allOf };
+}
+
+/**
+ * Evaluate a filter against one entity, given a lookup from lowercase key to its lowercase
+ * values (`undefined` when the key is absent).
+ *
+ * @example
+ * ```ts
+ * matchesEntityFilter({ key: 'kind', values: ['api'] }, (k) => (k === 'kind' ? ['api'] : undefined)); // true
+ * ```
+ */
+export function matchesEntityFilter(
+  filter: EntityFilter,
+  lookup: (key: string) => readonly (string | null)[] | undefined,
+): boolean {
+  if ('allOf' in filter) return filter.allOf.every((f) => matchesEntityFilter(f, lookup));
+  if ('anyOf' in filter) return filter.anyOf.some((f) => matchesEntityFilter(f, lookup));
+  if ('not' in filter) return !matchesEntityFilter(filter.not, lookup);
+  const values = lookup(filter.key);
+  if (values === undefined) return false;
+  if (!filter.values) return true;
+  return values.some((v) => v !== null && filter.values!.includes(v));
+}

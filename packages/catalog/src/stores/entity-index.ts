@@ -1,0 +1,305 @@
+import type { EntityFilter } from '../query/types.js';
+import { buildEntitySearch } from '../query/search.js';
+import type { FinalEntityRow, StoreEntityPage, StoreEntityQuery, StoreOrder } from './types.js';
+
+interface Indexed {
+  row: FinalEntityRow;
+  keys: string[];
+  values: (string | null)[];
+}
+
+type Candidates = { set: ReadonlySet<string> | 'all'; exact: boolean };
+
+/**
+ * In-memory index over final entities: ref and uid maps, a key -> value -> uids index kept up to
+ * date on every write, and sorted uid lists per ordering, built lazily and dropped on writes.
+ * Filter queries only touch the uids of their most selective leaf, so a query on 100k entities
+ * never scans everything.
+ */
+export function createEntityIndex() {
+  const byUid = new Map<string, Indexed>();
+  const uidByRef = new Map<string, string>();
+  const valueIndex = new Map<string, Map<string, Set<string>>>();
+  const keyIndex = new Map<string, Set<string>>();
+  const originals = new Map<string, Map<string, string>>();
+  const keyPool = new Map<string, string>();
+  let sortedCache = new Map<string, string[]>();
+
+  const intern = (key: string) => {
+    const pooled = keyPool.get(key);
+    if (pooled !== undefined) return pooled;
+    keyPool.set(key, key);
+    return key;
+  };
+
+  function remove(uid: string) {
+    const item = byUid.get(uid);
+    if (!item) return;
+    byUid.delete(uid);
+    uidByRef.delete(item.row.entityRef);
+    for (let i = 0; i < item.keys.length; i++) {
+      const key = item.keys[i]!;
+      const value = item.values[i];
+      keyIndex.get(key)?.delete(uid);
+      if (value !== null && value !== undefined) {
+        const byValue = valueIndex.get(key);
+        const set = byValue?.get(value);
+        set?.delete(uid);
+        if (set && set.size === 0) byValue!.delete(value);
+      }
+    }
+  }
+
+  function put(row: FinalEntityRow) {
+    const previousUid = uidByRef.get(row.entityRef);
+    if (previousUid !== undefined) remove(previousUid);
+    remove(row.uid);
+    const rows = buildEntitySearch(row.entity);
+    const keys: string[] = new Array(rows.length);
+    const values: (string | null)[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      const key = intern(r.key);
+      keys[i] = key;
+      values[i] = r.value;
+      let set = keyIndex.get(key);
+      if (!set) keyIndex.set(key, (set = new Set()));
+      set.add(row.uid);
+      if (r.value !== null) {
+        let byValue = valueIndex.get(key);
+        if (!byValue) valueIndex.set(key, (byValue = new Map()));
+        let uids = byValue.get(r.value);
+        if (!uids) byValue.set(r.value, (uids = new Set()));
+        uids.add(row.uid);
+        let orig = originals.get(key);
+        if (!orig) originals.set(key, (orig = new Map()));
+        if (!orig.has(r.value) && r.original !== null) orig.set(r.value, r.original);
+      }
+    }
+    byUid.set(row.uid, { row, keys, values });
+    uidByRef.set(row.entityRef, row.uid);
+  }
+
+  function invalidate() {
+    if (sortedCache.size) sortedCache = new Map();
+  }
+
+  function has(filter: EntityFilter, uid: string): boolean {
+    if ('allOf' in filter) return filter.allOf.every((f) => has(f, uid));
+    if ('anyOf' in filter) return filter.anyOf.some((f) => has(f, uid));
+    if ('not' in filter) return !has(filter.not, uid);
+    if (!filter.values) return keyIndex.get(filter.key)?.has(uid) ?? false;
+    const byValue = valueIndex.get(filter.key);
+    if (!byValue) return false;
+    return filter.values.some((v) => byValue.get(v)?.has(uid) ?? false);
+  }
+
+  /** A superset of the matches (or the exact set), found without looking at entities. */
+  function candidates(filter: EntityFilter): Candidates {
+    if ('allOf' in filter) {
+      if (filter.allOf.length === 1) return candidates(filter.allOf[0]!);
+      let best: Candidates = { set: 'all', exact: false };
+      for (const child of filter.allOf) {
+        const c = candidates(child);
+        if (c.set !== 'all' && (best.set === 'all' || c.set.size < best.set.size)) best = c;
+      }
+      return { set: best.set, exact: false };
+    }
+    if ('anyOf' in filter) {
+      if (filter.anyOf.length === 1) return candidates(filter.anyOf[0]!);
+      const parts = filter.anyOf.map(candidates);
+      if (parts.some((p) => p.set === 'all')) return { set: 'all', exact: false };
+      const union = new Set<string>();
+      for (const p of parts) for (const uid of p.set as ReadonlySet<string>) union.add(uid);
+      return { set: union, exact: parts.every((p) => p.exact) };
+    }
+    if ('not' in filter) return { set: 'all', exact: false };
+    if (!filter.values) return { set: keyIndex.get(filter.key) ?? new Set(), exact: true };
+    const byValue = valueIndex.get(filter.key);
+    if (!byValue) return { set: new Set(), exact: true };
+    if (filter.values.length === 1) return { set: byValue.get(filter.values[0]!) ?? new Set(), exact: true };
+    const union = new Set<string>();
+    for (const v of filter.values) for (const uid of byValue.get(v) ?? []) union.add(uid);
+    return { set: union, exact: true };
+  }
+
+  function sortValue(item: Indexed, field: string): string | null {
+    let best: string | null = null;
+    for (let i = 0; i < item.keys.length; i++) {
+      if (item.keys[i] !== field) continue;
+      const v = item.values[i];
+      if (v !== null && v !== undefined && (best === null || v < best)) best = v;
+    }
+    return best;
+  }
+
+  function makeComparator(order: readonly StoreOrder[], uidOrder: 'asc' | 'desc') {
+    return (a: { key: (string | null)[]; uid: string }, b: { key: (string | null)[]; uid: string }) => {
+      for (let i = 0; i < order.length; i++) {
+        const o = order[i]!;
+        const va = a.key[i] ?? null;
+        const vb = b.key[i] ?? null;
+        if (va === vb) continue;
+        const nullsFirst = o.nulls === 'first';
+        if (va === null) return nullsFirst ? -1 : 1;
+        if (vb === null) return nullsFirst ? 1 : -1;
+        const c = va < vb ? -1 : 1;
+        return o.order === 'desc' ? -c : c;
+      }
+      if (a.uid === b.uid) return 0;
+      const c = a.uid < b.uid ? -1 : 1;
+      return uidOrder === 'desc' ? -c : c;
+    };
+  }
+
+  function keyOf(item: Indexed, order: readonly StoreOrder[]) {
+    return order.map((o) => sortValue(item, o.field.toLocaleLowerCase('en-US')));
+  }
+
+  function sortedUids(order: readonly StoreOrder[], uidOrder: 'asc' | 'desc'): string[] {
+    const cacheKey = JSON.stringify([order, uidOrder]);
+    const cached = sortedCache.get(cacheKey);
+    if (cached) return cached;
+    const cmp = makeComparator(order, uidOrder);
+    const entries = [...byUid.values()].map((item) => ({ key: keyOf(item, order), uid: item.row.uid }));
+    entries.sort(cmp);
+    const uids = entries.map((e) => e.uid);
+    sortedCache.set(cacheKey, uids);
+    return uids;
+  }
+
+  function textMatch(item: Indexed, term: string, fields: readonly string[]) {
+    for (let i = 0; i < item.keys.length; i++) {
+      const v = item.values[i];
+      if (v && fields.includes(item.keys[i]!) && v.includes(term)) return true;
+    }
+    return false;
+  }
+
+  function query(q: StoreEntityQuery): StoreEntityPage {
+    const order = (q.order ?? []).map((o) => ({ ...o, field: o.field.toLocaleLowerCase('en-US') }));
+    const uidOrder = q.uidOrder ?? 'asc';
+    const cmp = makeComparator(order, uidOrder);
+    const filter = q.filter;
+    const cand: Candidates = filter ? candidates(filter) : { set: 'all', exact: true };
+    const term = q.fullText?.term.trim().toLocaleLowerCase('en-US');
+    const textFields = (q.fullText?.fields ?? []).map((f) => f.toLocaleLowerCase('en-US'));
+    const matches = (uid: string) => {
+      if (filter && !cand.exact && !has(filter, uid)) return false;
+      if (term) {
+        const item = byUid.get(uid);
+        if (!item || !textMatch(item, term, textFields)) return false;
+      }
+      return true;
+    };
+    const exactSet = cand.exact && !term;
+    const candidateCount = cand.set === 'all' ? byUid.size : cand.set.size;
+    const offset = Math.max(0, q.offset ?? 0);
+    const want = q.limit === undefined ? Infinity : Math.max(0, q.limit) + offset;
+    const afterKey = q.after ? { key: [...q.after.values], uid: q.after.uid } : undefined;
+
+    let selected: { key: (string | null)[]; uid: string }[];
+    let total: number | undefined;
+    // A large candidate set is walked in a cached global order; a small one is sorted directly.
+    if (cand.set === 'all' || (candidateCount > 256 && candidateCount * 8 > byUid.size)) {
+      const sorted = sortedUids(order, uidOrder);
+      const set = cand.set;
+      let start = 0;
+      if (afterKey) {
+        let lo = 0;
+        let hi = sorted.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          const item = byUid.get(sorted[mid]!)!;
+          if (cmp({ key: keyOf(item, order), uid: item.row.uid }, afterKey) <= 0) lo = mid + 1;
+          else hi = mid;
+        }
+        start = lo;
+      }
+      selected = [];
+      for (let i = start; i < sorted.length && selected.length < want; i++) {
+        const uid = sorted[i]!;
+        if (set !== 'all' && !set.has(uid)) continue;
+        if (!matches(uid)) continue;
+        selected.push({ key: [], uid });
+      }
+      for (const s of selected) s.key = keyOf(byUid.get(s.uid)!, order);
+      if (q.includeTotal) {
+        if (exactSet) total = candidateCount;
+        else {
+          total = 0;
+          for (const uid of set === 'all' ? byUid.keys() : set) if (matches(uid)) total++;
+        }
+      }
+    } else {
+      const list: { key: (string | null)[]; uid: string }[] = [];
+      let count = 0;
+      for (const uid of cand.set) {
+        if (!byUid.has(uid) || !matches(uid)) continue;
+        count++;
+        const entry = { key: keyOf(byUid.get(uid)!, order), uid };
+        if (afterKey && cmp(entry, afterKey) <= 0) continue;
+        list.push(entry);
+      }
+      list.sort(cmp);
+      selected = list.slice(0, want === Infinity ? undefined : want);
+      if (q.includeTotal) total = count;
+    }
+    const page = selected.slice(offset);
+    return {
+      items: page.map((s) => byUid.get(s.uid)!.row),
+      sortKeys: page.map((s) => s.key),
+      ...(total !== undefined ? { totalItems: total } : {}),
+    };
+  }
+
+  function facets(facetKeys: readonly string[], filter: EntityFilter | undefined) {
+    let matching: ReadonlySet<string> | undefined;
+    if (filter) {
+      const cand = candidates(filter);
+      const set = new Set<string>();
+      for (const uid of cand.set === 'all' ? byUid.keys() : cand.set) if (cand.exact || has(filter, uid)) set.add(uid);
+      matching = set;
+    }
+    const out: Record<string, { value: string; count: number }[]> = {};
+    for (const facet of facetKeys) {
+      const key = facet.toLocaleLowerCase('en-US');
+      const counts: { value: string; count: number }[] = [];
+      for (const [value, uids] of valueIndex.get(key) ?? []) {
+        let count = 0;
+        if (!matching) count = uids.size;
+        else if (uids.size < matching.size) {
+          for (const uid of uids) if (matching.has(uid)) count++;
+        } else for (const uid of matching) if (uids.has(uid)) count++;
+        if (count > 0) counts.push({ value: originals.get(key)?.get(value) ?? value, count });
+      }
+      counts.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+      out[facet] = counts;
+    }
+    return out;
+  }
+
+  return {
+    put(rows: readonly FinalEntityRow[]) {
+      for (const row of rows) put(row);
+      if (rows.length) invalidate();
+    },
+    delete(refs: readonly string[]) {
+      for (const ref of refs) {
+        const uid = uidByRef.get(ref);
+        if (uid !== undefined) remove(uid);
+      }
+      if (refs.length) invalidate();
+    },
+    getByRef: (ref: string) => {
+      const uid = uidByRef.get(ref);
+      return uid === undefined ? undefined : byUid.get(uid)?.row;
+    },
+    getByUid: (uid: string) => byUid.get(uid)?.row,
+    query,
+    facets,
+    get size() {
+      return byUid.size;
+    },
+  };
+}

@@ -1,0 +1,237 @@
+import type { EventBus, Logger, UrlReader } from '@portalkit/core';
+import type { Entity, KindDefinition } from './model/index.js';
+import type { EntityProcessor, LocationSpec } from './processing/processor.js';
+import type { EntityProvider } from './processing/provider.js';
+import type { FilterPredicate } from './query/filter.js';
+import type { EntityFilterQuery, EntityOrder, FullTextFilter } from './query/types.js';
+import type { CatalogStore, ProcessingError } from './stores/types.js';
+
+/**
+ * Events the catalog publishes on its `events` bus after each committed change.
+ *
+ * @example
+ * ```ts
+ * events.subscribe('catalog.entity.upserted', ({ ref }) => reindex(ref));
+ * ```
+ */
+export interface CatalogEvents extends Record<string, unknown> {
+  'catalog.entity.upserted': { ref: string; uid: string; entity: Entity };
+  'catalog.entity.deleted': { ref: string; uid: string };
+}
+
+/**
+ * Options of `createCatalog`.
+ *
+ * @example
+ * ```ts
+ * const options: CatalogOptions = { rootDir: process.cwd(), locations: [{ type: 'file', target: './catalog-info.yaml' }] };
+ * ```
+ */
+export interface CatalogOptions {
+  /** Where entities live; default `memoryStore()`. */
+  store?: CatalogStore;
+  /** Extra processors, run after the built-in steps in this order; more can be added with `use()`. */
+  processors?: EntityProcessor[];
+  providers?: EntityProvider[];
+  /** Locations registered on first run (a location that already exists is left alone). */
+  locations?: LocationSpec[];
+  /** Reads `url` locations and placeholders; default: local files below `rootDir` only. */
+  reader?: UrlReader;
+  logger?: Logger;
+  /** Receives `catalog.entity.upserted` / `catalog.entity.deleted`. */
+  events?: EventBus<Record<string, unknown>>;
+  /** Accepted kinds; default `builtinKinds`. */
+  kinds?: readonly KindDefinition[];
+  /** Accept entities of kinds no definition covers (validated as envelopes only). Default false. */
+  allowUnknownKinds?: boolean;
+  /** Base of relative `file` targets; nothing outside it is read. Default `process.cwd()`. */
+  rootDir?: string;
+  /** Interval of the `start()` loop; default 100 s. */
+  refreshIntervalMs?: number;
+  /** Entities processed at once; default 16. */
+  concurrency?: number;
+}
+
+/**
+ * A registered location, as Backstage's catalog API returns it.
+ *
+ * @example
+ * ```ts
+ * const loc: Location = { id: '…', type: 'file', target: '/srv/catalog-info.yaml', entityRef: 'location:default/generated-…' };
+ * ```
+ */
+export interface Location {
+  id: string;
+  type: string;
+  target: string;
+  /** Ref of the `Location` entity generated for it, e.g. `location:default/generated-<sha1>`. */
+  entityRef: string;
+}
+
+/**
+ * Result of `addLocation` (Backstage's `AddLocationResponse`).
+ * @example
+ * ```ts
+ * const { location, entities } = await catalog.addLocation({ type: 'file', target: './catalog-info.yaml' });
+ * ```
+ */
+export interface AddLocationResult {
+  location: Location;
+  /** Entities found at the location (all of them on dry runs; on real runs those that processed). */
+  entities: Entity[];
+  /** On dry runs: whether the location is already registered. */
+  exists?: boolean;
+}
+
+/**
+ * Request of `query` (Backstage's `queryEntities`): an initial request or a `cursor` from a
+ * previous page.
+ *
+ * @example
+ * ```ts
+ * await catalog.query({ filter: { kind: 'component' }, orderFields: { field: 'metadata.name', order: 'asc' }, limit: 20 });
+ * ```
+ */
+export type QueryEntitiesRequest =
+  | {
+      filter?: EntityFilterQuery;
+      /** Backstage predicate query (`$all`, `$any`, `$not`, `$exists`, `$in`), ANDed with `filter`. */
+      query?: FilterPredicate;
+      fields?: string[];
+      orderFields?: EntityOrder | EntityOrder[];
+      fullTextFilter?: FullTextFilter;
+      limit?: number;
+      offset?: number;
+      /** `exclude` skips counting; `totalItems` is then 0. */
+      totalItems?: 'include' | 'exclude';
+    }
+  | { cursor: string; fields?: string[]; limit?: number };
+
+/**
+ * A page of `query` results.
+ * @example
+ * ```ts
+ * const { items, totalItems, pageInfo } = await catalog.query({ limit: 10 });
+ * ```
+ */
+export interface QueryEntitiesResult {
+  items: Entity[];
+  totalItems: number;
+  pageInfo: { nextCursor?: string; prevCursor?: string };
+}
+
+/**
+ * Request of `getEntities` (Backstage's `GetEntitiesRequest`).
+ * @example
+ * ```ts
+ * await catalog.getEntities({ filter: { kind: 'api' }, fields: ['metadata.name'], order: { field: 'metadata.name', order: 'asc' } });
+ * ```
+ */
+export interface GetEntitiesRequest {
+  filter?: EntityFilterQuery;
+  /** Backstage predicate query, ANDed with `filter`. */
+  query?: FilterPredicate;
+  fields?: string[];
+  order?: EntityOrder | EntityOrder[];
+  offset?: number;
+  limit?: number;
+  /** Opaque cursor from a previous response's `pageInfo.endCursor`. */
+  after?: string;
+}
+
+/**
+ * Result of `getEntities`; `pageInfo.endCursor` is set when `limit` cut the list.
+ * @example
+ * ```ts
+ * const { items } = await catalog.getEntities();
+ * ```
+ */
+export interface GetEntitiesResult {
+  items: Entity[];
+  pageInfo?: { endCursor?: string };
+}
+
+/**
+ * Result of `getEntityAncestors` (Backstage's shape).
+ * @example
+ * ```ts
+ * const { rootEntityRef, items } = await catalog.getEntityAncestors('component:default/a');
+ * ```
+ */
+export interface EntityAncestryResult {
+  rootEntityRef: string;
+  items: { entity: Entity; parentEntityRefs: string[] }[];
+}
+
+/**
+ * Result of `getEntityFacets`.
+ * @example
+ * ```ts
+ * const { facets } = await catalog.getEntityFacets({ facets: ['kind'] });
+ * facets.kind; // [{ value: 'Component', count: 12 }, ...]
+ * ```
+ */
+export interface EntityFacetsResult {
+  facets: Record<string, { value: string; count: number }[]>;
+}
+
+/**
+ * Result of `validateEntity` (Backstage's `ValidateEntityResponse`).
+ * @example
+ * ```ts
+ * const r = await catalog.validateEntity(entity, 'url:https://example.com/catalog-info.yaml');
+ * if (!r.valid) console.log(r.errors);
+ * ```
+ */
+export type ValidateEntityResult = { valid: true } | { valid: false; errors: { name: string; message: string }[] };
+
+/**
+ * Processing problems of one entity (or of reading a location), for tools that list them.
+ * @example
+ * ```ts
+ * for (const report of await catalog.getProcessingErrors()) console.log(report.entityRef, report.errors);
+ * ```
+ */
+export interface ProcessingErrorReport {
+  entityRef: string;
+  locationKey?: string;
+  /** Whether the entity is served (its last processing succeeded at least once). */
+  served: boolean;
+  errors: ProcessingError[];
+}
+
+/**
+ * The catalog, as returned by `createCatalog`. Method shapes mirror `@backstage/catalog-client`
+ * so an HTTP layer can adapt them one to one.
+ *
+ * @example
+ * ```ts
+ * const catalog = createCatalog({ rootDir: './fixtures' });
+ * await catalog.addLocation({ type: 'file', target: './all.yaml' });
+ * const { items } = await catalog.query({ filter: { kind: 'component' } });
+ * ```
+ */
+export interface Catalog {
+  /** Register a processor; only before the first run (configure, then freeze). */
+  use(processor: EntityProcessor): Catalog;
+  addLocation(location: { type?: string; target: string }, options?: { dryRun?: boolean }): Promise<AddLocationResult>;
+  removeLocation(id: string): Promise<void>;
+  getLocations(): Promise<Location[]>;
+  getLocation(id: string): Promise<Location>;
+  getLocationByEntity(ref: string): Promise<Location>;
+  /** Process everything (or the entity's source) until quiescent. */
+  refresh(options?: { entityRef?: string; key?: string }): Promise<void>;
+  /** Run `refresh()` now and then every `refreshIntervalMs`. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  query(request?: QueryEntitiesRequest): Promise<QueryEntitiesResult>;
+  getEntities(request?: GetEntitiesRequest): Promise<GetEntitiesResult>;
+  getEntityByRef(ref: string | { kind: string; namespace?: string; name: string }): Promise<Entity | undefined>;
+  getEntityByUid(uid: string): Promise<Entity | undefined>;
+  getEntitiesByRefs(refs: string[], options?: { fields?: string[]; filter?: EntityFilterQuery; query?: FilterPredicate }): Promise<{ items: (Entity | undefined)[] }>;
+  removeEntityByUid(uid: string): Promise<void>;
+  getEntityAncestors(ref: string): Promise<EntityAncestryResult>;
+  getEntityFacets(request: { facets: string[]; filter?: EntityFilterQuery; query?: FilterPredicate }): Promise<EntityFacetsResult>;
+  validateEntity(entity: unknown, locationRef?: string): Promise<ValidateEntityResult>;
+  getProcessingErrors(): Promise<ProcessingErrorReport[]>;
+}

@@ -128,12 +128,11 @@ async function copyDirectory(directory: string, options: PrepareOptions): Promis
   const cleanup = () => rm(dir, { recursive: true, force: true });
   try {
     const hashes: string[] = [];
-    const seen = new Set<string>();
-    const walk = async (rel: string) => {
-      // A link back up the tree would otherwise be walked forever.
+    const walk = async (rel: string, ancestors: ReadonlySet<string> = new Set()) => {
+      // A link back up the tree (to one of its own ancestors) would otherwise be walked forever.
       const real = await realpath(path.join(realSource, rel));
-      if (seen.has(real)) return;
-      seen.add(real);
+      if (ancestors.has(real)) return;
+      const chain = new Set(ancestors).add(real);
       for (const entry of await readdir(path.join(realSource, rel), { withFileTypes: true })) {
         if (entry.name === '.git') continue;
         const child = rel ? `${rel}/${entry.name}` : entry.name;
@@ -151,7 +150,7 @@ async function copyDirectory(directory: string, options: PrepareOptions): Promis
           isDir = info.isDirectory();
           isFile = info.isFile();
         }
-        if (isDir) await walk(child);
+        if (isDir) await walk(child, chain);
         else if (isFile) {
           const content = await readFile(from);
           const to = path.join(dir, child);

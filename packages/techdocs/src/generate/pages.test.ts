@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { pageLocation, readPageSource, relativeUrl, titleFromPath } from './pages.js';
+
+describe('pages', () => {
+  it('maps sources to directory URLs and files', () => {
+    expect(pageLocation('index.md', { useDirectoryUrls: true, isIndex: true })).toEqual({ url: '', output: 'index.html' });
+    expect(pageLocation('a/b.md', { useDirectoryUrls: true, isIndex: false })).toEqual({ url: 'a/b/', output: 'a/b/index.html' });
+    expect(pageLocation('a/b.md', { useDirectoryUrls: false, isIndex: false })).toEqual({ url: 'a/b.html', output: 'a/b.html' });
+    expect(pageLocation('a/README.md', { useDirectoryUrls: false, isIndex: true })).toEqual({ url: 'a/index.html', output: 'a/index.html' });
+  });
+
+  it('computes relative URLs between pages', () => {
+    expect(relativeUrl('', '')).toBe('./');
+    expect(relativeUrl('', 'a/b/')).toBe('a/b/');
+    expect(relativeUrl('a/b/', '')).toBe('../../');
+    expect(relativeUrl('a/b/', 'a/c/')).toBe('../c/');
+    expect(relativeUrl('a/b/', 'a/b/')).toBe('./');
+    expect(relativeUrl('a/b/', 'img/x.png')).toBe('../../img/x.png');
+    expect(relativeUrl('a/b.html', 'a/c.html')).toBe('c.html');
+    expect(relativeUrl('a/b.html', 'index.html')).toBe('../index.html');
+  });
+
+  it('titles pages like MkDocs', () => {
+    expect(titleFromPath('getting-started.md')).toBe('Getting started');
+    expect(titleFromPath('index.md')).toBe('Home');
+    expect(titleFromPath('my_area/README.md')).toBe('My area');
+    expect(titleFromPath('API-Guide.md')).toBe('API Guide');
+  });
+
+  it('reads front matter and the first heading without a full parse', () => {
+    const fm = readPageSource('---\ntitle: From Meta\ntags: [a]\n---\n# Heading\n');
+    expect(fm.title).toBe('From Meta');
+    expect(fm.meta.tags).toEqual(['a']);
+    expect(fm.body.split('\n').length).toBe(6);
+    expect(fm.body).not.toContain('title:');
+    expect(readPageSource('```\n# not a title\n```\n\n## Sub\n# Real *Title* #\n').title).toBe('Real Title');
+    expect(readPageSource('Setext\n===\n').title).toBe('Setext');
+    expect(readPageSource('no title\n').title).toBeUndefined();
+  });
+});

@@ -3,7 +3,13 @@
  * serialization, so HTTP clients (including Backstage's) can branch on it.
  */
 
-/** Options accepted by every portalkit error. */
+/**
+ * Options accepted by every portalkit error.
+ * @example
+ * ```ts
+ * throw new InputError('bad entity', { cause: validationError });
+ * ```
+ */
 export interface ErrorOptions {
   /** The underlying error, kept for logs and `serializeError`. */
   cause?: unknown;
@@ -165,7 +171,13 @@ export function errorStatusCode(error: unknown): number {
   return statusByName[error.name] ?? 500;
 }
 
-/** A JSON-safe error, as in Backstage's `SerializedError`. */
+/**
+ * A JSON-safe error, as in Backstage's `SerializedError`.
+ * @example
+ * ```ts
+ * const json: SerializedError = serializeError(new NotFoundError('x'));
+ * ```
+ */
 export interface SerializedError {
   name: string;
   message: string;
@@ -192,7 +204,14 @@ export function serializeError(error: unknown, options?: { includeStack?: boolea
   return out;
 }
 
-/** Backstage's JSON error response body. */
+/**
+ * Backstage's JSON error response body.
+ * @example
+ * ```ts
+ * const body: ErrorResponseBody = await response.json();
+ * if (body.error.name === 'NotFoundError') return undefined;
+ * ```
+ */
 export interface ErrorResponseBody {
   error: SerializedError;
   request?: { method: string; url: string };

@@ -21,7 +21,13 @@ export interface EventBus<Topics extends Record<string, unknown> = Record<string
   ): () => void;
 }
 
-/** Options of {@link createEventBus}. */
+/**
+ * Options of {@link createEventBus}.
+ * @example
+ * ```ts
+ * createEventBus({ onError: (error, topic) => logger.error('subscriber failed', { topic, error }) });
+ * ```
+ */
 export interface EventBusOptions {
   /** Called when a subscriber throws or rejects; subscriber errors never reach the publisher. */
   onError?: (error: unknown, topic: string) => void;

@@ -1,7 +1,19 @@
-/** Severity of a log record. */
+/**
+ * Severity of a log record.
+ * @example
+ * ```ts
+ * const level: LogLevel = process.env.DEBUG ? 'debug' : 'info';
+ * ```
+ */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
-/** One log record as handed to a sink. */
+/**
+ * One log record as handed to a sink.
+ * @example
+ * ```ts
+ * const sink: LogSink = (record: LogRecord) => process.stdout.write(JSON.stringify(record) + '\n');
+ * ```
+ */
 export interface LogRecord {
   level: LogLevel;
   message: string;
@@ -9,7 +21,13 @@ export interface LogRecord {
   fields: Record<string, unknown>;
 }
 
-/** Where log records go: the console, a file, a test array, a host's logger. */
+/**
+ * Where log records go: the console, a file, a test array, a host's logger.
+ * @example
+ * ```ts
+ * const pinoSink: LogSink = ({ level, message, fields }) => pino[level](fields, message);
+ * ```
+ */
 export type LogSink = (record: LogRecord) => void;
 
 /**
@@ -30,7 +48,13 @@ export interface Logger {
   child(fields: Record<string, unknown>): Logger;
 }
 
-/** Options of {@link createLogger}. */
+/**
+ * Options of {@link createLogger}.
+ * @example
+ * ```ts
+ * createLogger({ level: 'debug', fields: { service: 'portal' }, secrets: [token] });
+ * ```
+ */
 export interface LoggerOptions {
   /** Lowest level written; default `info`. */
   level?: LogLevel;

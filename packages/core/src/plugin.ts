@@ -3,7 +3,18 @@ import type { Handler } from './handler.js';
 import type { Logger } from './logger.js';
 import type { UrlReader } from './readers/types.js';
 
-/** What `createPortal()` hands every plugin when the portal starts. */
+/**
+ * What `createPortal()` hands every plugin when the portal starts.
+ * @example
+ * ```ts
+ * const plugin: PortalPlugin = {
+ *   id: 'audit',
+ *   start({ logger, events }: PortalContext) {
+ *     events.subscribe('catalog.entity.updated', (p) => logger.info('updated', { p }));
+ *   },
+ * };
+ * ```
+ */
 export interface PortalContext {
   /** The portal's validated config (the whole tree; a plugin reads its own key). */
   config: Record<string, unknown>;

@@ -11,7 +11,13 @@ import { mountHandlers } from './router/mount.js';
 import { toNodeHandler } from './router/node.js';
 import { requestHandler } from './router/request.js';
 
-/** Options of {@link createPortal}. */
+/**
+ * Options of {@link createPortal}.
+ * @example
+ * ```ts
+ * createPortal({ config, plugins: [catalogPlugin()], logger, reader: createUrlReader({ file: { root: '.' } }) });
+ * ```
+ */
 export interface PortalOptions {
   /** Validated config handed to every plugin (see `loadConfig`); default `{}`. */
   config?: Record<string, unknown>;
@@ -25,7 +31,15 @@ export interface PortalOptions {
   reader?: UrlReader;
 }
 
-/** A running HTTP server opened by {@link Portal.listen}. */
+/**
+ * A running HTTP server opened by {@link Portal.listen}.
+ * @example
+ * ```ts
+ * const server: PortalServer = await portal.listen({ port: 0 });
+ * console.log(server.url);
+ * await server.close();
+ * ```
+ */
 export interface PortalServer {
   /** e.g. `http://127.0.0.1:7007`. */
   url: string;

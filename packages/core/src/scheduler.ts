@@ -1,7 +1,13 @@
 import { ConflictError, InputError, NotFoundError, ServiceUnavailableError } from './errors.js';
 import type { Logger } from './logger.js';
 
-/** A recurring job given to {@link Scheduler.schedule}. */
+/**
+ * A recurring job given to {@link Scheduler.schedule}.
+ * @example
+ * ```ts
+ * const task: ScheduledTask = { id: 'refresh', frequencyMs: 60_000, timeoutMs: 30_000, fn: (signal) => refresh(signal) };
+ * ```
+ */
 export interface ScheduledTask {
   /** Unique id, used in logs and by `trigger`. */
   id: string;
@@ -38,7 +44,13 @@ export interface Scheduler {
   stop(): Promise<void>;
 }
 
-/** Options of {@link createScheduler}. */
+/**
+ * Options of {@link createScheduler}.
+ * @example
+ * ```ts
+ * createScheduler({ logger: createLogger({ level: 'debug' }) });
+ * ```
+ */
 export interface SchedulerOptions {
   /** Where task failures, timeouts and skipped runs are reported. */
   logger: Logger;

@@ -1,13 +1,26 @@
 import { CORE_SCHEMA, YAMLException, load } from 'js-yaml';
 import { InputError } from './errors.js';
 
-/** One parsed YAML document and the 1-based line where its content starts. */
+/**
+ * One parsed YAML document and the 1-based line where its content starts.
+ * @example
+ * ```ts
+ * const [first]: YamlDocument[] = parseYamlDocuments(text, { file: 'catalog-info.yaml' });
+ * first?.line; // 1
+ * ```
+ */
 export interface YamlDocument {
   value: unknown;
   line: number;
 }
 
-/** Options of {@link parseYamlDocuments}. */
+/**
+ * Options of {@link parseYamlDocuments}.
+ * @example
+ * ```ts
+ * parseYamlDocuments(text, { file: 'template.yaml', maxAliasAmplification: 4 });
+ * ```
+ */
 export interface ParseYamlOptions {
   /** Named in error messages as `file:line:column`. */
   file: string;

@@ -6,7 +6,13 @@ import { locateYamlPath, parseYamlDocuments } from '../yaml.js';
 import { formatPath, isPlainObject, joinKey, type KeyPath } from './paths.js';
 import { substituteEnv } from './substitute.js';
 
-/** Options of {@link loadConfig}. */
+/**
+ * Options of {@link loadConfig}.
+ * @example
+ * ```ts
+ * await loadConfig({ schema, dir: '/etc/portal', files: ['base.yaml', 'prod.yaml'], env: { TOKEN: 'x' } });
+ * ```
+ */
 export interface LoadConfigOptions<S extends z.ZodType> {
   /** zod schema the merged config must satisfy; the result has its output type. */
   schema: S;

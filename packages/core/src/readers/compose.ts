@@ -3,7 +3,13 @@ import { createFileReader, type FileReaderOptions } from './file.js';
 import { createHttpReader, type HttpReaderOptions } from './http.js';
 import type { UrlReader } from './types.js';
 
-/** Options of {@link createUrlReader}. */
+/**
+ * Options of {@link createUrlReader}.
+ * @example
+ * ```ts
+ * createUrlReader({ file: { root: process.cwd() }, http: { allow: [{ host: 'example.com' }] }, readers: [myReader] });
+ * ```
+ */
 export interface UrlReaderOptions {
   /** Enables local files below `root` (see {@link createFileReader}). */
   file?: FileReaderOptions;

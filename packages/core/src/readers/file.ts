@@ -5,7 +5,13 @@ import { fileURLToPath } from 'node:url';
 import { InputError, NotAllowedError, NotFoundError, NotModifiedError } from '../errors.js';
 import type { ReadOptions, ReadResponse, ReadTreeResponse, TreeFile, UrlReader } from './types.js';
 
-/** Options of {@link createFileReader}. */
+/**
+ * Options of {@link createFileReader}.
+ * @example
+ * ```ts
+ * createFileReader({ root: '/srv/repos' });
+ * ```
+ */
 export interface FileReaderOptions {
   /** Nothing outside this directory can be read, whether by `..`, absolute paths or symlinks. */
   root: string;

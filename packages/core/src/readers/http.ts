@@ -12,7 +12,13 @@ import {
 } from '../errors.js';
 import type { ReadOptions, ReadResponse, UrlReader } from './types.js';
 
-/** One allowed host, optionally limited to some path prefixes. */
+/**
+ * One allowed host, optionally limited to some path prefixes.
+ * @example
+ * ```ts
+ * const rule: HttpAllowRule = { host: 'raw.githubusercontent.com', paths: ['/my-org/'] };
+ * ```
+ */
 export interface HttpAllowRule {
   /**
    * `example.com` (exact), `*.example.com` (any subdomain, not the apex itself) or
@@ -23,7 +29,13 @@ export interface HttpAllowRule {
   paths?: string[];
 }
 
-/** Options of {@link createHttpReader}. */
+/**
+ * Options of {@link createHttpReader}.
+ * @example
+ * ```ts
+ * createHttpReader({ allow: [{ host: '*.example.com' }], timeoutMs: 5_000, maxBytes: 1_000_000 });
+ * ```
+ */
 export interface HttpReaderOptions {
   /** Hosts that may be read. Redirects are followed only to hosts on this list. */
   allow: HttpAllowRule[];

@@ -1,4 +1,10 @@
-/** Options of a single read. */
+/**
+ * Options of a single read.
+ * @example
+ * ```ts
+ * await reader.read(url, { etag: previous.etag, signal: AbortSignal.timeout(5_000) });
+ * ```
+ */
 export interface ReadOptions {
   /** Abort the read. */
   signal?: AbortSignal;
@@ -6,20 +12,39 @@ export interface ReadOptions {
   etag?: string;
 }
 
-/** The result of reading one URL. */
+/**
+ * The result of reading one URL.
+ * @example
+ * ```ts
+ * const { buffer, etag }: ReadResponse = await reader.read('file:./catalog-info.yaml');
+ * ```
+ */
 export interface ReadResponse {
   buffer: Buffer;
   /** A content hash or server etag, usable for caching. */
   etag: string;
 }
 
-/** One file of a tree read. `path` is relative to the tree root and uses `/`. */
+/**
+ * One file of a tree read. `path` is relative to the tree root and uses `/`.
+ * @example
+ * ```ts
+ * for (const file of tree.files) console.log(file.path, (await file.content()).length);
+ * ```
+ */
 export interface TreeFile {
   path: string;
   content: () => Promise<Buffer>;
 }
 
-/** The result of reading a directory tree. */
+/**
+ * The result of reading a directory tree.
+ * @example
+ * ```ts
+ * const tree: ReadTreeResponse = await reader.readTree('./docs');
+ * await tree.writeTo('/tmp/docs');
+ * ```
+ */
 export interface ReadTreeResponse {
   files: TreeFile[];
   etag: string;

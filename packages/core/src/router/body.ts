@@ -1,7 +1,13 @@
 import type { z } from 'zod';
 import { InputError, PayloadTooLargeError } from '../errors.js';
 
-/** Options of {@link readJsonBody}. */
+/**
+ * Options of {@link readJsonBody}.
+ * @example
+ * ```ts
+ * await readJsonBody(request, { maxBytes: 64 * 1024, schema: z.object({ name: z.string() }) });
+ * ```
+ */
 export interface ReadJsonBodyOptions<T> {
   /** Largest body accepted; default 1 MiB. Larger bodies are a `PayloadTooLargeError`. */
   maxBytes?: number;

@@ -2,7 +2,13 @@ import { InputError, NotFoundError, toHttpResponse } from '../errors.js';
 import type { Handler } from '../handler.js';
 import { normalizeBasePath, stripBasePath } from './router.js';
 
-/** A handler and the path prefix it serves. */
+/**
+ * A handler and the path prefix it serves.
+ * @example
+ * ```ts
+ * const mount: Mount = { basePath: '/api/catalog', handler: catalogHandler };
+ * ```
+ */
 export interface Mount {
   /** e.g. `/api/catalog`; `/` serves everything no longer prefix claims. */
   basePath: string;

@@ -4,13 +4,26 @@ import type { TLSSocket } from 'node:tls';
 import { toHttpResponse } from '../errors.js';
 import type { Handler } from '../handler.js';
 
-/** Options of {@link toNodeHandler}. */
+/**
+ * Options of {@link toNodeHandler}.
+ * @example
+ * ```ts
+ * toNodeHandler(handler, { onError: (error) => logger.error('request failed', { error }) });
+ * ```
+ */
 export interface NodeHandlerOptions {
   /** Told about errors the handler throws (it should not: routers answer errors themselves). */
   onError?: (error: unknown, request: Request) => void;
 }
 
-/** A `node:http` request listener. */
+/**
+ * A `node:http` request listener.
+ * @example
+ * ```ts
+ * const listener: NodeRequestListener = toNodeHandler(handler);
+ * createServer(listener);
+ * ```
+ */
 export type NodeRequestListener = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 /**

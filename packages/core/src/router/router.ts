@@ -1,7 +1,13 @@
 import { InputError, NotFoundError, toHttpResponse } from '../errors.js';
 import type { Handler } from '../handler.js';
 
-/** What a route handler receives besides the request. */
+/**
+ * What a route handler receives besides the request.
+ * @example
+ * ```ts
+ * router.get('/items/:id', (request, { params, url }: RouteContext) => Response.json({ id: params.id, q: url.search }));
+ * ```
+ */
 export interface RouteContext {
   /** Values of `:param` segments, and `*` for the rest of the path under a trailing wildcard. */
   params: Record<string, string>;
@@ -9,7 +15,13 @@ export interface RouteContext {
   url: URL;
 }
 
-/** Serves one route. Thrown portalkit errors become Backstage JSON error responses. */
+/**
+ * Serves one route. Thrown portalkit errors become Backstage JSON error responses.
+ * @example
+ * ```ts
+ * const getItem: RouteHandler = (request, { params }) => Response.json({ id: params.id });
+ * ```
+ */
 export type RouteHandler = (request: Request, context: RouteContext) => Response | Promise<Response>;
 
 /**
@@ -35,7 +47,13 @@ export interface Router {
   handler: Handler;
 }
 
-/** Options of {@link createRouter}. */
+/**
+ * Options of {@link createRouter}.
+ * @example
+ * ```ts
+ * createRouter({ basePath: '/api/catalog', onError: (error) => logger.error('route failed', { error }) });
+ * ```
+ */
 export interface RouterOptions {
   /** Prefix of every route, e.g. `/api/catalog`; requests outside it answer 404. Default `/`. */
   basePath?: string;

@@ -18,6 +18,7 @@ import {
   stringifyEntityRef,
 } from '../model/index.js';
 import type { Entity } from '../model/index.js';
+import { InputError } from '@portalkit/core';
 
 /** A relation between two lowercase refs. */
 export interface RefRelation {
@@ -76,8 +77,8 @@ const rules: Record<string, Rule[]> = {
  * The relations Backstage's built-in kinds imply (`spec.owner` -> `ownedBy`/`ownerOf`,
  * `spec.system` -> `partOf`/`hasPart`, ...), both directions. Refs without a kind get the
  * field's default kind (`owner` -> Group, `system` -> System, `providesApis` -> API, ...);
- * `dependsOn`/`dependencyOf` have none, so their refs must name a kind. Throws `InputError` on a
- * ref that does not parse.
+ * `dependsOn`/`dependencyOf` have none, so their refs must name a kind. Throws an `InputError`
+ * with a `path` (e.g. `spec.dependsOn[0]`) on a ref that does not parse.
  *
  * @example
  * ```ts
@@ -95,11 +96,19 @@ export function builtinRelations(entity: Entity): RefRelation[] {
   for (const rule of list) {
     const raw = entity.spec[rule.field];
     if (raw === undefined || raw === null || raw === '') continue;
-    for (const target of [raw].flat()) {
+    const targets = [raw].flat();
+    for (let i = 0; i < targets.length; i++) {
+      const target = targets[i];
       if (typeof target !== 'string') continue;
-      const ref = stringifyEntityRef(
-        parseEntityRef(target, { defaultNamespace: namespace, ...(rule.defaultKind ? { defaultKind: rule.defaultKind } : {}) }),
-      );
+      let ref: string;
+      try {
+        ref = stringifyEntityRef(
+          parseEntityRef(target, { defaultNamespace: namespace, ...(rule.defaultKind ? { defaultKind: rule.defaultKind } : {}) }),
+        );
+      } catch (error) {
+        const path = Array.isArray(raw) ? `spec.${rule.field}[${i}]` : `spec.${rule.field}`;
+        throw Object.assign(new InputError(`${path}: ${(error as Error).message}`), { path });
+      }
       out.push({ sourceRef: self, type: rule.outgoing, targetRef: ref });
       out.push({ sourceRef: ref, type: rule.incoming, targetRef: self });
     }

@@ -1,3 +1,4 @@
+import { locateYamlPath } from '@portalkit/core';
 import {
   ANNOTATION_LOCATION,
   ANNOTATION_ORIGIN_LOCATION,
@@ -143,9 +144,22 @@ export async function processEntity(input: PassInput, context: EngineContext): P
     },
   };
   const location = ownLocation ?? { type: 'provider', target: input.locationKey ?? input.rootKey ?? 'unknown' };
+  // Flow-style values (`[a, b]`) hide their items from the locator; fall back to the nearest parent.
+  const lineOf = (path: string | undefined) => {
+    if (!input.source || !path) return undefined;
+    const parts = splitPath(path);
+    for (let n = parts.length; n > 0; n--) {
+      const line = locateYamlPath(input.source.text, input.source.line, parts.slice(0, n));
+      if (line !== undefined) return line;
+    }
+    return undefined;
+  };
   const fail = (error: unknown, details: { path?: string; rule?: string } = {}) => {
     failed = true;
-    errors.push(cleanError({ ...toProcessingError(error, details), ...(file ? { file } : {}) }));
+    const path = details.path ?? (error as { path?: unknown } | null)?.path;
+    const e = toProcessingError(error, { ...details, ...(typeof path === 'string' ? { path } : {}) });
+    const line = lineOf(e.path);
+    errors.push(cleanError({ ...e, ...(file ? { file } : {}), ...(line ? { line } : {}) }));
   };
 
   let entity: Entity = structuredClone(input.entity);
@@ -155,7 +169,10 @@ export async function processEntity(input: PassInput, context: EngineContext): P
       entity = resolved.entity;
       if (resolved.errors.length) {
         failed = true;
-        errors.push(...resolved.errors);
+        for (const e of resolved.errors) {
+          const line = lineOf(e.path);
+          errors.push(cleanError({ ...e, ...(file ? { file } : {}), ...(line ? { line } : {}) }));
+        }
       }
     }
     if (!failed) {
@@ -369,3 +386,18 @@ async function mapLimit<T, R>(list: readonly T[], limit: number, fn: (item: T) =
   return out;
 }
 
+
+/** `spec.steps[2].input` -> `['spec', 'steps', 2, 'input']`. */
+function splitPath(path: string): (string | number)[] {
+  const out: (string | number)[] = [];
+  for (const part of path.split('.')) {
+    const m = part.match(/^([^[]*)((?:\[\d+\])*)$/);
+    if (!m) {
+      out.push(part);
+      continue;
+    }
+    if (m[1]) out.push(m[1]);
+    for (const idx of m[2]!.matchAll(/\[(\d+)\]/g)) out.push(Number(idx[1]));
+  }
+  return out;
+}

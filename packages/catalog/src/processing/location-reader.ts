@@ -69,7 +69,7 @@ export async function readBuiltinLocation(
     try {
       docs = parseYamlDocuments(text, { file });
     } catch (error) {
-      errors.push(toProcessingError(error, { file }));
+      errors.push(toProcessingError(error, { file, rule: 'yaml-syntax' }));
       return;
     }
     for (const doc of docs) {

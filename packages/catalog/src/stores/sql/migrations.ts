@@ -1,0 +1,111 @@
+import { ConflictError } from '@portalkit/core';
+import type { SqlClient } from './client.js';
+import { quoteIdent } from './client.js';
+
+/** One schema change. Versions only grow; an applied migration is never edited, only followed. */
+interface Migration {
+  version: number;
+  description: string;
+  /** Statements run in order (one per call, so PGlite's extended protocol accepts them). */
+  statements: (s: string) => string[];
+}
+
+// Sorting and keyset comparisons use the "C" collation: byte order, like the memory store's
+// string comparison, and independent of the database's locale.
+const migrations: Migration[] = [
+  {
+    version: 1,
+    description: 'locations, refresh state, relations, final entities and search rows',
+    statements: (s) => [
+      `CREATE TABLE ${s}.locations (
+        id text PRIMARY KEY,
+        type text NOT NULL,
+        target text NOT NULL,
+        created_at text COLLATE "C" NOT NULL
+      )`,
+      `CREATE INDEX locations_created_idx ON ${s}.locations (created_at, id)`,
+      `CREATE INDEX locations_target_idx ON ${s}.locations (type, target)`,
+      `CREATE TABLE ${s}.refresh_state (
+        entity_ref text COLLATE "C" PRIMARY KEY,
+        root_key text,
+        location_key text,
+        parent_refs text[] NOT NULL,
+        unprocessed json NOT NULL,
+        processed json,
+        errors json NOT NULL,
+        relations json NOT NULL,
+        refresh_keys text[] NOT NULL,
+        hash text NOT NULL
+      )`,
+      `CREATE INDEX refresh_state_root_idx ON ${s}.refresh_state (root_key) WHERE root_key IS NOT NULL`,
+      `CREATE INDEX refresh_state_parents_idx ON ${s}.refresh_state USING gin (parent_refs)`,
+      `CREATE INDEX refresh_state_keys_idx ON ${s}.refresh_state USING gin (refresh_keys)`,
+      `CREATE TABLE ${s}.relations (
+        originating_ref text NOT NULL,
+        source_ref text NOT NULL,
+        type text NOT NULL,
+        target_ref text NOT NULL
+      )`,
+      `CREATE INDEX relations_source_idx ON ${s}.relations (source_ref)`,
+      `CREATE INDEX relations_origin_idx ON ${s}.relations (originating_ref)`,
+      `CREATE TABLE ${s}.final_entities (
+        entity_ref text COLLATE "C" PRIMARY KEY,
+        uid text COLLATE "C" NOT NULL UNIQUE,
+        etag text NOT NULL,
+        entity json NOT NULL
+      )`,
+      // Backstage's search table: one row per flattened key/value of a final entity.
+      `CREATE TABLE ${s}.search (
+        entity_ref text COLLATE "C" NOT NULL,
+        key text COLLATE "C" NOT NULL,
+        value text COLLATE "C",
+        original text
+      )`,
+      // (key, value) answers filters and facets; (entity_ref, key) finds sort values and deletes.
+      `CREATE INDEX search_key_value_idx ON ${s}.search (key, value, entity_ref)`,
+      `CREATE INDEX search_entity_idx ON ${s}.search (entity_ref, key, value)`,
+    ],
+  },
+  {
+    version: 2,
+    description: 'processing leases shared by several workers',
+    statements: (s) => [
+      `CREATE TABLE ${s}.processing_leases (
+        key text COLLATE "C" PRIMARY KEY,
+        owner text,
+        expires_at timestamptz NOT NULL
+      )`,
+    ],
+  },
+];
+
+/** The newest schema version this code knows. */
+export const latestSchemaVersion = migrations[migrations.length - 1]!.version;
+
+/**
+ * Bring `schema` to the latest version. Idempotent and safe when several processes start at
+ * once: a transaction-scoped advisory lock serialises runners, and applied versions are recorded
+ * in `<schema>.migrations`, so each migration runs exactly once. A schema newer than this code
+ * is refused rather than written with an older layout.
+ */
+export async function migrate(client: SqlClient, schema: string): Promise<void> {
+  const s = quoteIdent(schema);
+  await client.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`portalkit-catalog:migrate:${schema}`]);
+    await tx.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+    await tx.query(
+      `CREATE TABLE IF NOT EXISTS ${s}.migrations (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    const { rows } = await tx.query<{ version: number }>(`SELECT version FROM ${s}.migrations`);
+    const applied = new Set(rows.map((r) => Number(r.version)));
+    const newest = Math.max(0, ...applied);
+    if (newest > latestSchemaVersion) {
+      throw new ConflictError(`catalog schema ${schema} is at version ${newest}, newer than this portalkit (${latestSchemaVersion})`);
+    }
+    for (const migration of migrations) {
+      if (applied.has(migration.version)) continue;
+      for (const statement of migration.statements(s)) await tx.query(statement);
+      await tx.query(`INSERT INTO ${s}.migrations (version, description) VALUES ($1, $2)`, [migration.version, migration.description]);
+    }
+  });
+}

@@ -105,6 +105,7 @@ export async function catalogPage({ root, signal }, query) {
       : {
         filter: buildFilter(state.selected),
         fullTextFilterTerm: state.text || undefined,
+        fullTextFilterFields: state.text ? 'metadata.name,metadata.title,metadata.description' : undefined,
         orderField: 'metadata.name,asc',
         limit: PAGE_SIZE,
       };

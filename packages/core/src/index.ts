@@ -35,6 +35,7 @@ export type {
 export type { Handler } from './handler.js';
 export type { PortalContext, PortalPlugin } from './plugin.js';
 export { loadConfig } from './config/index.js';
+export { readConfigValue } from './config/read-value.js';
 export type { LoadConfigOptions } from './config/index.js';
 export { locateYamlPath, parseYamlDocuments } from './yaml.js';
 export type { ParseYamlOptions, YamlDocument } from './yaml.js';

@@ -112,3 +112,15 @@ describe('createPortal', () => {
     await expect(fetch(`${server.url}/api/hello`)).rejects.toThrow();
   });
 });
+
+describe('createPortal listen errors', () => {
+  it('rejects with ServiceUnavailableError when the port is taken', async () => {
+    const portal = createPortal({ logger: quiet(), plugins: [] });
+    const first = await portal.listen({ port: 0 });
+    const port = Number(new URL(first.url).port);
+    const error = await portal.listen({ port }).catch((e: unknown) => e);
+    expect((error as Error).name).toBe('ServiceUnavailableError');
+    expect((error as Error).message).toContain(`127.0.0.1:${port}`);
+    await portal.stop();
+  });
+});

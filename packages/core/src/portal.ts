@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { InputError } from './errors.js';
+import { InputError, ServiceUnavailableError } from './errors.js';
 import { createEventBus, type EventBus } from './events.js';
 import type { Handler } from './handler.js';
 import { createLogger, type Logger } from './logger.js';
@@ -157,9 +157,12 @@ export function createPortal(options: PortalOptions): Portal {
         toNodeHandler(fetch, { onError: (error) => logger.error('request failed', { error }) }),
       );
       await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
+        server.once('error', (error) =>
+          reject(new ServiceUnavailableError(`cannot listen on ${host}:${port}`, { cause: error })),
+        );
         server.listen(port, host, () => {
-          server.off('error', reject);
+          server.removeAllListeners('error');
+          server.on('error', (error) => logger.error('portal server error', { error }));
           resolve();
         });
       });

@@ -119,3 +119,14 @@ describe('locateYamlPath', () => {
     expect(locateYamlPath(text, docs[1]!.line, ['kind'])).toBe(21);
   });
 });
+
+describe('parseYamlDocuments input edge cases', () => {
+  it('handles a byte-order mark, CRLF line endings and non-text input', () => {
+    const docs = parseYamlDocuments('\uFEFF---\r\nkind: A\r\n---\r\nkind: B\r\n', { file: 'a.yaml' });
+    expect(docs).toEqual([
+      { value: { kind: 'A' }, line: 2 },
+      { value: { kind: 'B' }, line: 4 },
+    ]);
+    expect(() => parseYamlDocuments(undefined as unknown as string, { file: 'a.yaml' })).toThrow(InputError);
+  });
+});

@@ -49,8 +49,10 @@ const expansionFloor = 10_000;
  * ```
  */
 export function parseYamlDocuments(text: string, options: ParseYamlOptions): YamlDocument[] {
+  if (typeof text !== 'string') throw new InputError(`${options.file}: YAML input must be text`);
   const docs: YamlDocument[] = [];
-  for (const chunk of splitDocuments(text)) {
+  // A byte-order mark would hide a leading `---` from the document split.
+  for (const chunk of splitDocuments(text.replace(/^\uFEFF/, ''))) {
     let value: unknown;
     try {
       value = load(chunk.text, { schema: CORE_SCHEMA, filename: options.file });

@@ -105,3 +105,29 @@ describe('toNodeHandler', () => {
     await abortedPromise;
   });
 });
+
+describe('toNodeHandler failure containment', () => {
+  it('answers 500 when the handler returns something that is not a Response', async () => {
+    const origin = await serve((async () => 'not a response') as unknown as Handler);
+    const res = await fetch(origin);
+    expect(res.status).toBe(500);
+    expect((await res.json()).error.message).toBe('Internal server error');
+  });
+
+  it('cuts the connection when the response body fails mid-stream, and keeps serving', async () => {
+    let calls = 0;
+    const origin = await serve(async () => {
+      calls++;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          controller.enqueue(new TextEncoder().encode('partial'));
+          controller.error(new Error('disk gone'));
+        },
+      });
+      return new Response(body);
+    });
+    await expect(fetch(origin).then((r) => r.text())).rejects.toThrow();
+    await expect(fetch(origin).then((r) => r.text())).rejects.toThrow();
+    expect(calls).toBe(2);
+  });
+});

@@ -39,19 +39,32 @@ export type NodeRequestListener = (req: IncomingMessage, res: ServerResponse) =>
  */
 export function toNodeHandler(handler: Handler, options: NodeHandlerOptions = {}): NodeRequestListener {
   return async (req, res) => {
-    const controller = new AbortController();
-    res.on('close', () => {
-      if (!res.writableFinished) controller.abort();
-    });
-    const request = toRequest(req, controller.signal);
-    let response: Response;
+    // A request listener's rejection would be unhandled and could take the process down, so
+    // every failure ends here: an error response if nothing was sent yet, else a cut connection.
     try {
-      response = await handler(request);
+      const controller = new AbortController();
+      res.on('close', () => {
+        if (!res.writableFinished) controller.abort();
+      });
+      const request = toRequest(req, controller.signal);
+      let response: unknown;
+      try {
+        response = await handler(request);
+        if (!(response instanceof Response)) throw new Error('the handler did not return a Response');
+      } catch (error) {
+        options.onError?.(error, request);
+        response = toHttpResponse(error, request);
+      }
+      await writeResponse(response as Response, res, req.method === 'HEAD', controller.signal);
     } catch (error) {
-      options.onError?.(error, request);
-      response = toHttpResponse(error, request);
+      if (!res.headersSent) {
+        res.statusCode = 500;
+        res.setHeader('content-type', 'application/json; charset=utf-8');
+        res.end(JSON.stringify({ error: { name: 'Error', message: 'Internal server error' }, response: { statusCode: 500 } }));
+      } else {
+        res.destroy();
+      }
     }
-    await writeResponse(response, res, req.method === 'HEAD', controller.signal);
   };
 }
 

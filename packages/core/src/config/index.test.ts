@@ -151,3 +151,15 @@ describe('loadConfig', () => {
     expect(config.app.title).toBe('prod');
   });
 });
+
+describe('loadConfig error collection', () => {
+  it('reports problems from every file and variable together', async () => {
+    await write('app-config.yaml', 'app:\n  title: [\n');
+    await write('app-config.local.yaml', 'secret: ${MISSING_ONE}\n');
+    const error = await errorOf(loadConfig({ schema, dir, env: { PORTALKIT_CONFIG___proto__: '1' } }));
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toMatch(/^app-config\.yaml:\d+:\d+: /);
+    expect(error.message).toContain('app-config.local.yaml: secret: environment variable MISSING_ONE is not set');
+    expect(error.message).toContain('environment variable PORTALKIT_CONFIG___proto__');
+  });
+});

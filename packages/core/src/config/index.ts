@@ -69,40 +69,55 @@ export async function loadConfig<S extends z.ZodType>(options: LoadConfigOptions
   const origins = new Map<string, Origin>();
   let merged: Record<string, unknown> = {};
 
+  // Problems in one file or variable don't hide those in the next: all are reported together.
+  const problems: string[] = [];
+  const collect = (work: () => void) => {
+    try {
+      work();
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push(error.message);
+    }
+  };
+
   for (const file of options.files ?? defaultFiles) {
     const text = await readConfigFile(resolve(dir, file), file, explicit);
     if (text === undefined) continue;
-    const docs = parseYamlDocuments(text, { file });
-    if (docs.length > 1) {
-      throw new InputError(`${file}:${docs[1]!.line}:1: a config file must hold a single YAML document`);
-    }
-    const doc = docs[0];
-    if (!doc) continue;
-    if (!isPlainObject(doc.value)) {
-      throw new InputError(`${file}:${doc.line}:1: config must be a mapping of keys to values`);
-    }
-    const at = (path: KeyPath): Origin => ({ source: file, line: () => lineOf(text, doc.line, path) });
-    assertSafeKeys(doc.value, [], (path, message) => describeIssue(at(path), path, message));
-    const substituted = substituteEnv(doc.value, env, (path, message) => describeIssue(at(path), path, message));
-    merged = mergeInto(merged, substituted, [], origins, at) as Record<string, unknown>;
+    collect(() => {
+      const docs = parseYamlDocuments(text, { file });
+      if (docs.length > 1) {
+        throw new InputError(`${file}:${docs[1]!.line}:1: a config file must hold a single YAML document`);
+      }
+      const doc = docs[0];
+      if (!doc) return;
+      if (!isPlainObject(doc.value)) {
+        throw new InputError(`${file}:${doc.line}:1: config must be a mapping of keys to values`);
+      }
+      const at = (path: KeyPath): Origin => ({ source: file, line: () => lineOf(text, doc.line, path) });
+      assertSafeKeys(doc.value, [], (path, message) => describeIssue(at(path), path, message));
+      const substituted = substituteEnv(doc.value, env, (path, message) => describeIssue(at(path), path, message));
+      merged = mergeInto(merged, substituted, [], origins, at) as Record<string, unknown>;
+    });
   }
 
-  for (const [name, raw] of Object.entries(env).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [name, raw] of Object.entries(env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (!name.startsWith(envPrefix) || raw === undefined) continue;
-    const path = name.slice(envPrefix.length).split('__');
-    if (path.some((segment) => segment === '')) {
-      throw new InputError(`environment variable ${name}: empty key segment in config path`);
-    }
-    const value = parseEnvValue(raw);
-    const origin: Origin = { source: `environment variable ${name}` };
-    path.forEach((segment, i) => {
-      if (forbiddenKeys.has(segment)) {
-        throw new InputError(describeIssue(origin, path.slice(0, i + 1), `key "${segment}" is not allowed in config`));
-      }
+    collect(() => {
+      const path = name.slice(envPrefix.length).split('__');
+      const origin: Origin = { source: `environment variable ${name}` };
+      if (path.some((segment) => segment === '')) throw new InputError(`${origin.source}: empty key segment in config path`);
+      path.forEach((segment, i) => {
+        if (forbiddenKeys.has(segment)) {
+          throw new InputError(describeIssue(origin, path.slice(0, i + 1), `key "${segment}" is not allowed in config`));
+        }
+      });
+      const value = parseEnvValue(raw);
+      assertSafeKeys(value, path, (p, message) => describeIssue(origin, p, message));
+      merged = setPath(merged, path, value, origins, origin);
     });
-    assertSafeKeys(value, path, (p, message) => describeIssue(origin, p, message));
-    merged = setPath(merged, path, value, origins, origin);
   }
+  // Validating a half-merged tree would only add noise to the real problems.
+  if (problems.length > 0) throw new InputError(problems.join('; '));
 
   const result = options.schema.safeParse(merged);
   if (result.success) return result.data;

@@ -659,9 +659,9 @@ function refFilter(ref: string): EntityFilter {
   const parsed = parseEntityRef(ref);
   return {
     allOf: [
-      { key: 'kind', values: [parsed.kind.toLocaleLowerCase('en-US')] },
-      { key: 'metadata.namespace', values: [parsed.namespace.toLocaleLowerCase('en-US')] },
-      { key: 'metadata.name', values: [parsed.name.toLocaleLowerCase('en-US')] },
+      { key: 'kind', values: [parsed.kind.toLowerCase()] },
+      { key: 'metadata.namespace', values: [parsed.namespace.toLowerCase()] },
+      { key: 'metadata.name', values: [parsed.name.toLowerCase()] },
     ],
   };
 }
@@ -672,7 +672,7 @@ function toOrder(order: EntityOrder | EntityOrder[] | undefined): StoreOrder[] {
     if (!o || typeof o.field !== 'string' || !o.field || (o.order !== 'asc' && o.order !== 'desc')) {
       throw new InputError('Invalid order: each directive needs a field and order asc or desc');
     }
-    return { field: o.field.toLocaleLowerCase('en-US'), order: o.order };
+    return { field: o.field.toLowerCase(), order: o.order };
   });
 }
 

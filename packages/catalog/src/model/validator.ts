@@ -6,7 +6,7 @@ import { defaultFieldValidators } from './fieldFormats.js';
 import { builtinKinds } from './kinds/index.js';
 import { defineKind } from './kinds/defineKind.js';
 import { checkFormat, checkMetadata } from './validation/envelope.js';
-import { describe, isObject, zodIssues } from './validation/issues.js';
+import { describe, isObject, show, zodIssues } from './validation/issues.js';
 import type { Issue, PlainObject } from './validation/issues.js';
 import { reportIssues } from './validation/report.js';
 import type {

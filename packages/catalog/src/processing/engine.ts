@@ -162,7 +162,8 @@ export async function processEntity(input: PassInput, context: EngineContext): P
     errors.push(cleanError({ ...e, ...(file ? { file } : {}), ...(line ? { line } : {}) }));
   };
 
-  let entity: Entity = structuredClone(input.entity);
+  // Built-in steps never mutate; only foreign processors might, and they must not reach the stored input.
+  let entity: Entity = context.processors.length ? structuredClone(input.entity) : input.entity;
   try {
     if (containsPlaceholder(entity)) {
       const resolved = await resolvePlaceholders(entity, ownLocation, context);

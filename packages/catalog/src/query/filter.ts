@@ -2,7 +2,7 @@ import { InputError } from '@portalkit/core';
 import { CATALOG_FILTER_EXISTS } from './types.js';
 import type { EntityFilter, EntityFilterQuery } from './types.js';
 
-const lower = (s: string) => s.toLocaleLowerCase('en-US');
+const lower = (s: string) => s.toLowerCase();
 
 /**
  * Normalize a `@backstage/catalog-client` style filter into an {@link EntityFilter} tree:

@@ -35,7 +35,7 @@ export function buildEntitySearch(entity: Entity): SearchRow[] {
     if (typeof raw === 'string') original = raw;
     else if (typeof raw === 'number' || typeof raw === 'boolean') original = String(raw);
     if (original !== null && original.length > maxValueLength) original = null;
-    rows.push({ key: key.toLocaleLowerCase('en-US'), value: original?.toLocaleLowerCase('en-US') ?? null, original });
+    rows.push({ key: key.toLowerCase(), value: original?.toLowerCase() ?? null, original });
   };
   const walk = (path: string, value: unknown) => {
     if (Array.isArray(value)) {
@@ -50,8 +50,7 @@ export function buildEntitySearch(entity: Entity): SearchRow[] {
     }
     push(path, value);
   };
-  const { relations, status: _status, ...rest } = entity as Entity & { attachments?: unknown };
-  delete (rest as { attachments?: unknown }).attachments;
+  const { relations, status: _status, attachments: _attachments, ...rest } = entity as Entity & { attachments?: unknown };
   walk('', rest);
   if (!entity.metadata.namespace) push('metadata.namespace', 'default');
   for (const relation of relations ?? []) push(`relations.${relation.type}`, relation.targetRef);

@@ -11,6 +11,17 @@ interface Indexed {
 type Candidates = { set: ReadonlySet<string> | 'all'; exact: boolean };
 
 /**
+ * The uids holding one value. Most values (names, uids, etags, titles) belong to a single
+ * entity, so a lone uid is kept as a string and only shared values get a Set: that saves most
+ * of the allocations (and memory) of a 100k-entity index.
+ */
+type Bag = string | Set<string>;
+const bagHas = (bag: Bag | undefined, uid: string) => (typeof bag === 'string' ? bag === uid : (bag?.has(uid) ?? false));
+const bagSize = (bag: Bag | undefined) => (bag === undefined ? 0 : typeof bag === 'string' ? 1 : bag.size);
+const bagSet = (bag: Bag | undefined): ReadonlySet<string> =>
+  bag === undefined ? new Set() : typeof bag === 'string' ? new Set([bag]) : bag;
+
+/**
  * In-memory index over final entities: ref and uid maps, a key -> value -> uids index kept up to
  * date on every write, and sorted uid lists per ordering, built lazily and dropped on writes.
  * Filter queries only touch the uids of their most selective leaf, so a query on 100k entities
@@ -19,7 +30,7 @@ type Candidates = { set: ReadonlySet<string> | 'all'; exact: boolean };
 export function createEntityIndex() {
   const byUid = new Map<string, Indexed>();
   const uidByRef = new Map<string, string>();
-  const valueIndex = new Map<string, Map<string, Set<string>>>();
+  const valueIndex = new Map<string, Map<string, Bag>>();
   const keyIndex = new Map<string, Set<string>>();
   const originals = new Map<string, Map<string, string>>();
   const keyPool = new Map<string, string>();
@@ -43,9 +54,13 @@ export function createEntityIndex() {
       keyIndex.get(key)?.delete(uid);
       if (value !== null && value !== undefined) {
         const byValue = valueIndex.get(key);
-        const set = byValue?.get(value);
-        set?.delete(uid);
-        if (set && set.size === 0) byValue!.delete(value);
+        const bag = byValue?.get(value);
+        if (bag === uid) byValue!.delete(value);
+        else if (typeof bag === 'object') {
+          bag.delete(uid);
+          if (bag.size === 1) byValue!.set(value, bag.values().next().value!);
+          else if (bag.size === 0) byValue!.delete(value);
+        }
       }
     }
   }
@@ -68,12 +83,17 @@ export function createEntityIndex() {
       if (r.value !== null) {
         let byValue = valueIndex.get(key);
         if (!byValue) valueIndex.set(key, (byValue = new Map()));
-        let uids = byValue.get(r.value);
-        if (!uids) byValue.set(r.value, (uids = new Set()));
-        uids.add(row.uid);
-        let orig = originals.get(key);
-        if (!orig) originals.set(key, (orig = new Map()));
-        if (!orig.has(r.value) && r.original !== null) orig.set(r.value, r.original);
+        const bag = byValue.get(r.value);
+        if (bag === undefined) byValue.set(r.value, row.uid);
+        else if (typeof bag === 'string') {
+          if (bag !== row.uid) byValue.set(r.value, new Set([bag, row.uid]));
+        } else bag.add(row.uid);
+        // Only values whose written case differs need remembering for facets.
+        if (r.original !== null && r.original !== r.value) {
+          let orig = originals.get(key);
+          if (!orig) originals.set(key, (orig = new Map()));
+          if (!orig.has(r.value)) orig.set(r.value, r.original);
+        }
       }
     }
     byUid.set(row.uid, { row, keys, values });
@@ -91,7 +111,7 @@ export function createEntityIndex() {
     if (!filter.values) return keyIndex.get(filter.key)?.has(uid) ?? false;
     const byValue = valueIndex.get(filter.key);
     if (!byValue) return false;
-    return filter.values.some((v) => byValue.get(v)?.has(uid) ?? false);
+    return filter.values.some((v) => bagHas(byValue.get(v), uid));
   }
 
   /** A superset of the matches (or the exact set), found without looking at entities. */
@@ -117,9 +137,9 @@ export function createEntityIndex() {
     if (!filter.values) return { set: keyIndex.get(filter.key) ?? new Set(), exact: true };
     const byValue = valueIndex.get(filter.key);
     if (!byValue) return { set: new Set(), exact: true };
-    if (filter.values.length === 1) return { set: byValue.get(filter.values[0]!) ?? new Set(), exact: true };
+    if (filter.values.length === 1) return { set: bagSet(byValue.get(filter.values[0]!)), exact: true };
     const union = new Set<string>();
-    for (const v of filter.values) for (const uid of byValue.get(v) ?? []) union.add(uid);
+    for (const v of filter.values) for (const uid of bagSet(byValue.get(v))) union.add(uid);
     return { set: union, exact: true };
   }
 
@@ -153,7 +173,7 @@ export function createEntityIndex() {
   }
 
   function keyOf(item: Indexed, order: readonly StoreOrder[]) {
-    return order.map((o) => sortValue(item, o.field.toLocaleLowerCase('en-US')));
+    return order.map((o) => sortValue(item, o.field.toLowerCase()));
   }
 
   function sortedUids(order: readonly StoreOrder[], uidOrder: 'asc' | 'desc'): string[] {
@@ -177,13 +197,13 @@ export function createEntityIndex() {
   }
 
   function query(q: StoreEntityQuery): StoreEntityPage {
-    const order = (q.order ?? []).map((o) => ({ ...o, field: o.field.toLocaleLowerCase('en-US') }));
+    const order = (q.order ?? []).map((o) => ({ ...o, field: o.field.toLowerCase() }));
     const uidOrder = q.uidOrder ?? 'asc';
     const cmp = makeComparator(order, uidOrder);
     const filter = q.filter;
     const cand: Candidates = filter ? candidates(filter) : { set: 'all', exact: true };
-    const term = q.fullText?.term.trim().toLocaleLowerCase('en-US');
-    const textFields = (q.fullText?.fields ?? []).map((f) => f.toLocaleLowerCase('en-US'));
+    const term = q.fullText?.term.trim().toLowerCase();
+    const textFields = (q.fullText?.fields ?? []).map((f) => f.toLowerCase());
     const matches = (uid: string) => {
       if (filter && !cand.exact && !has(filter, uid)) return false;
       if (term) {
@@ -263,14 +283,15 @@ export function createEntityIndex() {
     }
     const out: Record<string, { value: string; count: number }[]> = {};
     for (const facet of facetKeys) {
-      const key = facet.toLocaleLowerCase('en-US');
+      const key = facet.toLowerCase();
       const counts: { value: string; count: number }[] = [];
-      for (const [value, uids] of valueIndex.get(key) ?? []) {
+      for (const [value, bag] of valueIndex.get(key) ?? []) {
         let count = 0;
-        if (!matching) count = uids.size;
-        else if (uids.size < matching.size) {
-          for (const uid of uids) if (matching.has(uid)) count++;
-        } else for (const uid of matching) if (uids.has(uid)) count++;
+        if (!matching) count = bagSize(bag);
+        else if (typeof bag === 'string') count = matching.has(bag) ? 1 : 0;
+        else if (bag.size < matching.size) {
+          for (const uid of bag) if (matching.has(uid)) count++;
+        } else for (const uid of matching) if (bag.has(uid)) count++;
         if (count > 0) counts.push({ value: originals.get(key)?.get(value) ?? value, count });
       }
       counts.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));

@@ -44,6 +44,39 @@ export interface CatalogStore {
    * when it throws (the error is rethrown).
    */
   transaction<T>(fn: (tx: CatalogStoreTransaction) => Promise<T>): Promise<T>;
+  /**
+   * Present on stores that several catalog processes share (PostgreSQL): the engine then leases
+   * the roots it processes so workers split the work, and commits under a store-wide lock.
+   */
+  readonly processingLeases?: ProcessingLeases;
+}
+
+/**
+ * Optional capability of a {@link CatalogStore} shared by several processes. Keys are work
+ * units (root entity refs); a key is held by one worker until released or until its lease
+ * expires (a crashed worker's keys come free again).
+ *
+ * @example
+ * ```ts
+ * const leases = store.processingLeases;
+ * if (leases) {
+ *   const mine = await leases.claim(['location:default/a', 'location:default/b'], workerId, 60_000);
+ *   try {
+ *     // process `mine`, then commit the results:
+ *     await leases.withCommitLock(async () => commit());
+ *   } finally {
+ *     await leases.release(mine, workerId);
+ *   }
+ * }
+ * ```
+ */
+export interface ProcessingLeases {
+  /** Lease the keys that are free (or already `workerId`'s) for `leaseMs`; returns those now held, skipping keys others hold. */
+  claim(keys: readonly string[], workerId: string, leaseMs: number): Promise<string[]>;
+  /** Give up `workerId`'s leases on `keys`. */
+  release(keys: readonly string[], workerId: string): Promise<void>;
+  /** Run `fn` while no other process runs its own `withCommitLock` on this store (read-stitch-write of a commit). */
+  withCommitLock<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 /**

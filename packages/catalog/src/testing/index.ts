@@ -4,3 +4,5 @@
  */
 export { runStoreContract } from '../stores/contract.js';
 export type { StoreContractOptions } from '../stores/contract.js';
+export { generateCatalogEntities } from './generate.js';
+export { toYaml } from './generate.js';

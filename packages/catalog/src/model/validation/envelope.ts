@@ -1,5 +1,4 @@
-import { isNonEmptyString, isValidUrl } from '../fieldFormats.js';
-import { fieldExpectations } from '../fieldFormats.js';
+import { fieldExpectations, isNonEmptyString, isValidUrl } from '../fieldFormats.js';
 import type { FieldValidators } from '../types.js';
 import { describe, formatIssue, isObject, show } from './issues.js';
 import type { Issue, PlainObject, Segment } from './issues.js';
@@ -10,6 +9,15 @@ import type { Issue, PlainObject, Segment } from './issues.js';
  * reports every problem instead of throwing at the first.
  */
 
+/**
+ * Check `metadata` (name, namespace, uid, etag, title, description, labels, annotations, tags,
+ * links) and append every problem to `issues`.
+ *
+ * @example
+ * ```ts
+ * checkMetadata({ name: 'a b' }, defaultFieldValidators, issues); // issues: metadata.name name-format
+ * ```
+ */
 export function checkMetadata(metadata: PlainObject, fields: FieldValidators, issues: Issue[]): void {
   const { name, namespace, labels, annotations, tags, links } = metadata;
   if (name === undefined) issues.push({ path: ['metadata', 'name'], rule: 'required', detail: 'is required' });
@@ -125,12 +133,20 @@ function checkLinks(links: unknown, issues: Issue[]): void {
   }
 }
 
-// Required string field in a given format; reports and returns false when it is not.
+/**
+ * Check a required string field against a format predicate; reports and returns false when it fails.
+ *
+ * @example
+ * ```ts
+ * const ok = checkFormat(raw.kind, ['kind'], 'kind-format', 'isValidKind', defaultFieldValidators, issues);
+ * ```
+ */
 export function checkFormat(
   value: unknown,
   path: Segment[],
   rule: string,
   predicate: 'isValidApiVersion' | 'isValidKind',
+  fields: FieldValidators,
   issues: Issue[],
 ): boolean {
   if (value === undefined) issues.push({ path, rule: 'required', detail: 'is required' });

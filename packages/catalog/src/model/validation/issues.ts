@@ -16,16 +16,19 @@ export interface Issue {
 
 export type PlainObject = Record<string, unknown>;
 
+/** A plain JSON object: not null, not an array. */
 export function isObject(value: unknown): value is PlainObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The JSON type name of a value, for `must be string, got number`. */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
   return typeof value;
 }
 
+/** A value quoted and shortened for messages. */
 export function show(value: unknown): string {
   const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
@@ -33,6 +36,7 @@ export function show(value: unknown): string {
 
 const identifier = /^[A-Za-z_$][\w$]*$/;
 
+/** `['metadata', 'links', 0, 'url']` -> `metadata.links[0].url`; odd keys become `["a/b"]`. */
 export function formatPath(path: readonly Segment[]): string {
   let out = '';
   for (const segment of path) {
@@ -52,6 +56,7 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
+/** Map zod issues onto our rule ids, with `prefix` prepended to their paths. */
 export function zodIssues(error: z.ZodError, root: unknown, prefix: readonly Segment[], out: Issue[]): void {
   for (const issue of error.issues) {
     const rel = issue.path as PropertyKey[];
@@ -100,6 +105,7 @@ export function zodIssues(error: z.ZodError, root: unknown, prefix: readonly Seg
   }
 }
 
+/** A format-rule issue naming the bad value and Backstage's expectation. */
 export function formatIssue(
   path: Segment[],
   rule: string,

@@ -1,0 +1,132 @@
+import pg from 'pg';
+import type { Pool, PoolClient } from 'pg';
+import { InputError } from '@portalkit/core';
+import { createSqlStore, isValidSchemaName } from '../sql/index.js';
+import type { SqlCatalogStore, SqlClient } from '../sql/index.js';
+
+/**
+ * Options of {@link postgresStore}: a `connectionString` (the store opens and closes a pool)
+ * or a host-owned `pool`.
+ *
+ * @example
+ * ```ts
+ * const options: PostgresStoreOptions = { connectionString: 'postgres://postgres@127.0.0.1:5432/portal', schema: 'catalog' };
+ * ```
+ */
+export interface PostgresStoreOptions {
+  connectionString?: string;
+  /** A pool owned by the host, not closed by `close()`. It needs at least 2 connections. */
+  pool?: Pool;
+  /** Schema holding the catalog tables; created and migrated on start. Default `portalkit_catalog`. */
+  schema?: string;
+  /** Connections of the pool opened from `connectionString`. Default 10, at least 2. */
+  poolSize?: number;
+}
+
+/**
+ * The PostgreSQL {@link CatalogStore} (`pg`). On start it runs versioned, idempotent migrations
+ * (safe when several processes start at once); filters, ordering, keyset pages, facets and full
+ * text run as indexed SQL. It also offers processing leases, so several catalog processes on one
+ * schema split the processing work (`FOR UPDATE SKIP LOCKED`) without processing an entity twice
+ * at the same time.
+ *
+ * @example
+ * ```ts
+ * const store = postgresStore({ connectionString: process.env.DATABASE_URL, schema: 'catalog' });
+ * const catalog = createCatalog({ store });
+ * // on shutdown
+ * await store.close();
+ * ```
+ */
+export function postgresStore(options: PostgresStoreOptions): SqlCatalogStore {
+  if (options === null || typeof options !== 'object') throw new InputError('postgresStore: options must be an object');
+  if (!options.pool && (typeof options.connectionString !== 'string' || !options.connectionString)) {
+    throw new InputError('postgresStore: pass a connectionString or a pool');
+  }
+  const schema = options.schema ?? 'portalkit_catalog';
+  if (!isValidSchemaName(schema)) {
+    throw new InputError(`postgresStore: invalid schema name ${JSON.stringify(schema)} (letters, digits and _ only)`);
+  }
+  const poolSize = options.poolSize ?? 10;
+  if (!Number.isInteger(poolSize) || poolSize < 2) {
+    // One connection may hold the commit lock while another does the work.
+    throw new InputError('postgresStore: poolSize must be an integer of at least 2');
+  }
+  const owned = !options.pool;
+  const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: poolSize });
+  // An idle connection dropped by the server must not crash the process; the pool replaces it.
+  if (owned) pool.on('error', () => {});
+  const lockKey = `portalkit-catalog:commit:${schema}`;
+  // Commit sections of this store queue in-process first: each waiting section would otherwise
+  // hold a pooled connection while blocked on the advisory lock, starving the holder of one.
+  let queue: Promise<unknown> = Promise.resolve();
+  const inProcess = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = queue.then(fn, fn);
+    queue = run.catch(() => {});
+    return run;
+  };
+  return createSqlStore({
+    name: 'postgresStore',
+    client: pgClient(pool),
+    schema,
+    crossProcessLock: (fn) => inProcess(() => advisoryLocked(fn)),
+    close: async () => {
+      if (owned) await pool.end();
+    },
+  });
+
+  async function advisoryLocked<T>(fn: () => Promise<T>): Promise<T> {
+    const conn = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await conn.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
+      try {
+        return await fn();
+      } finally {
+        // Dropping the connection frees a session lock whose unlock failed.
+        await conn.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]).catch((error: Error) => {
+          broken = error;
+        });
+      }
+    } finally {
+      conn.release(broken);
+    }
+  }
+}
+
+/** Adapt a `pg` pool to a {@link SqlClient}; transactions run on one pooled connection. */
+function pgClient(pool: Pool): SqlClient {
+  const on = (conn: PoolClient): SqlClient => {
+    const self: SqlClient = {
+      async query<R>(text: string, params: readonly unknown[] = []) {
+        const result = await conn.query(text, [...params]);
+        return { rows: result.rows as R[] };
+      },
+      transaction: (fn) => fn(self),
+    };
+    return self;
+  };
+  return {
+    async query<R>(text: string, params: readonly unknown[] = []) {
+      const result = await pool.query(text, [...params]);
+      return { rows: result.rows as R[] };
+    },
+    async transaction(fn) {
+      const conn = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await conn.query('BEGIN');
+        const result = await fn(on(conn));
+        await conn.query('COMMIT');
+        return result;
+      } catch (error) {
+        await conn.query('ROLLBACK').catch((rollbackError: Error) => {
+          broken = rollbackError;
+        });
+        throw error;
+      } finally {
+        conn.release(broken);
+      }
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { runStoreContract } from '../contract.js';
+import { postgresStore } from './index.js';
+import { dropSchema, pgUrl, postgresSkipReason, randomSchema } from './test-utils.js';
+
+const skip = await postgresSkipReason();
+
+if (skip) {
+  describe.skip(`postgresStore (${skip})`, () => {
+    it('needs PostgreSQL', () => {});
+  });
+} else {
+  // One pool for the file; every test gets its own schema, dropped afterwards.
+  const pool = new pg.Pool({ connectionString: pgUrl, max: 6 });
+
+  runStoreContract({
+    name: 'postgres',
+    create: async () => {
+      const schema = randomSchema();
+      const store = postgresStore({ pool, schema });
+      await store.ready();
+      return {
+        store,
+        close: async () => {
+          await store.close();
+          await dropSchema(schema);
+        },
+      };
+    },
+  });
+
+  describe('postgresStore', () => {
+    it('migrates idempotently when several stores start at once', async () => {
+      const schema = randomSchema();
+      try {
+        const stores = [1, 2, 3].map(() => postgresStore({ pool, schema }));
+        await Promise.all(stores.map((s) => s.ready()));
+        const { rows } = await pool.query(`SELECT version FROM "${schema}".migrations ORDER BY version`);
+        expect(rows.map((r) => r.version)).toEqual([1, 2]);
+        await Promise.all(stores.map((s) => s.close()));
+      } finally {
+        await dropSchema(schema);
+      }
+    });
+
+    it('rejects bad options at creation, naming the store', () => {
+      expect(() => postgresStore({ connectionString: pgUrl, schema: 'x; drop table y' })).toThrow(/postgresStore: invalid schema/);
+      expect(() => postgresStore({})).toThrow(/postgresStore: pass a connectionString or a pool/);
+      expect(() => postgresStore({ connectionString: pgUrl, poolSize: 1 })).toThrow(/poolSize/);
+    });
+
+    it('leases keys to one worker at a time and frees them on release or expiry', async () => {
+      const schema = randomSchema();
+      const a = postgresStore({ pool, schema });
+      const b = postgresStore({ pool, schema });
+      try {
+        const leasesA = a.processingLeases!;
+        const leasesB = b.processingLeases!;
+        const [gotA, gotB] = await Promise.all([
+          leasesA.claim(['k1', 'k2', 'k3'], 'a', 60_000),
+          leasesB.claim(['k1', 'k2', 'k3'], 'b', 60_000),
+        ]);
+        expect([...gotA, ...gotB].sort()).toEqual(['k1', 'k2', 'k3']);
+        expect(gotA.filter((k) => gotB.includes(k))).toEqual([]);
+        await leasesA.release(gotA, 'a');
+        expect((await leasesB.claim(['k1', 'k2', 'k3'], 'b', 60_000)).sort()).toEqual(['k1', 'k2', 'k3']);
+        // A lease that ran out is free for others.
+        expect(await leasesA.claim(['k4'], 'a', 1)).toEqual(['k4']);
+        await new Promise((r) => setTimeout(r, 20));
+        expect(await leasesB.claim(['k4'], 'b', 60_000)).toEqual(['k4']);
+      } finally {
+        await a.close();
+        await b.close();
+        await dropSchema(schema);
+      }
+    });
+
+    it('runs commit sections of several stores one at a time', async () => {
+      const schema = randomSchema();
+      const stores = [1, 2, 3].map(() => postgresStore({ connectionString: pgUrl, schema, poolSize: 2 }));
+      try {
+        let inside = 0;
+        let most = 0;
+        await Promise.all(
+          stores.flatMap((s) =>
+            [1, 2].map(() =>
+              s.processingLeases!.withCommitLock(async () => {
+                inside++;
+                most = Math.max(most, inside);
+                await s.queryEntities({ limit: 1 });
+                await new Promise((r) => setTimeout(r, 10));
+                inside--;
+              }),
+            ),
+          ),
+        );
+        expect(most).toBe(1);
+      } finally {
+        await Promise.all(stores.map((s) => s.close()));
+        await dropSchema(schema);
+      }
+    });
+  });
+
+  // vitest runs this after the file's tests.
+  const { afterAll } = await import('vitest');
+  afterAll(async () => {
+    await pool.end();
+  });
+}

@@ -1,0 +1,116 @@
+import type { EntityFilter } from '../../query/types.js';
+import type { StoreEntityQuery, StoreOrder } from '../types.js';
+
+const lower = (s: string) => s.toLocaleLowerCase('en-US');
+
+/** Collects positional parameters while SQL text is built. */
+export function createParams() {
+  const values: unknown[] = [];
+  return {
+    values,
+    /** Add a value and return its placeholder (`$n`). */
+    add(value: unknown): string {
+      values.push(value);
+      return `$${values.length}`;
+    },
+  };
+}
+type Params = ReturnType<typeof createParams>;
+
+/**
+ * Translate a filter tree into a boolean SQL expression over `fe` (final_entities). Each leaf
+ * becomes a semi-join on the search table's (key, value) index, as Backstage does; allOf/anyOf/
+ * not map to AND/OR/NOT, so nothing is filtered in memory.
+ */
+export function filterSql(filter: EntityFilter, s: string, params: Params): string {
+  if ('allOf' in filter) {
+    if (filter.allOf.length === 0) return 'TRUE';
+    return `(${filter.allOf.map((f) => filterSql(f, s, params)).join(' AND ')})`;
+  }
+  if ('anyOf' in filter) {
+    if (filter.anyOf.length === 0) return 'FALSE';
+    return `(${filter.anyOf.map((f) => filterSql(f, s, params)).join(' OR ')})`;
+  }
+  if ('not' in filter) return `(NOT ${filterSql(filter.not, s, params)})`;
+  const key = params.add(filter.key);
+  if (!filter.values) return `fe.entity_ref IN (SELECT entity_ref FROM ${s}.search WHERE key = ${key})`;
+  if (filter.values.length === 0) return 'FALSE';
+  const values =
+    filter.values.length === 1 ? `value = ${params.add(filter.values[0])}` : `value = ANY(${params.add([...filter.values])}::text[])`;
+  return `fe.entity_ref IN (SELECT entity_ref FROM ${s}.search WHERE key = ${key} AND ${values})`;
+}
+
+/** Case-insensitive substring match of the term in any of the fields, or `undefined` for no text filter. */
+export function fullTextSql(fullText: StoreEntityQuery['fullText'], s: string, params: Params): string | undefined {
+  const term = fullText?.term.trim().toLocaleLowerCase('en-US');
+  if (!fullText || !term) return undefined;
+  const fields = fullText.fields.map(lower);
+  if (fields.length === 0) return 'FALSE';
+  return `EXISTS (SELECT 1 FROM ${s}.search t WHERE t.entity_ref = fe.entity_ref AND t.key = ANY(${params.add(fields)}::text[]) AND strpos(t.value, ${params.add(term)}) > 0)`;
+}
+
+/** The WHERE conditions shared by a page and its total: filter and full text. */
+export function matchSql(query: Pick<StoreEntityQuery, 'filter' | 'fullText'>, s: string, params: Params): string[] {
+  const where: string[] = [];
+  if (query.filter) where.push(filterSql(query.filter, s, params));
+  const text = fullTextSql(query.fullText, s, params);
+  if (text) where.push(text);
+  return where;
+}
+
+/**
+ * The sort value of an order field: the entity's smallest lowercase value of that key (null
+ * when absent), as a correlated lookup on the search table's (entity_ref, key, value) index.
+ */
+export function sortValueSql(field: string, s: string, params: Params): string {
+  return `(SELECT min(o.value) FROM ${s}.search o WHERE o.entity_ref = fe.entity_ref AND o.key = ${params.add(lower(field))})`;
+}
+
+/** ORDER BY items for the order fields (given as select aliases) and the uid tiebreak. */
+export function orderBySql(
+  order: readonly StoreOrder[],
+  aliases: readonly string[],
+  uid: string,
+  uidOrder: 'asc' | 'desc',
+): string {
+  const parts = order.map((o, i) => {
+    const dir = o.order === 'desc' ? 'DESC' : 'ASC';
+    const nulls = o.nulls === 'first' ? 'NULLS FIRST' : 'NULLS LAST';
+    return `${aliases[i]} ${dir} ${nulls}`;
+  });
+  parts.push(`${uid} ${uidOrder === 'desc' ? 'DESC' : 'ASC'}`);
+  return parts.join(', ');
+}
+
+/**
+ * "Strictly after this sort key" for keyset pagination: the usual expansion of a row comparison
+ * (equal on the first i fields, after on field i), written out because directions and NULL
+ * placement can differ per field. `exprs` are the sort value expressions.
+ */
+export function afterSql(
+  order: readonly StoreOrder[],
+  exprs: readonly string[],
+  uidOrder: 'asc' | 'desc',
+  after: NonNullable<StoreEntityQuery['after']>,
+  params: Params,
+): string {
+  const equal = (i: number) => {
+    const v = after.values[i] ?? null;
+    return v === null ? `${exprs[i]} IS NULL` : `${exprs[i]} = ${params.add(v)}`;
+  };
+  const beyond = (i: number): string => {
+    const o = order[i]!;
+    const v = after.values[i] ?? null;
+    const nullsFirst = o.nulls === 'first';
+    if (v === null) return nullsFirst ? `${exprs[i]} IS NOT NULL` : 'FALSE';
+    const cmp = `${exprs[i]} ${o.order === 'desc' ? '<' : '>'} ${params.add(v)}`;
+    return nullsFirst ? cmp : `(${cmp} OR ${exprs[i]} IS NULL)`;
+  };
+  const branches: string[] = [];
+  for (let i = 0; i <= order.length; i++) {
+    const prefix = Array.from({ length: i }, (_, j) => equal(j));
+    const last = i < order.length ? beyond(i) : `fe.uid ${uidOrder === 'desc' ? '<' : '>'} ${params.add(after.uid)}`;
+    branches.push(`(${[...prefix, last].join(' AND ')})`);
+  }
+  return `(${branches.join(' OR ')})`;
+}

@@ -70,7 +70,7 @@ describe('createAction', () => {
       schema: { input: z.object({ name: z.string(), times: z.number().int().default(1) }), output: { greeting: z.string() } },
       async handler(ctx) {
         called = true;
-        ctx.output('greeting', `hi ${ctx.input.name}`.repeat(ctx.input.times));
+        ctx.output('greeting', `hi ${ctx.input.name}`.repeat(Number(ctx.input.times)));
       },
     });
     expect(action.schema.input).toMatchObject({ type: 'object', properties: { name: { type: 'string' } }, required: ['name'] });

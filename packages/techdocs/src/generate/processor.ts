@@ -1,5 +1,3 @@
-import rehypeHighlight from 'rehype-highlight';
-import rehypeRaw from 'rehype-raw';
 import rehypeSanitize, { defaultSchema } from 'rehype-sanitize';
 import rehypeSlug from 'rehype-slug';
 import rehypeStringify from 'rehype-stringify';
@@ -10,8 +8,10 @@ import { unified, type PluggableList, type Processor } from 'unified';
 import { remarkAdmonitions } from './admonition.js';
 import { rehypeCollectPage } from './collect.js';
 import type { MarkdownFeatures } from './config.js';
+import { rehypeHighlightCode } from './highlight.js';
 import { rehypeDocsLinks } from './links.js';
 import { rehypePermalinks } from './permalink.js';
+import { rehypeRawWhenNeeded } from './raw.js';
 
 /** A sanitisation schema, as taken by `rehype-sanitize`. */
 export type SanitizeSchema = typeof defaultSchema;
@@ -71,11 +71,11 @@ export function createDocsProcessor(options: DocsProcessorOptions): Processor {
     remarkGfm,
     ...(options.remarkPlugins ?? []),
     [remarkRehype, { allowDangerousHtml: true }],
-    rehypeRaw,
+    rehypeRawWhenNeeded,
   ];
   if (sanitize !== false) plugins.push([rehypeSanitize, sanitize === true ? docsSanitizeSchema : sanitize]);
   plugins.push(rehypeSlug);
-  if (features.highlight) plugins.push([rehypeHighlight, { detect: false }]);
+  if (features.highlight) plugins.push(rehypeHighlightCode);
   plugins.push(rehypeDocsLinks, rehypeCollectPage);
   if (features.permalink) plugins.push([rehypePermalinks, { symbol: features.permalink }]);
   plugins.push(...(options.rehypePlugins ?? []), rehypeStringify);

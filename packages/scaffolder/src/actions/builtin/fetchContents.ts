@@ -18,7 +18,7 @@ interface FetchOptions {
 
 // Local template directories are read below the template's own directory only, like Backstage;
 // an absolute `file:` URL in a template would otherwise read any file of the host.
-function localSource(options: FetchOptions): string | undefined {
+export function localSource(options: Omit<FetchOptions, 'outputPath'>): string | undefined {
   const { baseUrl, fetchUrl } = options;
   if (hasScheme(fetchUrl)) {
     if (fetchUrl.startsWith('file:')) throw new NotAllowedError(`Fetching from absolute file: URLs is not allowed: ${fetchUrl}`);

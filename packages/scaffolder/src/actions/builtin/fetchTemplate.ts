@@ -9,7 +9,7 @@ import { createTemplater } from '../../render/templater.js';
 import { defaultFilters } from '../../render/filters.js';
 import { createAction } from '../createAction.js';
 import { resolveSafeChildPath } from '../resolveSafeChildPath.js';
-import { fetchContents } from './fetchContents.js';
+import { fetchContents, localSource } from './fetchContents.js';
 
 /** Options of {@link createFetchTemplateAction}. */
 export interface FetchTemplateActionOptions {
@@ -122,19 +122,28 @@ export function createFetchTemplateAction(options: FetchTemplateActionOptions = 
         if (!extension.startsWith('.')) extension = `.${extension}`;
       }
 
-      const templateDir = path.join(await ctx.createTemporaryDirectory(), 'template');
       const outputDir = resolveSafeChildPath(ctx.workspacePath, input.targetPath);
-      await fetchContents({
+      const fetchOptions = {
         ...(options.reader ? { reader: options.reader } : {}),
         ...(ctx.templateInfo?.baseUrl ? { baseUrl: ctx.templateInfo.baseUrl } : {}),
         fetchUrl: input.url,
-        outputPath: templateDir,
         signal: ctx.signal,
-      });
+      };
+      // A local skeleton is read in place (it is confined to the template's directory and
+      // symlinks are skipped by the walk); only remote ones are fetched to a temporary directory.
+      let templateDir = localSource(fetchOptions);
+      if (templateDir) {
+        const info = await stat(templateDir).catch(() => undefined);
+        if (!info?.isDirectory()) throw new InputError(`Failed to fetch ${input.url}: ${templateDir} is not a directory`);
+      } else {
+        templateDir = path.join(await ctx.createTemporaryDirectory(), 'template');
+        await fetchContents({ ...fetchOptions, outputPath: templateDir });
+      }
+      const sourceDir = templateDir;
 
       const nonTemplated = new Set(
         copyOnly?.length
-          ? (await glob(copyOnly, { cwd: templateDir, dot: true, onlyFiles: false, followSymbolicLinks: false })).map((p) => p.replace(/\/$/, ''))
+          ? (await glob(copyOnly, { cwd: sourceDir, dot: true, onlyFiles: false, followSymbolicLinks: false })).map((p) => p.replace(/\/$/, ''))
           : [],
       );
       const isNonTemplated = (relative: string) => {
@@ -160,7 +169,7 @@ export function createFetchTemplateAction(options: FetchTemplateActionOptions = 
         }
       };
 
-      const entries = await walk(templateDir);
+      const entries = await walk(sourceDir);
       ctx.logger.info(`Processing ${entries.length} template files/directories with input values`, {});
       const files: Array<{ source: string; target: string; renderContents: boolean }> = [];
       for (const entry of entries) {
@@ -181,7 +190,7 @@ export function createFetchTemplateAction(options: FetchTemplateActionOptions = 
         }
         const target = resolveSafeChildPath(outputDir, rendered);
         if (entry.directory) await mkdir(target, { recursive: true });
-        else files.push({ source: path.join(templateDir, entry.relative), target, renderContents });
+        else files.push({ source: path.join(sourceDir, entry.relative), target, renderContents });
       }
 
       await mapLimit(files, 16, async ({ source, target, renderContents }) => {
@@ -199,7 +208,7 @@ export function createFetchTemplateAction(options: FetchTemplateActionOptions = 
         try {
           text = render(buffer.toString('utf8'), context);
         } catch (error) {
-          throw new InputError(`Failed to render ${path.relative(templateDir, source)}: ${(error as Error).message}`);
+          throw new InputError(`Failed to render ${path.relative(sourceDir, source)}: ${(error as Error).message}`);
         }
         await writeFile(target, text, { mode: info.mode });
       });

@@ -99,7 +99,8 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
       ...q.words.map((word) => ({
         queries: [word],
         prefix: true,
-        fuzzy: fuzzy !== false && word.length >= 4 ? fuzzy : false,
+        // Numbers are not misspelled words: fuzzing "5000" would also match "5001".
+        fuzzy: fuzzy !== false && word.length >= 4 && /\p{L}/u.test(word) ? fuzzy : false,
       })),
       ...q.phrases.map((phrase) => ({ queries: phrase, combineWith: 'AND', prefix: false, fuzzy: false })),
     ],
@@ -114,11 +115,12 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
       return hits;
     }
     const exactTitle = [...q.words, ...q.phrases.flat()].join(' ');
+    const phrases = q.phrases.filter((p) => p.length > 1).map(phrasePattern);
     const found: MiniSearchResult[] = index.mini.search(miniQuery(q), { boost });
     for (const r of found) {
       const entry = index.entries.get(r.id as string);
       if (!entry || !matchesFilters(entry.facets, q.filters)) continue;
-      if (!q.phrases.every((phrase) => containsPhrase(entry.document, phrase))) continue;
+      if (!phrases.every((phrase) => containsPhrase(entry.document, phrase))) continue;
       // A title that is exactly the query is what the user is looking for, whatever BM25 says.
       const score = tokenize(entry.document.title).join(' ') === exactTitle ? r.score * 2 : r.score;
       hits.push({ entry, type, score, terms: new Set([...r.terms, ...q.phrases.flat()]) });
@@ -217,14 +219,16 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** True when `phrase` occurs as consecutive words in the title, text or other fields. */
-function containsPhrase(document: SearchDocument, phrase: string[]): boolean {
-  return [document.title, document.text, extraTextOf(document)].some((field) => {
-    const words = tokenize(field);
-    outer: for (let i = 0; i + phrase.length <= words.length; i++) {
-      for (let j = 0; j < phrase.length; j++) if (words[i + j] !== phrase[j]) continue outer;
-      return true;
-    }
-    return false;
-  });
+/**
+ * A phrase as a regular expression over raw field text: its words in order, separated only by
+ * non-word characters, at word boundaries. Much cheaper than tokenizing every candidate.
+ */
+function phrasePattern(phrase: string[]): RegExp {
+  const escaped = phrase.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`(?<![\\p{L}\\p{N}])${escaped.join('[^\\p{L}\\p{N}]+')}(?![\\p{L}\\p{N}])`, 'iu');
+}
+
+/** True when the phrase occurs in the title, text or other fields. */
+function containsPhrase(document: SearchDocument, phrase: RegExp): boolean {
+  return phrase.test(document.title) || phrase.test(document.text) || phrase.test(extraTextOf(document));
 }

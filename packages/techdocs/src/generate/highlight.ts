@@ -1,0 +1,42 @@
+import type { Element, ElementContent, Root } from 'hast';
+import { toText } from 'hast-util-to-text';
+import { common, createLowlight } from 'lowlight';
+import { visit } from 'unist-util-visit';
+
+type Lowlight = ReturnType<typeof createLowlight>;
+let shared: Lowlight | undefined;
+
+// Registering highlight.js' common grammars costs 100+ ms; rehype-highlight pays it on every
+// processor, which alone would blow an incremental rebuild's budget. The grammars never change
+// after registration, so one instance per process is shared by every build.
+function lowlight(): Lowlight {
+  shared ??= createLowlight(common);
+  return shared;
+}
+
+/**
+ * rehype plugin highlighting fenced code (`<pre><code class="language-x">`) with highlight.js
+ * grammars, producing the same `hljs-*` spans as rehype-highlight. Unknown languages and code
+ * without a language are left as they are.
+ *
+ * @example
+ * ```ts
+ * processor.use(rehypeHighlightCode);
+ * ```
+ */
+export function rehypeHighlightCode() {
+  return (tree: Root) => {
+    visit(tree, 'element', (node: Element, _index, parent) => {
+      if (node.tagName !== 'code' || parent?.type !== 'element' || parent.tagName !== 'pre') return;
+      const classes = Array.isArray(node.properties.className) ? node.properties.className.map(String) : [];
+      if (classes.includes('no-highlight') || classes.includes('nohighlight')) return;
+      const language = classes.find((c) => c.startsWith('language-'))?.slice('language-'.length);
+      if (!language) return;
+      const highlighter = lowlight();
+      if (!highlighter.registered(language)) return;
+      const result = highlighter.highlight(language, toText(node, { whitespace: 'pre' }));
+      node.properties.className = ['hljs', ...classes];
+      if (result.children.length > 0) node.children = result.children as ElementContent[];
+    });
+  };
+}

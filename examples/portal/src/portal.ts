@@ -1,17 +1,29 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLogger, createPortal } from '@portalkit/core';
+import { createEventBus, createLogger, createPortal } from '@portalkit/core';
 import type { Logger, Portal, PortalPlugin, PortalServer } from '@portalkit/core';
+import { CATALOG_FILTER_EXISTS, catalogPlugin, createCatalog } from '@portalkit/catalog';
+import type { Catalog, Entity } from '@portalkit/catalog';
+import { builtinActions, createScaffolder, scaffolderPlugin } from '@portalkit/scaffolder';
+import type { ScaffolderCatalog } from '@portalkit/scaffolder';
+import { localPublisher, techdocsPlugin } from '@portalkit/techdocs';
+import type { TechDocs } from '@portalkit/techdocs';
+import { catalogCollator, searchPlugin, techdocsCollator } from '@portalkit/search';
+import type { TechDocsSite } from '@portalkit/search';
+import { interimCatalogHandler } from './catalog-http-interim.js';
+import { checkoutLocalRepo, parseLocalBlobUrl } from './local-git.js';
 import { createStaticHandler } from './static.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+const TECHDOCS_REF = 'backstage.io/techdocs-ref';
+const DOCS_BUILT = 'techdocs.site.built';
 
 /** Options of {@link createExamplePortal}. */
 export interface ExamplePortalOptions {
   /** Folder with the root `catalog-info.yaml`; default the bundled ACME demo org (`../data`). */
   dataDir?: string;
-  /** Where repositories, built docs and task workspaces go; default `<cwd>/.portalkit`. */
+  /** Where git repositories, checkouts, built docs and task workspaces go; default `<cwd>/.portalkit`. */
   stateDir?: string;
   /** Port for {@link ExamplePortal.listen}; default 7007, `0` picks a free one. */
   port?: number;
@@ -19,15 +31,17 @@ export interface ExamplePortalOptions {
   host?: string;
   /** Default: `createLogger()`. */
   logger?: Logger;
-  /** Told about start-up progress (`ingested 84 entities`); default: nothing. */
+  /** Told about start-up progress (`ingested 84 entities`, `built docs for 4 components`). */
   onProgress?: (message: string) => void;
 }
 
 /** The composed example portal. */
 export interface ExamplePortal {
-  /** The underlying portal (mount `portal.fetch` in any framework). */
+  /** The underlying portal: mount `portal.fetch` in any framework. */
   portal: Portal;
-  /** Ingest the catalog and build docs, then start every plugin. Idempotent. */
+  catalog: Catalog;
+  techdocs: TechDocs;
+  /** Ingest the catalog, build docs, index search and start every plugin. Idempotent. */
   start(): Promise<void>;
   /** `start()`, then serve on the configured host and port. */
   listen(): Promise<PortalServer>;
@@ -36,12 +50,15 @@ export interface ExamplePortal {
 }
 
 /**
- * Builds the example portal: the web UI from `public/` at `/` plus the catalog, scaffolder,
- * techdocs and search plugins under `/api/*`, fed by the demo org in `data/`.
+ * Builds the example portal: the web UI from `public/` at `/`, and the catalog, scaffolder,
+ * TechDocs and search plugins under `/api/*`, fed by the demo org in `data/`. Scaffolded
+ * repositories are pushed to bare repositories in `<stateDir>/repos`, checked out to
+ * `<stateDir>/checkouts` and registered from there, so they appear in the catalog (and their docs
+ * in TechDocs) right away.
  *
  * @example
  * ```ts
- * const example = await createExamplePortal({ port: 0 });
+ * const example = await createExamplePortal({ port: 0, stateDir: '/tmp/portal' });
  * const { url } = await example.listen();
  * console.log(`open ${url}`);
  * ```
@@ -50,20 +67,141 @@ export async function createExamplePortal(options: ExamplePortalOptions = {}): P
   const dataDir = path.resolve(options.dataDir ?? path.join(here, '../data'));
   const stateDir = path.resolve(options.stateDir ?? path.join(process.cwd(), '.portalkit'));
   const logger = options.logger ?? createLogger();
-  await mkdir(stateDir, { recursive: true });
-
-  const ui: PortalPlugin = {
-    id: 'ui',
-    basePath: '/',
-    handler: createStaticHandler({ root: path.join(here, '../public') }),
+  const progress = options.onProgress ?? (() => {});
+  const dirs = {
+    repos: path.join(stateDir, 'repos'),
+    checkouts: path.join(stateDir, 'checkouts'),
+    docs: path.join(stateDir, 'techdocs'),
+    work: path.join(stateDir, 'work'),
   };
-  const portal = createPortal({ plugins: [ui], logger });
-  void dataDir;
+  await Promise.all(Object.values(dirs).map((dir) => mkdir(dir, { recursive: true })));
+  // Catalog files and docs sources are read below one root: the demo data and the checkouts.
+  const rootDir = commonAncestor(dataDir, dirs.checkouts);
+
+  const events = createEventBus<Record<string, unknown>>({
+    onError: (error, topic) => logger.error('event subscriber failed', { topic, error }),
+  });
+
+  const catalog = createCatalog({
+    rootDir,
+    locations: [{ type: 'file', target: path.join(dataDir, 'catalog-info.yaml') }],
+    events,
+    logger: logger.child({ plugin: 'catalog' }),
+  });
+
+  const techdocsPluginInstance = techdocsPlugin({
+    publisher: localPublisher({ root: dirs.docs }),
+    getEntity: (name) => catalog.getEntityByRef(name),
+    root: rootDir,
+    workDir: dirs.work,
+    logger: logger.child({ plugin: 'techdocs' }),
+  });
+  const { techdocs } = techdocsPluginInstance;
+
+  /** Builds (or refreshes) an entity's docs and tells search about the new index. */
+  const syncDocs = async (entity: Entity) => {
+    await techdocs.sync(entity, { onLog: (message) => logger.debug(message, { entity: entity.metadata.name }) });
+    const site = await docsSite(entity);
+    if (site) await events.publish(DOCS_BUILT, site);
+  };
+  const docsSite = async (entity: Entity): Promise<TechDocsSite | undefined> => {
+    try {
+      const file = await techdocs.publisher.readFile(entity, 'search/search_index.json');
+      return { entityRef: refOf(entity), entity, searchIndex: JSON.parse(file.content.toString('utf8')) };
+    } catch {
+      return undefined;
+    }
+  };
+  const docsEntities = async () =>
+    (await catalog.getEntities({ filter: { [`metadata.annotations.${TECHDOCS_REF}`]: CATALOG_FILTER_EXISTS } })).items;
+
+  // `catalog:register` receives the `file://…/<repo>.git/blob/main/catalog-info.yaml` URL that
+  // `publish:git` produced; the demo registers a fresh checkout of that repository instead.
+  const scaffolderCatalog: ScaffolderCatalog = {
+    async addLocation(location, addOptions) {
+      const blob = parseLocalBlobUrl(location.target);
+      const spec = blob
+        ? { type: 'file', target: path.join(await checkoutLocalRepo(blob, dirs.checkouts), blob.filePath) }
+        : location;
+      const result = await catalog.addLocation(spec, addOptions);
+      if (!addOptions?.dryRun) {
+        for (const entity of result.entities) {
+          if (entity.metadata.annotations?.[TECHDOCS_REF]) {
+            await syncDocs(entity).catch((error) => logger.warn('docs build failed', { entity: refOf(entity), error }));
+          }
+        }
+      }
+      return result;
+    },
+    getEntityByRef: (ref) => catalog.getEntityByRef(ref),
+    refresh: ({ entityRef }) => catalog.refresh({ entityRef }),
+  };
+
+  const globals = { localGitRoot: dirs.repos };
+  const scaffolder = createScaffolder({
+    actions: builtinActions({ catalog: scaffolderCatalog, globals }),
+    globals,
+    workingDirectory: dirs.work,
+    logger: logger.child({ plugin: 'scaffolder' }),
+  });
+
+  const catalogPluginInstance = catalogPlugin({ catalog });
+  const plugins: PortalPlugin[] = [
+    {
+      ...catalogPluginInstance,
+      handler: interimCatalogHandler(catalog, '/api/catalog'),
+      async start(context) {
+        await catalogPluginInstance.start?.(context);
+        const { totalItems } = await catalog.query({ limit: 1 });
+        progress(`ingested ${totalItems} entities`);
+        for (const problem of await catalog.getProcessingErrors()) {
+          logger.warn('catalog processing problem', { entityRef: problem.entityRef, errors: problem.errors });
+        }
+      },
+    },
+    techdocsPluginInstance,
+    {
+      // Builds every entity's docs once at start-up, before search indexes them.
+      id: 'docs-bootstrap',
+      async start() {
+        const entities = await docsEntities();
+        let built = 0;
+        for (const entity of entities) {
+          try {
+            await techdocs.sync(entity);
+            built += 1;
+          } catch (error) {
+            logger.warn('docs build failed', { entity: refOf(entity), error });
+          }
+        }
+        progress(`built docs for ${built} ${built === 1 ? 'component' : 'components'}`);
+      },
+    },
+    scaffolderPlugin({ scaffolder, getTemplate: (ref) => catalog.getEntityByRef(ref) }),
+    searchPlugin({
+      collators: [
+        catalogCollator({ getEntities: async () => (await catalog.getEntities()).items }),
+        techdocsCollator({
+          sites: async () => {
+            const sites = await Promise.all((await docsEntities()).map(docsSite));
+            return sites.filter((s): s is TechDocsSite => s !== undefined);
+          },
+        }),
+      ],
+    }),
+    { id: 'ui', basePath: '/', handler: createStaticHandler({ root: path.join(here, '../public') }) },
+  ];
+  const portal = createPortal({ plugins, logger, events });
 
   let starting: Promise<void> | undefined;
-  const start = () => (starting ??= portal.start());
+  const start = () => (starting ??= portal.start().catch((error) => {
+    starting = undefined;
+    throw error;
+  }));
   return {
     portal,
+    catalog,
+    techdocs,
     start,
     async listen() {
       await start();
@@ -74,4 +212,17 @@ export async function createExamplePortal(options: ExamplePortalOptions = {}): P
       await portal.stop();
     },
   };
+}
+
+function refOf(entity: Entity): string {
+  return `${entity.kind.toLowerCase()}:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}`;
+}
+
+/** Deepest directory containing both paths. */
+function commonAncestor(a: string, b: string): string {
+  const pa = path.resolve(a).split(path.sep);
+  const pb = path.resolve(b).split(path.sep);
+  let i = 0;
+  while (i < pa.length && i < pb.length && pa[i] === pb[i]) i += 1;
+  return pa.slice(0, i).join(path.sep) || path.sep;
 }

@@ -71,6 +71,7 @@ export const scaffolderApi = {
 
 export const techdocsApi = {
   base: (namespace, kind, name) => `/api/techdocs/static/docs/${enc(namespace)}/${enc(kind.toLowerCase())}/${enc(name)}/`,
+  syncUrl: (namespace, kind, name) => `/api/techdocs/sync/${enc(namespace)}/${enc(kind.toLowerCase())}/${enc(name)}`,
   metadata: (namespace, kind, name) => getJson(`/api/techdocs/metadata/techdocs/${enc(namespace)}/${enc(kind.toLowerCase())}/${enc(name)}`),
 };
 

@@ -97,12 +97,25 @@ export async function docsPage({ root, signal }, { namespace, kind, name, path }
     }
   }
 
+  const pagePath = new URL(pageFile(path), baseUrl).pathname;
   let html;
   try {
-    html = await getText(new URL(pageFile(path), baseUrl).pathname);
+    html = await getText(pagePath);
   } catch (error) {
-    if (!signal.aborted) mount(contentEl, notice('error', error.status === 404 ? 'This page does not exist (or the docs were not built).' : `Could not load docs: ${error.message}`));
-    return;
+    if (signal.aborted) return;
+    if (error.status !== 404) {
+      mount(contentEl, notice('error', `Could not load docs: ${error.message}`));
+      return;
+    }
+    // Not built yet (e.g. a site created from a template a moment ago): ask TechDocs to build
+    // it, as Backstage's reader does, then try once more.
+    const built = await syncDocs(contentEl, signal, techdocsApi.syncUrl(namespace, kind, name));
+    if (signal.aborted) return;
+    html = built ? await getText(pagePath).catch(() => undefined) : undefined;
+    if (html === undefined) {
+      mount(contentEl, notice('error', 'This page does not exist (or the docs could not be built).'));
+      return;
+    }
   }
   if (signal.aborted) return;
   const parsed = new DOMParser().parseFromString(html, 'text/html');
@@ -162,6 +175,32 @@ export async function docsPage({ root, signal }, { namespace, kind, name, path }
         h('a', { href: toRoute(hit.location, baseUrl) ?? docsHref(ref) }, hit.title || 'Untitled'),
         hit.snippet ? h('p', { class: 'small muted' }, hit.snippet) : null))));
   }
+}
+
+/** Streams a TechDocs `/sync` run into `el`; resolves true when the build finished. */
+function syncDocs(el, signal, url) {
+  const log = h('pre', { class: 'log', id: 'docs-build-log' });
+  mount(el, h('p', { class: 'muted' }, 'Building documentation…'), log);
+  return new Promise((resolve) => {
+    const source = new EventSource(url);
+    const done = (ok) => {
+      source.close();
+      resolve(ok);
+    };
+    signal.addEventListener('abort', () => done(false));
+    source.addEventListener('log', (e) => {
+      let line = e.data;
+      try {
+        line = JSON.parse(e.data);
+      } catch {
+        // plain text line
+      }
+      log.append(String(line), '\n');
+    });
+    source.addEventListener('finish', () => done(true));
+    // Both a server-sent `error` event and a dropped connection end the attempt.
+    source.addEventListener('error', () => done(false));
+  });
 }
 
 /**

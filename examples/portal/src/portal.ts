@@ -11,7 +11,6 @@ import { localPublisher, techdocsPlugin } from '@portalkit/techdocs';
 import type { TechDocs } from '@portalkit/techdocs';
 import { catalogCollator, searchPlugin, techdocsCollator } from '@portalkit/search';
 import type { TechDocsSite } from '@portalkit/search';
-import { interimCatalogHandler } from './catalog-http-interim.js';
 import { checkoutLocalRepo, parseLocalBlobUrl } from './local-git.js';
 import { createStaticHandler } from './static.js';
 
@@ -149,7 +148,6 @@ export async function createExamplePortal(options: ExamplePortalOptions = {}): P
   const plugins: PortalPlugin[] = [
     {
       ...catalogPluginInstance,
-      handler: interimCatalogHandler(catalog, '/api/catalog'),
       async start(context) {
         await catalogPluginInstance.start?.(context);
         const { totalItems } = await catalog.query({ limit: 1 });

@@ -18,6 +18,7 @@ import {
   stringifyEntityRef,
 } from './model/index.js';
 import type { Entity, EntityRelation } from './model/index.js';
+import { createCatalogHandler } from './http/handler.js';
 import { refOf, runPass, processEntity, type EngineContext, type PassInput, type PassItem } from './processing/engine.js';
 import { isInside, parseLocationRef, stringifyLocationRef } from './processing/paths.js';
 import type { EntityProcessor } from './processing/processor.js';
@@ -617,6 +618,11 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
     },
 
     async validateEntity(entity, locationRef) {
+      // The pipeline expects an object envelope; anything else is simply not a valid entity.
+      const envelope = entity as { metadata?: unknown } | null;
+      if (!envelope || typeof envelope !== 'object' || Array.isArray(envelope) || !envelope.metadata || typeof envelope.metadata !== 'object') {
+        return { valid: false, errors: [{ name: 'InputError', message: 'entity must be an object with a metadata object' }] };
+      }
       const location = parseLocationRef(locationRef);
       const ref = refOf(entity);
       const candidate = entity as Entity;
@@ -637,6 +643,10 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
       if (outcome.processed && outcome.errors.length === 0) return { valid: true };
       const errors = outcome.errors.length ? outcome.errors : [{ name: 'InputError', message: 'entity is not valid' }];
       return { valid: false, errors: errors.map((e) => ({ name: e.name, message: e.message })) };
+    },
+
+    handler(handlerOptions) {
+      return createCatalogHandler(catalog, handlerOptions);
     },
 
     async getProcessingErrors() {

@@ -1,24 +1,32 @@
-import type { PortalPlugin } from '@portalkit/core';
+import type { Handler, PortalPlugin } from '@portalkit/core';
 import { createCatalog } from './catalog.js';
+import type { CatalogHandlerOptions } from './http/handler.js';
 import type { Catalog, CatalogOptions } from './types.js';
 
 /**
- * Options of {@link catalogPlugin}: the catalog's own options, or an existing catalog.
+ * Options of {@link catalogPlugin}: the catalog's own options (or an existing catalog), and how
+ * its HTTP API is served.
  *
  * @example
  * ```ts
- * const options: CatalogPluginOptions = { locations: [{ type: 'file', target: './catalog-info.yaml' }] };
+ * const options: CatalogPluginOptions = {
+ *   locations: [{ type: 'file', target: './catalog-info.yaml' }],
+ *   authorize: (request, action) => action === 'read',
+ * };
  * ```
  */
-export interface CatalogPluginOptions extends CatalogOptions {
+export interface CatalogPluginOptions extends CatalogOptions, Omit<CatalogHandlerOptions, 'basePath'> {
   /** Use this catalog instead of creating one from the other options. */
   catalog?: Catalog;
+  /** Mount point of the catalog API; default `/api/catalog`. */
+  basePath?: string;
 }
 
 /**
- * The catalog as a portal plugin (`id: 'catalog'`): `start()` runs `catalog.start()` (first
- * refresh, then the scheduled loop) and `stop()` stops it. The catalog itself is on `.catalog`
- * for the host and for other plugins.
+ * The catalog as a portal plugin (`id: 'catalog'`): serves Backstage's catalog REST API at
+ * `basePath` (default `/api/catalog`), `start()` runs `catalog.start()` (first refresh, then the
+ * scheduled loop) and `stop()` stops it. The catalog itself is on `.catalog` for the host and
+ * for other plugins.
  *
  * @example
  * ```ts
@@ -26,14 +34,25 @@ export interface CatalogPluginOptions extends CatalogOptions {
  * const portal = createPortal({ plugins: [plugin] });
  * await portal.start();
  * await plugin.catalog.query({ filter: { kind: 'component' } });
+ * // GET /api/catalog/entities/by-query?filter=kind=component answers the same over HTTP
  * ```
  */
-export function catalogPlugin(options: CatalogPluginOptions = {}): PortalPlugin & { catalog: Catalog } {
-  const { catalog: given, ...catalogOptions } = options;
+export function catalogPlugin(
+  options: CatalogPluginOptions = {},
+): PortalPlugin & { catalog: Catalog; basePath: string; handler: Handler } {
+  const { catalog: given, basePath = '/api/catalog', authorize, maxLimit, maxBodyBytes, onError, ...catalogOptions } = options;
   const catalog = given ?? createCatalog(catalogOptions);
   return {
     id: 'catalog',
     catalog,
+    basePath,
+    handler: catalog.handler({
+      basePath,
+      ...(authorize ? { authorize } : {}),
+      ...(maxLimit !== undefined ? { maxLimit } : {}),
+      ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
+      ...(onError ? { onError } : {}),
+    }),
     async start() {
       await catalog.start();
     },

@@ -1,4 +1,5 @@
-import type { EventBus, Logger, UrlReader } from '@portalkit/core';
+import type { EventBus, Handler, Logger, UrlReader } from '@portalkit/core';
+import type { CatalogHandlerOptions } from './http/handler.js';
 import type { Entity, KindDefinition } from './model/index.js';
 import type { EntityProcessor, LocationSpec } from './processing/processor.js';
 import type { EntityProvider } from './processing/provider.js';
@@ -234,4 +235,14 @@ export interface Catalog {
   getEntityFacets(request: { facets: string[]; filter?: EntityFilterQuery; query?: FilterPredicate }): Promise<EntityFacetsResult>;
   validateEntity(entity: unknown, locationRef?: string): Promise<ValidateEntityResult>;
   getProcessingErrors(): Promise<ProcessingErrorReport[]>;
+  /**
+   * Backstage's catalog REST API over this catalog (see `createCatalogHandler`), for
+   * `@backstage/catalog-client` and any HTTP caller.
+   *
+   * @example
+   * ```ts
+   * createServer(toNodeHandler(catalog.handler({ basePath: '/api/catalog' }))).listen(7007);
+   * ```
+   */
+  handler(options?: CatalogHandlerOptions): Handler;
 }

@@ -1,0 +1,48 @@
+import { ANNOTATION_LOCATION, stringifyEntityRef } from '../model/index.js';
+import type { Entity } from '../model/index.js';
+import { parseLocationRef } from '../processing/paths.js';
+import type { Catalog } from '../types.js';
+
+/**
+ * Backstage's `AnalyzeLocationResponse`: the entity files found at a location, and entities a
+ * UI could offer to generate where there are none.
+ *
+ * @example
+ * ```ts
+ * const { existingEntityFiles } = await analyzeLocation(catalog, { type: 'file', target: './catalog-info.yaml' });
+ * existingEntityFiles[0]?.isRegistered;
+ * ```
+ */
+export interface AnalyzeLocationResult {
+  existingEntityFiles: { location: { type: string; target: string }; isRegistered: boolean; entity: Entity }[];
+  /** Always empty: portalkit does not guess entities from repository contents. */
+  generateEntities: { entity: Partial<Entity>; fields: { field: string; state: string; value: string | null; description: string }[] }[];
+}
+
+/**
+ * Analyze a location the way Backstage's `POST /analyze-location` does, as a dry-run
+ * registration: every entity the location yields (except the generated `Location` entity),
+ * with the file it came from and whether the location is already registered. Nothing is stored.
+ *
+ * @example
+ * ```ts
+ * const result = await analyzeLocation(catalog, { type: 'url', target: 'https://github.com/acme/repo/blob/main/catalog-info.yaml' });
+ * ```
+ */
+export async function analyzeLocation(
+  catalog: Catalog,
+  location: { type: string; target: string },
+): Promise<AnalyzeLocationResult> {
+  const result = await catalog.addLocation(location, { dryRun: true });
+  const root = { type: result.location.type, target: result.location.target };
+  return {
+    existingEntityFiles: result.entities
+      .filter((entity) => stringifyEntityRef(entity) !== result.location.entityRef)
+      .map((entity) => ({
+        location: parseLocationRef(entity.metadata.annotations?.[ANNOTATION_LOCATION]) ?? root,
+        isRegistered: result.exists === true,
+        entity,
+      })),
+    generateEntities: [],
+  };
+}

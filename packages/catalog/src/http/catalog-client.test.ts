@@ -79,7 +79,10 @@ afterAll(async () => {
 describe('CatalogClient against the catalog handler', () => {
   it('getEntities: filter, fields, order', async () => {
     const request = {
-      filter: [{ kind: 'Component', 'spec.type': 'service' }, { kind: 'API', 'metadata.tags': CLIENT_FILTER_EXISTS }],
+      filter: [{ kind: 'Component', 'spec.type': 'service' }, { kind: 'API', 'metadata.tags': CLIENT_FILTER_EXISTS }] as Record<
+        string,
+        string | symbol
+      >[],
       fields: ['kind', 'metadata.name', 'spec.type'],
       order: [
         { field: 'kind', order: 'desc' as const },
@@ -174,7 +177,7 @@ describe('CatalogClient against the catalog handler', () => {
     expect(await client.getEntityByRef('component:default/payments-api')).toEqual(
       await catalog.getEntityByRef('component:default/payments-api'),
     );
-    expect(await client.getEntityByRef({ kind: 'Group', name: 'team-payments' })).toEqual(
+    expect(await client.getEntityByRef('group:team-payments')).toEqual(
       await catalog.getEntityByRef('group:default/team-payments'),
     );
     expect(await client.getEntityByRef('component:default/nope')).toBeUndefined();
@@ -254,11 +257,11 @@ describe('CatalogClient against the catalog handler', () => {
 
   it('validateEntity: valid and invalid entities', async () => {
     const location = 'url:https://github.com/acme/repo/blob/main/catalog-info.yaml';
-    expect(await client.validateEntity(validEntity, location)).toEqual({ valid: true });
+    expect(await client.validateEntity(validEntity as never, location)).toEqual({ valid: true });
     expect(await catalog.validateEntity(validEntity, location)).toEqual({ valid: true });
 
     const invalid = { ...validEntity, metadata: { name: 'not valid!' } };
-    const result = await client.validateEntity(invalid, location);
+    const result = await client.validateEntity(invalid as never, location);
     expect(result.valid).toBe(false);
     expect(result).toEqual(await catalog.validateEntity(invalid, location));
     if (!result.valid) expect(result.errors[0]!.message).toMatch(/name/);

@@ -1,5 +1,8 @@
 import { InputError } from '@portalkit/core';
+import { z } from 'zod';
 import type { StoreOrder } from '../stores/types.js';
+import { assertMaxDepth } from './depth.js';
+import { MAX_FILTER_DEPTH } from './filter.js';
 import type { EntityFilter } from './types.js';
 
 /**
@@ -15,6 +18,28 @@ export interface CursorState {
   totalItems: boolean;
 }
 
+// Cursors come back from clients, so everything in them is checked before a store sees it.
+const filterSchema: z.ZodType<EntityFilter> = z.lazy(() =>
+  z.union([
+    z.strictObject({ allOf: z.array(filterSchema) }),
+    z.strictObject({ anyOf: z.array(filterSchema) }),
+    z.strictObject({ not: filterSchema }),
+    z.strictObject({ key: z.string().min(1), values: z.array(z.string()).optional() }),
+  ]),
+) as z.ZodType<EntityFilter>;
+
+const cursorSchema = z.object({
+  v: z.literal(1),
+  filter: filterSchema.optional(),
+  order: z.array(
+    z.object({ field: z.string().min(1), order: z.enum(['asc', 'desc']), nulls: z.enum(['first', 'last']).optional() }),
+  ),
+  fullText: z.object({ term: z.string(), fields: z.array(z.string()) }).optional(),
+  after: z.object({ values: z.array(z.string().nullable()), uid: z.string() }).optional(),
+  direction: z.enum(['next', 'prev']),
+  totalItems: z.boolean().optional(),
+});
+
 /**
  * Encode a cursor as opaque base64url text.
  * @example
@@ -27,7 +52,8 @@ export function encodeCursor(state: CursorState): string {
 }
 
 /**
- * Decode a cursor made by {@link encodeCursor}; anything else is an `InputError`.
+ * Decode a cursor made by {@link encodeCursor}; anything else (including a well-formed cursor
+ * whose contents were edited into something no query could produce) is an `InputError`.
  * @example
  * ```ts
  * decodeCursor(encodeCursor({ order: [], direction: 'next', totalItems: true })).direction; // 'next'
@@ -40,19 +66,13 @@ export function decodeCursor(cursor: string): CursorState {
   } catch {
     throw new InputError('Malformed cursor, could not be parsed');
   }
-  const c = parsed as Partial<CursorState> & { v?: unknown };
-  if (
-    !c ||
-    typeof c !== 'object' ||
-    c.v !== 1 ||
-    !Array.isArray(c.order) ||
-    (c.direction !== 'next' && c.direction !== 'prev') ||
-    (c.after !== undefined && (typeof c.after.uid !== 'string' || !Array.isArray(c.after.values)))
-  ) {
-    throw new InputError('Malformed cursor');
-  }
+  // A filter tree nests at most two levels per predicate level, plus the cursor's own envelope.
+  assertMaxDepth(parsed, 2 * MAX_FILTER_DEPTH + 4, 'cursor');
+  const result = cursorSchema.safeParse(parsed);
+  if (!result.success) throw new InputError('Malformed cursor');
+  const c = result.data;
   return {
-    order: c.order,
+    order: c.order.map((o) => ({ field: o.field, order: o.order, ...(o.nulls ? { nulls: o.nulls } : {}) })),
     direction: c.direction,
     totalItems: c.totalItems !== false,
     ...(c.filter ? { filter: c.filter } : {}),

@@ -1,8 +1,12 @@
 import { InputError } from '@portalkit/core';
+import { assertMaxDepth } from './depth.js';
 import { CATALOG_FILTER_EXISTS } from './types.js';
 import type { EntityFilter, EntityFilterQuery } from './types.js';
 
 const lower = (s: string) => s.toLowerCase();
+
+/** Deeper predicates are rejected; real queries nest a handful of levels. */
+export const MAX_FILTER_DEPTH = 64;
 
 /**
  * Normalize a `@backstage/catalog-client` style filter into an {@link EntityFilter} tree:
@@ -98,6 +102,11 @@ export type FilterPredicate =
  * ```
  */
 export function parseFilterPredicate(predicate: unknown): EntityFilter {
+  assertMaxDepth(predicate, MAX_FILTER_DEPTH, 'query');
+  return parsePredicate(predicate);
+}
+
+function parsePredicate(predicate: unknown): EntityFilter {
   if (predicate === null || typeof predicate !== 'object' || Array.isArray(predicate)) {
     throw new InputError('Invalid query: a predicate must be an object');
   }
@@ -105,10 +114,10 @@ export function parseFilterPredicate(predicate: unknown): EntityFilter {
   if ('$all' in obj || '$any' in obj) {
     const list = obj.$all ?? obj.$any;
     if (!Array.isArray(list)) throw new InputError('Invalid query: $all/$any take an array');
-    const children = list.map(parseFilterPredicate);
+    const children = list.map(parsePredicate);
     return '$all' in obj ? { allOf: children } : { anyOf: children };
   }
-  if ('$not' in obj) return { not: parseFilterPredicate(obj.$not) };
+  if ('$not' in obj) return { not: parsePredicate(obj.$not) };
   const allOf: EntityFilter[] = [];
   for (const [rawKey, value] of Object.entries(obj)) {
     if (rawKey.startsWith('$')) throw new InputError(`Invalid query: unknown operator '${rawKey}'`);

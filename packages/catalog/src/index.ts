@@ -132,6 +132,13 @@ export { parseFieldsQuery, projectEntity } from './query/fields.js';
 export { decodeCursor, encodeCursor } from './query/cursor.js';
 export type { CursorState } from './query/cursor.js';
 
+export { createCatalogHandler } from './http/handler.js';
+export type { CatalogHandlerOptions } from './http/handler.js';
+export type { CatalogAction, CatalogAuthorize, CatalogResource } from './http/authorize.js';
+export { parseFilterParams } from './http/filters.js';
+export { analyzeLocation } from './http/analyze-location.js';
+export type { AnalyzeLocationResult } from './http/analyze-location.js';
+
 export { memoryStore } from './stores/memory.js';
 export type {
   CatalogStore,

@@ -228,6 +228,12 @@ describe('CatalogClient against the catalog handler', () => {
     await writeFile(path.join(root, 'extra/catalog-info.yaml'), extraComponent('second version'));
     await client.refreshEntity('component:default/extra-service');
     expect((await client.getEntityByRef('component:default/extra-service'))?.metadata.description).toBe('second version');
+
+    await writeFile(path.join(root, 'extra/catalog-info.yaml'), extraComponent('third version'));
+    const again = await client.addLocation({ ...spec, onConflict: 'refresh' });
+    expect(again.location).toEqual(added.location);
+    expect((await client.getEntityByRef('component:default/extra-service'))?.metadata.description).toBe('third version');
+    expect(await catalog.getLocations()).toHaveLength(before.locations.length + 1);
     expect((await responseError(client.refreshEntity('component:default/nope'))).status).toBe(404);
 
     const denied = await responseError(client.removeLocationById(added.location.id));

@@ -104,6 +104,7 @@ describe('catalog handler: bad requests', () => {
       ['POST', '/entity-facets', '{"facets": []}', /facets/],
       ['POST', '/locations', '[]', /invalid request body/],
       ['POST', '/locations', '{"type": "file"}', /target/],
+      ['POST', '/locations?onConflict=ignore', '{"type": "file", "target": "./all.yaml"}', /Invalid onConflict/],
       ['POST', '/locations?dryRun=true', '{"type": "file", "target": "./nope.yaml"}', /does not exist/],
       ['POST', '/refresh', '{}', /entityRef/],
       ['POST', '/refresh', '{"entityRef": "::"}', /Invalid entity ref/],

@@ -1,4 +1,4 @@
-import { InputError, NotFoundError, createRouter, getQueryArray, readJsonBody, serializeError } from '@portalkit/core';
+import { ConflictError, InputError, NotFoundError, createRouter, getQueryArray, readJsonBody, serializeError } from '@portalkit/core';
 import type { Handler } from '@portalkit/core';
 import { z } from 'zod';
 import { stringifyEntityRef } from '../model/index.js';
@@ -238,9 +238,20 @@ export function createCatalogHandler(catalog: Catalog, options: CatalogHandlerOp
     })
     .post('/locations', async (request, { url }) => {
       const dryRun = parseBooleanParam(getQueryArray(url, 'dryRun'), 'dryRun');
+      const onConflict = parseStringParam(getQueryArray(url, 'onConflict'), 'onConflict') ?? 'reject';
+      if (onConflict !== 'reject' && onConflict !== 'refresh') throw new InputError('Invalid onConflict, must be reject or refresh');
       const location = await body(request, locationInput);
       await allow(request, 'create', { type: 'location', location });
-      return Response.json(await catalog.addLocation(location, { dryRun }), { status: 201 });
+      try {
+        return Response.json(await catalog.addLocation(location, { dryRun }), { status: 201 });
+      } catch (error) {
+        if (!(error instanceof ConflictError) || onConflict !== 'refresh') throw error;
+      }
+      // `onConflict=refresh`: re-read the registered location instead of failing. The dry run
+      // names it (with the library's normalization of the target) and lists what it now holds.
+      const existing = await catalog.addLocation(location, { dryRun: true });
+      await catalog.refresh({ entityRef: existing.location.entityRef });
+      return Response.json({ location: existing.location, entities: existing.entities }, { status: 201 });
     })
     .get('/locations', async (request) => {
       await allow(request, 'read', { type: 'locations' });

@@ -9,6 +9,7 @@ import { assertAuthorized } from './authorize.js';
 import type { CatalogAction, CatalogAuthorize, CatalogResource } from './authorize.js';
 import { parseFilterParams } from './filters.js';
 import {
+  checkLimit,
   parseBooleanParam,
   parseCommaListParam,
   parseLimitParam,
@@ -96,10 +97,6 @@ export function createCatalogHandler(catalog: Catalog, options: CatalogHandlerOp
   const filterOf = (url: URL) => parseFilterParams(getQueryArray(url, 'filter'));
   const fieldsOf = (url: URL) => getQueryArray(url, 'fields');
   const limit = (url: URL, min: number) => parseLimitParam(getQueryArray(url, 'limit'), { min, max: maxLimit });
-  const checkLimit = (value: number | undefined) => {
-    if (value !== undefined && value > maxLimit) throw new InputError(`Invalid limit, must be at most ${maxLimit}`);
-    return value;
-  };
   const entityByUid = async (uid: string) => {
     const entity = await catalog.getEntityByUid(uid);
     if (!entity) throw new NotFoundError(`No entity with uid ${uid}`);
@@ -170,7 +167,7 @@ export function createCatalogHandler(catalog: Catalog, options: CatalogHandlerOp
     .post('/entities/by-query', async (request) => {
       await allow(request, 'read', { type: 'entities' });
       const b = await body(request, queryByPredicateBody);
-      checkLimit(b.limit);
+      checkLimit(b.limit, { min: 0, max: maxLimit });
       const query: QueryEntitiesRequest = b.cursor
         ? { cursor: b.cursor, ...(b.fields ? { fields: b.fields } : {}), ...(b.limit !== undefined ? { limit: b.limit } : {}) }
         : {

@@ -28,7 +28,11 @@ export function parseIntegerParam(values: readonly string[], name: string): numb
  * would look like the whole result and silently lose entities.
  */
 export function parseLimitParam(values: readonly string[], options: { min: number; max: number }): number | undefined {
-  const limit = parseIntegerParam(values, 'limit');
+  return checkLimit(parseIntegerParam(values, 'limit'), options);
+}
+
+/** A `limit` from a query string or a JSON body, within `min` and `max` (see {@link parseLimitParam}). */
+export function checkLimit(limit: number | undefined, options: { min: number; max: number }): number | undefined {
   if (limit === undefined) return undefined;
   if (limit < options.min) {
     throw new InputError(options.min > 0 ? 'Invalid limit, must be greater than zero' : 'Invalid limit, must be zero or greater');

@@ -66,7 +66,8 @@ export function decodeCursor(cursor: string): CursorState {
   } catch {
     throw new InputError('Malformed cursor, could not be parsed');
   }
-  // A filter tree nests at most two levels per predicate level, plus the cursor's own envelope.
+  // A cursor's filter mirrors a predicate's nesting (plus the filter ANDed to it and the
+  // cursor's envelope), so twice the predicate limit is ample for any cursor a query made.
   assertMaxDepth(parsed, 2 * MAX_FILTER_DEPTH + 4, 'cursor');
   const result = cursorSchema.safeParse(parsed);
   if (!result.success) throw new InputError('Malformed cursor');

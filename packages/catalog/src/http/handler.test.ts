@@ -107,7 +107,7 @@ describe('catalog handler: bad requests', () => {
       ['POST', '/locations?onConflict=ignore', '{"type": "file", "target": "./all.yaml"}', /Invalid onConflict/],
       ['POST', '/locations?dryRun=true', '{"type": "file", "target": "./nope.yaml"}', /does not exist/],
       ['POST', '/refresh', '{}', /entityRef/],
-      ['POST', '/refresh', '{"entityRef": "::"}', /Invalid entity ref/],
+      ['POST', '/refresh', '{"entityRef": "::"}', /Entity reference "::" was not on the form/],
       ['POST', '/analyze-location', '{"location": {"type": "file"}}', /location\.target/],
     ];
     for (const [method, path, body, message] of cases) {
@@ -164,7 +164,7 @@ describe('catalog handler: authorize', () => {
     const ledger = (await catalog.getEntityByRef('component:default/ledger'))!;
 
     expect((await send('GET', '/entities/by-name/component/default/ledger', undefined, denied)).status).toBe(200);
-    expect(await expectError(await send('POST', '/refresh', '{"entityRef": "component:default/ledger"}', denied), 403, 'NotAllowedError')).toBe(
+    expect(await expectError(await send('POST', '/refresh', '{"entityRef": "Component:ledger"}', denied), 403, 'NotAllowedError')).toBe(
       'refreshing is switched off',
     );
     expect(await expectError(await send('DELETE', `/entities/by-uid/${ledger.metadata.uid}`, undefined, denied), 403, 'NotAllowedError')).toBe(

@@ -1,7 +1,7 @@
 import { ConflictError, InputError, NotFoundError, createRouter, getQueryArray, readJsonBody, serializeError } from '@portalkit/core';
 import type { Handler } from '@portalkit/core';
 import { z } from 'zod';
-import { stringifyEntityRef } from '../model/index.js';
+import { parseEntityRef, stringifyEntityRef } from '../model/index.js';
 import type { FilterPredicate } from '../query/filter.js';
 import type { Catalog, QueryEntitiesRequest } from '../types.js';
 import { analyzeLocation } from './analyze-location.js';
@@ -271,7 +271,8 @@ export function createCatalogHandler(catalog: Catalog, options: CatalogHandlerOp
       return noContent();
     })
     .post('/refresh', async (request) => {
-      const { entityRef } = await body(request, refreshBody);
+      // The hook sees the ref in its full form (`component:default/a`), whatever the client wrote.
+      const entityRef = stringifyEntityRef(parseEntityRef((await body(request, refreshBody)).entityRef));
       await allow(request, 'refresh', { type: 'entity', entityRef });
       await catalog.refresh({ entityRef });
       return new Response(null, { status: 200 });

@@ -40,19 +40,14 @@ export interface CatalogPluginOptions extends CatalogOptions, Omit<CatalogHandle
 export function catalogPlugin(
   options: CatalogPluginOptions = {},
 ): PortalPlugin & { catalog: Catalog; basePath: string; handler: Handler } {
+  // Handler options are picked out; the rest configures the catalog.
   const { catalog: given, basePath = '/api/catalog', authorize, maxLimit, maxBodyBytes, onError, ...catalogOptions } = options;
   const catalog = given ?? createCatalog(catalogOptions);
   return {
     id: 'catalog',
     catalog,
     basePath,
-    handler: catalog.handler({
-      basePath,
-      ...(authorize ? { authorize } : {}),
-      ...(maxLimit !== undefined ? { maxLimit } : {}),
-      ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
-      ...(onError ? { onError } : {}),
-    }),
+    handler: catalog.handler({ basePath, authorize, maxLimit, maxBodyBytes, onError }),
     async start() {
       await catalog.start();
     },

@@ -220,6 +220,9 @@ spec:
     await expect(createTestPortal({ files: { '../escape.yaml': 'x' } })).rejects.toThrow(/escape\.yaml must be a relative path/);
     await expect(createTestPortal({ entities: ['- just a list'] })).rejects.toThrow(/entities\[0\]:1: expected an entity object/);
     await expect(createTestPortal({ templates: ['kind: Template'] })).rejects.toThrow(InputError);
+    await expect(createTestPortal({ actions: [createAction({ id: 'fetch:template', handler: () => {} })] })).rejects.toThrow(
+      /duplicate action id fetch:template/,
+    );
     const empty = await portalWith();
     await expect(empty.runTemplate('missing')).rejects.toThrow(/no template template:default\/missing/);
   });

@@ -2,7 +2,7 @@ import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/pr
 import os from 'node:os';
 import path from 'node:path';
 import { InputError, createLogger, createPortal, parseYamlDocuments } from '@portalkit/core';
-import type { Handler, Logger } from '@portalkit/core';
+import type { Handler, Logger, Portal } from '@portalkit/core';
 import { catalogPlugin, createCatalog, memoryStore, parseEntityRef, stringifyEntityRef } from '@portalkit/catalog';
 import type { Catalog, Entity, EntityProcessor, EntityProvider, ProcessingErrorReport } from '@portalkit/catalog';
 import { builtinActions, createScaffolder, parseTemplate, scaffolderPlugin } from '@portalkit/scaffolder';
@@ -133,60 +133,19 @@ export async function createTestPortal(options: TestPortalOptions = {}): Promise
   const tempDir = await mkdtemp(path.join(os.tmpdir(), 'portalkit-test-'));
   const rootDir = path.join(tempDir, 'root');
   const workingDirectory = path.join(tempDir, 'tasks');
+  let composed: Composed;
   try {
-    await mkdir(rootDir, { recursive: true });
+    await writeSources(rootDir, options);
     await mkdir(workingDirectory, { recursive: true });
-    for (const fixture of options.fixtures ?? []) {
-      await cp(path.resolve(fixture), rootDir, { recursive: true }).catch((error: unknown) => {
-        throw new InputError(`createTestPortal: cannot copy fixture ${fixture}`, { cause: error });
-      });
-    }
-    for (const [file, content] of Object.entries(options.files ?? {})) await writeBelow(rootDir, file, content);
+    const locations = options.locations ?? (await topLevelYamlFiles(rootDir));
+    composed = compose({ ...options, rootDir, workingDirectory, entities, templates, locations });
+    await composed.portal.start();
   } catch (error) {
+    // Nothing a failed set-up created may outlive it.
     await rm(tempDir, { recursive: true, force: true });
     throw error;
   }
-
-  const logger = options.logger ?? createLogger({ level: 'error' });
-  const locations = options.locations ?? (await topLevelYamlFiles(rootDir));
-  const templatesByRef = new Map(templates.map((t) => [refOf(t), t]));
-  const seeded = [...entities, ...templates];
-  const seed: EntityProvider = {
-    name: TESTING_PROVIDER,
-    async connect(connection) {
-      if (seeded.length) await connection.applyMutation({ type: 'full', entities: seeded as Entity[] });
-    },
-  };
-  const catalog = createCatalog({
-    store: memoryStore(),
-    rootDir,
-    processors: options.processors ?? [],
-    providers: [seed, ...(options.providers ?? [])],
-    locations: locations.map((target) => ({ type: 'file', target })),
-    logger: logger.child({ plugin: 'catalog' }),
-  });
-  const scaffolder = createScaffolder({
-    actions: [...builtinActions({ catalog }), ...(options.actions ?? [])],
-    workingDirectory,
-    keepWorkspaces: true,
-    pollIntervalMs: 50,
-    logger: logger.child({ plugin: 'scaffolder' }),
-  });
-
-  const findTemplate = async (ref: string): Promise<TemplateEntity | Entity | undefined> => {
-    const key = normalizeTemplateRef(ref);
-    return templatesByRef.get(key) ?? (await catalog.getEntityByRef(key));
-  };
-  const portal = createPortal({
-    plugins: [catalogPlugin({ catalog }), scaffolderPlugin({ scaffolder, getTemplate: findTemplate, startWorker: false })],
-    logger,
-  });
-  try {
-    await portal.start();
-  } catch (error) {
-    await rm(tempDir, { recursive: true, force: true });
-    throw error;
-  }
+  const { catalog, scaffolder, portal, findTemplate } = composed;
 
   return {
     catalog,
@@ -228,6 +187,70 @@ export async function createTestPortal(options: TestPortalOptions = {}): Promise
       }
     },
   };
+}
+
+interface Composed {
+  catalog: Catalog;
+  scaffolder: Scaffolder;
+  portal: Portal;
+  findTemplate(ref: string): Promise<TemplateEntity | Entity | undefined>;
+}
+
+/** Copy the fixtures, then write the files, below `rootDir`. */
+async function writeSources(rootDir: string, options: TestPortalOptions): Promise<void> {
+  await mkdir(rootDir, { recursive: true });
+  for (const fixture of options.fixtures ?? []) {
+    await cp(path.resolve(fixture), rootDir, { recursive: true }).catch((error: unknown) => {
+      throw new InputError(`createTestPortal: cannot copy fixture ${fixture}`, { cause: error });
+    });
+  }
+  for (const [file, content] of Object.entries(options.files ?? {})) await writeBelow(rootDir, file, content);
+}
+
+/** The catalog and scaffolder as portal plugins; the given entities and templates arrive through a provider. */
+function compose(
+  options: Omit<TestPortalOptions, 'entities' | 'templates' | 'locations'> & {
+    rootDir: string;
+    workingDirectory: string;
+    entities: Entity[];
+    templates: TemplateEntity[];
+    locations: string[];
+  },
+): Composed {
+  const logger = options.logger ?? createLogger({ level: 'error' });
+  const templatesByRef = new Map(options.templates.map((t) => [refOf(t), t]));
+  const seeded = [...options.entities, ...options.templates] as Entity[];
+  const seed: EntityProvider = {
+    name: TESTING_PROVIDER,
+    async connect(connection) {
+      if (seeded.length) await connection.applyMutation({ type: 'full', entities: seeded });
+    },
+  };
+  const catalog = createCatalog({
+    store: memoryStore(),
+    rootDir: options.rootDir,
+    processors: options.processors ?? [],
+    providers: [seed, ...(options.providers ?? [])],
+    locations: options.locations.map((target) => ({ type: 'file', target })),
+    logger: logger.child({ plugin: 'catalog' }),
+  });
+  const scaffolder = createScaffolder({
+    actions: [...builtinActions({ catalog }), ...(options.actions ?? [])],
+    workingDirectory: options.workingDirectory,
+    keepWorkspaces: true,
+    pollIntervalMs: 50,
+    logger: logger.child({ plugin: 'scaffolder' }),
+  });
+  // Templates given as objects keep their own annotations (their base URL), so they win over the catalog's copy.
+  const findTemplate = async (ref: string) => {
+    const key = normalizeTemplateRef(ref);
+    return templatesByRef.get(key) ?? (await catalog.getEntityByRef(key));
+  };
+  const portal = createPortal({
+    plugins: [catalogPlugin({ catalog }), scaffolderPlugin({ scaffolder, getTemplate: findTemplate, startWorker: false })],
+    logger,
+  });
+  return { catalog, scaffolder, portal, findTemplate };
 }
 
 function toEntities(entry: Entity | string, where: string): Entity[] {

@@ -140,10 +140,16 @@ export { analyzeLocation } from './http/analyze-location.js';
 export type { AnalyzeLocationResult } from './http/analyze-location.js';
 
 export { memoryStore } from './stores/memory.js';
+export { pgliteStore } from './stores/pglite/index.js';
+export type { PgliteStoreOptions } from './stores/pglite/index.js';
+export { postgresStore } from './stores/postgres/index.js';
+export type { PostgresStoreOptions } from './stores/postgres/index.js';
+export type { SqlCatalogStore } from './stores/sql/index.js';
 export type {
   CatalogStore,
   CatalogStoreTransaction,
   FinalEntityRow,
+  ProcessingLeases,
   ProcessingError,
   RefreshState,
   RefreshStateSelector,

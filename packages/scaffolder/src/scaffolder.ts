@@ -48,8 +48,10 @@ export interface ScaffolderOptions {
   globals?: Record<string, TemplateGlobal>;
   /** Tasks run at once by this scaffolder; default 4. */
   concurrency?: number;
-  /** Parent of task workspaces; default `<os tmp>/portalkit-scaffolder`. */
+  /** Parent of task workspaces (`<workingDirectory>/<task id>`); default `<os tmp>/portalkit-scaffolder`. */
   workingDirectory?: string;
+  /** Leave each task's workspace on disk after it finishes, to inspect it (tests, debugging). Default false. */
+  keepWorkspaces?: boolean;
   /** Task lease length; heartbeats run at a third of it. Default 30 s. */
   leaseMs?: number;
   /** How often `events()` and the worker (after `start()`) poll the store. Default 1 s. */
@@ -339,7 +341,7 @@ export function createScaffolder(options: ScaffolderOptions): Scaffolder {
       if (!cancelled) logger.info('scaffolder: task failed', { taskId, error: final.error });
     } finally {
       clearInterval(heartbeat);
-      await rm(workspacePath, { recursive: true, force: true }).catch(() => {});
+      if (!options.keepWorkspaces) await rm(workspacePath, { recursive: true, force: true }).catch(() => {});
       secretsByTask.delete(taskId);
     }
     await flush(taskId);

@@ -31,7 +31,17 @@ export interface SqlStoreOptions {
   close: () => Promise<void>;
 }
 
-/** A SQL-backed {@link CatalogStore} that owns connections. */
+/**
+ * A SQL-backed {@link CatalogStore} that owns connections: what `pgliteStore` and
+ * `postgresStore` return.
+ *
+ * @example
+ * ```ts
+ * const store: SqlCatalogStore = pgliteStore({ dataDir: './.catalog-db' });
+ * await store.ready(); // migrations ran
+ * await store.close();
+ * ```
+ */
 export interface SqlCatalogStore extends CatalogStore {
   /** Resolves once migrations ran; rejects with their error. Every method waits for it anyway. */
   ready(): Promise<void>;

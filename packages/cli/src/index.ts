@@ -10,6 +10,7 @@ export { catalogCommands } from './commands/catalog.js';
 export { docsCommands } from './commands/docs.js';
 export { templateCommands } from './commands/template.js';
 export { validateCommands } from './commands/validate.js';
+export type { EntityProblem } from './entity-problems.js';
 export { createProgress } from './progress.js';
 export type { Progress, ProgressOptions } from './progress.js';
 export { UsageError } from './usage-error.js';

@@ -1,17 +1,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { EntityProblem as JsonProblem } from '../index.js';
 import { catalogFixtures, cli, tempDir } from '../test-utils.js';
-
-interface JsonProblem {
-  file: string;
-  line: number;
-  column: number;
-  entityRef: string | null;
-  path: string;
-  rule: string;
-  message: string;
-}
 
 describe('portalkit validate', () => {
   it('accepts the fixture catalog: exit 0, nothing but the summary', async () => {

@@ -19,10 +19,10 @@ export function captureStream(options: { isTTY?: boolean; columns?: number } = {
 }
 
 /** Run `portalkit <argv>` in-process in `cwd`; resolves to the exit code and both outputs. */
-export async function cli(argv: string[], cwd: string, env: Record<string, string | undefined> = {}) {
+export async function cli(argv: string[], cwd: string, options: { env?: Record<string, string | undefined>; tty?: boolean } = {}) {
   const stdout = captureStream();
-  const stderr = captureStream();
-  const io: CliIo = { stdout, stderr, cwd, env };
+  const stderr = captureStream(options.tty ? { isTTY: true, columns: 120 } : {});
+  const io: CliIo = { stdout, stderr, cwd, env: options.env ?? {} };
   const code = await runCli(argv, io, { version: '0.0.0-test' });
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }

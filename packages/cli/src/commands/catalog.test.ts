@@ -40,6 +40,13 @@ describe('portalkit catalog ingest', () => {
     expect(stderr).toMatch(/ingest 30 entities processed\n$/);
   });
 
+  it('redraws its progress line in place on a terminal', async () => {
+    const { code, stderr } = await cli(['catalog', 'ingest', 'all.yaml', '--store', 'memory'], catalogFixtures, { tty: true });
+    expect(code).toBe(0);
+    expect(stderr).toContain('\ringest [====                ] 1 entities processed\x1b[K');
+    expect(stderr).toMatch(/\ringest 30 entities processed\x1b\[K\n$/);
+  });
+
   it('lists processing errors with entity ref, file:line and message (exit 1), keeping the valid entities', async () => {
     const { code, stdout } = await cli(['catalog', 'ingest', 'broken/*.yaml', '--store', 'memory'], catalogFixtures);
     expect(code).toBe(1);

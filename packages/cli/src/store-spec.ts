@@ -9,6 +9,8 @@ export interface OpenedStore {
   store: CatalogStore;
   /** `PGlite ./data (schema portalkit_catalog)`, for messages. */
   description: string;
+  /** Resolves once the store can be used (SQL stores: connected and migrated). */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -21,11 +23,11 @@ export function openStore(spec: string, options: { cwd: string; schema?: string 
   const schema = options.schema ?? 'portalkit_catalog';
   if (spec === 'memory') {
     if (options.schema !== undefined) throw new UsageError('--schema applies to file: and postgres:// stores, not memory');
-    return { store: memoryStore(), description: 'memory (discarded on exit)', close: async () => {} };
+    return { store: memoryStore(), description: 'memory (discarded on exit)', ready: async () => {}, close: async () => {} };
   }
   if (/^postgres(ql)?:\/\//.test(spec)) {
     const store = postgresStore({ connectionString: spec, schema, poolSize: 4 });
-    return { store, description: `PostgreSQL ${redactPassword(spec)} (schema ${schema})`, close: () => store.close() };
+    return { store, description: `PostgreSQL ${redactPassword(spec)} (schema ${schema})`, ready: () => store.ready(), close: () => store.close() };
   }
   let dir: string | undefined;
   if (spec.startsWith('file://')) dir = fileURLToPath(spec);
@@ -36,7 +38,7 @@ export function openStore(spec: string, options: { cwd: string; schema?: string 
   }
   const dataDir = path.resolve(options.cwd, dir);
   const store = pgliteStore({ dataDir, schema });
-  return { store, description: `PGlite ${dataDir} (schema ${schema})`, close: () => store.close() };
+  return { store, description: `PGlite ${dataDir} (schema ${schema})`, ready: () => store.ready(), close: () => store.close() };
 }
 
 function redactPassword(url: string): string {

@@ -59,7 +59,7 @@ describe('portalkit catalog ingest', () => {
     expect(lines.slice(0, 4)).toEqual(['Entities in the store: 6', '  Location   3', '  Component  2', '  Group      1']);
   });
 
-  it('is a usage error (exit 2) for a bad --store, a bad --schema or a location outside the root', async () => {
+  it('rejects a bad --store, a bad --schema or a location outside the root (exit 2) and an unreachable store (exit 1)', async () => {
     const store = await cli(['catalog', 'ingest', 'all.yaml', '--store', 'sqlite'], catalogFixtures);
     expect(store.code).toBe(2);
     expect(store.stderr).toContain("--store must be memory, file:<dir>, a directory path or a postgres:// URL (got 'sqlite')");
@@ -68,6 +68,9 @@ describe('portalkit catalog ingest', () => {
     expect(schema.stderr).toContain('invalid schema name "bad-name"');
     const memorySchema = await cli(['catalog', 'ingest', 'all.yaml', '--store', 'memory', '--schema', 'x'], catalogFixtures);
     expect(memorySchema.code).toBe(2);
+    const unreachable = await cli(['catalog', 'ingest', 'all.yaml', '--store', 'postgres://postgres@127.0.0.1:1/test'], catalogFixtures);
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toContain('error: ServiceUnavailableError: cannot open the store PostgreSQL postgres://postgres@127.0.0.1:1/test (schema portalkit_catalog): connect ECONNREFUSED');
     const outside = await cli(['catalog', 'ingest', '../package.json', '--store', 'memory'], catalogFixtures);
     expect(outside.code).toBe(2);
     expect(outside.stderr).toContain('is outside the catalog root');

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ConflictError, InputError } from '@portalkit/core';
+import { ConflictError, InputError, ServiceUnavailableError } from '@portalkit/core';
 import { createCatalog } from '@portalkit/catalog';
 import type { EntityProcessor } from '@portalkit/catalog';
 import { createCliLogger } from '../cli-logger.js';
@@ -59,6 +59,9 @@ const ingest = defineCommand({
       };
       const catalog = createCatalog({ store: opened.store, rootDir, processors: [counter], logger: createCliLogger(io) });
       io.stderr.write(`store: ${opened.description}\n`);
+      await opened.ready().catch((error: unknown) => {
+        throw new ServiceUnavailableError(`cannot open the store ${opened.description}: ${(error as Error).message}`);
+      });
       let refreshed = false;
       try {
         await catalog.addLocation({ type: 'file', target });

@@ -1,12 +1,10 @@
 import path from 'node:path';
 import { ConflictError, InputError, ServiceUnavailableError } from '@portalkit/core';
-import { createCatalog } from '@portalkit/catalog';
 import type { EntityProcessor } from '@portalkit/catalog';
 import { createCliLogger } from '../cli-logger.js';
 import { defineCommand } from '../command.js';
 import type { CommandGroup } from '../command.js';
 import { createProgress } from '../progress.js';
-import { openStore } from '../store-spec.js';
 import type { OpenedStore } from '../store-spec.js';
 import { UsageError } from '../usage-error.js';
 
@@ -37,6 +35,8 @@ const ingest = defineCommand({
     if (relative.startsWith('..') || path.isAbsolute(relative)) {
       throw new UsageError(`${positionals[0]} is outside the catalog root ${rootDir} (see --root)`);
     }
+    // Loaded on use: `--help` and the other commands do not pay for the catalog and its stores.
+    const [{ createCatalog }, { openStore }] = await Promise.all([import('@portalkit/catalog'), import('../store-spec.js')]);
     let opened: OpenedStore;
     try {
       opened = openStore(values.store!, { cwd: io.cwd, ...(values.schema !== undefined ? { schema: values.schema } : {}) });

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { buildDocs, loadMkdocsConfig } from '@portalkit/techdocs';
 import type { BuildProgress } from '@portalkit/techdocs';
 import { defineCommand } from '../command.js';
 import type { CommandGroup } from '../command.js';
@@ -25,6 +24,8 @@ const build = defineCommand({
   async run({ values, positionals, io }) {
     const source = path.resolve(io.cwd, positionals[0]!);
     const output = path.resolve(io.cwd, values.output ?? 'site');
+    // Loaded on use, like the libraries of the other commands.
+    const { buildDocs, loadMkdocsConfig } = await import('@portalkit/techdocs');
     // Read first so a missing or invalid mkdocs.yml fails before anything is written.
     const site = await loadMkdocsConfig(source);
     // Phases (read, render, assets, write) follow each other: one progress line each.

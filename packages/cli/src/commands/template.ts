@@ -1,8 +1,6 @@
 import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError, parseYamlDocuments } from '@portalkit/core';
-import { createCatalog } from '@portalkit/catalog';
-import { builtinActions, createAction, createScaffolder, loadTemplate, validateValues } from '@portalkit/scaffolder';
 import type { JsonObject, JsonValue, TaskEvent, TemplateEntity } from '@portalkit/scaffolder';
 import { createCliLogger } from '../cli-logger.js';
 import { defineCommand } from '../command.js';
@@ -37,6 +35,11 @@ const run = defineCommand({
   },
   async run({ values, positionals, io }) {
     const secrets = parseSecrets(values.secret ?? []);
+    // Loaded on use, like the libraries of the other commands.
+    const [{ createCatalog }, { builtinActions, createScaffolder, loadTemplate, validateValues }] = await Promise.all([
+      import('@portalkit/catalog'),
+      import('@portalkit/scaffolder'),
+    ]);
     const templatePath = path.resolve(io.cwd, positionals[0]!);
     const template = await loadTemplate(templatePath);
     const valuesFile = values.values;
@@ -60,7 +63,7 @@ const run = defineCommand({
     let runnable: TemplateEntity = template;
     if (outputDir && !dryRun) {
       // A last step copies the workspace out before the scaffolder removes it.
-      actions.push(copyWorkspaceAction(outputDir));
+      actions.push(await copyWorkspaceAction(outputDir));
       runnable = {
         ...template,
         spec: { ...template.spec, steps: [...template.spec.steps, { id: 'portalkit-output', name: `Copy files to ${displayPath(outputDir, io.cwd)}`, action: OUTPUT_ACTION }] },
@@ -137,7 +140,8 @@ async function ensureEmptyDirectory(dir: string, shown: string): Promise<void> {
   if (entries.length) throw new UsageError(`--output-dir ${shown} is not empty`);
 }
 
-function copyWorkspaceAction(outputDir: string) {
+async function copyWorkspaceAction(outputDir: string) {
+  const { createAction } = await import('@portalkit/scaffolder');
   return createAction({
     id: OUTPUT_ACTION,
     description: 'Copies the task workspace to the directory given to `portalkit template run --output-dir`.',

@@ -1,8 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { createEntityValidator } from '@portalkit/catalog';
 import { defineCommand } from '../command.js';
 import type { CommandGroup } from '../command.js';
-import { checkEntityFile } from '../entity-problems.js';
 import type { EntityProblem, SeenRefs } from '../entity-problems.js';
 import { displayPath } from '../display-path.js';
 import { expandFileArguments } from '../files.js';
@@ -28,6 +26,8 @@ const validate = defineCommand({
   },
   async run({ values, positionals, io }) {
     const files = await expandFileArguments(positionals, io.cwd);
+    // Loaded on use, like the libraries of the other commands.
+    const [{ createEntityValidator }, { checkEntityFile }] = await Promise.all([import('@portalkit/catalog'), import('../entity-problems.js')]);
     const validator = createEntityValidator();
     const seen: SeenRefs = new Map();
     const problems: EntityProblem[] = [];

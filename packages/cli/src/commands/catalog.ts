@@ -64,11 +64,15 @@ const ingest = defineCommand({
       });
       let refreshed = false;
       try {
-        await catalog.addLocation({ type: 'file', target });
+        await catalog.addLocation({ type: 'file', target }).catch(async (error: unknown) => {
+          if (!(error instanceof ConflictError)) throw error;
+          refreshed = true;
+          await catalog.refresh();
+        });
       } catch (error) {
-        if (!(error instanceof ConflictError)) throw error;
-        refreshed = true;
-        await catalog.refresh();
+        // End the progress line so the error starts on its own.
+        progress.done(`stopped after ${processed} entities`);
+        throw error;
       }
       progress.done(`${processed} entities processed${refreshed ? ' (location already registered: refreshed the store)' : ''}`);
 

@@ -148,5 +148,6 @@ export interface CommandGroup {
  * ```
  */
 export function defineCommand<const O extends Record<string, OptionSpec>>(command: CliCommand<O>): CliCommand {
+  // Widened for the command list: runCli checks the values against these very options first.
   return command as unknown as CliCommand;
 }

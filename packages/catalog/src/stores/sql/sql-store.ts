@@ -32,7 +32,8 @@ export interface SqlStoreOptions {
 }
 
 /**
- * A SQL-backed {@link CatalogStore} that owns connections.
+ * A SQL-backed {@link CatalogStore} that owns connections: what `pgliteStore` and
+ * `postgresStore` return.
  *
  * @example
  * ```ts

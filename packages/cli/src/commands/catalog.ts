@@ -1,0 +1,114 @@
+import path from 'node:path';
+import { ConflictError, InputError, ServiceUnavailableError } from '@portalkit/core';
+import type { EntityProcessor } from '@portalkit/catalog';
+import { createCliLogger } from '../cli-logger.js';
+import { defineCommand } from '../command.js';
+import type { CommandGroup } from '../command.js';
+import { createProgress } from '../progress.js';
+import type { OpenedStore } from '../store-spec.js';
+import { UsageError } from '../usage-error.js';
+
+const ingest = defineCommand({
+  name: 'ingest',
+  summary: 'Add a location to a catalog store and process it',
+  usage: '<location> --store <memory|file:./dir|postgres://...> [--schema name] [--root dir]',
+  description:
+    'Register a file location (a path or a glob; Location entities in it are followed) in the catalog kept in\n' +
+    '--store, process it, and print the entities of the store by kind and every processing error with its\n' +
+    'entity ref and message. A location the store already holds is refreshed instead. Progress goes to stderr.\n' +
+    'Exit code 1 when the store has processing errors.',
+  examples: [
+    'portalkit catalog ingest ./catalog-info.yaml --store memory',
+    "portalkit catalog ingest 'services/*/catalog-info.yaml' --store file:./.catalog",
+    'portalkit catalog ingest all.yaml --store postgres://postgres@127.0.0.1:5432/portal --schema catalog',
+  ],
+  args: { min: 1, max: 1 },
+  options: {
+    store: { type: 'string', value: 'store', required: true, description: 'memory, file:<dir> or a directory (embedded PGlite), or a postgres:// URL' },
+    schema: { type: 'string', value: 'name', description: 'Schema of the SQL stores (default portalkit_catalog)' },
+    root: { type: 'string', value: 'dir', description: 'Files outside this directory are not read (default: the working directory)' },
+  },
+  async run({ values, positionals, io }) {
+    const rootDir = path.resolve(io.cwd, values.root ?? '.');
+    const target = path.resolve(io.cwd, positionals[0]!);
+    const relative = path.relative(rootDir, target);
+    if (relative.startsWith('..') || path.isAbsolute(relative)) {
+      throw new UsageError(`${positionals[0]} is outside the catalog root ${rootDir} (see --root)`);
+    }
+    // Loaded on use: `--help` and the other commands do not pay for the catalog and its stores.
+    const [{ createCatalog }, { openStore }] = await Promise.all([import('@portalkit/catalog'), import('../store-spec.js')]);
+    let opened: OpenedStore;
+    try {
+      opened = openStore(values.store!, { cwd: io.cwd, ...(values.schema !== undefined ? { schema: values.schema } : {}) });
+    } catch (error) {
+      // Bad schema names and the like are mistakes on the command line.
+      if (error instanceof InputError) throw new UsageError(error.message);
+      throw error;
+    }
+    try {
+      const progress = createProgress({ stream: io.stderr, label: 'ingest' });
+      let processed = 0;
+      // A processor sees each entity as it enters processing; the total is unknown until every
+      // Location target has been read, so progress is a count.
+      const counter: EntityProcessor = {
+        name: 'cli-progress',
+        preProcess() {
+          processed++;
+          progress.update(processed, undefined, 'entities processed');
+        },
+      };
+      const catalog = createCatalog({ store: opened.store, rootDir, processors: [counter], logger: createCliLogger(io) });
+      io.stderr.write(`store: ${opened.description}\n`);
+      await opened.ready().catch((error: unknown) => {
+        throw new ServiceUnavailableError(`cannot open the store ${opened.description}: ${(error as Error).message}`);
+      });
+      let refreshed = false;
+      try {
+        await catalog.addLocation({ type: 'file', target }).catch(async (error: unknown) => {
+          if (!(error instanceof ConflictError)) throw error;
+          refreshed = true;
+          await catalog.refresh();
+        });
+      } catch (error) {
+        // End the progress line so the error starts on its own.
+        progress.done(`stopped after ${processed} entities`);
+        throw error;
+      }
+      progress.done(`${processed} entities processed${refreshed ? ' (location already registered: refreshed the store)' : ''}`);
+
+      const { facets } = await catalog.getEntityFacets({ facets: ['kind'] });
+      const kinds = facets.kind ?? [];
+      const total = kinds.reduce((sum, k) => sum + k.count, 0);
+      io.stdout.write(`Entities in the store: ${total}\n`);
+      const width = Math.max(0, ...kinds.map((k) => k.value.length));
+      for (const { value, count } of kinds) io.stdout.write(`  ${value.padEnd(width)}  ${count}\n`);
+
+      const reports = await catalog.getProcessingErrors();
+      const errors = reports.flatMap((r) => r.errors.map((e) => ({ ref: r.entityRef, served: r.served, ...e })));
+      if (errors.length === 0) {
+        io.stdout.write('No processing errors.\n');
+        return 0;
+      }
+      io.stdout.write(`Processing errors: ${errors.length} in ${reports.length} entit${reports.length === 1 ? 'y' : 'ies'}\n`);
+      for (const e of errors) {
+        const where = e.file ? `${e.file}${e.line ? `:${e.line}` : ''}` : '';
+        // Messages usually start with file:line already; do not print it twice.
+        const message = where && e.message.startsWith(where) ? e.message.slice(where.length).replace(/^(:\d+)?:\s*/, '') : e.message;
+        io.stdout.write(`  ${e.ref}${where ? `  ${where}` : ''}  ${e.name}: ${message}${e.served ? '' : ' (not served)'}\n`);
+      }
+      return 1;
+    } finally {
+      await opened.close();
+    }
+  },
+});
+
+/**
+ * `portalkit catalog ...`.
+ *
+ * @example
+ * ```ts
+ * await runCli(['catalog', 'ingest', 'catalog-info.yaml', '--store', 'file:./.catalog'], io);
+ * ```
+ */
+export const catalogCommands: CommandGroup = { name: 'catalog', summary: 'Work with a software catalog store', commands: [ingest] };

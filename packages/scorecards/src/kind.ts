@@ -21,15 +21,19 @@ const filterSet = z.record(z.string().min(1), filterValue);
  * scorecardSpecSchema.parse({ appliesTo: { kind: 'Component' }, levels: [{ id: 'bronze', checks: ['has-owner', { check: 'has-description', weight: 2 }] }] });
  * ```
  */
-export const scorecardSpecSchema = z.object({
+export const scorecardSpecSchema = z.strictObject({
   appliesTo: z.union([filterSet, z.array(filterSet).min(1)]).optional(),
   levels: z
     .array(
-      z.object({
+      z.strictObject({
         id: name,
         title: z.string().min(1).optional(),
         checks: z.array(
-          z.union([name, z.object({ check: name, weight: z.number().finite().min(0).optional() })]),
+          // A bare id is short for `{ check: id }`; validating one shape gives errors a precise path.
+          z.preprocess(
+            (entry) => (typeof entry === 'string' ? { check: entry } : entry),
+            z.strictObject({ check: name, weight: z.number().finite().min(0).optional() }),
+          ),
         ),
       }),
     )
@@ -43,7 +47,7 @@ export const scorecardSpecSchema = z.object({
  * const e: ScorecardEntity = { apiVersion: 'portalkit.dev/v1alpha1', kind: 'Scorecard', metadata: { name: 'readiness' }, spec: { levels: [{ id: 'bronze', checks: ['has-owner'] }] } };
  * ```
  */
-export type ScorecardEntity = Entity & { kind: 'Scorecard'; spec: z.infer<typeof scorecardSpecSchema> };
+export type ScorecardEntity = Entity & { kind: 'Scorecard'; spec: z.input<typeof scorecardSpecSchema> };
 
 /**
  * The `Scorecard` catalog kind (`portalkit.dev/v1alpha1`), validated like every other entity:
@@ -62,7 +66,11 @@ export const scorecardKind = defineKind({
   description: 'A scorecard: ordered levels of checks that entities are rated against.',
 });
 
-/** Error with the dotted path the catalog turns into a YAML line. */
+/** `['spec', 'levels', 0]` -> `spec.levels[0]`, the path form the catalog locates in YAML. */
+const yamlPath = (parts: readonly (string | number)[]) =>
+  parts.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+
+/** Error with the path the catalog turns into a YAML line. */
 function pathError(message: string, path: string): InputError {
   return Object.assign(new InputError(message), { path });
 }
@@ -82,7 +90,8 @@ export function scorecardFromEntity(entity: Entity, checks: readonly Check[]): S
   const ref = stringifyEntityRef(entity);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw pathError(`${ref}: spec.${issue.path.join('.')}: ${issue.message}`, ['spec', ...issue.path].join('.'));
+    const path = yamlPath(['spec', ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))]);
+    throw pathError(`${ref}: ${path}: ${issue.message}`, path);
   }
   const byId = new Map(checks.map((c) => [c.id, c]));
   const spec = parsed.data;
@@ -90,13 +99,13 @@ export function scorecardFromEntity(entity: Entity, checks: readonly Check[]): S
     id: level.id,
     ...(level.title ? { title: level.title } : {}),
     checks: level.checks.map((entry, j) => {
-      const id = typeof entry === 'string' ? entry : entry.check;
-      const check = byId.get(id);
+      const check = byId.get(entry.check);
       if (!check) {
-        const path = `spec.levels.${i}.checks.${j}${typeof entry === 'string' ? '' : '.check'}`;
-        throw pathError(`${ref}: ${path}: unknown check ${JSON.stringify(id)}; known: ${[...byId.keys()].sort().join(', ')}`, path);
+        const raw = (entity.spec as ScorecardEntity['spec']).levels[i]!.checks[j];
+        const path = yamlPath(typeof raw === 'string' ? ['spec', 'levels', i, 'checks', j] : ['spec', 'levels', i, 'checks', j, 'check']);
+        throw pathError(`${ref}: ${path}: unknown check ${JSON.stringify(entry.check)}; known: ${[...byId.keys()].sort().join(', ')}`, path);
       }
-      return { check, ...(typeof entry === 'object' && entry.weight !== undefined ? { weight: entry.weight } : {}) };
+      return { check, ...(entry.weight !== undefined ? { weight: entry.weight } : {}) };
     }),
   }));
   try {

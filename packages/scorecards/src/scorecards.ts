@@ -10,7 +10,7 @@ import type { EntityEvaluation, ScorecardCatalog } from './evaluator.js';
 import { createScorecardsHandler } from './http.js';
 import { scorecardFromEntity } from './kind.js';
 import { memoryScorecardStore } from './stores/memory.js';
-import type { Check, Scorecard, ScorecardHistoryEntry, ScorecardResult, ScorecardStore, ScorecardWrite } from './types.js';
+import type { Check, Scorecard, ScorecardHistoryEntry, ScorecardResult, ScorecardStore } from './types.js';
 
 /**
  * The part of core's `EventBus` scorecards need: they subscribe to
@@ -290,19 +290,37 @@ export function createScorecards(options: ScorecardsOptions): Scorecards {
   const allCards = (): Scorecard[] => [...codeCards.values(), ...catalogCards.values()];
   const cardById = (id: string) => allCards().find((c) => c.id === id);
 
-  /** Store one batch of evaluations and record what each result read. */
-  const record = async (evaluations: readonly EntityEvaluation[], extraRemovals: ScorecardWrite['remove'] = []) => {
+  // Which results the store holds, so only those are removed (and counted as removed).
+  const stored = new Map<string, Set<string>>();
+  const storedOf = (scorecardId: string) => {
+    let set = stored.get(scorecardId);
+    if (!set) stored.set(scorecardId, (set = new Set()));
+    return set;
+  };
+  const loadStored = async (cards: readonly Scorecard[]) => {
+    for (const card of cards) {
+      const set = storedOf(card.id);
+      set.clear();
+      for (const r of await store.latest({ scorecardId: card.id })) set.add(r.entityRef);
+    }
+  };
+
+  /** Store one batch of evaluations (and removals of results that exist) and record what each result read. */
+  const record = async (evaluations: readonly EntityEvaluation[], removals: readonly ResultKey[] = []) => {
     const put: ScorecardResult[] = [];
-    const remove = [...extraRemovals];
+    const remove: ResultKey[] = [];
+    const drop = (key: ResultKey) => {
+      index.delete(key);
+      if (storedOf(key.scorecardId).delete(key.entityRef)) remove.push(key);
+    };
+    for (const key of removals) drop(key);
     for (const e of evaluations) {
       for (const { result, dependencies } of e.results) {
         put.push(result);
+        storedOf(result.scorecardId).add(result.entityRef);
         index.set(result, dependencies.refs, dependencies.filters);
       }
-      for (const scorecardId of e.notApplicable) {
-        remove.push({ scorecardId, entityRef: e.entityRef });
-        index.delete({ scorecardId, entityRef: e.entityRef });
-      }
+      for (const scorecardId of e.notApplicable) drop({ scorecardId, entityRef: e.entityRef });
     }
     if (put.length || remove.length) await store.write({ put, remove });
     return { evaluated: put.length, removed: remove.length };
@@ -314,6 +332,7 @@ export function createScorecards(options: ScorecardsOptions): Scorecards {
     const seen = new Set<string>();
     const summary: EvaluationSummary = { evaluated: 0, removed: 0, entityRefs: [] };
     for (const card of cards) index.deleteScorecard(card.id);
+    await loadStored(cards);
     await forEachEntityPage(catalog, async (entities) => {
       const evaluations = await mapLimit(entities, CONCURRENCY, (entity) => evaluator.evaluateEntity(entity, cards));
       for (const e of evaluations) {
@@ -324,14 +343,9 @@ export function createScorecards(options: ScorecardsOptions): Scorecards {
       summary.evaluated += r.evaluated;
       summary.removed += r.removed;
     });
-    const stale: { scorecardId: string; entityRef: string }[] = [];
-    for (const card of cards) {
-      for (const result of await store.latest({ scorecardId: card.id })) {
-        if (!seen.has(result.entityRef)) stale.push({ scorecardId: card.id, entityRef: result.entityRef });
-      }
-    }
-    if (stale.length) await store.write({ remove: stale });
-    summary.removed += stale.length;
+    const stale: ResultKey[] = [];
+    for (const card of cards) for (const entityRef of storedOf(card.id)) if (!seen.has(entityRef)) stale.push({ scorecardId: card.id, entityRef });
+    summary.removed += (await record([], stale)).removed;
     summary.entityRefs.sort();
     return summary;
   };
@@ -344,17 +358,14 @@ export function createScorecards(options: ScorecardsOptions): Scorecards {
     for (let i = 0; i < refs.length; i += BATCH) {
       const slice = refs.slice(i, i + BATCH);
       const { items } = await catalog.getEntitiesByRefs(slice);
-      const gone: { scorecardId: string; entityRef: string }[] = [];
+      const gone: ResultKey[] = [];
       const work: { entity: Entity; cards: Scorecard[] }[] = [];
       slice.forEach((ref, j) => {
         const wanted = targets.get(ref)!;
         const cards = wanted === 'all' ? allCards() : allCards().filter((c) => wanted.has(c.id));
         const entity = items[j];
         if (!entity) {
-          for (const card of cards) {
-            gone.push({ scorecardId: card.id, entityRef: ref });
-            index.delete({ scorecardId: card.id, entityRef: ref });
-          }
+          for (const card of cards) gone.push({ scorecardId: card.id, entityRef: ref });
         } else if (cards.length) work.push({ entity, cards });
       });
       const evaluations = await mapLimit(work, CONCURRENCY, ({ entity, cards }) => evaluator.evaluateEntity(entity, cards));
@@ -425,6 +436,7 @@ export function createScorecards(options: ScorecardsOptions): Scorecards {
 
   const dropCard = async (card: Scorecard) => {
     index.deleteScorecard(card.id);
+    stored.delete(card.id);
     await store.write({ remove: [{ scorecardId: card.id }] });
   };
 
@@ -556,7 +568,10 @@ export function createScorecards(options: ScorecardsOptions): Scorecards {
         await service.evaluate();
       } else {
         // Without a fresh run, incremental evaluation starts from the stored dependencies.
-        for (const result of await store.latest()) index.set(result, result.dependencies);
+        for (const result of await store.latest()) {
+          index.set(result, result.dependencies);
+          storedOf(result.scorecardId).add(result.entityRef);
+        }
       }
     },
 

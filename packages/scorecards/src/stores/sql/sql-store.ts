@@ -82,9 +82,17 @@ export function createSqlScorecardStore(options: { name: string; client: SqlClie
       // Later puts of one key in a batch win, as if written one by one.
       const puts = [...new Map((batch.put ?? []).map((r) => [`${r.scorecardId}\u0000${r.entityRef}`, r])).values()];
       await client.transaction(async (tx) => {
+        const byCard = new Map<string, string[]>();
         for (const r of batch.remove ?? []) {
           if (r.entityRef === undefined) await tx.query(`DELETE FROM ${s}.results WHERE scorecard_id = $1`, [r.scorecardId]);
-          else await tx.query(`DELETE FROM ${s}.results WHERE scorecard_id = $1 AND entity_ref = $2`, [r.scorecardId, r.entityRef]);
+          else {
+            let refs = byCard.get(r.scorecardId);
+            if (!refs) byCard.set(r.scorecardId, (refs = []));
+            refs.push(r.entityRef);
+          }
+        }
+        for (const [scorecardId, refs] of byCard) {
+          await tx.query(`DELETE FROM ${s}.results WHERE scorecard_id = $1 AND entity_ref = ANY($2::text[])`, [scorecardId, refs]);
         }
         for (const chunk of chunks(puts)) {
           const keys = JSON.stringify(chunk.map((r) => ({ scorecard_id: r.scorecardId, entity_ref: r.entityRef })));

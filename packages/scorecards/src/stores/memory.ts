@@ -4,6 +4,11 @@ import { compareResults, historyEntryOf, outcomeChanged } from './history.js';
 
 const keyOf = (scorecardId: string, entityRef: string) => `${scorecardId}\u0000${entityRef}`;
 
+// Results are plain data of a known shape: copying it by hand is several times faster than
+// structuredClone, which matters at 100k results per run.
+const copyResult = (r: ScorecardResult): ScorecardResult => ({ ...r, checks: r.checks.map((c) => ({ ...c })), dependencies: [...r.dependencies] });
+const copyEntry = (e: ScorecardHistoryEntry): ScorecardHistoryEntry => ({ ...e, failingChecks: [...e.failingChecks] });
+
 /**
  * The default {@link ScorecardStore}: results and history in process memory, gone on exit.
  *
@@ -32,7 +37,7 @@ export function memoryScorecardStore(): ScorecardStore {
       const puts = new Map((batch.put ?? []).map((r) => [keyOf(r.scorecardId, r.entityRef), r]));
       for (const result of puts.values()) {
         const key = keyOf(result.scorecardId, result.entityRef);
-        const copy = structuredClone(result);
+        const copy = copyResult(result);
         if (outcomeChanged(latest.get(key), copy)) {
           let list = history.get(copy.entityRef);
           if (!list) history.set(copy.entityRef, (list = []));
@@ -52,7 +57,7 @@ export function memoryScorecardStore(): ScorecardStore {
         out.push(r);
       }
       out.sort(compareResults(query.order));
-      return structuredClone(query.limit !== undefined ? out.slice(0, query.limit) : out);
+      return (query.limit !== undefined ? out.slice(0, query.limit) : out).map(copyResult);
     },
     async history(query) {
       open();
@@ -62,7 +67,7 @@ export function memoryScorecardStore(): ScorecardStore {
       }
       out.sort((a, b) => (a.entry.timestamp < b.entry.timestamp ? 1 : a.entry.timestamp > b.entry.timestamp ? -1 : b.seq - a.seq));
       const entries = out.map((x) => x.entry);
-      return structuredClone(query.limit !== undefined ? entries.slice(0, query.limit) : entries);
+      return (query.limit !== undefined ? entries.slice(0, query.limit) : entries).map(copyEntry);
     },
     async close() {
       closed = true;

@@ -133,6 +133,10 @@ export { decodeCursor, encodeCursor } from './query/cursor.js';
 export type { CursorState } from './query/cursor.js';
 
 export { memoryStore } from './stores/memory.js';
+// SQL plumbing for plugins that keep their own tables next to the catalog's (one client
+// contract and one migration runner for every portalkit SQL store).
+export { isValidSchemaName, quoteIdent, runSqlMigrations } from './stores/sql/index.js';
+export type { SqlClient, SqlMigration } from './stores/sql/index.js';
 export type {
   CatalogStore,
   CatalogStoreTransaction,

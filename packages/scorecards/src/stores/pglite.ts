@@ -1,7 +1,8 @@
 import { PGlite } from '@electric-sql/pglite';
 import { InputError } from '@portalkit/core';
 import type { ScorecardStore } from '../types.js';
-import { fromPglite, isValidSchemaName } from './sql/client.js';
+import { isValidSchemaName } from '@portalkit/catalog';
+import { fromPglite } from './sql/client.js';
 import { createSqlScorecardStore } from './sql/sql-store.js';
 
 /**

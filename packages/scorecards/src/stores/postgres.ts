@@ -2,7 +2,8 @@ import pg from 'pg';
 import type { Pool } from 'pg';
 import { InputError } from '@portalkit/core';
 import type { ScorecardStore } from '../types.js';
-import { fromPgPool, isValidSchemaName } from './sql/client.js';
+import { isValidSchemaName } from '@portalkit/catalog';
+import { fromPgPool } from './sql/client.js';
 import { createSqlScorecardStore } from './sql/sql-store.js';
 
 /**

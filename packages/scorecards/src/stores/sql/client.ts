@@ -1,21 +1,9 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { Pool } from 'pg';
+import type { SqlClient } from '@portalkit/catalog';
 
-/**
- * The little the SQL scorecard store needs of a database: PGlite and a `pg` pool both fit
- * through the adapters below, so the embedded and the PostgreSQL store share every statement.
- */
-export interface SqlClient {
-  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<{ rows: R[] }>;
-  /** Run `fn` in one transaction; inside it use only `tx`. */
-  transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T>;
-}
-
-/** Quote a SQL identifier. */
-export const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
-/** Schema names the stores accept: letters, digits and `_`, at most 63. */
-export const isValidSchemaName = (name: unknown): name is string => typeof name === 'string' && /^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name);
+// The catalog's SqlClient contract, over PGlite and over a `pg` pool, so the embedded and the
+// PostgreSQL scorecard store share every statement.
 
 /** PGlite (or one of its transactions) as a {@link SqlClient}; PGlite nests no transactions. */
 export function fromPglite(db: Pick<PGlite, 'query' | 'transaction'>): SqlClient {

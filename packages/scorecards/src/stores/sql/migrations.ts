@@ -1,16 +1,8 @@
-import { ConflictError } from '@portalkit/core';
-import type { SqlClient } from './client.js';
-import { quoteIdent } from './client.js';
-
-/** One schema change; an applied migration is never edited, only followed by a new one. */
-interface Migration {
-  version: number;
-  description: string;
-  statements: (s: string) => string[];
-}
+import { runSqlMigrations } from '@portalkit/catalog';
+import type { SqlClient, SqlMigration } from '@portalkit/catalog';
 
 // "C" collation: byte order, the order of the memory store's string comparison.
-const migrations: Migration[] = [
+const migrations: SqlMigration[] = [
   {
     version: 1,
     description: 'latest scorecard results and their history',
@@ -46,30 +38,7 @@ const migrations: Migration[] = [
   },
 ];
 
-const latestVersion = migrations[migrations.length - 1]!.version;
-
-/**
- * Bring `schema` to the latest version, once, even when several processes start together (a
- * transaction-scoped advisory lock serialises them). A schema newer than this code is refused.
- */
-export async function migrate(client: SqlClient, schema: string): Promise<void> {
-  const s = quoteIdent(schema);
-  await client.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`portalkit-scorecards:migrate:${schema}`]);
-    await tx.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
-    await tx.query(
-      `CREATE TABLE IF NOT EXISTS ${s}.migrations (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
-    );
-    const { rows } = await tx.query<{ version: number }>(`SELECT version FROM ${s}.migrations`);
-    const applied = new Set(rows.map((r) => Number(r.version)));
-    const newest = Math.max(0, ...applied);
-    if (newest > latestVersion) {
-      throw new ConflictError(`scorecard schema ${schema} is at version ${newest}, newer than this portalkit (${latestVersion})`);
-    }
-    for (const migration of migrations) {
-      if (applied.has(migration.version)) continue;
-      for (const statement of migration.statements(s)) await tx.query(statement);
-      await tx.query(`INSERT INTO ${s}.migrations (version, description) VALUES ($1, $2)`, [migration.version, migration.description]);
-    }
-  });
+/** Bring a scorecard schema to the latest version, once, even when several processes start together. */
+export function migrate(client: SqlClient, schema: string): Promise<void> {
+  return runSqlMigrations(client, { name: 'scorecards', schema, migrations });
 }

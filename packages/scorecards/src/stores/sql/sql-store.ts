@@ -1,8 +1,8 @@
 import { ServiceUnavailableError } from '@portalkit/core';
+import { quoteIdent } from '@portalkit/catalog';
+import type { SqlClient } from '@portalkit/catalog';
 import type { ScorecardHistoryEntry, ScorecardResult, ScorecardStore } from '../../types.js';
 import { historyEntryOf, outcomeChanged } from '../history.js';
-import type { SqlClient } from './client.js';
-import { quoteIdent } from './client.js';
 import { migrate } from './migrations.js';
 
 interface ResultRow {

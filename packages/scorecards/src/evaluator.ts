@@ -107,7 +107,14 @@ export function createEvaluator(options: {
           },
           async query(request) {
             dependencies.filters.push(request.filter);
-            const page = await catalog.query({ filter: request.filter, totalItems: 'exclude', ...(request.limit !== undefined ? { limit: request.limit } : {}), ...(request.fields ? { fields: [...new Set([...request.fields, 'kind', 'metadata.name', 'metadata.namespace'])] } : {}) });
+            // The ref fields are always fetched: recording what the query returned needs them.
+            const fields = request.fields ? [...new Set([...request.fields, 'kind', 'metadata.name', 'metadata.namespace'])] : undefined;
+            const page = await catalog.query({
+              filter: request.filter,
+              totalItems: 'exclude',
+              ...(request.limit !== undefined ? { limit: request.limit } : {}),
+              ...(fields ? { fields } : {}),
+            });
             for (const item of page.items) record(stringifyEntityRef(item));
             return page;
           },

@@ -8,7 +8,7 @@ import type { ResultKey } from './dependency-index.js';
 import { createEvaluator, createPredicateCache, forEachEntityPage } from './evaluator.js';
 import type { EntityEvaluation, ScorecardCatalog } from './evaluator.js';
 import { createScorecardsHandler } from './http.js';
-import { scorecardFromEntity } from './kind.js';
+import { createScorecardRegistry } from './registry.js';
 import { memoryScorecardStore } from './stores/memory.js';
 import type { Check, Scorecard, ScorecardHistoryEntry, ScorecardResult, ScorecardStore } from './types.js';
 
@@ -223,27 +223,18 @@ export function createScorecards(options: ScorecardsOptions): Scorecards {
   if (!catalog || typeof catalog.getEntities !== 'function' || typeof catalog.getEntityByRef !== 'function') {
     throw new InputError('createScorecards: catalog must be a catalog (createCatalog) or a client with the same methods');
   }
-  const codeCards = new Map<string, Scorecard>();
-  for (const card of options.scorecards ?? []) {
-    if (!card || typeof card.id !== 'string' || !Array.isArray(card.levels)) {
-      throw new InputError('createScorecards: each scorecard must come from defineScorecard');
-    }
-    if (codeCards.has(card.id)) throw new InputError(`createScorecards: two scorecards have id ${JSON.stringify(card.id)}`);
-    codeCards.set(card.id, card);
-  }
-  const checks = new Map<string, Check>();
-  for (const check of options.checks ?? builtinChecks()) checks.set(check.id, check);
-  for (const card of codeCards.values()) for (const level of card.levels) for (const { check } of level.checks) if (!checks.has(check.id)) checks.set(check.id, check);
+  let logger = options.logger ?? silentLogger;
+  const registry = createScorecardRegistry({
+    catalog,
+    scorecards: options.scorecards ?? [],
+    checks: options.checks ?? builtinChecks(),
+    catalogScorecards: options.catalogScorecards !== false,
+    logger: () => logger,
+  });
   const store = options.store ?? memoryScorecardStore();
   const now = options.now ?? (() => new Date());
   const predicates = createPredicateCache();
   const index = createDependencyIndex();
-  let logger = options.logger ?? silentLogger;
-
-  // Catalog scorecards by entity ref; a version that fails to load keeps the last good one.
-  const catalogCards = new Map<string, Scorecard>();
-  const problems = new Map<string, string>();
-  let loaded: Promise<void> | undefined;
 
   let lock: Promise<unknown> = Promise.resolve();
   const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -251,44 +242,6 @@ export function createScorecards(options: ScorecardsOptions): Scorecards {
     lock = run.catch(() => undefined);
     return run;
   };
-
-  const loadCard = (entity: Entity): Scorecard | undefined => {
-    const ref = stringifyEntityRef(entity);
-    try {
-      const card = scorecardFromEntity(entity, [...checks.values()]);
-      if (codeCards.has(card.id)) {
-        problems.set(ref, `scorecard id ${JSON.stringify(card.id)} is also defined in code; the code scorecard is used`);
-        return undefined;
-      }
-      const clash = [...catalogCards.entries()].find(([other, c]) => other !== ref && c.id === card.id);
-      if (clash) {
-        problems.set(ref, `scorecard id ${JSON.stringify(card.id)} is already used by ${clash[0]}`);
-        return undefined;
-      }
-      problems.delete(ref);
-      catalogCards.set(ref, card);
-      return card;
-    } catch (error) {
-      problems.set(ref, (error as Error).message);
-      logger.warn('scorecards: a Scorecard entity cannot be used', { entityRef: ref, error: serializeError(error) });
-      return undefined;
-    }
-  };
-
-  const ensureLoaded = (): Promise<void> => {
-    if (options.catalogScorecards === false) return Promise.resolve();
-    loaded ??= (async () => {
-      const { items } = await catalog.getEntities({ filter: { kind: 'scorecard' } });
-      for (const entity of items) loadCard(entity);
-    })().catch((error: unknown) => {
-      loaded = undefined;
-      throw error;
-    });
-    return loaded;
-  };
-
-  const allCards = (): Scorecard[] => [...codeCards.values(), ...catalogCards.values()];
-  const cardById = (id: string) => allCards().find((c) => c.id === id);
 
   // Which results the store holds, so only those are removed (and counted as removed).
   const stored = new Map<string, Set<string>>();
@@ -362,7 +315,7 @@ export function createScorecards(options: ScorecardsOptions): Scorecards {
       const work: { entity: Entity; cards: Scorecard[] }[] = [];
       slice.forEach((ref, j) => {
         const wanted = targets.get(ref)!;
-        const cards = wanted === 'all' ? allCards() : allCards().filter((c) => wanted.has(c.id));
+        const cards = wanted === 'all' ? registry.all() : registry.all().filter((c) => wanted.has(c.id));
         const entity = items[j];
         if (!entity) {
           for (const card of cards) gone.push({ scorecardId: card.id, entityRef: ref });
@@ -378,7 +331,7 @@ export function createScorecards(options: ScorecardsOptions): Scorecards {
   };
 
   const applyUnlocked = async (changes: { upserted?: readonly Entity[]; deleted?: readonly string[] }): Promise<EvaluationSummary> => {
-    await ensureLoaded();
+    await registry.ensureLoaded();
     const deleted = new Set((changes.deleted ?? []).map(refKey));
     const upserted = new Map<string, Entity>();
     for (const entity of changes.upserted ?? []) {
@@ -399,18 +352,13 @@ export function createScorecards(options: ScorecardsOptions): Scorecards {
       for (const [ref, entity] of upserted) {
         if (entity.kind.toLowerCase() !== 'scorecard') continue;
         upserted.delete(ref);
-        const before = catalogCards.get(ref);
-        const card = loadCard(entity);
-        if (card) {
-          if (before && before.id !== card.id) await dropCard(before);
-          rerun.push(card);
-        }
+        const { card, replaced } = registry.upsert(entity);
+        if (replaced) await dropCard(replaced);
+        if (card) rerun.push(card);
       }
       for (const ref of deleted) {
-        const card = catalogCards.get(ref);
-        problems.delete(ref);
+        const card = registry.remove(ref);
         if (!card) continue;
-        catalogCards.delete(ref);
         deleted.delete(ref);
         await dropCard(card);
       }
@@ -461,28 +409,21 @@ export function createScorecards(options: ScorecardsOptions): Scorecards {
 
   const service: Scorecards = {
     async listScorecards() {
-      await ensureLoaded();
+      await registry.ensureLoaded();
       return {
-        scorecards: allCards().map(infoOf),
-        problems: [...problems.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([entityRef, message]) => ({ entityRef, message })),
+        scorecards: registry.all().map(infoOf),
+        problems: registry.problems(),
       };
     },
 
     evaluate(evaluateOptions = {}) {
       return exclusive(async () => {
-        if (!evaluateOptions.entityRef && options.catalogScorecards !== false) {
-          // A full run re-reads the catalog's scorecards; those gone lose their results.
-          const before = [...catalogCards.values()];
-          loaded = undefined;
-          catalogCards.clear();
-          problems.clear();
-          await ensureLoaded();
-          for (const card of before) if (!cardById(card.id)) await dropCard(card);
-        }
-        await ensureLoaded();
-        let cards = allCards();
+        // A full run re-reads the catalog's scorecards; those gone lose their results.
+        if (!evaluateOptions.entityRef) for (const card of await registry.reload()) await dropCard(card);
+        await registry.ensureLoaded();
+        let cards = registry.all();
         if (evaluateOptions.scorecardId !== undefined) {
-          const card = cardById(evaluateOptions.scorecardId);
+          const card = registry.byId(evaluateOptions.scorecardId);
           if (!card) throw new NotFoundError(`No scorecard ${JSON.stringify(evaluateOptions.scorecardId)}`);
           cards = [card];
         }
@@ -511,8 +452,8 @@ export function createScorecards(options: ScorecardsOptions): Scorecards {
     },
 
     async getScorecardSummary(scorecardId, summaryOptions = {}) {
-      await ensureLoaded();
-      const card = cardById(scorecardId);
+      await registry.ensureLoaded();
+      const card = registry.byId(scorecardId);
       if (!card) throw new NotFoundError(`No scorecard ${JSON.stringify(scorecardId)}`);
       const worstCount = summaryOptions.worst ?? 10;
       const [results, worst] = await Promise.all([

@@ -14,7 +14,7 @@ import type { Check, CheckContext, CheckOutcome, CheckResult, Scorecard, Scoreca
  * const catalog: ScorecardCatalog = createCatalog({ kinds: [...builtinKinds, scorecardKind] });
  * ```
  */
-export type ScorecardCatalog = Pick<Catalog, 'getEntityByRef' | 'getEntitiesByRefs' | 'getEntities' | 'query'>;
+export type ScorecardCatalog = Pick<Catalog, 'getEntityByRef' | 'getEntitiesByRefs' | 'getEntities'>;
 
 /** What one scorecard's result on one entity was computed from. */
 export interface ResultDependencies {
@@ -109,14 +109,13 @@ export function createEvaluator(options: {
             dependencies.filters.push(request.filter);
             // The ref fields are always fetched: recording what the query returned needs them.
             const fields = request.fields ? [...new Set([...request.fields, 'kind', 'metadata.name', 'metadata.namespace'])] : undefined;
-            const page = await catalog.query({
+            const page = await catalog.getEntities({
               filter: request.filter,
-              totalItems: 'exclude',
               ...(request.limit !== undefined ? { limit: request.limit } : {}),
               ...(fields ? { fields } : {}),
             });
             for (const item of page.items) record(stringifyEntityRef(item));
-            return page;
+            return { items: page.items };
           },
           dependOn(ref) {
             record(canonical(ref));

@@ -1,4 +1,4 @@
-import type { Entity, EntityFilterQuery, QueryEntitiesResult } from '@portalkit/catalog';
+import type { Entity, EntityFilterQuery } from '@portalkit/catalog';
 
 /**
  * Outcome of one check on one entity. `warn` does not block a level and earns half the check's
@@ -28,10 +28,11 @@ export interface CheckContext {
   /** Read an entity; the ref is recorded as a dependency whether or not it exists. */
   getEntityByRef(ref: string): Promise<Entity | undefined>;
   /**
-   * Query the catalog; the refs returned are recorded, and so is the filter, so an entity that
-   * starts (or stops) matching it later also triggers a re-evaluation.
+   * Entities matching a catalog filter (all of them unless `limit` is given). The refs returned
+   * are recorded, and so is the filter, so an entity that starts matching it later also
+   * triggers a re-evaluation.
    */
-  query(request: { filter: EntityFilterQuery; fields?: string[]; limit?: number }): Promise<QueryEntitiesResult>;
+  query(request: { filter: EntityFilterQuery; fields?: string[]; limit?: number }): Promise<{ items: Entity[] }>;
   /** Record a dependency the check found another way. */
   dependOn(ref: string): void;
 }

@@ -160,6 +160,22 @@ describe('incremental evaluation on catalog changes', () => {
     await service.stop();
   });
 
+  it('drops the result of an entity that leaves a scorecard\'s scope, and keeps its history', async () => {
+    const { catalog, events, change } = await providerCatalog(seed());
+    const services = defineScorecard({ id: 'services', appliesTo: { kind: 'Component', 'spec.type': 'service' }, levels: [{ id: 'one', checks: [hasOwner()] }] });
+    const service = createScorecards({ catalog, events, scorecards: [services], catalogScorecards: false });
+    await service.start();
+    expect((await service.getEntityResults('component:default/a1')).latest).toHaveLength(1);
+    await change({ added: [component('a1', { type: 'library' }, { description: 'A1' })] });
+    await service.idle();
+    const after = await service.getEntityResults('component:default/a1');
+    expect(after.latest).toEqual([]);
+    expect(after.history).toHaveLength(1);
+    expect((await service.getScorecardSummary('services')).total).toBe(4);
+    await expect(service.evaluate({ scorecardId: 'nope' })).rejects.toThrow(/No scorecard "nope"/);
+    await service.stop();
+  });
+
   it('calls only the checks of affected entities after a change', async () => {
     const { catalog, events, change } = await providerCatalog(seed());
     const calls: string[] = [];

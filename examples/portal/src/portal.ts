@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEventBus, createLogger, createPortal } from '@portalkit/core';
 import type { Logger, Portal, PortalPlugin, PortalServer } from '@portalkit/core';
-import { CATALOG_FILTER_EXISTS, catalogPlugin, createCatalog } from '@portalkit/catalog';
+import { CATALOG_FILTER_EXISTS, builtinKinds, catalogPlugin, createCatalog } from '@portalkit/catalog';
 import type { Catalog, Entity } from '@portalkit/catalog';
 import { builtinActions, createScaffolder, scaffolderPlugin } from '@portalkit/scaffolder';
 import type { ScaffolderCatalog } from '@portalkit/scaffolder';
@@ -11,6 +11,7 @@ import { localPublisher, techdocsPlugin } from '@portalkit/techdocs';
 import type { TechDocs } from '@portalkit/techdocs';
 import { catalogCollator, searchPlugin, techdocsCollator } from '@portalkit/search';
 import type { TechDocsSite } from '@portalkit/search';
+import { builtinChecks, scorecardKind, scorecardProcessor, scorecardsPlugin } from '@portalkit/scorecards';
 import { checkoutLocalRepo, parseLocalBlobUrl } from './local-git.js';
 import { createStaticHandler } from './static.js';
 
@@ -84,6 +85,9 @@ export async function createExamplePortal(options: ExamplePortalOptions = {}): P
   const catalog = createCatalog({
     rootDir,
     locations: [{ type: 'file', target: path.join(dataDir, 'catalog-info.yaml') }],
+    // Scorecards live in the catalog as `kind: Scorecard` YAML (data/scorecards/).
+    kinds: [...builtinKinds, scorecardKind],
+    processors: [scorecardProcessor({ checks: builtinChecks() })],
     events,
     logger: logger.child({ plugin: 'catalog' }),
   });
@@ -187,6 +191,7 @@ export async function createExamplePortal(options: ExamplePortalOptions = {}): P
         }),
       ],
     }),
+    scorecardsPlugin({ catalog }),
     { id: 'ui', basePath: '/', handler: createStaticHandler({ root: path.join(here, '../public') }) },
   ];
   const portal = createPortal({ plugins, logger, events });

@@ -131,6 +131,10 @@ describe.skipIf(!hasChromium)('example portal in a browser', () => {
     expect(await group('consumesApi')).toEqual(['cart-api', 'inventory-api', 'orders-api', 'payments-api']);
     expect(await group('dependsOn')).toEqual(['order-service', 'payments-gateway']);
     expect(await page.$$eval('svg.graph a.graph-link', (as) => as.length)).toBe(9);
+    // The Production readiness scorecard (data/scorecards/) rates it gold.
+    const badge = await page.waitForSelector('#scorecard-badges .scorecard-badge[data-scorecard="production-readiness"]');
+    expect(await badge.getAttribute('data-level')).toBe('gold');
+    expect(await badge.textContent()).toBe('Production readiness: Gold · 100%');
     await shot('04-entity');
     await page.click('svg.graph a.graph-link[href="#/entity/group/default/team-payments"]');
     await page.waitForFunction(() => document.querySelector('#entity-title')?.textContent === 'team-payments');
@@ -138,6 +142,27 @@ describe.skipIf(!hasChromium)('example portal in a browser', () => {
     expect(await group('childOf')).toEqual(['engineering']);
     expect(await group('ownerOf')).toContain('payments-gateway');
     await shot('05-group');
+  });
+
+  it('shows the scorecards overview: entities per level and the worst offenders', async () => {
+    await go('#/scorecards');
+    const section = 'section.scorecard[data-scorecard="production-readiness"]';
+    await page.waitForSelector(section);
+    expect(await page.textContent(`${section} h2`)).toBe('Production readiness');
+    const levels = await page.$$eval(`${section} table.scorecard-levels tbody tr`, (rows) =>
+      rows.map((r) => [r.getAttribute('data-level'), Number(r.lastElementChild?.textContent)]),
+    );
+    expect(levels.map(([id]) => id)).toEqual(['bronze', 'silver', 'gold', '']);
+    const rated = Number((await page.textContent(`${section} .summary`))?.split(' ')[0]);
+    expect(rated).toBeGreaterThanOrEqual(32);
+    expect(levels.reduce((sum, [, n]) => sum + (n as number), 0)).toBe(rated);
+    const worst = await page.$$eval(`${section} table.scorecard-worst tbody tr`, (rows) => rows.map((r) => r.getAttribute('data-entity-ref')));
+    expect(worst.length).toBeGreaterThan(0);
+    await shot('04b-scorecards');
+    // A worst offender links to its entity page, which shows its badge.
+    await page.click(`${section} table.scorecard-worst tbody tr a`);
+    await page.waitForSelector(`#scorecard-badges .scorecard-badge[data-scorecard="production-readiness"]`);
+    expect(await page.textContent('#entity-title')).toBe(worst[0]!.split('/')[1]);
   });
 
   it('runs a template and the new component appears in the catalog', async () => {

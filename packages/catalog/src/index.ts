@@ -145,6 +145,10 @@ export type { PgliteStoreOptions } from './stores/pglite/index.js';
 export { postgresStore } from './stores/postgres/index.js';
 export type { PostgresStoreOptions } from './stores/postgres/index.js';
 export type { SqlCatalogStore } from './stores/sql/index.js';
+// SQL plumbing for plugins that keep their own tables next to the catalog's (one client
+// contract and one migration runner for every portalkit SQL store).
+export { isValidSchemaName, quoteIdent, runSqlMigrations } from './stores/sql/index.js';
+export type { SqlClient, SqlMigration } from './stores/sql/index.js';
 export type {
   CatalogStore,
   CatalogStoreTransaction,

@@ -82,3 +82,9 @@ export const searchApi = {
     return getJson(`/api/search/query${qs(params)}`);
   },
 };
+
+export const scorecardsApi = {
+  list: () => getJson('/api/scorecards/scorecards'),
+  summary: (id, worst) => getJson(`/api/scorecards/scorecards/${enc(id)}${qs({ worst })}`),
+  entity: (kind, namespace, name) => getJson(`/api/scorecards/entities/${enc(kind)}/${enc(namespace)}/${enc(name)}`),
+};

@@ -1,11 +1,12 @@
 // Hash router: `#/catalog`, `#/entity/component/default/foo`, `#/create`, `#/create/default/tpl`,
-// `#/tasks/<id>`, `#/docs`, `#/docs/default/component/foo/<page>`, `#/search?q=`.
+// `#/tasks/<id>`, `#/docs`, `#/docs/default/component/foo/<page>`, `#/search?q=`, `#/scorecards[/<id>]`.
 import { h, mount, notice } from './dom.js';
 import { catalogPage } from './catalog.js';
 import { entityPage } from './entity.js';
 import { templatesPage, templatePage, taskPage } from './create.js';
 import { docsIndexPage, docsPage } from './docs.js';
 import { searchPage } from './search.js';
+import { scorecardsPage } from './scorecards.js';
 
 const root = document.getElementById('app');
 let current = null;
@@ -41,6 +42,8 @@ function route({ segments, query }) {
     case 'docs':
       if (rest.length >= 3) return { nav: 'docs', render: (ctx) => docsPage(ctx, { namespace: rest[0], kind: rest[1], name: rest[2], path: rest.slice(3).filter(Boolean).join('/') }, query) };
       return { nav: 'docs', render: (ctx) => docsIndexPage(ctx) };
+    case 'scorecards':
+      return { nav: 'scorecards', render: (ctx) => scorecardsPage(ctx, rest[0]) };
     case 'search':
       return { nav: '', render: (ctx) => searchPage(ctx, query.get('q') ?? '') };
     default:

@@ -3,6 +3,7 @@ import { h, mount, notice, chip } from './dom.js';
 import { catalogApi } from './api.js';
 import { docsHref, entityHref, humanRef, parseRef, refOf } from './refs.js';
 import { relationGraph } from './graph.js';
+import { scorecardBadges } from './scorecards.js';
 
 /** Relation types in display order, with the heading shown for each group. */
 export const RELATION_GROUPS = [
@@ -45,6 +46,8 @@ export async function entityPage({ root, signal }, { kind, namespace, name }) {
     (entity.metadata.tags ?? []).length > 0 && ['Tags', h('span', { class: 'tags' }, entity.metadata.tags.map((t) => chip(t)))],
   ].filter(Boolean);
 
+  const badges = h('div', { class: 'scorecard-badges', id: 'scorecard-badges' });
+  scorecardBadges(badges, { kind, namespace, name }, signal);
   const links = Array.isArray(entity.metadata.links) ? entity.metadata.links.filter((l) => typeof l?.url === 'string') : [];
 
   mount(root,
@@ -53,7 +56,8 @@ export async function entityPage({ root, signal }, { kind, namespace, name }) {
       h('div', null,
         h('p', { class: 'eyebrow' }, `${entity.kind}${typeof spec.type === 'string' ? ` · ${spec.type}` : ''}`),
         h('h1', { id: 'entity-title' }, entity.metadata.title ?? entity.metadata.name),
-        entity.metadata.description ? h('p', { class: 'lead' }, entity.metadata.description) : null),
+        entity.metadata.description ? h('p', { class: 'lead' }, entity.metadata.description) : null,
+        badges),
       hasDocs ? h('a', { class: 'button', href: docsHref(ref), id: 'open-docs' }, 'Read the docs') : null),
     h('div', { class: 'entity-grid' },
       h('section', { class: 'card', 'aria-labelledby': 'about-h' },

@@ -19,14 +19,26 @@ export interface SqlClient {
   transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T>;
 }
 
-/** Quote a SQL identifier. */
+/**
+ * Quote a SQL identifier.
+ * @example
+ * ```ts
+ * `SELECT * FROM ${quoteIdent(schema)}.results`;
+ * ```
+ */
 export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
 const schemaPattern = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
-/** Whether `name` is a schema name the stores accept (letters, digits, `_`; at most 63). */
+/**
+ * Whether `name` is a schema name the stores accept (letters, digits, `_`; at most 63).
+ * @example
+ * ```ts
+ * if (!isValidSchemaName(schema)) throw new InputError(`invalid schema name ${schema}`);
+ * ```
+ */
 export function isValidSchemaName(name: unknown): name is string {
   return typeof name === 'string' && schemaPattern.test(name);
 }

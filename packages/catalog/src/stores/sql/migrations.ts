@@ -1,18 +1,10 @@
-import { ConflictError } from '@portalkit/core';
 import type { SqlClient } from './client.js';
-import { quoteIdent } from './client.js';
-
-/** One schema change. Versions only grow; an applied migration is never edited, only followed. */
-interface Migration {
-  version: number;
-  description: string;
-  /** Statements run in order (one per call, so PGlite's extended protocol accepts them). */
-  statements: (s: string) => string[];
-}
+import { runSqlMigrations } from './run-migrations.js';
+import type { SqlMigration } from './run-migrations.js';
 
 // Sorting and keyset comparisons use the "C" collation: byte order, like the memory store's
 // string comparison, and independent of the database's locale.
-const migrations: Migration[] = [
+const migrations: SqlMigration[] = [
   {
     version: 1,
     description: 'locations, refresh state, relations, final entities and search rows',
@@ -82,30 +74,7 @@ const migrations: Migration[] = [
 /** The newest schema version this code knows. */
 export const latestSchemaVersion = migrations[migrations.length - 1]!.version;
 
-/**
- * Bring `schema` to the latest version. Idempotent and safe when several processes start at
- * once: a transaction-scoped advisory lock serialises runners, and applied versions are recorded
- * in `<schema>.migrations`, so each migration runs exactly once. A schema newer than this code
- * is refused rather than written with an older layout.
- */
-export async function migrate(client: SqlClient, schema: string): Promise<void> {
-  const s = quoteIdent(schema);
-  await client.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`portalkit-catalog:migrate:${schema}`]);
-    await tx.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
-    await tx.query(
-      `CREATE TABLE IF NOT EXISTS ${s}.migrations (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
-    );
-    const { rows } = await tx.query<{ version: number }>(`SELECT version FROM ${s}.migrations`);
-    const applied = new Set(rows.map((r) => Number(r.version)));
-    const newest = Math.max(0, ...applied);
-    if (newest > latestSchemaVersion) {
-      throw new ConflictError(`catalog schema ${schema} is at version ${newest}, newer than this portalkit (${latestSchemaVersion})`);
-    }
-    for (const migration of migrations) {
-      if (applied.has(migration.version)) continue;
-      for (const statement of migration.statements(s)) await tx.query(statement);
-      await tx.query(`INSERT INTO ${s}.migrations (version, description) VALUES ($1, $2)`, [migration.version, migration.description]);
-    }
-  });
+/** Bring a catalog schema to the latest version (see {@link runSqlMigrations}). */
+export function migrate(client: SqlClient, schema: string): Promise<void> {
+  return runSqlMigrations(client, { name: 'catalog', schema, migrations });
 }

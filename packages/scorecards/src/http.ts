@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { InputError, createRouter, readJsonBody } from '@portalkit/core';
+import type { Handler } from '@portalkit/core';
+import type { Scorecards } from './scorecards.js';
+
+const evaluateBody = z.object({ entityRef: z.string().min(1).optional(), scorecardId: z.string().min(1).optional() }).strict();
+
+/** A non-negative integer query parameter, or `fallback` when absent. */
+function intParam(url: URL, name: string, fallback: number, max: number): number {
+  const raw = url.searchParams.get(name);
+  if (raw === null) return fallback;
+  if (!/^\d+$/.test(raw)) throw new InputError(`${name} must be a non-negative integer, got ${JSON.stringify(raw)}`);
+  return Math.min(Number(raw), max);
+}
+
+/**
+ * The scorecards HTTP API, a thin adapter over {@link Scorecards}:
+ *
+ * - `GET /scorecards`: scorecards with their levels and checks, and unusable Scorecard entities
+ * - `GET /scorecards/:id?worst=10`: entities per level and the worst offenders
+ * - `GET /entities/:kind/:namespace/:name?history=50`: latest results and history of an entity
+ * - `GET /owners/:kind/:namespace/:name`: results of the entities a group owns
+ * - `POST /evaluate` `{ entityRef?, scorecardId? }`: evaluate now
+ */
+export function createScorecardsHandler(options: { service: Scorecards; basePath?: string | undefined }): Handler {
+  const { service } = options;
+  const ref = (p: Record<string, string>) => `${p.kind}:${p.namespace}/${p.name}`;
+  const router = createRouter({ basePath: options.basePath ?? '/' })
+    .get('/scorecards', async () => Response.json(await service.listScorecards()))
+    .get('/scorecards/:id', async (_request, { params, url }) =>
+      Response.json(await service.getScorecardSummary(params.id!, { worst: intParam(url, 'worst', 10, 1000) })),
+    )
+    .get('/entities/:kind/:namespace/:name', async (_request, { params, url }) =>
+      Response.json(await service.getEntityResults(ref(params), { historyLimit: intParam(url, 'history', 50, 1000) })),
+    )
+    .get('/owners/:kind/:namespace/:name', async (_request, { params }) => Response.json(await service.getOwnerResults(ref(params))))
+    .post('/evaluate', async (request) => {
+      const hasBody = request.headers.get('content-length') !== '0' && request.body !== null;
+      const body = hasBody ? await readJsonBody(request, { maxBytes: 16 * 1024, schema: evaluateBody }) : {};
+      return Response.json(await service.evaluate(body));
+    });
+  return router.handler;
+}

@@ -1,0 +1,58 @@
+/*
+ * @portalkit/scorecards: which entities meet a platform's standards. Checks as code, scorecards
+ * (in code or as `kind: Scorecard` catalog entities) with levels and weights, incremental
+ * evaluation on catalog changes, results with history in memory, PGlite or PostgreSQL, and an
+ * HTTP API.
+ */
+export { createCheck } from './check.js';
+export type { CreateCheckOptions } from './check.js';
+export { defineScorecard } from './scorecard.js';
+export type { DefineScorecardOptions } from './scorecard.js';
+export { SCORECARD_API_VERSION, scorecardFromEntity, scorecardKind, scorecardProcessor, scorecardSpecSchema } from './kind.js';
+export type { ScorecardEntity } from './kind.js';
+export {
+  apiHasDefinition,
+  builtinChecks,
+  dependenciesInProduction,
+  hasDescription,
+  hasLinks,
+  hasOwner,
+  hasSystem,
+  hasTags,
+  hasTechDocs,
+  ownerHasMembers,
+} from './checks/index.js';
+export { createScorecards } from './scorecards.js';
+export type {
+  EvaluationSummary,
+  ScorecardEventSource,
+  ScorecardInfo,
+  ScorecardProblem,
+  ScorecardSummary,
+  Scorecards,
+  ScorecardsOptions,
+} from './scorecards.js';
+export type { ScorecardCatalog } from './evaluator.js';
+export { checkScorecards } from './check-scorecards.js';
+export type { BelowRequiredLevel, CheckScorecardsOptions, CheckScorecardsResult } from './check-scorecards.js';
+export { scorecardsPlugin } from './plugin.js';
+export type { ScorecardsPluginOptions } from './plugin.js';
+export { memoryScorecardStore } from './stores/memory.js';
+export { pgliteScorecardStore } from './stores/pglite.js';
+export type { PgliteScorecardStoreOptions } from './stores/pglite.js';
+export { postgresScorecardStore } from './stores/postgres.js';
+export type { PostgresScorecardStoreOptions } from './stores/postgres.js';
+export type {
+  Check,
+  CheckContext,
+  CheckOutcome,
+  CheckResult,
+  Scorecard,
+  ScorecardCheck,
+  ScorecardHistoryEntry,
+  ScorecardLevel,
+  ScorecardResult,
+  ScorecardResultQuery,
+  ScorecardStore,
+  ScorecardWrite,
+} from './types.js';

@@ -1,0 +1,124 @@
+import { InputError, serializeError } from '@portalkit/core';
+import type { Logger } from '@portalkit/core';
+import { stringifyEntityRef } from '@portalkit/catalog';
+import type { Entity } from '@portalkit/catalog';
+import type { ScorecardCatalog } from './evaluator.js';
+import { scorecardFromEntity } from './kind.js';
+import type { Check, Scorecard } from './types.js';
+
+/** A `kind: Scorecard` entity that could not be used, and why. */
+export interface RegistryProblem {
+  entityRef: string;
+  message: string;
+}
+
+/**
+ * The scorecards a service rates against: those defined in code, fixed, plus the catalog's
+ * `kind: Scorecard` entities, loaded on first use and kept in step with catalog changes. A
+ * catalog scorecard that stops loading (unknown check, id clash) keeps its last good version and
+ * is listed in `problems()`.
+ */
+export interface ScorecardRegistry {
+  all(): Scorecard[];
+  byId(id: string): Scorecard | undefined;
+  /** Checks Scorecard entities may name. */
+  checks(): Check[];
+  /** Load the catalog's scorecards unless already loaded. */
+  ensureLoaded(): Promise<void>;
+  /** Re-read the catalog's scorecards; returns those that are gone. */
+  reload(): Promise<Scorecard[]>;
+  /** A Scorecard entity changed: the scorecard to re-run (if it loaded) and the one it replaced. */
+  upsert(entity: Entity): { card?: Scorecard; replaced?: Scorecard };
+  /** A Scorecard entity was deleted: the scorecard it defined, if any. */
+  remove(entityRef: string): Scorecard | undefined;
+  problems(): RegistryProblem[];
+}
+
+/** Create a {@link ScorecardRegistry}; `catalogScorecards: false` keeps it to the code scorecards. */
+export function createScorecardRegistry(options: {
+  catalog: ScorecardCatalog;
+  scorecards: readonly Scorecard[];
+  checks: readonly Check[];
+  catalogScorecards: boolean;
+  logger: () => Logger;
+}): ScorecardRegistry {
+  const codeCards = new Map<string, Scorecard>();
+  for (const card of options.scorecards) {
+    if (!card || typeof card.id !== 'string' || !Array.isArray(card.levels)) {
+      throw new InputError('createScorecards: each scorecard must come from defineScorecard');
+    }
+    if (codeCards.has(card.id)) throw new InputError(`createScorecards: two scorecards have id ${JSON.stringify(card.id)}`);
+    codeCards.set(card.id, card);
+  }
+  const checks = new Map<string, Check>();
+  for (const check of options.checks) checks.set(check.id, check);
+  // The checks of code scorecards are always known, so YAML may reuse them by id.
+  for (const card of codeCards.values()) {
+    for (const level of card.levels) for (const { check } of level.checks) if (!checks.has(check.id)) checks.set(check.id, check);
+  }
+  const catalogCards = new Map<string, Scorecard>();
+  const problems = new Map<string, string>();
+  let loaded: Promise<void> | undefined;
+
+  const load = (entity: Entity): Scorecard | undefined => {
+    const ref = stringifyEntityRef(entity);
+    try {
+      const card = scorecardFromEntity(entity, [...checks.values()]);
+      if (codeCards.has(card.id)) {
+        problems.set(ref, `scorecard id ${JSON.stringify(card.id)} is also defined in code; the code scorecard is used`);
+        return undefined;
+      }
+      const clash = [...catalogCards.entries()].find(([other, c]) => other !== ref && c.id === card.id);
+      if (clash) {
+        problems.set(ref, `scorecard id ${JSON.stringify(card.id)} is already used by ${clash[0]}`);
+        return undefined;
+      }
+      problems.delete(ref);
+      catalogCards.set(ref, card);
+      return card;
+    } catch (error) {
+      problems.set(ref, (error as Error).message);
+      options.logger().warn('scorecards: a Scorecard entity cannot be used', { entityRef: ref, error: serializeError(error) });
+      return undefined;
+    }
+  };
+
+  const registry: ScorecardRegistry = {
+    all: () => [...codeCards.values(), ...catalogCards.values()],
+    byId: (id) => registry.all().find((c) => c.id === id),
+    checks: () => [...checks.values()],
+    ensureLoaded() {
+      if (!options.catalogScorecards) return Promise.resolve();
+      loaded ??= (async () => {
+        const { items } = await options.catalog.getEntities({ filter: { kind: 'scorecard' } });
+        for (const entity of items) load(entity);
+      })().catch((error: unknown) => {
+        loaded = undefined;
+        throw error;
+      });
+      return loaded;
+    },
+    async reload() {
+      if (!options.catalogScorecards) return [];
+      const before = [...catalogCards.values()];
+      loaded = undefined;
+      catalogCards.clear();
+      problems.clear();
+      await registry.ensureLoaded();
+      return before.filter((card) => !registry.byId(card.id));
+    },
+    upsert(entity) {
+      const replaced = catalogCards.get(stringifyEntityRef(entity));
+      const card = load(entity);
+      return { ...(card ? { card } : {}), ...(card && replaced && replaced.id !== card.id ? { replaced } : {}) };
+    },
+    remove(entityRef) {
+      problems.delete(entityRef);
+      const card = catalogCards.get(entityRef);
+      catalogCards.delete(entityRef);
+      return card;
+    },
+    problems: () => [...problems.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([entityRef, message]) => ({ entityRef, message })),
+  };
+  return registry;
+}

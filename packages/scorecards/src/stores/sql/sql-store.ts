@@ -1,0 +1,200 @@
+import { ServiceUnavailableError } from '@portalkit/core';
+import { quoteIdent } from '@portalkit/catalog';
+import type { SqlClient } from '@portalkit/catalog';
+import type { ScorecardHistoryEntry, ScorecardResult, ScorecardStore } from '../../types.js';
+import { historyEntryOf, outcomeChanged } from '../history.js';
+import { migrate } from './migrations.js';
+
+interface ResultRow {
+  scorecard_id: string;
+  entity_ref: string;
+  owner_ref: string | null;
+  evaluated_at: string;
+  level: string | null;
+  level_index: number;
+  percentage: number;
+  failing_checks: string[];
+  checks: ScorecardResult['checks'];
+  dependencies: string[];
+}
+
+interface HistoryRow {
+  scorecard_id: string;
+  entity_ref: string;
+  recorded_at: string;
+  level: string | null;
+  level_index: number;
+  percentage: number;
+  failing_checks: string[];
+}
+
+const toResult = (row: ResultRow): ScorecardResult => ({
+  scorecardId: row.scorecard_id,
+  entityRef: row.entity_ref,
+  ...(row.owner_ref !== null ? { ownerRef: row.owner_ref } : {}),
+  evaluatedAt: row.evaluated_at,
+  ...(row.level !== null ? { level: row.level } : {}),
+  levelIndex: Number(row.level_index),
+  percentage: Number(row.percentage),
+  checks: row.checks,
+  dependencies: row.dependencies,
+});
+
+const toHistory = (row: HistoryRow): ScorecardHistoryEntry => ({
+  scorecardId: row.scorecard_id,
+  entityRef: row.entity_ref,
+  timestamp: row.recorded_at,
+  ...(row.level !== null ? { level: row.level } : {}),
+  levelIndex: Number(row.level_index),
+  percentage: Number(row.percentage),
+  failingChecks: row.failing_checks,
+});
+
+// Rows go to the database as one JSON parameter per chunk, unpacked with json_to_recordset.
+const CHUNK = 1000;
+const chunks = <T>(list: readonly T[]) => Array.from({ length: Math.ceil(list.length / CHUNK) }, (_, i) => list.slice(i * CHUNK, (i + 1) * CHUNK));
+
+/**
+ * The {@link ScorecardStore} over any {@link SqlClient}: the one implementation behind
+ * `pgliteScorecardStore` and `postgresScorecardStore`. Each write is one transaction.
+ */
+export function createSqlScorecardStore(options: { name: string; client: SqlClient; schema: string; close: () => Promise<void> }): ScorecardStore {
+  const { client, schema } = options;
+  const s = quoteIdent(schema);
+  let migrating: Promise<void> | undefined;
+  let closed = false;
+  const ready = (): Promise<void> => {
+    if (closed) return Promise.reject(new ServiceUnavailableError(`${options.name}: the store is closed`));
+    if (!migrating) {
+      migrating = migrate(client, schema);
+      // A failed start (database not up yet) is retried by the next call.
+      migrating.catch(() => {
+        migrating = undefined;
+      });
+    }
+    return migrating;
+  };
+  ready().catch(() => {});
+
+  return {
+    async write(batch) {
+      await ready();
+      // Later puts of one key in a batch win, as if written one by one.
+      const puts = [...new Map((batch.put ?? []).map((r) => [`${r.scorecardId}\u0000${r.entityRef}`, r])).values()];
+      await client.transaction(async (tx) => {
+        const byCard = new Map<string, string[]>();
+        for (const r of batch.remove ?? []) {
+          if (r.entityRef === undefined) await tx.query(`DELETE FROM ${s}.results WHERE scorecard_id = $1`, [r.scorecardId]);
+          else {
+            let refs = byCard.get(r.scorecardId);
+            if (!refs) byCard.set(r.scorecardId, (refs = []));
+            refs.push(r.entityRef);
+          }
+        }
+        for (const [scorecardId, refs] of byCard) {
+          await tx.query(`DELETE FROM ${s}.results WHERE scorecard_id = $1 AND entity_ref = ANY($2::text[])`, [scorecardId, refs]);
+        }
+        for (const chunk of chunks(puts)) {
+          const keys = JSON.stringify(chunk.map((r) => ({ scorecard_id: r.scorecardId, entity_ref: r.entityRef })));
+          const { rows } = await tx.query<ResultRow>(
+            `SELECT r.* FROM ${s}.results r JOIN json_to_recordset($1::json) AS k(scorecard_id text, entity_ref text)
+               ON r.scorecard_id = k.scorecard_id AND r.entity_ref = k.entity_ref`,
+            [keys],
+          );
+          const previous = new Map(rows.map((row) => [`${row.scorecard_id}\u0000${row.entity_ref}`, toResult(row)]));
+          const changed = chunk.filter((r) => outcomeChanged(previous.get(`${r.scorecardId}\u0000${r.entityRef}`), r)).map(historyEntryOf);
+          await tx.query(
+            `INSERT INTO ${s}.results (scorecard_id, entity_ref, owner_ref, evaluated_at, level, level_index, percentage, failing_checks, checks, dependencies)
+             SELECT x.scorecard_id, x.entity_ref, x.owner_ref, x.evaluated_at, x.level, x.level_index, x.percentage, x.failing_checks, x.checks, x.dependencies
+               FROM json_to_recordset($1::json) AS x(scorecard_id text, entity_ref text, owner_ref text, evaluated_at text, level text,
+                    level_index integer, percentage double precision, failing_checks json, checks json, dependencies json)
+             ON CONFLICT (scorecard_id, entity_ref) DO UPDATE SET owner_ref = EXCLUDED.owner_ref, evaluated_at = EXCLUDED.evaluated_at,
+               level = EXCLUDED.level, level_index = EXCLUDED.level_index, percentage = EXCLUDED.percentage,
+               failing_checks = EXCLUDED.failing_checks, checks = EXCLUDED.checks, dependencies = EXCLUDED.dependencies`,
+            [
+              JSON.stringify(
+                chunk.map((r) => ({
+                  scorecard_id: r.scorecardId,
+                  entity_ref: r.entityRef,
+                  owner_ref: r.ownerRef ?? null,
+                  evaluated_at: r.evaluatedAt,
+                  level: r.level ?? null,
+                  level_index: r.levelIndex,
+                  percentage: r.percentage,
+                  failing_checks: historyEntryOf(r).failingChecks,
+                  checks: r.checks,
+                  dependencies: r.dependencies,
+                })),
+              ),
+            ],
+          );
+          if (changed.length) {
+            await tx.query(
+              `INSERT INTO ${s}.history (scorecard_id, entity_ref, recorded_at, level, level_index, percentage, failing_checks)
+               SELECT x.scorecard_id, x.entity_ref, x.recorded_at, x.level, x.level_index, x.percentage, x.failing_checks
+                 FROM json_to_recordset($1::json) AS x(scorecard_id text, entity_ref text, recorded_at text, level text,
+                      level_index integer, percentage double precision, failing_checks json)`,
+              [
+                JSON.stringify(
+                  changed.map((h) => ({
+                    scorecard_id: h.scorecardId,
+                    entity_ref: h.entityRef,
+                    recorded_at: h.timestamp,
+                    level: h.level ?? null,
+                    level_index: h.levelIndex,
+                    percentage: h.percentage,
+                    failing_checks: h.failingChecks,
+                  })),
+                ),
+              ],
+            );
+          }
+        }
+      });
+    },
+
+    async latest(query = {}) {
+      await ready();
+      const where: string[] = [];
+      const params: unknown[] = [];
+      const add = (value: unknown) => {
+        params.push(value);
+        return `$${params.length}`;
+      };
+      if (query.scorecardId !== undefined) where.push(`scorecard_id = ${add(query.scorecardId)}`);
+      if (query.entityRefs) where.push(`entity_ref = ANY(${add([...query.entityRefs])}::text[])`);
+      if (query.ownerRef !== undefined) where.push(`owner_ref = ${add(query.ownerRef)}`);
+      const order = query.order === 'worst' ? 'level_index, percentage, entity_ref, scorecard_id' : 'entity_ref, scorecard_id';
+      const limit = query.limit !== undefined ? ` LIMIT ${add(Math.max(0, Math.floor(query.limit)))}` : '';
+      const { rows } = await client.query<ResultRow>(
+        `SELECT * FROM ${s}.results${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order}${limit}`,
+        params,
+      );
+      return rows.map(toResult);
+    },
+
+    async history(query) {
+      await ready();
+      const params: unknown[] = [query.entityRef];
+      let sql = `SELECT * FROM ${s}.history WHERE entity_ref = $1`;
+      if (query.scorecardId !== undefined) {
+        params.push(query.scorecardId);
+        sql += ` AND scorecard_id = $2`;
+      }
+      sql += ' ORDER BY recorded_at DESC, id DESC';
+      if (query.limit !== undefined) {
+        params.push(Math.max(0, Math.floor(query.limit)));
+        sql += ` LIMIT $${params.length}`;
+      }
+      const { rows } = await client.query<HistoryRow>(sql, params);
+      return rows.map(toHistory);
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await migrating?.catch(() => {});
+      await options.close();
+    },
+  };
+}

@@ -99,8 +99,11 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
     return new Map(rows.map((r) => [r.entityRef, r]));
   };
 
-  const ensureInit = (): Promise<void> => {
-    init ??= (async () => {
+  // Locations are registered before providers connect; providers only wait for that part,
+  // since a provider may await `applyMutation` inside its own `connect()`.
+  let locationsReady: Promise<void> | undefined;
+  const ensureLocations = (): Promise<void> => {
+    locationsReady ??= (async () => {
       frozen = true;
       const existing = await store.listLocations();
       for (const spec of options.locations ?? []) {
@@ -110,6 +113,13 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
         await store.transaction(async (tx) => tx.putLocation(stored));
         existing.push(stored);
       }
+    })();
+    return locationsReady;
+  };
+
+  const ensureInit = (): Promise<void> => {
+    init ??= (async () => {
+      await ensureLocations();
       for (const provider of options.providers ?? []) {
         try {
           await provider.connect(connectionFor(provider.name));
@@ -283,7 +293,7 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
       typeof e === 'string' ? stringifyEntityRef(parseEntityRef(e)) : (refOf('entity' in e && !('kind' in e) ? (e as DeferredEntity).entity : e) ?? '');
     return {
       applyMutation: async (mutation: EntityProviderMutation) => {
-        await ensureInit();
+        await ensureLocations();
         await exclusive(async () => {
           const owned = new Set((await store.getRefreshStates({ rootKeys: [rootKey] })).map((r) => r.entityRef));
           const inputs = (mutation.type === 'full' ? mutation.entities : mutation.added).map(toInput);
@@ -298,7 +308,7 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
         });
       },
       refresh: async ({ keys }) => {
-        await ensureInit();
+        await ensureLocations();
         await exclusive(async () => refreshRows(await store.getRefreshStates({ refreshKeys: keys })));
       },
     };

@@ -84,27 +84,37 @@ export function postgresStore(options: PostgresStoreOptions): SqlCatalogStore {
     },
   });
 
-  async function advisoryLocked<T>(fn: () => Promise<T>): Promise<T> {
-    const conn = await pool.connect();
-    let broken: Error | undefined;
-    const onError = (error: Error) => {
-      broken = error;
-    };
-    conn.on('error', onError);
-    try {
+  function advisoryLocked<T>(fn: () => Promise<T>): Promise<T> {
+    return withConnection(pool, async (conn, markBroken) => {
       await conn.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
       try {
         return await fn();
       } finally {
         // Dropping the connection frees a session lock whose unlock failed.
-        await conn.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]).catch((error: Error) => {
-          broken = error;
-        });
+        await conn.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]).catch(markBroken);
       }
-    } finally {
-      conn.off('error', onError);
-      conn.release(broken);
-    }
+    });
+  }
+}
+
+/**
+ * Check out a connection for `fn`. One that broke (dropped, failed rollback or unlock) is
+ * discarded instead of going back to the pool.
+ */
+async function withConnection<T>(pool: Pool, fn: (conn: PoolClient, markBroken: (error: Error) => void) => Promise<T>): Promise<T> {
+  const conn = await pool.connect();
+  let broken: Error | undefined;
+  const markBroken = (error: Error) => {
+    broken ??= error;
+  };
+  // A checked-out connection dropped between two statements emits 'error' with no query to
+  // fail; unheard, that would crash the process.
+  conn.on('error', markBroken);
+  try {
+    return await fn(conn, markBroken);
+  } finally {
+    conn.off('error', markBroken);
+    conn.release(broken);
   }
 }
 
@@ -155,30 +165,19 @@ function pgClient(pool: Pool, retrying: <T>(fn: () => Promise<T>) => Promise<T>)
         return { rows: result.rows as R[] };
       }),
     transaction: (fn) =>
-      retrying(async () => {
-        const conn = await pool.connect();
-        let broken: Error | undefined;
-        // A checked-out connection dropped between two statements emits 'error' with no query
-        // to fail; unheard, that would crash the process.
-        const onError = (error: Error) => {
-          broken = error;
-        };
-        conn.on('error', onError);
-        try {
-          await conn.query('BEGIN');
-          const result = await fn(on(conn));
-          await conn.query('COMMIT');
-          return result;
-        } catch (error) {
-          if (isConnectionLoss(error)) broken = error as Error;
-          await conn.query('ROLLBACK').catch((rollbackError: Error) => {
-            broken = rollbackError;
-          });
-          throw error;
-        } finally {
-          conn.off('error', onError);
-          conn.release(broken);
-        }
-      }),
+      retrying(() =>
+        withConnection(pool, async (conn, markBroken) => {
+          try {
+            await conn.query('BEGIN');
+            const result = await fn(on(conn));
+            await conn.query('COMMIT');
+            return result;
+          } catch (error) {
+            if (isConnectionLoss(error)) markBroken(error as Error);
+            await conn.query('ROLLBACK').catch(markBroken);
+            throw error;
+          }
+        }),
+      ),
   };
 }

@@ -143,10 +143,20 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
     const touchedParents = [...scope, ...deletes];
     const previous = new Map((await store.getRefreshStates({ refs: touchedParents })).map((r) => [r.entityRef, r]));
     const formerChildren = await store.getRefreshStates({ parentRefs: touchedParents });
+    // A parent reprocessed in this pass still holds a former child when it failed as a whole, or
+    // when the file that child came from could not be read this time (Backstage keeps the last
+    // good state rather than orphaning on a transient or syntax error).
+    const stillParent = (parentRef: string, child: { locationKey?: string }) => {
+      if (deletes.has(parentRef)) return false;
+      const parent = items.get(parentRef);
+      if (!parent) return true;
+      if (parent.processed === undefined) return true;
+      return child.locationKey !== undefined && (parent.retainedLocationKeys?.includes(child.locationKey) ?? false);
+    };
     const rows = new Map<string, RefreshState>();
     for (const item of items.values()) {
       const stored = previous.get(item.ref);
-      const kept = (stored?.parentRefs ?? []).filter((p) => !scope.has(p) && !deletes.has(p));
+      const kept = stored ? stored.parentRefs.filter((p) => stillParent(p, stored)) : [];
       const ok = item.processed !== undefined;
       const processed = item.processed ?? stored?.processed;
       const locationKey = item.locationKey ?? stored?.locationKey;
@@ -167,7 +177,7 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
       if (rows.has(child.entityRef) || deletes.has(child.entityRef)) continue;
       rows.set(child.entityRef, {
         ...child,
-        parentRefs: child.parentRefs.filter((p) => !scope.has(p) && !deletes.has(p)),
+        parentRefs: child.parentRefs.filter((p) => stillParent(p, child)),
       });
     }
 

@@ -103,7 +103,8 @@ export function memorySink(): LogSink & { records: LogRecord[] } {
 }
 
 /**
- * Replace every occurrence of each secret in a string by `***`.
+ * Replace every occurrence of each secret in a string by `***`, also in its JSON-escaped,
+ * percent-encoded and base64 forms.
  * @example
  * ```ts
  * redactSecrets('token abc', ['abc']); // 'token ***'
@@ -114,9 +115,29 @@ export function redactSecrets(text: string, secrets: Iterable<string>): string {
   for (const secret of secrets) {
     // Very short secrets would blank out ordinary words.
     if (secret.length < 3) continue;
-    out = out.split(secret).join('***');
+    for (const form of secretForms(secret)) if (out.includes(form)) out = out.split(form).join('***');
   }
   return out;
+}
+
+const formsCache = new Map<string, string[]>();
+
+/**
+ * A secret as it commonly reaches a log line: itself, JSON-escaped (logged inside a JSON
+ * string), percent-encoded (in a URL's userinfo or query) and base64/base64url (in an
+ * `Authorization` header), longest first.
+ */
+function secretForms(secret: string): string[] {
+  let forms = formsCache.get(secret);
+  if (!forms) {
+    const bytes = Buffer.from(secret, 'utf8');
+    forms = [...new Set([secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret), bytes.toString('base64'), bytes.toString('base64url')])]
+      .sort((a, b) => b.length - a.length);
+    // Bounded: a process handles few distinct secrets, but never let this grow without limit.
+    if (formsCache.size > 1000) formsCache.clear();
+    formsCache.set(secret, forms);
+  }
+  return forms;
 }
 
 function redactValue(value: unknown, secrets: string[], depth = 0): unknown {

@@ -69,6 +69,12 @@ export function parseEntityRef(
     namespace = ref.namespace ?? defaultNamespace;
     name = ref.name;
   }
+  // Compound refs often come straight from JSON bodies: a non-string part is bad input, not a crash later.
+  for (const [part, value] of [['kind', kind], ['namespace', namespace], ['name', name]] as const) {
+    if (value !== undefined && typeof value !== 'string') {
+      throw new InputError(`Entity reference ${JSON.stringify(ref)} had a ${part} that is not a string`);
+    }
+  }
   if (!kind) {
     const textual = JSON.stringify(ref);
     throw new InputError(

@@ -137,6 +137,7 @@ export function createEntityValidator(options: EntityValidatorOptions = {}): Ent
         issues.push({ path: [key], rule: 'unknown-field', detail: 'is not an allowed root field' });
       }
     }
+    if (hasProtoKey(input, 0)) findProtoKeys(input, [], issues);
     const { apiVersion, kind, metadata, spec } = input;
     const prepared =
       typeof apiVersion === 'string' && typeof kind === 'string'
@@ -228,4 +229,36 @@ export function createEntityValidator(options: EntityValidatorOptions = {}): Ent
       return { ok: true, entity };
     },
   };
+}
+
+/** Allocation-free check first: valid entities never pay for building paths. */
+function hasProtoKey(value: unknown, depth: number): boolean {
+  if (value === null || typeof value !== 'object' || depth > 256) return false;
+  if (Object.hasOwn(value, '__proto__')) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (hasProtoKey(item, depth + 1)) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (Object.hasOwn(value, key) && hasProtoKey((value as PlainObject)[key], depth + 1)) return true;
+  }
+  return false;
+}
+
+/**
+ * Report every own `__proto__` key. JSON and YAML parsers keep it as plain data, but any consumer
+ * copying the entity with assignment (`Object.assign`, a naive deep merge) would turn it into a
+ * prototype swap, so no entity may carry one.
+ */
+function findProtoKeys(value: unknown, path: Array<string | number>, issues: Issue[], depth = 0): void {
+  if (value === null || typeof value !== 'object' || depth > 256) return;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) findProtoKeys(value[i], [...path, i], issues, depth + 1);
+    return;
+  }
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__') {
+      issues.push({ path: [...path, key], rule: 'forbidden-key', detail: 'the key "__proto__" is not allowed in entities' });
+    } else findProtoKeys((value as PlainObject)[key], [...path, key], issues, depth + 1);
+  }
 }

@@ -38,6 +38,11 @@ export interface ProcessOutcome {
   relations: RefRelation[];
   refreshKeys: string[];
   children: PassInput[];
+  /**
+   * `type:target` locations this entity reads that failed this time (unreadable file, broken
+   * YAML): entities it read from them before keep it as their parent instead of turning orphan.
+   */
+  retainedLocationKeys?: string[];
 }
 
 /** A processed entity of a pass, as claimed. */
@@ -93,6 +98,7 @@ export async function processEntity(input: PassInput, context: EngineContext): P
   const relations: RefRelation[] = [];
   const refreshKeys: string[] = [];
   const children: PassInput[] = [];
+  const retained: string[] = [];
   const ownLocation = entityLocation(input.entity);
   const origin = input.entity.metadata.annotations?.[ANNOTATION_ORIGIN_LOCATION] ?? (ownLocation ? stringifyLocationRef(ownLocation) : undefined);
   const file = input.source?.file;
@@ -210,7 +216,7 @@ export async function processEntity(input: PassInput, context: EngineContext): P
         }
       }
     }
-    if (!failed && entity.kind === 'Location' && !context.skipLocationReading) await readLocationTargets(entity, ownLocation, context, emit, errors, addChild);
+    if (!failed && entity.kind === 'Location' && !context.skipLocationReading) await readLocationTargets(entity, ownLocation, context, emit, errors, addChild, retained);
     if (!failed) {
       try {
         relations.push(...builtinRelations(entity));
@@ -234,7 +240,7 @@ export async function processEntity(input: PassInput, context: EngineContext): P
   }
   return failed
     ? { errors, relations: [], refreshKeys, children: [] }
-    : { processed: entity, errors, relations, refreshKeys, children };
+    : { processed: entity, errors, relations, refreshKeys, children, ...(retained.length ? { retainedLocationKeys: retained } : {}) };
 }
 
 async function readLocationTargets(
@@ -244,6 +250,7 @@ async function readLocationTargets(
   emit: ProcessorEmit,
   errors: ProcessingError[],
   addChild: (raw: Entity, location: LocationSpec, source?: EntitySource) => void,
+  retained: string[],
 ) {
   const spec = (entity.spec ?? {}) as { type?: unknown; target?: unknown; targets?: unknown; presence?: unknown };
   const type = typeof spec.type === 'string' && spec.type ? spec.type : (ownLocation?.type ?? 'file');
@@ -273,6 +280,7 @@ async function readLocationTargets(
         }
       } catch (error) {
         errors.push(toProcessingError(error, { rule: `processor:${p.name}` }));
+        retained.push(stringifyLocationRef(location));
         handled = true;
         break;
       }
@@ -284,6 +292,7 @@ async function readLocationTargets(
       continue;
     }
     errors.push(...result.errors);
+    retained.push(...result.failed);
     for (const read of result.entities) addChild(read.entity, read.location, read.source);
   }
 }

@@ -4,7 +4,7 @@ import type { UrlReader } from '@portalkit/core';
 import { glob } from 'tinyglobby';
 import type { Entity } from '../model/index.js';
 import type { ProcessingError } from '../stores/types.js';
-import { isGlob, isInside } from './paths.js';
+import { isGlob, isInside, stringifyLocationRef } from './paths.js';
 import type { LocationSpec } from './processor.js';
 
 /** The YAML an entity was parsed from, kept during a processing pass for `file:line` errors. */
@@ -58,10 +58,12 @@ export function resolveTarget(base: LocationSpec | undefined, type: string, targ
 export async function readBuiltinLocation(
   location: LocationSpec,
   context: LocationReaderContext,
-): Promise<{ handled: boolean; entities: ReadEntity[]; errors: ProcessingError[] }> {
+): Promise<{ handled: boolean; entities: ReadEntity[]; errors: ProcessingError[]; failed: string[] }> {
   const entities: ReadEntity[] = [];
   const errors: ProcessingError[] = [];
-  if (location.type !== 'file' && location.type !== 'url') return { handled: false, entities, errors };
+  // `type:target` of each file that could not be read or parsed: what it held before stays.
+  const failed: string[] = [];
+  if (location.type !== 'file' && location.type !== 'url') return { handled: false, entities, errors, failed };
   const optional = location.presence === 'optional';
 
   const parse = (text: string, file: string, target: string) => {
@@ -70,6 +72,7 @@ export async function readBuiltinLocation(
       docs = parseYamlDocuments(text, { file });
     } catch (error) {
       errors.push(toProcessingError(error, { file, rule: 'yaml-syntax' }));
+      failed.push(stringifyLocationRef({ type: location.type, target }));
       return;
     }
     for (const doc of docs) {
@@ -89,7 +92,7 @@ export async function readBuiltinLocation(
     const target = resolve(context.rootDir, location.target);
     if (!isInside(context.rootDir, target)) {
       errors.push({ name: 'NotAllowedError', message: `${location.target} is outside the catalog root` });
-      return { handled: true, entities, errors };
+      return { handled: true, entities, errors, failed };
     }
     let files: string[];
     if (isGlob(location.target)) {
@@ -110,18 +113,22 @@ export async function readBuiltinLocation(
       } catch (error) {
         if (optional && isError(error) && error.name === 'NotFoundError') continue;
         errors.push(toProcessingError(error, { file: name }));
+        failed.push(stringifyLocationRef({ type: 'file', target: file }));
       }
     }
-    return { handled: true, entities, errors };
+    return { handled: true, entities, errors, failed };
   }
 
   try {
     const { buffer } = await context.urlReader.read(location.target);
     parse(buffer.toString('utf8'), location.target, location.target);
   } catch (error) {
-    if (!(optional && isError(error) && error.name === 'NotFoundError')) errors.push(toProcessingError(error, { file: location.target }));
+    if (!(optional && isError(error) && error.name === 'NotFoundError')) {
+      errors.push(toProcessingError(error, { file: location.target }));
+      failed.push(stringifyLocationRef(location));
+    }
   }
-  return { handled: true, entities, errors };
+  return { handled: true, entities, errors, failed };
 }
 
 /** A file path as shown in errors: relative to the root, with `/`. */

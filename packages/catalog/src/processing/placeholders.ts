@@ -79,7 +79,15 @@ export async function resolvePlaceholders(
       }
     }
     const out: Record<string, unknown> = {};
-    for (const key of keys) out[key] = await walk(record[key], path ? `${path}.${key}` : key);
+    for (const key of keys) {
+      // defineProperty: assigning a `__proto__` key would swap the copy's prototype and drop the key.
+      Object.defineProperty(out, key, {
+        value: await walk(record[key], path ? `${path}.${key}` : key),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
     return out;
   };
 

@@ -127,7 +127,12 @@ function parsePredicate(predicate: unknown): EntityFilter {
     } else if (value && typeof value === 'object' && '$exists' in value) {
       allOf.push((value as { $exists: unknown }).$exists ? { key } : { not: { key } });
     } else if (value && typeof value === 'object' && '$in' in value && Array.isArray((value as { $in: unknown }).$in)) {
-      allOf.push({ key, values: (value as { $in: unknown[] }).$in.map((v) => lower(String(v))) });
+      const list = (value as { $in: unknown[] }).$in;
+      // Only scalars compare against entity values; an object would stringify to junk (or throw).
+      if (!list.every((v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')) {
+        throw new InputError(`Invalid query: $in of '${rawKey}' takes strings, numbers or booleans`);
+      }
+      allOf.push({ key, values: list.map((v) => lower(String(v))) });
     } else {
       throw new InputError(`Invalid query: unsupported matcher for '${rawKey}'`);
     }

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
+import { BlockList, isIP } from 'node:net';
 import {
   AuthenticationError,
   CustomErrorBase,
@@ -27,6 +29,13 @@ export interface HttpAllowRule {
   host: string;
   /** Path prefixes below which reading is allowed, e.g. `['/org/repo/']`; default: any path. */
   paths?: string[];
+  /**
+   * Allow this host name to resolve to a loopback, link-local (cloud metadata), private or
+   * otherwise internal address, e.g. a company Git server on `10.x`. Default `false`, so an
+   * allowed name pointed at `127.0.0.1` or `169.254.169.254` by DNS is refused. A rule whose
+   * host is an IP literal allows exactly that address.
+   */
+  allowPrivateNetwork?: boolean;
 }
 
 /**
@@ -51,7 +60,9 @@ export interface HttpReaderOptions {
 
 /**
  * A {@link UrlReader} for `http:`/`https:` URLs on an allow-list of hosts. Redirects are
- * followed by hand so every hop is checked against the allow-list; the body is streamed and
+ * followed by hand so every hop is checked against the allow-list, and an allowed host name
+ * resolving to an internal address (loopback, private, link-local) is refused unless its rule
+ * sets `allowPrivateNetwork`; the body is streamed and
  * reading stops at `maxBytes` (`PayloadTooLargeError`). A timeout is a `ServiceUnavailableError`,
  * a 404 a `NotFoundError`. `readTree` is not supported over HTTP (`NotImplementedError`).
  *
@@ -75,11 +86,32 @@ export function createHttpReader(options: HttpReaderOptions): UrlReader {
   const maxRedirects = options.maxRedirects ?? 5;
   const doFetch = options.fetch ?? globalThis.fetch;
 
-  const allowed = (url: URL) =>
-    (url.protocol === 'http:' || url.protocol === 'https:') &&
-    url.username === '' &&
-    url.password === '' &&
-    options.allow.some((rule) => hostMatches(rule.host, url) && pathMatches(rule.paths, url.pathname));
+  const matching = (url: URL) =>
+    url.protocol === 'http:' || url.protocol === 'https:'
+      ? url.username === '' && url.password === ''
+        ? options.allow.filter((rule) => hostMatches(rule.host, url) && pathMatches(rule.paths, url.pathname))
+        : []
+      : [];
+  const allowed = (url: URL) => matching(url).length > 0;
+
+  /** Refuse a host name that DNS points at an internal address, unless its rule opts in. */
+  const assertReachable = async (url: URL) => {
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    // An IP literal can only be allowed by a rule naming it: that is explicit enough.
+    if (isIP(host) || matching(url).some((rule) => rule.allowPrivateNetwork)) return;
+    let addresses: Array<{ address: string }>;
+    try {
+      addresses = await lookup(host, { all: true, verbatim: true });
+    } catch {
+      return; // unresolvable: the fetch fails with its own error
+    }
+    const internal = addresses.find((a) => isInternalAddress(a.address));
+    if (internal) {
+      throw new NotAllowedError(
+        `${url.host} resolves to the internal address ${internal.address}; set allowPrivateNetwork on its allow rule to read it`,
+      );
+    }
+  };
 
   return {
     canRead(url) {
@@ -94,6 +126,7 @@ export function createHttpReader(options: HttpReaderOptions): UrlReader {
       const signal = readOptions?.signal ? AbortSignal.any([readOptions.signal, timeout]) : timeout;
       try {
         for (let hop = 0; ; hop++) {
+          await assertReachable(current);
           const headers = new Headers();
           if (readOptions?.etag) headers.set('if-none-match', readOptions.etag);
           const response = await doFetch(current.href, { redirect: 'manual', signal, headers });
@@ -132,6 +165,38 @@ export function createHttpReader(options: HttpReaderOptions): UrlReader {
   };
 }
 
+const internalRanges = new BlockList();
+for (const [network, prefix] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 3],
+] as const) {
+  internalRanges.addSubnet(network, prefix, 'ipv4');
+}
+for (const [network, prefix] of [
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+] as const) {
+  internalRanges.addSubnet(network, prefix, 'ipv6');
+}
+
+/** Loopback, private, link-local (cloud metadata), CGNAT, multicast or unspecified. */
+function isInternalAddress(address: string): boolean {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return internalRanges.check(mapped[1]!, 'ipv4');
+  return internalRanges.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
+}
+
 function parseUrl(url: string, base?: URL): URL | undefined {
   try {
     return new URL(url, base);
@@ -143,7 +208,8 @@ function parseUrl(url: string, base?: URL): URL | undefined {
 function hostMatches(pattern: string, url: URL): boolean {
   const p = pattern.toLowerCase();
   // A pattern with a port must match host:port; without, any port of that host.
-  const actual = p.includes(':') && !p.startsWith('[') ? url.host : url.hostname;
+  const withPort = p.startsWith('[') ? /\]:\d+$/.test(p) : p.includes(':');
+  const actual = withPort ? url.host : url.hostname;
   if (p.startsWith('*.')) return actual.endsWith(p.slice(1)) && actual.length > p.length - 1;
   return actual === p;
 }

@@ -1,17 +1,24 @@
-import { realpathSync } from 'node:fs';
+import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { NotAllowedError } from '@portalkit/core';
 
 // The deepest existing ancestor, resolved through symlinks: a path that does not exist yet
 // is safe exactly when the directory it will be created in is.
+// A dangling symlink is followed too: writing to it would create its target, wherever that is.
 function realpathOfExistingAncestor(target: string): string {
   let current = target;
   const rest: string[] = [];
-  for (;;) {
+  for (let hops = 0; ; ) {
     try {
       return path.join(realpathSync(current), ...rest.reverse());
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && (error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error;
+      const link = lstatSync(current, { throwIfNoEntry: false });
+      if (link?.isSymbolicLink()) {
+        if (++hops > 40) throw new NotAllowedError(`Path ${target} has too many levels of symbolic links`);
+        current = path.resolve(path.dirname(current), readlinkSync(current));
+        continue;
+      }
       const parent = path.dirname(current);
       if (parent === current) return target;
       rest.push(path.basename(current));

@@ -114,16 +114,26 @@ export function postgresTaskStore(options: PostgresTaskStoreOptions): TaskStore 
   const transaction = async <T>(fn: (client: PoolClient) => Promise<T>): Promise<T> => {
     await ensureReady();
     const client = await pool.connect();
+    // A connection dropped between two statements emits 'error' with no query to fail; unheard,
+    // that crashes the process. A broken connection is discarded instead of pooled again.
+    let broken: Error | undefined;
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await fn(client);
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
+      await client.query('ROLLBACK').catch((rollbackError: Error) => {
+        broken ??= rollbackError;
+      });
       throw error;
     } finally {
-      client.release();
+      client.off('error', onError);
+      client.release(broken);
     }
   };
 

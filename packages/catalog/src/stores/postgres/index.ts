@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Pool, PoolClient } from 'pg';
-import { InputError } from '@portalkit/core';
+import { InputError, ServiceUnavailableError } from '@portalkit/core';
 import { createSqlStore, isValidSchemaName } from '../sql/index.js';
 import type { SqlCatalogStore, SqlClient } from '../sql/index.js';
 
@@ -21,6 +21,13 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Connections of the pool opened from `connectionString`. Default 10, at least 2. */
   poolSize?: number;
+  /**
+   * How often a statement or a whole transaction is retried after the connection to PostgreSQL
+   * was lost (server restart, failover, terminated backend), with a short backoff. Default 3;
+   * then the call fails with a `ServiceUnavailableError`. A transaction is always retried from
+   * its start, so a dropped connection never leaves part of a write behind.
+   */
+  connectionRetries?: number;
 }
 
 /**
@@ -52,6 +59,8 @@ export function postgresStore(options: PostgresStoreOptions): SqlCatalogStore {
     // One connection may hold the commit lock while another does the work.
     throw new InputError('postgresStore: poolSize must be an integer of at least 2');
   }
+  const retries = options.connectionRetries ?? 3;
+  if (!Number.isInteger(retries) || retries < 0) throw new InputError('postgresStore: connectionRetries must be a non-negative integer');
   const owned = !options.pool;
   const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: poolSize });
   // An idle connection dropped by the server must not crash the process; the pool replaces it.
@@ -67,7 +76,7 @@ export function postgresStore(options: PostgresStoreOptions): SqlCatalogStore {
   };
   return createSqlStore({
     name: 'postgresStore',
-    client: pgClient(pool),
+    client: pgClient(pool, (fn) => withReconnect(fn, retries)),
     schema,
     crossProcessLock: (fn) => inProcess(() => advisoryLocked(fn)),
     close: async () => {
@@ -75,27 +84,70 @@ export function postgresStore(options: PostgresStoreOptions): SqlCatalogStore {
     },
   });
 
-  async function advisoryLocked<T>(fn: () => Promise<T>): Promise<T> {
-    const conn = await pool.connect();
-    let broken: Error | undefined;
-    try {
+  function advisoryLocked<T>(fn: () => Promise<T>): Promise<T> {
+    return withConnection(pool, async (conn, markBroken) => {
       await conn.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
       try {
         return await fn();
       } finally {
         // Dropping the connection frees a session lock whose unlock failed.
-        await conn.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]).catch((error: Error) => {
-          broken = error;
-        });
+        await conn.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]).catch(markBroken);
       }
-    } finally {
-      conn.release(broken);
+    });
+  }
+}
+
+/**
+ * Check out a connection for `fn`. One that broke (dropped, failed rollback or unlock) is
+ * discarded instead of going back to the pool.
+ */
+async function withConnection<T>(pool: Pool, fn: (conn: PoolClient, markBroken: (error: Error) => void) => Promise<T>): Promise<T> {
+  const conn = await pool.connect();
+  let broken: Error | undefined;
+  const markBroken = (error: Error) => {
+    broken ??= error;
+  };
+  // A checked-out connection dropped between two statements emits 'error' with no query to
+  // fail; unheard, that would crash the process.
+  conn.on('error', markBroken);
+  try {
+    return await fn(conn, markBroken);
+  } finally {
+    conn.off('error', markBroken);
+    conn.release(broken);
+  }
+}
+
+// Connection-level failures: the server went away or ended this backend; the next connection
+// from the pool may well work. Anything else (constraint, syntax) is not retried.
+const transientCodes = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE']);
+
+function isConnectionLoss(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && transientCodes.has(code)) return true;
+  const message = error instanceof Error ? error.message : '';
+  return /Connection terminated|terminating connection|Client has encountered a connection error|Client was closed/i.test(message);
+}
+
+async function withReconnect<T>(fn: () => Promise<T>, retries: number): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (!isConnectionLoss(error)) throw error;
+      if (attempt >= retries) {
+        throw new ServiceUnavailableError(`postgresStore: lost the connection to PostgreSQL ${attempt + 1} times in a row`, { cause: error });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
     }
   }
 }
 
-/** Adapt a `pg` pool to a {@link SqlClient}; transactions run on one pooled connection. */
-function pgClient(pool: Pool): SqlClient {
+/**
+ * Adapt a `pg` pool to a {@link SqlClient}; transactions run on one pooled connection.
+ * `retrying` wraps each top-level statement and each whole transaction.
+ */
+function pgClient(pool: Pool, retrying: <T>(fn: () => Promise<T>) => Promise<T>): SqlClient {
   const on = (conn: PoolClient): SqlClient => {
     const self: SqlClient = {
       async query<R>(text: string, params: readonly unknown[] = []) {
@@ -107,26 +159,25 @@ function pgClient(pool: Pool): SqlClient {
     return self;
   };
   return {
-    async query<R>(text: string, params: readonly unknown[] = []) {
-      const result = await pool.query(text, [...params]);
-      return { rows: result.rows as R[] };
-    },
-    async transaction(fn) {
-      const conn = await pool.connect();
-      let broken: Error | undefined;
-      try {
-        await conn.query('BEGIN');
-        const result = await fn(on(conn));
-        await conn.query('COMMIT');
-        return result;
-      } catch (error) {
-        await conn.query('ROLLBACK').catch((rollbackError: Error) => {
-          broken = rollbackError;
-        });
-        throw error;
-      } finally {
-        conn.release(broken);
-      }
-    },
+    query: <R>(text: string, params: readonly unknown[] = []) =>
+      retrying(async () => {
+        const result = await pool.query(text, [...params]);
+        return { rows: result.rows as R[] };
+      }),
+    transaction: (fn) =>
+      retrying(() =>
+        withConnection(pool, async (conn, markBroken) => {
+          try {
+            await conn.query('BEGIN');
+            const result = await fn(on(conn));
+            await conn.query('COMMIT');
+            return result;
+          } catch (error) {
+            if (isConnectionLoss(error)) markBroken(error as Error);
+            await conn.query('ROLLBACK').catch(markBroken);
+            throw error;
+          }
+        }),
+      ),
   };
 }

@@ -130,6 +130,31 @@ describe('fetch:template', () => {
     ).rejects.toThrow(/cannot be used together/);
   });
 
+  it('copyWithoutTemplating keeps contents but renders names; copyWithoutRender keeps both, as in Backstage', async () => {
+    const dir = await skeleton({
+      'skel/raw/${{ values.name }}.txt': 'raw ${{ values.name }}',
+      'skel/${{ values.name }}.html': '<p>${{ values.name }}</p>',
+      'skel/rendered.txt': 'x=${{ values.name }}',
+    });
+    const withoutTemplating = await tempDir();
+    await runAction(byId('fetch:template'), { url: './skel', values: { name: 'svc' }, copyWithoutTemplating: ['raw', '*.html'] }, { workspace: withoutTemplating, baseDir: dir });
+    expect(await readFile(path.join(withoutTemplating, 'raw/svc.txt'), 'utf8')).toBe('raw ${{ values.name }}');
+    expect(await readFile(path.join(withoutTemplating, 'svc.html'), 'utf8')).toBe('<p>${{ values.name }}</p>');
+    expect(await readFile(path.join(withoutTemplating, 'rendered.txt'), 'utf8')).toBe('x=svc');
+
+    const withoutRender = await tempDir();
+    await runAction(byId('fetch:template'), { url: './skel', values: { name: 'svc' }, copyWithoutRender: ['raw'] }, { workspace: withoutRender, baseDir: dir });
+    expect(await readFile(path.join(withoutRender, 'raw/${{ values.name }}.txt'), 'utf8')).toBe('raw ${{ values.name }}');
+    expect(await readFile(path.join(withoutRender, 'svc.html'), 'utf8')).toBe('<p>svc</p>');
+  });
+
+  it('refuses templateFileExtension with cookiecutterCompat', async () => {
+    const dir = await skeleton({ 'skel/a.njk': 'a' });
+    await expect(
+      runAction(byId('fetch:template'), { url: './skel', templateFileExtension: true, cookiecutterCompat: true }, { workspace: await tempDir(), baseDir: dir }),
+    ).rejects.toThrow(/templateFileExtension cannot be used together with .*cookiecutterCompat/);
+  });
+
   it('cookiecutterCompat renders {{ cookiecutter.x }} and jsonify', async () => {
     const dir = await skeleton({ 'skel/{{ cookiecutter.name }}.json': '{{ cookiecutter.tags | jsonify }}' });
     const workspace = await tempDir();

@@ -185,6 +185,50 @@ spec:
     expect(message).toContain('parameters.features.0: must be one of "metrics", "tracing"');
   });
 
+  it('validates values against every page, with dependencies and oneOf, and applies top-level defaults', async () => {
+    const template = parseTemplate({
+      apiVersion: 'scaffolder.backstage.io/v1beta3',
+      kind: 'Template',
+      metadata: { name: 'conditional' },
+      spec: {
+        parameters: [
+          {
+            title: 'Hosting',
+            required: ['hosting'],
+            properties: { hosting: { type: 'string', enum: ['cloud', 'onprem'], 'ui:widget': 'radio' }, tier: { type: 'string', default: 'standard' } },
+            dependencies: {
+              hosting: {
+                oneOf: [
+                  { properties: { hosting: { const: 'cloud' }, region: { type: 'string' } } },
+                  { properties: { hosting: { const: 'onprem' }, rack: { type: 'integer' } }, required: ['rack'] },
+                ],
+              },
+            },
+          },
+          { title: 'Team', required: ['team'], properties: { team: { type: 'string' } } },
+        ],
+        steps: [{ id: 'log', action: 'debug:log', input: { message: '${{ parameters.hosting }} ${{ parameters.tier }}' } }],
+        output: { tier: '${{ parameters.tier }}' },
+      },
+    });
+    const onprem = await scaffolder.run(template, { values: { hosting: 'onprem', rack: 'top' } }).catch((e: Error) => e);
+    expect(onprem).toMatchObject({ name: 'InputError' });
+    expect((onprem as Error).message).toContain('parameters.rack: must be integer');
+    expect((onprem as Error).message).toContain('parameters.team: is required');
+    const missingRack = await scaffolder.run(template, { values: { hosting: 'onprem', team: 'a' } }).catch((e: Error) => e);
+    expect((missingRack as Error).message).toContain('parameters.rack: is required');
+    expect((await scaffolder.listTasks()).totalTasks).toBe(0);
+
+    const wrongBranch = await scaffolder.run(template, { values: { hosting: 'cloud', region: 7, team: 'a' } }).catch((e: Error) => e);
+    expect((wrongBranch as Error).message).toContain('parameters.region: must be string');
+    expect((await scaffolder.listTasks()).totalTasks).toBe(0);
+
+    const task = await scaffolder.run(template, { values: { hosting: 'cloud', region: 'eu', team: 'a' } });
+    const result = await task.result;
+    expect(result).toMatchObject({ status: 'completed', output: { tier: 'standard' } });
+    expect((await task.get()).spec.parameters).toEqual({ hosting: 'cloud', region: 'eu', team: 'a', tier: 'standard' });
+  });
+
   it('fails a task whose action throws, stops there and cleans the workspace', async () => {
     let ranAfter = false;
     const boom = createAction({ id: 'test:boom', async handler(ctx) {
@@ -315,6 +359,50 @@ describe('templating in steps', () => {
     const messages = (await collect(task.events())).map((e) => e.body.message);
     expect(messages).toContain('Skipping step skipped because its if condition was false');
     expect(messages).toContain('Skipping step each: {"key":"b","value":"skip"}');
+  });
+});
+
+describe('user and each over arrays', () => {
+  it('renders ${{ user.entity }} and ${{ user.ref }}, and runs each over a list with index keys', async () => {
+    const seen: unknown[] = [];
+    const record = createAction({
+      id: 'test:record',
+      schema: { input: { value: z.any() } },
+      async handler(ctx) {
+        seen.push(ctx.input.value);
+        ctx.output('value', ctx.input.value as never);
+      },
+    });
+    const s = createScaffolder({ actions: [record], workingDirectory });
+    const template = inline(
+      [
+        { id: 'who', action: 'test:record', input: { value: { ref: '${{ user.ref }}', name: '${{ user.entity.metadata.name }}', mail: '${{ user.entity.spec.profile.email }}' } } },
+        { id: 'items', each: ['${{ user.entity.metadata.name }}', 'b'], action: 'test:record', input: { value: '${{ each.key }}:${{ each.value }}' } },
+        { id: 'objects', each: '${{ parameters.services }}', if: '${{ each.value.enabled }}', action: 'test:record', input: { value: '${{ each.value.name }}' } },
+      ],
+      { parameters: { properties: { services: { type: 'array' } } }, output: { who: '${{ steps.who.output.value }}', items: '${{ steps.items.output.value }}', objects: '${{ steps.objects.output.value }}' } },
+    );
+    const user = {
+      ref: 'user:default/jane',
+      entity: { apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'jane' }, spec: { profile: { email: 'jane@example.com' } } },
+    };
+    const task = await s.run(template, { user, values: { services: [{ name: 'api', enabled: true }, { name: 'web', enabled: false }, { name: 'db', enabled: true }] } });
+    const result = await task.result;
+    expect(result.error).toBeUndefined();
+    expect(result.output).toEqual({
+      who: { ref: 'user:default/jane', name: 'jane', mail: 'jane@example.com' },
+      items: ['0:jane', '1:b'],
+      objects: ['api', 'db'],
+    });
+    expect(seen).toHaveLength(5);
+  });
+
+  it('fails a step whose each does not resolve to a list or object', async () => {
+    const s = createScaffolder({ actions: builtinActions(), workingDirectory });
+    const task = await s.run(inline([{ id: 'loop', each: '${{ parameters.nothing }}', action: 'debug:log', input: { message: 'x' } }]));
+    const result = await task.result;
+    expect(result.status).toBe('failed');
+    expect(result.error?.message).toContain('each parameter');
   });
 });
 

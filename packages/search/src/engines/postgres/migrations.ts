@@ -22,7 +22,34 @@ const migrations: Array<{ version: number; statements: (schema: string) => strin
       `CREATE INDEX IF NOT EXISTS documents_facets_idx ON ${s}.documents USING gin (facets jsonb_path_ops)`,
     ],
   },
+  {
+    // The words of indexed documents, for fuzzy matching (filled only by engines with `fuzzy`).
+    version: 2,
+    statements: (s) => [`CREATE TABLE IF NOT EXISTS ${s}.words (word text PRIMARY KEY)`],
+  },
 ];
+
+/**
+ * What fuzzy matching needs beyond the versioned schema: the `pg_trgm` extension and a trigram
+ * index on the word list. Idempotent; run only by engines created with `fuzzy`, so hosts that
+ * cannot create extensions are unaffected until they opt in.
+ */
+export async function enableFuzzy(pool: Pool, schema: string): Promise<void> {
+  const quoted = quoteIdent(schema);
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`portalkit-search:${schema}`]);
+    await client.query('CREATE EXTENSION IF NOT EXISTS pg_trgm');
+    await client.query(`CREATE INDEX IF NOT EXISTS words_trgm_idx ON ${quoted}.words USING gin (word gin_trgm_ops)`);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
 
 /** The newest migration version; an engine refuses a schema migrated past it by a newer release. */
 export const LATEST_VERSION = Math.max(...migrations.map((m) => m.version));

@@ -274,6 +274,32 @@ describe('buildDocs options', () => {
     expect(attr(one(a, 'article a'), 'href')).toBe('index.html');
   });
 
+  it('reads pages from a custom docs_dir, with nav targets and links relative to it', async () => {
+    const site = await tempDir();
+    cleanup.push(site);
+    await mkdir(path.join(site, 'documentation', 'guide'), { recursive: true });
+    await writeFile(
+      path.join(site, 'mkdocs.yml'),
+      'site_name: Custom\ndocs_dir: documentation\nrepo_url: https://github.com/a/b\nnav:\n  - Home: index.md\n  - Guide:\n    - guide/index.md\n    - guide/more.md\n',
+    );
+    await writeFile(path.join(site, 'documentation', 'index.md'), '# Home\n\n[guide](guide/index.md) [more](guide/more.md#y)\n');
+    await writeFile(path.join(site, 'documentation', 'guide', 'index.md'), '# Guide\n\n[up](../index.md)\n');
+    await writeFile(path.join(site, 'documentation', 'guide', 'more.md'), '# More\n\n## Y\n');
+    // A docs/ directory beside it is not the docs directory and must not be built.
+    await mkdir(path.join(site, 'docs'));
+    await writeFile(path.join(site, 'docs', 'stray.md'), '# Stray\n');
+    const { output, result } = await build(site);
+    expect(result.warnings).toEqual([]);
+    expect(result.rendered.sort()).toEqual(['guide/index.md', 'guide/more.md', 'index.md']);
+    await expect(stat(path.join(output, 'stray/index.html'))).rejects.toThrow();
+    const home = await readHtml(path.join(output, 'index.html'));
+    expect(all(one(home, 'article.md-content'), 'p a').map((a) => attr(a, 'href'))).toEqual(['guide/', 'guide/more/#y']);
+    const more = await readHtml(path.join(output, 'guide/more/index.html'));
+    expect(all(one(more, 'nav.site-nav'), 'a').map((a) => attr(a, 'href'))).toEqual(['../../', '../', './']);
+    // MkDocs' default GitHub edit_uri names docs/, whatever docs_dir is.
+    expect(attr(one(more, 'a.edit-link'), 'href')).toBe('https://github.com/a/b/edit/master/docs/guide/more.md');
+  });
+
   it('runs extra remark and rehype plugins and freezes after the first build', async () => {
     const builder = createDocsBuilder();
     builder.useRehype(() => (tree: { children: unknown[] }) => {

@@ -406,6 +406,58 @@ describe('user and each over arrays', () => {
   });
 });
 
+describe('action context', () => {
+  it('gives handlers the workspace, a temporary directory removed after the step, user, step, task and isDryRun', async () => {
+    const seen: Array<Record<string, unknown>> = [];
+    const inspect = createAction({
+      id: 'test:inspect',
+      supportsDryRun: true,
+      async handler(ctx) {
+        const tmp = await ctx.createTemporaryDirectory();
+        await writeFile(path.join(tmp, 'scratch.txt'), 'x');
+        await writeFile(path.join(ctx.workspacePath, 'kept.txt'), 'y');
+        seen.push({
+          tmp,
+          tmpInsideWorkingDir: tmp.startsWith(workingDirectory + path.sep),
+          tmpOutsideWorkspace: !tmp.startsWith(ctx.workspacePath + path.sep),
+          workspace: ctx.workspacePath,
+          user: ctx.user?.ref,
+          step: ctx.step,
+          taskId: ctx.task.id,
+          isDryRun: ctx.isDryRun,
+          aborted: ctx.signal.aborted,
+          template: ctx.templateInfo?.entityRef,
+        });
+        ctx.output('tmpExisted', existsSync(tmp));
+      },
+    });
+    const s = createScaffolder({ actions: [inspect], workingDirectory });
+    const template = inline([{ id: 'look', name: 'Look around', action: 'test:inspect' }], { output: { existed: '${{ steps.look.output.tmpExisted }}' } });
+    const task = await s.run(template, { user: { ref: 'user:default/jane' } });
+    const result = await task.result;
+    expect(result).toMatchObject({ status: 'completed', output: { existed: true } });
+    expect(seen[0]).toMatchObject({
+      tmpInsideWorkingDir: true,
+      tmpOutsideWorkspace: true,
+      workspace: path.join(workingDirectory, task.id),
+      user: 'user:default/jane',
+      step: { id: 'look', name: 'Look around' },
+      taskId: task.id,
+      isDryRun: false,
+      aborted: false,
+      template: 'template:default/inline',
+    });
+    expect(existsSync(seen[0]!.tmp as string)).toBe(false);
+
+    const dry = await s.dryRun(template, { user: { ref: 'user:default/jane' } });
+    expect(dry.status).toBe('completed');
+    expect(seen[1]).toMatchObject({ isDryRun: true, user: 'user:default/jane' });
+    expect(dry.directoryContents.map((f) => f.path)).toEqual(['kept.txt']);
+    expect(existsSync(seen[1]!.tmp as string)).toBe(false);
+    expect(await readdir(workingDirectory)).toEqual([]);
+  });
+});
+
 describe('secrets', () => {
   it('are redacted from every event and never stored', async () => {
     const store = memoryTaskStore();

@@ -485,6 +485,29 @@ describe('secrets', () => {
     expect(everything).toContain('header ***');
   });
 
+  it('are redacted when each iterates over values derived from them, run or skipped', async () => {
+    const store = memoryTaskStore();
+    const echo = createAction({ id: 'test:echo', schema: { input: { value: z.any() } }, async handler(ctx) {
+      ctx.logger.info(`got ${String(ctx.input.value)}`);
+    } });
+    const s = createScaffolder({ actions: [echo], workingDirectory, taskStore: store, filters: { keyedBy: (v) => ({ [`key-${String(v).toUpperCase()}`]: 'v' }) } });
+    const task = await s.run(
+      inline([
+        { id: 'run', each: ['${{ secrets.token | upper }}', 'plain'], action: 'test:echo', input: { value: '${{ each.value }}' } },
+        { id: 'skip', each: ['${{ secrets.token | replace("s", "z") }}'], if: '${{ false }}', action: 'test:echo' },
+        { id: 'keys', each: '${{ secrets.token | keyedBy }}', action: 'test:echo', input: { value: '${{ each.key }}' } },
+      ]),
+      { secrets: { token: 's3cr3t-value' } },
+    );
+    const result = await task.result;
+    expect(result.status).toBe('completed');
+    const everything = JSON.stringify(await store.listEvents({ taskId: task.id }));
+    for (const derived of ['S3CR3T-VALUE', 'z3cr3t-value', 'key-S3CR3T-VALUE']) expect(everything).not.toContain(derived);
+    expect(everything).toContain('got plain');
+    expect(everything).toContain('Running step each: {\\"key\\":\\"0\\",\\"value\\":\\"***\\"}');
+    expect(everything).toContain('Skipping step each: {\\"key\\":\\"0\\",\\"value\\":\\"***\\"}');
+  });
+
   it('a task whose secrets were lost with its worker fails cleanly', async () => {
     const store = memoryTaskStore();
     const first = createScaffolder({ actions: builtinActions(), workingDirectory, taskStore: store });

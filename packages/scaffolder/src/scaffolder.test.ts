@@ -323,17 +323,23 @@ spec:
   });
 });
 
+/** `test:record`: remembers each input value and outputs it as `echo`. */
+function recordingAction() {
+  const seen: unknown[] = [];
+  const record = createAction({
+    id: 'test:record',
+    schema: { input: { value: z.any() } },
+    async handler(ctx) {
+      seen.push(ctx.input.value);
+      ctx.output('echo', ctx.input.value as never);
+    },
+  });
+  return { record, seen };
+}
+
 describe('templating in steps', () => {
   it('handles if, each over objects, step outputs and typed values', async () => {
-    const seen: unknown[] = [];
-    const record = createAction({
-      id: 'test:record',
-      schema: { input: { value: z.any() } },
-      async handler(ctx) {
-        seen.push(ctx.input.value);
-        ctx.output('echo', ctx.input.value as never);
-      },
-    });
+    const { record, seen } = recordingAction();
     const s = createScaffolder({ actions: [record], workingDirectory, filters: { shout: (x) => String(x).toUpperCase() } });
     const template = parseTemplate({
       apiVersion: 'scaffolder.backstage.io/v1beta3',
@@ -360,19 +366,9 @@ describe('templating in steps', () => {
     expect(messages).toContain('Skipping step skipped because its if condition was false');
     expect(messages).toContain('Skipping step each: {"key":"b","value":"skip"}');
   });
-});
 
-describe('user and each over arrays', () => {
   it('renders ${{ user.entity }} and ${{ user.ref }}, and runs each over a list with index keys', async () => {
-    const seen: unknown[] = [];
-    const record = createAction({
-      id: 'test:record',
-      schema: { input: { value: z.any() } },
-      async handler(ctx) {
-        seen.push(ctx.input.value);
-        ctx.output('value', ctx.input.value as never);
-      },
-    });
+    const { record, seen } = recordingAction();
     const s = createScaffolder({ actions: [record], workingDirectory });
     const template = inline(
       [
@@ -380,7 +376,7 @@ describe('user and each over arrays', () => {
         { id: 'items', each: ['${{ user.entity.metadata.name }}', 'b'], action: 'test:record', input: { value: '${{ each.key }}:${{ each.value }}' } },
         { id: 'objects', each: '${{ parameters.services }}', if: '${{ each.value.enabled }}', action: 'test:record', input: { value: '${{ each.value.name }}' } },
       ],
-      { parameters: { properties: { services: { type: 'array' } } }, output: { who: '${{ steps.who.output.value }}', items: '${{ steps.items.output.value }}', objects: '${{ steps.objects.output.value }}' } },
+      { parameters: { properties: { services: { type: 'array' } } }, output: { who: '${{ steps.who.output.echo }}', items: '${{ steps.items.output.echo }}', objects: '${{ steps.objects.output.echo }}' } },
     );
     const user = {
       ref: 'user:default/jane',

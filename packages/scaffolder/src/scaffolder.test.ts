@@ -261,12 +261,15 @@ spec:
     await mkdir(outside, { recursive: true });
     const linker = createAction({ id: 'test:link', async handler(ctx) {
       await symlink(outside, path.join(ctx.workspacePath, 'link'));
+      // Dangling: nothing exists at the target yet, but writing through the link creates it.
+      await symlink(path.join(outside, 'planted.yaml'), path.join(ctx.workspacePath, 'dangling.yaml'));
     } });
     const s = createScaffolder({ actions: [...builtinActions(), linker], workingDirectory });
     const attempts = [
       [{ id: 'w', action: 'catalog:write', input: { filePath: '../escape.yaml', entity: { a: 1 } } }],
       [{ id: 'w', action: 'catalog:write', input: { filePath: path.join(outside, 'abs.yaml'), entity: { a: 1 } } }],
       [{ id: 'l', action: 'test:link' }, { id: 'w', action: 'catalog:write', input: { filePath: 'link/through.yaml', entity: { a: 1 } } }],
+      [{ id: 'l', action: 'test:link' }, { id: 'w', action: 'catalog:write', input: { filePath: 'dangling.yaml', entity: { a: 1 } } }],
       [{ id: 'd', action: 'fs:delete', input: { files: ['../outside'] } }],
       [{ id: 'r', action: 'fs:rename', input: { files: [{ from: 'x', to: '../../moved' }] } }],
       [{ id: 'f', action: 'fetch:template', input: { url: './x', targetPath: '../out' } }],

@@ -58,6 +58,16 @@ describe('resolveSafeChildPath', () => {
     await symlink(path.join(base, 'a'), path.join(base, 'in'));
     expect(() => resolveSafeChildPath(base, 'out/new/file.txt')).toThrow(/symlink/);
     expect(resolveSafeChildPath(base, 'in/x')).toBe(path.join(base, 'in/x'));
+    // Dangling links: writing through one would create its target outside.
+    await symlink(path.join(outside, 'not-yet', 'file.txt'), path.join(base, 'dangling'));
+    await symlink(path.join(outside, 'not-yet'), path.join(base, 'dangling-dir'));
+    await symlink('missing-inside', path.join(base, 'dangling-in'));
+    expect(() => resolveSafeChildPath(base, 'dangling')).toThrow(/symlink/);
+    expect(() => resolveSafeChildPath(base, 'dangling-dir/file.txt')).toThrow(/symlink/);
+    expect(resolveSafeChildPath(base, 'dangling-in')).toBe(path.join(base, 'dangling-in'));
+    await symlink(path.join(base, 'loop-b'), path.join(base, 'loop-a'));
+    await symlink(path.join(base, 'loop-a'), path.join(base, 'loop-b'));
+    expect(() => resolveSafeChildPath(base, 'loop-a/x')).toThrow(expect.objectContaining({ name: 'NotAllowedError' }));
   });
 });
 

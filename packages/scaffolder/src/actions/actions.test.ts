@@ -258,6 +258,25 @@ describe('other built-ins', () => {
     await expect(runAction(byId('publish:git'), { remoteUrl: '/tmp/x', defaultBranch: 'bad branch' }, { workspace })).rejects.toThrow(/input\.defaultBranch/);
   });
 
+  it('publish:git keeps to its allowed roots and never takes over an existing directory', async () => {
+    const workspace = await skeleton({ 'a.txt': 'a' });
+    const roots = await tempDir('pk-remotes-');
+    const elsewhere = await tempDir('pk-elsewhere-');
+    const confined = byId('publish:git', { gitRemoteRoots: [roots] });
+    await expect(runAction(confined, { remoteUrl: path.join(elsewhere, 'r.git') }, { workspace })).rejects.toMatchObject({ name: 'NotAllowedError' });
+    await expect(runAction(confined, { remoteUrl: `${pathToFileURL(roots)}/../${path.basename(elsewhere)}/r.git` }, { workspace })).rejects.toMatchObject({ name: 'NotAllowedError' });
+    await symlink(elsewhere, path.join(roots, 'link'));
+    await expect(runAction(confined, { remoteUrl: path.join(roots, 'link', 'r.git') }, { workspace })).rejects.toMatchObject({ name: 'NotAllowedError' });
+    expect(await readdir(elsewhere)).toEqual([]);
+    const { outputs } = await runAction(confined, { remoteUrl: pathToFileURL(path.join(roots, 'team', 'r.git')).toString() }, { workspace });
+    expect(outputs.commitHash).toMatch(/^[0-9a-f]{40}$/);
+
+    // Without roots, any new or repository path works, but a plain directory with files is left alone.
+    await writeFile(path.join(elsewhere, 'notes.txt'), 'mine');
+    await expect(runAction(byId('publish:git'), { remoteUrl: elsewhere }, { workspace: await skeleton({ 'b.txt': 'b' }) })).rejects.toThrow(/exists and is not a git repository/);
+    expect(await readdir(elsewhere)).toEqual(['notes.txt']);
+  });
+
   it('debug:log lists the workspace', async () => {
     const workspace = await skeleton({ 'a/b.txt': 'hello' });
     const { logs } = await runAction(byId('debug:log'), { message: 'hi', listWorkspace: 'with-contents' }, { workspace });

@@ -52,6 +52,7 @@ export { createCatalogRegisterAction } from './actions/builtin/catalogRegister.j
 export { createCatalogWriteAction } from './actions/builtin/catalogWrite.js';
 export { createCatalogFetchAction } from './actions/builtin/catalogFetch.js';
 export { createPublishGitAction } from './actions/builtin/publishGit.js';
+export type { PublishGitActionOptions } from './actions/builtin/publishGit.js';
 
 export { memoryTaskStore } from './tasks/memoryTaskStore.js';
 export { postgresTaskStore } from './tasks/postgresTaskStore.js';

@@ -185,6 +185,50 @@ spec:
     expect(message).toContain('parameters.features.0: must be one of "metrics", "tracing"');
   });
 
+  it('validates values against every page, with dependencies and oneOf, and applies top-level defaults', async () => {
+    const template = parseTemplate({
+      apiVersion: 'scaffolder.backstage.io/v1beta3',
+      kind: 'Template',
+      metadata: { name: 'conditional' },
+      spec: {
+        parameters: [
+          {
+            title: 'Hosting',
+            required: ['hosting'],
+            properties: { hosting: { type: 'string', enum: ['cloud', 'onprem'], 'ui:widget': 'radio' }, tier: { type: 'string', default: 'standard' } },
+            dependencies: {
+              hosting: {
+                oneOf: [
+                  { properties: { hosting: { const: 'cloud' }, region: { type: 'string' } } },
+                  { properties: { hosting: { const: 'onprem' }, rack: { type: 'integer' } }, required: ['rack'] },
+                ],
+              },
+            },
+          },
+          { title: 'Team', required: ['team'], properties: { team: { type: 'string' } } },
+        ],
+        steps: [{ id: 'log', action: 'debug:log', input: { message: '${{ parameters.hosting }} ${{ parameters.tier }}' } }],
+        output: { tier: '${{ parameters.tier }}' },
+      },
+    });
+    const onprem = await scaffolder.run(template, { values: { hosting: 'onprem', rack: 'top' } }).catch((e: Error) => e);
+    expect(onprem).toMatchObject({ name: 'InputError' });
+    expect((onprem as Error).message).toContain('parameters.rack: must be integer');
+    expect((onprem as Error).message).toContain('parameters.team: is required');
+    const missingRack = await scaffolder.run(template, { values: { hosting: 'onprem', team: 'a' } }).catch((e: Error) => e);
+    expect((missingRack as Error).message).toContain('parameters.rack: is required');
+    expect((await scaffolder.listTasks()).totalTasks).toBe(0);
+
+    const wrongBranch = await scaffolder.run(template, { values: { hosting: 'cloud', region: 7, team: 'a' } }).catch((e: Error) => e);
+    expect((wrongBranch as Error).message).toContain('parameters.region: must be string');
+    expect((await scaffolder.listTasks()).totalTasks).toBe(0);
+
+    const task = await scaffolder.run(template, { values: { hosting: 'cloud', region: 'eu', team: 'a' } });
+    const result = await task.result;
+    expect(result).toMatchObject({ status: 'completed', output: { tier: 'standard' } });
+    expect((await task.get()).spec.parameters).toEqual({ hosting: 'cloud', region: 'eu', team: 'a', tier: 'standard' });
+  });
+
   it('fails a task whose action throws, stops there and cleans the workspace', async () => {
     let ranAfter = false;
     const boom = createAction({ id: 'test:boom', async handler(ctx) {
@@ -217,12 +261,15 @@ spec:
     await mkdir(outside, { recursive: true });
     const linker = createAction({ id: 'test:link', async handler(ctx) {
       await symlink(outside, path.join(ctx.workspacePath, 'link'));
+      // Dangling: nothing exists at the target yet, but writing through the link creates it.
+      await symlink(path.join(outside, 'planted.yaml'), path.join(ctx.workspacePath, 'dangling.yaml'));
     } });
     const s = createScaffolder({ actions: [...builtinActions(), linker], workingDirectory });
     const attempts = [
       [{ id: 'w', action: 'catalog:write', input: { filePath: '../escape.yaml', entity: { a: 1 } } }],
       [{ id: 'w', action: 'catalog:write', input: { filePath: path.join(outside, 'abs.yaml'), entity: { a: 1 } } }],
       [{ id: 'l', action: 'test:link' }, { id: 'w', action: 'catalog:write', input: { filePath: 'link/through.yaml', entity: { a: 1 } } }],
+      [{ id: 'l', action: 'test:link' }, { id: 'w', action: 'catalog:write', input: { filePath: 'dangling.yaml', entity: { a: 1 } } }],
       [{ id: 'd', action: 'fs:delete', input: { files: ['../outside'] } }],
       [{ id: 'r', action: 'fs:rename', input: { files: [{ from: 'x', to: '../../moved' }] } }],
       [{ id: 'f', action: 'fetch:template', input: { url: './x', targetPath: '../out' } }],
@@ -279,17 +326,23 @@ spec:
   });
 });
 
+/** `test:record`: remembers each input value and outputs it as `echo`. */
+function recordingAction() {
+  const seen: unknown[] = [];
+  const record = createAction({
+    id: 'test:record',
+    schema: { input: { value: z.any() } },
+    async handler(ctx) {
+      seen.push(ctx.input.value);
+      ctx.output('echo', ctx.input.value as never);
+    },
+  });
+  return { record, seen };
+}
+
 describe('templating in steps', () => {
   it('handles if, each over objects, step outputs and typed values', async () => {
-    const seen: unknown[] = [];
-    const record = createAction({
-      id: 'test:record',
-      schema: { input: { value: z.any() } },
-      async handler(ctx) {
-        seen.push(ctx.input.value);
-        ctx.output('echo', ctx.input.value as never);
-      },
-    });
+    const { record, seen } = recordingAction();
     const s = createScaffolder({ actions: [record], workingDirectory, filters: { shout: (x) => String(x).toUpperCase() } });
     const template = parseTemplate({
       apiVersion: 'scaffolder.backstage.io/v1beta3',
@@ -315,6 +368,92 @@ describe('templating in steps', () => {
     const messages = (await collect(task.events())).map((e) => e.body.message);
     expect(messages).toContain('Skipping step skipped because its if condition was false');
     expect(messages).toContain('Skipping step each: {"key":"b","value":"skip"}');
+  });
+
+  it('renders ${{ user.entity }} and ${{ user.ref }}, and runs each over a list with index keys', async () => {
+    const { record, seen } = recordingAction();
+    const s = createScaffolder({ actions: [record], workingDirectory });
+    const template = inline(
+      [
+        { id: 'who', action: 'test:record', input: { value: { ref: '${{ user.ref }}', name: '${{ user.entity.metadata.name }}', mail: '${{ user.entity.spec.profile.email }}' } } },
+        { id: 'items', each: ['${{ user.entity.metadata.name }}', 'b'], action: 'test:record', input: { value: '${{ each.key }}:${{ each.value }}' } },
+        { id: 'objects', each: '${{ parameters.services }}', if: '${{ each.value.enabled }}', action: 'test:record', input: { value: '${{ each.value.name }}' } },
+      ],
+      { parameters: { properties: { services: { type: 'array' } } }, output: { who: '${{ steps.who.output.echo }}', items: '${{ steps.items.output.echo }}', objects: '${{ steps.objects.output.echo }}' } },
+    );
+    const user = {
+      ref: 'user:default/jane',
+      entity: { apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'jane' }, spec: { profile: { email: 'jane@example.com' } } },
+    };
+    const task = await s.run(template, { user, values: { services: [{ name: 'api', enabled: true }, { name: 'web', enabled: false }, { name: 'db', enabled: true }] } });
+    const result = await task.result;
+    expect(result.error).toBeUndefined();
+    expect(result.output).toEqual({
+      who: { ref: 'user:default/jane', name: 'jane', mail: 'jane@example.com' },
+      items: ['0:jane', '1:b'],
+      objects: ['api', 'db'],
+    });
+    expect(seen).toHaveLength(5);
+  });
+
+  it('fails a step whose each does not resolve to a list or object', async () => {
+    const s = createScaffolder({ actions: builtinActions(), workingDirectory });
+    const task = await s.run(inline([{ id: 'loop', each: '${{ parameters.nothing }}', action: 'debug:log', input: { message: 'x' } }]));
+    const result = await task.result;
+    expect(result.status).toBe('failed');
+    expect(result.error?.message).toContain('each parameter');
+  });
+});
+
+describe('action context', () => {
+  it('gives handlers the workspace, a temporary directory removed after the step, user, step, task and isDryRun', async () => {
+    const seen: Array<Record<string, unknown>> = [];
+    const inspect = createAction({
+      id: 'test:inspect',
+      supportsDryRun: true,
+      async handler(ctx) {
+        const tmp = await ctx.createTemporaryDirectory();
+        await writeFile(path.join(tmp, 'scratch.txt'), 'x');
+        await writeFile(path.join(ctx.workspacePath, 'kept.txt'), 'y');
+        seen.push({
+          tmp,
+          tmpInsideWorkingDir: tmp.startsWith(workingDirectory + path.sep),
+          tmpOutsideWorkspace: !tmp.startsWith(ctx.workspacePath + path.sep),
+          workspace: ctx.workspacePath,
+          user: ctx.user?.ref,
+          step: ctx.step,
+          taskId: ctx.task.id,
+          isDryRun: ctx.isDryRun,
+          aborted: ctx.signal.aborted,
+          template: ctx.templateInfo?.entityRef,
+        });
+        ctx.output('tmpExisted', existsSync(tmp));
+      },
+    });
+    const s = createScaffolder({ actions: [inspect], workingDirectory });
+    const template = inline([{ id: 'look', name: 'Look around', action: 'test:inspect' }], { output: { existed: '${{ steps.look.output.tmpExisted }}' } });
+    const task = await s.run(template, { user: { ref: 'user:default/jane' } });
+    const result = await task.result;
+    expect(result).toMatchObject({ status: 'completed', output: { existed: true } });
+    expect(seen[0]).toMatchObject({
+      tmpInsideWorkingDir: true,
+      tmpOutsideWorkspace: true,
+      workspace: path.join(workingDirectory, task.id),
+      user: 'user:default/jane',
+      step: { id: 'look', name: 'Look around' },
+      taskId: task.id,
+      isDryRun: false,
+      aborted: false,
+      template: 'template:default/inline',
+    });
+    expect(existsSync(seen[0]!.tmp as string)).toBe(false);
+
+    const dry = await s.dryRun(template, { user: { ref: 'user:default/jane' } });
+    expect(dry.status).toBe('completed');
+    expect(seen[1]).toMatchObject({ isDryRun: true, user: 'user:default/jane' });
+    expect(dry.directoryContents.map((f) => f.path)).toEqual(['kept.txt']);
+    expect(existsSync(seen[1]!.tmp as string)).toBe(false);
+    expect(await readdir(workingDirectory)).toEqual([]);
   });
 });
 
@@ -343,6 +482,29 @@ describe('secrets', () => {
     expect(everything).toContain('"message":"***","stepId":"log"');
     expect(everything).toContain('token is ***');
     expect(everything).toContain('header ***');
+  });
+
+  it('are redacted when each iterates over values derived from them, run or skipped', async () => {
+    const store = memoryTaskStore();
+    const echo = createAction({ id: 'test:echo', schema: { input: { value: z.any() } }, async handler(ctx) {
+      ctx.logger.info(`got ${String(ctx.input.value)}`);
+    } });
+    const s = createScaffolder({ actions: [echo], workingDirectory, taskStore: store, filters: { keyedBy: (v) => ({ [`key-${String(v).toUpperCase()}`]: 'v' }) } });
+    const task = await s.run(
+      inline([
+        { id: 'run', each: ['${{ secrets.token | upper }}', 'plain'], action: 'test:echo', input: { value: '${{ each.value }}' } },
+        { id: 'skip', each: ['${{ secrets.token | replace("s", "z") }}'], if: '${{ false }}', action: 'test:echo' },
+        { id: 'keys', each: '${{ secrets.token | keyedBy }}', action: 'test:echo', input: { value: '${{ each.key }}' } },
+      ]),
+      { secrets: { token: 's3cr3t-value' } },
+    );
+    const result = await task.result;
+    expect(result.status).toBe('completed');
+    const everything = JSON.stringify(await store.listEvents({ taskId: task.id }));
+    for (const derived of ['S3CR3T-VALUE', 'z3cr3t-value', 'key-S3CR3T-VALUE']) expect(everything).not.toContain(derived);
+    expect(everything).toContain('got plain');
+    expect(everything).toContain('Running step each: {\\"key\\":\\"0\\",\\"value\\":\\"***\\"}');
+    expect(everything).toContain('Skipping step each: {\\"key\\":\\"0\\",\\"value\\":\\"***\\"}');
   });
 
   it('a task whose secrets were lost with its worker fails cleanly', async () => {

@@ -2,6 +2,7 @@ import { createEventBus, createLogger, memorySink } from '@portalkit/core';
 import type { Pool } from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { catalogCollator } from './collators/catalog.js';
+import type { Collator } from './collators/types.js';
 import type { SearchableEntity } from './collators/entity.js';
 import { techdocsCollator } from './collators/techdocs.js';
 import type { TechDocsSite } from './collators/techdocs.js';
@@ -205,6 +206,37 @@ describe('createSearch', () => {
     await search.stop();
     await events.publish('catalog.entity.upserted', { entityRef: 'component:default/foo', entity: entity('foo') });
     expect((await engine.query({ term: 'foo' })).numberOfResults).toBe(0);
+  });
+
+  it('indexes a host-written collator beside the built-ins, updates it from its own topic and serves its type', async () => {
+    type AdrTopics = Topics & { 'adr.changed': { id: string; title?: string; text?: string } };
+    const events = createEventBus<AdrTopics>();
+    const adrs = [{ id: '1', title: 'Use PostgreSQL', text: 'We store tasks in PostgreSQL.' }];
+    const adrCollator: Collator = {
+      type: 'adr',
+      async *collect() {
+        for (const adr of adrs) yield { type: 'adr', title: adr.title, text: adr.text, location: `/adr/${adr.id}`, status: 'accepted' };
+      },
+      topics: ['adr.changed'],
+      update(_topic, payload) {
+        const { id, title, text } = payload as AdrTopics['adr.changed'];
+        if (title === undefined) return { remove: [`/adr/${id}`] };
+        return { upsert: [{ type: 'adr', title, text: text ?? '', location: `/adr/${id}`, status: 'proposed' }] };
+      },
+    };
+    const search = createSearch({ events, collators: [catalogCollator({ getEntities: () => [entity('foo', 'The foo service')] }), adrCollator] });
+    await search.start();
+    const handler = search.handler({ basePath: '/api/search' });
+    const get = async (query: string) => (await handler(new Request(`http://portal.test/api/search/query?${query}`))).json() as Promise<{ results: Array<{ type: string; document: { location: string } }>; numberOfResults: number }>;
+
+    expect((await get('term=postgresql&types[0]=adr')).results.map((r) => r.document.location)).toEqual(['/adr/1']);
+    await events.publish('adr.changed', { id: '2', title: 'Adopt MiniSearch', text: 'In-memory search.' });
+    expect((await get('term=minisearch&filters[status]=proposed')).results.map((r) => [r.type, r.document.location])).toEqual([['adr', '/adr/2']]);
+    await events.publish('adr.changed', { id: '1' });
+    expect((await get('term=postgresql')).numberOfResults).toBe(0);
+    expect((await get('term=foo')).results.map((r) => r.type)).toEqual(['software-catalog']);
+    expect((await handler(new Request('http://portal.test/api/search/query?types[0]=nope'))).status).toBe(400);
+    await search.stop();
   });
 
   it('rejects duplicate collator types at creation', () => {

@@ -77,3 +77,21 @@ export function safeRelativePath(raw: string, options: { decoded?: boolean } = {
   if (decoded === '' || decoded.endsWith('/')) clean.push('index.html');
   return clean.join('/');
 }
+
+const LINK_PROTOCOLS = new Set(['http', 'https', 'mailto']);
+
+/**
+ * True when a URL from `mkdocs.yml` may become a link in the page layout: relative, or
+ * `http:`, `https:` or `mailto:`. `javascript:`, `data:` and the like are refused, also when
+ * hidden behind whitespace or control characters that browsers ignore.
+ *
+ * @example
+ * ```ts
+ * isSafeLinkUrl('https://backstage.io'); // true
+ * isSafeLinkUrl(' JavaScript:alert(1)'); // false
+ * ```
+ */
+export function isSafeLinkUrl(url: string): boolean {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url.replace(/[\u0000-\u0020\u007f]/g, ''))?.[1];
+  return scheme === undefined || LINK_PROTOCOLS.has(scheme.toLowerCase());
+}

@@ -58,6 +58,16 @@ describe('resolveSafeChildPath', () => {
     await symlink(path.join(base, 'a'), path.join(base, 'in'));
     expect(() => resolveSafeChildPath(base, 'out/new/file.txt')).toThrow(/symlink/);
     expect(resolveSafeChildPath(base, 'in/x')).toBe(path.join(base, 'in/x'));
+    // Dangling links: writing through one would create its target outside.
+    await symlink(path.join(outside, 'not-yet', 'file.txt'), path.join(base, 'dangling'));
+    await symlink(path.join(outside, 'not-yet'), path.join(base, 'dangling-dir'));
+    await symlink('missing-inside', path.join(base, 'dangling-in'));
+    expect(() => resolveSafeChildPath(base, 'dangling')).toThrow(/symlink/);
+    expect(() => resolveSafeChildPath(base, 'dangling-dir/file.txt')).toThrow(/symlink/);
+    expect(resolveSafeChildPath(base, 'dangling-in')).toBe(path.join(base, 'dangling-in'));
+    await symlink(path.join(base, 'loop-b'), path.join(base, 'loop-a'));
+    await symlink(path.join(base, 'loop-a'), path.join(base, 'loop-b'));
+    expect(() => resolveSafeChildPath(base, 'loop-a/x')).toThrow(expect.objectContaining({ name: 'NotAllowedError' }));
   });
 });
 
@@ -128,6 +138,31 @@ describe('fetch:template', () => {
     await expect(
       runAction(byId('fetch:template'), { url: './skel', templateFileExtension: '.njk', copyWithoutTemplating: ['x'] }, { workspace, baseDir: dir }),
     ).rejects.toThrow(/cannot be used together/);
+  });
+
+  it('copyWithoutTemplating keeps contents but renders names; copyWithoutRender keeps both, as in Backstage', async () => {
+    const dir = await skeleton({
+      'skel/raw/${{ values.name }}.txt': 'raw ${{ values.name }}',
+      'skel/${{ values.name }}.html': '<p>${{ values.name }}</p>',
+      'skel/rendered.txt': 'x=${{ values.name }}',
+    });
+    const withoutTemplating = await tempDir();
+    await runAction(byId('fetch:template'), { url: './skel', values: { name: 'svc' }, copyWithoutTemplating: ['raw', '*.html'] }, { workspace: withoutTemplating, baseDir: dir });
+    expect(await readFile(path.join(withoutTemplating, 'raw/svc.txt'), 'utf8')).toBe('raw ${{ values.name }}');
+    expect(await readFile(path.join(withoutTemplating, 'svc.html'), 'utf8')).toBe('<p>${{ values.name }}</p>');
+    expect(await readFile(path.join(withoutTemplating, 'rendered.txt'), 'utf8')).toBe('x=svc');
+
+    const withoutRender = await tempDir();
+    await runAction(byId('fetch:template'), { url: './skel', values: { name: 'svc' }, copyWithoutRender: ['raw'] }, { workspace: withoutRender, baseDir: dir });
+    expect(await readFile(path.join(withoutRender, 'raw/${{ values.name }}.txt'), 'utf8')).toBe('raw ${{ values.name }}');
+    expect(await readFile(path.join(withoutRender, 'svc.html'), 'utf8')).toBe('<p>svc</p>');
+  });
+
+  it('refuses templateFileExtension with cookiecutterCompat', async () => {
+    const dir = await skeleton({ 'skel/a.njk': 'a' });
+    await expect(
+      runAction(byId('fetch:template'), { url: './skel', templateFileExtension: true, cookiecutterCompat: true }, { workspace: await tempDir(), baseDir: dir }),
+    ).rejects.toThrow(/templateFileExtension cannot be used together with .*cookiecutterCompat/);
   });
 
   it('cookiecutterCompat renders {{ cookiecutter.x }} and jsonify', async () => {
@@ -221,6 +256,25 @@ describe('other built-ins', () => {
     const workspace = await skeleton({ 'a.txt': 'a' });
     await expect(runAction(byId('publish:git'), { remoteUrl: 'https://github.com/o/r.git' }, { workspace })).rejects.toThrow(/only pushes to local/);
     await expect(runAction(byId('publish:git'), { remoteUrl: '/tmp/x', defaultBranch: 'bad branch' }, { workspace })).rejects.toThrow(/input\.defaultBranch/);
+  });
+
+  it('publish:git keeps to its allowed roots and never takes over an existing directory', async () => {
+    const workspace = await skeleton({ 'a.txt': 'a' });
+    const roots = await tempDir('pk-remotes-');
+    const elsewhere = await tempDir('pk-elsewhere-');
+    const confined = byId('publish:git', { gitRemoteRoots: [roots] });
+    await expect(runAction(confined, { remoteUrl: path.join(elsewhere, 'r.git') }, { workspace })).rejects.toMatchObject({ name: 'NotAllowedError' });
+    await expect(runAction(confined, { remoteUrl: `${pathToFileURL(roots)}/../${path.basename(elsewhere)}/r.git` }, { workspace })).rejects.toMatchObject({ name: 'NotAllowedError' });
+    await symlink(elsewhere, path.join(roots, 'link'));
+    await expect(runAction(confined, { remoteUrl: path.join(roots, 'link', 'r.git') }, { workspace })).rejects.toMatchObject({ name: 'NotAllowedError' });
+    expect(await readdir(elsewhere)).toEqual([]);
+    const { outputs } = await runAction(confined, { remoteUrl: pathToFileURL(path.join(roots, 'team', 'r.git')).toString() }, { workspace });
+    expect(outputs.commitHash).toMatch(/^[0-9a-f]{40}$/);
+
+    // Without roots, any new or repository path works, but a plain directory with files is left alone.
+    await writeFile(path.join(elsewhere, 'notes.txt'), 'mine');
+    await expect(runAction(byId('publish:git'), { remoteUrl: elsewhere }, { workspace: await skeleton({ 'b.txt': 'b' }) })).rejects.toThrow(/exists and is not a git repository/);
+    expect(await readdir(elsewhere)).toEqual(['notes.txt']);
   });
 
   it('debug:log lists the workspace', async () => {

@@ -3,21 +3,22 @@ import path from 'node:path';
 import { NotAllowedError } from '@portalkit/core';
 
 // The deepest existing ancestor, resolved through symlinks: a path that does not exist yet
-// is safe exactly when the directory it will be created in is.
-// A dangling symlink is followed too: writing to it would create its target, wherever that is.
-function realpathOfExistingAncestor(target: string): string {
+// is safe exactly when the directory it will be created in is. A dangling symlink is followed
+// by hand, since writing through it creates its target.
+function realpathOfExistingAncestor(target: string, hops = 0): string {
   let current = target;
   const rest: string[] = [];
-  for (let hops = 0; ; ) {
+  for (;;) {
     try {
       return path.join(realpathSync(current), ...rest.reverse());
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && (error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error;
-      const link = lstatSync(current, { throwIfNoEntry: false });
-      if (link?.isSymbolicLink()) {
-        if (++hops > 40) throw new NotAllowedError(`Path ${target} has too many levels of symbolic links`);
-        current = path.resolve(path.dirname(current), readlinkSync(current));
-        continue;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ELOOP') throw new NotAllowedError(`Too many levels of symbolic links in ${target}`);
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
+      if (lstatSync(current, { throwIfNoEntry: false })?.isSymbolicLink()) {
+        if (hops >= 32) throw new NotAllowedError(`Too many levels of symbolic links in ${target}`);
+        const pointsTo = path.resolve(path.dirname(current), readlinkSync(current));
+        return realpathOfExistingAncestor(path.join(pointsTo, ...rest.reverse()), hops + 1);
       }
       const parent = path.dirname(current);
       if (parent === current) return target;

@@ -34,6 +34,19 @@ async function setup() {
       },
     ],
     [
+      'template:default/presented',
+      {
+        apiVersion: 'scaffolder.backstage.io/v1beta3',
+        kind: 'Template',
+        metadata: { name: 'presented', title: 'Presented', 'ui:options': { showTitle: false } },
+        spec: {
+          presentation: { buttonLabels: { backButtonText: 'Return', createButtonText: 'Make it' } },
+          parameters: [{ title: 'Name', description: 'Pick a name', properties: { name: { type: 'string', 'ui:autofocus': true } } }, { properties: {} }],
+          steps: [{ id: 'log', action: 'debug:log', input: { message: 'x' } }],
+        },
+      },
+    ],
+    [
       'template:default/hold',
       { apiVersion: 'scaffolder.backstage.io/v1beta3', kind: 'Template', metadata: { name: 'hold' }, spec: { steps: [{ id: 'h', action: 'test:hold' }] } },
     ],
@@ -120,6 +133,18 @@ describe('scaffolder HTTP API', () => {
     expect(body.description).toMatch(/Node\.js HTTP service/);
     expect(body.steps.map((s) => s.title)).toEqual(['Service', 'Repository']);
     expect((body.steps[0]!.schema.properties as Record<string, Record<string, unknown>>).owner!['ui:field']).toBe('OwnerPicker');
+
+    // Form-level settings pass through, and each step keeps its whole page schema, as Backstage serves them.
+    const presented = await (await request('/v2/templates/default/template/presented/parameter-schema')).json();
+    expect(presented).toEqual({
+      title: 'Presented',
+      'ui:options': { showTitle: false },
+      presentation: { buttonLabels: { backButtonText: 'Return', createButtonText: 'Make it' } },
+      steps: [
+        { title: 'Name', description: 'Pick a name', schema: { title: 'Name', description: 'Pick a name', properties: { name: { type: 'string', 'ui:autofocus': true } } } },
+        { title: 'Please enter the following information', schema: { properties: {} } },
+      ],
+    });
     const missing = await request('/v2/templates/default/template/nope/parameter-schema');
     expect(missing.status).toBe(404);
   });

@@ -64,6 +64,15 @@ describe('createTemplater', () => {
     expect(() => render('{% include "/etc/passwd" %}', ctx)).toThrow();
   });
 
+  it('never prints the source of functions it hands to templates', () => {
+    const r = createTemplater({ globals: { signed: (x) => `${String(x)}-secret-key-123` } });
+    for (const payload of ['${{ range }}', '${{ range | string }}', '${{ "x" | replace("x", range) }}', '${{ [range] | join }}', '${{ signed }}', '${{ signed | string }}']) {
+      const out = r(payload, ctx);
+      expect(out).not.toMatch(/=>|secret-key|const |return|native code|function Function/);
+    }
+    expect(r('${{ range(3) | join(",") }} ${{ signed("a") }}', ctx)).toBe('0,1,2 a-secret-key-123');
+  });
+
   it('reports syntax errors as InputError', () => {
     expect(() => render('${{ parameters.name ', ctx)).toThrow(/syntax|expected/i);
   });

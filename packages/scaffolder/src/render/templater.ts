@@ -87,6 +87,14 @@ function createSafeRuntime(): Runtime {
   };
 }
 
+// Filters like `string`, `replace` or `join` turn a value into text with its own `toString`;
+// for a function that is its source, which may carry host internals (keys, paths). Functions
+// handed to templates print as a fixed word instead.
+function opaque<F extends (...args: never[]) => unknown>(fn: F): F {
+  Object.defineProperty(fn, 'toString', { value: () => '[function]' });
+  return fn;
+}
+
 /**
  * Deep copy of JSON-like data into null-prototype objects, so a template never reaches
  * `Object.prototype` through context values. Functions are dropped.
@@ -137,7 +145,7 @@ export function createTemplater(options: TemplaterOptions = {}): Templater {
 
   // The built-in globals are functions holding closures; replace them with equivalents whose
   // results are plain data, so nothing callable escapes into the template.
-  env.addGlobal('range', (start: number, stop?: number, step = 1) => {
+  env.addGlobal('range', opaque((start: number, stop?: number, step = 1) => {
     const [from, to] = stop === undefined ? [0, start] : [start, stop];
     const out: number[] = [];
     if (!step || !Number.isFinite(from) || !Number.isFinite(to)) return out;
@@ -146,7 +154,7 @@ export function createTemplater(options: TemplaterOptions = {}): Templater {
       if (out.length > 100_000) break;
     }
     return out;
-  });
+  }));
   env.addGlobal('cycler', undefined);
   env.addGlobal('joiner', undefined);
 
@@ -158,7 +166,7 @@ export function createTemplater(options: TemplaterOptions = {}): Templater {
   }
   for (const [name, value] of Object.entries(options.globals ?? {})) {
     if (typeof value === 'function') {
-      env.addGlobal(name, (...args: unknown[]) => jsonRoundTrip(value(...(jsonRoundTrip(args) as JsonValue[]))));
+      env.addGlobal(name, opaque((...args: unknown[]) => jsonRoundTrip(value(...(jsonRoundTrip(args) as JsonValue[])))));
     } else {
       env.addGlobal(name, toSafeData(value));
     }

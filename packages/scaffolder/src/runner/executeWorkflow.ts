@@ -5,7 +5,7 @@ import type { LogRecord } from '@portalkit/core';
 import type { JsonObject, JsonValue, ScaffolderAction, TaskEventBody, TaskSpec, TemplateStep } from '../types.js';
 import type { Templater } from '../render/templater.js';
 import { isTruthy, renderValue } from '../render/renderValue.js';
-import { collectSecretDerived } from './redaction.js';
+import { collectSecretDerived, secretDerivedItems } from './redaction.js';
 import type { Redactor } from './redaction.js';
 
 /**
@@ -143,6 +143,11 @@ export async function executeWorkflow(options: WorkflowOptions): Promise<Workflo
       const resolvedEach = step.each !== undefined ? renderValue(step.each, stepContext, render) : undefined;
       if (step.each !== undefined && (resolvedEach === undefined || resolvedEach === null || typeof resolvedEach !== 'object')) {
         throw new InputError(`Invalid value on action ${action.id}.each parameter, "${String(step.each)}" cannot be resolved to a value`);
+      }
+      if (resolvedEach && Object.keys(options.secrets).length) {
+        // Items (and keys) computed from a secret are logged as `Running step each: …` and
+        // reach inputs through `each`, so they are hidden like the secrets themselves.
+        redactor.add(secretDerivedItems(resolvedEach as JsonValue, () => renderValue(step.each, { ...stepContext, secrets: {} }, render)));
       }
       const iterations = (
         resolvedEach

@@ -1,4 +1,5 @@
 import { redactSecrets } from '@portalkit/core';
+import type { JsonValue } from '../types.js';
 
 /** A growing set of strings to hide from every log line and event. */
 export interface Redactor {
@@ -52,4 +53,26 @@ export function collectSecretDerived(withSecrets: unknown, withoutSecrets: unkno
     return Object.entries(withSecrets).flatMap(([k, v]) => collectSecretDerived(v, other[k]));
   }
   return [];
+}
+
+/**
+ * Keys and values of a step's resolved `each` that come from a secret: those that differ from
+ * the same `each` rendered without secrets, compared item by item. If that render fails, every
+ * string in the items is treated as derived.
+ */
+export function secretDerivedItems(resolved: JsonValue, renderWithoutSecrets: () => unknown): string[] {
+  const entries = Object.entries(resolved as Record<string, JsonValue>);
+  let plain: unknown;
+  try {
+    plain = renderWithoutSecrets();
+  } catch {
+    return collectSecretDerived(entries, []);
+  }
+  const plainEntries =
+    Array.isArray(resolved) && Array.isArray(plain)
+      ? entries.map(([key], i) => [key, plain[i]])
+      : plain && typeof plain === 'object'
+        ? Object.entries(plain)
+        : [];
+  return collectSecretDerived(entries, plainEntries);
 }

@@ -219,6 +219,41 @@ describe('buildDocs warnings', () => {
     expect(result.warnings).toEqual([]);
   });
 
+  it('drops nav links with unsafe protocols and refuses non-web repo_url and edit_uri', async () => {
+    const site = await tempDir();
+    cleanup.push(site);
+    await mkdir(path.join(site, 'docs'));
+    await writeFile(path.join(site, 'docs', 'index.md'), '# Home\n');
+    await writeFile(
+      path.join(site, 'mkdocs.yml'),
+      [
+        'site_name: Links',
+        'nav:',
+        '  - Home: index.md',
+        '  - Script: "javascript:alert(1)"',
+        '  - Hidden: " JaVaScript:alert(2)"',
+        '  - Data: "data:text/html,<script>alert(3)</script>"',
+        '  - Mail: "mailto:docs@example.com"',
+        '  - Web: https://backstage.io',
+        '',
+      ].join('\n'),
+    );
+    const { output, result } = await build(site);
+    expect(result.warnings.map((w) => `${w.file}:${w.line}: ${w.message}`)).toEqual([
+      "mkdocs.yml:4: nav link 'javascript:alert(1)' is not allowed: only http, https and mailto links are",
+      "mkdocs.yml:5: nav link ' JaVaScript:alert(2)' is not allowed: only http, https and mailto links are",
+      "mkdocs.yml:6: nav link 'data:text/html,<script>alert(3)</script>' is not allowed: only http, https and mailto links are",
+    ]);
+    const home = await readHtml(path.join(output, 'index.html'));
+    expect(all(one(home, 'nav.site-nav'), 'a').map((a) => attr(a, 'href'))).toEqual(['./', 'mailto:docs@example.com', 'https://backstage.io']);
+    await expect(build(site, { strict: true })).rejects.toBeInstanceOf(InputError);
+
+    for (const bad of ['repo_url: "javascript:alert(1)//"', 'repo_url: https://github.com/a/b\nedit_uri: "javascript:alert(1)//"', 'repo_url: not a url']) {
+      await writeFile(path.join(site, 'mkdocs.yml'), `site_name: Links\n${bad}\n`);
+      await expect(build(site)).rejects.toThrow(/mkdocs\.yml is invalid: (repo_url|edit_uri): .* must be an http or https URL/);
+    }
+  });
+
   it('skips symbolic links that leave the docs directory', async () => {
     const site = await copyFixture('broken');
     cleanup.push(site);
@@ -272,6 +307,32 @@ describe('buildDocs options', () => {
     expect(attr(one(index, 'article a'), 'href')).toBe('other.html');
     const a = await readHtml(path.join(output, 'a-page.html'));
     expect(attr(one(a, 'article a'), 'href')).toBe('index.html');
+  });
+
+  it('reads pages from a custom docs_dir, with nav targets and links relative to it', async () => {
+    const site = await tempDir();
+    cleanup.push(site);
+    await mkdir(path.join(site, 'documentation', 'guide'), { recursive: true });
+    await writeFile(
+      path.join(site, 'mkdocs.yml'),
+      'site_name: Custom\ndocs_dir: documentation\nrepo_url: https://github.com/a/b\nnav:\n  - Home: index.md\n  - Guide:\n    - guide/index.md\n    - guide/more.md\n',
+    );
+    await writeFile(path.join(site, 'documentation', 'index.md'), '# Home\n\n[guide](guide/index.md) [more](guide/more.md#y)\n');
+    await writeFile(path.join(site, 'documentation', 'guide', 'index.md'), '# Guide\n\n[up](../index.md)\n');
+    await writeFile(path.join(site, 'documentation', 'guide', 'more.md'), '# More\n\n## Y\n');
+    // A docs/ directory beside it is not the docs directory and must not be built.
+    await mkdir(path.join(site, 'docs'));
+    await writeFile(path.join(site, 'docs', 'stray.md'), '# Stray\n');
+    const { output, result } = await build(site);
+    expect(result.warnings).toEqual([]);
+    expect(result.rendered.sort()).toEqual(['guide/index.md', 'guide/more.md', 'index.md']);
+    await expect(stat(path.join(output, 'stray/index.html'))).rejects.toThrow();
+    const home = await readHtml(path.join(output, 'index.html'));
+    expect(all(one(home, 'article.md-content'), 'p a').map((a) => attr(a, 'href'))).toEqual(['guide/', 'guide/more/#y']);
+    const more = await readHtml(path.join(output, 'guide/more/index.html'));
+    expect(all(one(more, 'nav.site-nav'), 'a').map((a) => attr(a, 'href'))).toEqual(['../../', '../', './']);
+    // MkDocs' default GitHub edit_uri names docs/, whatever docs_dir is.
+    expect(attr(one(more, 'a.edit-link'), 'href')).toBe('https://github.com/a/b/edit/master/docs/guide/more.md');
   });
 
   it('runs extra remark and rehype plugins and freezes after the first build', async () => {

@@ -144,6 +144,15 @@ export function parseMkdocsConfig(text: string, options: { root: string; configF
     throw new InputError(`${configFile} is invalid: ${problems.join('; ')}`);
   }
   const config = parsed.data;
+  // These become links on every page; MkDocs wants repo_url to be a URL with a host.
+  const badUrls = [
+    ['repo_url', config.repo_url],
+    ['edit_uri', config.edit_uri !== undefined && /^[a-z][a-z0-9+.-]*:/i.test(config.edit_uri.trim()) ? config.edit_uri : undefined],
+  ].filter(([, url]) => url !== undefined && !isWebUrl(url));
+  if (badUrls.length > 0) {
+    const problems = badUrls.map(([key, url]) => `${key}: '${url}' must be an http or https URL`);
+    throw new InputError(`${configFile} is invalid: ${problems.join('; ')}`);
+  }
   const docsDir = resolveWithin(options.root, config.docs_dir, 'docs_dir');
   if (path.resolve(docsDir) === path.resolve(options.root)) {
     throw new InputError(`${configFile}: docs_dir must be a subdirectory of the site, not the site itself`);
@@ -158,6 +167,15 @@ export function parseMkdocsConfig(text: string, options: { root: string; configF
     text,
     hash: createHash('sha256').update(text).digest('hex'),
   };
+}
+
+function isWebUrl(url: string | undefined): boolean {
+  try {
+    const parsed = new URL(String(url));
+    return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.host !== '';
+  } catch {
+    return false;
+  }
 }
 
 function namesAndOptions(list: MkdocsConfig['markdown_extensions']): Map<string, unknown> {

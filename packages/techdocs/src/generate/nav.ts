@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { isSafeLinkUrl } from '../paths.js';
 import type { BuildWarning } from '../types.js';
 import { titleFromPath, type PageInfo } from './pages.js';
 
@@ -52,7 +53,11 @@ export function resolveNav(options: ResolveNavOptions): { nav: NavNode[]; warnin
 
   const toNode = (item: unknown, title?: string): NavNode | undefined => {
     if (typeof item === 'string') {
-      if (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(item) || item.startsWith('/')) {
+      if (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(item.trimStart()) || item.startsWith('/')) {
+        if (!isSafeLinkUrl(item)) {
+          warn(item, `nav link '${item}' is not allowed: only http, https and mailto links are`);
+          return undefined;
+        }
         return { type: 'link', title: title ?? item, href: item };
       }
       if (item.includes('\\')) {

@@ -36,6 +36,9 @@ const getEntity = (name: DocsEntityName) => entities.get(`${name.kind}:${name.na
 beforeAll(async () => {
   root = await copyFixture('site');
   cleanup.push(root);
+  // Files copied verbatim into the site, unseen by the sanitiser.
+  await writeFile(path.join(root, 'docs', 'raw.html'), '<script>alert(document.cookie)</script>');
+  await writeFile(path.join(root, 'docs', 'images', 'evil.svg'), '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
   entities.set('component:default/svc', {
     kind: 'Component',
     metadata: {
@@ -112,6 +115,19 @@ describe('GET /static/docs', () => {
 
     const search = await techdocs.request('/static/docs/default/component/svc/search/search_index.json');
     expect(((await search.json()) as { docs: unknown[] }).docs.length).toBeGreaterThan(6);
+  });
+
+  it('serves HTML, SVG and XML under a sandbox policy, so verbatim files cannot run scripts on the portal origin', async () => {
+    for (const file of ['raw.html', 'images/evil.svg', '', 'guide/configuration/']) {
+      const response = await techdocs.request(`/static/docs/default/component/svc/${file}`);
+      expect(response.status, file).toBe(200);
+      expect(response.headers.get('content-security-policy'), file).toBe('sandbox');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+    const image = await techdocs.request('/static/docs/default/component/svc/images/logo.png');
+    expect(image.headers.get('content-security-policy')).toBeNull();
+    const index = await techdocs.request('/static/docs/default/component/svc/search/search_index.json');
+    expect(index.headers.get('content-security-policy')).toBeNull();
   });
 
   it('answers 404 with a Backstage error body for missing files', async () => {

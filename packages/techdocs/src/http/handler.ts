@@ -59,9 +59,13 @@ export function createTechDocsHandler(options: TechDocsHandlerOptions): Handler 
         if (!(error instanceof NotFoundError) || /\.[a-z0-9]+$/i.test(rel)) throw error;
         file = await publisher.readFile(name, `${rel}/index.html`);
       }
-      return new Response(new Uint8Array(file.content), {
-        headers: { 'content-type': file.contentType, 'x-content-type-options': 'nosniff' },
-      });
+      const headers: Record<string, string> = { 'content-type': file.contentType, 'x-content-type-options': 'nosniff' };
+      // HTML, SVG and XML files of a site may be copied verbatim from the docs directory, so the
+      // sanitiser never saw them. Opened directly they would run scripts on the portal's origin;
+      // a sandbox policy keeps them readable but script-free and in an origin of their own.
+      // (Backstage serves them as text/plain for the same reason; frontends fetch them as text.)
+      if (/html|svg|xml/.test(file.contentType)) headers['content-security-policy'] = 'sandbox';
+      return new Response(new Uint8Array(file.content), { headers });
     })
     .get('/metadata/techdocs/:namespace/:kind/:name', async (_request, { params }) => {
       return Response.json(await publisher.fetchTechDocsMetadata(entityName(params)));

@@ -72,7 +72,9 @@ async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<v
 
 /**
  * `fetch:template`: fetch a skeleton directory and render it with nunjucks into the workspace.
- * File and directory names are templated; `copyWithoutTemplating` globs are copied verbatim;
+ * File and directory names are templated; files matching `copyWithoutTemplating` globs (or inside
+ * matching directories) keep their contents but still get their names rendered, while the
+ * deprecated `copyWithoutRender` keeps both;
  * with `templateFileExtension` (true = `.njk`) only files with that extension are rendered and the
  * extension is stripped; binary files are copied as-is; `cookiecutterCompat` renders
  * `{{ cookiecutter.x }}`. A path rendering to an empty string is skipped.
@@ -113,9 +115,14 @@ export function createFetchTemplateAction(options: FetchTemplateActionOptions = 
       if (input.copyWithoutRender && input.copyWithoutTemplating) {
         throw new InputError('Invalid input passed to action fetch:template: copyWithoutRender and copyWithoutTemplating cannot be used together');
       }
-      if (copyOnly && input.templateFileExtension) {
-        throw new InputError('Invalid input passed to action fetch:template: copyWithoutTemplating and templateFileExtension cannot be used together');
+      if (input.templateFileExtension && (copyOnly || input.cookiecutterCompat)) {
+        throw new InputError(
+          'Invalid input passed to action fetch:template: templateFileExtension cannot be used together with copyWithoutTemplating, copyWithoutRender or cookiecutterCompat',
+        );
       }
+      // As in Backstage: copyWithoutTemplating still renders the names of the files it copies;
+      // the deprecated copyWithoutRender copies names verbatim too.
+      const renderCopiedNames = input.copyWithoutRender === undefined;
       let extension: string | undefined;
       if (input.templateFileExtension) {
         extension = input.templateFileExtension === true ? '.njk' : input.templateFileExtension;
@@ -181,7 +188,8 @@ export function createFetchTemplateAction(options: FetchTemplateActionOptions = 
           renderContents = !entry.directory && local.endsWith(extension);
           if (renderContents) local = local.slice(0, -extension.length);
         } else {
-          renderName = renderContents = !isNonTemplated(entry.relative);
+          renderContents = !isNonTemplated(entry.relative);
+          renderName = renderContents || renderCopiedNames;
         }
         const rendered = renderName ? renderPath(local) : local;
         if (!rendered.trim() || rendered.split('/').some((part) => part === '')) {

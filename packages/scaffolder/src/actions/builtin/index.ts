@@ -20,6 +20,8 @@ export interface BuiltinActionsOptions {
   /** Extra template filters and globals for `fetch:template`. */
   filters?: Record<string, TemplateFilter>;
   globals?: Record<string, TemplateGlobal>;
+  /** Directories `publish:git` may create and push repositories in; default anywhere. Set it unless every template is trusted. */
+  gitRemoteRoots?: string[];
 }
 
 /**
@@ -48,6 +50,6 @@ export function builtinActions(options: BuiltinActionsOptions = {}): ScaffolderA
     createCatalogRegisterAction(catalog),
     createCatalogWriteAction(),
     createCatalogFetchAction(catalog),
-    createPublishGitAction(),
+    createPublishGitAction(options.gitRemoteRoots ? { allowedRoots: options.gitRemoteRoots } : {}),
   ];
 }

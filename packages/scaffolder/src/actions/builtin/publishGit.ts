@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { z } from 'zod';
-import { InputError } from '@portalkit/core';
+import { InputError, NotAllowedError } from '@portalkit/core';
 import { createAction } from '../createAction.js';
 import { resolveSafeChildPath } from '../resolveSafeChildPath.js';
 
@@ -38,6 +38,36 @@ async function git(args: string[], cwd: string, signal: AbortSignal): Promise<st
   }
 }
 
+/**
+ * Options of {@link createPublishGitAction}.
+ *
+ * @example
+ * ```ts
+ * const publish = createPublishGitAction({ allowedRoots: ['/srv/git'] });
+ * ```
+ */
+export interface PublishGitActionOptions {
+  /**
+   * Directories repositories may be created in and pushed to (symlinks resolved). Default: any
+   * absolute path, which lets every template write to any directory the process can; set it
+   * whenever templates are not fully trusted.
+   */
+  allowedRoots?: string[];
+}
+
+/** Refuse a remote outside the allowed roots (when there are any). */
+function confine(remotePath: string, allowedRoots: string[] | undefined): string {
+  if (!allowedRoots) return path.resolve(remotePath);
+  for (const root of allowedRoots) {
+    try {
+      return resolveSafeChildPath(root, path.relative(path.resolve(root), path.resolve(remotePath)));
+    } catch {
+      // Not below this root; try the next.
+    }
+  }
+  throw new NotAllowedError(`publish:git may only push to repositories below ${allowedRoots.join(', ')}; got ${remotePath}`);
+}
+
 /** Local bare repository path of a `file://` URL or absolute path; anything else is refused. */
 function localRemote(remoteUrl: string): string {
   if (remoteUrl.startsWith('file:')) return fileURLToPath(remoteUrl);
@@ -50,7 +80,8 @@ function localRemote(remoteUrl: string): string {
 /**
  * `publish:git`: make a git repository of the workspace (or `sourcePath` in it), commit everything
  * and push `defaultBranch` to a local bare repository (created when missing).
- * Outputs `remoteUrl`, `repoContentsUrl` (`<file URL>/blob/<branch>`) and `commitHash`.
+ * Outputs `remoteUrl`, `repoContentsUrl` (`<file URL>/blob/<branch>`) and `commitHash`. A non-empty
+ * directory that is not a repository is refused; with `allowedRoots`, so is any remote outside them.
  * @example
  * ```yaml
  * - id: publish
@@ -58,7 +89,8 @@ function localRemote(remoteUrl: string): string {
  *   input: { remoteUrl: file:///srv/git/my-service.git, defaultBranch: main }
  * ```
  */
-export function createPublishGitAction() {
+export function createPublishGitAction(options: PublishGitActionOptions = {}) {
+  const allowedRoots = options.allowedRoots?.map((root) => path.resolve(root));
   return createAction<Input>({
     id: 'publish:git',
     description: 'Initializes a git repository of the content in the workspace, and pushes it to a local bare repository.',
@@ -75,11 +107,16 @@ export function createPublishGitAction() {
     },
     async handler(ctx) {
       const input = ctx.input;
-      const remotePath = localRemote(input.remoteUrl);
+      const remotePath = confine(localRemote(input.remoteUrl), allowedRoots);
       const source = input.sourcePath ? resolveSafeChildPath(ctx.workspacePath, input.sourcePath) : ctx.workspacePath;
       const signal = ctx.signal;
 
       if (!(await stat(path.join(remotePath, 'HEAD')).catch(() => undefined))) {
+        // Never turn someone's existing directory into a repository.
+        const existing = await readdir(remotePath).catch(() => []);
+        if (existing.length > 0) {
+          throw new InputError(`publish:git: ${remotePath} exists and is not a git repository; refusing to create one inside it`);
+        }
         ctx.logger.info(`Creating bare repository ${remotePath}`);
         await mkdir(remotePath, { recursive: true });
         await git(['init', '--bare', '--quiet', `--initial-branch=${input.defaultBranch}`], remotePath, signal);

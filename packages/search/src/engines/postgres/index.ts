@@ -1,11 +1,11 @@
 import { ConflictError, InputError } from '@portalkit/core';
 import pg from 'pg';
 import type { Pool, PoolClient } from 'pg';
-import { extraTextOf, facetsOf, normalizeQuery, pageCursors, validateDocuments } from '../../query.js';
+import { extraTextOf, facetsOf, normalizeQuery, pageCursors, tokenize, validateDocuments } from '../../query.js';
 import type { NormalizedQuery } from '../../query.js';
 import type { DocumentSelector, SearchDocument, SearchQuery, SearchResult, SearchResultSet } from '../../types.js';
 import type { SearchEngine } from '../types.js';
-import { LATEST_VERSION, SCHEMA_NAME, migrate, quoteIdent } from './migrations.js';
+import { LATEST_VERSION, SCHEMA_NAME, enableFuzzy, migrate, quoteIdent } from './migrations.js';
 
 /**
  * Options of {@link postgresEngine}. Give a `pool` (shared with the rest of your app; not closed by
@@ -30,7 +30,18 @@ export interface PostgresEngineOptions {
   highlight?: { preTag?: string; postTag?: string };
   /** Documents per INSERT statement when indexing; default 500. */
   batchSize?: number;
+  /**
+   * Match misspelled words of four or more letters (`transactoins` finds `transactions`) through
+   * the `pg_trgm` extension, which the engine creates if missing (a database owner may, as it is a
+   * trusted extension). A number is the least trigram similarity of a word to count, 0..1; `true`
+   * is 0.4. Default off, so hosts that cannot create extensions need not. Documents indexed before
+   * it was switched on take part after their next re-index.
+   */
+  fuzzy?: boolean | number;
 }
+
+/** How many indexed words a misspelled query word may stand for. */
+const FUZZY_ALTERNATIVES = 8;
 
 interface Row {
   total: number;
@@ -44,7 +55,8 @@ interface Row {
  * A {@link SearchEngine} on PostgreSQL full-text search: a weighted `tsvector` per document (title A,
  * text B, other fields C) under a GIN index, `ts_rank_cd` ranking, prefix matching (`word:*`),
  * phrases (`phraseto_tsquery`) and `ts_headline` highlighting. Tables live in their own schema,
- * created by a versioned, idempotent migration. No fuzzy matching (`features.fuzzy` is false).
+ * created by a versioned, idempotent migration. With `fuzzy`, misspelled words also match indexed
+ * words of similar spelling (`pg_trgm` trigram similarity).
  *
  * @example
  * ```ts
@@ -73,12 +85,24 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
   const batchSize = options.batchSize ?? 500;
   const table = `${quoteIdent(schema)}.documents`;
   const configs = language === 'simple' ? ['simple'] : ['simple', language];
+  const fuzzy = options.fuzzy === true ? 0.4 : options.fuzzy || 0;
+  if (!(fuzzy >= 0 && fuzzy < 1)) {
+    throw new InputError(`postgresEngine: fuzzy must be true, false or a similarity between 0 and 1, got ${String(options.fuzzy)}`);
+  }
+  const words = `${quoteIdent(schema)}.words`;
 
   let ready: Promise<void> | undefined;
   const init = (): Promise<void> => {
-    ready ??= migrate(pool, schema).then((version) => {
+    ready ??= migrate(pool, schema).then(async (version) => {
       if (version > LATEST_VERSION) {
         throw new ConflictError(`postgresEngine: schema '${schema}' was migrated by a newer release (v${version})`);
+      }
+      if (fuzzy) {
+        await enableFuzzy(pool, schema).catch((error: unknown) => {
+          throw new InputError(
+            `postgresEngine: fuzzy matching needs the pg_trgm extension, which could not be set up (${(error as Error).message}); have an administrator run CREATE EXTENSION pg_trgm, or leave fuzzy off`,
+          );
+        });
       }
     });
     // A failed migration (server down) is retried on the next call instead of failing forever.
@@ -115,6 +139,18 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
          document = EXCLUDED.document, facets = EXCLUDED.facets, tsv = EXCLUDED.tsv`,
       [JSON.stringify(rows)],
     );
+    if (fuzzy) {
+      // Words no document has any more stay listed: they can only widen a query by a word that
+      // matches nothing, never bring back a removed document.
+      const found = new Set<string>();
+      for (const row of rows) {
+        for (const word of tokenize(`${row.title} ${row.text} ${row.extra}`)) if (isFuzzyWord(word)) found.add(word);
+      }
+      if (found.size > 0) {
+        // Sorted, so concurrent writers take row locks in the same order and cannot deadlock.
+        await client.query(`INSERT INTO ${words} (word) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING`, [[...found].sort()]);
+      }
+    }
   };
 
   const insertAll = async (client: PoolClient, docs: SearchDocument[]): Promise<void> => {
@@ -138,7 +174,7 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
   };
 
   return {
-    features: { fuzzy: false },
+    features: { fuzzy: fuzzy > 0 },
 
     async index(type, documents) {
       const collected: SearchDocument[] = [];
@@ -179,7 +215,7 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
       await init();
       const params: unknown[] = [language];
       const conditions: string[] = [];
-      const tsquery = tsquerySql(q, params);
+      const tsquery = tsquerySql(q, params, await alternativesOf(q.words));
       if (tsquery) conditions.push('d.tsv @@ q.q');
       if (q.types) {
         params.push(q.types);
@@ -240,14 +276,38 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
     },
   };
 
+  /** Indexed words similar to each fuzzy-eligible query word, most similar first. */
+  async function alternativesOf(queryWords: string[]): Promise<Map<string, string[]>> {
+    const eligible = [...new Set(queryWords.filter(isFuzzyWord))];
+    if (!fuzzy || eligible.length === 0) return new Map();
+    // `%` finds candidates through the trigram index (at pg_trgm's own threshold, 0.3 by
+    // default); the similarity test then applies the engine's.
+    const { rows } = await pool.query<{ word: string; alternatives: string[] }>(
+      `SELECT q.word, ARRAY(
+         SELECT w.word FROM ${words} w
+         WHERE w.word % q.word AND w.word <> q.word AND similarity(w.word, q.word) >= $2
+         ORDER BY similarity(w.word, q.word) DESC, w.word LIMIT ${FUZZY_ALTERNATIVES}
+       ) AS alternatives
+       FROM unnest($1::text[]) AS q(word)`,
+      [eligible, fuzzy],
+    );
+    return new Map(rows.map((r) => [r.word, r.alternatives]));
+  }
+
   /** The tsquery of a query as SQL over `params` ($1 is the language), or undefined for match-all. */
-  function tsquerySql(q: NormalizedQuery, params: unknown[]): string | undefined {
+  function tsquerySql(q: NormalizedQuery, params: unknown[], alternatives: Map<string, string[]>): string | undefined {
     const parts: string[] = [];
     for (const word of q.words) {
       // Words come from tokenize(): letters and digits only, so `word:*` cannot smuggle operators.
       params.push(`${word}:*`);
       const p = `$${params.length}`;
-      parts.push(configs.length === 1 ? `to_tsquery('simple', ${p})` : `(to_tsquery('simple', ${p}) || to_tsquery($1::regconfig, ${p}))`);
+      const options = configs.length === 1 ? [`to_tsquery('simple', ${p})`] : [`to_tsquery('simple', ${p})`, `to_tsquery($1::regconfig, ${p})`];
+      for (const alternative of alternatives.get(word) ?? []) {
+        // Alternatives are indexed words, tokenized the same way; matched as written.
+        params.push(alternative);
+        options.push(`to_tsquery('simple', $${params.length})`);
+      }
+      parts.push(options.length === 1 ? options[0]! : `(${options.join(' || ')})`);
     }
     for (const phrase of q.phrases) {
       params.push(phrase.join(' '));
@@ -255,6 +315,11 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
     }
     return parts.length > 0 ? `(${parts.join(' && ')})` : undefined;
   }
+}
+
+/** Words fuzzy matching applies to, as in the memory engine: four or more characters, some letters. */
+function isFuzzyWord(word: string): boolean {
+  return word.length >= 4 && /\p{L}/u.test(word);
 }
 
 /** Facet filters as SQL: per field, containment of any wanted value (uses the jsonb GIN index). */

@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 
 /**
  * Schema changes, in order. Each runs once per schema, recorded in `schema_migrations`; every
@@ -22,6 +22,11 @@ const migrations: Array<{ version: number; statements: (schema: string) => strin
       `CREATE INDEX IF NOT EXISTS documents_facets_idx ON ${s}.documents USING gin (facets jsonb_path_ops)`,
     ],
   },
+  {
+    // The words of indexed documents, for fuzzy matching (filled only by engines with `fuzzy`).
+    version: 2,
+    statements: (s) => [`CREATE TABLE IF NOT EXISTS ${s}.words (word text PRIMARY KEY)`],
+  },
 ];
 
 /** The newest migration version; an engine refuses a schema migrated past it by a newer release. */
@@ -31,12 +36,8 @@ export const LATEST_VERSION = Math.max(...migrations.map((m) => m.version));
  * Bring `schema` up to date. Concurrent callers (several processes starting at once) are
  * serialised by an advisory lock, so each migration runs exactly once.
  */
-export async function migrate(pool: Pool, schema: string): Promise<number> {
-  const quoted = quoteIdent(schema);
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`portalkit-search:${schema}`]);
+export function migrate(pool: Pool, schema: string): Promise<number> {
+  return underSchemaLock(pool, schema, async (client, quoted) => {
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoted}`);
     await client.query(
       `CREATE TABLE IF NOT EXISTS ${quoted}.schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
@@ -48,8 +49,31 @@ export async function migrate(pool: Pool, schema: string): Promise<number> {
       for (const statement of migration.statements(quoted)) await client.query(statement);
       await client.query(`INSERT INTO ${quoted}.schema_migrations (version) VALUES ($1)`, [migration.version]);
     }
-    await client.query('COMMIT');
     return Math.max(0, ...applied, LATEST_VERSION);
+  });
+}
+
+/**
+ * What fuzzy matching needs beyond the versioned schema: the `pg_trgm` extension and a trigram
+ * index on the word list. Idempotent; run only by engines created with `fuzzy`, so hosts that
+ * cannot create extensions are unaffected until they opt in.
+ */
+export function enableFuzzy(pool: Pool, schema: string): Promise<void> {
+  return underSchemaLock(pool, schema, async (client, quoted) => {
+    await client.query('CREATE EXTENSION IF NOT EXISTS pg_trgm');
+    await client.query(`CREATE INDEX IF NOT EXISTS words_trgm_idx ON ${quoted}.words USING gin (word gin_trgm_ops)`);
+  });
+}
+
+/** Run `work` in one transaction holding the schema's advisory lock, so DDL never races. */
+async function underSchemaLock<T>(pool: Pool, schema: string, work: (client: PoolClient, quoted: string) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`portalkit-search:${schema}`]);
+    const result = await work(client, quoteIdent(schema));
+    await client.query('COMMIT');
+    return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
     throw error;

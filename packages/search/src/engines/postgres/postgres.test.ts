@@ -25,6 +25,7 @@ if ('skip' in connection) {
   });
 
   runEngineContract({ name: 'postgres', create: () => postgresEngine({ pool, schema: fresh() }) });
+  runEngineContract({ name: 'postgres with fuzzy', create: () => postgresEngine({ pool, schema: fresh(), fuzzy: true }) });
 
   describe('postgresEngine specifics', () => {
     it('migrates once, idempotently, even when started concurrently', async () => {
@@ -32,7 +33,7 @@ if ('skip' in connection) {
       await Promise.all([migrate(pool, schema), migrate(pool, schema), migrate(pool, schema)]);
       await migrate(pool, schema);
       const { rows } = await pool.query(`SELECT version FROM "${schema}".schema_migrations`);
-      expect(rows).toEqual([{ version: 1 }]);
+      expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
     });
 
     it('stems with the configured language besides matching words as written', async () => {
@@ -52,7 +53,38 @@ if ('skip' in connection) {
       expect(results[0]?.document.title).toBe('nultitle');
     });
 
+    it('matches misspelled words only with fuzzy on, highlights them, and never revives removed documents', async () => {
+      const schema = fresh();
+      const docs = [
+        { type: 't', title: 'Ledger', text: 'Keeps the accounting ledger on port 5000', location: '/ledger' },
+        { type: 't', title: 'Payments', text: 'Handles card transactions', location: '/payments' },
+      ];
+      const plain = postgresEngine({ pool, schema });
+      await plain.upsert(docs);
+      expect(plain.features.fuzzy).toBe(false);
+      expect((await plain.query({ term: 'transactoins' })).numberOfResults).toBe(0);
+
+      const engine = postgresEngine({ pool, schema: fresh(), fuzzy: true });
+      expect(engine.features.fuzzy).toBe(true);
+      await engine.upsert(docs);
+      const { results } = await engine.query({ term: 'ledgr' });
+      expect(results.map((r) => r.document.location)).toEqual(['/ledger']);
+      expect(results[0]?.highlight?.fields.title).toBe('<mark>Ledger</mark>');
+      // Every word must still match, the misspelled one through a similar word.
+      expect((await engine.query({ term: 'card transactoins' })).results.map((r) => r.document.location)).toEqual(['/payments']);
+      expect((await engine.query({ term: 'ledgr transactoins' })).numberOfResults).toBe(0);
+      // Numbers are not misspelled words.
+      expect((await engine.query({ term: '5000' })).numberOfResults).toBe(1);
+      expect((await engine.query({ term: '5001' })).numberOfResults).toBe(0);
+
+      await engine.remove('t', ['/ledger']);
+      expect((await engine.query({ term: 'ledgr' })).numberOfResults).toBe(0);
+      await plain.close();
+      await engine.close();
+    });
+
     it('rejects bad options at creation, naming the engine', () => {
+      expect(() => postgresEngine({ pool, fuzzy: 1.5 })).toThrow(/postgresEngine: fuzzy/);
       expect(() => postgresEngine({ pool, schema: 'bad-name;' })).toThrow(/postgresEngine: schema/);
       expect(() => postgresEngine({ pool, language: "english'" })).toThrow(/postgresEngine: language/);
       expect(() => postgresEngine({})).toThrow(/postgresEngine/);

@@ -142,7 +142,8 @@ export async function createExamplePortal(options: ExamplePortalOptions = {}): P
 
   const globals = { localGitRoot: dirs.repos };
   const scaffolder = createScaffolder({
-    actions: builtinActions({ catalog: scaffolderCatalog, globals }),
+    // publish:git may only create repositories below the demo's repos folder.
+    actions: builtinActions({ catalog: scaffolderCatalog, globals, gitRemoteRoots: [dirs.repos] }),
     globals,
     workingDirectory: dirs.work,
     logger: logger.child({ plugin: 'scaffolder' }),

@@ -44,6 +44,16 @@ describe('portalkit scorecard check', () => {
     expect(stdout).toContain('  production-readiness  bronze  50%  ok (required bronze)\n');
   });
 
+  it('reads a file given twice once (no entity claimed by two locations)', async () => {
+    const { code, stdout, stderr } = await cli(
+      ['scorecard', 'check', 'good-service/catalog-info.yaml', 'org.yaml', 'readiness.yaml', '--scorecard', 'readiness.yaml', '--scorecard', './org.yaml'],
+      fixtures,
+    );
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).not.toContain('Processing errors');
+  });
+
   it('takes a level per scorecard, overriding the level for all', async () => {
     const args = ['scorecard', 'check', 'legacy-service/catalog-info.yaml', 'org.yaml', 'readiness.yaml', 'docs-scorecard.yaml'];
     const perCard = await cli([...args, '--level', 'production-readiness=bronze', '--level', 'documentation=complete'], fixtures);

@@ -84,14 +84,15 @@ const check = defineCommand({
 });
 
 /**
- * The catalog locations: every argument, then the --scorecard files not already matched by one.
+ * The catalog locations: the arguments, then the --scorecard files, each unless every file it
+ * matches was matched before.
  * Each must match a file below the root; a directory is refused because a file location is a
  * file or a glob.
  */
 async function locationTargets(args: readonly string[], scorecardFiles: readonly string[], cwd: string, rootDir: string): Promise<string[]> {
   const matched = new Set<string>();
   const targets: string[] = [];
-  for (const [arg, isScorecardFile] of [...args.map((a) => [a, false] as const), ...scorecardFiles.map((a) => [a, true] as const)]) {
+  for (const arg of [...args, ...scorecardFiles]) {
     const files = await expandFileArguments([arg], cwd);
     if (files.some((f) => f.fromDirectory)) {
       throw new UsageError(`${arg} is a directory; give a file or a glob such as '${path.join(arg, '**/catalog-info.yaml')}'`);
@@ -100,9 +101,8 @@ async function locationTargets(args: readonly string[], scorecardFiles: readonly
       const relative = path.relative(rootDir, file);
       if (relative.startsWith('..') || path.isAbsolute(relative)) throw new UsageError(`${displayPath(file, cwd)} is outside the catalog root ${rootDir} (see --root)`);
     }
-    const fresh = files.filter((f) => !matched.has(f.file));
-    // The same file registered twice would be one entity claimed by two locations.
-    if (isScorecardFile && fresh.length === 0) continue;
+    // A file registered twice would be one entity claimed by two locations.
+    if (files.every((f) => matched.has(f.file))) continue;
     files.forEach((f) => matched.add(f.file));
     const target = path.resolve(cwd, arg);
     if (!targets.includes(target)) targets.push(target);

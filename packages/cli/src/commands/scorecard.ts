@@ -62,7 +62,7 @@ const check = defineCommand({
         throw new UsageError(`no kind: Scorecard entity found in ${where}; add one to a location or pass --scorecard <file>`);
       }
       // Most likely the scorecard itself is broken: its errors say why.
-      if (json) io.stdout.write(`${JSON.stringify({ ok: false, entities: [], processingErrors: processing.errors }, null, 2)}\n`);
+      if (json) io.stdout.write(`${JSON.stringify({ ok: false, requiredLevels: {}, entities: [], processingErrors: processing.errors }, null, 2)}\n`);
       else printProcessingErrors(io.stdout, processing);
       io.stderr.write(`error: no usable kind: Scorecard entity in ${where}\n`);
       return 1;
@@ -163,9 +163,11 @@ interface EntityReport {
 }
 
 function entityReports(results: readonly ScorecardResult[], below: readonly BelowRequiredLevel[], required: Record<string, string>): EntityReport[] {
+  const key = (r: { entityRef: string; scorecardId: string }) => `${r.entityRef}\n${r.scorecardId}`;
+  const belowByKey = new Map(below.map((b) => [key(b), b]));
   const byEntity = new Map<string, EntityReport>();
   for (const r of results) {
-    const failing = below.find((b) => b.entityRef === r.entityRef && b.scorecardId === r.scorecardId);
+    const failing = belowByKey.get(key(r));
     const entry = byEntity.get(r.entityRef) ?? { entityRef: r.entityRef, passed: true, scorecards: [] };
     entry.passed &&= !failing;
     entry.scorecards.push({

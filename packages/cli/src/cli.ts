@@ -10,7 +10,7 @@ import { UsageError } from './usage-error.js';
  *
  * @example
  * ```ts
- * const options: RunCliOptions = { groups: [...builtinCommandGroups, scorecardCommands], version: '1.2.0' };
+ * const options: RunCliOptions = { groups: [...builtinCommandGroups, myCommands], version: '1.2.0' };
  * ```
  */
 export interface RunCliOptions {

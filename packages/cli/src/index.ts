@@ -8,6 +8,7 @@ export type { CliCommand, CliIo, CliStream, CommandGroup, CommandInput, OptionSp
 export { builtinCommandGroups } from './commands/index.js';
 export { catalogCommands } from './commands/catalog.js';
 export { docsCommands } from './commands/docs.js';
+export { scorecardCommands } from './commands/scorecard.js';
 export { templateCommands } from './commands/template.js';
 export { validateCommands } from './commands/validate.js';
 export type { EntityProblem } from './entity-problems.js';

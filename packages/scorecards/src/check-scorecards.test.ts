@@ -32,6 +32,13 @@ describe('checkScorecards', () => {
     const silver = await checkScorecards({ catalog, scorecards: [card], requiredLevel: 'silver' });
     expect(silver.ok).toBe(false);
     expect(silver.evaluated).toBe(4);
+    // Every result, the passing ones too, with its level and percentage.
+    expect(silver.results.map((r) => [r.entityRef, r.level ?? null, r.percentage])).toEqual([
+      ['component:default/bare', null, 0],
+      ['component:default/good', 'gold', 100],
+      ['component:default/silver-only', 'silver', 75],
+      ['component:default/unstaffed', 'bronze', 50],
+    ]);
     expect(silver.below.map((b) => [b.entityRef, b.level ?? null, b.failingChecks.map((c) => c.checkId)])).toEqual([
       ['component:default/bare', null, ['has-owner', 'has-description', 'owner-has-members']],
       ['component:default/unstaffed', 'bronze', ['owner-has-members']],
@@ -39,7 +46,7 @@ describe('checkScorecards', () => {
     const bronze = await checkScorecards({ catalog, scorecards: [card], requiredLevel: { readiness: 'bronze' } });
     expect(bronze.below.map((b) => b.entityRef)).toEqual(['component:default/bare']);
     const one = await checkScorecards({ catalog, scorecards: [card], requiredLevel: 'gold', entityRef: 'component:default/good' });
-    expect(one).toEqual({ ok: true, evaluated: 1, below: [] });
+    expect(one).toMatchObject({ ok: true, evaluated: 1, below: [], results: [{ entityRef: 'component:default/good', level: 'gold' }] });
   });
 
   it('uses the catalog Scorecard entities by default', async () => {

@@ -4,7 +4,7 @@ import { builtinChecks } from './checks/index.js';
 import { createEvaluator, createPredicateCache, forEachEntityPage } from './evaluator.js';
 import type { ScorecardCatalog } from './evaluator.js';
 import { scorecardFromEntity } from './kind.js';
-import type { Check, CheckResult, Scorecard } from './types.js';
+import type { Check, CheckResult, Scorecard, ScorecardResult } from './types.js';
 
 /**
  * Options of {@link checkScorecards}.
@@ -51,7 +51,7 @@ export interface BelowRequiredLevel {
  * Result of {@link checkScorecards}.
  * @example
  * ```ts
- * const { ok, evaluated, below } = await checkScorecards({ catalog, requiredLevel: 'bronze' });
+ * const { ok, evaluated, below, results } = await checkScorecards({ catalog, requiredLevel: 'bronze' });
  * ```
  */
 export interface CheckScorecardsResult {
@@ -61,6 +61,8 @@ export interface CheckScorecardsResult {
   evaluated: number;
   /** Sorted by entity ref, then scorecard. */
   below: BelowRequiredLevel[];
+  /** Every result computed, passing or not, sorted by entity ref, then scorecard: what a report prints. */
+  results: ScorecardResult[];
 }
 
 /**
@@ -102,12 +104,13 @@ export async function checkScorecards(options: CheckScorecardsOptions): Promise<
   }
   const gated = cards.filter((c) => required.has(c.id));
   const evaluator = createEvaluator({ catalog, now: options.now ?? (() => new Date()), predicates: createPredicateCache() });
-  const result: CheckScorecardsResult = { ok: true, evaluated: 0, below: [] };
+  const result: CheckScorecardsResult = { ok: true, evaluated: 0, below: [], results: [] };
   const visit = async (entities: readonly Entity[]) => {
     for (const entity of entities) {
       const evaluation = await evaluator.evaluateEntity(entity, gated);
       for (const { result: r } of evaluation.results) {
         result.evaluated += 1;
+        result.results.push(r);
         const card = gated.find((c) => c.id === r.scorecardId)!;
         const need = required.get(r.scorecardId)!;
         if (r.levelIndex >= need) continue;
@@ -130,7 +133,10 @@ export async function checkScorecards(options: CheckScorecardsOptions): Promise<
   } else {
     await forEachEntityPage(catalog, (entities) => visit(entities));
   }
-  result.below.sort((a, b) => (a.entityRef < b.entityRef ? -1 : a.entityRef > b.entityRef ? 1 : a.scorecardId < b.scorecardId ? -1 : 1));
+  const byRef = (a: { entityRef: string; scorecardId: string }, b: { entityRef: string; scorecardId: string }) =>
+    a.entityRef < b.entityRef ? -1 : a.entityRef > b.entityRef ? 1 : a.scorecardId < b.scorecardId ? -1 : 1;
+  result.below.sort(byRef);
+  result.results.sort(byRef);
   result.ok = result.below.length === 0;
   return result;
 }

@@ -4,6 +4,7 @@ import type { EntityProcessor } from '@portalkit/catalog';
 import { createCliLogger } from '../cli-logger.js';
 import { defineCommand } from '../command.js';
 import type { CommandGroup } from '../command.js';
+import { listProcessingErrors, printProcessingErrors } from '../processing-errors.js';
 import { createProgress } from '../progress.js';
 import type { OpenedStore } from '../store-spec.js';
 import { UsageError } from '../usage-error.js';
@@ -83,19 +84,12 @@ const ingest = defineCommand({
       const width = Math.max(0, ...kinds.map((k) => k.value.length));
       for (const { value, count } of kinds) io.stdout.write(`  ${value.padEnd(width)}  ${count}\n`);
 
-      const reports = await catalog.getProcessingErrors();
-      const errors = reports.flatMap((r) => r.errors.map((e) => ({ ref: r.entityRef, served: r.served, ...e })));
-      if (errors.length === 0) {
+      const listed = await listProcessingErrors(catalog);
+      if (listed.errors.length === 0) {
         io.stdout.write('No processing errors.\n');
         return 0;
       }
-      io.stdout.write(`Processing errors: ${errors.length} in ${reports.length} entit${reports.length === 1 ? 'y' : 'ies'}\n`);
-      for (const e of errors) {
-        const where = e.file ? `${e.file}${e.line ? `:${e.line}` : ''}` : '';
-        // Messages usually start with file:line already; do not print it twice.
-        const message = where && e.message.startsWith(where) ? e.message.slice(where.length).replace(/^(:\d+)?:\s*/, '') : e.message;
-        io.stdout.write(`  ${e.ref}${where ? `  ${where}` : ''}  ${e.name}: ${message}${e.served ? '' : ' (not served)'}\n`);
-      }
+      printProcessingErrors(io.stdout, listed);
       return 1;
     } finally {
       await opened.close();

@@ -1,6 +1,7 @@
 import type { CommandGroup } from '../command.js';
 import { catalogCommands } from './catalog.js';
 import { docsCommands } from './docs.js';
+import { scorecardCommands } from './scorecard.js';
 import { templateCommands } from './template.js';
 import { validateCommands } from './validate.js';
 
@@ -13,4 +14,10 @@ import { validateCommands } from './validate.js';
  * const code = await runCli(argv, io, { groups: [...builtinCommandGroups, myGroup] });
  * ```
  */
-export const builtinCommandGroups: readonly CommandGroup[] = [validateCommands, catalogCommands, docsCommands, templateCommands];
+export const builtinCommandGroups: readonly CommandGroup[] = [
+  validateCommands,
+  catalogCommands,
+  docsCommands,
+  templateCommands,
+  scorecardCommands,
+];

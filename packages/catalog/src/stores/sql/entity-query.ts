@@ -32,9 +32,10 @@ export function filterSql(filter: EntityFilter, s: string, params: Params): stri
     return `(${filter.anyOf.map((f) => filterSql(f, s, params)).join(' OR ')})`;
   }
   if ('not' in filter) return `(NOT ${filterSql(filter.not, s, params)})`;
+  // Only add parameters that the text uses: PostgreSQL rejects unused ones.
+  if (filter.values?.length === 0) return 'FALSE';
   const key = params.add(filter.key);
   if (!filter.values) return `fe.entity_ref IN (SELECT entity_ref FROM ${s}.search WHERE key = ${key})`;
-  if (filter.values.length === 0) return 'FALSE';
   const values =
     filter.values.length === 1 ? `value = ${params.add(filter.values[0])}` : `value = ANY(${params.add([...filter.values])}::text[])`;
   return `fe.entity_ref IN (SELECT entity_ref FROM ${s}.search WHERE key = ${key} AND ${values})`;

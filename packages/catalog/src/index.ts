@@ -133,11 +133,17 @@ export { decodeCursor, encodeCursor } from './query/cursor.js';
 export type { CursorState } from './query/cursor.js';
 
 export { memoryStore } from './stores/memory.js';
+export { pgliteStore } from './stores/pglite/index.js';
+export type { PgliteStoreOptions } from './stores/pglite/index.js';
+export { postgresStore } from './stores/postgres/index.js';
+export type { PostgresStoreOptions } from './stores/postgres/index.js';
+export type { SqlCatalogStore } from './stores/sql/index.js';
 export type {
   CatalogStore,
   CatalogStoreTransaction,
   FinalEntityRow,
   ProcessingError,
+  ProcessingLeases,
   RefreshState,
   RefreshStateSelector,
   StoreEntityPage,

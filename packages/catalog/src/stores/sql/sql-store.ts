@@ -31,7 +31,18 @@ export interface SqlStoreOptions {
   close: () => Promise<void>;
 }
 
-/** A SQL-backed {@link CatalogStore} that owns connections. */
+/**
+ * A SQL-backed {@link CatalogStore} (what `pgliteStore` and `postgresStore` return): the store
+ * contract plus `ready()` and `close()`.
+ *
+ * @example
+ * ```ts
+ * const store: SqlCatalogStore = postgresStore({ connectionString: process.env.DATABASE_URL });
+ * await store.ready(); // fail fast at start-up when the database is unreachable
+ * // ...
+ * await store.close();
+ * ```
+ */
 export interface SqlCatalogStore extends CatalogStore {
   /** Resolves once migrations ran; rejects with their error. Every method waits for it anyway. */
   ready(): Promise<void>;

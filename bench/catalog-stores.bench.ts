@@ -23,7 +23,7 @@ const pg = createRequire(new URL('../packages/catalog/package.json', import.meta
 
 const quick = process.argv.includes('--quick');
 const count = quick ? 10_000 : 100_000;
-const rounds = quick ? 30 : 60;
+const rounds = quick ? 20 : 30;
 const perFile = 100;
 const pgUrl = process.env.PORTALKIT_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const storesArg = process.argv.indexOf('--stores');

@@ -210,6 +210,24 @@ export function runStoreContract(options: StoreContractOptions): void {
       }
     });
 
+    it('writes large batches whole, and none of a large failed batch', async () => {
+      const many = (prefix: string) => Array.from({ length: 6_000 }, (_, i) => component(`${prefix}${i}`));
+      await store.transaction(async (tx) => {
+        await tx.putRefreshStates(many('s').map((e) => state(`component:default/${e.metadata.name}`, { unprocessed: e })));
+        await tx.putEntities(many('s').map((e) => row(e)));
+      });
+      expect((await store.queryEntities({ limit: 0, includeTotal: true })).totalItems).toBe(6_000);
+      expect(await store.getRefreshStates({ refs: ['component:default/s0', 'component:default/s5999'] })).toHaveLength(2);
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.putEntities(many('f').map((e) => row(e)));
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect((await store.queryEntities({ limit: 0, includeTotal: true })).totalItems).toBe(6_000);
+      expect(await store.getEntities({ refs: ['component:default/f5999'] })).toEqual([]);
+    });
+
     it('applies concurrent transactions one after another, each whole', async () => {
       await Promise.all(
         Array.from({ length: 5 }, (_, i) =>

@@ -14,6 +14,8 @@ import { generateCatalogEntities, toYaml } from '../../../testing/generate.js';
 import type { Catalog } from '../../../types.js';
 import type { CatalogStore } from '../../types.js';
 
+export { catalogSnapshot as snapshot } from '../../catalog-snapshot.js';
+
 const fixtures = fileURLToPath(new URL('../../../../fixtures', import.meta.url));
 
 /** One entity's processing by one worker, in ms since the epoch (comparable across processes). */
@@ -86,13 +88,6 @@ export function recordingProcessor(worker: string, intervals: Interval[]): Entit
 /** A catalog as every worker configures it. */
 export function workerCatalog(tree: ReturnType<typeof writeCatalogTree>, store: CatalogStore, processors: EntityProcessor[] = []): Catalog {
   return createCatalog({ rootDir: tree.rootDir, store, locations: tree.locations, processors });
-}
-
-/** Everything a reader can see: final entities (with relations and status), processing errors, locations. */
-export async function snapshot(catalog: Catalog) {
-  const { items } = await catalog.getEntities({ order: [{ field: 'metadata.uid', order: 'asc' }] });
-  const locations = (await catalog.getLocations()).map((l) => `${l.type}:${l.target} ${l.entityRef}`).sort();
-  return { entities: items, errors: await catalog.getProcessingErrors(), locations };
 }
 
 /** Pairs of intervals of one ref from different workers that overlap in time. */

@@ -11,12 +11,12 @@
  * PostgreSQL: PORTALKIT_PG_URL (default postgres://postgres@127.0.0.1:5432/test); a throwaway
  * schema is created and dropped. Skipped with a message when the server is absent.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCatalog, memoryStore, pgliteStore, postgresStore, type Catalog, type CatalogStore } from '../packages/catalog/src/index.js';
-import { generateCatalogEntities, toYaml } from '../packages/catalog/src/testing/generate.js';
+import { writeGeneratedCatalog } from './generated-catalog.js';
 
 // pg is the catalog package's dependency, not the workspace root's: load the very copy it uses.
 const pg = createRequire(new URL('../packages/catalog/package.json', import.meta.url))('pg') as typeof import('pg');
@@ -88,16 +88,7 @@ const ms = (n: number) => `${n < 10 ? n.toFixed(2) : n.toFixed(1)} ms`;
 
 const dir = mkdtempSync(join(tmpdir(), 'pk-stores-'));
 try {
-  const entities = generateCatalogEntities(count);
-  mkdirSync(join(dir, 'files'));
-  for (let i = 0; i < entities.length; i += perFile) {
-    const docs = entities.slice(i, i + perFile).map((e) => toYaml(e));
-    writeFileSync(join(dir, 'files', `part-${String(i / perFile).padStart(5, '0')}.yaml`), docs.join('---\n'));
-  }
-  writeFileSync(
-    join(dir, 'catalog-info.yaml'),
-    'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: generated\nspec:\n  targets: ["./files/*.yaml"]\n',
-  );
+  writeGeneratedCatalog(dir, count, perFile);
 
   const results: Record<string, { ingest: number; stats: Record<string, { p50: number; p95: number }> }> = {};
   console.log(`catalog stores: ${count} generated entities, ${rounds} rounds per query`);

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Entity } from '../model/index.js';
+import { createCatalog } from '../catalog.js';
+import type { EntityProviderConnection } from '../processing/provider.js';
 import { stitchEntity } from '../processing/stitcher.js';
 import type { CatalogStore, FinalEntityRow, RefreshState } from './types.js';
 
@@ -497,6 +499,70 @@ export function runStoreContract(options: StoreContractOptions): void {
           ],
         });
         expect(await store.entityFacets({ facets: [] })).toEqual({});
+      });
+    });
+
+    describe('through the catalog API', () => {
+      const mk = (name: string, type: string, title?: string): Entity => ({
+        ...component(name, { spec: { type }, ...(title ? { title } : {}) }),
+        metadata: { name, namespace: 'default', ...(title ? { title } : {}) },
+      });
+      const catalogOn = async () => {
+        let connection: EntityProviderConnection | undefined;
+        const catalog = createCatalog({
+          store,
+          providers: [{ name: 'contract', connect: (c) => void (connection = c) }],
+        });
+        await catalog.refresh(); // connects the provider
+        await connection!.applyMutation({
+          type: 'full',
+          entities: [mk('e', 'service', 'Echo'), mk('a', 'website'), mk('d', 'service', 'Delta'), mk('c', 'service'), mk('b', 'library', 'Bravo')],
+        });
+        return catalog;
+      };
+
+      it('projects fields, counts and pages forward and back with cursors', async () => {
+        const catalog = await catalogOn();
+        const first = await catalog.query({ orderFields: { field: 'metadata.name', order: 'asc' }, fields: ['metadata.name', 'spec.type'], limit: 2 });
+        expect(first.items).toEqual([
+          { metadata: { name: 'a' }, spec: { type: 'website' } },
+          { metadata: { name: 'b' }, spec: { type: 'library' } },
+        ]);
+        expect(first.totalItems).toBe(5);
+        const second = await catalog.query({ cursor: first.pageInfo.nextCursor!, fields: ['metadata.name'], limit: 2 });
+        const third = await catalog.query({ cursor: second.pageInfo.nextCursor!, fields: ['metadata.name'], limit: 2 });
+        expect([second, third].map((p) => p.items.map((e) => e.metadata.name))).toEqual([['c', 'd'], ['e']]);
+        expect(third.pageInfo.nextCursor).toBeUndefined();
+        const back = await catalog.query({ cursor: third.pageInfo.prevCursor!, fields: ['metadata.name'], limit: 2 });
+        expect(back.items.map((e) => e.metadata.name)).toEqual(['c', 'd']);
+        expect(back.totalItems).toBe(5);
+        // Ordering by a field some entities lack, filtered, backwards from the last page.
+        const byTitle = await catalog.query({
+          filter: { 'spec.type': 'service' },
+          orderFields: [{ field: 'metadata.title', order: 'desc' }],
+          fields: ['metadata.name'],
+          limit: 2,
+        });
+        expect(byTitle.items.map((e) => e.metadata.name)).toEqual(['e', 'd']);
+        const rest = await catalog.query({ cursor: byTitle.pageInfo.nextCursor!, limit: 2 });
+        expect(rest.items.map((e) => e.metadata.name)).toEqual(['c']);
+        const prev = await catalog.query({ cursor: rest.pageInfo.prevCursor!, limit: 2 });
+        expect(prev.items.map((e) => e.metadata.name)).toEqual(['e', 'd']);
+      });
+
+      it('filters with negation, full text and facets, and lists processing errors', async () => {
+        const catalog = await catalogOn();
+        const names = async (q: Parameters<typeof catalog.query>[0]) => (await catalog.query(q)).items.map((e) => e.metadata.name).sort();
+        expect(await names({ filter: { 'spec.type': 'service' }, query: { $not: { 'metadata.name': 'c' } } })).toEqual(['d', 'e']);
+        expect(await names({ fullTextFilter: { term: 'ELT', fields: ['metadata.title'] } })).toEqual(['d']);
+        expect((await catalog.getEntityFacets({ facets: ['spec.type'] })).facets['spec.type']).toEqual([
+          { value: 'service', count: 3 },
+          { value: 'library', count: 1 },
+          { value: 'website', count: 1 },
+        ]);
+        expect(await catalog.getProcessingErrors()).toEqual([]);
+        const [byRef] = (await catalog.getEntitiesByRefs(['component:default/b'], { fields: ['metadata.title'] })).items;
+        expect(byRef).toEqual({ metadata: { title: 'Bravo' } });
       });
     });
   });

@@ -8,7 +8,8 @@ interface Indexed {
   values: (string | null)[];
 }
 
-type Candidates = { set: ReadonlySet<string> | 'all'; exact: boolean };
+/** `covered`: the allOf child whose exact matches `set` is, so matching need not check it again. */
+type Candidates = { set: ReadonlySet<string> | 'all'; exact: boolean; covered?: EntityFilter };
 
 /**
  * The uids holding one value. Most values (names, uids, etags, titles) belong to a single
@@ -104,14 +105,43 @@ export function createEntityIndex() {
     if (sortedCache.size) sortedCache = new Map();
   }
 
-  function has(filter: EntityFilter, uid: string): boolean {
-    if ('allOf' in filter) return filter.allOf.every((f) => has(f, uid));
-    if ('anyOf' in filter) return filter.anyOf.some((f) => has(f, uid));
-    if ('not' in filter) return !has(filter.not, uid);
-    if (!filter.values) return keyIndex.get(filter.key)?.has(uid) ?? false;
+  /**
+   * A filter as a function of a uid, with its index lookups done once: checking the 27k
+   * candidates of a two-leaf filter is then one Set lookup each, not eight Map lookups.
+   * `covered` is a child of a top-level allOf that the candidates already satisfy.
+   */
+  function compile(filter: EntityFilter, covered?: EntityFilter): (uid: string) => boolean {
+    if ('allOf' in filter) {
+      const parts = filter.allOf.filter((f) => f !== covered).map((f) => compile(f));
+      if (parts.length === 1) return parts[0]!;
+      return (uid) => {
+        for (const part of parts) if (!part(uid)) return false;
+        return true;
+      };
+    }
+    if ('anyOf' in filter) {
+      const parts = filter.anyOf.map((f) => compile(f));
+      return (uid) => {
+        for (const part of parts) if (part(uid)) return true;
+        return false;
+      };
+    }
+    if ('not' in filter) {
+      const inner = compile(filter.not);
+      return (uid) => !inner(uid);
+    }
+    if (!filter.values) {
+      const set = keyIndex.get(filter.key);
+      return set ? (uid) => set.has(uid) : () => false;
+    }
     const byValue = valueIndex.get(filter.key);
-    if (!byValue) return false;
-    return filter.values.some((v) => bagHas(byValue.get(v), uid));
+    const bags = byValue ? filter.values.map((v) => byValue.get(v)).filter((b): b is Bag => b !== undefined) : [];
+    if (bags.length === 0) return () => false;
+    if (bags.length === 1) {
+      const bag = bags[0]!;
+      return typeof bag === 'string' ? (uid) => uid === bag : (uid) => bag.has(uid);
+    }
+    return (uid) => bags.some((b) => bagHas(b, uid));
   }
 
   /** A superset of the matches (or the exact set), found without looking at entities. */
@@ -119,11 +149,15 @@ export function createEntityIndex() {
     if ('allOf' in filter) {
       if (filter.allOf.length === 1) return candidates(filter.allOf[0]!);
       let best: Candidates = { set: 'all', exact: false };
+      let bestChild: EntityFilter | undefined;
       for (const child of filter.allOf) {
         const c = candidates(child);
-        if (c.set !== 'all' && (best.set === 'all' || c.set.size < best.set.size)) best = c;
+        if (c.set !== 'all' && (best.set === 'all' || c.set.size < best.set.size)) {
+          best = c;
+          bestChild = child;
+        }
       }
-      return { set: best.set, exact: false };
+      return { set: best.set, exact: false, ...(best.exact && bestChild ? { covered: bestChild } : {}) };
     }
     if ('anyOf' in filter) {
       if (filter.anyOf.length === 1) return candidates(filter.anyOf[0]!);
@@ -204,8 +238,9 @@ export function createEntityIndex() {
     const cand: Candidates = filter ? candidates(filter) : { set: 'all', exact: true };
     const term = q.fullText?.term.trim().toLowerCase();
     const textFields = (q.fullText?.fields ?? []).map((f) => f.toLowerCase());
+    const filterMatch = filter && !cand.exact ? compile(filter, cand.covered) : undefined;
     const matches = (uid: string) => {
-      if (filter && !cand.exact && !has(filter, uid)) return false;
+      if (filterMatch && !filterMatch(uid)) return false;
       if (term) {
         const item = byUid.get(uid);
         if (!item || !textMatch(item, term, textFields)) return false;
@@ -278,7 +313,8 @@ export function createEntityIndex() {
     if (filter) {
       const cand = candidates(filter);
       const set = new Set<string>();
-      for (const uid of cand.set === 'all' ? byUid.keys() : cand.set) if (cand.exact || has(filter, uid)) set.add(uid);
+      const match = cand.exact ? () => true : compile(filter, cand.covered);
+      for (const uid of cand.set === 'all' ? byUid.keys() : cand.set) if (match(uid)) set.add(uid);
       matching = set;
     }
     const out: Record<string, { value: string; count: number }[]> = {};

@@ -222,12 +222,17 @@ export function createEntityIndex() {
     return uids;
   }
 
-  function textMatch(item: Indexed, term: string, fields: readonly string[]) {
-    for (let i = 0; i < item.keys.length; i++) {
-      const v = item.values[i];
-      if (v && fields.includes(item.keys[i]!) && v.includes(term)) return true;
+  /** Uids with a value containing `term` under one of `fields`: a scan of distinct values, not of entities. */
+  function textMatches(term: string, fields: readonly string[]): Set<string> {
+    const out = new Set<string>();
+    for (const field of new Set(fields)) {
+      for (const [value, bag] of valueIndex.get(field) ?? []) {
+        if (!value.includes(term)) continue;
+        if (typeof bag === 'string') out.add(bag);
+        else for (const uid of bag) out.add(uid);
+      }
     }
-    return false;
+    return out;
   }
 
   function query(q: StoreEntityQuery): StoreEntityPage {
@@ -235,16 +240,18 @@ export function createEntityIndex() {
     const uidOrder = q.uidOrder ?? 'asc';
     const cmp = makeComparator(order, uidOrder);
     const filter = q.filter;
-    const cand: Candidates = filter ? candidates(filter) : { set: 'all', exact: true };
+    let cand: Candidates = filter ? candidates(filter) : { set: 'all', exact: true };
     const term = q.fullText?.term.trim().toLowerCase();
-    const textFields = (q.fullText?.fields ?? []).map((f) => f.toLowerCase());
-    const filterMatch = filter && !cand.exact ? compile(filter, cand.covered) : undefined;
+    const textSet = term ? textMatches(term, (q.fullText?.fields ?? []).map((f) => f.toLowerCase())) : undefined;
+    let filterMatch = filter && !cand.exact ? compile(filter, cand.covered) : undefined;
+    if (textSet && (cand.set === 'all' || textSet.size < cand.set.size)) {
+      // Walk the text matches instead; the whole filter is then checked on each.
+      if (filter) filterMatch = compile(filter);
+      cand = { set: textSet, exact: !filter };
+    }
     const matches = (uid: string) => {
       if (filterMatch && !filterMatch(uid)) return false;
-      if (term) {
-        const item = byUid.get(uid);
-        if (!item || !textMatch(item, term, textFields)) return false;
-      }
+      if (textSet && !textSet.has(uid)) return false;
       return true;
     };
     const exactSet = cand.exact && !term;

@@ -319,10 +319,13 @@ export function createEntityIndex() {
     let matching: ReadonlySet<string> | undefined;
     if (filter) {
       const cand = candidates(filter);
-      const set = new Set<string>();
-      const match = cand.exact ? () => true : compile(filter, cand.covered);
-      for (const uid of cand.set === 'all' ? byUid.keys() : cand.set) if (match(uid)) set.add(uid);
-      matching = set;
+      if (cand.exact && cand.set !== 'all') matching = cand.set;
+      else {
+        const set = new Set<string>();
+        const match = cand.exact ? () => true : compile(filter, cand.covered);
+        for (const uid of cand.set === 'all' ? byUid.keys() : cand.set) if (match(uid)) set.add(uid);
+        matching = set;
+      }
     }
     const out: Record<string, { value: string; count: number }[]> = {};
     for (const facet of facetKeys) {

@@ -111,6 +111,10 @@ export function createEntityIndex() {
    * `covered` is a child of a top-level allOf that the candidates already satisfy.
    */
   function compile(filter: EntityFilter, covered?: EntityFilter): (uid: string) => boolean {
+    // One-child groups pass `covered` through, as candidates() does (parsed queries arrive as
+    // anyOf[allOf[...]]).
+    if ('allOf' in filter && filter.allOf.length === 1 && filter.allOf[0] !== covered) return compile(filter.allOf[0]!, covered);
+    if ('anyOf' in filter && filter.anyOf.length === 1) return compile(filter.anyOf[0]!, covered);
     if ('allOf' in filter) {
       const parts = filter.allOf.filter((f) => f !== covered).map((f) => compile(f));
       if (parts.length === 1) return parts[0]!;

@@ -455,6 +455,12 @@ export function runStoreContract(options: StoreContractOptions): void {
         ).toEqual(['Beta']);
         expect(await run({ filter: { not: { not: { key: 'spec.owner', values: ['team-b'] } } } })).toEqual(['Beta']);
         expect(await run({ filter: { key: 'metadata.name', values: ['nope'] } })).toEqual([]);
+        // The shape parsed catalog queries take, and other one-child groups.
+        const both = [{ key: 'kind', values: ['component'] }, { key: 'spec.type', values: ['service'] }];
+        expect((await run({ filter: { anyOf: [{ allOf: both }] } })).sort()).toEqual(['alpha', 'gamma']);
+        expect(await run({ filter: { allOf: [{ allOf: [{ key: 'spec.type', values: ['website'] }, { key: 'kind', values: ['component'] }] }] } })).toEqual(['Beta']);
+        expect(await run({ filter: { anyOf: [{ allOf: [{ key: 'kind', values: ['api'] }, { key: 'spec.type', values: ['service'] }] }] } })).toEqual([]);
+        expect((await store.queryEntities({ filter: { anyOf: [{ allOf: both }] }, includeTotal: true })).totalItems).toBe(2);
       });
 
       it('matches full text in chosen fields', async () => {

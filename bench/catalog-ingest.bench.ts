@@ -8,12 +8,12 @@
  *   npx tsx bench/catalog-ingest.bench.ts [--quick]      (100k entities; --quick: 10k)
  * Goals (100k): < 15 s and < 1.5 GB peak RSS.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseYamlDocuments } from '../packages/core/src/index.js';
 import { createCatalog } from '../packages/catalog/src/index.js';
-import { generateCatalogEntities, toYaml } from '../packages/catalog/src/testing/generate.js';
+import { writeGeneratedCatalog } from './generated-catalog.js';
 
 const quick = process.argv.includes('--quick');
 const count = quick ? 10_000 : 100_000;
@@ -26,17 +26,7 @@ const sampler = setInterval(() => {
 
 const dir = mkdtempSync(join(tmpdir(), 'pk-ingest-'));
 try {
-  const entities = generateCatalogEntities(count);
-  mkdirSync(join(dir, 'files'));
-  for (let i = 0; i < entities.length; i += perFile) {
-    const docs = entities.slice(i, i + perFile).map((e) => toYaml(e));
-    writeFileSync(join(dir, 'files', `part-${String(i / perFile).padStart(5, '0')}.yaml`), docs.join('---\n'));
-  }
-  writeFileSync(
-    join(dir, 'catalog-info.yaml'),
-    'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: generated\nspec:\n  targets: ["./files/*.yaml"]\n',
-  );
-  entities.length = 0;
+  writeGeneratedCatalog(dir, count, perFile);
   if (global.gc) global.gc();
 
   const baseStart = performance.now();

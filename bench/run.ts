@@ -6,6 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,6 +26,10 @@ if (benches.length === 0) {
   process.exit(1);
 }
 
+// The machine may be shared: the load average beside each bench says how far to trust it.
+const load = () => loadavg().map((n) => n.toFixed(1)).join(' ');
+console.log(`${cpus().length} cores, load average ${load()}`);
+
 const failed: string[] = [];
 for (const name of benches) {
   console.log(`\n=== ${name} ${passThrough.join(' ')}`.trimEnd());
@@ -38,7 +43,7 @@ for (const name of benches) {
     failed.push(name);
     console.error(`=== ${name} failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`}) after ${seconds}s`);
   } else {
-    console.log(`=== ${name} done in ${seconds}s`);
+    console.log(`=== ${name} done in ${seconds}s (load average ${load()})`);
   }
 }
 

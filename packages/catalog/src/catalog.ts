@@ -24,6 +24,7 @@ import { isInside, parseLocationRef, stringifyLocationRef } from './processing/p
 import type { EntityProcessor } from './processing/processor.js';
 import type { DeferredEntity, EntityProviderConnection, EntityProviderMutation } from './processing/provider.js';
 import { stitchEntity } from './processing/stitcher.js';
+import { createWorkLeases } from './processing/work-leases.js';
 import { decodeCursor, encodeCursor, type CursorState } from './query/cursor.js';
 import { projectEntity, parseFieldsQuery } from './query/fields.js';
 import { parseEntityFilterQuery, parseFilterPredicate, type FilterPredicate } from './query/filter.js';
@@ -82,6 +83,12 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
     validator,
     concurrency: options.concurrency ?? 16,
   };
+  // On a store shared by several processes, workers split refreshes by leasing roots, never
+  // process one entity at the same time, and commit one at a time (see createWorkLeases).
+  const work = store.processingLeases
+    ? createWorkLeases({ leases: store.processingLeases, workerId: randomUUID(), leaseMs: 10 * 60_000, passesPerRefresh: 16 })
+    : undefined;
+  const pass = (inputs: readonly PassInput[]) => runPass(inputs, context, storedClaims, work?.entities);
   const events = options.events;
   let frozen = false;
   let init: Promise<void> | undefined;
@@ -138,6 +145,13 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
    * whose own data or incoming relations changed.
    */
   async function commit(items: Map<string, PassItem>, deleteRefs: readonly string[] = []): Promise<void> {
+    // The whole read-stitch-write, so a commit stitches against what other workers committed.
+    const leases = store.processingLeases;
+    if (leases) await leases.withCommitLock(() => commitNow(items, deleteRefs));
+    else await commitNow(items, deleteRefs);
+  }
+
+  async function commitNow(items: Map<string, PassItem>, deleteRefs: readonly string[]): Promise<void> {
     const scope = new Set(items.keys());
     const deletes = new Set(deleteRefs);
     const touchedParents = [...scope, ...deletes];
@@ -279,13 +293,13 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
     const locations = await store.listLocations();
     const providerRoots = (await store.getRefreshStates({ all: true })).filter((r) => r.rootKey?.startsWith('provider:'));
     const inputs = [...locations.map(rootInput), ...providerRoots.map(rowInput)];
-    const items = await runPass(inputs, context, storedClaims);
-    await commit(items);
+    if (work) await work.eachRootBatch(inputs, async (batch) => commit(await pass(batch)));
+    else await commit(await pass(inputs));
   }
 
   async function refreshRows(rows: RefreshState[]) {
     if (!rows.length) return;
-    const items = await runPass(rows.map(rowInput), context, storedClaims);
+    const items = await pass(rows.map(rowInput));
     await commit(items);
   }
 
@@ -313,7 +327,7 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
               ? [...owned].filter((ref) => !keep.has(ref))
               : mutation.removed.map(toRef).filter((ref) => owned.has(ref) && !keep.has(ref));
           const deletes = removed.length ? await cascade(removed) : [];
-          const items = await runPass(inputs, context, storedClaims);
+          const items = await pass(inputs);
           await commit(items, deletes);
         });
       },
@@ -368,7 +382,7 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
         const existing = (await store.listLocations()).find((l) => l.type === loc.type && l.target === loc.target);
         if (addOptions.dryRun) {
           const candidate: StoredLocation = existing ?? { id: randomUUID(), ...loc, createdAt: new Date().toISOString() };
-          const items = await runPass([rootInput(candidate)], context, storedClaims);
+          const items = await pass([rootInput(candidate)]);
           const errors = [...items.values()].flatMap((i) => i.errors);
           if (errors.length) {
             throw new InputError(
@@ -384,7 +398,7 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
         if (existing) throw new ConflictError(`Location ${stringifyLocationRef(loc)} already exists`);
         const stored: StoredLocation = { id: randomUUID(), ...loc, createdAt: new Date().toISOString() };
         await store.transaction(async (tx) => tx.putLocation(stored));
-        const items = await runPass([rootInput(stored)], context, storedClaims);
+        const items = await pass([rootInput(stored)]);
         await commit(items);
         const finals = await store.getEntities({ refs: [...items.keys()] });
         const byRef = new Map(finals.map((f) => [f.entityRef, f]));

@@ -63,6 +63,12 @@ export interface EngineContext extends LocationReaderContext {
   skipLocationReading?: boolean;
 }
 
+/**
+ * Runs `process` over all of `refs`, calling it on subsets that no other worker is processing
+ * at the same time (several catalog processes on one store); see `createWorkLeases`.
+ */
+export type EntityGuard = (refs: readonly string[], process: (refs: readonly string[]) => Promise<void>) => Promise<void>;
+
 /** Looks up the stored claims of refs, so a ref held by another source stays with it. */
 export type StoredClaims = (refs: string[]) => Promise<Map<string, { locationKey?: string; rootKey?: string; parentRefs: readonly string[] }>>;
 
@@ -317,6 +323,7 @@ export async function runPass(
   inputs: readonly PassInput[],
   context: EngineContext,
   storedClaims?: StoredClaims,
+  guard?: EntityGuard,
 ): Promise<Map<string, PassItem>> {
   const items = new Map<string, PassItem>();
   const concurrency = Math.max(1, context.concurrency ?? 16);
@@ -360,13 +367,22 @@ export async function runPass(
       items.set(input.ref, item);
       batch.push({ item, input });
     }
-    const outcomes = await mapLimit(batch, concurrency, ({ input }) => processEntity(input, context));
+    const outcomes = new Map<string, ProcessOutcome>();
+    const processRefs = async (refs: readonly string[]) => {
+      const wanted = new Set(refs);
+      const part = batch.filter((b) => wanted.has(b.item.ref));
+      const results = await mapLimit(part, concurrency, ({ input }) => processEntity(input, context));
+      part.forEach((b, i) => outcomes.set(b.item.ref, results[i]!));
+    };
+    if (guard) await guard(batch.map((b) => b.item.ref), processRefs);
+    else await processRefs(batch.map((b) => b.item.ref));
+    // Children in emission order whatever order the guard processed the level in.
     const next: PassInput[] = [];
-    outcomes.forEach((outcome, i) => {
-      const { item } = batch[i]!;
+    for (const { item } of batch) {
+      const outcome = outcomes.get(item.ref)!;
       Object.assign(item, outcome);
       next.push(...outcome.children);
-    });
+    }
     level = next;
   }
   return items;

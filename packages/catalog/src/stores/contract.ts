@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Entity } from '../model/index.js';
+import { createCatalog } from '../catalog.js';
+import type { EntityProviderConnection } from '../processing/provider.js';
 import { stitchEntity } from '../processing/stitcher.js';
 import type { CatalogStore, FinalEntityRow, RefreshState } from './types.js';
 
@@ -102,6 +104,147 @@ export function runStoreContract(options: StoreContractOptions): void {
       // The store still works after a failed batch.
       await seed([row(component('b'))]);
       expect(names(await store.getEntities({ refs: ['component:default/b'] }))).toEqual(['b']);
+    });
+
+    it('reads back raw and processed entities, errors and claims exactly as written', async () => {
+      const raw = component('a', { tags: ['java'], title: 'Ä ünïcode title' });
+      const processed: Entity = { ...raw, metadata: { ...raw.metadata, annotations: { 'backstage.io/managed-by-location': 'file:/a.yaml' } } };
+      const written = state('component:default/a', {
+        locationKey: 'file:/a.yaml',
+        parentRefs: ['location:default/p1', 'location:default/p2'],
+        unprocessed: raw,
+        processed,
+        errors: [
+          { name: 'ConflictError', message: 'component:default/x from file:/b.yaml is already provided by file:/a.yaml', file: '/b.yaml', line: 3, rule: 'conflict' },
+          { name: 'InputError', message: 'spec.owner must be a string', path: 'spec.owner', rule: 'type' },
+        ],
+        relations: [{ sourceRef: 'component:default/a', type: 'ownedBy', targetRef: 'group:default/team-a' }],
+        refreshKeys: ['url:https://example.com/a'],
+        hash: 'h1',
+      });
+      const root = state('location:default/root', { rootKey: 'location:42' });
+      await store.transaction(async (tx) => tx.putRefreshStates([written, root]));
+      const [a] = await store.getRefreshStates({ refs: ['component:default/a'] });
+      expect(a).toEqual(written);
+      expect(await store.getRefreshStates({ refs: ['location:default/root'] })).toEqual([root]);
+      // A failed processing keeps the last good entity next to the new raw one.
+      const failed = { ...written, unprocessed: component('a', { spec: { owner: 7 } }), processed, errors: [written.errors[1]!] };
+      await store.transaction(async (tx) => tx.putRefreshStates([failed]));
+      expect(await store.getRefreshStates({ refs: ['component:default/a'] })).toEqual([failed]);
+      // Final entities keep every field, including status items and relations.
+      const final = stitchEntity(
+        { entityRef: 'component:default/a', processed, errors: written.errors, orphan: false },
+        [{ type: 'ownedBy', targetRef: 'group:default/team-a' }],
+      );
+      await seed([final]);
+      expect(await store.getEntities({ refs: ['component:default/a'] })).toEqual([final]);
+    });
+
+    it('keeps orphans (no parent, no root) and finds them by the orphan annotation', async () => {
+      await store.transaction(async (tx) => {
+        await tx.putRefreshStates([state('component:default/lost'), state('component:default/kept', { parentRefs: ['location:default/r'] })]);
+        await tx.putEntities([
+          stitchEntity({ entityRef: 'component:default/lost', processed: component('lost'), errors: [], orphan: true }, []),
+          row(component('kept')),
+        ]);
+      });
+      const [lost] = await store.getRefreshStates({ refs: ['component:default/lost'] });
+      expect(lost).toMatchObject({ parentRefs: [] });
+      expect(lost?.rootKey).toBeUndefined();
+      expect(await store.getRefreshStates({ parentRefs: ['location:default/r'] })).toHaveLength(1);
+      const orphans = await store.queryEntities({ filter: { key: 'metadata.annotations.backstage.io/orphan', values: ['true'] } });
+      expect(orphans.items.map((r) => r.entityRef)).toEqual(['component:default/lost']);
+      // Adopting it again clears the annotation from the index too.
+      await seed([row(component('lost'))]);
+      expect((await store.queryEntities({ filter: { key: 'metadata.annotations.backstage.io/orphan' } })).items).toEqual([]);
+    });
+
+    it('gives a uid to one ref at a time: a row taking a uid replaces its holder', async () => {
+      const a = row(component('a'));
+      await seed([a]);
+      const b = row(component('b'));
+      await seed([{ ...b, uid: a.uid, entity: { ...b.entity, metadata: { ...b.entity.metadata, uid: a.uid } } }]);
+      expect(await store.getEntities({ refs: ['component:default/a'] })).toEqual([]);
+      expect((await store.getEntities({ uids: [a.uid] })).map((r) => r.entityRef)).toEqual(['component:default/b']);
+      expect((await store.queryEntities({ includeTotal: true })).totalItems).toBe(1);
+      // Within one batch, the later row with a ref wins.
+      await seed([row(component('c', { title: 'one' })), row(component('c', { title: 'two' }))]);
+      expect((await store.getEntities({ refs: ['component:default/c'] }))[0]?.entity.metadata.title).toBe('two');
+      expect((await store.queryEntities({ filter: { key: 'metadata.title', values: ['one'] } })).items).toEqual([]);
+    });
+
+    it('keeps the previous data when a replacing or deleting batch fails', async () => {
+      const relations = [{ sourceRef: 'component:default/a', type: 'ownedBy', targetRef: 'group:default/t' }];
+      await store.transaction(async (tx) => {
+        await tx.putLocation({ id: 'l', type: 'file', target: '/l.yaml', createdAt: '2026-01-01T00:00:00.000Z' });
+        await tx.putRefreshStates([state('component:default/a', { relations, parentRefs: ['location:default/r'] })]);
+        await tx.putEntities([row(component('a', { tags: ['java'] }))]);
+      });
+      const before = {
+        locations: await store.listLocations(),
+        states: await store.getRefreshStates({ all: true }),
+        relations: await store.getRelations({ sourceRefs: ['component:default/a'] }),
+        entities: await store.getEntities({ refs: ['component:default/a'] }),
+      };
+      for (const failing of [
+        async (tx: Parameters<Parameters<CatalogStore['transaction']>[0]>[0]) => {
+          await tx.putRefreshStates([state('component:default/a', { relations: [] })]);
+          await tx.putEntities([row(component('a', { tags: ['go'] }))]);
+        },
+        async (tx: Parameters<Parameters<CatalogStore['transaction']>[0]>[0]) => {
+          await tx.deleteLocation('l');
+          await tx.deleteRefreshStates(['component:default/a']);
+          await tx.deleteEntities(['component:default/a']);
+        },
+      ]) {
+        await expect(
+          store.transaction(async (tx) => {
+            await failing(tx);
+            throw new Error('boom');
+          }),
+        ).rejects.toThrow('boom');
+        expect(await store.listLocations()).toEqual(before.locations);
+        expect(await store.getRefreshStates({ all: true })).toEqual(before.states);
+        expect(await store.getRelations({ sourceRefs: ['component:default/a'] })).toEqual(before.relations);
+        expect(await store.getEntities({ refs: ['component:default/a'] })).toEqual(before.entities);
+        expect(names((await store.queryEntities({ filter: { key: 'metadata.tags', values: ['java'] } })).items)).toEqual(['a']);
+        expect((await store.queryEntities({ filter: { key: 'metadata.tags', values: ['go'] } })).items).toEqual([]);
+      }
+    });
+
+    it('writes large batches whole, and none of a large failed batch', async () => {
+      const many = (prefix: string) => Array.from({ length: 6_000 }, (_, i) => component(`${prefix}${i}`));
+      await store.transaction(async (tx) => {
+        await tx.putRefreshStates(many('s').map((e) => state(`component:default/${e.metadata.name}`, { unprocessed: e })));
+        await tx.putEntities(many('s').map((e) => row(e)));
+      });
+      expect((await store.queryEntities({ limit: 0, includeTotal: true })).totalItems).toBe(6_000);
+      expect(await store.getRefreshStates({ refs: ['component:default/s0', 'component:default/s5999'] })).toHaveLength(2);
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.putEntities(many('f').map((e) => row(e)));
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect((await store.queryEntities({ limit: 0, includeTotal: true })).totalItems).toBe(6_000);
+      expect(await store.getEntities({ refs: ['component:default/f5999'] })).toEqual([]);
+    });
+
+    it('applies concurrent transactions one after another, each whole', async () => {
+      await Promise.all(
+        Array.from({ length: 5 }, (_, i) =>
+          store.transaction(async (tx) => {
+            await tx.putEntities([row(component(`n${i}`, { title: `batch ${i}` }))]);
+            await new Promise((r) => setTimeout(r, 5));
+            await tx.putEntities([row(component(`m${i}`, { title: `batch ${i}` }))]);
+          }),
+        ),
+      );
+      const page = await store.queryEntities({ includeTotal: true });
+      expect(page.totalItems).toBe(10);
+      for (let i = 0; i < 5; i++) {
+        expect((await store.queryEntities({ filter: { key: 'metadata.title', values: [`batch ${i}`] } })).items).toHaveLength(2);
+      }
     });
 
     it('selects refresh states by ref, parent, root and refresh key', async () => {
@@ -235,12 +378,104 @@ export function runStoreContract(options: StoreContractOptions): void {
         expect(names(second.items)).toEqual(['delta', 'gamma']);
       });
 
+      it('walks every page once while entities are written and deleted around the cursor', async () => {
+        await seed(Array.from({ length: 20 }, (_, i) => row(component(`p${String(i).padStart(2, '0')}`, { title: i % 3 ? `T${i % 4}` : undefined }))));
+        const order = [
+          { field: 'metadata.title', order: 'desc' as const },
+          { field: 'metadata.name', order: 'asc' as const },
+        ];
+        const all = names((await store.queryEntities({ order })).items);
+        expect(all).toHaveLength(24);
+        const seen: string[] = [];
+        let after: { values: (string | null)[]; uid: string } | undefined;
+        for (let pageNo = 0; pageNo < 30; pageNo++) {
+          const page = await store.queryEntities({ order, limit: 5, ...(after ? { after } : {}) });
+          seen.push(...names(page.items));
+          if (page.items.length < 5) break;
+          const last = page.items.length - 1;
+          after = { values: page.sortKeys[last]!, uid: page.items[last]!.uid };
+          // Churn: a new entity sorting before the cursor, the cursor's own entity deleted.
+          await seed([row(component(`aa${pageNo}`, { title: 'zzz' }))]);
+          await store.transaction(async (tx) => tx.deleteEntities([page.items[last]!.entityRef]));
+        }
+        // Every entity that existed throughout shows up exactly once, in order.
+        expect(seen).toEqual(all);
+      });
+
+      it('sorts entities lacking a field first when asked (previous pages)', async () => {
+        expect(await run({ order: [{ field: 'metadata.title', order: 'asc', nulls: 'first' }, { field: 'metadata.name', order: 'asc' }] })).toEqual([
+          'Beta',
+          'delta',
+          'gamma',
+          'alpha',
+        ]);
+        const first = await store.queryEntities({ order: [{ field: 'metadata.title', order: 'desc', nulls: 'first' }], uidOrder: 'desc', limit: 2 });
+        const rest = await store.queryEntities({
+          order: [{ field: 'metadata.title', order: 'desc', nulls: 'first' }],
+          uidOrder: 'desc',
+          after: { values: first.sortKeys[1]!, uid: first.items[1]!.uid },
+        });
+        expect([...names(first.items), ...names(rest.items)].sort()).toEqual(['Beta', 'alpha', 'delta', 'gamma']);
+        expect(names(rest.items).at(-1)).toBe('alpha');
+        expect(first.sortKeys).toEqual([[null], [null]]);
+      });
+
+      it('counts all matches whatever the page, cursor or limit', async () => {
+        const filter = { key: 'kind', values: ['component'] };
+        expect((await store.queryEntities({ filter, limit: 1, includeTotal: true })).totalItems).toBe(3);
+        expect((await store.queryEntities({ filter, limit: 0, includeTotal: true })).items).toEqual([]);
+        expect((await store.queryEntities({ filter, offset: 10, includeTotal: true })).totalItems).toBe(3);
+        const first = await store.queryEntities({ filter, order: [{ field: 'metadata.name', order: 'asc' }], limit: 1 });
+        const next = await store.queryEntities({
+          filter,
+          order: [{ field: 'metadata.name', order: 'asc' }],
+          after: { values: first.sortKeys[0]!, uid: first.items[0]!.uid },
+          includeTotal: true,
+        });
+        expect(names(next.items)).toEqual(['Beta', 'gamma']);
+        expect(next.totalItems).toBe(3);
+        expect((await store.queryEntities({ fullText: { term: 'a', fields: ['metadata.name'] }, includeTotal: true })).totalItems).toBe(4);
+        expect((await store.queryEntities({ includeTotal: true })).totalItems).toBe(4);
+        expect((await store.queryEntities({ limit: 2 })).totalItems).toBeUndefined();
+      });
+
+      it('handles empty and nested filter trees', async () => {
+        expect(await run({ filter: { key: 'kind', values: [] } })).toEqual([]);
+        expect(await run({ filter: { anyOf: [] } })).toEqual([]);
+        expect((await run({ filter: { allOf: [] } })).length).toBe(4);
+        expect(
+          await run({
+            filter: {
+              allOf: [
+                { anyOf: [{ key: 'metadata.tags', values: ['go'] }, { key: 'spec.lifecycle', values: ['experimental'] }] },
+                { not: { key: 'metadata.namespace', values: ['ops'] } },
+              ],
+            },
+          }),
+        ).toEqual(['Beta']);
+        expect(await run({ filter: { not: { not: { key: 'spec.owner', values: ['team-b'] } } } })).toEqual(['Beta']);
+        expect(await run({ filter: { key: 'metadata.name', values: ['nope'] } })).toEqual([]);
+        // The shape parsed catalog queries take, and other one-child groups.
+        const both = [{ key: 'kind', values: ['component'] }, { key: 'spec.type', values: ['service'] }];
+        expect((await run({ filter: { anyOf: [{ allOf: both }] } })).sort()).toEqual(['alpha', 'gamma']);
+        expect(await run({ filter: { allOf: [{ allOf: [{ key: 'spec.type', values: ['website'] }, { key: 'kind', values: ['component'] }] }] } })).toEqual(['Beta']);
+        expect(await run({ filter: { anyOf: [{ allOf: [{ key: 'kind', values: ['api'] }, { key: 'spec.type', values: ['service'] }] }] } })).toEqual([]);
+        expect((await store.queryEntities({ filter: { anyOf: [{ allOf: both }] }, includeTotal: true })).totalItems).toBe(2);
+      });
+
       it('matches full text in chosen fields', async () => {
         expect(await run({ fullText: { term: 'ALPHA serv', fields: ['metadata.title'] } })).toEqual(['alpha']);
         expect(await run({ fullText: { term: 'ta', fields: ['metadata.name'] }, order: [{ field: 'metadata.name', order: 'asc' }] })).toEqual([
           'Beta',
           'delta',
         ]);
+      });
+
+      it('ignores an empty full-text term and matches nothing without fields', async () => {
+        expect((await run({ fullText: { term: '  ', fields: ['metadata.name'] } })).length).toBe(4);
+        expect(await run({ fullText: { term: 'alpha', fields: [] } })).toEqual([]);
+        expect(await run({ fullText: { term: 'alpha', fields: ['metadata.name'] }, filter: { key: 'kind', values: ['api'] } })).toEqual([]);
+        expect(await run({ fullText: { term: 'JAVA', fields: ['metadata.tags'] } })).toEqual(['alpha']);
       });
 
       it('counts facets over matching entities, keeping the written case', async () => {
@@ -261,6 +496,79 @@ export function runStoreContract(options: StoreContractOptions): void {
             { value: 'website', count: 1 },
           ],
         });
+        // Unknown keys give empty lists; negated filters narrow facets like any other.
+        expect(await store.entityFacets({ facets: ['spec.nope', 'metadata.namespace'], filter: { not: { key: 'kind', values: ['api'] } } })).toEqual({
+          'spec.nope': [],
+          'metadata.namespace': [
+            { value: 'default', count: 2 },
+            { value: 'ops', count: 1 },
+          ],
+        });
+        expect(await store.entityFacets({ facets: [] })).toEqual({});
+      });
+    });
+
+    describe('through the catalog API', () => {
+      const mk = (name: string, type: string, title?: string): Entity => ({
+        ...component(name, { spec: { type }, ...(title ? { title } : {}) }),
+        metadata: { name, namespace: 'default', ...(title ? { title } : {}) },
+      });
+      const catalogOn = async () => {
+        let connection: EntityProviderConnection | undefined;
+        const catalog = createCatalog({
+          store,
+          providers: [{ name: 'contract', connect: (c) => void (connection = c) }],
+        });
+        await catalog.refresh(); // connects the provider
+        await connection!.applyMutation({
+          type: 'full',
+          entities: [mk('e', 'service', 'Echo'), mk('a', 'website'), mk('d', 'service', 'Delta'), mk('c', 'service'), mk('b', 'library', 'Bravo')],
+        });
+        return catalog;
+      };
+
+      it('projects fields, counts and pages forward and back with cursors', async () => {
+        const catalog = await catalogOn();
+        const first = await catalog.query({ orderFields: { field: 'metadata.name', order: 'asc' }, fields: ['metadata.name', 'spec.type'], limit: 2 });
+        expect(first.items).toEqual([
+          { metadata: { name: 'a' }, spec: { type: 'website' } },
+          { metadata: { name: 'b' }, spec: { type: 'library' } },
+        ]);
+        expect(first.totalItems).toBe(5);
+        const second = await catalog.query({ cursor: first.pageInfo.nextCursor!, fields: ['metadata.name'], limit: 2 });
+        const third = await catalog.query({ cursor: second.pageInfo.nextCursor!, fields: ['metadata.name'], limit: 2 });
+        expect([second, third].map((p) => p.items.map((e) => e.metadata.name))).toEqual([['c', 'd'], ['e']]);
+        expect(third.pageInfo.nextCursor).toBeUndefined();
+        const back = await catalog.query({ cursor: third.pageInfo.prevCursor!, fields: ['metadata.name'], limit: 2 });
+        expect(back.items.map((e) => e.metadata.name)).toEqual(['c', 'd']);
+        expect(back.totalItems).toBe(5);
+        // Ordering by a field some entities lack, filtered, backwards from the last page.
+        const byTitle = await catalog.query({
+          filter: { 'spec.type': 'service' },
+          orderFields: [{ field: 'metadata.title', order: 'desc' }],
+          fields: ['metadata.name'],
+          limit: 2,
+        });
+        expect(byTitle.items.map((e) => e.metadata.name)).toEqual(['e', 'd']);
+        const rest = await catalog.query({ cursor: byTitle.pageInfo.nextCursor!, limit: 2 });
+        expect(rest.items.map((e) => e.metadata.name)).toEqual(['c']);
+        const prev = await catalog.query({ cursor: rest.pageInfo.prevCursor!, limit: 2 });
+        expect(prev.items.map((e) => e.metadata.name)).toEqual(['e', 'd']);
+      });
+
+      it('filters with negation, full text and facets, and lists processing errors', async () => {
+        const catalog = await catalogOn();
+        const names = async (q: Parameters<typeof catalog.query>[0]) => (await catalog.query(q)).items.map((e) => e.metadata.name).sort();
+        expect(await names({ filter: { 'spec.type': 'service' }, query: { $not: { 'metadata.name': 'c' } } })).toEqual(['d', 'e']);
+        expect(await names({ fullTextFilter: { term: 'ELT', fields: ['metadata.title'] } })).toEqual(['d']);
+        expect((await catalog.getEntityFacets({ facets: ['spec.type'] })).facets['spec.type']).toEqual([
+          { value: 'service', count: 3 },
+          { value: 'library', count: 1 },
+          { value: 'website', count: 1 },
+        ]);
+        expect(await catalog.getProcessingErrors()).toEqual([]);
+        const [byRef] = (await catalog.getEntitiesByRefs(['component:default/b'], { fields: ['metadata.title'] })).items;
+        expect(byRef).toEqual({ metadata: { title: 'Bravo' } });
       });
     });
   });

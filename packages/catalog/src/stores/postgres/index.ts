@@ -62,7 +62,8 @@ export function postgresStore(options: PostgresStoreOptions): SqlCatalogStore {
   const retries = options.connectionRetries ?? 3;
   if (!Number.isInteger(retries) || retries < 0) throw new InputError('postgresStore: connectionRetries must be a non-negative integer');
   const owned = !options.pool;
-  const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: poolSize });
+  // JIT compilation costs 50-100 ms on the facet and count queries and never pays off for them.
+  const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: poolSize, options: '-c jit=off' });
   // An idle connection dropped by the server must not crash the process; the pool replaces it.
   if (owned) pool.on('error', () => {});
   const lockKey = `portalkit-catalog:commit:${schema}`;

@@ -32,9 +32,10 @@ export function filterSql(filter: EntityFilter, s: string, params: Params): stri
     return `(${filter.anyOf.map((f) => filterSql(f, s, params)).join(' OR ')})`;
   }
   if ('not' in filter) return `(NOT ${filterSql(filter.not, s, params)})`;
+  // Only add parameters that the text uses: PostgreSQL rejects unused ones.
+  if (filter.values?.length === 0) return 'FALSE';
   const key = params.add(filter.key);
   if (!filter.values) return `fe.entity_ref IN (SELECT entity_ref FROM ${s}.search WHERE key = ${key})`;
-  if (filter.values.length === 0) return 'FALSE';
   const values =
     filter.values.length === 1 ? `value = ${params.add(filter.values[0])}` : `value = ANY(${params.add([...filter.values])}::text[])`;
   return `fe.entity_ref IN (SELECT entity_ref FROM ${s}.search WHERE key = ${key} AND ${values})`;
@@ -46,7 +47,8 @@ export function fullTextSql(fullText: StoreEntityQuery['fullText'], s: string, p
   if (!fullText || !term) return undefined;
   const fields = fullText.fields.map(lower);
   if (fields.length === 0) return 'FALSE';
-  return `EXISTS (SELECT 1 FROM ${s}.search t WHERE t.entity_ref = fe.entity_ref AND t.key = ANY(${params.add(fields)}::text[]) AND strpos(t.value, ${params.add(term)}) > 0)`;
+  // A semi-join over the (key, value) index: one scan of the chosen keys, not one probe per entity.
+  return `fe.entity_ref IN (SELECT t.entity_ref FROM ${s}.search t WHERE t.key = ANY(${params.add(fields)}::text[]) AND strpos(t.value, ${params.add(term)}) > 0)`;
 }
 
 /** The WHERE conditions shared by a page and its total: filter and full text. */

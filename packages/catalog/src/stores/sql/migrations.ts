@@ -69,6 +69,14 @@ const migrations: SqlMigration[] = [
       )`,
     ],
   },
+  {
+    version: 3,
+    description: 'key/value statistics on search rows for filter row estimates',
+    // key and value are strongly correlated (every `kind` row has one of a few values); without
+    // these statistics the planner multiplies their selectivities, underestimates a filter's
+    // matches 20x and picks hash semi-joins that take hundreds of ms at 100k entities.
+    statements: (s) => [`CREATE STATISTICS IF NOT EXISTS ${s}.search_key_value_stats (dependencies, mcv) ON key, value FROM ${s}.search`],
+  },
 ];
 
 /** The newest schema version this code knows. */

@@ -32,13 +32,14 @@ export interface SqlStoreOptions {
 }
 
 /**
- * A SQL-backed {@link CatalogStore} that owns connections: what `pgliteStore` and
- * `postgresStore` return.
+ * A SQL-backed {@link CatalogStore} (what `pgliteStore` and `postgresStore` return): the store
+ * contract plus `ready()` and `close()`.
  *
  * @example
  * ```ts
- * const store: SqlCatalogStore = pgliteStore({ dataDir: './.catalog-db' });
- * await store.ready(); // migrations ran
+ * const store: SqlCatalogStore = postgresStore({ connectionString: process.env.DATABASE_URL });
+ * await store.ready(); // fail fast at start-up when the database is unreachable
+ * // ...
  * await store.close();
  * ```
  */
@@ -204,6 +205,88 @@ export function createSqlStore(options: SqlStoreOptions): SqlCatalogStore {
     return out;
   }
 
+  // Search rows written since the planner statistics were refreshed.
+  let unanalyzed = 0;
+  const analyzeAfter = 20_000;
+
+  // Rows per INSERT: keeps statement parameters (and PGlite's heap) small during bulk loads.
+  const chunkSize = 5_000;
+
+  /** One chunk of a putRefreshStates batch (distinct refs). */
+  async function putStates(tx: SqlClient, rows: readonly RefreshState[]): Promise<void> {
+    const refs = rows.map((r) => r.entityRef);
+    await tx.query(`DELETE FROM ${s}.relations WHERE originating_ref = ANY($1::text[])`, [refs]);
+    await tx.query(
+      `INSERT INTO ${s}.refresh_state
+         (entity_ref, root_key, location_key, parent_refs, unprocessed, processed, errors, relations, refresh_keys, hash)
+       SELECT u.ref, u.root, u.loc, ARRAY(SELECT json_array_elements_text(u.parents::json)), u.unprocessed::json,
+              u.processed::json, u.errors::json, u.relations::json, ARRAY(SELECT json_array_elements_text(u.keys::json)), u.hash
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+         AS u(ref, root, loc, parents, unprocessed, processed, errors, relations, keys, hash)
+       ON CONFLICT (entity_ref) DO UPDATE SET
+         root_key = EXCLUDED.root_key, location_key = EXCLUDED.location_key, parent_refs = EXCLUDED.parent_refs,
+         unprocessed = EXCLUDED.unprocessed, processed = EXCLUDED.processed, errors = EXCLUDED.errors,
+         relations = EXCLUDED.relations, refresh_keys = EXCLUDED.refresh_keys, hash = EXCLUDED.hash`,
+      [
+        refs,
+        rows.map((r) => r.rootKey ?? null),
+        rows.map((r) => r.locationKey ?? null),
+        rows.map((r) => json(r.parentRefs)),
+        rows.map((r) => json(r.unprocessed)),
+        rows.map((r) => (r.processed === undefined ? null : json(r.processed))),
+        rows.map((r) => json(r.errors)),
+        rows.map((r) => json(r.relations)),
+        rows.map((r) => json(r.refreshKeys)),
+        rows.map((r) => r.hash),
+      ],
+    );
+    const rel = rows.flatMap((r) => r.relations.map((x) => [r.entityRef, x.sourceRef, x.type, x.targetRef] as const));
+    if (rel.length) {
+      await tx.query(
+        `INSERT INTO ${s}.relations (originating_ref, source_ref, type, target_ref)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])`,
+        [rel.map((r) => r[0]), rel.map((r) => r[1]), rel.map((r) => r[2]), rel.map((r) => r[3])],
+      );
+    }
+  }
+
+  /** One chunk of a putEntities batch (distinct refs and uids). */
+  async function putFinals(tx: SqlClient, rows: readonly FinalEntityRow[]): Promise<void> {
+    const refs = rows.map((r) => r.entityRef);
+    const uids = rows.map((r) => r.uid);
+    await tx.query(
+      `DELETE FROM ${s}.search WHERE entity_ref IN (
+         SELECT entity_ref FROM ${s}.final_entities WHERE entity_ref = ANY($1::text[]) OR uid = ANY($2::text[])
+         UNION ALL SELECT unnest($1::text[]))`,
+      [refs, uids],
+    );
+    await tx.query(`DELETE FROM ${s}.final_entities WHERE entity_ref = ANY($1::text[]) OR uid = ANY($2::text[])`, [refs, uids]);
+    await tx.query(
+      `INSERT INTO ${s}.final_entities (entity_ref, uid, etag, entity)
+       SELECT u.ref, u.uid, u.etag, u.entity::json FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(ref, uid, etag, entity)`,
+      [refs, uids, rows.map((r) => r.etag), rows.map((r) => json(r.entity))],
+    );
+    const sRef: string[] = [];
+    const sKey: string[] = [];
+    const sValue: (string | null)[] = [];
+    const sOriginal: (string | null)[] = [];
+    for (const row of rows) {
+      for (const r of buildEntitySearch(row.entity)) {
+        sRef.push(row.entityRef);
+        sKey.push(noNul(r.key)!);
+        sValue.push(noNul(r.value));
+        sOriginal.push(noNul(r.original));
+      }
+    }
+    if (sRef.length) {
+      unanalyzed += sRef.length;
+      await tx.query(
+        `INSERT INTO ${s}.search (entity_ref, key, value, original) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])`,
+        [sRef, sKey, sValue, sOriginal],
+      );
+    }
+  }
+
   function writer(tx: SqlClient, isOpen: () => boolean): CatalogStoreTransaction {
     const guard = (method: string) => {
       if (!isOpen()) throw new Error(`${options.name}: ${method}() called after the transaction ended`);
@@ -226,42 +309,8 @@ export function createSqlStore(options: SqlStoreOptions): SqlCatalogStore {
       },
       async putRefreshStates(input) {
         guard('putRefreshStates');
-        const rows = lastByKey(input, (r) => r.entityRef);
-        if (rows.length === 0) return;
-        const refs = rows.map((r) => r.entityRef);
-        await tx.query(`DELETE FROM ${s}.relations WHERE originating_ref = ANY($1::text[])`, [refs]);
-        await tx.query(
-          `INSERT INTO ${s}.refresh_state
-             (entity_ref, root_key, location_key, parent_refs, unprocessed, processed, errors, relations, refresh_keys, hash)
-           SELECT u.ref, u.root, u.loc, ARRAY(SELECT json_array_elements_text(u.parents::json)), u.unprocessed::json,
-                  u.processed::json, u.errors::json, u.relations::json, ARRAY(SELECT json_array_elements_text(u.keys::json)), u.hash
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
-             AS u(ref, root, loc, parents, unprocessed, processed, errors, relations, keys, hash)
-           ON CONFLICT (entity_ref) DO UPDATE SET
-             root_key = EXCLUDED.root_key, location_key = EXCLUDED.location_key, parent_refs = EXCLUDED.parent_refs,
-             unprocessed = EXCLUDED.unprocessed, processed = EXCLUDED.processed, errors = EXCLUDED.errors,
-             relations = EXCLUDED.relations, refresh_keys = EXCLUDED.refresh_keys, hash = EXCLUDED.hash`,
-          [
-            refs,
-            rows.map((r) => r.rootKey ?? null),
-            rows.map((r) => r.locationKey ?? null),
-            rows.map((r) => json(r.parentRefs)),
-            rows.map((r) => json(r.unprocessed)),
-            rows.map((r) => (r.processed === undefined ? null : json(r.processed))),
-            rows.map((r) => json(r.errors)),
-            rows.map((r) => json(r.relations)),
-            rows.map((r) => json(r.refreshKeys)),
-            rows.map((r) => r.hash),
-          ],
-        );
-        const rel = rows.flatMap((r) => r.relations.map((x) => [r.entityRef, x.sourceRef, x.type, x.targetRef] as const));
-        if (rel.length) {
-          await tx.query(
-            `INSERT INTO ${s}.relations (originating_ref, source_ref, type, target_ref)
-             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])`,
-            [rel.map((r) => r[0]), rel.map((r) => r[1]), rel.map((r) => r[2]), rel.map((r) => r[3])],
-          );
-        }
+        const all = lastByKey(input, (r) => r.entityRef);
+        for (let i = 0; i < all.length; i += chunkSize) await putStates(tx, all.slice(i, i + chunkSize));
       },
       async deleteRefreshStates(refs) {
         guard('deleteRefreshStates');
@@ -282,40 +331,8 @@ export function createSqlStore(options: SqlStoreOptions): SqlCatalogStore {
           byRef.set(row.entityRef, row);
           refByUid.set(row.uid, row.entityRef);
         }
-        const rows = [...byRef.values()];
-        if (rows.length === 0) return;
-        const refs = rows.map((r) => r.entityRef);
-        const uids = rows.map((r) => r.uid);
-        await tx.query(
-          `DELETE FROM ${s}.search WHERE entity_ref IN (
-             SELECT entity_ref FROM ${s}.final_entities WHERE entity_ref = ANY($1::text[]) OR uid = ANY($2::text[])
-             UNION ALL SELECT unnest($1::text[]))`,
-          [refs, uids],
-        );
-        await tx.query(`DELETE FROM ${s}.final_entities WHERE entity_ref = ANY($1::text[]) OR uid = ANY($2::text[])`, [refs, uids]);
-        await tx.query(
-          `INSERT INTO ${s}.final_entities (entity_ref, uid, etag, entity)
-           SELECT u.ref, u.uid, u.etag, u.entity::json FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(ref, uid, etag, entity)`,
-          [refs, uids, rows.map((r) => r.etag), rows.map((r) => json(r.entity))],
-        );
-        const sRef: string[] = [];
-        const sKey: string[] = [];
-        const sValue: (string | null)[] = [];
-        const sOriginal: (string | null)[] = [];
-        for (const row of rows) {
-          for (const r of buildEntitySearch(row.entity)) {
-            sRef.push(row.entityRef);
-            sKey.push(noNul(r.key)!);
-            sValue.push(noNul(r.value));
-            sOriginal.push(noNul(r.original));
-          }
-        }
-        if (sRef.length) {
-          await tx.query(
-            `INSERT INTO ${s}.search (entity_ref, key, value, original) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])`,
-            [sRef, sKey, sValue, sOriginal],
-          );
-        }
+        const all = [...byRef.values()];
+        for (let i = 0; i < all.length; i += chunkSize) await putFinals(tx, all.slice(i, i + chunkSize));
       },
       async deleteEntities(refs) {
         guard('deleteEntities');
@@ -411,7 +428,7 @@ export function createSqlStore(options: SqlStoreOptions): SqlCatalogStore {
     entityFacets,
     async transaction(fn) {
       await ready();
-      return client.transaction(async (tx) => {
+      const result = await client.transaction(async (tx) => {
         // One writer per schema at a time, across processes: a batch applies against the state
         // it was built on and concurrent upserts of the same rows cannot deadlock.
         await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`portalkit-catalog:write:${schema}`]);
@@ -422,6 +439,14 @@ export function createSqlStore(options: SqlStoreOptions): SqlCatalogStore {
           open = false;
         }
       });
+      if (unanalyzed >= analyzeAfter) {
+        // After a bulk load, do now what autovacuum would do later (PGlite has none): fresh
+        // row estimates (stale ones make filters pick plans 20x slower) and a visibility map,
+        // without which counts cannot use index-only scans.
+        unanalyzed = 0;
+        await client.query(`VACUUM (ANALYZE) ${s}.search, ${s}.final_entities`);
+      }
+      return result;
     },
   };
 }

@@ -39,6 +39,9 @@ async function writeCatalog(root: string, v: number) {
   }
 }
 
+/** The killed worker's leases (1 s in workers/catalog-worker.ts) run out; until then its share is its own. */
+const leaseExpiry = () => new Promise((resolve) => setTimeout(resolve, 1500));
+
 /** Everything a client can observe, with nothing that legitimately differs between runs. */
 async function observe(connectionString: string, schema: string, root: string) {
   const store = postgresStore({ connectionString, schema, poolSize: 2 });
@@ -79,6 +82,7 @@ async function observe(connectionString: string, schema: string, root: string) {
     const worker = startWorker(workerScript, [pgUrl, killed, root, 'block-processing']);
     await worker.waitFor(/MID/);
     await worker.kill();
+    await leaseExpiry();
     expect(await observe(pgUrl, killed, root)).toEqual(await observe(pgUrl, schema(), root));
   });
 
@@ -116,6 +120,7 @@ async function observe(connectionString: string, schema: string, root: string) {
       }
       expect(waiting).toBe(true);
       await worker.kill();
+      await leaseExpiry();
       // Readers see the last committed state while the dead transaction is still open.
       const { rows } = await blocker.query(`SELECT count(*)::int AS n FROM "${killed}".final_entities WHERE entity->'metadata'->>'description' = 'v2'`);
       expect(rows[0].n).toBe(0);

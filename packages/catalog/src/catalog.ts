@@ -61,6 +61,12 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
   if (options.rootDir !== undefined && typeof options.rootDir !== 'string') {
     throw new InputError('createCatalog: rootDir must be a path string');
   }
+  for (const key of ['concurrency', 'refreshIntervalMs', 'processingLeaseMs'] as const) {
+    const value = options[key];
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+      throw new InputError(`createCatalog: ${key} must be a positive integer, got ${JSON.stringify(value)}`);
+    }
+  }
   for (const p of options.processors ?? []) assertProcessor(p);
   for (const p of options.providers ?? []) {
     if (!p || typeof p.name !== 'string' || typeof p.connect !== 'function') {
@@ -86,7 +92,7 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
   // On a store shared by several processes, workers split refreshes by leasing roots, never
   // process one entity at the same time, and commit one at a time (see createWorkLeases).
   const work = store.processingLeases
-    ? createWorkLeases({ leases: store.processingLeases, workerId: randomUUID(), leaseMs: 10 * 60_000, passesPerRefresh: 16 })
+    ? createWorkLeases({ leases: store.processingLeases, workerId: randomUUID(), leaseMs: options.processingLeaseMs ?? 30_000, passesPerRefresh: 16 })
     : undefined;
   const pass = (inputs: readonly PassInput[]) => runPass(inputs, context, storedClaims, work?.entities);
   const events = options.events;

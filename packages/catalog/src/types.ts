@@ -51,6 +51,12 @@ export interface CatalogOptions {
   refreshIntervalMs?: number;
   /** Entities processed at once; default 16. */
   concurrency?: number;
+  /**
+   * On a store shared by several processes (PostgreSQL): how long a worker's lease on its share
+   * of the work lasts without renewal. Held leases are renewed while the work runs, so this only
+   * bounds how long a crashed worker's share waits before another worker takes it. Default 30 s.
+   */
+  processingLeaseMs?: number;
 }
 
 /**

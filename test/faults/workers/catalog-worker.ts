@@ -5,6 +5,7 @@ import { createCatalog, type EntityProcessor } from '@portalkit/catalog';
 import { postgresStore } from '../../../packages/catalog/src/stores/postgres/index.js';
 
 const [connectionString, schema, rootDir, mode] = process.argv.slice(2);
+const WORKER_LEASE_MS = 1000;
 if (!connectionString || !schema || !rootDir || !mode) throw new Error('usage: catalog-worker <url> <schema> <root> <mode>');
 
 let seen = 0;
@@ -19,7 +20,14 @@ const blocker: EntityProcessor = {
   },
 };
 const store = postgresStore({ connectionString, schema, poolSize: 2 });
-const catalog = createCatalog({ rootDir, store, locations: [{ type: 'file', target: './catalog-info.yaml' }], processors: [blocker] });
+// A short lease, so the tests need not wait long for a killed worker's share to come free.
+const catalog = createCatalog({
+  rootDir,
+  store,
+  locations: [{ type: 'file', target: './catalog-info.yaml' }],
+  processors: [blocker],
+  processingLeaseMs: WORKER_LEASE_MS,
+});
 process.stdout.write('READY\n');
 await catalog.refresh();
 process.stdout.write('DONE\n');

@@ -6,7 +6,10 @@ export interface WorkLeasesOptions {
   leases: ProcessingLeases;
   /** Identifies this catalog instance among the workers sharing the store. */
   workerId: string;
-  /** How long a lease lasts without renewal; a crashed worker's work comes free after it. */
+  /**
+   * How long a lease lasts without renewal; a crashed worker's work comes free after it. Held
+   * leases are renewed every third of it, so work may take longer than one lease.
+   */
   leaseMs: number;
   /** A refresh is cut into about this many passes (each leased and committed on its own), so several workers can split it. */
   passesPerRefresh: number;
@@ -27,6 +30,19 @@ const rootKey = (ref: string) => `root:${ref}`;
 const entityKey = (ref: string) => `entity:${ref}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Run `fn` while renewing the leases on `keys`; renewal failures only shorten the lease. */
+async function whileRenewing<T>(leases: ProcessingLeases, keys: string[], workerId: string, leaseMs: number, fn: () => Promise<T>): Promise<T> {
+  const timer = setInterval(() => {
+    leases.claim(keys, workerId, leaseMs).catch(() => {});
+  }, Math.max(1, Math.floor(leaseMs / 3)));
+  timer.unref?.();
+  try {
+    return await fn();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 /**
  * Two lease levels over a store's {@link ProcessingLeases}. Roots (registered locations,
  * provider entities) are the unit of work: a worker leases a batch, runs a pass over it and
@@ -45,7 +61,7 @@ export function createWorkLeases(options: WorkLeasesOptions): WorkLeases {
         const held = new Set(await leases.claim(batch.map((r) => rootKey(r.ref)), workerId, leaseMs));
         if (held.size === 0) continue;
         try {
-          await pass(batch.filter((r) => held.has(rootKey(r.ref))));
+          await whileRenewing(leases, [...held], workerId, leaseMs, () => pass(batch.filter((r) => held.has(rootKey(r.ref)))));
         } finally {
           await leases.release([...held], workerId);
         }
@@ -64,7 +80,7 @@ export function createWorkLeases(options: WorkLeasesOptions): WorkLeases {
         wait = 5;
         const mine = new Set(held.map((k) => k.slice('entity:'.length)));
         try {
-          await process([...mine]);
+          await whileRenewing(leases, held, workerId, leaseMs, () => process([...mine]));
         } finally {
           await leases.release(held, workerId);
         }

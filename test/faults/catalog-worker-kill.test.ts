@@ -6,7 +6,7 @@ import { createCatalog } from '@portalkit/catalog';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresStore } from '../../packages/catalog/src/stores/postgres/index.js';
-import { dropSchema, pgUrl, postgresSkipReason, randomSchema } from '../../packages/catalog/src/stores/postgres/test-utils.js';
+import { dropSchema, pgUrl, postgresSkipReason, randomSchema } from '../support/postgres.js';
 import { startWorker } from '../support/child.js';
 
 const skip = await postgresSkipReason();

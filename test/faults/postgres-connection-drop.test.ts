@@ -6,7 +6,7 @@ import { ServiceUnavailableError } from '@portalkit/core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresStore } from '../../packages/catalog/src/stores/postgres/index.js';
-import { dropSchema, pgUrl, postgresSkipReason, randomSchema } from '../../packages/catalog/src/stores/postgres/test-utils.js';
+import { dropSchema, pgUrl, postgresSkipReason, randomSchema } from '../support/postgres.js';
 
 const skip = await postgresSkipReason();
 

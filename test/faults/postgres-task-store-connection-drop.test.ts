@@ -1,7 +1,7 @@
 import { postgresTaskStore, type TaskSpec } from '@portalkit/scaffolder';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dropSchema, pgUrl, postgresSkipReason, randomSchema } from '../../packages/scaffolder/src/tasks/testPostgres.js';
+import { dropSchema, pgUrl, postgresSkipReason, randomSchema } from '../support/postgres.js';
 
 const skip = await postgresSkipReason();
 const spec: TaskSpec = {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RECOVERED_MESSAGE, createAction, createScaffolder, postgresTaskStore, type TaskSpec } from '@portalkit/scaffolder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropSchema, pgUrl, postgresSkipReason, randomSchema } from '../../packages/scaffolder/src/tasks/testPostgres.js';
+import { dropSchema, pgUrl, postgresSkipReason, randomSchema } from '../support/postgres.js';
 import { startWorker, type Worker } from '../support/child.js';
 
 const skip = await postgresSkipReason();

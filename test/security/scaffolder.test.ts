@@ -17,7 +17,7 @@ import {
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectPrototypeClean } from '../support/typed.js';
-import { dropSchema, pgUrl, postgresSkipReason, randomSchema } from '../../packages/scaffolder/src/tasks/testPostgres.js';
+import { dropSchema, pgUrl, postgresSkipReason, randomSchema } from '../support/postgres.js';
 
 const skip = await postgresSkipReason();
 let base: string;

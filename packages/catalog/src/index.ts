@@ -147,8 +147,11 @@ export type { PostgresStoreOptions } from './stores/postgres/index.js';
 export type { SqlCatalogStore } from './stores/sql/index.js';
 // SQL plumbing for plugins that keep their own tables next to the catalog's (one client
 // contract and one migration runner for every portalkit SQL store).
-export { isValidSchemaName, quoteIdent, runSqlMigrations } from './stores/sql/index.js';
-export type { SqlClient, SqlMigration } from './stores/sql/index.js';
+export { createMigrationGate, isValidSchemaName, quoteIdent, runSqlMigrations } from './stores/sql/index.js';
+export type { MigrationGate, SqlClient, SqlMigration } from './stores/sql/index.js';
+export { pgliteClient } from './stores/pglite/client.js';
+export { pgPoolClient } from './stores/postgres/client.js';
+export type { PgPoolClientOptions } from './stores/postgres/client.js';
 export type {
   CatalogStore,
   CatalogStoreTransaction,

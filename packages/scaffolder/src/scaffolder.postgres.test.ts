@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { builtinActions, createAction, createScaffolder, parseTemplate, postgresTaskStore, RECOVERED_MESSAGE } from './index.js';
 import type { TaskStore } from './index.js';
-import { dropSchema, pgUrl, postgresSkipReason, randomSchema } from './tasks/testPostgres.js';
+import { dropSchema, pgUrl, postgresSkipReason, randomSchema } from '../../../test/support/postgres.js';
 import { tempDir } from './testing.js';
 
 const skip = await postgresSkipReason();

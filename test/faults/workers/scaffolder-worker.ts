@@ -2,7 +2,7 @@
 // schema and blocks in `test:block` until it is killed. Run with tsx; argv: schema, workdir.
 import path from 'node:path';
 import { createAction, createScaffolder, postgresTaskStore } from '@portalkit/scaffolder';
-import { pgUrl } from '../../../packages/scaffolder/src/tasks/testPostgres.js';
+import { pgUrl } from '../../support/postgres.js';
 
 const [schema, workingDirectory] = process.argv.slice(2);
 if (!schema || !workingDirectory) throw new Error('usage: scaffolder-worker <schema> <workingDirectory>');

@@ -7,7 +7,7 @@ import { createCatalog } from '../catalog.js';
 import { catalogSnapshot } from './catalog-snapshot.js';
 import { pgliteStore } from './pglite/index.js';
 import { postgresStore } from './postgres/index.js';
-import { dropSchema, pgUrl, postgresSkipReason, randomSchema } from './postgres/test-utils.js';
+import { dropSchema, pgUrl, postgresSkipReason, randomSchema } from '../../../../test/support/postgres.js';
 import type { SqlCatalogStore } from './sql/index.js';
 
 const fixtures = fileURLToPath(new URL('../../fixtures', import.meta.url));

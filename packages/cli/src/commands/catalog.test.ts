@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCatalog, pgliteStore, postgresStore } from '@portalkit/catalog';
 import type { Catalog } from '@portalkit/catalog';
-import { dropSchema, pgUrl, postgresSkipReason, randomSchema } from '../../../catalog/src/stores/postgres/test-utils.js';
+import { dropSchema, pgUrl, postgresSkipReason, randomSchema } from '../../../../test/support/postgres.js';
 import { catalogFixtures, cli, tempDir } from '../test-utils.js';
 
 const fixtureKinds = [

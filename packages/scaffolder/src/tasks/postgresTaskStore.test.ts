@@ -2,7 +2,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { runTaskStoreContract } from './contract.js';
 import { postgresTaskStore } from './postgresTaskStore.js';
-import { dropSchema, pgUrl, postgresSkipReason, randomSchema } from './testPostgres.js';
+import { dropSchema, pgUrl, postgresSkipReason, randomSchema } from '../../../../test/support/postgres.js';
 
 const skip = await postgresSkipReason();
 

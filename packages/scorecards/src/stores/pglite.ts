@@ -1,8 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { InputError } from '@portalkit/core';
 import type { ScorecardStore } from '../types.js';
-import { isValidSchemaName } from '@portalkit/catalog';
-import { fromPglite } from './sql/client.js';
+import { isValidSchemaName, pgliteClient } from '@portalkit/catalog';
 import { createSqlScorecardStore } from './sql/sql-store.js';
 
 /**
@@ -50,7 +49,7 @@ export function pgliteScorecardStore(options: PgliteScorecardStoreOptions = {}):
   const db = options.pglite ?? new PGlite(options.dataDir);
   return createSqlScorecardStore({
     name: 'pgliteScorecardStore',
-    client: fromPglite(db),
+    client: pgliteClient(db),
     schema,
     close: async () => {
       if (owned && !db.closed) await db.close();

@@ -2,8 +2,7 @@ import pg from 'pg';
 import type { Pool } from 'pg';
 import { InputError } from '@portalkit/core';
 import type { ScorecardStore } from '../types.js';
-import { isValidSchemaName } from '@portalkit/catalog';
-import { fromPgPool } from './sql/client.js';
+import { isValidSchemaName, pgPoolClient } from '@portalkit/catalog';
 import { createSqlScorecardStore } from './sql/sql-store.js';
 
 /**
@@ -48,7 +47,7 @@ export function postgresScorecardStore(options: PostgresScorecardStoreOptions): 
   if (owned) pool.on('error', () => {});
   return createSqlScorecardStore({
     name: 'postgresScorecardStore',
-    client: fromPgPool(pool),
+    client: pgPoolClient(pool, { name: 'postgresScorecardStore' }),
     schema,
     close: async () => {
       if (owned) await pool.end();

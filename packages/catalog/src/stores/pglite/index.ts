@@ -1,7 +1,8 @@
 import { PGlite } from '@electric-sql/pglite';
 import { InputError } from '@portalkit/core';
 import { createSqlStore, isValidSchemaName } from '../sql/index.js';
-import type { SqlCatalogStore, SqlClient } from '../sql/index.js';
+import type { SqlCatalogStore } from '../sql/index.js';
+import { pgliteClient } from './client.js';
 
 /**
  * Options of {@link pgliteStore}.
@@ -55,24 +56,4 @@ export function pgliteStore(options: PgliteStoreOptions = {}): SqlCatalogStore {
       if (owned && !db.closed) await db.close();
     },
   });
-}
-
-type Queryable = Pick<PGlite, 'query'>;
-
-/** Adapt PGlite (or one of its transactions) to a {@link SqlClient}. */
-function pgliteClient(db: PGlite): SqlClient {
-  const wrap = (q: Queryable, transaction: SqlClient['transaction']): SqlClient => ({
-    async query<R>(text: string, params: readonly unknown[] = []) {
-      const result = await q.query<R>(text, [...params]);
-      return { rows: result.rows };
-    },
-    transaction,
-  });
-  const root: SqlClient = wrap(db, (fn) =>
-    db.transaction(async (tx) => {
-      const inner: SqlClient = wrap(tx, (nested) => nested(inner));
-      return fn(inner);
-    }),
-  );
-  return root;
 }

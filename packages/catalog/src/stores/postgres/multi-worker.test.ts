@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresStore } from './index.js';
-import { dropSchema, pgUrl, postgresSkipReason, randomSchema } from './test-utils.js';
+import { dropSchema, pgUrl, postgresSkipReason, randomSchema } from '../../../../../test/support/postgres.js';
 import { overlaps, recordingProcessor, snapshot, workerCatalog, writeCatalogTree, type Interval } from './__workers__/shared-catalog.js';
 
 const skip = await postgresSkipReason();

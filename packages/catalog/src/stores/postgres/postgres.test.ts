@@ -2,7 +2,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { runStoreContract } from '../contract.js';
 import { postgresStore } from './index.js';
-import { dropSchema, pgUrl, postgresSkipReason, randomSchema } from './test-utils.js';
+import { dropSchema, pgUrl, postgresSkipReason, randomSchema } from '../../../../../test/support/postgres.js';
 
 const skip = await postgresSkipReason();
 

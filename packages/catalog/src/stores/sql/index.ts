@@ -4,3 +4,5 @@ export { isValidSchemaName, quoteIdent } from './client.js';
 export type { SqlClient } from './client.js';
 export { runSqlMigrations } from './run-migrations.js';
 export type { SqlMigration } from './run-migrations.js';
+export { createMigrationGate } from './migration-gate.js';
+export type { MigrationGate } from './migration-gate.js';

@@ -1,4 +1,3 @@
-import { ServiceUnavailableError } from '@portalkit/core';
 import { buildEntitySearch } from '../../query/search.js';
 import type {
   CatalogStore,
@@ -13,6 +12,7 @@ import type {
 import type { SqlClient } from './client.js';
 import { quoteIdent } from './client.js';
 import { afterSql, createParams, matchSql, orderBySql, sortValueSql } from './entity-query.js';
+import { createMigrationGate } from './migration-gate.js';
 import { migrate } from './migrations.js';
 
 /** Options of {@link createSqlStore}. */
@@ -111,21 +111,7 @@ function lastByKey<T>(rows: readonly T[], key: (row: T) => string): T[] {
 export function createSqlStore(options: SqlStoreOptions): SqlCatalogStore {
   const { client, schema } = options;
   const s = quoteIdent(schema);
-  let migrating: Promise<void> | undefined;
-  let closed = false;
-
-  const ready = (): Promise<void> => {
-    if (closed) return Promise.reject(new ServiceUnavailableError(`${options.name}: the store is closed`));
-    if (!migrating) {
-      migrating = migrate(client, schema);
-      // A failed start (database not up yet) is retried by the next call.
-      migrating.catch(() => {
-        migrating = undefined;
-      });
-    }
-    return migrating;
-  };
-  ready().catch(() => {});
+  const { ready, close: closeGate } = createMigrationGate(options.name, () => migrate(client, schema));
 
   async function read<R>(text: string, params: readonly unknown[] = []): Promise<R[]> {
     await ready();
@@ -382,10 +368,7 @@ export function createSqlStore(options: SqlStoreOptions): SqlCatalogStore {
     ...(processingLeases ? { processingLeases } : {}),
     ready,
     async close() {
-      if (closed) return;
-      closed = true;
-      await migrating?.catch(() => {});
-      await options.close();
+      if (await closeGate()) await options.close();
     },
     async listLocations() {
       const rows = await read<{ id: string; type: string; target: string; created_at: string }>(

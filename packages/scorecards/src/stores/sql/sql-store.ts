@@ -1,5 +1,4 @@
-import { ServiceUnavailableError } from '@portalkit/core';
-import { quoteIdent } from '@portalkit/catalog';
+import { createMigrationGate, quoteIdent } from '@portalkit/catalog';
 import type { SqlClient } from '@portalkit/catalog';
 import type { ScorecardHistoryEntry, ScorecardResult, ScorecardStore } from '../../types.js';
 import { historyEntryOf, outcomeChanged } from '../history.js';
@@ -61,20 +60,7 @@ const chunks = <T>(list: readonly T[]) => Array.from({ length: Math.ceil(list.le
 export function createSqlScorecardStore(options: { name: string; client: SqlClient; schema: string; close: () => Promise<void> }): ScorecardStore {
   const { client, schema } = options;
   const s = quoteIdent(schema);
-  let migrating: Promise<void> | undefined;
-  let closed = false;
-  const ready = (): Promise<void> => {
-    if (closed) return Promise.reject(new ServiceUnavailableError(`${options.name}: the store is closed`));
-    if (!migrating) {
-      migrating = migrate(client, schema);
-      // A failed start (database not up yet) is retried by the next call.
-      migrating.catch(() => {
-        migrating = undefined;
-      });
-    }
-    return migrating;
-  };
-  ready().catch(() => {});
+  const { ready, close: closeGate } = createMigrationGate(options.name, () => migrate(client, schema));
 
   return {
     async write(batch) {
@@ -191,10 +177,7 @@ export function createSqlScorecardStore(options: { name: string; client: SqlClie
     },
 
     async close() {
-      if (closed) return;
-      closed = true;
-      await migrating?.catch(() => {});
-      await options.close();
+      if (await closeGate()) await options.close();
     },
   };
 }

@@ -5,7 +5,7 @@
  *   node --import tsx worker.ts <rootDir> <schema> <workerId> <locations-json>
  */
 import { postgresStore } from '../index.js';
-import { pgUrl } from '../test-utils.js';
+import { pgUrl } from '../../../../../../test/support/postgres.js';
 import { recordingProcessor, workerCatalog, type Interval } from './shared-catalog.js';
 
 const [rootDir, schema, worker, locations] = process.argv.slice(2) as [string, string, string, string];

@@ -2,11 +2,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import { createLogger, memorySink } from '@portalkit/core';
 import type { UrlReader } from '@portalkit/core';
-import type { ActionContext, ScaffolderAction } from '../types.js';
+import type { ActionContext, JsonObject, ScaffolderAction } from '../types.js';
 import { createAction } from './createAction.js';
 import { resolveSafeChildPath } from './resolveSafeChildPath.js';
 import { builtinActions } from './builtin/index.js';
@@ -80,7 +80,9 @@ describe('createAction', () => {
       schema: { input: z.object({ name: z.string(), times: z.number().int().default(1) }), output: { greeting: z.string() } },
       async handler(ctx) {
         called = true;
-        ctx.output('greeting', `hi ${ctx.input.name}`.repeat(Number(ctx.input.times)));
+        // The input type comes from the zod schema; `pnpm typecheck` fails if it does not.
+        expectTypeOf(ctx.input).toEqualTypeOf<{ name: string; times: number }>();
+        ctx.output('greeting', `hi ${ctx.input.name}`.repeat(ctx.input.times));
       },
     });
     expect(action.schema.input).toMatchObject({ type: 'object', properties: { name: { type: 'string' } }, required: ['name'] });
@@ -94,11 +96,26 @@ describe('createAction', () => {
     const json = createAction({
       id: 'acme:json',
       schema: { input: { type: 'object', required: ['url'], properties: { url: { type: 'string' } } } },
-      handler: () => {},
+      handler: (ctx) => {
+        expectTypeOf(ctx.input).toEqualTypeOf<JsonObject>();
+      },
     });
     expect(() => json.parseInput({})).toThrow(/input\.url: is required/);
     expect(() => json.parseInput({ url: 1 })).toThrow(/input\.url: must be string/);
-    const fn = createAction({ id: 'acme:fn', schema: { input: (zod) => zod.object({ a: zod.boolean() }) }, handler: () => {} });
+    const fn = createAction({
+      id: 'acme:fn',
+      schema: { input: (zod) => zod.object({ a: zod.boolean() }) },
+      handler: (ctx) => {
+        expectTypeOf(ctx.input).toEqualTypeOf<{ a: boolean }>();
+      },
+    });
+    // A record of zod schemas, and an explicit type parameter, which wins over the schema.
+    createAction({ id: 'acme:rec', schema: { input: { n: z.number() } }, handler: (ctx) => {
+      expectTypeOf(ctx.input).toEqualTypeOf<{ n: number }>();
+    } });
+    createAction<{ custom: true }>({ id: 'acme:explicit', schema: { input: { n: z.number() } }, handler: (ctx) => {
+      expectTypeOf(ctx.input).toEqualTypeOf<{ custom: true }>();
+    } });
     expect(() => fn.parseInput({ a: 'no' })).toThrow(/input\.a/);
   });
 

@@ -8,15 +8,31 @@ type ZodType = z.ZodType;
 /** An input or output schema: a zod schema, a record of zod schemas, `(z) => schema`, or JSON Schema. */
 export type ActionSchemaInput = ZodType | Record<string, ZodType> | ((zod: typeof z) => ZodType) | JsonObject;
 
+/**
+ * The handler's input type for an input schema: zod schemas (and `(z) => schema`, and records of
+ * zod schemas) give their parsed type; JSON Schema gives `JsonObject`.
+ */
+export type InferActionInput<S> = [ActionSchemaInput | undefined] extends [S] ? JsonObject : InferFromSchema<S>;
+
+type InferFromSchema<S> = S extends ZodType
+  ? z.output<S>
+  : S extends (zod: typeof z) => infer R
+    ? R extends ZodType
+      ? z.output<R>
+      : JsonObject
+    : S extends Record<string, ZodType>
+      ? { -readonly [K in keyof S]: z.output<S[K]> }
+      : JsonObject;
+
 /** Options of {@link createAction}. */
-export interface CreateActionOptions<Input> {
+export interface CreateActionOptions<Input, S extends ActionSchemaInput | undefined = ActionSchemaInput | undefined> {
   /** Action id used in templates, e.g. `acme:notify`. */
   id: string;
   description?: string;
   examples?: Array<{ description: string; example: string }>;
   /** True when the handler honours `ctx.isDryRun` (writes nothing outside the workspace). */
   supportsDryRun?: boolean;
-  schema?: { input?: ActionSchemaInput; output?: ActionSchemaInput };
+  schema?: { input?: S; output?: ActionSchemaInput };
   handler(ctx: ActionContext<Input>): Promise<void> | void;
 }
 
@@ -58,11 +74,15 @@ function zodPath(issuePath: PropertyKey[]): string {
  *   id: 'acme:notify',
  *   description: 'Posts a message',
  *   schema: { input: z.object({ message: z.string() }) },
+ *   // ctx.input is { message: string }, inferred from the schema
  *   async handler(ctx) { ctx.logger.info(ctx.input.message); ctx.output('sent', true); },
  * });
  * ```
  */
-export function createAction<Input = JsonObject>(options: CreateActionOptions<Input>): ScaffolderAction {
+export function createAction<Input = never, const S extends ActionSchemaInput | undefined = ActionSchemaInput | undefined>(
+  // An explicit `Input` wins; otherwise the input type is inferred from the zod input schema.
+  options: CreateActionOptions<[Input] extends [never] ? InferActionInput<S> : Input, S>,
+): ScaffolderAction {
   if (!options || typeof options !== 'object') throw new InputError('createAction: options are required');
   if (typeof options.id !== 'string' || !idPattern.test(options.id)) {
     throw new InputError(`createAction: invalid action id ${JSON.stringify(options.id)}`);
@@ -112,7 +132,8 @@ export function createAction<Input = JsonObject>(options: CreateActionOptions<In
       return value;
     },
     async handler(ctx) {
-      await options.handler(ctx as ActionContext<Input>);
+      // parseInput ran first, so the input has the handler's type.
+      await options.handler(ctx as Parameters<typeof options.handler>[0]);
     },
   };
 }

@@ -12,6 +12,8 @@ import {
 import type { NormalizedQuery } from '../../query.js';
 import type { DocumentSelector, SearchDocument, SearchQuery, SearchResult, SearchResultSet } from '../../types.js';
 import type { SearchEngine } from '../types.js';
+import { createIdMarks } from './id-marks.js';
+import type { IdMarks } from './id-marks.js';
 import { topK } from './top-k.js';
 
 /**
@@ -35,6 +37,8 @@ export interface MemoryEngineOptions {
 }
 
 interface Entry {
+  /** MiniSearch id: a small integer, so candidate sets can be typed-array marks (see IdMarks). */
+  id: number;
   document: SearchDocument;
   facets: Record<string, string[]>;
   /** Searchable text of the other fields, kept for phrase checks. */
@@ -47,11 +51,14 @@ interface Entry {
 interface TypeIndex {
   mini: MiniSearch<SearchDocument>;
   entries: Map<string, Entry>;
+  byId: Map<number, Entry>;
+  nextId: number;
   /**
-   * field -> value -> locations, built on the first query filtering by that field and kept up to
+   * field -> value -> entry ids, built on the first query filtering by that field and kept up to
    * date after, so filters cost a set lookup instead of a test of every hit.
    */
-  facetIndex: Map<string, Map<string, Set<string>>>;
+  facetIndex: Map<string, Map<string, Set<number>>>;
+  marks: IdMarks;
 }
 
 interface Hit {
@@ -88,43 +95,37 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
     const entries = new Map<string, Entry>();
     return {
       mini: new MiniSearch<SearchDocument>({
-        idField: 'location',
+        idField: 'id',
         fields: FIELDS,
-        // put() stores the entry before adding, so the extra text is computed once per document.
-        extractField: (doc, field) =>
-          field === 'extra' ? (entries.get(doc.location)?.extra ?? extraTextOf(doc)) : String(doc[field] ?? ''),
+        // put() stores the entry before adding, so its id and extra text are computed once.
+        extractField: (doc, field) => {
+          if (field === 'id') return entries.get(doc.location)!.id;
+          if (field === 'extra') return entries.get(doc.location)!.extra;
+          return String(doc[field] ?? '');
+        },
         tokenize,
         processTerm: (term) => term,
       }),
       entries,
+      byId: new Map(),
+      nextId: 0,
       facetIndex: new Map(),
+      marks: createIdMarks(),
     };
-  };
-
-  const indexFacets = (index: TypeIndex, entry: Entry, add: boolean): void => {
-    for (const [field, byValue] of index.facetIndex) {
-      if (add) {
-        addFacet(byValue, entry, field);
-        continue;
-      }
-      for (const value of entry.facets[field] ?? []) {
-        const locations = byValue.get(value);
-        locations?.delete(entry.document.location);
-        if (locations?.size === 0) byValue.delete(value);
-      }
-    }
   };
 
   const put = (index: TypeIndex, document: SearchDocument): void => {
     discard(index, document.location);
     const entry: Entry = {
+      id: index.nextId++,
       document,
       facets: facetsOf(document),
       extra: extraTextOf(document),
       titleKey: tokenize(document.title).join(' '),
     };
     index.entries.set(document.location, entry);
-    indexFacets(index, entry, true);
+    index.byId.set(entry.id, entry);
+    for (const [field, byValue] of index.facetIndex) addFacet(byValue, entry, field);
     index.mini.add(document);
   };
 
@@ -132,12 +133,19 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
     const entry = index.entries.get(location);
     if (!entry) return;
     index.entries.delete(location);
-    indexFacets(index, entry, false);
-    index.mini.discard(location);
+    index.byId.delete(entry.id);
+    for (const [field, byValue] of index.facetIndex) {
+      for (const value of entry.facets[field] ?? []) {
+        const ids = byValue.get(value);
+        ids?.delete(entry.id);
+        if (ids?.size === 0) byValue.delete(value);
+      }
+    }
+    index.mini.discard(entry.id);
   };
 
-  /** field -> value -> locations, built on the first query that filters by the field. */
-  const facetLookup = (index: TypeIndex, field: string): Map<string, Set<string>> => {
+  /** field -> value -> entry ids, built on the first query that filters by the field. */
+  const facetLookup = (index: TypeIndex, field: string): Map<string, Set<number>> => {
     let byValue = index.facetIndex.get(field);
     if (!byValue) {
       byValue = new Map();
@@ -148,11 +156,11 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
   };
 
   /**
-   * Locations passing every filter, or undefined when there are no filters. Starts from the most
-   * selective filter and only tests its locations against the others, so `kind: Component` (most
-   * of the catalog) next to `owner: team-a` costs the size of team-a's set, not of the catalog.
+   * Ids of the entries passing every filter, or undefined when there are no filters. Starts from
+   * the most selective filter and only tests its ids against the others, so `kind: Component`
+   * (most of the catalog) next to `owner: team-a` costs the size of team-a's set.
    */
-  const allowedLocations = (index: TypeIndex, filters: NormalizedQuery['filters']): ReadonlySet<string> | undefined => {
+  const allowedIds = (index: TypeIndex, filters: NormalizedQuery['filters']): number[] | undefined => {
     if (filters.length === 0) return undefined;
     const groups = filters
       .map(([field, values]) => {
@@ -162,13 +170,13 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
       })
       .sort((x, y) => x.size - y.size);
     const [first, ...rest] = groups;
-    const allowed = new Set<string>();
+    const allowed = new Set<number>();
     for (const set of first!.sets) {
-      for (const location of set) {
-        if (rest.every((group) => group.sets.some((s) => s.has(location)))) allowed.add(location);
+      for (const id of set) {
+        if (rest.every((group) => group.sets.some((s) => s.has(id)))) allowed.add(id);
       }
     }
-    return allowed;
+    return [...allowed];
   };
 
   // Numbers are not misspelled words: fuzzing "5000" would also match "5001".
@@ -177,26 +185,24 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
   /**
    * Scoring is what costs (MiniSearch allocates a result per matching document and sorts them), so
    * a query runs in two passes. First each word only collects the documents it matches, through a
-   * `boostDocument` that records the id and returns 0 so MiniSearch scores nothing; each word is
-   * restricted to the documents the previous words (and the filters, and for the last pass the
-   * phrases) left. Then one AND query scores just the documents that matched everything. A query
-   * for a name among 100k entities so scores one document, not the 15k that share its first word.
+   * `boostDocument` that marks the id and returns 0 so MiniSearch scores nothing; each word is
+   * restricted to the documents the previous words and the filters left, and quoted phrases are
+   * checked on what remains. Then one AND query scores just the documents that matched everything.
+   * A query for a name among 100k entities so scores one document, not the 15k sharing its first
+   * word. Longer words go first, as they tend to be rarer.
    *
    * A word is matched fuzzily only when it matches nothing exactly or as a prefix: fuzzy expansion
    * over a large vocabulary is costly, and a word spelled right should not also pull in its
    * near-namesakes ("exporter" ~ "importer").
    */
   const search = (type: string, index: TypeIndex, q: NormalizedQuery): Hit[] => {
-    const allowed = allowedLocations(index, q.filters);
+    const { marks } = index;
+    const allowed = allowedIds(index, q.filters);
     if (q.matchAll) {
-      const hits: Hit[] = [];
-      for (const location of allowed ?? index.entries.keys()) {
-        hits.push({ entry: index.entries.get(location)!, type, score: 0, terms: [] });
-      }
-      return hits;
+      const entries = allowed ? allowed.map((id) => index.byId.get(id)!) : index.entries.values();
+      return Array.from(entries, (entry) => ({ entry, type, score: 0, terms: [] }));
     }
-    if (allowed?.size === 0) return [];
-    // Longer words first: they tend to be rarer, so later words are tested against fewer documents.
+    if (allowed?.length === 0) return [];
     const clauses = [
       ...q.words.map((word) => ({ word, prefix: true, fuzzy: false })),
       ...q.phrases.flat().map((word) => ({ word, prefix: false, fuzzy: false })),
@@ -207,43 +213,52 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
       prefix: c.prefix,
       fuzzy: c.fuzzy ? (fuzzy as number) : false,
     });
+    /** A new mark set holding `ids`. */
+    const markAll = (ids: readonly number[]): number => {
+      const stamp = marks.begin(index.nextId);
+      for (const id of ids) marks.add(id, stamp);
+      return stamp;
+    };
 
-    let candidates = allowed;
+    // The candidates: a mark stamp, or undefined for "every document".
+    let within = allowed && markAll(allowed);
     if (clauses.length > 1 || phrases.length > 0) {
+      let ids: number[] = [];
       for (const clause of clauses) {
         const collect = () => {
-          const within = candidates;
-          const ids = new Set<string>();
+          const before = within;
+          const stamp = marks.begin(index.nextId);
+          const found: number[] = [];
           index.mini.search(clauseQuery(clause), {
             boostDocument: (id: unknown) => {
-              if (!within || within.has(id as string)) ids.add(id as string);
+              const n = id as number;
+              if ((before === undefined || marks.has(n, before)) && marks.add(n, stamp)) found.push(n);
               return 0;
             },
           });
-          return ids;
+          return { found, stamp };
         };
-        let ids = collect();
-        if (ids.size === 0 && clause.prefix && fuzzable(clause.word)) {
+        let next = collect();
+        if (next.found.length === 0 && clause.prefix && fuzzable(clause.word)) {
           clause.fuzzy = true;
-          ids = collect();
+          next = collect();
         }
-        if (ids.size === 0) return [];
-        candidates = ids;
+        if (next.found.length === 0) return [];
+        ids = next.found;
+        within = next.stamp;
       }
-      const passing = new Set<string>();
-      for (const location of candidates!) {
-        const entry = index.entries.get(location);
-        if (entry && phrases.every((phrase) => containsPhrase(entry, phrase))) passing.add(location);
+      if (phrases.length > 0) {
+        ids = ids.filter((id) => phrases.every((phrase) => containsPhrase(index.byId.get(id)!, phrase)));
+        if (ids.length === 0) return [];
+        within = markAll(ids);
       }
-      if (passing.size === 0) return [];
-      candidates = passing;
     }
 
-    const within = candidates;
+    const scoreWithin = within;
     const score = () =>
       index.mini.search(
         { combineWith: 'AND', queries: clauses.map(clauseQuery) },
-        within ? { boost, boostDocument: (id: unknown) => (within.has(id as string) ? 1 : 0) } : { boost },
+        scoreWithin === undefined ? { boost } : { boost, boostDocument: (id: unknown) => (marks.has(id as number, scoreWithin) ? 1 : 0) },
       );
     let found = score();
     if (found.length === 0 && clauses.length === 1 && clauses[0]!.prefix && fuzzable(clauses[0]!.word)) {
@@ -254,7 +269,7 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
     const phraseWords = q.phrases.flat();
     const hits: Hit[] = [];
     for (const r of found) {
-      const entry = index.entries.get(r.id as string);
+      const entry = index.byId.get(r.id as number);
       if (!entry) continue;
       // A title that is exactly the query is what the user is looking for, whatever BM25 says.
       const score = entry.titleKey === exactTitle ? r.score * 2 : r.score;
@@ -314,7 +329,9 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
         return;
       }
       const filters = normalizeQuery({ term: '', filters: selector.filters }).filters;
-      for (const location of allowedLocations(index, filters) ?? [...index.entries.keys()]) discard(index, location);
+      const ids = allowedIds(index, filters);
+      const locations = ids ? ids.map((id) => index.byId.get(id)!.document.location) : [...index.entries.keys()];
+      for (const location of locations) discard(index, location);
     },
 
     async query(query: SearchQuery): Promise<SearchResultSet> {
@@ -347,11 +364,11 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
   };
 }
 
-function addFacet(byValue: Map<string, Set<string>>, entry: Entry, field: string): void {
+function addFacet(byValue: Map<string, Set<number>>, entry: Entry, field: string): void {
   for (const value of entry.facets[field] ?? []) {
-    let locations = byValue.get(value);
-    if (!locations) byValue.set(value, (locations = new Set()));
-    locations.add(entry.document.location);
+    let ids = byValue.get(value);
+    if (!ids) byValue.set(value, (ids = new Set()));
+    ids.add(entry.id);
   }
 }
 

@@ -1,5 +1,5 @@
 import MiniSearch from 'minisearch';
-import type { Query, SearchResult as MiniSearchResult } from 'minisearch';
+import type { Query } from 'minisearch';
 import { highlightText } from '../../highlight.js';
 import {
   extraTextOf,
@@ -29,7 +29,8 @@ export interface MemoryEngineOptions {
   boost?: Partial<Record<'title' | 'text' | 'extra', number>>;
   /**
    * Fuzzy matching of words of at least 4 letters, as a fraction of word length; `false` disables.
-   * Default 0.2. A word is matched fuzzily only when it matches nothing exactly or as a prefix.
+   * Default 0.2. A word is matched fuzzily only when, as written (exactly or as a prefix), it
+   * matches none of the documents that the other words and the filters match.
    */
   fuzzy?: number | false;
   /** Tags around highlighted words; default `<mark>` and `</mark>`. */

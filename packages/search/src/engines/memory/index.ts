@@ -54,6 +54,8 @@ interface TypeIndex {
   entries: Map<string, Entry>;
   byId: Map<number, Entry>;
   nextId: number;
+  /** Ids of removed entries, reused so ids (and the marks array) stay as small as the index. */
+  freeIds: number[];
   /**
    * field -> value -> entry ids, built on the first query filtering by that field and kept up to
    * date after, so filters cost a set lookup instead of a test of every hit.
@@ -110,6 +112,7 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
       entries,
       byId: new Map(),
       nextId: 0,
+      freeIds: [],
       facetIndex: new Map(),
       marks: createIdMarks(),
     };
@@ -118,7 +121,7 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
   const put = (index: TypeIndex, document: SearchDocument): void => {
     discard(index, document.location);
     const entry: Entry = {
-      id: index.nextId++,
+      id: index.freeIds.pop() ?? index.nextId++,
       document,
       facets: facetsOf(document),
       extra: extraTextOf(document),
@@ -143,6 +146,7 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
       }
     }
     index.mini.discard(entry.id);
+    index.freeIds.push(entry.id);
   };
 
   /** field -> value -> entry ids, built on the first query that filters by the field. */

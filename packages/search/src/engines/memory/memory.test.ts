@@ -53,4 +53,20 @@ describe('memoryEngine', () => {
     expect((await e.query({ term: 'exporter' })).results.map((r) => r.document.text)).toEqual(['exporter of invoices']);
     expect((await e.query({ term: 'exportr invoices' })).results.map((r) => r.document.text)).toEqual(['exporter of invoices']);
   });
+
+  it('reuses the ids of replaced and removed documents without mixing them up', async () => {
+    const e = memoryEngine();
+    const found = async (term: string, filters?: Record<string, string>) =>
+      (await e.query({ term, ...(filters ? { filters } : {}) })).results.map((r) => r.document.title).sort();
+    await e.upsert([doc(1, 'alpha beta', 'team-a'), doc(2, 'alpha gamma', 'team-b')]);
+    for (const word of ['first', 'second', 'third']) await e.upsert([doc(1, `alpha beta ${word}`, 'team-a')]);
+    await e.remove('software-catalog', [docs[2]!.location]);
+    await e.upsert([doc(3, 'alpha delta', 'team-b')]);
+    expect(await found('alpha')).toEqual(['service-001', 'service-003']);
+    expect(await found('alpha gamma')).toEqual([]);
+    expect(await found('alpha delta')).toEqual(['service-003']);
+    expect(await found('alpha third')).toEqual(['service-001']);
+    expect(await found('alpha second')).toEqual([]);
+    expect(await found('alpha', { owner: 'team-b' })).toEqual(['service-003']);
+  });
 });

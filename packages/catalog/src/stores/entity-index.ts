@@ -1,5 +1,6 @@
 import type { EntityFilter } from '../query/types.js';
 import { buildEntitySearch } from '../query/search.js';
+import { createUidBitmaps } from './uid-bitmaps.js';
 import type { FinalEntityRow, StoreEntityPage, StoreEntityQuery, StoreOrder } from './types.js';
 
 interface Indexed {
@@ -35,6 +36,7 @@ export function createEntityIndex() {
   const keyIndex = new Map<string, Set<string>>();
   const originals = new Map<string, Map<string, string>>();
   const keyPool = new Map<string, string>();
+  const bitmaps = createUidBitmaps();
   let sortedCache = new Map<string, string[]>();
 
   const intern = (key: string) => {
@@ -52,24 +54,27 @@ export function createEntityIndex() {
     for (let i = 0; i < item.keys.length; i++) {
       const key = item.keys[i]!;
       const value = item.values[i];
-      keyIndex.get(key)?.delete(uid);
+      const keySet = keyIndex.get(key);
+      if (keySet?.delete(uid)) bitmaps.removed(keySet, uid);
       if (value !== null && value !== undefined) {
         const byValue = valueIndex.get(key);
         const bag = byValue?.get(value);
         if (bag === uid) byValue!.delete(value);
         else if (typeof bag === 'object') {
-          bag.delete(uid);
+          if (bag.delete(uid)) bitmaps.removed(bag, uid);
           if (bag.size === 1) byValue!.set(value, bag.values().next().value!);
           else if (bag.size === 0) byValue!.delete(value);
         }
       }
     }
+    bitmaps.release(uid);
   }
 
   function put(row: FinalEntityRow) {
     const previousUid = uidByRef.get(row.entityRef);
     if (previousUid !== undefined) remove(previousUid);
     remove(row.uid);
+    bitmaps.assign(row.uid);
     const rows = buildEntitySearch(row.entity);
     const keys: string[] = new Array(rows.length);
     const values: (string | null)[] = new Array(rows.length);
@@ -80,7 +85,10 @@ export function createEntityIndex() {
       values[i] = r.value;
       let set = keyIndex.get(key);
       if (!set) keyIndex.set(key, (set = new Set()));
-      set.add(row.uid);
+      if (!set.has(row.uid)) {
+        set.add(row.uid);
+        bitmaps.added(set, row.uid);
+      }
       if (r.value !== null) {
         let byValue = valueIndex.get(key);
         if (!byValue) valueIndex.set(key, (byValue = new Map()));
@@ -88,7 +96,10 @@ export function createEntityIndex() {
         if (bag === undefined) byValue.set(r.value, row.uid);
         else if (typeof bag === 'string') {
           if (bag !== row.uid) byValue.set(r.value, new Set([bag, row.uid]));
-        } else bag.add(row.uid);
+        } else if (!bag.has(row.uid)) {
+          bag.add(row.uid);
+          bitmaps.added(bag, row.uid);
+        }
         // Only values whose written case differs need remembering for facets.
         if (r.original !== null && r.original !== r.value) {
           let orig = originals.get(key);
@@ -179,6 +190,25 @@ export function createEntityIndex() {
     const union = new Set<string>();
     for (const v of filter.values) for (const uid of bagSet(byValue.get(v))) union.add(uid);
     return { set: union, exact: true };
+  }
+
+  /**
+   * The exact uid sets whose intersection is the filter's matches, when the filter is a
+   * conjunction of index lookups (no `not`, no `anyOf` over inexact parts); else undefined.
+   */
+  function conjunctionSets(filter: EntityFilter): ReadonlySet<string>[] | undefined {
+    if ('allOf' in filter) {
+      const out: ReadonlySet<string>[] = [];
+      for (const child of filter.allOf) {
+        const sets = conjunctionSets(child);
+        if (!sets) return undefined;
+        out.push(...sets);
+      }
+      return out;
+    }
+    if ('anyOf' in filter && filter.anyOf.length === 1) return conjunctionSets(filter.anyOf[0]!);
+    const c = candidates(filter);
+    return c.exact && c.set !== 'all' ? [c.set] : undefined;
   }
 
   function sortValue(item: Indexed, field: string): string | null {
@@ -291,7 +321,9 @@ export function createEntityIndex() {
       }
       for (const s of selected) s.key = keyOf(byUid.get(s.uid)!, order);
       if (q.includeTotal) {
+        const sets = exactSet || term || !filter ? undefined : conjunctionSets(filter);
         if (exactSet) total = candidateCount;
+        else if (sets) total = sets.length ? bitmaps.intersectionSize(sets) : byUid.size;
         else {
           total = 0;
           for (const uid of set === 'all' ? byUid.keys() : set) if (matches(uid)) total++;

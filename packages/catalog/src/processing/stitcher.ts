@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { ANNOTATION_ORPHAN } from '../model/index.js';
 import type { Entity, EntityRelation } from '../model/index.js';
 import type { FinalEntityRow, ProcessingError } from '../stores/types.js';
@@ -16,7 +16,8 @@ export const ENTITY_STATUS_CATALOG_PROCESSING_TYPE = 'backstage.io/catalog-proce
  * ```
  */
 export function uidForRef(ref: string): string {
-  const h = createHash('sha256').update(`portalkit:${ref}`).digest('hex');
+  // One-shot hash(): no Hash object per call (it runs for every entity of every commit).
+  const h = hash('sha256', `portalkit:${ref}`, 'hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
@@ -78,7 +79,7 @@ export function stitchEntity(input: StitchInput, relations: readonly EntityRelat
       })),
     };
   }
-  const etag = createHash('sha1').update(JSON.stringify(entity)).digest('hex');
+  const etag = hash('sha1', JSON.stringify(entity), 'hex');
   (entity.metadata as Record<string, unknown>).etag = etag;
   return { entityRef: input.entityRef, uid, etag, entity };
 }

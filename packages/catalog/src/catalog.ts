@@ -243,7 +243,7 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
       }
       const orphan = !row.rootKey && row.parentRefs.length === 0;
       const final = stitchEntity(
-        { entityRef: ref, processed: row.processed, errors: row.errors, orphan },
+        { entityRef: ref, processed: row.processed, errors: row.errors, orphan, ...(old ? { uid: old.uid } : {}) },
         relationsBySource.get(ref) ?? [],
       );
       if (old?.etag !== final.etag) puts.push(final);

@@ -45,8 +45,11 @@ export interface ProcessOutcome {
   retainedLocationKeys?: string[];
 }
 
-/** A processed entity of a pass, as claimed. */
-export interface PassItem extends ProcessOutcome {
+/**
+ * A processed entity of a pass, as claimed. Its children are not kept: they become the next
+ * level's inputs, and holding them would keep every entity's YAML source alive until commit.
+ */
+export interface PassItem extends Omit<ProcessOutcome, 'children'> {
   ref: string;
   unprocessed: Entity;
   rootKey?: string;
@@ -360,7 +363,6 @@ export async function runPass(
         errors: [],
         relations: [],
         refreshKeys: [],
-        children: [],
         ...(input.rootKey ? { rootKey: input.rootKey } : {}),
         ...(input.locationKey ? { locationKey: input.locationKey } : {}),
       };
@@ -379,9 +381,10 @@ export async function runPass(
     // Children in emission order whatever order the guard processed the level in.
     const next: PassInput[] = [];
     for (const { item } of batch) {
-      const outcome = outcomes.get(item.ref)!;
+      const { children, ...outcome } = outcomes.get(item.ref)!;
       Object.assign(item, outcome);
-      next.push(...outcome.children);
+      // A loop, not push(...children): a Location can emit more children than call arguments fit.
+      for (const child of children) next.push(child);
     }
     level = next;
   }

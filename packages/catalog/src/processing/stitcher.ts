@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { ANNOTATION_ORPHAN } from '../model/index.js';
 import type { Entity, EntityRelation } from '../model/index.js';
 import type { FinalEntityRow, ProcessingError } from '../stores/types.js';
@@ -16,7 +16,8 @@ export const ENTITY_STATUS_CATALOG_PROCESSING_TYPE = 'backstage.io/catalog-proce
  * ```
  */
 export function uidForRef(ref: string): string {
-  const h = createHash('sha256').update(`portalkit:${ref}`).digest('hex');
+  // One-shot hash(): no Hash object per call (it runs for every entity of every commit).
+  const h = hash('sha256', `portalkit:${ref}`, 'hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
@@ -26,6 +27,8 @@ export interface StitchInput {
   processed: Entity;
   errors: readonly ProcessingError[];
   orphan: boolean;
+  /** The uid already stored for `entityRef` (saves hashing the ref again); it is {@link uidForRef}'s. */
+  uid?: string;
 }
 
 /**
@@ -40,18 +43,24 @@ export interface StitchInput {
  */
 export function stitchEntity(input: StitchInput, relations: readonly EntityRelation[]): FinalEntityRow {
   const { processed } = input;
-  const uid = uidForRef(input.entityRef);
-  const seen = new Set<string>();
+  const uid = input.uid ?? uidForRef(input.entityRef);
   const sorted: EntityRelation[] = [];
+  let last: EntityRelation | undefined;
+  // Sorted, so duplicates are neighbours.
   for (const r of [...relations].sort((a, b) => cmp(a.type, b.type) || cmp(a.targetRef, b.targetRef))) {
-    const key = `${r.type}\u0000${r.targetRef}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    sorted.push({ type: r.type, targetRef: r.targetRef });
+    if (last && last.type === r.type && last.targetRef === r.targetRef) continue;
+    sorted.push((last = { type: r.type, targetRef: r.targetRef }));
   }
-  const annotations = { ...(processed.metadata.annotations ?? {}) };
-  if (input.orphan) annotations[ANNOTATION_ORPHAN] = 'true';
-  else delete annotations[ANNOTATION_ORPHAN];
+  // The processed entity's annotations are shared when they already say what the orphan flag
+  // says: stores never hand out their objects for mutation (readers get copies).
+  const current = processed.metadata.annotations;
+  let annotations: Record<string, string>;
+  if (current && (input.orphan ? current[ANNOTATION_ORPHAN] === 'true' : !(ANNOTATION_ORPHAN in current))) annotations = current;
+  else {
+    annotations = { ...(current ?? {}) };
+    if (input.orphan) annotations[ANNOTATION_ORPHAN] = 'true';
+    else delete annotations[ANNOTATION_ORPHAN];
+  }
   const { uid: _u, etag: _e, ...metadata } = processed.metadata as Entity['metadata'] & { uid?: string; etag?: string };
   const entity: Entity = {
     apiVersion: processed.apiVersion,
@@ -70,7 +79,7 @@ export function stitchEntity(input: StitchInput, relations: readonly EntityRelat
       })),
     };
   }
-  const etag = createHash('sha1').update(JSON.stringify(entity)).digest('hex');
+  const etag = hash('sha1', JSON.stringify(entity), 'hex');
   (entity.metadata as Record<string, unknown>).etag = etag;
   return { entityRef: input.entityRef, uid, etag, entity };
 }

@@ -1,5 +1,6 @@
 import type { EntityFilter } from '../query/types.js';
 import { buildEntitySearch } from '../query/search.js';
+import { createUidBitmaps } from './uid-bitmaps.js';
 import type { FinalEntityRow, StoreEntityPage, StoreEntityQuery, StoreOrder } from './types.js';
 
 interface Indexed {
@@ -23,8 +24,9 @@ const bagSet = (bag: Bag | undefined): ReadonlySet<string> =>
   bag === undefined ? new Set() : typeof bag === 'string' ? new Set([bag]) : bag;
 
 /**
- * In-memory index over final entities: ref and uid maps, a key -> value -> uids index kept up to
- * date on every write, and sorted uid lists per ordering, built lazily and dropped on writes.
+ * In-memory index over final entities: ref and uid maps, a key -> value -> uids index per key
+ * (built when a query first reads the key, then kept up to date on every write), and sorted
+ * uid lists per ordering, built lazily and dropped on writes.
  * Filter queries only touch the uids of their most selective leaf, so a query on 100k entities
  * never scans everything.
  */
@@ -35,6 +37,7 @@ export function createEntityIndex() {
   const keyIndex = new Map<string, Set<string>>();
   const originals = new Map<string, Map<string, string>>();
   const keyPool = new Map<string, string>();
+  const bitmaps = createUidBitmaps();
   let sortedCache = new Map<string, string[]>();
 
   const intern = (key: string) => {
@@ -44,6 +47,63 @@ export function createEntityIndex() {
     return key;
   };
 
+  // Per-key indexes are built the first time a query reads that key, then kept up to date:
+  // most keys (uids, etags, annotations, relations) are never filtered on, and building all
+  // of them on every write cost a Map or Set entry per search row (most of a 100k ingest's
+  // index memory and time).
+  const built = new Set<string>();
+
+  function indexRow(key: string, value: string | null, uid: string) {
+    let set = keyIndex.get(key);
+    if (!set) keyIndex.set(key, (set = new Set()));
+    if (!set.has(uid)) {
+      set.add(uid);
+      bitmaps.added(set, uid);
+    }
+    if (value === null) return;
+    let byValue = valueIndex.get(key);
+    if (!byValue) valueIndex.set(key, (byValue = new Map()));
+    const bag = byValue.get(value);
+    if (bag === undefined) byValue.set(value, uid);
+    else if (typeof bag === 'string') {
+      if (bag !== uid) byValue.set(value, new Set([bag, uid]));
+    } else if (!bag.has(uid)) {
+      bag.add(uid);
+      bitmaps.added(bag, uid);
+    }
+  }
+
+  function unindexRow(key: string, value: string | null | undefined, uid: string) {
+    const keySet = keyIndex.get(key);
+    if (keySet?.delete(uid)) bitmaps.removed(keySet, uid);
+    if (value === null || value === undefined) return;
+    const byValue = valueIndex.get(key);
+    const bag = byValue?.get(value);
+    if (bag === uid) byValue!.delete(value);
+    else if (typeof bag === 'object') {
+      if (bag.delete(uid)) bitmaps.removed(bag, uid);
+      if (bag.size === 1) byValue!.set(value, bag.values().next().value!);
+      else if (bag.size === 0) byValue!.delete(value);
+    }
+  }
+
+  /** Build the indexes of `key` from the entities' search rows, once. */
+  function ensure(key: string) {
+    if (built.has(key)) return;
+    built.add(key);
+    for (const item of byUid.values()) {
+      for (let i = 0; i < item.keys.length; i++) if (item.keys[i] === key) indexRow(key, item.values[i]!, item.row.uid);
+    }
+  }
+  const keySetOf = (key: string) => {
+    ensure(key);
+    return keyIndex.get(key);
+  };
+  const valuesOf = (key: string) => {
+    ensure(key);
+    return valueIndex.get(key);
+  };
+
   function remove(uid: string) {
     const item = byUid.get(uid);
     if (!item) return;
@@ -51,25 +111,16 @@ export function createEntityIndex() {
     uidByRef.delete(item.row.entityRef);
     for (let i = 0; i < item.keys.length; i++) {
       const key = item.keys[i]!;
-      const value = item.values[i];
-      keyIndex.get(key)?.delete(uid);
-      if (value !== null && value !== undefined) {
-        const byValue = valueIndex.get(key);
-        const bag = byValue?.get(value);
-        if (bag === uid) byValue!.delete(value);
-        else if (typeof bag === 'object') {
-          bag.delete(uid);
-          if (bag.size === 1) byValue!.set(value, bag.values().next().value!);
-          else if (bag.size === 0) byValue!.delete(value);
-        }
-      }
+      if (built.has(key)) unindexRow(key, item.values[i], uid);
     }
+    bitmaps.release(uid);
   }
 
   function put(row: FinalEntityRow) {
     const previousUid = uidByRef.get(row.entityRef);
     if (previousUid !== undefined) remove(previousUid);
     remove(row.uid);
+    bitmaps.assign(row.uid);
     const rows = buildEntitySearch(row.entity);
     const keys: string[] = new Array(rows.length);
     const values: (string | null)[] = new Array(rows.length);
@@ -78,23 +129,12 @@ export function createEntityIndex() {
       const key = intern(r.key);
       keys[i] = key;
       values[i] = r.value;
-      let set = keyIndex.get(key);
-      if (!set) keyIndex.set(key, (set = new Set()));
-      set.add(row.uid);
-      if (r.value !== null) {
-        let byValue = valueIndex.get(key);
-        if (!byValue) valueIndex.set(key, (byValue = new Map()));
-        const bag = byValue.get(r.value);
-        if (bag === undefined) byValue.set(r.value, row.uid);
-        else if (typeof bag === 'string') {
-          if (bag !== row.uid) byValue.set(r.value, new Set([bag, row.uid]));
-        } else bag.add(row.uid);
-        // Only values whose written case differs need remembering for facets.
-        if (r.original !== null && r.original !== r.value) {
-          let orig = originals.get(key);
-          if (!orig) originals.set(key, (orig = new Map()));
-          if (!orig.has(r.value)) orig.set(r.value, r.original);
-        }
+      if (built.has(key)) indexRow(key, r.value, row.uid);
+      // Only values whose written case differs need remembering for facets.
+      if (r.value !== null && r.original !== null && r.original !== r.value) {
+        let orig = originals.get(key);
+        if (!orig) originals.set(key, (orig = new Map()));
+        if (!orig.has(r.value)) orig.set(r.value, r.original);
       }
     }
     byUid.set(row.uid, { row, keys, values });
@@ -135,10 +175,10 @@ export function createEntityIndex() {
       return (uid) => !inner(uid);
     }
     if (!filter.values) {
-      const set = keyIndex.get(filter.key);
+      const set = keySetOf(filter.key);
       return set ? (uid) => set.has(uid) : () => false;
     }
-    const byValue = valueIndex.get(filter.key);
+    const byValue = valuesOf(filter.key);
     const bags = byValue ? filter.values.map((v) => byValue.get(v)).filter((b): b is Bag => b !== undefined) : [];
     if (bags.length === 0) return () => false;
     if (bags.length === 1) {
@@ -172,13 +212,32 @@ export function createEntityIndex() {
       return { set: union, exact: parts.every((p) => p.exact) };
     }
     if ('not' in filter) return { set: 'all', exact: false };
-    if (!filter.values) return { set: keyIndex.get(filter.key) ?? new Set(), exact: true };
-    const byValue = valueIndex.get(filter.key);
+    if (!filter.values) return { set: keySetOf(filter.key) ?? new Set(), exact: true };
+    const byValue = valuesOf(filter.key);
     if (!byValue) return { set: new Set(), exact: true };
     if (filter.values.length === 1) return { set: bagSet(byValue.get(filter.values[0]!)), exact: true };
     const union = new Set<string>();
     for (const v of filter.values) for (const uid of bagSet(byValue.get(v))) union.add(uid);
     return { set: union, exact: true };
+  }
+
+  /**
+   * The exact uid sets whose intersection is the filter's matches, when the filter is a
+   * conjunction of index lookups (no `not`, no `anyOf` over inexact parts); else undefined.
+   */
+  function conjunctionSets(filter: EntityFilter): ReadonlySet<string>[] | undefined {
+    if ('allOf' in filter) {
+      const out: ReadonlySet<string>[] = [];
+      for (const child of filter.allOf) {
+        const sets = conjunctionSets(child);
+        if (!sets) return undefined;
+        out.push(...sets);
+      }
+      return out;
+    }
+    if ('anyOf' in filter && filter.anyOf.length === 1) return conjunctionSets(filter.anyOf[0]!);
+    const c = candidates(filter);
+    return c.exact && c.set !== 'all' ? [c.set] : undefined;
   }
 
   function sortValue(item: Indexed, field: string): string | null {
@@ -230,7 +289,7 @@ export function createEntityIndex() {
   function textMatches(term: string, fields: readonly string[]): Set<string> {
     const out = new Set<string>();
     for (const field of new Set(fields)) {
-      for (const [value, bag] of valueIndex.get(field) ?? []) {
+      for (const [value, bag] of valuesOf(field) ?? []) {
         if (!value.includes(term)) continue;
         if (typeof bag === 'string') out.add(bag);
         else for (const uid of bag) out.add(uid);
@@ -291,7 +350,9 @@ export function createEntityIndex() {
       }
       for (const s of selected) s.key = keyOf(byUid.get(s.uid)!, order);
       if (q.includeTotal) {
+        const sets = exactSet || term || !filter ? undefined : conjunctionSets(filter);
         if (exactSet) total = candidateCount;
+        else if (sets) total = sets.length ? bitmaps.intersectionSize(sets) : byUid.size;
         else {
           total = 0;
           for (const uid of set === 'all' ? byUid.keys() : set) if (matches(uid)) total++;
@@ -335,7 +396,7 @@ export function createEntityIndex() {
     for (const facet of facetKeys) {
       const key = facet.toLowerCase();
       const counts: { value: string; count: number }[] = [];
-      for (const [value, bag] of valueIndex.get(key) ?? []) {
+      for (const [value, bag] of valuesOf(key) ?? []) {
         let count = 0;
         if (!matching) count = bagSize(bag);
         else if (typeof bag === 'string') count = matching.has(bag) ? 1 : 0;

@@ -7,7 +7,7 @@ import { isInside, resolveWithin } from '../paths.js';
 import type { BuildProgress, BuildResult, BuildWarning, SearchIndex, SearchIndexDoc, TechDocsMetadata } from '../types.js';
 import { CACHE_FILE_NAME, CACHE_VERSION, cacheFilePath, loadCache, saveCache, type BuildCache } from './cache.js';
 import { loadMkdocsConfig, type LoadedSite } from './config.js';
-import { renderLayout } from './layout.js';
+import { createLayout } from './layout.js';
 import { flattenNav, resolveNav } from './nav.js';
 import type { PageData } from './page-data.js';
 import { isMarkdown, pageLocation, readPageSource, titleFromPath, type PageInfo } from './pages.js';
@@ -216,6 +216,14 @@ async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {
     rehypePlugins: options.rehypePlugins,
   });
   const position = new Map(order.map((src, i) => [src, i]));
+  const layout = createLayout({
+    siteName: site.config.site_name,
+    siteDescription: site.config.site_description,
+    repoUrl: site.config.repo_url,
+    repoName: site.config.repo_name,
+    nav,
+    pages,
+  });
   const renderedHtml = new Map<string, string>();
   const pageCache: BuildCache['pages'] = {};
   let done = 0;
@@ -229,15 +237,9 @@ async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {
     const nextSrc = index === undefined ? undefined : order[index + 1];
     renderedHtml.set(
       page.src,
-      renderLayout({
-        siteName: site.config.site_name,
-        siteDescription: site.config.site_description,
-        repoUrl: site.config.repo_url,
-        repoName: site.config.repo_name,
+      layout({
         page,
         content: String(file),
-        nav,
-        pages,
         toc: data.toc,
         prev: prevSrc ? pages.get(prevSrc) : undefined,
         next: nextSrc ? pages.get(nextSrc) : undefined,

@@ -21,6 +21,7 @@ import { createLayout } from './layout.js';
 import { flattenNav, resolveNav } from './nav.js';
 import type { PageData } from './page-data.js';
 import { isMarkdown, pageLocation, readPageSource, titleFromPath, type PageInfo } from './pages.js';
+import { createPageWriter } from './page-writer.js';
 import { createDocsProcessor, type SanitizeSchema } from './processor.js';
 
 /**
@@ -249,7 +250,8 @@ async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {
     nav: toRender.length > 0 ? nav : [],
     pages,
   });
-  const renderedHtml = new Map<string, string>();
+  const writer = createPageWriter({ output, holdBack: options.strict === true, cacheFile: cachePath });
+  const rendered: string[] = [];
   const pageCache: BuildCache['pages'] = {};
   let done = 0;
   for (const source of toRender) {
@@ -261,17 +263,15 @@ async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {
     const index = position.get(page.src);
     const prevSrc = index === undefined ? undefined : order[index - 1];
     const nextSrc = index === undefined ? undefined : order[index + 1];
-    renderedHtml.set(
-      page.src,
-      layout({
-        page,
-        content: String(file),
-        toc: data.toc,
-        prev: prevSrc ? pages.get(prevSrc) : undefined,
-        next: nextSrc ? pages.get(nextSrc) : undefined,
-        editUrl: site.editBase ? site.editBase + encodeURI(page.src) : undefined,
-      }),
-    );
+    const html = layout({
+      page,
+      content: String(file),
+      toc: data.toc,
+      prev: prevSrc ? pages.get(prevSrc) : undefined,
+      next: nextSrc ? pages.get(nextSrc) : undefined,
+      editUrl: site.editBase ? site.editBase + encodeURI(page.src) : undefined,
+    });
+    rendered.push(page.src);
     pageCache[page.src] = {
       ...source.stat,
       hash: source.hash,
@@ -280,6 +280,7 @@ async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {
       docs: searchDocs(page, data),
       warnings: data.warnings,
     };
+    await writer.add(page.output, html);
     progress({ phase: 'render', done: ++done, total: toRender.length, file: page.src });
   }
   const skipped: string[] = [];
@@ -301,15 +302,7 @@ async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {
   }
 
   await mkdir(output, { recursive: true });
-  const rendered = [...renderedHtml.keys()];
-  await mapLimit(rendered, 32, async (src) => {
-    const page = pages.get(src);
-    const html = renderedHtml.get(src);
-    if (!page || html === undefined) return;
-    const target = resolveWithin(output, page.output, 'page output');
-    await mkdir(path.dirname(target), { recursive: true });
-    await writeFile(target, html);
-  });
+  await writer.flush();
 
   const assets = await copyAssets(site.docsDir, output, scan.assets, previous?.assets ?? {});
   progress({ phase: 'assets', done: scan.assets.length, total: scan.assets.length });
@@ -360,7 +353,9 @@ async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {
       // A cache entry pointing outside the output dir is ignored, never followed.
     }
   }
-  await saveCache(cachePath, { version: CACHE_VERSION, layoutHash, pages: pageCache, assets, outputs, searchKey }, loaded);
+  // Rendering removed the cache file (see createPageWriter), so then it is written even if unchanged.
+  const unchanged = rendered.length === 0 ? loaded : undefined;
+  await saveCache(cachePath, { version: CACHE_VERSION, layoutHash, pages: pageCache, assets, outputs, searchKey }, unchanged);
   progress({ phase: 'write', done: outputs.length, total: outputs.length });
   return { rendered, skipped, warnings, etag, metadata };
 }

@@ -234,14 +234,18 @@ async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {
     return !page || !existsSync(path.join(output, page.output));
   });
 
-  const processor = createDocsProcessor({
-    features: site.features,
-    sanitize: options.sanitize,
-    remarkPlugins: options.remarkPlugins,
-    rehypePlugins: options.rehypePlugins,
-  });
+  // A rebuild that renders nothing needs no processor (attaching its plugins is not free).
+  const processor =
+    toRender.length === 0
+      ? undefined
+      : createDocsProcessor({
+          features: site.features,
+          sanitize: options.sanitize,
+          remarkPlugins: options.remarkPlugins,
+          rehypePlugins: options.rehypePlugins,
+        });
   const position = new Map(order.map((src, i) => [src, i]));
-  // Compiling the nav is not free; a rebuild that renders nothing does not need it.
+  // Nor a layout: compiling the nav is not free either.
   const layout = createLayout({
     siteName: site.config.site_name,
     siteDescription: site.config.site_description,
@@ -256,7 +260,7 @@ async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {
   let done = 0;
   for (const source of toRender) {
     const page = pages.get(source.src);
-    if (!page) continue;
+    if (!page || !processor) continue;
     const data: PageData = { page, pages, files: scan.entries, warnings: [], toc: [], sections: [], text: '' };
     const body = source.body ?? readPageSource(readFileSync(path.join(site.docsDir, source.src), 'utf8')).body;
     const file = await processor.process({ value: body, path: source.src, data: { techdocs: data } });
@@ -277,7 +281,7 @@ async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {
       hash: source.hash,
       ...(source.title === undefined ? {} : { title: source.title }),
       output: page.output,
-      docs: searchDocs(page, data),
+      docs: JSON.stringify(searchDocs(page, data)).slice(1, -1),
       warnings: data.warnings,
     };
     await writer.add(page.output, html);
@@ -334,12 +338,13 @@ async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {
     files: outputs,
   };
   await mkdir(path.join(output, 'search'), { recursive: true });
-  const searchIndex = (): SearchIndex => ({
-    config: searchConfig,
-    docs: pageOrder.flatMap((src) => pageCache[src]?.docs ?? []),
-  });
+  // The same text as JSON.stringify({ config, docs }), joined from each page's entries.
+  const searchIndex = () => {
+    const docs = pageOrder.map((src) => pageCache[src]?.docs ?? '').filter((d) => d !== '');
+    return `{"config":${JSON.stringify(searchConfig)},"docs":[${docs.join(',')}]}`;
+  };
   await Promise.all([
-    searchSame ? undefined : writeFile(searchFile, JSON.stringify(searchIndex())),
+    searchSame ? undefined : writeFile(searchFile, searchIndex()),
     writeFile(path.join(output, 'techdocs_metadata.json'), JSON.stringify(metadata, null, 2)),
   ]);
 

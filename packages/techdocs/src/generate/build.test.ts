@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '@portalkit/core';
@@ -424,5 +424,49 @@ describe('incremental builds', () => {
     await rm(path.join(output, 'index.html'));
     const again = await buildDocs({ source, output, cacheDir });
     expect(again.rendered).toEqual(['index.md']);
+  });
+
+  it('writes nothing again on a no-op rebuild, and copies a touched but unchanged asset only once', async () => {
+    const site = await copyFixture('site');
+    const output = await tempDir();
+    cleanup.push(site, output);
+    const docs = path.join(site, 'docs');
+    // Sources older than the build, so their stat alone proves them unchanged next time.
+    const past = new Date(Date.now() - 3_600_000);
+    const files = await readdir(docs, { recursive: true, withFileTypes: true });
+    for (const file of files) if (file.isFile()) await utimes(path.join(file.parentPath, file.name), past, past);
+    await buildDocs({ source: site, output });
+    const written = ['index.html', 'reference/index.html', 'search/search_index.json', 'images/logo.png', '.techdocs-cache.json'];
+    const mtimes = async () => Promise.all(written.map(async (f) => (await stat(path.join(output, f))).mtimeMs));
+    const before = await mtimes();
+    await new Promise((r) => setTimeout(r, 20));
+
+    const noop = await buildDocs({ source: site, output });
+    expect(noop.rendered).toEqual([]);
+    expect(await mtimes()).toEqual(before);
+
+    // Touched, same bytes: neither re-rendered nor re-copied.
+    const now = new Date();
+    await utimes(path.join(docs, 'reference.md'), now, now);
+    await utimes(path.join(docs, 'images/logo.png'), now, now);
+    const touched = await buildDocs({ source: site, output });
+    expect(touched.rendered).toEqual([]);
+    expect((await mtimes()).slice(0, 4)).toEqual(before.slice(0, 4));
+  });
+
+  it('sees an edit that keeps the size and puts the old mtime back', async () => {
+    const site = await copyFixture('site');
+    const output = await tempDir();
+    cleanup.push(site, output);
+    const file = path.join(site, 'docs', 'reference.md');
+    const past = new Date(Date.now() - 3_600_000);
+    await writeFile(file, '# Reference\n\nBody: alpha.\n');
+    await utimes(file, past, past);
+    await buildDocs({ source: site, output });
+    await writeFile(file, '# Reference\n\nBody: omega.\n');
+    await utimes(file, past, past);
+    const again = await buildDocs({ source: site, output });
+    expect(again.rendered).toEqual(['reference.md']);
+    expect(await readFile(path.join(output, 'reference/index.html'), 'utf8')).toContain('Body: omega.');
   });
 });

@@ -1,16 +1,27 @@
 import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { PluggableList } from 'unified';
 import { InputError } from '@portalkit/core';
 import { isInside, resolveWithin } from '../paths.js';
 import type { BuildProgress, BuildResult, BuildWarning, SearchIndex, SearchIndexDoc, TechDocsMetadata } from '../types.js';
-import { CACHE_FILE_NAME, CACHE_VERSION, cacheFilePath, loadCache, saveCache, type BuildCache } from './cache.js';
+import {
+  CACHE_FILE_NAME,
+  CACHE_VERSION,
+  cacheFilePath,
+  loadCache,
+  saveCache,
+  statUnchanged,
+  type BuildCache,
+  type SourceStat,
+} from './cache.js';
 import { loadMkdocsConfig, type LoadedSite } from './config.js';
-import { renderLayout } from './layout.js';
+import { createLayout } from './layout.js';
 import { flattenNav, resolveNav } from './nav.js';
 import type { PageData } from './page-data.js';
 import { isMarkdown, pageLocation, readPageSource, titleFromPath, type PageInfo } from './pages.js';
+import { createPageWriter } from './page-writer.js';
 import { createDocsProcessor, type SanitizeSchema } from './processor.js';
 
 /**
@@ -128,9 +139,11 @@ export function buildDocs(options: BuildDocsOptions): Promise<BuildResult> {
 
 interface SourcePage {
   src: string;
-  body: string;
+  /** Markdown without front matter; undefined when the stat proved the source unchanged (read on demand). */
+  body?: string;
   hash: string;
   title?: string;
+  stat: SourceStat;
 }
 
 interface Scan {
@@ -150,10 +163,26 @@ async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {
   const warnings: BuildWarning[] = [];
   const scan = await scanDocsDir(site.docsDir, warnings);
 
-  const sources = await mapLimit(scan.markdown, 32, async (src) => {
-    const text = await readFile(path.join(site.docsDir, src), 'utf8');
+  const cachePath = cacheFilePath(output, options.cacheDir);
+  const loaded = await loadCache(cachePath);
+  const previous = loaded?.cache;
+  // Sources are small and many: synchronous stats and reads cost a fraction of fs/promises'
+  // per-call overhead (1000 pages: ~10 ms against 100+ ms), and a source whose stat is unchanged
+  // since it was hashed is not read at all.
+  const sources = scan.markdown.map((src): SourcePage => {
+    const file = path.join(site.docsDir, src);
+    const checkedAt = Date.now();
+    const info = statSync(file);
+    const stat: SourceStat = { size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, checkedAt };
+    const cached = previous?.pages[src];
+    if (cached && statUnchanged(cached, info)) {
+      const page: SourcePage = { src, hash: cached.hash, stat: { ...stat, checkedAt: cached.checkedAt } };
+      if (cached.title !== undefined) page.title = cached.title;
+      return page;
+    }
+    const text = readFileSync(file, 'utf8');
     const source = readPageSource(text);
-    const page: SourcePage = { src, body: source.body, hash: sha256(text) };
+    const page: SourcePage = { src, body: source.body, hash: sha256(text), stat };
     if (source.title) page.title = source.title;
     return page;
   });
@@ -196,55 +225,66 @@ async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {
       entries: [...scan.entries].sort(),
     }),
   );
-  const cachePath = cacheFilePath(output, options.cacheDir);
-  const previous = await loadCache(cachePath);
   const layoutSame = previous?.layoutHash === layoutHash;
 
-  const outputExists = await mapLimit(sources, 64, async (s) => {
-    const page = pages.get(s.src);
-    return page ? exists(path.join(output, page.output)) : false;
-  });
-  const toRender = sources.filter((s, i) => {
+  const toRender = sources.filter((s) => {
     const cached = previous?.pages[s.src];
-    return !layoutSame || !cached || cached.hash !== s.hash || !outputExists[i];
+    if (!layoutSame || !cached || cached.hash !== s.hash) return true;
+    const page = pages.get(s.src);
+    return !page || !existsSync(path.join(output, page.output));
   });
 
-  const processor = createDocsProcessor({
-    features: site.features,
-    sanitize: options.sanitize,
-    remarkPlugins: options.remarkPlugins,
-    rehypePlugins: options.rehypePlugins,
-  });
+  // A rebuild that renders nothing needs no processor (attaching its plugins is not free).
+  const processor =
+    toRender.length === 0
+      ? undefined
+      : createDocsProcessor({
+          features: site.features,
+          sanitize: options.sanitize,
+          remarkPlugins: options.remarkPlugins,
+          rehypePlugins: options.rehypePlugins,
+        });
   const position = new Map(order.map((src, i) => [src, i]));
-  const renderedHtml = new Map<string, string>();
+  // Nor a layout: compiling the nav is not free either.
+  const layout = createLayout({
+    siteName: site.config.site_name,
+    siteDescription: site.config.site_description,
+    repoUrl: site.config.repo_url,
+    repoName: site.config.repo_name,
+    nav: toRender.length > 0 ? nav : [],
+    pages,
+  });
+  const writer = createPageWriter({ output, holdBack: options.strict === true, cacheFile: cachePath });
+  const rendered: string[] = [];
   const pageCache: BuildCache['pages'] = {};
   let done = 0;
   for (const source of toRender) {
     const page = pages.get(source.src);
-    if (!page) continue;
+    if (!page || !processor) continue;
     const data: PageData = { page, pages, files: scan.entries, warnings: [], toc: [], sections: [], text: '' };
-    const file = await processor.process({ value: source.body, path: source.src, data: { techdocs: data } });
+    const body = source.body ?? readPageSource(readFileSync(path.join(site.docsDir, source.src), 'utf8')).body;
+    const file = await processor.process({ value: body, path: source.src, data: { techdocs: data } });
     const index = position.get(page.src);
     const prevSrc = index === undefined ? undefined : order[index - 1];
     const nextSrc = index === undefined ? undefined : order[index + 1];
-    renderedHtml.set(
-      page.src,
-      renderLayout({
-        siteName: site.config.site_name,
-        siteDescription: site.config.site_description,
-        repoUrl: site.config.repo_url,
-        repoName: site.config.repo_name,
-        page,
-        content: String(file),
-        nav,
-        pages,
-        toc: data.toc,
-        prev: prevSrc ? pages.get(prevSrc) : undefined,
-        next: nextSrc ? pages.get(nextSrc) : undefined,
-        editUrl: site.editBase ? site.editBase + encodeURI(page.src) : undefined,
-      }),
-    );
-    pageCache[page.src] = { hash: source.hash, output: page.output, docs: searchDocs(page, data), warnings: data.warnings };
+    const html = layout({
+      page,
+      content: String(file),
+      toc: data.toc,
+      prev: prevSrc ? pages.get(prevSrc) : undefined,
+      next: nextSrc ? pages.get(nextSrc) : undefined,
+      editUrl: site.editBase ? site.editBase + encodeURI(page.src) : undefined,
+    });
+    rendered.push(page.src);
+    pageCache[page.src] = {
+      ...source.stat,
+      hash: source.hash,
+      ...(source.title === undefined ? {} : { title: source.title }),
+      output: page.output,
+      docs: JSON.stringify(searchDocs(page, data)).slice(1, -1),
+      warnings: data.warnings,
+    };
+    await writer.add(page.output, html);
     progress({ phase: 'render', done: ++done, total: toRender.length, file: page.src });
   }
   const skipped: string[] = [];
@@ -252,7 +292,7 @@ async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {
     if (pageCache[source.src]) continue;
     const cached = previous?.pages[source.src];
     if (cached) {
-      pageCache[source.src] = cached;
+      pageCache[source.src] = { ...cached, ...source.stat };
       skipped.push(source.src);
     }
   }
@@ -266,24 +306,17 @@ async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {
   }
 
   await mkdir(output, { recursive: true });
-  const rendered = [...renderedHtml.keys()];
-  await mapLimit(rendered, 32, async (src) => {
-    const page = pages.get(src);
-    const html = renderedHtml.get(src);
-    if (!page || html === undefined) return;
-    const target = resolveWithin(output, page.output, 'page output');
-    await mkdir(path.dirname(target), { recursive: true });
-    await writeFile(target, html);
-  });
+  await writer.flush();
 
   const assets = await copyAssets(site.docsDir, output, scan.assets, previous?.assets ?? {});
   progress({ phase: 'assets', done: scan.assets.length, total: scan.assets.length });
 
   const pageOrder = [...order, ...sources.map((s) => s.src).filter((src) => !position.has(src))];
-  const searchIndex: SearchIndex = {
-    config: searchConfig,
-    docs: pageOrder.flatMap((src) => pageCache[src]?.docs ?? []),
-  };
+  const searchKey = sha256(pageOrder.join('\n'));
+  const searchFile = path.join(output, 'search', 'search_index.json');
+  // The index is every page's cached sections in page order: with nothing rendered and the same
+  // order it is the file the last build wrote.
+  const searchSame = rendered.length === 0 && previous?.searchKey === searchKey && existsSync(searchFile);
   const outputs = [
     ...sources.map((s) => pages.get(s.src)?.output).filter((o): o is string => o !== undefined),
     ...scan.assets,
@@ -305,8 +338,13 @@ async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {
     files: outputs,
   };
   await mkdir(path.join(output, 'search'), { recursive: true });
+  // The same text as JSON.stringify({ config, docs }), joined from each page's entries.
+  const searchIndex = () => {
+    const docs = pageOrder.map((src) => pageCache[src]?.docs ?? '').filter((d) => d !== '');
+    return `{"config":${JSON.stringify(searchConfig)},"docs":[${docs.join(',')}]}`;
+  };
   await Promise.all([
-    writeFile(path.join(output, 'search', 'search_index.json'), JSON.stringify(searchIndex)),
+    searchSame ? undefined : writeFile(searchFile, searchIndex()),
     writeFile(path.join(output, 'techdocs_metadata.json'), JSON.stringify(metadata, null, 2)),
   ]);
 
@@ -320,7 +358,9 @@ async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {
       // A cache entry pointing outside the output dir is ignored, never followed.
     }
   }
-  await saveCache(cachePath, { version: CACHE_VERSION, layoutHash, pages: pageCache, assets, outputs });
+  // Rendering removed the cache file (see createPageWriter), so then it is written even if unchanged.
+  const unchanged = rendered.length === 0 ? loaded : undefined;
+  await saveCache(cachePath, { version: CACHE_VERSION, layoutHash, pages: pageCache, assets, outputs, searchKey }, unchanged);
   progress({ phase: 'write', done: outputs.length, total: outputs.length });
   return { rendered, skipped, warnings, etag, metadata };
 }
@@ -415,31 +455,26 @@ async function copyAssets(
   await mapLimit(assets, 16, async (asset) => {
     const from = path.join(docsDir, asset);
     const to = resolveWithin(output, asset, 'asset');
-    const info = await stat(from);
+    const checkedAt = Date.now();
+    const info = statSync(from);
     const cached = previous[asset];
-    if (cached && cached.size === info.size && cached.mtimeMs === info.mtimeMs && (await exists(to))) {
+    const copied = existsSync(to);
+    if (cached && copied && statUnchanged(cached, info)) {
       result[asset] = cached;
       return;
     }
-    const content = await readFile(from);
+    const hash = sha256(await readFile(from));
+    result[asset] = { size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, checkedAt, hash };
+    // Touched but not changed (a checkout, a copy): the copy in the output is still right.
+    if (cached?.hash === hash && copied) return;
     await mkdir(path.dirname(to), { recursive: true });
     await copyFile(from, to);
-    result[asset] = { size: info.size, mtimeMs: info.mtimeMs, hash: sha256(content) };
   });
   return result;
 }
 
 function sha256(text: string | Buffer): string {
   return createHash('sha256').update(text).digest('hex');
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await stat(file);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

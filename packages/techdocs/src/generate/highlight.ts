@@ -1,7 +1,7 @@
 import type { Element, ElementContent, Root } from 'hast';
 import { toText } from 'hast-util-to-text';
 import { common, createLowlight } from 'lowlight';
-import { visit } from 'unist-util-visit';
+import { forEachElement } from './walk.js';
 
 type Lowlight = ReturnType<typeof createLowlight>;
 let shared: Lowlight | undefined;
@@ -26,8 +26,8 @@ function lowlight(): Lowlight {
  */
 export function rehypeHighlightCode() {
   return (tree: Root) => {
-    visit(tree, 'element', (node: Element, _index, parent) => {
-      if (node.tagName !== 'code' || parent?.type !== 'element' || parent.tagName !== 'pre') return;
+    forEachElement(tree, (node: Element, parent) => {
+      if (node.tagName !== 'code' || parent.type !== 'element' || parent.tagName !== 'pre') return;
       const classes = Array.isArray(node.properties.className) ? node.properties.className.map(String) : [];
       if (classes.includes('no-highlight') || classes.includes('nohighlight')) return;
       const language = classes.find((c) => c.startsWith('language-'))?.slice('language-'.length);

@@ -2,17 +2,21 @@ import type { NavNode } from './nav.js';
 import type { TocEntry } from './page-data.js';
 import { relativeUrl, type PageInfo } from './pages.js';
 
-/** Everything the page layout shows around a rendered page. */
-export interface LayoutInput {
+/** What the layout shows on every page of a site; compiled once per build by {@link createLayout}. */
+export interface LayoutSite {
   siteName: string;
   siteDescription?: string;
   repoUrl?: string;
   repoName?: string;
+  nav: NavNode[];
+  pages: Map<string, PageInfo>;
+}
+
+/** What the layout shows around one rendered page. */
+export interface LayoutPage {
   page: PageInfo;
   /** The page body as HTML (already rendered and sanitised). */
   content: string;
-  nav: NavNode[];
-  pages: Map<string, PageInfo>;
   toc: TocEntry[];
   prev?: PageInfo;
   next?: PageInfo;
@@ -58,36 +62,126 @@ table{border-collapse:collapse;display:block;overflow:auto}th,td{border:1px soli
 @media (max-width:60rem){.layout{grid-template-columns:1fr}.page-toc{display:none}.site-nav{border-bottom:1px solid #d0d7de;padding-bottom:1rem}}
 .hljs-keyword,.hljs-built_in{color:#cf222e}.hljs-string{color:#0a3069}.hljs-comment{color:#6e7781}.hljs-number,.hljs-literal{color:#0550ae}.hljs-title{color:#8250df}`;
 
-function renderNav(nodes: NavNode[], input: LayoutInput): string {
-  const items = nodes.map((node) => {
-    if (node.type === 'section') {
-      return `<li><span class="nav-section">${escapeHtml(node.title)}</span>${renderNav(node.children, input)}</li>`;
+// A page link of the nav, its href precomputed per number of leading folders shared with the
+// linking page: the nav repeats on every page, so a 1000-page site renders a million of them.
+interface NavSlot {
+  src: string;
+  /** Target URL split into folders; the last part is the file (or '' for a folder URL). */
+  parts: string[];
+  /** `tails[c]`: escaped, encoded URL from part `c` on (the bit below the shared folders). */
+  tails: string[];
+  trailingSlash: boolean;
+}
+
+/** The nav as alternating static HTML and page links. */
+interface CompiledNav {
+  chunks: string[];
+  slots: NavSlot[];
+}
+
+function compileNav(nav: NavNode[], pages: Map<string, PageInfo>): CompiledNav {
+  const chunks: string[] = [];
+  const slots: NavSlot[] = [];
+  let text = '';
+  const walk = (nodes: NavNode[]) => {
+    text += '<ul>';
+    for (const node of nodes) {
+      if (node.type === 'section') {
+        text += `<li><span class="nav-section">${escapeHtml(node.title)}</span>`;
+        walk(node.children);
+        text += '</li>';
+      } else if (node.type === 'link') {
+        text += `<li><a href="${escapeHtml(node.href)}">${escapeHtml(node.title)}</a></li>`;
+      } else {
+        const target = pages.get(node.src);
+        if (!target) continue;
+        text += '<li><a href="';
+        chunks.push(text);
+        slots.push(navSlot(target));
+        text = `>${escapeHtml(node.title)}</a></li>`;
+      }
     }
-    if (node.type === 'link') {
-      return `<li><a href="${escapeHtml(node.href)}">${escapeHtml(node.title)}</a></li>`;
-    }
-    const target = input.pages.get(node.src);
-    if (!target) return '';
-    const current = target.src === input.page.src ? ' aria-current="page" class="active"' : '';
-    return `<li><a href="${escapeHtml(encodeURI(relativeUrl(input.page.url, target.url)))}"${current}>${escapeHtml(node.title)}</a></li>`;
-  });
-  return `<ul>${items.join('')}</ul>`;
+    text += '</ul>';
+  };
+  walk(nav);
+  chunks.push(text);
+  return { chunks, slots };
+}
+
+function navSlot(target: PageInfo): NavSlot {
+  const trailingSlash = target.url === '' || target.url.endsWith('/');
+  const path = target.url.replace(/\/$/, '');
+  const parts = path === '' ? [] : path.split('/');
+  const escaped = parts.map((part) => escapeHtml(encodeURI(part)));
+  const tails = escaped.map((_, c) => escaped.slice(c).join('/'));
+  tails.push('');
+  return { src: target.src, parts, tails, trailingSlash };
+}
+
+// Same result as escapeHtml(encodeURI(relativeUrl(from, target.url))) for page URLs, which are
+// normalised (no '.', '..' or empty segments), without path.posix.relative's resolving.
+function relativeHref(fromDir: string[], slot: NavSlot): string {
+  let common = 0;
+  while (common < fromDir.length && common < slot.parts.length && fromDir[common] === slot.parts[common]) common++;
+  const up = fromDir.length - common;
+  const rest = slot.tails[common] ?? '';
+  let rel = up > 0 ? '../'.repeat(up - 1) + '..' + (rest ? `/${rest}` : '') : rest;
+  if (rel === '') return './';
+  if (slot.trailingSlash) rel += '/';
+  return rel;
+}
+
+// The folders of the directory a page URL is served from: 'a/b/' -> [a, b], 'a/b.html' -> [a].
+function urlFolders(url: string): string[] {
+  const dir = url === '' || url.endsWith('/') ? url : url.slice(0, url.lastIndexOf('/') + 1);
+  const trimmed = dir.replace(/^\.\//, '').replace(/\/$/, '');
+  return trimmed === '' || trimmed === '.' ? [] : trimmed.split('/');
+}
+
+function renderNav(nav: CompiledNav, page: PageInfo): string {
+  const fromDir = urlFolders(page.url);
+  let html = nav.chunks[0] ?? '';
+  for (let i = 0; i < nav.slots.length; i++) {
+    const slot = nav.slots[i] as NavSlot;
+    const current = slot.src === page.src ? '" aria-current="page" class="active"' : '"';
+    html += relativeHref(fromDir, slot) + current + (nav.chunks[i + 1] ?? '');
+  }
+  return html;
 }
 
 /**
- * Wrap a rendered page in the site layout: header, site nav (current page marked), page table
- * of contents, prev/next and edit links. Semantic HTML with a small inline stylesheet, no scripts.
+ * Compile the site layout once (header, the site nav as static HTML around its page links) and
+ * return the function wrapping each rendered page in it: header, site nav (current page marked),
+ * page table of contents, prev/next and edit links. Semantic HTML with a small inline
+ * stylesheet, no scripts.
  *
  * @example
  * ```ts
- * const html = renderLayout({ siteName: 'Docs', page, content: '<h1>Hi</h1>', nav, pages, toc: [] });
+ * const render = createLayout({ siteName: 'Docs', nav, pages });
+ * const html = render({ page, content: '<h1>Hi</h1>', toc: [] });
  * ```
  */
-export function renderLayout(input: LayoutInput): string {
+export function createLayout(site: LayoutSite): (input: LayoutPage) => string {
+  const nav = compileNav(site.nav, site.pages);
+  const repo = site.repoUrl
+    ? `<a class="repo-link" href="${escapeHtml(site.repoUrl)}">${escapeHtml(site.repoName ?? 'Repository')}</a>`
+    : '';
+  const description = site.siteDescription
+    ? `<meta name="description" content="${escapeHtml(site.siteDescription)}">\n`
+    : '';
+  const siteName = escapeHtml(site.siteName);
+  return (input) => renderPage(site, input, { nav, repo, description, siteName });
+}
+
+function renderPage(
+  site: LayoutSite,
+  input: LayoutPage,
+  compiled: { nav: CompiledNav; repo: string; description: string; siteName: string },
+): string {
   const { page } = input;
   const home = relativeUrl(page.url, '');
   const link = (target: PageInfo) => escapeHtml(encodeURI(relativeUrl(page.url, target.url)));
-  const title = page.url === '' && page.title === input.siteName ? page.title : `${page.title} - ${input.siteName}`;
+  const title = page.url === '' && page.title === site.siteName ? page.title : `${page.title} - ${site.siteName}`;
   const toc = input.toc.length
     ? `<aside class="page-toc" aria-label="On this page"><h2>On this page</h2><ul>${input.toc
         .map((t) => `<li class="toc-depth-${t.depth}"><a href="#${escapeHtml(t.id)}">${escapeHtml(t.title)}</a></li>`)
@@ -99,9 +193,6 @@ export function renderLayout(input: LayoutInput): string {
           input.prev ? `<a rel="prev" href="${link(input.prev)}">&larr; ${escapeHtml(input.prev.title)}</a>` : '<span></span>'
         }${input.next ? `<a rel="next" href="${link(input.next)}">${escapeHtml(input.next.title)} &rarr;</a>` : ''}</nav>`
       : '';
-  const repo = input.repoUrl
-    ? `<a class="repo-link" href="${escapeHtml(input.repoUrl)}">${escapeHtml(input.repoName ?? 'Repository')}</a>`
-    : '';
   const edit = input.editUrl ? `<a class="edit-link" href="${escapeHtml(input.editUrl)}">Edit this page</a>` : '';
   return `<!doctype html>
 <html lang="en">
@@ -109,12 +200,12 @@ export function renderLayout(input: LayoutInput): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
-${input.siteDescription ? `<meta name="description" content="${escapeHtml(input.siteDescription)}">\n` : ''}<style>${css}</style>
+${compiled.description}<style>${css}</style>
 </head>
 <body>
-<header class="site-header"><a class="site-name" href="${escapeHtml(home)}">${escapeHtml(input.siteName)}</a>${repo}</header>
+<header class="site-header"><a class="site-name" href="${escapeHtml(home)}">${compiled.siteName}</a>${compiled.repo}</header>
 <div class="layout">
-<nav class="site-nav" aria-label="Site navigation">${renderNav(input.nav, input)}</nav>
+<nav class="site-nav" aria-label="Site navigation">${renderNav(compiled.nav, page)}</nav>
 <main>
 <article class="md-content">${edit}
 ${input.content}

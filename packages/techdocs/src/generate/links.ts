@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Element, Root } from 'hast';
-import { visit } from 'unist-util-visit';
+import { forEachElement } from './walk.js';
 import { isMarkdown, relativeUrl } from './pages.js';
 import { pageData } from './page-data.js';
 
@@ -22,7 +22,7 @@ export function rehypeDocsLinks() {
     const data = pageData(file);
     if (!data) return;
     const { page, pages, files, warnings } = data;
-    visit(tree, 'element', (node: Element) => {
+    forEachElement(tree, (node: Element) => {
       const attribute = urlAttributes[node.tagName];
       if (!attribute) return;
       const key = attribute === 'href' ? 'href' : 'src';

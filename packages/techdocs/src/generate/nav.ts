@@ -108,6 +108,9 @@ interface Folder {
   folders: Map<string, Folder>;
 }
 
+// What String#localeCompare uses, made once: localeCompare builds a collator per call.
+const collator = new Intl.Collator();
+
 // MkDocs' implicit nav: index first, then files and folders by name; folders become sections.
 function implicitNav(pages: Map<string, PageInfo>, titleOf: (src: string) => string): NavNode[] {
   const root: Folder = { pages: [], folders: new Map() };
@@ -132,7 +135,7 @@ function implicitNav(pages: Map<string, PageInfo>, titleOf: (src: string) => str
       if (children.length === 0) continue;
       items.push({ key: name.toLowerCase(), index: false, node: { type: 'section', title: titleFromPath(`${name}.md`), children } });
     }
-    items.sort((a, b) => Number(b.index) - Number(a.index) || a.key.localeCompare(b.key));
+    items.sort((a, b) => Number(b.index) - Number(a.index) || collator.compare(a.key, b.key));
     return items.map((i) => i.node);
   };
   return build(root, '');

@@ -1,5 +1,5 @@
 import type { Root } from 'hast';
-import { visit } from 'unist-util-visit';
+import { forEachElement } from './walk.js';
 
 /**
  * rehype plugin adding MkDocs' `toc` permalinks: `<a class="headerlink" href="#id">¶</a>`
@@ -13,7 +13,7 @@ import { visit } from 'unist-util-visit';
 export function rehypePermalinks(options: { symbol?: string } = {}) {
   const symbol = options.symbol ?? '¶';
   return (tree: Root) => {
-    visit(tree, 'element', (node) => {
+    forEachElement(tree, (node) => {
       if (!/^h[1-6]$/.test(node.tagName)) return;
       const id = node.properties.id;
       const classes = node.properties.className;

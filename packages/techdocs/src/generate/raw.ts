@@ -1,7 +1,7 @@
 import type { Root } from 'hast';
 import rehypeRaw from 'rehype-raw';
 import type { Processor } from 'unified';
-import { visit, EXIT } from 'unist-util-visit';
+import { containsType } from './walk.js';
 
 /**
  * `rehype-raw`, skipped for pages without raw HTML: re-parsing a whole page through parse5 is
@@ -15,11 +15,6 @@ import { visit, EXIT } from 'unist-util-visit';
 export function rehypeRawWhenNeeded(this: Processor) {
   const transform = rehypeRaw.call(this as never, {}) as unknown as (tree: Root, file: unknown) => Root;
   return (tree: Root, file: unknown): Root => {
-    let hasRaw = false;
-    visit(tree, 'raw', () => {
-      hasRaw = true;
-      return EXIT;
-    });
-    return hasRaw ? transform(tree, file) : tree;
+    return containsType(tree, 'raw') ? transform(tree, file) : tree;
   };
 }

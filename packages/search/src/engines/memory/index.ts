@@ -14,6 +14,7 @@ import type { DocumentSelector, SearchDocument, SearchQuery, SearchResult, Searc
 import type { SearchEngine } from '../types.js';
 import { createIdMarks } from './id-marks.js';
 import type { IdMarks } from './id-marks.js';
+import { createRankedCache } from './ranked-cache.js';
 import { topK } from './top-k.js';
 
 /**
@@ -44,6 +45,12 @@ interface Entry {
   facets: Record<string, string[]>;
   /** Searchable text of the other fields, kept for phrase checks. */
   extra: string;
+  /**
+   * The words of `extra` that are not in the title, which is what the index holds for it: a
+   * catalog entity's name is also in its ref and annotations, and indexing it there again would
+   * triple the postings every query on a name word scores, for a match the title already gives.
+   */
+  extraWords: string;
   /** The title's words joined by spaces, to spot a title that is exactly the query. */
   titleKey: string;
 }
@@ -73,6 +80,8 @@ interface Hit {
 }
 
 const FIELDS = ['title', 'text', 'extra'];
+/** Ranked lists kept for cursor continuation (see RankedCache). */
+const RANKED_LISTS = 16;
 const TEXT_FRAGMENT_WORDS = 35;
 
 /**
@@ -93,6 +102,7 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
   const preTag = options.highlight?.preTag ?? '<mark>';
   const postTag = options.highlight?.postTag ?? '</mark>';
   let indexes = new Map<string, TypeIndex>();
+  const ranked = createRankedCache<Hit[]>(RANKED_LISTS);
 
   const newIndex = (): TypeIndex => {
     const entries = new Map<string, Entry>();
@@ -103,7 +113,7 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
         // put() stores the entry before adding, so its id and extra text are computed once.
         extractField: (doc, field) => {
           if (field === 'id') return entries.get(doc.location)!.id;
-          if (field === 'extra') return entries.get(doc.location)!.extra;
+          if (field === 'extra') return entries.get(doc.location)!.extraWords;
           return String(doc[field] ?? '');
         },
         tokenize,
@@ -120,12 +130,18 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
 
   const put = (index: TypeIndex, document: SearchDocument): void => {
     discard(index, document.location);
+    const titleWords = tokenize(document.title);
+    const extra = extraTextOf(document);
+    const inTitle = new Set(titleWords);
     const entry: Entry = {
       id: index.freeIds.pop() ?? index.nextId++,
       document,
       facets: facetsOf(document),
-      extra: extraTextOf(document),
-      titleKey: tokenize(document.title).join(' '),
+      extra,
+      extraWords: tokenize(extra)
+        .filter((word) => !inTitle.has(word))
+        .join(' '),
+      titleKey: titleWords.join(' '),
     };
     index.entries.set(document.location, entry);
     index.byId.set(entry.id, entry);
@@ -312,10 +328,12 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
       if (next.entries.size > 0) swapped.set(type, next);
       else swapped.delete(type);
       indexes = swapped;
+      ranked.clear();
     },
 
     async upsert(documents) {
       const valid = validateDocuments(documents);
+      ranked.clear();
       for (const doc of valid) {
         let index = indexes.get(doc.type);
         if (!index) {
@@ -327,6 +345,7 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
     },
 
     async remove(type, selector: DocumentSelector) {
+      ranked.clear();
       const index = indexes.get(type);
       if (!index) return;
       if (isLocationList(selector)) {
@@ -341,10 +360,17 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
 
     async query(query: SearchQuery): Promise<SearchResultSet> {
       const q = normalizeQuery(query);
-      const hits: Hit[] = [];
-      for (const [type, index] of indexes) {
-        if (q.types && !q.types.includes(type)) continue;
-        for (const hit of search(type, index, q)) hits.push(hit);
+      // Same query whatever the page: the words, phrases, types and filters.
+      const key = JSON.stringify([q.words, q.phrases, q.types, q.filters]);
+      // Only a request following a cursor reuses a ranked list; a first page always runs the query.
+      let hits = query.pageCursor === undefined ? undefined : ranked.get(key);
+      if (!hits) {
+        hits = [];
+        for (const [type, index] of indexes) {
+          if (q.types && !q.types.includes(type)) continue;
+          for (const hit of search(type, index, q)) hits.push(hit);
+        }
+        ranked.set(key, hits);
       }
       // Ties are broken by (type, location) so pages are stable across requests.
       const best = topK(
@@ -365,6 +391,7 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
 
     async close() {
       indexes = new Map();
+      ranked.clear();
     },
   };
 }

@@ -33,6 +33,21 @@ describe('memoryEngine', () => {
     expect(paged).toEqual(big);
   });
 
+  it('continues a cursor over the current index after a write', async () => {
+    const e = memoryEngine();
+    await e.upsert(docs.slice(0, 30));
+    const first = await e.query({ term: 'shared', pageLimit: 10 });
+    expect(first.numberOfResults).toBe(30);
+    await e.remove('software-catalog', docs.slice(0, 20).map((d) => d.location));
+    const second = await e.query({ term: 'shared', pageLimit: 10, pageCursor: first.nextPageCursor! });
+    expect(second.numberOfResults).toBe(10);
+    expect(second.results).toEqual([]);
+    await e.upsert(docs.slice(30, 50));
+    const again = await e.query({ term: 'shared', pageLimit: 10, pageCursor: first.nextPageCursor! });
+    expect(again.numberOfResults).toBe(30);
+    expect(again.results.map((r) => r.document.location)).not.toContain(docs[0]!.location);
+  });
+
   it('keeps filter lookups up to date after upserts and removals', async () => {
     const e = memoryEngine();
     await e.upsert(docs);

@@ -38,8 +38,8 @@ export interface MemoryEngineOptions {
   highlight?: { preTag?: string; postTag?: string };
 }
 
-/** Words occurring more than once in a field and how often, as a flat list (few; far lighter than a Map). */
-type Repeats = ReadonlyArray<string | number> | undefined;
+/** Words occurring more than once in a field and how often, as a flat list (word, count, ...). */
+type Repeats = Array<string | number> | undefined;
 
 interface Entry {
   /** MiniSearch id: a small integer, so candidate sets can be typed-array marks (see IdMarks). */
@@ -58,8 +58,6 @@ interface Entry {
   titleKey: string;
   /** Indexed words per field (title, text, extra), for the cheap ranking of broad queries. */
   lengths: [number, number, number];
-  /** Per field, the words occurring more than once and how often (every other word: once). */
-  repeats: [Repeats, Repeats, Repeats];
 }
 
 /** One MiniSearch index per document type, so a full re-index of a type is an atomic swap. */
@@ -153,6 +151,9 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
     const extra = extraTextOf(document);
     const inTitle = new Set(titleWords);
     const extraWords = tokenize(extra).filter((word) => !inTitle.has(word));
+    // Repeated words go to the index's map only, not on the entry (100k entries' worth of small
+    // arrays): removal recomputes them.
+    const stats = fieldStats([titleWords, tokenize(document.text), extraWords]);
     const entry: Entry = {
       id: index.freeIds.pop() ?? index.nextId++,
       document,
@@ -160,11 +161,11 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
       extra,
       extraWords: extraWords.join(' '),
       titleKey: titleWords.join(' '),
-      ...fieldStats([titleWords, tokenize(document.text), extraWords]),
+      lengths: stats.lengths,
     };
     for (let f = 0; f < 3; f++) {
       index.lengthSums[f]! += entry.lengths[f]!;
-      const repeats = entry.repeats[f] ?? [];
+      const repeats = stats.repeats[f] ?? [];
       for (let i = 0; i < repeats.length; i += 2) {
         const word = repeats[i] as string;
         let ids = index.repeats[f]!.get(word);
@@ -183,9 +184,10 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
     if (!entry) return;
     index.entries.delete(location);
     index.byId.delete(entry.id);
+    const stats = fieldStats([tokenize(entry.document.title), tokenize(entry.document.text), entry.extraWords.split(' ')]);
     for (let f = 0; f < 3; f++) {
       index.lengthSums[f]! -= entry.lengths[f]!;
-      const repeats = entry.repeats[f] ?? [];
+      const repeats = stats.repeats[f] ?? [];
       for (let i = 0; i < repeats.length; i += 2) {
         const ids = index.repeats[f]!.get(repeats[i] as string);
         ids?.delete(entry.id);
@@ -541,9 +543,9 @@ function addFacet(byValue: Map<string, Set<number>>, entry: Entry, field: string
 }
 
 /** Field lengths in distinct words (as MiniSearch counts them) and the repeated words. */
-function fieldStats(fields: string[][]): Pick<Entry, 'lengths' | 'repeats'> {
+function fieldStats(fields: string[][]): { lengths: Entry['lengths']; repeats: [Repeats, Repeats, Repeats] } {
   const lengths: Entry['lengths'] = [0, 0, 0];
-  const repeats: Entry['repeats'] = [undefined, undefined, undefined];
+  const repeats: [Repeats, Repeats, Repeats] = [undefined, undefined, undefined];
   fields.forEach((words, f) => {
     const counts = new Map<string, number>();
     for (const word of words) counts.set(word, (counts.get(word) ?? 0) + 1);

@@ -187,4 +187,5 @@ try {
 }
 
 console.log('\nsummary (latency per query; page 3 = three requests following cursors)');
+console.log('memory: only the 2nd and 3rd requests of page 3 (they carry a cursor) may reuse the ranked-list cache; every first page runs its query');
 console.table(rows);

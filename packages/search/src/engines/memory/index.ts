@@ -14,6 +14,7 @@ import type { DocumentSelector, SearchDocument, SearchQuery, SearchResult, Searc
 import type { SearchEngine } from '../types.js';
 import { createIdMarks } from './id-marks.js';
 import type { IdMarks } from './id-marks.js';
+import { createRankedCache } from './ranked-cache.js';
 import { topK } from './top-k.js';
 
 /**
@@ -37,6 +38,9 @@ export interface MemoryEngineOptions {
   highlight?: { preTag?: string; postTag?: string };
 }
 
+/** Words occurring more than once in a field and how often, as a flat list (word, count, ...). */
+type Repeats = Array<string | number> | undefined;
+
 interface Entry {
   /** MiniSearch id: a small integer, so candidate sets can be typed-array marks (see IdMarks). */
   id: number;
@@ -44,8 +48,16 @@ interface Entry {
   facets: Record<string, string[]>;
   /** Searchable text of the other fields, kept for phrase checks. */
   extra: string;
+  /**
+   * The words of `extra` that are not in the title, which is what the index holds for it: a
+   * catalog entity's name is also in its ref and annotations, and indexing it there again would
+   * triple the postings every query on a name word scores, for a match the title already gives.
+   */
+  extraWords: string;
   /** The title's words joined by spaces, to spot a title that is exactly the query. */
   titleKey: string;
+  /** Indexed words per field (title, text, extra), for the cheap ranking of broad queries. */
+  lengths: [number, number, number];
 }
 
 /** One MiniSearch index per document type, so a full re-index of a type is an atomic swap. */
@@ -54,6 +66,10 @@ interface TypeIndex {
   entries: Map<string, Entry>;
   byId: Map<number, Entry>;
   nextId: number;
+  /** Sums of the entries' `lengths`, for average field lengths. */
+  lengthSums: [number, number, number];
+  /** Per field, word -> entry id -> frequency, for the words an entry has more than once. */
+  repeats: [Map<string, Map<number, number>>, Map<string, Map<number, number>>, Map<string, Map<number, number>>];
   /** Ids of removed entries, reused so ids (and the marks array) stay as small as the index. */
   freeIds: number[];
   /**
@@ -73,7 +89,15 @@ interface Hit {
 }
 
 const FIELDS = ['title', 'text', 'extra'];
+/** Ranked lists kept for cursor continuation (see RankedCache). */
+const RANKED_LISTS = 16;
 const TEXT_FRAGMENT_WORDS = 35;
+/** Broad one-word queries score this many pre-ranked documents (see rankBroad). */
+const SCORED = 256;
+// MiniSearch's default BM25 parameters, for the pre-rank estimate.
+const BM25_K1 = 1.2;
+const BM25_B = 0.7;
+const BM25_D = 0.5;
 
 /**
  * An in-process {@link SearchEngine} built on MiniSearch: BM25 ranking with field boosts, prefix and
@@ -93,6 +117,7 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
   const preTag = options.highlight?.preTag ?? '<mark>';
   const postTag = options.highlight?.postTag ?? '</mark>';
   let indexes = new Map<string, TypeIndex>();
+  const ranked = createRankedCache<Hit[]>(RANKED_LISTS);
 
   const newIndex = (): TypeIndex => {
     const entries = new Map<string, Entry>();
@@ -103,7 +128,7 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
         // put() stores the entry before adding, so its id and extra text are computed once.
         extractField: (doc, field) => {
           if (field === 'id') return entries.get(doc.location)!.id;
-          if (field === 'extra') return entries.get(doc.location)!.extra;
+          if (field === 'extra') return entries.get(doc.location)!.extraWords;
           return String(doc[field] ?? '');
         },
         tokenize,
@@ -112,6 +137,8 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
       entries,
       byId: new Map(),
       nextId: 0,
+      lengthSums: [0, 0, 0],
+      repeats: [new Map(), new Map(), new Map()],
       freeIds: [],
       facetIndex: new Map(),
       marks: createIdMarks(),
@@ -120,13 +147,32 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
 
   const put = (index: TypeIndex, document: SearchDocument): void => {
     discard(index, document.location);
+    const titleWords = tokenize(document.title);
+    const extra = extraTextOf(document);
+    const inTitle = new Set(titleWords);
+    const extraWords = tokenize(extra).filter((word) => !inTitle.has(word));
+    // Repeated words go to the index's map only, not on the entry (100k entries' worth of small
+    // arrays): removal recomputes them.
+    const stats = fieldStats([titleWords, tokenize(document.text), extraWords]);
     const entry: Entry = {
       id: index.freeIds.pop() ?? index.nextId++,
       document,
       facets: facetsOf(document),
-      extra: extraTextOf(document),
-      titleKey: tokenize(document.title).join(' '),
+      extra,
+      extraWords: extraWords.join(' '),
+      titleKey: titleWords.join(' '),
+      lengths: stats.lengths,
     };
+    for (let f = 0; f < 3; f++) {
+      index.lengthSums[f]! += entry.lengths[f]!;
+      const repeats = stats.repeats[f] ?? [];
+      for (let i = 0; i < repeats.length; i += 2) {
+        const word = repeats[i] as string;
+        let ids = index.repeats[f]!.get(word);
+        if (!ids) index.repeats[f]!.set(word, (ids = new Map()));
+        ids.set(entry.id, repeats[i + 1] as number);
+      }
+    }
     index.entries.set(document.location, entry);
     index.byId.set(entry.id, entry);
     for (const [field, byValue] of index.facetIndex) addFacet(byValue, entry, field);
@@ -138,6 +184,16 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
     if (!entry) return;
     index.entries.delete(location);
     index.byId.delete(entry.id);
+    const stats = fieldStats([tokenize(entry.document.title), tokenize(entry.document.text), entry.extraWords.split(' ')]);
+    for (let f = 0; f < 3; f++) {
+      index.lengthSums[f]! -= entry.lengths[f]!;
+      const repeats = stats.repeats[f] ?? [];
+      for (let i = 0; i < repeats.length; i += 2) {
+        const ids = index.repeats[f]!.get(repeats[i] as string);
+        ids?.delete(entry.id);
+        if (ids?.size === 0) index.repeats[f]!.delete(repeats[i] as string);
+      }
+    }
     for (const [field, byValue] of index.facetIndex) {
       for (const value of entry.facets[field] ?? []) {
         const ids = byValue.get(value);
@@ -259,6 +315,12 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
       }
     }
 
+    const exactTitle = [...q.words, ...q.phrases.flat()].join(' ');
+    if (clauses.length === 1 && phrases.length === 0) {
+      const broad = rankBroad(type, index, clauses[0]!, clauseQuery, within, exactTitle);
+      if (broad) return broad;
+    }
+
     const scoreWithin = within;
     const score = () =>
       index.mini.search(
@@ -270,7 +332,6 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
       clauses[0]!.fuzzy = true;
       found = score();
     }
-    const exactTitle = [...q.words, ...q.phrases.flat()].join(' ');
     const phraseWords = q.phrases.flat();
     const hits: Hit[] = [];
     for (const r of found) {
@@ -279,6 +340,99 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
       // A title that is exactly the query is what the user is looking for, whatever BM25 says.
       const score = entry.titleKey === exactTitle ? r.score * 2 : r.score;
       hits.push({ entry, type, score, terms: phraseWords.length > 0 ? [...r.terms, ...phraseWords] : r.terms });
+    }
+    return hits;
+  };
+
+  /**
+   * One word matching more than SCORED documents: MiniSearch would score every one of them to
+   * rank them, and that is most of the time of a broad query. Instead, a pass per field marks
+   * which fields each document matches in (cheap: nothing is scored), documents are pre-ranked by
+   * MiniSearch's BM25 formula computed from those fields, their lengths and the word's frequency
+   * in them (kept per entry for repeated words), and only the best SCORED are scored by
+   * MiniSearch. For a word that is one indexed term the pre-rank is that score, so the first
+   * SCORED are exact; for a prefix or fuzzy word expanding to several terms it is an estimate
+   * (MiniSearch weighs the expansions). The others follow in pre-rank order; the total and the
+   * set of hits are always exact. Undefined when the word matches few enough documents to score
+   * them all. Sets `clause.fuzzy` when the word only matches fuzzily.
+   */
+  const rankBroad = (
+    type: string,
+    index: TypeIndex,
+    clause: { word: string; prefix: boolean; fuzzy: boolean },
+    clauseQuery: (c: typeof clause) => Query,
+    within: number | undefined,
+    exactTitle: string,
+  ): Hit[] | undefined => {
+    const { marks } = index;
+    const collect = () => {
+      const fieldsHit = new Uint8Array(index.nextId);
+      const found: number[] = [];
+      const terms = new Set<string>();
+      const fieldCounts = [0, 0, 0];
+      FIELDS.forEach((field, f) => {
+        index.mini.search(clauseQuery(clause), {
+          fields: [field],
+          boostDocument: (id: unknown, term: string) => {
+            const n = id as number;
+            if (within !== undefined && !marks.has(n, within)) return 0;
+            if (fieldsHit[n] === 0) found.push(n);
+            if (!(fieldsHit[n]! & (1 << f))) fieldCounts[f]!++;
+            fieldsHit[n]! |= 1 << f;
+            terms.add(term);
+            return 0;
+          },
+        });
+      });
+      return { fieldsHit, found, terms, fieldCounts };
+    };
+    let pass = collect();
+    if (pass.found.length === 0 && clause.prefix && !clause.fuzzy && fuzzable(clause.word)) {
+      clause.fuzzy = true;
+      pass = collect();
+    }
+    if (pass.found.length <= SCORED) return undefined;
+    const { fieldsHit, found } = pass;
+    const matched = [...pass.terms];
+    // Per field, the word's frequency where it is above 1 (for a prefix, of the most frequent
+    // term it expands to).
+    const frequencies = index.repeats.map((byWord) => {
+      const maps = matched.flatMap((term) => byWord.get(term) ?? []);
+      if (maps.length <= 1) return maps[0];
+      const merged = new Map<number, number>();
+      for (const map of maps) for (const [id, tf] of map) merged.set(id, Math.max(tf, merged.get(id) ?? 1));
+      return merged;
+    });
+    const count = index.entries.size;
+    const avg = index.lengthSums.map((sum) => Math.max(1, sum / count));
+    // Field boost times the word's inverse document frequency in the field, as MiniSearch weighs it.
+    const weights = [boost.title, boost.text, boost.extra].map(
+      (b, f) => b * Math.log(1 + (count - pass.fieldCounts[f]! + 0.5) / (pass.fieldCounts[f]! + 0.5)),
+    );
+    const estimates = found.map((id) => {
+      const entry = index.byId.get(id)!;
+      let estimate = 0;
+      for (let f = 0; f < 3; f++) {
+        if (!(fieldsHit[id]! & (1 << f))) continue;
+        const tf = frequencies[f]?.get(id) ?? 1;
+        estimate += weights[f]! * (BM25_D + (tf * (BM25_K1 + 1)) / (tf + BM25_K1 * (1 - BM25_B + (BM25_B * entry.lengths[f]!) / avg[f]!)));
+      }
+      // An exact title gets doubled below, so it is always among the documents scored.
+      if (entry.titleKey === exactTitle) estimate = Infinity;
+      return { entry, estimate };
+    });
+    const byEstimate = (a: (typeof estimates)[number], b: (typeof estimates)[number]) =>
+      b.estimate - a.estimate || compare(a.entry.document.location, b.entry.document.location);
+    const stamp = marks.begin(index.nextId);
+    for (const { entry } of topK(estimates, SCORED, byEstimate)) marks.add(entry.id, stamp);
+    const hits: Hit[] = [];
+    for (const r of index.mini.search(clauseQuery(clause), { boost, boostDocument: (id: unknown) => (marks.has(id as number, stamp) ? 1 : 0) })) {
+      const entry = index.byId.get(r.id as number)!;
+      hits.push({ entry, type, score: entry.titleKey === exactTitle ? r.score * 2 : r.score, terms: r.terms });
+    }
+    // Below every scored hit (BM25 scores are positive), in pre-rank order.
+    for (const { entry, estimate } of estimates) {
+      if (!marks.has(entry.id, stamp)) hits.push({ entry, type, score: -1 / (1 + estimate), terms: matched });
     }
     return hits;
   };
@@ -312,10 +466,12 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
       if (next.entries.size > 0) swapped.set(type, next);
       else swapped.delete(type);
       indexes = swapped;
+      ranked.clear();
     },
 
     async upsert(documents) {
       const valid = validateDocuments(documents);
+      ranked.clear();
       for (const doc of valid) {
         let index = indexes.get(doc.type);
         if (!index) {
@@ -327,6 +483,7 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
     },
 
     async remove(type, selector: DocumentSelector) {
+      ranked.clear();
       const index = indexes.get(type);
       if (!index) return;
       if (isLocationList(selector)) {
@@ -341,10 +498,17 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
 
     async query(query: SearchQuery): Promise<SearchResultSet> {
       const q = normalizeQuery(query);
-      const hits: Hit[] = [];
-      for (const [type, index] of indexes) {
-        if (q.types && !q.types.includes(type)) continue;
-        for (const hit of search(type, index, q)) hits.push(hit);
+      // Same query whatever the page: the words, phrases, types and filters.
+      const key = JSON.stringify([q.words, q.phrases, q.types, q.filters]);
+      // Only a request following a cursor reuses a ranked list; a first page always runs the query.
+      let hits = query.pageCursor === undefined ? undefined : ranked.get(key);
+      if (!hits) {
+        hits = [];
+        for (const [type, index] of indexes) {
+          if (q.types && !q.types.includes(type)) continue;
+          for (const hit of search(type, index, q)) hits.push(hit);
+        }
+        ranked.set(key, hits);
       }
       // Ties are broken by (type, location) so pages are stable across requests.
       const best = topK(
@@ -365,6 +529,7 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
 
     async close() {
       indexes = new Map();
+      ranked.clear();
     },
   };
 }
@@ -375,6 +540,21 @@ function addFacet(byValue: Map<string, Set<number>>, entry: Entry, field: string
     if (!ids) byValue.set(value, (ids = new Set()));
     ids.add(entry.id);
   }
+}
+
+/** Field lengths in distinct words (as MiniSearch counts them) and the repeated words. */
+function fieldStats(fields: string[][]): { lengths: Entry['lengths']; repeats: [Repeats, Repeats, Repeats] } {
+  const lengths: Entry['lengths'] = [0, 0, 0];
+  const repeats: [Repeats, Repeats, Repeats] = [undefined, undefined, undefined];
+  fields.forEach((words, f) => {
+    const counts = new Map<string, number>();
+    for (const word of words) counts.set(word, (counts.get(word) ?? 0) + 1);
+    lengths[f] = counts.size;
+    const repeated: Array<string | number> = [];
+    for (const [word, n] of counts) if (n > 1) repeated.push(word, n);
+    if (repeated.length > 0) repeats[f] = repeated;
+  });
+  return { lengths, repeats };
 }
 
 function isLocationList(selector: DocumentSelector): selector is readonly string[] {

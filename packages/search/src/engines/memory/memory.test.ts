@@ -33,6 +33,47 @@ describe('memoryEngine', () => {
     expect(paged).toEqual(big);
   });
 
+  it('ranks a word matching thousands of documents as a full scoring would', async () => {
+    // Same distinct-word count everywhere, so only the word's frequency tells documents apart; the
+    // most relevant ones come last by location, where a ranking that ignored it would not look.
+    const many = Array.from({ length: 2000 }, (_, i): SearchDocument => ({
+      type: 'software-catalog',
+      title: `d${i}`,
+      text: `${'shared '.repeat(i >= 1990 ? 4 : 1)}word${i} other`,
+      location: `/d/${String(i).padStart(4, '0')}`,
+    }));
+    const e = memoryEngine();
+    await e.upsert([...many, { type: 'software-catalog', title: 'Shared', text: 'nothing else', location: '/z' }]);
+    const result = await e.query({ term: 'shared', pageLimit: 12 });
+    expect(result.numberOfResults).toBe(2001);
+    expect(result.results.map((r) => r.document.location)).toEqual(['/z', ...many.slice(1990).map((d) => d.location), '/d/0000']);
+    expect(result.results[1]!.highlight?.fields.text).toContain('<mark>shared</mark>');
+    const big = (await e.query({ term: 'shared', pageLimit: 100 })).results.map((r) => r.document.location);
+    const paged: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 10; page++) {
+      const r = await e.query({ term: 'shared', pageLimit: 10, ...(cursor ? { pageCursor: cursor } : {}) });
+      paged.push(...r.results.map((x) => x.document.location));
+      cursor = r.nextPageCursor;
+    }
+    expect(paged).toEqual(big);
+  });
+
+  it('continues a cursor over the current index after a write', async () => {
+    const e = memoryEngine();
+    await e.upsert(docs.slice(0, 30));
+    const first = await e.query({ term: 'shared', pageLimit: 10 });
+    expect(first.numberOfResults).toBe(30);
+    await e.remove('software-catalog', docs.slice(0, 20).map((d) => d.location));
+    const second = await e.query({ term: 'shared', pageLimit: 10, pageCursor: first.nextPageCursor! });
+    expect(second.numberOfResults).toBe(10);
+    expect(second.results).toEqual([]);
+    await e.upsert(docs.slice(30, 50));
+    const again = await e.query({ term: 'shared', pageLimit: 10, pageCursor: first.nextPageCursor! });
+    expect(again.numberOfResults).toBe(30);
+    expect(again.results.map((r) => r.document.location)).not.toContain(docs[0]!.location);
+  });
+
   it('keeps filter lookups up to date after upserts and removals', async () => {
     const e = memoryEngine();
     await e.upsert(docs);

@@ -1,13 +1,9 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.base.js';
 
-export default defineConfig({
+export default packageBuild({
   // bin.ts is the executable (tsup keeps its shebang and marks it executable); index.ts the API.
   entry: ['src/index.ts', 'src/bin.ts'],
-  format: ['esm', 'cjs'],
   dts: { entry: 'src/index.ts' },
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
   // bin.ts reads its package.json through import.meta.url, in the CJS build too.
   shims: true,
 });

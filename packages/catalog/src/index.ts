@@ -150,6 +150,10 @@ export type { SqlCatalogStore } from './stores/sql/index.js';
 export { createMigrationGate, isValidSchemaName, quoteIdent, runSqlMigrations } from './stores/sql/index.js';
 export type { MigrationGate, SqlClient, SqlMigration } from './stores/sql/index.js';
 export { pgliteClient } from './stores/pglite/client.js';
+export { openPglite } from './stores/pglite/open.js';
+export type { PgliteConnectionOptions } from './stores/pglite/open.js';
+export { checkPgOptions, openPgPool } from './stores/postgres/open.js';
+export type { PgConnectionOptions } from './stores/postgres/open.js';
 export { pgPoolClient } from './stores/postgres/client.js';
 export type { PgPoolClientOptions } from './stores/postgres/client.js';
 export type {

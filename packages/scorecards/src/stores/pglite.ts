@@ -1,7 +1,6 @@
-import { PGlite } from '@electric-sql/pglite';
-import { InputError } from '@portalkit/core';
+import type { PGlite } from '@electric-sql/pglite';
 import type { ScorecardStore } from '../types.js';
-import { isValidSchemaName, pgliteClient } from '@portalkit/catalog';
+import { openPglite, pgliteClient } from '@portalkit/catalog';
 import { createSqlScorecardStore } from './sql/sql-store.js';
 
 /**
@@ -34,25 +33,11 @@ export interface PgliteScorecardStoreOptions {
  * ```
  */
 export function pgliteScorecardStore(options: PgliteScorecardStoreOptions = {}): ScorecardStore {
-  if (options === null || typeof options !== 'object') throw new InputError('pgliteScorecardStore: options must be an object');
-  if (options.dataDir !== undefined && (typeof options.dataDir !== 'string' || !options.dataDir)) {
-    throw new InputError('pgliteScorecardStore: dataDir must be a non-empty directory path');
-  }
-  if (options.pglite && options.dataDir !== undefined) {
-    throw new InputError('pgliteScorecardStore: pass either dataDir or an open pglite instance, not both');
-  }
-  const schema = options.schema ?? 'portalkit_scorecards';
-  if (!isValidSchemaName(schema)) {
-    throw new InputError(`pgliteScorecardStore: invalid schema name ${JSON.stringify(schema)} (letters, digits and _ only)`);
-  }
-  const owned = !options.pglite;
-  const db = options.pglite ?? new PGlite(options.dataDir);
+  const { db, schema, close } = openPglite('pgliteScorecardStore', options, 'portalkit_scorecards');
   return createSqlScorecardStore({
     name: 'pgliteScorecardStore',
     client: pgliteClient(db),
     schema,
-    close: async () => {
-      if (owned && !db.closed) await db.close();
-    },
+    close,
   });
 }

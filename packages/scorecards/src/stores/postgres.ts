@@ -1,8 +1,6 @@
-import pg from 'pg';
 import type { Pool } from 'pg';
-import { InputError } from '@portalkit/core';
 import type { ScorecardStore } from '../types.js';
-import { isValidSchemaName, pgPoolClient } from '@portalkit/catalog';
+import { checkPgOptions, openPgPool, pgPoolClient } from '@portalkit/catalog';
 import { createSqlScorecardStore } from './sql/sql-store.js';
 
 /**
@@ -33,24 +31,12 @@ export interface PostgresScorecardStoreOptions {
  * ```
  */
 export function postgresScorecardStore(options: PostgresScorecardStoreOptions): ScorecardStore {
-  if (options === null || typeof options !== 'object') throw new InputError('postgresScorecardStore: options must be an object');
-  if (!options.pool && (typeof options.connectionString !== 'string' || !options.connectionString)) {
-    throw new InputError('postgresScorecardStore: pass a connectionString or a pool');
-  }
-  const schema = options.schema ?? 'portalkit_scorecards';
-  if (!isValidSchemaName(schema)) {
-    throw new InputError(`postgresScorecardStore: invalid schema name ${JSON.stringify(schema)} (letters, digits and _ only)`);
-  }
-  const owned = !options.pool;
-  const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString });
-  // An idle connection dropped by the server must not crash the process; the pool replaces it.
-  if (owned) pool.on('error', () => {});
+  const schema = checkPgOptions('postgresScorecardStore', options, 'portalkit_scorecards');
+  const { pool, close } = openPgPool(options);
   return createSqlScorecardStore({
     name: 'postgresScorecardStore',
     client: pgPoolClient(pool, { name: 'postgresScorecardStore' }),
     schema,
-    close: async () => {
-      if (owned) await pool.end();
-    },
+    close,
   });
 }

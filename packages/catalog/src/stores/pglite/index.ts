@@ -1,8 +1,8 @@
-import { PGlite } from '@electric-sql/pglite';
-import { InputError } from '@portalkit/core';
-import { createSqlStore, isValidSchemaName } from '../sql/index.js';
+import type { PGlite } from '@electric-sql/pglite';
+import { createSqlStore } from '../sql/index.js';
 import type { SqlCatalogStore } from '../sql/index.js';
 import { pgliteClient } from './client.js';
+import { openPglite } from './open.js';
 
 /**
  * Options of {@link pgliteStore}.
@@ -35,25 +35,11 @@ export interface PgliteStoreOptions {
  * ```
  */
 export function pgliteStore(options: PgliteStoreOptions = {}): SqlCatalogStore {
-  if (options === null || typeof options !== 'object') throw new InputError('pgliteStore: options must be an object');
-  if (options.dataDir !== undefined && (typeof options.dataDir !== 'string' || !options.dataDir)) {
-    throw new InputError('pgliteStore: dataDir must be a non-empty directory path');
-  }
-  if (options.pglite && options.dataDir !== undefined) {
-    throw new InputError('pgliteStore: pass either dataDir or an open pglite instance, not both');
-  }
-  const schema = options.schema ?? 'portalkit_catalog';
-  if (!isValidSchemaName(schema)) {
-    throw new InputError(`pgliteStore: invalid schema name ${JSON.stringify(schema)} (letters, digits and _ only)`);
-  }
-  const owned = !options.pglite;
-  const db = options.pglite ?? new PGlite(options.dataDir);
+  const { db, schema, close } = openPglite('pgliteStore', options, 'portalkit_catalog');
   return createSqlStore({
     name: 'pgliteStore',
     client: pgliteClient(db),
     schema,
-    close: async () => {
-      if (owned && !db.closed) await db.close();
-    },
+    close,
   });
 }

@@ -1,9 +1,9 @@
-import pg from 'pg';
 import type { Pool } from 'pg';
 import { InputError } from '@portalkit/core';
-import { createSqlStore, isValidSchemaName } from '../sql/index.js';
+import { createSqlStore } from '../sql/index.js';
 import type { SqlCatalogStore } from '../sql/index.js';
 import { pgPoolClient, withConnection } from './client.js';
+import { checkPgOptions, openPgPool } from './open.js';
 
 /**
  * Options of {@link postgresStore}: a `connectionString` (the store opens and closes a pool)
@@ -47,14 +47,7 @@ export interface PostgresStoreOptions {
  * ```
  */
 export function postgresStore(options: PostgresStoreOptions): SqlCatalogStore {
-  if (options === null || typeof options !== 'object') throw new InputError('postgresStore: options must be an object');
-  if (!options.pool && (typeof options.connectionString !== 'string' || !options.connectionString)) {
-    throw new InputError('postgresStore: pass a connectionString or a pool');
-  }
-  const schema = options.schema ?? 'portalkit_catalog';
-  if (!isValidSchemaName(schema)) {
-    throw new InputError(`postgresStore: invalid schema name ${JSON.stringify(schema)} (letters, digits and _ only)`);
-  }
+  const schema = checkPgOptions('postgresStore', options, 'portalkit_catalog');
   const poolSize = options.poolSize ?? 10;
   if (!Number.isInteger(poolSize) || poolSize < 2) {
     // One connection may hold the commit lock while another does the work.
@@ -62,11 +55,8 @@ export function postgresStore(options: PostgresStoreOptions): SqlCatalogStore {
   }
   const retries = options.connectionRetries ?? 3;
   if (!Number.isInteger(retries) || retries < 0) throw new InputError('postgresStore: connectionRetries must be a non-negative integer');
-  const owned = !options.pool;
   // JIT compilation costs 50-100 ms on the facet and count queries and never pays off for them.
-  const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: poolSize, options: '-c jit=off' });
-  // An idle connection dropped by the server must not crash the process; the pool replaces it.
-  if (owned) pool.on('error', () => {});
+  const { pool, close } = openPgPool(options, { max: poolSize, options: '-c jit=off' });
   const lockKey = `portalkit-catalog:commit:${schema}`;
   // Commit sections of this store queue in-process first: each waiting section would otherwise
   // hold a pooled connection while blocked on the advisory lock, starving the holder of one.
@@ -81,9 +71,7 @@ export function postgresStore(options: PostgresStoreOptions): SqlCatalogStore {
     client: pgPoolClient(pool, { name: 'postgresStore', retries }),
     schema,
     crossProcessLock: (fn) => inProcess(() => advisoryLocked(fn)),
-    close: async () => {
-      if (owned) await pool.end();
-    },
+    close,
   });
 
   function advisoryLocked<T>(fn: () => Promise<T>): Promise<T> {

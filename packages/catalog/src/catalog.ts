@@ -28,6 +28,7 @@ import { createWorkLeases } from './processing/work-leases.js';
 import { decodeCursor, encodeCursor, type CursorState } from './query/cursor.js';
 import { projectEntity, parseFieldsQuery } from './query/fields.js';
 import { parseEntityFilterQuery, parseFilterPredicate, type FilterPredicate } from './query/filter.js';
+import { queryLocationList } from './query/locations.js';
 import type { EntityFilter, EntityFilterQuery, EntityOrder } from './query/types.js';
 import { memoryStore } from './stores/memory.js';
 import type { FinalEntityRow, RefreshState, StoreOrder, StoredLocation } from './stores/types.js';
@@ -432,6 +433,31 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
 
     async getLocations() {
       return (await store.listLocations()).map(toLocation);
+    },
+
+    async queryLocations(request) {
+      return queryLocationList((await store.listLocations()).map(toLocation), request);
+    },
+
+    async updateLocation(id, spec) {
+      await ensureInit();
+      const loc = normalizeLocation({ type: spec?.type ?? 'url', target: spec?.target }, rootDir);
+      return exclusive(async () => {
+        const locations = await store.listLocations();
+        const current = locations.find((l) => l.id === id);
+        if (!current) throw new NotFoundError(`Found no location with ID ${id}`);
+        if (locations.some((l) => l.id !== id && l.type === loc.type && l.target === loc.target)) {
+          throw new ConflictError(`Location ${stringifyLocationRef(loc)} already exists`);
+        }
+        const updated: StoredLocation = { ...current, ...loc };
+        const formerRoots = (await store.getRefreshStates({ rootKeys: [`location:${id}`] })).map((r) => r.entityRef);
+        // Read the new target before changing anything: a pass that throws leaves all as it was.
+        const items = await pass([rootInput(updated)]);
+        const doomed = (await cascade(formerRoots)).filter((ref) => !items.has(ref));
+        await store.transaction(async (tx) => tx.putLocation(updated));
+        await commit(items, doomed);
+        return toLocation(updated);
+      });
     },
 
     async getLocation(id) {

@@ -118,7 +118,7 @@ export { ENTITY_STATUS_CATALOG_PROCESSING_TYPE, stitchEntity, uidForRef } from '
 export type { StitchInput } from './processing/stitcher.js';
 
 export { CATALOG_FILTER_EXISTS } from './query/types.js';
-export type { EntitiesSearchFilter, EntityFilter, EntityFilterQuery, EntityOrder, FullTextFilter } from './query/types.js';
+export type { EntitiesPrefixFilter, EntitiesSearchFilter, EntityFilter, EntityFilterQuery, EntityOrder, FullTextFilter } from './query/types.js';
 export {
   matchesEntityFilter,
   parseEntityFilterQuery,
@@ -126,6 +126,8 @@ export {
   parseFilterPredicate,
 } from './query/filter.js';
 export type { FilterPredicate } from './query/filter.js';
+export { DEFAULT_LOCATIONS_LIMIT, queryLocationList, queryLocationsRequestSchema } from './query/locations.js';
+export type { QueryLocationsRequest, QueryLocationsResult } from './query/locations.js';
 export { buildEntitySearch } from './query/search.js';
 export type { SearchRow } from './query/search.js';
 export { parseFieldsQuery, projectEntity } from './query/fields.js';

@@ -4,6 +4,7 @@ import type { Entity, KindDefinition } from './model/index.js';
 import type { EntityProcessor, LocationSpec } from './processing/processor.js';
 import type { EntityProvider } from './processing/provider.js';
 import type { FilterPredicate } from './query/filter.js';
+import type { QueryLocationsRequest, QueryLocationsResult } from './query/locations.js';
 import type { EntityFilterQuery, EntityOrder, FullTextFilter } from './query/types.js';
 import type { CatalogStore, ProcessingError } from './stores/types.js';
 
@@ -226,6 +227,22 @@ export interface Catalog {
   getLocations(): Promise<Location[]>;
   getLocation(id: string): Promise<Location>;
   getLocationByEntity(ref: string): Promise<Location>;
+  /**
+   * Locations matching a predicate over `id`, `type`, `target` and `entityRef` (Backstage's
+   * `queryLocations`), a page at a time in id order; pass `pageInfo.nextCursor` for the next.
+   *
+   * @example
+   * ```ts
+   * const { items, pageInfo } = await catalog.queryLocations({ query: { type: 'url', target: { $hasPrefix: 'https://github.com/acme/' } }, limit: 20 });
+   * ```
+   */
+  queryLocations(request?: QueryLocationsRequest): Promise<QueryLocationsResult>;
+  /**
+   * Point a location at a new type and target, keeping its id (Backstage's `PUT /locations/:id`).
+   * The new target is read first; then entities only the old target produced are removed and
+   * the new ones committed, in one step. A (type, target) that another location has is a conflict.
+   */
+  updateLocation(id: string, location: { type?: string; target: string }): Promise<Location>;
   /** Process everything (or the entity's source) until quiescent. */
   refresh(options?: { entityRef?: string; key?: string }): Promise<void>;
   /** Run `refresh()` now and then every `refreshIntervalMs`. */

@@ -2,7 +2,8 @@ import { NotAllowedError } from '@portalkit/core';
 
 /**
  * What a catalog HTTP request wants to do: `read` (entities, locations, facets, validation and
- * analysis, which store nothing), `create` (register a location, also on dry runs),
+ * analysis, which store nothing), `create` (register a location, also on dry runs), `update`
+ * (point a location elsewhere; the resource carries its id and new type and target),
  * `delete` (an entity or a location) or `refresh` (an entity).
  *
  * @example
@@ -10,7 +11,7 @@ import { NotAllowedError } from '@portalkit/core';
  * const action: CatalogAction = 'delete';
  * ```
  */
-export type CatalogAction = 'read' | 'create' | 'delete' | 'refresh';
+export type CatalogAction = 'read' | 'create' | 'update' | 'delete' | 'refresh';
 
 /**
  * What an action is applied to: one entity (by ref), one location (the registered one, or the

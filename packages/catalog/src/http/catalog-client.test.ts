@@ -261,6 +261,65 @@ describe.each(Object.keys(stores))('%s store', (storeName) => {
       expect((await responseError(client.removeLocationById(added.location.id, { token: 'admin' }))).status).toBe(404);
     });
 
+    it('queryLocations and streamLocations: predicates over type and target, pages by cursor', async () => {
+      const before = await snapshot();
+      const added = [];
+      for (const name of ['q-one', 'q-two', 'q-three']) {
+        await writeFile(path.join(root, `extra/${name}.yaml`), extraComponent(name).replace('extra-service', name));
+        added.push((await client.addLocation({ type: 'file', target: `./extra/${name}.yaml` })).location);
+      }
+      // Case-insensitive prefix, as Backstage's predicates compare.
+      const query = { type: 'file', target: { $hasPrefix: path.join(root, 'extra', 'Q-') } };
+      const first = await client.queryLocations({ query, limit: 2 });
+      expect(first).toEqual(await catalog.queryLocations({ query, limit: 2 }));
+      expect([first.items.length, first.totalItems]).toEqual([2, 3]);
+      const second = await client.queryLocations({ cursor: first.pageInfo.nextCursor! });
+      expect(second.pageInfo.nextCursor).toBeUndefined();
+      expect([...first.items, ...second.items].map((l) => l.id).sort()).toEqual(added.map((l) => l.id).sort());
+      expect(second.items[0]).toEqual(await catalog.getLocation(second.items[0]!.id));
+
+      const streamed = [];
+      for await (const page of client.streamLocations({ query: { $not: { type: 'url' } } })) streamed.push(...page);
+      expect(streamed.map((l) => l.id).sort()).toEqual([...before.locations, ...added].map((l) => l.id).sort());
+      const byRef = await client.queryLocations({ query: { entityRef: added[0]!.entityRef } });
+      expect(byRef.items).toEqual([added[0]]);
+
+      expect((await responseError(client.queryLocations({ cursor: 'bm90IGEgY3Vyc29y' }))).status).toBe(400);
+      expect((await responseError(client.queryLocations({ query: { target: { $hasPrefix: 7 } } } as never))).status).toBe(400);
+      expect((await responseError(client.queryLocations({ limit: 1_000_000 }))).status).toBe(400);
+      for (const location of added) await client.removeLocationById(location.id, { token: 'admin' });
+      expect(await snapshot()).toEqual(before);
+    });
+
+    it('PUT /locations/:id points a location at a new target, keeping its id', async () => {
+      const before = await snapshot();
+      await writeFile(path.join(root, 'extra/u-one.yaml'), extraComponent('u').replace('extra-service', 'u-one'));
+      await writeFile(path.join(root, 'extra/u-two.yaml'), extraComponent('u').replace('extra-service', 'u-two'));
+      const { location } = await client.addLocation({ type: 'file', target: './extra/u-one.yaml' });
+      const put = (id: string, body: string) =>
+        fetch(`${baseUrl}/locations/${id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body });
+
+      const res = await put(location.id, JSON.stringify({ type: 'file', target: './extra/u-two.yaml' }));
+      expect(res.status).toBe(200);
+      const updated = await res.json();
+      expect(updated).toEqual({ ...location, target: path.join(root, 'extra/u-two.yaml'), entityRef: expect.any(String) });
+      expect(updated.entityRef).not.toBe(location.entityRef);
+      expect(await client.getLocationById(location.id)).toEqual(updated);
+      expect(await catalog.getEntityByRef('component:default/u-one')).toBeUndefined();
+      expect(await catalog.getLocationByEntity('component:default/u-two')).toEqual(updated);
+
+      // Another location's target is a conflict; an unknown id is 404; a bad body is 400: nothing changes.
+      const now = await snapshot();
+      expect((await put(location.id, JSON.stringify({ type: 'file', target: './all.yaml' }))).status).toBe(409);
+      expect((await put('no-such-id', JSON.stringify({ type: 'file', target: './extra/u-one.yaml' }))).status).toBe(404);
+      expect((await put(location.id, '{"target": 1}')).status).toBe(400);
+      expect((await put(location.id, JSON.stringify({ type: 'file', target: '../../outside.yaml' }))).status).toBe(403);
+      expect(await snapshot()).toEqual(now);
+
+      await client.removeLocationById(location.id, { token: 'admin' });
+      expect(await snapshot()).toEqual(before);
+    });
+
     it('analyzeLocation lists the entity files of a location without registering it', async () => {
       const before = await snapshot();
       const analysis = await client.analyzeLocation({ location: { type: 'file', target: './extra/catalog-info.yaml' } });

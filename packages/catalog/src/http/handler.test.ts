@@ -172,6 +172,8 @@ describe('catalog handler: authorize', () => {
     );
     await expectError(await send('DELETE', `/locations/${location.id}`, undefined, denied), 403, 'NotAllowedError');
     await expectError(await send('POST', '/locations', '{"type": "file", "target": "./org/users.yaml"}', denied), 403, 'NotAllowedError');
+    await expectError(await send('PUT', `/locations/${location.id}`, '{"type": "file", "target": "./org/users.yaml"}', denied), 403, 'NotAllowedError');
+    expect((await send('POST', '/locations/by-query', '{"query": {"type": "file"}}', denied)).status).toBe(200);
     await expectError(await send('GET', '/entities/by-name/user/default/bob', undefined, denied), 401, 'AuthenticationError');
     expect(await snapshot()).toEqual(before);
 
@@ -181,6 +183,8 @@ describe('catalog handler: authorize', () => {
       ['delete', { type: 'entity', entityRef: 'component:default/ledger' }],
       ['delete', { type: 'location', location }],
       ['create', { type: 'location', location: { type: 'file', target: './org/users.yaml' } }],
+      ['update', { type: 'location', location: { id: location.id, type: 'file', target: './org/users.yaml' } }],
+      ['read', { type: 'locations' }],
       ['read', { type: 'entity', entityRef: 'user:default/bob' }],
     ]);
   });

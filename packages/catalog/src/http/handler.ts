@@ -3,6 +3,7 @@ import type { Handler } from '@portalkit/core';
 import { z } from 'zod';
 import { parseEntityRef, stringifyEntityRef } from '../model/index.js';
 import type { FilterPredicate } from '../query/filter.js';
+import { queryLocationsRequestSchema } from '../query/locations.js';
 import type { Catalog, QueryEntitiesRequest } from '../types.js';
 import { analyzeLocation } from './analyze-location.js';
 import { assertAuthorized } from './authorize.js';
@@ -253,6 +254,19 @@ export function createCatalogHandler(catalog: Catalog, options: CatalogHandlerOp
     .get('/locations', async (request) => {
       await allow(request, 'read', { type: 'locations' });
       return Response.json((await catalog.getLocations()).map((data) => ({ data })));
+    })
+    .post('/locations/by-query', async (request) => {
+      await allow(request, 'read', { type: 'locations' });
+      const input = await body(request, queryLocationsRequestSchema);
+      checkLimit(input.limit, { min: 0, max: maxLimit });
+      return Response.json(await catalog.queryLocations(input));
+    })
+    .put('/locations/:id', async (request, { params }) => {
+      const { id } = await catalog.getLocation(params.id!);
+      const input = await body(request, locationInput);
+      // The hook sees where the location would point, as `create` does for a new one.
+      await allow(request, 'update', { type: 'location', location: { id, ...input } });
+      return Response.json(await catalog.updateLocation(id, input));
     })
     .get('/locations/by-entity/:kind/:namespace/:name', async (request, { params }) => {
       const entityRef = pathRef(params);

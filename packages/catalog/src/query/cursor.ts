@@ -19,18 +19,20 @@ export interface CursorState {
 }
 
 // Cursors come back from clients, so everything in them is checked before a store sees it.
-const filterSchema: z.ZodType<EntityFilter> = z.lazy(() =>
+/** The shape of a parsed {@link EntityFilter}, for checking the filters that cursors carry. */
+export const entityFilterSchema: z.ZodType<EntityFilter> = z.lazy(() =>
   z.union([
-    z.strictObject({ allOf: z.array(filterSchema) }),
-    z.strictObject({ anyOf: z.array(filterSchema) }),
-    z.strictObject({ not: filterSchema }),
+    z.strictObject({ allOf: z.array(entityFilterSchema) }),
+    z.strictObject({ anyOf: z.array(entityFilterSchema) }),
+    z.strictObject({ not: entityFilterSchema }),
     z.strictObject({ key: z.string().min(1), values: z.array(z.string()).optional() }),
+    z.strictObject({ key: z.string().min(1), prefix: z.string() }),
   ]),
 ) as z.ZodType<EntityFilter>;
 
 const cursorSchema = z.object({
   v: z.literal(1),
-  filter: filterSchema.optional(),
+  filter: entityFilterSchema.optional(),
   order: z.array(
     z.object({ field: z.string().min(1), order: z.enum(['asc', 'desc']), nulls: z.enum(['first', 'last']).optional() }),
   ),

@@ -85,16 +85,33 @@ export function parseEntityFilterStrings(filters: readonly string[] | undefined)
   return anyOf.length ? { anyOf } : undefined;
 }
 
-/** A predicate in Backstage's `query` syntax (`$all`, `$any`, `$not`, `$exists`, `$in`). */
+type PredicatePrimitive = string | number | boolean;
+/** The operand of `$contains`: a value one array element must equal, or `$any` of such. */
+type ContainsOperand = PredicatePrimitive | { $any: ContainsOperand[] };
+
+/**
+ * A predicate in Backstage's `query` syntax (`@backstage/filter-predicates`): `$all`, `$any`,
+ * `$not`, and the value matchers `$exists`, `$in`, `$hasPrefix` and `$contains`.
+ */
 export type FilterPredicate =
   | { $all: FilterPredicate[] }
   | { $any: FilterPredicate[] }
   | { $not: FilterPredicate }
-  | Record<string, string | number | boolean | { $exists: boolean } | { $in: (string | number | boolean)[] }>;
+  | Record<
+      string,
+      | PredicatePrimitive
+      | { $exists: boolean }
+      | { $in: PredicatePrimitive[] }
+      | { $hasPrefix: string }
+      | { $contains: ContainsOperand }
+    >;
 
 /**
  * Convert a Backstage filter predicate (`{ $all: [{ kind: 'component' }, { 'spec.type': { $in: ['service'] } }] }`)
- * into an {@link EntityFilter}. `$hasPrefix` and `$contains` are rejected with an `InputError`.
+ * into an {@link EntityFilter}. Values compare case-insensitively, as in Backstage. `$contains`
+ * takes a value (or `$any` of values) one array element must equal; operands that need one
+ * element to satisfy several conditions (`$all`, `$not`, object expressions) are an `InputError`,
+ * since the catalog indexes array elements as separate values.
  *
  * @example
  * ```ts
@@ -133,11 +150,29 @@ function parsePredicate(predicate: unknown): EntityFilter {
         throw new InputError(`Invalid query: $in of '${rawKey}' takes strings, numbers or booleans`);
       }
       allOf.push({ key, values: list.map((v) => lower(String(v))) });
+    } else if (value && typeof value === 'object' && '$hasPrefix' in value) {
+      const prefix = (value as { $hasPrefix: unknown }).$hasPrefix;
+      if (typeof prefix !== 'string') throw new InputError(`Invalid query: $hasPrefix of '${rawKey}' takes a string`);
+      allOf.push({ key, prefix: lower(prefix) });
+    } else if (value && typeof value === 'object' && '$contains' in value) {
+      allOf.push({ key, values: containedValues((value as { $contains: unknown }).$contains, rawKey) });
     } else {
       throw new InputError(`Invalid query: unsupported matcher for '${rawKey}'`);
     }
   }
   return allOf.length === 1 ? allOf[0]! : { allOf };
+}
+
+/** The values a `$contains` operand accepts (any one element equal to one of them matches). */
+function containedValues(operand: unknown, rawKey: string): string[] {
+  if (typeof operand === 'string' || typeof operand === 'number' || typeof operand === 'boolean') return [lower(String(operand))];
+  if (operand && typeof operand === 'object' && !Array.isArray(operand)) {
+    const obj = operand as Record<string, unknown>;
+    if (Object.keys(obj).length === 1 && Array.isArray(obj.$any)) return obj.$any.flatMap((o) => containedValues(o, rawKey));
+  }
+  throw new InputError(
+    `Invalid query: $contains of '${rawKey}' takes a value or { $any: [values] }; matching several conditions on one array element is not supported`,
+  );
 }
 
 /**
@@ -157,6 +192,7 @@ export function matchesEntityFilter(
   if ('anyOf' in filter) return filter.anyOf.some((f) => matchesEntityFilter(f, lookup));
   if ('not' in filter) return !matchesEntityFilter(filter.not, lookup);
   const values = lookup(filter.key);
+  if ('prefix' in filter) return values?.some((v) => v !== null && v.startsWith(filter.prefix)) ?? false;
   if (values === undefined) return false;
   if (!filter.values) return true;
   return values.some((v) => v !== null && filter.values!.includes(v));

@@ -43,7 +43,8 @@ export type EntityFilter =
   | { allOf: EntityFilter[] }
   | { anyOf: EntityFilter[] }
   | { not: EntityFilter }
-  | EntitiesSearchFilter;
+  | EntitiesSearchFilter
+  | EntitiesPrefixFilter;
 
 /**
  * One leaf of an {@link EntityFilter}: `key` must exist, and when `values` is given one of them
@@ -57,6 +58,20 @@ export type EntityFilter =
 export interface EntitiesSearchFilter {
   key: string;
   values?: string[];
+}
+
+/**
+ * A leaf matching when one of the key's (lowercase) values starts with `prefix`, as a
+ * predicate's `{ $hasPrefix }` asks.
+ *
+ * @example
+ * ```ts
+ * const leaf: EntitiesPrefixFilter = { key: 'metadata.name', prefix: 'payments-' };
+ * ```
+ */
+export interface EntitiesPrefixFilter {
+  key: string;
+  prefix: string;
 }
 
 /**

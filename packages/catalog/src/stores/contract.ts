@@ -348,6 +348,20 @@ export function runStoreContract(options: StoreContractOptions): void {
         expect(await run({ filter: { not: { key: 'metadata.tags' } }, ...ordered })).toEqual(['delta', 'gamma']);
       });
 
+      it('matches value prefixes, lowercase, on any value of the key', async () => {
+        const ordered = { order: [{ field: 'metadata.name', order: 'asc' as const }] };
+        expect(await run({ filter: { key: 'metadata.name', prefix: 'be' } })).toEqual(['Beta']);
+        expect(await run({ filter: { key: 'relations.ownedby', prefix: 'group:default/team-' }, ...ordered })).toEqual(['alpha', 'Beta']);
+        expect(await run({ filter: { key: 'metadata.tags', prefix: 'w' } })).toEqual(['alpha']);
+        expect(await run({ filter: { key: 'metadata.name', prefix: 'zz' } })).toEqual([]);
+        // An empty prefix is the key existing; prefixes combine like any leaf.
+        expect(await run({ filter: { key: 'metadata.tags', prefix: '' }, ...ordered })).toEqual(['alpha', 'Beta']);
+        expect(
+          await run({ filter: { allOf: [{ key: 'kind', values: ['component'] }, { not: { key: 'metadata.name', prefix: 'a' } }] }, ...ordered }),
+        ).toEqual(['Beta', 'gamma']);
+        expect((await store.queryEntities({ filter: { key: 'metadata.name', prefix: 'ga' }, includeTotal: true })).totalItems).toBe(1);
+      });
+
       it('orders by any field with missing values last, pages by offset and counts', async () => {
         expect(await run({ order: [{ field: 'metadata.title', order: 'asc' }, { field: 'metadata.name', order: 'asc' }] })).toEqual([
           'alpha',
@@ -561,6 +575,14 @@ export function runStoreContract(options: StoreContractOptions): void {
         const names = async (q: Parameters<typeof catalog.query>[0]) => (await catalog.query(q)).items.map((e) => e.metadata.name).sort();
         expect(await names({ filter: { 'spec.type': 'service' }, query: { $not: { 'metadata.name': 'c' } } })).toEqual(['d', 'e']);
         expect(await names({ fullTextFilter: { term: 'ELT', fields: ['metadata.title'] } })).toEqual(['d']);
+        // Backstage's value matchers $hasPrefix (case-insensitive) and $contains (an array element).
+        expect(await names({ query: { 'metadata.title': { $hasPrefix: 'B' } } })).toEqual(['b']);
+        expect(await names({ query: { $all: [{ 'spec.type': 'service' }, { $not: { 'metadata.title': { $hasPrefix: 'e' } } }] } })).toEqual(['c', 'd']);
+        expect(await names({ query: { 'relations.ownedBy': { $contains: 'nobody' } } })).toEqual([]);
+        expect(await names({ query: { 'spec.type': { $contains: { $any: ['LIBRARY', 'website'] } } } })).toEqual(['a', 'b']);
+        const page = await catalog.query({ query: { 'metadata.name': { $hasPrefix: '' } }, limit: 2, orderFields: { field: 'metadata.name', order: 'asc' } });
+        const next = await catalog.query({ cursor: page.pageInfo.nextCursor!, limit: 2 });
+        expect([page.totalItems, next.items.map((e) => e.metadata.name)]).toEqual([5, ['c', 'd']]);
         expect((await catalog.getEntityFacets({ facets: ['spec.type'] })).facets['spec.type']).toEqual([
           { value: 'service', count: 3 },
           { value: 'library', count: 1 },

@@ -174,6 +174,10 @@ export function createEntityIndex() {
       const inner = compile(filter.not);
       return (uid) => !inner(uid);
     }
+    if ('prefix' in filter) {
+      const set = prefixSet(filter.key, filter.prefix);
+      return (uid) => set.has(uid);
+    }
     if (!filter.values) {
       const set = keySetOf(filter.key);
       return set ? (uid) => set.has(uid) : () => false;
@@ -186,6 +190,15 @@ export function createEntityIndex() {
       return typeof bag === 'string' ? (uid) => uid === bag : (uid) => bag.has(uid);
     }
     return (uid) => bags.some((b) => bagHas(b, uid));
+  }
+
+  /** Entities with a value of `key` starting with `prefix`: a walk over the key's distinct values. */
+  function prefixSet(key: string, prefix: string): ReadonlySet<string> {
+    const out = new Set<string>();
+    for (const [value, bag] of valuesOf(key) ?? []) {
+      if (value.startsWith(prefix)) for (const uid of bagSet(bag)) out.add(uid);
+    }
+    return out;
   }
 
   /** A superset of the matches (or the exact set), found without looking at entities. */
@@ -212,6 +225,7 @@ export function createEntityIndex() {
       return { set: union, exact: parts.every((p) => p.exact) };
     }
     if ('not' in filter) return { set: 'all', exact: false };
+    if ('prefix' in filter) return { set: prefixSet(filter.key, filter.prefix), exact: true };
     if (!filter.values) return { set: keySetOf(filter.key) ?? new Set(), exact: true };
     const byValue = valuesOf(filter.key);
     if (!byValue) return { set: new Set(), exact: true };

@@ -32,6 +32,10 @@ export function filterSql(filter: EntityFilter, s: string, params: Params): stri
     return `(${filter.anyOf.map((f) => filterSql(f, s, params)).join(' OR ')})`;
   }
   if ('not' in filter) return `(NOT ${filterSql(filter.not, s, params)})`;
+  if ('prefix' in filter) {
+    const key = params.add(filter.key);
+    return `fe.entity_ref IN (SELECT entity_ref FROM ${s}.search WHERE key = ${key} AND starts_with(value, ${params.add(filter.prefix)}))`;
+  }
   // Only add parameters that the text uses: PostgreSQL rejects unused ones.
   if (filter.values?.length === 0) return 'FALSE';
   const key = params.add(filter.key);

@@ -174,6 +174,11 @@ describe.each(Object.keys(stores))('%s store', (storeName) => {
       const byPredicate = await client.queryEntities(predicate as never);
       expect(byPredicate.items.length).toBeGreaterThan(0);
       expect(byPredicate).toEqual(await catalog.query(predicate as never));
+      const prefixed = { query: { 'metadata.name': { $hasPrefix: 'PAYMENTS-' }, 'metadata.tags': { $contains: { $any: ['java', 'go'] } } } };
+      const byPrefix = await client.queryEntities(prefixed);
+      expect(byPrefix.items.length).toBeGreaterThan(0);
+      expect(byPrefix.items.every((e) => e.metadata.name.startsWith('payments-'))).toBe(true);
+      expect(byPrefix).toEqual(await catalog.query(prefixed));
     });
 
     it('getEntitiesByRefs keeps order and answers undefined for unknown refs', async () => {

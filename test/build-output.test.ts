@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -95,7 +95,17 @@ describe('build output', () => {
     const pkgDir = join(packagesDir, dir);
     const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
 
-    it.each(entryPoints(pkg).map((e) => [e.subpath, e] as const))('%s loads as ESM and CJS with the same exports', (_s, entry) => {
+    // `./testing` entries run inside vitest (they import it, and vitest is ESM-only), so they are
+    // ESM-only and are loaded here, in the test worker, rather than in a plain Node process.
+    const testing = entryPoints(pkg).filter((e) => e.subpath === './testing');
+    it.each(testing.map((e) => [e.subpath, e] as const))('%s loads as ESM inside vitest', async (_s, entry) => {
+      expect(entry.cjs, `${pkg.name} ${entry.subpath} must not offer require (vitest cannot be required)`).toBe('');
+      for (const file of [entry.esm, ...entry.types]) expect(existsSync(join(pkgDir, file)), `${join('packages', dir, file)} is missing`).toBe(true);
+      const loaded = (await import(pathToFileURL(join(pkgDir, entry.esm)).href)) as Record<string, unknown>;
+      expect(Object.values(loaded).some((value) => typeof value === 'function')).toBe(true);
+    });
+
+    it.each(entryPoints(pkg).filter((e) => e.subpath !== './testing').map((e) => [e.subpath, e] as const))('%s loads as ESM and CJS with the same exports', (_s, entry) => {
       expect(entry.esm, `${pkg.name} exports ${entry.subpath} has no "import" target`).not.toBe('');
       expect(entry.cjs, `${pkg.name} exports ${entry.subpath} has no "require" target`).not.toBe('');
       for (const file of [entry.esm, entry.cjs, ...entry.types]) {

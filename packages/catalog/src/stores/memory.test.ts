@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { memoryStore } from './memory.js';
-import { runStoreContract } from './contract.js';
+// Through the published entry point, as a store author would.
+import { runStoreContract } from '@portalkit/catalog/testing';
 
 runStoreContract({ name: 'memory', create: async () => ({ store: memoryStore() }) });
 

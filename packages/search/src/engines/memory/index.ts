@@ -298,7 +298,10 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
       ...q.words.map((word) => ({ word, prefix: true })),
       ...q.phrases.flat().map((word) => ({ word, prefix: false })),
     ].sort((a, b) => b.word.length - a.word.length);
-    const phrases = q.phrases.filter((p) => p.length > 1).map(phrasePattern);
+    const phrases = q.phrases.filter((p) => p.length > 1).map((words) => ({ words, pattern: phrasePattern(words) }));
+    // Per phrase word, the fields (bits 1 title, 2 text, 4 extra) each candidate has it in, so a
+    // phrase is only looked for in the fields that have all its words.
+    const fieldsOf = new Map(phrases.flatMap((p) => p.words).map((word) => [word, new Uint8Array(index.nextId)]));
     const count = index.entries.size;
     const averages = index.lengthSums.map((sum) => Math.max(1, sum / count));
     const fieldBoosts = [boost.title, boost.text, boost.extra];
@@ -315,6 +318,7 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
     for (const clause of clauses) {
       const walk = (fuzzyMatch: boolean) => {
         const before = within;
+        const fieldsHit = clause.prefix ? undefined : fieldsOf.get(clause.word);
         const stamp = marks.begin(index.nextId);
         const found: number[] = [];
         for (let f = 0; f < FIELDS.length; f++) {
@@ -358,6 +362,7 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
                   marks.add(n, stamp);
                   found.push(n);
                 }
+                if (fieldsHit) fieldsHit[n]! |= 1 << f;
                 if (pending === pendingIds.length) growPending();
                 pendingIds[pending] = n;
                 const frequency = repeated ? frequencies.get(n) || 1 : 1;
@@ -377,7 +382,7 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
       within = next.stamp;
     }
     if (phrases.length > 0) {
-      ids = ids.filter((id) => phrases.every((phrase) => containsPhrase(index.byId[id]!, phrase)));
+      ids = ids.filter((id) => phrases.every((phrase) => containsPhrase(index.byId[id]!, phrase.pattern, phraseFields(phrase.words, fieldsOf, id))));
     }
 
     // As MiniSearch's AND query: the sum over the words, times the number of distinct words.
@@ -558,7 +563,25 @@ function phrasePattern(phrase: string[]): RegExp {
   return new RegExp(`(?<![\\p{L}\\p{N}])${escaped.join('[^\\p{L}\\p{N}]+')}(?![\\p{L}\\p{N}])`, 'iu');
 }
 
-/** True when the phrase occurs in the title, text or other fields. */
-function containsPhrase(entry: Entry, phrase: RegExp): boolean {
-  return phrase.test(entry.document.title) || phrase.test(entry.document.text) || phrase.test(entry.extra);
+/**
+ * The fields of entry `id` that can hold a phrase: those with all its words (bits 1 title, 2 text,
+ * 4 extra). The other fields' text holds a word the title has only as the title's (see
+ * `Entry.extraWords`), so a title word counts as one of theirs.
+ */
+function phraseFields(words: readonly string[], fieldsOf: ReadonlyMap<string, Uint8Array>, id: number): number {
+  let fields = 7;
+  for (const word of words) {
+    const hit = fieldsOf.get(word)![id]!;
+    fields &= hit | (hit & 1 ? 4 : 0);
+  }
+  return fields;
+}
+
+/** True when the phrase occurs in one of `fields` (bits 1 title, 2 text, 4 other fields). */
+function containsPhrase(entry: Entry, phrase: RegExp, fields: number): boolean {
+  return (
+    ((fields & 1) !== 0 && phrase.test(entry.document.title)) ||
+    ((fields & 2) !== 0 && phrase.test(entry.document.text)) ||
+    ((fields & 4) !== 0 && phrase.test(entry.extra))
+  );
 }

@@ -10,7 +10,10 @@ import { memoryEngine } from './index.js';
 let seed = 11;
 const rand = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
-const vocabulary = ['card', 'cards', 'cardholder', 'refund', 'refunds', 'ledger', 'ledgers', 'payment', 'payments', 'stream', 'kafka', 'audit', 'tax', 'retry'];
+const vocabulary = [
+  ...['card', 'cards', 'cardholder', 'refund', 'refunds', 'ledger', 'ledgers', 'payment', 'payments'],
+  ...['stream', 'kafka', 'audit', 'tax', 'retry'],
+];
 const docs: SearchDocument[] = Array.from({ length: 600 }, (_, i) => ({
   type: 'software-catalog',
   title: `${pick(vocabulary)}-${pick(['api', 'worker', 'ledger', 'card'])}-${i}`,

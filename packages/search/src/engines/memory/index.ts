@@ -382,7 +382,9 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
       within = next.stamp;
     }
     if (phrases.length > 0) {
-      ids = ids.filter((id) => phrases.every((phrase) => containsPhrase(index.byId[id]!, phrase.pattern, phraseFields(phrase.words, fieldsOf, id))));
+      ids = ids.filter((id) =>
+        phrases.every((phrase) => containsPhrase(index.byId[id]!, phrase.pattern, phraseFields(phrase.words, fieldsOf, id))),
+      );
     }
 
     // As MiniSearch's AND query: the sum over the words, times the number of distinct words.

@@ -1,5 +1,4 @@
 import MiniSearch from 'minisearch';
-import type { Query } from 'minisearch';
 import { highlightText } from '../../highlight.js';
 import {
   extraTextOf,
@@ -14,7 +13,10 @@ import type { DocumentSelector, SearchDocument, SearchQuery, SearchResult, Searc
 import type { SearchEngine } from '../types.js';
 import { createIdMarks } from './id-marks.js';
 import type { IdMarks } from './id-marks.js';
+import { inverseDocumentFrequency, termFrequencyScore, termWeight } from './bm25.js';
 import { createRankedCache } from './ranked-cache.js';
+import { createScoreSheet } from './score-sheet.js';
+import type { ScoreSheet } from './score-sheet.js';
 import { topK } from './top-k.js';
 
 /**
@@ -56,7 +58,7 @@ interface Entry {
   extraWords: string;
   /** The title's words joined by spaces, to spot a title that is exactly the query. */
   titleKey: string;
-  /** Indexed words per field (title, text, extra), for the cheap ranking of broad queries. */
+  /** Distinct indexed words per field (title, text, extra), as MiniSearch counts field lengths. */
   lengths: [number, number, number];
 }
 
@@ -64,8 +66,14 @@ interface Entry {
 interface TypeIndex {
   mini: MiniSearch<SearchDocument>;
   entries: Map<string, Entry>;
-  byId: Map<number, Entry>;
+  /** Entries by id (ids are small integers; a removed entry's slot is empty until reused). */
+  byId: Array<Entry | undefined>;
   nextId: number;
+  /**
+   * The entries' `lengths` again, at `id * 3 + field`: a query reads one for every posting it
+   * walks, and a typed array is much cheaper to read than tens of thousands of scattered entries.
+   */
+  fieldLengths: Uint32Array;
   /** Sums of the entries' `lengths`, for average field lengths. */
   lengthSums: [number, number, number];
   /** Per field, word -> entry id -> frequency, for the words an entry has more than once. */
@@ -78,13 +86,29 @@ interface TypeIndex {
    */
   facetIndex: Map<string, Map<string, Set<number>>>;
   marks: IdMarks;
+  scores: ScoreSheet;
+  /** The frequencies of the term being walked, for the entries that have it more than once. */
+  frequencies: ScoreSheet;
+}
+
+/** What a query matched in one type's index: ids and their scores, side by side. */
+interface Matches {
+  ids: number[];
+  scores: Float64Array;
+  /** The indexed terms the query's words matched, for highlighting (only the returned page is). */
+  terms: readonly string[];
+}
+
+/** One type's matches, as kept for cursor continuation. */
+interface TypeMatches extends Matches {
+  type: string;
+  index: TypeIndex;
 }
 
 interface Hit {
   entry: Entry;
   type: string;
   score: number;
-  /** Matched document terms, for highlighting (only the returned page is highlighted). */
   terms: readonly string[];
 }
 
@@ -92,12 +116,6 @@ const FIELDS = ['title', 'text', 'extra'];
 /** Ranked lists kept for cursor continuation (see RankedCache). */
 const RANKED_LISTS = 16;
 const TEXT_FRAGMENT_WORDS = 35;
-/** Broad one-word queries score this many pre-ranked documents (see rankBroad). */
-const SCORED = 256;
-// MiniSearch's default BM25 parameters, for the pre-rank estimate.
-const BM25_K1 = 1.2;
-const BM25_B = 0.7;
-const BM25_D = 0.5;
 
 /**
  * An in-process {@link SearchEngine} built on MiniSearch: BM25 ranking with field boosts, prefix and
@@ -117,7 +135,7 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
   const preTag = options.highlight?.preTag ?? '<mark>';
   const postTag = options.highlight?.postTag ?? '</mark>';
   let indexes = new Map<string, TypeIndex>();
-  const ranked = createRankedCache<Hit[]>(RANKED_LISTS);
+  const ranked = createRankedCache<TypeMatches[]>(RANKED_LISTS);
 
   const newIndex = (): TypeIndex => {
     const entries = new Map<string, Entry>();
@@ -135,13 +153,16 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
         processTerm: (term) => term,
       }),
       entries,
-      byId: new Map(),
+      byId: [],
       nextId: 0,
+      fieldLengths: new Uint32Array(0),
       lengthSums: [0, 0, 0],
       repeats: [new Map(), new Map(), new Map()],
       freeIds: [],
       facetIndex: new Map(),
       marks: createIdMarks(),
+      scores: createScoreSheet(),
+      frequencies: createScoreSheet(),
     };
   };
 
@@ -163,7 +184,13 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
       titleKey: titleWords.join(' '),
       lengths: stats.lengths,
     };
+    if (index.fieldLengths.length < (entry.id + 1) * 3) {
+      const grown = new Uint32Array(Math.max(3072, (entry.id + 1) * 6));
+      grown.set(index.fieldLengths);
+      index.fieldLengths = grown;
+    }
     for (let f = 0; f < 3; f++) {
+      index.fieldLengths[entry.id * 3 + f] = entry.lengths[f]!;
       index.lengthSums[f]! += entry.lengths[f]!;
       const repeats = stats.repeats[f] ?? [];
       for (let i = 0; i < repeats.length; i += 2) {
@@ -174,7 +201,7 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
       }
     }
     index.entries.set(document.location, entry);
-    index.byId.set(entry.id, entry);
+    index.byId[entry.id] = entry;
     for (const [field, byValue] of index.facetIndex) addFacet(byValue, entry, field);
     index.mini.add(document);
   };
@@ -183,7 +210,7 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
     const entry = index.entries.get(location);
     if (!entry) return;
     index.entries.delete(location);
-    index.byId.delete(entry.id);
+    index.byId[entry.id] = undefined;
     const stats = fieldStats([tokenize(entry.document.title), tokenize(entry.document.text), entry.extraWords.split(' ')]);
     for (let f = 0; f < 3; f++) {
       index.lengthSums[f]! -= entry.lengths[f]!;
@@ -244,197 +271,149 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
   const fuzzable = (word: string) => fuzzy !== false && word.length >= 4 && /\p{L}/u.test(word);
 
   /**
-   * Scoring is what costs (MiniSearch allocates a result per matching document and sorts them), so
-   * a query runs in two passes. First each word only collects the documents it matches, through a
-   * `boostDocument` that marks the id and returns 0 so MiniSearch scores nothing; each word is
-   * restricted to the documents the previous words and the filters left, and quoted phrases are
-   * checked on what remains. Then one AND query scores just the documents that matched everything.
-   * A query for a name among 100k entities so scores one document, not the 15k sharing its first
-   * word. Longer words go first, as they tend to be rarer.
+   * Every word is matched by walking its postings once, through MiniSearch's `boostDocument` hook
+   * (which sees each matching document and the indexed term, and returns 0 so MiniSearch itself
+   * scores and allocates nothing), one field at a time. The walk both narrows the candidates (each
+   * word only keeps the documents the previous words and the filters left; longer words go first,
+   * as they tend to be rarer) and adds each kept posting's BM25 share, computed as MiniSearch would
+   * (see bm25.ts), to a per-document score sheet. Quoted phrases are then checked on the documents
+   * left. So a query costs one pass over its words' postings, where MiniSearch's own `search` would
+   * score every match of every word before intersecting them, and a second search to score the
+   * intersection would walk them all again.
    *
    * A word is matched fuzzily only when it matches nothing exactly or as a prefix: fuzzy expansion
    * over a large vocabulary is costly, and a word spelled right should not also pull in its
    * near-namesakes ("exporter" ~ "importer").
    */
-  const search = (type: string, index: TypeIndex, q: NormalizedQuery): Hit[] => {
-    const { marks } = index;
+  const search = (index: TypeIndex, q: NormalizedQuery): Matches => {
+    const { marks, scores, frequencies, fieldLengths } = index;
     const allowed = allowedIds(index, q.filters);
     if (q.matchAll) {
-      const entries = allowed ? allowed.map((id) => index.byId.get(id)!) : index.entries.values();
-      return Array.from(entries, (entry) => ({ entry, type, score: 0, terms: [] }));
+      const ids = allowed ?? Array.from(index.entries.values(), (entry) => entry.id);
+      return { ids, scores: new Float64Array(ids.length), terms: [] };
     }
-    if (allowed?.length === 0) return [];
+    const none: Matches = { ids: [], scores: new Float64Array(0), terms: [] };
+    if (allowed?.length === 0) return none;
     const clauses = [
-      ...q.words.map((word) => ({ word, prefix: true, fuzzy: false })),
-      ...q.phrases.flat().map((word) => ({ word, prefix: false, fuzzy: false })),
+      ...q.words.map((word) => ({ word, prefix: true })),
+      ...q.phrases.flat().map((word) => ({ word, prefix: false })),
     ].sort((a, b) => b.word.length - a.word.length);
-    const phrases = q.phrases.filter((p) => p.length > 1).map(phrasePattern);
-    const clauseQuery = (c: (typeof clauses)[number]): Query => ({
-      queries: [c.word],
-      prefix: c.prefix,
-      fuzzy: c.fuzzy ? (fuzzy as number) : false,
-    });
-    /** A new mark set holding `ids`. */
-    const markAll = (ids: readonly number[]): number => {
-      const stamp = marks.begin(index.nextId);
-      for (const id of ids) marks.add(id, stamp);
-      return stamp;
-    };
+    const phrases = q.phrases.filter((p) => p.length > 1).map((words) => ({ words, pattern: phrasePattern(words) }));
+    // Per phrase word, the fields (bits 1 title, 2 text, 4 extra) each candidate has it in, so a
+    // phrase is only looked for in the fields that have all its words.
+    const fieldsOf = new Map(phrases.flatMap((p) => p.words).map((word) => [word, new Uint8Array(index.nextId)]));
+    const count = index.entries.size;
+    const averages = index.lengthSums.map((sum) => Math.max(1, sum / count));
+    const fieldBoosts = [boost.title, boost.text, boost.extra];
+    const terms = new Set<string>(q.phrases.flat());
+    scores.begin(index.nextId);
 
     // The candidates: a mark stamp, or undefined for "every document".
-    let within = allowed && markAll(allowed);
-    if (clauses.length > 1 || phrases.length > 0) {
-      let ids: number[] = [];
-      for (const clause of clauses) {
-        const collect = () => {
-          const before = within;
-          const stamp = marks.begin(index.nextId);
-          const found: number[] = [];
-          index.mini.search(clauseQuery(clause), {
-            boostDocument: (id: unknown) => {
-              const n = id as number;
-              if ((before === undefined || marks.has(n, before)) && marks.add(n, stamp)) found.push(n);
-              return 0;
+    let within: number | undefined;
+    if (allowed) {
+      within = marks.begin(index.nextId);
+      for (const id of allowed) marks.add(id, within);
+    }
+    let ids: number[] = [];
+    for (const clause of clauses) {
+      const walk = (fuzzyMatch: boolean) => {
+        const before = within;
+        const fieldsHit = clause.prefix ? undefined : fieldsOf.get(clause.word);
+        const stamp = marks.begin(index.nextId);
+        const found: number[] = [];
+        for (let f = 0; f < FIELDS.length; f++) {
+          const averageLength = averages[f]!;
+          // One term's postings arrive together; its share is added once the term's document
+          // frequency (all its live postings in the field, candidates or not) is known.
+          let term: string | undefined;
+          let repeated = false;
+          let matching = 0;
+          let pending = 0;
+          const settle = () => {
+            if (term === undefined || pending === 0) return;
+            const weight = termWeight(clause.word, term, clause.prefix) * fieldBoosts[f]! * inverseDocumentFrequency(matching, count);
+            for (let i = 0; i < pending; i++) scores.add(pendingIds[i]!, weight * pendingShares[i]!);
+          };
+          index.mini.search(
+            { queries: [clause.word], prefix: clause.prefix, fuzzy: fuzzyMatch ? (fuzzy as number) : false },
+            {
+              fields: [FIELDS[f]!],
+              boostDocument: (id: unknown, matched: string) => {
+                if (matched !== term) {
+                  settle();
+                  term = matched;
+                  terms.add(matched);
+                  // A dense copy of the term's repeats: one array read per posting, not a hash lookup.
+                  const repeats = index.repeats[f]!.get(matched);
+                  repeated = repeats !== undefined;
+                  if (repeats) {
+                    frequencies.begin(index.nextId);
+                    for (const [id, frequency] of repeats) frequencies.add(id, frequency);
+                  }
+                  matching = 0;
+                  pending = 0;
+                }
+                matching++;
+                const n = id as number;
+                // Adding a document to this word's set takes it out of the previous one (see
+                // IdMarks), so one already found in an earlier field is a candidate too.
+                if (!marks.has(n, stamp)) {
+                  if (before !== undefined && !marks.has(n, before)) return 0;
+                  marks.add(n, stamp);
+                  found.push(n);
+                }
+                if (fieldsHit) fieldsHit[n]! |= 1 << f;
+                if (pending === pendingIds.length) growPending();
+                pendingIds[pending] = n;
+                const frequency = repeated ? frequencies.get(n) || 1 : 1;
+                pendingShares[pending++] = termFrequencyScore(frequency, fieldLengths[n * 3 + f]!, averageLength);
+                return 0;
+              },
             },
-          });
-          return { found, stamp };
-        };
-        let next = collect();
-        if (next.found.length === 0 && clause.prefix && fuzzable(clause.word)) {
-          clause.fuzzy = true;
-          next = collect();
+          );
+          settle();
         }
-        if (next.found.length === 0) return [];
-        ids = next.found;
-        within = next.stamp;
-      }
-      if (phrases.length > 0) {
-        ids = ids.filter((id) => phrases.every((phrase) => containsPhrase(index.byId.get(id)!, phrase)));
-        if (ids.length === 0) return [];
-        within = markAll(ids);
-      }
+        return { found, stamp };
+      };
+      let next = walk(false);
+      if (next.found.length === 0 && clause.prefix && fuzzable(clause.word)) next = walk(true);
+      if (next.found.length === 0) return none;
+      ids = next.found;
+      within = next.stamp;
     }
-
-    const exactTitle = [...q.words, ...q.phrases.flat()].join(' ');
-    if (clauses.length === 1 && phrases.length === 0) {
-      const broad = rankBroad(type, index, clauses[0]!, clauseQuery, within, exactTitle);
-      if (broad) return broad;
-    }
-
-    const scoreWithin = within;
-    const score = () =>
-      index.mini.search(
-        { combineWith: 'AND', queries: clauses.map(clauseQuery) },
-        scoreWithin === undefined ? { boost } : { boost, boostDocument: (id: unknown) => (marks.has(id as number, scoreWithin) ? 1 : 0) },
+    if (phrases.length > 0) {
+      ids = ids.filter((id) =>
+        phrases.every((phrase) => containsPhrase(index.byId[id]!, phrase.pattern, phraseFields(phrase.words, fieldsOf, id))),
       );
-    let found = score();
-    if (found.length === 0 && clauses.length === 1 && clauses[0]!.prefix && fuzzable(clauses[0]!.word)) {
-      clauses[0]!.fuzzy = true;
-      found = score();
     }
-    const phraseWords = q.phrases.flat();
-    const hits: Hit[] = [];
-    for (const r of found) {
-      const entry = index.byId.get(r.id as number);
-      if (!entry) continue;
+
+    // As MiniSearch's AND query: the sum over the words, times the number of distinct words.
+    const quality = new Set(clauses.map((c) => c.word)).size;
+    const titleWords = [...q.words, ...q.phrases.flat()];
+    const exactTitle = titleWords.join(' ');
+    // Only titles of as many distinct words can equal it: a typed-array read spares most entries.
+    const titleLength = new Set(titleWords).size;
+    const out = new Float64Array(ids.length);
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      const score = scores.get(id) * quality;
       // A title that is exactly the query is what the user is looking for, whatever BM25 says.
-      const score = entry.titleKey === exactTitle ? r.score * 2 : r.score;
-      hits.push({ entry, type, score, terms: phraseWords.length > 0 ? [...r.terms, ...phraseWords] : r.terms });
+      const exact = fieldLengths[id * 3] === titleLength && index.byId[id]!.titleKey === exactTitle;
+      out[i] = exact ? score * 2 : score;
     }
-    return hits;
+    return { ids, scores: out, terms: [...terms] };
   };
 
-  /**
-   * One word matching more than SCORED documents: MiniSearch would score every one of them to
-   * rank them, and that is most of the time of a broad query. Instead, a pass per field marks
-   * which fields each document matches in (cheap: nothing is scored), documents are pre-ranked by
-   * MiniSearch's BM25 formula computed from those fields, their lengths and the word's frequency
-   * in them (kept per entry for repeated words), and only the best SCORED are scored by
-   * MiniSearch. For a word that is one indexed term the pre-rank is that score, so the first
-   * SCORED are exact; for a prefix or fuzzy word expanding to several terms it is an estimate
-   * (MiniSearch weighs the expansions). The others follow in pre-rank order; the total and the
-   * set of hits are always exact. Undefined when the word matches few enough documents to score
-   * them all. Sets `clause.fuzzy` when the word only matches fuzzily.
-   */
-  const rankBroad = (
-    type: string,
-    index: TypeIndex,
-    clause: { word: string; prefix: boolean; fuzzy: boolean },
-    clauseQuery: (c: typeof clause) => Query,
-    within: number | undefined,
-    exactTitle: string,
-  ): Hit[] | undefined => {
-    const { marks } = index;
-    const collect = () => {
-      const fieldsHit = new Uint8Array(index.nextId);
-      const found: number[] = [];
-      const terms = new Set<string>();
-      const fieldCounts = [0, 0, 0];
-      FIELDS.forEach((field, f) => {
-        index.mini.search(clauseQuery(clause), {
-          fields: [field],
-          boostDocument: (id: unknown, term: string) => {
-            const n = id as number;
-            if (within !== undefined && !marks.has(n, within)) return 0;
-            if (fieldsHit[n] === 0) found.push(n);
-            if (!(fieldsHit[n]! & (1 << f))) fieldCounts[f]!++;
-            fieldsHit[n]! |= 1 << f;
-            terms.add(term);
-            return 0;
-          },
-        });
-      });
-      return { fieldsHit, found, terms, fieldCounts };
-    };
-    let pass = collect();
-    if (pass.found.length === 0 && clause.prefix && !clause.fuzzy && fuzzable(clause.word)) {
-      clause.fuzzy = true;
-      pass = collect();
-    }
-    if (pass.found.length <= SCORED) return undefined;
-    const { fieldsHit, found } = pass;
-    const matched = [...pass.terms];
-    // Per field, the word's frequency where it is above 1 (for a prefix, of the most frequent
-    // term it expands to).
-    const frequencies = index.repeats.map((byWord) => {
-      const maps = matched.flatMap((term) => byWord.get(term) ?? []);
-      if (maps.length <= 1) return maps[0];
-      const merged = new Map<number, number>();
-      for (const map of maps) for (const [id, tf] of map) merged.set(id, Math.max(tf, merged.get(id) ?? 1));
-      return merged;
-    });
-    const count = index.entries.size;
-    const avg = index.lengthSums.map((sum) => Math.max(1, sum / count));
-    // Field boost times the word's inverse document frequency in the field, as MiniSearch weighs it.
-    const weights = [boost.title, boost.text, boost.extra].map(
-      (b, f) => b * Math.log(1 + (count - pass.fieldCounts[f]! + 0.5) / (pass.fieldCounts[f]! + 0.5)),
-    );
-    const estimates = found.map((id) => {
-      const entry = index.byId.get(id)!;
-      let estimate = 0;
-      for (let f = 0; f < 3; f++) {
-        if (!(fieldsHit[id]! & (1 << f))) continue;
-        const tf = frequencies[f]?.get(id) ?? 1;
-        estimate += weights[f]! * (BM25_D + (tf * (BM25_K1 + 1)) / (tf + BM25_K1 * (1 - BM25_B + (BM25_B * entry.lengths[f]!) / avg[f]!)));
-      }
-      // An exact title gets doubled below, so it is always among the documents scored.
-      if (entry.titleKey === exactTitle) estimate = Infinity;
-      return { entry, estimate };
-    });
-    const byEstimate = (a: (typeof estimates)[number], b: (typeof estimates)[number]) =>
-      b.estimate - a.estimate || compare(a.entry.document.location, b.entry.document.location);
-    const stamp = marks.begin(index.nextId);
-    for (const { entry } of topK(estimates, SCORED, byEstimate)) marks.add(entry.id, stamp);
-    const hits: Hit[] = [];
-    for (const r of index.mini.search(clauseQuery(clause), { boost, boostDocument: (id: unknown) => (marks.has(id as number, stamp) ? 1 : 0) })) {
-      const entry = index.byId.get(r.id as number)!;
-      hits.push({ entry, type, score: entry.titleKey === exactTitle ? r.score * 2 : r.score, terms: r.terms });
-    }
-    // Below every scored hit (BM25 scores are positive), in pre-rank order.
-    for (const { entry, estimate } of estimates) {
-      if (!marks.has(entry.id, stamp)) hits.push({ entry, type, score: -1 / (1 + estimate), terms: matched });
-    }
-    return hits;
+  // Postings of the term being walked, until its document frequency is known (see search).
+  let pendingIds = new Int32Array(1024);
+  let pendingShares = new Float64Array(1024);
+  const growPending = () => {
+    const ids = new Int32Array(pendingIds.length * 2);
+    ids.set(pendingIds);
+    const shares = new Float64Array(pendingShares.length * 2);
+    shares.set(pendingShares);
+    pendingIds = ids;
+    pendingShares = shares;
   };
 
   const toResult = (hit: Hit, rank: number, q: NormalizedQuery): SearchResult => {
@@ -492,7 +471,7 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
       }
       const filters = normalizeQuery({ term: '', filters: selector.filters }).filters;
       const ids = allowedIds(index, filters);
-      const locations = ids ? ids.map((id) => index.byId.get(id)!.document.location) : [...index.entries.keys()];
+      const locations = ids ? ids.map((id) => index.byId[id]!.document.location) : [...index.entries.keys()];
       for (const location of locations) discard(index, location);
     },
 
@@ -500,20 +479,32 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
       const q = normalizeQuery(query);
       // Same query whatever the page: the words, phrases, types and filters.
       const key = JSON.stringify([q.words, q.phrases, q.types, q.filters]);
-      // Only a request following a cursor reuses a ranked list; a first page always runs the query.
-      let hits = query.pageCursor === undefined ? undefined : ranked.get(key);
-      if (!hits) {
-        hits = [];
+      // Only a request following a cursor reuses ranked matches; a first page always runs the query.
+      let lists = query.pageCursor === undefined ? undefined : ranked.get(key);
+      if (!lists) {
+        lists = [];
         for (const [type, index] of indexes) {
           if (q.types && !q.types.includes(type)) continue;
-          for (const hit of search(type, index, q)) hits.push(hit);
+          lists.push({ type, index, ...search(index, q) });
         }
-        ranked.set(key, hits);
+        ranked.set(key, lists);
       }
-      // Ties are broken by (type, location) so pages are stable across requests.
+      // The page's candidates from each type, then the page across types. Ties are broken by
+      // (type, location) so pages are stable across requests.
+      const wanted = q.offset + q.limit;
+      const candidates: Hit[] = [];
+      let total = 0;
+      for (const { type, index, ids, scores, terms } of lists) {
+        total += ids.length;
+        const location = (i: number) => index.byId[ids[i]!]!.document.location;
+        const positions = Array.from({ length: ids.length }, (_, i) => i);
+        for (const i of topK(positions, wanted, (a, b) => scores[b]! - scores[a]! || compare(location(a), location(b)))) {
+          candidates.push({ entry: index.byId[ids[i]!]!, type, score: scores[i]!, terms });
+        }
+      }
       const best = topK(
-        hits,
-        q.offset + q.limit,
+        candidates,
+        wanted,
         (a, b) =>
           b.score - a.score ||
           compare(a.type, b.type) ||
@@ -522,8 +513,8 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
       const page = best.slice(q.offset);
       return {
         results: page.map((hit, i) => toResult(hit, q.offset + i + 1, q)),
-        numberOfResults: hits.length,
-        ...pageCursors(q.offset, q.limit, hits.length),
+        numberOfResults: total,
+        ...pageCursors(q.offset, q.limit, total),
       };
     },
 
@@ -574,7 +565,25 @@ function phrasePattern(phrase: string[]): RegExp {
   return new RegExp(`(?<![\\p{L}\\p{N}])${escaped.join('[^\\p{L}\\p{N}]+')}(?![\\p{L}\\p{N}])`, 'iu');
 }
 
-/** True when the phrase occurs in the title, text or other fields. */
-function containsPhrase(entry: Entry, phrase: RegExp): boolean {
-  return phrase.test(entry.document.title) || phrase.test(entry.document.text) || phrase.test(entry.extra);
+/**
+ * The fields of entry `id` that can hold a phrase: those with all its words (bits 1 title, 2 text,
+ * 4 extra). The other fields' text holds a word the title has only as the title's (see
+ * `Entry.extraWords`), so a title word counts as one of theirs.
+ */
+function phraseFields(words: readonly string[], fieldsOf: ReadonlyMap<string, Uint8Array>, id: number): number {
+  let fields = 7;
+  for (const word of words) {
+    const hit = fieldsOf.get(word)![id]!;
+    fields &= hit | (hit & 1 ? 4 : 0);
+  }
+  return fields;
+}
+
+/** True when the phrase occurs in one of `fields` (bits 1 title, 2 text, 4 other fields). */
+function containsPhrase(entry: Entry, phrase: RegExp, fields: number): boolean {
+  return (
+    ((fields & 1) !== 0 && phrase.test(entry.document.title)) ||
+    ((fields & 2) !== 0 && phrase.test(entry.document.text)) ||
+    ((fields & 4) !== 0 && phrase.test(entry.extra))
+  );
 }

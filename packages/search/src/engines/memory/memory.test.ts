@@ -95,6 +95,29 @@ describe('memoryEngine', () => {
     expect((await e.query({ term: 'exportr invoices' })).results.map((r) => r.document.text)).toEqual(['exporter of invoices']);
   });
 
+  it('finds a phrase only in a field that has all its words, counting title words in other fields', async () => {
+    const e = memoryEngine();
+    const at = (location: string, title: string, text: string, tags: string[] = []): SearchDocument => ({
+      type: 'software-catalog',
+      title,
+      text,
+      location,
+      tags,
+    });
+    await e.upsert([
+      // The other fields' text is indexed without the title's words, so "card" is only a title word here.
+      at('/tag', 'card service', 'nothing', ['card-refund']),
+      at('/text', 'service', 'handles card refund requests'),
+      at('/split', 'card service', 'refund only'),
+      at('/apart', 'service', 'card then refund'),
+      at('/reversed', 'refund card', 'refund card'),
+    ]);
+    const found = async (term: string) => (await e.query({ term })).results.map((r) => r.document.location).sort();
+    expect(await found('"card refund"')).toEqual(['/tag', '/text']);
+    expect(await found('"refund card"')).toEqual(['/reversed']);
+    expect(await found('service "card refund"')).toEqual(['/tag', '/text']);
+  });
+
   it('reuses the ids of replaced and removed documents without mixing them up', async () => {
     const e = memoryEngine();
     const found = async (term: string, filters?: Record<string, string>) =>

@@ -15,3 +15,10 @@ export function packageBuild(overrides: Options = {}) {
     ...overrides,
   });
 }
+
+/**
+ * Entries of a package that also publishes `./testing` (a contract suite for implementers).
+ * That entry imports vitest, which cannot be require()d, so package.json exports it for
+ * `import` only; the CJS file tsup also writes for it is not exported.
+ */
+export const withTestingEntry: Options['entry'] = { index: 'src/index.ts', testing: 'src/testing/index.ts' };

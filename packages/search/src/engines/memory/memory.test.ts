@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SearchDocument } from '../../types.js';
-import { runEngineContract } from '../contract.js';
+// Through the published entry point, as an engine author would.
+import { runEngineContract } from '@portalkit/search/testing';
 import { memoryEngine } from './index.js';
 
 runEngineContract({ name: 'memory', create: () => memoryEngine() });

@@ -22,6 +22,7 @@ import { flattenNav, resolveNav } from './nav.js';
 import type { PageData } from './page-data.js';
 import { isMarkdown, pageLocation, readPageSource, titleFromPath, type PageInfo } from './pages.js';
 import { createPageWriter } from './page-writer.js';
+import type { MarkdownParser } from './markdown-parser.js';
 import { createDocsProcessor, type SanitizeSchema } from './processor.js';
 
 /**
@@ -41,6 +42,14 @@ export interface DocsBuilderOptions {
   remarkPlugins?: PluggableList;
   /** Extra rehype plugins, run after links were rewritten. */
   rehypePlugins?: PluggableList;
+  /**
+   * Which Markdown parser builds the syntax tree. `'auto'` (default) parses with markdown-it
+   * into the same mdast remark-parse + remark-gfm produce (several times faster), and falls back
+   * to `remark-parse` when a remark plugin registers micromark or mdast-util-from-markdown
+   * syntax extensions (e.g. remark-math, remark-directive), which only micromark can run.
+   * `'remark'` always uses `remark-parse`; `'markdown-it'` never falls back.
+   */
+  markdownParser?: MarkdownParser;
 }
 
 /**
@@ -114,6 +123,7 @@ export function createDocsBuilder(options: DocsBuilderOptions = {}): DocsBuilder
       return runBuild({
         ...buildOptions,
         sanitize: options.sanitize,
+        markdownParser: options.markdownParser,
         strict: buildOptions.strict ?? options.strict,
         remarkPlugins,
         rehypePlugins,
@@ -212,6 +222,7 @@ async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {
 
   const fingerprint = {
     sanitize: options.sanitize ?? true,
+    parser: options.markdownParser ?? 'auto',
     remark: (options.remarkPlugins ?? []).length,
     rehype: (options.rehypePlugins ?? []).length,
   };
@@ -241,6 +252,7 @@ async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {
       : createDocsProcessor({
           features: site.features,
           sanitize: options.sanitize,
+          markdownParser: options.markdownParser,
           remarkPlugins: options.remarkPlugins,
           rehypePlugins: options.rehypePlugins,
         });

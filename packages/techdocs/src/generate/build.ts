@@ -88,6 +88,8 @@ export interface DocsBuilder {
   build(options: Omit<BuildDocsOptions, keyof DocsBuilderOptions> & { strict?: boolean }): Promise<BuildResult>;
 }
 
+const backgroundWriteMin = 50;
+
 const searchConfig: SearchIndex['config'] = {
   indexing: 'full',
   lang: ['en'],
@@ -266,7 +268,13 @@ async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {
     nav: toRender.length > 0 ? nav : [],
     pages,
   });
-  const writer = createPageWriter({ output, holdBack: options.strict === true, cacheFile: cachePath });
+  // A thread of its own for the disk pays off past a few dozen pages (starting it costs ~20 ms).
+  const writer = createPageWriter({
+    output,
+    holdBack: options.strict === true,
+    cacheFile: cachePath,
+    background: toRender.length >= backgroundWriteMin,
+  });
   const rendered: string[] = [];
   const pageCache: BuildCache['pages'] = {};
   let done = 0;
@@ -296,7 +304,7 @@ async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {
       docs: JSON.stringify(searchDocs(page, data)).slice(1, -1),
       warnings: data.warnings,
     };
-    await writer.add(page.output, html);
+    writer.add(page.output, html);
     progress({ phase: 'render', done: ++done, total: toRender.length, file: page.src });
   }
   const skipped: string[] = [];

@@ -1,12 +1,13 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { resolveWithin } from '../paths.js';
 
 /** Writes rendered pages into the output directory. */
 export interface PageWriter {
-  /** Queue a page; written at once unless the writer holds pages back. */
-  add(output: string, html: string): Promise<void>;
-  /** Write whatever is held back and wait for every write. */
+  /** Write (or hand off) a page now, unless the writer holds pages back. */
+  add(output: string, html: string): void;
+  /** Write whatever is held back and wait until every page is on disk. */
   flush(): Promise<void>;
 }
 
@@ -18,63 +19,93 @@ export interface PageWriterOptions {
   holdBack: boolean;
   /** The incremental-build cache, removed before the first page is written. */
   cacheFile: string;
-  /** Writes in flight at once. */
-  concurrency?: number;
+  /** Write on a worker thread instead of the calling one (for builds of many pages). */
+  background?: boolean;
 }
 
+// The writer thread: creates each folder once and writes each page as it arrives, in order.
+// A script rather than a module file, so it runs the same from the sources and from dist/.
+const writerScript = `
+const { parentPort } = require('node:worker_threads');
+const { mkdirSync, writeFileSync } = require('node:fs');
+const path = require('node:path');
+const made = new Set();
+let failure = null;
+parentPort.on('message', (message) => {
+  if (message === null) return parentPort.postMessage(failure);
+  if (failure) return;
+  try {
+    const dir = path.dirname(message[0]);
+    if (!made.has(dir)) { mkdirSync(dir, { recursive: true }); made.add(dir); }
+    writeFileSync(message[0], message[1]);
+  } catch (error) {
+    failure = { message: String(error && error.message || error), code: error && error.code };
+  }
+});
+`;
+
 /**
- * A page writer for one build. Without `holdBack` each page is written as soon as it is
- * rendered, so the writes overlap the rendering of the next pages and the HTML (the whole nav
- * on every page) does not pile up in memory. Before the first write the cache is removed: a
- * build that dies half way must not leave pages newer than the cache believes them to be.
+ * A page writer for one build. Without `holdBack` each page goes out as soon as it is rendered,
+ * so the HTML (the whole nav on every page) does not pile up in memory. Before the first write
+ * the cache is removed: a build that dies half way must not leave pages newer than the cache
+ * believes them to be.
+ *
+ * Pages are written synchronously, each folder created once. With `background` that happens on
+ * a worker thread, so the rendering never waits for the disk: 1000 pages are ~60 MB, which took
+ * 0.3-1.4 s to write on a busy machine, as long as rendering them. (fs/promises was no answer:
+ * an open, a write and a close per page on the thread pool cost the main thread as much.)
  *
  * @example
  * ```ts
- * const writer = createPageWriter({ output, holdBack: false, cacheFile });
- * await writer.add('guide/index.html', html);
+ * const writer = createPageWriter({ output, holdBack: false, cacheFile, background: pages > 50 });
+ * writer.add('guide/index.html', html);
  * await writer.flush();
  * ```
  */
 export function createPageWriter(options: PageWriterOptions): PageWriter {
-  const limit = options.concurrency ?? 16;
   const held: Array<[string, string]> = [];
-  const inFlight = new Set<Promise<void>>();
-  let ready: Promise<void> | undefined;
-  let failure: unknown;
-  const prepare = () =>
-    (ready ??= (async () => {
-      await mkdir(options.output, { recursive: true });
-      await rm(options.cacheFile, { force: true });
-    })());
-  const write = async (output: string, html: string) => {
-    await prepare();
+  const made = new Set<string>();
+  let ready = false;
+  let worker: Worker | undefined;
+  const write = (output: string, html: string) => {
+    if (!ready) {
+      mkdirSync(options.output, { recursive: true });
+      rmSync(options.cacheFile, { force: true });
+      ready = true;
+    }
     const target = resolveWithin(options.output, output, 'page output');
-    await mkdir(path.dirname(target), { recursive: true });
-    await writeFile(target, html);
-  };
-  const start = async (output: string, html: string) => {
-    const task = write(output, html).then(
-      () => {
-        inFlight.delete(task);
-      },
-      (error: unknown) => {
-        inFlight.delete(task);
-        failure ??= error;
-      },
-    );
-    inFlight.add(task);
-    while (inFlight.size >= limit) await Promise.race(inFlight);
-    if (failure) throw failure;
+    if (options.background) {
+      worker ??= new Worker(writerScript, { eval: true });
+      worker.postMessage([target, html]);
+      return;
+    }
+    const dir = path.dirname(target);
+    if (!made.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      made.add(dir);
+    }
+    writeFileSync(target, html);
   };
   return {
-    async add(output, html) {
+    add(output, html) {
       if (options.holdBack) held.push([output, html]);
-      else await start(output, html);
+      else write(output, html);
     },
     async flush() {
-      for (const [output, html] of held.splice(0)) await start(output, html);
-      await Promise.all(inFlight);
-      if (failure) throw failure;
+      for (const [output, html] of held.splice(0)) write(output, html);
+      const running = worker;
+      if (!running) return;
+      worker = undefined;
+      try {
+        const failure = await new Promise<{ message: string; code?: string } | null>((resolve, reject) => {
+          running.once('message', resolve);
+          running.once('error', reject);
+          running.postMessage(null);
+        });
+        if (failure) throw Object.assign(new Error(`writing pages: ${failure.message}`), { code: failure.code });
+      } finally {
+        await running.terminate();
+      }
     },
   };
 }

@@ -1,5 +1,4 @@
 import rehypeSanitize, { defaultSchema } from 'rehype-sanitize';
-import rehypeSlug from 'rehype-slug';
 import rehypeStringify from 'rehype-stringify';
 import remarkGfm from 'remark-gfm';
 import remarkRehype from 'remark-rehype';
@@ -8,6 +7,7 @@ import { remarkAdmonitions } from './admonition.js';
 import { rehypeCollectPage } from './collect.js';
 import type { MarkdownFeatures } from './config.js';
 import { rehypeHighlightCode } from './highlight.js';
+import { rehypeHeadingIds } from './heading-ids.js';
 import { rehypeDocsLinks } from './links.js';
 import { createMarkdownParser, type MarkdownParser } from './markdown-parser.js';
 import { rehypePermalinks } from './permalink.js';
@@ -79,7 +79,7 @@ export function createDocsProcessor(options: DocsProcessorOptions): Processor {
     rehypeRawWhenNeeded,
   ];
   if (sanitize !== false) plugins.push([rehypeSanitize, sanitize === true ? docsSanitizeSchema : sanitize]);
-  plugins.push(rehypeSlug);
+  plugins.push(rehypeHeadingIds);
   if (features.highlight) plugins.push(rehypeHighlightCode);
   plugins.push(rehypeDocsLinks, rehypeCollectPage);
   if (features.permalink) plugins.push([rehypePermalinks, { symbol: features.permalink }]);

@@ -138,15 +138,59 @@ function urlFolders(url: string): string[] {
   return trimmed === '' || trimmed === '.' ? [] : trimmed.split('/');
 }
 
-function renderNav(nav: CompiledNav, page: PageInfo): string {
-  const fromDir = urlFolders(page.url);
+/** The nav as rendered for a folder, with where each page link's `href` value starts and ends. */
+interface RenderedNav {
+  html: string;
+  starts: number[];
+  ends: number[];
+}
+
+function renderNavFrom(nav: CompiledNav, fromDir: string[], currentSrc: string | undefined): RenderedNav {
   let html = nav.chunks[0] ?? '';
+  const starts: number[] = [];
+  const ends: number[] = [];
   for (let i = 0; i < nav.slots.length; i++) {
     const slot = nav.slots[i] as NavSlot;
-    const current = slot.src === page.src ? '" aria-current="page" class="active"' : '"';
-    html += relativeHref(fromDir, slot) + current + (nav.chunks[i + 1] ?? '');
+    starts.push(html.length);
+    html += relativeHref(fromDir, slot) + (slot.src === currentSrc ? current : '"');
+    ends.push(html.length);
+    html += nav.chunks[i + 1] ?? '';
   }
-  return html;
+  return { html, starts, ends };
+}
+
+const current = '" aria-current="page" class="active"';
+
+function startsWith(parts: string[], prefix: string[]): boolean {
+  if (parts.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (parts[i] !== prefix[i]) return false;
+  return true;
+}
+
+// Links from pages whose folders share the parent and the depth are the same, except links to
+// the page's own folder and below (its own link, marked current, among them): those are patched
+// into the nav rendered once for the group, so a page costs a few slices instead of a thousand
+// links. `groups` lives as long as one build's layout.
+function renderNav(nav: CompiledNav, page: PageInfo, groups: Map<string, RenderedNav>): string {
+  const fromDir = urlFolders(page.url);
+  if (fromDir.length === 0) return renderNavFrom(nav, fromDir, page.src).html;
+  const parent = fromDir.slice(0, -1);
+  const key = `${fromDir.length}\n${parent.join('/')}`;
+  let group = groups.get(key);
+  if (!group) {
+    // A last folder no URL has: every link renders as from any page of the group.
+    group = renderNavFrom(nav, [...parent, '\0'], undefined);
+    groups.set(key, group);
+  }
+  let html = '';
+  let at = 0;
+  for (let i = 0; i < nav.slots.length; i++) {
+    const slot = nav.slots[i] as NavSlot;
+    if (slot.src !== page.src && !startsWith(slot.parts, fromDir)) continue;
+    html += group.html.slice(at, group.starts[i]) + relativeHref(fromDir, slot) + (slot.src === page.src ? current : '"');
+    at = group.ends[i] as number;
+  }
+  return html + group.html.slice(at);
 }
 
 /**
@@ -170,13 +214,14 @@ export function createLayout(site: LayoutSite): (input: LayoutPage) => string {
     ? `<meta name="description" content="${escapeHtml(site.siteDescription)}">\n`
     : '';
   const siteName = escapeHtml(site.siteName);
-  return (input) => renderPage(site, input, { nav, repo, description, siteName });
+  const groups = new Map<string, RenderedNav>();
+  return (input) => renderPage(site, input, { nav, groups, repo, description, siteName });
 }
 
 function renderPage(
   site: LayoutSite,
   input: LayoutPage,
-  compiled: { nav: CompiledNav; repo: string; description: string; siteName: string },
+  compiled: { nav: CompiledNav; groups: Map<string, RenderedNav>; repo: string; description: string; siteName: string },
 ): string {
   const { page } = input;
   const home = relativeUrl(page.url, '');
@@ -205,7 +250,7 @@ ${compiled.description}<style>${css}</style>
 <body>
 <header class="site-header"><a class="site-name" href="${escapeHtml(home)}">${compiled.siteName}</a>${compiled.repo}</header>
 <div class="layout">
-<nav class="site-nav" aria-label="Site navigation">${renderNav(compiled.nav, page)}</nav>
+<nav class="site-nav" aria-label="Site navigation">${renderNav(compiled.nav, page, compiled.groups)}</nav>
 <main>
 <article class="md-content">${edit}
 ${input.content}

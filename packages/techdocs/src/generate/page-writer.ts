@@ -24,23 +24,23 @@ export interface PageWriterOptions {
 }
 
 // The writer thread: creates each folder once and writes each page as it arrives, in order.
-// A script rather than a module file, so it runs the same from the sources and from dist/.
+// An eval'd script, so it runs the same from the sources and from dist/; dynamic imports only,
+// as it may be run as CommonJS or as a module (it inherits the parent's flags).
 const writerScript = `
-const { parentPort } = require('node:worker_threads');
-const { mkdirSync, writeFileSync } = require('node:fs');
-const path = require('node:path');
-const made = new Set();
-let failure = null;
-parentPort.on('message', (message) => {
-  if (message === null) return parentPort.postMessage(failure);
-  if (failure) return;
-  try {
-    const dir = path.dirname(message[0]);
-    if (!made.has(dir)) { mkdirSync(dir, { recursive: true }); made.add(dir); }
-    writeFileSync(message[0], message[1]);
-  } catch (error) {
-    failure = { message: String(error && error.message || error), code: error && error.code };
-  }
+Promise.all([import('node:worker_threads'), import('node:fs'), import('node:path')]).then(([{ parentPort }, fs, path]) => {
+  const made = new Set();
+  let failure = null;
+  parentPort.on('message', (message) => {
+    if (message === null) return parentPort.postMessage(failure);
+    if (failure) return;
+    try {
+      const dir = path.dirname(message[0]);
+      if (!made.has(dir)) { fs.mkdirSync(dir, { recursive: true }); made.add(dir); }
+      fs.writeFileSync(message[0], message[1]);
+    } catch (error) {
+      failure = { message: String((error && error.message) || error), code: error && error.code };
+    }
+  });
 });
 `;
 

@@ -1,5 +1,4 @@
-// markdown-it-footnote ships no types; markdown-it 15 ships its own, which the
-// DefinitelyTyped package for this plugin does not build on.
+// markdown-it-footnote ships no types.
 declare module 'markdown-it-footnote' {
   import type { MarkdownIt } from 'markdown-it';
   const footnote: (md: MarkdownIt) => void;

@@ -274,6 +274,7 @@ async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {
     holdBack: options.strict === true,
     cacheFile: cachePath,
     background: toRender.length >= backgroundWriteMin,
+    shared: layout.shared,
   });
   const rendered: string[] = [];
   const pageCache: BuildCache['pages'] = {};
@@ -287,7 +288,7 @@ async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {
     const index = position.get(page.src);
     const prevSrc = index === undefined ? undefined : order[index - 1];
     const nextSrc = index === undefined ? undefined : order[index + 1];
-    const html = layout({
+    const html = layout.parts({
       page,
       content: String(file),
       toc: data.toc,

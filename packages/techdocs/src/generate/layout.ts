@@ -167,13 +167,26 @@ function startsWith(parts: string[], prefix: string[]): boolean {
   return true;
 }
 
+/**
+ * A piece of a page: text, or a slice of a text shared by many pages (the nav rendered for a
+ * folder group), so a writer can be handed each shared text once and each page as a few slices.
+ */
+export type PagePart = string | SharedSlice;
+
+/** `shared.get(key).slice(start, end)`. */
+export interface SharedSlice {
+  key: string;
+  start: number;
+  end: number;
+}
+
 // Links from pages whose folders share the parent and the depth are the same, except links to
 // the page's own folder and below (its own link, marked current, among them): those are patched
 // into the nav rendered once for the group, so a page costs a few slices instead of a thousand
-// links. `groups` lives as long as one build's layout.
-function renderNav(nav: CompiledNav, page: PageInfo, groups: Map<string, RenderedNav>): string {
+// links. `shared` lives as long as one build's layout.
+function renderNav(nav: CompiledNav, page: PageInfo, groups: Map<string, RenderedNav>, shared: Map<string, string>): PagePart[] {
   const fromDir = urlFolders(page.url);
-  if (fromDir.length === 0) return renderNavFrom(nav, fromDir, page.src).html;
+  if (fromDir.length === 0) return [renderNavFrom(nav, fromDir, page.src).html];
   const parent = fromDir.slice(0, -1);
   const key = `${fromDir.length}\n${parent.join('/')}`;
   let group = groups.get(key);
@@ -181,16 +194,42 @@ function renderNav(nav: CompiledNav, page: PageInfo, groups: Map<string, Rendere
     // A last folder no URL has: every link renders as from any page of the group.
     group = renderNavFrom(nav, [...parent, '\0'], undefined);
     groups.set(key, group);
+    shared.set(key, group.html);
   }
-  let html = '';
+  const parts: PagePart[] = [];
   let at = 0;
   for (let i = 0; i < nav.slots.length; i++) {
     const slot = nav.slots[i] as NavSlot;
     if (slot.src !== page.src && !startsWith(slot.parts, fromDir)) continue;
-    html += group.html.slice(at, group.starts[i]) + relativeHref(fromDir, slot) + (slot.src === page.src ? current : '"');
+    const start = group.starts[i] as number;
+    if (start > at) parts.push({ key, start: at, end: start });
+    parts.push(relativeHref(fromDir, slot) + (slot.src === page.src ? current : '"'));
     at = group.ends[i] as number;
   }
-  return html + group.html.slice(at);
+  if (at < group.html.length) parts.push({ key, start: at, end: group.html.length });
+  return parts;
+}
+
+/**
+ * Join page parts into the page's HTML.
+ *
+ * @example
+ * ```ts
+ * joinParts(['<p>', { key: 'k', start: 0, end: 2 }], new Map([['k', 'hi!']])); // '<p>hi'
+ * ```
+ */
+export function joinParts(parts: PagePart[], shared: Map<string, string>): string {
+  let html = '';
+  for (const part of parts) html += typeof part === 'string' ? part : (shared.get(part.key) ?? '').slice(part.start, part.end);
+  return html;
+}
+
+/** A compiled layout: each page as HTML, or as parts over the texts in `shared`. */
+export interface Layout {
+  (input: LayoutPage): string;
+  parts(input: LayoutPage): PagePart[];
+  /** The shared texts the parts refer to; grows as pages of new folder groups are laid out. */
+  shared: Map<string, string>;
 }
 
 /**
@@ -205,7 +244,7 @@ function renderNav(nav: CompiledNav, page: PageInfo, groups: Map<string, Rendere
  * const html = render({ page, content: '<h1>Hi</h1>', toc: [] });
  * ```
  */
-export function createLayout(site: LayoutSite): (input: LayoutPage) => string {
+export function createLayout(site: LayoutSite): Layout {
   const nav = compileNav(site.nav, site.pages);
   const repo = site.repoUrl
     ? `<a class="repo-link" href="${escapeHtml(site.repoUrl)}">${escapeHtml(site.repoName ?? 'Repository')}</a>`
@@ -215,14 +254,24 @@ export function createLayout(site: LayoutSite): (input: LayoutPage) => string {
     : '';
   const siteName = escapeHtml(site.siteName);
   const groups = new Map<string, RenderedNav>();
-  return (input) => renderPage(site, input, { nav, groups, repo, description, siteName });
+  const shared = new Map<string, string>();
+  const compiled = { nav, groups, shared, repo, description, siteName };
+  const parts = (input: LayoutPage) => renderPage(site, input, compiled);
+  return Object.assign((input: LayoutPage) => joinParts(parts(input), shared), { parts, shared });
 }
 
 function renderPage(
   site: LayoutSite,
   input: LayoutPage,
-  compiled: { nav: CompiledNav; groups: Map<string, RenderedNav>; repo: string; description: string; siteName: string },
-): string {
+  compiled: {
+    nav: CompiledNav;
+    groups: Map<string, RenderedNav>;
+    shared: Map<string, string>;
+    repo: string;
+    description: string;
+    siteName: string;
+  },
+): PagePart[] {
   const { page } = input;
   const home = relativeUrl(page.url, '');
   const link = (target: PageInfo) => escapeHtml(encodeURI(relativeUrl(page.url, target.url)));
@@ -239,7 +288,7 @@ function renderPage(
         }${input.next ? `<a rel="next" href="${link(input.next)}">${escapeHtml(input.next.title)} &rarr;</a>` : ''}</nav>`
       : '';
   const edit = input.editUrl ? `<a class="edit-link" href="${escapeHtml(input.editUrl)}">Edit this page</a>` : '';
-  return `<!doctype html>
+  const before = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -250,7 +299,8 @@ ${compiled.description}<style>${css}</style>
 <body>
 <header class="site-header"><a class="site-name" href="${escapeHtml(home)}">${compiled.siteName}</a>${compiled.repo}</header>
 <div class="layout">
-<nav class="site-nav" aria-label="Site navigation">${renderNav(compiled.nav, page, compiled.groups)}</nav>
+<nav class="site-nav" aria-label="Site navigation">`;
+  const after = `</nav>
 <main>
 <article class="md-content">${edit}
 ${input.content}
@@ -262,4 +312,5 @@ ${toc}
 </body>
 </html>
 `;
+  return [before, ...renderNav(compiled.nav, page, compiled.groups, compiled.shared), after];
 }

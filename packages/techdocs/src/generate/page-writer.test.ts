@@ -26,6 +26,20 @@ describe('createPageWriter', () => {
       expect(await readFile(path.join(output, 'index.html'), 'utf8')).toBe('<p>home</p>');
     });
 
+    it(`writes pages given as parts over shared texts (background: ${background})`, async () => {
+      const output = await tempDir();
+      dirs.push(output);
+      const shared = new Map([['nav', '<ul><li>a</li><li>b</li></ul>']]);
+      const writer = createPageWriter({ output, holdBack: false, cacheFile: path.join(output, 'c.json'), background, shared });
+      // More pages than one batch, so several messages carry them.
+      for (let i = 0; i < 40; i++) {
+        writer.add(`p${i}/index.html`, [`<p>${i}</p>`, { key: 'nav', start: 0, end: 8 }, '<b>', { key: 'nav', start: 8, end: 30 }]);
+      }
+      await writer.flush();
+      expect(await readFile(path.join(output, 'p0/index.html'), 'utf8')).toBe('<p>0</p><ul><li><b>a</li><li>b</li></ul>');
+      expect(await readFile(path.join(output, 'p39/index.html'), 'utf8')).toBe('<p>39</p><ul><li><b>a</li><li>b</li></ul>');
+    });
+
     it(`reports a page that cannot be written (background: ${background})`, async () => {
       const output = await tempDir();
       dirs.push(output);

@@ -77,6 +77,8 @@ interface NavSlot {
 interface CompiledNav {
   chunks: string[];
   slots: NavSlot[];
+  /** Slot indexes by the first folder of their URL, in order: the candidates for a page's own folder. */
+  byFirst: Map<string, number[]>;
 }
 
 function compileNav(nav: NavNode[], pages: Map<string, PageInfo>): CompiledNav {
@@ -105,7 +107,14 @@ function compileNav(nav: NavNode[], pages: Map<string, PageInfo>): CompiledNav {
   };
   walk(nav);
   chunks.push(text);
-  return { chunks, slots };
+  const byFirst = new Map<string, number[]>();
+  slots.forEach((slot, i) => {
+    const first = slot.parts[0] ?? '';
+    const list = byFirst.get(first);
+    if (list) list.push(i);
+    else byFirst.set(first, [i]);
+  });
+  return { chunks, slots, byFirst };
 }
 
 function navSlot(target: PageInfo): NavSlot {
@@ -198,7 +207,8 @@ function renderNav(nav: CompiledNav, page: PageInfo, groups: Map<string, Rendere
   }
   const parts: PagePart[] = [];
   let at = 0;
-  for (let i = 0; i < nav.slots.length; i++) {
+  // Links into the page's folder start with its first folder (so does its own link).
+  for (const i of nav.byFirst.get(fromDir[0] as string) ?? []) {
     const slot = nav.slots[i] as NavSlot;
     if (slot.src !== page.src && !startsWith(slot.parts, fromDir)) continue;
     const start = group.starts[i] as number;

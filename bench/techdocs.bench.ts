@@ -12,89 +12,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildDocs } from '../packages/techdocs/src/index.js';
+import { benchPageMarkdown, benchSectionSize, generateBenchSite } from './techdocs-pages.js';
 
 const quick = process.argv.includes('--quick');
 const pageCount = quick ? 100 : 1000;
-const sections = 10;
 const incrementalRuns = quick ? 3 : 5;
-
-// The home page plus `pageCount - 1` pages spread over the sections.
-function sectionSize(section: number): number {
-  const rest = pageCount - 1;
-  return Math.floor(rest / sections) + (section < rest % sections ? 1 : 0);
-}
-
-function pageMarkdown(section: number, index: number, perSection: number): string {
-  const next = (index + 1) % perSection;
-  const otherSection = (section + 1) % sections;
-  return `# Page ${section}-${index}
-
-Intro paragraph for page ${index} of section ${section} with **bold**, _emphasis_ and \`code\`.
-See [the next page](page-${next}.md), [another section](../section-${otherSection}/page-0.md#usage)
-and the [home page](../index.md).
-
-![diagram](../images/diagram.png)
-
-## Usage
-
-!!! note "Remember"
-    Admonitions render as styled blocks. This one links to [the next page](page-${next}.md).
-
-\`\`\`ts
-export function handler${index}(input: string): number {
-  return input.length * ${index};
-}
-\`\`\`
-
-| Option | Default | Description |
-|--------|---------|-------------|
-| alpha  | 1       | The first option |
-| beta   | two     | The second option |
-
-## Details
-
-${'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore. '.repeat(4)}
-
-### Notes
-
-- first item
-- second item with a [link](page-${next}.md)
-`;
-}
-
-async function generateSite(root: string): Promise<string[]> {
-  const docs = path.join(root, 'docs');
-  await mkdir(path.join(docs, 'images'), { recursive: true });
-  await writeFile(
-    path.join(root, 'mkdocs.yml'),
-    [
-      'site_name: Benchmark Site',
-      'site_description: Generated pages for the techdocs benchmark',
-      'markdown_extensions:',
-      '  - admonition',
-      '  - tables',
-      '  - fenced_code',
-      '  - toc:',
-      '      permalink: true',
-      '',
-    ].join('\n'),
-  );
-  await writeFile(path.join(docs, 'index.md'), '# Benchmark Site\n\nWelcome. Start with [section 0](section-0/page-0.md).\n');
-  await writeFile(
-    path.join(docs, 'images', 'diagram.png'),
-    Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64'),
-  );
-  const files: string[] = [];
-  for (let s = 0; s < sections; s++) {
-    await mkdir(path.join(docs, `section-${s}`), { recursive: true });
-    for (let i = 0; i < sectionSize(s); i++) {
-      const rel = `section-${s}/page-${i}.md`;
-      await writeFile(path.join(docs, rel), pageMarkdown(s, i, sectionSize(s)));
-      files.push(rel);
-    }
-  }
-  return files;
-}
 
 async function time(fn: () => Promise<unknown>): Promise<number> {
   const start = performance.now();
@@ -128,7 +50,7 @@ async function main() {
   const work = await mkdtemp(path.join(os.tmpdir(), 'techdocs-bench-'));
   try {
     const site = path.join(work, 'site');
-    const pages = await generateSite(site);
+    const pages = await generateBenchSite(site, pageCount);
     const output = path.join(work, 'out');
     console.log(`techdocs bench: ${pageCount} pages${quick ? ' (--quick)' : ''}, node ${process.version}`);
 
@@ -146,7 +68,7 @@ async function main() {
       const [s, i] = /section-(\d+)\/page-(\d+)/.exec(target)!.slice(1).map(Number) as [number, number];
       await writeFile(
         path.join(site, 'docs', target),
-        pageMarkdown(s, i, sectionSize(s)) + `\nEdited in run ${run}.\n`,
+        benchPageMarkdown(s, i, benchSectionSize(pageCount, s)) + `\nEdited in run ${run}.\n`,
       );
       let renderedNow = 0;
       incremental.push(
@@ -172,7 +94,7 @@ async function main() {
     const mkOut = path.join(work, 'mkdocs-out');
     const mkFull = runMkdocs(site, mkOut);
     const target = pages[1]!;
-    await writeFile(path.join(site, 'docs', target), `${pageMarkdown(0, 1, sectionSize(0))}\nEdited for mkdocs.\n`);
+    await writeFile(path.join(site, 'docs', target), `${benchPageMarkdown(0, 1, benchSectionSize(pageCount, 0))}\nEdited for mkdocs.\n`);
     const mkDirty = runMkdocs(site, mkOut, true);
     console.log(`baseline: ${version}`);
     console.log(`mkdocs build              ${fmt(mkFull)}`);

@@ -28,6 +28,7 @@ export { remarkAdmonitions } from './generate/admonition.js';
 export type { AdmonitionOptions } from './generate/admonition.js';
 export { createDocsProcessor, docsSanitizeSchema } from './generate/processor.js';
 export type { DocsProcessorOptions, SanitizeSchema } from './generate/processor.js';
+export type { MarkdownParser } from './generate/markdown-parser.js';
 export { contentTypeFor, localPublisher, memoryPublisher } from './publish/index.js';
 export type { DocsEntityLike, DocsPublisher, LocalPublisherOptions, PublishedFile } from './publish/index.js';
 export { createTechDocs } from './techdocs.js';

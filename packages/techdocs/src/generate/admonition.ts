@@ -55,6 +55,13 @@ function dedent(line: string): string {
   return line.replace(/^ {1,4}/, '');
 }
 
+function mayMatter(line: string): boolean {
+  let i = 0;
+  while (i < 3 && line.charCodeAt(i) === 32) i++;
+  const c = line.charCodeAt(i);
+  return c === 96 /* ` */ || c === 126 /* ~ */ || c === 33 /* ! */ || c === 63 /* ? */;
+}
+
 function rewrite(
   lines: string[],
   blocks: Block[],
@@ -65,6 +72,11 @@ function rewrite(
   let fence: string | undefined;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? '';
+    // Only fences and block headers matter here, and both start with one of these characters.
+    if (!mayMatter(line)) {
+      out.push(line);
+      continue;
+    }
     const fenceMatch = /^ {0,3}(`{3,}|~{3,})/.exec(line);
     if (fenceMatch) {
       const f = fenceMatch[1] ?? '';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { BuildWarning } from '../types.js';
 
 /** Bump when the cache layout or the rendering changes in a way old entries cannot express. */
-export const CACHE_VERSION = 3;
+export const CACHE_VERSION = 4;
 
 /** What the previous build left behind for the next one. */
 export interface BuildCache {

@@ -34,7 +34,10 @@ export function rehypeHighlightCode() {
       if (!language) return;
       const highlighter = lowlight();
       if (!highlighter.registered(language)) return;
-      const result = highlighter.highlight(language, toText(node, { whitespace: 'pre' }));
+      // Fenced code is one text node; anything else (e.g. from a plugin) is flattened to text.
+      const only = node.children.length === 1 ? node.children[0] : undefined;
+      const code = only?.type === 'text' ? only.value : toText(node, { whitespace: 'pre' });
+      const result = highlighter.highlight(language, code);
       node.properties.className = ['hljs', ...classes];
       if (result.children.length > 0) node.children = result.children as ElementContent[];
     });

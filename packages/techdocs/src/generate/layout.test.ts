@@ -13,6 +13,13 @@ const sources = [
   'ref/a b & c.md',
   'ref/ünïcode.md',
   'guidebook.md',
+  // Several pages per folder and depth: the nav rendered once for a folder is reused for them.
+  'guide/zeta.md',
+  'guide/deep/other.md',
+  'guide/deep/inner/index.md',
+  'ref/x/y/z.md',
+  'ref/x/y/w.md',
+  'refx/y.md',
 ];
 
 function site(useDirectoryUrls: boolean): { pages: Map<string, PageInfo>; nav: NavNode[] } {

@@ -77,6 +77,8 @@ interface NavSlot {
 interface CompiledNav {
   chunks: string[];
   slots: NavSlot[];
+  /** Slot indexes by the first folder of their URL, in order: the candidates for a page's own folder. */
+  byFirst: Map<string, number[]>;
 }
 
 function compileNav(nav: NavNode[], pages: Map<string, PageInfo>): CompiledNav {
@@ -105,7 +107,14 @@ function compileNav(nav: NavNode[], pages: Map<string, PageInfo>): CompiledNav {
   };
   walk(nav);
   chunks.push(text);
-  return { chunks, slots };
+  const byFirst = new Map<string, number[]>();
+  slots.forEach((slot, i) => {
+    const first = slot.parts[0] ?? '';
+    const list = byFirst.get(first);
+    if (list) list.push(i);
+    else byFirst.set(first, [i]);
+  });
+  return { chunks, slots, byFirst };
 }
 
 function navSlot(target: PageInfo): NavSlot {
@@ -138,15 +147,99 @@ function urlFolders(url: string): string[] {
   return trimmed === '' || trimmed === '.' ? [] : trimmed.split('/');
 }
 
-function renderNav(nav: CompiledNav, page: PageInfo): string {
-  const fromDir = urlFolders(page.url);
+/** The nav as rendered for a folder, with where each page link's `href` value starts and ends. */
+interface RenderedNav {
+  html: string;
+  starts: number[];
+  ends: number[];
+}
+
+function renderNavFrom(nav: CompiledNav, fromDir: string[], currentSrc: string | undefined): RenderedNav {
   let html = nav.chunks[0] ?? '';
+  const starts: number[] = [];
+  const ends: number[] = [];
   for (let i = 0; i < nav.slots.length; i++) {
     const slot = nav.slots[i] as NavSlot;
-    const current = slot.src === page.src ? '" aria-current="page" class="active"' : '"';
-    html += relativeHref(fromDir, slot) + current + (nav.chunks[i + 1] ?? '');
+    starts.push(html.length);
+    html += relativeHref(fromDir, slot) + (slot.src === currentSrc ? current : '"');
+    ends.push(html.length);
+    html += nav.chunks[i + 1] ?? '';
   }
+  return { html, starts, ends };
+}
+
+const current = '" aria-current="page" class="active"';
+
+function startsWith(parts: string[], prefix: string[]): boolean {
+  if (parts.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (parts[i] !== prefix[i]) return false;
+  return true;
+}
+
+/**
+ * A piece of a page: text, or a slice of a text shared by many pages (the nav rendered for a
+ * folder group), so a writer can be handed each shared text once and each page as a few slices.
+ */
+export type PagePart = string | SharedSlice;
+
+/** `shared.get(key).slice(start, end)`. */
+export interface SharedSlice {
+  key: string;
+  start: number;
+  end: number;
+}
+
+// Links from pages whose folders share the parent and the depth are the same, except links to
+// the page's own folder and below (its own link, marked current, among them): those are patched
+// into the nav rendered once for the group, so a page costs a few slices instead of a thousand
+// links. `shared` lives as long as one build's layout.
+function renderNav(nav: CompiledNav, page: PageInfo, groups: Map<string, RenderedNav>, shared: Map<string, string>): PagePart[] {
+  const fromDir = urlFolders(page.url);
+  if (fromDir.length === 0) return [renderNavFrom(nav, fromDir, page.src).html];
+  const parent = fromDir.slice(0, -1);
+  const key = `${fromDir.length}\n${parent.join('/')}`;
+  let group = groups.get(key);
+  if (!group) {
+    // A last folder no URL has: every link renders as from any page of the group.
+    group = renderNavFrom(nav, [...parent, '\0'], undefined);
+    groups.set(key, group);
+    shared.set(key, group.html);
+  }
+  const parts: PagePart[] = [];
+  let at = 0;
+  // Links into the page's folder start with its first folder (so does its own link).
+  for (const i of nav.byFirst.get(fromDir[0] as string) ?? []) {
+    const slot = nav.slots[i] as NavSlot;
+    if (slot.src !== page.src && !startsWith(slot.parts, fromDir)) continue;
+    const start = group.starts[i] as number;
+    if (start > at) parts.push({ key, start: at, end: start });
+    parts.push(relativeHref(fromDir, slot) + (slot.src === page.src ? current : '"'));
+    at = group.ends[i] as number;
+  }
+  if (at < group.html.length) parts.push({ key, start: at, end: group.html.length });
+  return parts;
+}
+
+/**
+ * Join page parts into the page's HTML.
+ *
+ * @example
+ * ```ts
+ * joinParts(['<p>', { key: 'k', start: 0, end: 2 }], new Map([['k', 'hi!']])); // '<p>hi'
+ * ```
+ */
+export function joinParts(parts: PagePart[], shared: Map<string, string>): string {
+  let html = '';
+  for (const part of parts) html += typeof part === 'string' ? part : (shared.get(part.key) ?? '').slice(part.start, part.end);
   return html;
+}
+
+/** A compiled layout: each page as HTML, or as parts over the texts in `shared`. */
+export interface Layout {
+  (input: LayoutPage): string;
+  parts(input: LayoutPage): PagePart[];
+  /** The shared texts the parts refer to; grows as pages of new folder groups are laid out. */
+  shared: Map<string, string>;
 }
 
 /**
@@ -161,7 +254,7 @@ function renderNav(nav: CompiledNav, page: PageInfo): string {
  * const html = render({ page, content: '<h1>Hi</h1>', toc: [] });
  * ```
  */
-export function createLayout(site: LayoutSite): (input: LayoutPage) => string {
+export function createLayout(site: LayoutSite): Layout {
   const nav = compileNav(site.nav, site.pages);
   const repo = site.repoUrl
     ? `<a class="repo-link" href="${escapeHtml(site.repoUrl)}">${escapeHtml(site.repoName ?? 'Repository')}</a>`
@@ -170,14 +263,25 @@ export function createLayout(site: LayoutSite): (input: LayoutPage) => string {
     ? `<meta name="description" content="${escapeHtml(site.siteDescription)}">\n`
     : '';
   const siteName = escapeHtml(site.siteName);
-  return (input) => renderPage(site, input, { nav, repo, description, siteName });
+  const groups = new Map<string, RenderedNav>();
+  const shared = new Map<string, string>();
+  const compiled = { nav, groups, shared, repo, description, siteName };
+  const parts = (input: LayoutPage) => renderPage(site, input, compiled);
+  return Object.assign((input: LayoutPage) => joinParts(parts(input), shared), { parts, shared });
 }
 
 function renderPage(
   site: LayoutSite,
   input: LayoutPage,
-  compiled: { nav: CompiledNav; repo: string; description: string; siteName: string },
-): string {
+  compiled: {
+    nav: CompiledNav;
+    groups: Map<string, RenderedNav>;
+    shared: Map<string, string>;
+    repo: string;
+    description: string;
+    siteName: string;
+  },
+): PagePart[] {
   const { page } = input;
   const home = relativeUrl(page.url, '');
   const link = (target: PageInfo) => escapeHtml(encodeURI(relativeUrl(page.url, target.url)));
@@ -194,7 +298,7 @@ function renderPage(
         }${input.next ? `<a rel="next" href="${link(input.next)}">${escapeHtml(input.next.title)} &rarr;</a>` : ''}</nav>`
       : '';
   const edit = input.editUrl ? `<a class="edit-link" href="${escapeHtml(input.editUrl)}">Edit this page</a>` : '';
-  return `<!doctype html>
+  const before = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -205,7 +309,8 @@ ${compiled.description}<style>${css}</style>
 <body>
 <header class="site-header"><a class="site-name" href="${escapeHtml(home)}">${compiled.siteName}</a>${compiled.repo}</header>
 <div class="layout">
-<nav class="site-nav" aria-label="Site navigation">${renderNav(compiled.nav, page)}</nav>
+<nav class="site-nav" aria-label="Site navigation">`;
+  const after = `</nav>
 <main>
 <article class="md-content">${edit}
 ${input.content}
@@ -217,4 +322,5 @@ ${toc}
 </body>
 </html>
 `;
+  return [before, ...renderNav(compiled.nav, page, compiled.groups, compiled.shared), after];
 }

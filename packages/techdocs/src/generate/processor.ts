@@ -1,15 +1,15 @@
 import rehypeSanitize, { defaultSchema } from 'rehype-sanitize';
-import rehypeSlug from 'rehype-slug';
 import rehypeStringify from 'rehype-stringify';
 import remarkGfm from 'remark-gfm';
-import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified, type PluggableList, type Processor } from 'unified';
 import { remarkAdmonitions } from './admonition.js';
 import { rehypeCollectPage } from './collect.js';
 import type { MarkdownFeatures } from './config.js';
 import { rehypeHighlightCode } from './highlight.js';
+import { rehypeHeadingIds } from './heading-ids.js';
 import { rehypeDocsLinks } from './links.js';
+import { createMarkdownParser, type MarkdownParser } from './markdown-parser.js';
 import { rehypePermalinks } from './permalink.js';
 import { rehypeRawWhenNeeded } from './raw.js';
 
@@ -25,6 +25,8 @@ export interface DocsProcessorOptions {
   remarkPlugins?: PluggableList;
   /** Extra rehype plugins, run last, after links were rewritten and the page was indexed. */
   rehypePlugins?: PluggableList;
+  /** Markdown parser; default `'auto'` (see {@link MarkdownParser}). */
+  markdownParser?: MarkdownParser;
 }
 
 const className = /^[a-zA-Z][\w-]*$/;
@@ -52,7 +54,8 @@ export const docsSanitizeSchema: SanitizeSchema = {
 
 /**
  * Build the unified pipeline that turns one Markdown page into an HTML fragment, then freeze it:
- * remark-parse, admonitions, GFM (tables, task lists, footnotes, strikethrough), user remark
+ * a parser (markdown-it, or remark-parse when a user plugin extends the syntax or
+ * `markdownParser: 'remark'`), admonitions, GFM (tables, task lists, footnotes, strikethrough), user remark
  * plugins, remark-rehype, raw HTML, sanitising, heading ids, highlighting, link rewriting,
  * indexing, permalinks, user rehype plugins, stringify. Per-page input is `file.data.techdocs`.
  *
@@ -65,16 +68,18 @@ export const docsSanitizeSchema: SanitizeSchema = {
 export function createDocsProcessor(options: DocsProcessorOptions): Processor {
   const { features } = options;
   const sanitize = options.sanitize ?? true;
+  const parser = createMarkdownParser(options.markdownParser);
   const plugins: PluggableList = [
-    remarkParse,
+    parser.parse,
     [remarkAdmonitions, { admonition: features.admonition, details: features.details }],
     remarkGfm,
+    parser.baseline,
     ...(options.remarkPlugins ?? []),
     [remarkRehype, { allowDangerousHtml: true }],
     rehypeRawWhenNeeded,
   ];
   if (sanitize !== false) plugins.push([rehypeSanitize, sanitize === true ? docsSanitizeSchema : sanitize]);
-  plugins.push(rehypeSlug);
+  plugins.push(rehypeHeadingIds);
   if (features.highlight) plugins.push(rehypeHighlightCode);
   plugins.push(rehypeDocsLinks, rehypeCollectPage);
   if (features.permalink) plugins.push([rehypePermalinks, { symbol: features.permalink }]);

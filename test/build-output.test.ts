@@ -78,6 +78,22 @@ if (checkCore === 'core') {
     };
   }
 }
+if (checkCore === 'techdocs') {
+  // The unified ecosystem is ESM-only; the CJS build must still render (60 pages: the writer thread too).
+  const { mkdtempSync, mkdirSync, writeFileSync, readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const site = mkdtempSync(join(tmpdir(), 'pk-build-output-'));
+  mkdirSync(join(site, 'docs'));
+  writeFileSync(join(site, 'mkdocs.yml'), 'site_name: Probe\\n');
+  for (let i = 0; i < 60; i++) writeFileSync(join(site, 'docs', 'p' + i + '.md'), '# Page ' + i + '\\n\\n| a |\\n|---|\\n| ~~x~~ |\\n\\n[next](p' + ((i + 1) % 60) + '.md)\\n');
+  for (const [format, m] of [['esm', esm], ['cjs', cjs]]) {
+    const output = join(site, 'out-' + format);
+    const result = await m.buildDocs({ source: site, output });
+    const html = readFileSync(join(output, 'p0', 'index.html'), 'utf8');
+    checks[format] = { rendered: result.rendered.length, warnings: result.warnings.length, table: html.includes('<del>x</del>') && html.includes('href="../p1/"') };
+  }
+}
 console.log(JSON.stringify({ esm: names(esm), cjs: names(cjs), checks }));
 `;
 
@@ -125,6 +141,10 @@ describe('build output', () => {
       };
       expect(result.esm.length, `${pkg.name}${entry.subpath.slice(1)} exports nothing`).toBeGreaterThan(0);
       expect(result.cjs).toEqual(result.esm);
+      if (dir === 'techdocs') {
+        const expected = { rendered: 60, warnings: 0, table: true };
+        expect(result.checks).toEqual({ esm: expected, cjs: expected });
+      }
       if (dir === 'core' && entry.subpath === '.') {
         const expected = { name: 'InputError', instance: true, status: 404, lines: [1, 3], routed: 'hi' };
         expect(result.checks).toEqual({ esm: expected, cjs: expected });

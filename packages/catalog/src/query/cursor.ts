@@ -54,14 +54,14 @@ export function encodeCursor(state: CursorState): string {
 }
 
 /**
- * Decode a cursor made by {@link encodeCursor}; anything else (including a well-formed cursor
- * whose contents were edited into something no query could produce) is an `InputError`.
+ * The JSON inside an opaque base64url cursor, checked against `schema`; anything else is an
+ * `InputError`. Shared by entity and location cursors.
  * @example
  * ```ts
- * decodeCursor(encodeCursor({ order: [], direction: 'next', totalItems: true })).direction; // 'next'
+ * readCursorText(Buffer.from('{"v":1}').toString('base64url'), z.object({ v: z.literal(1) }));
  * ```
  */
-export function decodeCursor(cursor: string): CursorState {
+export function readCursorText<T>(cursor: string, schema: z.ZodType<T>): T {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -71,9 +71,21 @@ export function decodeCursor(cursor: string): CursorState {
   // A cursor's filter mirrors a predicate's nesting (plus the filter ANDed to it and the
   // cursor's envelope), so twice the predicate limit is ample for any cursor a query made.
   assertMaxDepth(parsed, 2 * MAX_FILTER_DEPTH + 4, 'cursor');
-  const result = cursorSchema.safeParse(parsed);
+  const result = schema.safeParse(parsed);
   if (!result.success) throw new InputError('Malformed cursor');
-  const c = result.data;
+  return result.data;
+}
+
+/**
+ * Decode a cursor made by {@link encodeCursor}; anything else (including a well-formed cursor
+ * whose contents were edited into something no query could produce) is an `InputError`.
+ * @example
+ * ```ts
+ * decodeCursor(encodeCursor({ order: [], direction: 'next', totalItems: true })).direction; // 'next'
+ * ```
+ */
+export function decodeCursor(cursor: string): CursorState {
+  const c = readCursorText(cursor, cursorSchema);
   return {
     order: c.order.map((o) => ({ field: o.field, order: o.order, ...(o.nulls ? { nulls: o.nulls } : {}) })),
     direction: c.direction,

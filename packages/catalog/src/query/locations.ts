@@ -1,9 +1,8 @@
 import { InputError } from '@portalkit/core';
 import { z } from 'zod';
 import type { Location } from '../types.js';
-import { entityFilterSchema } from './cursor.js';
-import { assertMaxDepth } from './depth.js';
-import { MAX_FILTER_DEPTH, matchesEntityFilter, parseFilterPredicate } from './filter.js';
+import { entityFilterSchema, readCursorText } from './cursor.js';
+import { matchesEntityFilter, parseFilterPredicate } from './filter.js';
 import type { FilterPredicate } from './filter.js';
 import type { EntityFilter } from './types.js';
 
@@ -37,19 +36,6 @@ const cursorSchema = z.strictObject({
   after: z.string(),
 });
 
-function decodeLocationsCursor(cursor: string): z.infer<typeof cursorSchema> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw new InputError('Malformed cursor, could not be parsed');
-  }
-  assertMaxDepth(parsed, 2 * MAX_FILTER_DEPTH + 4, 'cursor');
-  const result = cursorSchema.safeParse(parsed);
-  if (!result.success) throw new InputError('Malformed cursor');
-  return result.data;
-}
-
 const lookupOf = (location: Location) => {
   const fields: Record<string, string> = {
     id: location.id,
@@ -79,7 +65,7 @@ export function queryLocationList(locations: readonly Location[], request: Query
   const state: { filter?: EntityFilter; limit: number; after?: string } =
     'cursor' in checked.data
       ? (({ filter, limit, after }) => ({ ...(filter ? { filter } : {}), limit: checked.data.limit ?? limit, after }))(
-          decodeLocationsCursor(checked.data.cursor),
+          readCursorText(checked.data.cursor, cursorSchema),
         )
       : {
           ...(checked.data.query && Object.keys(checked.data.query).length ? { filter: parseFilterPredicate(checked.data.query) } : {}),

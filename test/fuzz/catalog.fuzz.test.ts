@@ -90,6 +90,11 @@ describe('entity refs under arbitrary input', () => {
             return;
           }
           const text = stringifyEntityRef(outcome.value);
+          // Like Backstage's, compound parts are taken as given: a kind or namespace holding a
+          // separator (`{ kind: ':' }`) stringifies to text that reads differently, so only refs
+          // whose kind and namespace have none must round-trip.
+          const { kind, namespace } = outcome.value;
+          if (/[:/]/.test(kind) || /[:/]/.test(namespace)) return;
           expect(stringifyEntityRef(parseEntityRef(text))).toBe(text);
         },
       ),

@@ -31,5 +31,5 @@ export function expectPrototypeClean(): void {
 }
 const baseline = Object.getOwnPropertyNames(Object.prototype).sort();
 
-/** fast-check run settings shared by the suites: few runs, and a time budget per case. */
+/** fast-check run settings shared by the suites: few runs, and a time budget per case (the seed: test/support/fast-check-seed.ts). */
 export const fuzzRuns = { numRuns: 60, timeout: 5_000 } as const;

@@ -65,11 +65,13 @@ export function matchSql(query: Pick<StoreEntityQuery, 'filter' | 'fullText'>, s
 }
 
 /**
- * The sort value of an order field: the entity's smallest lowercase value of that key (null
- * when absent), as a correlated lookup on the search table's (entity_ref, key, value) index.
+ * The sort value of an order field, the entity's smallest lowercase value of that key (null
+ * when absent), as a join on the key's rows grouped per entity: `<alias>.v`. One pass over the
+ * key's index entries, where a correlated lookup per filtered entity cost an index probe each
+ * (60k probes for a 100k catalog's components).
  */
-export function sortValueSql(field: string, s: string, params: Params): string {
-  return `(SELECT min(o.value) FROM ${s}.search o WHERE o.entity_ref = fe.entity_ref AND o.key = ${params.add(lower(field))})`;
+export function sortJoinSql(field: string, alias: string, s: string, params: Params): string {
+  return `LEFT JOIN (SELECT entity_ref, min(value) AS v FROM ${s}.search WHERE key = ${params.add(lower(field))} GROUP BY entity_ref) ${alias} ON ${alias}.entity_ref = fe.entity_ref`;
 }
 
 /** ORDER BY items for the order fields (given as select aliases) and the uid tiebreak. */

@@ -11,7 +11,7 @@ import type {
 } from '../types.js';
 import type { SqlClient } from './client.js';
 import { quoteIdent } from './client.js';
-import { afterSql, createParams, matchSql, orderBySql, sortValueSql } from './entity-query.js';
+import { afterSql, createParams, matchSql, orderBySql, sortJoinSql } from './entity-query.js';
 import { createMigrationGate } from './migration-gate.js';
 import { migrate } from './migrations.js';
 
@@ -123,9 +123,10 @@ export function createSqlStore(options: SqlStoreOptions): SqlCatalogStore {
     const uidOrder = query.uidOrder ?? 'asc';
     const params = createParams();
     const aliases = order.map((_, i) => `s${i}`);
-    const sortCols = order.map((o, i) => `${sortValueSql(o.field, s, params)} AS ${aliases[i]}`);
+    const joins = order.map((o, i) => ` ${sortJoinSql(o.field, `j${i}`, s, params)}`).join('');
+    const sortCols = aliases.map((a, i) => `, j${i}.v AS ${a}`).join('');
     const where = matchSql(query, s, params);
-    const inner = `SELECT fe.entity_ref, fe.uid${sortCols.map((c) => `, ${c}`).join('')} FROM ${s}.final_entities fe${
+    const inner = `SELECT fe.entity_ref, fe.uid${sortCols} FROM ${s}.final_entities fe${joins}${
       where.length ? ` WHERE ${where.join(' AND ')}` : ''
     }`;
     const outerWhere = query.after

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { builtinActions, createAction, createScaffolder, parseTemplate, postgresTaskStore, RECOVERED_MESSAGE } from './index.js';
 import type { TaskStore } from './index.js';
 import { dropSchema, pgUrl, postgresSkipReason, randomSchema } from '../../../test/support/postgres.js';
-import { tempDir } from './testing.js';
+import { tempDir } from './test-support.js';
 
 const skip = await postgresSkipReason();
 const template = parseTemplate({

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { builtinActions, createAction, createScaffolder, loadTemplate, memoryTaskStore, parseTemplate, RECOVERED_MESSAGE } from './index.js';
 import type { Scaffolder, TaskEvent, TaskStore } from './index.js';
-import { fakeCatalog, fixturesDir, gitShow, run, tempDir } from './testing.js';
+import { fakeCatalog, fixturesDir, gitShow, run, tempDir } from './test-support.js';
 
 const templatePath = path.join(fixturesDir, 'node-service', 'template.yaml');
 

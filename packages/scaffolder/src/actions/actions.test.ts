@@ -10,7 +10,7 @@ import type { ActionContext, JsonObject, ScaffolderAction } from '../types.js';
 import { createAction } from './createAction.js';
 import { resolveSafeChildPath } from './resolveSafeChildPath.js';
 import { builtinActions } from './builtin/index.js';
-import { fakeCatalog, tempDir } from '../testing.js';
+import { fakeCatalog, tempDir } from '../test-support.js';
 
 /** Run one action directly, as the runner would (input parsed first). */
 async function runAction(action: ScaffolderAction, input: unknown, options: { workspace: string; baseDir?: string; outputs?: Record<string, unknown> }) {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinActions, createAction, createScaffolder, loadTemplate, scaffolderPlugin } from '../index.js';
 import type { TemplateEntity } from '../index.js';
-import { fixturesDir, tempDir } from '../testing.js';
+import { fixturesDir, tempDir } from '../test-support.js';
 
 async function setup() {
   const root = await tempDir();

@@ -62,15 +62,15 @@ const lookupOf = (location: Location) => {
 export function queryLocationList(locations: readonly Location[], request: QueryLocationsRequest = {}): QueryLocationsResult {
   const checked = queryLocationsRequestSchema.safeParse(request);
   if (!checked.success) throw new InputError(`Invalid locations query: ${checked.error.issues[0]?.message ?? 'malformed'}`);
-  const state: { filter?: EntityFilter; limit: number; after?: string } =
-    'cursor' in checked.data
-      ? (({ filter, limit, after }) => ({ ...(filter ? { filter } : {}), limit: checked.data.limit ?? limit, after }))(
-          readCursorText(checked.data.cursor, cursorSchema),
-        )
-      : {
-          ...(checked.data.query && Object.keys(checked.data.query).length ? { filter: parseFilterPredicate(checked.data.query) } : {}),
-          limit: checked.data.limit ?? DEFAULT_LOCATIONS_LIMIT,
-        };
+  const input = checked.data;
+  let state: { filter?: EntityFilter; limit: number; after?: string };
+  if ('cursor' in input) {
+    const { filter, limit, after } = readCursorText(input.cursor, cursorSchema);
+    state = { ...(filter ? { filter } : {}), limit: input.limit ?? limit, after };
+  } else {
+    const hasQuery = input.query !== undefined && Object.keys(input.query).length > 0;
+    state = { ...(hasQuery ? { filter: parseFilterPredicate(input.query) } : {}), limit: input.limit ?? DEFAULT_LOCATIONS_LIMIT };
+  }
   const matches = locations
     .filter((l) => !state.filter || matchesEntityFilter(state.filter, lookupOf(l)))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

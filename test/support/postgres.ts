@@ -38,3 +38,9 @@ export async function dropSchema(schema: string): Promise<void> {
     await client.end();
   }
 }
+
+/** A pool to the test database, or the reason there is none (see {@link postgresSkipReason}). */
+export async function connectTestPool(max = 4): Promise<{ pool: pg.Pool } | { skip: string }> {
+  const skip = await postgresSkipReason();
+  return skip ? { skip } : { pool: new pg.Pool({ connectionString: pgUrl, max }) };
+}

@@ -8,7 +8,7 @@ import { techdocsCollator } from './collators/techdocs.js';
 import type { TechDocsSite } from './collators/techdocs.js';
 import { memoryEngine } from './engines/memory/index.js';
 import { postgresEngine } from './engines/postgres/index.js';
-import { connectTestPool, testSchemaName } from './engines/postgres/testing.js';
+import { connectTestPool, randomSchema } from '../../../test/support/postgres.js';
 import type { SearchEngine } from './engines/types.js';
 import { createSearch } from './search.js';
 
@@ -76,7 +76,7 @@ if ('pool' in pg) {
   engines.push([
     'postgres',
     () => {
-      const schema = testSchemaName();
+      const schema = randomSchema();
       schemas.push(schema);
       return postgresEngine({ pool, schema });
     },

@@ -2,23 +2,9 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runScorecardStoreContract } from '../testing/index.js';
 import { postgresScorecardStore } from './postgres.js';
+import { pgUrl, postgresSkipReason, randomSchema } from '../../../../test/support/postgres.js';
 
-const pgUrl = process.env.PORTALKIT_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-async function skipReason(): Promise<string | false> {
-  const client = new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return false;
-  } catch (error) {
-    if (process.env.CI) throw new Error(`PostgreSQL is required under CI (${pgUrl}): ${(error as Error).message}`);
-    return `skipped: no PostgreSQL at ${pgUrl} (${(error as Error).message}); set PORTALKIT_PG_URL to run these tests`;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-const skip = await skipReason();
+const skip = await postgresSkipReason();
 
 if (skip) {
   describe.skip(`postgresScorecardStore (${skip})`, () => {
@@ -28,7 +14,6 @@ if (skip) {
   // One pool for the file; every test gets its own schema, dropped afterwards.
   const pool = new pg.Pool({ connectionString: pgUrl, max: 4 });
   afterAll(() => pool.end());
-  const randomSchema = () => `pk_test_${Math.random().toString(36).slice(2, 10)}`;
 
   runScorecardStoreContract({
     name: 'postgres',

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runEngineContract } from '../contract.js';
 import { postgresEngine } from './index.js';
 import { migrate } from './migrations.js';
-import { connectTestPool, testSchemaName } from './testing.js';
+import { connectTestPool, randomSchema } from '../../../../../test/support/postgres.js';
 
 const connection = await connectTestPool();
 
@@ -15,7 +15,7 @@ if ('skip' in connection) {
   const pool: Pool = connection.pool;
   const schemas: string[] = [];
   const fresh = () => {
-    const schema = testSchemaName();
+    const schema = randomSchema();
     schemas.push(schema);
     return schema;
   };

@@ -284,10 +284,20 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
     return [...doomed];
   }
 
+  const locationRootKey = (id: string) => `location:${id}`;
   const rootInput = (loc: StoredLocation): PassInput => {
     const entity = locationEntityFor(loc);
-    return { ref: stringifyEntityRef(entity), entity, rootKey: `location:${loc.id}` };
+    return { ref: stringifyEntityRef(entity), entity, rootKey: locationRootKey(loc.id) };
   };
+  /** The registered location with this id (from `locations` when already listed), else a 404. */
+  const storedLocation = async (id: string, locations?: StoredLocation[]): Promise<StoredLocation> => {
+    const loc = (locations ?? (await store.listLocations())).find((l) => l.id === id);
+    if (!loc) throw new NotFoundError(`Found no location with ID ${id}`);
+    return loc;
+  };
+  /** Refs of the entities a location's tree hangs from (its generated `Location` entity). */
+  const locationRoots = async (id: string) =>
+    (await store.getRefreshStates({ rootKeys: [locationRootKey(id)] })).map((r) => r.entityRef);
 
   const rowInput = (row: RefreshState): PassInput => ({
     ref: row.entityRef,
@@ -422,10 +432,8 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
     async removeLocation(id) {
       await ensureInit();
       await exclusive(async () => {
-        const loc = (await store.listLocations()).find((l) => l.id === id);
-        if (!loc) throw new NotFoundError(`Found no location with ID ${id}`);
-        const roots = (await store.getRefreshStates({ rootKeys: [`location:${id}`] })).map((r) => r.entityRef);
-        const deletes = await cascade(roots);
+        await storedLocation(id);
+        const deletes = await cascade(await locationRoots(id));
         await store.transaction(async (tx) => tx.deleteLocation(id));
         await commit(new Map(), deletes);
       });
@@ -444,13 +452,12 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
       const loc = normalizeLocation({ type: spec?.type ?? 'url', target: spec?.target }, rootDir);
       return exclusive(async () => {
         const locations = await store.listLocations();
-        const current = locations.find((l) => l.id === id);
-        if (!current) throw new NotFoundError(`Found no location with ID ${id}`);
+        const current = await storedLocation(id, locations);
         if (locations.some((l) => l.id !== id && l.type === loc.type && l.target === loc.target)) {
           throw new ConflictError(`Location ${stringifyLocationRef(loc)} already exists`);
         }
         const updated: StoredLocation = { ...current, ...loc };
-        const formerRoots = (await store.getRefreshStates({ rootKeys: [`location:${id}`] })).map((r) => r.entityRef);
+        const formerRoots = await locationRoots(id);
         // Read the new target before changing anything: a pass that throws leaves all as it was.
         const items = await pass([rootInput(updated)]);
         const doomed = (await cascade(formerRoots)).filter((ref) => !items.has(ref));
@@ -461,9 +468,7 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
     },
 
     async getLocation(id) {
-      const loc = (await store.listLocations()).find((l) => l.id === id);
-      if (!loc) throw new NotFoundError(`Found no location with ID ${id}`);
-      return toLocation(loc);
+      return toLocation(await storedLocation(id));
     },
 
     async getLocationByEntity(ref) {

@@ -50,7 +50,18 @@ const cursorSchema = z.object({
  * ```
  */
 export function encodeCursor(state: CursorState): string {
-  return Buffer.from(JSON.stringify({ v: 1, ...state }), 'utf8').toString('base64url');
+  return writeCursorText({ v: 1, ...state });
+}
+
+/**
+ * A value as opaque base64url cursor text; {@link readCursorText} reads it back.
+ * @example
+ * ```ts
+ * const cursor = writeCursorText({ v: 1, after: 'l-42' });
+ * ```
+ */
+export function writeCursorText(value: unknown): string {
+  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 }
 
 /**

@@ -1,7 +1,7 @@
 import { InputError } from '@portalkit/core';
 import { z } from 'zod';
 import type { Location } from '../types.js';
-import { entityFilterSchema, readCursorText } from './cursor.js';
+import { entityFilterSchema, readCursorText, writeCursorText } from './cursor.js';
 import { matchesEntityFilter, parseFilterPredicate } from './filter.js';
 import type { FilterPredicate } from './filter.js';
 import type { EntityFilter } from './types.js';
@@ -80,7 +80,7 @@ export function queryLocationList(locations: readonly Location[], request: Query
   const last = items.at(-1);
   const more = last !== undefined && from + items.length < matches.length;
   const nextCursor = more
-    ? Buffer.from(JSON.stringify({ v: 1, ...(state.filter ? { filter: state.filter } : {}), limit: state.limit, after: last.id })).toString('base64url')
+    ? writeCursorText({ v: 1, ...(state.filter ? { filter: state.filter } : {}), limit: state.limit, after: last.id })
     : undefined;
   return { items, totalItems: matches.length, pageInfo: nextCursor ? { nextCursor } : {} };
 }

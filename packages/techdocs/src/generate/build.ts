@@ -258,6 +258,7 @@ async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {
           remarkPlugins: options.remarkPlugins,
           rehypePlugins: options.rehypePlugins,
         });
+  const synchronous = (options.remarkPlugins ?? []).length === 0 && (options.rehypePlugins ?? []).length === 0;
   const position = new Map(order.map((src, i) => [src, i]));
   // Nor a layout: compiling the nav is not free either.
   const layout = createLayout({
@@ -284,7 +285,9 @@ async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {
     if (!page || !processor) continue;
     const data: PageData = { page, pages, files: scan.entries, warnings: [], toc: [], sections: [], text: '' };
     const body = source.body ?? readPageSource(readFileSync(path.join(site.docsDir, source.src), 'utf8')).body;
-    const file = await processor.process({ value: body, path: source.src, data: { techdocs: data } });
+    const input = { value: body, path: source.src, data: { techdocs: data } };
+    // The built-in plugins are all synchronous; a user plugin may not be.
+    const file = synchronous ? processor.processSync(input) : await processor.process(input);
     const index = position.get(page.src);
     const prevSrc = index === undefined ? undefined : order[index - 1];
     const nextSrc = index === undefined ? undefined : order[index + 1];

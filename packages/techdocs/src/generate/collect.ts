@@ -1,6 +1,7 @@
 import type { Element, Root, RootContent } from 'hast';
 import { toString } from 'hast-util-to-string';
 import { pageData, type PageSection } from './page-data.js';
+import { collapseWhitespace, createTextCollector, type TextCollector } from './text-collector.js';
 
 const headingRank: Record<string, number> = { h1: 1, h2: 2, h3: 3, h4: 4, h5: 5, h6: 6 };
 const blockTags = new Set([
@@ -22,24 +23,24 @@ export function rehypeCollectPage() {
     const data = pageData(file);
     if (!data) return;
     const sections: PageSection[] = [];
-    const all: string[] = [];
-    let current: { section: PageSection; parts: string[] } | undefined;
+    const all = createTextCollector();
+    let current: { section: PageSection; text: TextCollector } | undefined;
     const walk = (nodes: RootContent[]) => {
       for (const node of nodes) {
         if (node.type === 'text') {
-          all.push(node.value);
-          current?.parts.push(node.value);
+          all.add(node.value);
+          current?.text.add(node.value);
         } else if (node.type === 'element') {
           const rank = headingRank[node.tagName];
           // GFM's visually hidden "Footnotes" heading is not a section of the page.
           if (rank && isScreenReaderOnly(node)) continue;
           if (rank) {
-            const title = collapse(toString(node));
-            all.push(` ${title} `);
+            const title = collapseWhitespace(toString(node));
+            all.add(` ${title} `);
             const id = node.properties.id;
             if (typeof id === 'string') {
-              if (current) current.section.text = collapse(current.parts.join(''));
-              current = { section: { id, title, text: '' }, parts: [] };
+              if (current) current.section.text = current.text.text();
+              current = { section: { id, title, text: '' }, text: createTextCollector() };
               sections.push(current.section);
               if (rank === 2 || rank === 3) data.toc.push({ depth: rank, id, title });
             }
@@ -48,24 +49,20 @@ export function rehypeCollectPage() {
           if (node.tagName === 'script' || node.tagName === 'style') continue;
           walk((node as Element).children);
           if (blockTags.has(node.tagName)) {
-            all.push(' ');
-            current?.parts.push(' ');
+            all.add(' ');
+            current?.text.add(' ');
           }
         }
       }
     };
     walk(tree.children);
-    if (current) current.section.text = collapse(current.parts.join(''));
+    if (current) current.section.text = current.text.text();
     data.sections = sections;
-    data.text = collapse(all.join(''));
+    data.text = all.text();
   };
 }
 
 function isScreenReaderOnly(node: Element): boolean {
   const classes = node.properties.className;
   return Array.isArray(classes) && classes.includes('sr-only');
-}
-
-function collapse(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
 }

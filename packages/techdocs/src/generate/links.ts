@@ -1,10 +1,28 @@
 import path from 'node:path';
-import type { Element, Root } from 'hast';
+import type { Root } from 'hast';
 import { forEachElement } from './walk.js';
-import { isMarkdown, relativeUrl } from './pages.js';
+import { isMarkdown, relativeUrl, type PageInfo } from './pages.js';
 import { pageData } from './page-data.js';
 
-const urlAttributes: Record<string, string> = { a: 'href', img: 'src', source: 'src', video: 'src', audio: 'src' };
+const urlAttributes: Record<string, 'href' | 'src'> = { a: 'href', img: 'src', source: 'src', video: 'src', audio: 'src' };
+
+const scheme = /^[a-z][a-z0-9+.-]*:/i;
+const parts = /^([^?#]*)(\?[^#]*)?(#.*)?$/;
+
+/**
+ * Where a link written in some folder points, site-wide: every page of that folder that writes
+ * the same link gets the same answer, so it is worked out once per build (see `resolutions`).
+ */
+interface Resolution {
+  /** Keep the link as written, drop it (it must not be followed) or point it at `to`. */
+  action: 'keep' | 'drop' | 'relative';
+  /** A site path: a page URL or a file. */
+  to: string;
+  /** The query and fragment, kept as written. */
+  suffix: string;
+  /** A warning about the link. */
+  message?: string;
+}
 
 /**
  * rehype plugin that turns links between Markdown sources into links between pages
@@ -18,39 +36,55 @@ const urlAttributes: Record<string, string> = { a: 'href', img: 'src', source: '
  * ```
  */
 export function rehypeDocsLinks() {
+  // Answers hold for one site: a processor reused for another (another page map) starts over.
+  let site: Map<string, PageInfo> | undefined;
+  let resolutions = new Map<string, Resolution>();
   return (tree: Root, file: { data: object }) => {
     const data = pageData(file);
     if (!data) return;
     const { page, pages, files, warnings } = data;
-    forEachElement(tree, (node: Element) => {
-      const attribute = urlAttributes[node.tagName];
-      if (!attribute) return;
-      const key = attribute === 'href' ? 'href' : 'src';
+    if (site !== pages) {
+      site = pages;
+      resolutions = new Map();
+    }
+    const dir = path.posix.dirname(page.src);
+    // A page often repeats a link (the next page from the text, a note and a list).
+    const rewritten = new Map<string, string | undefined>();
+    forEachElement(tree, (node) => {
+      const key = urlAttributes[node.tagName];
+      if (!key) return;
       const value = node.properties[key];
       if (typeof value !== 'string') return;
-      const line = node.position?.start.line;
-      const warn = (message: string) => warnings.push({ file: page.src, line, message });
-      const rewritten = rewriteUrl(value, { page, pages, files, warn });
-      if (rewritten === undefined) delete node.properties[key];
-      else node.properties[key] = rewritten;
+      const cacheKey = `${dir}\n${value}`;
+      let resolution = resolutions.get(cacheKey);
+      if (!resolution) resolutions.set(cacheKey, (resolution = resolveLink(value, dir, pages, files)));
+      const message = resolution.message;
+      if (message !== undefined) warnings.push({ file: page.src, line: node.position?.start.line, message });
+      if (resolution.action === 'keep') return;
+      if (resolution.action === 'drop') {
+        delete node.properties[key];
+        return;
+      }
+      let url = rewritten.get(value);
+      if (url === undefined) {
+        url = encodeURI(relativeUrl(page.url, resolution.to)) + resolution.suffix;
+        rewritten.set(value, url);
+      }
+      node.properties[key] = url;
     });
   };
 }
 
-function rewriteUrl(
+function resolveLink(
   value: string,
-  ctx: {
-    page: { src: string; url: string };
-    pages: Map<string, { url: string }>;
-    files: Set<string>;
-    warn(message: string): void;
-  },
-): string | undefined {
+  dir: string,
+  pages: Map<string, { url: string }>,
+  files: Set<string>,
+): Resolution {
   // External, protocol-relative, site-absolute and in-page links are not ours to check.
-  if (value === '' || value.startsWith('#') || value.startsWith('/') || /^[a-z][a-z0-9+.-]*:/i.test(value)) {
-    return value;
-  }
-  const match = /^([^?#]*)(\?[^#]*)?(#.*)?$/.exec(value);
+  const keep: Resolution = { action: 'keep', to: '', suffix: '' };
+  if (value === '' || value.startsWith('#') || value.startsWith('/') || scheme.test(value)) return keep;
+  const match = parts.exec(value);
   const rawPath = match?.[1] ?? '';
   const suffix = (match?.[2] ?? '') + (match?.[3] ?? '');
   let decoded = rawPath;
@@ -59,27 +93,17 @@ function rewriteUrl(
   } catch {
     // Keep the raw text; it is only used to look the target up.
   }
-  if (decoded.includes('\\')) {
-    ctx.warn(`link '${value}' contains a backslash`);
-    return undefined;
-  }
-  const target = path.posix.normalize(path.posix.join(path.posix.dirname(ctx.page.src), decoded));
-  if (target === '..' || target.startsWith('../')) {
-    ctx.warn(`link '${value}' escapes the docs directory`);
-    return undefined;
-  }
+  if (decoded.includes('\\')) return { ...keep, action: 'drop', message: `link '${value}' contains a backslash` };
+  const target = path.posix.normalize(path.posix.join(dir, decoded));
+  if (target === '..' || target.startsWith('../')) return { ...keep, action: 'drop', message: `link '${value}' escapes the docs directory` };
   const clean = target.replace(/\/$/, '');
   if (isMarkdown(clean)) {
-    const linked = ctx.pages.get(clean);
-    if (!linked) {
-      ctx.warn(`broken link '${value}': ${clean} does not exist`);
-      return value;
-    }
-    return encodeURI(relativeUrl(ctx.page.url, linked.url)) + suffix;
-  }
-  if (clean !== '.' && !ctx.files.has(clean)) {
-    ctx.warn(`broken link '${value}': ${clean} does not exist`);
+    const linked = pages.get(clean);
+    if (!linked) return { ...keep, message: `broken link '${value}': ${clean} does not exist` };
+    return { action: 'relative', to: linked.url, suffix };
   }
   const out = clean === '.' ? '' : rawPath.endsWith('/') ? `${clean}/` : clean;
-  return encodeURI(relativeUrl(ctx.page.url, out)) + suffix;
+  const resolution: Resolution = { action: 'relative', to: out, suffix };
+  if (clean !== '.' && !files.has(clean)) resolution.message = `broken link '${value}': ${clean} does not exist`;
+  return resolution;
 }

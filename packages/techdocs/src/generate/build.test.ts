@@ -1,11 +1,14 @@
+import { execFile } from 'node:child_process';
 import { mkdir, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '@portalkit/core';
 import type { BuildResult, SearchIndex, TechDocsMetadata } from '../types.js';
 import { all, attr, copyFixture, fixturesDir, one, readHtml, removeAll, tempDir, text } from '../test-utils.js';
 import { buildDocs, createDocsBuilder } from './build.js';
 
+const execFileAsync = promisify(execFile);
 const cleanup: string[] = [];
 afterAll(() => removeAll(cleanup));
 
@@ -469,4 +472,24 @@ describe('incremental builds', () => {
     expect(again.rendered).toEqual(['reference.md']);
     expect(await readFile(path.join(output, 'reference/index.html'), 'utf8')).toContain('Body: omega.');
   });
+});
+
+describe('buildDocs failing half way', () => {
+  it('stops its writer thread, so the process exits on its own', async () => {
+    const work = await tempDir();
+    cleanup.push(work);
+    const repoRoot = path.resolve(import.meta.dirname, '../../../..');
+    const script = path.join(import.meta.dirname, '__workers__', 'failing-build.ts');
+    // Before the fix the writer thread kept the process alive and this timed out.
+    const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', script, work], {
+      cwd: repoRoot,
+      env: { ...process.env, TSX_TSCONFIG_PATH: path.join(repoRoot, 'tsconfig.json') },
+      timeout: 30_000,
+    });
+    expect(stdout.trim()).toBe('failed: boom on page 40');
+    // The pages rendered before the failure were written whole; the rest never were.
+    const written = (await readdir(path.join(work, 'out'), { recursive: true })).filter((f) => f.endsWith('.html'));
+    expect(written.length).toBeGreaterThan(0);
+    expect(written.length).toBeLessThan(40);
+  }, 40_000);
 });

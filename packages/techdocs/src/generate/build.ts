@@ -276,57 +276,64 @@ async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {
     cacheFile: cachePath,
     background: toRender.length >= backgroundWriteMin,
     shared: layout.shared,
+    expected: toRender.flatMap((s) => pages.get(s.src)?.output ?? []),
   });
   const rendered: string[] = [];
   const pageCache: BuildCache['pages'] = {};
   let done = 0;
-  for (const source of toRender) {
-    const page = pages.get(source.src);
-    if (!page || !processor) continue;
-    const data: PageData = { page, pages, files: scan.entries, warnings: [], toc: [], sections: [], text: '' };
-    const body = source.body ?? readPageSource(readFileSync(path.join(site.docsDir, source.src), 'utf8')).body;
-    const input = { value: body, path: source.src, data: { techdocs: data } };
-    // The built-in plugins are all synchronous; a user plugin may not be.
-    const file = synchronous ? processor.processSync(input) : await processor.process(input);
-    const index = position.get(page.src);
-    const prevSrc = index === undefined ? undefined : order[index - 1];
-    const nextSrc = index === undefined ? undefined : order[index + 1];
-    const html = layout.parts({
-      page,
-      content: String(file),
-      toc: data.toc,
-      prev: prevSrc ? pages.get(prevSrc) : undefined,
-      next: nextSrc ? pages.get(nextSrc) : undefined,
-      editUrl: site.editBase ? site.editBase + encodeURI(page.src) : undefined,
-    });
-    rendered.push(page.src);
-    pageCache[page.src] = {
-      ...source.stat,
-      hash: source.hash,
-      ...(source.title === undefined ? {} : { title: source.title }),
-      output: page.output,
-      docs: JSON.stringify(searchDocs(page, data)).slice(1, -1),
-      warnings: data.warnings,
-    };
-    writer.add(page.output, html);
-    progress({ phase: 'render', done: ++done, total: toRender.length, file: page.src });
-  }
   const skipped: string[] = [];
-  for (const source of sources) {
-    if (pageCache[source.src]) continue;
-    const cached = previous?.pages[source.src];
-    if (cached) {
-      pageCache[source.src] = { ...cached, ...source.stat };
-      skipped.push(source.src);
+  try {
+    for (const source of toRender) {
+      const page = pages.get(source.src);
+      if (!page || !processor) continue;
+      const data: PageData = { page, pages, files: scan.entries, warnings: [], toc: [], sections: [], text: '' };
+      const body = source.body ?? readPageSource(readFileSync(path.join(site.docsDir, source.src), 'utf8')).body;
+      const input = { value: body, path: source.src, data: { techdocs: data } };
+      // The built-in plugins are all synchronous; a user plugin may not be.
+      const file = synchronous ? processor.processSync(input) : await processor.process(input);
+      const index = position.get(page.src);
+      const prevSrc = index === undefined ? undefined : order[index - 1];
+      const nextSrc = index === undefined ? undefined : order[index + 1];
+      const html = layout.parts({
+        page,
+        content: String(file),
+        toc: data.toc,
+        prev: prevSrc ? pages.get(prevSrc) : undefined,
+        next: nextSrc ? pages.get(nextSrc) : undefined,
+        editUrl: site.editBase ? site.editBase + encodeURI(page.src) : undefined,
+      });
+      rendered.push(page.src);
+      pageCache[page.src] = {
+        ...source.stat,
+        hash: source.hash,
+        ...(source.title === undefined ? {} : { title: source.title }),
+        output: page.output,
+        docs: JSON.stringify(searchDocs(page, data)).slice(1, -1),
+        warnings: data.warnings,
+      };
+      writer.add(page.output, html);
+      progress({ phase: 'render', done: ++done, total: toRender.length, file: page.src });
     }
-  }
-  for (const source of sources) warnings.push(...(pageCache[source.src]?.warnings ?? []));
+    for (const source of sources) {
+      if (pageCache[source.src]) continue;
+      const cached = previous?.pages[source.src];
+      if (cached) {
+        pageCache[source.src] = { ...cached, ...source.stat };
+        skipped.push(source.src);
+      }
+    }
+    for (const source of sources) warnings.push(...(pageCache[source.src]?.warnings ?? []));
 
-  // Strict builds fail before anything is written, so a broken site never replaces a good one.
-  if (options.strict && warnings.length > 0) {
-    throw new InputError(
-      `docs build failed with ${warnings.length} warning(s):\n${warnings.map(formatWarning).join('\n')}`,
-    );
+    // Strict builds fail before anything is written, so a broken site never replaces a good one.
+    if (options.strict && warnings.length > 0) {
+      throw new InputError(
+        `docs build failed with ${warnings.length} warning(s):\n${warnings.map(formatWarning).join('\n')}`,
+      );
+    }
+  } catch (error) {
+    // A failed build stops its writer thread, which would otherwise keep the process alive.
+    await writer.abort();
+    throw error;
   }
 
   await mkdir(output, { recursive: true });

@@ -40,6 +40,18 @@ describe('createPageWriter', () => {
       expect(await readFile(path.join(output, 'p39/index.html'), 'utf8')).toBe('<p>39</p><ul><li><b>a</li><li>b</li></ul>');
     });
 
+    it(`writes parts over shared texts with characters beyond ASCII (background: ${background})`, async () => {
+      const output = await tempDir();
+      dirs.push(output);
+      const nav = '<ul><li>Café ☕</li><li>𝒳 naïve</li><li>z</li></ul>';
+      const shared = new Map([['nav', nav], ['ascii', '<nav>plain</nav>']]);
+      const writer = createPageWriter({ output, holdBack: false, cacheFile: path.join(output, 'c.json'), background, shared });
+      const cut = nav.indexOf('</li>') + 5;
+      writer.add('u/index.html', ['é', { key: 'nav', start: 0, end: cut }, '<b>ü</b>', { key: 'nav', start: cut, end: nav.length }, { key: 'ascii', start: 5, end: 10 }]);
+      await writer.flush();
+      expect(await readFile(path.join(output, 'u/index.html'), 'utf8')).toBe(`é${nav.slice(0, cut)}<b>ü</b>${nav.slice(cut)}plain`);
+    });
+
     it(`reports a page that cannot be written (background: ${background})`, async () => {
       const output = await tempDir();
       dirs.push(output);

@@ -9,9 +9,6 @@
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import type { Root } from 'hast';
-import type { toHtml as ToHtml } from 'hast-util-to-html';
-import type { Plugin, Processor } from 'unified';
 import { createHtmlSerializer, rehypeStringifyFast } from '../packages/techdocs/src/generate/hast-html.js';
 import { createDocsProcessor } from '../packages/techdocs/src/generate/processor.js';
 import { benchPageMarkdown, benchSectionSize, benchSections } from './techdocs-pages.js';
@@ -19,9 +16,11 @@ import { benchPageMarkdown, benchSectionSize, benchSections } from './techdocs-p
 // The techdocs package's own dependencies (pnpm does not hoist them to the root).
 const techdocs = createRequire(new URL('../packages/techdocs/package.json', import.meta.url));
 const load = async <T>(name: string): Promise<T> => (await import(pathToFileURL(techdocs.resolve(name)).href)) as T;
-const { toHtml } = await load<{ toHtml: typeof ToHtml }>('hast-util-to-html');
-const { default: rehypeStringify } = await load<{ default: Plugin }>('rehype-stringify');
-const { unified } = await load<typeof import('unified')>('unified');
+type Tree = Parameters<ReturnType<typeof createHtmlSerializer>>[0];
+type Processor = ReturnType<typeof createDocsProcessor>;
+const { toHtml } = await load<{ toHtml: (tree: Tree) => string }>('hast-util-to-html');
+const { default: rehypeStringify } = await load<{ default: unknown }>('rehype-stringify');
+const { unified } = await load<{ unified: () => Processor }>('unified');
 
 const quick = process.argv.includes('--quick');
 const newFirst = process.argv.includes('--new-first');
@@ -41,7 +40,7 @@ function pages(): string[] {
 function withRehypeStringify(processor: Processor): Processor {
   const old = unified();
   for (const [plugin, ...options] of processor.attachers) {
-    old.use(plugin === rehypeStringifyFast ? rehypeStringify : plugin, ...options);
+    old.use((plugin === rehypeStringifyFast ? rehypeStringify : plugin) as never, ...(options as never[]));
   }
   return old.freeze() as unknown as Processor;
 }
@@ -88,7 +87,7 @@ function compare(label: string, old: () => void, fresh: () => void): void {
 const features = { admonition: true, details: true, permalink: '¶', highlight: true } as const;
 const markdown = pages();
 const processor = createDocsProcessor({ features });
-const trees = markdown.map((page) => processor.runSync(processor.parse(page)) as Root);
+const trees = markdown.map((page) => processor.runSync(processor.parse(page)) as Tree);
 
 const serialize = createHtmlSerializer();
 // Serialisers only, on the same trees; neither has run before the cold round.

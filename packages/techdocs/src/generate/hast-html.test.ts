@@ -328,6 +328,8 @@ describe('fast HTML serialiser: hand-built trees', () => {
         { depthSize: 'small', withCrossShrink: true },
         string.map((v): ElementContent => ({ type: 'text', value: v })),
         string.map((v): ElementContent => ({ type: 'comment', value: v })),
+        string.map((v): ElementContent => ({ type: 'raw', value: v })),
+        fc.constant({ type: 'doctype' } as unknown as ElementContent),
         fc
           .record({ tagName, properties: fc.dictionary(key, value, { maxKeys: 4 }), children: fc.array(tie('node'), { maxLength: 4 }) })
           .map((e): ElementContent => {

@@ -1,11 +1,11 @@
 import rehypeSanitize, { defaultSchema } from 'rehype-sanitize';
-import rehypeStringify from 'rehype-stringify';
 import remarkGfm from 'remark-gfm';
 import remarkRehype from 'remark-rehype';
 import { unified, type PluggableList, type Processor } from 'unified';
 import { remarkAdmonitions } from './admonition.js';
 import { rehypeCollectPage } from './collect.js';
 import type { MarkdownFeatures } from './config.js';
+import { rehypeStringifyFast } from './hast-html.js';
 import { rehypeHighlightCode } from './highlight.js';
 import { rehypeHeadingIds } from './heading-ids.js';
 import { rehypeDocsLinks } from './links.js';
@@ -83,7 +83,7 @@ export function createDocsProcessor(options: DocsProcessorOptions): Processor {
   if (features.highlight) plugins.push(rehypeHighlightCode);
   plugins.push(rehypeDocsLinks, rehypeCollectPage);
   if (features.permalink) plugins.push([rehypePermalinks, { symbol: features.permalink }]);
-  plugins.push(...(options.rehypePlugins ?? []), rehypeStringify);
+  plugins.push(...(options.rehypePlugins ?? []), rehypeStringifyFast);
   // Frozen: configuring it further would throw, and every page reuses the same attached plugins.
   return unified().use(plugins).freeze() as unknown as Processor;
 }

@@ -280,6 +280,62 @@ describe('remarkToHastFast: fallback to mdast-util-to-hast', () => {
     expect(plugin(structuredClone(plain))).toStrictEqual(reference(structuredClone(plain)));
   });
 
+  it('leaves the tree as it was for the fallback, hChildren arrays included', () => {
+    const hChildren = [{ type: 'text' as const, value: 'shared' }];
+    const tree = {
+      type: 'root',
+      children: [
+        {
+          type: 'list',
+          ordered: false,
+          spread: false,
+          children: [
+            {
+              type: 'listItem',
+              checked: true,
+              spread: false,
+              children: [{ type: 'paragraph', data: { hChildren }, children: [] }],
+            },
+          ],
+        },
+        { type: 'custom', value: 'x' },
+      ],
+    } as unknown as Root;
+    const pristine = structuredClone(tree);
+    expect(mdastToHast(tree, true)).toBeUndefined();
+    expect(tree).toStrictEqual(pristine);
+    expect(plugin(tree)).toStrictEqual(reference(pristine));
+  });
+
+  it('takes trees whose unknown nodes mdast-util-to-hast never reaches', () => {
+    const tree = {
+      type: 'root',
+      children: [
+        { type: 'footnoteDefinition', identifier: 'unused', children: [{ type: 'custom', value: 'x' }] },
+        {
+          type: 'table',
+          align: [null],
+          children: [{ type: 'tableRow', children: [{ type: 'tableCell', children: [] }, { type: 'custom', value: 'dropped' }] }],
+        },
+      ],
+    } as unknown as Root;
+    const { expected, actual } = convertBoth(tree);
+    expect(actual).toStrictEqual(expected);
+  });
+
+  it('clones hProperties that are not plain values as structuredClone does', () => {
+    const hProperties = { dataX: [1, 'a'], dataY: [[1]], dataZ: { a: 1 }, sparse: [1, , 3], big: 1n } as never;
+    const tree: Root = { type: 'root', children: [{ type: 'paragraph', data: { hProperties }, children: [] }] };
+    const { expected, actual } = convertBoth(tree);
+    expect(actual).toStrictEqual(expected);
+    const plainTree: Root = {
+      type: 'root',
+      children: [{ type: 'paragraph', data: { hProperties: { className: ['a', 'b'], n: -0, t: true } }, children: [] }],
+    };
+    const { expected: plainExpected, actual: plainActual } = convertBoth(plainTree);
+    expect(plainActual).toStrictEqual(plainExpected);
+  });
+
   it('hands options it does not port (and a destination processor) to remark-rehype', () => {
     const options: Options = {
       allowDangerousHtml: true,

@@ -65,9 +65,26 @@ export function remarkToHastFast(
  * ```
  */
 export function mdastToHast(tree: Root, allowDangerousHtml: boolean): HastRoot | undefined {
-  const definitions: Definitions = { links: undefined, footnotes: undefined };
-  if (tree.type !== 'root' || !scan(tree, definitions)) return undefined;
-  return toHastFast(tree, allowDangerousHtml, definitions);
+  if (tree.type !== 'root') return undefined;
+  const state: State = {
+    dangerous: allowDangerousHtml,
+    tree,
+    definitions: undefined,
+    footnoteOrder: [],
+    footnoteCounts: new Map(),
+    looseList: undefined,
+    loose: false,
+    shared: undefined,
+    undo: [],
+  };
+  try {
+    return toHastFast(state, tree);
+  } catch (error) {
+    if (error !== unsupported) throw error;
+    // Put back what was added to `hChildren` arrays, which belong to the mdast tree.
+    for (const [array, count] of state.undo) array.splice(0, count);
+    return undefined;
+  }
 }
 
 function supported(settings: Options | undefined): boolean {
@@ -76,67 +93,41 @@ function supported(settings: Options | undefined): boolean {
   return true;
 }
 
-/** mdast-util-to-hast's default handler names; any other type goes to its unknown handler. */
-const known = new Set([
-  'blockquote',
-  'break',
-  'code',
-  'delete',
-  'emphasis',
-  'footnoteReference',
-  'heading',
-  'html',
-  'imageReference',
-  'image',
-  'inlineCode',
-  'linkReference',
-  'link',
-  'listItem',
-  'list',
-  'paragraph',
-  'root',
-  'strong',
-  'table',
-  'tableCell',
-  'tableRow',
-  'text',
-  'thematicBreak',
-  'toml',
-  'yaml',
-  'definition',
-  'footnoteDefinition',
-]);
+/**
+ * Thrown, and caught by {@link mdastToHast}, at a node type without a port: checking the types
+ * while converting saves a walk over every tree that has none. Nothing of the mdast tree is
+ * changed by then (see `State.undo`), so mdast-util-to-hast can start over on it.
+ */
+const unsupported = new Error('mdast node type without a fast handler');
+
+/** mdast-util-to-hast's handlers that return nothing. */
+const ignored = new Set(['toml', 'yaml', 'definition', 'footnoteDefinition']);
 
 interface Definitions {
-  links: Map<string, Definition> | undefined;
-  footnotes: Map<string, FootnoteDefinition> | undefined;
+  links: Map<string, Definition>;
+  footnotes: Map<string, FootnoteDefinition>;
 }
 
 /**
- * One walk before converting: is every node of a known type, and which definitions are there
- * (the first of each identifier, in the preorder `unist-util-visit` gives them).
+ * The definitions of a tree, read when a reference or footnote needs them: the first of each
+ * identifier in the preorder `unist-util-visit` gives them, anywhere in the tree.
  */
-function scan(node: Parent, found: Definitions): boolean {
-  const children = node.children as Nodes[];
-  for (let i = 0; i < children.length; i++) {
-    const child = children[i] as Nodes;
-    const type = child.type;
-    if (!known.has(type)) return false;
-    if (type === 'definition') {
-      const id = String(child.identifier).toUpperCase();
-      found.links ??= new Map();
-      if (!found.links.has(id)) found.links.set(id, child);
-    } else if (type === 'footnoteDefinition') {
-      const id = String(child.identifier).toUpperCase();
-      found.footnotes ??= new Map();
-      if (!found.footnotes.has(id)) found.footnotes.set(id, child);
+function definitionsOf(state: State): Definitions {
+  if (state.definitions) return state.definitions;
+  const found: Definitions = { links: new Map(), footnotes: new Map() };
+  const walk = (node: Nodes) => {
+    if (node.type === 'definition') {
+      const id = String(node.identifier).toUpperCase();
+      if (!found.links.has(id)) found.links.set(id, node);
+    } else if (node.type === 'footnoteDefinition') {
+      const id = String(node.identifier).toUpperCase();
+      if (!found.footnotes.has(id)) found.footnotes.set(id, node);
     }
-    if ('children' in child) {
-      if (!Array.isArray(child.children)) return false;
-      if (!scan(child, found)) return false;
-    }
-  }
-  return true;
+    if ('children' in node && Array.isArray(node.children)) for (const child of node.children) walk(child);
+  };
+  walk(state.tree);
+  state.definitions = found;
+  return found;
 }
 
 interface Raw {
@@ -151,26 +142,23 @@ type Result = Hast | Hast[] | undefined;
 
 interface State {
   dangerous: boolean;
-  definitions: Definitions;
+  tree: Root;
+  definitions: Definitions | undefined;
   footnoteOrder: string[];
   footnoteCounts: Map<string, number>;
   /** The list whose looseness was computed last, so each item does not walk its siblings again. */
   looseList: Parent | undefined;
   loose: boolean;
+  /** `data.hChildren` arrays placed in the hast tree: they are the mdast tree's own. */
+  shared: Set<unknown> | undefined;
+  /** Nodes added at the start of a shared array, taken out again when falling back. */
+  undo: Array<[unknown[], number]>;
 }
 
 const clobberPrefix = 'user-content-';
 
-/** `toHast(tree, { allowDangerousHtml })` for a tree {@link scan} accepted. */
-function toHastFast(tree: Root, dangerous: boolean, definitions: Definitions): HastRoot {
-  const state: State = {
-    dangerous,
-    definitions,
-    footnoteOrder: [],
-    footnoteCounts: new Map(),
-    looseList: undefined,
-    loose: false,
-  };
+/** `toHast(tree, { allowDangerousHtml })`. */
+function toHastFast(state: State, tree: Root): HastRoot {
   const node = one(state, tree, undefined);
   const foot = footer(state);
   const result = (Array.isArray(node) ? { type: 'root', children: node } : node || { type: 'root', children: [] }) as
@@ -185,7 +173,7 @@ function one(state: State, node: Nodes, parent: Parent | undefined): Result {
     case 'text': {
       const result: Text = { type: 'text', value: trimLines(String(node.value)) };
       patch(node, result);
-      return applyData(node, result);
+      return applyData(state, node, result);
     }
     case 'paragraph':
       return element(state, node, 'p');
@@ -205,32 +193,32 @@ function one(state: State, node: Nodes, parent: Parent | undefined): Result {
         children: wrap(all(state, node), true) as ElementContent[],
       };
       patch(node, result);
-      return applyData(node, result);
+      return applyData(state, node, result);
     }
     case 'thematicBreak': {
       const result: Element = { type: 'element', tagName: 'hr', properties: {}, children: [] };
       patch(node, result);
-      return applyData(node, result);
+      return applyData(state, node, result);
     }
     case 'break': {
       const result: Element = { type: 'element', tagName: 'br', properties: {}, children: [] };
       patch(node, result);
-      return [applyData(node, result), { type: 'text', value: '\n' }];
+      return [applyData(state, node, result), { type: 'text', value: '\n' }];
     }
     case 'inlineCode': {
       const text: Text = { type: 'text', value: node.value.replace(/\r?\n|\r/g, ' ') };
       patch(node, text);
       const result: Element = { type: 'element', tagName: 'code', properties: {}, children: [text] };
       patch(node, result);
-      return applyData(node, result);
+      return applyData(state, node, result);
     }
     case 'code':
-      return code(node);
+      return code(state, node);
     case 'html': {
       if (!state.dangerous) return undefined;
       const result: Raw = { type: 'raw', value: node.value };
       patch(node, result);
-      return applyData(node, result);
+      return applyData(state, node, result);
     }
     case 'link': {
       const properties: Properties = { href: normalizeUri(node.url) };
@@ -238,18 +226,18 @@ function one(state: State, node: Nodes, parent: Parent | undefined): Result {
       return linkElement(state, node, properties);
     }
     case 'image':
-      return image(node, node.url, node.title);
+      return image(state, node, node.url, node.title);
     case 'linkReference': {
-      const definition = state.definitions.links?.get(String(node.identifier).toUpperCase());
+      const definition = definitionsOf(state).links.get(String(node.identifier).toUpperCase());
       if (!definition) return revert(state, node);
       const properties: Properties = { href: normalizeUri(definition.url || '') };
       if (definition.title !== null && definition.title !== undefined) properties.title = definition.title;
       return linkElement(state, node, properties);
     }
     case 'imageReference': {
-      const definition = state.definitions.links?.get(String(node.identifier).toUpperCase());
+      const definition = definitionsOf(state).links.get(String(node.identifier).toUpperCase());
       if (!definition) return revert(state, node);
-      return image(node, definition.url || '', definition.title);
+      return image(state, node, definition.url || '', definition.title);
     }
     case 'footnoteReference':
       return footnoteReference(state, node);
@@ -266,17 +254,21 @@ function one(state: State, node: Nodes, parent: Parent | undefined): Result {
     case 'root': {
       const result: HastRoot = { type: 'root', children: wrap(all(state, node), false) as HastRoot['children'] };
       patch(node, result);
-      return applyData(node, result);
+      return applyData(state, node, result);
     }
     default:
-      // toml, yaml, definition, footnoteDefinition; scan() let nothing else through.
-      return undefined;
+      if (ignored.has(node.type)) return undefined;
+      throw unsupported;
   }
 }
 
 function all(state: State, parent: Parent): Hast[] {
   const values: Hast[] = [];
-  const nodes = parent.children as Nodes[];
+  const nodes = parent.children as Nodes[] | undefined;
+  if (!Array.isArray(nodes)) {
+    if (nodes === undefined && !('children' in parent)) return values;
+    throw unsupported;
+  }
   for (let index = 0; index < nodes.length; index++) {
     const result = one(state, nodes[index] as Nodes, parent);
     if (!result) continue;
@@ -308,32 +300,32 @@ function wrap(nodes: Hast[], loose: boolean): Hast[] {
 function element(state: State, node: Parent, tagName: string): Hast {
   const result: Element = { type: 'element', tagName, properties: {}, children: all(state, node) as ElementContent[] };
   patch(node, result);
-  return applyData(node, result);
+  return applyData(state, node, result);
 }
 
 function linkElement(state: State, node: Link | LinkReference, properties: Properties): Hast {
   const result: Element = { type: 'element', tagName: 'a', properties, children: all(state, node) as ElementContent[] };
   patch(node, result);
-  return applyData(node, result);
+  return applyData(state, node, result);
 }
 
-function image(node: Image | ImageReference, url: string, title: string | null | undefined): Hast {
+function image(state: State, node: Image | ImageReference, url: string, title: string | null | undefined): Hast {
   const properties: Properties = { src: normalizeUri(url) };
   if (node.alt !== null && node.alt !== undefined) properties.alt = node.alt;
   if (title !== null && title !== undefined) properties.title = title;
   const result: Element = { type: 'element', tagName: 'img', properties, children: [] };
   patch(node, result);
-  return applyData(node, result);
+  return applyData(state, node, result);
 }
 
-function code(node: Code): Hast {
+function code(state: State, node: Code): Hast {
   const value = node.value ? node.value + '\n' : '';
   const properties: Properties = {};
   if (node.lang) properties.className = ['language-' + node.lang.split(/\s+/, 1)[0]];
   let result: Hast = { type: 'element', tagName: 'code', properties, children: [{ type: 'text', value }] };
   if (node.meta) result.data = { meta: node.meta };
   patch(node, result);
-  result = applyData(node, result);
+  result = applyData(state, node, result);
   const pre: Element = { type: 'element', tagName: 'pre', properties: {}, children: [result as ElementContent] };
   patch(node, pre);
   return pre;
@@ -383,7 +375,7 @@ function footnoteReference(state: State, node: FootnoteReference): Hast {
   patch(node, link);
   const sup: Element = { type: 'element', tagName: 'sup', properties: {}, children: [link] };
   patch(node, sup);
-  return applyData(node, sup);
+  return applyData(state, node, sup);
 }
 
 function list(state: State, node: List): Hast {
@@ -409,7 +401,7 @@ function list(state: State, node: List): Hast {
     children: wrap(results, true) as ElementContent[],
   };
   patch(node, result);
-  return applyData(node, result);
+  return applyData(state, node, result);
 }
 
 function listItem(state: State, node: ListItem, parent: Parent | undefined): Hast {
@@ -434,6 +426,9 @@ function listItem(state: State, node: ListItem, parent: Parent | undefined): Has
       paragraph = { type: 'element', tagName: 'p', properties: {}, children: [] };
       results.unshift(paragraph);
     }
+    if (state.shared?.has(paragraph.children)) {
+      state.undo.push([paragraph.children, paragraph.children.length > 0 ? 2 : 1]);
+    }
     if (paragraph.children.length > 0) paragraph.children.unshift({ type: 'text', value: ' ' });
     paragraph.children.unshift({
       type: 'element',
@@ -456,7 +451,7 @@ function listItem(state: State, node: ListItem, parent: Parent | undefined): Has
   if (tail && (loose || tail.type !== 'element' || tail.tagName !== 'p')) children.push({ type: 'text', value: '\n' });
   const result: Element = { type: 'element', tagName: 'li', properties, children: children as ElementContent[] };
   patch(node, result);
-  return applyData(node, result);
+  return applyData(state, node, result);
 }
 
 function listLoose(node: Parent): boolean {
@@ -498,7 +493,7 @@ function table(state: State, node: Table): Hast {
   }
   const result: Element = { type: 'element', tagName: 'table', properties: {}, children: wrap(tableContent, true) as ElementContent[] };
   patch(node, result);
-  return applyData(node, result);
+  return applyData(state, node, result);
 }
 
 function tableRow(state: State, node: TableRow, parent: Parent | undefined): Hast {
@@ -516,20 +511,20 @@ function tableRow(state: State, node: TableRow, parent: Parent | undefined): Has
     if (cell) {
       result.children = all(state, cell) as ElementContent[];
       patch(cell, result);
-      result = applyData(cell, result);
+      result = applyData(state, cell, result);
     }
     cells.push(result);
   }
   const result: Element = { type: 'element', tagName: 'tr', properties: {}, children: wrap(cells, true) as ElementContent[] };
   patch(node, result);
-  return applyData(node, result);
+  return applyData(state, node, result);
 }
 
 /** The footnote section, as mdast-util-to-hast's `footer` with its default labels and prefix. */
 function footer(state: State): Element | undefined {
   const order = state.footnoteOrder;
-  const footnotes = state.definitions.footnotes;
-  if (order.length === 0 || !footnotes) return undefined;
+  if (order.length === 0) return undefined;
+  const footnotes = definitionsOf(state).footnotes;
   const contents: Hast[][] = [];
   // Definitions may reference further footnotes, which extend `order` while it is read.
   for (let referenceIndex = 0; referenceIndex < order.length; referenceIndex++) {
@@ -639,7 +634,7 @@ interface HData {
 }
 
 /** mdast-util-to-hast's `applyData`: `data.hName`, `hProperties` and `hChildren`. */
-function applyData(from: Nodes, to: Hast): Hast {
+function applyData(state: State, from: Nodes, to: Hast): Hast {
   const data = from.data as (MdastData & HData) | undefined;
   if (!data) return to;
   let result = to;
@@ -652,11 +647,38 @@ function applyData(from: Nodes, to: Hast): Hast {
     }
   }
   // mdast-util-to-hast clones with @ungap/structured-clone, which is the global one on Node.
-  if (result.type === 'element' && hProperties) Object.assign(result.properties, structuredClone(hProperties));
+  if (result.type === 'element' && hProperties) Object.assign(result.properties, cloneProperties(hProperties));
   if ('children' in result && result.children && hChildren !== null && hChildren !== undefined) {
     result.children = hChildren;
+    (state.shared ??= new Set()).add(hChildren);
   }
   return result;
+}
+
+/**
+ * `structuredClone(properties)` (what @ungap/structured-clone is on Node), copied by hand when
+ * every value is a primitive or an array of strings and numbers, as admonition classes are:
+ * the structured clone algorithm costs microseconds a call.
+ */
+function cloneProperties(properties: Properties): Properties {
+  if (Object.getPrototypeOf(properties) !== Object.prototype) return structuredClone(properties);
+  const copy: Properties = {};
+  for (const key of Object.keys(properties)) {
+    const value: unknown = properties[key];
+    if (value === null || value === undefined) copy[key] = value;
+    else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') copy[key] = value;
+    else if (plainArray(value)) copy[key] = value.slice();
+    else return structuredClone(properties);
+  }
+  return copy;
+}
+
+function plainArray(value: unknown): value is Array<string | number> {
+  if (!Array.isArray(value) || Object.getPrototypeOf(value) !== Array.prototype) return false;
+  // Holes and extra keys are kept by structuredClone in ways a slice does not copy.
+  if (Object.keys(value).length !== value.length) return false;
+  for (const item of value) if (typeof item !== 'string' && typeof item !== 'number') return false;
+  return true;
 }
 
 function trimMarkdownSpaceStart(value: string): string {

@@ -323,7 +323,7 @@ function code(state: State, node: Code): Hast {
   const properties: Properties = {};
   if (node.lang) properties.className = ['language-' + node.lang.split(/\s+/, 1)[0]];
   let result: Hast = { type: 'element', tagName: 'code', properties, children: [{ type: 'text', value }] };
-  if (node.meta) result.data = { meta: node.meta };
+  if (node.meta) result.data = { meta: node.meta } as Element['data'];
   patch(node, result);
   result = applyData(state, node, result);
   const pre: Element = { type: 'element', tagName: 'pre', properties: {}, children: [result as ElementContent] };
@@ -444,7 +444,7 @@ function listItem(state: State, node: ListItem, parent: Parent | undefined): Has
       children.push({ type: 'text', value: '\n' });
     }
     if (child.type === 'element' && child.tagName === 'p' && !loose) {
-      for (const grandchild of child.children) children.push(grandchild);
+      for (const grandchild of child.children) children.push(grandchild as Hast);
     } else children.push(child);
   }
   const tail = results[results.length - 1];
@@ -619,12 +619,18 @@ function point(from: Partial<Point> | undefined): Point | undefined {
 }
 
 /** mdast-util-to-hast's `patch`: it sets `position` (even to `undefined`) when the source has one. */
-function patch(from: Nodes, to: Hast): void {
+function patch(from: Source, to: Hast): void {
   const position = from.position;
   if (!position) return;
   const start = point(position.start);
   const end = point(position.end);
   to.position = start && end ? { start, end } : undefined;
+}
+
+/** What `patch` and `applyData` read of an mdast node. */
+interface Source {
+  position?: Nodes['position'];
+  data?: MdastData;
 }
 
 interface HData {
@@ -634,7 +640,7 @@ interface HData {
 }
 
 /** mdast-util-to-hast's `applyData`: `data.hName`, `hProperties` and `hChildren`. */
-function applyData(state: State, from: Nodes, to: Hast): Hast {
+function applyData(state: State, from: Source, to: Hast): Hast {
   const data = from.data as (MdastData & HData) | undefined;
   if (!data) return to;
   let result = to;

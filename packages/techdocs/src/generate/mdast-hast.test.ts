@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import fc from 'fast-check';
 import type { Root as HastRoot } from 'hast';
 import type { Root } from 'mdast';
 import remarkParse from 'remark-parse';
@@ -154,6 +155,57 @@ describe('remarkToHastFast: GFM, admonitions and the rest of the docs syntax', (
   for (const [name, markdown] of Object.entries({ ...cases, ...admonitionCases })) {
     it(name, () => expectSame(markdown));
   }
+});
+
+// Pieces of Markdown that interact in the converter (breaks before text, task items whose first
+// child is no paragraph, footnotes in footnotes, references, raw HTML), joined at random.
+const pieces = [
+  'text',
+  ' *em* ',
+  '**strong**',
+  '~~del~~',
+  '`code`',
+  'a  \n  b',
+  'c\\\n*d*',
+  '  \n',
+  '\n',
+  '\n\n',
+  '- ',
+  '1. ',
+  '- [ ] ',
+  '- [x] ',
+  '  ',
+  '    ',
+  '> ',
+  '# ',
+  '[^1]',
+  '[^2]',
+  '\n\n[^1]: note',
+  '\n\n[^2]: two[^1]',
+  '[ref]',
+  '![img][ref]',
+  '[x][missing]',
+  '\n\n[ref]: /u "t"',
+  '[l](/a b)',
+  '<b>',
+  '<div>\n',
+  '| a | b |\n|:-|-:|\n| 1 |',
+  '```js m\nx\n```',
+  '!!! note "T"\n    body',
+  '??? tip\n    - [ ] t',
+  '***',
+  'https://example.com',
+];
+
+describe('remarkToHastFast: random documents', () => {
+  it('converts documents made of interacting pieces as mdast-util-to-hast does', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 24 }), (parts) => {
+        expectSame(parts.join(''));
+      }),
+      { numRuns: 400, seed: 42 },
+    );
+  });
 });
 
 async function markdownFiles(root: string): Promise<string[]> {

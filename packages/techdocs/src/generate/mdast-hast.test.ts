@@ -294,6 +294,16 @@ describe('remarkToHastFast: data and trees no parser makes', () => {
     expectSameTree(tree);
   });
 
+  it('trims spaces and tabs around line endings of text as trim-lines does', () => {
+    const values = ['a \r\n b', 'a\r b', 'a\t\n\tb', 'a\nb', ' \n ', '\n', '\r\n\r\n', ' a\n\n b ', 'x  ', '\t\tx\n', '😀 \n😀'];
+    const tree: Root = {
+      type: 'root',
+      children: values.map((value) => ({ type: 'paragraph' as const, children: [{ type: 'text' as const, value }] })),
+    };
+    const { expected, actual } = convertBoth(tree);
+    expect(actual).toStrictEqual(expected);
+  });
+
   it('converts html as nothing without allowDangerousHtml', () => {
     const tree: Root = { type: 'root', children: [{ type: 'html', value: '<b>' }, { type: 'paragraph', children: [] }] };
     const slow = remarkRehype() as unknown as Transform;

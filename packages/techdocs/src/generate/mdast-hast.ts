@@ -697,6 +697,7 @@ function trimMarkdownSpaceStart(value: string): string {
 /** `trim-lines`: spaces and tabs around line endings go; a value without one is returned as is. */
 function trimLines(source: string): string {
   if (source.indexOf('\n') === -1 && source.indexOf('\r') === -1) return source;
+  if (!spaceAtLineEnding(source)) return source;
   const search = /\r?\n|\r/g;
   let match = search.exec(source);
   let last = 0;
@@ -708,6 +709,18 @@ function trimLines(source: string): string {
   }
   lines.push(trimLine(source.slice(last), last > 0, false));
   return lines.join('');
+}
+
+/** Is a space or tab next to a line ending? Only those are trimmed, so otherwise nothing changes. */
+function spaceAtLineEnding(source: string): boolean {
+  for (let i = 0; i < source.length; i++) {
+    const code = source.charCodeAt(i);
+    if (code !== 10 && code !== 13) continue;
+    const before = source.charCodeAt(i - 1);
+    const after = source.charCodeAt(i + 1);
+    if (before === 32 || before === 9 || after === 32 || after === 9) return true;
+  }
+  return false;
 }
 
 function trimLine(value: string, start: boolean, end: boolean): string {

@@ -25,8 +25,8 @@ import type { Processor } from 'unified';
  * plain pass. mdast-util-to-hast walks the tree once more with `unist-util-visit` for
  * definitions, dispatches every node through a handler table and copies positions through
  * `unist-util-position`; on 1000 pages that is one of the largest stages of a build. Each
- * handler below is a port of its mdast-util-to-hast namesake, including `data.hName`,
- * `hProperties` and `hChildren` (which the admonitions use).
+ * handler below is a port of its mdast-util-to-hast namesake, and `data.hName`, `hProperties`
+ * (the admonitions set both) and `hChildren` are applied as there.
  *
  * Anything it does not port falls back to `remark-rehype` itself, so the output never differs:
  * options other than `allowDangerousHtml` or a destination processor (for every tree), and a tree
@@ -95,8 +95,9 @@ function supported(settings: Options | undefined): boolean {
 
 /**
  * Thrown, and caught by {@link mdastToHast}, at a node type without a port: checking the types
- * while converting saves a walk over every tree that has none. Nothing of the mdast tree is
- * changed by then (see `State.undo`), so mdast-util-to-hast can start over on it.
+ * while converting saves a walk over every tree that has none. The mdast tree is as it was by
+ * then (`State.undo`; the only other change, trimming the start of an `hChildren` text after a
+ * break, gives the same when done again), so mdast-util-to-hast can start over on it.
  */
 const unsupported = new Error('mdast node type without a fast handler');
 

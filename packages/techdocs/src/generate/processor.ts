@@ -1,6 +1,5 @@
 import rehypeSanitize, { defaultSchema } from 'rehype-sanitize';
 import remarkGfm from 'remark-gfm';
-import remarkRehype from 'remark-rehype';
 import { unified, type PluggableList, type Processor } from 'unified';
 import { remarkAdmonitions } from './admonition.js';
 import { rehypeCollectPage } from './collect.js';
@@ -10,6 +9,7 @@ import { rehypeHighlightCode } from './highlight.js';
 import { rehypeHeadingIds } from './heading-ids.js';
 import { rehypeDocsLinks } from './links.js';
 import { createMarkdownParser, type MarkdownParser } from './markdown-parser.js';
+import { remarkToHastFast } from './mdast-hast.js';
 import { rehypePermalinks } from './permalink.js';
 import { rehypeRawWhenNeeded } from './raw.js';
 
@@ -75,7 +75,7 @@ export function createDocsProcessor(options: DocsProcessorOptions): Processor {
     remarkGfm,
     parser.baseline,
     ...(options.remarkPlugins ?? []),
-    [remarkRehype, { allowDangerousHtml: true }],
+    [remarkToHastFast, { allowDangerousHtml: true }],
     rehypeRawWhenNeeded,
   ];
   if (sanitize !== false) plugins.push([rehypeSanitize, sanitize === true ? docsSanitizeSchema : sanitize]);

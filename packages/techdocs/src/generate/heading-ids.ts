@@ -13,7 +13,7 @@ const heading = /^h[1-6]$/;
  *
  * @example
  * ```ts
- * processor.use(rehypeSanitize).use(rehypeHeadingIds);
+ * processor.use(rehypeSanitizeFast, docsSanitizeSchema).use(rehypeHeadingIds);
  * ```
  */
 export function rehypeHeadingIds() {

@@ -1,4 +1,4 @@
-import rehypeSanitize, { defaultSchema } from 'rehype-sanitize';
+import { defaultSchema } from 'hast-util-sanitize';
 import remarkGfm from 'remark-gfm';
 import { unified, type PluggableList, type Processor } from 'unified';
 import { remarkAdmonitions } from './admonition.js';
@@ -12,8 +12,9 @@ import { createMarkdownParser, type MarkdownParser } from './markdown-parser.js'
 import { remarkToHastFast } from './mdast-hast.js';
 import { rehypePermalinks } from './permalink.js';
 import { rehypeRawWhenNeeded } from './raw.js';
+import { rehypeSanitizeFast } from './sanitize.js';
 
-/** A sanitisation schema, as taken by `rehype-sanitize`. */
+/** A sanitisation schema, as taken by `rehype-sanitize` and `hast-util-sanitize`. */
 export type SanitizeSchema = typeof defaultSchema;
 
 /** Options of {@link createDocsProcessor}. */
@@ -78,7 +79,7 @@ export function createDocsProcessor(options: DocsProcessorOptions): Processor {
     [remarkToHastFast, { allowDangerousHtml: true }],
     rehypeRawWhenNeeded,
   ];
-  if (sanitize !== false) plugins.push([rehypeSanitize, sanitize === true ? docsSanitizeSchema : sanitize]);
+  if (sanitize !== false) plugins.push([rehypeSanitizeFast, sanitize === true ? docsSanitizeSchema : sanitize]);
   plugins.push(rehypeHeadingIds);
   if (features.highlight) plugins.push(rehypeHighlightCode);
   plugins.push(rehypeDocsLinks, rehypeCollectPage);

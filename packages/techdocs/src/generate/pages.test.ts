@@ -1,3 +1,5 @@
+import path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { pageLocation, readPageSource, relativeUrl, titleFromPath } from './pages.js';
 
@@ -18,6 +20,21 @@ describe('pages', () => {
     expect(relativeUrl('a/b/', 'img/x.png')).toBe('../../img/x.png');
     expect(relativeUrl('a/b.html', 'a/c.html')).toBe('c.html');
     expect(relativeUrl('a/b.html', 'index.html')).toBe('../index.html');
+  });
+
+  it('computes relative URLs as path.posix.relative does, for plain and odd paths', () => {
+    // The definition relativeUrl had before it stopped resolving through path.posix.
+    const reference = (fromUrl: string, to: string) => {
+      const fromDir = fromUrl === '' || fromUrl.endsWith('/') ? fromUrl : path.posix.dirname(fromUrl) + '/';
+      const base = fromDir.replace(/^\.\//, '').replace(/\/$/, '') || '.';
+      let rel = path.posix.relative(base === '.' ? '' : base, to.replace(/\/$/, '') || '.');
+      if (rel === '' || rel === '.') return './';
+      if (to.endsWith('/') || to === '') rel += '/';
+      return rel;
+    };
+    const segment = fc.constantFrom('a', 'b', 'c', 'index.html', 'x.png', '.', '..', '', 'a b', 'é');
+    const url = fc.tuple(fc.array(segment, { maxLength: 4 }), fc.boolean()).map(([parts, slash]) => parts.join('/') + (slash ? '/' : ''));
+    fc.assert(fc.property(url, url, (from, to) => relativeUrl(from, to) === reference(from, to)), { numRuns: 5000 });
   });
 
   it('titles pages like MkDocs', () => {

@@ -145,8 +145,32 @@ export function pageLocation(
 export function relativeUrl(fromUrl: string, to: string): string {
   const fromDir = fromUrl === '' || fromUrl.endsWith('/') ? fromUrl : path.posix.dirname(fromUrl) + '/';
   const base = fromDir.replace(/^\.\//, '').replace(/\/$/, '') || '.';
-  let rel = path.posix.relative(base === '.' ? '' : base, to.replace(/\/$/, '') || '.');
+  const target = to.replace(/\/$/, '') || '.';
+  let rel = relativePath(base === '.' ? '' : base, target);
   if (rel === '' || rel === '.') return './';
   if (to.endsWith('/') || to === '') rel += '/';
   return rel;
+}
+
+// path.posix.relative for the plain relative paths pages and links have (no '.', '..' or empty
+// segments), without resolving both against the working directory: a page links a dozen
+// targets and the nav a thousand. Anything else goes to path.posix.relative.
+function relativePath(from: string, to: string): string {
+  const fromParts = plainSegments(from);
+  const toParts = plainSegments(to);
+  if (!fromParts || !toParts) return path.posix.relative(from, to);
+  let common = 0;
+  while (common < fromParts.length && common < toParts.length && fromParts[common] === toParts[common]) common++;
+  const up = fromParts.length - common;
+  const rest = toParts.slice(common).join('/');
+  if (up === 0) return rest;
+  const ups = up === 1 ? '..' : '../'.repeat(up - 1) + '..';
+  return rest ? `${ups}/${rest}` : ups;
+}
+
+function plainSegments(value: string): string[] | undefined {
+  if (value === '' || value === '.') return [];
+  const parts = value.split('/');
+  for (const part of parts) if (part === '' || part === '.' || part === '..') return undefined;
+  return parts;
 }

@@ -35,7 +35,7 @@ export function createTextCollector(): TextCollector {
       if ((pending || start > 0) && parts.length > 0) parts.push(' ');
       pending = end < piece.length;
       const words = start === 0 && end === piece.length ? piece : piece.slice(start, end);
-      parts.push(singleSpaced(words, 0, words.length) ? words : words.replace(/\s+/g, ' '));
+      parts.push(irregularSpace.test(words) ? words.replace(/\s+/g, ' ') : words);
     },
     text: () => parts.join(''),
   };
@@ -55,22 +55,8 @@ export function collapseWhitespace(text: string): string {
   return collector.text();
 }
 
-// True when the only whitespace in text[start, end) is single spaces between other characters.
-function singleSpaced(text: string, start: number, end: number): boolean {
-  let previousSpace = true;
-  for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 32) {
-      if (previousSpace) return false;
-      previousSpace = true;
-    } else if (isSpace(c)) {
-      return false;
-    } else {
-      previousSpace = false;
-    }
-  }
-  return true;
-}
+// Whitespace other than a single space between two words: a tab, newline or other space, or two spaces.
+const irregularSpace = /[^\S ]| {2}/;
 
 // Exactly the characters of `\s` (and of String.prototype.trim): WhiteSpace and LineTerminator.
 function isSpace(c: number): boolean {

@@ -16,7 +16,7 @@ interface CompiledSchema {
   attributes: Map<string, Definitions>;
   defaults: Definitions | undefined;
   required: Map<string, Record<string, unknown>>;
-  protocols: Map<string, string[]>;
+  protocols: Map<string, string[] | null | undefined>;
   clobber: Set<string>;
 }
 

@@ -62,6 +62,10 @@ table{border-collapse:collapse;display:block;overflow:auto}th,td{border:1px soli
 @media (max-width:60rem){.layout{grid-template-columns:1fr}.page-toc{display:none}.site-nav{border-bottom:1px solid #d0d7de;padding-bottom:1rem}}
 .hljs-keyword,.hljs-built_in{color:#cf222e}.hljs-string{color:#0a3069}.hljs-comment{color:#6e7781}.hljs-number,.hljs-literal{color:#0550ae}.hljs-title{color:#8250df}`;
 
+// Group keys start with a depth, so this key is never one of them.
+const stylesheetKey = 'stylesheet';
+const stylesheet: SharedSlice = { key: stylesheetKey, start: 0, end: css.length };
+
 // A page link of the nav, its href precomputed per number of leading folders shared with the
 // linking page: the nav repeats on every page, so a 1000-page site renders a million of them.
 interface NavSlot {
@@ -264,7 +268,7 @@ export function createLayout(site: LayoutSite): Layout {
     : '';
   const siteName = escapeHtml(site.siteName);
   const groups = new Map<string, RenderedNav>();
-  const shared = new Map<string, string>();
+  const shared = new Map<string, string>([[stylesheetKey, css]]);
   const compiled = { nav, groups, shared, repo, description, siteName };
   const parts = (input: LayoutPage) => renderPage(site, input, compiled);
   return Object.assign((input: LayoutPage) => joinParts(parts(input), shared), { parts, shared });
@@ -304,7 +308,8 @@ function renderPage(
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
-${compiled.description}<style>${css}</style>
+${compiled.description}<style>`;
+  const head = `</style>
 </head>
 <body>
 <header class="site-header"><a class="site-name" href="${escapeHtml(home)}">${compiled.siteName}</a>${compiled.repo}</header>
@@ -322,5 +327,6 @@ ${toc}
 </body>
 </html>
 `;
-  return [before, ...renderNav(compiled.nav, page, compiled.groups, compiled.shared), after];
+  // The stylesheet is the same on every page: a slice of one shared text, like the nav.
+  return [before, stylesheet, head, ...renderNav(compiled.nav, page, compiled.groups, compiled.shared), after];
 }

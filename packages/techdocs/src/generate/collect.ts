@@ -1,9 +1,9 @@
 import type { Element, Root, RootContent } from 'hast';
 import { toString } from 'hast-util-to-string';
+import { headingLevel } from './heading-level.js';
 import { pageData, type PageSection } from './page-data.js';
 import { collapseWhitespace, createTextCollector, type TextCollector } from './text-collector.js';
 
-const headingRank: Record<string, number> = { h1: 1, h2: 2, h3: 3, h4: 4, h5: 5, h6: 6 };
 const blockTags = new Set([
   'p', 'li', 'td', 'th', 'tr', 'pre', 'div', 'br', 'blockquote', 'table', 'ul', 'ol', 'dt', 'dd',
   'details', 'summary', 'section', 'hr', 'figure', 'figcaption',
@@ -31,7 +31,7 @@ export function rehypeCollectPage() {
           all.add(node.value);
           current?.text.add(node.value);
         } else if (node.type === 'element') {
-          const rank = headingRank[node.tagName];
+          const rank = headingLevel(node.tagName);
           // GFM's visually hidden "Footnotes" heading is not a section of the page.
           if (rank && isScreenReaderOnly(node)) continue;
           if (rank) {

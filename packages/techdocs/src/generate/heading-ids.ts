@@ -1,9 +1,8 @@
 import GithubSlugger from 'github-slugger';
 import type { Root } from 'hast';
 import { toString } from 'hast-util-to-string';
+import { headingLevel } from './heading-level.js';
 import { forEachElement } from './walk.js';
-
-const heading = /^h[1-6]$/;
 
 /**
  * rehype plugin giving every heading without an id one made from its text, GitHub style
@@ -20,7 +19,7 @@ export function rehypeHeadingIds() {
   return (tree: Root) => {
     const slugs = new GithubSlugger();
     forEachElement(tree, (node) => {
-      if (heading.test(node.tagName) && !node.properties.id) node.properties.id = slugs.slug(toString(node));
+      if (headingLevel(node.tagName) > 0 && !node.properties.id) node.properties.id = slugs.slug(toString(node));
     });
   };
 }

@@ -4,7 +4,13 @@ import { forEachElement } from './walk.js';
 import { isMarkdown, relativeUrl, type PageInfo } from './pages.js';
 import { pageData } from './page-data.js';
 
-const urlAttributes: Record<string, 'href' | 'src'> = { a: 'href', img: 'src', source: 'src', video: 'src', audio: 'src' };
+const urlAttributes = new Map<string, 'href' | 'src'>([
+  ['a', 'href'],
+  ['img', 'src'],
+  ['source', 'src'],
+  ['video', 'src'],
+  ['audio', 'src'],
+]);
 
 const scheme = /^[a-z][a-z0-9+.-]*:/i;
 const parts = /^([^?#]*)(\?[^#]*)?(#.*)?$/;
@@ -51,7 +57,7 @@ export function rehypeDocsLinks() {
     // A page often repeats a link (the next page from the text, a note and a list).
     const rewritten = new Map<string, string | undefined>();
     forEachElement(tree, (node) => {
-      const key = urlAttributes[node.tagName];
+      const key = urlAttributes.get(node.tagName);
       if (!key) return;
       const value = node.properties[key];
       if (typeof value !== 'string') return;

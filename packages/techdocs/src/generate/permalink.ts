@@ -1,4 +1,5 @@
 import type { Root } from 'hast';
+import { headingLevel } from './heading-level.js';
 import { forEachElement } from './walk.js';
 
 /**
@@ -14,7 +15,7 @@ export function rehypePermalinks(options: { symbol?: string } = {}) {
   const symbol = options.symbol ?? '¶';
   return (tree: Root) => {
     forEachElement(tree, (node) => {
-      if (!/^h[1-6]$/.test(node.tagName)) return;
+      if (headingLevel(node.tagName) === 0) return;
       const id = node.properties.id;
       const classes = node.properties.className;
       if (typeof id !== 'string' || (Array.isArray(classes) && classes.includes('sr-only'))) return;

@@ -1,0 +1,11 @@
+import { describe, expect, it } from 'vitest';
+import { headingLevel } from './heading-level.js';
+
+describe('headingLevel', () => {
+  it('gives h1-h6 their level and every other tag 0', () => {
+    expect(['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map(headingLevel)).toEqual([1, 2, 3, 4, 5, 6]);
+    for (const tag of ['h0', 'h7', 'h', 'hr', 'head', 'H1', 'p', '', 'h10', 'constructor', 'toString']) {
+      expect(headingLevel(tag)).toBe(0);
+    }
+  });
+});

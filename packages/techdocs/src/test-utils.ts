@@ -1,4 +1,5 @@
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,19 @@ import { unified } from 'unified';
 export const fixturesDir = fileURLToPath(new URL('../fixtures/', import.meta.url));
 
 const parser = unified().use(rehypeParse);
+
+/** One example of the CommonMark spec (the `commonmark-spec` package). */
+export interface SpecExample {
+  markdown: string;
+  html: string;
+  number: number;
+  section: string;
+}
+
+/** Every CommonMark spec example, for the differential tests of the docs pipeline's stages. */
+export const commonmarkExamples: SpecExample[] = (
+  createRequire(import.meta.url)('commonmark-spec') as { tests: SpecExample[] }
+).tests;
 
 export function parseHtml(html: string): Root {
   return parser.parse(html);

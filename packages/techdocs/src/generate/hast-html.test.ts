@@ -1,5 +1,4 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import fc from 'fast-check';
 import type { Element, ElementContent, Nodes, Properties, Root } from 'hast';
@@ -9,7 +8,7 @@ import rehypeStringify from 'rehype-stringify';
 import { unified, type Processor } from 'unified';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateBenchSite } from '../../../../bench/techdocs-pages.js';
-import { fixturesDir, removeAll, tempDir } from '../test-utils.js';
+import { commonmarkExamples, fixturesDir, removeAll, tempDir } from '../test-utils.js';
 import { buildDocs } from './build.js';
 import type { MarkdownFeatures } from './config.js';
 import { createHtmlSerializer, rehypeStringifyFast } from './hast-html.js';
@@ -35,18 +34,12 @@ function docsTrees(markdown: string): Root[] {
   return processors.map((processor) => processor.runSync(processor.parse(markdown)) as Root);
 }
 
-interface SpecExample {
-  markdown: string;
-  number: number;
-}
-
-const spec = createRequire(import.meta.url)('commonmark-spec') as { tests: SpecExample[] };
 
 describe('fast HTML serialiser: docs processor trees', () => {
   it('serialises every CommonMark spec example as hast-util-to-html does, sanitised and not', () => {
-    expect(spec.tests.length).toBeGreaterThan(600);
+    expect(commonmarkExamples.length).toBeGreaterThan(600);
     const different: number[] = [];
-    for (const example of spec.tests) {
+    for (const example of commonmarkExamples) {
       for (const tree of docsTrees(example.markdown.replace(/→/g, '\t'))) {
         if (serialize(tree) !== toHtml(tree)) different.push(example.number);
       }

@@ -1,11 +1,10 @@
 import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Paragraph } from 'mdast';
 import type { Processor } from 'unified';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateBenchSite } from '../../../../bench/techdocs-pages.js';
-import { fixturesDir, removeAll, tempDir } from '../test-utils.js';
+import { commonmarkExamples, fixturesDir, removeAll, tempDir } from '../test-utils.js';
 import { buildDocs, type BuildDocsOptions } from './build.js';
 import type { MarkdownFeatures } from './config.js';
 import { createDocsProcessor } from './processor.js';
@@ -38,13 +37,6 @@ function expectSame(markdown: string): void {
   }
 }
 
-interface SpecExample {
-  markdown: string;
-  number: number;
-  section: string;
-}
-
-const spec = createRequire(import.meta.url)('commonmark-spec') as { tests: SpecExample[] };
 
 /**
  * CommonMark spec examples where markdown-it and micromark disagree, by example number, with
@@ -55,12 +47,12 @@ const commonmarkDifferences = new Map<number, string>();
 
 describe('markdown-it parser: CommonMark spec examples', () => {
   it('has the spec examples', () => {
-    expect(spec.tests.length).toBeGreaterThan(600);
+    expect(commonmarkExamples.length).toBeGreaterThan(600);
   });
 
   it('renders every example as remark-parse does, sanitised and not', () => {
     const different: number[] = [];
-    for (const example of spec.tests) {
+    for (const example of commonmarkExamples) {
       // The spec writes tabs as arrows.
       if (differs(example.markdown.replace(/→/g, '\t'))) different.push(example.number);
     }

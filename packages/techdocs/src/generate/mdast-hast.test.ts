@@ -1,5 +1,4 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import fc from 'fast-check';
 import type { Root as HastRoot } from 'hast';
@@ -9,7 +8,7 @@ import remarkRehype, { type Options } from 'remark-rehype';
 import { unified, type Processor } from 'unified';
 import { describe, expect, it } from 'vitest';
 import { benchPageMarkdown, benchSectionSize, benchSections } from '../../../../bench/techdocs-pages.js';
-import { fixturesDir } from '../test-utils.js';
+import { commonmarkExamples, fixturesDir } from '../test-utils.js';
 import type { MarkdownFeatures } from './config.js';
 import type { MarkdownParser } from './markdown-parser.js';
 import { mdastToHast, remarkToHastFast } from './mdast-hast.js';
@@ -73,18 +72,12 @@ function differs(markdown: string): string[] {
   return out;
 }
 
-interface SpecExample {
-  markdown: string;
-  number: number;
-}
-
-const spec = createRequire(import.meta.url)('commonmark-spec') as { tests: SpecExample[] };
 
 describe('remarkToHastFast: CommonMark spec examples', () => {
   it('converts every example as mdast-util-to-hast does, from both parsers', () => {
-    expect(spec.tests.length).toBeGreaterThan(600);
+    expect(commonmarkExamples.length).toBeGreaterThan(600);
     const different: string[] = [];
-    for (const example of spec.tests) {
+    for (const example of commonmarkExamples) {
       for (const name of differs(example.markdown.replace(/→/g, '\t'))) different.push(`${example.number} (${name})`);
     }
     expect(different).toEqual([]);

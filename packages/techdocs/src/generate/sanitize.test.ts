@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import type { Nodes, Root } from 'hast';
 import { defaultSchema, sanitize, type Schema } from 'hast-util-sanitize';
@@ -9,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { benchPageMarkdown } from '../../../../bench/techdocs-pages.js';
 import { createDocsProcessor, docsSanitizeSchema } from './processor.js';
 import { rehypeSanitizeFast } from './sanitize.js';
+import { commonmarkExamples } from '../test-utils.js';
 
 // Checking a tree in place and sanitising only what would change must give exactly what
 // hast-util-sanitize gives, for any tree and schema.
@@ -60,7 +60,6 @@ function hastBeforeSanitizing(markdownParser: 'markdown-it' | 'remark'): (markdo
   };
 }
 
-const spec = createRequire(import.meta.url)('commonmark-spec') as { tests: Array<{ markdown: string }> };
 const htmlToHast = unified().use(rehypeParse, { fragment: true });
 
 const html = [
@@ -79,10 +78,10 @@ const html = [
 
 describe('rehypeSanitizeFast: same result as hast-util-sanitize', () => {
   it('on the docs pipeline hast of every CommonMark spec example, both parsers, every schema', () => {
-    expect(spec.tests.length).toBeGreaterThan(600);
+    expect(commonmarkExamples.length).toBeGreaterThan(600);
     for (const parser of ['markdown-it', 'remark'] as const) {
       const toHast = hastBeforeSanitizing(parser);
-      for (const example of spec.tests) {
+      for (const example of commonmarkExamples) {
         const tree = toHast(example.markdown);
         for (const schema of Object.values(schemas)) expectSameAsLibrary(tree, schema);
       }

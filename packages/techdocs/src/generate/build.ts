@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFile, mkdir, readdir, readFile, realpath, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { PluggableList } from 'unified';
 import { InputError } from '@portalkit/core';
@@ -374,10 +374,10 @@ async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {
     const docs = pageOrder.map((src) => pageCache[src]?.docs ?? '').filter((d) => d !== '');
     return `{"config":${JSON.stringify(searchConfig)},"docs":[${docs.join(',')}]}`;
   };
-  await Promise.all([
-    searchSame ? undefined : writeFile(searchFile, searchIndex()),
-    writeFile(path.join(output, 'techdocs_metadata.json'), JSON.stringify(metadata, null, 2)),
-  ]);
+  // Synchronous: fs/promises first copies a string into a Buffer and then writes it in rounds on
+  // the thread pool; the index is a few MB (5-15 ms against 3-4 ms).
+  if (!searchSame) writeFileSync(searchFile, searchIndex());
+  writeFileSync(path.join(output, 'techdocs_metadata.json'), JSON.stringify(metadata, null, 2));
 
   // Files an earlier build wrote that this one did not (deleted pages and assets) go away.
   const current = new Set(outputs);

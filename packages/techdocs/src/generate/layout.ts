@@ -1,6 +1,6 @@
 import type { NavNode } from './nav.js';
 import type { TocEntry } from './page-data.js';
-import { relativeUrl, type PageInfo } from './pages.js';
+import { relativeUrl, sharedFolders, upAndInto, type PageInfo } from './pages.js';
 
 /** What the layout shows on every page of a site; compiled once per build by {@link createLayout}. */
 export interface LayoutSite {
@@ -134,11 +134,8 @@ function navSlot(target: PageInfo): NavSlot {
 // Same result as escapeHtml(encodeURI(relativeUrl(from, target.url))) for page URLs, which are
 // normalised (no '.', '..' or empty segments), without path.posix.relative's resolving.
 function relativeHref(fromDir: string[], slot: NavSlot): string {
-  let common = 0;
-  while (common < fromDir.length && common < slot.parts.length && fromDir[common] === slot.parts[common]) common++;
-  const up = fromDir.length - common;
-  const rest = slot.tails[common] ?? '';
-  let rel = up > 0 ? '../'.repeat(up - 1) + '..' + (rest ? `/${rest}` : '') : rest;
+  const common = sharedFolders(fromDir, slot.parts);
+  let rel = upAndInto(fromDir.length - common, slot.tails[common] ?? '');
   if (rel === '') return './';
   if (slot.trailingSlash) rel += '/';
   return rel;
@@ -174,12 +171,6 @@ function renderNavFrom(nav: CompiledNav, fromDir: string[], currentSrc: string |
 
 const current = '" aria-current="page" class="active"';
 
-function startsWith(parts: string[], prefix: string[]): boolean {
-  if (parts.length < prefix.length) return false;
-  for (let i = 0; i < prefix.length; i++) if (parts[i] !== prefix[i]) return false;
-  return true;
-}
-
 /**
  * A piece of a page: text, or a slice of a text shared by many pages (the nav rendered for a
  * folder group), so a writer can be handed each shared text once and each page as a few slices.
@@ -214,7 +205,7 @@ function renderNav(nav: CompiledNav, page: PageInfo, groups: Map<string, Rendere
   // Links into the page's folder start with its first folder (so does its own link).
   for (const i of nav.byFirst.get(fromDir[0] as string) ?? []) {
     const slot = nav.slots[i] as NavSlot;
-    if (slot.src !== page.src && !startsWith(slot.parts, fromDir)) continue;
+    if (slot.src !== page.src && sharedFolders(slot.parts, fromDir) < fromDir.length) continue;
     const start = group.starts[i] as number;
     if (start > at) parts.push({ key, start: at, end: start });
     parts.push(relativeHref(fromDir, slot) + (slot.src === page.src ? current : '"'));

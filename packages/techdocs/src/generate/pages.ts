@@ -159,12 +159,36 @@ function relativePath(from: string, to: string): string {
   const fromParts = plainSegments(from);
   const toParts = plainSegments(to);
   if (!fromParts || !toParts) return path.posix.relative(from, to);
+  const common = sharedFolders(fromParts, toParts);
+  return upAndInto(fromParts.length - common, toParts.slice(common).join('/'));
+}
+
+/**
+ * How many leading segments two plain paths (split at `/`) have in common.
+ *
+ * @example
+ * ```ts
+ * sharedFolders(['a', 'b'], ['a', 'c']); // 1
+ * ```
+ */
+export function sharedFolders(a: readonly string[], b: readonly string[]): number {
   let common = 0;
-  while (common < fromParts.length && common < toParts.length && fromParts[common] === toParts[common]) common++;
-  const up = fromParts.length - common;
-  const rest = toParts.slice(common).join('/');
+  while (common < a.length && common < b.length && a[common] === b[common]) common++;
+  return common;
+}
+
+/**
+ * The relative path that climbs `up` folders and then follows `rest` (which may be empty).
+ *
+ * @example
+ * ```ts
+ * upAndInto(2, 'c/d'); // '../../c/d'
+ * upAndInto(0, ''); // ''
+ * ```
+ */
+export function upAndInto(up: number, rest: string): string {
   if (up === 0) return rest;
-  const ups = up === 1 ? '..' : '../'.repeat(up - 1) + '..';
+  const ups = '../'.repeat(up - 1) + '..';
   return rest ? `${ups}/${rest}` : ups;
 }
 

@@ -1,6 +1,6 @@
 import type { Element, Root, RootContent } from 'hast';
 import { toString } from 'hast-util-to-string';
-import { headingLevel } from './heading-level.js';
+import { headingLevel, isScreenReaderOnly } from './heading-level.js';
 import { pageData, type PageSection } from './page-data.js';
 import { collapseWhitespace, createTextCollector, type TextCollector } from './text-collector.js';
 
@@ -60,9 +60,4 @@ export function rehypeCollectPage() {
     data.sections = sections;
     data.text = all.text();
   };
-}
-
-function isScreenReaderOnly(node: Element): boolean {
-  const classes = node.properties.className;
-  return Array.isArray(classes) && classes.includes('sr-only');
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { headingLevel } from './heading-level.js';
+import { headingLevel, isScreenReaderOnly } from './heading-level.js';
 
 describe('headingLevel', () => {
   it('gives h1-h6 their level and every other tag 0', () => {
@@ -7,5 +7,13 @@ describe('headingLevel', () => {
     for (const tag of ['h0', 'h7', 'h', 'hr', 'head', 'H1', 'p', '', 'h10', 'constructor', 'toString']) {
       expect(headingLevel(tag)).toBe(0);
     }
+  });
+
+  it('recognises screen-reader-only headings by their class', () => {
+    const heading = (className?: string[]) => ({ type: 'element' as const, tagName: 'h2', properties: className ? { className } : {}, children: [] });
+    expect(isScreenReaderOnly(heading(['sr-only']))).toBe(true);
+    expect(isScreenReaderOnly(heading(['x', 'sr-only']))).toBe(true);
+    expect(isScreenReaderOnly(heading(['sr-only-not']))).toBe(false);
+    expect(isScreenReaderOnly(heading())).toBe(false);
   });
 });

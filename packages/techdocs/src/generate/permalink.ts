@@ -1,5 +1,5 @@
 import type { Root } from 'hast';
-import { headingLevel } from './heading-level.js';
+import { headingLevel, isScreenReaderOnly } from './heading-level.js';
 import { forEachElement } from './walk.js';
 
 /**
@@ -17,8 +17,7 @@ export function rehypePermalinks(options: { symbol?: string } = {}) {
     forEachElement(tree, (node) => {
       if (headingLevel(node.tagName) === 0) return;
       const id = node.properties.id;
-      const classes = node.properties.className;
-      if (typeof id !== 'string' || (Array.isArray(classes) && classes.includes('sr-only'))) return;
+      if (typeof id !== 'string' || isScreenReaderOnly(node)) return;
       node.children.push({
         type: 'element',
         tagName: 'a',

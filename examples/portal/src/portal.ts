@@ -124,7 +124,7 @@ export async function createExamplePortal(options: ExamplePortalOptions = {}): P
     async addLocation(location, addOptions) {
       const blob = parseLocalBlobUrl(location.target);
       const spec = blob
-        ? { type: 'file', target: path.join(await checkoutLocalRepo(blob, dirs.checkouts), blob.filePath) }
+        ? { type: 'file', target: path.join(await checkoutLocalRepo(blob, dirs.checkouts, dirs.repos), blob.filePath) }
         : location;
       const result = await catalog.addLocation(spec, addOptions);
       if (!addOptions?.dryRun) {

@@ -215,6 +215,19 @@ describe('publish:git ignores everything git could take from the workspace', () 
     expect(result.error?.name).toBe('NotAllowedError');
   });
 
+  it("refuses a remote elsewhere in the scaffolder's working directory (another task's workspace)", async () => {
+    const { file, command } = marker();
+    const evil = path.join(workingDirectory, 'another-task', 'evil.git');
+    await git(['init', '--quiet', '--bare', '--initial-branch=main', evil]);
+    await writeFile(path.join(evil, 'hooks', 'pre-receive'), `#!/bin/sh\n${command}\ncat >/dev/null\n`);
+    await chmod(path.join(evil, 'hooks', 'pre-receive'), 0o755);
+    const result = await runTemplate([{ id: 'fetch', action: 'fetch:template', input: { url: './normal', values: { name: 'x' } } }, publish(evil)]);
+    await rm(path.join(workingDirectory, 'another-task'), { recursive: true, force: true });
+    expect(existsSync(file)).toBe(false);
+    expect(result.status).toBe('failed');
+    expect(result.error?.name).toBe('NotAllowedError');
+  });
+
   it.each(['-uhelp', '--upload-pack=touch', 'ext::sh -c touch% /tmp/x', 'fd::3', 'ssh://localhost/x.git'])('refuses the remote %s', async (remoteUrl) => {
     const result = await runTemplate([{ id: 'publish', action: 'publish:git', input: { remoteUrl } }]);
     expect(result.status).toBe('failed');

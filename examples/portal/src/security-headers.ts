@@ -5,6 +5,11 @@ import type { Handler } from '@portalkit/core';
  * The portal page's policy: its own scripts, styles and API only; images from itself or `data:`
  * (the favicon, docs images), as Backstage's default; no plugins, no `<base>`, and no framing,
  * since the portal never frames itself (clickjacking of its buttons, such as "Create").
+ *
+ * @example
+ * ```ts
+ * new Response(html, { headers: { 'content-security-policy': PORTAL_CSP } });
+ * ```
  */
 export const PORTAL_CSP = [
   "default-src 'self'",
@@ -21,6 +26,11 @@ export const PORTAL_CSP = [
 /**
  * Headers every response of the example portal carries (the UI, the APIs and built docs).
  * `X-Frame-Options` covers browsers without `frame-ancestors`.
+ *
+ * @example
+ * ```ts
+ * const headers = new Headers(PORTAL_SECURITY_HEADERS);
+ * ```
  */
 export const PORTAL_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'x-frame-options': 'DENY',

@@ -164,7 +164,7 @@ export async function createExamplePortal(options: ExamplePortalOptions = {}): P
         }
       },
     },
-    { ...techdocsPluginInstance, handler: guardDocsPaths(techdocsPluginInstance.handler!, '/api/techdocs') },
+    { ...techdocsPluginInstance, handler: guardDocsPaths(techdocsPluginInstance.handler!, techdocsPluginInstance.basePath ?? '/api/techdocs') },
     {
       // Builds every entity's docs once at start-up, before search indexes them.
       id: 'docs-bootstrap',

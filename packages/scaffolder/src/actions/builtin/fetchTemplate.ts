@@ -141,7 +141,7 @@ export function createFetchTemplateAction(options: FetchTemplateActionOptions = 
       let templateDir = localSource(fetchOptions);
       if (templateDir) {
         const info = await stat(templateDir).catch(() => undefined);
-        if (!info?.isDirectory()) throw new InputError(`Failed to fetch ${input.url}: ${templateDir} is not a directory`);
+        if (!info?.isDirectory()) throw new InputError(`Failed to fetch ${input.url}: it is not a directory of the template directory`);
       } else {
         templateDir = path.join(await ctx.createTemporaryDirectory(), 'template');
         await fetchContents({ ...fetchOptions, outputPath: templateDir });

@@ -1,0 +1,23 @@
+import { NotAllowedError } from '@portalkit/core';
+import type { UrlReader } from '@portalkit/core';
+
+/**
+ * A reader that reads nothing. `validateEntity` takes both the entity and its location from a
+ * client, so resolving its placeholders would let the client read (and see echoed in the
+ * errors) any file below the root or any URL the reader allows.
+ *
+ * @example
+ * ```ts
+ * await processEntity(input, { ...context, fileReader: refusingReader(why), urlReader: refusingReader(why) });
+ * ```
+ */
+export function refusingReader(reason: string): UrlReader {
+  const refuse = (url: string): never => {
+    throw new NotAllowedError(`${reason}: ${url} is not read`);
+  };
+  return {
+    canRead: () => false,
+    read: async (url) => refuse(url),
+    readTree: async (url) => refuse(url),
+  };
+}

@@ -61,7 +61,7 @@ const probes: Array<[string, unknown[]]> = [
   ['fetch:template ./skeleton', [{ id: 'f', action: 'fetch:template', input: { url: './skeleton', values: {} } }]],
   ['fetch:template .', [{ id: 'f', action: 'fetch:template', input: { url: '.', values: {} } }]],
   ['fetch:template ../../', [{ id: 'f', action: 'fetch:template', input: { url: '../../', values: {} } }]],
-  ['fetch:plain:file absolute file URL', [{ id: 'f', action: 'fetch:plain:file', input: { url: `file://${hostDir}/secret.txt`, targetPath: 'stolen.txt' } }]],
+  ['fetch:plain:file absolute file URL', [{ id: 'f', action: 'fetch:plain:file', input: { url: 'file://<host>/secret.txt', targetPath: 'stolen.txt' } }]],
 ];
 
 describe('POST /v2/dry-run: a client template chooses no base location', () => {
@@ -69,7 +69,7 @@ describe('POST /v2/dry-run: a client template chooses no base location', () => {
     for (const withContents of [false, true]) {
       const { dryRun, sink } = setup();
       const res = await dryRun({
-        template: template(steps),
+        template: template(JSON.parse(JSON.stringify(steps).replaceAll('<host>', hostDir)) as unknown[]),
         values: {},
         ...(withContents ? { directoryContents: [{ path: 'other.txt', base64Content: Buffer.from('mine').toString('base64') }] } : {}),
       });

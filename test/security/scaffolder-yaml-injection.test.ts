@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseYamlDocuments } from '@portalkit/core';
-import { builtinActions, createScaffolder, loadTemplate, templateBaseUrl } from '@portalkit/scaffolder';
+import { builtinActions, createScaffolder, loadTemplate, templateBaseUrl, type JsonObject } from '@portalkit/scaffolder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // Hole #14 of issue 16: the shipped example templates wrote user values into YAML unquoted, so a
@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => rm(workingDirectory, { recursive: true, force: true }));
 
-async function dryRun(name: string, values: Record<string, unknown>) {
+async function dryRun(name: string, values: JsonObject) {
   const scaffolder = createScaffolder({ actions: builtinActions(), workingDirectory });
   const template = await loadTemplate(path.join(templates, name, 'template.yaml'));
   const result = await scaffolder.dryRun(template, { values, baseUrl: templateBaseUrl(template)! });

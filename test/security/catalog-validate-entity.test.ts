@@ -47,6 +47,8 @@ describe('POST /validate-entity reads nothing a client names', () => {
       const text = await res.text();
       expect(text).not.toContain('hunter2');
       expect(text.toLowerCase()).not.toContain('db_passw');
+      // Nor where the catalog root is on the host.
+      expect(text).not.toContain(root);
       // A placeholder is reported, typed, and the entity is not called valid.
       expect(res.status).toBe(400);
       expect(JSON.parse(text)).toMatchObject({ errors: [expect.objectContaining({ name: expect.stringMatching(/Error$/) })] });

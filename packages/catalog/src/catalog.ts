@@ -91,7 +91,7 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
     validator,
     concurrency: options.concurrency ?? 16,
   };
-  const noPlaceholderReads = refusingReader('validateEntity reads no placeholder target, its location comes from the caller');
+  const noPlaceholderReads = refusingReader('placeholders are not read when validating an entity (its location comes from the caller)');
   // On a store shared by several processes, workers split refreshes by leasing roots, never
   // process one entity at the same time, and commit one at a time (see createWorkLeases).
   const work = store.processingLeases

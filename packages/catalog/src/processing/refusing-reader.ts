@@ -12,12 +12,13 @@ import type { UrlReader } from '@portalkit/core';
  * ```
  */
 export function refusingReader(reason: string): UrlReader {
-  const refuse = (url: string): never => {
-    throw new NotAllowedError(`${reason}: ${url} is not read`);
+  // The message leaves the target out: it is resolved on the host and would name its paths.
+  const refuse = (): never => {
+    throw new NotAllowedError(reason);
   };
   return {
     canRead: () => false,
-    read: async (url) => refuse(url),
-    readTree: async (url) => refuse(url),
+    read: async () => refuse(),
+    readTree: async () => refuse(),
   };
 }

@@ -77,6 +77,9 @@ describe('POST /v2/dry-run: a client template chooses no base location', () => {
       const everything = text + JSON.stringify(sink.records);
       expect(everything).not.toContain(SECRET);
       expect(everything).not.toContain(Buffer.from(SECRET).toString('base64'));
+      // Nor where the host keeps templates or the dry run's private directory (unless the
+      // client itself sent the path).
+      if (!JSON.stringify(steps).includes('<host>')) expect(text).not.toContain(base);
       if (res.status === 200) {
         const body = JSON.parse(text) as { status: string; error?: { name: string }; directoryContents: Array<{ path: string; base64Content: string }> };
         // Either a typed failure, or the run copied only what the client sent itself.

@@ -23,6 +23,7 @@ import { refOf, runPass, processEntity, type EngineContext, type PassInput, type
 import { isInside, parseLocationRef, stringifyLocationRef } from './processing/paths.js';
 import type { EntityProcessor } from './processing/processor.js';
 import type { DeferredEntity, EntityProviderConnection, EntityProviderMutation } from './processing/provider.js';
+import { refusingReader } from './processing/refusing-reader.js';
 import { stitchEntity } from './processing/stitcher.js';
 import { createWorkLeases } from './processing/work-leases.js';
 import { decodeCursor, encodeCursor, type CursorState } from './query/cursor.js';
@@ -90,6 +91,7 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
     validator,
     concurrency: options.concurrency ?? 16,
   };
+  const noPlaceholderReads = refusingReader('placeholders are not read when validating an entity (its location comes from the caller)');
   // On a store shared by several processes, workers split refreshes by leasing roots, never
   // process one entity at the same time, and commit one at a time (see createWorkLeases).
   const work = store.processingLeases
@@ -708,7 +710,8 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
           : candidate;
       const outcome = await processEntity(
         { ref: ref ?? 'unknown:default/unknown', entity: withLocation },
-        { ...context, skipLocationReading: true },
+        // The location comes from the caller: placeholders are checked for form, never read.
+        { ...context, skipLocationReading: true, fileReader: noPlaceholderReads, urlReader: noPlaceholderReads },
       );
       if (outcome.processed && outcome.errors.length === 0) return { valid: true };
       const errors = outcome.errors.length ? outcome.errors : [{ name: 'InputError', message: 'entity is not valid' }];

@@ -256,6 +256,11 @@ export interface Catalog {
   removeEntityByUid(uid: string): Promise<void>;
   getEntityAncestors(ref: string): Promise<EntityAncestryResult>;
   getEntityFacets(request: { facets: string[]; filter?: EntityFilterQuery; query?: FilterPredicate }): Promise<EntityFacetsResult>;
+  /**
+   * Validate an entity as if read from `locationRef`, storing nothing. Both come from the caller
+   * (`POST /validate-entity`), so `$text`/`$json`/`$yaml` placeholders are never read: each is
+   * reported as a `NotAllowedError` instead of reading files or URLs the caller names.
+   */
   validateEntity(entity: unknown, locationRef?: string): Promise<ValidateEntityResult>;
   getProcessingErrors(): Promise<ProcessingErrorReport[]>;
   /**

@@ -32,7 +32,7 @@ export { LOCATION_ANNOTATION, loadTemplate, templateBaseUrl } from './template/l
 
 export { createTemplater } from './render/templater.js';
 export type { Templater, TemplaterOptions } from './render/templater.js';
-export { defaultFilters, parseEntityRef, parseRepoUrl, pick } from './render/filters.js';
+export { defaultFilters, parseEntityRef, parseRepoUrl, pick, yamlScalar } from './render/filters.js';
 export type { ParsedEntityRef, RepoSpec } from './render/filters.js';
 export { isTruthy, renderValue } from './render/renderValue.js';
 

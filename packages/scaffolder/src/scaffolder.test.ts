@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import yaml from 'js-yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { builtinActions, createAction, createScaffolder, loadTemplate, memoryTaskStore, parseTemplate, RECOVERED_MESSAGE } from './index.js';
+import { builtinActions, createAction, createScaffolder, loadTemplate, memoryTaskStore, parseTemplate, RECOVERED_MESSAGE, templateBaseUrl } from './index.js';
 import type { Scaffolder, TaskEvent, TaskStore } from './index.js';
 import { fakeCatalog, fixturesDir, gitShow, run, tempDir } from './test-support.js';
 
@@ -103,8 +103,11 @@ describe('node-service template, end to end', () => {
     const catalog = fakeCatalog();
     const scaffolder = createScaffolder({ actions: builtinActions({ catalog }), workingDirectory });
     const remote = path.join(root, 'dry.git');
-    const result = await scaffolder.dryRun(await loadTemplate(templatePath), {
+    const template = await loadTemplate(templatePath);
+    // dryRun() ignores location annotations (a client's template); the host names the base itself.
+    const result = await scaffolder.dryRun(template, {
       values: { name: 'dry', owner: 'group:default/platform', remoteUrl: remote },
+      baseUrl: templateBaseUrl(template)!,
     });
     expect(result.status).toBe('completed');
     const paths = result.directoryContents.map((f) => f.path);

@@ -27,6 +27,7 @@ import { memoryTaskStore } from './tasks/memoryTaskStore.js';
 import { parseTemplate } from './template/parseTemplate.js';
 import { validateValues } from './template/validateValues.js';
 import { templateBaseUrl } from './template/loadTemplate.js';
+import { withoutLocationAnnotations } from './template/untrustedTemplate.js';
 import { createTemplater } from './render/templater.js';
 import { defaultFilters } from './render/filters.js';
 import { TaskCancelledError, executeWorkflow } from './runner/executeWorkflow.js';
@@ -65,7 +66,11 @@ export interface RunOptions {
   secrets?: Record<string, string>;
   user?: ScaffolderUser;
   dryRun?: boolean;
-  /** Directory URL relative `url`s resolve against; default from the template's location annotation. */
+  /**
+   * Trusted, host code only: the directory URL relative fetch `url`s resolve against. `run()`
+   * defaults it to the template's location annotation (set by `loadTemplate` or the catalog);
+   * `dryRun()` never reads annotations (see {@link Scaffolder.dryRun}).
+   */
   baseUrl?: string;
   /** Stored with the task for listing (`createdBy` filter); default `user.ref`. */
   createdBy?: string;
@@ -128,7 +133,13 @@ export interface DryRunResult {
 export interface Scaffolder {
   /** Validate the template and values, store a task and start it. Bad input throws `InputError`. */
   run(template: TemplateEntity | string | unknown, options?: RunOptions): Promise<Task>;
-  /** Run only dry-run capable actions in a temporary workspace and report what would be written. */
+  /**
+   * Run only dry-run capable actions in a temporary workspace and report what would be written.
+   * The template is treated as a client's (this is what `POST /v2/dry-run` calls): its location
+   * annotations are ignored, and relative fetch URLs resolve only against `directoryContents`,
+   * written to a private directory (an empty one when none are given), as in Backstage. Only a
+   * host-set `baseUrl` (never an HTTP client's) replaces that directory when no contents are given.
+   */
   dryRun(
     template: TemplateEntity | string | unknown,
     options?: Omit<RunOptions, 'dryRun'> & { directoryContents?: Array<{ path: string; base64Content?: string; executable?: boolean }> },
@@ -393,11 +404,13 @@ export function createScaffolder(options: ScaffolderOptions): Scaffolder {
     }
   };
 
-  const prepare = (template: unknown, runOptions: RunOptions): TaskSpec => {
-    const entity = parseTemplate(template);
+  // `fromClient`: the template came with the request, so its annotations name no base location.
+  const prepare = (template: unknown, runOptions: RunOptions, fromClient = false): TaskSpec => {
+    const parsed = parseTemplate(template);
+    const entity = fromClient ? withoutLocationAnnotations(parsed) : parsed;
     const values = validateValues(entity, runOptions.values ?? {});
     const namespace = entity.metadata.namespace ?? 'default';
-    const baseUrl = runOptions.baseUrl ?? templateBaseUrl(entity);
+    const baseUrl = runOptions.baseUrl ?? (fromClient ? undefined : templateBaseUrl(entity));
     const spec: TaskSpec = {
       apiVersion: TEMPLATE_API_VERSION,
       parameters: values,
@@ -414,16 +427,34 @@ export function createScaffolder(options: ScaffolderOptions): Scaffolder {
     return spec;
   };
 
-  const runDry = async (template: unknown, runOptions: RunOptions, directoryContents?: Array<{ path: string; base64Content?: string; executable?: boolean }>): Promise<Task> => {
+  type ClientContents = Array<{ path: string; base64Content?: string; executable?: boolean }>;
+  // `client`: the template (and its files) came from a caller of `dryRun()`; relative URLs then
+  // resolve only inside a private directory holding the files it sent, as in Backstage.
+  const runDry = async (
+    template: unknown,
+    runOptions: RunOptions,
+    client?: { directoryContents: ClientContents },
+  ): Promise<{ task: Task; done: Promise<void> }> => {
     let baseUrl = runOptions.baseUrl;
     let templateDir: string | undefined;
-    if (directoryContents?.length) {
+    if (client && (client.directoryContents.length || !baseUrl)) {
       await mkdir(workingDirectory, { recursive: true });
       templateDir = await mkdtemp(path.join(workingDirectory, 'dry-run-template-'));
-      await writeDirectoryContents(templateDir, directoryContents);
+      try {
+        await writeDirectoryContents(templateDir, client.directoryContents);
+      } catch (error) {
+        await rm(templateDir, { recursive: true, force: true }).catch(() => {});
+        throw error;
+      }
       baseUrl = pathToFileURL(templateDir).toString() + '/';
     }
-    const spec = prepare(template, { ...runOptions, ...(baseUrl ? { baseUrl } : {}) });
+    let spec: TaskSpec;
+    try {
+      spec = prepare(template, { ...runOptions, ...(baseUrl ? { baseUrl } : {}) }, client !== undefined);
+    } catch (error) {
+      if (templateDir) await rm(templateDir, { recursive: true, force: true }).catch(() => {});
+      throw error;
+    }
     // Dry runs are never queued: a private store keeps their events for the caller only.
     const dryStore = memoryTaskStore();
     const created = await dryStore.createTask({ spec, ...(runOptions.createdBy ? { createdBy: runOptions.createdBy } : {}) });
@@ -435,7 +466,7 @@ export function createScaffolder(options: ScaffolderOptions): Scaffolder {
       running.delete(record.id);
       if (templateDir) await rm(templateDir, { recursive: true, force: true }).catch(() => {});
     });
-    return makeHandle(dryStore, record);
+    return { task: makeHandle(dryStore, record), done: entry.done };
   };
 
   let timer: ReturnType<typeof setInterval> | undefined;
@@ -443,7 +474,7 @@ export function createScaffolder(options: ScaffolderOptions): Scaffolder {
 
   const scaffolder: Scaffolder = {
     async run(template, runOptions = {}) {
-      if (runOptions.dryRun) return runDry(template, runOptions);
+      if (runOptions.dryRun) return (await runDry(template, runOptions)).task;
       const spec = prepare(template, runOptions);
       await mkdir(workingDirectory, { recursive: true });
       const createdBy = runOptions.createdBy ?? runOptions.user?.ref;
@@ -453,12 +484,14 @@ export function createScaffolder(options: ScaffolderOptions): Scaffolder {
       return makeHandle(store, record);
     },
     async dryRun(template, runOptions = {}) {
-      const task = await runDry(template, runOptions, runOptions.directoryContents);
+      const { task, done } = await runDry(template, runOptions, { directoryContents: runOptions.directoryContents ?? [] });
       const log: DryRunResult['log'] = [];
       for await (const event of task.events()) if (event.type === 'log') log.push({ body: event.body });
       const result = await task.result;
       dryRunContents.delete(task.id);
       const spec = (await task.get()).spec;
+      // The client's files are removed before answering.
+      await done;
       const out: DryRunResult = {
         log,
         directoryContents: result.directoryContents ?? [],

@@ -151,6 +151,13 @@ export interface ActionContext<Input = JsonObject> {
   /** A fresh directory removed after the step. */
   createTemporaryDirectory(): Promise<string>;
   secrets: Record<string, string>;
+  /**
+   * Hide values the action derived from a secret from the task's events, logs and output,
+   * whatever their length (secrets themselves, and input values a template derived from them,
+   * are hidden already). `fetch:template` reports here what it rendered from such values.
+   * The runner always sets it; it is optional for contexts built by hand in tests.
+   */
+  redact?(values: string | Iterable<string>): void;
   /** Aborted when the task is cancelled. */
   signal: AbortSignal;
   user?: ScaffolderUser;

@@ -1,3 +1,4 @@
+import yaml from 'js-yaml';
 import { InputError } from '@portalkit/core';
 import type { JsonValue, TemplateFilter } from '../types.js';
 
@@ -111,7 +112,26 @@ export function pick(value: JsonValue | undefined, path: string): JsonValue | un
 }
 
 /**
- * The filters every scaffolder template has: `parseRepoUrl`, `parseEntityRef`, `pick`, `projectSlug`.
+ * A value as one line of YAML, safe to write after `key: ` or `- ` in a YAML file: strings are
+ * always double-quoted with escapes (a line break becomes `\n`, so a value can never start a
+ * new key, a new document (`---`) or a comment), numbers, booleans and `null` stay plain, and
+ * lists and maps become one-line flow collections (`["a", "b"]`). Do not wrap it in quotes.
+ *
+ * @example
+ * ```ts
+ * yamlScalar('a\n---\nkind: Scorecard'); // '"a\\n---\\nkind: Scorecard"'
+ * yamlScalar(8080); // '8080'
+ * ```
+ */
+export function yamlScalar(value: JsonValue | undefined): string {
+  const text = yaml.dump(value ?? null, { flowLevel: 0, lineWidth: -1, forceQuotes: true, quotingType: '"', noRefs: true });
+  return text.endsWith('\n') ? text.slice(0, -1) : text;
+}
+
+/**
+ * The filters every scaffolder template has: Backstage's `parseRepoUrl`, `parseEntityRef`,
+ * `pick`, `projectSlug`, and `yamlScalar` (see {@link yamlScalar}) for writing values into YAML
+ * files: `description: ${{ values.description | yamlScalar }}`.
  * @example
  * ```ts
  * const render = createTemplater({ filters: defaultFilters() });
@@ -131,5 +151,6 @@ export function defaultFilters(): Record<string, TemplateFilter> {
       const { owner, repo } = parseRepoUrl(String(url));
       return `${owner}/${repo}`;
     },
+    yamlScalar: (value) => yamlScalar(value),
   };
 }

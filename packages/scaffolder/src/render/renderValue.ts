@@ -38,22 +38,56 @@ export function isSingleTemplateString(input: string): boolean {
  * ```
  */
 export function renderValue<T>(input: T, context: Record<string, unknown>, render: Templater): T {
-  if (input === undefined) return input;
-  return JSON.parse(JSON.stringify(input), (_key, value: unknown) => {
-    if (typeof value !== 'string') return value;
-    if (isSingleTemplateString(value)) {
+  return renderValueTracked(input, context, render).value;
+}
+
+/**
+ * {@link renderValue}, also returning every scalar (as text) whose render read a secret, so
+ * the caller can redact them whole whatever their length.
+ *
+ * @example
+ * ```ts
+ * const { value, secretValues } = renderValueTracked({ m: '${{ secrets.token[0] }}' }, { secrets: markSecret({ token: 'xyz' }) }, render);
+ * secretValues; // ['x']
+ * ```
+ */
+export function renderValueTracked<T>(input: T, context: Record<string, unknown>, render: Templater): { value: T; secretValues: string[] } {
+  const secretValues: string[] = [];
+  if (input === undefined) return { value: input, secretValues };
+  const value = JSON.parse(JSON.stringify(input), (_key, raw: unknown) => {
+    if (typeof raw !== 'string') return raw;
+    if (isSingleTemplateString(raw)) {
       // Wrap in `dump` so the value comes back as JSON and keeps its type.
-      const dumped = render(value.replace(/\$\{\{(.+)\}\}/s, '${{ ( $1 ) | dump }}'), context);
+      const { text: dumped, secret } = render.tracked(raw.replace(/\$\{\{(.+)\}\}/s, '${{ ( $1 ) | dump }}'), context);
       if (dumped === '') return undefined;
+      let parsed: unknown = dumped;
       try {
-        return JSON.parse(dumped) as unknown;
+        parsed = JSON.parse(dumped) as unknown;
       } catch {
-        return dumped;
+        // Not JSON: keep the text.
       }
+      if (secret) collectScalars(parsed, secretValues);
+      return parsed;
     }
-    const rendered = render(value, context);
-    return rendered === '' ? undefined : rendered;
+    const { text, secret } = render.tracked(raw, context);
+    if (secret && text) secretValues.push(text);
+    return text === '' ? undefined : text;
   }) as T;
+  return { value, secretValues };
+}
+
+/** Every string, number and boolean below `value`, as text, and the keys of its objects. */
+export function collectScalars(value: unknown, out: string[] = [], depth = 0): string[] {
+  if (typeof value === 'string') {
+    if (value) out.push(value);
+  } else if (typeof value === 'number' || typeof value === 'boolean') {
+    out.push(String(value));
+  } else if (value && typeof value === 'object' && depth <= 64) {
+    // An object computed from a secret may carry it in its keys (`{ [token]: 1 }` via a filter).
+    if (!Array.isArray(value)) out.push(...Object.keys(value).filter(Boolean));
+    for (const child of Object.values(value)) collectScalars(child, out, depth + 1);
+  }
+  return out;
 }
 
 /**

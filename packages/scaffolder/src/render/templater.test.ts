@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createTemplater } from './templater.js';
 import { defaultFilters, parseEntityRef, parseRepoUrl } from './filters.js';
-import { isTruthy, renderValue } from './renderValue.js';
+import { isTruthy, renderValue, renderValueTracked } from './renderValue.js';
+import { markHolders, markSecret } from './taint.js';
+import { createRedactor } from '../runner/redaction.js';
 
 const render = createTemplater({ filters: defaultFilters() });
 const ctx = { parameters: { name: 'svc', n: 3, flag: false, obj: { a: [1, 2] } }, each: { key: 'k', value: 'v' } };
@@ -91,5 +93,41 @@ describe('renderValue', () => {
   it('isTruthy matches Backstage', () => {
     expect([false, 0, '', null, undefined, []].map(isTruthy)).toEqual([false, false, false, false, false, false]);
     expect(['false', 1, [0], {}].map(isTruthy)).toEqual([true, true, true, true]);
+  });
+});
+
+describe('secret taint', () => {
+  const secrets = () => markSecret({ token: 'abcdef' });
+
+  it('marks a render that read a secret, however it used it', () => {
+    for (const t of ['${{ secrets.token[0] }}', '${{ secrets.token | first }}', '{% for c in secrets.token %}${{ c }}{% endfor %}', '${{ secrets | dump }}', '{% set s = secrets %}${{ s.token | length }}']) {
+      expect(render.tracked(t, { secrets: secrets() }).secret, t).toBe(true);
+    }
+    expect(render.tracked('${{ parameters.name }}', { secrets: secrets(), parameters: { name: 'x' } })).toEqual({ text: 'x', secret: false });
+  });
+
+  it('follows marked members and objects handed to filters or loops', () => {
+    const values = { token: 'abc', name: 'svc' };
+    markHolders(values, new Set(['abc']));
+    const ctx = { values, steps: { a: markSecret({ output: { v: 'abc' } }), b: { output: { v: 'ok' } } } };
+    expect(render.tracked('${{ values.name }} ${{ steps.b.output.v }}', ctx).secret).toBe(false);
+    for (const t of ['${{ values.token[1] }}', '${{ values | dump }}', '{% for k, v in values %}${{ v }}{% endfor %}', '${{ steps.a.output.v }}', '${{ steps | dump }}']) {
+      expect(render.tracked(t, ctx).secret, t).toBe(true);
+    }
+  });
+
+  it('hides the message of a failing render that read a secret', () => {
+    expect(() => render('${{ secrets.token | parseRepoUrl }}', { secrets: secrets() })).toThrow(/reading secrets failed \(its message is hidden\)/);
+    expect(() => render('${{ "abcdef" | parseRepoUrl }}', {})).toThrow(/got abcdef/);
+  });
+
+  it('renderValueTracked returns what came from a secret, and the redactor hides it at any length', () => {
+    const { value, secretValues } = renderValueTracked({ a: '${{ secrets.token[0] }}', b: 'plain', c: '${{ secrets.token | list }}' }, { secrets: secrets() }, render);
+    expect(value).toEqual({ a: 'a', b: 'plain', c: ['a', 'b', 'c', 'd', 'e', 'f'] });
+    expect(secretValues).toEqual(['a', 'a', 'b', 'c', 'd', 'e', 'f']);
+    const redactor = createRedactor(['xy']);
+    redactor.add(['q']);
+    // The 2-character seed stays (the core's rule); the derived 'q' goes, also as base64 'cQ=='.
+    expect(redactor.text('xy q "q" cQ==')).toBe('xy *** "***" ***');
   });
 });

@@ -1,6 +1,7 @@
 import nunjucks from 'nunjucks';
 import { InputError } from '@portalkit/core';
 import type { JsonValue, TemplateFilter, TemplateGlobal } from '../types.js';
+import { containsSecret, copyMarks, isSecret, readsSecret } from './taint.js';
 
 /** Options of {@link createTemplater}. */
 export interface TemplaterOptions {
@@ -25,7 +26,15 @@ export interface TemplaterOptions {
  * render('hello ${{ parameters.name }}', { parameters: { name: 'x' } }); // 'hello x'
  * ```
  */
-export type Templater = (template: string, context: Record<string, unknown>) => string;
+export type Templater = ((template: string, context: Record<string, unknown>) => string) & {
+  /**
+   * Render and say whether the result came from a secret: the render looked up an object
+   * holding secrets (the `secrets` context value, or anything marked as derived from it).
+   * A failing render that read secrets throws with a fixed message, as its own message could
+   * quote a piece of the secret.
+   */
+  tracked(template: string, context: Record<string, unknown>): { text: string; secret: boolean };
+};
 
 // Names that lead from a value to Function (and so to `process`/`require`): never resolvable.
 const blockedNames = new Set([
@@ -50,14 +59,21 @@ const functionConstructors = new Set<unknown>([
 
 type Runtime = typeof nunjucks.runtime & {
   memberLookup(obj: unknown, val: unknown): unknown;
+  fromIterator(obj: unknown): unknown;
+  inOperator(key: unknown, obj: unknown): boolean;
   callWrap(obj: unknown, name: string, context: unknown, args: unknown[]): unknown;
   contextOrFrameLookup(context: { lookup(name: string): unknown }, frame: { lookup(name: string): unknown }, name: string): unknown;
 };
 
 // A private copy of nunjucks' runtime with the lookups hardened. Compiled templates call the
 // runtime they are handed, so the shared nunjucks module stays untouched for other users.
-function createSafeRuntime(): Runtime {
+// Every lookup goes through it, so it also notes (`onSecret`) a render that reads a secret.
+function createSafeRuntime(onSecret: () => void): Runtime {
   const base = nunjucks.runtime as Runtime;
+  const seen = <T>(value: T): T => {
+    if (isSecret(value)) onSecret();
+    return value;
+  };
   return {
     ...base,
     memberLookup(obj: unknown, val: unknown) {
@@ -67,22 +83,33 @@ function createSafeRuntime(): Runtime {
       if (typeof val !== 'string' && typeof val !== 'number') return undefined;
       const key = String(val);
       if (blockedNames.has(key)) return undefined;
+      if (readsSecret(obj, key)) onSecret();
       const target = obj as Record<string, unknown>;
       const value = target[key];
       if (typeof value === 'function') {
         if (functionConstructors.has(value)) return undefined;
         return (...args: unknown[]) => (value as (...a: unknown[]) => unknown).apply(obj, args);
       }
-      return value;
+      return seen(value);
     },
     callWrap(obj: unknown, name: string, context: unknown, args: unknown[]) {
       if (functionConstructors.has(obj)) throw new Error(`Unable to call \`${name}\`: not allowed`);
+      if (containsSecret(args)) onSecret();
       return base.callWrap(obj, name, context, args);
+    },
+    // Loops and `in` see every member at once, without a lookup per member.
+    fromIterator(obj: unknown) {
+      if (containsSecret(obj)) onSecret();
+      return base.fromIterator(obj);
+    },
+    inOperator(key: unknown, obj: unknown) {
+      if (containsSecret(obj)) onSecret();
+      return base.inOperator(key, obj);
     },
     contextOrFrameLookup(context, frame, name) {
       if (blockedNames.has(name)) return undefined;
       const value = frame.lookup(name);
-      return value !== undefined ? value : context.lookup(name);
+      return seen(value !== undefined ? value : context.lookup(name));
     },
   };
 }
@@ -102,13 +129,20 @@ function opaque<F extends (...args: never[]) => unknown>(fn: F): F {
 export function toSafeData(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== 'object') return typeof value === 'function' ? undefined : value;
   if (depth > 64) return undefined;
-  if (Array.isArray(value)) return value.map((v) => toSafeData(v, depth + 1));
   if (value instanceof Date) return value.toISOString();
-  const out = Object.create(null) as Record<string, unknown>;
-  for (const [k, v] of Object.entries(value)) {
-    if (blockedNames.has(k)) continue;
-    out[k] = toSafeData(v, depth + 1);
+  let out: object;
+  if (Array.isArray(value)) {
+    out = value.map((v) => toSafeData(v, depth + 1));
+  } else {
+    const record = Object.create(null) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(value)) {
+      if (blockedNames.has(k)) continue;
+      record[k] = toSafeData(v, depth + 1);
+    }
+    out = record;
   }
+  // A copy of an object holding secrets holds them too.
+  copyMarks(value, out);
   return out;
 }
 
@@ -141,7 +175,11 @@ export function createTemplater(options: TemplaterOptions = {}): Templater {
       ? { variableStart: '{{', variableEnd: '}}' }
       : { variableStart: '${{', variableEnd: '}}' },
   });
-  const runtime = createSafeRuntime();
+  // Set by the runtime when the render in progress reads a secret (rendering is synchronous).
+  let readSecret = false;
+  const runtime = createSafeRuntime(() => {
+    readSecret = true;
+  });
 
   // The built-in globals are functions holding closures; replace them with equivalents whose
   // results are plain data, so nothing callable escapes into the template.
@@ -163,6 +201,14 @@ export function createTemplater(options: TemplaterOptions = {}): Templater {
   }
   for (const [name, filter] of Object.entries(options.filters ?? {})) {
     env.addFilter(name, (...args: unknown[]) => jsonRoundTrip(filter(...(jsonRoundTrip(args) as JsonValue[]))));
+  }
+  // A filter given an object holding a secret (`steps | dump`) reads it whole.
+  const filters = (env as unknown as { filters: Record<string, (...args: unknown[]) => unknown> }).filters;
+  for (const [name, filter] of Object.entries(filters)) {
+    filters[name] = function (this: unknown, ...args: unknown[]) {
+      if (containsSecret(args)) readSecret = true;
+      return filter.apply(this, args);
+    };
   }
   for (const [name, value] of Object.entries(options.globals ?? {})) {
     if (typeof value === 'function') {
@@ -191,15 +237,24 @@ export function createTemplater(options: TemplaterOptions = {}): Templater {
     return template;
   };
 
-  return (source, context) => {
+  const tracked = (source: string, context: Record<string, unknown>): { text: string; secret: boolean } => {
     // Fast path: no template syntax at all.
-    if (!source.includes('{{') && !source.includes('{%') && !source.includes('{#')) return source;
+    if (!source.includes('{{') && !source.includes('{%') && !source.includes('{#')) return { text: source, secret: false };
     const template = compile(source);
+    readSecret = false;
     try {
-      return template.render(toSafeData(context) as object);
+      const text = template.render(toSafeData(context) as object);
+      return { text, secret: readSecret };
     } catch (error) {
+      // A message of a render that read a secret may quote a slice of it (`got Ж`).
+      if (readSecret) throw new InputError('Template rendering failed: an expression reading secrets failed (its message is hidden)');
       // Only the message: stacks and causes may carry host internals.
       throw new InputError(`Template rendering failed: ${String((error as Error)?.message ?? error)}`);
+    } finally {
+      readSecret = false;
     }
   };
+  const render = ((source: string, context: Record<string, unknown>) => tracked(source, context).text) as Templater;
+  render.tracked = tracked;
+  return render;
 }

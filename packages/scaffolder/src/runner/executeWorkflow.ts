@@ -4,8 +4,8 @@ import { CustomErrorBase, InputError, createLogger } from '@portalkit/core';
 import type { LogRecord } from '@portalkit/core';
 import type { JsonObject, JsonValue, ScaffolderAction, TaskEventBody, TaskSpec, TemplateStep } from '../types.js';
 import type { Templater } from '../render/templater.js';
-import { isTruthy, renderValue } from '../render/renderValue.js';
-import { collectSecretDerived, secretDerivedItems } from './redaction.js';
+import { collectScalars, isTruthy, renderValue, renderValueTracked } from '../render/renderValue.js';
+import { markHolders, markSecret } from '../render/taint.js';
 import type { Redactor } from './redaction.js';
 
 /**
@@ -97,6 +97,8 @@ const safeName = (id: string) => id.replace(/[^A-Za-z0-9_.-]/g, '_');
  */
 export async function executeWorkflow(options: WorkflowOptions): Promise<WorkflowResult> {
   const { spec, render, redactor, signal } = options;
+  // Marked, so every render reading it (and whatever it produced) is known to come from a secret.
+  const secrets = markSecret({ ...options.secrets });
   const context: TemplateContext = {
     parameters: spec.parameters,
     steps: {},
@@ -139,36 +141,42 @@ export async function executeWorkflow(options: WorkflowOptions): Promise<Workflo
         }
       }
 
-      const stepContext: TemplateContext = { ...context, secrets: options.isDryRun ? {} : options.secrets };
-      const resolvedEach = step.each !== undefined ? renderValue(step.each, stepContext, render) : undefined;
+      const stepContext: TemplateContext = { ...context, secrets: options.isDryRun ? {} : secrets };
+      const each = step.each !== undefined ? renderValueTracked(step.each, stepContext, render) : undefined;
+      const resolvedEach = each?.value;
       if (step.each !== undefined && (resolvedEach === undefined || resolvedEach === null || typeof resolvedEach !== 'object')) {
         throw new InputError(`Invalid value on action ${action.id}.each parameter, "${String(step.each)}" cannot be resolved to a value`);
       }
-      if (resolvedEach && Object.keys(options.secrets).length) {
-        // Items (and keys) computed from a secret are logged as `Running step each: …` and
-        // reach inputs through `each`, so they are hidden like the secrets themselves.
-        redactor.add(secretDerivedItems(resolvedEach as JsonValue, () => renderValue(step.each, { ...stepContext, secrets: {} }, render)));
-      }
+      // Items computed from a secret are logged as `Running step each: …` and reach inputs
+      // through `each`, so they are hidden like the secrets themselves, and their `each` is marked.
+      const eachSecrets = new Set(each?.secretValues ?? []);
       const iterations = (
         resolvedEach
-          ? Object.entries(resolvedEach as Record<string, JsonValue>).map(([key, value]) => ({ each: { key, value } }))
+          ? Object.entries(resolvedEach as Record<string, JsonValue>).map(([key, value]) => {
+              const keyed = Array.isArray(resolvedEach) ? [] : [key];
+              const scalars = [...keyed, ...collectScalars(value)];
+              if (!scalars.some((v) => eachSecrets.has(v))) return { each: { key, value } };
+              redactor.add(scalars);
+              return { each: markSecret({ key, value }) };
+            })
           : [{}]
       ).map((iteration: { each?: { key: string; value: JsonValue } }) => {
         const full = { ...stepContext, ...iteration };
         const shouldRun = !iteration.each || !step.if || isTruthy(renderValue(step.if, full, render));
-        const raw = step.input ? renderValue(step.input, full, render) : {};
-        if (step.input && Object.keys(options.secrets).length) {
-          const withoutSecrets = renderValue(step.input, { ...full, secrets: {} }, render);
-          redactor.add(collectSecretDerived(raw, withoutSecrets));
-        }
-        return { ...iteration, shouldRun, raw };
+        const { value: raw, secretValues } = step.input ? renderValueTracked(step.input, full, render) : { value: {}, secretValues: [] };
+        redactor.add(secretValues);
+        return { ...iteration, shouldRun, raw, secretValues: new Set(secretValues) };
       });
 
       // Validate every iteration before running any, so a bad item never leaves half a result.
       const parsed = iterations.map((it) => {
         if (!it.shouldRun) return undefined;
         try {
-          return action.parseInput(it.raw);
+          const input = action.parseInput(it.raw);
+          // Objects of the input holding a secret-derived value stay marked for the action's
+          // own rendering (fetch:template renders skeletons with its `values`).
+          if (it.secretValues.size) markHolders(input, it.secretValues);
+          return input;
         } catch (error) {
           const suffix = it.each ? `[${it.each.key}]` : '';
           throw new InputError(`Step ${step.id}${suffix}: ${(error as Error).message}`);
@@ -197,6 +205,7 @@ export async function executeWorkflow(options: WorkflowOptions): Promise<Workflo
             workspacePath: options.workspacePath,
             logger,
             secrets: options.secrets,
+            redact: (values) => redactor.add(typeof values === 'string' ? [values] : values),
             signal,
             isDryRun: options.isDryRun,
             templateInfo: spec.templateInfo,
@@ -221,7 +230,9 @@ export async function executeWorkflow(options: WorkflowOptions): Promise<Workflo
       } finally {
         await Promise.all(tmpDirs.map((dir) => rm(dir, { recursive: true, force: true })));
       }
-      context.steps[step.id] = { output: stepOutput };
+      // Outputs holding a secret or a value derived from one taint whatever later reads them.
+      const holdsSecret = JSON.stringify(redactor.value(stepOutput)) !== JSON.stringify(stepOutput);
+      context.steps[step.id] = holdsSecret ? markSecret({ output: stepOutput }) : { output: stepOutput };
       checkCancelled(step);
       log({ message: `Finished step ${result.name}`, stepId: step.id, status: 'completed' });
       result.status = 'completed';
@@ -238,8 +249,9 @@ export async function executeWorkflow(options: WorkflowOptions): Promise<Workflo
       throw error;
     }
   }
-  const output = (renderValue(spec.output, context, render) ?? {}) as JsonObject;
-  return { output, steps: results };
+  const rendered = renderValueTracked(spec.output, context, render);
+  redactor.add(rendered.secretValues);
+  return { output: (rendered.value ?? {}) as JsonObject, steps: results };
 }
 
 function mask(secrets: Record<string, string>): Record<string, string> {

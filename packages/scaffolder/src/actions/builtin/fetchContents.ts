@@ -44,7 +44,7 @@ export async function fetchContents(options: FetchOptions): Promise<void> {
   const local = localSource(options);
   if (local) {
     const stat = await lstat(local).catch(() => undefined);
-    if (!stat) throw new InputError(`Failed to fetch ${options.fetchUrl}: ${local} does not exist`);
+    if (!stat) throw new InputError(`Failed to fetch ${options.fetchUrl}: it does not exist in the template directory`);
     if (stat.isFile()) {
       await mkdir(options.outputPath, { recursive: true });
       await cp(local, path.join(options.outputPath, path.basename(local)));
@@ -73,7 +73,7 @@ export async function fetchFile(options: FetchOptions): Promise<void> {
   await mkdir(path.dirname(options.outputPath), { recursive: true });
   if (local) {
     const stat = await lstat(local).catch(() => undefined);
-    if (!stat?.isFile()) throw new InputError(`Failed to fetch ${options.fetchUrl}: ${local} is not a file`);
+    if (!stat?.isFile()) throw new InputError(`Failed to fetch ${options.fetchUrl}: it is not a file of the template directory`);
     await cp(local, options.outputPath);
     return;
   }

@@ -141,7 +141,7 @@ export function createFetchTemplateAction(options: FetchTemplateActionOptions = 
       let templateDir = localSource(fetchOptions);
       if (templateDir) {
         const info = await stat(templateDir).catch(() => undefined);
-        if (!info?.isDirectory()) throw new InputError(`Failed to fetch ${input.url}: ${templateDir} is not a directory`);
+        if (!info?.isDirectory()) throw new InputError(`Failed to fetch ${input.url}: it is not a directory of the template directory`);
       } else {
         templateDir = path.join(await ctx.createTemporaryDirectory(), 'template');
         await fetchContents({ ...fetchOptions, outputPath: templateDir });
@@ -168,9 +168,15 @@ export function createFetchTemplateAction(options: FetchTemplateActionOptions = 
         lstripBlocks: input.lstripBlocks,
       });
       const context = input.cookiecutterCompat ? { cookiecutter: input.values } : { values: input.values };
+      // Names and contents rendered from values a template derived from a secret are secrets too.
+      const renderTracked = (source: string) => {
+        const { text, secret } = render.tracked(source, context);
+        if (secret) ctx.redact?.(text);
+        return text;
+      };
       const renderPath = (relative: string) => {
         try {
-          return render(relative, context);
+          return renderTracked(relative);
         } catch (error) {
           throw new InputError(`Failed to render the path "${relative}": ${(error as Error).message}`);
         }
@@ -214,7 +220,7 @@ export function createFetchTemplateAction(options: FetchTemplateActionOptions = 
         }
         let text: string;
         try {
-          text = render(buffer.toString('utf8'), context);
+          text = renderTracked(buffer.toString('utf8'));
         } catch (error) {
           throw new InputError(`Failed to render ${path.relative(sourceDir, source)}: ${(error as Error).message}`);
         }

@@ -4,5 +4,5 @@ const port = Number(process.env.PORT ?? ${{ values.port }});
 
 createServer((req, res) => {
   res.setHeader('content-type', 'application/json');
-  res.end(JSON.stringify({ service: '${{ values.name }}', path: req.url }));
-}).listen(port, () => console.log('${{ values.name }} listening on ' + port));
+  res.end(JSON.stringify({ service: ${{ values.name | dump }}, path: req.url }));
+}).listen(port, () => console.log(${{ (values.name ~ ' listening on ') | dump }} + port));

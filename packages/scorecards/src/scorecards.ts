@@ -10,7 +10,10 @@ import type { EntityEvaluation, ScorecardCatalog } from './evaluator.js';
 import { createScorecardsHandler } from './http.js';
 import { createScorecardRegistry } from './registry.js';
 import { memoryScorecardStore } from './stores/memory.js';
-import type { Check, Scorecard, ScorecardHistoryEntry, ScorecardResult, ScorecardStore } from './types.js';
+import { assertText } from './text.js';
+import { compileScorecardTrust } from './trust.js';
+import type { ScorecardLocationRule } from './trust.js';
+import type { Check, Scorecard, ScorecardHistoryEntry, ScorecardResult, ScorecardStore, ScorecardWriteRejection } from './types.js';
 
 /**
  * The part of core's `EventBus` scorecards need: they subscribe to
@@ -40,8 +43,19 @@ export interface ScorecardsOptions {
    * code scorecards are always known too.
    */
   checks?: readonly Check[];
-  /** Also rate against the catalog's `kind: Scorecard` entities. Default true. */
+  /**
+   * Also rate against the catalog's `kind: Scorecard` entities, those from `trustedLocations`.
+   * Default true.
+   */
   catalogScorecards?: boolean;
+  /**
+   * Catalog locations trusted to declare `kind: Scorecard` entities (Backstage's catalog rules,
+   * for this one kind). Default none: a Scorecard entity from anywhere else is not used, and is
+   * listed in `listScorecards().problems` with a warning in the log. A catalog scorecard is
+   * identified by its full ref (`scorecard:<namespace>/<name>`), so it never replaces a
+   * scorecard of another namespace or one defined in code.
+   */
+  trustedLocations?: readonly ScorecardLocationRule[];
   /** Where results and history go; default `memoryScorecardStore()`. */
   store?: ScorecardStore;
   /** The catalog's event bus; when given (here or to `start`), changes are evaluated incrementally. */
@@ -100,6 +114,8 @@ export interface EvaluationSummary {
   removed: number;
   /** Entities evaluated, sorted. */
   entityRefs: string[];
+  /** Results the store refused, with the reason; present only when there were any. */
+  rejected?: { scorecardId: string; entityRef: string; message: string }[];
 }
 
 /**
@@ -160,6 +176,7 @@ const CONCURRENCY = 32;
 const BATCH = 500;
 
 const refKey = (ref: string) => {
+  assertText(ref, 'entity ref');
   try {
     return stringifyEntityRef(parseEntityRef(ref));
   } catch (error) {
@@ -229,6 +246,7 @@ export function createScorecards(options: ScorecardsOptions): Scorecards {
     scorecards: options.scorecards ?? [],
     checks: options.checks ?? builtinChecks(),
     catalogScorecards: options.catalogScorecards !== false,
+    trust: compileScorecardTrust(options.trustedLocations, 'createScorecards'),
     logger: () => logger,
   });
   const store = options.store ?? memoryScorecardStore();
@@ -257,6 +275,14 @@ export function createScorecards(options: ScorecardsOptions): Scorecards {
       for (const r of await store.latest({ scorecardId: card.id })) set.add(r.entityRef);
     }
   };
+  /** Drop stored results of scorecards that no longer exist (removed, or stored under an old id). */
+  const dropUnknown = async () => {
+    const known = new Set(registry.all().map((c) => c.id));
+    const unknown = new Set<string>();
+    for (const r of await store.latest()) if (!known.has(r.scorecardId)) unknown.add(r.scorecardId);
+    if (unknown.size) await store.write({ remove: [...unknown].map((scorecardId) => ({ scorecardId })) });
+    return unknown.size;
+  };
 
   /** Store one batch of evaluations (and removals of results that exist) and record what each result read. */
   const record = async (evaluations: readonly EntityEvaluation[], removals: readonly ResultKey[] = []) => {
@@ -275,8 +301,19 @@ export function createScorecards(options: ScorecardsOptions): Scorecards {
       }
       for (const scorecardId of e.notApplicable) drop({ scorecardId, entityRef: e.entityRef });
     }
-    if (put.length || remove.length) await store.write({ put, remove });
-    return { evaluated: put.length, removed: remove.length };
+    let refused: readonly ScorecardWriteRejection[] = [];
+    if (put.length || remove.length) refused = (await store.write({ put, remove }))?.rejected ?? [];
+    // A refused result is reported and forgotten; its neighbours in the batch are stored.
+    const rejected = refused.map(({ scorecardId, entityRef, error }) => {
+      index.delete({ scorecardId, entityRef });
+      storedOf(scorecardId).delete(entityRef);
+      logger.warn('scorecards: the store refused a result', { scorecardId, entityRef, error: serializeError(error) });
+      return { scorecardId, entityRef, message: error.message };
+    });
+    return { evaluated: put.length - rejected.length, removed: remove.length, rejected };
+  };
+  const addRejected = (summary: EvaluationSummary, rejected: NonNullable<EvaluationSummary['rejected']>) => {
+    if (rejected.length) (summary.rejected ??= []).push(...rejected);
   };
 
   /** Evaluate `cards` over every entity; drop their results for entities that are gone. */
@@ -295,6 +332,7 @@ export function createScorecards(options: ScorecardsOptions): Scorecards {
       const r = await record(evaluations);
       summary.evaluated += r.evaluated;
       summary.removed += r.removed;
+      addRejected(summary, r.rejected);
     });
     const stale: ResultKey[] = [];
     for (const card of cards) for (const entityRef of storedOf(card.id)) if (!seen.has(entityRef)) stale.push({ scorecardId: card.id, entityRef });
@@ -326,6 +364,7 @@ export function createScorecards(options: ScorecardsOptions): Scorecards {
       const r = await record(evaluations, gone);
       summary.evaluated += r.evaluated;
       summary.removed += r.removed;
+      addRejected(summary, r.rejected);
     }
     return summary;
   };
@@ -344,6 +383,7 @@ export function createScorecards(options: ScorecardsOptions): Scorecards {
       summary.evaluated += s.evaluated;
       summary.removed += s.removed;
       summary.entityRefs.push(...s.entityRefs);
+      addRejected(summary, s.rejected ?? []);
     };
 
     // Scorecards that changed are re-run over the whole catalog; deleted ones lose their results.
@@ -427,7 +467,11 @@ export function createScorecards(options: ScorecardsOptions): Scorecards {
           if (!card) throw new NotFoundError(`No scorecard ${JSON.stringify(evaluateOptions.scorecardId)}`);
           cards = [card];
         }
-        if (!evaluateOptions.entityRef) return evaluateAll(cards);
+        if (!evaluateOptions.entityRef) {
+          const summary = await evaluateAll(cards);
+          if (evaluateOptions.scorecardId === undefined) summary.removed += await dropUnknown();
+          return summary;
+        }
         const ref = refKey(evaluateOptions.entityRef);
         if (!(await catalog.getEntityByRef(ref))) throw new NotFoundError(`No entity ${ref}`);
         return evaluateRefs(new Map([[ref, new Set(cards.map((c) => c.id))]]));
@@ -457,8 +501,8 @@ export function createScorecards(options: ScorecardsOptions): Scorecards {
       if (!card) throw new NotFoundError(`No scorecard ${JSON.stringify(scorecardId)}`);
       const worstCount = summaryOptions.worst ?? 10;
       const [results, worst] = await Promise.all([
-        store.latest({ scorecardId }),
-        store.latest({ scorecardId, order: 'worst', limit: worstCount }),
+        store.latest({ scorecardId: card.id }),
+        store.latest({ scorecardId: card.id, order: 'worst', limit: worstCount }),
       ]);
       const counts = card.levels.map(() => 0);
       let below = 0;

@@ -34,6 +34,7 @@ export type {
 } from './scorecards.js';
 export type { ScorecardCatalog } from './evaluator.js';
 export type { ScorecardLocationRule } from './trust.js';
+export { findScorecard, shortScorecardId } from './scorecard-id.js';
 export { checkScorecards } from './check-scorecards.js';
 export type { BelowRequiredLevel, CheckScorecardsOptions, CheckScorecardsResult } from './check-scorecards.js';
 export { scorecardsPlugin } from './plugin.js';

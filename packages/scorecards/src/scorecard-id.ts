@@ -18,3 +18,37 @@ export function scorecardRefOf(id: string): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * The scorecard among `cards` that `id` names: a code scorecard by its exact id, else a catalog
+ * scorecard by its ref, full or short (`readiness` is `scorecard:default/readiness`,
+ * `ops/readiness` is `scorecard:ops/readiness`). A short id never matches a scorecard of another
+ * namespace. Throws an `InputError` for text no store can hold (NUL, lone surrogates).
+ *
+ * @example
+ * ```ts
+ * findScorecard(cards, 'readiness')?.id; // 'scorecard:default/readiness'
+ * ```
+ */
+export function findScorecard<T extends { readonly id: string }>(cards: readonly T[], id: string): T | undefined {
+  const exact = cards.find((c) => c.id === id);
+  if (exact) return exact;
+  const ref = scorecardRefOf(id);
+  return ref === undefined ? undefined : cards.find((c) => c.id === ref);
+}
+
+/**
+ * The shortest id that names a scorecard: a catalog scorecard's ref without the kind, and
+ * without the namespace when it is `default` (`scorecard:default/readiness` -> `readiness`,
+ * `scorecard:ops/readiness` -> `ops/readiness`); a code scorecard's id as it is. For display.
+ *
+ * @example
+ * ```ts
+ * shortScorecardId('scorecard:ops/readiness'); // 'ops/readiness'
+ * ```
+ */
+export function shortScorecardId(id: string): string {
+  const match = /^scorecard:([^/]+)\/(.+)$/.exec(id);
+  if (!match) return id;
+  return match[1] === 'default' ? match[2]! : `${match[1]}/${match[2]}`;
+}

@@ -100,7 +100,7 @@ async function portalCatalog(dir: string, schemaless = false): Promise<Catalog> 
  */
 function orderedByRef(catalog: Catalog): ScorecardCatalog {
   return {
-    getEntityByRef: (ref, options) => catalog.getEntityByRef(ref, options),
+    getEntityByRef: (ref) => catalog.getEntityByRef(ref),
     getEntitiesByRefs: (refs, options) => catalog.getEntitiesByRefs(refs, options),
     getEntities: (request = {}) =>
       catalog.getEntities({

@@ -8,7 +8,7 @@ import type { SqlClient, SqlMigration } from '@portalkit/catalog';
 export const sha256Key = (expression: string) => `sha256(convert_to(${expression}, 'UTF8'))`;
 
 // "C" collation: byte order, the order of the memory store's string comparison.
-const migrations: SqlMigration[] = [
+export const migrations: SqlMigration[] = [
   {
     version: 1,
     description: 'latest scorecard results and their history',

@@ -163,7 +163,7 @@ export interface Scorecards {
   getScorecardSummary(scorecardId: string, options?: { worst?: number }): Promise<ScorecardSummary>;
   /** Results of the entities a group (or user) owns. */
   getOwnerResults(ownerRef: string): Promise<{ ownerRef: string; results: ScorecardResult[] }>;
-  /** The HTTP API (see the guide): `GET <basePath>/scorecards`, `/scorecards/:id`, `/entities/:kind/:namespace/:name`, `/owners/:kind/:namespace/:name`, `POST <basePath>/evaluate`. */
+  /** The HTTP API (see the guide): `GET <basePath>/scorecards`, `/scorecards/:id`, `/scorecards/:namespace/:name`, `/entities/:kind/:namespace/:name`, `/owners/:kind/:namespace/:name`, `POST <basePath>/evaluate`. */
   handler(options?: { basePath?: string }): Handler;
   /** Subscribe to catalog events (options', else `context`'s), then evaluate unless disabled. */
   start(context?: { events?: ScorecardEventSource; logger?: Logger }): Promise<void>;
@@ -268,20 +268,24 @@ export function createScorecards(options: ScorecardsOptions): Scorecards {
     if (!set) stored.set(scorecardId, (set = new Set()));
     return set;
   };
-  const loadStored = async (cards: readonly Scorecard[]) => {
-    for (const card of cards) {
-      const set = storedOf(card.id);
-      set.clear();
-      for (const r of await store.latest({ scorecardId: card.id })) set.add(r.entityRef);
+  /**
+   * Learn which results the store holds for `cards`. With `everything` (`cards` are all the
+   * scorecards) one read covers them all, and counts the stored results that belong to no
+   * scorecard, by id: one removed, or stored under an earlier id (a catalog scorecard's bare name).
+   */
+  const loadStored = async (cards: readonly Scorecard[], everything: boolean): Promise<Map<string, number>> => {
+    const unknown = new Map<string, number>();
+    for (const card of cards) storedOf(card.id).clear();
+    if (!everything) {
+      for (const card of cards) for (const r of await store.latest({ scorecardId: card.id })) storedOf(card.id).add(r.entityRef);
+      return unknown;
     }
-  };
-  /** Drop stored results of scorecards that no longer exist (removed, or stored under an old id). */
-  const dropUnknown = async () => {
-    const known = new Set(registry.all().map((c) => c.id));
-    const unknown = new Set<string>();
-    for (const r of await store.latest()) if (!known.has(r.scorecardId)) unknown.add(r.scorecardId);
-    if (unknown.size) await store.write({ remove: [...unknown].map((scorecardId) => ({ scorecardId })) });
-    return unknown.size;
+    const known = new Set(cards.map((c) => c.id));
+    for (const r of await store.latest()) {
+      if (known.has(r.scorecardId)) storedOf(r.scorecardId).add(r.entityRef);
+      else unknown.set(r.scorecardId, (unknown.get(r.scorecardId) ?? 0) + 1);
+    }
+    return unknown;
   };
 
   /** Store one batch of evaluations (and removals of results that exist) and record what each result read. */
@@ -316,13 +320,20 @@ export function createScorecards(options: ScorecardsOptions): Scorecards {
     if (rejected.length) (summary.rejected ??= []).push(...rejected);
   };
 
-  /** Evaluate `cards` over every entity; drop their results for entities that are gone. */
-  const evaluateAll = async (cards: readonly Scorecard[]): Promise<EvaluationSummary> => {
+  /**
+   * Evaluate `cards` over every entity; drop their results for entities that are gone, and with
+   * `everything` (all scorecards) the results of scorecards that no longer exist.
+   */
+  const evaluateAll = async (cards: readonly Scorecard[], everything = false): Promise<EvaluationSummary> => {
     const evaluator = createEvaluator({ catalog, now, predicates });
     const seen = new Set<string>();
     const summary: EvaluationSummary = { evaluated: 0, removed: 0, entityRefs: [] };
     for (const card of cards) index.deleteScorecard(card.id);
-    await loadStored(cards);
+    const unknown = await loadStored(cards, everything);
+    if (unknown.size) {
+      await store.write({ remove: [...unknown.keys()].map((scorecardId) => ({ scorecardId })) });
+      for (const count of unknown.values()) summary.removed += count;
+    }
     await forEachEntityPage(catalog, async (entities) => {
       const evaluations = await mapLimit(entities, CONCURRENCY, (entity) => evaluator.evaluateEntity(entity, cards));
       for (const e of evaluations) {
@@ -467,11 +478,7 @@ export function createScorecards(options: ScorecardsOptions): Scorecards {
           if (!card) throw new NotFoundError(`No scorecard ${JSON.stringify(evaluateOptions.scorecardId)}`);
           cards = [card];
         }
-        if (!evaluateOptions.entityRef) {
-          const summary = await evaluateAll(cards);
-          if (evaluateOptions.scorecardId === undefined) summary.removed += await dropUnknown();
-          return summary;
-        }
+        if (!evaluateOptions.entityRef) return evaluateAll(cards, evaluateOptions.scorecardId === undefined);
         const ref = refKey(evaluateOptions.entityRef);
         if (!(await catalog.getEntityByRef(ref))) throw new NotFoundError(`No entity ${ref}`);
         return evaluateRefs(new Map([[ref, new Set(cards.map((c) => c.id))]]));

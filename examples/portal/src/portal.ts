@@ -194,7 +194,8 @@ export async function createExamplePortal(options: ExamplePortalOptions = {}): P
         }),
       ],
     }),
-    scorecardsPlugin({ catalog }),
+    // Only the portal's own scorecards are trusted; a Scorecard in a scaffolded repository is ignored.
+    scorecardsPlugin({ catalog, trustedLocations: [{ type: 'file', pattern: path.join(dataDir, 'scorecards', '*.yaml') }] }),
     { id: 'ui', basePath: '/', handler: createStaticHandler({ root: path.join(here, '../public') }) },
   ];
   // Every response, API and docs included, gets the portal's framing, sniffing and CSP headers.

@@ -132,7 +132,7 @@ describe.skipIf(!hasChromium)('example portal in a browser', () => {
     expect(await group('dependsOn')).toEqual(['order-service', 'payments-gateway']);
     expect(await page.$$eval('svg.graph a.graph-link', (as) => as.length)).toBe(9);
     // The Production readiness scorecard (data/scorecards/) rates it gold.
-    const badge = await page.waitForSelector('#scorecard-badges .scorecard-badge[data-scorecard="production-readiness"]');
+    const badge = await page.waitForSelector('#scorecard-badges .scorecard-badge[data-scorecard="scorecard:default/production-readiness"]');
     expect(await badge.getAttribute('data-level')).toBe('gold');
     expect(await badge.textContent()).toBe('Production readiness: Gold · 100%');
     await shot('04-entity');
@@ -146,7 +146,7 @@ describe.skipIf(!hasChromium)('example portal in a browser', () => {
 
   it('shows the scorecards overview: entities per level and the worst offenders', async () => {
     await go('#/scorecards');
-    const section = 'section.scorecard[data-scorecard="production-readiness"]';
+    const section = 'section.scorecard[data-scorecard="scorecard:default/production-readiness"]';
     await page.waitForSelector(section);
     expect(await page.textContent(`${section} h2`)).toBe('Production readiness');
     const levels = await page.$$eval(`${section} table.scorecard-levels tbody tr`, (rows) =>
@@ -161,7 +161,7 @@ describe.skipIf(!hasChromium)('example portal in a browser', () => {
     await shot('04b-scorecards');
     // A worst offender links to its entity page, which shows its badge.
     await page.click(`${section} table.scorecard-worst tbody tr a`);
-    await page.waitForSelector(`#scorecard-badges .scorecard-badge[data-scorecard="production-readiness"]`);
+    await page.waitForSelector(`#scorecard-badges .scorecard-badge[data-scorecard="scorecard:default/production-readiness"]`);
     expect(await page.textContent('#entity-title')).toBe(worst[0]!.split('/')[1]);
   });
 

@@ -49,16 +49,31 @@ describe('checkScorecards', () => {
     expect(one).toMatchObject({ ok: true, evaluated: 1, below: [], results: [{ entityRef: 'component:default/good', level: 'gold' }] });
   });
 
-  it('uses the catalog Scorecard entities by default', async () => {
-    const scorecard: Entity = {
+  it('uses the catalog Scorecard entities from trusted locations by default', async () => {
+    const scorecard = (name: string, location: string): Entity => ({
       apiVersion: SCORECARD_API_VERSION,
       kind: 'Scorecard',
-      metadata: { name: 'docs' },
+      metadata: { name, annotations: { 'backstage.io/managed-by-location': location } },
       spec: { appliesTo: { kind: 'Component' }, levels: [{ id: 'documented', checks: ['has-techdocs'] }] },
-    };
-    const { catalog } = await providerCatalog([...entities(), scorecard]);
-    const result = await checkScorecards({ catalog, requiredLevel: 'documented' });
-    expect(result.below.map((b) => b.entityRef)).toEqual(['component:default/bare', 'component:default/silver-only', 'component:default/unstaffed']);
+    });
+    const { catalog } = await providerCatalog([
+      ...entities(),
+      scorecard('docs', 'url:https://git.example/platform/scorecards/docs.yaml'),
+      scorecard('lenient', 'url:https://git.example/team-x/catalog-info.yaml'),
+    ]);
+    const result = await checkScorecards({
+      catalog,
+      requiredLevel: { docs: 'documented' },
+      trustedLocations: [{ type: 'url', pattern: 'https://git.example/platform/**' }],
+    });
+    expect(result.below.map((b) => [b.scorecardId, b.entityRef])).toEqual([
+      ['scorecard:default/docs', 'component:default/bare'],
+      ['scorecard:default/docs', 'component:default/silver-only'],
+      ['scorecard:default/docs', 'component:default/unstaffed'],
+    ]);
+    expect(result.ignored).toEqual([{ entityRef: 'scorecard:default/lenient', message: expect.stringContaining('url:https://git.example/team-x/catalog-info.yaml') }]);
+    // Trusting nothing (the default) uses none of them.
+    expect(await checkScorecards({ catalog, requiredLevel: 'documented' })).toMatchObject({ ok: true, evaluated: 0, ignored: [{}, {}] });
   });
 
   it('rejects a required level a scorecard does not have, naming its levels', async () => {

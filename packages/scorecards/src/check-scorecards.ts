@@ -1,9 +1,13 @@
 import { InputError, NotFoundError } from '@portalkit/core';
+import { stringifyEntityRef } from '@portalkit/catalog';
 import type { Entity } from '@portalkit/catalog';
 import { builtinChecks } from './checks/index.js';
 import { createEvaluator, createPredicateCache, forEachEntityPage } from './evaluator.js';
 import type { ScorecardCatalog } from './evaluator.js';
 import { scorecardFromEntity } from './kind.js';
+import { findScorecard } from './scorecard-id.js';
+import { compileScorecardTrust } from './trust.js';
+import type { ScorecardLocationRule } from './trust.js';
 import type { Check, CheckResult, Scorecard, ScorecardResult } from './types.js';
 
 /**
@@ -16,11 +20,16 @@ import type { Check, CheckResult, Scorecard, ScorecardResult } from './types.js'
  */
 export interface CheckScorecardsOptions {
   catalog: ScorecardCatalog;
-  /** Scorecards to check; default the catalog's `kind: Scorecard` entities. */
+  /** Scorecards to check; default the catalog's `kind: Scorecard` entities from `trustedLocations`. */
   scorecards?: readonly Scorecard[];
+  /**
+   * Without `scorecards`: the locations trusted to declare them (as in `createScorecards`).
+   * Default none; Scorecard entities from elsewhere are listed in `ignored`.
+   */
+  trustedLocations?: readonly ScorecardLocationRule[];
   /** Checks the catalog's Scorecard entities may name; default `builtinChecks()`. */
   checks?: readonly Check[];
-  /** Level every entity must reach: one level id for all scorecards, or one per scorecard id. */
+  /** Level every entity must reach: one level id for all scorecards, or one per scorecard id (full or short). */
   requiredLevel: string | Readonly<Record<string, string>>;
   /** Only check this entity. */
   entityRef?: string;
@@ -63,6 +72,8 @@ export interface CheckScorecardsResult {
   below: BelowRequiredLevel[];
   /** Every result computed, passing or not, sorted by entity ref, then scorecard: what a report prints. */
   results: ScorecardResult[];
+  /** Scorecard entities not used because their location is not trusted (only without `scorecards`). */
+  ignored: { entityRef: string; message: string }[];
 }
 
 /**
@@ -82,15 +93,33 @@ export async function checkScorecards(options: CheckScorecardsOptions): Promise<
   if (!options || !options.catalog) throw new InputError('checkScorecards: catalog is required');
   const { catalog, requiredLevel } = options;
   let cards: readonly Scorecard[];
+  const ignored: CheckScorecardsResult['ignored'] = [];
   if (options.scorecards) cards = options.scorecards;
   else {
     const checks = options.checks ?? builtinChecks();
+    const trust = compileScorecardTrust(options.trustedLocations, 'checkScorecards');
     const { items } = await catalog.getEntities({ filter: { kind: 'scorecard' } });
-    cards = items.map((entity) => scorecardFromEntity(entity, checks));
+    const trusted = items.filter((entity) => {
+      const verdict = trust(entity);
+      if (!verdict.trusted) ignored.push({ entityRef: stringifyEntityRef(entity), message: verdict.reason });
+      return verdict.trusted;
+    });
+    cards = trusted.map((entity) => scorecardFromEntity(entity, checks));
+  }
+  // Required levels may name scorecards by short id; results use the full one.
+  const perCard = new Map<string, string>();
+  if (typeof requiredLevel !== 'string') {
+    const unknown: string[] = [];
+    for (const [id, level] of Object.entries(requiredLevel ?? {})) {
+      const card = findScorecard(cards, id);
+      if (card) perCard.set(card.id, level);
+      else unknown.push(id);
+    }
+    if (unknown.length) throw new InputError(`checkScorecards: requiredLevel names unknown scorecards: ${unknown.join(', ')}`);
   }
   const required = new Map<string, number>();
   for (const card of cards) {
-    const wanted = typeof requiredLevel === 'string' ? requiredLevel : requiredLevel?.[card.id];
+    const wanted = typeof requiredLevel === 'string' ? requiredLevel : perCard.get(card.id);
     if (wanted === undefined) continue;
     const index = card.levels.findIndex((l) => l.id === wanted);
     if (index < 0) {
@@ -98,13 +127,9 @@ export async function checkScorecards(options: CheckScorecardsOptions): Promise<
     }
     required.set(card.id, index);
   }
-  if (typeof requiredLevel !== 'string') {
-    const unknown = Object.keys(requiredLevel ?? {}).filter((id) => !cards.some((c) => c.id === id));
-    if (unknown.length) throw new InputError(`checkScorecards: requiredLevel names unknown scorecards: ${unknown.join(', ')}`);
-  }
   const gated = cards.filter((c) => required.has(c.id));
   const evaluator = createEvaluator({ catalog, now: options.now ?? (() => new Date()), predicates: createPredicateCache() });
-  const result: CheckScorecardsResult = { ok: true, evaluated: 0, below: [], results: [] };
+  const result: CheckScorecardsResult = { ok: true, evaluated: 0, below: [], results: [], ignored };
   const visit = async (entities: readonly Entity[]) => {
     for (const entity of entities) {
       const evaluation = await evaluator.evaluateEntity(entity, gated);

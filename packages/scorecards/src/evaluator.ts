@@ -3,6 +3,7 @@ import type { Catalog, Entity, EntityFilterQuery } from '@portalkit/catalog';
 import { compileFilter, entityLookup } from './filter.js';
 import type { EntityPredicate } from './filter.js';
 import { scoreResults } from './score.js';
+import { storableText } from './text.js';
 import type { Check, CheckContext, CheckOutcome, CheckResult, Scorecard, ScorecardResult } from './types.js';
 
 /**
@@ -78,9 +79,10 @@ export function createEvaluator(options: {
       if (!outcome || !['pass', 'fail', 'warn'].includes(outcome.status)) {
         return { status: 'fail', message: `check ${check.id} returned no valid status (pass, fail or warn)` };
       }
-      return { status: outcome.status, message: typeof outcome.message === 'string' ? outcome.message : '' };
+      // Messages quote entity content; NUL or a lone surrogate would make the result unstorable.
+      return { status: outcome.status, message: typeof outcome.message === 'string' ? storableText(outcome.message) : '' };
     } catch (error) {
-      return { status: 'fail', message: `check ${check.id} could not run: ${(error as Error)?.message ?? String(error)}` };
+      return { status: 'fail', message: storableText(`check ${check.id} could not run: ${(error as Error)?.message ?? String(error)}`) };
     }
   };
 

@@ -17,7 +17,11 @@ function intParam(url: URL, name: string, fallback: number, max: number): number
  * The scorecards HTTP API, a thin adapter over {@link Scorecards}:
  *
  * - `GET /scorecards`: scorecards with their levels and checks, and unusable Scorecard entities
- * - `GET /scorecards/:id?worst=10`: entities per level and the worst offenders
+ * - `GET /scorecards/:id?worst=10`: entities per level and the worst offenders; `:id` is a code
+ *   scorecard's id or a catalog scorecard's ref, full and URL-encoded (`scorecard%3Aops%2Freadiness`)
+ *   or short (`readiness` for `scorecard:default/readiness`)
+ * - `GET /scorecards/:namespace/:name`: the same for `scorecard:<namespace>/<name>`, with no
+ *   encoded separator
  * - `GET /entities/:kind/:namespace/:name?history=50`: latest results and history of an entity
  * - `GET /owners/:kind/:namespace/:name`: results of the entities a group owns
  * - `POST /evaluate` `{ entityRef?, scorecardId? }`: evaluate now
@@ -29,6 +33,9 @@ export function createScorecardsHandler(options: { service: Scorecards; basePath
     .get('/scorecards', async () => Response.json(await service.listScorecards()))
     .get('/scorecards/:id', async (_request, { params, url }) =>
       Response.json(await service.getScorecardSummary(params.id!, { worst: intParam(url, 'worst', 10, 1000) })),
+    )
+    .get('/scorecards/:namespace/:name', async (_request, { params, url }) =>
+      Response.json(await service.getScorecardSummary(`scorecard:${params.namespace}/${params.name}`, { worst: intParam(url, 'worst', 10, 1000) })),
     )
     .get('/entities/:kind/:namespace/:name', async (_request, { params, url }) =>
       Response.json(await service.getEntityResults(ref(params), { historyLimit: intParam(url, 'history', 50, 1000) })),

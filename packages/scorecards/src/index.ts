@@ -6,7 +6,7 @@
  */
 export { createCheck } from './check.js';
 export type { CreateCheckOptions } from './check.js';
-export { defineScorecard } from './scorecard.js';
+export { MAX_SCORECARD_WEIGHT, defineScorecard } from './scorecard.js';
 export type { DefineScorecardOptions } from './scorecard.js';
 export { SCORECARD_API_VERSION, scorecardFromEntity, scorecardKind, scorecardProcessor, scorecardSpecSchema } from './kind.js';
 export type { ScorecardEntity } from './kind.js';
@@ -33,6 +33,8 @@ export type {
   ScorecardsOptions,
 } from './scorecards.js';
 export type { ScorecardCatalog } from './evaluator.js';
+export type { ScorecardLocationRule } from './trust.js';
+export { findScorecard, shortScorecardId } from './scorecard-id.js';
 export { checkScorecards } from './check-scorecards.js';
 export type { BelowRequiredLevel, CheckScorecardsOptions, CheckScorecardsResult } from './check-scorecards.js';
 export { scorecardsPlugin } from './plugin.js';
@@ -55,4 +57,6 @@ export type {
   ScorecardResultQuery,
   ScorecardStore,
   ScorecardWrite,
+  ScorecardWriteRejection,
+  ScorecardWriteReport,
 } from './types.js';

@@ -120,14 +120,20 @@ spec:
 
   it('rates entities against Scorecard entities and follows their edits', async () => {
     const { dir, catalog, events } = await catalogWith({ 'catalog-info.yaml': `${org}---\n${readiness('        - has-owner\n        - has-description')}` });
-    const service = createScorecards({ catalog, events });
+    const location = (await catalog.getEntityByRef('scorecard:default/readiness'))!.metadata.annotations!['backstage.io/managed-by-location']!;
+    expect(location).toBe(`file:${join(dir, 'catalog-info.yaml')}`);
+    const service = createScorecards({ catalog, events, trustedLocations: [{ type: 'file', target: join(dir, 'catalog-info.yaml') }] });
     await service.start();
     const { scorecards, problems } = await service.listScorecards();
     expect(problems).toEqual([]);
     expect(scorecards.map((s) => [s.id, s.title, s.entityRef, s.levels.map((l) => l.id)])).toEqual([
-      ['readiness', 'Production readiness', 'scorecard:default/readiness', ['bronze', 'silver']],
+      ['scorecard:default/readiness', 'Production readiness', 'scorecard:default/readiness', ['bronze', 'silver']],
     ]);
-    expect((await service.getEntityResults('component:default/payments')).latest[0]).toMatchObject({ scorecardId: 'readiness', level: 'bronze', percentage: 66.7 });
+    expect((await service.getEntityResults('component:default/payments')).latest[0]).toMatchObject({
+      scorecardId: 'scorecard:default/readiness',
+      level: 'bronze',
+      percentage: 66.7,
+    });
 
     // Editing the scorecard in YAML re-runs it over the catalog.
     await writeFile(join(dir, 'catalog-info.yaml'), `${org}---\n${readiness('        - has-owner\n        - has-links')}`);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { InputError } from '@portalkit/core';
 import { defineKind, stringifyEntityRef } from '@portalkit/catalog';
 import type { Entity, EntityProcessor } from '@portalkit/catalog';
-import { defineScorecard } from './scorecard.js';
+import { MAX_SCORECARD_WEIGHT, defineScorecard } from './scorecard.js';
 import type { Check, Scorecard } from './types.js';
 
 /** The apiVersion of `kind: Scorecard` entities. */
@@ -32,7 +32,10 @@ export const scorecardSpecSchema = z.strictObject({
           // A bare id is short for `{ check: id }`; validating one shape gives errors a precise path.
           z.preprocess(
             (entry) => (typeof entry === 'string' ? { check: entry } : entry),
-            z.strictObject({ check: name, weight: z.number().finite().min(0).optional() }),
+            z.strictObject({
+              check: name,
+              weight: z.number().finite().min(0).max(MAX_SCORECARD_WEIGHT, `must be at most ${MAX_SCORECARD_WEIGHT}`).optional(),
+            }),
           ),
         ),
       }),
@@ -75,9 +78,18 @@ function pathError(message: string, path: string): InputError {
   return Object.assign(new InputError(message), { path });
 }
 
+/** ` (check <id>)` when a spec path points at a check's weight, so the error names the check. */
+function weightOf(entity: Entity, parts: readonly (string | number)[]): string {
+  if (parts.length !== 5 || parts[0] !== 'levels' || parts[2] !== 'checks' || parts[4] !== 'weight') return '';
+  const levels = (entity.spec as { levels?: { checks?: { check?: unknown }[] }[] } | undefined)?.levels;
+  const check = levels?.[parts[1] as number]?.checks?.[parts[3] as number]?.check;
+  return typeof check === 'string' ? ` (check ${check})` : '';
+}
+
 /**
  * Turn a `kind: Scorecard` entity into a {@link Scorecard}, resolving check ids against
- * `checks`. Throws an `InputError` (with the `path` of the bad field) for an unknown check or a
+ * `checks`. Its id is the entity's full ref (`scorecard:<namespace>/<name>`), so scorecards of
+ * the same name in different namespaces never stand for each other. Throws an `InputError` (with the `path` of the bad field) for an unknown check or a
  * spec that does not validate.
  *
  * @example
@@ -90,8 +102,9 @@ export function scorecardFromEntity(entity: Entity, checks: readonly Check[]): S
   const ref = stringifyEntityRef(entity);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const path = yamlPath(['spec', ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))]);
-    throw pathError(`${ref}: ${path}: ${issue.message}`, path);
+    const parts = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+    const path = yamlPath(['spec', ...parts]);
+    throw pathError(`${ref}: ${path}: ${issue.message}${weightOf(entity, parts)}`, path);
   }
   const byId = new Map(checks.map((c) => [c.id, c]));
   const spec = parsed.data;
@@ -109,7 +122,7 @@ export function scorecardFromEntity(entity: Entity, checks: readonly Check[]): S
     }),
   }));
   try {
-    return defineScorecard({
+    const card = defineScorecard({
       id: entity.metadata.name,
       title: entity.metadata.title ?? entity.metadata.name,
       ...(entity.metadata.description ? { description: entity.metadata.description } : {}),
@@ -117,6 +130,7 @@ export function scorecardFromEntity(entity: Entity, checks: readonly Check[]): S
       levels,
       entityRef: ref,
     });
+    return Object.freeze({ ...card, id: ref });
   } catch (error) {
     throw pathError(`${ref}: ${(error as Error).message}`, 'spec.levels');
   }

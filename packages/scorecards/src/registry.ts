@@ -4,6 +4,8 @@ import { stringifyEntityRef } from '@portalkit/catalog';
 import type { Entity } from '@portalkit/catalog';
 import type { ScorecardCatalog } from './evaluator.js';
 import { scorecardFromEntity } from './kind.js';
+import { scorecardRefOf } from './scorecard-id.js';
+import type { ScorecardTrust } from './trust.js';
 import type { Check, Scorecard } from './types.js';
 
 /** A `kind: Scorecard` entity that could not be used, and why. */
@@ -14,12 +16,17 @@ export interface RegistryProblem {
 
 /**
  * The scorecards a service rates against: those defined in code, fixed, plus the catalog's
- * `kind: Scorecard` entities, loaded on first use and kept in step with catalog changes. A
- * catalog scorecard that stops loading (unknown check, id clash) keeps its last good version and
- * is listed in `problems()`.
+ * `kind: Scorecard` entities from trusted locations, loaded on first use and kept in step with
+ * catalog changes. Catalog scorecards are identified by their full entity ref. A catalog
+ * scorecard that stops loading (unknown check, id clash) keeps its last good version and is
+ * listed in `problems()`; one from an untrusted location is never loaded, and listed there too.
  */
 export interface ScorecardRegistry {
   all(): Scorecard[];
+  /**
+   * A code scorecard by its id, else a catalog scorecard by its ref, full or short (see
+   * `scorecardRefOf`). Throws an `InputError` for ids no store can hold.
+   */
   byId(id: string): Scorecard | undefined;
   /** Checks Scorecard entities may name. */
   checks(): Check[];
@@ -40,6 +47,8 @@ export function createScorecardRegistry(options: {
   scorecards: readonly Scorecard[];
   checks: readonly Check[];
   catalogScorecards: boolean;
+  /** Which Scorecard entities may be used, by where they were read from. */
+  trust: ScorecardTrust;
   logger: () => Logger;
 }): ScorecardRegistry {
   const codeCards = new Map<string, Scorecard>();
@@ -60,18 +69,26 @@ export function createScorecardRegistry(options: {
   const problems = new Map<string, string>();
   let loaded: Promise<void> | undefined;
 
+  const refuse = (ref: string, message: string) => {
+    problems.set(ref, message);
+    options.logger().warn('scorecards: a Scorecard entity cannot be used', { entityRef: ref, message });
+    return undefined;
+  };
+
   const load = (entity: Entity): Scorecard | undefined => {
     const ref = stringifyEntityRef(entity);
+    // Trust first: an untrusted entity is never parsed into a scorecard, so it replaces nothing.
+    const trust = options.trust(entity);
+    if (!trust.trusted) {
+      catalogCards.delete(ref);
+      return refuse(ref, trust.reason);
+    }
     try {
       const card = scorecardFromEntity(entity, [...checks.values()]);
-      if (codeCards.has(card.id)) {
-        problems.set(ref, `scorecard id ${JSON.stringify(card.id)} is also defined in code; the code scorecard is used`);
-        return undefined;
-      }
-      const clash = [...catalogCards.entries()].find(([other, c]) => other !== ref && c.id === card.id);
-      if (clash) {
-        problems.set(ref, `scorecard id ${JSON.stringify(card.id)} is already used by ${clash[0]}`);
-        return undefined;
+      // A short id (`name`) means scorecard:default/name; a code scorecard of that id keeps it.
+      const shadowed = [...codeCards.keys()].find((id) => scorecardRefOf(id) === card.id);
+      if (shadowed !== undefined) {
+        return refuse(ref, `scorecard ${card.id} has the id of a scorecard defined in code (${JSON.stringify(shadowed)}); the code scorecard is used`);
       }
       problems.delete(ref);
       catalogCards.set(ref, card);
@@ -85,7 +102,10 @@ export function createScorecardRegistry(options: {
 
   const registry: ScorecardRegistry = {
     all: () => [...codeCards.values(), ...catalogCards.values()],
-    byId: (id) => registry.all().find((c) => c.id === id),
+    byId(id) {
+      const ref = scorecardRefOf(id);
+      return codeCards.get(id) ?? (ref !== undefined ? catalogCards.get(ref) : undefined);
+    },
     checks: () => [...checks.values()],
     ensureLoaded() {
       if (!options.catalogScorecards) return Promise.resolve();
@@ -105,12 +125,13 @@ export function createScorecardRegistry(options: {
       catalogCards.clear();
       problems.clear();
       await registry.ensureLoaded();
-      return before.filter((card) => !registry.byId(card.id));
+      return before.filter((card) => !catalogCards.has(card.id));
     },
     upsert(entity) {
       const replaced = catalogCards.get(stringifyEntityRef(entity));
       const card = load(entity);
-      return { ...(card ? { card } : {}), ...(card && replaced && replaced.id !== card.id ? { replaced } : {}) };
+      // An entity that became untrusted loses its scorecard (and its results) at once.
+      return { ...(card ? { card } : {}), ...(replaced && !catalogCards.has(replaced.id) ? { replaced } : {}) };
     },
     remove(entityRef) {
       problems.delete(entityRef);

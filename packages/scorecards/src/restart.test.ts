@@ -6,6 +6,7 @@ import { component, group, providerCatalog, user } from './__testkit__/catalog.j
 import { hasOwner, ownerHasMembers } from './checks/index.js';
 import { defineScorecard } from './scorecard.js';
 import { createScorecards } from './scorecards.js';
+import { memoryScorecardStore } from './stores/memory.js';
 import { pgliteScorecardStore } from './stores/pglite.js';
 
 const card = defineScorecard({
@@ -57,5 +58,19 @@ describe('scorecards across a restart', () => {
     expect(other.evaluatedAt).toBe((await second.getEntityResults('component:default/other')).history[0]!.timestamp);
     expect(other.evaluatedAt < after.latest[0]!.evaluatedAt).toBe(true);
     await second.stop();
+  });
+
+  it('drops results stored under an id no scorecard has any more (a catalog scorecard stored under its bare name by an earlier version)', async () => {
+    const { catalog } = await providerCatalog([group('team-a'), component('svc')]);
+    const store = memoryScorecardStore();
+    const stale = { entityRef: 'component:default/svc', evaluatedAt: '2026-01-01T00:00:00.000Z', levelIndex: 0, level: 'bronze', percentage: 100, checks: [], dependencies: [] };
+    await store.write({ put: [{ ...stale, scorecardId: 'readiness' }, { ...stale, scorecardId: 'gone' }] });
+    const service = createScorecards({ catalog, scorecards: [card], catalogScorecards: false, store });
+    await service.start();
+    expect((await service.getEntityResults('component:default/svc')).latest.map((r) => r.scorecardId)).toEqual(['staffed']);
+    // History is kept, as for any removed result.
+    expect((await service.getEntityResults('component:default/svc')).history.map((h) => h.scorecardId).sort()).toEqual(['gone', 'readiness', 'staffed']);
+    expect(await service.evaluate()).toMatchObject({ removed: 0 });
+    await service.stop();
   });
 });

@@ -16,14 +16,27 @@ export function scoreResults(
     if (failedLevels.has(scorecard.levels[i]!.id)) break;
     levelIndex = i;
   }
+  return { levelIndex, ...(levelIndex >= 0 ? { level: scorecard.levels[levelIndex]!.id } : {}), percentage: weightedPercentage(checks) };
+}
+
+/**
+ * The weighted share of passes, 0-100, rounded to 0.1; never NaN or Infinity. Weights are
+ * divided by the largest one first, so sums stay small even for weights near the largest double
+ * (a scorecard not made by `defineScorecard` may have any); unusable weights count as 0.
+ */
+export function weightedPercentage(checks: readonly Pick<CheckResult, 'weight' | 'status'>[]): number {
+  const usable = (w: number) => (typeof w === 'number' && Number.isFinite(w) && w > 0 ? w : 0);
+  const max = checks.reduce((m, c) => Math.max(m, usable(c.weight)), 0);
+  if (max === 0) return 100;
   let total = 0;
   let earned = 0;
   for (const c of checks) {
-    total += c.weight;
-    earned += c.status === 'pass' ? c.weight : c.status === 'warn' ? c.weight / 2 : 0;
+    const w = usable(c.weight) / max;
+    total += w;
+    earned += c.status === 'pass' ? w : c.status === 'warn' ? w / 2 : 0;
   }
-  const percentage = total === 0 ? 100 : Math.round((earned / total) * 1000) / 10;
-  return { levelIndex, ...(levelIndex >= 0 ? { level: scorecard.levels[levelIndex]!.id } : {}), percentage };
+  const percentage = Math.round((earned / total) * 1000) / 10;
+  return Number.isFinite(percentage) ? Math.min(100, Math.max(0, percentage)) : 0;
 }
 
 /** Ids of failed checks, sorted: what the history records. */

@@ -26,10 +26,21 @@ export interface DefineScorecardOptions {
 const idPattern = /^[a-zA-Z0-9]+(?:[-_.][a-zA-Z0-9]+)*$/;
 
 /**
+ * The largest weight a check may have in a scorecard. Bounded so that no sum of weights can
+ * overflow to Infinity and turn a percentage into NaN.
+ *
+ * @example
+ * ```ts
+ * defineScorecard({ id: 'x', levels: [{ id: 'a', checks: [{ check: hasOwner(), weight: MAX_SCORECARD_WEIGHT }] }] });
+ * ```
+ */
+export const MAX_SCORECARD_WEIGHT = 1_000_000;
+
+/**
  * Define a scorecard in code. An entity reaches a level when every check of that level and of
  * all lower levels passes (a `warn` does not block); the percentage weighs every applicable
  * check. Rejects, naming the scorecard, empty or duplicate levels, a check used twice, or a
- * weight that is not a finite number of at least 0.
+ * weight that is not a number from 0 to {@link MAX_SCORECARD_WEIGHT}.
  *
  * @example
  * ```ts
@@ -73,8 +84,8 @@ export function defineScorecard(options: DefineScorecardOptions): Scorecard {
         }
         if (checkIds.has(check.id)) throw new InputError(`${where}: check ${JSON.stringify(check.id)} is used twice`);
         checkIds.add(check.id);
-        if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) {
-          throw new InputError(`${where}: weight of ${check.id} must be a finite number of at least 0`);
+        if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0 || weight > MAX_SCORECARD_WEIGHT) {
+          throw new InputError(`${where}: weight of ${check.id} must be a finite number from 0 to ${MAX_SCORECARD_WEIGHT}, got ${String(weight)}`);
         }
         return { check, weight };
       }),

@@ -10,7 +10,10 @@ import type { EntityEvaluation, ScorecardCatalog } from './evaluator.js';
 import { createScorecardsHandler } from './http.js';
 import { createScorecardRegistry } from './registry.js';
 import { memoryScorecardStore } from './stores/memory.js';
-import type { Check, Scorecard, ScorecardHistoryEntry, ScorecardResult, ScorecardStore } from './types.js';
+import { assertText } from './text.js';
+import { compileScorecardTrust } from './trust.js';
+import type { ScorecardLocationRule } from './trust.js';
+import type { Check, Scorecard, ScorecardHistoryEntry, ScorecardResult, ScorecardStore, ScorecardWriteRejection } from './types.js';
 
 /**
  * The part of core's `EventBus` scorecards need: they subscribe to
@@ -40,8 +43,19 @@ export interface ScorecardsOptions {
    * code scorecards are always known too.
    */
   checks?: readonly Check[];
-  /** Also rate against the catalog's `kind: Scorecard` entities. Default true. */
+  /**
+   * Also rate against the catalog's `kind: Scorecard` entities, those from `trustedLocations`.
+   * Default true.
+   */
   catalogScorecards?: boolean;
+  /**
+   * Catalog locations trusted to declare `kind: Scorecard` entities (Backstage's catalog rules,
+   * for this one kind). Default none: a Scorecard entity from anywhere else is not used, and is
+   * listed in `listScorecards().problems` with a warning in the log. A catalog scorecard is
+   * identified by its full ref (`scorecard:<namespace>/<name>`), so it never replaces a
+   * scorecard of another namespace or one defined in code.
+   */
+  trustedLocations?: readonly ScorecardLocationRule[];
   /** Where results and history go; default `memoryScorecardStore()`. */
   store?: ScorecardStore;
   /** The catalog's event bus; when given (here or to `start`), changes are evaluated incrementally. */
@@ -100,6 +114,8 @@ export interface EvaluationSummary {
   removed: number;
   /** Entities evaluated, sorted. */
   entityRefs: string[];
+  /** Results the store refused, with the reason; present only when there were any. */
+  rejected?: { scorecardId: string; entityRef: string; message: string }[];
 }
 
 /**
@@ -147,7 +163,7 @@ export interface Scorecards {
   getScorecardSummary(scorecardId: string, options?: { worst?: number }): Promise<ScorecardSummary>;
   /** Results of the entities a group (or user) owns. */
   getOwnerResults(ownerRef: string): Promise<{ ownerRef: string; results: ScorecardResult[] }>;
-  /** The HTTP API (see the guide): `GET <basePath>/scorecards`, `/scorecards/:id`, `/entities/:kind/:namespace/:name`, `/owners/:kind/:namespace/:name`, `POST <basePath>/evaluate`. */
+  /** The HTTP API (see the guide): `GET <basePath>/scorecards`, `/scorecards/:id`, `/scorecards/:namespace/:name`, `/entities/:kind/:namespace/:name`, `/owners/:kind/:namespace/:name`, `POST <basePath>/evaluate`. */
   handler(options?: { basePath?: string }): Handler;
   /** Subscribe to catalog events (options', else `context`'s), then evaluate unless disabled. */
   start(context?: { events?: ScorecardEventSource; logger?: Logger }): Promise<void>;
@@ -160,6 +176,7 @@ const CONCURRENCY = 32;
 const BATCH = 500;
 
 const refKey = (ref: string) => {
+  assertText(ref, 'entity ref');
   try {
     return stringifyEntityRef(parseEntityRef(ref));
   } catch (error) {
@@ -229,6 +246,7 @@ export function createScorecards(options: ScorecardsOptions): Scorecards {
     scorecards: options.scorecards ?? [],
     checks: options.checks ?? builtinChecks(),
     catalogScorecards: options.catalogScorecards !== false,
+    trust: compileScorecardTrust(options.trustedLocations, 'createScorecards'),
     logger: () => logger,
   });
   const store = options.store ?? memoryScorecardStore();
@@ -250,12 +268,24 @@ export function createScorecards(options: ScorecardsOptions): Scorecards {
     if (!set) stored.set(scorecardId, (set = new Set()));
     return set;
   };
-  const loadStored = async (cards: readonly Scorecard[]) => {
-    for (const card of cards) {
-      const set = storedOf(card.id);
-      set.clear();
-      for (const r of await store.latest({ scorecardId: card.id })) set.add(r.entityRef);
+  /**
+   * Learn which results the store holds for `cards`. With `everything` (`cards` are all the
+   * scorecards) one read covers them all, and counts the stored results that belong to no
+   * scorecard, by id: one removed, or stored under an earlier id (a catalog scorecard's bare name).
+   */
+  const loadStored = async (cards: readonly Scorecard[], everything: boolean): Promise<Map<string, number>> => {
+    const unknown = new Map<string, number>();
+    for (const card of cards) storedOf(card.id).clear();
+    if (!everything) {
+      for (const card of cards) for (const r of await store.latest({ scorecardId: card.id })) storedOf(card.id).add(r.entityRef);
+      return unknown;
     }
+    const known = new Set(cards.map((c) => c.id));
+    for (const r of await store.latest()) {
+      if (known.has(r.scorecardId)) storedOf(r.scorecardId).add(r.entityRef);
+      else unknown.set(r.scorecardId, (unknown.get(r.scorecardId) ?? 0) + 1);
+    }
+    return unknown;
   };
 
   /** Store one batch of evaluations (and removals of results that exist) and record what each result read. */
@@ -275,17 +305,35 @@ export function createScorecards(options: ScorecardsOptions): Scorecards {
       }
       for (const scorecardId of e.notApplicable) drop({ scorecardId, entityRef: e.entityRef });
     }
-    if (put.length || remove.length) await store.write({ put, remove });
-    return { evaluated: put.length, removed: remove.length };
+    let refused: readonly ScorecardWriteRejection[] = [];
+    if (put.length || remove.length) refused = (await store.write({ put, remove }))?.rejected ?? [];
+    // A refused result is reported and forgotten; its neighbours in the batch are stored.
+    const rejected = refused.map(({ scorecardId, entityRef, error }) => {
+      index.delete({ scorecardId, entityRef });
+      storedOf(scorecardId).delete(entityRef);
+      logger.warn('scorecards: the store refused a result', { scorecardId, entityRef, error: serializeError(error) });
+      return { scorecardId, entityRef, message: error.message };
+    });
+    return { evaluated: put.length - rejected.length, removed: remove.length, rejected };
+  };
+  const addRejected = (summary: EvaluationSummary, rejected: NonNullable<EvaluationSummary['rejected']>) => {
+    if (rejected.length) (summary.rejected ??= []).push(...rejected);
   };
 
-  /** Evaluate `cards` over every entity; drop their results for entities that are gone. */
-  const evaluateAll = async (cards: readonly Scorecard[]): Promise<EvaluationSummary> => {
+  /**
+   * Evaluate `cards` over every entity; drop their results for entities that are gone, and with
+   * `everything` (all scorecards) the results of scorecards that no longer exist.
+   */
+  const evaluateAll = async (cards: readonly Scorecard[], everything = false): Promise<EvaluationSummary> => {
     const evaluator = createEvaluator({ catalog, now, predicates });
     const seen = new Set<string>();
     const summary: EvaluationSummary = { evaluated: 0, removed: 0, entityRefs: [] };
     for (const card of cards) index.deleteScorecard(card.id);
-    await loadStored(cards);
+    const unknown = await loadStored(cards, everything);
+    if (unknown.size) {
+      await store.write({ remove: [...unknown.keys()].map((scorecardId) => ({ scorecardId })) });
+      for (const count of unknown.values()) summary.removed += count;
+    }
     await forEachEntityPage(catalog, async (entities) => {
       const evaluations = await mapLimit(entities, CONCURRENCY, (entity) => evaluator.evaluateEntity(entity, cards));
       for (const e of evaluations) {
@@ -295,6 +343,7 @@ export function createScorecards(options: ScorecardsOptions): Scorecards {
       const r = await record(evaluations);
       summary.evaluated += r.evaluated;
       summary.removed += r.removed;
+      addRejected(summary, r.rejected);
     });
     const stale: ResultKey[] = [];
     for (const card of cards) for (const entityRef of storedOf(card.id)) if (!seen.has(entityRef)) stale.push({ scorecardId: card.id, entityRef });
@@ -326,6 +375,7 @@ export function createScorecards(options: ScorecardsOptions): Scorecards {
       const r = await record(evaluations, gone);
       summary.evaluated += r.evaluated;
       summary.removed += r.removed;
+      addRejected(summary, r.rejected);
     }
     return summary;
   };
@@ -344,6 +394,7 @@ export function createScorecards(options: ScorecardsOptions): Scorecards {
       summary.evaluated += s.evaluated;
       summary.removed += s.removed;
       summary.entityRefs.push(...s.entityRefs);
+      addRejected(summary, s.rejected ?? []);
     };
 
     // Scorecards that changed are re-run over the whole catalog; deleted ones lose their results.
@@ -427,7 +478,7 @@ export function createScorecards(options: ScorecardsOptions): Scorecards {
           if (!card) throw new NotFoundError(`No scorecard ${JSON.stringify(evaluateOptions.scorecardId)}`);
           cards = [card];
         }
-        if (!evaluateOptions.entityRef) return evaluateAll(cards);
+        if (!evaluateOptions.entityRef) return evaluateAll(cards, evaluateOptions.scorecardId === undefined);
         const ref = refKey(evaluateOptions.entityRef);
         if (!(await catalog.getEntityByRef(ref))) throw new NotFoundError(`No entity ${ref}`);
         return evaluateRefs(new Map([[ref, new Set(cards.map((c) => c.id))]]));
@@ -457,8 +508,8 @@ export function createScorecards(options: ScorecardsOptions): Scorecards {
       if (!card) throw new NotFoundError(`No scorecard ${JSON.stringify(scorecardId)}`);
       const worstCount = summaryOptions.worst ?? 10;
       const [results, worst] = await Promise.all([
-        store.latest({ scorecardId }),
-        store.latest({ scorecardId, order: 'worst', limit: worstCount }),
+        store.latest({ scorecardId: card.id }),
+        store.latest({ scorecardId: card.id, order: 'worst', limit: worstCount }),
       ]);
       const counts = card.levels.map(() => 0);
       let below = 0;

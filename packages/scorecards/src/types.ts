@@ -1,3 +1,4 @@
+import type { InputError } from '@portalkit/core';
 import type { Entity, EntityFilterQuery } from '@portalkit/catalog';
 
 /**
@@ -199,6 +200,33 @@ export interface ScorecardWrite {
 }
 
 /**
+ * A result a {@link ScorecardStore} refused to write, with an `InputError` naming the field.
+ *
+ * @example
+ * ```ts
+ * const { rejected } = (await store.write({ put: [result] })) ?? { rejected: [] };
+ * for (const r of rejected) console.warn(`${r.scorecardId} on ${r.entityRef}: ${r.error.message}`);
+ * ```
+ */
+export interface ScorecardWriteRejection {
+  scorecardId: string;
+  entityRef: string;
+  error: InputError;
+}
+
+/**
+ * What {@link ScorecardStore.write} did not write.
+ *
+ * @example
+ * ```ts
+ * const report: ScorecardWriteReport = { rejected: [] };
+ * ```
+ */
+export interface ScorecardWriteReport {
+  rejected: ScorecardWriteRejection[];
+}
+
+/**
  * Where scorecard results and their history live. `memoryScorecardStore`,
  * `pgliteScorecardStore` and `postgresScorecardStore` implement it and pass the same contract
  * suite. Removing a result keeps its history.
@@ -212,8 +240,13 @@ export interface ScorecardWrite {
  * ```
  */
 export interface ScorecardStore {
-  /** Apply a batch atomically; a history entry is appended for each put whose outcome changed. */
-  write(batch: ScorecardWrite): Promise<void>;
+  /**
+   * Apply a batch atomically; a history entry is appended for each put whose outcome changed. A
+   * put no store can hold (a NaN percentage, NUL in a ref, a malformed field) is refused alone
+   * and listed in `rejected`; the rest of the batch is written. (A store written before
+   * rejections existed may resolve to nothing.)
+   */
+  write(batch: ScorecardWrite): Promise<ScorecardWriteReport | void>;
   latest(query?: ScorecardResultQuery): Promise<ScorecardResult[]>;
   /** Newest first. */
   history(query: { entityRef: string; scorecardId?: string; limit?: number }): Promise<ScorecardHistoryEntry[]>;

@@ -83,8 +83,14 @@ export const searchApi = {
   },
 };
 
+/** A catalog scorecard (`scorecard:<namespace>/<name>`) as `<namespace>/<name>`, so no slash is encoded; a code one by its id. */
+const scorecardPath = (id) => {
+  const match = /^scorecard:([^/]+)\/(.+)$/.exec(id);
+  return match ? `${enc(match[1])}/${enc(match[2])}` : enc(id);
+};
+
 export const scorecardsApi = {
   list: () => getJson('/api/scorecards/scorecards'),
-  summary: (id, worst) => getJson(`/api/scorecards/scorecards/${enc(id)}${qs({ worst })}`),
+  summary: (id, worst) => getJson(`/api/scorecards/scorecards/${scorecardPath(id)}${qs({ worst })}`),
   entity: (kind, namespace, name) => getJson(`/api/scorecards/entities/${enc(kind)}/${enc(namespace)}/${enc(name)}`),
 };

@@ -54,7 +54,12 @@ const check = defineCommand({
 
     const processing = await listProcessingErrors(catalog);
     const { items } = await catalog.getEntities({ filter: { kind: 'scorecard' } });
-    const cards: Scorecard[] = items.map((entity) => scorecards.scorecardFromEntity(entity, checks));
+    // The operator named every location, so every Scorecard in them counts; each is shown and
+    // selected (--level id=level) by its short ref, `name` or `namespace/name`.
+    const cards: Scorecard[] = items.map((entity) => {
+      const card = scorecards.scorecardFromEntity(entity, checks);
+      return { ...card, id: scorecards.shortScorecardId(card.id) };
+    });
     const json = values.format === 'json';
     if (cards.length === 0) {
       const where = [...positionals, ...(values.scorecard ?? [])].join(', ');

@@ -164,6 +164,95 @@ export function runScorecardStoreContract({ name, create }: ScorecardStoreContra
       expect((await store.latest({ order: 'worst', limit: 3 })).map((r) => r.percentage)).toEqual([0, 0, 0]);
     });
 
+    it('refuses a NaN or infinite percentage in one result with an InputError, and writes the rest of the batch', async () => {
+      const { store } = await open();
+      await store.write({ put: [result('component:default/b', { percentage: 10 })] });
+      const report = await store.write({
+        put: [
+          result('component:default/a'),
+          result('component:default/b', { percentage: Number.NaN }),
+          result('component:default/c', { percentage: Number.POSITIVE_INFINITY }),
+          result('component:default/d', { checks: [{ checkId: 'x', level: 'bronze', weight: Number.NaN, status: 'pass', message: '' }] }),
+          result('component:default/e'),
+        ],
+      });
+      expect(report?.rejected.map((r) => [r.entityRef, r.error.name])).toEqual([
+        ['component:default/b', 'InputError'],
+        ['component:default/c', 'InputError'],
+        ['component:default/d', 'InputError'],
+      ]);
+      expect(report?.rejected[0]!.error.message).toMatch(/readiness.*component:default\/b.*percentage must be a finite number from 0 to 100, got NaN/);
+      // The refused put left the stored result (and its history) as it was.
+      expect((await store.latest()).map((r) => [r.entityRef, r.percentage])).toEqual([
+        ['component:default/a', 50],
+        ['component:default/b', 10],
+        ['component:default/e', 50],
+      ]);
+      expect((await store.history({ entityRef: 'component:default/b' })).map((h) => h.percentage)).toEqual([10]);
+      expect(await store.history({ entityRef: 'component:default/c' })).toEqual([]);
+      expect((await store.write({ put: [result('component:default/f')] }))?.rejected).toEqual([]);
+    });
+
+    it('refuses NUL and lone surrogates in refs: per result on write, with an InputError on queries', async () => {
+      const { store } = await open();
+      const report = await store.write({
+        put: [
+          result('component:default/a\u0000b'),
+          result('component:default/\ud800'),
+          result('component:default/ok', { ownerRef: 'group:default/\udc00x' }),
+          result('component:default/ok2', { scorecardId: 'ready\u0000' }),
+          result('component:default/fine'),
+        ],
+        remove: [{ scorecardId: 'readiness', entityRef: 'component:default/\u0000' }, { scorecardId: '\u0000' }],
+      });
+      expect(report?.rejected.map((r) => r.error.name)).toEqual(['InputError', 'InputError', 'InputError', 'InputError']);
+      expect((await store.latest()).map((r) => r.entityRef)).toEqual(['component:default/fine']);
+      const bad = ['component:default/a\u0000b', 'component:default/\ud800x', '\udfff'];
+      for (const ref of bad) {
+        await expect(store.latest({ entityRefs: [ref] })).rejects.toMatchObject({ name: 'InputError' });
+        await expect(store.latest({ ownerRef: ref })).rejects.toMatchObject({ name: 'InputError' });
+        await expect(store.latest({ scorecardId: ref })).rejects.toMatchObject({ name: 'InputError' });
+        await expect(store.history({ entityRef: ref })).rejects.toMatchObject({ name: 'InputError' });
+        await expect(store.history({ entityRef: 'component:default/fine', scorecardId: ref })).rejects.toMatchObject({ name: 'InputError' });
+      }
+      await expect(store.latest({ limit: Number.NaN })).rejects.toMatchObject({ name: 'InputError' });
+      // Free text may hold anything storable, including characters outside the BMP.
+      expect((await store.latest({ entityRefs: ['component:default/fine'] }))[0]!.checks[1]!.message).toBe('annotation missing — «ü»');
+    });
+
+    it('stores refs of 10,000 characters (no index overflows) and keeps the other rows intact', async () => {
+      const { store } = await open();
+      // Not compressible, so an index on the text could not squeeze it under its row limit.
+      let seed = 7;
+      const noise = (n: number) =>
+        Array.from({ length: n }, () => 'abcdefghijklmnopqrstuvwxyz0123456789'[((seed = (seed * 1103515245 + 12345) % 2 ** 31) >>> 16) % 36]).join('');
+      const longRef = `component:default/${noise(10_000)}`;
+      const longOwner = `group:default/${noise(10_000)}`;
+      const longCard = `card-${noise(10_000)}`;
+      const others = [result('component:default/a'), result('component:default/z', { percentage: 90 })];
+      await store.write({ put: others });
+      const report = await store.write({
+        put: [
+          result(longRef, { ownerRef: longOwner, evaluatedAt: at(1) }),
+          result(longRef, { scorecardId: longCard, evaluatedAt: at(1) }),
+          result('component:default/m', { ownerRef: longOwner }),
+        ],
+      });
+      expect(report?.rejected ?? []).toEqual([]);
+      await store.write({ put: [result(longRef, { ownerRef: longOwner, evaluatedAt: at(2), percentage: 75 })] });
+      expect((await store.latest({ entityRefs: [longRef] })).map((r) => [r.scorecardId.length, r.percentage])).toEqual([
+        [longCard.length, 50],
+        ['readiness'.length, 75],
+      ]);
+      expect((await store.latest({ ownerRef: longOwner })).map((r) => r.entityRef)).toEqual([longRef, 'component:default/m'].sort());
+      expect((await store.latest({ scorecardId: longCard })).map((r) => r.entityRef)).toEqual([longRef]);
+      expect((await store.history({ entityRef: longRef, scorecardId: 'readiness' })).map((h) => h.percentage)).toEqual([75, 50]);
+      expect(await store.latest({ entityRefs: ['component:default/a', 'component:default/z'] })).toEqual(others);
+      await store.write({ remove: [{ scorecardId: 'readiness', entityRef: longRef }, { scorecardId: longCard }] });
+      expect(await store.latest({ entityRefs: [longRef] })).toEqual([]);
+      expect((await store.latest()).map((r) => r.entityRef)).toEqual(['component:default/a', 'component:default/m', 'component:default/z']);
+    });
+
     it('keeps results and history across a restart', async (ctx) => {
       const { store, reopen } = await open();
       if (!reopen) {

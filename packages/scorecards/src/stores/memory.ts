@@ -1,6 +1,7 @@
 import { ServiceUnavailableError } from '@portalkit/core';
 import type { ScorecardHistoryEntry, ScorecardResult, ScorecardStore } from '../types.js';
 import { compareResults, historyEntryOf, outcomeChanged } from './history.js';
+import { checkHistoryQuery, checkLatestQuery, checkWrite } from './validate.js';
 
 const keyOf = (scorecardId: string, entityRef: string) => `${scorecardId}\u0000${entityRef}`;
 
@@ -29,13 +30,13 @@ export function memoryScorecardStore(): ScorecardStore {
   return {
     async write(batch) {
       open();
-      for (const r of batch.remove ?? []) {
+      const { put, remove, rejected } = checkWrite(batch, 'memoryScorecardStore');
+      for (const r of remove) {
         if (r.entityRef !== undefined) latest.delete(keyOf(r.scorecardId, r.entityRef));
         else for (const [key, value] of latest) if (value.scorecardId === r.scorecardId) latest.delete(key);
       }
-      // Later puts of one key in a batch win, as if the batch held only them.
-      const puts = new Map((batch.put ?? []).map((r) => [keyOf(r.scorecardId, r.entityRef), r]));
-      for (const result of puts.values()) {
+      // Later puts of one key in a batch win (checkWrite keeps only them).
+      for (const result of put) {
         const key = keyOf(result.scorecardId, result.entityRef);
         const copy = copyResult(result);
         if (outcomeChanged(latest.get(key), copy)) {
@@ -45,9 +46,11 @@ export function memoryScorecardStore(): ScorecardStore {
         }
         latest.set(key, copy);
       }
+      return { rejected };
     },
     async latest(query = {}) {
       open();
+      checkLatestQuery(query, 'memoryScorecardStore');
       const refs = query.entityRefs ? new Set(query.entityRefs) : undefined;
       const out: ScorecardResult[] = [];
       for (const r of latest.values()) {
@@ -61,6 +64,7 @@ export function memoryScorecardStore(): ScorecardStore {
     },
     async history(query) {
       open();
+      checkHistoryQuery(query, 'memoryScorecardStore');
       const out: { seq: number; entry: ScorecardHistoryEntry }[] = [];
       for (const item of history.get(query.entityRef) ?? []) {
         if (query.scorecardId === undefined || item.entry.scorecardId === query.scorecardId) out.push(item);

@@ -37,7 +37,7 @@ if (skip) {
       try {
         await Promise.all(stores.map((s) => s.latest()));
         const { rows } = await pool.query(`SELECT version FROM "${schema}".migrations`);
-        expect(rows.map((r) => r.version)).toEqual([1]);
+        expect(rows.map((r) => r.version)).toEqual([1, 2]);
       } finally {
         await Promise.all(stores.map((s) => s.close()));
         await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { InputError, PayloadTooLargeError } from '../errors.js';
+import { InputError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors.js';
+import { isJsonContentType } from './content-type.js';
 
 /**
  * Options of {@link readJsonBody}.
@@ -17,7 +18,10 @@ export interface ReadJsonBodyOptions<T> {
 
 /**
  * Read a request body as JSON, stopping at `maxBytes` without buffering the rest.
- * Missing or malformed JSON is an `InputError` (HTTP 400).
+ * A `Content-Type` other than `application/json` (or `application/*+json`) is an
+ * `UnsupportedMediaTypeError` (HTTP 415), so a cross-site form or `text/plain` post is never
+ * read. Missing or malformed JSON, and a `__proto__`, `constructor` or `prototype` key at any
+ * depth, are an `InputError` (HTTP 400).
  *
  * @example
  * ```ts
@@ -30,6 +34,12 @@ export interface ReadJsonBodyOptions<T> {
  */
 export async function readJsonBody<T = unknown>(request: Request, options: ReadJsonBodyOptions<T> = {}): Promise<T> {
   const maxBytes = options.maxBytes ?? 1024 * 1024;
+  const contentType = request.headers.get('content-type');
+  if (!isJsonContentType(contentType)) {
+    throw new UnsupportedMediaTypeError(
+      `request body must be application/json, got ${contentType === null ? 'no content type' : JSON.stringify(contentType.slice(0, 100))}`,
+    );
+  }
   const declared = Number(request.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
     throw new PayloadTooLargeError(`request body is larger than ${maxBytes} bytes`);
@@ -38,8 +48,9 @@ export async function readJsonBody<T = unknown>(request: Request, options: ReadJ
   if (text.trim() === '') throw new InputError('request body must be JSON, but it is empty');
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(text, refusePrototypeKeys);
   } catch (error) {
+    if (error instanceof InputError) throw error;
     throw new InputError(`request body is not valid JSON: ${(error as Error).message}`);
   }
   if (!options.schema) return value as T;
@@ -47,6 +58,21 @@ export async function readJsonBody<T = unknown>(request: Request, options: ReadJ
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(body)'}: ${issue.message}`);
   throw new InputError(`invalid request body: ${issues.join('; ')}`);
+}
+
+/**
+ * Keys that reach an object's prototype when code walks or merges a body by key (a predicate's
+ * field path, a deep merge, `obj[a][b] = v`). `JSON.parse` keeps them as plain own keys, but
+ * zod records and spreads drop or reinterpret `__proto__` (a predicate keyed `__proto__` became
+ * "match everything"), so no body may carry them at any depth.
+ */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function refusePrototypeKeys(this: unknown, key: string, value: unknown): unknown {
+  if (PROTOTYPE_KEYS.has(key) && !Array.isArray(this)) {
+    throw new InputError(`request body must not contain the key ${JSON.stringify(key)}`);
+  }
+  return value;
 }
 
 async function readLimitedText(request: Request, maxBytes: number): Promise<string> {

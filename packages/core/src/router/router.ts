@@ -106,14 +106,20 @@ export function createRouter(options: RouterOptions = {}): Router {
     return router;
   };
 
-  const match = (method: string, segments: string[]) => {
+  /** The first route for `method` (and, with `orAll`, for any method) matching `segments`. */
+  const matchMethod = (method: string, segments: string[], orAll: boolean) => {
     for (const route of routes) {
-      if (route.method !== undefined && route.method !== method) continue;
+      if (route.method !== method && !(orAll && route.method === undefined)) continue;
       const params = matchRoute(route, segments);
       if (params) return { route, params };
     }
     return undefined;
   };
+  // HEAD is served by the GET route, else by an `all` route.
+  const match = (method: string, segments: string[]) =>
+    method === 'HEAD'
+      ? (matchMethod('GET', segments, false) ?? matchMethod('HEAD', segments, true))
+      : matchMethod(method, segments, true);
 
   const handler: Handler = async (request) => {
     let found: ReturnType<typeof match>;
@@ -123,9 +129,7 @@ export function createRouter(options: RouterOptions = {}): Router {
       // One spelling per path: encoded separators, dot segments, `//`, `%61`, bad UTF-8, NUL.
       assertCanonicalTarget(url.pathname, url.search);
       const segments = routeSegments(url.pathname, basePath);
-      found =
-        segments &&
-        (match(request.method, segments) ?? (request.method === 'HEAD' ? match('GET', segments) : undefined));
+      found = segments && match(request.method, segments);
       if (!found) return toHttpResponse(new NotFoundError(`no route for ${request.method} ${url.pathname}`), request);
       assertJsonRequest(request);
     } catch (error) {

@@ -82,6 +82,11 @@ describe('readJsonBody: what a cross-site page or a hostile client sends', () =>
     }
     expect(await readJsonBody(post('{"a":"__proto__","b":["constructor"]}'))).toEqual({ a: '__proto__', b: ['constructor'] });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // The walk is iterative: deep or wide bodies are not a stack overflow.
+    const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+    await expect(readJsonBody(post(deep), { maxBytes: 1e6 })).resolves.toBeDefined();
+    const wide = JSON.stringify(new Array(500_000).fill(0));
+    expect(await readJsonBody(post(wide), { maxBytes: 2e6 })).toHaveLength(500_000);
   });
 });
 

@@ -48,11 +48,11 @@ export async function readJsonBody<T = unknown>(request: Request, options: ReadJ
   if (text.trim() === '') throw new InputError('request body must be JSON, but it is empty');
   let value: unknown;
   try {
-    value = JSON.parse(text, refusePrototypeKeys);
+    value = JSON.parse(text);
   } catch (error) {
-    if (error instanceof InputError) throw error;
     throw new InputError(`request body is not valid JSON: ${(error as Error).message}`);
   }
+  refusePrototypeKeys(value);
   if (!options.schema) return value as T;
   const result = options.schema.safeParse(value);
   if (result.success) return result.data;
@@ -68,11 +68,21 @@ export async function readJsonBody<T = unknown>(request: Request, options: ReadJ
  */
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-function refusePrototypeKeys(this: unknown, key: string, value: unknown): unknown {
-  if (PROTOTYPE_KEYS.has(key) && !Array.isArray(this)) {
-    throw new InputError(`request body must not contain the key ${JSON.stringify(key)}`);
+/** Walks the parsed body without recursion: a deeply nested body must not overflow the stack. */
+function refusePrototypeKeys(value: unknown): void {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const next = stack.pop();
+    if (typeof next !== 'object' || next === null) continue;
+    if (Array.isArray(next)) {
+      for (const item of next) stack.push(item);
+      continue;
+    }
+    for (const [key, child] of Object.entries(next)) {
+      if (PROTOTYPE_KEYS.has(key)) throw new InputError(`request body must not contain the key ${JSON.stringify(key)}`);
+      stack.push(child);
+    }
   }
-  return value;
 }
 
 async function readLimitedText(request: Request, maxBytes: number): Promise<string> {

@@ -1,0 +1,264 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { catalogPlugin, createCatalog, type Catalog } from '@portalkit/catalog';
+import { createLogger, createPortal, memorySink, type Handler, type Portal, type PortalServer } from '@portalkit/core';
+import { builtinActions, createScaffolder, scaffolderPlugin, type Scaffolder } from '@portalkit/scaffolder';
+import { hasOwner, defineScorecard, scorecardsPlugin } from '@portalkit/scorecards';
+import { catalogCollator, searchPlugin } from '@portalkit/search';
+import { memoryPublisher, techdocsPlugin } from '@portalkit/techdocs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// Issue 16 #3 (edge), #7, #10, #17 and the `__proto__` predicate: every package's routes share
+// core's router, so each spelling below is refused the same way in every package, through its
+// handler, through `portal.fetch`, and (for spellings the URL parser would collapse) through a
+// real server reading raw request lines.
+
+let base: string;
+let catalog: Catalog;
+let scaffolder: Scaffolder;
+let portal: Portal;
+let server: PortalServer;
+let openTaskId: string;
+const handlers: Record<string, Handler> = {};
+
+const json = { 'content-type': 'application/json' };
+const template = {
+  apiVersion: 'scaffolder.backstage.io/v1beta3',
+  kind: 'Template',
+  metadata: { name: 'hello' },
+  spec: { steps: [{ id: 'log', action: 'debug:log', input: { message: 'hi' } }] },
+};
+
+beforeAll(async () => {
+  base = await mkdtemp(path.join(tmpdir(), 'pk-sec-edge-'));
+  const component = (name: string) =>
+    `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n`;
+  await writeFile(path.join(base, 'catalog-info.yaml'), component('a'));
+  await writeFile(path.join(base, 'other.yaml'), component('b'));
+  catalog = createCatalog({ rootDir: base });
+  await catalog.addLocation({ type: 'file', target: './catalog-info.yaml' });
+  scaffolder = createScaffolder({ actions: builtinActions(), workingDirectory: path.join(base, 'work') });
+  const logger = createLogger({ sink: memorySink() });
+
+  const plugins = [
+    catalogPlugin({ catalog }),
+    // No worker: a task stays open, so a refused cancel is visible as an unchanged status.
+    scaffolderPlugin({ scaffolder, getTemplate: async () => template, startWorker: false }),
+    searchPlugin({ collators: [catalogCollator({ getEntities: async () => (await catalog.getEntities()).items })] }),
+    scorecardsPlugin({
+      catalog,
+      catalogScorecards: false,
+      scorecards: [defineScorecard({ id: 'owned', title: 'Owned', levels: [{ id: 'ok', checks: [hasOwner()] }] })],
+    }),
+    techdocsPlugin({ publisher: memoryPublisher(), getEntity: () => undefined, logger }),
+  ];
+  for (const plugin of plugins) handlers[plugin.id] = plugin.handler!;
+  portal = createPortal({ plugins, logger });
+  await portal.start();
+  server = await portal.listen({ port: 0 });
+
+  const created = await portal.request('/api/scaffolder/v2/tasks', {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ templateRef: 'template:default/hello' }),
+  });
+  expect(created.status).toBe(201);
+  openTaskId = ((await created.json()) as { id: string }).id;
+});
+
+afterAll(async () => {
+  await portal?.stop();
+  await rm(base, { recursive: true, force: true });
+});
+
+/** Everything an HTTP client could have changed. */
+async function state() {
+  const { tasks } = await scaffolder.listTasks();
+  return {
+    entities: (await catalog.getEntities()).items.map((e) => e.metadata.uid).sort(),
+    locations: (await catalog.getLocations()).map((l) => l.target).sort(),
+    tasks: tasks.map((t) => `${t.id}:${t.status}`).sort(),
+  };
+}
+
+async function expectTypedError(response: Response, status: number, name: string, what: string) {
+  const text = await response.text();
+  expect(response.status, `${what}: ${text.slice(0, 300)}`).toBe(status);
+  const body = JSON.parse(text) as { error: { name: string }; response: { statusCode: number } };
+  expect(body.error.name, what).toBe(name);
+  expect(body.response.statusCode, what).toBe(status);
+}
+
+describe('state-changing routes need a JSON content type (issue 16 #7)', () => {
+  /** Every state-changing route of every package, with a body that would succeed as JSON. */
+  const routes = async (): Promise<Array<[string, string, string, string | undefined]>> => {
+    const uid = (await catalog.getEntityByRef('component:default/a'))!.metadata.uid!;
+    const locationId = (await catalog.getLocations())[0]!.id;
+    return [
+      ['catalog', 'POST', '/api/catalog/entities/by-query', '{"query":{"kind":"component"}}'],
+      ['catalog', 'POST', '/api/catalog/entities/by-refs', '{"entityRefs":["component:default/a"]}'],
+      ['catalog', 'POST', '/api/catalog/entity-facets', '{"facets":["kind"]}'],
+      ['catalog', 'POST', '/api/catalog/locations', '{"type":"file","target":"./other.yaml"}'],
+      ['catalog', 'POST', '/api/catalog/locations?dryRun=true', '{"type":"file","target":"./other.yaml"}'],
+      ['catalog', 'POST', '/api/catalog/locations/by-query', '{}'],
+      ['catalog', 'PUT', `/api/catalog/locations/${locationId}`, '{"type":"file","target":"./other.yaml"}'],
+      ['catalog', 'DELETE', `/api/catalog/locations/${locationId}`, undefined],
+      ['catalog', 'DELETE', `/api/catalog/entities/by-uid/${uid}`, undefined],
+      ['catalog', 'POST', '/api/catalog/refresh', '{"entityRef":"component:default/a"}'],
+      ['catalog', 'POST', '/api/catalog/validate-entity', '{"entity":{},"location":"url:x"}'],
+      ['catalog', 'POST', '/api/catalog/analyze-location', '{"location":{"type":"file","target":"./other.yaml"}}'],
+      ['scaffolder', 'POST', '/api/scaffolder/v2/tasks', '{"templateRef":"template:default/hello"}'],
+      ['scaffolder', 'POST', '/api/scaffolder/v2/dry-run', JSON.stringify({ template, values: {} })],
+      ['scaffolder', 'POST', `/api/scaffolder/v2/tasks/${openTaskId}/cancel`, undefined],
+      ['scorecards', 'POST', '/api/scorecards/evaluate', '{}'],
+      ['search', 'POST', '/api/search/query', '{}'],
+    ];
+  };
+  // What a cross-site page can send without a CORS preflight (and a hand-made wrong type).
+  const contentTypes: Array<[string, (body: string | undefined) => RequestInit]> = [
+    ['text/plain', (body) => ({ headers: { 'content-type': 'text/plain' }, body: body ?? null })],
+    ['text/plain from a string body', (body) => ({ body: body ?? '' })],
+    ['a form', (body) => ({ headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: body ?? null })],
+    ['multipart', (body) => ({ headers: { 'content-type': 'multipart/form-data; boundary=----x' }, body: body ?? null })],
+    ['no content type, with a body', (body) => ({ body: new Blob([body ?? '{}']) })],
+    ['no content type, no body', () => ({})],
+    ['text/plain claiming JSON in a parameter', (body) => ({ headers: { 'content-type': 'text/plain; charset=application/json' }, body: body ?? null })],
+  ];
+
+  it.each(['handler', 'portal'] as const)('answers 415 on every route and changes nothing (through the %s)', async (via) => {
+    const before = await state();
+    for (const [pkg, method, url, body] of await routes()) {
+      for (const [label, init] of contentTypes) {
+        const request = new Request(`http://localhost${url}`, { method, ...init(body) });
+        const response = via === 'handler' ? await handlers[pkg]!(request) : await portal.fetch(request);
+        await expectTypedError(response, 415, 'UnsupportedMediaTypeError', `${pkg} ${method} ${url} with ${label}`);
+      }
+    }
+    expect(await state()).toEqual(before);
+  });
+
+  it('still serves the same requests sent as JSON, bodiless ones as Backstage clients send them', async () => {
+    const response = await portal.request(`/api/scaffolder/v2/tasks/${openTaskId}/cancel`, { method: 'POST', headers: json });
+    expect(response.status).toBe(200);
+    const added = await portal.request('/api/catalog/locations?dryRun=true', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: '{"type":"file","target":"./other.yaml"}',
+    });
+    expect(added.status).toBe(201);
+  });
+});
+
+describe('one spelling per path; NUL and invalid UTF-8 are typed 400s (issue 16 #3, #10, #17)', () => {
+  /** A GET route of each package, with `{}` where a segment goes. */
+  const routes: Array<[string, string]> = [
+    ['catalog', '/api/catalog/entities/by-name/component/default/{}'],
+    ['scaffolder', '/api/scaffolder/v2/tasks/{}'],
+    ['scaffolder', '/api/scaffolder/v2/templates/default/template/{}/parameter-schema'],
+    ['scorecards', '/api/scorecards/entities/component/default/{}'],
+    ['scorecards', '/api/scorecards/scorecards/{}'],
+    ['techdocs', '/api/techdocs/metadata/techdocs/default/component/{}'],
+    ['techdocs', '/api/techdocs/static/docs/default/component/x/{}'],
+    ['search', '/api/search/{}'],
+  ];
+  const segments = ['a%00b', '%00', '%ff', 'a%C0%AFb', '%E0%A4%A', 'a%zz', 'a%2fb', 'a%2Fb', 'a%5cb', '%61', 'x%2Dy', '..%2f..%2fetc'];
+  const queries: Array<[string, string]> = [
+    ['catalog', '/api/catalog/entities?filter=kind=%00'],
+    ['catalog', '/api/catalog/entities/by-query?fullTextFilterTerm=%ff'],
+    ['catalog', '/api/catalog/entities/by-query?orderField=metadata.name%00,asc'],
+    ['scaffolder', '/api/scaffolder/v2/tasks?createdBy=%00'],
+    ['scaffolder', '/api/scaffolder/v2/tasks?createdBy=%ff'],
+    ['scorecards', '/api/scorecards/scorecards/owned?worst=%00'],
+    ['search', '/api/search/query?term=%00'],
+    ['search', '/api/search/query?term=%ff'],
+    ['techdocs', '/api/techdocs/metadata/techdocs/default/component/x?a=%ff'],
+  ];
+  const empty: Array<[string, string]> = [
+    ['catalog', '/api/catalog//entities'],
+    ['catalog', '/api/catalog/entities/by-name/component//a'],
+    ['scaffolder', '/api/scaffolder/v2//actions'],
+    ['scorecards', '/api/scorecards//scorecards'],
+    ['techdocs', '/api/techdocs/static/docs/default/component/x//index.html'],
+    ['search', '/api/search//query?term=a'],
+    ['search', '/api/search/%71uery?term=a'],
+    ['scaffolder', '/api/scaffolder/v2/%61ctions'],
+  ];
+  const cases = [
+    ...routes.flatMap(([pkg, route]) => segments.map((s) => [pkg, route.replace('{}', s)] as [string, string])),
+    ...queries,
+    ...empty,
+  ];
+
+  it.each(['handler', 'portal'] as const)('answers 400 InputError through the %s', async (via) => {
+    for (const [pkg, url] of cases) {
+      const request = new Request(`http://localhost${url}`);
+      const response = via === 'handler' ? await handlers[pkg]!(request) : await portal.fetch(request);
+      await expectTypedError(response, 400, 'InputError', `${pkg} ${url}`);
+    }
+  });
+
+  it('answers 400 for spellings a URL parser would collapse, on a real server', async () => {
+    const { hostname, port } = new URL(server.url);
+    const raw = async (target: string) => {
+      const text = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), hostname, () =>
+          socket.end(`GET ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`),
+        );
+        let data = '';
+        socket.on('data', (chunk) => (data += chunk.toString('latin1')));
+        socket.on('close', () => resolve(data));
+        socket.on('error', reject);
+      });
+      // The JSON error body, without any chunked-encoding framing around it.
+      return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1]), body: /\{[\s\S]*\}/.exec(text)?.[0] ?? '' };
+    };
+    const spellings = ['..', '%2e%2e', '%2E%2E', '.%2e', '%2e.', '.', '%2e', 'x\\..\\..', 'a\\b'];
+    for (const [pkg, route] of routes) {
+      for (const spelling of spellings) {
+        const target = route.replace('{}', spelling);
+        const { status, body } = await raw(target);
+        expect(status, `${pkg} ${target}`).toBe(400);
+        expect(JSON.parse(body).error.name).toBe('InputError');
+      }
+    }
+    // A path that climbs out of one package into another is refused, not routed.
+    expect((await raw('/api/techdocs/%2e%2e/catalog/locations')).status).toBe(400);
+    expect((await raw('/api/techdocs/../catalog/locations')).status).toBe(400);
+    expect((await raw('/api/catalog/entities/by-name/component/default/a')).status).toBe(200);
+  });
+
+  it('keeps encodeURIComponent-encoded params working', async () => {
+    const res = await portal.request(`/api/catalog/entities/by-name/${encodeURIComponent('component')}/default/${encodeURIComponent('a')}`);
+    expect(res.status).toBe(200);
+    const spaced = await portal.request('/api/catalog/entities/by-name/component/default/a%20b');
+    await expectTypedError(spaced, 404, 'NotFoundError', 'a%20b');
+  });
+});
+
+describe('JSON bodies never carry prototype keys (issue 16, by-query __proto__)', () => {
+  // Raw text: a `__proto__` key in a JS object literal would set the prototype instead.
+  const bodies: Array<[string, string]> = [
+    ['/api/catalog/entities/by-query', '{"query":{"__proto__":{"kind":"component"}}}'],
+    ['/api/catalog/entities/by-query', '{"query":{"$all":[{"kind":"component"},{"__proto__":{"kind":"x"}}]}}'],
+    ['/api/catalog/entities/by-query', '{"query":{"\\u005f_proto__":{"kind":"component"}}}'],
+    ['/api/catalog/entities/by-query', '{"query":{"constructor":{"prototype":"x"}}}'],
+    ['/api/catalog/entities/by-query', '{"query":{"$not":{"prototype":"x"}}}'],
+    ['/api/catalog/entities/by-refs', '{"entityRefs":["component:default/a"],"query":{"__proto__":{"kind":"x"}}}'],
+    ['/api/catalog/entity-facets', '{"facets":["kind"],"query":{"constructor":"x"}}'],
+    ['/api/catalog/locations', '{"type":"file","target":"./other.yaml","__proto__":{"x":1}}'],
+    ['/api/scaffolder/v2/tasks', '{"templateRef":"template:default/hello","values":{"__proto__":{"isAdmin":true}}}'],
+    ['/api/scorecards/evaluate', '{"constructor":"x"}'],
+  ];
+
+  it('answers 400 for __proto__, constructor and prototype keys at any depth, in every package', async () => {
+    const before = await state();
+    for (const [url, text] of bodies) {
+      const response = await portal.request(url, { method: 'POST', headers: json, body: text });
+      await expectTypedError(response, 400, 'InputError', `${url} ${text}`);
+    }
+    expect(await state()).toEqual(before);
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+  });
+});

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { catalogPlugin, createCatalog, type Catalog } from '@portalkit/catalog';
 import { createLogger, createPortal, memorySink, type Handler, type Portal, type PortalServer } from '@portalkit/core';
-import { builtinActions, createScaffolder, scaffolderPlugin, type Scaffolder } from '@portalkit/scaffolder';
+import { builtinActions, createAction, createScaffolder, scaffolderPlugin, type Scaffolder } from '@portalkit/scaffolder';
 import { hasOwner, defineScorecard, scorecardsPlugin } from '@portalkit/scorecards';
 import { catalogCollator, searchPlugin } from '@portalkit/search';
 import { memoryPublisher, techdocsPlugin } from '@portalkit/techdocs';
@@ -20,7 +20,7 @@ let catalog: Catalog;
 let scaffolder: Scaffolder;
 let portal: Portal;
 let server: PortalServer;
-let openTaskId: string;
+let openTaskId: string; // a task held in `processing`
 const handlers: Record<string, Handler> = {};
 
 const json = { 'content-type': 'application/json' };
@@ -28,8 +28,17 @@ const template = {
   apiVersion: 'scaffolder.backstage.io/v1beta3',
   kind: 'Template',
   metadata: { name: 'hello' },
-  spec: { steps: [{ id: 'log', action: 'debug:log', input: { message: 'hi' } }] },
+  spec: { steps: [{ id: 'hold', action: 'test:hold' }] },
 };
+// Holds its task in `processing` until the test ends, so a cancel would be visible.
+let release = () => {};
+const held = new Promise<void>((resolve) => (release = resolve));
+const hold = createAction({
+  id: 'test:hold',
+  async handler(ctx) {
+    await Promise.race([held, new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('cancelled'))))]);
+  },
+});
 
 beforeAll(async () => {
   base = await mkdtemp(path.join(tmpdir(), 'pk-sec-edge-'));
@@ -39,13 +48,12 @@ beforeAll(async () => {
   await writeFile(path.join(base, 'other.yaml'), component('b'));
   catalog = createCatalog({ rootDir: base });
   await catalog.addLocation({ type: 'file', target: './catalog-info.yaml' });
-  scaffolder = createScaffolder({ actions: builtinActions(), workingDirectory: path.join(base, 'work') });
+  scaffolder = createScaffolder({ actions: [...builtinActions(), hold], workingDirectory: path.join(base, 'work'), pollIntervalMs: 20 });
   const logger = createLogger({ sink: memorySink() });
 
   const plugins = [
     catalogPlugin({ catalog }),
-    // No worker: a task stays open, so a refused cancel is visible as an unchanged status.
-    scaffolderPlugin({ scaffolder, getTemplate: async () => template, startWorker: false }),
+    scaffolderPlugin({ scaffolder, getTemplate: async () => template }),
     searchPlugin({ collators: [catalogCollator({ getEntities: async () => (await catalog.getEntities()).items })] }),
     scorecardsPlugin({
       catalog,
@@ -66,9 +74,14 @@ beforeAll(async () => {
   });
   expect(created.status).toBe(201);
   openTaskId = ((await created.json()) as { id: string }).id;
+  // Wait for the worker to pick it up, so its status only changes if it is cancelled.
+  while ((await (await scaffolder.getTask(openTaskId))!.get()).status !== 'processing') {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 });
 
 afterAll(async () => {
+  release();
   await portal?.stop();
   await rm(base, { recursive: true, force: true });
 });
@@ -81,6 +94,25 @@ async function state() {
     locations: (await catalog.getLocations()).map((l) => l.target).sort(),
     tasks: tasks.map((t) => `${t.id}:${t.status}`).sort(),
   };
+}
+
+/** Send a request byte for byte (fetch would normalise the path and refuse odd headers). */
+async function raw(target: string, options: { method?: string; headers?: Buffer } = {}) {
+  const { hostname, port } = new URL(server.url);
+  const head = Buffer.concat([
+    Buffer.from(`${options.method ?? 'GET'} ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n`),
+    options.headers ?? Buffer.alloc(0),
+    Buffer.from('Content-Length: 2\r\n\r\n{}'),
+  ]);
+  const text = await new Promise<string>((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.end(head));
+    let data = '';
+    socket.on('data', (chunk) => (data += chunk.toString('latin1')));
+    socket.on('close', () => resolve(data));
+    socket.on('error', reject);
+  });
+  // The JSON error body, without any chunked-encoding framing around it.
+  return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1]), body: /\{[\s\S]*\}/.exec(text)?.[0] ?? '' };
 }
 
 async function expectTypedError(response: Response, status: number, name: string, what: string) {
@@ -136,6 +168,17 @@ describe('state-changing routes need a JSON content type (issue 16 #7)', () => {
         await expectTypedError(response, 415, 'UnsupportedMediaTypeError', `${pkg} ${method} ${url} with ${label}`);
       }
     }
+    expect(await state()).toEqual(before);
+  });
+
+  it('reads odd content-type bytes as not JSON (415), and Node refuses NUL in headers (400)', async () => {
+    const before = await state();
+    const latin1 = Buffer.concat([Buffer.from('Content-Type: '), Buffer.from([0xff, 0xfe]), Buffer.from('\r\n')]);
+    const odd = await raw('/api/catalog/refresh', { method: 'POST', headers: latin1 });
+    expect(odd.status).toBe(415);
+    expect(JSON.parse(odd.body).error.name).toBe('UnsupportedMediaTypeError');
+    const nul = await raw('/api/catalog/refresh', { method: 'POST', headers: Buffer.from('Content-Type: application/json\0\r\n') });
+    expect(nul.status).toBe(400);
     expect(await state()).toEqual(before);
   });
 
@@ -200,20 +243,6 @@ describe('one spelling per path; NUL and invalid UTF-8 are typed 400s (issue 16 
   });
 
   it('answers 400 for spellings a URL parser would collapse, on a real server', async () => {
-    const { hostname, port } = new URL(server.url);
-    const raw = async (target: string) => {
-      const text = await new Promise<string>((resolve, reject) => {
-        const socket = connect(Number(port), hostname, () =>
-          socket.end(`GET ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`),
-        );
-        let data = '';
-        socket.on('data', (chunk) => (data += chunk.toString('latin1')));
-        socket.on('close', () => resolve(data));
-        socket.on('error', reject);
-      });
-      // The JSON error body, without any chunked-encoding framing around it.
-      return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1]), body: /\{[\s\S]*\}/.exec(text)?.[0] ?? '' };
-    };
     const spellings = ['..', '%2e%2e', '%2E%2E', '.%2e', '%2e.', '.', '%2e', 'x\\..\\..', 'a\\b'];
     for (const [pkg, route] of routes) {
       for (const spelling of spellings) {

@@ -29,6 +29,12 @@ export type RouteHandler = (request: Request, context: RouteContext) => Response
 /**
  * A small web-standard router. Routes are matched in the order they were added.
  *
+ * Every request passes the same edge rules before a route runs: one spelling per path (encoded
+ * separators, dot segments, `//`, `%61` for `a`, malformed escapes, invalid UTF-8 and NUL in the
+ * path or query are a 400 `InputError`; literal segments match only as written; a trailing
+ * slash matches only a `*` route), and any method but GET, HEAD and OPTIONS needs a JSON
+ * `Content-Type`, else 415 (`UnsupportedMediaTypeError`).
+ *
  * @example
  * ```ts
  * const router = createRouter({ basePath: '/api/catalog' })

@@ -266,7 +266,7 @@ describe('one spelling per path; NUL and invalid UTF-8 are typed 400s (issue 16 
   });
 });
 
-describe('JSON bodies never carry prototype keys (issue 16, by-query __proto__)', () => {
+describe('JSON bodies never carry prototype keys, NUL or invalid UTF-8 (issue 16 by-query __proto__, #3)', () => {
   // Raw text: a `__proto__` key in a JS object literal would set the prototype instead.
   const bodies: Array<[string, string]> = [
     ['/api/catalog/entities/by-query', '{"query":{"__proto__":{"kind":"component"}}}'],
@@ -279,14 +279,22 @@ describe('JSON bodies never carry prototype keys (issue 16, by-query __proto__)'
     ['/api/catalog/locations', '{"type":"file","target":"./other.yaml","__proto__":{"x":1}}'],
     ['/api/scaffolder/v2/tasks', '{"templateRef":"template:default/hello","values":{"__proto__":{"isAdmin":true}}}'],
     ['/api/scorecards/evaluate', '{"constructor":"x"}'],
+    // NUL, which PostgreSQL refuses in text (issue 16 #3), in a predicate, a term, an order field.
+    ['/api/catalog/entities/by-query', '{"query":{"kind":"component\\u0000"}}'],
+    ['/api/catalog/entities/by-query', '{"fullTextFilter":{"term":"a\\u0000"}}'],
+    ['/api/catalog/entities/by-query', '{"orderBy":[{"field":"metadata.name\\u0000","order":"asc"}]}'],
+    ['/api/scaffolder/v2/tasks', '{"templateRef":"template:default/hello","values":{"a":"\\u0000"}}'],
   ];
 
-  it('answers 400 for __proto__, constructor and prototype keys at any depth, in every package', async () => {
+  it('answers 400 for __proto__, constructor and prototype keys at any depth, NUL and bad UTF-8, in every package', async () => {
     const before = await state();
     for (const [url, text] of bodies) {
       const response = await portal.request(url, { method: 'POST', headers: json, body: text });
       await expectTypedError(response, 400, 'InputError', `${url} ${text}`);
     }
+    const badUtf8 = new Uint8Array([...Buffer.from('{"query":{"kind":"'), 0xff, ...Buffer.from('"}}')]);
+    const response = await portal.request('/api/catalog/entities/by-query', { method: 'POST', headers: json, body: badUtf8 });
+    await expectTypedError(response, 400, 'InputError', 'invalid UTF-8 body');
     expect(await state()).toEqual(before);
     expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
   });

@@ -90,6 +90,16 @@ describe('readJsonBody: what a cross-site page or a hostile client sends', () =>
   });
 });
 
+describe('readJsonBody: bytes a store cannot hold', () => {
+  it('refuses invalid UTF-8 and NUL in keys or strings', async () => {
+    await expect(readJsonBody(post(new Uint8Array([0x22, 0xff, 0x22])))).rejects.toThrow(/not valid UTF-8/);
+    for (const body of ['"a\\u0000b"', '{"query":{"kind":"a\\u0000"}}', '{"a\\u0000":1}', '[["\\u0000"]]']) {
+      await expect(readJsonBody(post(body)), body).rejects.toThrow(/NUL/);
+    }
+    expect(await readJsonBody(post('"\\u00e9\\u0001"'))).toBe('é\u0001');
+  });
+});
+
 describe('getQueryArray', () => {
   it('returns repeated keys in order', () => {
     const url = new URL('http://x/entities?filter=kind=component,spec.type=service&filter=kind=api&fields=a');

@@ -20,8 +20,8 @@ export interface ReadJsonBodyOptions<T> {
  * Read a request body as JSON, stopping at `maxBytes` without buffering the rest.
  * A `Content-Type` other than `application/json` (or `application/*+json`) is an
  * `UnsupportedMediaTypeError` (HTTP 415), so a cross-site form or `text/plain` post is never
- * read. Missing or malformed JSON, and a `__proto__`, `constructor` or `prototype` key at any
- * depth, are an `InputError` (HTTP 400).
+ * read. Missing or malformed JSON, invalid UTF-8, NUL in any string, and a `__proto__`,
+ * `constructor` or `prototype` key at any depth, are an `InputError` (HTTP 400).
  *
  * @example
  * ```ts
@@ -52,7 +52,7 @@ export async function readJsonBody<T = unknown>(request: Request, options: ReadJ
   } catch (error) {
     throw new InputError(`request body is not valid JSON: ${(error as Error).message}`);
   }
-  refusePrototypeKeys(value);
+  assertSafeJson(value);
   if (!options.schema) return value as T;
   const result = options.schema.safeParse(value);
   if (result.success) return result.data;
@@ -68,11 +68,16 @@ export async function readJsonBody<T = unknown>(request: Request, options: ReadJ
  */
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** Walks the parsed body without recursion: a deeply nested body must not overflow the stack. */
-function refusePrototypeKeys(value: unknown): void {
+/**
+ * Refuse prototype keys, and NUL in any key or string (PostgreSQL rejects NUL in text, and no
+ * request needs it). Walks the parsed body without recursion: a deeply nested body must not
+ * overflow the stack.
+ */
+function assertSafeJson(value: unknown): void {
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const next = stack.pop();
+    if (typeof next === 'string' && next.includes('\0')) throw new InputError('request body must not contain a NUL character');
     if (typeof next !== 'object' || next === null) continue;
     if (Array.isArray(next)) {
       for (const item of next) stack.push(item);
@@ -80,7 +85,7 @@ function refusePrototypeKeys(value: unknown): void {
     }
     for (const [key, child] of Object.entries(next)) {
       if (PROTOTYPE_KEYS.has(key)) throw new InputError(`request body must not contain the key ${JSON.stringify(key)}`);
-      stack.push(child);
+      stack.push(key, child);
     }
   }
 }
@@ -100,5 +105,12 @@ async function readLimitedText(request: Request, maxBytes: number): Promise<stri
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  try {
+    return utf8.decode(Buffer.concat(chunks));
+  } catch {
+    throw new InputError('request body is not valid UTF-8');
+  }
 }
+
+// Fatal: invalid UTF-8 is refused rather than silently replaced with U+FFFD.
+const utf8 = new TextDecoder('utf-8', { fatal: true });

@@ -1,119 +1,26 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { catalogPlugin, createCatalog, type Catalog } from '@portalkit/catalog';
-import { createLogger, createPortal, memorySink, type Handler, type Portal, type PortalServer } from '@portalkit/core';
-import { builtinActions, createAction, createScaffolder, scaffolderPlugin, type Scaffolder } from '@portalkit/scaffolder';
-import { hasOwner, defineScorecard, scorecardsPlugin } from '@portalkit/scorecards';
-import { catalogCollator, searchPlugin } from '@portalkit/search';
-import { memoryPublisher, techdocsPlugin } from '@portalkit/techdocs';
+import type { Handler, Portal } from '@portalkit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { edgeTemplate, startEdgePortal, type EdgePortal, type RawOptions } from '../support/edge-portal.js';
 
 // Issue 16 #3 (edge), #7, #10, #17 and the `__proto__` predicate: every package's routes share
 // core's router, so each spelling below is refused the same way in every package, through its
 // handler, through `portal.fetch`, and (for spellings the URL parser would collapse) through a
 // real server reading raw request lines.
 
-let base: string;
-let catalog: Catalog;
-let scaffolder: Scaffolder;
+let edge: EdgePortal;
 let portal: Portal;
-let server: PortalServer;
-let openTaskId: string; // a task held in `processing`
-const handlers: Record<string, Handler> = {};
-
+let openTaskId: string;
+let handlers: Record<string, Handler>;
 const json = { 'content-type': 'application/json' };
-const template = {
-  apiVersion: 'scaffolder.backstage.io/v1beta3',
-  kind: 'Template',
-  metadata: { name: 'hello' },
-  spec: { steps: [{ id: 'hold', action: 'test:hold' }] },
-};
-// Holds its task in `processing` until the test ends, so a cancel would be visible.
-let release = () => {};
-const held = new Promise<void>((resolve) => (release = resolve));
-const hold = createAction({
-  id: 'test:hold',
-  async handler(ctx) {
-    await Promise.race([held, new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('cancelled'))))]);
-  },
-});
+const template = edgeTemplate;
+const state = () => edge.state();
+const raw = (target: string, options?: RawOptions) => edge.raw(target, options);
 
 beforeAll(async () => {
-  base = await mkdtemp(path.join(tmpdir(), 'pk-sec-edge-'));
-  const component = (name: string) =>
-    `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n`;
-  await writeFile(path.join(base, 'catalog-info.yaml'), component('a'));
-  await writeFile(path.join(base, 'other.yaml'), component('b'));
-  catalog = createCatalog({ rootDir: base });
-  await catalog.addLocation({ type: 'file', target: './catalog-info.yaml' });
-  scaffolder = createScaffolder({ actions: [...builtinActions(), hold], workingDirectory: path.join(base, 'work'), pollIntervalMs: 20 });
-  const logger = createLogger({ sink: memorySink() });
-
-  const plugins = [
-    catalogPlugin({ catalog }),
-    scaffolderPlugin({ scaffolder, getTemplate: async () => template }),
-    searchPlugin({ collators: [catalogCollator({ getEntities: async () => (await catalog.getEntities()).items })] }),
-    scorecardsPlugin({
-      catalog,
-      catalogScorecards: false,
-      scorecards: [defineScorecard({ id: 'owned', title: 'Owned', levels: [{ id: 'ok', checks: [hasOwner()] }] })],
-    }),
-    techdocsPlugin({ publisher: memoryPublisher(), getEntity: () => undefined, logger }),
-  ];
-  for (const plugin of plugins) handlers[plugin.id] = plugin.handler!;
-  portal = createPortal({ plugins, logger });
-  await portal.start();
-  server = await portal.listen({ port: 0 });
-
-  const created = await portal.request('/api/scaffolder/v2/tasks', {
-    method: 'POST',
-    headers: json,
-    body: JSON.stringify({ templateRef: 'template:default/hello' }),
-  });
-  expect(created.status).toBe(201);
-  openTaskId = ((await created.json()) as { id: string }).id;
-  // Wait for the worker to pick it up, so its status only changes if it is cancelled.
-  while ((await (await scaffolder.getTask(openTaskId))!.get()).status !== 'processing') {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  edge = await startEdgePortal();
+  ({ portal, openTaskId, handlers } = edge);
 });
-
-afterAll(async () => {
-  release();
-  await portal?.stop();
-  await rm(base, { recursive: true, force: true });
-});
-
-/** Everything an HTTP client could have changed. */
-async function state() {
-  const { tasks } = await scaffolder.listTasks();
-  return {
-    entities: (await catalog.getEntities()).items.map((e) => e.metadata.uid).sort(),
-    locations: (await catalog.getLocations()).map((l) => l.target).sort(),
-    tasks: tasks.map((t) => `${t.id}:${t.status}`).sort(),
-  };
-}
-
-/** Send a request byte for byte (fetch would normalise the path and refuse odd headers). */
-async function raw(target: string, options: { method?: string; headers?: Buffer } = {}) {
-  const { hostname, port } = new URL(server.url);
-  const head = Buffer.concat([
-    Buffer.from(`${options.method ?? 'GET'} ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n`),
-    options.headers ?? Buffer.alloc(0),
-    Buffer.from('Content-Length: 2\r\n\r\n{}'),
-  ]);
-  const text = await new Promise<string>((resolve, reject) => {
-    const socket = connect(Number(port), hostname, () => socket.end(head));
-    let data = '';
-    socket.on('data', (chunk) => (data += chunk.toString('latin1')));
-    socket.on('close', () => resolve(data));
-    socket.on('error', reject);
-  });
-  // The JSON error body, without any chunked-encoding framing around it.
-  return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1]), body: /\{[\s\S]*\}/.exec(text)?.[0] ?? '' };
-}
+afterAll(() => edge?.stop());
 
 async function expectTypedError(response: Response, status: number, name: string, what: string) {
   const text = await response.text();
@@ -126,8 +33,8 @@ async function expectTypedError(response: Response, status: number, name: string
 describe('state-changing routes need a JSON content type (issue 16 #7)', () => {
   /** Every state-changing route of every package, with a body that would succeed as JSON. */
   const routes = async (): Promise<Array<[string, string, string, string | undefined]>> => {
-    const uid = (await catalog.getEntityByRef('component:default/a'))!.metadata.uid!;
-    const locationId = (await catalog.getLocations())[0]!.id;
+    const uid = (await edge.catalog.getEntityByRef('component:default/a'))!.metadata.uid!;
+    const locationId = (await edge.catalog.getLocations())[0]!.id;
     return [
       ['catalog', 'POST', '/api/catalog/entities/by-query', '{"query":{"kind":"component"}}'],
       ['catalog', 'POST', '/api/catalog/entities/by-refs', '{"entityRefs":["component:default/a"]}'],

@@ -1,11 +1,8 @@
-import { execFile } from 'node:child_process';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, realpath, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { InputError } from '@portalkit/core';
-
-const run = promisify(execFile);
+import { InputError, NotAllowedError } from '@portalkit/core';
+import { runGit } from '@portalkit/scaffolder';
 
 /** A `file://…/<repo>.git/blob/<branch>/<path>` URL as `publish:git` outputs it. */
 export interface LocalBlobUrl {
@@ -38,30 +35,34 @@ export function parseLocalBlobUrl(url: string): LocalBlobUrl | undefined {
   return { repoPath: match[1]!, branch: match[2]!, filePath };
 }
 
-// Same isolation as publish:git: no host git config, hooks or prompts.
-const gitEnv = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0' };
-
 /**
- * Clones (fresh each time) `branch` of a local bare repository into `checkoutsDir/<repo name>`
- * and returns the working copy's path. The catalog and TechDocs then read plain files from it,
- * so a scaffolded repository is registered exactly like a checked-out Backstage repo.
+ * Clones (fresh each time) `branch` of a local bare repository below `reposDir` into
+ * `checkoutsDir/<repo name>` and returns the working copy's path. The catalog and TechDocs then
+ * read plain files from it, so a scaffolded repository is registered exactly like a checked-out
+ * Backstage repo. Git runs as `publish:git` runs it (`runGit`: no host or repository hooks,
+ * filters or config), and only repositories `publish:git` may create are cloned: the URL comes
+ * from a template, and cloning runs git in the source repository.
  *
  * @example
  * ```ts
- * const dir = await checkoutLocalRepo({ repoPath: '/srv/repos/a.git', branch: 'main' }, '/srv/checkouts');
+ * const dir = await checkoutLocalRepo({ repoPath: '/srv/repos/a.git', branch: 'main' }, '/srv/checkouts', '/srv/repos');
  * ```
  */
-export async function checkoutLocalRepo(blob: Pick<LocalBlobUrl, 'repoPath' | 'branch'>, checkoutsDir: string): Promise<string> {
+export async function checkoutLocalRepo(blob: Pick<LocalBlobUrl, 'repoPath' | 'branch'>, checkoutsDir: string, reposDir: string): Promise<string> {
   const name = path.basename(blob.repoPath, '.git');
   if (!/^[\w.-]+$/.test(name) || name.startsWith('.')) throw new InputError(`Unexpected repository name '${name}'`);
+  const [realRepo, realRoot] = await Promise.all([realpath(blob.repoPath).catch(() => ''), realpath(reposDir)]);
+  const relative = path.relative(realRoot, realRepo);
+  if (!realRepo || relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) {
+    throw new NotAllowedError(`Only repositories below ${reposDir} are checked out; got ${blob.repoPath}`);
+  }
   const target = path.join(checkoutsDir, name);
   await mkdir(checkoutsDir, { recursive: true });
   await rm(target, { recursive: true, force: true });
   try {
-    await run('git', ['clone', '--quiet', '--branch', blob.branch, '--', blob.repoPath, target], { env: gitEnv });
+    await runGit(['clone', '--quiet', '--template=', '--branch', blob.branch, '--', realRepo, target], { cwd: checkoutsDir });
   } catch (error) {
-    const e = error as { stderr?: string; message: string };
-    throw new InputError(`Could not check out ${blob.repoPath}: ${(e.stderr || e.message).trim()}`);
+    throw new InputError(`Could not check out ${blob.repoPath}: ${(error as Error).message}`);
   }
   return target;
 }

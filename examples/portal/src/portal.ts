@@ -13,6 +13,8 @@ import { catalogCollator, searchPlugin, techdocsCollator } from '@portalkit/sear
 import type { TechDocsSite } from '@portalkit/search';
 import { builtinChecks, scorecardKind, scorecardProcessor, scorecardsPlugin } from '@portalkit/scorecards';
 import { checkoutLocalRepo, parseLocalBlobUrl } from './local-git.js';
+import { guardDocsPaths } from './docs-path-guard.js';
+import { withSecurityHeaders } from './security-headers.js';
 import { createStaticHandler } from './static.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -124,7 +126,7 @@ export async function createExamplePortal(options: ExamplePortalOptions = {}): P
     async addLocation(location, addOptions) {
       const blob = parseLocalBlobUrl(location.target);
       const spec = blob
-        ? { type: 'file', target: path.join(await checkoutLocalRepo(blob, dirs.checkouts), blob.filePath) }
+        ? { type: 'file', target: path.join(await checkoutLocalRepo(blob, dirs.checkouts, dirs.repos), blob.filePath) }
         : location;
       const result = await catalog.addLocation(spec, addOptions);
       if (!addOptions?.dryRun) {
@@ -162,7 +164,7 @@ export async function createExamplePortal(options: ExamplePortalOptions = {}): P
         }
       },
     },
-    techdocsPluginInstance,
+    { ...techdocsPluginInstance, handler: guardDocsPaths(techdocsPluginInstance.handler!, techdocsPluginInstance.basePath ?? '/api/techdocs') },
     {
       // Builds every entity's docs once at start-up, before search indexes them.
       id: 'docs-bootstrap',
@@ -195,7 +197,9 @@ export async function createExamplePortal(options: ExamplePortalOptions = {}): P
     scorecardsPlugin({ catalog }),
     { id: 'ui', basePath: '/', handler: createStaticHandler({ root: path.join(here, '../public') }) },
   ];
-  const portal = createPortal({ plugins, logger, events });
+  // Every response, API and docs included, gets the portal's framing, sniffing and CSP headers.
+  const secured = plugins.map((plugin) => (plugin.handler ? { ...plugin, handler: withSecurityHeaders(plugin.handler) } : plugin));
+  const portal = createPortal({ plugins: secured, logger, events });
 
   let starting: Promise<void> | undefined;
   const start = () => (starting ??= portal.start().catch((error) => {

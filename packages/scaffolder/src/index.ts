@@ -39,6 +39,8 @@ export { isTruthy, renderValue } from './render/renderValue.js';
 export { createAction } from './actions/createAction.js';
 export type { ActionSchemaInput, CreateActionOptions } from './actions/createAction.js';
 export { resolveSafeChildPath } from './actions/resolveSafeChildPath.js';
+export { runGit } from './git/runGit.js';
+export type { GitRunOptions } from './git/runGit.js';
 export { builtinActions } from './actions/builtin/index.js';
 export type { BuiltinActionsOptions } from './actions/builtin/index.js';
 export { createFetchPlainAction } from './actions/builtin/fetchPlain.js';

@@ -66,8 +66,10 @@ export interface SearchQuery {
 
 /**
  * Highlighted field values of a result, as in Backstage: each value is the field's text (or, for long
- * text, a fragment of it) with matched terms wrapped in `preTag`/`postTag`. The values are not
- * HTML-escaped: escape them before rendering as HTML, then turn the tags into `<mark>` elements.
+ * text, a fragment of it) with matched terms wrapped in `preTag`/`postTag`. The text is HTML-escaped
+ * (`&`, `<`, `>`, `"`, `'`) before the tags go in, so the tags are the only markup: with the default
+ * `<mark>` tags a value can be rendered as HTML; a client that builds elements instead splits on the
+ * tags and unescapes the pieces.
  *
  * @example
  * ```ts

@@ -70,7 +70,7 @@ export const scaffolderApi = {
 };
 
 export const techdocsApi = {
-  base: (namespace, kind, name) => `/api/techdocs/static/docs/${enc(namespace)}/${enc(kind.toLowerCase())}/${enc(name)}/`,
+  // Built sites' URLs are made (and checked) in docs-path.js only.
   syncUrl: (namespace, kind, name) => `/api/techdocs/sync/${enc(namespace)}/${enc(kind.toLowerCase())}/${enc(name)}`,
   metadata: (namespace, kind, name) => getJson(`/api/techdocs/metadata/techdocs/${enc(namespace)}/${enc(kind.toLowerCase())}/${enc(name)}`),
 };

@@ -40,7 +40,8 @@ function route({ segments, query }) {
       if (rest[0]) return { nav: 'create', render: (ctx) => taskPage(ctx, rest[0]) };
       break;
     case 'docs':
-      if (rest.length >= 3) return { nav: 'docs', render: (ctx) => docsPage(ctx, { namespace: rest[0], kind: rest[1], name: rest[2], path: rest.slice(3).filter(Boolean).join('/') }, query) };
+      // docsPage refuses `..`, empty segments and decoded separators in `rest` itself.
+      if (rest.length >= 3) return { nav: 'docs', render: (ctx) => docsPage(ctx, rest, query) };
       return { nav: 'docs', render: (ctx) => docsIndexPage(ctx) };
     case 'scorecards':
       return { nav: 'scorecards', render: (ctx) => scorecardsPage(ctx, rest[0]) };

@@ -4,6 +4,7 @@ import { h, mount, notice } from './dom.js';
 import { catalogApi, getJson, getText, techdocsApi } from './api.js';
 import { docsHref, entityHref, humanRef, refOf } from './refs.js';
 import { sanitize } from './sanitize.js';
+import { docsRouteOf, docsUrls, parseDocsRoute } from './docs-path.js';
 
 const ANNOTATION = 'backstage.io/techdocs-ref';
 const ID_PREFIX = 'doc-';
@@ -32,18 +33,23 @@ export async function docsIndexPage({ root, signal }) {
 
 const searchIndexes = new Map();
 
-/** Maps a docs route path to the file the techdocs static handler serves. */
-export function pageFile(path) {
-  if (!path) return 'index.html';
-  if (path.endsWith('.html')) return path;
-  return `${path.replace(/\/+$/, '')}/index.html`;
-}
-
-export async function docsPage({ root, signal }, { namespace, kind, name, path }, query) {
-  const base = techdocsApi.base(namespace, kind, name);
-  const ref = `${kind.toLowerCase()}:${namespace}/${name}`;
-  const baseUrl = new URL(base, location.origin);
-  const pageUrl = new URL(path.endsWith('.html') ? path : path ? `${path.replace(/\/+$/, '')}/` : '', baseUrl);
+/**
+ * A docs page: `segments` are the decoded route segments after `docs`. A route that names
+ * anything but a page of that entity's own site (`..`, empty segments, encoded separators) is
+ * refused before anything is fetched.
+ */
+export async function docsPage({ root, signal }, segments, query) {
+  const site = parseDocsRoute(segments);
+  const urls = site && docsUrls(site, location.origin);
+  if (!site || !urls) {
+    mount(root, h('h1', null, 'Documentation'), notice('error', 'Not a valid docs link: ', h('code', null, location.hash)));
+    return;
+  }
+  const { namespace, kind, name } = site;
+  const path = site.page.map(encodeURIComponent).join('/');
+  const ref = `${kind}:${namespace}/${name}`;
+  const { base: baseUrl, page: pageUrl, file: fileUrl } = urls;
+  const base = baseUrl.pathname;
 
   const navEl = h('nav', { class: 'docs-nav', 'aria-label': 'Documentation pages' });
   const contentEl = h('article', { class: 'docs-content', id: 'docs-content' }, h('p', { class: 'muted' }, 'Loading page…'));
@@ -65,7 +71,7 @@ export async function docsPage({ root, signal }, { namespace, kind, name, path }
     if (meta?.site_name) titleEl.textContent = meta.site_name;
   }).catch(() => {});
 
-  /** Turns a docs-relative URL into a hash route, or null when it leaves the site. */
+  /** Turns a docs-relative URL into a hash route, or null when it is no page of a built site. */
   function toRoute(href, from) {
     let url;
     try {
@@ -73,11 +79,11 @@ export async function docsPage({ root, signal }, { namespace, kind, name, path }
     } catch {
       return null;
     }
-    if (url.origin !== baseUrl.origin || !url.pathname.startsWith(baseUrl.pathname)) return null;
-    let rel = decodeURIComponent(url.pathname.slice(baseUrl.pathname.length));
-    rel = rel.replace(/(^|\/)index\.html$/, '$1').replace(/(^|\/)index\.md$/, '$1').replace(/\.md$/, '/');
+    const target = docsRouteOf(url, location.origin);
+    if (!target) return null;
+    const rel = target.path.replace(/(^|\/)index\.html$/, '$1').replace(/(^|\/)index\.md$/, '$1').replace(/\.md$/, '/');
     const anchor = url.hash.slice(1);
-    return `${docsHref(ref, rel)}${anchor ? `?a=${encodeURIComponent(anchor)}` : ''}`;
+    return `${docsHref(target.site, rel)}${anchor ? `?a=${encodeURIComponent(anchor)}` : ''}`;
   }
 
   function rewrite(container, from) {
@@ -87,6 +93,8 @@ export async function docsPage({ root, signal }, { namespace, kind, name, path }
       if (/^[a-z][a-z0-9+.-]*:/i.test(href) && !href.startsWith(location.origin)) continue;
       const route = toRoute(href, from);
       if (route) a.setAttribute('href', route);
+      // On the portal's origin but no docs page (`..%2f`, an API route): not a link at all.
+      else if (sameOrigin(href, from)) a.removeAttribute('href');
     }
     for (const img of container.querySelectorAll('img[src]')) {
       try {
@@ -97,7 +105,7 @@ export async function docsPage({ root, signal }, { namespace, kind, name, path }
     }
   }
 
-  const pagePath = new URL(pageFile(path), baseUrl).pathname;
+  const pagePath = fileUrl.pathname;
   let html;
   try {
     html = await getText(pagePath);
@@ -174,6 +182,14 @@ export async function docsPage({ root, signal }, { namespace, kind, name, path }
       h('ul', null, hits.map((hit) => h('li', null,
         h('a', { href: toRoute(hit.location, baseUrl) ?? docsHref(ref) }, hit.title || 'Untitled'),
         hit.snippet ? h('p', { class: 'small muted' }, hit.snippet) : null))));
+  }
+}
+
+function sameOrigin(href, from) {
+  try {
+    return new URL(href, from).origin === location.origin;
+  } catch {
+    return false;
   }
 }
 

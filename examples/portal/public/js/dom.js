@@ -65,6 +65,16 @@ export function safeUrl(url) {
   }
 }
 
+/** True for absolute http(s) and mailto URLs only: what an entity's link may point to. */
+export function isWebUrl(url) {
+  if (typeof url !== 'string') return false;
+  try {
+    return ['http:', 'https:', 'mailto:'].includes(new URL(url).protocol);
+  } catch {
+    return false;
+  }
+}
+
 /** A small status/error box. */
 export function notice(kind, ...children) {
   return h('div', { class: `notice notice-${kind}`, role: kind === 'error' ? 'alert' : 'status' }, ...children);

@@ -1,5 +1,5 @@
 // Entity page: about card, grouped relations, relation graph, API definition, docs link.
-import { h, mount, notice, chip } from './dom.js';
+import { h, mount, notice, chip, isWebUrl } from './dom.js';
 import { catalogApi } from './api.js';
 import { docsHref, entityHref, humanRef, parseRef, refOf } from './refs.js';
 import { relationGraph } from './graph.js';
@@ -63,7 +63,7 @@ export async function entityPage({ root, signal }, { kind, namespace, name }) {
       h('section', { class: 'card', 'aria-labelledby': 'about-h' },
         h('h2', { id: 'about-h' }, 'About'),
         h('dl', { class: 'about' }, aboutRows.map(([k, v]) => [h('dt', null, k), h('dd', null, v)])),
-        links.length ? [h('h3', null, 'Links'), h('ul', { class: 'links' }, links.map((l) => h('li', null, h('a', { href: l.url, rel: 'noopener noreferrer', target: '_blank' }, l.title ?? l.url))))] : null),
+        links.length ? [h('h3', null, 'Links'), h('ul', { class: 'links' }, links.map(linkItem))] : null),
       h('section', { class: 'card graph-card', 'aria-labelledby': 'graph-h' },
         h('h2', { id: 'graph-h' }, 'Relations graph'),
         relations.length ? relationGraph(entity, relations) : h('p', { class: 'muted' }, 'No relations.'))),
@@ -74,6 +74,16 @@ export async function entityPage({ root, signal }, { kind, namespace, name }) {
       ? h('section', { class: 'card' }, h('h2', null, 'Definition'), h('pre', { class: 'code' }, h('code', null, spec.definition)))
       : null,
     h('details', { class: 'card raw' }, h('summary', null, 'Raw entity'), h('pre', { class: 'code' }, h('code', null, JSON.stringify(entity, null, 2)))));
+}
+
+/**
+ * One of `metadata.links`. The catalog accepts any URL there, as Backstage does (`javascript:`
+ * too), so only http(s) and mailto URLs become links; anything else is shown as text.
+ */
+function linkItem(link) {
+  const label = typeof link.title === 'string' && link.title.trim() ? link.title : link.url;
+  if (!isWebUrl(link.url)) return h('li', { class: 'link-refused' }, label === link.url ? '' : [label, ': '], h('code', null, link.url));
+  return h('li', null, h('a', { href: link.url, rel: 'noopener noreferrer', target: '_blank' }, label));
 }
 
 function refLink(ref) {

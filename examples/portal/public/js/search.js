@@ -59,8 +59,43 @@ export async function searchPage({ root, signal }, term) {
         const href = locationToHash(doc.location);
         return h('li', null,
           href ? h('a', { href }, String(doc.title ?? doc.location ?? 'Untitled')) : h('strong', null, String(doc.title ?? 'Untitled')),
-          doc.text ? h('p', { class: 'small muted' }, truncate(String(doc.text), 220)) : null);
+          snippet(r));
       })))));
+}
+
+/** The result's text: its highlighted fragment when the engine sent one, else the start of the text. */
+function snippet(result) {
+  const doc = result.document ?? {};
+  const { preTag, postTag, fields } = result.highlight ?? {};
+  const marked = fields?.text;
+  if (typeof marked === 'string' && typeof preTag === 'string' && preTag && typeof postTag === 'string' && postTag) {
+    return h('p', { class: 'small muted search-highlight' }, highlighted(marked, preTag, postTag));
+  }
+  return doc.text ? h('p', { class: 'small muted' }, truncate(String(doc.text), 220)) : null;
+}
+
+/**
+ * A highlight value (HTML-escaped text with `preTag`/`postTag` around matches, Backstage's shape)
+ * as text nodes and `<mark>` elements. It is never parsed as HTML: the pieces are unescaped and
+ * set as text, so even an unescaped `<img onerror>` from some engine stays text.
+ */
+export function highlighted(value, preTag, postTag) {
+  const nodes = [];
+  for (const [i, part] of value.split(preTag).entries()) {
+    const end = i === 0 ? -1 : part.indexOf(postTag);
+    if (end < 0) {
+      nodes.push(unescapeHtml(part));
+      continue;
+    }
+    nodes.push(h('mark', null, unescapeHtml(part.slice(0, end))), unescapeHtml(part.slice(end + postTag.length)));
+  }
+  return nodes;
+}
+
+const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" };
+
+function unescapeHtml(text) {
+  return text.replace(/&(amp|lt|gt|quot|#39);/g, (_, name) => ENTITIES[name]);
 }
 
 function truncate(text, max) {

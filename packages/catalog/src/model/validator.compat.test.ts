@@ -28,3 +28,22 @@ describe('createEntityValidator agrees with Backstage', () => {
     expect(entities.length - accepted).toBeGreaterThan(80);
   });
 });
+
+describe('metadata.links[].url schemes', () => {
+  // Backstage accepts any URL `new URL()` parses, script schemes included; so does portalkit
+  // (parity), and whatever renders links must allow-list schemes (the example portal shows only
+  // http(s)/mailto as links). A change here is a deliberate decision, not a drive-by.
+  test.each(['javascript:alert(1)', 'JaVaScRiPt:alert(1)', '\tjavascript:alert(1)', 'data:text/html,<script>1</script>', 'vbscript:x'])(
+    'accepts %j as Backstage does',
+    async (url) => {
+      const entity = {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: { name: 'linked', links: [{ url }] },
+        spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
+      };
+      expect((await createBackstageValidator()(entity)).ok).toBe(true);
+      expect(createEntityValidator().validate(entity).ok).toBe(true);
+    },
+  );
+});

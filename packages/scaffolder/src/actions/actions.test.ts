@@ -53,6 +53,8 @@ describe('resolveSafeChildPath', () => {
     expect(() => resolveSafeChildPath(base, '../x')).toThrow(expect.objectContaining({ name: 'NotAllowedError' }));
     expect(() => resolveSafeChildPath(base, 'a/../../x')).toThrow(/outside/);
     expect(() => resolveSafeChildPath(base, '/etc/passwd')).toThrow(/absolute/);
+    expect(() => resolveSafeChildPath(base, 'a/.GIT/config')).toThrow(expect.objectContaining({ name: 'NotAllowedError', message: expect.stringContaining('a/.GIT/config') }));
+    expect(resolveSafeChildPath(base, 'a/.gitignore')).toBe(path.join(base, 'a/.gitignore'));
     const outside = await tempDir();
     await symlink(outside, path.join(base, 'out'));
     await symlink(path.join(base, 'a'), path.join(base, 'in'));
@@ -219,6 +221,29 @@ describe('fetch:template', () => {
     const workspace = await tempDir();
     await runAction(byId('fetch:template'), { url: './skel' }, { workspace, baseDir: dir });
     expect(await readdir(workspace)).toEqual(['a.txt']);
+  });
+
+  it('refuses a tree from the reader that carries a .git entry, before writing anything', async () => {
+    let written = false;
+    const reader: UrlReader = {
+      canRead: () => true,
+      read: async () => ({ buffer: Buffer.from(''), etag: '' }),
+      readTree: async () => ({
+        files: [{ path: 'README.md', content: async () => Buffer.from('') }, { path: 'sub/.Git/config', content: async () => Buffer.from('') }],
+        etag: 'e',
+        async writeTo() {
+          written = true;
+        },
+      }),
+    };
+    const workspace = await tempDir();
+    for (const id of ['fetch:plain', 'fetch:template']) {
+      await expect(runAction(byId(id, { reader }), { url: 'https://git.example/skel' }, { workspace })).rejects.toThrow(
+        expect.objectContaining({ name: 'NotAllowedError', message: expect.stringContaining('sub/.Git/config') }),
+      );
+    }
+    expect(written).toBe(false);
+    expect(await readdir(workspace)).toEqual([]);
   });
 });
 

@@ -1,11 +1,12 @@
 import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { NotAllowedError } from '@portalkit/core';
+import { refuseGitMetadataPath } from './gitMetadata.js';
 
 // The deepest existing ancestor, resolved through symlinks: a path that does not exist yet
 // is safe exactly when the directory it will be created in is. A dangling symlink is followed
 // by hand, since writing through it creates its target.
-function realpathOfExistingAncestor(target: string, hops = 0): string {
+export function realpathOfExistingAncestor(target: string, hops = 0): string {
   let current = target;
   const rest: string[] = [];
   for (;;) {
@@ -28,22 +29,17 @@ function realpathOfExistingAncestor(target: string, hops = 0): string {
   }
 }
 
-function isInside(base: string, target: string): boolean {
+export function isInside(base: string, target: string): boolean {
   const relative = path.relative(base, target);
   return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
 
 /**
  * Resolve `child` below `base`, refusing anything that escapes it: `../`, absolute paths, and
- * symlinks (anywhere on the path) pointing outside. Throws `NotAllowedError`.
- *
- * @example
- * ```ts
- * resolveSafeChildPath('/tmp/ws', 'src/index.ts'); // '/tmp/ws/src/index.ts'
- * resolveSafeChildPath('/tmp/ws', '../etc/passwd'); // throws NotAllowedError
- * ```
+ * symlinks (anywhere on the path) pointing outside. Unlike {@link resolveSafeChildPath} it lets
+ * `.git` through, for paths that are not written (a remote below an allowed root, a deletion).
  */
-export function resolveSafeChildPath(base: string, child: string): string {
+export function resolveContainedPath(base: string, child: string): string {
   if (path.isAbsolute(child)) {
     throw new NotAllowedError(`Relative path is not allowed to refer to a directory outside its parent: ${child} is absolute`);
   }
@@ -57,5 +53,25 @@ export function resolveSafeChildPath(base: string, child: string): string {
   if (!isInside(realBase, realTarget)) {
     throw new NotAllowedError(`Path ${child} resolves through a symlink to a location outside its parent`);
   }
+  return target;
+}
+
+/**
+ * Resolve `child` below `base`, refusing anything that escapes it: `../`, absolute paths, and
+ * symlinks (anywhere on the path) pointing outside; and refusing a `.git` segment in `child`
+ * (in any case or spelling a host treats as `.git`), since content there would configure git
+ * for whoever runs it on the workspace. Every built-in action writes through it; custom actions
+ * should too. Throws `NotAllowedError`.
+ *
+ * @example
+ * ```ts
+ * resolveSafeChildPath('/tmp/ws', 'src/index.ts'); // '/tmp/ws/src/index.ts'
+ * resolveSafeChildPath('/tmp/ws', '../etc/passwd'); // throws NotAllowedError
+ * resolveSafeChildPath('/tmp/ws', 'sub/.GIT/config'); // throws NotAllowedError
+ * ```
+ */
+export function resolveSafeChildPath(base: string, child: string): string {
+  const target = resolveContainedPath(base, child);
+  refuseGitMetadataPath(child);
   return target;
 }

@@ -136,6 +136,13 @@ export function runEngineContract({ name, create }: EngineContractOptions): void
       expect(all.results[0]?.highlight).toBeUndefined();
     });
 
+    it('HTML-escapes document text in highlights, so the tags are the only markup', async () => {
+      const e = await engine([catalogDoc('x', { title: '<b>Pay</b> & co', text: `<img src=x onerror=alert(1)> "pay" 'it'` })]);
+      const fields = (await e.query({ term: 'pay' })).results[0]?.highlight?.fields;
+      expect(fields?.title).toBe('&lt;b&gt;<mark>Pay</mark>&lt;/b&gt; &amp; co');
+      expect(fields?.text).toBe('&lt;img src=x onerror=alert(1)&gt; &quot;<mark>pay</mark>&quot; &#39;it&#39;');
+    });
+
     it('pages with opaque cursors and reports the total', async () => {
       const docs = Array.from({ length: 23 }, (_, i) => catalogDoc(`service-${String(i).padStart(2, '0')}`, { text: 'common' }));
       const e = await engine(docs);

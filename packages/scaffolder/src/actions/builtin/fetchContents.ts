@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError, NotAllowedError } from '@portalkit/core';
 import type { UrlReader } from '@portalkit/core';
+import { findGitMetadata } from '../gitMetadata.js';
 import { resolveSafeChildPath } from '../resolveSafeChildPath.js';
 
 const hasScheme = (url: string) => /^[a-z][a-z0-9+.-]*:/i.test(url);
@@ -49,6 +50,9 @@ export async function fetchContents(options: FetchOptions): Promise<void> {
       await cp(local, path.join(options.outputPath, path.basename(local)));
       return;
     }
+    // A `.git` entry in the source would configure git for the workspace: refuse before copying.
+    const gitEntry = await findGitMetadata(local);
+    if (gitEntry) throw new NotAllowedError(`Failed to fetch ${options.fetchUrl}: it contains ${gitEntry}, and a .git entry is not allowed in the workspace`);
     // Symlinks are left behind: one pointing outside would let later steps read host files.
     await cp(local, options.outputPath, {
       recursive: true,
@@ -58,6 +62,8 @@ export async function fetchContents(options: FetchOptions): Promise<void> {
   }
   const url = remoteUrl(options);
   const tree = await options.reader!.readTree(url, options.signal ? { signal: options.signal } : {});
+  // Every path of the tree is checked before anything is written (escapes and `.git` entries).
+  for (const file of tree.files) resolveSafeChildPath(options.outputPath, file.path);
   await tree.writeTo(options.outputPath);
 }
 

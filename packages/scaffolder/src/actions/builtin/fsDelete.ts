@@ -4,7 +4,7 @@ import { glob } from 'tinyglobby';
 import { z } from 'zod';
 import { NotAllowedError } from '@portalkit/core';
 import { createAction } from '../createAction.js';
-import { resolveSafeChildPath } from '../resolveSafeChildPath.js';
+import { resolveContainedPath } from '../resolveSafeChildPath.js';
 
 /**
  * `fs:delete`: delete files or directories (globs allowed) from the workspace.
@@ -33,7 +33,8 @@ export function createFsDeleteAction() {
       // Deepest first, so a directory's children are gone before it is.
       matches.sort((a, b) => b.length - a.length);
       for (const match of matches) {
-        const target = resolveSafeChildPath(ctx.workspacePath, match.replace(/\/$/, ''));
+        // Deleting a `.git` entry (one a custom action wrote) is allowed: it only removes it.
+        const target = resolveContainedPath(ctx.workspacePath, match.replace(/\/$/, ''));
         await rm(target, { recursive: true, force: true });
         ctx.logger.info(`File ${match} deleted successfully`);
       }

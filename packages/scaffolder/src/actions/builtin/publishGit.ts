@@ -1,14 +1,14 @@
-import { execFile } from 'node:child_process';
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { z } from 'zod';
 import { InputError, NotAllowedError } from '@portalkit/core';
+import type { ActionContext } from '../../types.js';
+import { runGit } from '../../git/runGit.js';
 import { createAction } from '../createAction.js';
-import { resolveSafeChildPath } from '../resolveSafeChildPath.js';
-
-const run = promisify(execFile);
+import { findGitMetadata } from '../gitMetadata.js';
+import { isInside, realpathOfExistingAncestor, resolveContainedPath, resolveSafeChildPath } from '../resolveSafeChildPath.js';
 
 interface Input {
   remoteUrl: string;
@@ -17,25 +17,6 @@ interface Input {
   gitCommitMessage: string;
   gitAuthorName: string;
   gitAuthorEmail: string;
-}
-
-// Git must not read the host's configuration (hooks, signing, credential helpers) or prompt.
-const gitEnv = {
-  ...process.env,
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_TERMINAL_PROMPT: '0',
-};
-
-async function git(args: string[], cwd: string, signal: AbortSignal): Promise<string> {
-  try {
-    const { stdout } = await run('git', args, { cwd, env: gitEnv, signal, maxBuffer: 16 * 1024 * 1024 });
-    return stdout.trim();
-  } catch (error) {
-    const e = error as { stderr?: string; message: string; name: string };
-    if (e.name === 'AbortError') throw error;
-    throw new InputError(`git ${args[0]} failed: ${(e.stderr || e.message).trim()}`);
-  }
 }
 
 /**
@@ -60,7 +41,7 @@ function confine(remotePath: string, allowedRoots: string[] | undefined): string
   if (!allowedRoots) return path.resolve(remotePath);
   for (const root of allowedRoots) {
     try {
-      return resolveSafeChildPath(root, path.relative(path.resolve(root), path.resolve(remotePath)));
+      return resolveContainedPath(root, path.relative(path.resolve(root), path.resolve(remotePath)));
     } catch {
       // Not below this root; try the next.
     }
@@ -70,7 +51,13 @@ function confine(remotePath: string, allowedRoots: string[] | undefined): string
 
 /** Local bare repository path of a `file://` URL or absolute path; anything else is refused. */
 function localRemote(remoteUrl: string): string {
-  if (remoteUrl.startsWith('file:')) return fileURLToPath(remoteUrl);
+  if (remoteUrl.startsWith('file:')) {
+    try {
+      return fileURLToPath(remoteUrl);
+    } catch (error) {
+      throw new InputError(`publish:git: ${remoteUrl} is not a local file URL: ${(error as Error).message}`);
+    }
+  }
   if (path.isAbsolute(remoteUrl)) return remoteUrl;
   throw new InputError(
     `publish:git only pushes to local repositories (an absolute path or file:// URL), got ${remoteUrl}; use a provider-specific publish action for hosted git`,
@@ -78,10 +65,32 @@ function localRemote(remoteUrl: string): string {
 }
 
 /**
- * `publish:git`: make a git repository of the workspace (or `sourcePath` in it), commit everything
- * and push `defaultBranch` to a local bare repository (created when missing).
+ * Pushing runs git in the remote repository with that repository's own config and hooks, so the
+ * remote must never be one a template could have written: not in its workspace, and not in the
+ * scaffolder's working directory, which holds every task's workspace and temporary directories
+ * (recognised by the `<working directory>/<task id>` layout the scaffolder gives workspaces).
+ */
+function refuseTemplateWritableRemote(remotePath: string, ctx: ActionContext<Input>): void {
+  const areas = [ctx.workspacePath];
+  if (path.basename(ctx.workspacePath) === ctx.task.id) areas.push(path.dirname(ctx.workspacePath));
+  const realRemote = realpathOfExistingAncestor(path.resolve(remotePath));
+  for (const area of areas) {
+    const resolved = path.resolve(area);
+    if (isInside(resolved, path.resolve(remotePath)) || isInside(realpathOfExistingAncestor(resolved), realRemote)) {
+      throw new NotAllowedError(`publish:git may not push to ${remotePath}: it is inside ${resolved}, which templates can write`);
+    }
+  }
+}
+
+/**
+ * `publish:git`: commit the workspace (or `sourcePath` in it) and push `defaultBranch` to a local
+ * bare repository (created when missing). Git never takes config, hooks, attributes filters or
+ * a repository location from the workspace: the repository metadata lives in a fresh directory
+ * outside it (`--git-dir`, removed afterwards), git runs with a fixed config and environment
+ * ({@link runGit}), and a `.git` entry anywhere in the workspace is refused (`NotAllowedError`).
  * Outputs `remoteUrl`, `repoContentsUrl` (`<file URL>/blob/<branch>`) and `commitHash`. A non-empty
- * directory that is not a repository is refused; with `allowedRoots`, so is any remote outside them.
+ * directory that is not a repository is refused; so is a remote inside a task workspace, and with
+ * `allowedRoots`, any remote outside them.
  * @example
  * ```yaml
  * - id: publish
@@ -108,7 +117,15 @@ export function createPublishGitAction(options: PublishGitActionOptions = {}) {
     async handler(ctx) {
       const input = ctx.input;
       const remotePath = confine(localRemote(input.remoteUrl), allowedRoots);
+      refuseTemplateWritableRemote(remotePath, ctx);
       const source = input.sourcePath ? resolveSafeChildPath(ctx.workspacePath, input.sourcePath) : ctx.workspacePath;
+      if (!(await stat(source).catch(() => undefined))?.isDirectory()) throw new InputError(`publish:git: ${input.sourcePath ?? '.'} is not a directory in the workspace`);
+      // Defence in depth: built-in actions never write `.git`, but a custom action could.
+      const gitEntry = await findGitMetadata(source);
+      if (gitEntry) {
+        const shown = input.sourcePath ? path.posix.join(input.sourcePath, gitEntry) : gitEntry;
+        throw new NotAllowedError(`publish:git refuses to publish a workspace containing ${shown}: a .git entry could configure git`);
+      }
       const signal = ctx.signal;
 
       if (!(await stat(path.join(remotePath, 'HEAD')).catch(() => undefined))) {
@@ -119,21 +136,28 @@ export function createPublishGitAction(options: PublishGitActionOptions = {}) {
         }
         ctx.logger.info(`Creating bare repository ${remotePath}`);
         await mkdir(remotePath, { recursive: true });
-        await git(['init', '--bare', '--quiet', `--initial-branch=${input.defaultBranch}`], remotePath, signal);
+        await runGit(['init', '--bare', '--quiet', `--initial-branch=${input.defaultBranch}`, '--', remotePath], { signal });
       }
 
-      const identity = ['-c', `user.name=${input.gitAuthorName}`, '-c', `user.email=${input.gitAuthorEmail}`, '-c', 'commit.gpgsign=false'];
-      await git(['init', '--quiet', `--initial-branch=${input.defaultBranch}`], source, signal);
-      await git(['add', '--all'], source, signal);
-      await git([...identity, 'commit', '--quiet', '--allow-empty', '-m', input.gitCommitMessage], source, signal);
-      const commitHash = await git(['rev-parse', 'HEAD'], source, signal);
-      const remoteFileUrl = pathToFileURL(remotePath).toString();
-      ctx.logger.info(`Pushing ${input.defaultBranch} to ${remoteFileUrl}`);
-      await git(['push', '--quiet', remoteFileUrl, `HEAD:refs/heads/${input.defaultBranch}`], source, signal);
+      // The repository metadata lives outside the workspace, in a directory only this step knows.
+      const metadata = await mkdtemp(path.join(os.tmpdir(), 'portalkit-publish-git-'));
+      try {
+        const repo = { gitDir: metadata, workTree: source, signal };
+        await runGit(['init', '--quiet', '--template=', `--initial-branch=${input.defaultBranch}`], repo);
+        await runGit(['add', '--all'], repo);
+        const identity = { name: input.gitAuthorName, email: input.gitAuthorEmail };
+        await runGit(['commit', '--quiet', '--allow-empty', '--no-verify', '-m', input.gitCommitMessage], { ...repo, identity });
+        const commitHash = await runGit(['rev-parse', 'HEAD'], repo);
+        const remoteFileUrl = pathToFileURL(remotePath).toString();
+        ctx.logger.info(`Pushing ${input.defaultBranch} to ${remoteFileUrl}`);
+        await runGit(['push', '--quiet', '--', remoteFileUrl, `HEAD:refs/heads/${input.defaultBranch}`], repo);
 
-      ctx.output('remoteUrl', input.remoteUrl);
-      ctx.output('repoContentsUrl', `${remoteFileUrl}/blob/${input.defaultBranch}`);
-      ctx.output('commitHash', commitHash);
+        ctx.output('remoteUrl', input.remoteUrl);
+        ctx.output('repoContentsUrl', `${remoteFileUrl}/blob/${input.defaultBranch}`);
+        ctx.output('commitHash', commitHash);
+      } finally {
+        await rm(metadata, { recursive: true, force: true });
+      }
     },
   });
 }

@@ -1,10 +1,12 @@
 import { ConflictError, InputError } from '@portalkit/core';
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Pool, PoolClient } from 'pg';
 import { extraTextOf, facetsOf, normalizeQuery, pageCursors, tokenize, validateDocuments } from '../../query.js';
 import type { NormalizedQuery } from '../../query.js';
 import type { DocumentSelector, SearchDocument, SearchQuery, SearchResult, SearchResultSet } from '../../types.js';
 import type { SearchEngine } from '../types.js';
+import { markEscaped } from '../../highlight.js';
 import { LATEST_VERSION, SCHEMA_NAME, enableFuzzy, migrate, quoteIdent } from './migrations.js';
 
 /**
@@ -82,6 +84,10 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
   const ownsPool = !options.pool;
   const preTag = options.highlight?.preTag ?? '<mark>';
   const postTag = options.highlight?.postTag ?? '</mark>';
+  // ts_headline returns the raw text; it marks matches with unguessable letters-only sentinels,
+  // so the text can be HTML-escaped afterwards and only then get the real tags.
+  const nonce = randomUUID().replace(/-/g, '');
+  const sentinels = { start: `pkhl${nonce}s`, stop: `pkhl${nonce}e` };
   const batchSize = options.batchSize ?? 500;
   const table = `${quoteIdent(schema)}.documents`;
   const configs = language === 'simple' ? ['simple'] : ['simple', language];
@@ -229,7 +235,7 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
       const [limit, offset] = [`$${params.length - 1}`, `$${params.length}`];
       let headlines = 'NULL AS title_hl, NULL AS text_hl';
       if (tsquery) {
-        params.push(headlineOptions(preTag, postTag, true), headlineOptions(preTag, postTag, false));
+        params.push(headlineOptions(sentinels.start, sentinels.stop, true), headlineOptions(sentinels.start, sentinels.stop, false));
         headlines = `ts_headline(q.cfg, d.title, q.q, $${params.length - 1}) AS title_hl,
           ts_headline(q.cfg, d.text, q.q, $${params.length}) AS text_hl`;
       }
@@ -262,8 +268,9 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
         const result: SearchResult = { type: row.type, document: row.document, rank: q.offset + results.length + 1 };
         if (tsquery) {
           const fields: Record<string, string> = {};
-          if (row.title_hl?.includes(preTag)) fields.title = row.title_hl;
-          if (row.text_hl?.includes(preTag)) fields.text = row.text_hl;
+          const tags = { preTag, postTag };
+          if (row.title_hl?.includes(sentinels.start)) fields.title = markEscaped(row.title_hl, sentinels, tags);
+          if (row.text_hl?.includes(sentinels.start)) fields.text = markEscaped(row.text_hl, sentinels, tags);
           result.highlight = { preTag, postTag, fields };
         }
         results.push(result);

@@ -4,6 +4,7 @@ import {
   InputError,
   NotAllowedError,
   NotFoundError,
+  UnsupportedMediaTypeError,
   errorStatusCode,
   serializeError,
   toHttpResponse,
@@ -29,6 +30,7 @@ describe('errors', () => {
     expect(errorStatusCode(new NotAllowedError())).toBe(403);
     expect(errorStatusCode(new NotFoundError())).toBe(404);
     expect(errorStatusCode(new ConflictError())).toBe(409);
+    expect(errorStatusCode(new UnsupportedMediaTypeError())).toBe(415);
     expect(errorStatusCode(new Error('x'))).toBe(500);
     expect(errorStatusCode('nope')).toBe(500);
   });

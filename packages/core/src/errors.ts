@@ -130,6 +130,18 @@ export class PayloadTooLargeError extends CustomErrorBase {
   override name = 'PayloadTooLargeError' as const;
 }
 
+/**
+ * The request body's media type is not one the route accepts (state-changing routes take only
+ * JSON). HTTP 415.
+ * @example
+ * ```ts
+ * throw new UnsupportedMediaTypeError('request body must be application/json, got text/plain');
+ * ```
+ */
+export class UnsupportedMediaTypeError extends CustomErrorBase {
+  override name = 'UnsupportedMediaTypeError' as const;
+}
+
 const statusByName: Record<string, number> = {
   InputError: 400,
   TypeError: 400,
@@ -138,6 +150,7 @@ const statusByName: Record<string, number> = {
   NotFoundError: 404,
   ConflictError: 409,
   PayloadTooLargeError: 413,
+  UnsupportedMediaTypeError: 415,
   NotModifiedError: 304,
   NotImplementedError: 501,
   ServiceUnavailableError: 503,

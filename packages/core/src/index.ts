@@ -9,6 +9,7 @@ export {
   NotModifiedError,
   PayloadTooLargeError,
   ServiceUnavailableError,
+  UnsupportedMediaTypeError,
   errorStatusCode,
   isError,
   serializeError,

@@ -97,14 +97,17 @@ describe('scorecards HTTP API', () => {
 
   it('evaluates on demand, for everything or one entity, and rejects bad bodies', async () => {
     const { get } = await setup();
-    const all = await get('/evaluate', { method: 'POST' });
+    const json = { 'content-type': 'application/json' };
+    const all = await get('/evaluate', { method: 'POST', headers: json });
     expect(all.status).toBe(200);
     expect(all.body).toEqual({ evaluated: 3, removed: 0, entityRefs: ['component:default/bare', 'component:default/good', 'component:default/lonely'] });
     const one = await get('/evaluate', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ entityRef: 'component:default/good' }) });
     expect(one.body).toEqual({ evaluated: 1, removed: 0, entityRefs: ['component:default/good'] });
     const bad = await get('/evaluate', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ entity: 'x' }) });
     expect(bad.status).toBe(400);
-    expect((await get('/evaluate', { method: 'POST', body: JSON.stringify({ entityRef: 'component:default/ghost' }) })).status).toBe(404);
+    expect((await get('/evaluate', { method: 'POST', headers: json, body: JSON.stringify({ entityRef: 'component:default/ghost' }) })).status).toBe(404);
+    // A cross-site form or text/plain post never evaluates.
+    expect((await get('/evaluate', { method: 'POST', body: JSON.stringify({ entityRef: 'component:default/good' }) })).status).toBe(415);
   });
 });
 

@@ -70,9 +70,14 @@ describe('search HTTP API', () => {
       expect(body).toMatchObject({ error: { name: 'InputError' }, response: { statusCode: 400 }, request: { method: 'GET' } });
     }
     expect((await request('/api/search/nope')).status).toBe(404);
-    const post = await request('/api/search/query', { method: 'POST' });
+    const post = await request('/api/search/query', { method: 'POST', headers: { 'content-type': 'application/json' } });
     expect(post.status).toBe(405);
     expect(post.headers.get('allow')).toBe('GET, HEAD');
+    // Like every portalkit route, a non-JSON state-changing request is refused first.
+    expect((await request('/api/search/query', { method: 'POST', body: 'x' })).status).toBe(415);
+    const head = await request('/api/search/query?term=payments', { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
   });
 
   it('parses the query string the way Backstage clients send it', () => {

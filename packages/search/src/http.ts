@@ -1,4 +1,4 @@
-import { InputError, NotFoundError, toErrorResponseBody, toHttpResponse } from '@portalkit/core';
+import { InputError, createRouter, toErrorResponseBody } from '@portalkit/core';
 import type { Handler } from '@portalkit/core';
 import type { SearchFilters, SearchQuery, SearchResultSet } from './types.js';
 
@@ -63,7 +63,8 @@ export function parseSearchParams(params: URLSearchParams): SearchQuery {
 /**
  * Serve Backstage's search API: `GET <basePath>/query?term=&types[0]=&filters[kind]=&pageCursor=&pageLimit=`
  * answers `{ results: [{ type, document, highlight, rank }], nextPageCursor, previousPageCursor,
- * numberOfResults }`; bad input is a 400 with Backstage's JSON error body.
+ * numberOfResults }`; bad input is a 400 with Backstage's JSON error body. Served by core's
+ * `createRouter`, so paths and query strings follow its rules (one spelling, UTF-8 without NUL).
  *
  * @example
  * ```ts
@@ -72,28 +73,20 @@ export function parseSearchParams(params: URLSearchParams): SearchQuery {
  * ```
  */
 export function createSearchHandler(options: SearchHandlerOptions): Handler {
-  const basePath = (options.basePath ?? '').replace(/\/+$/, '');
   const known = new Set(options.types ?? []);
-  return async (request) => {
-    try {
-      const url = new URL(request.url);
-      const path = url.pathname.replace(/\/+$/, '');
-      if (path !== `${basePath}/query`) throw new NotFoundError(`No search route ${url.pathname}`);
-      if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed(request);
+  return createRouter({ basePath: options.basePath ?? '/' })
+    .get('/query', async (_request, { url }) => {
       const query = parseSearchParams(url.searchParams);
       const unknown = known.size > 0 ? (query.types ?? []).filter((t) => !known.has(t)) : [];
       if (unknown.length > 0) {
         throw new InputError(`Invalid search query: unknown types ${unknown.join(', ')}; known: ${[...known].join(', ')}`);
       }
-      const result = await options.query(query);
-      return new Response(request.method === 'HEAD' ? null : JSON.stringify(result), {
+      return new Response(JSON.stringify(await options.query(query)), {
         status: 200,
         headers: { 'content-type': 'application/json; charset=utf-8' },
       });
-    } catch (error) {
-      return toHttpResponse(error, request);
-    }
-  };
+    })
+    .all('/query', methodNotAllowed).handler;
 }
 
 function methodNotAllowed(request: Request): Response {

@@ -205,7 +205,11 @@ describe('catalogPlugin', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual(await catalog.query({ filter: { kind: 'system' }, fields: ['metadata.name'], orderFields: { field: 'metadata.name', order: 'asc' } }));
     const write = await portal.fetch(
-      new Request('http://localhost/api/catalog/refresh', { method: 'POST', body: '{"entityRef": "component:default/ledger"}' }),
+      new Request('http://localhost/api/catalog/refresh', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"entityRef": "component:default/ledger"}',
+      }),
     );
     expect(write.status).toBe(403);
   });

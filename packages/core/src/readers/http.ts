@@ -27,7 +27,11 @@ export interface HttpAllowRule {
    * `127.0.0.1:8080` (host and port).
    */
   host: string;
-  /** Path prefixes below which reading is allowed, e.g. `['/org/repo/']`; default: any path. */
+  /**
+   * Path prefixes below which reading is allowed, e.g. `['/org/repo/']`; default: any path.
+   * Paths are compared percent-decoded; a URL whose path holds an encoded separator (`%2f`,
+   * `%5c`, also double-encoded) or a dot segment in any spelling never matches a path rule.
+   */
   paths?: string[];
   /**
    * Allow this host name to resolve to a loopback, link-local (cloud metadata), private or
@@ -80,6 +84,13 @@ export function createHttpReader(options: HttpReaderOptions): UrlReader {
   if (!Array.isArray(options?.allow)) throw new InputError('createHttpReader: `allow` must be a list of hosts');
   for (const rule of options.allow) {
     if (!rule?.host || typeof rule.host !== 'string') throw new InputError('createHttpReader: every allow rule needs a `host`');
+    for (const prefix of rule.paths ?? []) {
+      if (typeof prefix !== 'string' || !prefix.startsWith('/') || comparablePath(prefix) !== prefix) {
+        throw new InputError(
+          `createHttpReader: path ${JSON.stringify(prefix)} of ${rule.host} must start with "/" and have no dot segments, "//", "\\" or "%"`,
+        );
+      }
+    }
   }
   const timeoutMs = options.timeoutMs ?? 30_000;
   const maxBytes = options.maxBytes ?? 10 * 1024 * 1024;
@@ -214,13 +225,44 @@ function hostMatches(pattern: string, url: URL): boolean {
   return actual === p;
 }
 
+/**
+ * Whether `pathname` lies below one of `prefixes`, compared on decoded, normalised paths.
+ *
+ * The URL parser has already resolved plain `..`, `%2e%2e` and `\`, but a server may decode
+ * more than that: `%2f` (and `%5c`) into separators, `%252f` twice over. So the path is decoded
+ * as a server might (up to three times) and refused outright when any decoding produces a
+ * separator, a backslash, a dot segment or NUL, since which path the server then serves is
+ * its choice, not the rule's. A host rule without `paths` checks no path.
+ */
 function pathMatches(prefixes: string[] | undefined, pathname: string): boolean {
   if (!prefixes || prefixes.length === 0) return true;
+  const path = comparablePath(pathname);
+  if (path === undefined) return false;
   return prefixes.some((prefix) => {
     // `/org` allows `/org` and `/org/...`, never `/organisation`.
     const dir = prefix.endsWith('/') ? prefix : `${prefix}/`;
-    return pathname === prefix || pathname.startsWith(dir);
+    return path === prefix || path.startsWith(dir);
   });
+}
+
+/** The fully decoded path, or undefined when decoding could change which path a server serves. */
+function comparablePath(pathname: string): string | undefined {
+  let current = pathname;
+  for (let round = 0; ; round++) {
+    if (current.includes('\\') || current.includes('\0')) return undefined;
+    const segments = current.split('/');
+    if (segments.some((segment, i) => segment === '.' || segment === '..' || (segment === '' && i > 0 && i < segments.length - 1))) {
+      return undefined;
+    }
+    if (!current.includes('%')) return current;
+    // An encoded separator decodes into a path the prefix check never saw.
+    if (/%(2f|5c)/i.test(current) || round === 3) return undefined;
+    try {
+      current = decodeURIComponent(current);
+    } catch {
+      return undefined;
+    }
+  }
 }
 
 function isRedirect(status: number): boolean {

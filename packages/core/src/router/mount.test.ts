@@ -33,6 +33,14 @@ describe('mountHandlers', () => {
     expect((await requestHandler(fetch, '/api/boom/x')).status).toBe(403);
   });
 
+  it('refuses second spellings of a path with a typed 400 before any handler, for every mount', async () => {
+    for (const path of ['/api/%63atalog/x', '/api/catalog%2fspecial/x', '/api//catalog', '/x/%ff', '/x?q=%00', '/api/catalog/a%5cb']) {
+      const res = await requestHandler(fetch, path);
+      expect(res.status, path).toBe(400);
+      expect((await res.json()).error.name).toBe('InputError');
+    }
+  });
+
   it('rejects two handlers at one base path', () => {
     expect(() =>
       mountHandlers([

@@ -1,5 +1,6 @@
 import { InputError, NotFoundError, toHttpResponse } from '../errors.js';
 import type { Handler } from '../handler.js';
+import { assertCanonicalTarget } from './request-target.js';
 import { normalizeBasePath, stripBasePath } from './router.js';
 
 /**
@@ -43,7 +44,8 @@ export function mountHandlers(mounts: Mount[]): Handler {
 
   return async (request) => {
     try {
-      const { pathname } = new URL(request.url);
+      const { pathname, search } = new URL(request.url);
+      assertCanonicalTarget(pathname, search);
       const mount = normalized.find((m) => stripBasePath(pathname, m.basePath) !== undefined);
       if (!mount) throw new NotFoundError(`nothing is mounted at ${pathname}`);
       return await mount.handler(request);

@@ -1,5 +1,5 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InputError } from '../errors.js';
 import type { Handler } from '../handler.js';
@@ -129,5 +129,59 @@ describe('toNodeHandler failure containment', () => {
     await expect(fetch(origin).then((r) => r.text())).rejects.toThrow();
     await expect(fetch(origin).then((r) => r.text())).rejects.toThrow();
     expect(calls).toBe(2);
+  });
+});
+
+describe('toNodeHandler: raw request targets', () => {
+  /** Send a request line byte for byte (fetch and http.request would normalise the path). */
+  async function rawStatus(origin: string, target: string): Promise<number> {
+    const { hostname, port } = new URL(origin);
+    const response = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), hostname, () => {
+        socket.end(`GET ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
+      });
+      let data = '';
+      socket.on('data', (chunk) => (data += chunk.toString('latin1')));
+      socket.on('close', () => resolve(data));
+      socket.on('error', reject);
+    });
+    return Number(/^HTTP\/1\.1 (\d{3})/.exec(response)?.[1]);
+  }
+
+  it('refuses dot segments, backslashes, fragments and other second spellings before parsing the URL', async () => {
+    const reached: string[] = [];
+    const origin = await serve(async (req) => {
+      reached.push(new URL(req.url).pathname);
+      return new Response('ok');
+    });
+    const refused = [
+      '/api/../admin',
+      '/api/./admin',
+      '/api/%2e%2e/admin',
+      '/api/%2E%2E/admin',
+      '/api/.%2e/admin',
+      '/api/%2e./admin',
+      '/api/%2e/admin',
+      '/api/x/..',
+      '/api\\..\\admin',
+      '/api\\admin',
+      '/api/%5c/admin',
+      '/api/%2f/admin',
+      '//admin',
+      '/api//admin',
+      '/api/%61dmin',
+      '/api/admin#/../x',
+      '/api/%ff',
+      '/api/%00',
+      '/api?x=%ff',
+      '/api?x=%00',
+      'http://localhost/api/../admin',
+      'http://localhost//admin',
+    ];
+    for (const target of refused) expect(await rawStatus(origin, target), target).toBe(400);
+    expect(reached).toEqual([]);
+    expect(await rawStatus(origin, '/api/admin/a%20b?q=%C3%A9')).toBe(200);
+    expect(await rawStatus(origin, 'http://localhost/api/admin')).toBe(200);
+    expect(reached).toEqual(['/api/admin/a%20b', '/api/admin']);
   });
 });

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
-import { toHttpResponse } from '../errors.js';
+import { InputError, toHttpResponse } from '../errors.js';
 import type { Handler } from '../handler.js';
+import { assertCanonicalTarget } from './request-target.js';
 
 /**
  * Options of {@link toNodeHandler}.
@@ -46,7 +47,13 @@ export function toNodeHandler(handler: Handler, options: NodeHandlerOptions = {}
       res.on('close', () => {
         if (!res.writableFinished) controller.abort();
       });
-      const request = toRequest(req, controller.signal);
+      let request: Request;
+      try {
+        request = toRequest(req, controller.signal);
+      } catch (error) {
+        await writeResponse(toHttpResponse(error), res, req.method === 'HEAD', controller.signal);
+        return;
+      }
       let response: unknown;
       try {
         response = await handler(request);
@@ -76,7 +83,11 @@ function toRequest(req: IncomingMessage, signal: AbortSignal): Request {
   const hostHeader = req.headers.host ?? '';
   const host = safeHost.test(hostHeader) ? hostHeader : 'localhost';
   const path = requestPath(req.url ?? '/');
-  const url = new URL(`${protocol}://${host}${path.replace(/^\/+/, '/')}`);
+  // The URL parser below resolves `..`, `%2e%2e` and `\` and drops a `#...` tail: check the raw
+  // target first, so that no spelling is collapsed silently into another path.
+  const queryAt = path.indexOf('?');
+  assertCanonicalTarget(queryAt < 0 ? path : path.slice(0, queryAt), queryAt < 0 ? '' : path.slice(queryAt));
+  const url = new URL(`${protocol}://${host}${path}`);
 
   const headers = new Headers();
   const raw = req.rawHeaders;
@@ -100,15 +111,16 @@ function toRequest(req: IncomingMessage, signal: AbortSignal): Request {
   } as RequestInit);
 }
 
-/** Origin-form path and query; absolute-form targets (`GET http://host/x`) keep only their path. */
+/**
+ * Origin-form path and query; absolute-form targets (`GET http://host/x`) keep only their raw
+ * path and query (unparsed, so the canonical-path check sees what the client sent).
+ */
 function requestPath(target: string): string {
   if (target.startsWith('/')) return target;
-  try {
-    const url = new URL(target);
-    return url.pathname + url.search;
-  } catch {
-    return '/';
-  }
+  const absolute = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(target);
+  if (!absolute) throw new InputError('request target must be a path or an absolute URL');
+  const rest = target.slice(absolute[0].length);
+  return rest.startsWith('/') ? rest : `/${rest}`;
 }
 
 async function writeResponse(response: Response, res: ServerResponse, head: boolean, signal: AbortSignal) {

@@ -21,21 +21,21 @@ describe('createRouter', () => {
     });
 
   const call = (path: string, init?: RequestInit) => requestHandler(router.handler, path, init);
+  const json = { 'content-type': 'application/json' };
 
   it('matches methods, params and query', async () => {
     expect(await (await call('/api/catalog/entities?limit=3')).json()).toEqual({ route: 'list', limit: '3' });
-    expect(await (await call('/api/catalog/entities/')).json()).toMatchObject({ route: 'list' });
     expect(await (await call('/api/catalog/entities/by-name/component/default/my%20service')).json()).toEqual({
       kind: 'component',
       namespace: 'default',
       name: 'my service',
     });
-    const created = await call('/api/catalog/entities', { method: 'POST', body: JSON.stringify({ a: 1 }) });
+    const created = await call('/api/catalog/entities', { method: 'POST', headers: json, body: JSON.stringify({ a: 1 }) });
     expect(created.status).toBe(201);
     expect(await created.json()).toEqual({ created: { a: 1 } });
-    expect(await (await call('/api/catalog/entities/x', { method: 'PUT' })).json()).toEqual({ put: 'x' });
-    expect((await call('/api/catalog/entities/x', { method: 'DELETE' })).status).toBe(204);
-    expect(await (await call('/api/catalog/any', { method: 'PATCH' })).text()).toBe('PATCH');
+    expect(await (await call('/api/catalog/entities/x', { method: 'PUT', headers: json })).json()).toEqual({ put: 'x' });
+    expect((await call('/api/catalog/entities/x', { method: 'DELETE', headers: json })).status).toBe(204);
+    expect(await (await call('/api/catalog/any', { method: 'PATCH', headers: json })).text()).toBe('PATCH');
   });
 
   it('captures the rest of the path under a trailing wildcard', async () => {
@@ -80,10 +80,115 @@ describe('createRouter', () => {
   it('rejects bad routes at creation', () => {
     expect(() => createRouter().get('no-slash', () => new Response())).toThrow(InputError);
     expect(() => createRouter().get('/a/*/b', () => new Response())).toThrow(InputError);
+    for (const path of ['/a/../b', '/a/%61', '/a\\b', '/./a']) {
+      expect(() => createRouter().get(path, () => new Response()), path).toThrow(InputError);
+    }
   });
 
   it('works without a base path', async () => {
     const r = createRouter().get('/', () => new Response('root'));
     expect(await (await requestHandler(r.handler, '/')).text()).toBe('root');
+  });
+});
+
+describe('createRouter: one spelling per path', () => {
+  const seen: string[] = [];
+  const router = createRouter({ basePath: '/api/catalog' })
+    .get('/entities/by-name/:kind/:namespace/:name', (_req, { params }) => {
+      seen.push(params.name!);
+      return Response.json(params);
+    })
+    .get('/locations', () => Response.json('locations'))
+    .get('/static/*', (_req, { params }) => new Response(params['*']))
+    .post('/refresh', () => new Response('refreshed'))
+    .delete('/entities/:id', () => new Response(null, { status: 204 }))
+    .all('/any', (req) => new Response(req.method));
+  const call = (path: string, init?: RequestInit) => requestHandler(router.handler, path, init);
+  const status = async (path: string, init?: RequestInit) => (await call(path, init)).status;
+
+  it('decodes params as Backstage clients encode them (encodeURIComponent)', async () => {
+    for (const name of ['a b', 'ä€😀', '%', 'a.b-c_d~e', "!'()*", '..x', '.hidden']) {
+      const res = await call(`/api/catalog/entities/by-name/component/default/${encodeURIComponent(name)}`);
+      expect(res.status, name).toBe(200);
+      expect((await res.json()).name).toBe(name);
+    }
+    // Hand-written encodings of reserved characters are fine too: they are not a second spelling.
+    expect((await (await call('/api/catalog/entities/by-name/component/default/a%3Ab')).json()).name).toBe('a:b');
+  });
+
+  // Dot segments (`..`, `%2e%2e`) and backslashes never reach a handler through a `Request`: the
+  // URL parser resolves them first. node.test.ts checks them on raw request targets.
+  it('refuses every other spelling with a typed 400 and never reaches the route', async () => {
+    seen.length = 0;
+    const spellings = [
+      '/api/catalog/entities/by-name/component/default/a%2fb',
+      '/api/catalog/entities/by-name/component/default/a%2Fb',
+      '/api/catalog/entities/by-name/component/default/a%5cb',
+      '/api/catalog/entities/by-name/component/default/%61',
+      '/api/catalog/entities/by-name/%63omponent/default/a',
+      '/api/catalog/%6Cocations',
+      '/api/catalog/entities/by-name/component/default/a%7Eb',
+      '/api/catalog//locations',
+      '/api/catalog/entities/by-name/component//a',
+      'http://localhost//api/catalog/locations', // (a bare '//api' would be read as a host)
+      '/api/catalog/entities/by-name/component/default/%ff',
+      '/api/catalog/entities/by-name/component/default/%C0%AF',
+      '/api/catalog/entities/by-name/component/default/%ED%A0%80',
+      '/api/catalog/entities/by-name/component/default/%E0%A4%A',
+      '/api/catalog/entities/by-name/component/default/a%zzb',
+      '/api/catalog/entities/by-name/component/default/a%00b',
+      '/api/catalog/locations?x=%00',
+      '/api/catalog/locations?x=%ff',
+      '/api/catalog/locations?x=100%',
+      '/api/catalog/locations?%ff=1',
+    ];
+    for (const path of spellings) {
+      const res = await call(path);
+      const body = await res.json();
+      expect(res.status, path).toBe(400);
+      expect(body.error.name, path).toBe('InputError');
+      expect(body.response.statusCode).toBe(400);
+    }
+    expect(seen).toEqual([]);
+  });
+
+  it('matches a trailing slash only under a * route', async () => {
+    expect(await status('/api/catalog/locations')).toBe(200);
+    expect(await status('/api/catalog/locations/')).toBe(404);
+    expect(await status('/api/catalog/entities/by-name/component/default/a/')).toBe(404);
+    expect(await (await call('/api/catalog/static/guide/')).text()).toBe('guide');
+    expect(await (await call('/api/catalog/static/a%20b/c')).text()).toBe('a b/c');
+  });
+
+  it('answers state-changing requests without a JSON content type with 415, bodiless ones too', async () => {
+    const refused: Array<[string, RequestInit]> = [
+      ['/api/catalog/refresh', { method: 'POST', body: '{}' }], // text/plain;charset=UTF-8
+      ['/api/catalog/refresh', { method: 'POST', headers: { 'content-type': 'text/plain' } }],
+      ['/api/catalog/refresh', { method: 'POST', body: new URLSearchParams({ entityRef: 'x' }) }],
+      ['/api/catalog/refresh', { method: 'POST', body: new FormData() }],
+      ['/api/catalog/refresh', { method: 'POST', body: new Blob(['{}']) }], // no content type at all
+      ['/api/catalog/refresh', { method: 'POST' }],
+      ['/api/catalog/entities/x', { method: 'DELETE' }],
+      ['/api/catalog/any', { method: 'PUT', headers: { 'content-type': 'application/x-www-form-urlencoded' } }],
+      ['/api/catalog/any', { method: 'PATCH', headers: { 'content-type': 'multipart/form-data; boundary=x' } }],
+    ];
+    for (const [path, init] of refused) {
+      const res = await call(path, init);
+      expect(res.status, `${init.method} ${path}`).toBe(415);
+      expect((await res.json()).error.name).toBe('UnsupportedMediaTypeError');
+    }
+    const json = { 'content-type': 'application/json; charset=utf-8' };
+    expect(await status('/api/catalog/refresh', { method: 'POST', headers: json })).toBe(200);
+    expect(await status('/api/catalog/entities/x', { method: 'DELETE', headers: json })).toBe(204);
+    expect(await status('/api/catalog/any', { method: 'GET' })).toBe(200);
+    expect(await status('/api/catalog/any', { method: 'OPTIONS' })).toBe(200);
+    // Unknown routes stay 404 whatever the content type.
+    expect(await status('/api/catalog/nope', { method: 'POST', body: 'x' })).toBe(404);
+  });
+
+  it('spells the root route as the base path itself', async () => {
+    const r = createRouter({ basePath: '/api/x' }).get('/', () => new Response('root'));
+    expect((await requestHandler(r.handler, '/api/x')).status).toBe(200);
+    expect((await requestHandler(r.handler, '/api/x/')).status).toBe(404);
   });
 });

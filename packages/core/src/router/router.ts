@@ -1,5 +1,7 @@
 import { InputError, NotFoundError, toHttpResponse } from '../errors.js';
 import type { Handler } from '../handler.js';
+import { assertJsonRequest } from './content-type.js';
+import { assertCanonicalTarget } from './request-target.js';
 
 /**
  * What a route handler receives besides the request.
@@ -26,6 +28,12 @@ export type RouteHandler = (request: Request, context: RouteContext) => Response
 
 /**
  * A small web-standard router. Routes are matched in the order they were added.
+ *
+ * Every request passes the same edge rules before a route runs: one spelling per path (encoded
+ * separators, dot segments, `//`, `%61` for `a`, malformed escapes, invalid UTF-8 and NUL in the
+ * path or query are a 400 `InputError`; literal segments match only as written; a trailing
+ * slash matches only a `*` route), and any method but GET, HEAD and OPTIONS needs a JSON
+ * `Content-Type`, else 415 (`UnsupportedMediaTypeError`).
  *
  * @example
  * ```ts
@@ -91,6 +99,10 @@ export function createRouter(options: RouterOptions = {}): Router {
     const wildcard = parts[parts.length - 1] === '*';
     if (wildcard) parts.pop();
     if (parts.includes('*')) throw new InputError(`createRouter: "*" is only allowed at the end of ${path}`);
+    // A literal is compared with the raw request segment, so it must be in its one spelling.
+    if (parts.some((part) => part === '.' || part === '..' || /[%\\?#]/.test(part))) {
+      throw new InputError(`createRouter: ${path} must not contain dot segments, "%", "\\", "?" or "#"`);
+    }
     routes.push({
       method,
       wildcard,
@@ -100,28 +112,33 @@ export function createRouter(options: RouterOptions = {}): Router {
     return router;
   };
 
-  const match = (method: string, segments: string[]) => {
+  /** The first route for `method` (and, with `orAll`, for any method) matching `segments`. */
+  const matchMethod = (method: string, segments: string[], orAll: boolean) => {
     for (const route of routes) {
-      if (route.method !== undefined && route.method !== method) continue;
+      if (route.method !== method && !(orAll && route.method === undefined)) continue;
       const params = matchRoute(route, segments);
       if (params) return { route, params };
     }
     return undefined;
   };
+  // HEAD is served by the GET route, else by an `all` route.
+  const match = (method: string, segments: string[]) =>
+    method === 'HEAD'
+      ? (matchMethod('GET', segments, false) ?? matchMethod('HEAD', segments, true))
+      : matchMethod(method, segments, true);
 
   const handler: Handler = async (request) => {
     let found: ReturnType<typeof match>;
     let url: URL;
     try {
       url = new URL(request.url);
-      const rest = stripBasePath(url.pathname, basePath);
-      const segments = rest === undefined ? undefined : rest.split('/').filter(Boolean);
-      found =
-        segments &&
-        (match(request.method, segments) ?? (request.method === 'HEAD' ? match('GET', segments) : undefined));
+      // One spelling per path: encoded separators, dot segments, `//`, `%61`, bad UTF-8, NUL.
+      assertCanonicalTarget(url.pathname, url.search);
+      const segments = routeSegments(url.pathname, basePath);
+      found = segments && match(request.method, segments);
       if (!found) return toHttpResponse(new NotFoundError(`no route for ${request.method} ${url.pathname}`), request);
+      assertJsonRequest(request);
     } catch (error) {
-      // Malformed percent-encoding in a path segment.
       return toHttpResponse(error, request);
     }
     try {
@@ -153,29 +170,36 @@ export function createRouter(options: RouterOptions = {}): Router {
   return router;
 }
 
-function matchRoute(route: Route, segments: string[]): Record<string, string> | undefined {
+/** Raw path segments below the base path (a trailing slash kept as a final `''`), else undefined. */
+function routeSegments(pathname: string, basePath: string): string[] | undefined {
+  // The root route `/` is spelled `/` without a base path, and as the base path itself under one.
+  if (pathname === (basePath || '/')) return [];
+  const rest = stripBasePath(pathname, basePath);
+  return rest === undefined ? undefined : rest.split('/').slice(1);
+}
+
+/**
+ * Literal segments match their exact raw spelling (no decoding: `%61pi` is not `api`);
+ * `:param` values are percent-decoded. A trailing slash is a different path: only a `*` route
+ * matches it (its value leaves the slash out; the handler can read `url.pathname`).
+ */
+function matchRoute(route: Route, raw: string[]): Record<string, string> | undefined {
+  const trailingSlash = raw.length > 0 && raw[raw.length - 1] === '';
+  const segments = trailingSlash ? raw.slice(0, -1) : raw;
+  if (trailingSlash && !route.wildcard) return undefined;
   const n = route.segments.length;
   if (route.wildcard ? segments.length < n : segments.length !== n) return undefined;
   const params: Record<string, string> = {};
   for (let i = 0; i < n; i++) {
     const pattern = route.segments[i]!;
-    const value = decode(segments[i]!);
     if ('literal' in pattern) {
-      if (pattern.literal !== value) return undefined;
+      if (pattern.literal !== segments[i]) return undefined;
     } else {
-      params[pattern.param] = value;
+      params[pattern.param] = decodeURIComponent(segments[i]!);
     }
   }
-  if (route.wildcard) params['*'] = segments.slice(n).map(decode).join('/');
+  if (route.wildcard) params['*'] = segments.slice(n).map((segment) => decodeURIComponent(segment)).join('/');
   return params;
-}
-
-function decode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    throw new InputError(`malformed percent-encoding in path segment ${JSON.stringify(segment)}`);
-  }
 }
 
 /** `/api/catalog/` -> `/api/catalog`; `/` -> ``. */

@@ -108,7 +108,8 @@ describe('scaffolder HTTP API', () => {
       if (t.status === 'processing') break;
       await new Promise((r) => setTimeout(r, 10));
     }
-    const cancelled = await request(`/v2/tasks/${id}/cancel`, { method: 'POST' });
+    // As Backstage's ScaffolderClient sends it: a JSON content type and no body.
+    const cancelled = await request(`/v2/tasks/${id}/cancel`, { method: 'POST', headers: { 'content-type': 'application/json' } });
     expect(cancelled.status).toBe(200);
     const text = await (await request(`/v2/tasks/${id}/eventstream`)).text();
     expect(text).toContain('event: cancelled');
@@ -179,7 +180,7 @@ describe('scaffolder HTTP API', () => {
       request: { method: 'GET', url: '/api/scaffolder/v2/tasks/does-not-exist' },
       response: { statusCode: 404 },
     });
-    const badJson = await request('/v2/tasks', { method: 'POST', body: '{nope' });
+    const badJson = await request('/v2/tasks', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{nope' });
     expect(badJson.status).toBe(400);
     const badValues = await request('/v2/tasks', { json: { templateRef: 'template:default/hello', values: { who: 3 } } });
     expect(badValues.status).toBe(400);

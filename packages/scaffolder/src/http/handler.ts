@@ -1,4 +1,4 @@
-import { InputError, NotFoundError, PayloadTooLargeError, toHttpResponse } from '@portalkit/core';
+import { InputError, NotFoundError, createRouter, readJsonBody } from '@portalkit/core';
 import type { Handler } from '@portalkit/core';
 import type { JsonObject, ScaffolderUser, TaskRecord, TaskStatus, TemplateEntity } from '../types.js';
 import type { Scaffolder } from '../scaffolder.js';
@@ -19,15 +19,9 @@ export interface ScaffolderHandlerOptions {
 
 const statuses = new Set<TaskStatus>(['open', 'processing', 'completed', 'failed', 'cancelled']);
 
+/** A JSON object body, read by core's `readJsonBody` (JSON content type, size cap, no prototype keys). */
 async function readJson(request: Request, maxBytes: number): Promise<Record<string, unknown>> {
-  const text = await request.text();
-  if (Buffer.byteLength(text) > maxBytes) throw new PayloadTooLargeError(`Request body exceeds ${maxBytes} bytes`);
-  let body: unknown;
-  try {
-    body = text ? JSON.parse(text) : {};
-  } catch {
-    throw new InputError('Request body is not valid JSON');
-  }
+  const body = await readJsonBody(request, { maxBytes });
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InputError('Request body must be a JSON object');
   return body as Record<string, unknown>;
 }
@@ -61,7 +55,9 @@ function serializeTask(record: TaskRecord) {
 
 /**
  * Backstage's scaffolder API (`/v2/tasks`, `/v2/actions`, `/v2/dry-run`, parameter schemas) as a
- * web-standard handler. Errors use Backstage's JSON error shape.
+ * web-standard handler on core's `createRouter`, so it shares its request rules: one spelling per
+ * path, UTF-8 without NUL (else 400), and a JSON content type on every POST (else 415). Errors
+ * use Backstage's JSON error shape.
  *
  * @example
  * ```ts
@@ -70,7 +66,6 @@ function serializeTask(record: TaskRecord) {
  * ```
  */
 export function createScaffolderHandler(scaffolder: Scaffolder, options: ScaffolderHandlerOptions): Handler {
-  const basePath = (options.basePath ?? '').replace(/\/+$/, '');
   const maxBody = options.maxBodyBytes ?? 5 * 1024 * 1024;
 
   const loadTemplate = async (ref: string) => {
@@ -111,94 +106,76 @@ export function createScaffolderHandler(scaffolder: Scaffolder, options: Scaffol
     });
   };
 
-  return async (request) => {
-    try {
-      const url = new URL(request.url);
-      if (!url.pathname.startsWith(basePath)) throw new NotFoundError(`No route for ${url.pathname}`);
-      const parts = url.pathname.slice(basePath.length).split('/').filter(Boolean).map(decodeURIComponent);
-      const method = request.method.toUpperCase();
-      const [v2, resource, id, sub, ...rest] = parts;
-      if (v2 !== 'v2') throw new NotFoundError(`No route for ${method} ${url.pathname}`);
-
-      if (resource === 'actions' && !id && method === 'GET') return Response.json(scaffolder.listActions());
-
-      if (resource === 'dry-run' && !id && method === 'POST') {
-        const body = await readJson(request, maxBody);
-        const user = await options.getUser?.(request);
-        const contents = body.directoryContents;
-        if (contents !== undefined && !Array.isArray(contents)) throw new InputError('directoryContents must be an array');
-        const secrets = secretsOf(body.secrets);
-        const result = await scaffolder.dryRun(body.template, {
-          values: optionalObject(body.values, 'values') ?? {},
-          ...(secrets ? { secrets } : {}),
-          ...(user ? { user } : {}),
-          ...(contents ? { directoryContents: contents as Array<{ path: string; base64Content?: string }> } : {}),
-        });
-        return Response.json(result);
-      }
-
-      if (resource === 'templates' && method === 'GET' && parts.length === 6 && parts[5] === 'parameter-schema') {
-        const [, , namespace, kind, name] = parts;
-        const template = await loadTemplate(`${kind}:${namespace}/${name}`);
-        return Response.json(getParameterSchema(template));
-      }
-
-      if (resource === 'tasks') {
-        if (!id) {
-          if (method === 'POST') {
-            const body = await readJson(request, maxBody);
-            if (typeof body.templateRef !== 'string' || !body.templateRef) throw new InputError('templateRef is required');
-            const template = await loadTemplate(body.templateRef);
-            const user = await options.getUser?.(request);
-            const secrets = secretsOf(body.secrets);
-            const task = await scaffolder.run(template, {
-              values: optionalObject(body.values, 'values') ?? {},
-              ...(secrets ? { secrets } : {}),
-              ...(user ? { user } : {}),
-            });
-            return Response.json({ id: task.id }, { status: 201 });
-          }
-          if (method === 'GET') {
-            const status = url.searchParams.get('status') ?? undefined;
-            if (status && !statuses.has(status as TaskStatus)) throw new InputError(`status must be one of ${[...statuses].join(', ')}`);
-            const number = (name: string) => {
-              const raw = url.searchParams.get(name);
-              if (raw === null) return undefined;
-              const n = Number(raw);
-              if (!Number.isInteger(n) || n < 0) throw new InputError(`${name} must be a non-negative integer`);
-              return n;
-            };
-            const limit = number('limit');
-            const offset = number('offset');
-            const createdBy = url.searchParams.get('createdBy') ?? undefined;
-            const { tasks, totalTasks } = await scaffolder.listTasks({
-              ...(status ? { status: status as TaskStatus } : {}),
-              ...(createdBy ? { createdBy } : {}),
-              ...(limit !== undefined ? { limit } : {}),
-              ...(offset !== undefined ? { offset } : {}),
-            });
-            return Response.json({ tasks: tasks.map(serializeTask), totalTasks });
-          }
-        } else if (rest.length === 0) {
-          if (!sub && method === 'GET') return Response.json(serializeTask(await (await taskOf(id)).get()));
-          if (sub === 'cancel' && method === 'POST') {
-            const task = await taskOf(id);
-            await task.cancel();
-            return Response.json({ status: (await task.get()).status });
-          }
-          const after = Number(url.searchParams.get('after') ?? 0);
-          if (!Number.isFinite(after) || after < 0) throw new InputError('after must be a non-negative number');
-          if (sub === 'eventstream' && method === 'GET') return eventStream(request, id, after);
-          if (sub === 'events' && method === 'GET') {
-            // What is stored now; clients poll with `after` (or use the eventstream).
-            const events = await (await taskOf(id)).listEvents({ after });
-            return Response.json(events);
-          }
-        }
-      }
-      throw new NotFoundError(`No route for ${method} ${url.pathname}`);
-    } catch (error) {
-      return toHttpResponse(error, request);
-    }
+  const numberParam = (url: URL, name: string) => {
+    const raw = url.searchParams.get(name);
+    if (raw === null) return undefined;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0) throw new InputError(`${name} must be a non-negative integer`);
+    return n;
   };
+  const afterParam = (url: URL) => {
+    const after = Number(url.searchParams.get('after') ?? 0);
+    if (!Number.isFinite(after) || after < 0) throw new InputError('after must be a non-negative number');
+    return after;
+  };
+
+  return createRouter({ basePath: options.basePath ?? '/' })
+    .get('/v2/actions', () => Response.json(scaffolder.listActions()))
+    .post('/v2/dry-run', async (request) => {
+      const body = await readJson(request, maxBody);
+      const user = await options.getUser?.(request);
+      const contents = body.directoryContents;
+      if (contents !== undefined && !Array.isArray(contents)) throw new InputError('directoryContents must be an array');
+      const secrets = secretsOf(body.secrets);
+      const result = await scaffolder.dryRun(body.template, {
+        values: optionalObject(body.values, 'values') ?? {},
+        ...(secrets ? { secrets } : {}),
+        ...(user ? { user } : {}),
+        ...(contents ? { directoryContents: contents as Array<{ path: string; base64Content?: string }> } : {}),
+      });
+      return Response.json(result);
+    })
+    .get('/v2/templates/:namespace/:kind/:name/parameter-schema', async (_request, { params }) => {
+      const template = await loadTemplate(`${params.kind}:${params.namespace}/${params.name}`);
+      return Response.json(getParameterSchema(template));
+    })
+    .post('/v2/tasks', async (request) => {
+      const body = await readJson(request, maxBody);
+      if (typeof body.templateRef !== 'string' || !body.templateRef) throw new InputError('templateRef is required');
+      const template = await loadTemplate(body.templateRef);
+      const user = await options.getUser?.(request);
+      const secrets = secretsOf(body.secrets);
+      const task = await scaffolder.run(template, {
+        values: optionalObject(body.values, 'values') ?? {},
+        ...(secrets ? { secrets } : {}),
+        ...(user ? { user } : {}),
+      });
+      return Response.json({ id: task.id }, { status: 201 });
+    })
+    .get('/v2/tasks', async (_request, { url }) => {
+      const status = url.searchParams.get('status') ?? undefined;
+      if (status && !statuses.has(status as TaskStatus)) throw new InputError(`status must be one of ${[...statuses].join(', ')}`);
+      const limit = numberParam(url, 'limit');
+      const offset = numberParam(url, 'offset');
+      const createdBy = url.searchParams.get('createdBy') ?? undefined;
+      const { tasks, totalTasks } = await scaffolder.listTasks({
+        ...(status ? { status: status as TaskStatus } : {}),
+        ...(createdBy ? { createdBy } : {}),
+        ...(limit !== undefined ? { limit } : {}),
+        ...(offset !== undefined ? { offset } : {}),
+      });
+      return Response.json({ tasks: tasks.map(serializeTask), totalTasks });
+    })
+    .get('/v2/tasks/:id', async (_request, { params }) => Response.json(serializeTask(await (await taskOf(params.id!)).get())))
+    .post('/v2/tasks/:id/cancel', async (_request, { params }) => {
+      const task = await taskOf(params.id!);
+      await task.cancel();
+      return Response.json({ status: (await task.get()).status });
+    })
+    .get('/v2/tasks/:id/eventstream', (request, { params, url }) => eventStream(request, params.id!, afterParam(url)))
+    .get('/v2/tasks/:id/events', async (_request, { params, url }) => {
+      const after = afterParam(url);
+      // What is stored now; clients poll with `after` (or use the eventstream).
+      return Response.json(await (await taskOf(params.id!)).listEvents({ after }));
+    }).handler;
 }

@@ -7,7 +7,7 @@ import { createEventBus, createLogger, createPortal } from '@portalkit/core';
 import type { Portal } from '@portalkit/core';
 import { catalogPlugin, createCatalog, memoryStore, pgliteStore, postgresStore } from '@portalkit/catalog';
 import type { CatalogStore } from '@portalkit/catalog';
-import { builtinActions, createScaffolder, memoryTaskStore, postgresTaskStore, scaffolderPlugin } from '@portalkit/scaffolder';
+import { builtinActions, createAction, createScaffolder, memoryTaskStore, postgresTaskStore, scaffolderPlugin } from '@portalkit/scaffolder';
 import { memoryPublisher, techdocsPlugin } from '@portalkit/techdocs';
 import { catalogCollator, memoryEngine, postgresEngine, searchPlugin } from '@portalkit/search';
 import { memoryScorecardStore, pgliteScorecardStore, postgresScorecardStore, scorecardsPlugin } from '@portalkit/scorecards';
@@ -27,18 +27,29 @@ export const HTTP_ERROR_NAMES = [
   'ServiceUnavailableError',
   'PayloadTooLargeError',
   'UnsupportedMediaTypeError',
+  'MethodNotAllowedError', // search's 405, Backstage's shape
 ];
+
+/** A template whose one step holds its task in `processing` until the portal closes, so a cancel would show. */
+const holdTemplate = {
+  apiVersion: 'scaffolder.backstage.io/v1beta3',
+  kind: 'Template',
+  metadata: { name: 'hold', namespace: 'default' },
+  spec: { steps: [{ id: 'hold', action: 'test:hold' }] },
+};
 
 /** What a reader of the portal can see of stored data, to compare before and after a fuzz run. */
 export interface PortalSnapshot {
   entities: string[];
   locations: string[];
   scorecards: unknown;
-  tasks: number;
+  tasks: string[];
 }
 
 export interface FuzzPortal {
   portal: Portal;
+  /** Ids that exist only at run time (the held task), for requests to name. */
+  known: string[];
   snapshot(): Promise<PortalSnapshot>;
   /** Write `bytes` to a socket on 127.0.0.1:`port` and collect the reply until the server closes it or 2 s pass. */
   send(port: number, bytes: Buffer): Promise<string>;
@@ -59,8 +70,16 @@ export async function createFuzzPortal(kind: StoreKind, fixtures: string): Promi
   const logger = createLogger({ level: 'error' });
   const events = createEventBus<Record<string, unknown>>();
   const catalog = createCatalog({ rootDir, locations: [{ type: 'file', target: path.join(rootDir, 'all.yaml') }], store: stores.catalog, events, logger });
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const hold = createAction({
+    id: 'test:hold',
+    handler: (ctx) =>
+      Promise.race([held, new Promise<void>((_, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('cancelled'))))]),
+  });
   const scaffolder = createScaffolder({
-    actions: builtinActions({ catalog: { addLocation: (l, o) => catalog.addLocation(l, o), getEntityByRef: (r) => catalog.getEntityByRef(r) } }),
+    actions: [...builtinActions({ catalog: { addLocation: (l, o) => catalog.addLocation(l, o), getEntityByRef: (r) => catalog.getEntityByRef(r) } }), hold],
+    pollIntervalMs: 20,
     taskStore: stores.tasks,
     workingDirectory: path.join(tempDir, 'work'),
     logger,
@@ -70,30 +89,35 @@ export async function createFuzzPortal(kind: StoreKind, fixtures: string): Promi
     events,
     plugins: [
       catalogPlugin({ catalog }),
-      scaffolderPlugin({ scaffolder, getTemplate: (ref) => catalog.getEntityByRef(ref) }),
+      scaffolderPlugin({ scaffolder, getTemplate: async (ref) => (ref === 'template:default/hold' ? holdTemplate : await catalog.getEntityByRef(ref)) }),
       techdocsPlugin({ publisher: memoryPublisher(), getEntity: (ref) => catalog.getEntityByRef(ref), root: rootDir, workDir: path.join(tempDir, 'docs') }),
       searchPlugin({ engine: stores.search, collators: [catalogCollator({ getEntities: async () => (await catalog.getEntities()).items })] }),
       scorecardsPlugin({ catalog, store: stores.scorecards }),
     ],
   });
   await portal.start();
+  const task = await scaffolder.run(holdTemplate);
+  // Wait until the worker holds it, so its status changes only if a request cancels it.
+  while ((await task.get()).status !== 'processing') await new Promise((resolve) => setTimeout(resolve, 10));
 
   return {
     portal,
+    known: [task.id],
     async snapshot() {
       const { items } = await catalog.getEntities({ order: [{ field: 'metadata.uid', order: 'asc' }] });
       const scorecards = await (await portal.request('/api/scorecards/scorecards')).json();
-      const tasks = (await (await portal.request('/api/scaffolder/v2/tasks')).json()) as { tasks?: unknown[] };
+      const { tasks } = await scaffolder.listTasks();
       return {
         entities: items.map((e) => `${e.kind}:${e.metadata.namespace}/${e.metadata.name} ${e.metadata.etag}`),
         locations: (await catalog.getLocations()).map((l) => `${l.type}:${l.target}`).sort(),
         scorecards,
-        tasks: tasks.tasks?.length ?? -1,
+        tasks: tasks.map((t) => `${t.id}:${t.status}`).sort(),
       };
     },
     send: sendRaw,
     async close() {
       try {
+        release();
         await portal.stop();
         await stores.close();
       } finally {

@@ -38,6 +38,7 @@ const routes = [
   'GET /api/scaffolder/v2/tasks/:p',
   'POST /api/scaffolder/v2/tasks/:p/cancel',
   'GET /api/scaffolder/v2/tasks/:p/events',
+  'GET /api/scaffolder/v2/tasks/:p/eventstream',
   'GET /api/search/query',
   'GET /api/scorecards/scorecards',
   'GET /api/scorecards/scorecards/:p',
@@ -101,13 +102,15 @@ const query = fc
   .array(fc.tuple(fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...queryKeys) }, { weight: 1, arbitrary: spelled }), queryValue), { maxLength: 4 })
   .map((pairs) => (pairs.length ? `?${pairs.map(([k, v]) => `${k}=${v}`).join('&')}` : ''));
 
-const path = fc
-  .tuple(fc.constantFrom(...routes), fc.array(fc.oneof(fc.constantFrom(...known), spelled), { minLength: 6, maxLength: 6 }), fc.constantFrom('', '', '', '/', '//x', '/..', '/%2e%2e/x'))
-  .map(([route, values, tail]) => {
-    const [method, template] = route.split(' ') as [string, string];
-    let i = 0;
-    return { method, path: template.replace(/:p/g, () => values[i++] ?? 'x') + tail };
-  });
+/** A route with its `:p` segments filled in: with names of real things (`extra`: ids known only at run time) or hostile text. */
+const routePath = (extra: string[]) =>
+  fc
+    .tuple(fc.constantFrom(...routes), fc.array(fc.oneof(fc.constantFrom(...known, ...extra), spelled), { minLength: 6, maxLength: 6 }), fc.constantFrom('', '', '', '/', '//x', '/..', '/%2e%2e/x'))
+    .map(([route, values, tail]) => {
+      const [method, template] = route.split(' ') as [string, string];
+      let i = 0;
+      return { method, path: template.replace(/:p/g, () => values[i++] ?? 'x') + tail };
+    });
 
 const json = fc.letrec((tie) => ({
   value: fc.oneof(
@@ -150,27 +153,31 @@ const headers = fc.record(
 
 const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
-/** A hostile request: `build(base)` makes the `Request` (it may throw where the Fetch API refuses, e.g. a body on GET). */
-export const httpRequest = fc
-  .record({
-    route: path,
-    method: fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom(...methods) }),
-    query,
-    headers,
-    body,
-  })
-  .map((r) => ({
-    ...r,
-    build(base: string): Request {
-      const method = r.method ?? r.route.method;
-      const init: RequestInit = { method, headers: cleanHeaders(r.headers) };
-      if (r.body !== undefined && method !== 'GET' && method !== 'HEAD') init.body = r.body;
-      return new Request(base + r.route.path + r.query, init);
-    },
-    toString() {
-      return `${r.method ?? r.route.method} ${r.route.path}${r.query} ${JSON.stringify(r.headers)} ${typeof r.body === 'string' ? r.body.slice(0, 200) : String(r.body)}`;
-    },
-  }));
+/**
+ * Hostile requests; `extra` adds names of real things (a task id) to draw path segments from.
+ * `build(base)` makes the `Request` (it may throw where the Fetch API refuses, e.g. a body on GET).
+ */
+export const httpRequest = (extra: string[] = []) =>
+  fc
+    .record({
+      route: routePath(extra),
+      method: fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom(...methods) }),
+      query,
+      headers,
+      body,
+    })
+    .map((r) => ({
+      ...r,
+      build(base: string): Request {
+        const method = r.method ?? r.route.method;
+        const init: RequestInit = { method, headers: cleanHeaders(r.headers) };
+        if (r.body !== undefined && method !== 'GET' && method !== 'HEAD') init.body = r.body;
+        return new Request(base + r.route.path + r.query, init);
+      },
+      toString() {
+        return `${r.method ?? r.route.method} ${r.route.path}${r.query} ${JSON.stringify(r.headers)} ${typeof r.body === 'string' ? r.body.slice(0, 200) : String(r.body)}`;
+      },
+    }));
 
 function cleanHeaders(headers: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -180,12 +187,13 @@ function cleanHeaders(headers: Record<string, string | undefined>): Record<strin
 }
 
 /** Raw bytes of an HTTP/1.1 request: request targets and header values a URL parser would never produce. */
-export const rawRequest = fc
-  .record({ route: path, query, headers, body: fc.option(fc.string({ maxLength: 40 }), { nil: undefined }) })
-  .map(({ route, query: q, headers: h, body: b }) => {
-    const lines = [`${route.method} ${route.path}${q} HTTP/1.1`, 'Host: 127.0.0.1', 'Connection: close'];
-    for (const [k, v] of Object.entries(h)) if (v !== undefined && k !== 'content-length') lines.push(`${k}: ${v}`);
-    const payload = Buffer.from(b ?? '', 'utf8');
-    lines.push(`Content-Length: ${payload.length}`);
-    return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'utf8'), payload]);
-  });
+export const rawRequest = (extra: string[] = []) =>
+  fc
+    .record({ route: routePath(extra), query, headers, body: fc.option(fc.string({ maxLength: 40 }), { nil: undefined }) })
+    .map(({ route, query: q, headers: h, body: b }) => {
+      const lines = [`${route.method} ${route.path}${q} HTTP/1.1`, 'Host: 127.0.0.1', 'Connection: close'];
+      for (const [k, v] of Object.entries(h)) if (v !== undefined && k !== 'content-length') lines.push(`${k}: ${v}`);
+      const payload = Buffer.from(b ?? '', 'utf8');
+      lines.push(`Content-Length: ${payload.length}`);
+      return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'utf8'), payload]);
+    });

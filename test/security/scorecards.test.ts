@@ -146,14 +146,16 @@ describe('a catalog author cannot replace or add a platform scorecard (#11)', ()
     for (const id of ['readiness', 'default/readiness', 'scorecard:default/readiness']) {
       expect((await service.getScorecardSummary(id)).scorecard.entityRef).toBe('scorecard:default/readiness');
     }
-    for (const route of ['/readiness', '/default/readiness', `/${encodeURIComponent('scorecard:default/readiness')}`]) {
+    // The router refuses an encoded slash, so a full ref in one segment names the default namespace only.
+    for (const route of ['/readiness', '/default/readiness', `/${encodeURIComponent('scorecard:readiness')}`]) {
       const res = await requestHandler(handler, `/api/scorecards/scorecards${route}`);
       expect(res.status).toBe(200);
       expect(((await res.json()) as { scorecard: { id: string; title: string } }).scorecard).toMatchObject({ id: 'scorecard:default/readiness', title: 'default/readiness' });
     }
-    for (const route of ['/aaa/readiness', `/${encodeURIComponent('scorecard:aaa/readiness')}`, '/aaa-readiness']) {
+    for (const route of ['/aaa/readiness', `/${encodeURIComponent('scorecard:aaa')}/readiness`, '/aaa-readiness']) {
       expect((await requestHandler(handler, `/api/scorecards/scorecards${route}`)).status).toBe(404);
     }
+    expect((await requestHandler(handler, `/api/scorecards/scorecards/${encodeURIComponent('scorecard:aaa/readiness')}`)).status).toBe(400);
   });
 
   it('keeps scorecards of one name in two namespaces apart even when both locations are trusted', async () => {

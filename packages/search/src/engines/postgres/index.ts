@@ -200,7 +200,7 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
         if (locations.length === 0) return;
         await pool.query(`DELETE FROM ${table} WHERE type = $1 AND location = ANY($2::text[])`, [
           type,
-          locations.map((l) => l.replace(/\u0000/g, '')),
+          locations.map(pgText),
         ]);
         return;
       }
@@ -326,7 +326,7 @@ function isFuzzyWord(word: string): boolean {
 function filterSql(q: NormalizedQuery, params: unknown[]): string | undefined {
   const clauses = q.filters.map(([field, values]) => {
     const alternatives = values.map((value) => {
-      params.push(JSON.stringify({ [field.replace(/\u0000/g, '')]: [value.replace(/\u0000/g, '')] }));
+      params.push(JSON.stringify({ [field]: [value] }));
       return `d.facets @> $${params.length}::jsonb`;
     });
     return `(${alternatives.join(' OR ')})`;
@@ -348,12 +348,22 @@ function dedupe(documents: SearchDocument[]): SearchDocument[] {
   return [...byKey.values()];
 }
 
-/** PostgreSQL text and jsonb cannot hold U+0000; drop it rather than fail the whole batch. */
+const loneSurrogates = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** A string PostgreSQL text and jsonb can hold: NUL dropped, a lone surrogate as U+FFFD. */
+function pgText(value: string): string {
+  return value.replace(/\u0000/g, '').replace(loneSurrogates, '\uFFFD');
+}
+
+/**
+ * PostgreSQL text and jsonb hold neither U+0000 nor a lone surrogate (a catalog author can
+ * write either, e.g. `"\ud800"` in YAML); fix them rather than fail the whole batch.
+ */
 function stripNul(value: unknown): unknown {
-  if (typeof value === 'string') return value.includes('\u0000') ? value.replace(/\u0000/g, '') : value;
+  if (typeof value === 'string') return pgText(value);
   if (Array.isArray(value)) return value.map(stripNul);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(/\u0000/g, ''), stripNul(v)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [pgText(k), stripNul(v)]));
   }
   return value;
 }

@@ -53,6 +53,17 @@ if ('skip' in connection) {
       expect(results[0]?.document.title).toBe('nultitle');
     });
 
+    it('stores lone surrogates (a catalog author can write "\\ud800" in YAML) as U+FFFD instead of failing the batch', async () => {
+      const engine = postgresEngine({ pool, schema: fresh() });
+      await engine.upsert([
+        { type: 't', title: 'half \ud800 pair', text: 'x', location: '/a', owner: '\udc00b' },
+        { type: 't', title: 'neighbour', text: 'x', location: '/b' },
+      ]);
+      const { results } = await engine.query({ term: 'half' });
+      expect(results[0]?.document.title).toBe('half \ufffd pair');
+      expect((await engine.query({ term: 'neighbour' })).numberOfResults).toBe(1);
+    });
+
     it('matches misspelled words only with fuzzy on, highlights them, and never revives removed documents', async () => {
       const schema = fresh();
       const docs = [

@@ -153,6 +153,8 @@ export { createMigrationGate, isValidSchemaName, quoteIdent, runSqlMigrations } 
 export type { MigrationGate, SqlClient, SqlMigration } from './stores/sql/index.js';
 export { pgliteClient } from './stores/pglite/client.js';
 export { openPglite } from './stores/pglite/open.js';
+export { DATA_DIR_LOCK_FILE, lockDataDir } from './stores/pglite/data-dir-lock.js';
+export type { DataDirLock, DataDirLockHolder } from './stores/pglite/data-dir-lock.js';
 export type { PgliteConnectionOptions } from './stores/pglite/open.js';
 export { checkPgOptions, openPgPool } from './stores/postgres/open.js';
 export type { PgConnectionOptions } from './stores/postgres/open.js';

@@ -5,6 +5,25 @@ import type { EntityFilter } from './types.js';
 // A UTF-16 surrogate without its partner: no UTF-8 spelling exists for it.
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+const loneSurrogates = new RegExp(loneSurrogate.source, 'g');
+const suspect = /[\u0000\uD800-\uDFFF]/;
+
+/**
+ * Text as every store can hold it: NUL dropped, a lone surrogate replaced by U+FFFD (what
+ * PostgreSQL's client encoding would make of it anyway). Entity search rows are built through
+ * it, so an entity's values match the same queries on every store.
+ *
+ * @example
+ * ```ts
+ * toStorableText('a\u0000b\ud800'); // 'ab\ufffd'
+ * ```
+ */
+export function toStorableText(value: string): string {
+  // Almost all text has neither; one scan decides, so indexing stays fast.
+  if (!suspect.test(value)) return value;
+  return value.replace(/\u0000/g, '').replace(loneSurrogates, '\uFFFD');
+}
+
 /** At most this much of a bad value is quoted back in the error. */
 const shownLength = 80;
 

@@ -536,6 +536,21 @@ export function runStoreContract(options: StoreContractOptions): void {
         expect(await store.queryEntities({ order: [{ field: 'metadata.name', order: 'asc' }], includeTotal: true })).toEqual(before);
       });
 
+      it('keeps NUL and lone surrogates in entities exactly, and indexes them the same on every store', async () => {
+        // A catalog author can write both in YAML ("\0", "\ud800"); PostgreSQL text holds neither.
+        const odd = component('odd', { title: 'a\u0000b\ud800c', tags: ['x\udc00'] });
+        await seed([row(odd)]);
+        const [stored] = await store.getEntities({ refs: ['component:default/odd'] });
+        expect(stored!.entity.metadata.title).toBe('a\u0000b\ud800c');
+        expect(stored!.entity.metadata.tags).toEqual(['x\udc00']);
+        expect(await run({ filter: { key: 'metadata.title', values: ['ab\ufffdc'] } })).toEqual(['odd']);
+        expect(await run({ filter: { key: 'metadata.tags', values: ['x\ufffd'] } })).toEqual(['odd']);
+        expect(await run({ fullText: { term: 'B\ufffd', fields: ['metadata.title'] } })).toEqual(['odd']);
+        expect((await store.entityFacets({ facets: ['metadata.title'], filter: { key: 'metadata.name', values: ['odd'] } }))['metadata.title']).toEqual([
+          { value: 'ab\ufffdc', count: 1 },
+        ]);
+      });
+
       it('counts facets over matching entities, keeping the written case', async () => {
         expect(await store.entityFacets({ facets: ['kind', 'metadata.tags'] })).toEqual({
           kind: [

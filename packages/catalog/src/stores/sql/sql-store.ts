@@ -72,8 +72,6 @@ interface EntityRow {
 }
 
 const json = (value: unknown) => JSON.stringify(value);
-// PostgreSQL text cannot hold NUL; search rows only need to match, so NUL is dropped there.
-const noNul = (value: string | null) => (value === null ? null : value.replace(/\u0000/g, ''));
 
 function toState(row: StateRow): RefreshState {
   return {
@@ -266,9 +264,9 @@ export function createSqlStore(options: SqlStoreOptions): SqlCatalogStore {
     for (const row of rows) {
       for (const r of buildEntitySearch(row.entity)) {
         sRef.push(row.entityRef);
-        sKey.push(noNul(r.key)!);
-        sValue.push(noNul(r.value));
-        sOriginal.push(noNul(r.original));
+        sKey.push(r.key);
+        sValue.push(r.value);
+        sOriginal.push(r.original);
       }
     }
     if (sRef.length) {

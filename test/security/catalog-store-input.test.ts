@@ -1,4 +1,7 @@
-import { createCatalog, type Entity, type EntityProviderConnection } from '@portalkit/catalog';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createCatalog, memoryStore, type CatalogStore, type Entity, type EntityProviderConnection } from '@portalkit/catalog';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pgliteStore } from '../../packages/catalog/src/stores/pglite/index.js';
@@ -207,4 +210,89 @@ runOn('PostgreSQL', skipPg, async () => {
       await store.close();
     }
   });
+});
+
+/** A catalog author's file: NUL and lone surrogates in refs, text and location targets. */
+const hostileYaml = String.raw`apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: bad-owner
+spec:
+  type: service
+  lifecycle: production
+  owner: "team\0x"
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: bad-system
+spec:
+  type: service
+  lifecycle: production
+  owner: team-a
+  system: "sys\ud800"
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: odd-text
+  description: "x\0y\ud800z"
+spec:
+  type: service
+  lifecycle: production
+  owner: team-a
+---
+apiVersion: backstage.io/v1alpha1
+kind: Location
+metadata:
+  name: odd-target
+spec:
+  targets: ["./a\0.yaml"]
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: good
+spec:
+  type: service
+  lifecycle: production
+  owner: team-a
+`;
+
+function runAuthorOn(name: string, skip: string | false, open: () => Promise<{ store: CatalogStore; close: () => Promise<void> }>) {
+  (skip ? describe.skip : describe)(`a catalog author's NUL and lone surrogates on ${name}${skip ? ` (${skip})` : ''}`, () => {
+    it('fail only their own entity, typed, and everything else is ingested', async () => {
+      const root = await mkdtemp(path.join(tmpdir(), 'pk-sec-nul-'));
+      const { store, close } = await open();
+      try {
+        await writeFile(path.join(root, 'catalog-info.yaml'), hostileYaml);
+        const catalog = createCatalog({ store, rootDir: root, locations: [{ type: 'file', target: './catalog-info.yaml' }] });
+        await catalog.refresh();
+        const served = (await catalog.getEntities({ filter: { kind: 'component' } })).items.map((e) => e.metadata.name).sort();
+        expect(served).toEqual(['good', 'odd-text']);
+        const odd = await catalog.getEntityByRef('component:default/odd-text');
+        expect(odd?.metadata.description).toBe('x\u0000y\ud800z');
+        const errors = Object.fromEntries((await catalog.getProcessingErrors()).map((r) => [r.entityRef, r.errors.map((e) => `${e.path}: ${e.message}`)]));
+        expect(errors['component:default/bad-owner']).toEqual([expect.stringMatching(/^spec\.owner: .*Invalid entity reference: .*contains a NUL character/)]);
+        expect(errors['component:default/bad-system']).toEqual([expect.stringMatching(/^spec\.system: .*not well-formed Unicode/)]);
+        // The unreadable target is the Location's own problem.
+        expect(Object.keys(errors).sort()).toEqual(['component:default/bad-owner', 'component:default/bad-system', 'location:default/odd-target']);
+      } finally {
+        await close();
+        await rm(root, { recursive: true, force: true });
+      }
+    });
+  });
+}
+
+runAuthorOn('memory', false, async () => ({ store: memoryStore(), close: async () => {} }));
+runAuthorOn('PGlite', false, async () => {
+  const store = pgliteStore();
+  return { store, close: () => store.close() };
+});
+runAuthorOn('PostgreSQL', skipPg, async () => {
+  const schema = randomSchema();
+  schemas.push(schema);
+  const store = postgresStore({ connectionString: pgUrl, schema, poolSize: 3 });
+  return { store, close: () => store.close() };
 });

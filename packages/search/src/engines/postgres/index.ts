@@ -1,10 +1,10 @@
 import { ConflictError, InputError } from '@portalkit/core';
-import pg from 'pg';
 import type { Pool, PoolClient } from 'pg';
 import { extraTextOf, facetsOf, normalizeQuery, pageCursors, tokenize, validateDocuments } from '../../query.js';
 import type { NormalizedQuery } from '../../query.js';
 import type { DocumentSelector, SearchDocument, SearchQuery, SearchResult, SearchResultSet } from '../../types.js';
 import type { SearchEngine } from '../types.js';
+import { inTransaction, openOwnPool } from './connection.js';
 import { LATEST_VERSION, SCHEMA_NAME, enableFuzzy, migrate, quoteIdent } from './migrations.js';
 
 /**
@@ -78,7 +78,7 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
   if (!options.pool && !options.connectionString) {
     throw new InputError('postgresEngine: give either a pool or a connectionString');
   }
-  const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: 4 });
+  const pool = options.pool ?? openOwnPool(options.connectionString!);
   const ownsPool = !options.pool;
   const preTag = options.highlight?.preTag ?? '<mark>';
   const postTag = options.highlight?.postTag ?? '</mark>';
@@ -159,18 +159,7 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
 
   const transaction = async <T>(work: (client: PoolClient) => Promise<T>): Promise<T> => {
     await init();
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    return inTransaction(pool, work);
   };
 
   return {

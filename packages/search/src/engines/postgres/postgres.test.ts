@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runEngineContract } from '../contract.js';
 import { postgresEngine } from './index.js';
 import { migrate } from './migrations.js';
-import { connectTestPool, randomSchema } from '../../../../../test/support/postgres.js';
+import { connectTestPool, pgUrl, randomSchema } from '../../../../../test/support/postgres.js';
 
 const connection = await connectTestPool();
 
@@ -92,6 +92,33 @@ if ('skip' in connection) {
       expect((await engine.query({ term: 'ledgr' })).numberOfResults).toBe(0);
       await plain.close();
       await engine.close();
+    });
+
+    it('survives the server dropping its own pool\'s idle connections (the process must not end)', async () => {
+      const schema = fresh();
+      const app = `pk_search_${schema}`;
+      const crashes: unknown[] = [];
+      const onCrash = (error: unknown) => void crashes.push(error);
+      process.on('uncaughtException', onCrash);
+      const engine = postgresEngine({ connectionString: `${pgUrl}?application_name=${app}`, schema });
+      try {
+        await engine.upsert([{ type: 't', title: 'kept', text: 'x', location: '/a' }]);
+        await Promise.all([engine.query({ term: 'kept' }), engine.query({ term: 'x' })]);
+        const { rows } = await pool.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [app]);
+        expect(rows.length).toBeGreaterThan(0);
+        // Wait until the server has let them go, so their sockets have closed on our side too.
+        for (let i = 0; i < 500; i++) {
+          const left = await pool.query('SELECT 1 FROM pg_stat_activity WHERE application_name = $1', [app]);
+          if (left.rows.length === 0) break;
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        await new Promise((r) => setImmediate(r));
+        expect((await engine.query({ term: 'kept' })).numberOfResults).toBe(1);
+        expect(crashes.map(String)).toEqual([]);
+      } finally {
+        process.off('uncaughtException', onCrash);
+        await engine.close();
+      }
     });
 
     it('rejects bad options at creation, naming the engine', () => {

@@ -129,6 +129,15 @@ export type { FilterPredicate } from './query/filter.js';
 export { DEFAULT_LOCATIONS_LIMIT, queryLocationList, queryLocationsRequestSchema } from './query/locations.js';
 export type { QueryLocationsRequest, QueryLocationsResult } from './query/locations.js';
 export { buildEntitySearch } from './query/search.js';
+export {
+  assertFacetsQuery,
+  assertFilterText,
+  assertLocationText,
+  assertLookupKeys,
+  assertQueryText,
+  assertStoreQuery,
+  toStorableText,
+} from './query/query-text.js';
 export type { SearchRow } from './query/search.js';
 export { parseFieldsQuery, projectEntity } from './query/fields.js';
 export { decodeCursor, encodeCursor } from './query/cursor.js';

@@ -6,14 +6,14 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pgliteStore } from '../../packages/catalog/src/stores/pglite/index.js';
 import { postgresStore } from '../../packages/catalog/src/stores/postgres/index.js';
-import type { SqlCatalogStore } from '../../packages/catalog/src/stores/sql/index.js';
 import { dropSchema, pgUrl, postgresSkipReason, randomSchema } from '../support/postgres.js';
 
 /**
- * An HTTP client's worst query text against the SQL stores. PostgreSQL refuses a NUL (and a
+ * An HTTP client's worst query text against every store. PostgreSQL refuses a NUL (and a
  * lone surrogate) mid-statement; the page and count queries used to run concurrently with the
  * second rejection unhandled, so one GET request ended the process. Every request here must be
- * a typed 400, no promise may reject unhandled, and the data must stay as it was.
+ * a typed 400, the same on memory, PGlite and PostgreSQL; no promise may reject unhandled,
+ * and the data must stay as it was.
  */
 
 const skipPg = await postgresSkipReason();
@@ -37,7 +37,7 @@ const component = (name: string, type: string): Entity => ({
   spec: { type, lifecycle: 'production', owner: 'team-a' },
 });
 
-async function catalogOn(store: SqlCatalogStore) {
+async function catalogOn(store: CatalogStore) {
   let connection: EntityProviderConnection | undefined;
   const catalog = createCatalog({ store, providers: [{ name: 'seed', connect: (c) => void (connection = c) }] });
   await catalog.refresh();
@@ -84,7 +84,7 @@ const badPosts: [string, string, RegExp][] = [
   ['/entity-facets', '{"facets":["kind\\u0000"]}', /^Invalid facets/],
 ];
 
-function runOn(name: string, skip: string | false, open: () => Promise<{ store: SqlCatalogStore; close: () => Promise<void> }>) {
+function runOn(name: string, skip: string | false, open: () => Promise<{ store: CatalogStore; close: () => Promise<void> }>) {
   (skip ? describe.skip : describe)(`hostile query text through the HTTP API on ${name}${skip ? ` (${skip})` : ''}`, () => {
     let env: Awaited<ReturnType<typeof open>>;
     let api: Awaited<ReturnType<typeof catalogOn>>;
@@ -119,6 +119,7 @@ function runOn(name: string, skip: string | false, open: () => Promise<{ store: 
   });
 }
 
+runOn('memory', false, async () => ({ store: memoryStore(), close: async () => {} }));
 runOn('PGlite', false, async () => {
   const store = pgliteStore();
   return { store, close: () => store.close() };

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConflictError } from '@portalkit/core';
@@ -73,11 +73,21 @@ describe('lockDataDir', () => {
     expect(readLock(dir).token).toBe('someone-else');
   });
 
-  it('waits for a recoverer of the same stale lock, and refuses if it never finishes', () => {
+  it('waits for a live recoverer of the same stale lock, and refuses if it never finishes', () => {
     const dir = fresh();
     writeLock(dir, { pid: deadPid(), hostname: hostname(), token: 'stale' });
-    mkdirSync(`${lockFile(dir)}.recover-stale`);
-    expect(() => lockDataDir('test', dir)).toThrow(/being recovered by another process that did not finish/);
+    writeFileSync(`${lockFile(dir)}.recover-stale`, JSON.stringify({ pid: process.ppid, hostname: hostname(), token: 'r1' }));
+    expect(() => lockDataDir('test', dir)).toThrow(/being recovered by another process that did not finish in time/);
     expect(readLock(dir).token).toBe('stale');
+  });
+
+  it('recovers past a recoverer that died mid-recovery (its marker is a stale lock too)', () => {
+    const dir = fresh();
+    writeLock(dir, { pid: deadPid(), hostname: hostname(), token: 'stale' });
+    writeFileSync(`${lockFile(dir)}.recover-stale`, JSON.stringify({ pid: deadPid(), hostname: hostname(), token: 'r1' }));
+    const lock = lockDataDir('test', dir);
+    expect(readLock(dir).token).toBe(lock.holder.token);
+    expect(readdirSync(dir).sort()).toEqual([DATA_DIR_LOCK_FILE]);
+    lock.release();
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, realpathSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, realpathSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ConflictError } from '@portalkit/core';
@@ -144,32 +144,42 @@ function isStale(holder: DataDirLockHolder, dir: string): boolean {
 
 /**
  * Remove the stale lock `stale` from `file`, as one recoverer at a time: each racer must first
- * create the directory `<file>.recover-<token of the stale lock>` (mkdir is atomic), and checks
- * the lock still carries that token before removing it. So a slow racer can never remove the
- * fresh lock a faster one took in the meantime. Returns false when another recoverer seems to
- * have died mid-recovery.
+ * create the marker `<file>.recover-<token of the stale lock>` exclusively (it names the
+ * recoverer like a lock does), and checks the lock still carries that token before removing
+ * it. So a slow racer can never remove the fresh lock a faster one took in the meantime. A
+ * marker left by a recoverer that died is itself a stale lock, recovered the same way.
+ * Returns false when a live recoverer does not finish in time.
  */
-function removeStale(file: string, stale: DataDirLockHolder): boolean {
+function removeStale(file: string, stale: DataDirLockHolder, dir: string, depth = 0): boolean {
+  if (depth > 4) return false;
   const marker = `${file}.recover-${stale.token.replace(/[^A-Za-z0-9-]/g, '')}`;
-  for (let waited = 0; ; waited += 10) {
-    try {
-      mkdirSync(marker);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const current = readHolder(file);
-      if (current === 'missing' || current === 'unreadable' || current.token !== stale.token) return true;
-      if (waited >= recoveryWaitMs) return false;
-      sleepSync(10);
+  const me = newHolder();
+  for (let waited = 0; !createExclusive(marker, `${JSON.stringify(me)}\n`, me.token); ) {
+    const current = readHolder(file);
+    // The lock changed hands meanwhile: the caller looks again.
+    if (current === 'missing' || current === 'unreadable' || current.token !== stale.token) return true;
+    const recoverer = readHolder(marker);
+    if (recoverer === 'missing') continue;
+    if (recoverer !== 'unreadable' && isStale(recoverer, dir)) {
+      if (!removeStale(marker, recoverer, dir, depth + 1)) return false;
+      continue;
     }
+    if (waited >= recoveryWaitMs) return false;
+    sleepSync(10);
+    waited += 10;
   }
   try {
     const current = readHolder(file);
     if (typeof current === 'object' && current.token === stale.token) unlinkSync(file);
   } finally {
-    rmdirSync(marker);
+    const mine = readHolder(marker);
+    if (typeof mine === 'object' && mine.token === me.token) unlinkSync(marker);
   }
   return true;
+}
+
+function newHolder(): DataDirLockHolder {
+  return { pid: process.pid, hostname: hostname(), processStartedAt, lockedAt: new Date().toISOString(), token: randomUUID() };
 }
 
 function describeHolder(holder: DataDirLockHolder): string {
@@ -202,7 +212,7 @@ export function lockDataDir(name: string, dataDir: string): DataDirLock {
   const file = join(dir, DATA_DIR_LOCK_FILE);
   const mine = held.get(dir);
   if (mine) throw new ConflictError(`${name}: the data directory ${dir} is in use: ${describeHolder(mine.holder)}; one store may open a directory at a time`);
-  const holder: DataDirLockHolder = { pid: process.pid, hostname: hostname(), processStartedAt, lockedAt: new Date().toISOString(), token: randomUUID() };
+  const holder = newHolder();
   const content = `${JSON.stringify(holder, null, 2)}\n`;
   for (let attempt = 0; attempt < 8; attempt++) {
     if (createExclusive(file, content, holder.token)) return register(dir, file, holder);
@@ -217,10 +227,10 @@ export function lockDataDir(name: string, dataDir: string): DataDirLock {
           `stop that process, or if it is gone (a process on another host cannot be checked from here), delete ${file}`,
       );
     }
-    if (!removeStale(file, current)) {
+    if (!removeStale(file, current, dir)) {
       throw new ConflictError(
-        `${name}: the stale lock ${file} of the dead process ${current.pid} is being recovered by another process that did not finish; ` +
-          `if none is starting, delete ${file}.recover-* and try again`,
+        `${name}: the stale lock ${file} of the dead process ${current.pid} is being recovered by another process that did not finish in time; ` +
+          `try again, or if no process is starting, delete ${file}.recover-*`,
       );
     }
   }

@@ -57,8 +57,8 @@ const held: Map<string, DataDirLock> = ((globalThis as Record<symbol, unknown>)[
 let exitHookInstalled = false;
 
 const processStartedAt = new Date(Date.now() - process.uptime() * 1000).toISOString();
-// How long a recoverer waits for another one working on the same stale lock (the work is a few
-// file operations, so this only runs out when that process died in the middle of them).
+// How long a recoverer waits for a live one working on the same stale lock (the work is a few
+// file operations, so this runs out only when that process is stopped in the middle of them).
 const recoveryWaitMs = 2000;
 
 function isAlive(pid: number): boolean {

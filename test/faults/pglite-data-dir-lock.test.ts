@@ -69,7 +69,7 @@ describe('the PGlite data directory lock', () => {
     } finally {
       await store.close();
     }
-  });
+  }, 120_000);
 
   it('refuses a second open in the same process until the first store is closed', async () => {
     const dataDir = freshDir();
@@ -85,7 +85,7 @@ describe('the PGlite data directory lock', () => {
     } finally {
       await again.close();
     }
-  });
+  }, 120_000);
 
   it('lets exactly one of several processes racing to recover a stale lock take it', async () => {
     const dataDir = freshDir();
@@ -115,5 +115,5 @@ describe('the PGlite data directory lock', () => {
     } finally {
       await store.close();
     }
-  });
+  }, 120_000);
 });

@@ -129,6 +129,15 @@ export type { FilterPredicate } from './query/filter.js';
 export { DEFAULT_LOCATIONS_LIMIT, queryLocationList, queryLocationsRequestSchema } from './query/locations.js';
 export type { QueryLocationsRequest, QueryLocationsResult } from './query/locations.js';
 export { buildEntitySearch } from './query/search.js';
+export {
+  assertFacetsQuery,
+  assertFilterText,
+  assertLocationText,
+  assertLookupKeys,
+  assertQueryText,
+  assertStoreQuery,
+  toStorableText,
+} from './query/query-text.js';
 export type { SearchRow } from './query/search.js';
 export { parseFieldsQuery, projectEntity } from './query/fields.js';
 export { decodeCursor, encodeCursor } from './query/cursor.js';
@@ -153,6 +162,8 @@ export { createMigrationGate, isValidSchemaName, quoteIdent, runSqlMigrations } 
 export type { MigrationGate, SqlClient, SqlMigration } from './stores/sql/index.js';
 export { pgliteClient } from './stores/pglite/client.js';
 export { openPglite } from './stores/pglite/open.js';
+export { DATA_DIR_LOCK_FILE, lockDataDir } from './stores/pglite/data-dir-lock.js';
+export type { DataDirLock, DataDirLockHolder } from './stores/pglite/data-dir-lock.js';
 export type { PgliteConnectionOptions } from './stores/pglite/open.js';
 export { checkPgOptions, openPgPool } from './stores/postgres/open.js';
 export type { PgConnectionOptions } from './stores/postgres/open.js';

@@ -31,10 +31,19 @@ export interface NormalizedQuery {
   matchAll: boolean;
 }
 
+// Types and filter values are compared as written, so they must be text every engine can hold:
+// PostgreSQL refuses a NUL or a lone surrogate in the middle of a statement. (The term is
+// tokenized into letters and digits first, so it needs no such rule.)
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const queryText = z
+  .string()
+  .refine((s) => !s.includes('\u0000'), 'must not contain a NUL character')
+  .refine((s) => !loneSurrogate.test(s), 'must be well-formed Unicode (no lone surrogate)');
+
 const querySchema = z.object({
   term: z.string().max(MAX_TERM_LENGTH, `term must be at most ${MAX_TERM_LENGTH} characters`),
-  types: z.array(z.string().min(1)).optional(),
-  filters: z.record(z.string().min(1), z.union([z.string(), z.array(z.string())])).optional(),
+  types: z.array(queryText.min(1)).optional(),
+  filters: z.record(queryText.min(1), z.union([queryText, z.array(queryText)])).optional(),
   pageCursor: z.string().optional(),
   pageLimit: z
     .number()

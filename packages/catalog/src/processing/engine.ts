@@ -7,6 +7,7 @@ import {
 } from '../model/index.js';
 import type { CompoundEntityRef, Entity, EntityValidator } from '../model/index.js';
 import type { ProcessingError } from '../stores/types.js';
+import { assertQueryText } from '../query/query-text.js';
 import { builtinRelations, type RefRelation } from './builtin-relations.js';
 import {
   readBuiltinLocation,
@@ -95,7 +96,12 @@ export function refOf(entity: unknown): string | undefined {
   return stringifyEntityRef({ kind: e.kind, namespace: (e.metadata.namespace as string) || undefined, name: e.metadata.name } as CompoundEntityRef);
 }
 
-const toRef = (ref: string | CompoundEntityRef) => stringifyEntityRef(typeof ref === 'string' ? parseEntityRef(ref) : ref);
+const toRef = (ref: string | CompoundEntityRef) => {
+  const text = stringifyEntityRef(typeof ref === 'string' ? parseEntityRef(ref) : ref);
+  // A ref no store can look up (NUL, lone surrogate) fails this entity alone, not the batch.
+  assertQueryText(text, 'entity reference');
+  return text;
+};
 
 /**
  * Run one entity through the pipeline: placeholders, `preProcess`, validation, `validate`,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { StoreOrder } from '../stores/types.js';
 import { assertMaxDepth } from './depth.js';
 import { MAX_FILTER_DEPTH } from './filter.js';
+import { assertQueryText } from './query-text.js';
 import type { EntityFilter } from './types.js';
 
 /**
@@ -64,6 +65,23 @@ export function writeCursorText(value: unknown): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Every key and string in a decoded cursor must be text a store can take (JSON escapes can spell NUL). */
+function assertCursorText(value: unknown): void {
+  const stack = [value];
+  while (stack.length) {
+    const node = stack.pop();
+    if (typeof node === 'string') assertQueryText(node, 'cursor');
+    else if (node !== null && typeof node === 'object') {
+      for (const [key, child] of Object.entries(node)) {
+        assertQueryText(key, 'cursor');
+        stack.push(child);
+      }
+    }
+  }
+}
+
 /**
  * The JSON inside an opaque base64url cursor, checked against `schema`; anything else is an
  * `InputError`. Shared by entity and location cursors.
@@ -75,13 +93,15 @@ export function writeCursorText(value: unknown): string {
 export function readCursorText<T>(cursor: string, schema: z.ZodType<T>): T {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    // Fatal: bytes that are not UTF-8 are a bad cursor, not text to patch with U+FFFD.
+    parsed = JSON.parse(utf8.decode(Buffer.from(cursor, 'base64url')));
   } catch {
     throw new InputError('Malformed cursor, could not be parsed');
   }
   // A cursor's filter mirrors a predicate's nesting (plus the filter ANDed to it and the
   // cursor's envelope), so twice the predicate limit is ample for any cursor a query made.
   assertMaxDepth(parsed, 2 * MAX_FILTER_DEPTH + 4, 'cursor');
+  assertCursorText(parsed);
   const result = schema.safeParse(parsed);
   if (!result.success) throw new InputError('Malformed cursor');
   return result.data;

@@ -1,4 +1,5 @@
 import type { Entity } from '../model/index.js';
+import { toStorableText } from './query-text.js';
 
 /**
  * One searchable `key = value` pair of an entity, as Backstage's `search` table holds them:
@@ -31,8 +32,11 @@ export function buildEntitySearch(entity: Entity): SearchRow[] {
   const rows: SearchRow[] = [];
   const push = (key: string, raw: unknown) => {
     if (key.length > maxKeyLength) return;
+    // A catalog author can write NUL or a lone surrogate (YAML "\0", "\ud800"); PostgreSQL
+    // text holds neither, so every store indexes the same storable form.
+    key = toStorableText(key);
     let original: string | null = null;
-    if (typeof raw === 'string') original = raw;
+    if (typeof raw === 'string') original = toStorableText(raw);
     else if (typeof raw === 'number' || typeof raw === 'boolean') original = String(raw);
     if (original !== null && original.length > maxValueLength) original = null;
     rows.push({ key: key.toLowerCase(), value: original?.toLowerCase() ?? null, original });

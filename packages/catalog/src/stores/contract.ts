@@ -492,6 +492,65 @@ export function runStoreContract(options: StoreContractOptions): void {
         expect(await run({ fullText: { term: 'JAVA', fields: ['metadata.tags'] } })).toEqual(['alpha']);
       });
 
+      it('refuses NUL and lone surrogates in every query input with an InputError naming it, and keeps working', async () => {
+        // PostgreSQL rejects these mid-statement; every store refuses them up front, the same way.
+        const before = await store.queryEntities({ order: [{ field: 'metadata.name', order: 'asc' }], includeTotal: true });
+        const refused = async (call: () => Promise<unknown>, message: RegExp) => {
+          const error = await call().then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          expect(error).toMatchObject({ name: 'InputError', message: expect.stringMatching(message) });
+        };
+        for (const [bad, problem] of [
+          ['a\u0000b', /contains a NUL character/],
+          ['a\ud800b', /not well-formed Unicode/],
+          ['\udc00', /not well-formed Unicode/],
+        ] as const) {
+          const q = (query: Parameters<CatalogStore['queryEntities']>[0]) => () => store.queryEntities({ ...query, includeTotal: true, limit: 2 });
+          await refused(q({ filter: { key: 'kind', values: [bad] } }), new RegExp(`^Invalid filter value: .*${problem.source}`));
+          await refused(q({ filter: { anyOf: [{ key: 'kind', values: ['api'] }, { not: { key: bad } }] } }), new RegExp(`^Invalid filter key: .*${problem.source}`));
+          await refused(q({ filter: { key: 'metadata.name', prefix: bad } }), /^Invalid filter value/);
+          await refused(q({ fullText: { term: bad, fields: ['metadata.name'] } }), new RegExp(`^Invalid fullTextFilter term: .*${problem.source}`));
+          await refused(q({ fullText: { term: 'alpha', fields: ['metadata.name', bad] } }), /^Invalid fullTextFilter fields/);
+          await refused(q({ order: [{ field: bad, order: 'asc' }] }), new RegExp(`^Invalid order field: .*${problem.source}`));
+          await refused(q({ order: [{ field: 'metadata.name', order: 'asc' }], after: { values: [bad], uid: 'x' } }), /^Invalid cursor/);
+          await refused(q({ after: { values: [], uid: bad } }), /^Invalid cursor/);
+          await refused(() => store.entityFacets({ facets: ['kind', bad] }), /^Invalid facets/);
+          await refused(() => store.entityFacets({ facets: ['kind'], filter: { key: bad } }), /^Invalid filter key/);
+          await refused(() => store.getEntities({ refs: [`component:default/${bad}`] }), /^Invalid entity ref/);
+          await refused(() => store.getEntities({ uids: [bad] }), /^Invalid uid/);
+          await refused(() => store.getRefreshStates({ refs: [bad] }), /^Invalid entity ref/);
+          await refused(() => store.getRefreshStates({ refreshKeys: [bad] }), /^Invalid refresh key/);
+          await refused(() => store.getRelations({ sourceRefs: [bad] }), /^Invalid entity ref/);
+          await refused(
+            () => store.transaction((tx) => tx.putLocation({ id: 'l', type: 'url', target: `https://x/${bad}`, createdAt: '2026-01-01T00:00:00.000Z' })),
+            /^Invalid location target/,
+          );
+        }
+        // The message is the same on every store, word for word.
+        await expect(store.queryEntities({ filter: { key: 'kind', values: ['a\u0000b'] } })).rejects.toThrow(
+          'Invalid filter value: "a\\u0000b" contains a NUL character',
+        );
+        expect(await store.listLocations()).toEqual([]);
+        expect(await store.queryEntities({ order: [{ field: 'metadata.name', order: 'asc' }], includeTotal: true })).toEqual(before);
+      });
+
+      it('keeps NUL and lone surrogates in entities exactly, and indexes them the same on every store', async () => {
+        // A catalog author can write both in YAML ("\0", "\ud800"); PostgreSQL text holds neither.
+        const odd = component('odd', { title: 'a\u0000b\ud800c', tags: ['x\udc00'] });
+        await seed([row(odd)]);
+        const [stored] = await store.getEntities({ refs: ['component:default/odd'] });
+        expect(stored!.entity.metadata.title).toBe('a\u0000b\ud800c');
+        expect(stored!.entity.metadata.tags).toEqual(['x\udc00']);
+        expect(await run({ filter: { key: 'metadata.title', values: ['ab\ufffdc'] } })).toEqual(['odd']);
+        expect(await run({ filter: { key: 'metadata.tags', values: ['x\ufffd'] } })).toEqual(['odd']);
+        expect(await run({ fullText: { term: 'B\ufffd', fields: ['metadata.title'] } })).toEqual(['odd']);
+        expect((await store.entityFacets({ facets: ['metadata.title'], filter: { key: 'metadata.name', values: ['odd'] } }))['metadata.title']).toEqual([
+          { value: 'ab\ufffdc', count: 1 },
+        ]);
+      });
+
       it('counts facets over matching entities, keeping the written case', async () => {
         expect(await store.entityFacets({ facets: ['kind', 'metadata.tags'] })).toEqual({
           kind: [

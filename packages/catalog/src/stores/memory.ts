@@ -1,3 +1,4 @@
+import { assertFacetsQuery, assertLocationText, assertLookupKeys, assertQueryText, assertStoreQuery } from '../query/query-text.js';
 import { createEntityIndex } from './entity-index.js';
 import type {
   CatalogStore,
@@ -68,6 +69,7 @@ export function memoryStore(): CatalogStore {
       );
     },
     async getRefreshStates(selector) {
+      assertLookupKeys(selector);
       if (selector.all) return [...states.values()];
       const refs = new Set<string>();
       for (const ref of selector.refs ?? []) if (states.has(ref)) refs.add(ref);
@@ -77,6 +79,7 @@ export function memoryStore(): CatalogStore {
       return [...refs].map((ref) => states.get(ref)!);
     },
     async getRelations({ sourceRefs }) {
+      assertLookupKeys({ sourceRefs });
       const out: StoredRelation[] = [];
       for (const source of new Set(sourceRefs)) {
         for (const origin of relationsBySource.get(source) ?? []) {
@@ -88,6 +91,7 @@ export function memoryStore(): CatalogStore {
       return out;
     },
     async getEntities({ refs, uids }) {
+      assertLookupKeys({ refs, uids });
       const out = new Map<string, ReturnType<typeof entities.getByRef>>();
       for (const ref of refs ?? []) {
         const row = entities.getByRef(ref);
@@ -100,9 +104,11 @@ export function memoryStore(): CatalogStore {
       return [...out.values()].filter((r) => r !== undefined);
     },
     async queryEntities(query) {
+      assertStoreQuery(query);
       return entities.query(query);
     },
     async entityFacets({ facets, filter }) {
+      assertFacetsQuery({ facets, ...(filter ? { filter } : {}) });
       return entities.facets(facets, filter);
     },
     async transaction(fn) {
@@ -116,11 +122,13 @@ export function memoryStore(): CatalogStore {
         const tx: CatalogStoreTransaction = {
           async putLocation(location) {
             guard('putLocation');
+            assertLocationText(location);
             const copy = { ...location };
             ops.push(() => locations.set(copy.id, copy));
           },
           async deleteLocation(id) {
             guard('deleteLocation');
+            assertQueryText(id, 'location id');
             ops.push(() => locations.delete(id));
           },
           async putRefreshStates(rows) {

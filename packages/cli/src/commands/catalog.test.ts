@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCatalog, pgliteStore, postgresStore } from '@portalkit/catalog';
@@ -105,6 +106,18 @@ describe('portalkit catalog ingest', () => {
     expect(again.stderr).toContain('location already registered: refreshed the store');
     expect(summaryOf(again.stdout)).toEqual(summaryOf(first.stdout));
   }, 120_000);
+
+  it('refuses a PGlite directory that another store has open, naming the holder (exit 1)', async () => {
+    const dataDir = path.join(await tempDir(), 'catalog-db');
+    const holder = pgliteStore({ dataDir });
+    try {
+      const { code, stderr } = await cli(['catalog', 'ingest', 'all.yaml', '--store', dataDir], catalogFixtures);
+      expect(code).toBe(1);
+      expect(stderr).toContain(`the data directory ${realpathSync(dataDir)} is in use: this process (pid ${process.pid}) already has it open`);
+    } finally {
+      await holder.close();
+    }
+  });
 });
 
 describe('portalkit catalog ingest into PostgreSQL', async () => {

@@ -213,5 +213,15 @@ export function runEngineContract({ name, create }: EngineContractOptions): void
       expect(titles(await e.query({ term: "o'brien" }))).toEqual(['payments']);
       expect(titles(await e.query({ term: '(payments)' }))).toEqual(['payments']);
     });
+
+    it('refuses NUL and lone surrogates in types and filters with an InputError naming the field', async () => {
+      const e = await engine([catalogDoc('payments', { text: 'stay' })]);
+      for (const bad of ['a\u0000b', 'a\ud800b', '\udc00']) {
+        await expect(e.query({ term: 'stay', types: [bad] })).rejects.toMatchObject({ name: 'InputError', message: /types\.0: must/ });
+        await expect(e.query({ term: 'stay', filters: { kind: bad } })).rejects.toMatchObject({ name: 'InputError', message: /filters\.kind: must/ });
+        await expect(e.query({ term: 'stay', filters: { [bad]: 'x' } })).rejects.toMatchObject({ name: 'InputError' });
+      }
+      expect(titles(await e.query({ term: 'stay' }))).toEqual(['payments']);
+    });
   });
 }

@@ -12,7 +12,7 @@ import { openPglite } from './open.js';
  * ```
  */
 export interface PgliteStoreOptions {
-  /** Directory the database persists to (created when missing). Omitted: in memory, gone on close. */
+  /** Directory the database persists to (created when missing; locked to this store). Omitted: in memory, gone on close. */
   dataDir?: string;
   /** An open PGlite instance to use instead of opening one; the host closes it. */
   pglite?: PGlite;
@@ -24,7 +24,9 @@ export interface PgliteStoreOptions {
  * The embedded SQL {@link CatalogStore}: PostgreSQL compiled to WebAssembly
  * (`@electric-sql/pglite`), so it speaks the same SQL as {@link postgresStore} and shares its
  * migrations and queries, yet needs no server: it persists to `dataDir`, or lives in memory
- * when `dataDir` is omitted. One process at a time may open a `dataDir`.
+ * when `dataDir` is omitted. One store at a time may open a `dataDir`: it is locked (the file
+ * `portalkit.lock`) until `close()`, and a second opener, in this process or another, gets a
+ * `ConflictError` naming the holder (see {@link lockDataDir}).
  *
  * @example
  * ```ts

@@ -1,6 +1,9 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { InputError } from '@portalkit/core';
 import { isValidSchemaName } from '../sql/index.js';
+import { lockDataDir } from './data-dir-lock.js';
 
 /** Where a PGlite-backed store keeps its tables: its own `dataDir`, or a host's open instance. */
 export interface PgliteConnectionOptions {
@@ -11,7 +14,9 @@ export interface PgliteConnectionOptions {
 
 /**
  * Check a PGlite store's options and open its database; `close()` closes only a database the
- * store opened itself. `name` (the factory) prefixes every error.
+ * store opened itself. `name` (the factory) prefixes every error. A `dataDir` is locked to this
+ * store until `close()` (see {@link lockDataDir}): a second opener, in this process or another,
+ * gets a `ConflictError` naming the holder. Every PGlite-backed portalkit store opens through here.
  *
  * @example
  * ```ts
@@ -31,12 +36,42 @@ export function openPglite(name: string, options: PgliteConnectionOptions, defau
     throw new InputError(`${name}: invalid schema name ${JSON.stringify(schema)} (letters, digits and _ only)`);
   }
   const owned = !options.pglite;
-  const db = options.pglite ?? new PGlite(options.dataDir);
+  const path = options.dataDir === undefined ? undefined : directoryOf(options.dataDir);
+  // Two processes on one directory lose acknowledged writes and can corrupt it: take the
+  // directory's lock before PGlite touches it (a ConflictError naming the holder otherwise).
+  const lock = path === undefined ? undefined : lockDataDir(name, path);
+  let db: PGlite;
+  try {
+    db = options.pglite ?? new PGlite(lock ? pgDataDir(lock.dir) : options.dataDir);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   return {
     db,
     schema,
     async close() {
-      if (owned && !db.closed) await db.close();
+      try {
+        if (owned && !db.closed) await db.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
+}
+
+/** The file system directory of a PGlite `dataDir`, or undefined for one that lives in memory or a browser. */
+function directoryOf(dataDir: string): string | undefined {
+  if (dataDir.startsWith('file://')) return dataDir.slice('file://'.length);
+  if (/^(memory|idb|opfs-ahp):\/\//.test(dataDir)) return undefined;
+  return dataDir;
+}
+
+/**
+ * Where PGlite keeps its files inside a locked directory. PostgreSQL's initdb refuses a
+ * directory that is not empty (the lock file is already there), so a new directory gets the
+ * database in `pgdata/`; one made before the lock existed (PG_VERSION at its top) stays as it is.
+ */
+function pgDataDir(dir: string): string {
+  return existsSync(join(dir, 'PG_VERSION')) ? dir : join(dir, 'pgdata');
 }

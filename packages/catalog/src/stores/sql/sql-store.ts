@@ -1,3 +1,4 @@
+import { assertFacetsQuery, assertLocationText, assertLookupKeys, assertQueryText, assertStoreQuery } from '../../query/query-text.js';
 import { buildEntitySearch } from '../../query/search.js';
 import type {
   CatalogStore,
@@ -71,8 +72,6 @@ interface EntityRow {
 }
 
 const json = (value: unknown) => JSON.stringify(value);
-// PostgreSQL text cannot hold NUL; search rows only need to match, so NUL is dropped there.
-const noNul = (value: string | null) => (value === null ? null : value.replace(/\u0000/g, ''));
 
 function toState(row: StateRow): RefreshState {
   return {
@@ -119,6 +118,8 @@ export function createSqlStore(options: SqlStoreOptions): SqlCatalogStore {
   }
 
   async function queryEntities(query: Parameters<CatalogStore['queryEntities']>[0]): Promise<StoreEntityPage> {
+    // PostgreSQL rejects NUL and lone surrogates mid-statement; refuse them as every store does.
+    assertStoreQuery(query);
     const order = (query.order ?? []).map((o) => ({ ...o, field: o.field.toLocaleLowerCase('en-US') }));
     const uidOrder = query.uidOrder ?? 'asc';
     const params = createParams();
@@ -143,18 +144,20 @@ export function createSqlStore(options: SqlStoreOptions): SqlCatalogStore {
     SELECT p.*, e.etag, e.entity FROM page p JOIN ${s}.final_entities e ON e.entity_ref = p.entity_ref
     ORDER BY ${orderBySql(order, aliases.map((a) => `p.${a}`), 'p.uid', uidOrder)}`;
 
-    const pageRows = read<EntityRow & Record<string, string | null>>(text, params.values);
-    let total: Promise<number> | undefined;
-    if (query.includeTotal) {
-      const countParams = createParams();
-      const countWhere = matchSql(query, s, countParams);
-      total = read<{ n: string | number }>(
-        `SELECT count(*) AS n FROM ${s}.final_entities fe${countWhere.length ? ` WHERE ${countWhere.join(' AND ')}` : ''}`,
-        countParams.values,
-      ).then((rows) => Number(rows[0]?.n ?? 0));
-    }
-    const rows = await pageRows;
-    const totalItems = total ? await total : undefined;
+    const countParams = createParams();
+    const countWhere = matchSql(query, s, countParams);
+    // Page and total run concurrently (on PostgreSQL, on two connections). Promise.all owns both
+    // promises from the start: awaiting one and then the other would leave the second's
+    // rejection unheard while the first is awaited, and Node ends the process on it.
+    const [rows, totalItems] = await Promise.all([
+      read<EntityRow & Record<string, string | null>>(text, params.values),
+      query.includeTotal
+        ? read<{ n: string | number }>(
+            `SELECT count(*) AS n FROM ${s}.final_entities fe${countWhere.length ? ` WHERE ${countWhere.join(' AND ')}` : ''}`,
+            countParams.values,
+          ).then((r) => Number(r[0]?.n ?? 0))
+        : undefined,
+    ]);
     return {
       items: rows.map(toFinal),
       sortKeys: rows.map((r) => aliases.map((a) => r[a] ?? null)),
@@ -163,6 +166,7 @@ export function createSqlStore(options: SqlStoreOptions): SqlCatalogStore {
   }
 
   async function entityFacets({ facets, filter }: Parameters<CatalogStore['entityFacets']>[0]) {
+    assertFacetsQuery({ facets, ...(filter ? { filter } : {}) });
     const out: Record<string, { value: string; count: number }[]> = {};
     for (const facet of facets) out[facet] = [];
     if (facets.length === 0) return out;
@@ -260,9 +264,9 @@ export function createSqlStore(options: SqlStoreOptions): SqlCatalogStore {
     for (const row of rows) {
       for (const r of buildEntitySearch(row.entity)) {
         sRef.push(row.entityRef);
-        sKey.push(noNul(r.key)!);
-        sValue.push(noNul(r.value));
-        sOriginal.push(noNul(r.original));
+        sKey.push(r.key);
+        sValue.push(r.value);
+        sOriginal.push(r.original);
       }
     }
     if (sRef.length) {
@@ -281,6 +285,7 @@ export function createSqlStore(options: SqlStoreOptions): SqlCatalogStore {
     return {
       async putLocation(location) {
         guard('putLocation');
+        assertLocationText(location);
         // A (type, target) already registered under another id stays as it is: several
         // workers starting with the same configured locations register each once.
         await tx.query(
@@ -292,6 +297,7 @@ export function createSqlStore(options: SqlStoreOptions): SqlCatalogStore {
       },
       async deleteLocation(id) {
         guard('deleteLocation');
+        assertQueryText(id, 'location id');
         await tx.query(`DELETE FROM ${s}.locations WHERE id = $1`, [id]);
       },
       async putRefreshStates(input) {
@@ -378,6 +384,7 @@ export function createSqlStore(options: SqlStoreOptions): SqlCatalogStore {
       return rows.map((r): StoredLocation => ({ id: r.id, type: r.type, target: r.target, createdAt: r.created_at }));
     },
     async getRefreshStates(selector) {
+      assertLookupKeys(selector);
       const params = createParams();
       const or: string[] = [];
       if (selector.all) or.push('TRUE');
@@ -392,6 +399,7 @@ export function createSqlStore(options: SqlStoreOptions): SqlCatalogStore {
       return rows.map(toState);
     },
     async getRelations({ sourceRefs }) {
+      assertLookupKeys({ sourceRefs });
       if (sourceRefs.length === 0) return [];
       const rows = await read<{ originating_ref: string; source_ref: string; type: string; target_ref: string }>(
         `SELECT originating_ref, source_ref, type, target_ref FROM ${s}.relations WHERE source_ref = ANY($1::text[])
@@ -401,6 +409,7 @@ export function createSqlStore(options: SqlStoreOptions): SqlCatalogStore {
       return rows.map((r): StoredRelation => ({ originatingRef: r.originating_ref, sourceRef: r.source_ref, type: r.type, targetRef: r.target_ref }));
     },
     async getEntities({ refs, uids }) {
+      assertLookupKeys({ refs, uids });
       if (!refs?.length && !uids?.length) return [];
       const rows = await read<EntityRow>(
         `SELECT entity_ref, uid, etag, entity FROM ${s}.final_entities WHERE entity_ref = ANY($1::text[]) OR uid = ANY($2::text[])`,

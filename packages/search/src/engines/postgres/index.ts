@@ -1,12 +1,12 @@
 import { ConflictError, InputError } from '@portalkit/core';
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import type { Pool, PoolClient } from 'pg';
 import { extraTextOf, facetsOf, normalizeQuery, pageCursors, tokenize, validateDocuments } from '../../query.js';
 import type { NormalizedQuery } from '../../query.js';
 import type { DocumentSelector, SearchDocument, SearchQuery, SearchResult, SearchResultSet } from '../../types.js';
 import type { SearchEngine } from '../types.js';
 import { markEscaped } from '../../highlight.js';
+import { inTransaction, openOwnPool } from './connection.js';
 import { LATEST_VERSION, SCHEMA_NAME, enableFuzzy, migrate, quoteIdent } from './migrations.js';
 
 /**
@@ -80,7 +80,7 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
   if (!options.pool && !options.connectionString) {
     throw new InputError('postgresEngine: give either a pool or a connectionString');
   }
-  const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: 4 });
+  const pool = options.pool ?? openOwnPool(options.connectionString!);
   const ownsPool = !options.pool;
   const preTag = options.highlight?.preTag ?? '<mark>';
   const postTag = options.highlight?.postTag ?? '</mark>';
@@ -165,18 +165,7 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
 
   const transaction = async <T>(work: (client: PoolClient) => Promise<T>): Promise<T> => {
     await init();
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    return inTransaction(pool, work);
   };
 
   return {
@@ -206,7 +195,7 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
         if (locations.length === 0) return;
         await pool.query(`DELETE FROM ${table} WHERE type = $1 AND location = ANY($2::text[])`, [
           type,
-          locations.map((l) => l.replace(/\u0000/g, '')),
+          locations.map(pgText),
         ]);
         return;
       }
@@ -333,7 +322,7 @@ function isFuzzyWord(word: string): boolean {
 function filterSql(q: NormalizedQuery, params: unknown[]): string | undefined {
   const clauses = q.filters.map(([field, values]) => {
     const alternatives = values.map((value) => {
-      params.push(JSON.stringify({ [field.replace(/\u0000/g, '')]: [value.replace(/\u0000/g, '')] }));
+      params.push(JSON.stringify({ [field]: [value] }));
       return `d.facets @> $${params.length}::jsonb`;
     });
     return `(${alternatives.join(' OR ')})`;
@@ -355,12 +344,22 @@ function dedupe(documents: SearchDocument[]): SearchDocument[] {
   return [...byKey.values()];
 }
 
-/** PostgreSQL text and jsonb cannot hold U+0000; drop it rather than fail the whole batch. */
+const loneSurrogates = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** A string PostgreSQL text and jsonb can hold: NUL dropped, a lone surrogate as U+FFFD. */
+function pgText(value: string): string {
+  return value.replace(/\u0000/g, '').replace(loneSurrogates, '\uFFFD');
+}
+
+/**
+ * PostgreSQL text and jsonb hold neither U+0000 nor a lone surrogate (a catalog author can
+ * write either, e.g. `"\ud800"` in YAML); fix them rather than fail the whole batch.
+ */
 function stripNul(value: unknown): unknown {
-  if (typeof value === 'string') return value.includes('\u0000') ? value.replace(/\u0000/g, '') : value;
+  if (typeof value === 'string') return pgText(value);
   if (Array.isArray(value)) return value.map(stripNul);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(/\u0000/g, ''), stripNul(v)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [pgText(k), stripNul(v)]));
   }
   return value;
 }

@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { inTransaction } from './connection.js';
 
 /**
  * Schema changes, in order. Each runs once per schema, recorded in `schema_migrations`; every
@@ -66,20 +67,11 @@ export function enableFuzzy(pool: Pool, schema: string): Promise<void> {
 }
 
 /** Run `work` in one transaction holding the schema's advisory lock, so DDL never races. */
-async function underSchemaLock<T>(pool: Pool, schema: string, work: (client: PoolClient, quoted: string) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+function underSchemaLock<T>(pool: Pool, schema: string, work: (client: PoolClient, quoted: string) => Promise<T>): Promise<T> {
+  return inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`portalkit-search:${schema}`]);
-    const result = await work(client, quoteIdent(schema));
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+    return work(client, quoteIdent(schema));
+  });
 }
 
 /** Quote an identifier already checked against {@link SCHEMA_NAME}. */

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runEngineContract } from '../contract.js';
 import { postgresEngine } from './index.js';
 import { migrate } from './migrations.js';
-import { connectTestPool, randomSchema } from '../../../../../test/support/postgres.js';
+import { connectTestPool, pgUrl, randomSchema } from '../../../../../test/support/postgres.js';
 
 const connection = await connectTestPool();
 
@@ -53,6 +53,17 @@ if ('skip' in connection) {
       expect(results[0]?.document.title).toBe('nultitle');
     });
 
+    it('stores lone surrogates (a catalog author can write "\\ud800" in YAML) as U+FFFD instead of failing the batch', async () => {
+      const engine = postgresEngine({ pool, schema: fresh() });
+      await engine.upsert([
+        { type: 't', title: 'half \ud800 pair', text: 'x', location: '/a', owner: '\udc00b' },
+        { type: 't', title: 'neighbour', text: 'x', location: '/b' },
+      ]);
+      const { results } = await engine.query({ term: 'half' });
+      expect(results[0]?.document.title).toBe('half \ufffd pair');
+      expect((await engine.query({ term: 'neighbour' })).numberOfResults).toBe(1);
+    });
+
     it('matches misspelled words only with fuzzy on, highlights them, and never revives removed documents', async () => {
       const schema = fresh();
       const docs = [
@@ -81,6 +92,33 @@ if ('skip' in connection) {
       expect((await engine.query({ term: 'ledgr' })).numberOfResults).toBe(0);
       await plain.close();
       await engine.close();
+    });
+
+    it('survives the server dropping its own pool\'s idle connections (the process must not end)', async () => {
+      const schema = fresh();
+      const app = `pk_search_${schema}`;
+      const crashes: unknown[] = [];
+      const onCrash = (error: unknown) => void crashes.push(error);
+      process.on('uncaughtException', onCrash);
+      const engine = postgresEngine({ connectionString: `${pgUrl}?application_name=${app}`, schema });
+      try {
+        await engine.upsert([{ type: 't', title: 'kept', text: 'x', location: '/a' }]);
+        await Promise.all([engine.query({ term: 'kept' }), engine.query({ term: 'x' })]);
+        const { rows } = await pool.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [app]);
+        expect(rows.length).toBeGreaterThan(0);
+        // Wait until the server has let them go, so their sockets have closed on our side too.
+        for (let i = 0; i < 500; i++) {
+          const left = await pool.query('SELECT 1 FROM pg_stat_activity WHERE application_name = $1', [app]);
+          if (left.rows.length === 0) break;
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        await new Promise((r) => setImmediate(r));
+        expect((await engine.query({ term: 'kept' })).numberOfResults).toBe(1);
+        expect(crashes.map(String)).toEqual([]);
+      } finally {
+        process.off('uncaughtException', onCrash);
+        await engine.close();
+      }
     });
 
     it('rejects bad options at creation, naming the engine', () => {

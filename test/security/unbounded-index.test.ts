@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createCatalog, memoryStore, type CatalogStore, type Entity } from '@portalkit/catalog';
 import { memoryEngine, postgresEngine, siteToDocuments, type SearchEngine } from '@portalkit/search';
-import { postgresTaskStore } from '@portalkit/scaffolder';
+import { builtinActions, createScaffolder, postgresTaskStore } from '@portalkit/scaffolder';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pgliteStore } from '../../packages/catalog/src/stores/pglite/index.js';
 import { postgresStore } from '../../packages/catalog/src/stores/postgres/index.js';
@@ -201,15 +201,17 @@ describe('scaffolder tasks on PostgreSQL: ids no row can have', () => {
     const schema = randomSchema();
     schemas.push(schema);
     const store = postgresTaskStore({ connectionString: pgUrl, schema });
+    const scaffolder = createScaffolder({ actions: builtinActions(), taskStore: store, workingDirectory: base });
     try {
       for (const id of ['\u0000', 'a\u0000b', '\ud800', 'not-a-uuid', random(10_000)]) {
-        expect(await store.getTask(id)).toBeUndefined();
+        expect(await scaffolder.getTask(id)).toBeUndefined();
         expect(await store.listEvents({ taskId: id })).toEqual([]);
         expect(await store.cancel(id)).toBeUndefined();
       }
-      expect((await store.list({ createdBy: 'user:default/\u0000' })).tasks).toEqual([]);
+      expect((await scaffolder.listTasks({ createdBy: 'user:default/\u0000' })).tasks).toEqual([]);
     } finally {
-      await store.close();
+      await scaffolder.stop();
+      await store.close?.();
     }
   });
 });

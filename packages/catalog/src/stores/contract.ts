@@ -117,6 +117,17 @@ export function runStoreContract(options: StoreContractOptions): void {
       expect(await store.getRefreshStates({ refreshKeys: [key] })).toEqual([]);
     });
 
+    it('indexes search rows of the longest key and value, in 3-byte characters (both bounded to 200)', async () => {
+      // buildEntitySearch keeps keys and values of at most 200 UTF-16 units: at most ~600 bytes
+      // each after lowercasing ('İ' becomes 'i̇'), so a (key, value, ref) index row always fits.
+      const key = 'İ'.repeat(195);
+      const value = `${'İ'.repeat(100)}${'\ua66e'.repeat(100)}`;
+      const wide = { ...component('wide'), spec: { type: 'service', lifecycle: 'production', owner: 'team-a', [key]: value } };
+      await seed([row(wide), row(component('other'))]);
+      const page = await store.queryEntities({ filter: { key: `spec.${key}`.toLowerCase(), values: [value.toLowerCase()] } });
+      expect(names(page.items)).toEqual(['wide']);
+    });
+
     it('writes nothing from a failed transaction', async () => {
       await expect(
         store.transaction(async (tx) => {

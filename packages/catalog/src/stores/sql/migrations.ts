@@ -7,7 +7,8 @@ export const refreshKeyHashes = (array: string) => `ARRAY(SELECT md5(k) FROM unn
 
 // Sorting and keyset comparisons use the "C" collation: byte order, like the memory store's
 // string comparison, and independent of the database's locale.
-const migrations: SqlMigration[] = [
+/** Every catalog schema version, oldest first (exported for upgrade tests). */
+export const migrations: SqlMigration[] = [
   {
     version: 1,
     description: 'locations, refresh state, relations, final entities and search rows',

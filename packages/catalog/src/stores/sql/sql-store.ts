@@ -404,7 +404,11 @@ export function createSqlStore(options: SqlStoreOptions): SqlCatalogStore {
         }
       }
       if (or.length === 0) return [];
-      const rows = await read<StateRow>(`SELECT * FROM ${s}.refresh_state WHERE ${or.join(' OR ')}`, params.values);
+      const rows = await read<StateRow>(
+        `SELECT entity_ref, root_key, location_key, parent_refs, unprocessed, processed, errors, relations, refresh_keys, hash
+         FROM ${s}.refresh_state WHERE ${or.join(' OR ')}`,
+        params.values,
+      );
       return rows.map(toState);
     },
     async getRelations({ sourceRefs }) {

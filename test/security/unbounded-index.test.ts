@@ -101,6 +101,16 @@ describe.each(stores)('catalog on $name: text a catalog author or HTTP client ma
       expect(atLimit.status).toBe(201);
       const ok = await post({ type: 'file', target: './ok.yaml' });
       expect(ok.status).toBe(201);
+      // Moving a location to an overlong target is refused the same way, and changes nothing.
+      const { location } = (await ok.json()) as { location: { id: string } };
+      const moved = await handler(
+        new Request(`http://portal.test/api/catalog/locations/${location.id}`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ type: 'file', target: `./${random(10_000)}` }),
+        }),
+      );
+      expect(moved.status).toBe(400);
       expect((await catalog.getEntityByRef('component:default/ok'))?.metadata.name).toBe('ok');
       expect((await store.listLocations()).map((l) => l.target.length).sort((a, b) => a - b)).toEqual([
         path.join(dir, 'ok.yaml').length,

@@ -32,6 +32,7 @@ import { parseEntityFilterQuery, parseFilterPredicate, type FilterPredicate } fr
 import { queryLocationList } from './query/locations.js';
 import type { EntityFilter, EntityFilterQuery, EntityOrder } from './query/types.js';
 import { memoryStore } from './stores/memory.js';
+import { assertEntityRefText, assertLocationTargetLength } from './stores/text-limits.js';
 import type { FinalEntityRow, RefreshState, StoreOrder, StoredLocation } from './stores/types.js';
 import type {
   Catalog,
@@ -332,6 +333,17 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
       if (!ref) throw new InputError(`provider ${name} emitted an entity without kind or metadata.name`);
       return { ref, entity: deferred.entity, rootKey, locationKey: deferred.locationKey ?? rootKey };
     };
+    // A ref no store can key (too long, NUL) cannot hold a processing error either: that one
+    // entity is left out, with a warning, and the rest of the mutation applies.
+    const storableRef = (input: PassInput) => {
+      try {
+        assertEntityRefText(input.ref);
+        return true;
+      } catch (error) {
+        logger.warn('entity provider emitted an entity whose ref no store can key; left out', { provider: name, error });
+        return false;
+      }
+    };
     const toRef = (e: Entity | DeferredEntity | string) =>
       typeof e === 'string' ? stringifyEntityRef(parseEntityRef(e)) : (refOf('entity' in e && !('kind' in e) ? (e as DeferredEntity).entity : e) ?? '');
     return {
@@ -339,7 +351,7 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
         await ensureLocations();
         await exclusive(async () => {
           const owned = new Set((await store.getRefreshStates({ rootKeys: [rootKey] })).map((r) => r.entityRef));
-          const inputs = (mutation.type === 'full' ? mutation.entities : mutation.added).map(toInput);
+          const inputs = (mutation.type === 'full' ? mutation.entities : mutation.added).map(toInput).filter(storableRef);
           const keep = new Set(inputs.map((i) => i.ref));
           const removed =
             mutation.type === 'full'
@@ -779,6 +791,7 @@ function normalizeLocation(spec: { type?: string; target?: unknown }, rootDir: s
   const target = spec?.target;
   if (typeof type !== 'string' || !type) throw new InputError('Location type must be a non-empty string');
   if (typeof target !== 'string' || !target.trim()) throw new InputError('Location target must be a non-empty string');
+  assertLocationTargetLength(target);
   if (type === 'file') {
     const absolute = resolve(rootDir, target);
     if (!isInside(rootDir, absolute)) throw new NotAllowedError(`Location ${target} is outside the catalog root`);

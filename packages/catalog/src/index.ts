@@ -138,6 +138,7 @@ export {
   assertStoreQuery,
   toStorableText,
 } from './query/query-text.js';
+export { MAX_ENTITY_REF_LENGTH, MAX_LOCATION_TARGET_LENGTH, assertEntityRefText, assertLocationTargetLength } from './stores/text-limits.js';
 export type { SearchRow } from './query/search.js';
 export { parseFieldsQuery, projectEntity } from './query/fields.js';
 export { decodeCursor, encodeCursor } from './query/cursor.js';

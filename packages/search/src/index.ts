@@ -5,6 +5,7 @@
  * serves Backstage's search HTTP API.
  */
 export { searchDocumentSchema } from './types.js';
+export { MAX_FUZZY_WORD_LENGTH } from './query.js';
 export type {
   DocumentSelector,
   SearchDocument,

@@ -16,6 +16,27 @@ export function tokenize(text: string): string[] {
   return text.toLowerCase().match(WORD) ?? [];
 }
 
+/**
+ * The longest word fuzzy matching applies to. PostgreSQL keeps the fuzzy dictionary in a btree
+ * (a row holds at most ~2.7 kB), and a document's text may hold a word of any length; longer
+ * words are still found exactly and by prefix, on every engine, just never fuzzily.
+ *
+ * @example
+ * ```ts
+ * const fuzzyCandidate = word.length >= 4 && word.length <= MAX_FUZZY_WORD_LENGTH;
+ * ```
+ */
+export const MAX_FUZZY_WORD_LENGTH = 64;
+
+/**
+ * Words fuzzy matching applies to, on every engine: 4 to {@link MAX_FUZZY_WORD_LENGTH}
+ * characters with some letters (numbers are not misspelled words: fuzzing "5000" would also
+ * match "5001").
+ */
+export function isFuzzyWord(word: string): boolean {
+  return word.length >= 4 && word.length <= MAX_FUZZY_WORD_LENGTH && /\p{L}/u.test(word);
+}
+
 /** A query after validation, in the form engines execute. */
 export interface NormalizedQuery {
   /** Words matched by prefix (and fuzzily where supported); all must match. */

@@ -18,7 +18,7 @@ import {
   stringifyEntityRef,
 } from '../model/index.js';
 import type { Entity } from '../model/index.js';
-import { assertQueryText } from '../query/query-text.js';
+import { assertEntityRefText } from '../stores/text-limits.js';
 import { InputError } from '@portalkit/core';
 
 /** A relation between two lowercase refs. */
@@ -106,8 +106,8 @@ export function builtinRelations(entity: Entity): RefRelation[] {
         ref = stringifyEntityRef(
           parseEntityRef(target, { defaultNamespace: namespace, ...(rule.defaultKind ? { defaultKind: rule.defaultKind } : {}) }),
         );
-        // A ref no store can look up (NUL, lone surrogate) fails this entity alone, not the batch.
-        assertQueryText(ref, 'entity reference');
+        // A ref no store can key (NUL, lone surrogate, too long) fails this entity alone, not the batch.
+        assertEntityRefText(ref);
       } catch (error) {
         const path = Array.isArray(raw) ? `spec.${rule.field}[${i}]` : `spec.${rule.field}`;
         throw Object.assign(new InputError(`${path}: ${(error as Error).message}`), { path });

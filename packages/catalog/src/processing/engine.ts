@@ -7,7 +7,7 @@ import {
 } from '../model/index.js';
 import type { CompoundEntityRef, Entity, EntityValidator } from '../model/index.js';
 import type { ProcessingError } from '../stores/types.js';
-import { assertQueryText } from '../query/query-text.js';
+import { assertEntityRefText, assertLocationTargetLength } from '../stores/text-limits.js';
 import { builtinRelations, type RefRelation } from './builtin-relations.js';
 import {
   readBuiltinLocation,
@@ -98,8 +98,8 @@ export function refOf(entity: unknown): string | undefined {
 
 const toRef = (ref: string | CompoundEntityRef) => {
   const text = stringifyEntityRef(typeof ref === 'string' ? parseEntityRef(ref) : ref);
-  // A ref no store can look up (NUL, lone surrogate) fails this entity alone, not the batch.
-  assertQueryText(text, 'entity reference');
+  // A ref no store can key (NUL, lone surrogate, too long) fails this entity alone, not the batch.
+  assertEntityRefText(text);
   return text;
 };
 
@@ -127,6 +127,13 @@ export async function processEntity(input: PassInput, context: EngineContext): P
       const result = context.validator.validate(raw, source ? { file: source.file, yamlText: source.text, documentLine: source.line } : {});
       const list = result.ok ? [{ path: 'metadata.name', rule: 'required', message: 'entity has no kind or name', file: source?.file, line: source?.line }] : result.errors;
       for (const e of list) errors.push(cleanError({ name: 'InputError', message: e.message, file: e.file, line: e.line, path: e.path, rule: e.rule }));
+      return;
+    }
+    try {
+      // The ref keys the child's store rows; one no store can key is the reader's problem.
+      assertEntityRefText(ref);
+    } catch (error) {
+      errors.push(cleanError({ ...toProcessingError(error, { path: 'metadata.name', rule: 'ref' }), file: source?.file, line: source?.line }));
       return;
     }
     const metadata = raw.metadata ?? ({} as Entity['metadata']);
@@ -276,6 +283,7 @@ async function readLocationTargets(
   for (const raw of targets) {
     let location: LocationSpec;
     try {
+      assertLocationTargetLength(raw);
       location = {
         type,
         target: resolveTarget(ownLocation, type, raw, context.rootDir),

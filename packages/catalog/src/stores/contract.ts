@@ -52,6 +52,14 @@ const state = (ref: string, extra: Partial<RefreshState> = {}): RefreshState => 
   ...extra,
 });
 
+/** Random letters and digits: text no compression shortens. */
+const longText = (length: number) => {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  let out = '';
+  for (let i = 0; i < length; i++) out += alphabet[Math.floor(Math.random() * alphabet.length)];
+  return out;
+};
+
 const names = (rows: FinalEntityRow[]) => rows.map((r) => r.entity.metadata.name);
 
 /**
@@ -87,6 +95,37 @@ export function runStoreContract(options: StoreContractOptions): void {
       expect((await store.listLocations()).map((l) => l.id)).toEqual(['a', 'b']);
       await store.transaction(async (tx) => tx.deleteLocation('a'));
       expect(await store.listLocations()).toEqual([{ id: 'b', type: 'file', target: '/b.yaml', createdAt: '2026-01-02T00:00:00.000Z' }]);
+    });
+
+    it('stores and finds a location target and refresh keys of 10,000 characters (indexed by hash on SQL)', async () => {
+      // Random text: PostgreSQL compresses long index values, so a repeated letter would fit.
+      const target = `https://x/${longText(10_000)}.yaml`;
+      const key = `url:${target}`;
+      await store.transaction(async (tx) => {
+        await tx.putLocation({ id: 'long', type: 'url', target, createdAt: '2026-01-01T00:00:00.000Z' });
+        await tx.putLocation({ id: 'short', type: 'url', target: 'https://x/a.yaml', createdAt: '2026-01-02T00:00:00.000Z' });
+        await tx.putRefreshStates([state('component:default/a', { refreshKeys: [key, 'k1'] }), state('component:default/b', { refreshKeys: ['k1'] })]);
+      });
+      expect((await store.listLocations()).map((l) => [l.id, l.target])).toEqual([
+        ['long', target],
+        ['short', 'https://x/a.yaml'],
+      ]);
+      expect((await store.getRefreshStates({ refreshKeys: [key] })).map((r) => r.entityRef)).toEqual(['component:default/a']);
+      expect((await store.getRefreshStates({ refreshKeys: [`${key}x`] })).map((r) => r.entityRef)).toEqual([]);
+      expect((await store.getRefreshStates({ refreshKeys: ['k1'] })).map((r) => r.entityRef).sort()).toEqual(['component:default/a', 'component:default/b']);
+      await store.transaction(async (tx) => tx.putRefreshStates([state('component:default/a', { refreshKeys: [] })]));
+      expect(await store.getRefreshStates({ refreshKeys: [key] })).toEqual([]);
+    });
+
+    it('indexes search rows of the longest key and value, in 3-byte characters (both bounded to 200)', async () => {
+      // buildEntitySearch keeps keys and values of at most 200 UTF-16 units: at most ~600 bytes
+      // each after lowercasing ('İ' becomes 'i̇'), so a (key, value, ref) index row always fits.
+      const key = 'İ'.repeat(195);
+      const value = `${'İ'.repeat(100)}${'\ua66e'.repeat(100)}`;
+      const wide = { ...component('wide'), spec: { type: 'service', lifecycle: 'production', owner: 'team-a', [key]: value } };
+      await seed([row(wide), row(component('other'))]);
+      const page = await store.queryEntities({ filter: { key: `spec.${key}`.toLowerCase(), values: [value.toLowerCase()] } });
+      expect(names(page.items)).toEqual(['wide']);
     });
 
     it('writes nothing from a failed transaction', async () => {
@@ -599,6 +638,27 @@ export function runStoreContract(options: StoreContractOptions): void {
         });
         return catalog;
       };
+
+      it('refuses refs longer than MAX_ENTITY_REF_LENGTH alone: a provider entity, an owner, a child', async () => {
+        let connection: EntityProviderConnection | undefined;
+        const catalog = createCatalog({ store, providers: [{ name: 'long', connect: (c) => void (connection = c) }] });
+        await catalog.refresh();
+        const longName = longText(10_000);
+        await connection!.applyMutation({
+          type: 'full',
+          entities: [
+            mk('ok', 'service'),
+            { ...mk('ok', 'service'), metadata: { name: longName, namespace: 'default' } },
+            { ...mk('owned', 'service'), spec: { type: 'service', lifecycle: 'production', owner: `group:default/${longName}` } },
+          ],
+        });
+        expect((await catalog.getEntityByRef('component:default/ok'))?.metadata.name).toBe('ok');
+        expect(await catalog.getEntityByRef(`component:default/${longName}`)).toBeUndefined();
+        expect(await catalog.getEntityByRef('component:default/owned')).toBeUndefined();
+        const [owned] = await store.getRefreshStates({ refs: ['component:default/owned'] });
+        expect(owned!.errors.map((e) => e.message).join('\n')).toMatch(/longer than 256 characters/);
+        expect(await store.getRelations({ sourceRefs: [`group:default/${longName}`] })).toEqual([]);
+      });
 
       it('projects fields, counts and pages forward and back with cursors', async () => {
         const catalog = await catalogOn();

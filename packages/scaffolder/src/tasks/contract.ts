@@ -55,6 +55,23 @@ export function runTaskStoreContract(options: TaskStoreContractOptions): void {
       expect((await store.list({ limit: 1 })).totalTasks).toBe(2);
     });
 
+    it('answers ids no task can have (NUL, lone surrogate, not a UUID, 10,000 characters) as unknown', async () => {
+      const task = await store.createTask({ spec: spec('a'), createdBy: 'user:default/jane' });
+      for (const id of ['\u0000', `${task.id}\u0000`, '\ud800', 'not-a-uuid', 'x'.repeat(10_000)]) {
+        expect(await store.getTask(id)).toBeUndefined();
+        expect(await store.listEvents({ taskId: id })).toEqual([]);
+        expect(await store.cancel(id)).toBeUndefined();
+        expect(await store.completeTask({ taskId: id, status: 'failed', message: 'x' })).toBe(false);
+        expect(await store.heartbeat({ taskId: id, workerId: 'w', leaseMs: 1000 })).toEqual({ owned: false, cancelRequested: false });
+      }
+      expect(await store.list({ createdBy: 'user:default/jane\u0000' })).toEqual({ tasks: [], totalTasks: 0 });
+      // A worker id no worker can have owns nothing.
+      expect((await store.claimTask({ workerId: 'w1', leaseMs: 60_000 }))?.id).toBe(task.id);
+      expect(await store.heartbeat({ taskId: task.id, workerId: 'w1\u0000', leaseMs: 1000 })).toEqual({ owned: false, cancelRequested: false });
+      expect(await store.completeTask({ taskId: task.id, workerId: 'w1\u0000', status: 'failed', message: 'x' })).toBe(false);
+      expect(await store.getTask(task.id)).toMatchObject({ status: 'processing', claimedBy: 'w1' });
+    });
+
     it('claims the oldest open task once, even when workers race', async () => {
       const first = await store.createTask({ spec: spec('1') });
       const second = await store.createTask({ spec: spec('2') });

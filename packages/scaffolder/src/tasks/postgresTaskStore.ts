@@ -8,6 +8,13 @@ import { RECOVERED_MESSAGE } from './taskStore.js';
 import type { TaskStore } from './taskStore.js';
 import { migrate, quoteIdent } from './postgresMigrations.js';
 
+/**
+ * Whether a text column can hold `value`: PostgreSQL rejects a NUL in text (the whole statement
+ * fails with a raw error). No row holds one, so a lookup by such a value (a library caller's
+ * `getTask('\0')`) is answered as for any unknown id, the way the memory store answers it.
+ */
+const holdable = (value: unknown): boolean => typeof value === 'string' && !value.includes('\u0000');
+
 /** Options of {@link postgresTaskStore}. */
 export interface PostgresTaskStoreOptions {
   /** A pool owned by the host (not closed by `close()`). */
@@ -164,22 +171,36 @@ export function postgresTaskStore(options: PostgresTaskStoreOptions): TaskStore 
       return rows[0] ? toRecord(rows[0]) : undefined;
     },
     async heartbeat({ taskId, workerId, leaseMs }) {
-      const { rows } = await query<{ cancel_requested: boolean }>(
-        `UPDATE ${t} SET last_heartbeat_at = now(), lease_expires_at = now() + $3 * interval '1 millisecond'
-         WHERE id = $1 AND claimed_by = $2 AND status = 'processing' RETURNING cancel_requested`,
-        [taskId, workerId, leaseMs],
-      );
+      if (!holdable(taskId)) return { owned: false, cancelRequested: false };
+      // A worker id no row holds owns nothing; the task's cancel flag is still reported.
+      const { rows } = holdable(workerId)
+        ? await query<{ cancel_requested: boolean }>(
+            `UPDATE ${t} SET last_heartbeat_at = now(), lease_expires_at = now() + $3 * interval '1 millisecond'
+             WHERE id = $1 AND claimed_by = $2 AND status = 'processing' RETURNING cancel_requested`,
+            [taskId, workerId, leaseMs],
+          )
+        : { rows: [] };
       if (rows[0]) return { owned: true, cancelRequested: rows[0].cancel_requested };
       const current = await query<{ cancel_requested: boolean }>(`SELECT cancel_requested FROM ${t} WHERE id = $1`, [taskId]);
       return { owned: false, cancelRequested: current.rows[0]?.cancel_requested ?? false };
     },
     async completeTask({ taskId, workerId, status, output, error, message }) {
+      if (!holdable(taskId)) return false;
+      // A worker id no row holds owns no processing task (an open one completes for anyone).
+      const foreign = workerId !== undefined && !holdable(workerId);
       return transaction(async (client) => {
         const { rows } = await client.query<{ id: string }>(
           `UPDATE ${t} SET status = $2, completed_at = now(), lease_expires_at = NULL, output = $3, error = $4
-           WHERE id = $1 AND (status = 'open' OR (status = 'processing' AND ($5::text IS NULL OR claimed_by = $5)))
+           WHERE id = $1 AND (status = 'open' OR (status = 'processing' AND NOT $6 AND ($5::text IS NULL OR claimed_by = $5)))
            RETURNING id`,
-          [taskId, status, output === undefined ? null : JSON.stringify(output), error === undefined ? null : JSON.stringify(error), workerId ?? null],
+          [
+            taskId,
+            status,
+            output === undefined ? null : JSON.stringify(output),
+            error === undefined ? null : JSON.stringify(error),
+            foreign ? null : (workerId ?? null),
+            foreign,
+          ],
         );
         if (!rows[0]) return false;
         await insertEvent(client, taskId, 'completion', {
@@ -196,14 +217,19 @@ export function postgresTaskStore(options: PostgresTaskStoreOptions): TaskStore 
       return insertEvent(pool, taskId, type, body);
     },
     async listEvents({ taskId, after = 0 }) {
+      if (!holdable(taskId)) return [];
       const { rows } = await query<EventRow>(`SELECT * FROM ${ev} WHERE task_id = $1 AND id > $2 ORDER BY id`, [taskId, after]);
       return rows.map(toEvent);
     },
     async getTask(taskId) {
+      if (!holdable(taskId)) return undefined;
       const { rows } = await query<TaskRow>(`SELECT * FROM ${t} WHERE id = $1`, [taskId]);
       return rows[0] ? toRecord(rows[0]) : undefined;
     },
     async list(options = {}) {
+      if ((options.status !== undefined && !holdable(options.status)) || (options.createdBy !== undefined && !holdable(options.createdBy))) {
+        return { tasks: [], totalTasks: 0 };
+      }
       const where: string[] = [];
       const params: unknown[] = [];
       if (options.status) {
@@ -224,6 +250,7 @@ export function postgresTaskStore(options: PostgresTaskStoreOptions): TaskStore 
       return { tasks: rows.map(toRecord), totalTasks: Number(total.rows[0]?.count ?? 0) };
     },
     async cancel(taskId, message = 'Task cancelled') {
+      if (!holdable(taskId)) return undefined;
       return transaction(async (client) => {
         const { rows } = await client.query<TaskRow>(`SELECT * FROM ${t} WHERE id = $1 FOR UPDATE`, [taskId]);
         const row = rows[0];

@@ -27,6 +27,10 @@ const catalogDoc = (name: string, extra: Partial<SearchDocument> = {}): SearchDo
   ...extra,
 });
 
+/** Random letters and digits, and random letters: text no compression shortens. */
+const longText = (length: number) => Array.from({ length }, () => 'abcdefghijklmnopqrstuvwxyz0123456789'[Math.floor(Math.random() * 36)]).join('');
+const longLetters = (length: number) => Array.from({ length }, () => String.fromCharCode(97 + Math.floor(Math.random() * 26))).join('');
+
 /**
  * The behaviour every {@link SearchEngine} must have. Call it from a `*.test.ts` file; cases that
  * need an optional feature (`features.fuzzy`) are skipped, with the reason, on engines without it.
@@ -212,6 +216,38 @@ export function runEngineContract({ name, create }: EngineContractOptions): void
       }
       expect(titles(await e.query({ term: "o'brien" }))).toEqual(['payments']);
       expect(titles(await e.query({ term: '(payments)' }))).toEqual(['payments']);
+    });
+
+    it('indexes, finds, replaces and removes a document with a 10,000-character location among its neighbours', async () => {
+      // A TechDocs section's location ends in its heading's anchor: a docs author decides its length.
+      const location = `/docs/default/component/a/page/#${longText(10_000)}`;
+      const e = await engine();
+      await e.index('techdocs', [
+        { type: 'techdocs', title: 'long', text: 'needle', location },
+        { type: 'techdocs', title: 'short', text: 'needle', location: '/docs/default/component/a/page/#short' },
+      ]);
+      const found = await e.query({ term: 'needle' });
+      expect(found.results.map((r) => r.document.title).sort()).toEqual(['long', 'short']);
+      expect(found.results.find((r) => r.document.title === 'long')?.document.location).toBe(location);
+      await e.upsert([{ type: 'techdocs', title: 'long', text: 'needle again', location }]);
+      expect((await e.query({ term: 'needle' })).numberOfResults).toBe(2);
+      expect(titles(await e.query({ term: 'again' }))).toEqual(['long']);
+      await e.remove('techdocs', [location]);
+      expect(titles(await e.query({ term: 'needle' }))).toEqual(['short']);
+    });
+
+    it('indexes a document with a 10,000-letter word; longer words than MAX_FUZZY_WORD_LENGTH are never matched fuzzily', async (ctx) => {
+      const word = longLetters(10_000);
+      const e = await engine([catalogDoc('long', { text: `needle ${word}` }), catalogDoc('payments', { text: 'transactions' })]);
+      expect(titles(await e.query({ term: 'needle' }))).toEqual(['long']);
+      if (!e.features.fuzzy) {
+        ctx.skip(`${name} has no fuzzy matching (features.fuzzy is false)`);
+        return;
+      }
+      // Ordinary words still match misspelled; the long word is not a fuzzy candidate.
+      expect(titles(await e.query({ term: 'transactoins' }))).toEqual(['payments']);
+      const misspelled = `${word.slice(0, 70)}x${word.slice(71, 140)}`;
+      expect(titles(await e.query({ term: misspelled }))).toEqual([]);
     });
 
     it('refuses NUL and lone surrogates in types and filters with an InputError naming the field', async () => {

@@ -2,6 +2,9 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { runStoreContract } from '../contract.js';
 import { postgresStore } from './index.js';
+import { pgPoolClient } from './client.js';
+import { migrations } from '../sql/migrations.js';
+import { runSqlMigrations } from '../sql/run-migrations.js';
 import { dropSchema, pgUrl, postgresSkipReason, randomSchema } from '../../../../../test/support/postgres.js';
 
 const skip = await postgresSkipReason();
@@ -37,8 +40,33 @@ if (skip) {
         const stores = [1, 2, 3].map(() => postgresStore({ pool, schema }));
         await Promise.all(stores.map((s) => s.ready()));
         const { rows } = await pool.query(`SELECT version FROM "${schema}".migrations ORDER BY version`);
-        expect(rows.map((r) => r.version)).toEqual([1, 2, 3]);
+        expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4]);
         await Promise.all(stores.map((s) => s.close()));
+      } finally {
+        await dropSchema(schema);
+      }
+    });
+
+    it('keeps finding locations and refresh keys written before migration 4 (hash indexes)', async () => {
+      const schema = randomSchema();
+      try {
+        const client = pgPoolClient(pool, { name: 'test' });
+        await runSqlMigrations(client, { name: 'catalog', schema, migrations: migrations.filter((m) => m.version < 4) });
+        await pool.query(`INSERT INTO "${schema}".locations (id, type, target, created_at) VALUES ('a', 'url', 'https://x/a.yaml', '2026-01-01')`);
+        await pool.query(
+          `INSERT INTO "${schema}".refresh_state (entity_ref, parent_refs, unprocessed, errors, relations, refresh_keys, hash)
+           VALUES ('component:default/a', '{}', '{}', '[]', '[]', '{k1,k2}', ''), ('component:default/b', '{}', '{}', '[]', '[]', '{}', '')`,
+        );
+        const store = postgresStore({ pool, schema });
+        try {
+          await store.ready();
+          expect((await store.getRefreshStates({ refreshKeys: ['k2'] })).map((r) => r.entityRef)).toEqual(['component:default/a']);
+          await store.transaction((tx) => tx.putLocation({ id: 'b', type: 'url', target: 'https://x/a.yaml', createdAt: '2026-01-02' }));
+          // The (type, target) already registered as 'a' stays registered once.
+          expect((await store.listLocations()).map((l) => l.id)).toEqual(['a']);
+        } finally {
+          await store.close();
+        }
       } finally {
         await dropSchema(schema);
       }

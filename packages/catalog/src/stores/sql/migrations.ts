@@ -2,9 +2,13 @@ import type { SqlClient } from './client.js';
 import { runSqlMigrations } from './run-migrations.js';
 import type { SqlMigration } from './run-migrations.js';
 
+/** SQL for the indexed form of a `text[]` of refresh keys: the MD5 of each (fixed size, any key length). */
+export const refreshKeyHashes = (array: string) => `ARRAY(SELECT md5(k) FROM unnest(${array}) AS k)`;
+
 // Sorting and keyset comparisons use the "C" collation: byte order, like the memory store's
 // string comparison, and independent of the database's locale.
-const migrations: SqlMigration[] = [
+/** Every catalog schema version, oldest first (exported for upgrade tests). */
+export const migrations: SqlMigration[] = [
   {
     version: 1,
     description: 'locations, refresh state, relations, final entities and search rows',
@@ -76,6 +80,23 @@ const migrations: SqlMigration[] = [
     // these statistics the planner multiplies their selectivities, underestimates a filter's
     // matches 20x and picks hash semi-joins that take hundreds of ms at 100k entities.
     statements: (s) => [`CREATE STATISTICS IF NOT EXISTS ${s}.search_key_value_stats (dependencies, mcv) ON key, value FROM ${s}.search`],
+  },
+  {
+    version: 4,
+    // A btree row holds at most ~2.7 kB (a GIN entry about as much), and location targets and
+    // refresh keys (often made from a target) come from HTTP clients and catalog authors:
+    // index them by hash instead. A hash index keeps 4 bytes per row whatever the text's
+    // length; refresh keys get a GIN index over their MD5s. Queries still compare the text, so
+    // a hash collision can only add a candidate row, never a wrong answer.
+    description: 'index location targets and refresh keys by hash, not their text',
+    statements: (s) => [
+      `DROP INDEX ${s}.locations_target_idx`,
+      `CREATE INDEX locations_target_idx ON ${s}.locations USING hash (target)`,
+      `ALTER TABLE ${s}.refresh_state ADD COLUMN refresh_key_hashes text[] NOT NULL DEFAULT '{}'`,
+      `UPDATE ${s}.refresh_state SET refresh_key_hashes = ${refreshKeyHashes('refresh_keys')} WHERE cardinality(refresh_keys) > 0`,
+      `DROP INDEX ${s}.refresh_state_keys_idx`,
+      `CREATE INDEX refresh_state_keys_idx ON ${s}.refresh_state USING gin (refresh_key_hashes)`,
+    ],
   },
 ];
 

@@ -14,7 +14,7 @@ import type { SqlClient } from './client.js';
 import { quoteIdent } from './client.js';
 import { afterSql, createParams, matchSql, orderBySql, sortJoinSql } from './entity-query.js';
 import { createMigrationGate } from './migration-gate.js';
-import { migrate } from './migrations.js';
+import { migrate, refreshKeyHashes } from './migrations.js';
 
 /** Options of {@link createSqlStore}. */
 export interface SqlStoreOptions {
@@ -209,15 +209,20 @@ export function createSqlStore(options: SqlStoreOptions): SqlCatalogStore {
     await tx.query(`DELETE FROM ${s}.relations WHERE originating_ref = ANY($1::text[])`, [refs]);
     await tx.query(
       `INSERT INTO ${s}.refresh_state
-         (entity_ref, root_key, location_key, parent_refs, unprocessed, processed, errors, relations, refresh_keys, hash)
-       SELECT u.ref, u.root, u.loc, ARRAY(SELECT json_array_elements_text(u.parents::json)), u.unprocessed::json,
-              u.processed::json, u.errors::json, u.relations::json, ARRAY(SELECT json_array_elements_text(u.keys::json)), u.hash
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
-         AS u(ref, root, loc, parents, unprocessed, processed, errors, relations, keys, hash)
+         (entity_ref, root_key, location_key, parent_refs, unprocessed, processed, errors, relations, refresh_keys, refresh_key_hashes, hash)
+       SELECT v.ref, v.root, v.loc, v.parents, v.unprocessed, v.processed, v.errors, v.relations, v.keys, ${refreshKeyHashes('v.keys')}, v.hash
+       FROM (
+         SELECT u.ref, u.root, u.loc, ARRAY(SELECT json_array_elements_text(u.parents::json)) AS parents, u.unprocessed::json AS unprocessed,
+                u.processed::json AS processed, u.errors::json AS errors, u.relations::json AS relations,
+                ARRAY(SELECT json_array_elements_text(u.keys::json)) AS keys, u.hash
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+           AS u(ref, root, loc, parents, unprocessed, processed, errors, relations, keys, hash)
+       ) AS v
        ON CONFLICT (entity_ref) DO UPDATE SET
          root_key = EXCLUDED.root_key, location_key = EXCLUDED.location_key, parent_refs = EXCLUDED.parent_refs,
          unprocessed = EXCLUDED.unprocessed, processed = EXCLUDED.processed, errors = EXCLUDED.errors,
-         relations = EXCLUDED.relations, refresh_keys = EXCLUDED.refresh_keys, hash = EXCLUDED.hash`,
+         relations = EXCLUDED.relations, refresh_keys = EXCLUDED.refresh_keys,
+         refresh_key_hashes = EXCLUDED.refresh_key_hashes, hash = EXCLUDED.hash`,
       [
         refs,
         rows.map((r) => r.rootKey ?? null),
@@ -392,10 +397,18 @@ export function createSqlStore(options: SqlStoreOptions): SqlCatalogStore {
         if (selector.refs?.length) or.push(`entity_ref = ANY(${params.add([...selector.refs])}::text[])`);
         if (selector.parentRefs?.length) or.push(`parent_refs && ${params.add([...selector.parentRefs])}::text[]`);
         if (selector.rootKeys?.length) or.push(`root_key = ANY(${params.add([...selector.rootKeys])}::text[])`);
-        if (selector.refreshKeys?.length) or.push(`refresh_keys && ${params.add([...selector.refreshKeys])}::text[]`);
+        if (selector.refreshKeys?.length) {
+          // The GIN index holds the keys' hashes (a key may be longer than an index entry).
+          const keys = `${params.add([...selector.refreshKeys])}::text[]`;
+          or.push(`(refresh_key_hashes && ${refreshKeyHashes(keys)} AND refresh_keys && ${keys})`);
+        }
       }
       if (or.length === 0) return [];
-      const rows = await read<StateRow>(`SELECT * FROM ${s}.refresh_state WHERE ${or.join(' OR ')}`, params.values);
+      const rows = await read<StateRow>(
+        `SELECT entity_ref, root_key, location_key, parent_refs, unprocessed, processed, errors, relations, refresh_keys, hash
+         FROM ${s}.refresh_state WHERE ${or.join(' OR ')}`,
+        params.values,
+      );
       return rows.map(toState);
     },
     async getRelations({ sourceRefs }) {

@@ -3,6 +3,7 @@ import { highlightText } from '../../highlight.js';
 import {
   extraTextOf,
   facetsOf,
+  isFuzzyWord,
   normalizeQuery,
   pageCursors,
   tokenize,
@@ -267,8 +268,7 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
     return [...allowed];
   };
 
-  // Numbers are not misspelled words: fuzzing "5000" would also match "5001".
-  const fuzzable = (word: string) => fuzzy !== false && word.length >= 4 && /\p{L}/u.test(word);
+  const fuzzable = (word: string) => fuzzy !== false && isFuzzyWord(word);
 
   /**
    * Every word is matched by walking its postings once, through MiniSearch's `boostDocument` hook

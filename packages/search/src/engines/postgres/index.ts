@@ -1,13 +1,13 @@
 import { ConflictError, InputError } from '@portalkit/core';
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
-import { extraTextOf, facetsOf, normalizeQuery, pageCursors, tokenize, validateDocuments } from '../../query.js';
+import { extraTextOf, facetsOf, isFuzzyWord, normalizeQuery, pageCursors, tokenize, validateDocuments } from '../../query.js';
 import type { NormalizedQuery } from '../../query.js';
 import type { DocumentSelector, SearchDocument, SearchQuery, SearchResult, SearchResultSet } from '../../types.js';
 import type { SearchEngine } from '../types.js';
 import { markEscaped } from '../../highlight.js';
 import { inTransaction, openOwnPool } from './connection.js';
-import { LATEST_VERSION, SCHEMA_NAME, enableFuzzy, migrate, quoteIdent } from './migrations.js';
+import { LATEST_VERSION, SCHEMA_NAME, enableFuzzy, locationKey, migrate, quoteIdent } from './migrations.js';
 
 /**
  * Options of {@link postgresEngine}. Give a `pool` (shared with the rest of your app; not closed by
@@ -138,10 +138,10 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
       };
     });
     await client.query(
-      `INSERT INTO ${table} (type, location, title, text, document, facets, tsv)
-       SELECT d.type, d.location, d.title, d.text, d.document, d.facets, ${tsvectorSql}
+      `INSERT INTO ${table} (type, location, location_key, title, text, document, facets, tsv)
+       SELECT d.type, d.location, ${locationKey('d.location')}, d.title, d.text, d.document, d.facets, ${tsvectorSql}
        FROM jsonb_to_recordset($1::jsonb) AS d(type text, location text, title text, text text, extra text, document jsonb, facets jsonb)
-       ON CONFLICT (type, location) DO UPDATE SET title = EXCLUDED.title, text = EXCLUDED.text,
+       ON CONFLICT (type, location_key) DO UPDATE SET location = EXCLUDED.location, title = EXCLUDED.title, text = EXCLUDED.text,
          document = EXCLUDED.document, facets = EXCLUDED.facets, tsv = EXCLUDED.tsv`,
       [JSON.stringify(rows)],
     );
@@ -193,7 +193,10 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
       if (Array.isArray(selector)) {
         const locations = selector as readonly string[];
         if (locations.length === 0) return;
-        await pool.query(`DELETE FROM ${table} WHERE type = $1 AND location = ANY($2::text[])`, [
+        await pool.query(
+          `DELETE FROM ${table} WHERE type = $1 AND location_key = ANY(ARRAY(SELECT ${locationKey('l')} FROM unnest($2::text[]) AS l))
+           AND location = ANY($2::text[])`,
+          [
           type,
           locations.map(pgText),
         ]);
@@ -237,17 +240,17 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
       const sql = `
         WITH q AS (SELECT ${tsquery ?? `''::tsquery`} AS q, $1::regconfig AS cfg, ${exact}::text AS exact),
         hits AS MATERIALIZED (
-          SELECT d.type, d.location, ${score} AS score
+          SELECT d.type, d.location, d.location_key, ${score} AS score
           FROM ${table} d, q ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
         ),
         page AS (
-          SELECT type, location, score FROM hits ORDER BY score DESC, type COLLATE "C", location COLLATE "C"
+          SELECT type, location, location_key, score FROM hits ORDER BY score DESC, type COLLATE "C", location COLLATE "C"
           LIMIT ${limit} OFFSET ${offset}
         )
         SELECT (SELECT count(*) FROM hits)::int AS total, d.type, d.document,
           ${headlines}
         FROM q CROSS JOIN (SELECT 1) AS one
-        LEFT JOIN (page p JOIN ${table} d USING (type, location)) ON true
+        LEFT JOIN (page p JOIN ${table} d USING (type, location_key)) ON true
         ORDER BY p.score DESC, p.type COLLATE "C", p.location COLLATE "C"`;
       const { rows } = await pool.query<Row>(sql, params);
       const total = rows[0]?.total ?? 0;
@@ -313,11 +316,6 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
   }
 }
 
-/** Words fuzzy matching applies to, as in the memory engine: four or more characters, some letters. */
-function isFuzzyWord(word: string): boolean {
-  return word.length >= 4 && /\p{L}/u.test(word);
-}
-
 /** Facet filters as SQL: per field, containment of any wanted value (uses the jsonb GIN index). */
 function filterSql(q: NormalizedQuery, params: unknown[]): string | undefined {
   const clauses = q.filters.map(([field, values]) => {
@@ -340,7 +338,8 @@ function headlineOptions(preTag: string, postTag: string, whole: boolean): strin
 /** Last write wins within one call, since one INSERT cannot touch a row twice. */
 function dedupe(documents: SearchDocument[]): SearchDocument[] {
   const byKey = new Map<string, SearchDocument>();
-  for (const doc of documents) byKey.set(`${doc.type}\u0000${doc.location}`, doc);
+  // Keyed as stored (NUL dropped), so two spellings of one stored location never meet in one INSERT.
+  for (const doc of documents) byKey.set(`${pgText(doc.type)}\u0000${pgText(doc.location)}`, doc);
   return [...byKey.values()];
 }
 

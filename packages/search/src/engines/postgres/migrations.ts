@@ -28,7 +28,22 @@ const migrations: Array<{ version: number; statements: (schema: string) => strin
     version: 2,
     statements: (s) => [`CREATE TABLE IF NOT EXISTS ${s}.words (word text PRIMARY KEY)`],
   },
+  {
+    // A btree row holds at most ~2.7 kB, and a location comes from authors (a TechDocs section's
+    // anchor is its heading's text, any length): key documents by the location's SHA-256.
+    version: 3,
+    statements: (s) => [
+      `ALTER TABLE ${s}.documents ADD COLUMN IF NOT EXISTS location_key bytea`,
+      `UPDATE ${s}.documents SET location_key = ${locationKey('location')} WHERE location_key IS NULL`,
+      `ALTER TABLE ${s}.documents ALTER COLUMN location_key SET NOT NULL`,
+      `ALTER TABLE ${s}.documents DROP CONSTRAINT IF EXISTS documents_pkey`,
+      `ALTER TABLE ${s}.documents ADD CONSTRAINT documents_pkey PRIMARY KEY (type, location_key)`,
+    ],
+  },
 ];
+
+/** SQL for the indexed key of a document location: its SHA-256, 32 bytes whatever its length. */
+export const locationKey = (expression: string) => `sha256(convert_to(${expression}, 'UTF8'))`;
 
 /** The newest migration version; an engine refuses a schema migrated past it by a newer release. */
 export const LATEST_VERSION = Math.max(...migrations.map((m) => m.version));

@@ -33,7 +33,24 @@ if ('skip' in connection) {
       await Promise.all([migrate(pool, schema), migrate(pool, schema), migrate(pool, schema)]);
       await migrate(pool, schema);
       const { rows } = await pool.query(`SELECT version FROM "${schema}".schema_migrations`);
-      expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
+      expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+    });
+
+    it('keys documents indexed before migration 3 by their location hash, keeping them', async () => {
+      const schema = fresh();
+      const before = postgresEngine({ pool, schema });
+      await before.upsert([{ type: 't', title: 'Old', text: 'kept', location: '/a' }]);
+      // Back to the version 2 layout: primary key on the location's text.
+      await pool.query(`ALTER TABLE "${schema}".documents DROP CONSTRAINT documents_pkey`);
+      await pool.query(`ALTER TABLE "${schema}".documents DROP COLUMN location_key`);
+      await pool.query(`ALTER TABLE "${schema}".documents ADD PRIMARY KEY (type, location)`);
+      await pool.query(`DELETE FROM "${schema}".schema_migrations WHERE version = 3`);
+      const engine = postgresEngine({ pool, schema });
+      expect((await engine.query({ term: 'kept' })).results.map((r) => r.document.title)).toEqual(['Old']);
+      await engine.upsert([{ type: 't', title: 'New', text: 'kept', location: '/a' }]);
+      expect((await engine.query({ term: 'kept' })).results.map((r) => r.document.title)).toEqual(['New']);
+      await engine.remove('t', ['/a']);
+      expect((await engine.query({ term: 'kept' })).numberOfResults).toBe(0);
     });
 
     it('stems with the configured language besides matching words as written', async () => {

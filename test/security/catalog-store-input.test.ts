@@ -84,6 +84,15 @@ const badPosts: [string, string, RegExp][] = [
   ['/entity-facets', '{"facets":["kind\\u0000"]}', /^Invalid facets/],
 ];
 
+/**
+ * Core's router refuses NUL in a path, query string or body before any route runs; what it lets
+ * through (a lone surrogate sent as a JSON escape, a NUL inside a base64 cursor) reaches the
+ * stores' own check. Either way the answer is a typed 400 naming the problem; the stores' own
+ * messages for every input are pinned by the store contract suite, through the library.
+ */
+const edgeRefusal = /^(query string|request path|request body) must not contain a NUL character/;
+const refusedWith = (message: RegExp) => new RegExp(`${message.source}|${edgeRefusal.source}`);
+
 function runOn(name: string, skip: string | false, open: () => Promise<{ store: CatalogStore; close: () => Promise<void> }>) {
   (skip ? describe.skip : describe)(`hostile query text through the HTTP API on ${name}${skip ? ` (${skip})` : ''}`, () => {
     let env: Awaited<ReturnType<typeof open>>;
@@ -99,7 +108,7 @@ function runOn(name: string, skip: string | false, open: () => Promise<{ store: 
       const res = await api.request(path);
       const body = (await res.json()) as { error: { name: string; message: string } };
       expect([res.status, body.error.name]).toEqual([400, 'InputError']);
-      expect(body.error.message).toMatch(message);
+      expect(body.error.message).toMatch(refusedWith(message));
       expect(await api.snapshot()).toEqual(before);
     });
 
@@ -108,7 +117,7 @@ function runOn(name: string, skip: string | false, open: () => Promise<{ store: 
       const res = await api.post(path, json);
       const body = (await res.json()) as { error: { name: string; message: string } };
       expect([res.status, body.error.name]).toEqual([400, 'InputError']);
-      expect(body.error.message).toMatch(message);
+      expect(body.error.message).toMatch(refusedWith(message));
       expect(await api.snapshot()).toEqual(before);
     });
 

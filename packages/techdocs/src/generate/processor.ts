@@ -12,6 +12,7 @@ import { createMarkdownParser, type MarkdownParser } from './markdown-parser.js'
 import { remarkToHastFast } from './mdast-hast.js';
 import { rehypePermalinks } from './permalink.js';
 import { rehypeRawWhenNeeded } from './raw.js';
+import { rehypeSafeUrls } from './safe-urls.js';
 import { rehypeSanitizeFast } from './sanitize.js';
 
 /** A sanitisation schema, as taken by `rehype-sanitize` and `hast-util-sanitize`. */
@@ -24,7 +25,10 @@ export interface DocsProcessorOptions {
   sanitize?: boolean | SanitizeSchema;
   /** Extra remark plugins, run after GFM and admonitions, before conversion to HTML. */
   remarkPlugins?: PluggableList;
-  /** Extra rehype plugins, run last, after links were rewritten and the page was indexed. */
+  /**
+   * Extra rehype plugins, run after links were rewritten and the page was indexed, before the
+   * final URL check (every URL they leave must still use an allowed protocol).
+   */
   rehypePlugins?: PluggableList;
   /** Markdown parser; default `'auto'` (see {@link MarkdownParser}). */
   markdownParser?: MarkdownParser;
@@ -58,7 +62,7 @@ export const docsSanitizeSchema: SanitizeSchema = {
  * a parser (markdown-it, or remark-parse when a user plugin extends the syntax or
  * `markdownParser: 'remark'`), admonitions, GFM (tables, task lists, footnotes, strikethrough), user remark
  * plugins, remark-rehype, raw HTML, sanitising, heading ids, highlighting, link rewriting,
- * indexing, permalinks, user rehype plugins, stringify. Per-page input is `file.data.techdocs`.
+ * indexing, permalinks, user rehype plugins, the final URL check, stringify. Per-page input is `file.data.techdocs`.
  *
  * @example
  * ```ts
@@ -84,7 +88,11 @@ export function createDocsProcessor(options: DocsProcessorOptions): Processor {
   if (features.highlight) plugins.push(rehypeHighlightCode);
   plugins.push(rehypeDocsLinks, rehypeCollectPage);
   if (features.permalink) plugins.push([rehypePermalinks, { symbol: features.permalink }]);
-  plugins.push(...(options.rehypePlugins ?? []), rehypeStringifyFast);
+  plugins.push(...(options.rehypePlugins ?? []));
+  // Last: a link rewritten after sanitising (by the pipeline or a host plugin) may have become
+  // a `javascript:` URL; every URL of the finished page passes the schema's protocols.
+  if (sanitize !== false) plugins.push([rehypeSafeUrls, sanitize === true ? docsSanitizeSchema : sanitize]);
+  plugins.push(rehypeStringifyFast);
   // Frozen: configuring it further would throw, and every page reuses the same attached plugins.
   return unified().use(plugins).freeze() as unknown as Processor;
 }

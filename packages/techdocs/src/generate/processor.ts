@@ -34,12 +34,28 @@ export interface DocsProcessorOptions {
   markdownParser?: MarkdownParser;
 }
 
-const className = /^[a-zA-Z][\w-]*$/;
+/**
+ * The admonition types of Python-Markdown (rST) and mkdocs-material, with their aliases and
+ * material's `inline`/`end` modifiers: the classes `!!! type` and `??? type` may carry.
+ */
+const admonitionClasses = [
+  'note', 'abstract', 'summary', 'tldr', 'info', 'todo', 'tip', 'hint', 'important', 'success', 'check', 'done',
+  'question', 'help', 'faq', 'warning', 'caution', 'attention', 'failure', 'fail', 'missing', 'danger', 'error',
+  'bug', 'example', 'snippet', 'quote', 'cite', 'seealso', 'inline', 'end',
+];
 
 /**
  * GitHub-style sanitisation (no scripts, event handlers, `javascript:` URLs or styles), plus
- * what the docs pipeline itself produces: admonition and details classes. Ids are not prefixed:
- * heading ids are added after sanitising and footnote ids are already prefixed by remark-rehype.
+ * what the docs pipeline itself produces: admonition and details classes.
+ *
+ * Classes are an allow-list: those of admonitions (`admonition`, `admonition-title` and the
+ * known types), code languages (`language-*`), task lists and footnotes survive; any other
+ * class an author writes is dropped, so a page cannot borrow the portal's own classes to paint
+ * fake chrome (a custom `!!! type` keeps `admonition` and renders as a plain admonition).
+ * Classes added after sanitising (`hljs-*` highlighting, `headerlink` permalinks) are the
+ * pipeline's own. Ids are not prefixed: heading ids are added after sanitising and anchors
+ * (`page/#section`) must work as in MkDocs; footnote ids are already prefixed by remark-rehype.
+ * A viewer that puts docs into its own document should namespace ids (the example portal does).
  *
  * @example
  * ```ts
@@ -51,9 +67,9 @@ export const docsSanitizeSchema: SanitizeSchema = {
   clobber: [],
   attributes: {
     ...defaultSchema.attributes,
-    div: [...(defaultSchema.attributes?.div ?? []), ['className', className]],
+    div: [...(defaultSchema.attributes?.div ?? []), ['className', 'admonition', ...admonitionClasses]],
     p: [...(defaultSchema.attributes?.p ?? []), ['className', 'admonition-title']],
-    details: [...(defaultSchema.attributes?.details ?? []), 'open', ['className', className]],
+    details: [...(defaultSchema.attributes?.details ?? []), 'open', ['className', ...admonitionClasses]],
   },
 };
 

@@ -1,0 +1,72 @@
+// Docs authors are untrusted: a page can neither dress up as the portal (classes, issue 16
+// hole 16) nor take the build down with it (nesting depth, hole 9).
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Element } from 'hast';
+import { select, selectAll } from 'hast-util-select';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDocs } from '@portalkit/techdocs';
+import { parseHtml } from '../../packages/techdocs/src/test-utils.js';
+
+let tmp: string;
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'techdocs-content-'));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+async function site(name: string, mkdocs: string, pages: Record<string, string>): Promise<string> {
+  const dir = path.join(tmp, name);
+  for (const [file, body] of Object.entries(pages)) {
+    await mkdir(path.dirname(path.join(dir, 'docs', file)), { recursive: true });
+    await writeFile(path.join(dir, 'docs', file), body);
+  }
+  await writeFile(path.join(dir, 'mkdocs.yml'), mkdocs);
+  return dir;
+}
+
+/** The classes inside a built page's content (the layout's own chrome is not the author's). */
+async function contentClasses(file: string): Promise<string[]> {
+  const tree = parseHtml(await readFile(file, 'utf8'));
+  if (!select('article', tree)) throw new Error(`no content in ${file}`);
+  return (selectAll('article [class]', tree) as Element[]).flatMap((node) => (node.properties.className as string[]).map(String));
+}
+
+// What the pipeline itself emits: admonitions, code languages and highlighting, task lists,
+// footnotes, permalinks.
+const pipelineClass =
+  /^(admonition|admonition-title|note|abstract|summary|tldr|info|todo|tip|hint|important|success|check|done|question|help|faq|warning|caution|attention|failure|fail|missing|danger|error|bug|example|snippet|quote|cite|seealso|inline|end|language-.+|hljs|hljs-.+|task-list-item|contains-task-list|footnotes|sr-only|data-footnote-backref|headerlink)$/;
+
+describe('techdocs: docs content keeps only the pipeline classes', () => {
+  it('drops portal-looking classes from raw HTML and admonition types, keeps the pipeline ones', async () => {
+    const source = await site(
+      'classes',
+      'site_name: Classes\nmarkdown_extensions:\n  - admonition\n  - pymdownx.details\n  - toc:\n      permalink: true\n  - codehilite\n',
+      {
+        'index.md': [
+          '# Classes',
+          '<div class="session-expired-banner portal-header toast error">Your session expired. <a href="https://evil.example">Sign in</a></div>',
+          '<p class="admonition-title banner">x</p> <span class="app-bar">y</span> <code class="language-js evil">z</code>',
+          '<details class="tip modal-backdrop" open><summary>s</summary>d</details>',
+          '<ul class="contains-task-list nav"><li class="task-list-item sidebar">t</li></ul>',
+          '!!! session-expired "Session expired"\n    Sign in again.',
+          '!!! warning inline end "Careful"\n    Body.',
+          '??? tip fullscreen-overlay "More"\n    Hidden.',
+          '```python\nprint(1)\n```',
+          '- [x] done',
+          'Text[^1].\n\n[^1]: A note.',
+        ].join('\n\n'),
+      },
+    );
+    const output = path.join(tmp, 'classes-site');
+    await buildDocs({ source, output });
+    const classes = await contentClasses(path.join(output, 'index.html'));
+    expect(classes.filter((c) => !pipelineClass.test(c))).toEqual([]);
+    // The pipeline's own classes are still there.
+    for (const expected of ['admonition', 'admonition-title', 'warning', 'inline', 'end', 'tip', 'language-python', 'hljs', 'headerlink', 'task-list-item', 'footnotes']) {
+      expect(classes).toContain(expected);
+    }
+  });
+});

@@ -10,6 +10,7 @@ import { rehypeHeadingIds } from './heading-ids.js';
 import { rehypeDocsLinks } from './links.js';
 import { createMarkdownParser, type MarkdownParser } from './markdown-parser.js';
 import { remarkToHastFast } from './mdast-hast.js';
+import { remarkNestingLimit } from './nesting.js';
 import { rehypePermalinks } from './permalink.js';
 import { rehypeRawWhenNeeded } from './raw.js';
 import { rehypeSafeUrls } from './safe-urls.js';
@@ -76,8 +77,8 @@ export const docsSanitizeSchema: SanitizeSchema = {
 /**
  * Build the unified pipeline that turns one Markdown page into an HTML fragment, then freeze it:
  * a parser (markdown-it, or remark-parse when a user plugin extends the syntax or
- * `markdownParser: 'remark'`), admonitions, GFM (tables, task lists, footnotes, strikethrough), user remark
- * plugins, remark-rehype, raw HTML, sanitising, heading ids, highlighting, link rewriting,
+ * `markdownParser: 'remark'`), admonitions, GFM (tables, task lists, footnotes, strikethrough), the
+ * nesting limit, user remark plugins, remark-rehype, raw HTML (whose nesting is checked too), sanitising, heading ids, highlighting, link rewriting,
  * indexing, permalinks, user rehype plugins, the final URL check, stringify. Per-page input is `file.data.techdocs`.
  *
  * @example
@@ -95,6 +96,8 @@ export function createDocsProcessor(options: DocsProcessorOptions): Processor {
     [remarkAdmonitions, { admonition: features.admonition, details: features.details }],
     remarkGfm,
     parser.baseline,
+    // First transform: nothing that recurses per level sees a tree nested too deep.
+    remarkNestingLimit,
     ...(options.remarkPlugins ?? []),
     [remarkToHastFast, { allowDangerousHtml: true }],
     rehypeRawWhenNeeded,

@@ -3,12 +3,14 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Element } from 'hast';
 import { select, selectAll } from 'hast-util-select';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '@portalkit/core';
 import { buildDocs, createTechDocs, memoryPublisher, type TechDocsEntity } from '@portalkit/techdocs';
 import { parseHtml } from '../../packages/techdocs/src/test-utils.js';
+
+// hast's element type, as the selector gives it (the repository root has no hast dependency).
+type Element = ReturnType<typeof selectAll>[number];
 
 let tmp: string;
 beforeAll(async () => {

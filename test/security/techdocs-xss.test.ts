@@ -3,11 +3,14 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Element, Root } from 'hast';
 import { selectAll } from 'hast-util-select';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDocs, type BuildDocsOptions } from '@portalkit/techdocs';
 import { parseHtml } from '../../packages/techdocs/src/test-utils.js';
+
+// hast's types, as the parser and selector give them (the root has no hast dependency).
+type Root = ReturnType<typeof parseHtml>;
+type Element = ReturnType<typeof selectAll>[number];
 
 let tmp: string;
 beforeAll(async () => {
@@ -199,6 +202,12 @@ describe('techdocs: no built page holds a URL that runs script', () => {
       expect(link.value).toBe('./javascript:alert(1).html');
       expect(new URL(link.value, pageBase).pathname.endsWith('/javascript:alert(1).html')).toBe(true);
     }
+    // Search readers resolve the index's locations against the site's URL too.
+    const index = JSON.parse(await readFile(path.join(output, 'search', 'search_index.json'), 'utf8')) as {
+      docs: Array<{ location: string }>;
+    };
+    expect(index.docs.map((d) => d.location)).toContain('./javascript:alert(1).html');
+    for (const { location } of index.docs) expect(new URL(location, pageBase).protocol, location).toBe('https:');
   });
 
   it('URLs a host rehype plugin rewrites are checked too (the check runs last)', async () => {

@@ -28,7 +28,7 @@ import { loadMkdocsConfig, type LoadedSite } from './config.js';
 import { createLayout } from './layout.js';
 import { flattenNav, resolveNav } from './nav.js';
 import type { PageData } from './page-data.js';
-import { isMarkdown, pageLocation, readPageSource, titleFromPath, type PageInfo } from './pages.js';
+import { isMarkdown, pageLocation, readPageSource, titleFromPath, withoutScheme, type PageInfo } from './pages.js';
 import { createPageWriter } from './page-writer.js';
 import type { MarkdownParser } from './markdown-parser.js';
 import { pageFailure } from './nesting.js';
@@ -432,9 +432,11 @@ export function formatWarning(warning: BuildWarning): string {
 }
 
 function searchDocs(page: PageInfo, data: PageData): SearchIndexDoc[] {
+  // Readers resolve locations against the site's URL: a page `javascript:x.md` is `./javascript:x/`.
+  const location = withoutScheme(page.url);
   return [
-    { location: page.url, title: page.title, text: data.text },
-    ...data.sections.map((s) => ({ location: `${page.url}#${s.id}`, title: s.title, text: s.text })),
+    { location, title: page.title, text: data.text },
+    ...data.sections.map((s) => ({ location: `${location}#${s.id}`, title: s.title, text: s.text })),
   ];
 }
 

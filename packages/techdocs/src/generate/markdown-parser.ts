@@ -1,5 +1,5 @@
 import type { Root } from 'mdast';
-import MarkdownIt from 'markdown-it';
+import MarkdownIt, { type MarkdownItOptions } from 'markdown-it';
 import markdownItFootnote from 'markdown-it-footnote';
 import remarkParse from 'remark-parse';
 import type { Processor } from 'unified';
@@ -93,7 +93,13 @@ function createMarkdownIt(): MarkdownIt {
   // markdown-it silently drops what nests deeper than maxNesting (100 by default), where
   // remark-parse keeps it: one level past the pipeline's limit, a page fails the nesting check
   // (remarkNestingLimit) the same way with either parser instead of losing its tail.
-  const md = new MarkdownIt('default', { html: true, linkify: false, typographer: false, maxNesting: MAX_NESTING_DEPTH + 1 });
+  const options: MarkdownItOptions & { maxNesting: number } = {
+    html: true,
+    linkify: false,
+    typographer: false,
+    maxNesting: MAX_NESTING_DEPTH + 1,
+  };
+  const md = new MarkdownIt('default', options);
   md.use(markdownItFootnote).use(markdownItGfmStrikethrough);
   // Definitions stay where they were written (as footnoteDefinition nodes), and `^[inline]`
   // footnotes are not GFM.

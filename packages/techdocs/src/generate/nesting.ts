@@ -9,6 +9,7 @@ import { InputError } from '@portalkit/core';
 export const MAX_NESTING_DEPTH = 256;
 
 interface TreeNode {
+  type?: unknown;
   children?: unknown;
 }
 

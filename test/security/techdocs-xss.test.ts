@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { selectAll } from 'hast-util-select';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDocs, type BuildDocsOptions } from '@portalkit/techdocs';
+import { buildDocs, docsSanitizeSchema, type BuildDocsOptions, type SanitizeSchema } from '@portalkit/techdocs';
 import { parseHtml } from '../../packages/techdocs/src/test-utils.js';
 
 // hast's types, as the parser and selector give them (the root has no hast dependency).
@@ -76,18 +76,22 @@ const htmlForms: Record<string, (url: string) => string> = {
   quotes: (url) =>
     `<blockquote cite="${attr(url)}">q</blockquote><q cite="${attr(url)}">q</q><del cite="${attr(url)}">d</del><ins cite="${attr(url)}">i</ins>`,
   embeds: (url) => `<object data="${attr(url)}"></object><embed src="${attr(url)}">`,
-  svg: (url) => `<svg><a xlink:href="${attr(url)}" href="${attr(url)}"><text>x</text></a><image href="${attr(url)}"/></svg>`,
+  svg: (url) => `<svg><a xlink:href="${attr(url)}" href="${attr(url)}"><text>x</text></a><image href="${attr(url)}" longdesc="${attr(url)}"/></svg>`,
+  svgAnimate: (url) =>
+    `<svg><a href="ok.md"><animate attributeName="href" to="${attr(url)}" from="${attr(url)}" values="ok.md;${attr(url)}"/><set attributeName="href" to="${attr(url)}"/><text>x</text></a></svg>`,
   table: (url) => `<table background="${attr(url)}"><tr><td background="${attr(url)}">x</td></tr></table>`,
   head: (url) => `<link rel="stylesheet" href="${attr(url)}"><base href="${attr(url)}">`,
   ping: (url) => `<a href="ok.md" ping="${attr(url)}">x</a>`,
   math: (url) => `<math><mi href="${attr(url)}">x</mi></math>`,
 };
 
-// The URL-bearing attributes of HTML, SVG and MathML, as rehype-parse names them.
-const urlProperties = [
-  'href', 'src', 'srcSet', 'poster', 'action', 'formAction', 'cite', 'xLinkHref', 'background', 'longDesc',
-  'data', 'ping', 'codeBase', 'archive', 'classId', 'profile', 'manifest', 'icon', 'itemType', 'useMap', 'lowSrc', 'dynsrc',
-];
+// The URL-bearing attributes of HTML, SVG and MathML, lowercased (inside <svg> rehype-parse
+// keeps some lowercase, e.g. `longdesc`). `to`/`from`/`values` retarget a link in an animation.
+const urlProperties = new Set([
+  'href', 'src', 'srcset', 'poster', 'action', 'formaction', 'cite', 'xlinkhref', 'background', 'longdesc',
+  'data', 'ping', 'codebase', 'archive', 'classid', 'profile', 'manifest', 'icon', 'itemtype', 'usemap', 'lowsrc',
+  'dynsrc', 'attributionsrc', 'to', 'from', 'values',
+]);
 const safeProtocols = new Set(['http:', 'https:', 'mailto:', 'irc:', 'ircs:', 'xmpp:']);
 // Where the portal serves a page: relative URLs resolve against it.
 const pageBase = 'https://portal.example/api/techdocs/static/docs/default/component/site/a/b/';
@@ -97,12 +101,17 @@ function pageUrls(html: string): Array<{ tag: string; property: string; value: s
   const tree = parseHtml(html);
   const found: Array<{ tag: string; property: string; value: string; protocol: string }> = [];
   for (const node of selectAll('*', tree) as Element[]) {
-    for (const property of urlProperties) {
-      const raw = node.properties[property];
-      if (raw === undefined || raw === null) continue;
+    for (const [property, raw] of Object.entries(node.properties)) {
+      const name = property.toLowerCase();
+      if (!urlProperties.has(name) || raw === undefined || raw === null) continue;
       const values = Array.isArray(raw) ? raw.map(String) : [String(raw)];
       for (const value of values) {
-        const candidates = property === 'srcSet' ? value.split(',').map((c) => c.trim().split(/\s+/)[0] ?? '') : [value];
+        const candidates =
+          name === 'srcset'
+            ? value.split(',').map((c) => c.trim().split(/\s+/)[0] ?? '')
+            : name === 'values'
+              ? value.split(';')
+              : [value];
         for (const candidate of candidates) {
           let protocol = 'invalid:';
           try {
@@ -158,8 +167,29 @@ async function hostileSite(name: string, mkdocs: string): Promise<string> {
   return dir;
 }
 
+// A host schema that keeps every element and URL attribute above: the sanitiser checks the
+// protocols of href, src, cite and longDesc only, so the rest is up to the final check.
+const permissive: SanitizeSchema = {
+  ...docsSanitizeSchema,
+  tagNames: [
+    ...(docsSanitizeSchema.tagNames ?? []),
+    'map', 'area', 'form', 'button', 'input', 'iframe', 'video', 'audio', 'source', 'picture', 'object', 'embed',
+    'svg', 'image', 'animate', 'set', 'text', 'link', 'base', 'math', 'mi',
+  ],
+  attributes: {
+    ...docsSanitizeSchema.attributes,
+    '*': [
+      ...(docsSanitizeSchema.attributes?.['*'] ?? []),
+      'href', 'src', 'srcSet', 'poster', 'action', 'formAction', 'cite', 'xLinkHref', 'background', 'longDesc',
+      'longdesc', 'data', 'ping', 'to', 'from', 'values', 'attributeName', 'type', 'rel',
+    ],
+  },
+  required: {},
+};
+
 const variants: Array<{ name: string; mkdocs: string; options: Partial<BuildDocsOptions> }> = [
   { name: 'directory-urls', mkdocs: 'site_name: Hostile\n', options: {} },
+  { name: 'permissive-schema', mkdocs: 'site_name: Hostile\nuse_directory_urls: false\n', options: { sanitize: permissive } },
   { name: 'html-urls', mkdocs: 'site_name: Hostile\nuse_directory_urls: false\n', options: {} },
   { name: 'remark-parser', mkdocs: 'site_name: Hostile\nuse_directory_urls: false\n', options: { markdownParser: 'remark' } },
 ];

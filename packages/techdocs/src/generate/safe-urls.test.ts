@@ -27,6 +27,10 @@ describe('rehypeSafeUrls', () => {
         el('a', { xLinkHref: 'javascript:x', href: 'mailto:a@b' }),
         el('video', { poster: 'javascript:x', src: 'ok.mp4' }),
         el('blockquote', { cite: 'mailto:a@b' }),
+        // Inside <svg> attributes keep their lowercase names; animations can retarget a link.
+        el('image', { longdesc: 'javascript:x', XLINKHREF: 'data:x', width: 1 }),
+        el('animate', { attributeName: 'href', to: 'javascript:x', values: 'https://a;javascript:x' }),
+        el('set', { attributeName: 'href', from: 'vbscript:x', to: 'https://ok' }),
       ],
     };
     rehypeSafeUrls()(tree);
@@ -38,6 +42,9 @@ describe('rehypeSafeUrls', () => {
       { href: 'mailto:a@b' },
       { src: 'ok.mp4' },
       {}, // cite allows http(s) only
+      { width: 1 },
+      { attributeName: 'href' },
+      { attributeName: 'href', to: 'https://ok' },
     ]);
   });
 

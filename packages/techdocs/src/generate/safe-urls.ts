@@ -3,33 +3,39 @@ import { defaultSchema, type Schema } from 'hast-util-sanitize';
 import { forEachElement } from './walk.js';
 
 /**
- * Properties (hast names) whose value a browser follows or loads as a URL, and the schema
- * protocol list that applies when the schema names none for the property itself: media and
- * image sources follow `src`, everything else `href`.
+ * Properties whose value a browser follows or loads as a URL (lowercased hast names: an
+ * attribute inside `<svg>` or `<math>` may be named differently from its HTML twin), and the
+ * schema protocol list that applies when the schema names none for the property itself: media
+ * and image sources follow `src`, everything else `href`. `to`, `from` and `values` are SVG
+ * animation targets (`<animate attributeName="href" to="javascript:...">`).
  */
 const urlProperties = new Map<string, 'href' | 'src'>([
   ['href', 'href'],
   ['src', 'src'],
-  ['srcSet', 'src'],
+  ['srcset', 'src'],
   ['poster', 'src'],
   ['background', 'src'],
-  ['lowSrc', 'src'],
+  ['lowsrc', 'src'],
   ['dynsrc', 'src'],
   ['data', 'src'],
-  ['longDesc', 'href'],
+  ['longdesc', 'href'],
   ['cite', 'href'],
   ['action', 'href'],
-  ['formAction', 'href'],
-  ['xLinkHref', 'href'],
+  ['formaction', 'href'],
+  ['xlinkhref', 'href'],
   ['ping', 'href'],
-  ['codeBase', 'href'],
+  ['codebase', 'href'],
   ['archive', 'href'],
-  ['classId', 'href'],
+  ['classid', 'href'],
   ['profile', 'href'],
   ['manifest', 'href'],
   ['icon', 'href'],
-  ['itemType', 'href'],
-  ['useMap', 'href'],
+  ['itemtype', 'href'],
+  ['usemap', 'href'],
+  ['attributionsrc', 'href'],
+  ['to', 'href'],
+  ['from', 'href'],
+  ['values', 'href'],
 ]);
 
 // What the URL parser ignores: leading and trailing C0 controls and spaces, and tabs and
@@ -57,10 +63,11 @@ export function urlScheme(value: string): string | undefined {
 /**
  * rehype plugin checking every URL of the finished page, after the last rewrite: every
  * URL-bearing property (`href`, `src`, `srcset`, `poster`, `action`, `formaction`, `cite`,
- * `xlink:href`, `background`, `longdesc`, `data`, `ping`, ...) whose scheme, as a browser
- * reads it, is not in the schema's protocol allow-list is removed. A property without a list
- * of its own uses `src`'s (media) or `href`'s; an empty list allows relative URLs only. Sanitising checks the URLs the author wrote;
- * this checks the ones the page ends up with, after link rewriting and any host plugin.
+ * `xlink:href`, `background`, `longdesc`, `data`, `ping`, SVG `to`/`values`, ...) whose
+ * scheme, as a browser reads it, is not in the schema's protocol allow-list is removed. A
+ * property without a list of its own uses `src`'s (media) or `href`'s; an empty list allows
+ * relative URLs only. Sanitising checks the URLs the author wrote; this checks the ones the
+ * page ends up with, after link rewriting and any host plugin.
  *
  * @example
  * ```ts
@@ -70,15 +77,17 @@ export function urlScheme(value: string): string | undefined {
 export function rehypeSafeUrls(options?: Schema) {
   // A schema without protocols would let the sanitiser pass any scheme; here it means the defaults.
   const protocols = options?.protocols ?? defaultSchema.protocols ?? {};
+  const lists = new Map<string, string[]>();
+  for (const [key, list] of Object.entries(protocols)) if (list) lists.set(key.toLowerCase(), list);
   const allowed = new Map<string, Set<string>>();
   for (const [property, fallback] of urlProperties) {
-    const list = protocols[property] ?? protocols[fallback] ?? [];
+    const list = lists.get(property) ?? lists.get(fallback) ?? [];
     allowed.set(property, new Set(list.map((p) => p.toLowerCase())));
   }
   return (tree: Root) => {
     forEachElement(tree, (node) => {
       for (const key in node.properties) {
-        const safe = allowed.get(key);
+        const safe = allowed.get(key.toLowerCase());
         if (safe && !safeValue(node, key, safe)) delete node.properties[key];
       }
     });
@@ -90,7 +99,10 @@ function safeValue(node: Element, key: string, safe: Set<string>): boolean {
   if (value === null || value === undefined || typeof value === 'boolean' || typeof value === 'number') return true;
   const items = Array.isArray(value) ? value.map(String) : [String(value)];
   for (const item of items) {
-    for (const url of key === 'srcSet' ? srcSetUrls(item) : [item]) {
+    const name = key.toLowerCase();
+    // srcset holds `url descriptor` candidates; SVG `values` a `;`-separated list of keyframes.
+    const urls = name === 'srcset' ? srcSetUrls(item) : name === 'values' ? item.split(';') : [item];
+    for (const url of urls) {
       const found = urlScheme(url);
       if (found !== undefined && !safe.has(found)) return false;
     }

@@ -41,13 +41,20 @@ export function nestingError(file: string | undefined): InputError {
  * ```
  */
 export function nestsDeeperThan(tree: TreeNode, limit: number): boolean {
-  const stack: Array<{ node: TreeNode; depth: number }> = [{ node: tree, depth: 0 }];
-  while (stack.length > 0) {
-    const { node, depth } = stack.pop() as { node: TreeNode; depth: number };
-    if (!Array.isArray(node.children)) continue;
-    if (node.children.length > 0 && depth + 1 > limit) return true;
-    for (const child of node.children as TreeNode[]) {
-      if (child && typeof child === 'object') stack.push({ node: child, depth: depth + 1 });
+  // Two parallel stacks rather than an object per node: every page's tree is measured.
+  const nodes: TreeNode[] = [tree];
+  const depths: number[] = [0];
+  while (nodes.length > 0) {
+    const node = nodes.pop() as TreeNode;
+    const depth = depths.pop() as number;
+    const children = node.children;
+    if (!Array.isArray(children) || children.length === 0) continue;
+    if (depth >= limit) return true;
+    for (const child of children as TreeNode[]) {
+      if (child && typeof child === 'object') {
+        nodes.push(child);
+        depths.push(depth + 1);
+      }
     }
   }
   return false;

@@ -77,9 +77,10 @@ export const docsSanitizeSchema: SanitizeSchema = {
 /**
  * Build the unified pipeline that turns one Markdown page into an HTML fragment, then freeze it:
  * a parser (markdown-it, or remark-parse when a user plugin extends the syntax or
- * `markdownParser: 'remark'`), admonitions, GFM (tables, task lists, footnotes, strikethrough), the
- * nesting limit, user remark plugins, remark-rehype, raw HTML (whose nesting is checked too), sanitising, heading ids, highlighting, link rewriting,
- * indexing, permalinks, user rehype plugins, the final URL check, stringify. Per-page input is `file.data.techdocs`.
+ * `markdownParser: 'remark'`), admonitions, GFM (tables, task lists, footnotes, strikethrough),
+ * the nesting limit, user remark plugins, remark-rehype, raw HTML (whose nesting is checked
+ * too), sanitising, heading ids, highlighting, link rewriting, indexing, permalinks, user
+ * rehype plugins, the final URL check, stringify. Per-page input is `file.data.techdocs`.
  *
  * @example
  * ```ts

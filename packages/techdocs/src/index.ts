@@ -1,4 +1,5 @@
 export type {
+  BuildFailure,
   BuildProgress,
   BuildResult,
   BuildWarning,

@@ -94,7 +94,8 @@ export function createTechDocs(options: TechDocsOptions): TechDocs {
       for (const warning of result.warnings) {
         onLog(`WARNING ${warning.file}${warning.line ? `:${warning.line}` : ''}: ${warning.message}`);
       }
-      onLog(`Rendered ${result.rendered.length} page(s); publishing`);
+      const failed = result.failed.length > 0 ? `, ${result.failed.length} failed (${result.failed.map((f) => f.file).join(', ')})` : '';
+      onLog(`Rendered ${result.rendered.length} page(s)${failed}; publishing`);
       await options.publisher.publish({ entity, directory: output });
       onLog('Published documentation');
       return result;

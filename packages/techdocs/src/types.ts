@@ -1,6 +1,7 @@
 /**
  * Shared contracts of the TechDocs pipeline (prepare -> generate -> publish).
  */
+import type { InputError } from '@portalkit/core';
 
 /**
  * The part of a catalog entity TechDocs needs. Accepted structurally so this package does not
@@ -46,6 +47,23 @@ export interface BuildWarning {
 }
 
 /**
+ * A page that could not be rendered because of what its author wrote (it nests deeper than the
+ * pipeline's limit): it is left out of the site, which is built and published without it. The
+ * same problem is in the build's warnings, so a strict build fails.
+ *
+ * @example
+ * ```ts
+ * for (const { file, error } of result.failed) console.error(file, error.message);
+ * ```
+ */
+export interface BuildFailure {
+  /** The page's source, relative to the docs directory. */
+  file: string;
+  /** Names the file and the reason. */
+  error: InputError;
+}
+
+/**
  * Progress reported while building.
  *
  * @example
@@ -61,7 +79,8 @@ export interface BuildProgress {
 }
 
 /**
- * What a build did. `rendered` + `skipped` is the number of pages in the site.
+ * What a build did. `rendered` + `skipped` is the number of pages in the site; `failed` pages
+ * are left out of it.
  *
  * @example
  * ```ts
@@ -73,6 +92,8 @@ export interface BuildResult {
   rendered: string[];
   /** Pages left untouched because neither they nor the site layout changed. */
   skipped: string[];
+  /** Pages that failed alone (see {@link BuildFailure}); they are not in the site. */
+  failed: BuildFailure[];
   warnings: BuildWarning[];
   /** Content hash of all sources and the config; stored as the metadata `etag`. */
   etag: string;

@@ -5,7 +5,15 @@ import path from 'node:path';
 import type { PluggableList } from 'unified';
 import { InputError } from '@portalkit/core';
 import { isInside, resolveWithin } from '../paths.js';
-import type { BuildProgress, BuildResult, BuildWarning, SearchIndex, SearchIndexDoc, TechDocsMetadata } from '../types.js';
+import type {
+  BuildFailure,
+  BuildProgress,
+  BuildResult,
+  BuildWarning,
+  SearchIndex,
+  SearchIndexDoc,
+  TechDocsMetadata,
+} from '../types.js';
 import {
   CACHE_FILE_NAME,
   CACHE_VERSION,
@@ -20,9 +28,10 @@ import { loadMkdocsConfig, type LoadedSite } from './config.js';
 import { createLayout } from './layout.js';
 import { flattenNav, resolveNav } from './nav.js';
 import type { PageData } from './page-data.js';
-import { isMarkdown, pageLocation, readPageSource, titleFromPath, type PageInfo } from './pages.js';
+import { isMarkdown, pageLocation, readPageSource, titleFromPath, withoutScheme, type PageInfo } from './pages.js';
 import { createPageWriter } from './page-writer.js';
 import type { MarkdownParser } from './markdown-parser.js';
+import { pageFailure } from './nesting.js';
 import { createDocsProcessor, type SanitizeSchema } from './processor.js';
 
 /**
@@ -282,6 +291,7 @@ async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {
   const pageCache: BuildCache['pages'] = {};
   let done = 0;
   const skipped: string[] = [];
+  const failed: BuildFailure[] = [];
   try {
     for (const source of toRender) {
       const page = pages.get(source.src);
@@ -289,8 +299,19 @@ async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {
       const data: PageData = { page, pages, files: scan.entries, warnings: [], toc: [], sections: [], text: '' };
       const body = source.body ?? readPageSource(readFileSync(path.join(site.docsDir, source.src), 'utf8')).body;
       const input = { value: body, path: source.src, data: { techdocs: data } };
-      // The built-in plugins are all synchronous; a user plugin may not be.
-      const file = synchronous ? processor.processSync(input) : await processor.process(input);
+      let file;
+      try {
+        // The built-in plugins are all synchronous; a user plugin may not be.
+        file = synchronous ? processor.processSync(input) : await processor.process(input);
+      } catch (error) {
+        // A page nested too deeply fails alone; the rest of the site is built and published.
+        const failure = pageFailure(error, source.src);
+        if (!failure) throw error;
+        failed.push({ file: source.src, error: failure });
+        warnings.push({ file: source.src, message: failure.message });
+        progress({ phase: 'render', done: ++done, total: toRender.length, file: page.src });
+        continue;
+      }
       const index = position.get(page.src);
       const prevSrc = index === undefined ? undefined : order[index - 1];
       const nextSrc = index === undefined ? undefined : order[index + 1];
@@ -314,8 +335,10 @@ async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {
       writer.add(page.output, html);
       progress({ phase: 'render', done: ++done, total: toRender.length, file: page.src });
     }
+    const failedSrcs = new Set(failed.map((f) => f.file));
     for (const source of sources) {
-      if (pageCache[source.src]) continue;
+      // A failed page keeps no cache entry (and so no output): the next build tries it again.
+      if (pageCache[source.src] || failedSrcs.has(source.src)) continue;
       const cached = previous?.pages[source.src];
       if (cached) {
         pageCache[source.src] = { ...cached, ...source.stat };
@@ -347,9 +370,9 @@ async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {
   const searchFile = path.join(output, 'search', 'search_index.json');
   // The index is every page's cached sections in page order: with nothing rendered and the same
   // order it is the file the last build wrote.
-  const searchSame = rendered.length === 0 && previous?.searchKey === searchKey && existsSync(searchFile);
+  const searchSame = rendered.length === 0 && failed.length === 0 && previous?.searchKey === searchKey && existsSync(searchFile);
   const outputs = [
-    ...sources.map((s) => pages.get(s.src)?.output).filter((o): o is string => o !== undefined),
+    ...sources.flatMap((s) => (pageCache[s.src] ? (pages.get(s.src)?.output ?? []) : [])),
     ...scan.assets,
     'search/search_index.json',
     'techdocs_metadata.json',
@@ -393,7 +416,7 @@ async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {
   const unchanged = rendered.length === 0 ? loaded : undefined;
   await saveCache(cachePath, { version: CACHE_VERSION, layoutHash, pages: pageCache, assets, outputs, searchKey }, unchanged);
   progress({ phase: 'write', done: outputs.length, total: outputs.length });
-  return { rendered, skipped, warnings, etag, metadata };
+  return { rendered, skipped, failed, warnings, etag, metadata };
 }
 
 /**
@@ -409,9 +432,11 @@ export function formatWarning(warning: BuildWarning): string {
 }
 
 function searchDocs(page: PageInfo, data: PageData): SearchIndexDoc[] {
+  // Readers resolve locations against the site's URL: a page `javascript:x.md` is `./javascript:x/`.
+  const location = withoutScheme(page.url);
   return [
-    { location: page.url, title: page.title, text: data.text },
-    ...data.sections.map((s) => ({ location: `${page.url}#${s.id}`, title: s.title, text: s.text })),
+    { location, title: page.title, text: data.text },
+    ...data.sections.map((s) => ({ location: `${location}#${s.id}`, title: s.title, text: s.text })),
   ];
 }
 

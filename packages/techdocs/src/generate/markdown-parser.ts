@@ -1,10 +1,11 @@
 import type { Root } from 'mdast';
-import MarkdownIt from 'markdown-it';
+import MarkdownIt, { type MarkdownItOptions } from 'markdown-it';
 import markdownItFootnote from 'markdown-it-footnote';
 import remarkParse from 'remark-parse';
 import type { Processor } from 'unified';
 import { markdownItToMdast } from './markdown-it-mdast.js';
 import { markdownItGfmStrikethrough } from './markdown-it-strikethrough.js';
+import { MAX_NESTING_DEPTH, nestingError } from './nesting.js';
 
 /**
  * Which parser turns Markdown into mdast. `'auto'` (default): markdown-it, unless a remark
@@ -57,10 +58,17 @@ export function createMarkdownParser(mode: MarkdownParser = 'auto'): MarkdownPar
       const remark = processor.parser;
       if (!remark) throw new TypeError('remark-parse did not set a parser');
       let fast: ((document: string) => Root) | undefined;
+      let probe: MarkdownIt | undefined;
       let useRemark: boolean | undefined;
       processor.parser = (document, file) => {
         useRemark ??= mode === 'remark' || (mode === 'auto' && extended(counts(processor), baseline));
-        if (useRemark) return remark(document, file);
+        if (useRemark) {
+          // micromark takes time quadratic in the nesting (a minute for 100,000 `>`): a page
+          // that would fail the nesting limit anyway is measured by markdown-it first.
+          probe ??= createMarkdownIt();
+          if (tokenDepth(probe.parse(document, footnoteEnv())) > MAX_NESTING_DEPTH) throw nestingError(file.path);
+          return remark(document, file);
+        }
         fast ??= createFastParser(processor);
         return fast(document);
       };
@@ -81,12 +89,39 @@ function extended(now: ExtensionCounts, baseline: ExtensionCounts): boolean {
 // `http(s)://`, `www.` or an `@`, so pages without any skip that walk over their tree.
 const mayHaveLiteral = /https?:\/\/|www\.|@/i;
 
-function createFastParser(processor: Processor): (document: string) => Root {
-  const md = new MarkdownIt('default', { html: true, linkify: false, typographer: false });
+function createMarkdownIt(): MarkdownIt {
+  // markdown-it silently drops what nests deeper than maxNesting (100 by default), where
+  // remark-parse keeps it: one level past the pipeline's limit, a page fails the nesting check
+  // (remarkNestingLimit) the same way with either parser instead of losing its tail.
+  const options: MarkdownItOptions & { maxNesting: number } = {
+    html: true,
+    linkify: false,
+    typographer: false,
+    maxNesting: MAX_NESTING_DEPTH + 1,
+  };
+  const md = new MarkdownIt('default', options);
   md.use(markdownItFootnote).use(markdownItGfmStrikethrough);
   // Definitions stay where they were written (as footnoteDefinition nodes), and `^[inline]`
   // footnotes are not GFM.
   md.disable(['footnote_tail', 'footnote_inline']);
+  return md;
+}
+
+/**
+ * The depth of the mdast markdown-it's tokens become: a block token at level `l` is a node at
+ * depth `l + 1`, an inline token's child at level `c` a node at depth `l + 1 + c + 1`.
+ */
+function tokenDepth(tokens: ReturnType<MarkdownIt['parse']>): number {
+  let depth = 0;
+  for (const token of tokens) {
+    depth = Math.max(depth, token.level + 1);
+    for (const child of token.children ?? []) depth = Math.max(depth, token.level + child.level + 2);
+  }
+  return depth;
+}
+
+function createFastParser(processor: Processor): (document: string) => Root {
+  const md = createMarkdownIt();
   // mdast keeps URLs as written (decoded): remark-rehype normalises them, and unsafe ones are
   // left to the sanitiser, as with remark-parse. markdown-it would percent-encode and drop them.
   md.normalizeLink = (url) => url;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { pageLocation, readPageSource, relativeUrl, titleFromPath } from './pages.js';
+import { pageLocation, readPageSource, relativeUrl, titleFromPath, upAndInto, withoutScheme } from './pages.js';
 
 describe('pages', () => {
   it('maps sources to directory URLs and files', () => {
@@ -32,9 +32,24 @@ describe('pages', () => {
       if (to.endsWith('/') || to === '') rel += '/';
       return rel;
     };
-    const segment = fc.constantFrom('a', 'b', 'c', 'index.html', 'x.png', '.', '..', '', 'a b', 'é');
+    const segment = fc.constantFrom('a', 'b', 'c', 'index.html', 'x.png', '.', '..', '', 'a b', 'é', 'x:y');
     const url = fc.tuple(fc.array(segment, { maxLength: 4 }), fc.boolean()).map(([parts, slash]) => parts.join('/') + (slash ? '/' : ''));
-    fc.assert(fc.property(url, url, (from, to) => relativeUrl(from, to) === reference(from, to)), { numRuns: 5000 });
+    fc.assert(fc.property(url, url, (from, to) => relativeUrl(from, to) === withoutScheme(reference(from, to))), { numRuns: 5000 });
+  });
+
+  it('never makes a relative URL a browser would read as a scheme', () => {
+    expect(relativeUrl('', 'javascript:alert(1)/')).toBe('./javascript:alert(1)/');
+    expect(relativeUrl('a.html', 'javascript:alert(1).html')).toBe('./javascript:alert(1).html');
+    expect(relativeUrl('a/', 'javascript:x')).toBe('../javascript:x');
+    expect(relativeUrl('', 'a/b:c')).toBe('a/b:c');
+    expect(upAndInto(0, 'data:text')).toBe('./data:text');
+    expect(withoutScheme(':x')).toBe('./:x');
+    const segment = fc.constantFrom('a', 'javascript:alert(1)', 'vbscript:x', '..', '.', '', 'b:c');
+    const url = fc.tuple(fc.array(segment, { maxLength: 4 }), fc.boolean()).map(([parts, slash]) => parts.join('/') + (slash ? '/' : ''));
+    fc.assert(
+      fc.property(url, url, (from, to) => new URL(relativeUrl(from, to), 'https://h/p/').protocol === 'https:'),
+      { numRuns: 2000 },
+    );
   });
 
   it('titles pages like MkDocs', () => {

@@ -149,7 +149,25 @@ export function relativeUrl(fromUrl: string, to: string): string {
   let rel = relativePath(base === '.' ? '' : base, target);
   if (rel === '' || rel === '.') return './';
   if (to.endsWith('/') || to === '') rel += '/';
-  return rel;
+  return withoutScheme(rel);
+}
+
+/**
+ * A relative path made safe to use as a URL: one whose first segment holds a `:` would be read
+ * as a scheme (a page `javascript:alert(1).md` linked as `javascript:alert(1)/`), so it gets a
+ * leading `./`, as RFC 3986 (4.2) prescribes for such relative references.
+ *
+ * @example
+ * ```ts
+ * withoutScheme('javascript:alert(1)/'); // './javascript:alert(1)/'
+ * withoutScheme('a/b:c'); // 'a/b:c'
+ * ```
+ */
+export function withoutScheme(rel: string): string {
+  const colon = rel.indexOf(':');
+  if (colon < 0) return rel;
+  const slash = rel.indexOf('/');
+  return slash > -1 && slash < colon ? rel : `./${rel}`;
 }
 
 // path.posix.relative for the plain relative paths pages and links have (no '.', '..' or empty
@@ -184,10 +202,11 @@ export function sharedFolders(a: readonly string[], b: readonly string[]): numbe
  * ```ts
  * upAndInto(2, 'c/d'); // '../../c/d'
  * upAndInto(0, ''); // ''
+ * upAndInto(0, 'x:y'); // './x:y' (never a scheme)
  * ```
  */
 export function upAndInto(up: number, rest: string): string {
-  if (up === 0) return rest;
+  if (up === 0) return withoutScheme(rest);
   const ups = '../'.repeat(up - 1) + '..';
   return rest ? `${ups}/${rest}` : ups;
 }

@@ -10,8 +10,10 @@ import { rehypeHeadingIds } from './heading-ids.js';
 import { rehypeDocsLinks } from './links.js';
 import { createMarkdownParser, type MarkdownParser } from './markdown-parser.js';
 import { remarkToHastFast } from './mdast-hast.js';
+import { remarkNestingLimit } from './nesting.js';
 import { rehypePermalinks } from './permalink.js';
 import { rehypeRawWhenNeeded } from './raw.js';
+import { rehypeSafeUrls } from './safe-urls.js';
 import { rehypeSanitizeFast } from './sanitize.js';
 
 /** A sanitisation schema, as taken by `rehype-sanitize` and `hast-util-sanitize`. */
@@ -24,18 +26,37 @@ export interface DocsProcessorOptions {
   sanitize?: boolean | SanitizeSchema;
   /** Extra remark plugins, run after GFM and admonitions, before conversion to HTML. */
   remarkPlugins?: PluggableList;
-  /** Extra rehype plugins, run last, after links were rewritten and the page was indexed. */
+  /**
+   * Extra rehype plugins, run after links were rewritten and the page was indexed, before the
+   * final URL check (every URL they leave must still use an allowed protocol).
+   */
   rehypePlugins?: PluggableList;
   /** Markdown parser; default `'auto'` (see {@link MarkdownParser}). */
   markdownParser?: MarkdownParser;
 }
 
-const className = /^[a-zA-Z][\w-]*$/;
+/**
+ * The admonition types of Python-Markdown (rST) and mkdocs-material, with their aliases and
+ * material's `inline`/`end` modifiers: the classes `!!! type` and `??? type` may carry.
+ */
+const admonitionClasses = [
+  'note', 'abstract', 'summary', 'tldr', 'info', 'todo', 'tip', 'hint', 'important', 'success', 'check', 'done',
+  'question', 'help', 'faq', 'warning', 'caution', 'attention', 'failure', 'fail', 'missing', 'danger', 'error',
+  'bug', 'example', 'snippet', 'quote', 'cite', 'seealso', 'inline', 'end',
+];
 
 /**
  * GitHub-style sanitisation (no scripts, event handlers, `javascript:` URLs or styles), plus
- * what the docs pipeline itself produces: admonition and details classes. Ids are not prefixed:
- * heading ids are added after sanitising and footnote ids are already prefixed by remark-rehype.
+ * what the docs pipeline itself produces: admonition and details classes.
+ *
+ * Classes are an allow-list: those of admonitions (`admonition`, `admonition-title` and the
+ * known types), code languages (`language-*`), task lists and footnotes survive; any other
+ * class an author writes is dropped, so a page cannot borrow the portal's own classes to paint
+ * fake chrome (a custom `!!! type` keeps `admonition` and renders as a plain admonition).
+ * Classes added after sanitising (`hljs-*` highlighting, `headerlink` permalinks) are the
+ * pipeline's own. Ids are not prefixed: heading ids are added after sanitising and anchors
+ * (`page/#section`) must work as in MkDocs; footnote ids are already prefixed by remark-rehype.
+ * A viewer that puts docs into its own document should namespace ids (the example portal does).
  *
  * @example
  * ```ts
@@ -47,18 +68,19 @@ export const docsSanitizeSchema: SanitizeSchema = {
   clobber: [],
   attributes: {
     ...defaultSchema.attributes,
-    div: [...(defaultSchema.attributes?.div ?? []), ['className', className]],
+    div: [...(defaultSchema.attributes?.div ?? []), ['className', 'admonition', ...admonitionClasses]],
     p: [...(defaultSchema.attributes?.p ?? []), ['className', 'admonition-title']],
-    details: [...(defaultSchema.attributes?.details ?? []), 'open', ['className', className]],
+    details: [...(defaultSchema.attributes?.details ?? []), 'open', ['className', ...admonitionClasses]],
   },
 };
 
 /**
  * Build the unified pipeline that turns one Markdown page into an HTML fragment, then freeze it:
  * a parser (markdown-it, or remark-parse when a user plugin extends the syntax or
- * `markdownParser: 'remark'`), admonitions, GFM (tables, task lists, footnotes, strikethrough), user remark
- * plugins, remark-rehype, raw HTML, sanitising, heading ids, highlighting, link rewriting,
- * indexing, permalinks, user rehype plugins, stringify. Per-page input is `file.data.techdocs`.
+ * `markdownParser: 'remark'`), admonitions, GFM (tables, task lists, footnotes, strikethrough),
+ * the nesting limit, user remark plugins, remark-rehype, raw HTML (whose nesting is checked
+ * too), sanitising, heading ids, highlighting, link rewriting, indexing, permalinks, user
+ * rehype plugins, the final URL check, stringify. Per-page input is `file.data.techdocs`.
  *
  * @example
  * ```ts
@@ -75,6 +97,8 @@ export function createDocsProcessor(options: DocsProcessorOptions): Processor {
     [remarkAdmonitions, { admonition: features.admonition, details: features.details }],
     remarkGfm,
     parser.baseline,
+    // First transform: nothing that recurses per level sees a tree nested too deep.
+    remarkNestingLimit,
     ...(options.remarkPlugins ?? []),
     [remarkToHastFast, { allowDangerousHtml: true }],
     rehypeRawWhenNeeded,
@@ -84,7 +108,11 @@ export function createDocsProcessor(options: DocsProcessorOptions): Processor {
   if (features.highlight) plugins.push(rehypeHighlightCode);
   plugins.push(rehypeDocsLinks, rehypeCollectPage);
   if (features.permalink) plugins.push([rehypePermalinks, { symbol: features.permalink }]);
-  plugins.push(...(options.rehypePlugins ?? []), rehypeStringifyFast);
+  plugins.push(...(options.rehypePlugins ?? []));
+  // Last: a link rewritten after sanitising (by the pipeline or a host plugin) may have become
+  // a `javascript:` URL; every URL of the finished page passes the schema's protocols.
+  if (sanitize !== false) plugins.push([rehypeSafeUrls, sanitize === true ? docsSanitizeSchema : sanitize]);
+  plugins.push(rehypeStringifyFast);
   // Frozen: configuring it further would throw, and every page reuses the same attached plugins.
   return unified().use(plugins).freeze() as unknown as Processor;
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, memorySink } from '@portalkit/core';
 import { techdocsPlugin } from '../plugin.js';
 import { memoryPublisher } from '../publish/memory.js';
+import { STATIC_CONTENT_SECURITY_POLICY } from './static-headers.js';
 import { createTechDocs, type TechDocs } from '../techdocs.js';
 import { all, attr, copyFixture, one, parseHtml, removeAll, text } from '../test-utils.js';
 import type { DocsEntityName, TechDocsEntity } from '../types.js';
@@ -117,17 +118,15 @@ describe('GET /static/docs', () => {
     expect(((await search.json()) as { docs: unknown[] }).docs.length).toBeGreaterThan(6);
   });
 
-  it('serves HTML, SVG and XML under a sandbox policy, so verbatim files cannot run scripts on the portal origin', async () => {
-    for (const file of ['raw.html', 'images/evil.svg', '', 'guide/configuration/']) {
+  it('serves every site file under a sandbox policy, so verbatim files cannot run scripts on the portal origin', async () => {
+    for (const file of ['raw.html', 'images/evil.svg', '', 'guide/configuration/', 'images/logo.png', 'search/search_index.json']) {
       const response = await techdocs.request(`/static/docs/default/component/svc/${file}`);
       expect(response.status, file).toBe(200);
-      expect(response.headers.get('content-security-policy'), file).toBe('sandbox');
+      expect(response.headers.get('content-security-policy'), file).toBe(STATIC_CONTENT_SECURITY_POLICY);
+      expect(response.headers.get('content-security-policy'), file).toMatch(/^sandbox;/);
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('content-disposition'), file).toBeNull();
     }
-    const image = await techdocs.request('/static/docs/default/component/svc/images/logo.png');
-    expect(image.headers.get('content-security-policy')).toBeNull();
-    const index = await techdocs.request('/static/docs/default/component/svc/search/search_index.json');
-    expect(index.headers.get('content-security-policy')).toBeNull();
   });
 
   it('answers 404 with a Backstage error body for missing files', async () => {

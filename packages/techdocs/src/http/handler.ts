@@ -5,6 +5,7 @@ import { resolveDocsLocation } from '../prepare/index.js';
 import type { DocsPublisher } from '../publish/types.js';
 import type { DocsEntityName, TechDocsEntity } from '../types.js';
 import { eventStream } from './sse.js';
+import { staticFileHeaders } from './static-headers.js';
 
 /** What the TechDocs routes need from the service. */
 export interface TechDocsHandlerOptions {
@@ -20,6 +21,8 @@ export interface TechDocsHandlerOptions {
  * `GET /static/docs/:namespace/:kind/:name/*`, `GET /metadata/techdocs/:namespace/:kind/:name`,
  * `GET /metadata/entity/:namespace/:kind/:name` and `GET /sync/:namespace/:kind/:name` (SSE).
  * Paths trying to leave a site (`..`, encoded or not, backslashes, absolute paths) answer 403.
+ * Site files are served sandboxed, scripts as text and active types as downloads
+ * ({@link staticFileHeaders}).
  *
  * @example
  * ```ts
@@ -51,20 +54,19 @@ export function createTechDocsHandler(options: TechDocsHandlerOptions): Handler 
       const name = entityName(params);
       const tail = params['*'] ?? '';
       const rel = safeRelativePath(url.pathname.endsWith('/') && tail ? `${tail}/` : tail, { decoded: true });
+      let served = rel;
       let file;
       try {
         file = await publisher.readFile(name, rel);
       } catch (error) {
         // `guide` is the page `guide/`, as a static file server with directory indexes would serve it.
         if (!(error instanceof NotFoundError) || /\.[a-z0-9]+$/i.test(rel)) throw error;
-        file = await publisher.readFile(name, `${rel}/index.html`);
+        served = `${rel}/index.html`;
+        file = await publisher.readFile(name, served);
       }
-      const headers: Record<string, string> = { 'content-type': file.contentType, 'x-content-type-options': 'nosniff' };
-      // HTML, SVG and XML files of a site may be copied verbatim from the docs directory, so the
-      // sanitiser never saw them. Opened directly they would run scripts on the portal's origin;
-      // a sandbox policy keeps them readable but script-free and in an origin of their own.
-      // (Backstage serves them as text/plain for the same reason; frontends fetch them as text.)
-      if (/html|svg|xml/.test(file.contentType)) headers['content-security-policy'] = 'sandbox';
+      // Files copied verbatim from a docs folder were never sanitised: sandboxed, scripts as
+      // text, anything a plugin or viewer would render as a download (see staticFileHeaders).
+      const headers = staticFileHeaders(served, file.contentType);
       return new Response(new Uint8Array(file.content), { headers });
     })
     .get('/metadata/techdocs/:namespace/:kind/:name', async (_request, { params }) => {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, techdocsFixtures, tempDir } from '../test-utils.js';
@@ -44,6 +44,20 @@ describe('portalkit docs build', () => {
     expect(strict.code).toBe(1);
     expect(strict.stderr).toContain('error: docs/index.md:3: broken link');
     expect(strict.stderr).toContain('error: 5 warning(s) in strict mode');
+  });
+
+  it('builds the other pages when one is nested too deeply, names it as an error and exits 1', async () => {
+    const dir = await tempDir();
+    const source = path.join(dir, 'src');
+    await mkdir(path.join(source, 'docs'), { recursive: true });
+    await writeFile(path.join(source, 'mkdocs.yml'), 'site_name: Deep\nnav:\n  - index.md\n  - deep.md\n');
+    await writeFile(path.join(source, 'docs', 'index.md'), '# Home\n');
+    await writeFile(path.join(source, 'docs', 'deep.md'), `${'>'.repeat(5000)} x\n`);
+    const { code, stdout, stderr } = await cli(['docs', 'build', '.', '--output', path.join(dir, 'site')], source);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^Built 1 page \(1 rendered, 0 unchanged\) into .*, 1 failed/);
+    expect(stderr).toMatch(/^error: docs\/deep\.md: .*nest/im);
+    expect(existsSync(path.join(dir, 'site', 'index.html'))).toBe(true);
   });
 
   it('fails (exit 1) naming the directory when there is no mkdocs.yml, writing nothing', async () => {

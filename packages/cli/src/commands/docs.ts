@@ -52,8 +52,15 @@ const build = defineCommand({
     const pages = result.rendered.length + result.skipped.length;
     io.stdout.write(
       `Built ${pages} page${pages === 1 ? '' : 's'} (${result.rendered.length} rendered, ${result.skipped.length} unchanged) into ${displayPath(output, io.cwd)}` +
+        `${result.failed.length ? `, ${result.failed.length} failed` : ''}` +
         `${result.warnings.length ? `, ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'}` : ''}\n`,
     );
+    // A page that could not be built is an error (it has no output), strict or not; the rest of
+    // the site is still written.
+    for (const failure of result.failed) {
+      io.stderr.write(`error: ${displayPath(path.resolve(site.docsDir, failure.file), io.cwd)}: ${failure.error.message}\n`);
+    }
+    if (result.failed.length) return 1;
     if (values.strict && result.warnings.length) {
       io.stderr.write(`error: ${result.warnings.length} warning(s) in strict mode\n`);
       return 1;

@@ -1,6 +1,6 @@
 import { realpath, stat, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { NotFoundError, toHttpResponse } from '@portalkit/core';
+import { NotFoundError, isPathInside, toHttpResponse } from '@portalkit/core';
 import type { Handler } from '@portalkit/core';
 
 /** Options of {@link createStaticHandler}. */
@@ -71,7 +71,7 @@ export function createStaticHandler(options: StaticHandlerOptions): Handler {
         info = await stat(file);
       }
       const real = await realpath(file);
-      if (!isInside(root, real) || !info.isFile()) return notFound();
+      if (!isPathInside(root, real) || !info.isFile()) return notFound();
       const body = request.method === 'HEAD' ? null : await readFile(real);
       return new Response(body, {
         headers: {
@@ -102,9 +102,4 @@ function safeRelative(urlPath: string): string | undefined {
   // Dot-files (.git, .env) are never part of a public folder.
   if (segments.some((s) => s.startsWith('.'))) return undefined;
   return segments.join('/');
-}
-
-function isInside(parent: string, child: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }

@@ -60,5 +60,6 @@ export type {
   Router,
   RouterOptions,
 } from './router/index.js';
+export { isPathInside } from './paths.js';
 export { createPortal } from './portal.js';
 export type { Portal, PortalOptions, PortalServer } from './portal.js';

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, realpath, stat, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError, NotAllowedError, NotFoundError, NotModifiedError } from '../errors.js';
+import { isPathInside } from '../paths.js';
 import type { ReadOptions, ReadResponse, ReadTreeResponse, TreeFile, UrlReader } from './types.js';
 
 /**
@@ -46,7 +47,7 @@ export function createFileReader(options: FileReaderOptions): UrlReader {
   /** Resolve `url` to a real path inside the root, or throw. */
   const locate = async (url: string): Promise<string> => {
     const target = toPath(url, root);
-    if (!isInside(root, target)) throw new NotAllowedError(`${url} is outside the allowed root`);
+    if (!isPathInside(root, target)) throw new NotAllowedError(`${url} is outside the allowed root`);
     const rootPath = await getRealRoot();
     let real: string;
     try {
@@ -55,10 +56,10 @@ export function createFileReader(options: FileReaderOptions): UrlReader {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw readError(url, error);
       // Say "not allowed" rather than "not found" when the missing path lies under a link out.
       const existing = await nearestExisting(target);
-      if (existing && !isInside(rootPath, existing)) throw new NotAllowedError(`${url} is outside the allowed root`);
+      if (existing && !isPathInside(rootPath, existing)) throw new NotAllowedError(`${url} is outside the allowed root`);
       throw new NotFoundError(`${url} does not exist`);
     }
-    if (!isInside(rootPath, real)) throw new NotAllowedError(`${url} is outside the allowed root`);
+    if (!isPathInside(rootPath, real)) throw new NotAllowedError(`${url} is outside the allowed root`);
     return real;
   };
 
@@ -97,7 +98,7 @@ export function createFileReader(options: FileReaderOptions): UrlReader {
           if (entry.isSymbolicLink()) {
             real = await realpath(real).catch(() => '');
             if (!real) continue; // dangling link: nothing to read
-            if (!isInside(rootPath, real)) {
+            if (!isPathInside(rootPath, real)) {
               throw new NotAllowedError(`${url}: ${relPath} links outside the allowed root`);
             }
             isDir = (await stat(real)).isDirectory();
@@ -151,11 +152,6 @@ function toPath(url: string, root: string): string {
     }
   }
   return isAbsolute(path) ? resolve(path) : resolve(root, path);
-}
-
-function isInside(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
 }
 
 async function nearestExisting(path: string): Promise<string | undefined> {

@@ -1,6 +1,6 @@
 import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { NotAllowedError } from '@portalkit/core';
+import { NotAllowedError, isPathInside } from '@portalkit/core';
 import { refuseGitMetadataPath } from './gitMetadata.js';
 
 // The deepest existing ancestor, resolved through symlinks: a path that does not exist yet
@@ -29,11 +29,6 @@ export function realpathOfExistingAncestor(target: string, hops = 0): string {
   }
 }
 
-export function isInside(base: string, target: string): boolean {
-  const relative = path.relative(base, target);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
-}
-
 /**
  * Resolve `child` below `base`, refusing anything that escapes it: `../`, absolute paths, and
  * symlinks (anywhere on the path) pointing outside. Unlike {@link resolveSafeChildPath} it lets
@@ -45,12 +40,12 @@ export function resolveContainedPath(base: string, child: string): string {
   }
   const resolvedBase = path.resolve(base);
   const target = path.resolve(resolvedBase, child);
-  if (!isInside(resolvedBase, target)) {
+  if (!isPathInside(resolvedBase, target)) {
     throw new NotAllowedError(`Relative path is not allowed to refer to a directory outside its parent: ${child}`);
   }
   const realBase = realpathOfExistingAncestor(resolvedBase);
   const realTarget = realpathOfExistingAncestor(target);
-  if (!isInside(realBase, realTarget)) {
+  if (!isPathInside(realBase, realTarget)) {
     throw new NotAllowedError(`Path ${child} resolves through a symlink to a location outside its parent`);
   }
   return target;

@@ -3,8 +3,8 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, realpath, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { PluggableList } from 'unified';
-import { InputError } from '@portalkit/core';
-import { isInside, resolveWithin } from '../paths.js';
+import { InputError, isPathInside } from '@portalkit/core';
+import { resolveWithin } from '../paths.js';
 import type { BuildProgress, BuildResult, BuildWarning, SearchIndex, SearchIndexDoc, TechDocsMetadata } from '../types.js';
 import {
   CACHE_FILE_NAME,
@@ -169,7 +169,7 @@ async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {
   const progress = options.onProgress ?? (() => {});
   const site = await loadMkdocsConfig(options.source);
   const output = path.resolve(options.output);
-  if (isInside(site.docsDir, output)) {
+  if (isPathInside(site.docsDir, output)) {
     throw new InputError(`output directory ${output} must not be inside the docs directory ${site.docsDir}`);
   }
   const warnings: BuildWarning[] = [];
@@ -453,7 +453,7 @@ async function scanDocsDir(docsDir: string, warnings: BuildWarning[]): Promise<S
           warnings.push({ file: child, message: 'broken symbolic link' });
           continue;
         }
-        if (!isInside(realDocs, target)) {
+        if (!isPathInside(realDocs, target)) {
           warnings.push({ file: child, message: 'symbolic link escapes the docs directory; skipped' });
           continue;
         }

@@ -60,6 +60,7 @@ export type {
   Router,
   RouterOptions,
 } from './router/index.js';
+export { mapLimit } from './concurrency.js';
 export { isPathInside } from './paths.js';
 export { createPortal } from './portal.js';
 export type { Portal, PortalOptions, PortalServer } from './portal.js';

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, realpath, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { PluggableList } from 'unified';
-import { InputError, isPathInside } from '@portalkit/core';
+import { InputError, isPathInside, mapLimit } from '@portalkit/core';
 import { resolveWithin } from '../paths.js';
 import type { BuildProgress, BuildResult, BuildWarning, SearchIndex, SearchIndexDoc, TechDocsMetadata } from '../types.js';
 import {
@@ -506,17 +506,4 @@ async function copyAssets(
 
 function sha256(text: string | Buffer): string {
   return createHash('sha256').update(text).digest('hex');
-}
-
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

@@ -64,6 +64,8 @@ export type {
   SendServerSentEvent,
 } from './router/index.js';
 export { mapLimit } from './concurrency.js';
+export { readLimitedBody } from './limited-body.js';
+export type { ReadLimitedBodyOptions } from './limited-body.js';
 export { isPathInside } from './paths.js';
 export { createPortal } from './portal.js';
 export type { Portal, PortalOptions, PortalServer } from './portal.js';

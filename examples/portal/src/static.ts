@@ -2,6 +2,7 @@ import { realpath, stat, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { NotFoundError, isPathInside, toHttpResponse } from '@portalkit/core';
 import type { Handler } from '@portalkit/core';
+import { contentTypeFor } from '@portalkit/techdocs';
 
 /** Options of {@link createStaticHandler}. */
 export interface StaticHandlerOptions {
@@ -12,23 +13,6 @@ export interface StaticHandlerOptions {
   /** File served for a directory request; default `index.html`. */
   index?: string;
 }
-
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.txt': 'text/plain; charset=utf-8',
-  '.woff2': 'font/woff2',
-};
 
 /**
  * Serves the files below `root` for GET/HEAD requests. Paths are decoded once and rejected when
@@ -75,7 +59,7 @@ export function createStaticHandler(options: StaticHandlerOptions): Handler {
       const body = request.method === 'HEAD' ? null : await readFile(real);
       return new Response(body, {
         headers: {
-          'content-type': contentTypes[path.extname(real).toLowerCase()] ?? 'application/octet-stream',
+          'content-type': contentTypeFor(real),
           'content-length': String(info.size),
           // The example UI has no build step and hence no hashed file names: always revalidate.
           'cache-control': 'no-cache',

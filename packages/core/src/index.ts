@@ -66,6 +66,6 @@ export type {
 export { mapLimit } from './concurrency.js';
 export { readLimitedBody } from './limited-body.js';
 export type { ReadLimitedBodyOptions } from './limited-body.js';
-export { isPathInside } from './paths.js';
+export { isPathInside, realpathOfExistingAncestor } from './paths.js';
 export { createPortal } from './portal.js';
 export type { Portal, PortalOptions, PortalServer } from './portal.js';

@@ -1,33 +1,6 @@
-import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { NotAllowedError, isPathInside } from '@portalkit/core';
+import { NotAllowedError, isPathInside, realpathOfExistingAncestor } from '@portalkit/core';
 import { refuseGitMetadataPath } from './gitMetadata.js';
-
-// The deepest existing ancestor, resolved through symlinks: a path that does not exist yet
-// is safe exactly when the directory it will be created in is. A dangling symlink is followed
-// by hand, since writing through it creates its target.
-export function realpathOfExistingAncestor(target: string, hops = 0): string {
-  let current = target;
-  const rest: string[] = [];
-  for (;;) {
-    try {
-      return path.join(realpathSync(current), ...rest.reverse());
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ELOOP') throw new NotAllowedError(`Too many levels of symbolic links in ${target}`);
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
-      if (lstatSync(current, { throwIfNoEntry: false })?.isSymbolicLink()) {
-        if (hops >= 32) throw new NotAllowedError(`Too many levels of symbolic links in ${target}`);
-        const pointsTo = path.resolve(path.dirname(current), readlinkSync(current));
-        return realpathOfExistingAncestor(path.join(pointsTo, ...rest.reverse()), hops + 1);
-      }
-      const parent = path.dirname(current);
-      if (parent === current) return target;
-      rest.push(path.basename(current));
-      current = parent;
-    }
-  }
-}
 
 /**
  * Resolve `child` below `base`, refusing anything that escapes it: `../`, absolute paths, and

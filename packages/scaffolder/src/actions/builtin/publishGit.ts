@@ -3,12 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { InputError, NotAllowedError, isPathInside } from '@portalkit/core';
+import { InputError, NotAllowedError, isPathInside, realpathOfExistingAncestor } from '@portalkit/core';
 import type { ActionContext } from '../../types.js';
 import { runGit } from '../../git/runGit.js';
 import { createAction } from '../createAction.js';
 import { findGitMetadata } from '../gitMetadata.js';
-import { realpathOfExistingAncestor, resolveContainedPath, resolveSafeChildPath } from '../resolveSafeChildPath.js';
+import { resolveContainedPath, resolveSafeChildPath } from '../resolveSafeChildPath.js';
 
 interface Input {
   remoteUrl: string;

@@ -106,3 +106,33 @@ describe('placeholder path traversal in catalog files', () => {
     await expect(reader.readTree('./svc')).rejects.toThrow(/links outside the allowed root/);
   });
 });
+
+describe('a symlink out of the root does not tell whether its target exists', () => {
+  it('answers NotAllowed for a link to a missing file outside, as for one to an existing file', async () => {
+    const dir = path.join(root, 'probe');
+    await mkdir(dir, { recursive: true });
+    await symlink(secretFile, path.join(dir, 'to-existing'));
+    await symlink(path.join(base, 'outside', 'no-such-file'), path.join(dir, 'to-missing'));
+    await symlink(path.join(base, 'no-such-dir'), path.join(dir, 'to-missing-dir'));
+    const reader = createFileReader({ root });
+    for (const url of ['./probe/to-existing', './probe/to-missing', './probe/to-missing-dir/x.yaml']) {
+      await expect(reader.read(url), url).rejects.toThrow(NotAllowedError);
+    }
+    // Still "not found" for a plain missing file inside the root.
+    await expect(reader.read('./probe/nothing-here.yaml')).rejects.toThrow(/does not exist/);
+
+    const only = path.join(root, 'probe-tree');
+    await mkdir(only, { recursive: true });
+    await writeFile(path.join(only, 'index.md'), '# hi\n');
+    await symlink(path.join(base, 'outside', 'no-such-file'), path.join(only, 'to-missing'));
+    await expect(reader.readTree('./probe-tree')).rejects.toThrow(/links outside the allowed root/);
+  });
+
+  it('a catalog placeholder through a dangling link out of the root is refused, not "not found"', async () => {
+    await symlink(path.join(base, 'outside', 'maybe-there.txt'), path.join(root, 'svc', 'dangling-out.txt'));
+    const { entity, errors } = await register('./dangling-out.txt');
+    expect(entity).toBeUndefined();
+    const placeholder = errors.find((e) => e.rule === 'placeholder');
+    expect(placeholder?.name, JSON.stringify(errors)).toBe('NotAllowedError');
+  });
+});

@@ -1,7 +1,7 @@
 import { mkdir, realpath, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError, NotAllowedError } from '@portalkit/core';
+import { InputError, NotAllowedError, isPathInside } from '@portalkit/core';
 import { runGit } from '@portalkit/scaffolder';
 
 /** A `file://…/<repo>.git/blob/<branch>/<path>` URL as `publish:git` outputs it. */
@@ -52,8 +52,8 @@ export async function checkoutLocalRepo(blob: Pick<LocalBlobUrl, 'repoPath' | 'b
   const name = path.basename(blob.repoPath, '.git');
   if (!/^[\w.-]+$/.test(name) || name.startsWith('.')) throw new InputError(`Unexpected repository name '${name}'`);
   const [realRepo, realRoot] = await Promise.all([realpath(blob.repoPath).catch(() => ''), realpath(reposDir)]);
-  const relative = path.relative(realRoot, realRepo);
-  if (!realRepo || relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) {
+  // Strictly below: the repositories directory itself is not a repository to check out.
+  if (!realRepo || realRepo === realRoot || !isPathInside(realRoot, realRepo)) {
     throw new NotAllowedError(`Only repositories below ${reposDir} are checked out; got ${blob.repoPath}`);
   }
   const target = path.join(checkoutsDir, name);

@@ -1,7 +1,8 @@
 import { realpath, stat, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { NotFoundError, toHttpResponse } from '@portalkit/core';
+import { NotFoundError, isPathInside, toHttpResponse } from '@portalkit/core';
 import type { Handler } from '@portalkit/core';
+import { contentTypeFor } from '@portalkit/techdocs';
 
 /** Options of {@link createStaticHandler}. */
 export interface StaticHandlerOptions {
@@ -12,23 +13,6 @@ export interface StaticHandlerOptions {
   /** File served for a directory request; default `index.html`. */
   index?: string;
 }
-
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.txt': 'text/plain; charset=utf-8',
-  '.woff2': 'font/woff2',
-};
 
 /**
  * Serves the files below `root` for GET/HEAD requests. Paths are decoded once and rejected when
@@ -71,11 +55,11 @@ export function createStaticHandler(options: StaticHandlerOptions): Handler {
         info = await stat(file);
       }
       const real = await realpath(file);
-      if (!isInside(root, real) || !info.isFile()) return notFound();
+      if (!isPathInside(root, real) || !info.isFile()) return notFound();
       const body = request.method === 'HEAD' ? null : await readFile(real);
       return new Response(body, {
         headers: {
-          'content-type': contentTypes[path.extname(real).toLowerCase()] ?? 'application/octet-stream',
+          'content-type': contentTypeFor(real),
           'content-length': String(info.size),
           // The example UI has no build step and hence no hashed file names: always revalidate.
           'cache-control': 'no-cache',
@@ -102,9 +86,4 @@ function safeRelative(urlPath: string): string | undefined {
   // Dot-files (.git, .env) are never part of a public folder.
   if (segments.some((s) => s.startsWith('.'))) return undefined;
   return segments.join('/');
-}
-
-function isInside(parent: string, child: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }

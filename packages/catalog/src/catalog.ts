@@ -8,6 +8,7 @@ import {
   createFileReader,
   createLogger,
   createUrlReader,
+  isPathInside,
 } from '@portalkit/core';
 import {
   ANNOTATION_LOCATION,
@@ -20,7 +21,7 @@ import {
 import type { Entity, EntityRelation } from './model/index.js';
 import { createCatalogHandler } from './http/handler.js';
 import { refOf, runPass, processEntity, type EngineContext, type PassInput, type PassItem } from './processing/engine.js';
-import { isInside, parseLocationRef, stringifyLocationRef } from './processing/paths.js';
+import { parseLocationRef, stringifyLocationRef } from './processing/paths.js';
 import type { EntityProcessor } from './processing/processor.js';
 import type { DeferredEntity, EntityProviderConnection, EntityProviderMutation } from './processing/provider.js';
 import { refusingReader } from './processing/refusing-reader.js';
@@ -794,7 +795,7 @@ function normalizeLocation(spec: { type?: string; target?: unknown }, rootDir: s
   assertLocationTargetLength(target);
   if (type === 'file') {
     const absolute = resolve(rootDir, target);
-    if (!isInside(rootDir, absolute)) throw new NotAllowedError(`Location ${target} is outside the catalog root`);
+    if (!isPathInside(rootDir, absolute)) throw new NotAllowedError(`Location ${target} is outside the catalog root`);
     return { type, target: absolute };
   }
   if (type === 'url') {

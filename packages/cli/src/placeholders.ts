@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseYamlDocuments } from '@portalkit/core';
+import { isPathInside, parseYamlDocuments } from '@portalkit/core';
 
 const resolvers = new Set(['$text', '$json', '$yaml']);
 
@@ -32,8 +32,7 @@ export function resolveLocalPlaceholders(value: unknown, file: string, rootDir: 
       }
       if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return '';
       const resolved = path.resolve(path.dirname(file), target);
-      const relative = path.relative(rootDir, resolved);
-      if (relative.startsWith('..') || path.isAbsolute(relative)) {
+      if (!isPathInside(rootDir, resolved)) {
         problems.push({ path: at, message: `${kind} target ${target} is outside ${rootDir}` });
         return node;
       }

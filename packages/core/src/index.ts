@@ -44,6 +44,7 @@ export { createScheduler } from './scheduler.js';
 export type { ScheduledTask, Scheduler, SchedulerOptions } from './scheduler.js';
 export {
   createRouter,
+  eventStreamResponse,
   getQueryArray,
   mountHandlers,
   readJsonBody,
@@ -51,6 +52,7 @@ export {
   toNodeHandler,
 } from './router/index.js';
 export type {
+  EventStreamOptions,
   Mount,
   NodeHandlerOptions,
   NodeRequestListener,
@@ -59,6 +61,11 @@ export type {
   RouteHandler,
   Router,
   RouterOptions,
+  SendServerSentEvent,
 } from './router/index.js';
+export { mapLimit } from './concurrency.js';
+export { readLimitedBody } from './limited-body.js';
+export type { ReadLimitedBodyOptions } from './limited-body.js';
+export { isPathInside, realpathOfExistingAncestor } from './paths.js';
 export { createPortal } from './portal.js';
 export type { Portal, PortalOptions, PortalServer } from './portal.js';

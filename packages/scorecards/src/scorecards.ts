@@ -1,4 +1,4 @@
-import { InputError, NotFoundError, serializeError } from '@portalkit/core';
+import { InputError, NotFoundError, mapLimit, serializeError } from '@portalkit/core';
 import type { EventBus, Handler, Logger } from '@portalkit/core';
 import { parseEntityRef, stringifyEntityRef } from '@portalkit/catalog';
 import type { CatalogEvents, Entity } from '@portalkit/catalog';
@@ -183,20 +183,6 @@ const refKey = (ref: string) => {
     throw new InputError(`Invalid entity ref ${JSON.stringify(ref)}`, { cause: error });
   }
 };
-
-/** Run `fn` over `items`, at most `limit` at a time. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
 
 function infoOf(card: Scorecard): ScorecardInfo {
   return {

@@ -1,6 +1,6 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { NotAllowedError } from '@portalkit/core';
+import { NotAllowedError, isPathInside } from '@portalkit/core';
 
 /**
  * Resolve `target` against `root` and refuse anything that lands outside it (lexically).
@@ -15,7 +15,7 @@ import { NotAllowedError } from '@portalkit/core';
 export function resolveWithin(root: string, target: string, what = 'path'): string {
   const base = path.resolve(root);
   const resolved = path.resolve(base, target);
-  if (!isInside(base, resolved)) {
+  if (!isPathInside(base, resolved)) {
     throw new NotAllowedError(`${what} '${target}' escapes its allowed root`);
   }
   return resolved;
@@ -32,16 +32,10 @@ export function resolveWithin(root: string, target: string, what = 'path'): stri
  */
 export async function assertRealpathWithin(root: string, target: string, what = 'path'): Promise<string> {
   const [realRoot, realTarget] = await Promise.all([realpath(root), realpath(target)]);
-  if (!isInside(realRoot, realTarget)) {
+  if (!isPathInside(realRoot, realTarget)) {
     throw new NotAllowedError(`${what} '${target}' resolves outside its allowed root`);
   }
   return realTarget;
-}
-
-/** True when `child` is `parent` or below it (both absolute, normalised). */
-export function isInside(parent: string, child: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 /**

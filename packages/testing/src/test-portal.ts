@@ -1,7 +1,7 @@
 import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { InputError, createLogger, createPortal, parseYamlDocuments } from '@portalkit/core';
+import { InputError, createLogger, createPortal, isPathInside, parseYamlDocuments } from '@portalkit/core';
 import type { Handler, Logger, Portal } from '@portalkit/core';
 import { catalogPlugin, createCatalog, memoryStore, parseEntityRef, stringifyEntityRef } from '@portalkit/catalog';
 import type { Catalog, Entity, EntityProcessor, EntityProvider, ProcessingErrorReport } from '@portalkit/catalog';
@@ -285,7 +285,7 @@ function normalizeTemplateRef(ref: string): string {
 
 async function writeBelow(root: string, file: string, content: string): Promise<void> {
   const target = path.resolve(root, file);
-  if (path.relative(root, target).startsWith('..') || path.isAbsolute(file)) {
+  if (!isPathInside(root, target) || path.isAbsolute(file)) {
     throw new InputError(`createTestPortal: file ${file} must be a relative path inside the portal directory`);
   }
   await mkdir(path.dirname(target), { recursive: true });

@@ -1,4 +1,4 @@
-import { locateYamlPath } from '@portalkit/core';
+import { locateYamlPath, mapLimit } from '@portalkit/core';
 import {
   ANNOTATION_LOCATION,
   ANNOTATION_ORIGIN_LOCATION,
@@ -415,20 +415,6 @@ function conflict(items: Map<string, PassItem>, input: PassInput, heldBy: string
   }
   if (parent && !parent.errors.some((e) => e.message === message)) parent.errors.push(error);
 }
-
-async function mapLimit<T, R>(list: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(list.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < list.length) {
-      const i = next++;
-      out[i] = await fn(list[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, list.length) }, worker));
-  return out;
-}
-
 
 /** `spec.steps[2].input` -> `['spec', 'steps', 2, 'input']`. */
 function splitPath(path: string): (string | number)[] {

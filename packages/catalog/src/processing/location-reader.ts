@@ -1,10 +1,10 @@
 import { dirname, relative, resolve } from 'node:path';
-import { InputError, NotAllowedError, isError, parseYamlDocuments } from '@portalkit/core';
+import { InputError, NotAllowedError, isError, isPathInside, parseYamlDocuments } from '@portalkit/core';
 import type { UrlReader } from '@portalkit/core';
 import { glob } from 'tinyglobby';
 import type { Entity } from '../model/index.js';
 import type { ProcessingError } from '../stores/types.js';
-import { isGlob, isInside, stringifyLocationRef } from './paths.js';
+import { isGlob, stringifyLocationRef } from './paths.js';
 import type { LocationSpec } from './processor.js';
 
 /** The YAML an entity was parsed from, kept during a processing pass for `file:line` errors. */
@@ -90,7 +90,7 @@ export async function readBuiltinLocation(
 
   if (location.type === 'file') {
     const target = resolve(context.rootDir, location.target);
-    if (!isInside(context.rootDir, target)) {
+    if (!isPathInside(context.rootDir, target)) {
       errors.push({ name: 'NotAllowedError', message: `${location.target} is outside the catalog root` });
       return { handled: true, entities, errors, failed };
     }
@@ -99,7 +99,7 @@ export async function readBuiltinLocation(
       const pattern = relative(context.rootDir, target).split('\\').join('/');
       files = (await glob([pattern], { cwd: context.rootDir, absolute: true, onlyFiles: true }))
         .map((f) => resolve(f))
-        .filter((f) => isInside(context.rootDir, f))
+        .filter((f) => isPathInside(context.rootDir, f))
         .sort();
       if (files.length === 0 && !optional) {
         errors.push({ name: 'NotFoundError', message: `no file matches ${display(context.rootDir, target)}` });

@@ -1,11 +1,3 @@
-import { isAbsolute, relative, resolve, sep } from 'node:path';
-
-/** True when `target` is `root` or lies below it (lexically; readers also check symlinks). */
-export function isInside(root: string, target: string): boolean {
-  const rel = relative(resolve(root), resolve(target));
-  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
-}
-
 /** How a location is written in annotations and location keys: `type:target`. */
 export function stringifyLocationRef(location: { type: string; target: string }): string {
   return `${location.type}:${location.target}`;

@@ -1,9 +1,8 @@
 import { dirname, resolve } from 'node:path';
-import { InputError, NotAllowedError, isError, parseYamlDocuments } from '@portalkit/core';
+import { InputError, NotAllowedError, isError, isPathInside, parseYamlDocuments } from '@portalkit/core';
 import type { Entity } from '../model/index.js';
 import type { ProcessingError } from '../stores/types.js';
 import { display, toProcessingError, type LocationReaderContext } from './location-reader.js';
-import { isInside } from './paths.js';
 import type { LocationSpec } from './processor.js';
 
 const resolvers = ['$text', '$json', '$yaml'] as const;
@@ -49,7 +48,7 @@ export async function resolvePlaceholders(
     }
     if (location?.type !== 'file') throw new NotAllowedError(`placeholder ${value} needs a file or url location`);
     const file = resolve(dirname(location.target), value);
-    if (!isInside(context.rootDir, file)) {
+    if (!isPathInside(context.rootDir, file)) {
       throw new NotAllowedError(`placeholder target ${value} is outside the catalog root`);
     }
     return (await context.fileReader.read(file)).buffer.toString('utf8');

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ConflictError, InputError, ServiceUnavailableError } from '@portalkit/core';
+import { ConflictError, InputError, ServiceUnavailableError, isPathInside } from '@portalkit/core';
 import type { EntityProcessor } from '@portalkit/catalog';
 import { createCliLogger } from '../cli-logger.js';
 import { defineCommand } from '../command.js';
@@ -32,8 +32,7 @@ const ingest = defineCommand({
   async run({ values, positionals, io }) {
     const rootDir = path.resolve(io.cwd, values.root ?? '.');
     const target = path.resolve(io.cwd, positionals[0]!);
-    const relative = path.relative(rootDir, target);
-    if (relative.startsWith('..') || path.isAbsolute(relative)) {
+    if (!isPathInside(rootDir, target)) {
       throw new UsageError(`${positionals[0]} is outside the catalog root ${rootDir} (see --root)`);
     }
     // Loaded on use: `--help` and the other commands do not pay for the catalog and its stores.

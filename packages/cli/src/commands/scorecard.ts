@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { isPathInside } from '@portalkit/core';
 import type { BelowRequiredLevel, CheckResult, Scorecard, ScorecardResult } from '@portalkit/scorecards';
 import { createCliLogger } from '../cli-logger.js';
 import { defineCommand } from '../command.js';
@@ -103,8 +104,7 @@ async function locationTargets(args: readonly string[], scorecardFiles: readonly
       throw new UsageError(`${arg} is a directory; give a file or a glob such as '${path.join(arg, '**/catalog-info.yaml')}'`);
     }
     for (const { file } of files) {
-      const relative = path.relative(rootDir, file);
-      if (relative.startsWith('..') || path.isAbsolute(relative)) throw new UsageError(`${displayPath(file, cwd)} is outside the catalog root ${rootDir} (see --root)`);
+      if (!isPathInside(rootDir, file)) throw new UsageError(`${displayPath(file, cwd)} is outside the catalog root ${rootDir} (see --root)`);
     }
     // A file registered twice would be one entity claimed by two locations.
     if (files.every((f) => matched.has(f.file))) continue;

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, realpath, stat, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError, NotAllowedError, NotFoundError, NotModifiedError } from '../errors.js';
+import { isPathInside, realpathOfExistingAncestor } from '../paths.js';
 import type { ReadOptions, ReadResponse, ReadTreeResponse, TreeFile, UrlReader } from './types.js';
 
 /**
@@ -46,19 +47,19 @@ export function createFileReader(options: FileReaderOptions): UrlReader {
   /** Resolve `url` to a real path inside the root, or throw. */
   const locate = async (url: string): Promise<string> => {
     const target = toPath(url, root);
-    if (!isInside(root, target)) throw new NotAllowedError(`${url} is outside the allowed root`);
+    if (!isPathInside(root, target)) throw new NotAllowedError(`${url} is outside the allowed root`);
     const rootPath = await getRealRoot();
     let real: string;
     try {
       real = await realpath(target);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw readError(url, error);
-      // Say "not allowed" rather than "not found" when the missing path lies under a link out.
-      const existing = await nearestExisting(target);
-      if (existing && !isInside(rootPath, existing)) throw new NotAllowedError(`${url} is outside the allowed root`);
+      // A missing path under a link out (dangling or not) is "not allowed", never "not found":
+      // the answer must not tell whether something exists outside the root.
+      if (!isPathInside(rootPath, realpathOfExistingAncestor(target))) throw new NotAllowedError(`${url} is outside the allowed root`);
       throw new NotFoundError(`${url} does not exist`);
     }
-    if (!isInside(rootPath, real)) throw new NotAllowedError(`${url} is outside the allowed root`);
+    if (!isPathInside(rootPath, real)) throw new NotAllowedError(`${url} is outside the allowed root`);
     return real;
   };
 
@@ -95,9 +96,20 @@ export function createFileReader(options: FileReaderOptions): UrlReader {
           let real = join(dir, entry.name);
           let isDir = entry.isDirectory();
           if (entry.isSymbolicLink()) {
-            real = await realpath(real).catch(() => '');
-            if (!real) continue; // dangling link: nothing to read
-            if (!isInside(rootPath, real)) {
+            const link = real;
+            const resolved = await realpath(link).catch((error: NodeJS.ErrnoException) => error);
+            if (typeof resolved !== 'string') {
+              // Unreadable links (loops, permissions) are skipped, as they always were.
+              if (resolved.code !== 'ENOENT' && resolved.code !== 'ENOTDIR') continue;
+              // A dangling link inside the root has nothing to read; one pointing out is refused
+              // like a link to an existing file outside (else the tree probes outside the root).
+              if (!isPathInside(rootPath, realpathOfExistingAncestor(link))) {
+                throw new NotAllowedError(`${url}: ${relPath} links outside the allowed root`);
+              }
+              continue;
+            }
+            real = resolved;
+            if (!isPathInside(rootPath, real)) {
               throw new NotAllowedError(`${url}: ${relPath} links outside the allowed root`);
             }
             isDir = (await stat(real)).isDirectory();
@@ -151,24 +163,6 @@ function toPath(url: string, root: string): string {
     }
   }
   return isAbsolute(path) ? resolve(path) : resolve(root, path);
-}
-
-function isInside(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
-}
-
-async function nearestExisting(path: string): Promise<string | undefined> {
-  let current = dirname(path);
-  for (;;) {
-    try {
-      return await realpath(current);
-    } catch {
-      const parent = dirname(current);
-      if (parent === current) return undefined;
-      current = parent;
-    }
-  }
 }
 
 function readError(url: string, error: unknown): Error {

@@ -12,6 +12,7 @@ import {
   PayloadTooLargeError,
   ServiceUnavailableError,
 } from '../errors.js';
+import { readLimitedBody } from '../limited-body.js';
 import type { ReadOptions, ReadResponse, UrlReader } from './types.js';
 
 /**
@@ -157,7 +158,7 @@ export function createHttpReader(options: HttpReaderOptions): UrlReader {
             await response.body?.cancel();
             throw statusError(response.status, current.href);
           }
-          const buffer = await readBody(response, maxBytes, current.href);
+          const buffer = await readLimitedBody(response, { maxBytes, what: current.href });
           const etag = response.headers.get('etag') ?? createHash('sha256').update(buffer).digest('hex');
           if (readOptions?.etag === etag) throw new NotModifiedError(`${url} has not changed`);
           return { buffer, etag };
@@ -280,26 +281,3 @@ function statusError(status: number, url: string): Error {
   return new InputError(message);
 }
 
-async function readBody(response: Response, maxBytes: number, url: string): Promise<Buffer> {
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body?.cancel();
-    throw new PayloadTooLargeError(`${url} is larger than ${maxBytes} bytes`);
-  }
-  if (!response.body) return Buffer.alloc(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      // Stop downloading at once rather than buffering a huge body.
-      await reader.cancel();
-      throw new PayloadTooLargeError(`${url} is larger than ${maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
-}

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { InputError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors.js';
+import { InputError, UnsupportedMediaTypeError } from '../errors.js';
+import { readLimitedBody } from '../limited-body.js';
 import { isJsonContentType } from './content-type.js';
 
 /**
@@ -40,11 +41,7 @@ export async function readJsonBody<T = unknown>(request: Request, options: ReadJ
       `request body must be application/json, got ${contentType === null ? 'no content type' : JSON.stringify(contentType.slice(0, 100))}`,
     );
   }
-  const declared = Number(request.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    throw new PayloadTooLargeError(`request body is larger than ${maxBytes} bytes`);
-  }
-  const text = await readLimitedText(request, maxBytes);
+  const text = decodeUtf8(await readLimitedBody(request, { maxBytes, what: 'request body' }));
   if (text.trim() === '') throw new InputError('request body must be JSON, but it is empty');
   let value: unknown;
   try {
@@ -90,23 +87,9 @@ function assertSafeJson(value: unknown): void {
   }
 }
 
-async function readLimitedText(request: Request, maxBytes: number): Promise<string> {
-  if (!request.body) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw new PayloadTooLargeError(`request body is larger than ${maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
+function decodeUtf8(bytes: Uint8Array): string {
   try {
-    return utf8.decode(Buffer.concat(chunks));
+    return utf8.decode(bytes);
   } catch {
     throw new InputError('request body is not valid UTF-8');
   }

@@ -1,6 +1,8 @@
 export { readJsonBody } from './body.js';
 export type { ReadJsonBodyOptions } from './body.js';
 export { mountHandlers } from './mount.js';
+export { eventStreamResponse } from './sse.js';
+export type { EventStreamOptions, SendServerSentEvent } from './sse.js';
 export type { Mount } from './mount.js';
 export { toNodeHandler } from './node.js';
 export type { NodeHandlerOptions, NodeRequestListener } from './node.js';

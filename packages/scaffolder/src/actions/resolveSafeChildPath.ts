@@ -1,38 +1,6 @@
-import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { NotAllowedError } from '@portalkit/core';
+import { NotAllowedError, isPathInside, realpathOfExistingAncestor } from '@portalkit/core';
 import { refuseGitMetadataPath } from './gitMetadata.js';
-
-// The deepest existing ancestor, resolved through symlinks: a path that does not exist yet
-// is safe exactly when the directory it will be created in is. A dangling symlink is followed
-// by hand, since writing through it creates its target.
-export function realpathOfExistingAncestor(target: string, hops = 0): string {
-  let current = target;
-  const rest: string[] = [];
-  for (;;) {
-    try {
-      return path.join(realpathSync(current), ...rest.reverse());
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ELOOP') throw new NotAllowedError(`Too many levels of symbolic links in ${target}`);
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
-      if (lstatSync(current, { throwIfNoEntry: false })?.isSymbolicLink()) {
-        if (hops >= 32) throw new NotAllowedError(`Too many levels of symbolic links in ${target}`);
-        const pointsTo = path.resolve(path.dirname(current), readlinkSync(current));
-        return realpathOfExistingAncestor(path.join(pointsTo, ...rest.reverse()), hops + 1);
-      }
-      const parent = path.dirname(current);
-      if (parent === current) return target;
-      rest.push(path.basename(current));
-      current = parent;
-    }
-  }
-}
-
-export function isInside(base: string, target: string): boolean {
-  const relative = path.relative(base, target);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
-}
 
 /**
  * Resolve `child` below `base`, refusing anything that escapes it: `../`, absolute paths, and
@@ -45,12 +13,12 @@ export function resolveContainedPath(base: string, child: string): string {
   }
   const resolvedBase = path.resolve(base);
   const target = path.resolve(resolvedBase, child);
-  if (!isInside(resolvedBase, target)) {
+  if (!isPathInside(resolvedBase, target)) {
     throw new NotAllowedError(`Relative path is not allowed to refer to a directory outside its parent: ${child}`);
   }
   const realBase = realpathOfExistingAncestor(resolvedBase);
   const realTarget = realpathOfExistingAncestor(target);
-  if (!isInside(realBase, realTarget)) {
+  if (!isPathInside(realBase, realTarget)) {
     throw new NotAllowedError(`Path ${child} resolves through a symlink to a location outside its parent`);
   }
   return target;

@@ -1,4 +1,4 @@
-import { InputError, NotFoundError, createRouter, readJsonBody } from '@portalkit/core';
+import { InputError, NotFoundError, createRouter, eventStreamResponse, readJsonBody } from '@portalkit/core';
 import type { Handler } from '@portalkit/core';
 import type { JsonObject, ScaffolderUser, TaskRecord, TaskStatus, TemplateEntity } from '../types.js';
 import type { Scaffolder } from '../scaffolder.js';
@@ -81,29 +81,23 @@ export function createScaffolderHandler(scaffolder: Scaffolder, options: Scaffol
 
   const eventStream = async (request: Request, id: string, after: number): Promise<Response> => {
     const task = await taskOf(id);
-    const iterator = task.events({ after });
-    const encoder = new TextEncoder();
-    const stream = new ReadableStream<Uint8Array>({
-      async pull(controller) {
+    return eventStreamResponse(
+      async (send, signal) => {
+        const iterator = task.events({ after });
+        // A client that goes away ends the store polling, also while it waits for the next event.
+        const stop = () => void iterator.return?.(undefined);
+        signal.addEventListener('abort', stop, { once: true });
         try {
-          const next = await iterator.next();
-          if (next.done) {
-            controller.close();
-            return;
+          for await (const event of iterator) {
+            if (signal.aborted) break;
+            await send(event.type, event);
           }
-          controller.enqueue(encoder.encode(`event: ${next.value.type}\ndata: ${JSON.stringify(next.value)}\n\n`));
-        } catch (error) {
-          controller.error(error);
+        } finally {
+          signal.removeEventListener('abort', stop);
         }
       },
-      async cancel() {
-        await iterator.return?.(undefined);
-      },
-    });
-    request.signal?.addEventListener?.('abort', () => void iterator.return?.(undefined));
-    return new Response(stream, {
-      headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' },
-    });
+      { signal: request.signal },
+    );
   };
 
   const numberParam = (url: URL, name: string) => {

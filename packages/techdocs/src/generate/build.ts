@@ -3,8 +3,8 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, realpath, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { PluggableList } from 'unified';
-import { InputError } from '@portalkit/core';
-import { isInside, resolveWithin } from '../paths.js';
+import { InputError, isPathInside, mapLimit } from '@portalkit/core';
+import { resolveWithin } from '../paths.js';
 import type {
   BuildFailure,
   BuildProgress,
@@ -178,7 +178,7 @@ async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {
   const progress = options.onProgress ?? (() => {});
   const site = await loadMkdocsConfig(options.source);
   const output = path.resolve(options.output);
-  if (isInside(site.docsDir, output)) {
+  if (isPathInside(site.docsDir, output)) {
     throw new InputError(`output directory ${output} must not be inside the docs directory ${site.docsDir}`);
   }
   const warnings: BuildWarning[] = [];
@@ -478,7 +478,7 @@ async function scanDocsDir(docsDir: string, warnings: BuildWarning[]): Promise<S
           warnings.push({ file: child, message: 'broken symbolic link' });
           continue;
         }
-        if (!isInside(realDocs, target)) {
+        if (!isPathInside(realDocs, target)) {
           warnings.push({ file: child, message: 'symbolic link escapes the docs directory; skipped' });
           continue;
         }
@@ -531,17 +531,4 @@ async function copyAssets(
 
 function sha256(text: string | Buffer): string {
   return createHash('sha256').update(text).digest('hex');
-}
-
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

@@ -1,10 +1,9 @@
-import { createRouter, NotAllowedError, NotFoundError, serializeError, type Handler, type Logger } from '@portalkit/core';
+import { createRouter, eventStreamResponse, NotAllowedError, NotFoundError, serializeError, type Handler, type Logger } from '@portalkit/core';
 import { docsEntityName } from '../entity.js';
 import { safeRelativePath } from '../paths.js';
 import { resolveDocsLocation } from '../prepare/index.js';
 import type { DocsPublisher } from '../publish/types.js';
 import type { DocsEntityName, TechDocsEntity } from '../types.js';
-import { eventStream } from './sse.js';
 import { staticFileHeaders } from './static-headers.js';
 
 /** What the TechDocs routes need from the service. */
@@ -84,13 +83,14 @@ export function createTechDocsHandler(options: TechDocsHandlerOptions): Handler 
     })
     .get('/sync/:namespace/:kind/:name', async (_request, { params }) => {
       const entity = await lookup(entityName(params));
-      return eventStream(async (send) => {
+      // No request signal: a client that goes away does not stop the build, so the next visit finds it done.
+      return eventStreamResponse(async (send) => {
         try {
-          const { updated } = await options.sync(entity, { onLog: (message) => send('log', message) });
-          send('finish', { updated });
+          const { updated } = await options.sync(entity, { onLog: (message) => void send('log', message) });
+          void send('finish', { updated });
         } catch (error) {
           options.logger.warn('techdocs sync failed', { error });
-          send('error', serializeError(error).message);
+          void send('error', serializeError(error).message);
         }
       });
     }).handler;

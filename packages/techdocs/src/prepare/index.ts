@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { InputError, NotAllowedError, type UrlReader } from '@portalkit/core';
+import { InputError, NotAllowedError, isPathInside, type UrlReader } from '@portalkit/core';
 import {
   docsEntityName,
   docsEntityRef,
@@ -10,7 +10,7 @@ import {
   SOURCE_LOCATION_ANNOTATION,
   TECHDOCS_REF_ANNOTATION,
 } from '../entity.js';
-import { isInside, resolveWithin } from '../paths.js';
+import { resolveWithin } from '../paths.js';
 import type { TechDocsEntity } from '../types.js';
 
 /**
@@ -123,7 +123,7 @@ async function copyDirectory(directory: string, options: PrepareOptions): Promis
   const realSource = await realpath(source).catch(() => {
     throw new InputError(`docs directory ${directory} does not exist`);
   });
-  if (!isInside(realRoot, realSource)) throw new NotAllowedError(`docs directory '${directory}' resolves outside its allowed root`);
+  if (!isPathInside(realRoot, realSource)) throw new NotAllowedError(`docs directory '${directory}' resolves outside its allowed root`);
   const dir = await mkdtemp(path.join(options.workDir ?? os.tmpdir(), 'techdocs-'));
   const cleanup = () => rm(dir, { recursive: true, force: true });
   try {
@@ -143,7 +143,7 @@ async function copyDirectory(directory: string, options: PrepareOptions): Promis
           // A link is followed only while it stays below the allowed root.
           const target = await realpath(from).catch(() => undefined);
           if (!target) continue;
-          if (!isInside(realRoot, target)) {
+          if (!isPathInside(realRoot, target)) {
             throw new NotAllowedError(`symbolic link '${child}' points outside the allowed root`);
           }
           const info = await stat(target);

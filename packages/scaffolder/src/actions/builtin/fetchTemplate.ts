@@ -2,7 +2,7 @@ import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { glob } from 'tinyglobby';
 import { z } from 'zod';
-import { InputError } from '@portalkit/core';
+import { InputError, mapLimit } from '@portalkit/core';
 import type { UrlReader } from '@portalkit/core';
 import type { JsonObject, TemplateFilter, TemplateGlobal } from '../../types.js';
 import { createTemplater } from '../../render/templater.js';
@@ -57,17 +57,6 @@ async function walk(root: string): Promise<Array<{ relative: string; directory: 
   };
   await visit(root, '');
   return out;
-}
-
-async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await fn(item);
-    }
-  });
-  await Promise.all(workers);
 }
 
 /**

@@ -3,12 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { InputError, NotAllowedError } from '@portalkit/core';
+import { InputError, NotAllowedError, isPathInside, realpathOfExistingAncestor } from '@portalkit/core';
 import type { ActionContext } from '../../types.js';
 import { runGit } from '../../git/runGit.js';
 import { createAction } from '../createAction.js';
 import { findGitMetadata } from '../gitMetadata.js';
-import { isInside, realpathOfExistingAncestor, resolveContainedPath, resolveSafeChildPath } from '../resolveSafeChildPath.js';
+import { resolveContainedPath, resolveSafeChildPath } from '../resolveSafeChildPath.js';
 
 interface Input {
   remoteUrl: string;
@@ -76,7 +76,7 @@ function refuseTemplateWritableRemote(remotePath: string, ctx: ActionContext<Inp
   const realRemote = realpathOfExistingAncestor(path.resolve(remotePath));
   for (const area of areas) {
     const resolved = path.resolve(area);
-    if (isInside(resolved, path.resolve(remotePath)) || isInside(realpathOfExistingAncestor(resolved), realRemote)) {
+    if (isPathInside(resolved, path.resolve(remotePath)) || isPathInside(realpathOfExistingAncestor(resolved), realRemote)) {
       throw new NotAllowedError(`publish:git may not push to ${remotePath}: it is inside ${resolved}, which templates can write`);
     }
   }

@@ -91,7 +91,8 @@ describe.skipIf(!hasChromium('portal header and link tests'))('example portal he
     }
     // TechDocs' own sandbox policy on built HTML is kept beside the portal's.
     const docs = await fetch(`${portal.baseUrl}/api/techdocs/static/docs/default/component/checkout-service/index.html`);
-    expect(docs.headers.get('content-security-policy')).toMatch(/^sandbox, /);
+    // Two policies, comma-separated, both enforced: TechDocs' sandbox one first, then the portal's.
+    expect(docs.headers.get('content-security-policy')).toMatch(/^sandbox; default-src 'none'[^,]*, default-src 'self'; /);
   });
 
   it('renders every page under its CSP without a violation', async () => {

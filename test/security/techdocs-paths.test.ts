@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLogger, memorySink, toNodeHandler } from '@portalkit/core';
-import { createTechDocs, localPublisher, type TechDocs, type TechDocsEntity } from '@portalkit/techdocs';
+import { buildDocs, createTechDocs, localPublisher, type TechDocs, type TechDocsEntity } from '@portalkit/techdocs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const SECRET = 'OUTSIDE-SECRET-9876';
@@ -131,6 +131,24 @@ describe('docs path traversal', () => {
     expect([400, 403, 404]).toContain(status);
     expect(body).not.toContain(SECRET);
     expect(body).not.toContain('root:x:0');
+  });
+
+  it('answers a link out of the docs the same whether or not its target exists (no existence oracle)', async () => {
+    const outcomes: string[] = [];
+    for (const [name, target] of [['link-existing', 'secret.md'], ['link-missing', 'no-such-file.md']] as const) {
+      const dir = await site(name, 'site_name: l\n', { 'index.md': '# L\n' });
+      await symlink(path.join(base, 'outside', target), path.join(dir, 'docs', 'leak.md'));
+      // Through the service (prepare copies the sources) and through the generator alone.
+      const built = await techdocs.build(entities.get(`component:default/${name}`)!).then(
+        (r) => `built ${r.warnings.map((w) => w.message).join('; ')}`,
+        (error: Error) => `${error.name}: ${error.message}`,
+      );
+      const generated = await buildDocs({ source: dir, output: path.join(base, `gen-${name}`) });
+      outcomes.push(`${built} | ${generated.warnings.map((w) => `${w.file}: ${w.message}`).join('; ')}`);
+    }
+    expect(outcomes[0]).toMatch(/^NotAllowedError: .*leak\.md.*outside/);
+    expect(outcomes[1]).toBe(outcomes[0]);
+    expect(await published()).not.toContain(SECRET);
   });
 
   it('still serves the site itself', async () => {

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, realpath, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { PluggableList } from 'unified';
-import { InputError, isPathInside, mapLimit } from '@portalkit/core';
+import { InputError, isPathInside, mapLimit, realpathOfExistingAncestor } from '@portalkit/core';
 import { resolveWithin } from '../paths.js';
 import type {
   BuildFailure,
@@ -474,12 +474,14 @@ async function scanDocsDir(docsDir: string, warnings: BuildWarning[]): Promise<S
       let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
         const target = await realpath(path.join(docsDir, child)).catch(() => undefined);
-        if (!target) {
-          warnings.push({ file: child, message: 'broken symbolic link' });
+        // Judged by where it leads whether or not that exists: "broken" only for links inside,
+        // so the warning never tells a docs author whether a host file exists.
+        if (!isPathInside(realDocs, target ?? realpathOfExistingAncestor(path.join(docsDir, child)))) {
+          warnings.push({ file: child, message: 'symbolic link escapes the docs directory; skipped' });
           continue;
         }
-        if (!isPathInside(realDocs, target)) {
-          warnings.push({ file: child, message: 'symbolic link escapes the docs directory; skipped' });
+        if (!target) {
+          warnings.push({ file: child, message: 'broken symbolic link' });
           continue;
         }
         const info = await stat(target);

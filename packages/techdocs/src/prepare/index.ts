@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { InputError, NotAllowedError, isPathInside, type UrlReader } from '@portalkit/core';
+import { InputError, NotAllowedError, isPathInside, realpathOfExistingAncestor, type UrlReader } from '@portalkit/core';
 import {
   docsEntityName,
   docsEntityRef,
@@ -141,11 +141,13 @@ async function copyDirectory(directory: string, options: PrepareOptions): Promis
         let isFile = entry.isFile();
         if (entry.isSymbolicLink()) {
           // A link is followed only while it stays below the allowed root.
+          // A dangling link is judged by where it leads too, so an author cannot tell from the
+          // answer whether a host file exists.
           const target = await realpath(from).catch(() => undefined);
-          if (!target) continue;
-          if (!isPathInside(realRoot, target)) {
+          if (!isPathInside(realRoot, target ?? realpathOfExistingAncestor(from))) {
             throw new NotAllowedError(`symbolic link '${child}' points outside the allowed root`);
           }
+          if (!target) continue;
           const info = await stat(target);
           isDir = info.isDirectory();
           isFile = info.isFile();

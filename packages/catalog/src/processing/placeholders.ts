@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { InputError, NotAllowedError, isError, parseYamlDocuments } from '@portalkit/core';
-import type { Entity } from '../model/index.js';
+import type { Entity } from '@portalkit/catalog-model';
 import type { ProcessingError } from '../stores/types.js';
 import { display, toProcessingError, type LocationReaderContext } from './location-reader.js';
 import { isInside } from './paths.js';

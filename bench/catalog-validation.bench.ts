@@ -5,9 +5,9 @@
  *
  *   npx tsx bench/catalog-validation.bench.ts [--quick]
  */
-import { createBackstageValidator } from '../packages/catalog/src/model/__testkit__/backstage.js';
-import { generateEntities } from '../packages/catalog/src/model/__testkit__/generateEntities.js';
-import { createEntityValidator } from '../packages/catalog/src/model/index.js';
+import { createBackstageValidator } from '../packages/catalog-model/src/__testkit__/backstage.js';
+import { generateEntities } from '../packages/catalog-model/src/__testkit__/generateEntities.js';
+import { createEntityValidator } from '../packages/catalog-model/src/index.js';
 
 const quick = process.argv.includes('--quick');
 const count = 10_000;

@@ -11,6 +11,7 @@
 import { createEventBus } from '../packages/core/src/index.js';
 import { createCatalog } from '../packages/catalog/src/index.js';
 import type { Entity, EntityProviderConnection } from '../packages/catalog/src/index.js';
+import { CATALOG_TOPICS, catalogEntityDeletedEvent, catalogEntityUpsertedEvent } from '../packages/catalog-model/src/index.js';
 import { generateCatalogEntities } from '../packages/catalog/src/testing/generate.js';
 import { builtinChecks, createCheck, createScorecards, defineScorecard } from '../packages/scorecards/src/index.js';
 
@@ -49,8 +50,8 @@ const fullMs = performance.now() - fullStart;
 const upserted: Entity[] = [];
 const deleted: string[] = [];
 const offs = [
-  events.subscribe('catalog.entity.upserted', (p) => void upserted.push((p as { entity: Entity }).entity)),
-  events.subscribe('catalog.entity.deleted', (p) => void deleted.push((p as { ref: string }).ref)),
+  events.subscribe(CATALOG_TOPICS.entityUpserted, (p) => void upserted.push(catalogEntityUpsertedEvent.parse(p).entity)),
+  events.subscribe(CATALOG_TOPICS.entityDeleted, (p) => void deleted.push(catalogEntityDeletedEvent.parse(p).entityRef)),
 ];
 await connection!.applyMutation({
   type: 'delta',

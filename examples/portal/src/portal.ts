@@ -1,10 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createEventBus, createLogger, createPortal } from '@portalkit/core';
+import { createLogger, createPortal } from '@portalkit/core';
 import type { Logger, Portal, PortalPlugin, PortalServer } from '@portalkit/core';
 import { CATALOG_FILTER_EXISTS, builtinKinds, catalogPlugin, createCatalog } from '@portalkit/catalog';
-import type { Catalog, Entity } from '@portalkit/catalog';
+import type { Catalog } from '@portalkit/catalog';
+import { ANNOTATION_TECHDOCS_REF, stringifyEntityRef } from '@portalkit/catalog-model';
+import type { Entity } from '@portalkit/catalog-model';
 import { builtinActions, createScaffolder, scaffolderPlugin } from '@portalkit/scaffolder';
 import type { ScaffolderCatalog } from '@portalkit/scaffolder';
 import { localPublisher, techdocsPlugin } from '@portalkit/techdocs';
@@ -18,8 +20,6 @@ import { withSecurityHeaders } from './security-headers.js';
 import { createStaticHandler } from './static.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const TECHDOCS_REF = 'backstage.io/techdocs-ref';
-const DOCS_BUILT = 'techdocs.site.built';
 
 /** Options of {@link createExamplePortal}. */
 export interface ExamplePortalOptions {
@@ -80,17 +80,13 @@ export async function createExamplePortal(options: ExamplePortalOptions = {}): P
   // Catalog files and docs sources are read below one root: the demo data and the checkouts.
   const rootDir = commonAncestor(dataDir, dirs.checkouts);
 
-  const events = createEventBus<Record<string, unknown>>({
-    onError: (error, topic) => logger.error('event subscriber failed', { topic, error }),
-  });
-
   const catalog = createCatalog({
     rootDir,
     locations: [{ type: 'file', target: path.join(dataDir, 'catalog-info.yaml') }],
     // Scorecards live in the catalog as `kind: Scorecard` YAML (data/scorecards/).
     kinds: [...builtinKinds, scorecardKind],
     processors: [scorecardProcessor({ checks: builtinChecks() })],
-    events,
+    // No `events`: started as a plugin, the catalog publishes on the portal's bus.
     logger: logger.child({ plugin: 'catalog' }),
   });
 
@@ -103,22 +99,20 @@ export async function createExamplePortal(options: ExamplePortalOptions = {}): P
   });
   const { techdocs } = techdocsPluginInstance;
 
-  /** Builds (or refreshes) an entity's docs and tells search about the new index. */
+  /** Builds (or refreshes) an entity's docs; TechDocs announces the new site and search indexes it. */
   const syncDocs = async (entity: Entity) => {
     await techdocs.sync(entity, { onLog: (message) => logger.debug(message, { entity: entity.metadata.name }) });
-    const site = await docsSite(entity);
-    if (site) await events.publish(DOCS_BUILT, site);
   };
   const docsSite = async (entity: Entity): Promise<TechDocsSite | undefined> => {
     try {
       const file = await techdocs.publisher.readFile(entity, 'search/search_index.json');
-      return { entityRef: refOf(entity), entity, searchIndex: JSON.parse(file.content.toString('utf8')) };
+      return { entityRef: stringifyEntityRef(entity), entity, searchIndex: JSON.parse(file.content.toString('utf8')) };
     } catch {
       return undefined;
     }
   };
   const docsEntities = async () =>
-    (await catalog.getEntities({ filter: { [`metadata.annotations.${TECHDOCS_REF}`]: CATALOG_FILTER_EXISTS } })).items;
+    (await catalog.getEntities({ filter: { [`metadata.annotations.${ANNOTATION_TECHDOCS_REF}`]: CATALOG_FILTER_EXISTS } })).items;
 
   // `catalog:register` receives the `file://…/<repo>.git/blob/main/catalog-info.yaml` URL that
   // `publish:git` produced; the demo registers a fresh checkout of that repository instead.
@@ -131,8 +125,8 @@ export async function createExamplePortal(options: ExamplePortalOptions = {}): P
       const result = await catalog.addLocation(spec, addOptions);
       if (!addOptions?.dryRun) {
         for (const entity of result.entities) {
-          if (entity.metadata.annotations?.[TECHDOCS_REF]) {
-            await syncDocs(entity).catch((error) => logger.warn('docs build failed', { entity: refOf(entity), error }));
+          if (entity.metadata.annotations?.[ANNOTATION_TECHDOCS_REF]) {
+            await syncDocs(entity).catch((error) => logger.warn('docs build failed', { entity: stringifyEntityRef(entity), error }));
           }
         }
       }
@@ -176,7 +170,7 @@ export async function createExamplePortal(options: ExamplePortalOptions = {}): P
             await techdocs.sync(entity);
             built += 1;
           } catch (error) {
-            logger.warn('docs build failed', { entity: refOf(entity), error });
+            logger.warn('docs build failed', { entity: stringifyEntityRef(entity), error });
           }
         }
         progress(`built docs for ${built} ${built === 1 ? 'component' : 'components'}`);
@@ -200,7 +194,7 @@ export async function createExamplePortal(options: ExamplePortalOptions = {}): P
   ];
   // Every response, API and docs included, gets the portal's framing, sniffing and CSP headers.
   const secured = plugins.map((plugin) => (plugin.handler ? { ...plugin, handler: withSecurityHeaders(plugin.handler) } : plugin));
-  const portal = createPortal({ plugins: secured, logger, events });
+  const portal = createPortal({ plugins: secured, logger });
 
   let starting: Promise<void> | undefined;
   const start = () => (starting ??= portal.start().catch((error) => {
@@ -221,10 +215,6 @@ export async function createExamplePortal(options: ExamplePortalOptions = {}): P
       await portal.stop();
     },
   };
-}
-
-function refOf(entity: Entity): string {
-  return `${entity.kind.toLowerCase()}:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}`;
 }
 
 /** Deepest directory containing both paths. */

@@ -13,12 +13,13 @@ import {
 import {
   ANNOTATION_LOCATION,
   ANNOTATION_ORIGIN_LOCATION,
+  CATALOG_TOPICS,
   builtinKinds,
   createEntityValidator,
   parseEntityRef,
   stringifyEntityRef,
-} from './model/index.js';
-import type { Entity, EntityRelation } from './model/index.js';
+} from '@portalkit/catalog-model';
+import type { CatalogEntityDeletedEvent, CatalogEntityUpsertedEvent, Entity, EntityRelation } from '@portalkit/catalog-model';
 import { createCatalogHandler } from './http/handler.js';
 import { refOf, runPass, processEntity, type EngineContext, type PassInput, type PassItem } from './processing/engine.js';
 import { parseLocationRef, stringifyLocationRef } from './processing/paths.js';
@@ -37,7 +38,6 @@ import { assertEntityRefText, assertLocationTargetLength } from './stores/text-l
 import type { FinalEntityRow, RefreshState, StoreOrder, StoredLocation } from './stores/types.js';
 import type {
   Catalog,
-  CatalogEvents,
   CatalogOptions,
   GetEntitiesRequest,
   Location,
@@ -100,7 +100,8 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
     ? createWorkLeases({ leases: store.processingLeases, workerId: randomUUID(), leaseMs: options.processingLeaseMs ?? 30_000, passesPerRefresh: 16 })
     : undefined;
   const pass = (inputs: readonly PassInput[]) => runPass(inputs, context, storedClaims, work?.entities);
-  const events = options.events;
+  // The portal's bus arrives with `start(context)`; options win.
+  let events = options.events;
   let frozen = false;
   let init: Promise<void> | undefined;
   let timer: ReturnType<typeof setInterval> | undefined;
@@ -260,11 +261,24 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
       if (puts.length) await tx.putEntities(puts);
     });
     if (events) {
+      // `ref`/`uid` repeat `entityRef`/`entityId` for subscribers written before they existed.
       for (const r of removed) {
-        await events.publish('catalog.entity.deleted', { ref: r.entityRef, uid: r.uid } satisfies CatalogEvents['catalog.entity.deleted']);
+        await events.publish(CATALOG_TOPICS.entityDeleted, {
+          entityRef: r.entityRef,
+          entityId: r.uid,
+          entity: r.entity,
+          ref: r.entityRef,
+          uid: r.uid,
+        } satisfies CatalogEntityDeletedEvent);
       }
       for (const r of puts) {
-        await events.publish('catalog.entity.upserted', { ref: r.entityRef, uid: r.uid, entity: r.entity } satisfies CatalogEvents['catalog.entity.upserted']);
+        await events.publish(CATALOG_TOPICS.entityUpserted, {
+          entityRef: r.entityRef,
+          entityId: r.uid,
+          entity: r.entity,
+          ref: r.entityRef,
+          uid: r.uid,
+        } satisfies CatalogEntityUpsertedEvent);
       }
     }
     logger.debug('catalog committed', { processed: items.size, written: puts.length, removed: removed.length });
@@ -516,7 +530,8 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
       });
     },
 
-    async start() {
+    async start(startContext = {}) {
+      events ??= startContext.events;
       await catalog.refresh();
       if (timer) return;
       timer = setInterval(() => {

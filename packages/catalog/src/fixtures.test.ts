@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createCatalog } from './catalog.js';
-import type { Entity } from './model/index.js';
+import type { Entity } from '@portalkit/catalog-model';
 
 const fixtures = fileURLToPath(new URL('../fixtures', import.meta.url));
 

@@ -1,5 +1,8 @@
 /*
  * @portalkit/catalog: the Backstage-compatible software catalog as a library.
+ *
+ * The entity model (types, schemas, refs, kinds, validator, event topics) lives in
+ * @portalkit/catalog-model; it is re-exported here so imports from this package keep working.
  */
 export {
   ANNOTATION_EDIT_URL,
@@ -9,6 +12,7 @@ export {
   ANNOTATION_SOURCE_LOCATION,
   ANNOTATION_TECHDOCS_REF,
   ANNOTATION_VIEW_URL,
+  CATALOG_TOPICS,
   DEFAULT_NAMESPACE,
   RELATION_API_CONSUMED_BY,
   RELATION_API_PROVIDED_BY,
@@ -27,6 +31,9 @@ export {
   apiKind,
   apiSpecSchema,
   builtinKinds,
+  catalogEntityDeletedEvent,
+  catalogEntityUpsertedEvent,
+  catalogEventSchemas,
   componentKind,
   componentSpecSchema,
   createEntityValidator,
@@ -58,9 +65,12 @@ export {
   templateStepSchema,
   userKind,
   userSpecSchema,
-} from './model/index.js';
+} from '@portalkit/catalog-model';
 export type {
   ApiEntity,
+  CatalogEntityDeletedEvent,
+  CatalogEntityUpsertedEvent,
+  CatalogEvents,
   ComponentEntity,
   CompoundEntityRef,
   DomainEntity,
@@ -84,7 +94,7 @@ export type {
   UserEntity,
   ValidationContext,
   ValidationResult,
-} from './model/index.js';
+} from '@portalkit/catalog-model';
 
 export { createCatalog } from './catalog.js';
 export { catalogPlugin } from './plugin.js';
@@ -92,7 +102,7 @@ export type { CatalogPluginOptions } from './plugin.js';
 export type {
   AddLocationResult,
   Catalog,
-  CatalogEvents,
+  CatalogEventSink,
   CatalogOptions,
   EntityAncestryResult,
   EntityFacetsResult,

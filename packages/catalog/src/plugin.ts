@@ -25,7 +25,8 @@ export interface CatalogPluginOptions extends CatalogOptions, Omit<CatalogHandle
 /**
  * The catalog as a portal plugin (`id: 'catalog'`): serves Backstage's catalog REST API at
  * `basePath` (default `/api/catalog`), `start()` runs `catalog.start()` (first refresh, then the
- * scheduled loop) and `stop()` stops it. The catalog itself is on `.catalog` for the host and
+ * scheduled loop) and `stop()` stops it. Catalog events go to the portal's event bus unless
+ * `events` is given. The catalog itself is on `.catalog` for the host and
  * for other plugins.
  *
  * @example
@@ -48,8 +49,9 @@ export function catalogPlugin(
     catalog,
     basePath,
     handler: catalog.handler({ basePath, authorize, maxLimit, maxBodyBytes, onError }),
-    async start() {
-      await catalog.start();
+    async start(context) {
+      // Publishes on the portal's bus unless the catalog was given its own.
+      await catalog.start({ events: context.events });
     },
     async stop() {
       await catalog.stop();

@@ -1,6 +1,6 @@
 import type { EventBus, Handler, Logger, UrlReader } from '@portalkit/core';
 import type { CatalogHandlerOptions } from './http/handler.js';
-import type { Entity, KindDefinition } from './model/index.js';
+import type { Entity, KindDefinition } from '@portalkit/catalog-model';
 import type { EntityProcessor, LocationSpec } from './processing/processor.js';
 import type { EntityProvider } from './processing/provider.js';
 import type { FilterPredicate } from './query/filter.js';
@@ -9,17 +9,14 @@ import type { EntityFilterQuery, EntityOrder, FullTextFilter } from './query/typ
 import type { CatalogStore, ProcessingError } from './stores/types.js';
 
 /**
- * Events the catalog publishes on its `events` bus after each committed change.
+ * The part of core's `EventBus` the catalog needs: it only publishes.
  *
  * @example
  * ```ts
- * events.subscribe('catalog.entity.upserted', ({ ref }) => reindex(ref));
+ * const events: CatalogEventSink = createEventBus();
  * ```
  */
-export interface CatalogEvents extends Record<string, unknown> {
-  'catalog.entity.upserted': { ref: string; uid: string; entity: Entity };
-  'catalog.entity.deleted': { ref: string; uid: string };
-}
+export type CatalogEventSink = Pick<EventBus<Record<string, unknown>>, 'publish'>;
 
 /**
  * Options of `createCatalog`.
@@ -40,8 +37,11 @@ export interface CatalogOptions {
   /** Reads `url` locations and placeholders; default: local files below `rootDir` only. */
   reader?: UrlReader;
   logger?: Logger;
-  /** Receives `catalog.entity.upserted` / `catalog.entity.deleted`. */
-  events?: EventBus<Record<string, unknown>>;
+  /**
+   * Receives `catalog.entity.upserted` / `catalog.entity.deleted` (payloads: `CatalogEvents` of
+   * `@portalkit/catalog-model`). Default: the bus `start(context)` is given (a portal's), if any.
+   */
+  events?: CatalogEventSink;
   /** Accepted kinds; default `builtinKinds`. */
   kinds?: readonly KindDefinition[];
   /** Accept entities of kinds no definition covers (validated as envelopes only). Default false. */
@@ -245,8 +245,11 @@ export interface Catalog {
   updateLocation(id: string, location: { type?: string; target: string }): Promise<Location>;
   /** Process everything (or the entity's source) until quiescent. */
   refresh(options?: { entityRef?: string; key?: string }): Promise<void>;
-  /** Run `refresh()` now and then every `refreshIntervalMs`. */
-  start(): Promise<void>;
+  /**
+   * Run `refresh()` now and then every `refreshIntervalMs`. Without `events` in the options, the
+   * catalog publishes on `context.events` (the portal's bus, when run as `catalogPlugin`).
+   */
+  start(context?: { events?: CatalogEventSink }): Promise<void>;
   stop(): Promise<void>;
   query(request?: QueryEntitiesRequest): Promise<QueryEntitiesResult>;
   getEntities(request?: GetEntitiesRequest): Promise<GetEntitiesResult>;

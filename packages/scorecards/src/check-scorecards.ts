@@ -1,6 +1,6 @@
 import { InputError, NotFoundError } from '@portalkit/core';
-import { stringifyEntityRef } from '@portalkit/catalog';
-import type { Entity } from '@portalkit/catalog';
+import { stringifyEntityRef } from '@portalkit/catalog-model';
+import type { Entity } from '@portalkit/catalog-model';
 import { builtinChecks } from './checks/index.js';
 import { createEvaluator, createPredicateCache, forEachEntityPage } from './evaluator.js';
 import type { ScorecardCatalog } from './evaluator.js';

@@ -1,6 +1,7 @@
 import { InputError } from '@portalkit/core';
 import type { Check, CheckContext, CheckOutcome } from './types.js';
-import type { Entity, EntityFilterQuery } from '@portalkit/catalog';
+import type { EntityFilterQuery } from '@portalkit/catalog';
+import type { Entity } from '@portalkit/catalog-model';
 import { compileFilter } from './filter.js';
 
 /**

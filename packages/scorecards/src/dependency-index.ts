@@ -1,4 +1,5 @@
-import type { Entity, EntityFilterQuery } from '@portalkit/catalog';
+import type { EntityFilterQuery } from '@portalkit/catalog';
+import type { Entity } from '@portalkit/catalog-model';
 import { compileFilter, entityLookup } from './filter.js';
 import type { EntityPredicate } from './filter.js';
 

@@ -1,5 +1,6 @@
-import { RELATION_OWNED_BY, parseEntityRef, stringifyEntityRef } from '@portalkit/catalog';
-import type { Catalog, Entity, EntityFilterQuery } from '@portalkit/catalog';
+import { RELATION_OWNED_BY, parseEntityRef, stringifyEntityRef } from '@portalkit/catalog-model';
+import type { Catalog, EntityFilterQuery } from '@portalkit/catalog';
+import type { Entity } from '@portalkit/catalog-model';
 import { compileFilter, entityLookup } from './filter.js';
 import type { EntityPredicate } from './filter.js';
 import { scoreResults } from './score.js';

@@ -1,6 +1,7 @@
 import { InputError } from '@portalkit/core';
 import { buildEntitySearch, matchesEntityFilter, parseEntityFilterQuery } from '@portalkit/catalog';
-import type { Entity, EntityFilterQuery } from '@portalkit/catalog';
+import type { EntityFilterQuery } from '@portalkit/catalog';
+import type { Entity } from '@portalkit/catalog-model';
 
 /** Lowercase key -> lowercase values of one entity, as the catalog's filters see it. */
 export type EntityLookup = (key: string) => readonly (string | null)[] | undefined;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { InputError } from '@portalkit/core';
-import { defineKind, stringifyEntityRef } from '@portalkit/catalog';
-import type { Entity, EntityProcessor } from '@portalkit/catalog';
+import { defineKind, stringifyEntityRef } from '@portalkit/catalog-model';
+import type { EntityProcessor } from '@portalkit/catalog';
+import type { Entity } from '@portalkit/catalog-model';
 import { MAX_SCORECARD_WEIGHT, defineScorecard } from './scorecard.js';
 import type { Check, Scorecard } from './types.js';
 

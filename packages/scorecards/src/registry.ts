@@ -1,7 +1,7 @@
 import { InputError, serializeError } from '@portalkit/core';
 import type { Logger } from '@portalkit/core';
-import { stringifyEntityRef } from '@portalkit/catalog';
-import type { Entity } from '@portalkit/catalog';
+import { stringifyEntityRef } from '@portalkit/catalog-model';
+import type { Entity } from '@portalkit/catalog-model';
 import type { ScorecardCatalog } from './evaluator.js';
 import { scorecardFromEntity } from './kind.js';
 import { scorecardRefOf } from './scorecard-id.js';

@@ -1,7 +1,13 @@
 import { InputError, NotFoundError, mapLimit, serializeError } from '@portalkit/core';
 import type { EventBus, Handler, Logger } from '@portalkit/core';
-import { parseEntityRef, stringifyEntityRef } from '@portalkit/catalog';
-import type { CatalogEvents, Entity } from '@portalkit/catalog';
+import {
+  CATALOG_TOPICS,
+  catalogEntityDeletedEvent,
+  catalogEntityUpsertedEvent,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@portalkit/catalog-model';
+import type { Entity } from '@portalkit/catalog-model';
 import { builtinChecks } from './checks/index.js';
 import { createDependencyIndex } from './dependency-index.js';
 import type { ResultKey } from './dependency-index.js';
@@ -526,16 +532,29 @@ export function createScorecards(options: ScorecardsOptions): Scorecards {
       if (context.logger && !options.logger) logger = context.logger;
       const events = options.events ?? context.events;
       if (events && unsubscribers.length === 0) {
+        // Payloads are parsed with the catalog's own schemas; one that does not match is logged
+        // and skipped, never half-applied.
+        const ignore = (topic: string, error: unknown) =>
+          logger.warn('scorecards: ignored a catalog event that does not match its schema', { topic, error: serializeError(error) });
         unsubscribers = [
-          events.subscribe('catalog.entity.upserted', (payload) => {
-            const { entity } = payload as CatalogEvents['catalog.entity.upserted'];
+          events.subscribe(CATALOG_TOPICS.entityUpserted, (payload) => {
+            const parsed = catalogEntityUpsertedEvent.safeParse(payload);
+            if (!parsed.success) return ignore(CATALOG_TOPICS.entityUpserted, parsed.error);
+            const entity = parsed.data.entity;
             const ref = stringifyEntityRef(entity);
             pending.deleted.delete(ref);
             pending.upserted.set(ref, entity);
             schedule();
           }),
-          events.subscribe('catalog.entity.deleted', (payload) => {
-            const { ref } = payload as CatalogEvents['catalog.entity.deleted'];
+          events.subscribe(CATALOG_TOPICS.entityDeleted, (payload) => {
+            const parsed = catalogEntityDeletedEvent.safeParse(payload);
+            if (!parsed.success) return ignore(CATALOG_TOPICS.entityDeleted, parsed.error);
+            let ref: string;
+            try {
+              ref = refKey(parsed.data.entityRef);
+            } catch (error) {
+              return ignore(CATALOG_TOPICS.entityDeleted, error);
+            }
             pending.upserted.delete(ref);
             pending.deleted.add(ref);
             schedule();

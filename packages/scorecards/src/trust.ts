@@ -1,6 +1,6 @@
 import { InputError } from '@portalkit/core';
-import { ANNOTATION_LOCATION } from '@portalkit/catalog';
-import type { Entity } from '@portalkit/catalog';
+import { ANNOTATION_LOCATION } from '@portalkit/catalog-model';
+import type { Entity } from '@portalkit/catalog-model';
 
 /**
  * A catalog location trusted to declare `kind: Scorecard` entities, in the shape of a Backstage

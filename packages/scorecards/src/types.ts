@@ -1,5 +1,6 @@
 import type { InputError } from '@portalkit/core';
-import type { Entity, EntityFilterQuery } from '@portalkit/catalog';
+import type { EntityFilterQuery } from '@portalkit/catalog';
+import type { Entity } from '@portalkit/catalog-model';
 
 /**
  * Outcome of one check on one entity. `warn` does not block a level and earns half the check's

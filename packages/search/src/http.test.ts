@@ -104,7 +104,7 @@ describe('searchPlugin', () => {
       reader: { read: async () => ({ buffer: async () => Buffer.from('') }) } as unknown as PortalContext['reader'],
     };
     await plugin.start!(context);
-    await events.publish('catalog.entity.deleted', { entityRef: 'component:default/payments-01' });
+    await events.publish('catalog.entity.deleted', { entityRef: 'component:default/payments-01', entityId: 'uid-01', entity: entities[1] });
     const res = await plugin.handler!(new Request('http://portal.test/api/search/query?term=payments'));
     const body = await res.json();
     expect(body.results.map((r: { document: { title: string } }) => r.document.title)).toEqual(['payments-00']);

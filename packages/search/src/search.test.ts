@@ -1,4 +1,6 @@
 import { createEventBus, createLogger, memorySink } from '@portalkit/core';
+import type { CatalogEntityDeletedEvent, CatalogEntityUpsertedEvent, CatalogEvents, Entity } from '@portalkit/catalog-model';
+import type { TechDocsEvents } from '@portalkit/techdocs';
 import type { Pool } from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { catalogCollator } from './collators/catalog.js';
@@ -38,10 +40,17 @@ const fooSite: TechDocsSite = {
   },
 };
 
-type Topics = {
-  'catalog.entity.upserted': { entityRef: string; entity: SearchableEntity };
-  'catalog.entity.deleted': { entityRef: string };
-  'techdocs.site.built': TechDocsSite;
+type Topics = CatalogEvents & TechDocsEvents;
+
+// Payloads in the producers' shapes (the wiring tests in test/wiring publish through the real catalog).
+const upserted = (e: SearchableEntity, entityRef = `component:default/${e.metadata.name}`): CatalogEntityUpsertedEvent => ({
+  entityRef,
+  entityId: `uid-${e.metadata.name}`,
+  entity: e as Entity,
+});
+const deleted = (entityRef: string): CatalogEntityDeletedEvent => {
+  const name = entityRef.slice(entityRef.indexOf('/') + 1).toLowerCase();
+  return { entityRef, entityId: `uid-${name}`, entity: entity(name) as Entity };
 };
 
 function setup(engine: SearchEngine, entities: SearchableEntity[] = [entity('foo', 'The foo service'), entity('bar', 'The bar service')]) {
@@ -110,11 +119,8 @@ describe.each(engines)('createSearch on %s', (_name, makeEngine) => {
     const { search, events, calls } = setup(makeEngine());
     await search.start();
     expect((await search.query({ term: '"the foo service"' })).numberOfResults).toBe(1);
-    await events.publish('catalog.entity.upserted', {
-      entityRef: 'component:default/foo',
-      entity: entity('foo', 'Now handles invoices'),
-    });
-    await events.publish('catalog.entity.upserted', { entityRef: 'component:default/baz', entity: entity('baz', 'Brand new') });
+    await events.publish('catalog.entity.upserted', upserted(entity('foo', 'Now handles invoices')));
+    await events.publish('catalog.entity.upserted', upserted(entity('baz', 'Brand new')));
     expect(calls()).toBe(1);
     expect(locations(await search.query({ term: 'invoices' }))).toEqual(['/catalog/default/component/foo']);
     expect((await search.query({ term: '"the foo service"' })).numberOfResults).toBe(0);
@@ -127,7 +133,7 @@ describe.each(engines)('createSearch on %s', (_name, makeEngine) => {
     const { search, events } = setup(makeEngine());
     await search.start();
     expect((await search.query({ term: 'foo' })).numberOfResults).toBeGreaterThan(1);
-    await events.publish('catalog.entity.deleted', { entityRef: 'Component:default/FOO' });
+    await events.publish('catalog.entity.deleted', deleted('Component:default/FOO'));
     expect(await search.query({ term: 'foo' })).toEqual({ results: [], numberOfResults: 0 });
     expect(await search.query({ term: 'deploy' })).toEqual({ results: [], numberOfResults: 0 });
     expect(locations(await search.query({ term: 'bar' }))).toEqual(['/catalog/default/component/bar']);
@@ -167,7 +173,7 @@ describe.each(engines)('createSearch on %s', (_name, makeEngine) => {
     await search.start();
     const rebuilding = search.rebuild();
     await new Promise((r) => setTimeout(r, 10));
-    await events.publish('catalog.entity.deleted', { entityRef: 'component:default/foo' });
+    await events.publish('catalog.entity.deleted', deleted('component:default/foo'));
     release();
     const [result] = await rebuilding;
     expect(result).toMatchObject({ type: 'software-catalog', ok: true, documents: 2 });
@@ -204,7 +210,7 @@ describe('createSearch', () => {
     const search = createSearch({ engine: { ...engine, close: async () => {} }, events, collators: [catalogCollator({ getEntities: () => [] })] });
     await search.start();
     await search.stop();
-    await events.publish('catalog.entity.upserted', { entityRef: 'component:default/foo', entity: entity('foo') });
+    await events.publish('catalog.entity.upserted', upserted(entity('foo')));
     expect((await engine.query({ term: 'foo' })).numberOfResults).toBe(0);
   });
 

@@ -1,4 +1,5 @@
 import { InputError } from '@portalkit/core';
+import { stringifyEntityRef } from '@portalkit/catalog-model';
 import type { DocsEntityName, TechDocsEntity } from './types.js';
 
 /** The annotation naming where an entity's docs live (`dir:.` or `url:https://...`). */
@@ -40,7 +41,7 @@ export function docsEntityName(entity: TechDocsEntity | DocsEntityName): DocsEnt
  * ```
  */
 export function docsEntityRef(name: DocsEntityName): string {
-  return `${name.kind}:${name.namespace}/${name.name}`;
+  return stringifyEntityRef(name);
 }
 
 // Names become directory names, so anything that could walk the filesystem is refused.

@@ -1,9 +1,9 @@
-import { InputError, type Logger, type PortalPlugin, type UrlReader } from '@portalkit/core';
-import { createTechDocs, type TechDocs, type TechDocsOptions } from './techdocs.js';
+import { InputError, type EventBus, type Logger, type PortalPlugin, type UrlReader } from '@portalkit/core';
+import { createTechDocs, type TechDocs, type TechDocsEventSink, type TechDocsOptions } from './techdocs.js';
 
 /**
  * Options of {@link techdocsPlugin}: those of `createTechDocs`, plus where to mount.
- * `reader` and `logger` default to the portal's.
+ * `reader`, `logger` and `events` default to the portal's.
  *
  * @example
  * ```ts
@@ -16,7 +16,8 @@ export interface TechDocsPluginOptions extends TechDocsOptions {
 }
 
 /**
- * TechDocs as a portal plugin (`id: 'techdocs'`), serving Backstage's TechDocs routes.
+ * TechDocs as a portal plugin (`id: 'techdocs'`), serving Backstage's TechDocs routes. Each site
+ * it builds is announced as `techdocs.site.built` on the portal's event bus.
  *
  * @example
  * ```ts
@@ -28,6 +29,7 @@ export function techdocsPlugin(options: TechDocsPluginOptions): PortalPlugin & {
   const basePath = options.basePath ?? '/api/techdocs';
   let portalReader: UrlReader | undefined;
   let portalLogger: Logger | undefined;
+  let portalEvents: EventBus<Record<string, unknown>> | undefined;
   // The portal's reader and logger only exist once it starts, after the handler was created.
   const reader: UrlReader = {
     canRead: (url) => (options.reader ?? portalReader)?.canRead(url) ?? false,
@@ -46,7 +48,13 @@ export function techdocsPlugin(options: TechDocsPluginOptions): PortalPlugin & {
     error: (m, f) => (options.logger ?? portalLogger)?.error(m, f),
     child: (fields) => (options.logger ?? portalLogger)?.child(fields) ?? logger,
   };
-  const techdocs = createTechDocs({ ...options, reader, logger });
+  // Built sites are announced on the portal's bus once it has started (search listens there).
+  const events: TechDocsEventSink = {
+    publish: async (topic, payload) => {
+      await (options.events ?? portalEvents)?.publish(topic, payload);
+    },
+  };
+  const techdocs = createTechDocs({ ...options, reader, logger, events });
   return {
     id: 'techdocs',
     basePath,
@@ -55,6 +63,7 @@ export function techdocsPlugin(options: TechDocsPluginOptions): PortalPlugin & {
     start(context) {
       portalReader = context.reader;
       portalLogger = context.logger.child({ plugin: 'techdocs' });
+      portalEvents = context.events;
     },
   };
 }

@@ -1,8 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { InputError, createLogger, isError, requestHandler, type Handler, type Logger, type UrlReader } from '@portalkit/core';
+import { InputError, createLogger, isError, requestHandler, type EventBus, type Handler, type Logger, type UrlReader } from '@portalkit/core';
 import { docsEntityName, docsEntityRef } from './entity.js';
+import { TECHDOCS_TOPICS, type TechDocsSiteBuiltEvent } from './events/index.js';
 import { createDocsBuilder, type DocsBuilderOptions } from './generate/build.js';
 import { createTechDocsHandler } from './http/handler.js';
 import { prepareDocs, type PreparedDocs } from './prepare/index.js';
@@ -34,7 +35,22 @@ export interface TechDocsOptions {
   /** Temp dirs for prepared sources and builds go here; default the OS temp dir. */
   workDir?: string;
   logger?: Logger;
+  /**
+   * Where `techdocs.site.built` is published each time a site is built and published (by `build`,
+   * or by `sync` when the sources changed). `techdocsPlugin` defaults it to the portal's bus.
+   */
+  events?: TechDocsEventSink;
 }
+
+/**
+ * The part of core's `EventBus` TechDocs needs: it only publishes its own topics.
+ *
+ * @example
+ * ```ts
+ * const events: TechDocsEventSink = createEventBus();
+ * ```
+ */
+export type TechDocsEventSink = Pick<EventBus<Record<string, unknown>>, 'publish'>;
 
 /** The outcome of {@link TechDocs.sync}. */
 export interface SyncResult {
@@ -98,9 +114,25 @@ export function createTechDocs(options: TechDocsOptions): TechDocs {
       onLog(`Rendered ${result.rendered.length} page(s)${failed}; publishing`);
       await options.publisher.publish({ entity, directory: output });
       onLog('Published documentation');
+      await announce(entity, output);
       return result;
     } finally {
       await Promise.all([rm(output, { recursive: true, force: true }), prepared.cleanup()]);
+    }
+  };
+
+  /** Tells the bus (search) about a freshly published site, with its search index. */
+  const announce = async (entity: TechDocsEntity, output: string): Promise<void> => {
+    if (!options.events) return;
+    const entityRef = docsEntityRef(docsEntityName(entity));
+    try {
+      const searchIndex = JSON.parse(await readFile(path.join(output, 'search', 'search_index.json'), 'utf8')) as TechDocsSiteBuiltEvent['searchIndex'];
+      // Sent as given: consumers parse it with techdocsSiteBuiltEvent.
+      const event = { entityRef, entity: entity as TechDocsSiteBuiltEvent['entity'], searchIndex };
+      await options.events.publish(TECHDOCS_TOPICS.siteBuilt, event);
+    } catch (error) {
+      // The site is published either way; a consumer catches up on its next full rebuild.
+      logger.warn('techdocs: could not announce the built site', { entity: entityRef, error });
     }
   };
 

@@ -1,5 +1,5 @@
-import { ANNOTATION_LOCATION, stringifyEntityRef } from '../model/index.js';
-import type { Entity } from '../model/index.js';
+import { ANNOTATION_LOCATION, stringifyEntityRef } from '@portalkit/catalog-model';
+import type { Entity } from '@portalkit/catalog-model';
 import { parseLocationRef } from '../processing/paths.js';
 import type { Catalog } from '../types.js';
 

@@ -8,7 +8,7 @@ import { CATALOG_FILTER_EXISTS as CLIENT_FILTER_EXISTS, CatalogClient } from '@b
 import { toNodeHandler } from '@portalkit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCatalog } from '../catalog.js';
-import type { Entity } from '../model/index.js';
+import type { Entity } from '@portalkit/catalog-model';
 import type { Catalog } from '../types.js';
 import { memoryStore } from '../stores/memory.js';
 import { pgliteStore } from '../stores/pglite/index.js';

@@ -1,7 +1,7 @@
 import { ConflictError, InputError, NotFoundError, createRouter, getQueryArray, readJsonBody, serializeError } from '@portalkit/core';
 import type { Handler } from '@portalkit/core';
 import { z } from 'zod';
-import { parseEntityRef, stringifyEntityRef } from '../model/index.js';
+import { parseEntityRef, stringifyEntityRef } from '@portalkit/catalog-model';
 import type { FilterPredicate } from '../query/filter.js';
 import { queryLocationsRequestSchema } from '../query/locations.js';
 import type { Catalog, QueryEntitiesRequest } from '../types.js';

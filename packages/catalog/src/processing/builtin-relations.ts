@@ -16,8 +16,8 @@ import {
   RELATION_PROVIDES_API,
   parseEntityRef,
   stringifyEntityRef,
-} from '../model/index.js';
-import type { Entity } from '../model/index.js';
+} from '@portalkit/catalog-model';
+import type { Entity } from '@portalkit/catalog-model';
 import { assertEntityRefText } from '../stores/text-limits.js';
 import { InputError } from '@portalkit/core';
 

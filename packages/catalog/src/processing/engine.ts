@@ -4,8 +4,8 @@ import {
   ANNOTATION_ORIGIN_LOCATION,
   parseEntityRef,
   stringifyEntityRef,
-} from '../model/index.js';
-import type { CompoundEntityRef, Entity, EntityValidator } from '../model/index.js';
+} from '@portalkit/catalog-model';
+import type { CompoundEntityRef, Entity, EntityValidator } from '@portalkit/catalog-model';
 import type { ProcessingError } from '../stores/types.js';
 import { assertEntityRefText, assertLocationTargetLength } from '../stores/text-limits.js';
 import { builtinRelations, type RefRelation } from './builtin-relations.js';

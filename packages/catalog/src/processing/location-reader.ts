@@ -2,7 +2,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { InputError, NotAllowedError, isError, isPathInside, parseYamlDocuments } from '@portalkit/core';
 import type { UrlReader } from '@portalkit/core';
 import { glob } from 'tinyglobby';
-import type { Entity } from '../model/index.js';
+import type { Entity } from '@portalkit/catalog-model';
 import type { ProcessingError } from '../stores/types.js';
 import { isGlob, stringifyLocationRef } from './paths.js';
 import type { LocationSpec } from './processor.js';

@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { InputError, NotAllowedError, isError, isPathInside, parseYamlDocuments } from '@portalkit/core';
-import type { Entity } from '../model/index.js';
+import type { Entity } from '@portalkit/catalog-model';
 import type { ProcessingError } from '../stores/types.js';
 import { display, toProcessingError, type LocationReaderContext } from './location-reader.js';
 import type { LocationSpec } from './processor.js';

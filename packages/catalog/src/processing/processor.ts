@@ -1,4 +1,4 @@
-import type { CompoundEntityRef, Entity } from '../model/index.js';
+import type { CompoundEntityRef, Entity } from '@portalkit/catalog-model';
 
 /**
  * Where an entity was read from, or a place to read entities from: `file` (a path or glob,

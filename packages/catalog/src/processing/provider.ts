@@ -1,4 +1,4 @@
-import type { Entity } from '../model/index.js';
+import type { Entity } from '@portalkit/catalog-model';
 
 /**
  * An entity pushed by a provider, with the source that claims it (default `provider:<name>`).

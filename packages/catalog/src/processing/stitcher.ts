@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
-import { ANNOTATION_ORPHAN } from '../model/index.js';
-import type { Entity, EntityRelation } from '../model/index.js';
+import { ANNOTATION_ORPHAN } from '@portalkit/catalog-model';
+import type { Entity, EntityRelation } from '@portalkit/catalog-model';
 import type { FinalEntityRow, ProcessingError } from '../stores/types.js';
 
 /** Backstage's status item type for processing problems. */

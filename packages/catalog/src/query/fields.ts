@@ -1,4 +1,4 @@
-import type { Entity } from '../model/index.js';
+import type { Entity } from '@portalkit/catalog-model';
 
 /**
  * Keep only the given dot-separated paths of an entity (Backstage's `fields` parameter).

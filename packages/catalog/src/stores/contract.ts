@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Entity } from '../model/index.js';
+import type { Entity } from '@portalkit/catalog-model';
 import { createCatalog } from '../catalog.js';
 import type { EntityProviderConnection } from '../processing/provider.js';
 import { stitchEntity } from '../processing/stitcher.js';

@@ -1,4 +1,4 @@
-import type { Entity } from '../model/index.js';
+import type { Entity } from '@portalkit/catalog-model';
 import type { EntityFilter, EntityOrder } from '../query/types.js';
 
 /**

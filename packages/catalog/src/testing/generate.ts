@@ -1,4 +1,4 @@
-import type { Entity } from '../model/index.js';
+import type { Entity } from '@portalkit/catalog-model';
 
 /**
  * Deterministic generated catalog of `count` valid entities of every built-in kind with a

@@ -285,6 +285,9 @@ describe('other built-ins', () => {
     };
     const { outputs } = await runAction(byId('catalog:register', { catalog }), { repoContentsUrl: 'https://git.example/r/blob/main/' }, { workspace });
     expect(outputs).toEqual({ entityRef: 'component:team/svc', catalogInfoUrl: 'https://git.example/r/blob/main/catalog-info.yaml' });
+    // The ref is the catalog's (Backstage's) string form: every part lower-cased.
+    const mixed = { ...catalog, addLocation: async (location: { type: string; target: string }) => ({ location, entities: [{ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'My-Svc', namespace: 'Team' } }] }) };
+    expect((await runAction(byId('catalog:register', { catalog: mixed }), { catalogInfoUrl: 'u' }, { workspace })).outputs.entityRef).toBe('component:team/my-svc');
     const fetched = await runAction(byId('catalog:fetch', { catalog }), { entityRef: 'team', defaultKind: 'Group', entityRefs: ['group:team', 'group:nope'], optional: true }, { workspace });
     expect(fetched.outputs).toEqual({ entity: expect.objectContaining({ kind: 'Group' }), entities: [expect.objectContaining({ kind: 'Group' }), null] });
     await expect(runAction(byId('catalog:fetch', { catalog }), { entityRef: 'group:nope' }, { workspace })).rejects.toThrow(expect.objectContaining({ name: 'NotFoundError' }));

@@ -1,5 +1,7 @@
 import yaml from 'js-yaml';
 import { InputError } from '@portalkit/core';
+import { parseEntityRef as parseRef } from '@portalkit/catalog-model';
+import type { CompoundEntityRef, EntityRefContext } from '@portalkit/catalog-model';
 import type { JsonValue, TemplateFilter } from '../types.js';
 
 /** A repository location as the RepoUrlPicker encodes it: `host?owner=o&repo=r`. */
@@ -44,16 +46,20 @@ export function parseRepoUrl(repoUrl: string): RepoSpec {
   return spec;
 }
 
-/** A parsed entity reference. */
-export interface ParsedEntityRef {
-  kind: string;
-  namespace: string;
-  name: string;
-}
+/**
+ * A parsed entity reference, `{ kind, namespace, name }` (the catalog model's `CompoundEntityRef`).
+ *
+ * @example
+ * ```ts
+ * const ref: ParsedEntityRef = parseEntityRef('group:team-a');
+ * ```
+ */
+export type ParsedEntityRef = CompoundEntityRef;
 
 /**
- * Parse `kind:namespace/name` (or `{ kind, namespace, name }`) with optional defaults, like
- * `@backstage/catalog-model`'s `parseEntityRef`.
+ * Parse `kind:namespace/name` (or `{ kind, namespace, name }`) with optional defaults: the
+ * catalog's one ref grammar (`parseEntityRef` of `@portalkit/catalog-model`, Backstage's rules),
+ * which the `parseEntityRef` template filter uses too.
  *
  * @example
  * ```ts
@@ -61,38 +67,10 @@ export interface ParsedEntityRef {
  * parseEntityRef('team-a', { defaultKind: 'group' });
  * ```
  */
-export function parseEntityRef(
+export const parseEntityRef: (
   ref: string | { kind?: string; namespace?: string; name: string },
-  defaults: { defaultKind?: string; defaultNamespace?: string } = {},
-): ParsedEntityRef {
-  let kind: string | undefined;
-  let namespace: string | undefined;
-  let name: string | undefined;
-  if (typeof ref === 'string') {
-    const colon = ref.indexOf(':');
-    const slash = ref.indexOf('/');
-    // A colon after the slash belongs to the name.
-    if (colon !== -1 && (slash === -1 || colon < slash)) {
-      kind = ref.slice(0, colon);
-      ref = ref.slice(colon + 1);
-    }
-    const s = ref.indexOf('/');
-    if (s !== -1) {
-      namespace = ref.slice(0, s);
-      name = ref.slice(s + 1);
-    } else {
-      name = ref;
-    }
-  } else if (ref && typeof ref === 'object') {
-    ({ kind, namespace, name } = ref);
-  }
-  kind = kind || defaults.defaultKind;
-  namespace = namespace || defaults.defaultNamespace || 'default';
-  if (!kind) throw new InputError(`Entity reference "${String(name)}" had missing or empty kind`);
-  if (!name) throw new InputError('Entity reference had missing or empty name');
-  if (!namespace) throw new InputError(`Entity reference "${name}" had missing or empty namespace`);
-  return { kind, namespace, name };
-}
+  defaults?: EntityRefContext,
+) => ParsedEntityRef = parseRef;
 
 /**
  * Read a nested property by a dot path (`pick('metadata.name')`), like lodash `get`.

@@ -1,3 +1,4 @@
+import * as backstage from '@backstage/catalog-model';
 import { describe, expect, it } from 'vitest';
 import { createTemplater } from './templater.js';
 import { defaultFilters, parseEntityRef, parseRepoUrl } from './filters.js';
@@ -24,6 +25,23 @@ describe('createTemplater', () => {
     expect(parseRepoUrl('bitbucket.org?workspace=w&project=p&repo=r')).toEqual({ host: 'bitbucket.org', workspace: 'w', project: 'p', repo: 'r' });
     expect(() => parseRepoUrl('github.com?owner=o')).toThrow(/missing repo/);
     expect(parseEntityRef('component:ns/a:b')).toEqual({ kind: 'component', namespace: 'ns', name: 'a:b' });
+  });
+
+  it('parses refs with the catalog grammar, as Backstage does, defaults and failures included', () => {
+    const outcome = (f: () => unknown) => {
+      try {
+        return { ok: f() };
+      } catch (error) {
+        return { error: (error as Error).message };
+      }
+    };
+    const cases: Array<[string, { defaultKind?: string; defaultNamespace?: string }?]> = [
+      ['group:team'], ['team', { defaultKind: 'group' }], ['ns/team', { defaultKind: 'group' }], ['Component:NS/Name'],
+      [':b', { defaultKind: 'group' }], ['a:', { defaultKind: 'group' }], ['a:/c'], ['k:n/a/b'], ['team'],
+    ];
+    for (const [ref, context] of cases) {
+      expect(outcome(() => parseEntityRef(ref, context)), ref).toEqual(outcome(() => backstage.parseEntityRef(ref, context)));
+    }
   });
 
   it('supports custom filters and globals with JSON in and out', () => {

@@ -1,4 +1,4 @@
-import { RELATION_DEPENDS_ON } from '@portalkit/catalog';
+import { RELATION_DEPENDS_ON } from '@portalkit/catalog-model';
 import { createCheck } from '../check.js';
 import type { Check } from '../types.js';
 

@@ -1,4 +1,4 @@
-import { parseEntityRef, stringifyEntityRef } from '@portalkit/catalog';
+import { parseEntityRef, stringifyEntityRef } from '@portalkit/catalog-model';
 import { createCheck } from '../check.js';
 import type { Check } from '../types.js';
 

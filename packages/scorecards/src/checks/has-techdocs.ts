@@ -1,4 +1,4 @@
-import { ANNOTATION_TECHDOCS_REF } from '@portalkit/catalog';
+import { ANNOTATION_TECHDOCS_REF } from '@portalkit/catalog-model';
 import { createCheck } from '../check.js';
 import type { Check } from '../types.js';
 

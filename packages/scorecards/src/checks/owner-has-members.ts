@@ -1,5 +1,5 @@
 import { InputError } from '@portalkit/core';
-import { RELATION_HAS_MEMBER } from '@portalkit/catalog';
+import { RELATION_HAS_MEMBER } from '@portalkit/catalog-model';
 import { createCheck } from '../check.js';
 import type { Check } from '../types.js';
 import { ownedKinds, ownerRefOf } from './owner-ref.js';

@@ -1,5 +1,5 @@
-import { RELATION_OWNED_BY, parseEntityRef, stringifyEntityRef } from '@portalkit/catalog';
-import type { Entity } from '@portalkit/catalog';
+import { RELATION_OWNED_BY, parseEntityRef, stringifyEntityRef } from '@portalkit/catalog-model';
+import type { Entity } from '@portalkit/catalog-model';
 
 /** The entity's owner ref: its `ownedBy` relation, else `spec.owner` read as a group ref. */
 export function ownerRefOf(entity: Entity): string | undefined {

@@ -66,15 +66,17 @@ describe('catalogCollator', () => {
   it('turns events into removals by entityRef and upserts, on configurable topics', async () => {
     const collator = catalogCollator({ getEntities: () => [], topics: { upserted: 'up', deleted: 'down' } });
     expect(collator.topics).toEqual(['up', 'down']);
-    const update = await collator.update!('up', { entityRef: 'Component:default/Payments', entity: entity('Payments') });
+    const update = await collator.update!('up', { entityRef: 'Component:default/Payments', entityId: 'u1', entity: entity('Payments') });
     expect(update?.remove).toEqual({ filters: { entityRef: ['component:default/payments'] } });
     expect(update?.upsert?.[0]).toMatchObject({ title: 'Payments', entityRef: 'component:default/payments' });
-    expect(await collator.update!('down', { entityRef: 'component:default/payments' })).toEqual({
+    expect(await collator.update!('down', { entityRef: 'component:default/payments', entityId: 'u1', entity: entity('payments') })).toEqual({
       remove: { filters: { entityRef: 'component:default/payments' } },
     });
     expect(await collator.update!('other', {})).toBeUndefined();
     expect(() => collator.update!('down', { nope: 1 })).toThrow(/Invalid down payload/);
-    expect(() => collator.update!('up', { entity: { kind: 'X' } })).toThrow(/Invalid entity/);
+    // Payloads are read with the catalog's schemas (catalog-model), not a shape of search's own.
+    expect(() => collator.update!('up', { entity: { kind: 'X' } })).toThrow(/Invalid up payload/);
+    expect(() => collator.update!('down', { ref: 'component:default/payments' })).toThrow(/Invalid down payload: entityRef/);
   });
 
   it('rejects misuse at creation', () => {

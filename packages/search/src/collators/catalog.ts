@@ -1,7 +1,7 @@
 import { InputError } from '@portalkit/core';
-import { z } from 'zod';
+import { CATALOG_TOPICS, catalogEntityDeletedEvent, catalogEntityUpsertedEvent } from '@portalkit/catalog-model';
 import type { SearchDocument } from '../types.js';
-import { entityNameOf, parseEntity, parseEntityRef, stringifyEntityName } from './entity.js';
+import { entityKey, parseEntity, payloadError, refKey } from './entity.js';
 import type { SearchableEntity } from './entity.js';
 import type { Collator } from './types.js';
 
@@ -22,8 +22,9 @@ export interface CatalogCollatorOptions {
   /** Document type; default `software-catalog` (Backstage's). */
   type?: string;
   /**
-   * Event topics: `upserted` carries `{ entityRef, entity }`, `deleted` carries `{ entityRef }`.
-   * Defaults `catalog.entity.upserted` and `catalog.entity.deleted`.
+   * Event topics, default the catalog's `catalog.entity.upserted` and `catalog.entity.deleted`.
+   * Payloads are parsed with the catalog's schemas (`catalogEntityUpsertedEvent`,
+   * `catalogEntityDeletedEvent` of `@portalkit/catalog-model`), whatever the topic is named.
    */
   topics?: { upserted?: string; deleted?: string };
 }
@@ -51,9 +52,6 @@ export interface CatalogEntityDocument extends SearchDocument {
   annotations?: Record<string, string>;
 }
 
-const upsertedPayload = z.object({ entityRef: z.string().optional(), entity: z.unknown() });
-const deletedPayload = z.object({ entityRef: z.string().min(1) });
-
 /**
  * Turn one entity into its search document. Searchable: title (or name), description, and the
  * name, kind, spec.type, owner, lifecycle, tags and annotation values. Location is the entity page
@@ -74,7 +72,7 @@ export function entityToDocument(entity: SearchableEntity, type = 'software-cata
     title: metadata.title ?? metadata.name,
     text: metadata.description ?? '',
     location: `/catalog/${encodeURIComponent(namespace.toLocaleLowerCase('en-US'))}/${encodeURIComponent(entity.kind.toLocaleLowerCase('en-US'))}/${encodeURIComponent(metadata.name)}`,
-    entityRef: stringifyEntityName(entityNameOf(entity)),
+    entityRef: entityKey(entity),
     name: metadata.name,
     namespace,
     kind: entity.kind,
@@ -108,8 +106,8 @@ export function catalogCollator(options: CatalogCollatorOptions): Collator {
     throw new InputError('catalogCollator: getEntities must be a function returning entities');
   }
   const type = options.type ?? 'software-catalog';
-  const upserted = options.topics?.upserted ?? 'catalog.entity.upserted';
-  const deleted = options.topics?.deleted ?? 'catalog.entity.deleted';
+  const upserted = options.topics?.upserted ?? CATALOG_TOPICS.entityUpserted;
+  const deleted = options.topics?.deleted ?? CATALOG_TOPICS.entityDeleted;
 
   return {
     type,
@@ -125,19 +123,19 @@ export function catalogCollator(options: CatalogCollatorOptions): Collator {
       }
     },
     update(topic, payload) {
+      // A payload that does not match the catalog's schema throws; search logs and skips it.
       if (topic === upserted) {
-        const parsed = upsertedPayload.safeParse(payload);
-        if (!parsed.success) throw new InputError(`Invalid ${topic} payload: expected { entityRef, entity }`);
+        const parsed = catalogEntityUpsertedEvent.safeParse(payload);
+        if (!parsed.success) throw payloadError(topic, parsed.error);
         const doc = entityToDocument(parseEntity(parsed.data.entity), type);
-        const refs = new Set([doc.entityRef]);
         // If the event's ref differs from the entity's own, clear both: neither may stay stale.
-        if (parsed.data.entityRef) refs.add(stringifyEntityName(parseEntityRef(parsed.data.entityRef)));
+        const refs = new Set([doc.entityRef, refKey(parsed.data.entityRef)]);
         return { remove: { filters: { entityRef: [...refs] } }, upsert: [doc] };
       }
       if (topic === deleted) {
-        const parsed = deletedPayload.safeParse(payload);
-        if (!parsed.success) throw new InputError(`Invalid ${topic} payload: expected { entityRef }`);
-        return { remove: { filters: { entityRef: stringifyEntityName(parseEntityRef(parsed.data.entityRef)) } } };
+        const parsed = catalogEntityDeletedEvent.safeParse(payload);
+        if (!parsed.success) throw payloadError(topic, parsed.error);
+        return { remove: { filters: { entityRef: refKey(parsed.data.entityRef) } } };
       }
       return undefined;
     },

@@ -1,4 +1,5 @@
 import { InputError } from '@portalkit/core';
+import { parseEntityRef, stringifyEntityRef } from '@portalkit/catalog-model';
 import { z } from 'zod';
 
 /**
@@ -51,34 +52,21 @@ export function parseEntity(value: unknown): SearchableEntity {
   return parsed.data as SearchableEntity;
 }
 
-/** Parsed, lower-cased entity reference. */
-export interface EntityName {
-  kind: string;
-  namespace: string;
-  name: string;
+/**
+ * The search key of a ref: `kind:namespace/name`, lower-cased, parsed with the catalog's one
+ * grammar (`@portalkit/catalog-model`). Throws `InputError` for a ref without a kind or name.
+ */
+export function refKey(ref: string): string {
+  return stringifyEntityRef(parseEntityRef(ref));
 }
 
-/** `Component:Default/Foo` -> `{ kind: 'component', namespace: 'default', name: 'foo' }`. */
-export function parseEntityRef(ref: string): EntityName {
-  const match = /^([^:/]+):(?:([^:/]+)\/)?([^:/]+)$/.exec(ref.trim());
-  if (!match) throw new InputError(`Invalid entity ref '${ref}': expected kind:[namespace/]name`);
-  return {
-    kind: match[1]!.toLocaleLowerCase('en-US'),
-    namespace: (match[2] ?? 'default').toLocaleLowerCase('en-US'),
-    name: match[3]!.toLocaleLowerCase('en-US'),
-  };
+/** The search key of an entity; refs compare case-insensitively, so this is its lower-cased ref. */
+export function entityKey(entity: SearchableEntity): string {
+  return stringifyEntityRef({ kind: entity.kind, namespace: entity.metadata.namespace, name: entity.metadata.name });
 }
 
-/** The lower-cased ref of an entity; refs compare case-insensitively, so this is the search key. */
-export function entityNameOf(entity: SearchableEntity): EntityName {
-  return {
-    kind: entity.kind.toLocaleLowerCase('en-US'),
-    namespace: (entity.metadata.namespace ?? 'default').toLocaleLowerCase('en-US'),
-    name: entity.metadata.name.toLocaleLowerCase('en-US'),
-  };
-}
-
-/** `kind:namespace/name`. */
-export function stringifyEntityName(n: EntityName): string {
-  return `${n.kind}:${n.namespace}/${n.name}`;
+/** An `InputError` naming what is wrong with an event payload, one issue per path. */
+export function payloadError(topic: string, error: z.ZodError): InputError {
+  const problems = error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`);
+  return new InputError(`Invalid ${topic} payload: ${problems.join('; ')}`);
 }

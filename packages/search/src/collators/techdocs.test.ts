@@ -54,7 +54,8 @@ describe('techdocsCollator', () => {
     const update = await collator.update!('built', { entityRef: 'component:default/foo', searchIndex });
     expect(update?.remove).toEqual({ filters: { entityRef: 'component:default/foo' } });
     expect(update?.upsert).toHaveLength(5);
-    expect(await collator.update!('catalog.entity.deleted', { entityRef: 'component:default/foo' })).toEqual({
+    const foo = { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'foo' } };
+    expect(await collator.update!('catalog.entity.deleted', { entityRef: 'component:default/foo', entityId: 'u1', entity: foo })).toEqual({
       remove: { filters: { entityRef: 'component:default/foo' } },
     });
     expect(() => collator.update!('built', { entityRef: 'component:default/foo' })).toThrow(/Invalid docs site/);

@@ -1,8 +1,9 @@
 import { InputError } from '@portalkit/core';
-import { z } from 'zod';
+import { CATALOG_TOPICS, catalogEntityDeletedEvent, stringifyEntityRef } from '@portalkit/catalog-model';
+import { TECHDOCS_TOPICS, mkdocsSearchEntrySchema, techdocsSiteBuiltEvent } from '@portalkit/techdocs/events';
+import type { TechDocsSiteBuiltEvent } from '@portalkit/techdocs/events';
 import type { SearchDocument } from '../types.js';
-import { entityNameOf, parseEntity, parseEntityRef, stringifyEntityName } from './entity.js';
-import type { SearchableEntity } from './entity.js';
+import { payloadError, refKey } from './entity.js';
 import type { Collator } from './types.js';
 
 /**
@@ -21,18 +22,15 @@ export interface MkDocsSearchIndex {
 
 /**
  * One built docs site: the entity it documents and its search index. `entity`, when given, adds
- * its title, owner and lifecycle to the documents.
+ * its title, owner and lifecycle to the documents. The same shape as TechDocs'
+ * `techdocs.site.built` payload (`TechDocsSiteBuiltEvent` of `@portalkit/techdocs`).
  *
  * @example
  * ```ts
  * const site: TechDocsSite = { entityRef: 'component:default/foo', searchIndex: JSON.parse(await readFile('site/search/search_index.json', 'utf8')) };
  * ```
  */
-export interface TechDocsSite {
-  entityRef: string;
-  searchIndex: MkDocsSearchIndex;
-  entity?: SearchableEntity;
-}
+export type TechDocsSite = TechDocsSiteBuiltEvent;
 
 /**
  * Options of {@link techdocsCollator}.
@@ -48,24 +46,13 @@ export interface TechDocsCollatorOptions {
   /** Document type; default `techdocs` (Backstage's). */
   type?: string;
   /**
-   * Event topics: `built` carries a {@link TechDocsSite} (`{ entityRef, searchIndex, entity? }`) and
-   * replaces that site's documents; `entityDeleted` carries `{ entityRef }` and removes them.
-   * Defaults `techdocs.site.built` and `catalog.entity.deleted`.
+   * Event topics: `built` (default TechDocs' `techdocs.site.built`) replaces that site's
+   * documents; `entityDeleted` (default the catalog's `catalog.entity.deleted`) removes them.
+   * Payloads are parsed with their producers' schemas: `techdocsSiteBuiltEvent` of
+   * `@portalkit/techdocs` and `catalogEntityDeletedEvent` of `@portalkit/catalog-model`.
    */
   topics?: { built?: string; entityDeleted?: string };
 }
-
-const entrySchema = z.object({
-  location: z.string(),
-  title: z.string().default(''),
-  text: z.string().default(''),
-});
-const siteSchema = z.object({
-  entityRef: z.string().min(1),
-  searchIndex: z.object({ config: z.unknown().optional(), docs: z.array(z.unknown()) }),
-  entity: z.unknown().optional(),
-});
-const deletedPayload = z.object({ entityRef: z.string().min(1) });
 
 /**
  * The search documents of one docs site: one per section (location with its `#anchor`), plus one per
@@ -79,28 +66,30 @@ const deletedPayload = z.object({ entityRef: z.string().min(1) });
  * ```
  */
 export function siteToDocuments(site: TechDocsSite, type = 'techdocs'): SearchDocument[] {
-  const parsed = siteSchema.safeParse(site);
+  const parsed = techdocsSiteBuiltEvent.safeParse(site);
   if (!parsed.success) {
     throw new InputError('Invalid docs site: expected { entityRef, searchIndex: { docs: [...] } }');
   }
-  const ref = parseEntityRef(parsed.data.entityRef);
-  const entity = parsed.data.entity === undefined ? undefined : parseEntity(parsed.data.entity);
-  if (entity && stringifyEntityName(entityNameOf(entity)) !== stringifyEntityName(ref)) {
+  const key = refKey(parsed.data.entityRef);
+  const [kind, namespace, name] = splitKey(key);
+  const entity = parsed.data.entity;
+  if (entity && stringifyEntityRef({ kind: entity.kind, namespace: entity.metadata.namespace, name: entity.metadata.name }) !== key) {
     throw new InputError(`Invalid docs site: entity does not match entityRef '${parsed.data.entityRef}'`);
   }
-  const base = `/docs/${[ref.namespace, ref.kind, ref.name].map(encodeURIComponent).join('/')}/`;
+  const base = `/docs/${[namespace, kind, name].map(encodeURIComponent).join('/')}/`;
+  // One malformed entry costs that entry only.
   const entries = parsed.data.searchIndex.docs.flatMap((raw) => {
-    const entry = entrySchema.safeParse(raw);
+    const entry = mkdocsSearchEntrySchema.safeParse(raw);
     return entry.success ? [entry.data] : [];
   });
   const pagesWithSections = new Set(entries.filter((e) => e.location.includes('#')).map((e) => pageOf(e.location)));
 
   const spec = entity?.spec ?? {};
   const fields: Record<string, unknown> = {
-    entityRef: stringifyEntityName(ref),
-    kind: entity?.kind ?? ref.kind,
-    namespace: entity?.metadata.namespace ?? ref.namespace,
-    name: entity?.metadata.name ?? ref.name,
+    entityRef: key,
+    kind: entity?.kind ?? kind,
+    namespace: entity?.metadata.namespace ?? namespace,
+    name: entity?.metadata.name ?? name,
   };
   if (entity) fields.entityTitle = entity.metadata.title ?? entity.metadata.name;
   if (typeof spec.owner === 'string') fields.owner = spec.owner;
@@ -115,6 +104,13 @@ export function siteToDocuments(site: TechDocsSite, type = 'techdocs'): SearchDo
     docs.set(location, { type, title: entry.title, text: entry.text, location, path, ...fields });
   }
   return [...docs.values()];
+}
+
+/** `kind:namespace/name` (a lower-cased key from `refKey`) into its parts; a name may hold `:` or `/`. */
+function splitKey(key: string): [string, string, string] {
+  const colon = key.indexOf(':');
+  const slash = key.indexOf('/', colon);
+  return [key.slice(0, colon), key.slice(colon + 1, slash), key.slice(slash + 1)];
 }
 
 function pageOf(location: string): string {
@@ -139,8 +135,8 @@ export function techdocsCollator(options: TechDocsCollatorOptions): Collator {
     throw new InputError('techdocsCollator: sites must be a function returning built sites');
   }
   const type = options.type ?? 'techdocs';
-  const built = options.topics?.built ?? 'techdocs.site.built';
-  const entityDeleted = options.topics?.entityDeleted ?? 'catalog.entity.deleted';
+  const built = options.topics?.built ?? TECHDOCS_TOPICS.siteBuilt;
+  const entityDeleted = options.topics?.entityDeleted ?? CATALOG_TOPICS.entityDeleted;
 
   return {
     type,
@@ -155,15 +151,15 @@ export function techdocsCollator(options: TechDocsCollatorOptions): Collator {
       }
     },
     update(topic, payload) {
+      // A payload that does not match its producer's schema throws; search logs and skips it.
       if (topic === built) {
         const docs = siteToDocuments(payload as TechDocsSite, type);
-        const entityRef = stringifyEntityName(parseEntityRef((payload as TechDocsSite).entityRef));
-        return { remove: { filters: { entityRef } }, upsert: docs };
+        return { remove: { filters: { entityRef: refKey((payload as TechDocsSite).entityRef) } }, upsert: docs };
       }
       if (topic === entityDeleted) {
-        const parsed = deletedPayload.safeParse(payload);
-        if (!parsed.success) throw new InputError(`Invalid ${topic} payload: expected { entityRef }`);
-        return { remove: { filters: { entityRef: stringifyEntityName(parseEntityRef(parsed.data.entityRef)) } } };
+        const parsed = catalogEntityDeletedEvent.safeParse(payload);
+        if (!parsed.success) throw payloadError(topic, parsed.error);
+        return { remove: { filters: { entityRef: refKey(parsed.data.entityRef) } } };
       }
       return undefined;
     },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InputError, NotFoundError } from '@portalkit/core';
+import { stringifyEntityRef } from '@portalkit/catalog-model';
 import type { JsonValue, ScaffolderCatalog } from '../../types.js';
 import { parseEntityRef } from '../../render/filters.js';
 import { createAction } from '../createAction.js';
@@ -38,8 +39,7 @@ export function createCatalogFetchAction(options: { catalog?: ScaffolderCatalog 
       if (!entityRef && !entityRefs) throw new InputError('Invalid input passed to action catalog:fetch: entityRef or entityRefs is required');
       const defaults = { ...(defaultKind ? { defaultKind } : {}), ...(defaultNamespace ? { defaultNamespace } : {}) };
       const fetchOne = async (ref: string) => {
-        const parsed = parseEntityRef(ref, defaults);
-        return catalog.getEntityByRef(`${parsed.kind.toLocaleLowerCase('en-US')}:${parsed.namespace}/${parsed.name}`);
+        return catalog.getEntityByRef(stringifyEntityRef(parseEntityRef(ref, defaults)));
       };
       if (entityRef) {
         const entity = await fetchOne(entityRef);

@@ -1,14 +1,10 @@
 import { z } from 'zod';
 import { InputError } from '@portalkit/core';
-import type { CatalogEntityLike, ScaffolderCatalog } from '../../types.js';
+import { stringifyEntityRef } from '@portalkit/catalog-model';
+import type { ScaffolderCatalog } from '../../types.js';
 import { createAction } from '../createAction.js';
 
 type Input = { catalogInfoUrl?: string; repoContentsUrl?: string; catalogInfoPath?: string; optional?: boolean };
-
-/** `kind:namespace/name`, lower-cased kind as Backstage stringifies refs. */
-export function stringifyEntityRef(entity: CatalogEntityLike): string {
-  return `${entity.kind.toLocaleLowerCase('en-US')}:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}`;
-}
 
 /**
  * `catalog:register`: register a catalog-info file with the catalog (`catalogInfoUrl`, or
@@ -55,7 +51,10 @@ export function createCatalogRegisterAction(options: { catalog?: ScaffolderCatal
           entities.find((e) => !e.metadata.name.startsWith('generated-') && e.kind === 'Component') ??
           entities.find((e) => !e.metadata.name.startsWith('generated-')) ??
           entities[0];
-        if (entity) ctx.output('entityRef', stringifyEntityRef(entity));
+        // The catalog's grammar: `kind:namespace/name`, lower-cased, as Backstage outputs it.
+        if (entity) {
+          ctx.output('entityRef', stringifyEntityRef({ kind: entity.kind, namespace: entity.metadata.namespace, name: entity.metadata.name }));
+        }
       } catch (error) {
         if (!input.optional) throw error;
         ctx.logger.warn(`Registering ${catalogInfoUrl} failed and is optional: ${(error as Error).message}`);

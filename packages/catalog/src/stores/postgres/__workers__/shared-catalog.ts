@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCatalog } from '../../../catalog.js';
-import type { Entity } from '../../../model/index.js';
+import type { Entity } from '@portalkit/catalog-model';
 import type { EntityProcessor } from '../../../processing/processor.js';
 import { generateCatalogEntities, toYaml } from '../../../testing/generate.js';
 import type { Catalog } from '../../../types.js';

@@ -1,6 +1,9 @@
 /*
- * The catalog entity model: entity types and schemas, refs, well-known constants, built-in
- * kinds and the validator. The catalog package re-exports what it wants public from here.
+ * @portalkit/catalog-model: the catalog entity model on its own, for every package that reads
+ * entities, refs or catalog events without needing the catalog engine. Entity types and schemas,
+ * the one entity-ref grammar, well-known annotations and relations, built-in kinds, the
+ * validator, and the catalog's event topics. Imports only @portalkit/core and zod.
+ * @portalkit/catalog re-exports all of it, so imports from there keep working.
  */
 export {
   ANNOTATION_EDIT_URL,
@@ -19,6 +22,13 @@ export {
   entitySchema,
   entityStatusItemSchema,
 } from './entity.js';
+export {
+  CATALOG_TOPICS,
+  catalogEntityDeletedEvent,
+  catalogEntityUpsertedEvent,
+  catalogEventSchemas,
+} from './events.js';
+export type { CatalogEntityDeletedEvent, CatalogEntityUpsertedEvent, CatalogEvents } from './events.js';
 export { defaultFieldValidators, isNonEmptyString, isValidUrl } from './fieldFormats.js';
 export {
   apiKind,

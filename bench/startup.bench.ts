@@ -117,6 +117,10 @@ async function measure(name: Name): Promise<Timing> {
       }
     }, 5_000);
     await exited;
+    // The shell exits first; wait for the server itself to let go of the port.
+    while ((await answers(`http://127.0.0.1:${port}/`)) && performance.now() - started < TIMEOUT_MS + 10_000) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     clearTimeout(killer);
     rmSync(stateDir, { recursive: true, force: true });
   }

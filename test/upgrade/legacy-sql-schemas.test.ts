@@ -74,7 +74,7 @@ describe.skipIf(skip)(`legacy schemas on PostgreSQL${skip ? ` (${skip})` : ''}`,
     const schema = await load('scorecards');
     const store = postgresScorecardStore({ connectionString: pgUrl, schema });
     try {
-      const [latest] = await store.latest({ entityRef: 'component:default/legacy' });
+      const [latest] = await store.latest({ entityRefs: ['component:default/legacy'] });
       expect(latest).toMatchObject({ scorecardId: 'readiness', level: 'bronze', percentage: 50 });
       await store.write({ put: [{ ...latest!, evaluatedAt: '2026-02-01T00:00:00.000Z', level: 'silver', levelIndex: 1, percentage: 100 }] });
       expect((await store.history({ entityRef: 'component:default/legacy' })).map((h) => h.level)).toEqual(['silver', 'bronze']);

@@ -1,7 +1,13 @@
 import { createRequire } from 'node:module';
 import { MissingDependencyError } from '@portalkit/core';
 
-/** The database drivers portalkit's SQL stores load on demand; each is an optional peer dependency. */
+/**
+ * The database drivers portalkit's SQL stores load on demand; each is an optional peer dependency.
+ * @example
+ * ```ts
+ * const driver: OptionalDriver = 'pg';
+ * ```
+ */
 export type OptionalDriver = 'pg' | '@electric-sql/pglite';
 
 // Resolved from this package, where the drivers are (optional) peer dependencies, so the

@@ -4,7 +4,13 @@ import { InputError } from '@portalkit/core';
 import { isValidSchemaName } from '../client.js';
 import { requireDriver } from '../optional-peer.js';
 
-/** Where a PostgreSQL-backed store connects: a pool it opens from `connectionString`, or a host's pool. */
+/**
+ * Where a PostgreSQL-backed store connects: a pool it opens from `connectionString`, or a host's pool.
+ * @example
+ * ```ts
+ * const options: PgConnectionOptions = { connectionString: process.env.DATABASE_URL, schema: 'my_schema' };
+ * ```
+ */
 export interface PgConnectionOptions {
   connectionString?: string;
   pool?: Pool;

@@ -7,7 +7,13 @@ import { isValidSchemaName } from '../client.js';
 import { requireDriver } from '../optional-peer.js';
 import { lockDataDir } from './data-dir-lock.js';
 
-/** Where a PGlite-backed store keeps its tables: its own `dataDir`, or a host's open instance. */
+/**
+ * Where a PGlite-backed store keeps its tables: its own `dataDir`, or a host's open instance.
+ * @example
+ * ```ts
+ * const options: PgliteConnectionOptions = { dataDir: './.notes-db', schema: 'notes' };
+ * ```
+ */
 export interface PgliteConnectionOptions {
   dataDir?: string;
   pglite?: PGlite;

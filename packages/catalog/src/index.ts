@@ -167,19 +167,9 @@ export type { PgliteStoreOptions } from './stores/pglite/index.js';
 export { postgresStore } from './stores/postgres/index.js';
 export type { PostgresStoreOptions } from './stores/postgres/index.js';
 export type { SqlCatalogStore } from './stores/sql/index.js';
-// SQL plumbing for plugins that keep their own tables next to the catalog's (one client
-// contract and one migration runner for every portalkit SQL store).
-export { createMigrationGate, isValidSchemaName, quoteIdent, runSqlMigrations } from './stores/sql/index.js';
-export type { MigrationGate, SqlClient, SqlMigration } from './stores/sql/index.js';
-export { pgliteClient } from './stores/pglite/client.js';
-export { openPglite } from './stores/pglite/open.js';
-export { DATA_DIR_LOCK_FILE, lockDataDir } from './stores/pglite/data-dir-lock.js';
-export type { DataDirLock, DataDirLockHolder } from './stores/pglite/data-dir-lock.js';
-export type { PgliteConnectionOptions } from './stores/pglite/open.js';
-export { checkPgOptions, openPgPool } from './stores/postgres/open.js';
-export type { PgConnectionOptions } from './stores/postgres/open.js';
-export { pgPoolClient } from './stores/postgres/client.js';
-export type { PgPoolClientOptions } from './stores/postgres/client.js';
+// The SQL plumbing (client contract, migrator, pool and PGlite clients) lives in
+// @portalkit/sql. Only the two helpers docs/storage.md documented stay, as deprecated aliases.
+export { lockDataDir, openPglite } from './stores/pglite/deprecated.js';
 export type {
   CatalogStore,
   CatalogStoreTransaction,

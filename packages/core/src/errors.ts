@@ -142,6 +142,19 @@ export class UnsupportedMediaTypeError extends CustomErrorBase {
   override name = 'UnsupportedMediaTypeError' as const;
 }
 
+/**
+ * An optional peer dependency a feature needs is not installed (the PostgreSQL driver `pg`,
+ * say, when a PostgreSQL store is created). The message names the package to install. A
+ * start-up error of the host, not of a request: HTTP 500.
+ * @example
+ * ```ts
+ * throw new MissingDependencyError("postgresStore needs the package 'pg': npm install pg");
+ * ```
+ */
+export class MissingDependencyError extends CustomErrorBase {
+  override name = 'MissingDependencyError' as const;
+}
+
 const statusByName: Record<string, number> = {
   InputError: 400,
   TypeError: 400,

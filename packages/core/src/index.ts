@@ -3,6 +3,7 @@ export {
   ConflictError,
   CustomErrorBase,
   InputError,
+  MissingDependencyError,
   NotAllowedError,
   NotFoundError,
   NotImplementedError,

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { InputError, ServiceUnavailableError } from '@portalkit/core';
+import { checkPgOptions, createMigrationGate, openPgPool, pgPoolClient, quoteIdent } from '@portalkit/sql';
+import type { SqlClient } from '@portalkit/sql';
 import type { SerializedError } from '@portalkit/core';
 import type { JsonObject, TaskEvent, TaskRecord, TaskSpec, TaskStatus } from '../types.js';
 import { RECOVERED_MESSAGE } from './taskStore.js';
 import type { TaskStore } from './taskStore.js';
-import { migrate, quoteIdent } from './postgresMigrations.js';
+import { migrate } from './postgresMigrations.js';
 
 /**
  * Whether a text column can hold `value`: PostgreSQL rejects a NUL in text (the whole statement
@@ -23,6 +24,13 @@ export interface PostgresTaskStoreOptions {
   connectionString?: string;
   /** Schema holding the tables; created and migrated on first use. Default `portalkit_scaffolder`. */
   schema?: string;
+  /**
+   * How often a statement or a whole transaction is retried after the connection to PostgreSQL
+   * was lost (server restart, failover, terminated backend), with a short backoff. Default 3;
+   * then the call fails with a `ServiceUnavailableError`. A transaction is retried from its
+   * start, so a dropped connection never leaves part of a write behind.
+   */
+  connectionRetries?: number;
 }
 
 interface TaskRow {
@@ -82,69 +90,33 @@ function toEvent(row: EventRow): TaskEvent {
  * ```
  */
 export function postgresTaskStore(options: PostgresTaskStoreOptions): TaskStore {
-  if (!options.pool && !options.connectionString) {
-    throw new InputError('postgresTaskStore: pass a pool or a connectionString');
-  }
-  const schemaName = options.schema ?? 'portalkit_scaffolder';
-  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schemaName)) {
-    throw new InputError(`postgresTaskStore: invalid schema name ${JSON.stringify(schemaName)}`);
-  }
-  const ownsPool = !options.pool;
-  const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: 5 });
-  // A pool error (server restart) must not crash the host; queries report it instead.
-  if (ownsPool) pool.on('error', () => {});
+  const schemaName = checkPgOptions('postgresTaskStore', options, 'portalkit_scaffolder');
+  const retries = options.connectionRetries ?? 3;
+  if (!Number.isInteger(retries) || retries < 0) throw new InputError('postgresTaskStore: connectionRetries must be a non-negative integer');
+  const { pool, close } = openPgPool(options, { max: 5 }, 'postgresTaskStore');
+  const db = pgPoolClient(pool, { name: 'postgresTaskStore', retries });
   const s = quoteIdent(schemaName);
   const t = `${s}.tasks`;
   const ev = `${s}.task_events`;
 
-  let ready: Promise<void> | undefined;
-  const ensureReady = () => {
-    ready ??= (async () => {
-      const client = await pool.connect();
-      try {
-        await migrate(client, schemaName);
-      } finally {
-        client.release();
-      }
-    })().catch((error: unknown) => {
-      ready = undefined;
+  // Migrates on first use; a failed start (database not up yet) is retried on the next call.
+  const gate = createMigrationGate('postgresTaskStore', () =>
+    migrate(db, schemaName).catch((error: unknown) => {
       throw new ServiceUnavailableError('postgresTaskStore: could not prepare the database', { cause: error });
-    });
-    return ready;
+    }),
+  );
+
+  const query = async <R>(sql: string, params: unknown[] = []) => {
+    await gate.ready();
+    return db.query<R>(sql, params);
   };
 
-  const query = async <R extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => {
-    await ensureReady();
-    return pool.query<R>(sql, params);
+  const transaction = async <T>(fn: (client: SqlClient) => Promise<T>): Promise<T> => {
+    await gate.ready();
+    return db.transaction(fn);
   };
 
-  const transaction = async <T>(fn: (client: PoolClient) => Promise<T>): Promise<T> => {
-    await ensureReady();
-    const client = await pool.connect();
-    // A connection dropped between two statements emits 'error' with no query to fail; unheard,
-    // that crashes the process. A broken connection is discarded instead of pooled again.
-    let broken: Error | undefined;
-    const onError = (error: Error) => {
-      broken = error;
-    };
-    client.on('error', onError);
-    try {
-      await client.query('BEGIN');
-      const result = await fn(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: Error) => {
-        broken ??= rollbackError;
-      });
-      throw error;
-    } finally {
-      client.off('error', onError);
-      client.release(broken);
-    }
-  };
-
-  const insertEvent = async (client: PoolClient | Pool, taskId: string, type: TaskEvent['type'], body: TaskEvent['body']) => {
+  const insertEvent = async (client: SqlClient, taskId: string, type: TaskEvent['type'], body: TaskEvent['body']) => {
     const { rows } = await client.query<EventRow>(
       `INSERT INTO ${ev} (task_id, type, body) VALUES ($1, $2, $3) RETURNING *`,
       [taskId, type, JSON.stringify(body)],
@@ -154,8 +126,11 @@ export function postgresTaskStore(options: PostgresTaskStoreOptions): TaskStore 
 
   return {
     async createTask({ spec, createdBy }) {
+      // The id is fixed before a retry after a lost connection, and a retry of an insert that
+      // did commit returns that row instead of creating the task twice.
       const { rows } = await query<TaskRow>(
-        `INSERT INTO ${t} (id, spec, status, created_by) VALUES ($1, $2, 'open', $3) RETURNING *`,
+        `INSERT INTO ${t} (id, spec, status, created_by) VALUES ($1, $2, 'open', $3)
+         ON CONFLICT (id) DO UPDATE SET id = EXCLUDED.id RETURNING *`,
         [randomUUID(), JSON.stringify(spec), createdBy ?? null],
       );
       return toRecord(rows[0]!);
@@ -213,8 +188,8 @@ export function postgresTaskStore(options: PostgresTaskStoreOptions): TaskStore 
       });
     },
     async appendEvent({ taskId, type, body }) {
-      await ensureReady();
-      return insertEvent(pool, taskId, type, body);
+      await gate.ready();
+      return insertEvent(db, taskId, type, body);
     },
     async listEvents({ taskId, after = 0 }) {
       if (!holdable(taskId)) return [];
@@ -289,7 +264,7 @@ export function postgresTaskStore(options: PostgresTaskStoreOptions): TaskStore 
       });
     },
     async close() {
-      if (ownsPool) await pool.end();
+      if (await gate.close()) await close();
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { ScorecardStore } from '../types.js';
-import { openPglite, pgliteClient } from '@portalkit/catalog';
+import { openPglite, pgliteClient } from '@portalkit/sql';
 import { createSqlScorecardStore } from './sql/sql-store.js';
 
 /**

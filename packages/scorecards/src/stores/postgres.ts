@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { ScorecardStore } from '../types.js';
-import { checkPgOptions, openPgPool, pgPoolClient } from '@portalkit/catalog';
+import { checkPgOptions, openPgPool, pgPoolClient } from '@portalkit/sql';
 import { createSqlScorecardStore } from './sql/sql-store.js';
 
 /**
@@ -32,7 +32,7 @@ export interface PostgresScorecardStoreOptions {
  */
 export function postgresScorecardStore(options: PostgresScorecardStoreOptions): ScorecardStore {
   const schema = checkPgOptions('postgresScorecardStore', options, 'portalkit_scorecards');
-  const { pool, close } = openPgPool(options);
+  const { pool, close } = openPgPool(options, {}, 'postgresScorecardStore');
   return createSqlScorecardStore({
     name: 'postgresScorecardStore',
     client: pgPoolClient(pool, { name: 'postgresScorecardStore' }),

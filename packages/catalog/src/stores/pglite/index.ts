@@ -1,8 +1,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { createSqlStore } from '../sql/index.js';
 import type { SqlCatalogStore } from '../sql/index.js';
-import { pgliteClient } from './client.js';
-import { openPglite } from './open.js';
+import { openPglite, pgliteClient } from '@portalkit/sql';
 
 /**
  * Options of {@link pgliteStore}.

@@ -2,8 +2,7 @@ import type { Pool } from 'pg';
 import { InputError } from '@portalkit/core';
 import { createSqlStore } from '../sql/index.js';
 import type { SqlCatalogStore } from '../sql/index.js';
-import { pgPoolClient, withConnection } from './client.js';
-import { checkPgOptions, openPgPool } from './open.js';
+import { checkPgOptions, openPgPool, pgPoolClient, withConnection } from '@portalkit/sql';
 
 /**
  * Options of {@link postgresStore}: a `connectionString` (the store opens and closes a pool)
@@ -56,7 +55,7 @@ export function postgresStore(options: PostgresStoreOptions): SqlCatalogStore {
   const retries = options.connectionRetries ?? 3;
   if (!Number.isInteger(retries) || retries < 0) throw new InputError('postgresStore: connectionRetries must be a non-negative integer');
   // JIT compilation costs 50-100 ms on the facet and count queries and never pays off for them.
-  const { pool, close } = openPgPool(options, { max: poolSize, options: '-c jit=off' });
+  const { pool, close } = openPgPool(options, { max: poolSize, options: '-c jit=off' }, 'postgresStore');
   const lockKey = `portalkit-catalog:commit:${schema}`;
   // Commit sections of this store queue in-process first: each waiting section would otherwise
   // hold a pooled connection while blocked on the advisory lock, starving the holder of one.

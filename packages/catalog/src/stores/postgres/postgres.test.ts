@@ -2,9 +2,8 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { runStoreContract } from '../contract.js';
 import { postgresStore } from './index.js';
-import { pgPoolClient } from './client.js';
+import { pgPoolClient, runSqlMigrations } from '@portalkit/sql';
 import { migrations } from '../sql/migrations.js';
-import { runSqlMigrations } from '../sql/run-migrations.js';
 import { dropSchema, pgUrl, postgresSkipReason, randomSchema } from '../../../../../test/support/postgres.js';
 
 const skip = await postgresSkipReason();

@@ -1,6 +1,5 @@
-import type { SqlClient } from './client.js';
-import { runSqlMigrations } from './run-migrations.js';
-import type { SqlMigration } from './run-migrations.js';
+import { runSqlMigrations } from '@portalkit/sql';
+import type { SqlClient, SqlMigration } from '@portalkit/sql';
 
 /** SQL for the indexed form of a `text[]` of refresh keys: the MD5 of each (fixed size, any key length). */
 export const refreshKeyHashes = (array: string) => `ARRAY(SELECT md5(k) FROM unnest(${array}) AS k)`;

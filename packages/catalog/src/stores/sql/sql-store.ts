@@ -10,10 +10,9 @@ import type {
   StoredLocation,
   StoredRelation,
 } from '../types.js';
-import type { SqlClient } from './client.js';
-import { quoteIdent } from './client.js';
+import { createMigrationGate, quoteIdent } from '@portalkit/sql';
+import type { SqlClient } from '@portalkit/sql';
 import { afterSql, createParams, matchSql, orderBySql, sortJoinSql } from './entity-query.js';
-import { createMigrationGate } from './migration-gate.js';
 import { migrate, refreshKeyHashes } from './migrations.js';
 
 /** Options of {@link createSqlStore}. */

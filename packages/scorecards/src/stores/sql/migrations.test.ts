@@ -1,8 +1,8 @@
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { pgPoolClient, pgliteClient, runSqlMigrations } from '@portalkit/catalog';
-import type { SqlClient } from '@portalkit/catalog';
+import { pgPoolClient, pgliteClient, runSqlMigrations } from '@portalkit/sql';
+import type { SqlClient } from '@portalkit/sql';
 import { pgUrl, postgresSkipReason, randomSchema } from '../../../../../test/support/postgres.js';
 import { migrations } from './migrations.js';
 import { createSqlScorecardStore } from './sql-store.js';

@@ -1,5 +1,5 @@
-import { runSqlMigrations } from '@portalkit/catalog';
-import type { SqlClient, SqlMigration } from '@portalkit/catalog';
+import { runSqlMigrations } from '@portalkit/sql';
+import type { SqlClient, SqlMigration } from '@portalkit/sql';
 
 /**
  * The indexed key of a ref: its SHA-256 (32 bytes, whatever the ref's length). Every query

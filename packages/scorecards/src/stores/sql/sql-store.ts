@@ -1,5 +1,5 @@
-import { createMigrationGate, quoteIdent } from '@portalkit/catalog';
-import type { SqlClient } from '@portalkit/catalog';
+import { createMigrationGate, quoteIdent } from '@portalkit/sql';
+import type { SqlClient } from '@portalkit/sql';
 import type { ScorecardHistoryEntry, ScorecardResult, ScorecardStore } from '../../types.js';
 import { historyEntryOf, outcomeChanged } from '../history.js';
 import { checkHistoryQuery, checkLatestQuery, checkWrite } from '../validate.js';

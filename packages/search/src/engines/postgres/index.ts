@@ -1,13 +1,14 @@
-import { ConflictError, InputError } from '@portalkit/core';
+import { InputError } from '@portalkit/core';
 import { randomUUID } from 'node:crypto';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
+import { checkPgOptions, createMigrationGate, openPgPool, pgPoolClient, quoteIdent } from '@portalkit/sql';
+import type { SqlClient } from '@portalkit/sql';
 import { extraTextOf, facetsOf, isFuzzyWord, normalizeQuery, pageCursors, tokenize, validateDocuments } from '../../query.js';
 import type { NormalizedQuery } from '../../query.js';
 import type { DocumentSelector, SearchDocument, SearchQuery, SearchResult, SearchResultSet } from '../../types.js';
 import type { SearchEngine } from '../types.js';
 import { markEscaped } from '../../highlight.js';
-import { inTransaction, openOwnPool } from './connection.js';
-import { LATEST_VERSION, SCHEMA_NAME, enableFuzzy, locationKey, migrate, quoteIdent } from './migrations.js';
+import { enableFuzzy, locationKey, migrate } from './migrations.js';
 
 /**
  * Options of {@link postgresEngine}. Give a `pool` (shared with the rest of your app; not closed by
@@ -40,6 +41,13 @@ export interface PostgresEngineOptions {
    * it was switched on take part after their next re-index.
    */
   fuzzy?: boolean | number;
+  /**
+   * How often a statement or a whole transaction is retried after the connection to PostgreSQL
+   * was lost (server restart, failover, terminated backend), with a short backoff. Default 3;
+   * then the call fails with a `ServiceUnavailableError`. A transaction is retried from its
+   * start, so an index run is never left half-written.
+   */
+  connectionRetries?: number;
 }
 
 /** How many indexed words a misspelled query word may stand for. */
@@ -69,19 +77,13 @@ interface Row {
  * ```
  */
 export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
-  const schema = options.schema ?? 'portalkit_search';
-  if (!SCHEMA_NAME.test(schema)) {
-    throw new InputError(`postgresEngine: schema '${schema}' must be a plain SQL identifier (letters, digits, _)`);
-  }
+  const schema = checkPgOptions('postgresEngine', options, 'portalkit_search');
   const language = options.language ?? 'english';
   if (!/^[a-z_][a-z0-9_]*$/.test(language)) {
     throw new InputError(`postgresEngine: language '${language}' is not a text search configuration name`);
   }
-  if (!options.pool && !options.connectionString) {
-    throw new InputError('postgresEngine: give either a pool or a connectionString');
-  }
-  const pool = options.pool ?? openOwnPool(options.connectionString!);
-  const ownsPool = !options.pool;
+  const retries = options.connectionRetries ?? 3;
+  if (!Number.isInteger(retries) || retries < 0) throw new InputError('postgresEngine: connectionRetries must be a non-negative integer');
   const preTag = options.highlight?.preTag ?? '<mark>';
   const postTag = options.highlight?.postTag ?? '</mark>';
   // ts_headline returns the raw text; it marks matches with unguessable letters-only sentinels,
@@ -96,27 +98,22 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
     throw new InputError(`postgresEngine: fuzzy must be true, false or a similarity between 0 and 1, got ${String(options.fuzzy)}`);
   }
   const words = `${quoteIdent(schema)}.words`;
+  // Options are all checked before a pool is opened, so a rejected engine leaves none behind.
+  const { pool, close } = openPgPool(options, { max: 4 }, 'postgresEngine');
+  const db = pgPoolClient(pool, { name: 'postgresEngine', retries });
 
-  let ready: Promise<void> | undefined;
-  const init = (): Promise<void> => {
-    ready ??= migrate(pool, schema).then(async (version) => {
-      if (version > LATEST_VERSION) {
-        throw new ConflictError(`postgresEngine: schema '${schema}' was migrated by a newer release (v${version})`);
-      }
-      if (fuzzy) {
-        await enableFuzzy(pool, schema).catch((error: unknown) => {
-          throw new InputError(
-            `postgresEngine: fuzzy matching needs the pg_trgm extension, which could not be set up (${(error as Error).message}); have an administrator run CREATE EXTENSION pg_trgm, or leave fuzzy off`,
-          );
-        });
-      }
-    });
-    // A failed migration (server down) is retried on the next call instead of failing forever.
-    ready.catch(() => {
-      ready = undefined;
-    });
-    return ready;
-  };
+  // Migrates at once; a failed start (server down) is retried on the next call.
+  const gate = createMigrationGate('postgresEngine', async () => {
+    await migrate(db, schema);
+    if (fuzzy) {
+      await enableFuzzy(db, schema).catch((error: unknown) => {
+        throw new InputError(
+          `postgresEngine: fuzzy matching needs the pg_trgm extension, which could not be set up (${(error as Error).message}); have an administrator run CREATE EXTENSION pg_trgm, or leave fuzzy off`,
+        );
+      });
+    }
+  });
+  const init = () => gate.ready();
 
   // Both configurations index every field: `simple` keeps names and prefixes intact, the language
   // adds stems ("services" finds "service"). Weights rank title over text over the rest.
@@ -124,7 +121,7 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
     .flatMap((field, i) => configs.map((c) => `setweight(to_tsvector('${c}', d.${field}), '${'ABC'[i]}')`))
     .join(' || ');
 
-  const insertBatch = async (client: PoolClient | Pool, docs: SearchDocument[]): Promise<void> => {
+  const insertBatch = async (client: SqlClient, docs: SearchDocument[]): Promise<void> => {
     const rows = docs.map((doc) => {
       const clean = stripNul(doc) as SearchDocument;
       return {
@@ -159,13 +156,13 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
     }
   };
 
-  const insertAll = async (client: PoolClient, docs: SearchDocument[]): Promise<void> => {
+  const insertAll = async (client: SqlClient, docs: SearchDocument[]): Promise<void> => {
     for (let i = 0; i < docs.length; i += batchSize) await insertBatch(client, docs.slice(i, i + batchSize));
   };
 
-  const transaction = async <T>(work: (client: PoolClient) => Promise<T>): Promise<T> => {
+  const transaction = async <T>(work: (client: SqlClient) => Promise<T>): Promise<T> => {
     await init();
-    return inTransaction(pool, work);
+    return db.transaction(work);
   };
 
   return {
@@ -193,7 +190,7 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
       if (Array.isArray(selector)) {
         const locations = selector as readonly string[];
         if (locations.length === 0) return;
-        await pool.query(
+        await db.query(
           `DELETE FROM ${table} WHERE type = $1 AND location_key = ANY(ARRAY(SELECT ${locationKey('l')} FROM unnest($2::text[]) AS l))
            AND location = ANY($2::text[])`,
           [
@@ -205,7 +202,7 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
       const q = normalizeQuery({ term: '', filters: (selector as { filters: Record<string, string> }).filters });
       const params: unknown[] = [type];
       const where = filterSql(q, params);
-      await pool.query(`DELETE FROM ${table} d WHERE d.type = $1${where ? ` AND ${where}` : ''}`, params);
+      await db.query(`DELETE FROM ${table} d WHERE d.type = $1${where ? ` AND ${where}` : ''}`, params);
     },
 
     async query(query: SearchQuery): Promise<SearchResultSet> {
@@ -252,7 +249,7 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
         FROM q CROSS JOIN (SELECT 1) AS one
         LEFT JOIN (page p JOIN ${table} d USING (type, location_key)) ON true
         ORDER BY p.score DESC, p.type COLLATE "C", p.location COLLATE "C"`;
-      const { rows } = await pool.query<Row>(sql, params);
+      const { rows } = await db.query<Row>(sql, params);
       const total = rows[0]?.total ?? 0;
       const results: SearchResult[] = [];
       for (const row of rows) {
@@ -271,7 +268,7 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
     },
 
     async close() {
-      if (ownsPool) await pool.end();
+      if (await gate.close()) await close();
     },
   };
 
@@ -281,7 +278,7 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
     if (!fuzzy || eligible.length === 0) return new Map();
     // `%` finds candidates through the trigram index (at pg_trgm's own threshold, 0.3 by
     // default); the similarity test then applies the engine's.
-    const { rows } = await pool.query<{ word: string; alternatives: string[] }>(
+    const { rows } = await db.query<{ word: string; alternatives: string[] }>(
       `SELECT q.word, ARRAY(
          SELECT w.word FROM ${words} w
          WHERE w.word % q.word AND w.word <> q.word AND similarity(w.word, q.word) >= $2

@@ -1,13 +1,15 @@
-import type { Pool, PoolClient } from 'pg';
-import { inTransaction } from './connection.js';
+import { quoteIdent, runSqlMigrations } from '@portalkit/sql';
+import type { SqlClient, SqlMigration } from '@portalkit/sql';
 
 /**
- * Schema changes, in order. Each runs once per schema, recorded in `schema_migrations`; every
- * statement is also idempotent, so a half-applied run (or a hand-made table) is safe to repeat.
+ * Schema changes, in order (exported for upgrade tests). Each runs once per schema, recorded in
+ * `schema_migrations`; every statement is also idempotent, so a half-applied run (or a
+ * hand-made table) is safe to repeat.
  */
-const migrations: Array<{ version: number; statements: (schema: string) => string[] }> = [
+export const migrations: SqlMigration[] = [
   {
     version: 1,
+    description: 'documents with a weighted tsvector',
     statements: (s) => [
       `CREATE TABLE IF NOT EXISTS ${s}.documents (
         type text NOT NULL,
@@ -26,12 +28,14 @@ const migrations: Array<{ version: number; statements: (schema: string) => strin
   {
     // The words of indexed documents, for fuzzy matching (filled only by engines with `fuzzy`).
     version: 2,
+    description: 'the word list for fuzzy matching',
     statements: (s) => [`CREATE TABLE IF NOT EXISTS ${s}.words (word text PRIMARY KEY)`],
   },
   {
     // A btree row holds at most ~2.7 kB, and a location comes from authors (a TechDocs section's
     // anchor is its heading's text, any length): key documents by the location's SHA-256.
     version: 3,
+    description: 'key documents by the SHA-256 of their location',
     statements: (s) => [
       `ALTER TABLE ${s}.documents ADD COLUMN IF NOT EXISTS location_key bytea`,
       `UPDATE ${s}.documents SET location_key = ${locationKey('location')} WHERE location_key IS NULL`,
@@ -45,54 +49,29 @@ const migrations: Array<{ version: number; statements: (schema: string) => strin
 /** SQL for the indexed key of a document location: its SHA-256, 32 bytes whatever its length. */
 export const locationKey = (expression: string) => `sha256(convert_to(${expression}, 'UTF8'))`;
 
-/** The newest migration version; an engine refuses a schema migrated past it by a newer release. */
-export const LATEST_VERSION = Math.max(...migrations.map((m) => m.version));
+const lockKey = (schema: string) => `portalkit-search:${schema}`;
 
 /**
- * Bring `schema` up to date. Concurrent callers (several processes starting at once) are
- * serialised by an advisory lock, so each migration runs exactly once.
+ * Bring `schema` up to date with the shared migrator. Concurrent callers (several processes
+ * starting at once) are serialised by an advisory lock, so each migration runs exactly once;
+ * a schema migrated by a newer release is refused with a `ConflictError`. Versions stay in
+ * `schema_migrations` under the lock key of earlier releases, so databases they migrated are
+ * recognised (the table gains a `description` column).
  */
-export function migrate(pool: Pool, schema: string): Promise<number> {
-  return underSchemaLock(pool, schema, async (client, quoted) => {
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoted}`);
-    await client.query(
-      `CREATE TABLE IF NOT EXISTS ${quoted}.schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
-    );
-    const { rows } = await client.query<{ version: number }>(`SELECT version FROM ${quoted}.schema_migrations`);
-    const applied = new Set(rows.map((r) => r.version));
-    for (const migration of migrations) {
-      if (applied.has(migration.version)) continue;
-      for (const statement of migration.statements(quoted)) await client.query(statement);
-      await client.query(`INSERT INTO ${quoted}.schema_migrations (version) VALUES ($1)`, [migration.version]);
-    }
-    return Math.max(0, ...applied, LATEST_VERSION);
-  });
+export function migrate(client: SqlClient, schema: string): Promise<void> {
+  return runSqlMigrations(client, { name: 'search', schema, migrations, table: 'schema_migrations', lockKey: lockKey(schema) });
 }
 
 /**
  * What fuzzy matching needs beyond the versioned schema: the `pg_trgm` extension and a trigram
  * index on the word list. Idempotent; run only by engines created with `fuzzy`, so hosts that
- * cannot create extensions are unaffected until they opt in.
+ * cannot create extensions are unaffected until they opt in. Holds the migrations' lock, so DDL
+ * never races.
  */
-export function enableFuzzy(pool: Pool, schema: string): Promise<void> {
-  return underSchemaLock(pool, schema, async (client, quoted) => {
-    await client.query('CREATE EXTENSION IF NOT EXISTS pg_trgm');
-    await client.query(`CREATE INDEX IF NOT EXISTS words_trgm_idx ON ${quoted}.words USING gin (word gin_trgm_ops)`);
+export function enableFuzzy(client: SqlClient, schema: string): Promise<void> {
+  return client.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lockKey(schema)]);
+    await tx.query('CREATE EXTENSION IF NOT EXISTS pg_trgm');
+    await tx.query(`CREATE INDEX IF NOT EXISTS words_trgm_idx ON ${quoteIdent(schema)}.words USING gin (word gin_trgm_ops)`);
   });
 }
-
-/** Run `work` in one transaction holding the schema's advisory lock, so DDL never races. */
-function underSchemaLock<T>(pool: Pool, schema: string, work: (client: PoolClient, quoted: string) => Promise<T>): Promise<T> {
-  return inTransaction(pool, async (client) => {
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`portalkit-search:${schema}`]);
-    return work(client, quoteIdent(schema));
-  });
-}
-
-/** Quote an identifier already checked against {@link SCHEMA_NAME}. */
-export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-/** Schema names the engine accepts: plain SQL identifiers, so quoting is never surprising. */
-export const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;

@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runEngineContract } from '../contract.js';
 import { postgresEngine } from './index.js';
 import { migrate } from './migrations.js';
+import { pgPoolClient } from '@portalkit/sql';
 import { connectTestPool, pgUrl, randomSchema } from '../../../../../test/support/postgres.js';
 
 const connection = await connectTestPool();
@@ -30,8 +31,9 @@ if ('skip' in connection) {
   describe('postgresEngine specifics', () => {
     it('migrates once, idempotently, even when started concurrently', async () => {
       const schema = fresh();
-      await Promise.all([migrate(pool, schema), migrate(pool, schema), migrate(pool, schema)]);
-      await migrate(pool, schema);
+      const client = pgPoolClient(pool, { name: 'test' });
+      await Promise.all([migrate(client, schema), migrate(client, schema), migrate(client, schema)]);
+      await migrate(client, schema);
       const { rows } = await pool.query(`SELECT version FROM "${schema}".schema_migrations`);
       expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
     });
@@ -140,7 +142,7 @@ if ('skip' in connection) {
 
     it('rejects bad options at creation, naming the engine', () => {
       expect(() => postgresEngine({ pool, fuzzy: 1.5 })).toThrow(/postgresEngine: fuzzy/);
-      expect(() => postgresEngine({ pool, schema: 'bad-name;' })).toThrow(/postgresEngine: schema/);
+      expect(() => postgresEngine({ pool, schema: 'bad-name;' })).toThrow(/postgresEngine: invalid schema name/);
       expect(() => postgresEngine({ pool, language: "english'" })).toThrow(/postgresEngine: language/);
       expect(() => postgresEngine({})).toThrow(/postgresEngine/);
     });

@@ -5,7 +5,7 @@ import { ServiceUnavailableError } from '@portalkit/core';
  *
  * @example
  * ```ts
- * const gate = createMigrationGate('myStore', () => runSqlMigrations({ client, schema, migrations }));
+ * const gate = createMigrationGate('myStore', () => runSqlMigrations(client, { name: 'my', schema, migrations }));
  * await gate.ready();
  * await gate.close();
  * ```
@@ -20,6 +20,13 @@ export interface MigrationGate {
 /**
  * Starts migrating at once (so start-up errors surface early), and retries on the next call
  * after a failed start: a database that was not up yet must not poison the store for good.
+ *
+ * @example
+ * ```ts
+ * const gate = createMigrationGate('notesStore', () => runSqlMigrations(client, { name: 'notes', schema, migrations }));
+ * await gate.ready(); // before each call of the store
+ * if (await gate.close()) await closePool();
+ * ```
  */
 export function createMigrationGate(name: string, migrate: () => Promise<void>): MigrationGate {
   let migrating: Promise<void> | undefined;

@@ -1,5 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
-import type { SqlClient } from '../sql/index.js';
+import type { SqlClient } from '../client.js';
 
 type Queryable = Pick<PGlite, 'query'>;
 

@@ -1,10 +1,19 @@
 import type { Pool, PoolClient } from 'pg';
 import { ServiceUnavailableError } from '@portalkit/core';
-import type { SqlClient } from '../sql/index.js';
+import type { SqlClient } from '../client.js';
 
 /**
  * Check out a connection for `fn`. One that broke (dropped, failed rollback or unlock) is
- * discarded instead of going back to the pool.
+ * discarded instead of going back to the pool; a connection dropped between two statements
+ * (an 'error' event with no query to fail) is heard here instead of crashing the process.
+ *
+ * @example
+ * ```ts
+ * await withConnection(pool, async (conn, markBroken) => {
+ *   await conn.query('SELECT pg_advisory_lock(1)');
+ *   await conn.query('SELECT pg_advisory_unlock(1)').catch(markBroken);
+ * });
+ * ```
  */
 export async function withConnection<T>(pool: Pool, fn: (conn: PoolClient, markBroken: (error: Error) => void) => Promise<T>): Promise<T> {
   const conn = await pool.connect();
@@ -27,7 +36,16 @@ export async function withConnection<T>(pool: Pool, fn: (conn: PoolClient, markB
 // from the pool may well work. Anything else (constraint, syntax) is not retried.
 const transientCodes = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE']);
 
-function isConnectionLoss(error: unknown): boolean {
+/**
+ * Whether `error` means the connection to PostgreSQL was lost (server restart, failover, a
+ * terminated backend), so the same statement may well work on a new connection.
+ *
+ * @example
+ * ```ts
+ * if (isConnectionLoss(error)) markBroken(error as Error);
+ * ```
+ */
+export function isConnectionLoss(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && transientCodes.has(code)) return true;
   const message = error instanceof Error ? error.message : '';
@@ -48,7 +66,13 @@ async function withReconnect<T>(fn: () => Promise<T>, name: string, retries: num
   }
 }
 
-/** Options of {@link pgPoolClient}. */
+/**
+ * Options of {@link pgPoolClient}.
+ * @example
+ * ```ts
+ * const options: PgPoolClientOptions = { name: 'myStore', retries: 5 };
+ * ```
+ */
 export interface PgPoolClientOptions {
   /** Names the store in errors, e.g. `postgresStore`. */
   name: string;

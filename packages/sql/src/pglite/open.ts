@@ -1,11 +1,19 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type * as PgliteModule from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { InputError } from '@portalkit/core';
-import { isValidSchemaName } from '../sql/index.js';
+import { isValidSchemaName } from '../client.js';
+import { requireDriver } from '../optional-peer.js';
 import { lockDataDir } from './data-dir-lock.js';
 
-/** Where a PGlite-backed store keeps its tables: its own `dataDir`, or a host's open instance. */
+/**
+ * Where a PGlite-backed store keeps its tables: its own `dataDir`, or a host's open instance.
+ * @example
+ * ```ts
+ * const options: PgliteConnectionOptions = { dataDir: './.notes-db', schema: 'notes' };
+ * ```
+ */
 export interface PgliteConnectionOptions {
   dataDir?: string;
   pglite?: PGlite;
@@ -17,6 +25,7 @@ export interface PgliteConnectionOptions {
  * store opened itself. `name` (the factory) prefixes every error. A `dataDir` is locked to this
  * store until `close()` (see {@link lockDataDir}): a second opener, in this process or another,
  * gets a `ConflictError` naming the holder. Every PGlite-backed portalkit store opens through here.
+ * Without `@electric-sql/pglite` installed it throws a `MissingDependencyError` naming it.
  *
  * @example
  * ```ts
@@ -42,7 +51,8 @@ export function openPglite(name: string, options: PgliteConnectionOptions, defau
   const lock = path === undefined ? undefined : lockDataDir(name, path);
   let db: PGlite;
   try {
-    db = options.pglite ?? new PGlite(lock ? pgDataDir(lock.dir) : options.dataDir);
+    // Loaded only when a database is opened here; a host passing its own instance loads it itself.
+    db = options.pglite ?? new (requireDriver<typeof PgliteModule>('@electric-sql/pglite', name).PGlite)(lock ? pgDataDir(lock.dir) : options.dataDir);
   } catch (error) {
     lock?.release();
     throw error;

@@ -1,9 +1,16 @@
-import pg from 'pg';
+import type * as PgModule from 'pg';
 import type { Pool, PoolConfig } from 'pg';
 import { InputError } from '@portalkit/core';
-import { isValidSchemaName } from '../sql/index.js';
+import { isValidSchemaName } from '../client.js';
+import { requireDriver } from '../optional-peer.js';
 
-/** Where a PostgreSQL-backed store connects: a pool it opens from `connectionString`, or a host's pool. */
+/**
+ * Where a PostgreSQL-backed store connects: a pool it opens from `connectionString`, or a host's pool.
+ * @example
+ * ```ts
+ * const options: PgConnectionOptions = { connectionString: process.env.DATABASE_URL, schema: 'my_schema' };
+ * ```
+ */
 export interface PgConnectionOptions {
   connectionString?: string;
   pool?: Pool;
@@ -33,16 +40,23 @@ export function checkPgOptions(name: string, options: PgConnectionOptions, defau
 
 /**
  * The host's pool, or one opened from `connectionString` with `poolConfig`; `close()` ends only
- * a pool opened here.
+ * a pool opened here. `name` (the store's factory) is named in the `MissingDependencyError`
+ * thrown when `pg` is not installed.
  *
  * @example
  * ```ts
- * const { pool, close } = openPgPool({ connectionString: process.env.DATABASE_URL }, { max: 4 });
+ * const { pool, close } = openPgPool({ connectionString: process.env.DATABASE_URL }, { max: 4 }, 'myStore');
  * ```
  */
-export function openPgPool(options: PgConnectionOptions, poolConfig: PoolConfig = {}): { pool: Pool; close(): Promise<void> } {
+export function openPgPool(
+  options: PgConnectionOptions,
+  poolConfig: PoolConfig = {},
+  name = 'openPgPool',
+): { pool: Pool; close(): Promise<void> } {
   const owned = !options.pool;
-  const pool = options.pool ?? new pg.Pool({ ...poolConfig, connectionString: options.connectionString });
+  // `pg` is loaded only when a pool is opened here: a host passing its own pool, or using only
+  // memory stores, needs nothing from this module but types.
+  const pool = options.pool ?? new (requireDriver<typeof PgModule>('pg', name).Pool)({ ...poolConfig, connectionString: options.connectionString });
   // An idle connection dropped by the server must not crash the process; the pool replaces it.
   if (owned) pool.on('error', () => {});
   return {

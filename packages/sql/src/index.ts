@@ -1,0 +1,17 @@
+export { isValidSchemaName, quoteIdent } from './client.js';
+export type { SqlClient } from './client.js';
+export { runSqlMigrations } from './migrator.js';
+export type { SqlMigration, SqlMigrationOptions } from './migrator.js';
+export { createMigrationGate } from './migration-gate.js';
+export type { MigrationGate } from './migration-gate.js';
+export { requireDriver } from './optional-peer.js';
+export type { OptionalDriver } from './optional-peer.js';
+export { isConnectionLoss, pgPoolClient, withConnection } from './pg/client.js';
+export type { PgPoolClientOptions } from './pg/client.js';
+export { checkPgOptions, openPgPool } from './pg/open.js';
+export type { PgConnectionOptions } from './pg/open.js';
+export { pgliteClient } from './pglite/client.js';
+export { openPglite } from './pglite/open.js';
+export type { PgliteConnectionOptions } from './pglite/open.js';
+export { DATA_DIR_LOCK_FILE, lockDataDir } from './pglite/data-dir-lock.js';
+export type { DataDirLock, DataDirLockHolder } from './pglite/data-dir-lock.js';

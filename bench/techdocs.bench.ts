@@ -18,7 +18,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { buildDocs } from '../packages/techdocs/src/index.js';
-import { benchPageMarkdown, benchSectionSize, generateBenchSite } from './techdocs-pages.js';
+import { benchPageMarkdown, benchSectionSize, generateBenchSite } from '../test/support/techdocs-pages.js';
 
 const quick = process.argv.includes('--quick');
 const pageCount = quick ? 100 : 1000;

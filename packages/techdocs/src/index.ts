@@ -31,7 +31,7 @@ export type { DocsProcessorOptions, SanitizeSchema } from './generate/processor.
 export type { MarkdownParser } from './generate/markdown-parser.js';
 export { contentTypeFor, localPublisher, memoryPublisher } from './publish/index.js';
 export type { DocsEntityLike, DocsPublisher, LocalPublisherOptions, PublishedFile } from './publish/index.js';
-export { createTechDocs } from './techdocs.js';
-export type { SyncResult, TechDocs, TechDocsOptions } from './techdocs.js';
+export { createTechDocs } from './create-techdocs.js';
+export type { SyncResult, TechDocs, TechDocsLibrary, TechDocsOptions } from './techdocs.js';
 export { techdocsPlugin } from './plugin.js';
 export type { TechDocsPluginOptions } from './plugin.js';

@@ -1,5 +1,6 @@
 import { InputError, type Logger, type PortalPlugin, type UrlReader } from '@portalkit/core';
-import { createTechDocs, type TechDocs, type TechDocsOptions } from './techdocs.js';
+import { createTechDocs } from './create-techdocs.js';
+import type { TechDocs, TechDocsOptions } from './techdocs.js';
 
 /**
  * Options of {@link techdocsPlugin}: those of `createTechDocs`, plus where to mount.

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Entity } from '../model/index.js';
-import { createCatalog } from '../catalog.js';
+import { createCatalog } from '../create-catalog.js';
 import type { EntityProviderConnection } from '../processing/provider.js';
 import { stitchEntity } from '../processing/stitcher.js';
 import type { CatalogStore, FinalEntityRow, RefreshState } from './types.js';

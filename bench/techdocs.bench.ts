@@ -12,7 +12,7 @@
  *   npx tsx bench/techdocs.bench.ts [--quick] [--rounds N] [--no-baseline]
  */
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';

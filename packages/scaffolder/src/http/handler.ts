@@ -1,6 +1,6 @@
 import { InputError, NotFoundError, createRouter, readJsonBody } from '@portalkit/core';
 import type { Handler } from '@portalkit/core';
-import type { JsonObject, ScaffolderUser, TaskRecord, TaskStatus, TemplateEntity } from '../types.js';
+import type { JsonObject, TaskRecord, TaskStatus } from '../types.js';
 import type { ScaffolderLibrary } from '../scaffolder.js';
 import type { ScaffolderHandlerOptions } from './options.js';
 import { parseTemplate } from '../template/parseTemplate.js';

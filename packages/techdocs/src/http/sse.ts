@@ -19,11 +19,14 @@ export function eventStream(run: (send: SendEvent) => Promise<void>): Response {
         if (closed) return;
         controller.enqueue(encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
       };
-      run(send).finally(() => {
+      const close = () => {
         if (closed) return;
         closed = true;
         controller.close();
-      });
+      };
+      // A run that throws still closes the stream (and is no unhandled rejection); reporting
+      // its error to the client is the run's job (send an `error` event).
+      void run(send).then(close, close);
     },
     cancel() {
       // The client went away; the build itself carries on so the next visit finds it done.

@@ -11,11 +11,12 @@
  * A `./testing` entry (a contract suite importing vitest, which cannot be `require()`d) is
  * ESM-only on purpose: for it only the ESM resolutions (node16 from ESM, bundler) are checked.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { checkPackage, createPackageFromTarballData } from '@arethetypeswrong/core';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
@@ -27,10 +28,8 @@ const esmResolutions = new Set(['node16-esm', 'bundler']);
 /** pnpm itself when run from a pnpm script (npm_execpath), else the one on PATH. */
 function pnpm(args, cwd) {
   const execPath = process.env.npm_execpath;
-  if (execPath && /pnpm/.test(path.basename(execPath))) {
-    return execFileSync(process.execPath, [execPath, ...args], { cwd, encoding: 'utf8' });
-  }
-  return execFileSync('pnpm', args, { cwd, encoding: 'utf8' });
+  if (execPath && /pnpm/.test(path.basename(execPath))) return promisify(execFile)(process.execPath, [execPath, ...args], { cwd });
+  return promisify(execFile)('pnpm', args, { cwd });
 }
 
 function workspacePackages() {
@@ -52,14 +51,18 @@ const packages = workspacePackages().filter(({ pkg }) => only.length === 0 || on
 const out = mkdtempSync(path.join(tmpdir(), 'portalkit-pack-'));
 let failures = 0;
 try {
-  for (const { dir, pkg } of packages) {
-    if (!existsSync(path.join(dir, 'dist'))) {
-      console.error(`${pkg.name}: no dist/ (run pnpm build first)`);
-      failures++;
-      continue;
-    }
-    const packDir = mkdtempSync(path.join(out, 'p-'));
-    pnpm(['pack', '--pack-destination', packDir], dir);
+  const missing = packages.filter(({ dir }) => !existsSync(path.join(dir, 'dist')));
+  if (missing.length > 0) throw new Error(`no dist/ in ${missing.map((p) => p.pkg.name).join(', ')}: run pnpm build first`);
+  // Packing is mostly waiting for pnpm to start: do it for all packages at once.
+  const packDirs = await Promise.all(
+    packages.map(async ({ dir }) => {
+      const packDir = mkdtempSync(path.join(out, 'p-'));
+      await pnpm(['pack', '--pack-destination', packDir], dir);
+      return packDir;
+    }),
+  );
+  for (const [index, { pkg }] of packages.entries()) {
+    const packDir = packDirs[index];
     const tarball = readdirSync(packDir).find((f) => f.endsWith('.tgz'));
     const data = readFileSync(path.join(packDir, tarball));
     const problems = [];

@@ -5,9 +5,26 @@
  *
  * @type {import('dependency-cruiser').IConfiguration}
  */
+const fs = require('node:fs');
+const path = require('node:path');
+
 const pkg = (names) => `^packages/(${names.join('|')})/`;
-// A package's public entries: what `@portalkit/x` and `@portalkit/x/testing` resolve to.
-const publicEntry = '^packages/[^/]+/src/(index|testing/index)\\.ts$';
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/**
+ * A package's public entries, read from its package.json `exports`: `.` is `src/index.ts`, a
+ * subpath `./x` is `src/x/index.ts` (the same convention as vitest.config.ts's aliases and
+ * tsconfig.json's paths), so a new package or entry needs no change here.
+ */
+const publicEntries = fs.readdirSync(path.join(__dirname, 'packages')).flatMap((dir) => {
+  const file = path.join(__dirname, 'packages', dir, 'package.json');
+  if (!fs.existsSync(file)) return [];
+  const exportsField = JSON.parse(fs.readFileSync(file, 'utf8')).exports ?? { '.': null };
+  return Object.keys(exportsField)
+    .filter((subpath) => subpath !== './package.json')
+    .map((subpath) => `packages/${dir}/src/${subpath === '.' ? '' : `${subpath.slice(2)}/`}index.ts`);
+});
+const publicEntry = `^(${publicEntries.map(escape).join('|')})$`;
 // A package's HTTP handler lives in src/http.ts or src/http/handler.ts.
 const handlerFile = '^packages/[^/]+/src/(http|http/handler)\\.ts$';
 
@@ -70,6 +87,15 @@ module.exports = {
         'never `@portalkit/x/src/...` or `../../x/src/...`.',
       from: { path: '^(packages|examples)/([^/]+)/' },
       to: { path: '^packages/', pathNot: [publicEntry, '^$1/$2/'] },
+    },
+    {
+      name: 'packages-by-name',
+      severity: 'error',
+      comment:
+        'Another package is imported by its name (`@portalkit/x`), never by a relative path into packages/: ' +
+        'a relative import would bundle its sources into this package when built.',
+      from: { path: '^(packages|examples)/([^/]+)/' },
+      to: { path: '^packages/', pathNot: '^$1/$2/', dependencyTypesNot: ['aliased'] },
     },
     {
       name: 'src-not-to-bench-or-test',

@@ -47,6 +47,8 @@ function typedEntries(pkg) {
     const types = find(target);
     if (typeof types === 'string' && types.endsWith('.d.ts')) entries[subpath] = types;
   }
+  // A package without `exports` (none today) is described by its top-level `types`.
+  if (pkg.exports === undefined && typeof pkg.types === 'string') entries['.'] = pkg.types;
   return entries;
 }
 

@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { createHtmlSerializer, rehypeStringifyFast } from '../packages/techdocs/src/generate/hast-html.js';
 import { createDocsProcessor } from '../packages/techdocs/src/generate/processor.js';
-import { benchPageMarkdown, benchSectionSize, benchSections } from './techdocs-pages.js';
+import { benchPageMarkdown, benchSectionSize, benchSections } from '../test/support/techdocs-pages.js';
 
 // The techdocs package's own dependencies (pnpm does not hoist them to the root).
 const techdocs = createRequire(new URL('../packages/techdocs/package.json', import.meta.url));

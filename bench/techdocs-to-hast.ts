@@ -14,7 +14,7 @@ import { remarkToHastFast } from '../packages/techdocs/src/generate/mdast-hast.j
 import type { PageContext } from '../packages/techdocs/src/generate/page-data.js';
 import type { PageInfo } from '../packages/techdocs/src/generate/pages.js';
 import { createDocsProcessor } from '../packages/techdocs/src/generate/processor.js';
-import { benchPageMarkdown, benchSectionSize, benchSections } from './techdocs-pages.js';
+import { benchPageMarkdown, benchSectionSize, benchSections } from '../test/support/techdocs-pages.js';
 
 const arg = (name: string) => {
   const at = process.argv.indexOf(name);

@@ -12,13 +12,13 @@
  *   npx tsx bench/techdocs.bench.ts [--quick] [--rounds N] [--no-baseline]
  */
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { buildDocs } from '../packages/techdocs/src/index.js';
-import { benchPageMarkdown, benchSectionSize, generateBenchSite } from './techdocs-pages.js';
+import { benchPageMarkdown, benchSectionSize, generateBenchSite } from '../test/support/techdocs-pages.js';
 
 const quick = process.argv.includes('--quick');
 const pageCount = quick ? 100 : 1000;

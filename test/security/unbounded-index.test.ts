@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createCatalog, memoryStore, type CatalogStore, type Entity } from '@portalkit/catalog';
+import { createCatalog, memoryStore, type CatalogStore } from '@portalkit/catalog';
 import { memoryEngine, postgresEngine, siteToDocuments, type SearchEngine } from '@portalkit/search';
 import { builtinActions, createScaffolder, postgresTaskStore } from '@portalkit/scaffolder';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';

@@ -26,6 +26,6 @@ try {
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    example.stop().finally(() => process.exit(0));
+    void example.stop().finally(() => process.exit(0));
   });
 }

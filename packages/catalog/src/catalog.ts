@@ -20,7 +20,6 @@ import {
   stringifyEntityRef,
 } from '@portalkit/catalog-model';
 import type { CatalogEntityDeletedEvent, CatalogEntityUpsertedEvent, Entity, EntityRelation } from '@portalkit/catalog-model';
-import { createCatalogHandler } from './http/handler.js';
 import { refOf, runPass, processEntity, type EngineContext, type PassInput, type PassItem } from './processing/engine.js';
 import { parseLocationRef, stringifyLocationRef } from './processing/paths.js';
 import type { EntityProcessor } from './processing/processor.js';
@@ -37,7 +36,7 @@ import { memoryStore } from './stores/memory.js';
 import { assertEntityRefText, assertLocationTargetLength } from './stores/text-limits.js';
 import type { FinalEntityRow, RefreshState, StoreOrder, StoredLocation } from './stores/types.js';
 import type {
-  Catalog,
+  CatalogLibrary,
   CatalogOptions,
   GetEntitiesRequest,
   Location,
@@ -53,6 +52,9 @@ const DEFAULT_QUERY_LIMIT = 20;
  * `@backstage/catalog-client`. Processors are added with `processors` or `use()` until the first
  * run; after that the pipeline is frozen.
  *
+ * This is the library without its HTTP layer; the public `createCatalog` (create-catalog.ts)
+ * adds `handler()`, so the library never imports its handler.
+ *
  * @example
  * ```ts
  * const catalog = createCatalog({ rootDir: process.cwd() });
@@ -60,7 +62,7 @@ const DEFAULT_QUERY_LIMIT = 20;
  * const { items } = await catalog.query({ filter: { kind: 'component', 'spec.type': 'service' } });
  * ```
  */
-export function createCatalog(options: CatalogOptions = {}): Catalog {
+export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibrary {
   if (options === null || typeof options !== 'object') throw new InputError('createCatalog: options must be an object');
   if (options.rootDir !== undefined && typeof options.rootDir !== 'string') {
     throw new InputError('createCatalog: rootDir must be a path string');
@@ -411,7 +413,7 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
     }
   };
 
-  const catalog: Catalog = {
+  const catalog: CatalogLibrary = {
     use(processor) {
       if (frozen) {
         throw new InputError(`catalog.use(${JSON.stringify(processor?.name)}): the catalog has already run; add processors before the first refresh`);
@@ -744,10 +746,6 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
       if (outcome.processed && outcome.errors.length === 0) return { valid: true };
       const errors = outcome.errors.length ? outcome.errors : [{ name: 'InputError', message: 'entity is not valid' }];
       return { valid: false, errors: errors.map((e) => ({ name: e.name, message: e.message })) };
-    },
-
-    handler(handlerOptions) {
-      return createCatalogHandler(catalog, handlerOptions);
     },
 
     async getProcessingErrors() {

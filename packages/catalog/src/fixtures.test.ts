@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createCatalog } from './catalog.js';
+import { createCatalog } from './create-catalog.js';
 import type { Entity } from '@portalkit/catalog-model';
 
 const fixtures = fileURLToPath(new URL('../fixtures', import.meta.url));

@@ -96,13 +96,14 @@ export type {
   ValidationResult,
 } from '@portalkit/catalog-model';
 
-export { createCatalog } from './catalog.js';
+export { createCatalog } from './create-catalog.js';
 export { catalogPlugin } from './plugin.js';
 export type { CatalogPluginOptions } from './plugin.js';
 export type {
   AddLocationResult,
   Catalog,
   CatalogEventSink,
+  CatalogLibrary,
   CatalogOptions,
   EntityAncestryResult,
   EntityFacetsResult,
@@ -155,7 +156,7 @@ export { decodeCursor, encodeCursor } from './query/cursor.js';
 export type { CursorState } from './query/cursor.js';
 
 export { createCatalogHandler } from './http/handler.js';
-export type { CatalogHandlerOptions } from './http/handler.js';
+export type { CatalogHandlerOptions } from './http/options.js';
 export type { CatalogAction, CatalogAuthorize, CatalogResource } from './http/authorize.js';
 export { parseFilterParams } from './http/filters.js';
 export { analyzeLocation } from './http/analyze-location.js';

@@ -1,6 +1,6 @@
 import type { Handler, PortalPlugin } from '@portalkit/core';
-import { createCatalog } from './catalog.js';
-import type { CatalogHandlerOptions } from './http/handler.js';
+import { createCatalog } from './create-catalog.js';
+import type { CatalogHandlerOptions } from './http/options.js';
 import type { Catalog, CatalogOptions } from './types.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { EventBus, Handler, Logger, UrlReader } from '@portalkit/core';
-import type { CatalogHandlerOptions } from './http/handler.js';
+import type { CatalogHandlerOptions } from './http/options.js';
 import type { Entity, KindDefinition } from '@portalkit/catalog-model';
 import type { EntityProcessor, LocationSpec } from './processing/processor.js';
 import type { EntityProvider } from './processing/provider.js';
@@ -7,6 +7,9 @@ import type { FilterPredicate } from './query/filter.js';
 import type { QueryLocationsRequest, QueryLocationsResult } from './query/locations.js';
 import type { EntityFilterQuery, EntityOrder, FullTextFilter } from './query/types.js';
 import type { CatalogStore, ProcessingError } from './stores/types.js';
+import type { Location } from './location.js';
+
+export type { Location };
 
 /**
  * The part of core's `EventBus` the catalog needs: it only publishes.
@@ -58,22 +61,6 @@ export interface CatalogOptions {
    * bounds how long a crashed worker's share waits before another worker takes it. Default 30 s.
    */
   processingLeaseMs?: number;
-}
-
-/**
- * A registered location, as Backstage's catalog API returns it.
- *
- * @example
- * ```ts
- * const loc: Location = { id: '…', type: 'file', target: '/srv/catalog-info.yaml', entityRef: 'location:default/generated-…' };
- * ```
- */
-export interface Location {
-  id: string;
-  type: string;
-  target: string;
-  /** Ref of the `Location` entity generated for it, e.g. `location:default/generated-<sha1>`. */
-  entityRef: string;
 }
 
 /**
@@ -209,8 +196,9 @@ export interface ProcessingErrorReport {
 }
 
 /**
- * The catalog, as returned by `createCatalog`. Method shapes mirror `@backstage/catalog-client`
- * so an HTTP layer can adapt them one to one.
+ * The catalog library without its HTTP layer: what the HTTP handler needs, and what the
+ * engine module builds. Method shapes mirror `@backstage/catalog-client` so an HTTP layer can
+ * adapt them one to one. `createCatalog` returns a {@link Catalog}, which adds `handler()`.
  *
  * @example
  * ```ts
@@ -219,9 +207,9 @@ export interface ProcessingErrorReport {
  * const { items } = await catalog.query({ filter: { kind: 'component' } });
  * ```
  */
-export interface Catalog {
+export interface CatalogLibrary {
   /** Register a processor; only before the first run (configure, then freeze). */
-  use(processor: EntityProcessor): Catalog;
+  use(processor: EntityProcessor): this;
   addLocation(location: { type?: string; target: string }, options?: { dryRun?: boolean }): Promise<AddLocationResult>;
   removeLocation(id: string): Promise<void>;
   getLocations(): Promise<Location[]>;
@@ -266,6 +254,19 @@ export interface Catalog {
    */
   validateEntity(entity: unknown, locationRef?: string): Promise<ValidateEntityResult>;
   getProcessingErrors(): Promise<ProcessingErrorReport[]>;
+}
+
+/**
+ * The catalog, as returned by `createCatalog`: the library plus its HTTP handler.
+ *
+ * @example
+ * ```ts
+ * const catalog = createCatalog({ rootDir: './fixtures' });
+ * await catalog.addLocation({ type: 'file', target: './all.yaml' });
+ * const { items } = await catalog.query({ filter: { kind: 'component' } });
+ * ```
+ */
+export interface Catalog extends CatalogLibrary {
   /**
    * Backstage's catalog REST API over this catalog (see `createCatalogHandler`), for
    * `@backstage/catalog-client` and any HTTP caller.

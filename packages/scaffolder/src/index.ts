@@ -65,17 +65,18 @@ export type { TaskCompletion, TaskListOptions, TaskStore } from './tasks/taskSto
 export { TaskCancelledError } from './runner/executeWorkflow.js';
 export type { DirectoryContent } from './runner/directoryContents.js';
 
-export { createScaffolder } from './scaffolder.js';
+export { createScaffolder } from './create-scaffolder.js';
 export type {
   ActionDescription,
   DryRunResult,
   RunOptions,
   Scaffolder,
+  ScaffolderLibrary,
   ScaffolderOptions,
   Task,
   TaskResult,
 } from './scaffolder.js';
 export { createScaffolderHandler } from './http/handler.js';
-export type { ScaffolderHandlerOptions } from './http/handler.js';
+export type { ScaffolderHandlerOptions } from './http/options.js';
 export { scaffolderPlugin } from './plugin.js';
 export type { ScaffolderPluginOptions } from './plugin.js';

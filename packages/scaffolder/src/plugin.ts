@@ -1,6 +1,6 @@
 import type { PortalPlugin } from '@portalkit/core';
 import type { Scaffolder } from './scaffolder.js';
-import type { ScaffolderHandlerOptions } from './http/handler.js';
+import type { ScaffolderHandlerOptions } from './http/options.js';
 
 /** Options of {@link scaffolderPlugin}. */
 export interface ScaffolderPluginOptions extends Omit<ScaffolderHandlerOptions, 'basePath'> {

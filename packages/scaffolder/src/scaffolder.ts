@@ -34,8 +34,7 @@ import { TaskCancelledError, executeWorkflow } from './runner/executeWorkflow.js
 import { createRedactor } from './runner/redaction.js';
 import { readDirectoryContents, writeDirectoryContents } from './runner/directoryContents.js';
 import type { DirectoryContent } from './runner/directoryContents.js';
-import { createScaffolderHandler } from './http/handler.js';
-import type { ScaffolderHandlerOptions } from './http/handler.js';
+import type { ScaffolderHandlerOptions } from './http/options.js';
 
 /** Options of {@link createScaffolder}. */
 export interface ScaffolderOptions {
@@ -127,10 +126,10 @@ export interface DryRunResult {
 }
 
 /**
- * A running scaffolder: validates templates and values, queues tasks in its store, runs them
- * with its actions, and serves Backstage's scaffolder API.
+ * The scaffolder library without its HTTP layer: validates templates and values, queues tasks
+ * in its store and runs them with its actions. What the HTTP handler needs.
  */
-export interface Scaffolder {
+export interface ScaffolderLibrary {
   /** Validate the template and values, store a task and start it. Bad input throws `InputError`. */
   run(template: TemplateEntity | string | unknown, options?: RunOptions): Promise<Task>;
   /**
@@ -147,18 +146,32 @@ export interface Scaffolder {
   getTask(taskId: string): Promise<Task | undefined>;
   listTasks(options?: TaskListOptions): Promise<{ tasks: TaskRecord[]; totalTasks: number }>;
   listActions(): ActionDescription[];
-  /** Backstage's scaffolder HTTP API as a web-standard handler. */
-  handler(options: ScaffolderHandlerOptions): Handler;
   /** Poll the store for tasks queued elsewhere and recover tasks of crashed workers. */
   start(): Promise<void>;
   /** Stop polling and wait for running tasks. */
   stop(): Promise<void>;
 }
 
+/**
+ * A running scaffolder: validates templates and values, queues tasks in its store, runs them
+ * with its actions, and serves Backstage's scaffolder API.
+ *
+ * @example
+ * ```ts
+ * const scaffolder: Scaffolder = createScaffolder({ actions: builtinActions({ catalog }) });
+ * createServer(toNodeHandler(scaffolder.handler({ basePath: '/api/scaffolder', getTemplate }))).listen(7007);
+ * ```
+ */
+export interface Scaffolder extends ScaffolderLibrary {
+  /** Backstage's scaffolder HTTP API as a web-standard handler. */
+  handler(options: ScaffolderHandlerOptions): Handler;
+}
+
 const terminal = new Set<TaskStatus>(['completed', 'failed', 'cancelled']);
 
 /**
- * Create a {@link Scaffolder}.
+ * Create the scaffolder library; the public `createScaffolder` (create-scaffolder.ts) adds
+ * `handler()`, so this module never imports its HTTP handler.
  *
  * @example
  * ```ts
@@ -167,7 +180,7 @@ const terminal = new Set<TaskStatus>(['completed', 'failed', 'cancelled']);
  * const result = await task.result;
  * ```
  */
-export function createScaffolder(options: ScaffolderOptions): Scaffolder {
+export function createScaffolderLibrary(options: ScaffolderOptions): ScaffolderLibrary {
   if (!options || !Array.isArray(options.actions)) throw new InputError('createScaffolder: options.actions must be an array of actions');
   const actions = new Map<string, ScaffolderAction>();
   for (const action of options.actions) {
@@ -472,7 +485,7 @@ export function createScaffolder(options: ScaffolderOptions): Scaffolder {
   let timer: ReturnType<typeof setInterval> | undefined;
   let lastRecovery = 0;
 
-  const scaffolder: Scaffolder = {
+  const scaffolder: ScaffolderLibrary = {
     async run(template, runOptions = {}) {
       if (runOptions.dryRun) return (await runDry(template, runOptions)).task;
       const spec = prepare(template, runOptions);
@@ -514,9 +527,6 @@ export function createScaffolder(options: ScaffolderOptions): Scaffolder {
         ...(a.examples !== undefined ? { examples: a.examples } : {}),
         schema: a.schema,
       }));
-    },
-    handler(handlerOptions) {
-      return createScaffolderHandler(scaffolder, handlerOptions);
     },
     async start() {
       stopped = false;

@@ -5,7 +5,7 @@ import { component, group, providerCatalog, user } from './__testkit__/catalog.j
 import { hasDescription, hasOwner, ownerHasMembers } from './checks/index.js';
 import { scorecardsPlugin } from './plugin.js';
 import { defineScorecard } from './scorecard.js';
-import { createScorecards } from './scorecards.js';
+import { createScorecards } from './create-scorecards.js';
 
 const readiness = defineScorecard({
   id: 'readiness',

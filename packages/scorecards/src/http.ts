@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { InputError, createRouter, readJsonBody } from '@portalkit/core';
 import type { Handler } from '@portalkit/core';
-import type { Scorecards } from './scorecards.js';
+import type { ScorecardsLibrary } from './scorecards.js';
 
 const evaluateBody = z.object({ entityRef: z.string().min(1).optional(), scorecardId: z.string().min(1).optional() }).strict();
 
@@ -14,7 +14,7 @@ function intParam(url: URL, name: string, fallback: number, max: number): number
 }
 
 /**
- * The scorecards HTTP API, a thin adapter over {@link Scorecards}:
+ * The scorecards HTTP API, a thin adapter over {@link ScorecardsLibrary}:
  *
  * - `GET /scorecards`: scorecards with their levels and checks, and unusable Scorecard entities
  * - `GET /scorecards/:id?worst=10`: entities per level and the worst offenders; `:id` is a code
@@ -26,7 +26,7 @@ function intParam(url: URL, name: string, fallback: number, max: number): number
  * - `GET /owners/:kind/:namespace/:name`: results of the entities a group owns
  * - `POST /evaluate` `{ entityRef?, scorecardId? }`: evaluate now
  */
-export function createScorecardsHandler(options: { service: Scorecards; basePath?: string | undefined }): Handler {
+export function createScorecardsHandler(options: { service: ScorecardsLibrary; basePath?: string | undefined }): Handler {
   const { service } = options;
   const ref = (p: Record<string, string>) => `${p.kind}:${p.namespace}/${p.name}`;
   const router = createRouter({ basePath: options.basePath ?? '/' })

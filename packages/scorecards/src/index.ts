@@ -22,7 +22,7 @@ export {
   hasTechDocs,
   ownerHasMembers,
 } from './checks/index.js';
-export { createScorecards } from './scorecards.js';
+export { createScorecards } from './create-scorecards.js';
 export type {
   EvaluationSummary,
   ScorecardEventSource,
@@ -30,6 +30,7 @@ export type {
   ScorecardProblem,
   ScorecardSummary,
   Scorecards,
+  ScorecardsLibrary,
   ScorecardsOptions,
 } from './scorecards.js';
 export type { ScorecardCatalog } from './evaluator.js';

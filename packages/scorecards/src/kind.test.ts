@@ -6,7 +6,7 @@ import { createEventBus } from '@portalkit/core';
 import { builtinKinds, createCatalog } from '@portalkit/catalog';
 import { builtinChecks } from './checks/index.js';
 import { scorecardKind, scorecardProcessor } from './kind.js';
-import { createScorecards } from './scorecards.js';
+import { createScorecards } from './create-scorecards.js';
 
 const dirs: string[] = [];
 afterEach(async () => {

@@ -1,5 +1,5 @@
 import type { PortalPlugin } from '@portalkit/core';
-import { createScorecards } from './scorecards.js';
+import { createScorecards } from './create-scorecards.js';
 import type { Scorecards, ScorecardsOptions } from './scorecards.js';
 
 /**

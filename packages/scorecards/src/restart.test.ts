@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { component, group, providerCatalog, user } from './__testkit__/catalog.js';
 import { hasOwner, ownerHasMembers } from './checks/index.js';
 import { defineScorecard } from './scorecard.js';
-import { createScorecards } from './scorecards.js';
+import { createScorecards } from './create-scorecards.js';
 import { memoryScorecardStore } from './stores/memory.js';
 import { pgliteScorecardStore } from './stores/pglite.js';
 

@@ -4,7 +4,7 @@ import { component, group, providerCatalog, user } from './__testkit__/catalog.j
 import { createCheck } from './check.js';
 import { dependenciesInProduction, hasDescription, hasOwner, ownerHasMembers } from './checks/index.js';
 import { defineScorecard } from './scorecard.js';
-import { createScorecards } from './scorecards.js';
+import { createScorecards } from './create-scorecards.js';
 import type { CheckOutcome } from './types.js';
 
 /** A check whose outcome per entity name the test sets. */

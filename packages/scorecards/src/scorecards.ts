@@ -13,7 +13,6 @@ import { createDependencyIndex } from './dependency-index.js';
 import type { ResultKey } from './dependency-index.js';
 import { createEvaluator, createPredicateCache, forEachEntityPage } from './evaluator.js';
 import type { EntityEvaluation, ScorecardCatalog } from './evaluator.js';
-import { createScorecardsHandler } from './http.js';
 import { createScorecardRegistry } from './registry.js';
 import { memoryScorecardStore } from './stores/memory.js';
 import { assertText } from './text.js';
@@ -146,7 +145,7 @@ export interface ScorecardSummary {
 }
 
 /**
- * Scorecards over a catalog, as returned by {@link createScorecards}.
+ * The scorecards library without its HTTP layer; what the HTTP handler needs.
  *
  * @example
  * ```ts
@@ -154,7 +153,7 @@ export interface ScorecardSummary {
  * const { latest, history } = await service.getEntityResults('component:default/payments');
  * ```
  */
-export interface Scorecards {
+export interface ScorecardsLibrary {
   listScorecards(): Promise<{ scorecards: ScorecardInfo[]; problems: ScorecardProblem[] }>;
   /** Evaluate now: everything, one entity, and/or one scorecard. Stale results are dropped. */
   evaluate(options?: { entityRef?: string; scorecardId?: string }): Promise<EvaluationSummary>;
@@ -169,12 +168,24 @@ export interface Scorecards {
   getScorecardSummary(scorecardId: string, options?: { worst?: number }): Promise<ScorecardSummary>;
   /** Results of the entities a group (or user) owns. */
   getOwnerResults(ownerRef: string): Promise<{ ownerRef: string; results: ScorecardResult[] }>;
-  /** The HTTP API (see the guide): `GET <basePath>/scorecards`, `/scorecards/:id`, `/scorecards/:namespace/:name`, `/entities/:kind/:namespace/:name`, `/owners/:kind/:namespace/:name`, `POST <basePath>/evaluate`. */
-  handler(options?: { basePath?: string }): Handler;
   /** Subscribe to catalog events (options', else `context`'s), then evaluate unless disabled. */
   start(context?: { events?: ScorecardEventSource; logger?: Logger }): Promise<void>;
   /** Unsubscribe, let queued evaluations finish, close the store. */
   stop(): Promise<void>;
+}
+
+/**
+ * Scorecards over a catalog, as returned by {@link createScorecards}: the library plus its HTTP API.
+ *
+ * @example
+ * ```ts
+ * await service.start();
+ * const { latest, history } = await service.getEntityResults('component:default/payments');
+ * ```
+ */
+export interface Scorecards extends ScorecardsLibrary {
+  /** The HTTP API (see the guide): `GET <basePath>/scorecards`, `/scorecards/:id`, `/scorecards/:namespace/:name`, `/entities/:kind/:namespace/:name`, `/owners/:kind/:namespace/:name`, `POST <basePath>/evaluate`. */
+  handler(options?: { basePath?: string }): Handler;
 }
 
 const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silentLogger };
@@ -211,22 +222,10 @@ function infoOf(card: Scorecard): ScorecardInfo {
 }
 
 /**
- * Create scorecards over a catalog. Results are computed on demand (`evaluate`) and kept current
- * from catalog events: a change re-evaluates the changed entity and every result whose checks
- * read it (an owner group gaining a member re-evaluates the components it owns, and nothing
- * else). Results and their history go to the `store`.
- *
- * @example
- * ```ts
- * const events = createEventBus();
- * const catalog = createCatalog({ kinds: [...builtinKinds, scorecardKind], events, locations });
- * const service = createScorecards({ catalog, events, scorecards: [readiness] });
- * await catalog.refresh();
- * await service.start();
- * const { latest } = await service.getEntityResults('component:default/payments');
- * ```
+ * Create the scorecards library; the public `createScorecards` (create-scorecards.ts) adds
+ * `handler()`, so this module never imports its HTTP handler.
  */
-export function createScorecards(options: ScorecardsOptions): Scorecards {
+export function createScorecardsLibrary(options: ScorecardsOptions): ScorecardsLibrary {
   if (options === null || typeof options !== 'object') throw new InputError('createScorecards: options must be an object');
   const { catalog } = options;
   if (!catalog || typeof catalog.getEntities !== 'function' || typeof catalog.getEntityByRef !== 'function') {
@@ -450,7 +449,7 @@ export function createScorecards(options: ScorecardsOptions): Scorecards {
   };
   let unsubscribers: Array<() => void> = [];
 
-  const service: Scorecards = {
+  const service: ScorecardsLibrary = {
     async listScorecards() {
       await registry.ensureLoaded();
       return {
@@ -525,8 +524,6 @@ export function createScorecards(options: ScorecardsOptions): Scorecards {
       const ref = refKey(ownerRef);
       return { ownerRef: ref, results: await store.latest({ ownerRef: ref }) };
     },
-
-    handler: (handlerOptions = {}) => createScorecardsHandler({ service, basePath: handlerOptions.basePath }),
 
     async start(context = {}) {
       if (context.logger && !options.logger) logger = context.logger;

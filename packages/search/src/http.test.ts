@@ -5,7 +5,7 @@ import { catalogCollator } from './collators/catalog.js';
 import type { SearchableEntity } from './collators/entity.js';
 import { parseSearchParams } from './http.js';
 import { searchPlugin } from './plugin.js';
-import { createSearch } from './search.js';
+import { createSearch } from './create-search.js';
 
 const entities: SearchableEntity[] = Array.from({ length: 30 }, (_, i) => ({
   apiVersion: 'backstage.io/v1alpha1',

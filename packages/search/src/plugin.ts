@@ -1,5 +1,5 @@
 import type { PortalPlugin } from '@portalkit/core';
-import { createSearch } from './search.js';
+import { createSearch } from './create-search.js';
 import type { Search, SearchOptions } from './search.js';
 
 /**

@@ -12,7 +12,7 @@ import { memoryEngine } from './engines/memory/index.js';
 import { postgresEngine } from './engines/postgres/index.js';
 import { connectTestPool, randomSchema } from '../../../test/support/postgres.js';
 import type { SearchEngine } from './engines/types.js';
-import { createSearch } from './search.js';
+import { createSearch } from './create-search.js';
 
 const entity = (name: string, description = '', spec: Record<string, unknown> = {}): SearchableEntity => ({
   apiVersion: 'backstage.io/v1alpha1',

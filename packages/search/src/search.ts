@@ -3,7 +3,6 @@ import type { EventBus, Handler, Logger, SerializedError } from '@portalkit/core
 import type { Collator, CollatorUpdate } from './collators/types.js';
 import { memoryEngine } from './engines/memory/index.js';
 import type { SearchEngine } from './engines/types.js';
-import { createSearchHandler } from './http.js';
 import { searchDocumentSchema } from './types.js';
 import type { SearchDocument, SearchQuery, SearchResultSet } from './types.js';
 
@@ -51,6 +50,19 @@ export type RebuildResult =
   | { type: string; ok: true; documents: number; errors: SerializedError[] }
   | { type: string; ok: false; errors: SerializedError[] };
 
+/** The search library without its HTTP layer. */
+export interface SearchLibrary {
+  /** The collators' types. */
+  readonly types: readonly string[];
+  /** Re-collect and fully re-index the given types (default all); results per type, never throws per type. */
+  rebuild(types?: readonly string[]): Promise<RebuildResult[]>;
+  query(query: SearchQuery): Promise<SearchResultSet>;
+  /** Subscribe to events (from options, else from `context`), then rebuild unless disabled. */
+  start(context?: { events?: SearchEventSource; logger?: Logger }): Promise<void>;
+  /** Unsubscribe, let in-flight updates finish, close the engine. */
+  stop(): Promise<void>;
+}
+
 /**
  * A running search: collators feeding an engine, kept current by events.
  *
@@ -62,18 +74,9 @@ export type RebuildResult =
  * await search.stop();
  * ```
  */
-export interface Search {
-  /** The collators' types. */
-  readonly types: readonly string[];
-  /** Re-collect and fully re-index the given types (default all); results per type, never throws per type. */
-  rebuild(types?: readonly string[]): Promise<RebuildResult[]>;
-  query(query: SearchQuery): Promise<SearchResultSet>;
+export interface Search extends SearchLibrary {
   /** Backstage's search HTTP API: `GET <basePath>/query`. */
   handler(options?: { basePath?: string }): Handler;
-  /** Subscribe to events (from options, else from `context`), then rebuild unless disabled. */
-  start(context?: { events?: SearchEventSource; logger?: Logger }): Promise<void>;
-  /** Unsubscribe, let in-flight updates finish, close the engine. */
-  stop(): Promise<void>;
 }
 
 const silentLogger: Logger = {
@@ -85,25 +88,10 @@ const silentLogger: Logger = {
 };
 
 /**
- * Create a search over the given collators. Catalog and docs changes published on the event bus
- * update only the documents they touch; `rebuild()` re-collects everything on demand. An event that
- * arrives while its type is being rebuilt is applied again once the rebuild lands, so a rebuild never
- * brings back a document deleted meanwhile.
- *
- * @example
- * ```ts
- * const search = createSearch({
- *   collators: [
- *     catalogCollator({ getEntities: () => entities }),
- *     techdocsCollator({ sites: () => builtSites }),
- *   ],
- *   events: bus,
- * });
- * await search.start();
- * await bus.publish('catalog.entity.deleted', { entityRef: 'component:default/old' });
- * ```
+ * Create the search library; the public `createSearch` (create-search.ts) adds `handler()`, so
+ * this module never imports its HTTP handler.
  */
-export function createSearch(options: SearchOptions): Search {
+export function createSearchLibrary(options: SearchOptions): SearchLibrary {
   const collators = new Map<string, Collator>();
   for (const collator of options?.collators ?? []) {
     if (!collator || typeof collator.type !== 'string' || typeof collator.collect !== 'function') {
@@ -194,7 +182,7 @@ export function createSearch(options: SearchOptions): Search {
     }
   };
 
-  const search: Search = {
+  const search: SearchLibrary = {
     types,
 
     async rebuild(only) {
@@ -217,8 +205,6 @@ export function createSearch(options: SearchOptions): Search {
     },
 
     query: (query) => engine.query(query),
-
-    handler: (handlerOptions = {}) => createSearchHandler({ query: (q) => engine.query(q), types, basePath: handlerOptions.basePath }),
 
     async start(context = {}) {
       if (context.logger && !options.logger) logger = context.logger;

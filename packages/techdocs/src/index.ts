@@ -32,8 +32,8 @@ export type { DocsProcessorOptions, SanitizeSchema } from './generate/processor.
 export type { MarkdownParser } from './generate/markdown-parser.js';
 export { contentTypeFor, localPublisher, memoryPublisher } from './publish/index.js';
 export type { DocsEntityLike, DocsPublisher, LocalPublisherOptions, PublishedFile } from './publish/index.js';
-export { createTechDocs } from './techdocs.js';
-export type { SyncResult, TechDocs, TechDocsEventSink, TechDocsOptions } from './techdocs.js';
+export { createTechDocs } from './create-techdocs.js';
+export type { SyncResult, TechDocs, TechDocsEventSink, TechDocsLibrary, TechDocsOptions } from './techdocs.js';
 export { TECHDOCS_TOPICS, mkdocsSearchEntrySchema, techdocsSiteBuiltEvent } from './events/index.js';
 export type { TechDocsEvents, TechDocsSiteBuiltEvent } from './events/index.js';
 export { techdocsPlugin } from './plugin.js';

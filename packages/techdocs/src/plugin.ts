@@ -1,5 +1,6 @@
 import { InputError, type EventBus, type Logger, type PortalPlugin, type UrlReader } from '@portalkit/core';
-import { createTechDocs, type TechDocs, type TechDocsEventSink, type TechDocsOptions } from './techdocs.js';
+import { createTechDocs } from './create-techdocs.js';
+import type { TechDocs, TechDocsEventSink, TechDocsOptions } from './techdocs.js';
 
 /**
  * Options of {@link techdocsPlugin}: those of `createTechDocs`, plus where to mount.

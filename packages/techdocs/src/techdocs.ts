@@ -1,11 +1,10 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { InputError, createLogger, isError, requestHandler, type EventBus, type Handler, type Logger, type UrlReader } from '@portalkit/core';
+import { InputError, createLogger, isError, type EventBus, type Handler, type Logger, type UrlReader } from '@portalkit/core';
 import { docsEntityName, docsEntityRef } from './entity.js';
 import { TECHDOCS_TOPICS, type TechDocsSiteBuiltEvent } from './events/index.js';
 import { createDocsBuilder, type DocsBuilderOptions } from './generate/build.js';
-import { createTechDocsHandler } from './http/handler.js';
 import { prepareDocs, type PreparedDocs } from './prepare/index.js';
 import type { DocsPublisher } from './publish/types.js';
 import type { BuildResult, DocsEntityName, TechDocsEntity } from './types.js';
@@ -58,6 +57,15 @@ export interface SyncResult {
   result?: BuildResult;
 }
 
+/** TechDocs without its HTTP layer: build, sync and publish an entity's docs. */
+export interface TechDocsLibrary {
+  /** Prepare, build and publish an entity's docs now. */
+  build(entity: TechDocsEntity, options?: { onLog?(message: string): void }): Promise<BuildResult>;
+  /** Build when the docs are missing or their sources changed since the last build. */
+  sync(entity: TechDocsEntity, options?: { onLog?(message: string): void }): Promise<SyncResult>;
+  publisher: DocsPublisher;
+}
+
 /**
  * TechDocs as a service: build and publish an entity's docs, keep them current, and serve them
  * over Backstage's TechDocs backend routes.
@@ -69,28 +77,18 @@ export interface SyncResult {
  * const res = await techdocs.request('/static/docs/default/component/svc/index.html');
  * ```
  */
-export interface TechDocs {
-  /** Prepare, build and publish an entity's docs now. */
-  build(entity: TechDocsEntity, options?: { onLog?(message: string): void }): Promise<BuildResult>;
-  /** Build when the docs are missing or their sources changed since the last build. */
-  sync(entity: TechDocsEntity, options?: { onLog?(message: string): void }): Promise<SyncResult>;
+export interface TechDocs extends TechDocsLibrary {
   /** The HTTP handler, serving routes below `basePath` (default `/api/techdocs`). */
   handler(options?: { basePath?: string }): Handler;
   /** Call the handler (mounted at `/`) without a server, for tests. */
   request(path: string, init?: RequestInit): Promise<Response>;
-  publisher: DocsPublisher;
 }
 
 /**
- * Create a {@link TechDocs} service.
- *
- * @example
- * ```ts
- * const techdocs = createTechDocs({ publisher: localPublisher({ root: './published' }), getEntity, reader });
- * http.createServer(toNodeHandler(techdocs.handler({ basePath: '/api/techdocs' })));
- * ```
+ * Create the TechDocs library; the public `createTechDocs` (create-techdocs.ts) adds `handler()`
+ * and `request()`, so this module never imports its HTTP handler.
  */
-export function createTechDocs(options: TechDocsOptions): TechDocs {
+export function createTechDocsLibrary(options: TechDocsOptions): TechDocsLibrary {
   if (!options?.publisher) throw new InputError('createTechDocs: publisher is required');
   const logger = options.logger ?? createLogger({ fields: { plugin: 'techdocs' } });
   const builder = createDocsBuilder(options.builder);
@@ -145,7 +143,7 @@ export function createTechDocs(options: TechDocsOptions): TechDocs {
     return promise;
   };
 
-  const techdocs: TechDocs = {
+  const techdocs: TechDocsLibrary = {
     publisher: options.publisher,
     async build(entity, buildOptions = {}) {
       const onLog = buildOptions.onLog ?? ((m: string) => logger.info(m, { entity: docsEntityRef(docsEntityName(entity)) }));
@@ -185,18 +183,6 @@ export function createTechDocs(options: TechDocsOptions): TechDocs {
         }
         return { updated: true, result: await buildPrepared(entity, prepared, onLog) };
       });
-    },
-    handler(handlerOptions = {}) {
-      return createTechDocsHandler({
-        basePath: handlerOptions.basePath ?? '/api/techdocs',
-        publisher: options.publisher,
-        getEntity: options.getEntity,
-        sync: techdocs.sync,
-        logger,
-      });
-    },
-    request(requestPath, init) {
-      return requestHandler(techdocs.handler({ basePath: '/' }), requestPath, init);
     },
   };
   return techdocs;

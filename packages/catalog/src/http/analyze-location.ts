@@ -1,7 +1,7 @@
 import { ANNOTATION_LOCATION, stringifyEntityRef } from '@portalkit/catalog-model';
 import type { Entity } from '@portalkit/catalog-model';
 import { parseLocationRef } from '../processing/paths.js';
-import type { Catalog } from '../types.js';
+import type { CatalogLibrary } from '../types.js';
 
 /**
  * Backstage's `AnalyzeLocationResponse`: the entity files found at a location, and entities a
@@ -30,7 +30,7 @@ export interface AnalyzeLocationResult {
  * ```
  */
 export async function analyzeLocation(
-  catalog: Catalog,
+  catalog: CatalogLibrary,
   location: { type: string; target: string },
 ): Promise<AnalyzeLocationResult> {
   const result = await catalog.addLocation(location, { dryRun: true });

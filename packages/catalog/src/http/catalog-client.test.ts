@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { CATALOG_FILTER_EXISTS as CLIENT_FILTER_EXISTS, CatalogClient } from '@backstage/catalog-client';
 import { toNodeHandler } from '@portalkit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCatalog } from '../catalog.js';
+import { createCatalog } from '../create-catalog.js';
 import type { Entity } from '@portalkit/catalog-model';
 import type { Catalog } from '../types.js';
 import { memoryStore } from '../stores/memory.js';

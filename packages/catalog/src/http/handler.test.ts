@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { AuthenticationError, NotAllowedError, createPortal, requestHandler } from '@portalkit/core';
 import type { Handler } from '@portalkit/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createCatalog } from '../catalog.js';
+import { createCatalog } from '../create-catalog.js';
 import { catalogPlugin } from '../plugin.js';
 import type { Catalog } from '../types.js';
 import type { CatalogAction, CatalogResource } from './authorize.js';

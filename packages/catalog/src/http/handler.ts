@@ -4,10 +4,11 @@ import { z } from 'zod';
 import { parseEntityRef, stringifyEntityRef } from '@portalkit/catalog-model';
 import type { FilterPredicate } from '../query/filter.js';
 import { queryLocationsRequestSchema } from '../query/locations.js';
-import type { Catalog, QueryEntitiesRequest } from '../types.js';
+import type { CatalogLibrary, QueryEntitiesRequest } from '../types.js';
 import { analyzeLocation } from './analyze-location.js';
 import { assertAuthorized } from './authorize.js';
-import type { CatalogAction, CatalogAuthorize, CatalogResource } from './authorize.js';
+import type { CatalogAction, CatalogResource } from './authorize.js';
+import type { CatalogHandlerOptions } from './options.js';
 import { parseFilterParams } from './filters.js';
 import {
   checkLimit,
@@ -19,27 +20,6 @@ import {
   parseOrderParams,
   parseStringParam,
 } from './params.js';
-
-/**
- * Options of {@link createCatalogHandler} and `catalog.handler()`.
- *
- * @example
- * ```ts
- * const options: CatalogHandlerOptions = { basePath: '/api/catalog', authorize: (req, action) => action === 'read' };
- * ```
- */
-export interface CatalogHandlerOptions {
-  /** Where the routes live, e.g. `/api/catalog` (the request URL keeps its full path). Default `/api/catalog`. */
-  basePath?: string;
-  /** Asked before every route touches the catalog; `false` or a thrown error denies. Default: allow all. */
-  authorize?: CatalogAuthorize;
-  /** Largest accepted `limit`; larger values are a 400 (see `parseLimitParam`). Default 10 000. */
-  maxLimit?: number;
-  /** Largest accepted JSON request body. Default 1 MiB. */
-  maxBodyBytes?: number;
-  /** Told about every error a route throws (e.g. to log 5xx) before the error response is sent. */
-  onError?: (error: unknown, request: Request) => void;
-}
 
 const locationInput = z.object({ type: z.string().min(1), target: z.string().min(1) });
 const predicate = z.record(z.string(), z.unknown()).transform((q) => q as FilterPredicate);
@@ -79,7 +59,7 @@ const analyzeBody = z.object({ location: locationInput, catalogFilename: z.strin
  * // new CatalogClient({ discoveryApi: { getBaseUrl: async () => 'http://localhost:7007/api/catalog' } })
  * ```
  */
-export function createCatalogHandler(catalog: Catalog, options: CatalogHandlerOptions = {}): Handler {
+export function createCatalogHandler(catalog: CatalogLibrary, options: CatalogHandlerOptions = {}): Handler {
   if (!catalog || typeof catalog.query !== 'function') throw new InputError('createCatalogHandler: a catalog is required');
   const { authorize, maxLimit = 10_000, maxBodyBytes = 1024 * 1024 } = options;
   if (authorize !== undefined && typeof authorize !== 'function') {

@@ -25,7 +25,7 @@ function copyPath(from: Record<string, unknown>, to: Record<string, unknown>, pa
   // Try the longest key first so `backstage.io/orphan` is found as one key.
   for (let n = parts.length; n >= 1; n--) {
     const key = parts.slice(0, n).join('.');
-    if (!Object.prototype.hasOwnProperty.call(from, key)) continue;
+    if (!Object.hasOwn(from, key)) continue;
     const value = from[key];
     const rest = parts.slice(n);
     if (rest.length === 0) {

@@ -1,6 +1,6 @@
 import { InputError } from '@portalkit/core';
 import { z } from 'zod';
-import type { Location } from '../types.js';
+import type { Location } from '../location.js';
 import { entityFilterSchema, readCursorText, writeCursorText } from './cursor.js';
 import { matchesEntityFilter, parseFilterPredicate } from './filter.js';
 import type { FilterPredicate } from './filter.js';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createCatalog } from '../create-catalog.js';
 import type { Entity } from '@portalkit/catalog-model';
-import { createCatalog } from '../catalog.js';
 import type { EntityProviderConnection } from '../processing/provider.js';
 import { stitchEntity } from '../processing/stitcher.js';
 import type { CatalogStore, FinalEntityRow, RefreshState } from './types.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createCatalog } from '../catalog.js';
+import { createCatalog } from '../create-catalog.js';
 import { catalogSnapshot } from './catalog-snapshot.js';
 import { pgliteStore } from './pglite/index.js';
 import { postgresStore } from './postgres/index.js';

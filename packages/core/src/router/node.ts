@@ -63,7 +63,7 @@ export function toNodeHandler(handler: Handler, options: NodeHandlerOptions = {}
         response = toHttpResponse(error, request);
       }
       await writeResponse(response as Response, res, req.method === 'HEAD', controller.signal);
-    } catch (error) {
+    } catch {
       if (!res.headersSent) {
         res.statusCode = 500;
         res.setHeader('content-type', 'application/json; charset=utf-8');

@@ -1,21 +1,10 @@
 import { InputError, NotFoundError, createRouter, eventStreamResponse, readJsonBody } from '@portalkit/core';
 import type { Handler } from '@portalkit/core';
-import type { JsonObject, ScaffolderUser, TaskRecord, TaskStatus, TemplateEntity } from '../types.js';
-import type { Scaffolder } from '../scaffolder.js';
+import type { JsonObject, TaskRecord, TaskStatus } from '../types.js';
+import type { ScaffolderLibrary } from '../scaffolder.js';
+import type { ScaffolderHandlerOptions } from './options.js';
 import { parseTemplate } from '../template/parseTemplate.js';
 import { getParameterSchema } from '../template/parameterSchema.js';
-
-/** Options of `scaffolder.handler()`. */
-export interface ScaffolderHandlerOptions {
-  /** Path prefix the handler is mounted at, e.g. `/api/scaffolder`. */
-  basePath?: string;
-  /** Resolve `template:default/my-template` to a template (e.g. from the catalog or disk). */
-  getTemplate(ref: string): Promise<TemplateEntity | unknown | undefined>;
-  /** Who is calling; becomes `${{ user.* }}` and the task's `createdBy`. */
-  getUser?(request: Request): Promise<ScaffolderUser | undefined> | ScaffolderUser | undefined;
-  /** Largest accepted request body; default 5 MB (dry runs carry template files). */
-  maxBodyBytes?: number;
-}
 
 const statuses = new Set<TaskStatus>(['open', 'processing', 'completed', 'failed', 'cancelled']);
 
@@ -65,7 +54,7 @@ function serializeTask(record: TaskRecord) {
  * const res = await handler(new Request('http://x/api/scaffolder/v2/actions'));
  * ```
  */
-export function createScaffolderHandler(scaffolder: Scaffolder, options: ScaffolderHandlerOptions): Handler {
+export function createScaffolderHandler(scaffolder: ScaffolderLibrary, options: ScaffolderHandlerOptions): Handler {
   const maxBody = options.maxBodyBytes ?? 5 * 1024 * 1024;
 
   const loadTemplate = async (ref: string) => {

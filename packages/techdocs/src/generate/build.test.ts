@@ -7,6 +7,7 @@ import { InputError } from '@portalkit/core';
 import type { BuildResult, SearchIndex, TechDocsMetadata } from '../types.js';
 import { all, attr, copyFixture, fixturesDir, one, readHtml, removeAll, tempDir, text } from '../test-utils.js';
 import { buildDocs, createDocsBuilder } from './build.js';
+import { generateBenchSite } from '../../../../test/support/techdocs-pages.js';
 
 const execFileAsync = promisify(execFile);
 const cleanup: string[] = [];
@@ -480,6 +481,7 @@ describe('buildDocs failing half way', () => {
     cleanup.push(work);
     const repoRoot = path.resolve(import.meta.dirname, '../../../..');
     const script = path.join(import.meta.dirname, '__workers__', 'failing-build.ts');
+    await generateBenchSite(path.join(work, 'site'), 60);
     // Before the fix the writer thread kept the process alive and this timed out.
     const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', script, work], {
       cwd: repoRoot,

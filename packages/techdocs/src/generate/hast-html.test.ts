@@ -7,7 +7,7 @@ import { html } from 'property-information';
 import rehypeStringify from 'rehype-stringify';
 import { unified, type Processor } from 'unified';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateBenchSite } from '../../../../bench/techdocs-pages.js';
+import { generateBenchSite } from '../../../../test/support/techdocs-pages.js';
 import { commonmarkExamples, fixturesDir, removeAll, tempDir } from '../test-utils.js';
 import { buildDocs } from './build.js';
 import type { MarkdownFeatures } from './config.js';

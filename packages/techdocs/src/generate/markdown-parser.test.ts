@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Paragraph } from 'mdast';
 import type { Processor } from 'unified';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateBenchSite } from '../../../../bench/techdocs-pages.js';
+import { generateBenchSite } from '../../../../test/support/techdocs-pages.js';
 import { commonmarkExamples, fixturesDir, removeAll, tempDir } from '../test-utils.js';
 import { buildDocs, type BuildDocsOptions } from './build.js';
 import type { MarkdownFeatures } from './config.js';

@@ -7,7 +7,7 @@ import remarkParse from 'remark-parse';
 import remarkRehype, { type Options } from 'remark-rehype';
 import { unified, type Processor } from 'unified';
 import { describe, expect, it } from 'vitest';
-import { benchPageMarkdown, benchSectionSize, benchSections } from '../../../../bench/techdocs-pages.js';
+import { benchPageMarkdown, benchSectionSize, benchSections } from '../../../../test/support/techdocs-pages.js';
 import { commonmarkExamples, fixturesDir } from '../test-utils.js';
 import type { MarkdownFeatures } from './config.js';
 import type { MarkdownParser } from './markdown-parser.js';

@@ -5,7 +5,7 @@ import rehypeParse from 'rehype-parse';
 import type { Processor } from 'unified';
 import { unified } from 'unified';
 import { describe, expect, it } from 'vitest';
-import { benchPageMarkdown } from '../../../../bench/techdocs-pages.js';
+import { benchPageMarkdown } from '../../../../test/support/techdocs-pages.js';
 import { createDocsProcessor, docsSanitizeSchema } from './processor.js';
 import { rehypeSanitizeFast } from './sanitize.js';
 import { commonmarkExamples } from '../test-utils.js';

@@ -5,7 +5,8 @@ import { createLogger, memorySink } from '@portalkit/core';
 import { techdocsPlugin } from '../plugin.js';
 import { memoryPublisher } from '../publish/memory.js';
 import { STATIC_CONTENT_SECURITY_POLICY } from './static-headers.js';
-import { createTechDocs, type TechDocs } from '../techdocs.js';
+import { createTechDocs } from '../create-techdocs.js';
+import type { TechDocs } from '../techdocs.js';
 import { all, attr, copyFixture, one, parseHtml, removeAll, text } from '../test-utils.js';
 import type { DocsEntityName, TechDocsEntity } from '../types.js';
 

@@ -79,7 +79,7 @@ describe.skipIf(skip)(`several catalog workers on one PostgreSQL schema${skip ? 
     await setup.ready();
     const outputs = await Promise.all(
       ['a', 'b'].map((w) =>
-        run(process.execPath, ['--import', 'tsx', workerScript, tree.rootDir, schema, w, JSON.stringify(tree.locations)], {
+        run(process.execPath, ['--import', 'tsx', workerScript, pgUrl, tree.rootDir, schema, w, JSON.stringify(tree.locations)], {
           maxBuffer: 64 * 1024 * 1024,
         }),
       ),

@@ -1,16 +1,15 @@
 /**
  * A build that fails half way (a rehype plugin throws on page 40 of 60), for the test that the
- * process still exits on its own afterwards:
+ * process still exits on its own afterwards. The test writes the 60-page site to <workDir>/site
+ * first, so this helper never reaches into the repository's bench/ or test/:
  *
  *   node --import tsx failing-build.ts <workDir>
  */
 import path from 'node:path';
-import { generateBenchSite } from '../../../../../bench/techdocs-pages.js';
 import { buildDocs } from '../build.js';
 
 const work = process.argv[2];
 if (!work) throw new Error('usage: failing-build.ts <workDir>');
-await generateBenchSite(path.join(work, 'site'), 60);
 let pages = 0;
 const failOnPage40 = () => () => {
   if (++pages === 40) throw new Error('boom on page 40');

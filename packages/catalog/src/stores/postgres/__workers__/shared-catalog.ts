@@ -7,7 +7,7 @@ import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createCatalog } from '../../../catalog.js';
+import { createCatalog } from '../../../create-catalog.js';
 import type { Entity } from '@portalkit/catalog-model';
 import type { EntityProcessor } from '../../../processing/processor.js';
 import { generateCatalogEntities, toYaml } from '../../../testing/generate.js';

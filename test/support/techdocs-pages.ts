@@ -1,5 +1,5 @@
 /**
- * The TechDocs benchmark site, shared by the benchmark and by the test that checks both
+ * The TechDocs benchmark site, shared by the benchmark (bench/) and by the techdocs tests that check both
  * Markdown parsers render it identically.
  */
 import { mkdir, writeFile } from 'node:fs/promises';

@@ -51,8 +51,8 @@ const movedValues = [
 // Added with the move: the catalog's event topics, owned by catalog-model and re-exported here.
 const topicValues = ['CATALOG_TOPICS', 'catalogEntityDeletedEvent', 'catalogEntityUpsertedEvent', 'catalogEventSchemas'] as const;
 
-// Referenced so each import above must resolve.
-type OldTypes = [
+// Referenced so each import above must resolve (exported so the linter counts it as used).
+export type OldTypes = [
   ApiEntity, CatalogEvents, ComponentEntity, CompoundEntityRef, DomainEntity, Entity, EntityLink, EntityMeta,
   EntityPolicy, EntityRefContext, EntityRelation, EntityStatusItem, EntityValidationError, EntityValidator,
   EntityValidatorOptions, FieldValidators, GroupEntity, KindDefinition, LocationEntity, ResourceEntity,

@@ -23,7 +23,7 @@ import type { CatalogEntityDeletedEvent, CatalogEntityUpsertedEvent, Entity, Ent
 import { refOf, runPass, processEntity, type EngineContext, type PassInput, type PassItem } from './processing/engine.js';
 import { parseLocationRef, stringifyLocationRef } from './processing/paths.js';
 import type { EntityProcessor } from './processing/processor.js';
-import type { DeferredEntity, EntityProviderConnection, EntityProviderMutation } from './processing/provider.js';
+import { createProviderConnections } from './providers/provider-connections.js';
 import { refusingReader } from './processing/refusing-reader.js';
 import { stitchEntity } from './processing/stitcher.js';
 import { createWorkLeases } from './processing/work-leases.js';
@@ -33,7 +33,7 @@ import { parseEntityFilterQuery, parseFilterPredicate, type FilterPredicate } fr
 import { queryLocationList } from './query/locations.js';
 import type { EntityFilter, EntityFilterQuery, EntityOrder } from './query/types.js';
 import { memoryStore } from './stores/memory.js';
-import { assertEntityRefText, assertLocationTargetLength } from './stores/text-limits.js';
+import { assertLocationTargetLength } from './stores/text-limits.js';
 import type { FinalEntityRow, RefreshState, StoreOrder, StoredLocation } from './stores/types.js';
 import type {
   CatalogLibrary,
@@ -143,7 +143,7 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
       await ensureLocations();
       for (const provider of options.providers ?? []) {
         try {
-          await provider.connect(connectionFor(provider.name));
+          await provider.connect(providerConnections.connectionFor(provider.name));
         } catch (error) {
           logger.error('entity provider failed to connect', { provider: provider.name, error });
         }
@@ -304,6 +304,17 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
     return [...doomed];
   }
 
+  const providerConnections = createProviderConnections({
+    store,
+    logger,
+    ready: ensureLocations,
+    exclusive,
+    pass,
+    commit,
+    cascade,
+    refreshRows,
+  });
+
   const locationRootKey = (id: string) => `location:${id}`;
   const rootInput = (loc: StoredLocation): PassInput => {
     const entity = locationEntityFor(loc);
@@ -338,52 +349,6 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
     if (!rows.length) return;
     const items = await pass(rows.map(rowInput));
     await commit(items);
-  }
-
-  // ---- providers --------------------------------------------------------------------------
-
-  function connectionFor(name: string): EntityProviderConnection {
-    const rootKey = `provider:${name}`;
-    const toInput = (e: Entity | DeferredEntity): PassInput => {
-      const deferred: DeferredEntity = 'entity' in e && !('kind' in e) ? (e as DeferredEntity) : { entity: e as Entity };
-      const ref = refOf(deferred.entity);
-      if (!ref) throw new InputError(`provider ${name} emitted an entity without kind or metadata.name`);
-      return { ref, entity: deferred.entity, rootKey, locationKey: deferred.locationKey ?? rootKey };
-    };
-    // A ref no store can key (too long, NUL) cannot hold a processing error either: that one
-    // entity is left out, with a warning, and the rest of the mutation applies.
-    const storableRef = (input: PassInput) => {
-      try {
-        assertEntityRefText(input.ref);
-        return true;
-      } catch (error) {
-        logger.warn('entity provider emitted an entity whose ref no store can key; left out', { provider: name, error });
-        return false;
-      }
-    };
-    const toRef = (e: Entity | DeferredEntity | string) =>
-      typeof e === 'string' ? stringifyEntityRef(parseEntityRef(e)) : (refOf('entity' in e && !('kind' in e) ? (e as DeferredEntity).entity : e) ?? '');
-    return {
-      applyMutation: async (mutation: EntityProviderMutation) => {
-        await ensureLocations();
-        await exclusive(async () => {
-          const owned = new Set((await store.getRefreshStates({ rootKeys: [rootKey] })).map((r) => r.entityRef));
-          const inputs = (mutation.type === 'full' ? mutation.entities : mutation.added).map(toInput).filter(storableRef);
-          const keep = new Set(inputs.map((i) => i.ref));
-          const removed =
-            mutation.type === 'full'
-              ? [...owned].filter((ref) => !keep.has(ref))
-              : mutation.removed.map(toRef).filter((ref) => owned.has(ref) && !keep.has(ref));
-          const deletes = removed.length ? await cascade(removed) : [];
-          const items = await pass(inputs);
-          await commit(items, deletes);
-        });
-      },
-      refresh: async ({ keys }) => {
-        await ensureLocations();
-        await exclusive(async () => refreshRows(await store.getRefreshStates({ refreshKeys: keys })));
-      },
-    };
   }
 
   // ---- reads ------------------------------------------------------------------------------

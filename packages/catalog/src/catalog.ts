@@ -13,19 +13,18 @@ import {
 import {
   ANNOTATION_LOCATION,
   ANNOTATION_ORIGIN_LOCATION,
-  CATALOG_TOPICS,
   builtinKinds,
   createEntityValidator,
   parseEntityRef,
   stringifyEntityRef,
 } from '@portalkit/catalog-model';
-import type { CatalogEntityDeletedEvent, CatalogEntityUpsertedEvent, Entity, EntityRelation } from '@portalkit/catalog-model';
-import { refOf, runPass, processEntity, type EngineContext, type PassInput, type PassItem } from './processing/engine.js';
+import type { Entity, } from '@portalkit/catalog-model';
+import { refOf, runPass, processEntity, type EngineContext, type PassInput, } from './processing/engine.js';
 import { parseLocationRef, stringifyLocationRef } from './processing/paths.js';
 import type { EntityProcessor } from './processing/processor.js';
 import { createProviderConnections } from './providers/provider-connections.js';
 import { refusingReader } from './processing/refusing-reader.js';
-import { stitchEntity } from './processing/stitcher.js';
+import { createCommitter } from './stitching/committer.js';
 import { createWorkLeases } from './processing/work-leases.js';
 import { decodeCursor, encodeCursor, type CursorState } from './query/cursor.js';
 import { projectEntity, parseFieldsQuery } from './query/fields.js';
@@ -152,157 +151,8 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
     return init;
   };
 
-  // ---- committing -------------------------------------------------------------------------
-
-  /**
-   * Write a pass (and deletions) to the store in one transaction and restitch every entity
-   * whose own data or incoming relations changed.
-   */
-  async function commit(items: Map<string, PassItem>, deleteRefs: readonly string[] = []): Promise<void> {
-    // The whole read-stitch-write, so a commit stitches against what other workers committed.
-    const leases = store.processingLeases;
-    if (leases) await leases.withCommitLock(() => commitNow(items, deleteRefs));
-    else await commitNow(items, deleteRefs);
-  }
-
-  async function commitNow(items: Map<string, PassItem>, deleteRefs: readonly string[]): Promise<void> {
-    const scope = new Set(items.keys());
-    const deletes = new Set(deleteRefs);
-    const touchedParents = [...scope, ...deletes];
-    const previous = new Map((await store.getRefreshStates({ refs: touchedParents })).map((r) => [r.entityRef, r]));
-    const formerChildren = await store.getRefreshStates({ parentRefs: touchedParents });
-    // A parent reprocessed in this pass still holds a former child when it failed as a whole, or
-    // when the file that child came from could not be read this time (Backstage keeps the last
-    // good state rather than orphaning on a transient or syntax error).
-    const stillParent = (parentRef: string, child: { locationKey?: string }) => {
-      if (deletes.has(parentRef)) return false;
-      const parent = items.get(parentRef);
-      if (!parent) return true;
-      if (parent.processed === undefined) return true;
-      return child.locationKey !== undefined && (parent.retainedLocationKeys?.includes(child.locationKey) ?? false);
-    };
-    const rows = new Map<string, RefreshState>();
-    for (const item of items.values()) {
-      const stored = previous.get(item.ref);
-      const kept = stored ? stored.parentRefs.filter((p) => stillParent(p, stored)) : [];
-      const ok = item.processed !== undefined;
-      const processed = item.processed ?? stored?.processed;
-      const locationKey = item.locationKey ?? stored?.locationKey;
-      rows.set(item.ref, {
-        entityRef: item.ref,
-        ...(item.rootKey ? { rootKey: item.rootKey } : {}),
-        ...(locationKey ? { locationKey } : {}),
-        parentRefs: item.rootKey ? [] : [...new Set([...item.parentRefs, ...kept])].sort(),
-        unprocessed: item.unprocessed,
-        ...(processed ? { processed } : {}),
-        errors: item.errors,
-        relations: ok ? item.relations : (stored?.relations ?? []),
-        refreshKeys: item.refreshKeys,
-        hash: '',
-      });
-    }
-    for (const child of formerChildren) {
-      if (rows.has(child.entityRef) || deletes.has(child.entityRef)) continue;
-      rows.set(child.entityRef, {
-        ...child,
-        parentRefs: child.parentRefs.filter((p) => stillParent(p, child)),
-      });
-    }
-
-    const touched = new Set<string>();
-    for (const [ref, row] of rows) {
-      touched.add(ref);
-      for (const r of row.relations) touched.add(r.sourceRef);
-    }
-    for (const ref of [...rows.keys(), ...deletes]) {
-      touched.add(ref);
-      for (const r of previous.get(ref)?.relations ?? []) touched.add(r.sourceRef);
-    }
-    for (const ref of deletes) if (!previous.has(ref)) touched.add(ref);
-
-    const relationsBySource = new Map<string, EntityRelation[]>();
-    const addRelation = (source: string, relation: EntityRelation) => {
-      let list = relationsBySource.get(source);
-      if (!list) relationsBySource.set(source, (list = []));
-      list.push(relation);
-    };
-    for (const r of await store.getRelations({ sourceRefs: [...touched] })) {
-      if (rows.has(r.originatingRef) || deletes.has(r.originatingRef)) continue;
-      addRelation(r.sourceRef, { type: r.type, targetRef: r.targetRef });
-    }
-    for (const row of rows.values()) {
-      for (const r of row.relations) addRelation(r.sourceRef, { type: r.type, targetRef: r.targetRef });
-    }
-    const others = new Map(
-      (await store.getRefreshStates({ refs: [...touched].filter((r) => !rows.has(r) && !deletes.has(r)) })).map((r) => [
-        r.entityRef,
-        r,
-      ]),
-    );
-    const finals = new Map((await store.getEntities({ refs: [...touched] })).map((r) => [r.entityRef, r]));
-    const puts: FinalEntityRow[] = [];
-    const removed: FinalEntityRow[] = [];
-    for (const ref of [...touched].sort()) {
-      const row = deletes.has(ref) ? undefined : (rows.get(ref) ?? others.get(ref));
-      const old = finals.get(ref);
-      if (!row?.processed) {
-        if (old) removed.push(old);
-        continue;
-      }
-      const orphan = !row.rootKey && row.parentRefs.length === 0;
-      const final = stitchEntity(
-        { entityRef: ref, processed: row.processed, errors: row.errors, orphan, ...(old ? { uid: old.uid } : {}) },
-        relationsBySource.get(ref) ?? [],
-      );
-      if (old?.etag !== final.etag) puts.push(final);
-    }
-    await store.transaction(async (tx) => {
-      if (deletes.size) await tx.deleteRefreshStates([...deletes]);
-      if (rows.size) await tx.putRefreshStates([...rows.values()]);
-      if (removed.length) await tx.deleteEntities(removed.map((r) => r.entityRef));
-      if (puts.length) await tx.putEntities(puts);
-    });
-    if (events) {
-      // `ref`/`uid` repeat `entityRef`/`entityId` for subscribers written before they existed.
-      for (const r of removed) {
-        await events.publish(CATALOG_TOPICS.entityDeleted, {
-          entityRef: r.entityRef,
-          entityId: r.uid,
-          entity: r.entity,
-          ref: r.entityRef,
-          uid: r.uid,
-        } satisfies CatalogEntityDeletedEvent);
-      }
-      for (const r of puts) {
-        await events.publish(CATALOG_TOPICS.entityUpserted, {
-          entityRef: r.entityRef,
-          entityId: r.uid,
-          entity: r.entity,
-          ref: r.entityRef,
-          uid: r.uid,
-        } satisfies CatalogEntityUpsertedEvent);
-      }
-    }
-    logger.debug('catalog committed', { processed: items.size, written: puts.length, removed: removed.length });
-  }
-
-  /** Refs to delete with `roots`: everything below them that nothing else emits. */
-  async function cascade(roots: readonly string[]): Promise<string[]> {
-    const doomed = new Set(roots);
-    let frontier = [...roots];
-    while (frontier.length) {
-      const children = await store.getRefreshStates({ parentRefs: frontier });
-      frontier = [];
-      for (const child of children) {
-        if (doomed.has(child.entityRef) || child.rootKey) continue;
-        if (child.parentRefs.every((p) => doomed.has(p))) {
-          doomed.add(child.entityRef);
-          frontier.push(child.entityRef);
-        }
-      }
-    }
-    return [...doomed];
-  }
+  const committer = createCommitter({ store, logger, events: () => events });
+  const { commit, cascade } = committer;
 
   const providerConnections = createProviderConnections({
     store,
@@ -647,11 +497,7 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
     },
 
     async removeEntityByUid(uid) {
-      await exclusive(async () => {
-        const [row] = await store.getEntities({ uids: [uid] });
-        if (!row) throw new NotFoundError(`No entity with uid ${uid}`);
-        await commit(new Map(), [row.entityRef]);
-      });
+      await exclusive(() => committer.removeEntityByUid(uid));
     },
 
     async getEntityAncestors(ref) {

@@ -15,7 +15,6 @@ import {
   ANNOTATION_ORIGIN_LOCATION,
   builtinKinds,
   createEntityValidator,
-  parseEntityRef,
   stringifyEntityRef,
 } from '@portalkit/catalog-model';
 import type { Entity, } from '@portalkit/catalog-model';
@@ -25,25 +24,18 @@ import type { EntityProcessor } from './processing/processor.js';
 import { createProviderConnections } from './providers/provider-connections.js';
 import { refusingReader } from './processing/refusing-reader.js';
 import { createCommitter } from './stitching/committer.js';
+import { createEntitiesReader } from './entities/entities-reader.js';
+import { refKey } from './query/ref-key.js';
 import { createWorkLeases } from './processing/work-leases.js';
-import { decodeCursor, encodeCursor, type CursorState } from './query/cursor.js';
-import { projectEntity, parseFieldsQuery } from './query/fields.js';
-import { parseEntityFilterQuery, parseFilterPredicate, type FilterPredicate } from './query/filter.js';
 import { queryLocationList } from './query/locations.js';
-import type { EntityFilter, EntityFilterQuery, EntityOrder } from './query/types.js';
 import { memoryStore } from './stores/memory.js';
 import { assertLocationTargetLength } from './stores/text-limits.js';
-import type { FinalEntityRow, RefreshState, StoreOrder, StoredLocation } from './stores/types.js';
+import type { RefreshState, StoredLocation } from './stores/types.js';
 import type {
   CatalogLibrary,
   CatalogOptions,
-  GetEntitiesRequest,
   Location,
-  QueryEntitiesRequest,
-  QueryEntitiesResult,
 } from './types.js';
-
-const DEFAULT_QUERY_LIMIT = 20;
 
 /**
  * Create a catalog: register locations (or connect providers), run `refresh()` (or `start()`),
@@ -203,13 +195,6 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
 
   // ---- reads ------------------------------------------------------------------------------
 
-  const combinedFilter = (filter: EntityFilterQuery | undefined, query: FilterPredicate | undefined): EntityFilter | undefined => {
-    const a = parseEntityFilterQuery(filter);
-    const b = query === undefined ? undefined : parseFilterPredicate(query);
-    if (a && b) return { allOf: [a, b] };
-    return a ?? b;
-  };
-
   const toLocation = (l: StoredLocation): Location => ({
     id: l.id,
     type: l.type,
@@ -217,16 +202,7 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
     entityRef: stringifyEntityRef(locationEntityFor(l)),
   });
 
-  const output = (row: FinalEntityRow, fields: string[] | undefined): Entity =>
-    fields ? projectEntity(row.entity, fields) : structuredClone(row.entity);
-
-  const refKey = (ref: string | { kind: string; namespace?: string; name: string }) => {
-    try {
-      return stringifyEntityRef(parseEntityRef(ref));
-    } catch (error) {
-      throw new InputError(`Invalid entity ref ${JSON.stringify(ref)}`, { cause: error });
-    }
-  };
+  const reader = createEntitiesReader({ store });
 
   const catalog: CatalogLibrary = {
     use(processor) {
@@ -363,171 +339,10 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
       await lock;
     },
 
-    async query(request = {}): Promise<QueryEntitiesResult> {
-      let state: CursorState;
-      let offset = 0;
-      if ('cursor' in request && request.cursor !== undefined) {
-        state = decodeCursor(request.cursor);
-      } else {
-        const initial = request as Exclude<QueryEntitiesRequest, { cursor: string }>;
-        const order: StoreOrder[] = toOrder(initial.orderFields);
-        const term = initial.fullTextFilter?.term?.trim();
-        const filter = combinedFilter(initial.filter, initial.query);
-        state = {
-          order,
-          direction: 'next',
-          totalItems: initial.totalItems !== 'exclude',
-          ...(filter ? { filter } : {}),
-          ...(term
-            ? { fullText: { term, fields: initial.fullTextFilter?.fields ?? [order[0]?.field ?? 'metadata.uid'] } }
-            : {}),
-        };
-        offset = nonNegativeInt(initial.offset, 'offset') ?? 0;
-      }
-      const limit = nonNegativeInt(request.limit, 'limit') ?? DEFAULT_QUERY_LIMIT;
-      const fields = parseFieldsQuery(request.fields);
-      const prev = state.direction === 'prev';
-      const order = prev
-        ? state.order.map((o) => ({ ...o, order: o.order === 'asc' ? ('desc' as const) : ('asc' as const), nulls: 'first' as const }))
-        : state.order;
-      const page = await store.queryEntities({
-        ...(state.filter ? { filter: state.filter } : {}),
-        ...(state.fullText ? { fullText: state.fullText } : {}),
-        order,
-        uidOrder: prev ? 'desc' : 'asc',
-        ...(state.after ? { after: state.after } : {}),
-        offset,
-        limit: limit + 1,
-        includeTotal: state.totalItems,
-      });
-      const more = page.items.length > limit;
-      let items = page.items.slice(0, limit);
-      let keys = page.sortKeys.slice(0, limit);
-      if (prev) {
-        items = items.reverse();
-        keys = keys.reverse();
-      }
-      const cursorAt = (i: number, direction: 'next' | 'prev') =>
-        encodeCursor({ ...state, direction, after: { values: keys[i]!, uid: items[i]!.uid } });
-      const pageInfo: QueryEntitiesResult['pageInfo'] = {};
-      if (items.length) {
-        const hasNext = prev ? true : more;
-        const hasPrev = prev ? more : state.after !== undefined || offset > 0;
-        if (hasNext) pageInfo.nextCursor = cursorAt(items.length - 1, 'next');
-        if (hasPrev) pageInfo.prevCursor = cursorAt(0, 'prev');
-      }
-      return { items: items.map((r) => output(r, fields)), totalItems: page.totalItems ?? 0, pageInfo };
-    },
-
-    async getEntities(request: GetEntitiesRequest = {}) {
-      const fields = parseFieldsQuery(request.fields);
-      let filter = combinedFilter(request.filter, request.query);
-      let order = toOrder(request.order);
-      let after: CursorState['after'];
-      if (request.after) {
-        const state = decodeCursor(request.after);
-        filter = state.filter;
-        order = state.order;
-        after = state.after;
-      }
-      const limit = nonNegativeInt(request.limit, 'limit');
-      const page = await store.queryEntities({
-        ...(filter ? { filter } : {}),
-        order,
-        ...(after ? { after } : {}),
-        offset: nonNegativeInt(request.offset, 'offset') ?? 0,
-        ...(limit !== undefined ? { limit: limit + 1 } : {}),
-      });
-      const more = limit !== undefined && page.items.length > limit;
-      const items = limit !== undefined ? page.items.slice(0, limit) : page.items;
-      const last = items.length - 1;
-      return {
-        items: items.map((r) => output(r, fields)),
-        ...(more
-          ? {
-              pageInfo: {
-                endCursor: encodeCursor({
-                  order,
-                  direction: 'next',
-                  totalItems: false,
-                  ...(filter ? { filter } : {}),
-                  after: { values: page.sortKeys[last]!, uid: items[last]!.uid },
-                }),
-              },
-            }
-          : {}),
-      };
-    },
-
-    async getEntityByRef(ref) {
-      const [row] = await store.getEntities({ refs: [refKey(ref)] });
-      return row ? structuredClone(row.entity) : undefined;
-    },
-
-    async getEntityByUid(uid) {
-      const [row] = await store.getEntities({ uids: [uid] });
-      return row ? structuredClone(row.entity) : undefined;
-    },
-
-    async getEntitiesByRefs(refs, byRefsOptions = {}) {
-      if (!Array.isArray(refs)) throw new InputError('getEntitiesByRefs: refs must be an array of strings');
-      const keys = refs.map((r) => {
-        try {
-          return stringifyEntityRef(parseEntityRef(r));
-        } catch {
-          return undefined;
-        }
-      });
-      const rows = await store.getEntities({ refs: keys.filter((k): k is string => k !== undefined) });
-      const byRef = new Map(rows.map((r) => [r.entityRef, r]));
-      const filter = combinedFilter(byRefsOptions.filter, byRefsOptions.query);
-      let allowed: Set<string> | undefined;
-      if (filter && rows.length) {
-        const page = await store.queryEntities({ filter: { allOf: [filter, { anyOf: [...byRef.keys()].map((ref) => refFilter(ref)) }] } });
-        allowed = new Set(page.items.map((r) => r.entityRef));
-      }
-      const fields = parseFieldsQuery(byRefsOptions.fields);
-      return {
-        items: keys.map((k) => {
-          const row = k === undefined ? undefined : byRef.get(k);
-          if (!row || (allowed && !allowed.has(row.entityRef))) return undefined;
-          return output(row, fields);
-        }),
-      };
-    },
+    ...reader,
 
     async removeEntityByUid(uid) {
       await exclusive(() => committer.removeEntityByUid(uid));
-    },
-
-    async getEntityAncestors(ref) {
-      const rootEntityRef = refKey(ref);
-      const items: { entity: Entity; parentEntityRefs: string[] }[] = [];
-      const seen = new Set<string>();
-      let frontier = [rootEntityRef];
-      while (frontier.length) {
-        const states = await store.getRefreshStates({ refs: frontier.filter((r) => !seen.has(r)) });
-        const finals = new Map((await store.getEntities({ refs: states.map((s) => s.entityRef) })).map((r) => [r.entityRef, r]));
-        frontier = [];
-        for (const s of states) {
-          seen.add(s.entityRef);
-          const final = finals.get(s.entityRef);
-          if (!final) {
-            if (s.entityRef === rootEntityRef) throw new NotFoundError(`No entity ${rootEntityRef}`);
-            continue;
-          }
-          items.push({ entity: structuredClone(final.entity), parentEntityRefs: [...s.parentRefs] });
-          frontier.push(...s.parentRefs.filter((p) => !seen.has(p)));
-        }
-        if (!states.length && !items.length) throw new NotFoundError(`No entity ${rootEntityRef}`);
-      }
-      return { rootEntityRef, items };
-    },
-
-    async getEntityFacets(request) {
-      if (!request || !Array.isArray(request.facets)) throw new InputError('getEntityFacets: facets must be an array of field paths');
-      const filter = combinedFilter(request.filter, request.query);
-      return { facets: await store.entityFacets({ facets: request.facets, ...(filter ? { filter } : {}) }) };
     },
 
     async validateEntity(entity, locationRef) {
@@ -573,35 +388,6 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
     },
   };
   return catalog;
-}
-
-function refFilter(ref: string): EntityFilter {
-  const parsed = parseEntityRef(ref);
-  return {
-    allOf: [
-      { key: 'kind', values: [parsed.kind.toLowerCase()] },
-      { key: 'metadata.namespace', values: [parsed.namespace.toLowerCase()] },
-      { key: 'metadata.name', values: [parsed.name.toLowerCase()] },
-    ],
-  };
-}
-
-function toOrder(order: EntityOrder | EntityOrder[] | undefined): StoreOrder[] {
-  const list = order === undefined ? [] : Array.isArray(order) ? order : [order];
-  return list.map((o) => {
-    if (!o || typeof o.field !== 'string' || !o.field || (o.order !== 'asc' && o.order !== 'desc')) {
-      throw new InputError('Invalid order: each directive needs a field and order asc or desc');
-    }
-    return { field: o.field.toLowerCase(), order: o.order };
-  });
-}
-
-function nonNegativeInt(value: unknown, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new InputError(`${name} must be a non-negative integer`);
-  }
-  return value;
 }
 
 function assertProcessor(p: EntityProcessor) {

@@ -1,50 +1,15 @@
-import { createHash, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import {
-  ConflictError,
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-  createFileReader,
-  createLogger,
-  createUrlReader,
-  isPathInside,
-} from '@portalkit/core';
-import {
-  ANNOTATION_LOCATION,
-  ANNOTATION_ORIGIN_LOCATION,
-  CATALOG_TOPICS,
-  builtinKinds,
-  createEntityValidator,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@portalkit/catalog-model';
-import type { CatalogEntityDeletedEvent, CatalogEntityUpsertedEvent, Entity, EntityRelation } from '@portalkit/catalog-model';
-import { refOf, runPass, processEntity, type EngineContext, type PassInput, type PassItem } from './processing/engine.js';
-import { parseLocationRef, stringifyLocationRef } from './processing/paths.js';
+import { InputError, createFileReader, createLogger, createUrlReader } from '@portalkit/core';
+import { builtinKinds, createEntityValidator } from '@portalkit/catalog-model';
+import { createEntitiesReader } from './entities/entities-reader.js';
+import { createLocationService } from './locations/location-service.js';
+import { createCatalogProcessing } from './processing/catalog-processing.js';
+import type { EngineContext } from './processing/engine.js';
 import type { EntityProcessor } from './processing/processor.js';
-import type { DeferredEntity, EntityProviderConnection, EntityProviderMutation } from './processing/provider.js';
-import { refusingReader } from './processing/refusing-reader.js';
-import { stitchEntity } from './processing/stitcher.js';
-import { createWorkLeases } from './processing/work-leases.js';
-import { decodeCursor, encodeCursor, type CursorState } from './query/cursor.js';
-import { projectEntity, parseFieldsQuery } from './query/fields.js';
-import { parseEntityFilterQuery, parseFilterPredicate, type FilterPredicate } from './query/filter.js';
-import { queryLocationList } from './query/locations.js';
-import type { EntityFilter, EntityFilterQuery, EntityOrder } from './query/types.js';
+import { createProviderConnections } from './providers/provider-connections.js';
+import { createCommitter } from './stitching/committer.js';
 import { memoryStore } from './stores/memory.js';
-import { assertEntityRefText, assertLocationTargetLength } from './stores/text-limits.js';
-import type { FinalEntityRow, RefreshState, StoreOrder, StoredLocation } from './stores/types.js';
-import type {
-  CatalogLibrary,
-  CatalogOptions,
-  GetEntitiesRequest,
-  Location,
-  QueryEntitiesRequest,
-  QueryEntitiesResult,
-} from './types.js';
-
-const DEFAULT_QUERY_LIMIT = 20;
+import type { CatalogLibrary, CatalogOptions } from './types.js';
 
 /**
  * Create a catalog: register locations (or connect providers), run `refresh()` (or `start()`),
@@ -53,7 +18,11 @@ const DEFAULT_QUERY_LIMIT = 20;
  * run; after that the pipeline is frozen.
  *
  * This is the library without its HTTP layer; the public `createCatalog` (create-catalog.ts)
- * adds `handler()`, so the library never imports its handler.
+ * adds `handler()`, so the library never imports its handler. It composes the catalog's parts,
+ * split as Backstage splits its catalog — the location service, provider connections,
+ * processing, the committer/stitcher and the entities reader — and owns only lifecycle: the
+ * one-at-a-time mutation lock, first-run initialisation (configured locations, providers'
+ * `connect`), freezing `use()`, and the `start()`/`stop()` loop.
  *
  * @example
  * ```ts
@@ -63,45 +32,19 @@ const DEFAULT_QUERY_LIMIT = 20;
  * ```
  */
 export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibrary {
-  if (options === null || typeof options !== 'object') throw new InputError('createCatalog: options must be an object');
-  if (options.rootDir !== undefined && typeof options.rootDir !== 'string') {
-    throw new InputError('createCatalog: rootDir must be a path string');
-  }
-  for (const key of ['concurrency', 'refreshIntervalMs', 'processingLeaseMs'] as const) {
-    const value = options[key];
-    if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
-      throw new InputError(`createCatalog: ${key} must be a positive integer, got ${JSON.stringify(value)}`);
-    }
-  }
-  for (const p of options.processors ?? []) assertProcessor(p);
-  for (const p of options.providers ?? []) {
-    if (!p || typeof p.name !== 'string' || typeof p.connect !== 'function') {
-      throw new InputError('createCatalog: each provider needs a name and a connect() function');
-    }
-  }
+  assertOptions(options);
   const rootDir = resolve(options.rootDir ?? process.cwd());
   const store = options.store ?? memoryStore();
   const logger = options.logger ?? createLogger({ level: 'warn' });
   const processors: EntityProcessor[] = [...(options.processors ?? [])];
-  const validator = createEntityValidator({
-    kinds: options.kinds ?? builtinKinds,
-    allowUnknownKinds: options.allowUnknownKinds ?? false,
-  });
   const context: EngineContext = {
     rootDir,
     fileReader: createFileReader({ root: rootDir }),
     urlReader: options.reader ?? createUrlReader({ file: { root: rootDir } }),
     processors,
-    validator,
+    validator: createEntityValidator({ kinds: options.kinds ?? builtinKinds, allowUnknownKinds: options.allowUnknownKinds ?? false }),
     concurrency: options.concurrency ?? 16,
   };
-  const noPlaceholderReads = refusingReader('placeholders are not read when validating an entity (its location comes from the caller)');
-  // On a store shared by several processes, workers split refreshes by leasing roots, never
-  // process one entity at the same time, and commit one at a time (see createWorkLeases).
-  const work = store.processingLeases
-    ? createWorkLeases({ leases: store.processingLeases, workerId: randomUUID(), leaseMs: options.processingLeaseMs ?? 30_000, passesPerRefresh: 16 })
-    : undefined;
-  const pass = (inputs: readonly PassInput[]) => runPass(inputs, context, storedClaims, work?.entities);
   // The portal's bus arrives with `start(context)`; options win.
   let events = options.events;
   let frozen = false;
@@ -116,10 +59,12 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
     return run;
   };
 
-  const storedClaims = async (refs: string[]) => {
-    const rows = await store.getRefreshStates({ refs });
-    return new Map(rows.map((r) => [r.entityRef, r]));
-  };
+  const committer = createCommitter({ store, logger, events: () => events });
+  const { commit, cascade } = committer;
+  const processing = createCatalogProcessing({ store, context, commit, leaseMs: options.processingLeaseMs ?? 30_000 });
+  const { pass, refreshRows } = processing;
+  const locations = createLocationService({ store, rootDir, exclusive, pass, commit, cascade });
+  const reader = createEntitiesReader({ store });
 
   // Two phases: providers' mutations only need the locations stored, so a provider may await
   // `applyMutation` inside `connect` without waiting on its own connection.
@@ -127,290 +72,23 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
   const ensureLocations = (): Promise<void> => {
     locationsReady ??= (async () => {
       frozen = true;
-      const existing = await store.listLocations();
-      for (const spec of options.locations ?? []) {
-        const loc = normalizeLocation(spec, rootDir);
-        if (existing.some((e) => e.type === loc.type && e.target === loc.target)) continue;
-        const stored: StoredLocation = { id: randomUUID(), ...loc, createdAt: new Date().toISOString() };
-        await store.transaction(async (tx) => tx.putLocation(stored));
-        existing.push(stored);
-      }
+      await locations.registerConfigured(options.locations ?? []);
     })();
     return locationsReady;
   };
+  const providers = createProviderConnections({ store, logger, ready: ensureLocations, exclusive, pass, commit, cascade, refreshRows });
   const ensureInit = (): Promise<void> => {
     init ??= (async () => {
       await ensureLocations();
       for (const provider of options.providers ?? []) {
         try {
-          await provider.connect(connectionFor(provider.name));
+          await provider.connect(providers.connectionFor(provider.name));
         } catch (error) {
           logger.error('entity provider failed to connect', { provider: provider.name, error });
         }
       }
     })();
     return init;
-  };
-
-  // ---- committing -------------------------------------------------------------------------
-
-  /**
-   * Write a pass (and deletions) to the store in one transaction and restitch every entity
-   * whose own data or incoming relations changed.
-   */
-  async function commit(items: Map<string, PassItem>, deleteRefs: readonly string[] = []): Promise<void> {
-    // The whole read-stitch-write, so a commit stitches against what other workers committed.
-    const leases = store.processingLeases;
-    if (leases) await leases.withCommitLock(() => commitNow(items, deleteRefs));
-    else await commitNow(items, deleteRefs);
-  }
-
-  async function commitNow(items: Map<string, PassItem>, deleteRefs: readonly string[]): Promise<void> {
-    const scope = new Set(items.keys());
-    const deletes = new Set(deleteRefs);
-    const touchedParents = [...scope, ...deletes];
-    const previous = new Map((await store.getRefreshStates({ refs: touchedParents })).map((r) => [r.entityRef, r]));
-    const formerChildren = await store.getRefreshStates({ parentRefs: touchedParents });
-    // A parent reprocessed in this pass still holds a former child when it failed as a whole, or
-    // when the file that child came from could not be read this time (Backstage keeps the last
-    // good state rather than orphaning on a transient or syntax error).
-    const stillParent = (parentRef: string, child: { locationKey?: string }) => {
-      if (deletes.has(parentRef)) return false;
-      const parent = items.get(parentRef);
-      if (!parent) return true;
-      if (parent.processed === undefined) return true;
-      return child.locationKey !== undefined && (parent.retainedLocationKeys?.includes(child.locationKey) ?? false);
-    };
-    const rows = new Map<string, RefreshState>();
-    for (const item of items.values()) {
-      const stored = previous.get(item.ref);
-      const kept = stored ? stored.parentRefs.filter((p) => stillParent(p, stored)) : [];
-      const ok = item.processed !== undefined;
-      const processed = item.processed ?? stored?.processed;
-      const locationKey = item.locationKey ?? stored?.locationKey;
-      rows.set(item.ref, {
-        entityRef: item.ref,
-        ...(item.rootKey ? { rootKey: item.rootKey } : {}),
-        ...(locationKey ? { locationKey } : {}),
-        parentRefs: item.rootKey ? [] : [...new Set([...item.parentRefs, ...kept])].sort(),
-        unprocessed: item.unprocessed,
-        ...(processed ? { processed } : {}),
-        errors: item.errors,
-        relations: ok ? item.relations : (stored?.relations ?? []),
-        refreshKeys: item.refreshKeys,
-        hash: '',
-      });
-    }
-    for (const child of formerChildren) {
-      if (rows.has(child.entityRef) || deletes.has(child.entityRef)) continue;
-      rows.set(child.entityRef, {
-        ...child,
-        parentRefs: child.parentRefs.filter((p) => stillParent(p, child)),
-      });
-    }
-
-    const touched = new Set<string>();
-    for (const [ref, row] of rows) {
-      touched.add(ref);
-      for (const r of row.relations) touched.add(r.sourceRef);
-    }
-    for (const ref of [...rows.keys(), ...deletes]) {
-      touched.add(ref);
-      for (const r of previous.get(ref)?.relations ?? []) touched.add(r.sourceRef);
-    }
-    for (const ref of deletes) if (!previous.has(ref)) touched.add(ref);
-
-    const relationsBySource = new Map<string, EntityRelation[]>();
-    const addRelation = (source: string, relation: EntityRelation) => {
-      let list = relationsBySource.get(source);
-      if (!list) relationsBySource.set(source, (list = []));
-      list.push(relation);
-    };
-    for (const r of await store.getRelations({ sourceRefs: [...touched] })) {
-      if (rows.has(r.originatingRef) || deletes.has(r.originatingRef)) continue;
-      addRelation(r.sourceRef, { type: r.type, targetRef: r.targetRef });
-    }
-    for (const row of rows.values()) {
-      for (const r of row.relations) addRelation(r.sourceRef, { type: r.type, targetRef: r.targetRef });
-    }
-    const others = new Map(
-      (await store.getRefreshStates({ refs: [...touched].filter((r) => !rows.has(r) && !deletes.has(r)) })).map((r) => [
-        r.entityRef,
-        r,
-      ]),
-    );
-    const finals = new Map((await store.getEntities({ refs: [...touched] })).map((r) => [r.entityRef, r]));
-    const puts: FinalEntityRow[] = [];
-    const removed: FinalEntityRow[] = [];
-    for (const ref of [...touched].sort()) {
-      const row = deletes.has(ref) ? undefined : (rows.get(ref) ?? others.get(ref));
-      const old = finals.get(ref);
-      if (!row?.processed) {
-        if (old) removed.push(old);
-        continue;
-      }
-      const orphan = !row.rootKey && row.parentRefs.length === 0;
-      const final = stitchEntity(
-        { entityRef: ref, processed: row.processed, errors: row.errors, orphan, ...(old ? { uid: old.uid } : {}) },
-        relationsBySource.get(ref) ?? [],
-      );
-      if (old?.etag !== final.etag) puts.push(final);
-    }
-    await store.transaction(async (tx) => {
-      if (deletes.size) await tx.deleteRefreshStates([...deletes]);
-      if (rows.size) await tx.putRefreshStates([...rows.values()]);
-      if (removed.length) await tx.deleteEntities(removed.map((r) => r.entityRef));
-      if (puts.length) await tx.putEntities(puts);
-    });
-    if (events) {
-      // `ref`/`uid` repeat `entityRef`/`entityId` for subscribers written before they existed.
-      for (const r of removed) {
-        await events.publish(CATALOG_TOPICS.entityDeleted, {
-          entityRef: r.entityRef,
-          entityId: r.uid,
-          entity: r.entity,
-          ref: r.entityRef,
-          uid: r.uid,
-        } satisfies CatalogEntityDeletedEvent);
-      }
-      for (const r of puts) {
-        await events.publish(CATALOG_TOPICS.entityUpserted, {
-          entityRef: r.entityRef,
-          entityId: r.uid,
-          entity: r.entity,
-          ref: r.entityRef,
-          uid: r.uid,
-        } satisfies CatalogEntityUpsertedEvent);
-      }
-    }
-    logger.debug('catalog committed', { processed: items.size, written: puts.length, removed: removed.length });
-  }
-
-  /** Refs to delete with `roots`: everything below them that nothing else emits. */
-  async function cascade(roots: readonly string[]): Promise<string[]> {
-    const doomed = new Set(roots);
-    let frontier = [...roots];
-    while (frontier.length) {
-      const children = await store.getRefreshStates({ parentRefs: frontier });
-      frontier = [];
-      for (const child of children) {
-        if (doomed.has(child.entityRef) || child.rootKey) continue;
-        if (child.parentRefs.every((p) => doomed.has(p))) {
-          doomed.add(child.entityRef);
-          frontier.push(child.entityRef);
-        }
-      }
-    }
-    return [...doomed];
-  }
-
-  const locationRootKey = (id: string) => `location:${id}`;
-  const rootInput = (loc: StoredLocation): PassInput => {
-    const entity = locationEntityFor(loc);
-    return { ref: stringifyEntityRef(entity), entity, rootKey: locationRootKey(loc.id) };
-  };
-  /** The registered location with this id (from `locations` when already listed), else a 404. */
-  const storedLocation = async (id: string, locations?: StoredLocation[]): Promise<StoredLocation> => {
-    const loc = (locations ?? (await store.listLocations())).find((l) => l.id === id);
-    if (!loc) throw new NotFoundError(`Found no location with ID ${id}`);
-    return loc;
-  };
-  /** Refs of the entities a location's tree hangs from (its generated `Location` entity). */
-  const locationRoots = async (id: string) =>
-    (await store.getRefreshStates({ rootKeys: [locationRootKey(id)] })).map((r) => r.entityRef);
-
-  const rowInput = (row: RefreshState): PassInput => ({
-    ref: row.entityRef,
-    entity: row.unprocessed,
-    ...(row.rootKey ? { rootKey: row.rootKey } : {}),
-    ...(row.locationKey ? { locationKey: row.locationKey } : {}),
-  });
-
-  async function refreshAll() {
-    const locations = await store.listLocations();
-    const providerRoots = (await store.getRefreshStates({ all: true })).filter((r) => r.rootKey?.startsWith('provider:'));
-    const inputs = [...locations.map(rootInput), ...providerRoots.map(rowInput)];
-    if (work) await work.eachRootBatch(inputs, async (batch) => commit(await pass(batch)));
-    else await commit(await pass(inputs));
-  }
-
-  async function refreshRows(rows: RefreshState[]) {
-    if (!rows.length) return;
-    const items = await pass(rows.map(rowInput));
-    await commit(items);
-  }
-
-  // ---- providers --------------------------------------------------------------------------
-
-  function connectionFor(name: string): EntityProviderConnection {
-    const rootKey = `provider:${name}`;
-    const toInput = (e: Entity | DeferredEntity): PassInput => {
-      const deferred: DeferredEntity = 'entity' in e && !('kind' in e) ? (e as DeferredEntity) : { entity: e as Entity };
-      const ref = refOf(deferred.entity);
-      if (!ref) throw new InputError(`provider ${name} emitted an entity without kind or metadata.name`);
-      return { ref, entity: deferred.entity, rootKey, locationKey: deferred.locationKey ?? rootKey };
-    };
-    // A ref no store can key (too long, NUL) cannot hold a processing error either: that one
-    // entity is left out, with a warning, and the rest of the mutation applies.
-    const storableRef = (input: PassInput) => {
-      try {
-        assertEntityRefText(input.ref);
-        return true;
-      } catch (error) {
-        logger.warn('entity provider emitted an entity whose ref no store can key; left out', { provider: name, error });
-        return false;
-      }
-    };
-    const toRef = (e: Entity | DeferredEntity | string) =>
-      typeof e === 'string' ? stringifyEntityRef(parseEntityRef(e)) : (refOf('entity' in e && !('kind' in e) ? (e as DeferredEntity).entity : e) ?? '');
-    return {
-      applyMutation: async (mutation: EntityProviderMutation) => {
-        await ensureLocations();
-        await exclusive(async () => {
-          const owned = new Set((await store.getRefreshStates({ rootKeys: [rootKey] })).map((r) => r.entityRef));
-          const inputs = (mutation.type === 'full' ? mutation.entities : mutation.added).map(toInput).filter(storableRef);
-          const keep = new Set(inputs.map((i) => i.ref));
-          const removed =
-            mutation.type === 'full'
-              ? [...owned].filter((ref) => !keep.has(ref))
-              : mutation.removed.map(toRef).filter((ref) => owned.has(ref) && !keep.has(ref));
-          const deletes = removed.length ? await cascade(removed) : [];
-          const items = await pass(inputs);
-          await commit(items, deletes);
-        });
-      },
-      refresh: async ({ keys }) => {
-        await ensureLocations();
-        await exclusive(async () => refreshRows(await store.getRefreshStates({ refreshKeys: keys })));
-      },
-    };
-  }
-
-  // ---- reads ------------------------------------------------------------------------------
-
-  const combinedFilter = (filter: EntityFilterQuery | undefined, query: FilterPredicate | undefined): EntityFilter | undefined => {
-    const a = parseEntityFilterQuery(filter);
-    const b = query === undefined ? undefined : parseFilterPredicate(query);
-    if (a && b) return { allOf: [a, b] };
-    return a ?? b;
-  };
-
-  const toLocation = (l: StoredLocation): Location => ({
-    id: l.id,
-    type: l.type,
-    target: l.target,
-    entityRef: stringifyEntityRef(locationEntityFor(l)),
-  });
-
-  const output = (row: FinalEntityRow, fields: string[] | undefined): Entity =>
-    fields ? projectEntity(row.entity, fields) : structuredClone(row.entity);
-
-  const refKey = (ref: string | { kind: string; namespace?: string; name: string }) => {
-    try {
-      return stringifyEntityRef(parseEntityRef(ref));
-    } catch (error) {
-      throw new InputError(`Invalid entity ref ${JSON.stringify(ref)}`, { cause: error });
-    }
   };
 
   const catalog: CatalogLibrary = {
@@ -423,113 +101,36 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
       return catalog;
     },
 
-    async addLocation(spec, addOptions = {}) {
+    ...reader,
+    getLocations: locations.getLocations,
+    getLocation: locations.getLocation,
+    getLocationByEntity: locations.getLocationByEntity,
+    queryLocations: locations.queryLocations,
+    validateEntity: processing.validateEntity,
+    getProcessingErrors: processing.getProcessingErrors,
+
+    async addLocation(spec, addOptions) {
       await ensureInit();
-      const loc = normalizeLocation({ type: spec?.type ?? 'url', target: spec?.target }, rootDir);
-      return exclusive(async () => {
-        const existing = (await store.listLocations()).find((l) => l.type === loc.type && l.target === loc.target);
-        if (addOptions.dryRun) {
-          const candidate: StoredLocation = existing ?? { id: randomUUID(), ...loc, createdAt: new Date().toISOString() };
-          const items = await pass([rootInput(candidate)]);
-          const errors = [...items.values()].flatMap((i) => i.errors);
-          if (errors.length) {
-            throw new InputError(
-              `Location ${stringifyLocationRef(loc)} has ${errors.length} problem(s): ${errors.slice(0, 5).map((e) => e.message).join('; ')}`,
-            );
-          }
-          return {
-            location: toLocation(candidate),
-            entities: [...items.values()].flatMap((i) => (i.processed ? [i.processed] : [])),
-            exists: existing !== undefined,
-          };
-        }
-        if (existing) throw new ConflictError(`Location ${stringifyLocationRef(loc)} already exists`);
-        const stored: StoredLocation = { id: randomUUID(), ...loc, createdAt: new Date().toISOString() };
-        await store.transaction(async (tx) => tx.putLocation(stored));
-        const items = await pass([rootInput(stored)]);
-        await commit(items);
-        const finals = await store.getEntities({ refs: [...items.keys()] });
-        const byRef = new Map(finals.map((f) => [f.entityRef, f]));
-        return {
-          location: toLocation(stored),
-          entities: [...items.keys()].flatMap((ref) => {
-            const row = byRef.get(ref);
-            return row ? [structuredClone(row.entity)] : [];
-          }),
-        };
-      });
+      return locations.addLocation(spec, addOptions);
     },
 
     async removeLocation(id) {
       await ensureInit();
-      await exclusive(async () => {
-        await storedLocation(id);
-        const deletes = await cascade(await locationRoots(id));
-        await store.transaction(async (tx) => tx.deleteLocation(id));
-        await commit(new Map(), deletes);
-      });
-    },
-
-    async getLocations() {
-      return (await store.listLocations()).map(toLocation);
-    },
-
-    async queryLocations(request) {
-      return queryLocationList((await store.listLocations()).map(toLocation), request);
+      await locations.removeLocation(id);
     },
 
     async updateLocation(id, spec) {
       await ensureInit();
-      const loc = normalizeLocation({ type: spec?.type ?? 'url', target: spec?.target }, rootDir);
-      return exclusive(async () => {
-        const locations = await store.listLocations();
-        const current = await storedLocation(id, locations);
-        if (locations.some((l) => l.id !== id && l.type === loc.type && l.target === loc.target)) {
-          throw new ConflictError(`Location ${stringifyLocationRef(loc)} already exists`);
-        }
-        const updated: StoredLocation = { ...current, ...loc };
-        const formerRoots = await locationRoots(id);
-        // Read the new target before changing anything: a pass that throws leaves all as it was.
-        const items = await pass([rootInput(updated)]);
-        const doomed = (await cascade(formerRoots)).filter((ref) => !items.has(ref));
-        await store.transaction(async (tx) => tx.putLocation(updated));
-        await commit(items, doomed);
-        return toLocation(updated);
-      });
+      return locations.updateLocation(id, spec);
     },
 
-    async getLocation(id) {
-      return toLocation(await storedLocation(id));
-    },
-
-    async getLocationByEntity(ref) {
-      const key = refKey(ref);
-      const [row] = await store.getEntities({ refs: [key] });
-      if (!row) throw new NotFoundError(`No entity ${key}`);
-      const annotations = row.entity.metadata.annotations ?? {};
-      const origin = parseLocationRef(annotations[ANNOTATION_ORIGIN_LOCATION] ?? annotations[ANNOTATION_LOCATION]);
-      const loc = origin && (await store.listLocations()).find((l) => l.type === origin.type && l.target === origin.target);
-      if (!loc) throw new NotFoundError(`No registered location for entity ${key}`);
-      return toLocation(loc);
+    async removeEntityByUid(uid) {
+      await exclusive(() => committer.removeEntityByUid(uid));
     },
 
     async refresh(refreshOptions = {}) {
       await ensureInit();
-      await exclusive(async () => {
-        if (refreshOptions.entityRef) {
-          const key = refKey(refreshOptions.entityRef);
-          const [row] = await store.getRefreshStates({ refs: [key] });
-          if (!row) throw new NotFoundError(`No entity ${key}`);
-          // An entity's content comes from whoever read it, so its parents are what re-read it.
-          const start =
-            row.rootKey || row.parentRefs.length === 0 ? [row] : await store.getRefreshStates({ refs: row.parentRefs });
-          await refreshRows(start);
-        } else if (refreshOptions.key) {
-          await refreshRows(await store.getRefreshStates({ refreshKeys: [refreshOptions.key] }));
-        } else {
-          await refreshAll();
-        }
-      });
+      await exclusive(() => processing.refresh(refreshOptions));
     },
 
     async start(startContext = {}) {
@@ -547,250 +148,28 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
       timer = undefined;
       await lock;
     },
-
-    async query(request = {}): Promise<QueryEntitiesResult> {
-      let state: CursorState;
-      let offset = 0;
-      if ('cursor' in request && request.cursor !== undefined) {
-        state = decodeCursor(request.cursor);
-      } else {
-        const initial = request as Exclude<QueryEntitiesRequest, { cursor: string }>;
-        const order: StoreOrder[] = toOrder(initial.orderFields);
-        const term = initial.fullTextFilter?.term?.trim();
-        const filter = combinedFilter(initial.filter, initial.query);
-        state = {
-          order,
-          direction: 'next',
-          totalItems: initial.totalItems !== 'exclude',
-          ...(filter ? { filter } : {}),
-          ...(term
-            ? { fullText: { term, fields: initial.fullTextFilter?.fields ?? [order[0]?.field ?? 'metadata.uid'] } }
-            : {}),
-        };
-        offset = nonNegativeInt(initial.offset, 'offset') ?? 0;
-      }
-      const limit = nonNegativeInt(request.limit, 'limit') ?? DEFAULT_QUERY_LIMIT;
-      const fields = parseFieldsQuery(request.fields);
-      const prev = state.direction === 'prev';
-      const order = prev
-        ? state.order.map((o) => ({ ...o, order: o.order === 'asc' ? ('desc' as const) : ('asc' as const), nulls: 'first' as const }))
-        : state.order;
-      const page = await store.queryEntities({
-        ...(state.filter ? { filter: state.filter } : {}),
-        ...(state.fullText ? { fullText: state.fullText } : {}),
-        order,
-        uidOrder: prev ? 'desc' : 'asc',
-        ...(state.after ? { after: state.after } : {}),
-        offset,
-        limit: limit + 1,
-        includeTotal: state.totalItems,
-      });
-      const more = page.items.length > limit;
-      let items = page.items.slice(0, limit);
-      let keys = page.sortKeys.slice(0, limit);
-      if (prev) {
-        items = items.reverse();
-        keys = keys.reverse();
-      }
-      const cursorAt = (i: number, direction: 'next' | 'prev') =>
-        encodeCursor({ ...state, direction, after: { values: keys[i]!, uid: items[i]!.uid } });
-      const pageInfo: QueryEntitiesResult['pageInfo'] = {};
-      if (items.length) {
-        const hasNext = prev ? true : more;
-        const hasPrev = prev ? more : state.after !== undefined || offset > 0;
-        if (hasNext) pageInfo.nextCursor = cursorAt(items.length - 1, 'next');
-        if (hasPrev) pageInfo.prevCursor = cursorAt(0, 'prev');
-      }
-      return { items: items.map((r) => output(r, fields)), totalItems: page.totalItems ?? 0, pageInfo };
-    },
-
-    async getEntities(request: GetEntitiesRequest = {}) {
-      const fields = parseFieldsQuery(request.fields);
-      let filter = combinedFilter(request.filter, request.query);
-      let order = toOrder(request.order);
-      let after: CursorState['after'];
-      if (request.after) {
-        const state = decodeCursor(request.after);
-        filter = state.filter;
-        order = state.order;
-        after = state.after;
-      }
-      const limit = nonNegativeInt(request.limit, 'limit');
-      const page = await store.queryEntities({
-        ...(filter ? { filter } : {}),
-        order,
-        ...(after ? { after } : {}),
-        offset: nonNegativeInt(request.offset, 'offset') ?? 0,
-        ...(limit !== undefined ? { limit: limit + 1 } : {}),
-      });
-      const more = limit !== undefined && page.items.length > limit;
-      const items = limit !== undefined ? page.items.slice(0, limit) : page.items;
-      const last = items.length - 1;
-      return {
-        items: items.map((r) => output(r, fields)),
-        ...(more
-          ? {
-              pageInfo: {
-                endCursor: encodeCursor({
-                  order,
-                  direction: 'next',
-                  totalItems: false,
-                  ...(filter ? { filter } : {}),
-                  after: { values: page.sortKeys[last]!, uid: items[last]!.uid },
-                }),
-              },
-            }
-          : {}),
-      };
-    },
-
-    async getEntityByRef(ref) {
-      const [row] = await store.getEntities({ refs: [refKey(ref)] });
-      return row ? structuredClone(row.entity) : undefined;
-    },
-
-    async getEntityByUid(uid) {
-      const [row] = await store.getEntities({ uids: [uid] });
-      return row ? structuredClone(row.entity) : undefined;
-    },
-
-    async getEntitiesByRefs(refs, byRefsOptions = {}) {
-      if (!Array.isArray(refs)) throw new InputError('getEntitiesByRefs: refs must be an array of strings');
-      const keys = refs.map((r) => {
-        try {
-          return stringifyEntityRef(parseEntityRef(r));
-        } catch {
-          return undefined;
-        }
-      });
-      const rows = await store.getEntities({ refs: keys.filter((k): k is string => k !== undefined) });
-      const byRef = new Map(rows.map((r) => [r.entityRef, r]));
-      const filter = combinedFilter(byRefsOptions.filter, byRefsOptions.query);
-      let allowed: Set<string> | undefined;
-      if (filter && rows.length) {
-        const page = await store.queryEntities({ filter: { allOf: [filter, { anyOf: [...byRef.keys()].map((ref) => refFilter(ref)) }] } });
-        allowed = new Set(page.items.map((r) => r.entityRef));
-      }
-      const fields = parseFieldsQuery(byRefsOptions.fields);
-      return {
-        items: keys.map((k) => {
-          const row = k === undefined ? undefined : byRef.get(k);
-          if (!row || (allowed && !allowed.has(row.entityRef))) return undefined;
-          return output(row, fields);
-        }),
-      };
-    },
-
-    async removeEntityByUid(uid) {
-      await exclusive(async () => {
-        const [row] = await store.getEntities({ uids: [uid] });
-        if (!row) throw new NotFoundError(`No entity with uid ${uid}`);
-        await commit(new Map(), [row.entityRef]);
-      });
-    },
-
-    async getEntityAncestors(ref) {
-      const rootEntityRef = refKey(ref);
-      const items: { entity: Entity; parentEntityRefs: string[] }[] = [];
-      const seen = new Set<string>();
-      let frontier = [rootEntityRef];
-      while (frontier.length) {
-        const states = await store.getRefreshStates({ refs: frontier.filter((r) => !seen.has(r)) });
-        const finals = new Map((await store.getEntities({ refs: states.map((s) => s.entityRef) })).map((r) => [r.entityRef, r]));
-        frontier = [];
-        for (const s of states) {
-          seen.add(s.entityRef);
-          const final = finals.get(s.entityRef);
-          if (!final) {
-            if (s.entityRef === rootEntityRef) throw new NotFoundError(`No entity ${rootEntityRef}`);
-            continue;
-          }
-          items.push({ entity: structuredClone(final.entity), parentEntityRefs: [...s.parentRefs] });
-          frontier.push(...s.parentRefs.filter((p) => !seen.has(p)));
-        }
-        if (!states.length && !items.length) throw new NotFoundError(`No entity ${rootEntityRef}`);
-      }
-      return { rootEntityRef, items };
-    },
-
-    async getEntityFacets(request) {
-      if (!request || !Array.isArray(request.facets)) throw new InputError('getEntityFacets: facets must be an array of field paths');
-      const filter = combinedFilter(request.filter, request.query);
-      return { facets: await store.entityFacets({ facets: request.facets, ...(filter ? { filter } : {}) }) };
-    },
-
-    async validateEntity(entity, locationRef) {
-      // The pipeline expects an object envelope; anything else is simply not a valid entity.
-      const envelope = entity as { metadata?: unknown } | null;
-      if (!envelope || typeof envelope !== 'object' || Array.isArray(envelope) || !envelope.metadata || typeof envelope.metadata !== 'object') {
-        return { valid: false, errors: [{ name: 'InputError', message: 'entity must be an object with a metadata object' }] };
-      }
-      const location = parseLocationRef(locationRef);
-      const ref = refOf(entity);
-      const candidate = entity as Entity;
-      const withLocation =
-        location && candidate?.metadata && typeof candidate.metadata === 'object'
-          ? {
-              ...candidate,
-              metadata: {
-                ...candidate.metadata,
-                annotations: { ...(candidate.metadata.annotations ?? {}), [ANNOTATION_LOCATION]: stringifyLocationRef(location) },
-              },
-            }
-          : candidate;
-      const outcome = await processEntity(
-        { ref: ref ?? 'unknown:default/unknown', entity: withLocation },
-        // The location comes from the caller: placeholders are checked for form, never read.
-        { ...context, skipLocationReading: true, fileReader: noPlaceholderReads, urlReader: noPlaceholderReads },
-      );
-      if (outcome.processed && outcome.errors.length === 0) return { valid: true };
-      const errors = outcome.errors.length ? outcome.errors : [{ name: 'InputError', message: 'entity is not valid' }];
-      return { valid: false, errors: errors.map((e) => ({ name: e.name, message: e.message })) };
-    },
-
-    async getProcessingErrors() {
-      const rows = await store.getRefreshStates({ all: true });
-      return rows
-        .filter((r) => r.errors.length > 0)
-        .sort((a, b) => (a.entityRef < b.entityRef ? -1 : a.entityRef > b.entityRef ? 1 : 0))
-        .map((r) => ({
-          entityRef: r.entityRef,
-          ...(r.locationKey ? { locationKey: r.locationKey } : {}),
-          served: r.processed !== undefined,
-          errors: r.errors.map((e) => ({ ...e })),
-        }));
-    },
   };
   return catalog;
 }
 
-function refFilter(ref: string): EntityFilter {
-  const parsed = parseEntityRef(ref);
-  return {
-    allOf: [
-      { key: 'kind', values: [parsed.kind.toLowerCase()] },
-      { key: 'metadata.namespace', values: [parsed.namespace.toLowerCase()] },
-      { key: 'metadata.name', values: [parsed.name.toLowerCase()] },
-    ],
-  };
-}
-
-function toOrder(order: EntityOrder | EntityOrder[] | undefined): StoreOrder[] {
-  const list = order === undefined ? [] : Array.isArray(order) ? order : [order];
-  return list.map((o) => {
-    if (!o || typeof o.field !== 'string' || !o.field || (o.order !== 'asc' && o.order !== 'desc')) {
-      throw new InputError('Invalid order: each directive needs a field and order asc or desc');
-    }
-    return { field: o.field.toLowerCase(), order: o.order };
-  });
-}
-
-function nonNegativeInt(value: unknown, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new InputError(`${name} must be a non-negative integer`);
+/** Reject misuse at creation, naming the factory. */
+function assertOptions(options: CatalogOptions): void {
+  if (options === null || typeof options !== 'object') throw new InputError('createCatalog: options must be an object');
+  if (options.rootDir !== undefined && typeof options.rootDir !== 'string') {
+    throw new InputError('createCatalog: rootDir must be a path string');
   }
-  return value;
+  for (const key of ['concurrency', 'refreshIntervalMs', 'processingLeaseMs'] as const) {
+    const value = options[key];
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+      throw new InputError(`createCatalog: ${key} must be a positive integer, got ${JSON.stringify(value)}`);
+    }
+  }
+  for (const p of options.processors ?? []) assertProcessor(p);
+  for (const p of options.providers ?? []) {
+    if (!p || typeof p.name !== 'string' || typeof p.connect !== 'function') {
+      throw new InputError('createCatalog: each provider needs a name and a connect() function');
+    }
+  }
 }
 
 function assertProcessor(p: EntityProcessor) {
@@ -798,41 +177,3 @@ function assertProcessor(p: EntityProcessor) {
     throw new InputError('createCatalog: each processor needs a name');
   }
 }
-
-/** Validate a location spec and make `file` targets absolute (inside `rootDir`). */
-function normalizeLocation(spec: { type?: string; target?: unknown }, rootDir: string): { type: string; target: string } {
-  const type = spec?.type ?? 'url';
-  const target = spec?.target;
-  if (typeof type !== 'string' || !type) throw new InputError('Location type must be a non-empty string');
-  if (typeof target !== 'string' || !target.trim()) throw new InputError('Location target must be a non-empty string');
-  assertLocationTargetLength(target);
-  if (type === 'file') {
-    const absolute = resolve(rootDir, target);
-    if (!isPathInside(rootDir, absolute)) throw new NotAllowedError(`Location ${target} is outside the catalog root`);
-    return { type, target: absolute };
-  }
-  if (type === 'url') {
-    try {
-      return { type, target: new URL(target).toString() };
-    } catch {
-      throw new InputError(`Location target ${target} is not a valid URL`);
-    }
-  }
-  return { type, target };
-}
-
-/** Backstage's generated Location entity for a registered location. */
-function locationEntityFor(loc: { type: string; target: string }): Entity {
-  const ref = stringifyLocationRef(loc);
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Location',
-    metadata: {
-      name: `generated-${createHash('sha1').update(ref).digest('hex')}`,
-      namespace: 'default',
-      annotations: { [ANNOTATION_LOCATION]: ref, [ANNOTATION_ORIGIN_LOCATION]: ref },
-    },
-    spec: { type: loc.type, target: loc.target },
-  };
-}
-

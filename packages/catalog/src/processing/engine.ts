@@ -136,18 +136,7 @@ export async function processEntity(input: PassInput, context: EngineContext): P
       errors.push(cleanError({ ...toProcessingError(error, { path: 'metadata.name', rule: 'ref' }), file: source?.file, line: source?.line }));
       return;
     }
-    const metadata = raw.metadata ?? ({} as Entity['metadata']);
-    const entity: Entity = {
-      ...raw,
-      metadata: {
-        ...metadata,
-        annotations: {
-          ...(metadata.annotations ?? {}),
-          [ANNOTATION_LOCATION]: locationRef,
-          [ANNOTATION_ORIGIN_LOCATION]: origin ?? locationRef,
-        },
-      },
-    };
+    const entity = withLocationAnnotations(raw, locationRef, origin ?? locationRef);
     children.push({ ref, entity, locationKey: locationRef, parentRef: input.ref, ...(source ? { source } : {}) });
   };
 
@@ -172,16 +161,7 @@ export async function processEntity(input: PassInput, context: EngineContext): P
     },
   };
   const location = ownLocation ?? { type: 'provider', target: input.locationKey ?? input.rootKey ?? 'unknown' };
-  // Flow-style values (`[a, b]`) hide their items from the locator; fall back to the nearest parent.
-  const lineOf = (path: string | undefined) => {
-    if (!input.source || !path) return undefined;
-    const parts = splitPath(path);
-    for (let n = parts.length; n > 0; n--) {
-      const line = locateYamlPath(input.source.text, input.source.line, parts.slice(0, n));
-      if (line !== undefined) return line;
-    }
-    return undefined;
-  };
+  const lineOf = (path: string | undefined) => lineOfPath(input.source, path);
   const fail = (error: unknown, details: { path?: string; rule?: string } = {}) => {
     failed = true;
     const path = details.path ?? (error as { path?: unknown } | null)?.path;
@@ -263,6 +243,29 @@ export async function processEntity(input: PassInput, context: EngineContext): P
   return failed
     ? { errors, relations: [], refreshKeys, children: [] }
     : { processed: entity, errors, relations, refreshKeys, children, ...(retained.length ? { retainedLocationKeys: retained } : {}) };
+}
+
+/** The YAML line of `path` in the entity's source; flow-style values (`[a, b]`) hide their items from the locator, so the nearest parent's line is used. */
+function lineOfPath(source: EntitySource | undefined, path: string | undefined): number | undefined {
+  if (!source || !path) return undefined;
+  const parts = splitPath(path);
+  for (let n = parts.length; n > 0; n--) {
+    const line = locateYamlPath(source.text, source.line, parts.slice(0, n));
+    if (line !== undefined) return line;
+  }
+  return undefined;
+}
+
+/** A child entity as read from `locationRef`: Backstage's location and origin annotations set. */
+function withLocationAnnotations(raw: Entity, locationRef: string, originRef: string): Entity {
+  const metadata = raw.metadata ?? ({} as Entity['metadata']);
+  return {
+    ...raw,
+    metadata: {
+      ...metadata,
+      annotations: { ...(metadata.annotations ?? {}), [ANNOTATION_LOCATION]: locationRef, [ANNOTATION_ORIGIN_LOCATION]: originRef },
+    },
+  };
 }
 
 async function readLocationTargets(

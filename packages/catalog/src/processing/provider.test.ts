@@ -30,3 +30,44 @@ describe('entity providers', () => {
     expect(await names()).toEqual(['d']);
   });
 });
+
+describe("entity providers: Backstage's mutation shapes", () => {
+  const component = (name: string): Entity => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name },
+    spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
+  });
+
+  it("removes entities named as { entityRef } in a delta, as Backstage's providers send them", async () => {
+    let connection: EntityProviderConnection | undefined;
+    const provider: EntityProvider = {
+      name: 'repos',
+      async connect(c) {
+        connection = c;
+        await c.applyMutation({ type: 'full', entities: [{ entity: component('a') }, { entity: component('b') }] });
+      },
+    };
+    const catalog = createCatalog({ providers: [provider] });
+    await catalog.refresh();
+    await connection!.applyMutation({ type: 'delta', added: [], removed: [{ entityRef: 'component:default/a' }] });
+    expect(await catalog.getEntityByRef('component:default/a')).toBeUndefined();
+    expect((await catalog.getEntityByRef('component:default/b'))?.metadata.name).toBe('b');
+    // Backstage's refs keep their case; the catalog's keys are lowercase.
+    await connection!.applyMutation({ type: 'delta', added: [], removed: [{ entityRef: 'Component:default/B', locationKey: 'provider:repos' }] });
+    expect(await catalog.getEntityByRef('component:default/b')).toBeUndefined();
+  });
+
+  it('ignores a removal of an entity another source owns', async () => {
+    let connection: EntityProviderConnection | undefined;
+    const mine: EntityProvider = { name: 'mine', connect: (c) => void (connection = c) };
+    const theirs: EntityProvider = {
+      name: 'theirs',
+      connect: (c) => c.applyMutation({ type: 'full', entities: [component('x')] }),
+    };
+    const catalog = createCatalog({ providers: [mine, theirs] });
+    await catalog.refresh();
+    await connection!.applyMutation({ type: 'delta', added: [], removed: [{ entityRef: 'component:default/x' }] });
+    expect((await catalog.getEntityByRef('component:default/x'))?.metadata.name).toBe('x');
+  });
+});

@@ -15,16 +15,22 @@ export interface DeferredEntity {
 
 /**
  * A change pushed by a provider: `full` replaces everything it provided before (entities left
- * out are removed), `delta` adds/replaces `added` and removes `removed` (entities or refs).
+ * out are removed), `delta` adds/replaces `added` and removes `removed`: entities, deferred
+ * entities, refs, or Backstage's `{ entityRef, locationKey? }` (its `locationKey` is not needed
+ * to find the entity and is ignored). A provider removes only entities it provided.
  *
  * @example
  * ```ts
- * await connection.applyMutation({ type: 'delta', added: [user], removed: ['user:default/gone'] });
+ * await connection.applyMutation({ type: 'delta', added: [user], removed: ['user:default/gone', { entityRef: 'user:default/left' }] });
  * ```
  */
 export type EntityProviderMutation =
   | { type: 'full'; entities: (Entity | DeferredEntity)[] }
-  | { type: 'delta'; added: (Entity | DeferredEntity)[]; removed: (Entity | DeferredEntity | string)[] };
+  | {
+      type: 'delta';
+      added: (Entity | DeferredEntity)[];
+      removed: (Entity | DeferredEntity | { entityRef: string; locationKey?: string } | string)[];
+    };
 
 /**
  * Handed to a provider's `connect`; each `applyMutation` is processed and stored before it resolves.

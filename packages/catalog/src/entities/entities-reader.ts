@@ -1,0 +1,230 @@
+import { InputError, NotFoundError } from '@portalkit/core';
+import { parseEntityRef, stringifyEntityRef } from '@portalkit/catalog-model';
+import type { Entity } from '@portalkit/catalog-model';
+import { decodeCursor, encodeCursor, type CursorState } from '../query/cursor.js';
+import { parseFieldsQuery, projectEntity } from '../query/fields.js';
+import { parseEntityFilterQuery, parseFilterPredicate, type FilterPredicate } from '../query/filter.js';
+import { refKey } from '../query/ref-key.js';
+import type { EntityFilter, EntityFilterQuery, EntityOrder } from '../query/types.js';
+import type { CatalogStore, FinalEntityRow, StoreOrder } from '../stores/types.js';
+import type { CatalogLibrary, QueryEntitiesRequest, QueryEntitiesResult } from '../types.js';
+
+const DEFAULT_QUERY_LIMIT = 20;
+
+/** The read side of the catalog (Backstage's `EntitiesCatalog`): every method reads the store only. */
+export type EntitiesReader = Pick<
+  CatalogLibrary,
+  'query' | 'getEntities' | 'getEntityByRef' | 'getEntityByUid' | 'getEntitiesByRefs' | 'getEntityAncestors' | 'getEntityFacets'
+>;
+
+/**
+ * The entities reader: filters (Backstage's `filter` and predicate `query`), field projection,
+ * ordering, offset and keyset cursors, facets, lookups by ref and uid, and ancestry. Readers
+ * get copies: nothing they change reaches the store.
+ *
+ * @example
+ * ```ts
+ * const reader = createEntitiesReader({ store });
+ * const { items, pageInfo } = await reader.query({ filter: { kind: 'component' }, limit: 20 });
+ * ```
+ */
+export function createEntitiesReader(options: { store: CatalogStore }): EntitiesReader {
+  const { store } = options;
+  return {
+    query: (request = {}) => queryEntities(store, request),
+    getEntities: async (request = {}) => {
+      const fields = parseFieldsQuery(request.fields);
+      let filter = combinedFilter(request.filter, request.query);
+      let order = toOrder(request.order);
+      let after: CursorState['after'];
+      if (request.after) {
+        const state = decodeCursor(request.after);
+        filter = state.filter;
+        order = state.order;
+        after = state.after;
+      }
+      const limit = nonNegativeInt(request.limit, 'limit');
+      const page = await store.queryEntities({
+        ...(filter ? { filter } : {}),
+        order,
+        ...(after ? { after } : {}),
+        offset: nonNegativeInt(request.offset, 'offset') ?? 0,
+        ...(limit !== undefined ? { limit: limit + 1 } : {}),
+      });
+      const more = limit !== undefined && page.items.length > limit;
+      const items = limit !== undefined ? page.items.slice(0, limit) : page.items;
+      const last = items.length - 1;
+      const endCursor = () =>
+        encodeCursor({ order, direction: 'next', totalItems: false, ...(filter ? { filter } : {}), after: { values: page.sortKeys[last]!, uid: items[last]!.uid } });
+      return { items: items.map((r) => output(r, fields)), ...(more ? { pageInfo: { endCursor: endCursor() } } : {}) };
+    },
+    getEntityByRef: async (ref) => {
+      const [row] = await store.getEntities({ refs: [refKey(ref)] });
+      return row ? structuredClone(row.entity) : undefined;
+    },
+    getEntityByUid: async (uid) => {
+      const [row] = await store.getEntities({ uids: [uid] });
+      return row ? structuredClone(row.entity) : undefined;
+    },
+    getEntitiesByRefs: (refs, byRefsOptions = {}) => entitiesByRefs(store, refs, byRefsOptions),
+    getEntityAncestors: async (ref) => ancestors(store, refKey(ref)),
+    getEntityFacets: async (request) => {
+      if (!request || !Array.isArray(request.facets)) throw new InputError('getEntityFacets: facets must be an array of field paths');
+      const filter = combinedFilter(request.filter, request.query);
+      return { facets: await store.entityFacets({ facets: request.facets, ...(filter ? { filter } : {}) }) };
+    },
+  };
+}
+
+/** Backstage's `queryEntities`: an initial request or a cursor, pages forward and back. */
+async function queryEntities(store: CatalogStore, request: QueryEntitiesRequest): Promise<QueryEntitiesResult> {
+  let state: CursorState;
+  let offset = 0;
+  if ('cursor' in request && request.cursor !== undefined) {
+    state = decodeCursor(request.cursor);
+  } else {
+    const initial = request as Exclude<QueryEntitiesRequest, { cursor: string }>;
+    const order: StoreOrder[] = toOrder(initial.orderFields);
+    const term = initial.fullTextFilter?.term?.trim();
+    const filter = combinedFilter(initial.filter, initial.query);
+    state = {
+      order,
+      direction: 'next',
+      totalItems: initial.totalItems !== 'exclude',
+      ...(filter ? { filter } : {}),
+      ...(term ? { fullText: { term, fields: initial.fullTextFilter?.fields ?? [order[0]?.field ?? 'metadata.uid'] } } : {}),
+    };
+    offset = nonNegativeInt(initial.offset, 'offset') ?? 0;
+  }
+  const limit = nonNegativeInt(request.limit, 'limit') ?? DEFAULT_QUERY_LIMIT;
+  const fields = parseFieldsQuery(request.fields);
+  const prev = state.direction === 'prev';
+  // A previous page is read backwards from the cursor, then turned around.
+  const order = prev
+    ? state.order.map((o) => ({ ...o, order: o.order === 'asc' ? ('desc' as const) : ('asc' as const), nulls: 'first' as const }))
+    : state.order;
+  const page = await store.queryEntities({
+    ...(state.filter ? { filter: state.filter } : {}),
+    ...(state.fullText ? { fullText: state.fullText } : {}),
+    order,
+    uidOrder: prev ? 'desc' : 'asc',
+    ...(state.after ? { after: state.after } : {}),
+    offset,
+    limit: limit + 1,
+    includeTotal: state.totalItems,
+  });
+  const more = page.items.length > limit;
+  let items = page.items.slice(0, limit);
+  let keys = page.sortKeys.slice(0, limit);
+  if (prev) {
+    items = items.reverse();
+    keys = keys.reverse();
+  }
+  const cursorAt = (i: number, direction: 'next' | 'prev') => encodeCursor({ ...state, direction, after: { values: keys[i]!, uid: items[i]!.uid } });
+  const pageInfo: QueryEntitiesResult['pageInfo'] = {};
+  if (items.length) {
+    const hasNext = prev ? true : more;
+    const hasPrev = prev ? more : state.after !== undefined || offset > 0;
+    if (hasNext) pageInfo.nextCursor = cursorAt(items.length - 1, 'next');
+    if (hasPrev) pageInfo.prevCursor = cursorAt(0, 'prev');
+  }
+  return { items: items.map((r) => output(r, fields)), totalItems: page.totalItems ?? 0, pageInfo };
+}
+
+/** Entities in the order of `refs`, `undefined` for refs that are malformed, unknown or filtered out. */
+async function entitiesByRefs(
+  store: CatalogStore,
+  refs: string[],
+  options: { fields?: string[]; filter?: EntityFilterQuery; query?: FilterPredicate },
+): Promise<{ items: (Entity | undefined)[] }> {
+  if (!Array.isArray(refs)) throw new InputError('getEntitiesByRefs: refs must be an array of strings');
+  const keys = refs.map((r) => {
+    try {
+      return stringifyEntityRef(parseEntityRef(r));
+    } catch {
+      return undefined;
+    }
+  });
+  const rows = await store.getEntities({ refs: keys.filter((k): k is string => k !== undefined) });
+  const byRef = new Map(rows.map((r) => [r.entityRef, r]));
+  const filter = combinedFilter(options.filter, options.query);
+  let allowed: Set<string> | undefined;
+  if (filter && rows.length) {
+    const page = await store.queryEntities({ filter: { allOf: [filter, { anyOf: [...byRef.keys()].map((ref) => refFilter(ref)) }] } });
+    allowed = new Set(page.items.map((r) => r.entityRef));
+  }
+  const fields = parseFieldsQuery(options.fields);
+  return {
+    items: keys.map((k) => {
+      const row = k === undefined ? undefined : byRef.get(k);
+      if (!row || (allowed && !allowed.has(row.entityRef))) return undefined;
+      return output(row, fields);
+    }),
+  };
+}
+
+/** Backstage's ancestry: the entity and, level by level, the entities that emitted it. */
+async function ancestors(store: CatalogStore, rootEntityRef: string) {
+  const items: { entity: Entity; parentEntityRefs: string[] }[] = [];
+  const seen = new Set<string>();
+  let frontier = [rootEntityRef];
+  while (frontier.length) {
+    const states = await store.getRefreshStates({ refs: frontier.filter((r) => !seen.has(r)) });
+    const finals = new Map((await store.getEntities({ refs: states.map((s) => s.entityRef) })).map((r) => [r.entityRef, r]));
+    frontier = [];
+    for (const s of states) {
+      seen.add(s.entityRef);
+      const final = finals.get(s.entityRef);
+      if (!final) {
+        if (s.entityRef === rootEntityRef) throw new NotFoundError(`No entity ${rootEntityRef}`);
+        continue;
+      }
+      items.push({ entity: structuredClone(final.entity), parentEntityRefs: [...s.parentRefs] });
+      frontier.push(...s.parentRefs.filter((p) => !seen.has(p)));
+    }
+    if (!states.length && !items.length) throw new NotFoundError(`No entity ${rootEntityRef}`);
+  }
+  return { rootEntityRef, items };
+}
+
+/** Backstage's `filter` and predicate `query`, ANDed. */
+function combinedFilter(filter: EntityFilterQuery | undefined, query: FilterPredicate | undefined): EntityFilter | undefined {
+  const a = parseEntityFilterQuery(filter);
+  const b = query === undefined ? undefined : parseFilterPredicate(query);
+  if (a && b) return { allOf: [a, b] };
+  return a ?? b;
+}
+
+/** A copy for the caller, projected to `fields` when given. */
+function output(row: FinalEntityRow, fields: string[] | undefined): Entity {
+  return fields ? projectEntity(row.entity, fields) : structuredClone(row.entity);
+}
+
+function refFilter(ref: string): EntityFilter {
+  const parsed = parseEntityRef(ref);
+  return {
+    allOf: [
+      { key: 'kind', values: [parsed.kind.toLowerCase()] },
+      { key: 'metadata.namespace', values: [parsed.namespace.toLowerCase()] },
+      { key: 'metadata.name', values: [parsed.name.toLowerCase()] },
+    ],
+  };
+}
+
+function toOrder(order: EntityOrder | EntityOrder[] | undefined): StoreOrder[] {
+  const list = order === undefined ? [] : Array.isArray(order) ? order : [order];
+  return list.map((o) => {
+    if (!o || typeof o.field !== 'string' || !o.field || (o.order !== 'asc' && o.order !== 'desc')) {
+      throw new InputError('Invalid order: each directive needs a field and order asc or desc');
+    }
+    return { field: o.field.toLowerCase(), order: o.order };
+  });
+}
+
+function nonNegativeInt(value: unknown, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new InputError(`${name} must be a non-negative integer`);
+  }
+  return value;
+}

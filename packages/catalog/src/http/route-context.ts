@@ -1,0 +1,31 @@
+import type { Entity } from '@portalkit/catalog-model';
+import { z } from 'zod';
+import type { FilterPredicate } from '../query/filter.js';
+import type { EntityFilterQuery } from '../query/types.js';
+import type { CatalogLibrary } from '../types.js';
+import type { CatalogAction, CatalogResource } from './authorize.js';
+
+/** A Backstage predicate query in a request body; the catalog validates its operators. */
+export const predicate = z.record(z.string(), z.unknown()).transform((q) => q as FilterPredicate);
+
+/** What every group of catalog routes uses: the library and the handler's request helpers. */
+export interface RouteContext {
+  catalog: CatalogLibrary;
+  /** The largest `limit` a client may ask for. */
+  maxLimit: number;
+  /** Read a JSON body (size-limited) and parse it with `schema`; a bad body is an InputError. */
+  body<T>(request: Request, schema: z.ZodType<T>): Promise<T>;
+  /** Ask the `authorize` hook; a denial is a NotAllowedError. */
+  allow(request: Request, action: CatalogAction, resource: CatalogResource): Promise<void>;
+  /** The entity ref of `/:kind/:namespace/:name` path parameters. */
+  pathRef(params: Record<string, string>): string;
+  /** Backstage's `filter` query parameters. */
+  filterOf(url: URL): EntityFilterQuery | undefined;
+  /** `fields` query parameters. */
+  fieldsOf(url: URL): string[];
+  /** The `limit` query parameter, at least `min` and at most `maxLimit`. */
+  limit(url: URL, min: number): number | undefined;
+  /** The entity with this uid, else a NotFoundError. */
+  entityByUid(uid: string): Promise<Entity>;
+  noContent(): Response;
+}

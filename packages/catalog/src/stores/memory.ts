@@ -1,5 +1,5 @@
 import { assertFacetsQuery, assertLocationText, assertLookupKeys, assertQueryText, assertStoreQuery } from '../query/query-text.js';
-import { createEntityIndex } from './entity-index.js';
+import { createEntityIndex } from './entity-index/index.js';
 import type {
   CatalogStore,
   CatalogStoreTransaction,

@@ -1,0 +1,113 @@
+import { assertFacetsQuery, assertLookupKeys, assertStoreQuery } from '../../query/query-text.js';
+import type { CatalogStore, FinalEntityRow, StoreEntityPage } from '../types.js';
+import { afterSql, createParams, matchSql, orderBySql, sortJoinSql } from './entity-query.js';
+import type { SqlRead } from './read.js';
+
+interface EntityRow {
+  entity_ref: string;
+  uid: string;
+  etag: string;
+  entity: FinalEntityRow['entity'];
+}
+
+const toFinal = (row: EntityRow): FinalEntityRow => ({ entityRef: row.entity_ref, uid: row.uid, etag: row.etag, entity: row.entity });
+
+/** The entity reads of the SQL store. */
+export type SqlEntityReader = Pick<CatalogStore, 'getEntities' | 'queryEntities' | 'entityFacets'>;
+
+/**
+ * Entity reads over `final_entities` + `search` in schema `s` (quoted): by refs or uids, queries
+ * (filters, ordering, keyset pages, totals, full text) and facets, all run as SQL.
+ */
+export function createSqlEntityReader(s: string, read: SqlRead): SqlEntityReader {
+  async function getEntities({ refs, uids }: Parameters<CatalogStore['getEntities']>[0]): Promise<FinalEntityRow[]> {
+    assertLookupKeys({ refs, uids });
+    if (!refs?.length && !uids?.length) return [];
+    const rows = await read<EntityRow>(
+      `SELECT entity_ref, uid, etag, entity FROM ${s}.final_entities WHERE entity_ref = ANY($1::text[]) OR uid = ANY($2::text[])`,
+      [[...(refs ?? [])], [...(uids ?? [])]],
+    );
+    return rows.map(toFinal);
+  }
+
+  async function queryEntities(query: Parameters<CatalogStore['queryEntities']>[0]): Promise<StoreEntityPage> {
+    // PostgreSQL rejects NUL and lone surrogates mid-statement; refuse them as every store does.
+    assertStoreQuery(query);
+    const order = (query.order ?? []).map((o) => ({ ...o, field: o.field.toLocaleLowerCase('en-US') }));
+    const uidOrder = query.uidOrder ?? 'asc';
+    const params = createParams();
+    const aliases = order.map((_, i) => `s${i}`);
+    const joins = order.map((o, i) => ` ${sortJoinSql(o.field, `j${i}`, s, params)}`).join('');
+    const sortCols = aliases.map((a, i) => `, j${i}.v AS ${a}`).join('');
+    const where = matchSql(query, s, params);
+    const inner = `SELECT fe.entity_ref, fe.uid${sortCols} FROM ${s}.final_entities fe${joins}${
+      where.length ? ` WHERE ${where.join(' AND ')}` : ''
+    }`;
+    const outerWhere = query.after
+      ? ` WHERE ${afterSql(order, aliases.map((a) => `fe.${a}`), uidOrder, query.after, params)}`
+      : '';
+    const offset = Math.max(0, Math.floor(query.offset ?? 0));
+    const limit = query.limit === undefined ? undefined : Math.max(0, Math.floor(query.limit));
+    const paging = `${limit !== undefined ? ` LIMIT ${params.add(limit)}` : ''}${offset ? ` OFFSET ${params.add(offset)}` : ''}`;
+    // Sort only refs and keys, then fetch the few entities of the page.
+    const text = `WITH page AS (
+      SELECT * FROM (${inner}) fe${outerWhere}
+      ORDER BY ${orderBySql(order, aliases.map((a) => `fe.${a}`), 'fe.uid', uidOrder)}${paging}
+    )
+    SELECT p.*, e.etag, e.entity FROM page p JOIN ${s}.final_entities e ON e.entity_ref = p.entity_ref
+    ORDER BY ${orderBySql(order, aliases.map((a) => `p.${a}`), 'p.uid', uidOrder)}`;
+
+    const countParams = createParams();
+    const countWhere = matchSql(query, s, countParams);
+    // Page and total run concurrently (on PostgreSQL, on two connections). Promise.all owns both
+    // promises from the start: awaiting one and then the other would leave the second's
+    // rejection unheard while the first is awaited, and Node ends the process on it.
+    const [rows, totalItems] = await Promise.all([
+      read<EntityRow & Record<string, string | null>>(text, params.values),
+      query.includeTotal
+        ? read<{ n: string | number }>(
+            `SELECT count(*) AS n FROM ${s}.final_entities fe${countWhere.length ? ` WHERE ${countWhere.join(' AND ')}` : ''}`,
+            countParams.values,
+          ).then((r) => Number(r[0]?.n ?? 0))
+        : undefined,
+    ]);
+    return {
+      items: rows.map(toFinal),
+      sortKeys: rows.map((r) => aliases.map((a) => r[a] ?? null)),
+      ...(totalItems !== undefined ? { totalItems } : {}),
+    };
+  }
+
+  async function entityFacets({ facets, filter }: Parameters<CatalogStore['entityFacets']>[0]) {
+    assertFacetsQuery({ facets, ...(filter ? { filter } : {}) });
+    const out: Record<string, { value: string; count: number }[]> = {};
+    for (const facet of facets) out[facet] = [];
+    if (facets.length === 0) return out;
+    const params = createParams();
+    const keys = [...new Set(facets.map((f) => f.toLocaleLowerCase('en-US')))];
+    const keyParam = params.add(keys);
+    const where = filter ? matchSql({ filter }, s, params) : [];
+    const rows = await read<{ key: string; value: string; original: string | null; n: string | number }>(
+      `SELECT f.key, f.value, min(f.original) AS original, count(DISTINCT f.entity_ref) AS n
+       FROM ${s}.search f
+       WHERE f.key = ANY(${keyParam}::text[]) AND f.value IS NOT NULL${
+         where.length ? ` AND f.entity_ref IN (SELECT fe.entity_ref FROM ${s}.final_entities fe WHERE ${where.join(' AND ')})` : ''
+       }
+       GROUP BY f.key, f.value`,
+      params.values,
+    );
+    const byKey = new Map<string, { value: string; count: number }[]>();
+    for (const row of rows) {
+      let list = byKey.get(row.key);
+      if (!list) byKey.set(row.key, (list = []));
+      list.push({ value: row.original ?? row.value, count: Number(row.n) });
+    }
+    for (const list of byKey.values()) {
+      list.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+    }
+    for (const facet of facets) out[facet] = (byKey.get(facet.toLocaleLowerCase('en-US')) ?? []).map((c) => ({ ...c }));
+    return out;
+  }
+
+  return { getEntities, queryEntities, entityFacets };
+}

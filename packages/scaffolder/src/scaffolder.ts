@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,9 +7,6 @@ import { InputError, createLogger, serializeError } from '@portalkit/core';
 import type { SerializedError } from '@portalkit/core';
 import type {
   JsonObject,
-  TaskEvent,
-  TaskEventBody,
-  TaskEventType,
   TaskRecord,
   TaskSpec,
   TaskStatus,
@@ -28,10 +24,11 @@ import { TaskCancelledError, executeWorkflow } from './runner/executeWorkflow.js
 import { createRedactor } from './runner/redaction.js';
 import { readDirectoryContents, writeDirectoryContents } from './runner/directoryContents.js';
 import type { DirectoryContent } from './runner/directoryContents.js';
+import { createTaskEventLog } from './runner/taskEventLog.js';
+import { createTaskHandles } from './runner/taskHandles.js';
 import { createActionRegistry } from './actions/actionRegistry.js';
-import type { DryRunResult, RunOptions, ScaffolderLibrary, ScaffolderOptions, Task, TaskResult } from './scaffolderTypes.js';
+import type { DryRunResult, RunOptions, ScaffolderLibrary, ScaffolderOptions, Task, } from './scaffolderTypes.js';
 
-const terminal = new Set<TaskStatus>(['completed', 'failed', 'cancelled']);
 
 /**
  * Create the scaffolder library; the public `createScaffolder` (create-scaffolder.ts) adds
@@ -62,117 +59,17 @@ export function createScaffolderLibrary(options: ScaffolderOptions): ScaffolderL
   const running = new Map<string, { abort: AbortController; done: Promise<void> }>();
   const statusByTask = new Map<string, TaskStatus>();
   const dryRunContents = new Map<string, DirectoryContent[]>();
-  const notifier = new EventEmitter();
-  notifier.setMaxListeners(0);
-  const versions = new Map<string, number>();
-  const appendChains = new Map<string, Promise<unknown>>();
-
-  const bump = (taskId: string) => {
-    versions.set(taskId, (versions.get(taskId) ?? 0) + 1);
-    notifier.emit(taskId);
-  };
-
-  // Appends for one task are chained so events keep the order they were logged in.
-  const append = (taskStore: TaskStore, taskId: string, type: TaskEventType, body: TaskEventBody): Promise<unknown> => {
-    const previous = appendChains.get(taskId) ?? Promise.resolve();
-    const next = previous
-      .then(() => taskStore.appendEvent({ taskId, type, body }))
-      .then(() => bump(taskId))
-      .catch((error: unknown) => logger.error('scaffolder: could not store a task event', { taskId, error }));
-    appendChains.set(taskId, next);
-    return next;
-  };
-  const flush = async (taskId: string) => {
-    await appendChains.get(taskId);
-    appendChains.delete(taskId);
-  };
-
-  const waitForChange = (taskId: string, since: number | undefined) =>
-    new Promise<void>((resolve) => {
-      if ((versions.get(taskId) ?? 0) !== since) return resolve();
-      const done = () => {
-        clearTimeout(timer);
-        notifier.off(taskId, done);
-        resolve();
-      };
-      const timer = setTimeout(done, pollIntervalMs);
-      notifier.on(taskId, done);
-    });
-
-  async function* follow(taskStore: TaskStore, taskId: string, after = 0): AsyncGenerator<TaskEvent> {
-    let last = after;
-    for (;;) {
-      const version = versions.get(taskId) ?? 0;
-      const batch = await taskStore.listEvents({ taskId, after: last });
-      for (const event of batch) {
-        last = event.id;
-        yield event;
-        if (event.type === 'completion') return;
-      }
-      if (batch.length === 0) {
-        const record = await taskStore.getTask(taskId);
-        if (!record) return;
-        if (terminal.has(record.status)) {
-          // Finished but the completion event was already read by an earlier `after`.
-          const rest = await taskStore.listEvents({ taskId, after: last });
-          for (const event of rest) yield event;
-          return;
-        }
-      }
-      await waitForChange(taskId, version);
-    }
-  }
-
-  const toResult = (record: TaskRecord | undefined): TaskResult => {
-    if (!record) return { status: 'failed', error: { name: 'NotFoundError', message: 'Task disappeared from the store' } };
-    const status = record.status === 'completed' || record.status === 'cancelled' ? record.status : 'failed';
-    const result: TaskResult = { status };
-    if (record.output) result.output = record.output;
-    if (record.error) result.error = record.error;
-    const contents = dryRunContents.get(record.id);
-    if (contents) result.directoryContents = contents;
-    return result;
-  };
-
-  const makeHandle = (taskStore: TaskStore, record: TaskRecord): Task => {
-    let lastStatus = record.status;
-    let result: Promise<TaskResult> | undefined;
-    return {
-      id: record.id,
-      get status() {
-        return statusByTask.get(record.id) ?? lastStatus;
-      },
-      events: (opts) => follow(taskStore, record.id, opts?.after ?? 0),
-      listEvents: (opts) => taskStore.listEvents({ taskId: record.id, after: opts?.after ?? 0 }),
-      async cancel() {
-        const updated = await taskStore.cancel(record.id, 'Task cancelled by user');
-        if (updated) lastStatus = updated.status;
-        bump(record.id);
-        running.get(record.id)?.abort.abort();
-      },
-      get result() {
-        result ??= (async () => {
-          try {
-            for await (const _event of follow(taskStore, record.id)) {
-              // Drain until completion.
-            }
-            const final = await taskStore.getTask(record.id);
-            if (final) lastStatus = final.status;
-            return toResult(final);
-          } catch (error) {
-            return { status: 'failed' as const, error: serializeError(error) };
-          }
-        })();
-        return result;
-      },
-      async get() {
-        const current = await taskStore.getTask(record.id);
-        if (!current) throw new InputError(`Task ${record.id} no longer exists`);
-        lastStatus = current.status;
-        return current;
-      },
-    };
-  };
+  const events = createTaskEventLog({ logger, pollIntervalMs });
+  const bump = events.notify;
+  const append = events.append;
+  const flush = events.flush;
+  const handles = createTaskHandles({
+    events,
+    statusOf: (taskId) => statusByTask.get(taskId),
+    dryRunContentsOf: (taskId) => dryRunContents.get(taskId),
+    abort: (taskId) => running.get(taskId)?.abort.abort(),
+  });
+  const makeHandle = handles.handle;
 
   const processTask = async (taskStore: TaskStore, record: TaskRecord, isDryRun: boolean, abort: AbortController): Promise<void> => {
     const taskId = record.id;

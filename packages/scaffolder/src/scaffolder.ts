@@ -1,18 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { InputError, createLogger, serializeError } from '@portalkit/core';
-import type { SerializedError } from '@portalkit/core';
-import type {
-  JsonObject,
-  TaskRecord,
-  TaskSpec,
-  TaskStatus,
-} from './types.js';
+import { InputError, createLogger } from '@portalkit/core';
+import type { JsonObject, TaskSpec } from './types.js';
 import { TEMPLATE_API_VERSION } from './types.js';
-import type { TaskStore } from './tasks/taskStore.js';
 import { memoryTaskStore } from './tasks/memoryTaskStore.js';
 import { parseTemplate } from './template/parseTemplate.js';
 import { validateValues } from './template/validateValues.js';
@@ -20,15 +12,12 @@ import { templateBaseUrl } from './template/loadTemplate.js';
 import { withoutLocationAnnotations } from './template/untrustedTemplate.js';
 import { createTemplater } from './render/templater.js';
 import { defaultFilters } from './render/filters.js';
-import { TaskCancelledError, executeWorkflow } from './runner/executeWorkflow.js';
-import { createRedactor } from './runner/redaction.js';
-import { readDirectoryContents, writeDirectoryContents } from './runner/directoryContents.js';
-import type { DirectoryContent } from './runner/directoryContents.js';
+import { writeDirectoryContents } from './runner/directoryContents.js';
 import { createTaskEventLog } from './runner/taskEventLog.js';
 import { createTaskHandles } from './runner/taskHandles.js';
+import { createTaskWorker } from './runner/taskWorker.js';
 import { createActionRegistry } from './actions/actionRegistry.js';
-import type { DryRunResult, RunOptions, ScaffolderLibrary, ScaffolderOptions, Task, } from './scaffolderTypes.js';
-
+import type { DryRunResult, RunOptions, ScaffolderLibrary, ScaffolderOptions, Task } from './scaffolderTypes.js';
 
 /**
  * Create the scaffolder library; the public `createScaffolder` (create-scaffolder.ts) adds
@@ -44,133 +33,31 @@ import type { DryRunResult, RunOptions, ScaffolderLibrary, ScaffolderOptions, Ta
 export function createScaffolderLibrary(options: ScaffolderOptions): ScaffolderLibrary {
   if (!options) throw new InputError('createScaffolder: options.actions must be an array of actions');
   const registry = createActionRegistry(options.actions);
-  const actions = registry.byId;
   const store = options.taskStore ?? memoryTaskStore();
   const logger = options.logger ?? createLogger({ level: 'warn' });
-  const concurrency = Math.max(1, options.concurrency ?? 4);
   const leaseMs = options.leaseMs ?? 30_000;
   const pollIntervalMs = options.pollIntervalMs ?? 1_000;
   const workingDirectory = path.resolve(options.workingDirectory ?? path.join(os.tmpdir(), 'portalkit-scaffolder'));
-  const workerId = `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const render = createTemplater({ filters: { ...defaultFilters(), ...options.filters }, ...(options.globals ? { globals: options.globals } : {}) });
-
-  // Secrets live only here, in this worker's memory, for tasks it accepted.
-  const secretsByTask = new Map<string, Record<string, string>>();
-  const running = new Map<string, { abort: AbortController; done: Promise<void> }>();
-  const statusByTask = new Map<string, TaskStatus>();
-  const dryRunContents = new Map<string, DirectoryContent[]>();
   const events = createTaskEventLog({ logger, pollIntervalMs });
-  const bump = events.notify;
-  const append = events.append;
-  const flush = events.flush;
+  const worker = createTaskWorker({
+    store,
+    actions: registry.byId,
+    render,
+    events,
+    logger,
+    concurrency: Math.max(1, options.concurrency ?? 4),
+    leaseMs,
+    workingDirectory,
+    keepWorkspaces: options.keepWorkspaces === true,
+  });
   const handles = createTaskHandles({
     events,
-    statusOf: (taskId) => statusByTask.get(taskId),
-    dryRunContentsOf: (taskId) => dryRunContents.get(taskId),
-    abort: (taskId) => running.get(taskId)?.abort.abort(),
+    statusOf: worker.statusOf,
+    dryRunContentsOf: worker.dryRunContentsOf,
+    abort: worker.abort,
   });
   const makeHandle = handles.handle;
-
-  const processTask = async (taskStore: TaskStore, record: TaskRecord, isDryRun: boolean, abort: AbortController): Promise<void> => {
-    const taskId = record.id;
-    let lostLease = false;
-    statusByTask.set(taskId, 'processing');
-    const secrets = secretsByTask.get(taskId);
-    const redactor = createRedactor(Object.values(secrets ?? {}));
-    const heartbeat = setInterval(() => {
-      taskStore
-        .heartbeat({ taskId, workerId, leaseMs })
-        .then((beat) => {
-          if (!beat.owned) {
-            lostLease = true;
-            abort.abort();
-          } else if (beat.cancelRequested) abort.abort();
-        })
-        .catch((error: unknown) => logger.warn('scaffolder: heartbeat failed', { taskId, error }));
-    }, Math.max(10, Math.floor(leaseMs / 3)));
-    heartbeat.unref?.();
-
-    const workspacePath = path.join(workingDirectory, taskId);
-    let final: { status: 'completed' | 'failed' | 'cancelled'; output?: JsonObject; error?: SerializedError } = { status: 'failed' };
-    try {
-      await mkdir(workspacePath, { recursive: true });
-      if (record.spec.hasSecrets && !secrets) {
-        throw new InputError(
-          'The secrets of this task are unavailable: they are kept only in the memory of the worker that accepted the task, which stopped or is another process',
-        );
-      }
-      const result = await executeWorkflow({
-        taskId,
-        spec: record.spec,
-        secrets: secrets ?? {},
-        actions,
-        render,
-        workspacePath,
-        workingDirectory,
-        isDryRun,
-        signal: abort.signal,
-        redactor,
-        log: (body) => void append(taskStore, taskId, 'log', body),
-      });
-      if (isDryRun) dryRunContents.set(taskId, await readDirectoryContents(workspacePath));
-      final = { status: 'completed', output: redactor.value(result.output) };
-    } catch (error) {
-      const cancelled = !lostLease && (error instanceof TaskCancelledError || abort.signal.aborted);
-      final = { status: cancelled ? 'cancelled' : 'failed', error: redactor.value(serializeError(error)) };
-      if (!cancelled) logger.info('scaffolder: task failed', { taskId, error: final.error });
-    } finally {
-      clearInterval(heartbeat);
-      if (!options.keepWorkspaces) await rm(workspacePath, { recursive: true, force: true }).catch(() => {});
-      secretsByTask.delete(taskId);
-    }
-    await flush(taskId);
-    try {
-      const done = await taskStore.completeTask({
-        taskId,
-        workerId,
-        ...final,
-        message: `Run completed with status: ${final.status}`,
-      });
-      if (!done) logger.warn('scaffolder: task was taken from this worker before it finished', { taskId });
-    } catch (error) {
-      logger.error('scaffolder: could not store the end of a task', { taskId, error });
-    }
-    statusByTask.set(taskId, final.status);
-    bump(taskId);
-  };
-
-  let pumping = false;
-  let pumpAgain = false;
-  let stopped = false;
-  const pump = async (): Promise<void> => {
-    if (pumping) {
-      pumpAgain = true;
-      return;
-    }
-    pumping = true;
-    try {
-      do {
-        pumpAgain = false;
-        while (running.size < concurrency) {
-          const record = await store.claimTask({ workerId, leaseMs });
-          if (!record) break;
-          const abort = new AbortController();
-          const entry = { abort, done: Promise.resolve() };
-          running.set(record.id, entry);
-          entry.done = processTask(store, record, false, abort)
-            .catch((error: unknown) => logger.error('scaffolder: task crashed', { taskId: record.id, error }))
-            .finally(() => {
-              running.delete(record.id);
-              if (!stopped) void pump();
-            });
-        }
-      } while (pumpAgain && running.size < concurrency);
-    } catch (error) {
-      logger.warn('scaffolder: could not claim tasks', { error });
-    } finally {
-      pumping = false;
-    }
-  };
 
   // `fromClient`: the template came with the request, so its annotations name no base location.
   const prepare = (template: unknown, runOptions: RunOptions, fromClient = false): TaskSpec => {
@@ -226,19 +113,15 @@ export function createScaffolderLibrary(options: ScaffolderOptions): ScaffolderL
     // Dry runs are never queued: a private store keeps their events for the caller only.
     const dryStore = memoryTaskStore();
     const created = await dryStore.createTask({ spec, ...(runOptions.createdBy ? { createdBy: runOptions.createdBy } : {}) });
-    if (runOptions.secrets) secretsByTask.set(created.id, runOptions.secrets);
-    const record = (await dryStore.claimTask({ workerId, leaseMs }))!;
-    const entry = { abort: new AbortController(), done: Promise.resolve() };
-    running.set(record.id, entry);
-    entry.done = processTask(dryStore, record, true, entry.abort).finally(async () => {
-      running.delete(record.id);
+    if (runOptions.secrets) worker.keepSecrets(created.id, runOptions.secrets);
+    const record = (await worker.claim(dryStore))!;
+    const done = worker.runDry(dryStore, record, async () => {
       if (templateDir) await rm(templateDir, { recursive: true, force: true }).catch(() => {});
     });
-    return { task: makeHandle(dryStore, record), done: entry.done };
+    return { task: makeHandle(dryStore, record), done };
   };
 
   let timer: ReturnType<typeof setInterval> | undefined;
-  let lastRecovery = 0;
 
   const scaffolder: ScaffolderLibrary = {
     async run(template, runOptions = {}) {
@@ -247,8 +130,8 @@ export function createScaffolderLibrary(options: ScaffolderOptions): ScaffolderL
       await mkdir(workingDirectory, { recursive: true });
       const createdBy = runOptions.createdBy ?? runOptions.user?.ref;
       const record = await store.createTask({ spec, ...(createdBy ? { createdBy } : {}) });
-      if (runOptions.secrets && spec.hasSecrets) secretsByTask.set(record.id, { ...runOptions.secrets });
-      void pump();
+      if (runOptions.secrets && spec.hasSecrets) worker.keepSecrets(record.id, { ...runOptions.secrets });
+      void worker.pump();
       return makeHandle(store, record);
     },
     async dryRun(template, runOptions = {}) {
@@ -256,7 +139,7 @@ export function createScaffolderLibrary(options: ScaffolderOptions): ScaffolderL
       const log: DryRunResult['log'] = [];
       for await (const event of task.events()) if (event.type === 'log') log.push({ body: event.body });
       const result = await task.result;
-      dryRunContents.delete(task.id);
+      worker.forgetDryRunContents(task.id);
       const spec = (await task.get()).spec;
       // The client's files are removed before answering.
       await done;
@@ -277,31 +160,20 @@ export function createScaffolderLibrary(options: ScaffolderOptions): ScaffolderL
     listTasks: (listOptions) => store.list(listOptions),
     listActions: () => registry.list(),
     async start() {
-      stopped = false;
+      worker.resume();
       await mkdir(workingDirectory, { recursive: true });
       const tick = async () => {
-        if (Date.now() - lastRecovery >= leaseMs) {
-          lastRecovery = Date.now();
-          const recovered = await store.recoverExpired().catch((error: unknown) => {
-            logger.warn('scaffolder: task recovery failed', { error });
-            return [] as string[];
-          });
-          for (const id of recovered) {
-            logger.warn('scaffolder: recovered a task whose worker stopped', { taskId: id });
-            bump(id);
-          }
-        }
-        await pump();
+        await worker.recoverExpired();
+        await worker.pump();
       };
       await tick();
       timer ??= setInterval(() => void tick(), pollIntervalMs);
       timer.unref?.();
     },
     async stop() {
-      stopped = true;
       if (timer) clearInterval(timer);
       timer = undefined;
-      await Promise.all([...running.values()].map((r) => r.done));
+      await worker.drain();
     },
   };
   return scaffolder;

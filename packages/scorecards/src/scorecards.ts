@@ -1,10 +1,9 @@
 import { InputError, NotFoundError, mapLimit, serializeError } from '@portalkit/core';
-import type { EventBus, Handler, Logger } from '@portalkit/core';
+import type { Logger } from '@portalkit/core';
 import {
   CATALOG_TOPICS,
   catalogEntityDeletedEvent,
   catalogEntityUpsertedEvent,
-  parseEntityRef,
   stringifyEntityRef,
 } from '@portalkit/catalog-model';
 import type { Entity } from '@portalkit/catalog-model';
@@ -12,214 +11,19 @@ import { builtinChecks } from './checks/index.js';
 import { createDependencyIndex } from './dependency-index.js';
 import type { ResultKey } from './dependency-index.js';
 import { createEvaluator, createPredicateCache, forEachEntityPage } from './evaluator.js';
-import type { EntityEvaluation, ScorecardCatalog } from './evaluator.js';
+import type { EntityEvaluation } from './evaluator.js';
 import { createScorecardRegistry } from './registry.js';
 import { memoryScorecardStore } from './stores/memory.js';
-import { assertText } from './text.js';
+import { entityRefKey } from './entity-ref-key.js';
+import { createScorecardQueries } from './queries.js';
+import { createSerialQueue } from './serial-queue.js';
 import { compileScorecardTrust } from './trust.js';
-import type { ScorecardLocationRule } from './trust.js';
-import type { Check, Scorecard, ScorecardHistoryEntry, ScorecardResult, ScorecardStore, ScorecardWriteRejection } from './types.js';
-
-/**
- * The part of core's `EventBus` scorecards need: they subscribe to
- * `catalog.entity.upserted` and `catalog.entity.deleted`.
- *
- * @example
- * ```ts
- * const events: ScorecardEventSource = createEventBus();
- * ```
- */
-export type ScorecardEventSource = Pick<EventBus<Record<string, unknown>>, 'subscribe'>;
-
-/**
- * Options of {@link createScorecards}.
- *
- * @example
- * ```ts
- * const options: ScorecardsOptions = { catalog, scorecards: [readiness], events, store: pgliteScorecardStore({ dataDir: './.scores' }) };
- * ```
- */
-export interface ScorecardsOptions {
-  catalog: ScorecardCatalog;
-  /** Scorecards defined in code (`defineScorecard`). */
-  scorecards?: readonly Scorecard[];
-  /**
-   * Checks `kind: Scorecard` entities may name, by id. Default `builtinChecks()`; the checks of
-   * code scorecards are always known too.
-   */
-  checks?: readonly Check[];
-  /**
-   * Also rate against the catalog's `kind: Scorecard` entities, those from `trustedLocations`.
-   * Default true.
-   */
-  catalogScorecards?: boolean;
-  /**
-   * Catalog locations trusted to declare `kind: Scorecard` entities (Backstage's catalog rules,
-   * for this one kind). Default none: a Scorecard entity from anywhere else is not used, and is
-   * listed in `listScorecards().problems` with a warning in the log. A catalog scorecard is
-   * identified by its full ref (`scorecard:<namespace>/<name>`), so it never replaces a
-   * scorecard of another namespace or one defined in code.
-   */
-  trustedLocations?: readonly ScorecardLocationRule[];
-  /** Where results and history go; default `memoryScorecardStore()`. */
-  store?: ScorecardStore;
-  /** The catalog's event bus; when given (here or to `start`), changes are evaluated incrementally. */
-  events?: ScorecardEventSource;
-  logger?: Logger;
-  /** Clock of `evaluatedAt`; default `() => new Date()`. */
-  now?: () => Date;
-  /** Run a full `evaluate()` in `start()`. Default true. */
-  evaluateOnStart?: boolean;
-}
-
-/**
- * A scorecard as listed by the API: its levels and checks without the check code.
- *
- * @example
- * ```ts
- * const { scorecards } = await service.listScorecards();
- * scorecards[0]!.levels.map((l) => l.id); // ['bronze', 'silver', 'gold']
- * ```
- */
-export interface ScorecardInfo {
-  id: string;
-  title: string;
-  description?: string;
-  entityRef?: string;
-  appliesTo?: Scorecard['appliesTo'];
-  levels: { id: string; title: string; checks: { id: string; title: string; description?: string; weight: number }[] }[];
-}
-
-/**
- * A `kind: Scorecard` entity that could not be used (e.g. it names an unknown check).
- *
- * @example
- * ```ts
- * const { problems } = await service.listScorecards();
- * for (const p of problems) console.warn(`${p.entityRef}: ${p.message}`);
- * ```
- */
-export interface ScorecardProblem {
-  entityRef: string;
-  message: string;
-}
-
-/**
- * What an evaluation did: how many results it computed and removed, and for which entities.
- *
- * @example
- * ```ts
- * const { evaluated, entityRefs } = await service.evaluate({ entityRef: 'component:default/a' });
- * ```
- */
-export interface EvaluationSummary {
-  /** Results computed (one per scorecard and entity). */
-  evaluated: number;
-  /** Results dropped: entity deleted, or no longer in a scorecard's scope. */
-  removed: number;
-  /** Entities evaluated, sorted. */
-  entityRefs: string[];
-  /** Results the store refused, with the reason; present only when there were any. */
-  rejected?: { scorecardId: string; entityRef: string; message: string }[];
-}
-
-/**
- * One scorecard across the catalog: entities per level and the worst offenders.
- *
- * @example
- * ```ts
- * const { levels, worst } = await service.getScorecardSummary('production-readiness', { worst: 5 });
- * ```
- */
-export interface ScorecardSummary {
-  scorecard: ScorecardInfo;
-  /** Entities rated. */
-  total: number;
-  /** Entities whose highest level is this one, in level order. */
-  levels: { id: string; title: string; count: number }[];
-  /** Entities below the first level. */
-  belowFirstLevel: number;
-  averagePercentage: number;
-  /** Lowest level, then lowest percentage first. */
-  worst: ScorecardResult[];
-}
-
-/**
- * The scorecards library without its HTTP layer; what the HTTP handler needs.
- *
- * @example
- * ```ts
- * await service.start();
- * const { latest, history } = await service.getEntityResults('component:default/payments');
- * ```
- */
-export interface ScorecardsLibrary {
-  listScorecards(): Promise<{ scorecards: ScorecardInfo[]; problems: ScorecardProblem[] }>;
-  /** Evaluate now: everything, one entity, and/or one scorecard. Stale results are dropped. */
-  evaluate(options?: { entityRef?: string; scorecardId?: string }): Promise<EvaluationSummary>;
-  /**
-   * Re-evaluate what a set of catalog changes can affect: the changed entities themselves and
-   * the results that read them. Catalog events arrive here on their own once subscribed.
-   */
-  applyChanges(changes: { upserted?: readonly Entity[]; deleted?: readonly string[] }): Promise<EvaluationSummary>;
-  /** Resolves once the changes received as events so far are evaluated and stored. */
-  idle(): Promise<void>;
-  getEntityResults(entityRef: string, options?: { historyLimit?: number }): Promise<{ entityRef: string; latest: ScorecardResult[]; history: ScorecardHistoryEntry[] }>;
-  getScorecardSummary(scorecardId: string, options?: { worst?: number }): Promise<ScorecardSummary>;
-  /** Results of the entities a group (or user) owns. */
-  getOwnerResults(ownerRef: string): Promise<{ ownerRef: string; results: ScorecardResult[] }>;
-  /** Subscribe to catalog events (options', else `context`'s), then evaluate unless disabled. */
-  start(context?: { events?: ScorecardEventSource; logger?: Logger }): Promise<void>;
-  /** Unsubscribe, let queued evaluations finish, close the store. */
-  stop(): Promise<void>;
-}
-
-/**
- * Scorecards over a catalog, as returned by {@link createScorecards}: the library plus its HTTP API.
- *
- * @example
- * ```ts
- * await service.start();
- * const { latest, history } = await service.getEntityResults('component:default/payments');
- * ```
- */
-export interface Scorecards extends ScorecardsLibrary {
-  /** The HTTP API (see the guide): `GET <basePath>/scorecards`, `/scorecards/:id`, `/scorecards/:namespace/:name`, `/entities/:kind/:namespace/:name`, `/owners/:kind/:namespace/:name`, `POST <basePath>/evaluate`. */
-  handler(options?: { basePath?: string }): Handler;
-}
+import type { Scorecard, ScorecardResult, ScorecardWriteRejection } from './types.js';
+import type { EvaluationSummary, ScorecardsLibrary, ScorecardsOptions } from './library-types.js';
 
 const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silentLogger };
 const CONCURRENCY = 32;
 const BATCH = 500;
-
-const refKey = (ref: string) => {
-  assertText(ref, 'entity ref');
-  try {
-    return stringifyEntityRef(parseEntityRef(ref));
-  } catch (error) {
-    throw new InputError(`Invalid entity ref ${JSON.stringify(ref)}`, { cause: error });
-  }
-};
-
-function infoOf(card: Scorecard): ScorecardInfo {
-  return {
-    id: card.id,
-    title: card.title,
-    ...(card.description !== undefined ? { description: card.description } : {}),
-    ...(card.entityRef !== undefined ? { entityRef: card.entityRef } : {}),
-    ...(card.appliesTo !== undefined ? { appliesTo: card.appliesTo } : {}),
-    levels: card.levels.map((level) => ({
-      id: level.id,
-      title: level.title,
-      checks: level.checks.map(({ check, weight }) => ({
-        id: check.id,
-        title: check.title,
-        ...(check.description !== undefined ? { description: check.description } : {}),
-        weight,
-      })),
-    })),
-  };
-}
 
 /**
  * Create the scorecards library; the public `createScorecards` (create-scorecards.ts) adds
@@ -244,13 +48,10 @@ export function createScorecardsLibrary(options: ScorecardsOptions): ScorecardsL
   const now = options.now ?? (() => new Date());
   const predicates = createPredicateCache();
   const index = createDependencyIndex();
+  const queries = createScorecardQueries({ catalog, registry, store });
 
-  let lock: Promise<unknown> = Promise.resolve();
-  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = lock.then(fn);
-    lock = run.catch(() => undefined);
-    return run;
-  };
+  const queue = createSerialQueue();
+  const exclusive = queue.run;
 
   // Which results the store holds, so only those are removed (and counted as removed).
   const stored = new Map<string, Set<string>>();
@@ -373,7 +174,7 @@ export function createScorecardsLibrary(options: ScorecardsOptions): ScorecardsL
 
   const applyUnlocked = async (changes: { upserted?: readonly Entity[]; deleted?: readonly string[] }): Promise<EvaluationSummary> => {
     await registry.ensureLoaded();
-    const deleted = new Set((changes.deleted ?? []).map(refKey));
+    const deleted = new Set((changes.deleted ?? []).map(entityRefKey));
     const upserted = new Map<string, Entity>();
     for (const entity of changes.upserted ?? []) {
       const ref = stringifyEntityRef(entity);
@@ -450,13 +251,7 @@ export function createScorecardsLibrary(options: ScorecardsOptions): ScorecardsL
   let unsubscribers: Array<() => void> = [];
 
   const service: ScorecardsLibrary = {
-    async listScorecards() {
-      await registry.ensureLoaded();
-      return {
-        scorecards: registry.all().map(infoOf),
-        problems: registry.problems(),
-      };
-    },
+    ...queries,
 
     evaluate(evaluateOptions = {}) {
       return exclusive(async () => {
@@ -470,7 +265,7 @@ export function createScorecardsLibrary(options: ScorecardsOptions): ScorecardsL
           cards = [card];
         }
         if (!evaluateOptions.entityRef) return evaluateAll(cards, evaluateOptions.scorecardId === undefined);
-        const ref = refKey(evaluateOptions.entityRef);
+        const ref = entityRefKey(evaluateOptions.entityRef);
         if (!(await catalog.getEntityByRef(ref))) throw new NotFoundError(`No entity ${ref}`);
         return evaluateRefs(new Map([[ref, new Set(cards.map((c) => c.id))]]));
       });
@@ -480,49 +275,7 @@ export function createScorecardsLibrary(options: ScorecardsOptions): ScorecardsL
 
     async idle() {
       while (flush) await flush;
-      await lock;
-    },
-
-    async getEntityResults(entityRef, resultOptions = {}) {
-      const ref = refKey(entityRef);
-      const [latest, history] = await Promise.all([
-        store.latest({ entityRefs: [ref] }),
-        store.history({ entityRef: ref, limit: resultOptions.historyLimit ?? 50 }),
-      ]);
-      if (!latest.length && !history.length && !(await catalog.getEntityByRef(ref))) throw new NotFoundError(`No entity ${ref}`);
-      return { entityRef: ref, latest, history };
-    },
-
-    async getScorecardSummary(scorecardId, summaryOptions = {}) {
-      await registry.ensureLoaded();
-      const card = registry.byId(scorecardId);
-      if (!card) throw new NotFoundError(`No scorecard ${JSON.stringify(scorecardId)}`);
-      const worstCount = summaryOptions.worst ?? 10;
-      const [results, worst] = await Promise.all([
-        store.latest({ scorecardId: card.id }),
-        store.latest({ scorecardId: card.id, order: 'worst', limit: worstCount }),
-      ]);
-      const counts = card.levels.map(() => 0);
-      let below = 0;
-      let sum = 0;
-      for (const r of results) {
-        if (r.levelIndex >= 0 && r.levelIndex < counts.length) counts[r.levelIndex]! += 1;
-        else below += 1;
-        sum += r.percentage;
-      }
-      return {
-        scorecard: infoOf(card),
-        total: results.length,
-        levels: card.levels.map((l, i) => ({ id: l.id, title: l.title, count: counts[i]! })),
-        belowFirstLevel: below,
-        averagePercentage: results.length ? Math.round((sum / results.length) * 10) / 10 : 0,
-        worst,
-      };
-    },
-
-    async getOwnerResults(ownerRef) {
-      const ref = refKey(ownerRef);
-      return { ownerRef: ref, results: await store.latest({ ownerRef: ref }) };
+      await queue.idle();
     },
 
     async start(context = {}) {
@@ -548,7 +301,7 @@ export function createScorecardsLibrary(options: ScorecardsOptions): ScorecardsL
             if (!parsed.success) return ignore(CATALOG_TOPICS.entityDeleted, parsed.error);
             let ref: string;
             try {
-              ref = refKey(parsed.data.entityRef);
+              ref = entityRefKey(parsed.data.entityRef);
             } catch (error) {
               return ignore(CATALOG_TOPICS.entityDeleted, error);
             }

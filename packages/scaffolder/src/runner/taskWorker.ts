@@ -61,80 +61,92 @@ export interface TaskWorkerOptions {
 
 type Final = { status: 'completed' | 'failed' | 'cancelled'; output?: JsonObject; error?: SerializedError };
 
+interface RunContext {
+  options: TaskWorkerOptions;
+  workerId: string;
+  secretsByTask: Map<string, Record<string, string>>;
+  dryRunContents: Map<string, DirectoryContent[]>;
+}
+
+// Heartbeats extend the lease; a lost lease or a cancel request seen there aborts the run.
+function startHeartbeat(context: RunContext, taskStore: TaskStore, taskId: string, abort: AbortController, onLost: () => void) {
+  const { workerId, options } = context;
+  const heartbeat = setInterval(() => {
+    taskStore
+      .heartbeat({ taskId, workerId, leaseMs: options.leaseMs })
+      .then((beat) => {
+        if (!beat.owned) {
+          onLost();
+          abort.abort();
+        } else if (beat.cancelRequested) abort.abort();
+      })
+      .catch((error: unknown) => options.logger.warn('scaffolder: heartbeat failed', { taskId, error }));
+  }, Math.max(10, Math.floor(options.leaseMs / 3)));
+  heartbeat.unref?.();
+  return heartbeat;
+}
+
+/** Run a claimed task's workflow in its workspace; failures and cancellation become its `Final`. */
+async function executeTask(context: RunContext, taskStore: TaskStore, record: TaskRecord, isDryRun: boolean, abort: AbortController): Promise<Final> {
+  const { options, secretsByTask, dryRunContents } = context;
+  const { events, logger, workingDirectory } = options;
+  const taskId = record.id;
+  let lostLease = false;
+  const secrets = secretsByTask.get(taskId);
+  const redactor = createRedactor(Object.values(secrets ?? {}));
+  const heartbeat = startHeartbeat(context, taskStore, taskId, abort, () => {
+    lostLease = true;
+  });
+  const workspacePath = path.join(workingDirectory, taskId);
+  try {
+    await mkdir(workspacePath, { recursive: true });
+    if (record.spec.hasSecrets && !secrets) {
+      throw new InputError(
+        'The secrets of this task are unavailable: they are kept only in the memory of the worker that accepted the task, which stopped or is another process',
+      );
+    }
+    const result = await executeWorkflow({
+      taskId,
+      spec: record.spec,
+      secrets: secrets ?? {},
+      actions: options.actions,
+      render: options.render,
+      workspacePath,
+      workingDirectory,
+      isDryRun,
+      signal: abort.signal,
+      redactor,
+      log: (body) => void events.append(taskStore, taskId, 'log', body),
+    });
+    if (isDryRun) dryRunContents.set(taskId, await readDirectoryContents(workspacePath));
+    return { status: 'completed', output: redactor.value(result.output) };
+  } catch (error) {
+    const cancelled = !lostLease && (error instanceof TaskCancelledError || abort.signal.aborted);
+    const final: Final = { status: cancelled ? 'cancelled' : 'failed', error: redactor.value(serializeError(error)) };
+    if (!cancelled) logger.info('scaffolder: task failed', { taskId, error: final.error });
+    return final;
+  } finally {
+    clearInterval(heartbeat);
+    if (!options.keepWorkspaces) await rm(workspacePath, { recursive: true, force: true }).catch(() => {});
+    secretsByTask.delete(taskId);
+  }
+}
+
 /** Create the task worker of one scaffolder. */
 export function createTaskWorker(options: TaskWorkerOptions): TaskWorker {
-  const { store, events, logger, concurrency, leaseMs, workingDirectory } = options;
+  const { store, events, logger, concurrency, leaseMs } = options;
   const workerId = `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   // Secrets live only here, in this worker's memory, for tasks it accepted.
   const secretsByTask = new Map<string, Record<string, string>>();
   const running = new Map<string, { abort: AbortController; done: Promise<void> }>();
   const statusByTask = new Map<string, TaskStatus>();
   const dryRunContents = new Map<string, DirectoryContent[]>();
-
-  // Heartbeats extend the lease; a lost lease or a cancel request seen there aborts the run.
-  const startHeartbeat = (taskStore: TaskStore, taskId: string, abort: AbortController, onLost: () => void) => {
-    const heartbeat = setInterval(() => {
-      taskStore
-        .heartbeat({ taskId, workerId, leaseMs })
-        .then((beat) => {
-          if (!beat.owned) {
-            onLost();
-            abort.abort();
-          } else if (beat.cancelRequested) abort.abort();
-        })
-        .catch((error: unknown) => logger.warn('scaffolder: heartbeat failed', { taskId, error }));
-    }, Math.max(10, Math.floor(leaseMs / 3)));
-    heartbeat.unref?.();
-    return heartbeat;
-  };
-
-  const execute = async (taskStore: TaskStore, record: TaskRecord, isDryRun: boolean, abort: AbortController): Promise<Final> => {
-    const taskId = record.id;
-    let lostLease = false;
-    const secrets = secretsByTask.get(taskId);
-    const redactor = createRedactor(Object.values(secrets ?? {}));
-    const heartbeat = startHeartbeat(taskStore, taskId, abort, () => {
-      lostLease = true;
-    });
-    const workspacePath = path.join(workingDirectory, taskId);
-    try {
-      await mkdir(workspacePath, { recursive: true });
-      if (record.spec.hasSecrets && !secrets) {
-        throw new InputError(
-          'The secrets of this task are unavailable: they are kept only in the memory of the worker that accepted the task, which stopped or is another process',
-        );
-      }
-      const result = await executeWorkflow({
-        taskId,
-        spec: record.spec,
-        secrets: secrets ?? {},
-        actions: options.actions,
-        render: options.render,
-        workspacePath,
-        workingDirectory,
-        isDryRun,
-        signal: abort.signal,
-        redactor,
-        log: (body) => void events.append(taskStore, taskId, 'log', body),
-      });
-      if (isDryRun) dryRunContents.set(taskId, await readDirectoryContents(workspacePath));
-      return { status: 'completed', output: redactor.value(result.output) };
-    } catch (error) {
-      const cancelled = !lostLease && (error instanceof TaskCancelledError || abort.signal.aborted);
-      const final: Final = { status: cancelled ? 'cancelled' : 'failed', error: redactor.value(serializeError(error)) };
-      if (!cancelled) logger.info('scaffolder: task failed', { taskId, error: final.error });
-      return final;
-    } finally {
-      clearInterval(heartbeat);
-      if (!options.keepWorkspaces) await rm(workspacePath, { recursive: true, force: true }).catch(() => {});
-      secretsByTask.delete(taskId);
-    }
-  };
+  const context: RunContext = { options, workerId, secretsByTask, dryRunContents };
 
   const processTask = async (taskStore: TaskStore, record: TaskRecord, isDryRun: boolean, abort: AbortController): Promise<void> => {
     const taskId = record.id;
     statusByTask.set(taskId, 'processing');
-    const final = await execute(taskStore, record, isDryRun, abort);
+    const final = await executeTask(context, taskStore, record, isDryRun, abort);
     await events.flush(taskId);
     try {
       const done = await taskStore.completeTask({ taskId, workerId, ...final, message: `Run completed with status: ${final.status}` });

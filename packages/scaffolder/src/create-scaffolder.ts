@@ -1,7 +1,7 @@
 import { createScaffolderHandler } from './http/handler.js';
 import type { ScaffolderHandlerOptions } from './http/options.js';
 import { createScaffolderLibrary } from './scaffolder.js';
-import type { Scaffolder, ScaffolderOptions } from './scaffolder.js';
+import type { Scaffolder, ScaffolderOptions } from './scaffolderTypes.js';
 
 /**
  * Create a {@link Scaffolder}: the library plus `handler()`, Backstage's scaffolder HTTP API.

@@ -75,7 +75,7 @@ export type {
   ScaffolderOptions,
   Task,
   TaskResult,
-} from './scaffolder.js';
+} from './scaffolderTypes.js';
 export { createScaffolderHandler } from './http/handler.js';
 export type { ScaffolderHandlerOptions } from './http/options.js';
 export { scaffolderPlugin } from './plugin.js';

@@ -1,5 +1,5 @@
 import type { PortalPlugin } from '@portalkit/core';
-import type { Scaffolder } from './scaffolder.js';
+import type { Scaffolder } from './scaffolderTypes.js';
 import type { ScaffolderHandlerOptions } from './http/options.js';
 
 /** Options of {@link scaffolderPlugin}. */

@@ -1,177 +1,22 @@
-import { randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { InputError, createLogger, serializeError } from '@portalkit/core';
-import type { Handler, Logger, SerializedError } from '@portalkit/core';
-import type {
-  ActionSchemas,
-  JsonObject,
-  ScaffolderAction,
-  ScaffolderUser,
-  TaskEvent,
-  TaskEventBody,
-  TaskEventType,
-  TaskRecord,
-  TaskSpec,
-  TaskStatus,
-  TemplateEntity,
-  TemplateFilter,
-  TemplateGlobal,
-} from './types.js';
-import { TEMPLATE_API_VERSION } from './types.js';
-import type { TaskListOptions, TaskStore } from './tasks/taskStore.js';
+import { InputError, createLogger } from '@portalkit/core';
 import { memoryTaskStore } from './tasks/memoryTaskStore.js';
-import { parseTemplate } from './template/parseTemplate.js';
-import { validateValues } from './template/validateValues.js';
-import { templateBaseUrl } from './template/loadTemplate.js';
-import { withoutLocationAnnotations } from './template/untrustedTemplate.js';
+import { prepareTaskSpec } from './template/taskSpec.js';
 import { createTemplater } from './render/templater.js';
 import { defaultFilters } from './render/filters.js';
-import { TaskCancelledError, executeWorkflow } from './runner/executeWorkflow.js';
-import { createRedactor } from './runner/redaction.js';
-import { readDirectoryContents, writeDirectoryContents } from './runner/directoryContents.js';
-import type { DirectoryContent } from './runner/directoryContents.js';
-import type { ScaffolderHandlerOptions } from './http/options.js';
-
-/** Options of {@link createScaffolder}. */
-export interface ScaffolderOptions {
-  actions: ScaffolderAction[];
-  /** Where tasks and events are kept; default an in-memory store. */
-  taskStore?: TaskStore;
-  /** Host logger for worker-level problems (task logs go to task events). */
-  logger?: Logger;
-  /** Extra filters and globals for step inputs and `if`/`each`/`output`. */
-  filters?: Record<string, TemplateFilter>;
-  globals?: Record<string, TemplateGlobal>;
-  /** Tasks run at once by this scaffolder; default 4. */
-  concurrency?: number;
-  /** Parent of task workspaces (`<workingDirectory>/<task id>`); default `<os tmp>/portalkit-scaffolder`. */
-  workingDirectory?: string;
-  /** Leave each task's workspace on disk after it finishes, to inspect it (tests, debugging). Default false. */
-  keepWorkspaces?: boolean;
-  /** Task lease length; heartbeats run at a third of it. Default 30 s. */
-  leaseMs?: number;
-  /** How often `events()` and the worker (after `start()`) poll the store. Default 1 s. */
-  pollIntervalMs?: number;
-}
-
-/** Options of {@link Scaffolder.run}. */
-export interface RunOptions {
-  values?: JsonObject;
-  /** Available as `${{ secrets.x }}` in step inputs; kept in memory only, redacted from logs. */
-  secrets?: Record<string, string>;
-  user?: ScaffolderUser;
-  dryRun?: boolean;
-  /**
-   * Trusted, host code only: the directory URL relative fetch `url`s resolve against. `run()`
-   * defaults it to the template's location annotation (set by `loadTemplate` or the catalog);
-   * `dryRun()` never reads annotations (see {@link Scaffolder.dryRun}).
-   */
-  baseUrl?: string;
-  /** Stored with the task for listing (`createdBy` filter); default `user.ref`. */
-  createdBy?: string;
-}
-
-/** How a task ended. `result` never rejects: failures are `status: 'failed'` with `error`. */
-export interface TaskResult {
-  status: 'completed' | 'failed' | 'cancelled';
-  output?: JsonObject;
-  error?: SerializedError;
-  /** Dry runs only: the files the task would have written. */
-  directoryContents?: DirectoryContent[];
-}
-
-/**
- * A handle on a scaffolder task.
- * @example
- * ```ts
- * for await (const event of task.events()) console.log(event.type, event.body.message);
- * const { status, output } = await task.result;
- * ```
- */
-export interface Task {
-  readonly id: string;
-  /** The last status this handle saw. */
-  readonly status: TaskStatus;
-  /** Past events, then live ones, ending after the `completion` event. */
-  events(options?: { after?: number }): AsyncIterableIterator<TaskEvent>;
-  /** The events stored so far with an id above `after`, without waiting. */
-  listEvents(options?: { after?: number }): Promise<TaskEvent[]>;
-  cancel(): Promise<void>;
-  /** Resolves when the task finishes. */
-  readonly result: Promise<TaskResult>;
-  /** Fetch the stored record (also updates `status`). */
-  get(): Promise<TaskRecord>;
-}
-
-/** An action as `GET /v2/actions` lists it. */
-export interface ActionDescription {
-  id: string;
-  description?: string;
-  examples?: Array<{ description: string; example: string }>;
-  schema: ActionSchemas;
-}
-
-/** Backstage's dry-run response. */
-export interface DryRunResult {
-  log: Array<{ body: TaskEventBody }>;
-  directoryContents: DirectoryContent[];
-  output: JsonObject;
-  steps: Array<{ id: string; name: string; action: string }>;
-  status: TaskResult['status'];
-  error?: SerializedError;
-}
-
-/**
- * The scaffolder library without its HTTP layer: validates templates and values, queues tasks
- * in its store and runs them with its actions. What the HTTP handler needs.
- */
-export interface ScaffolderLibrary {
-  /** Validate the template and values, store a task and start it. Bad input throws `InputError`. */
-  run(template: TemplateEntity | string | unknown, options?: RunOptions): Promise<Task>;
-  /**
-   * Run only dry-run capable actions in a temporary workspace and report what would be written.
-   * The template is treated as a client's (this is what `POST /v2/dry-run` calls): its location
-   * annotations are ignored, and relative fetch URLs resolve only against `directoryContents`,
-   * written to a private directory (an empty one when none are given), as in Backstage. Only a
-   * host-set `baseUrl` (never an HTTP client's) replaces that directory when no contents are given.
-   */
-  dryRun(
-    template: TemplateEntity | string | unknown,
-    options?: Omit<RunOptions, 'dryRun'> & { directoryContents?: Array<{ path: string; base64Content?: string; executable?: boolean }> },
-  ): Promise<DryRunResult>;
-  getTask(taskId: string): Promise<Task | undefined>;
-  listTasks(options?: TaskListOptions): Promise<{ tasks: TaskRecord[]; totalTasks: number }>;
-  listActions(): ActionDescription[];
-  /** Poll the store for tasks queued elsewhere and recover tasks of crashed workers. */
-  start(): Promise<void>;
-  /** Stop polling and wait for running tasks. */
-  stop(): Promise<void>;
-}
-
-/**
- * A running scaffolder: validates templates and values, queues tasks in its store, runs them
- * with its actions, and serves Backstage's scaffolder API.
- *
- * @example
- * ```ts
- * const scaffolder: Scaffolder = createScaffolder({ actions: builtinActions({ catalog }) });
- * createServer(toNodeHandler(scaffolder.handler({ basePath: '/api/scaffolder', getTemplate }))).listen(7007);
- * ```
- */
-export interface Scaffolder extends ScaffolderLibrary {
-  /** Backstage's scaffolder HTTP API as a web-standard handler. */
-  handler(options: ScaffolderHandlerOptions): Handler;
-}
-
-const terminal = new Set<TaskStatus>(['completed', 'failed', 'cancelled']);
+import { createDryRunner } from './runner/dryRun.js';
+import { createTaskEventLog } from './runner/taskEventLog.js';
+import { createTaskHandles } from './runner/taskHandles.js';
+import { createTaskWorker } from './runner/taskWorker.js';
+import { createActionRegistry } from './actions/actionRegistry.js';
+import type { ScaffolderLibrary, ScaffolderOptions } from './scaffolderTypes.js';
 
 /**
  * Create the scaffolder library; the public `createScaffolder` (create-scaffolder.ts) adds
- * `handler()`, so this module never imports its HTTP handler.
+ * `handler()`, so this module never imports its HTTP handler. It composes the parts (action
+ * registry, task worker, task handles, dry-runner) and owns only the worker's lifecycle.
  *
  * @example
  * ```ts
@@ -181,380 +26,63 @@ const terminal = new Set<TaskStatus>(['completed', 'failed', 'cancelled']);
  * ```
  */
 export function createScaffolderLibrary(options: ScaffolderOptions): ScaffolderLibrary {
-  if (!options || !Array.isArray(options.actions)) throw new InputError('createScaffolder: options.actions must be an array of actions');
-  const actions = new Map<string, ScaffolderAction>();
-  for (const action of options.actions) {
-    if (!action || typeof action.id !== 'string' || typeof action.handler !== 'function') {
-      throw new InputError('createScaffolder: every action must be made with createAction()');
-    }
-    if (actions.has(action.id)) throw new InputError(`createScaffolder: duplicate action id ${action.id}`);
-    actions.set(action.id, action);
-  }
+  if (!options) throw new InputError('createScaffolder: options.actions must be an array of actions');
+  const registry = createActionRegistry(options.actions);
   const store = options.taskStore ?? memoryTaskStore();
   const logger = options.logger ?? createLogger({ level: 'warn' });
-  const concurrency = Math.max(1, options.concurrency ?? 4);
   const leaseMs = options.leaseMs ?? 30_000;
   const pollIntervalMs = options.pollIntervalMs ?? 1_000;
   const workingDirectory = path.resolve(options.workingDirectory ?? path.join(os.tmpdir(), 'portalkit-scaffolder'));
-  const workerId = `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const render = createTemplater({ filters: { ...defaultFilters(), ...options.filters }, ...(options.globals ? { globals: options.globals } : {}) });
-
-  // Secrets live only here, in this worker's memory, for tasks it accepted.
-  const secretsByTask = new Map<string, Record<string, string>>();
-  const running = new Map<string, { abort: AbortController; done: Promise<void> }>();
-  const statusByTask = new Map<string, TaskStatus>();
-  const dryRunContents = new Map<string, DirectoryContent[]>();
-  const notifier = new EventEmitter();
-  notifier.setMaxListeners(0);
-  const versions = new Map<string, number>();
-  const appendChains = new Map<string, Promise<unknown>>();
-
-  const bump = (taskId: string) => {
-    versions.set(taskId, (versions.get(taskId) ?? 0) + 1);
-    notifier.emit(taskId);
-  };
-
-  // Appends for one task are chained so events keep the order they were logged in.
-  const append = (taskStore: TaskStore, taskId: string, type: TaskEventType, body: TaskEventBody): Promise<unknown> => {
-    const previous = appendChains.get(taskId) ?? Promise.resolve();
-    const next = previous
-      .then(() => taskStore.appendEvent({ taskId, type, body }))
-      .then(() => bump(taskId))
-      .catch((error: unknown) => logger.error('scaffolder: could not store a task event', { taskId, error }));
-    appendChains.set(taskId, next);
-    return next;
-  };
-  const flush = async (taskId: string) => {
-    await appendChains.get(taskId);
-    appendChains.delete(taskId);
-  };
-
-  const waitForChange = (taskId: string, since: number | undefined) =>
-    new Promise<void>((resolve) => {
-      if ((versions.get(taskId) ?? 0) !== since) return resolve();
-      const done = () => {
-        clearTimeout(timer);
-        notifier.off(taskId, done);
-        resolve();
-      };
-      const timer = setTimeout(done, pollIntervalMs);
-      notifier.on(taskId, done);
-    });
-
-  async function* follow(taskStore: TaskStore, taskId: string, after = 0): AsyncGenerator<TaskEvent> {
-    let last = after;
-    for (;;) {
-      const version = versions.get(taskId) ?? 0;
-      const batch = await taskStore.listEvents({ taskId, after: last });
-      for (const event of batch) {
-        last = event.id;
-        yield event;
-        if (event.type === 'completion') return;
-      }
-      if (batch.length === 0) {
-        const record = await taskStore.getTask(taskId);
-        if (!record) return;
-        if (terminal.has(record.status)) {
-          // Finished but the completion event was already read by an earlier `after`.
-          const rest = await taskStore.listEvents({ taskId, after: last });
-          for (const event of rest) yield event;
-          return;
-        }
-      }
-      await waitForChange(taskId, version);
-    }
-  }
-
-  const toResult = (record: TaskRecord | undefined): TaskResult => {
-    if (!record) return { status: 'failed', error: { name: 'NotFoundError', message: 'Task disappeared from the store' } };
-    const status = record.status === 'completed' || record.status === 'cancelled' ? record.status : 'failed';
-    const result: TaskResult = { status };
-    if (record.output) result.output = record.output;
-    if (record.error) result.error = record.error;
-    const contents = dryRunContents.get(record.id);
-    if (contents) result.directoryContents = contents;
-    return result;
-  };
-
-  const makeHandle = (taskStore: TaskStore, record: TaskRecord): Task => {
-    let lastStatus = record.status;
-    let result: Promise<TaskResult> | undefined;
-    return {
-      id: record.id,
-      get status() {
-        return statusByTask.get(record.id) ?? lastStatus;
-      },
-      events: (opts) => follow(taskStore, record.id, opts?.after ?? 0),
-      listEvents: (opts) => taskStore.listEvents({ taskId: record.id, after: opts?.after ?? 0 }),
-      async cancel() {
-        const updated = await taskStore.cancel(record.id, 'Task cancelled by user');
-        if (updated) lastStatus = updated.status;
-        bump(record.id);
-        running.get(record.id)?.abort.abort();
-      },
-      get result() {
-        result ??= (async () => {
-          try {
-            for await (const _event of follow(taskStore, record.id)) {
-              // Drain until completion.
-            }
-            const final = await taskStore.getTask(record.id);
-            if (final) lastStatus = final.status;
-            return toResult(final);
-          } catch (error) {
-            return { status: 'failed' as const, error: serializeError(error) };
-          }
-        })();
-        return result;
-      },
-      async get() {
-        const current = await taskStore.getTask(record.id);
-        if (!current) throw new InputError(`Task ${record.id} no longer exists`);
-        lastStatus = current.status;
-        return current;
-      },
-    };
-  };
-
-  const processTask = async (taskStore: TaskStore, record: TaskRecord, isDryRun: boolean, abort: AbortController): Promise<void> => {
-    const taskId = record.id;
-    let lostLease = false;
-    statusByTask.set(taskId, 'processing');
-    const secrets = secretsByTask.get(taskId);
-    const redactor = createRedactor(Object.values(secrets ?? {}));
-    const heartbeat = setInterval(() => {
-      taskStore
-        .heartbeat({ taskId, workerId, leaseMs })
-        .then((beat) => {
-          if (!beat.owned) {
-            lostLease = true;
-            abort.abort();
-          } else if (beat.cancelRequested) abort.abort();
-        })
-        .catch((error: unknown) => logger.warn('scaffolder: heartbeat failed', { taskId, error }));
-    }, Math.max(10, Math.floor(leaseMs / 3)));
-    heartbeat.unref?.();
-
-    const workspacePath = path.join(workingDirectory, taskId);
-    let final: { status: 'completed' | 'failed' | 'cancelled'; output?: JsonObject; error?: SerializedError } = { status: 'failed' };
-    try {
-      await mkdir(workspacePath, { recursive: true });
-      if (record.spec.hasSecrets && !secrets) {
-        throw new InputError(
-          'The secrets of this task are unavailable: they are kept only in the memory of the worker that accepted the task, which stopped or is another process',
-        );
-      }
-      const result = await executeWorkflow({
-        taskId,
-        spec: record.spec,
-        secrets: secrets ?? {},
-        actions,
-        render,
-        workspacePath,
-        workingDirectory,
-        isDryRun,
-        signal: abort.signal,
-        redactor,
-        log: (body) => void append(taskStore, taskId, 'log', body),
-      });
-      if (isDryRun) dryRunContents.set(taskId, await readDirectoryContents(workspacePath));
-      final = { status: 'completed', output: redactor.value(result.output) };
-    } catch (error) {
-      const cancelled = !lostLease && (error instanceof TaskCancelledError || abort.signal.aborted);
-      final = { status: cancelled ? 'cancelled' : 'failed', error: redactor.value(serializeError(error)) };
-      if (!cancelled) logger.info('scaffolder: task failed', { taskId, error: final.error });
-    } finally {
-      clearInterval(heartbeat);
-      if (!options.keepWorkspaces) await rm(workspacePath, { recursive: true, force: true }).catch(() => {});
-      secretsByTask.delete(taskId);
-    }
-    await flush(taskId);
-    try {
-      const done = await taskStore.completeTask({
-        taskId,
-        workerId,
-        ...final,
-        message: `Run completed with status: ${final.status}`,
-      });
-      if (!done) logger.warn('scaffolder: task was taken from this worker before it finished', { taskId });
-    } catch (error) {
-      logger.error('scaffolder: could not store the end of a task', { taskId, error });
-    }
-    statusByTask.set(taskId, final.status);
-    bump(taskId);
-  };
-
-  let pumping = false;
-  let pumpAgain = false;
-  let stopped = false;
-  const pump = async (): Promise<void> => {
-    if (pumping) {
-      pumpAgain = true;
-      return;
-    }
-    pumping = true;
-    try {
-      do {
-        pumpAgain = false;
-        while (running.size < concurrency) {
-          const record = await store.claimTask({ workerId, leaseMs });
-          if (!record) break;
-          const abort = new AbortController();
-          const entry = { abort, done: Promise.resolve() };
-          running.set(record.id, entry);
-          entry.done = processTask(store, record, false, abort)
-            .catch((error: unknown) => logger.error('scaffolder: task crashed', { taskId: record.id, error }))
-            .finally(() => {
-              running.delete(record.id);
-              if (!stopped) void pump();
-            });
-        }
-      } while (pumpAgain && running.size < concurrency);
-    } catch (error) {
-      logger.warn('scaffolder: could not claim tasks', { error });
-    } finally {
-      pumping = false;
-    }
-  };
-
-  // `fromClient`: the template came with the request, so its annotations name no base location.
-  const prepare = (template: unknown, runOptions: RunOptions, fromClient = false): TaskSpec => {
-    const parsed = parseTemplate(template);
-    const entity = fromClient ? withoutLocationAnnotations(parsed) : parsed;
-    const values = validateValues(entity, runOptions.values ?? {});
-    const namespace = entity.metadata.namespace ?? 'default';
-    const baseUrl = runOptions.baseUrl ?? (fromClient ? undefined : templateBaseUrl(entity));
-    const spec: TaskSpec = {
-      apiVersion: TEMPLATE_API_VERSION,
-      parameters: values,
-      steps: entity.spec.steps,
-      output: entity.spec.output ?? {},
-      templateInfo: {
-        entityRef: `template:${namespace}/${entity.metadata.name}`,
-        ...(baseUrl ? { baseUrl } : {}),
-        entity: { metadata: JSON.parse(JSON.stringify(entity.metadata)) as JsonObject },
-      },
-    };
-    if (runOptions.user) spec.user = runOptions.user;
-    if (runOptions.secrets && Object.keys(runOptions.secrets).length) spec.hasSecrets = true;
-    return spec;
-  };
-
-  type ClientContents = Array<{ path: string; base64Content?: string; executable?: boolean }>;
-  // `client`: the template (and its files) came from a caller of `dryRun()`; relative URLs then
-  // resolve only inside a private directory holding the files it sent, as in Backstage.
-  const runDry = async (
-    template: unknown,
-    runOptions: RunOptions,
-    client?: { directoryContents: ClientContents },
-  ): Promise<{ task: Task; done: Promise<void> }> => {
-    let baseUrl = runOptions.baseUrl;
-    let templateDir: string | undefined;
-    if (client && (client.directoryContents.length || !baseUrl)) {
-      await mkdir(workingDirectory, { recursive: true });
-      templateDir = await mkdtemp(path.join(workingDirectory, 'dry-run-template-'));
-      try {
-        await writeDirectoryContents(templateDir, client.directoryContents);
-      } catch (error) {
-        await rm(templateDir, { recursive: true, force: true }).catch(() => {});
-        throw error;
-      }
-      baseUrl = pathToFileURL(templateDir).toString() + '/';
-    }
-    let spec: TaskSpec;
-    try {
-      spec = prepare(template, { ...runOptions, ...(baseUrl ? { baseUrl } : {}) }, client !== undefined);
-    } catch (error) {
-      if (templateDir) await rm(templateDir, { recursive: true, force: true }).catch(() => {});
-      throw error;
-    }
-    // Dry runs are never queued: a private store keeps their events for the caller only.
-    const dryStore = memoryTaskStore();
-    const created = await dryStore.createTask({ spec, ...(runOptions.createdBy ? { createdBy: runOptions.createdBy } : {}) });
-    if (runOptions.secrets) secretsByTask.set(created.id, runOptions.secrets);
-    const record = (await dryStore.claimTask({ workerId, leaseMs }))!;
-    const entry = { abort: new AbortController(), done: Promise.resolve() };
-    running.set(record.id, entry);
-    entry.done = processTask(dryStore, record, true, entry.abort).finally(async () => {
-      running.delete(record.id);
-      if (templateDir) await rm(templateDir, { recursive: true, force: true }).catch(() => {});
-    });
-    return { task: makeHandle(dryStore, record), done: entry.done };
-  };
-
+  const events = createTaskEventLog({ logger, pollIntervalMs });
+  const worker = createTaskWorker({
+    store,
+    actions: registry.byId,
+    render,
+    events,
+    logger,
+    concurrency: Math.max(1, options.concurrency ?? 4),
+    leaseMs,
+    workingDirectory,
+    keepWorkspaces: options.keepWorkspaces === true,
+  });
+  const handles = createTaskHandles({ events, statusOf: worker.statusOf, dryRunContentsOf: worker.dryRunContentsOf, abort: worker.abort });
+  const dryRunner = createDryRunner({ worker, handles, workingDirectory });
   let timer: ReturnType<typeof setInterval> | undefined;
-  let lastRecovery = 0;
 
-  const scaffolder: ScaffolderLibrary = {
+  return {
     async run(template, runOptions = {}) {
-      if (runOptions.dryRun) return (await runDry(template, runOptions)).task;
-      const spec = prepare(template, runOptions);
+      if (runOptions.dryRun) return (await dryRunner.start(template, runOptions)).task;
+      const spec = prepareTaskSpec(template, runOptions);
       await mkdir(workingDirectory, { recursive: true });
       const createdBy = runOptions.createdBy ?? runOptions.user?.ref;
       const record = await store.createTask({ spec, ...(createdBy ? { createdBy } : {}) });
-      if (runOptions.secrets && spec.hasSecrets) secretsByTask.set(record.id, { ...runOptions.secrets });
-      void pump();
-      return makeHandle(store, record);
+      if (runOptions.secrets && spec.hasSecrets) worker.keepSecrets(record.id, { ...runOptions.secrets });
+      void worker.pump();
+      return handles.handle(store, record);
     },
-    async dryRun(template, runOptions = {}) {
-      const { task, done } = await runDry(template, runOptions, { directoryContents: runOptions.directoryContents ?? [] });
-      const log: DryRunResult['log'] = [];
-      for await (const event of task.events()) if (event.type === 'log') log.push({ body: event.body });
-      const result = await task.result;
-      dryRunContents.delete(task.id);
-      const spec = (await task.get()).spec;
-      // The client's files are removed before answering.
-      await done;
-      const out: DryRunResult = {
-        log,
-        directoryContents: result.directoryContents ?? [],
-        output: result.output ?? {},
-        steps: spec.steps.map((s) => ({ id: s.id, name: s.name ?? s.id, action: s.action })),
-        status: result.status,
-      };
-      if (result.error) out.error = result.error;
-      return out;
-    },
+    dryRun: dryRunner.dryRun,
     async getTask(taskId) {
       const record = await store.getTask(taskId);
-      return record ? makeHandle(store, record) : undefined;
+      return record ? handles.handle(store, record) : undefined;
     },
     listTasks: (listOptions) => store.list(listOptions),
-    listActions() {
-      return [...actions.values()].map((a) => ({
-        id: a.id,
-        ...(a.description !== undefined ? { description: a.description } : {}),
-        ...(a.examples !== undefined ? { examples: a.examples } : {}),
-        schema: a.schema,
-      }));
-    },
+    listActions: () => registry.list(),
     async start() {
-      stopped = false;
+      worker.resume();
       await mkdir(workingDirectory, { recursive: true });
       const tick = async () => {
-        if (Date.now() - lastRecovery >= leaseMs) {
-          lastRecovery = Date.now();
-          const recovered = await store.recoverExpired().catch((error: unknown) => {
-            logger.warn('scaffolder: task recovery failed', { error });
-            return [] as string[];
-          });
-          for (const id of recovered) {
-            logger.warn('scaffolder: recovered a task whose worker stopped', { taskId: id });
-            bump(id);
-          }
-        }
-        await pump();
+        await worker.recoverExpired();
+        await worker.pump();
       };
       await tick();
       timer ??= setInterval(() => void tick(), pollIntervalMs);
       timer.unref?.();
     },
     async stop() {
-      stopped = true;
       if (timer) clearInterval(timer);
       timer = undefined;
-      await Promise.all([...running.values()].map((r) => r.done));
+      await worker.drain();
     },
   };
-  return scaffolder;
 }

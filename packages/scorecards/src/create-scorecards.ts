@@ -1,6 +1,6 @@
 import { createScorecardsHandler } from './http.js';
 import { createScorecardsLibrary } from './scorecards.js';
-import type { Scorecards, ScorecardsOptions } from './scorecards.js';
+import type { Scorecards, ScorecardsOptions } from './library-types.js';
 
 /**
  * Create scorecards over a catalog. Results are computed on demand (`evaluate`) and kept current

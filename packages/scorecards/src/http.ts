@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { InputError, createRouter, readJsonBody } from '@portalkit/core';
 import type { Handler } from '@portalkit/core';
-import type { ScorecardsLibrary } from './scorecards.js';
+import type { ScorecardsLibrary } from './library-types.js';
 
 const evaluateBody = z.object({ entityRef: z.string().min(1).optional(), scorecardId: z.string().min(1).optional() }).strict();
 

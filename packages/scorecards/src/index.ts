@@ -32,7 +32,7 @@ export type {
   Scorecards,
   ScorecardsLibrary,
   ScorecardsOptions,
-} from './scorecards.js';
+} from './library-types.js';
 export type { ScorecardCatalog } from './evaluator.js';
 export type { ScorecardLocationRule } from './trust.js';
 export { findScorecard, shortScorecardId } from './scorecard-id.js';

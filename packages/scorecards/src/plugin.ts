@@ -1,6 +1,6 @@
 import type { PortalPlugin } from '@portalkit/core';
 import { createScorecards } from './create-scorecards.js';
-import type { Scorecards, ScorecardsOptions } from './scorecards.js';
+import type { Scorecards, ScorecardsOptions } from './library-types.js';
 
 /**
  * Options of {@link scorecardsPlugin}: those of `createScorecards`, plus where to mount the API.

@@ -1,7 +1,7 @@
 import { InputError, NotFoundError, createRouter, eventStreamResponse, readJsonBody } from '@portalkit/core';
 import type { Handler } from '@portalkit/core';
 import type { JsonObject, TaskRecord, TaskStatus } from '../types.js';
-import type { ScaffolderLibrary } from '../scaffolder.js';
+import type { ScaffolderLibrary } from '../scaffolderTypes.js';
 import type { ScaffolderHandlerOptions } from './options.js';
 import { parseTemplate } from '../template/parseTemplate.js';
 import { getParameterSchema } from '../template/parameterSchema.js';

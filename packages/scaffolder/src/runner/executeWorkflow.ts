@@ -168,20 +168,7 @@ export async function executeWorkflow(options: WorkflowOptions): Promise<Workflo
         return { ...iteration, shouldRun, raw, secretValues: new Set(secretValues) };
       });
 
-      // Validate every iteration before running any, so a bad item never leaves half a result.
-      const parsed = iterations.map((it) => {
-        if (!it.shouldRun) return undefined;
-        try {
-          const input = action.parseInput(it.raw);
-          // Objects of the input holding a secret-derived value stay marked for the action's
-          // own rendering (fetch:template renders skeletons with its `values`).
-          if (it.secretValues.size) markHolders(input, it.secretValues);
-          return input;
-        } catch (error) {
-          const suffix = it.each ? `[${it.each.key}]` : '';
-          throw new InputError(`Step ${step.id}${suffix}: ${(error as Error).message}`);
-        }
-      });
+      const parsed = parseIterations(action, step, iterations);
 
       const stepOutput: Record<string, JsonValue> = {};
       const tmpDirs: string[] = [];
@@ -252,6 +239,30 @@ export async function executeWorkflow(options: WorkflowOptions): Promise<Workflo
   const rendered = renderValueTracked(spec.output, context, render);
   redactor.add(rendered.secretValues);
   return { output: (rendered.value ?? {}) as JsonObject, steps: results };
+}
+
+interface Iteration {
+  each?: { key: string; value: JsonValue };
+  shouldRun: boolean;
+  raw: JsonValue;
+  secretValues: Set<string>;
+}
+
+/** Validate every iteration's input before running any, so a bad item never leaves half a result. */
+function parseIterations(action: ScaffolderAction, step: TemplateStep, iterations: readonly Iteration[]) {
+  return iterations.map((it) => {
+    if (!it.shouldRun) return undefined;
+    try {
+      const input = action.parseInput(it.raw);
+      // Objects of the input holding a secret-derived value stay marked for the action's
+      // own rendering (fetch:template renders skeletons with its `values`).
+      if (it.secretValues.size) markHolders(input, it.secretValues);
+      return input;
+    } catch (error) {
+      const suffix = it.each ? `[${it.each.key}]` : '';
+      throw new InputError(`Step ${step.id}${suffix}: ${(error as Error).message}`);
+    }
+  });
 }
 
 function mask(secrets: Record<string, string>): Record<string, string> {

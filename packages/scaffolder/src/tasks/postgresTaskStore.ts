@@ -6,7 +6,7 @@ import type { SqlClient } from '@portalkit/sql';
 import type { SerializedError } from '@portalkit/core';
 import type { JsonObject, TaskEvent, TaskRecord, TaskSpec, TaskStatus } from '../types.js';
 import { RECOVERED_MESSAGE } from './taskStore.js';
-import type { TaskStore } from './taskStore.js';
+import type { TaskListOptions, TaskStore } from './taskStore.js';
 import { migrate } from './postgresMigrations.js';
 
 /**
@@ -76,6 +76,45 @@ function toRecord(row: TaskRow): TaskRecord {
 
 function toEvent(row: EventRow): TaskEvent {
   return { id: Number(row.id), taskId: row.task_id, type: row.type, body: row.body, createdAt: row.created_at.toISOString() };
+}
+
+/** The WHERE clause and parameters of `list()`'s filters. */
+function listFilter(options: TaskListOptions): { clause: string; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (options.status) {
+    params.push(options.status);
+    where.push(`status = $${params.length}`);
+  }
+  if (options.createdBy) {
+    params.push(options.createdBy);
+    where.push(`created_by = $${params.length}`);
+  }
+  return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
+type InsertEvent = (client: SqlClient, taskId: string, type: TaskEvent['type'], body: TaskEvent['body']) => Promise<TaskEvent>;
+
+/**
+ * `cancel()` inside its transaction: an open task is cancelled at once; a running one gets a
+ * cancel request its worker sees on the next heartbeat; a finished one is returned as it is.
+ */
+async function cancelLocked(client: SqlClient, t: string, insertEvent: InsertEvent, taskId: string, message: string): Promise<TaskRecord | undefined> {
+  const { rows } = await client.query<TaskRow>(`SELECT * FROM ${t} WHERE id = $1 FOR UPDATE`, [taskId]);
+  const row = rows[0];
+  if (!row) return undefined;
+  if (row.status === 'open') {
+    const updated = await client.query<TaskRow>(`UPDATE ${t} SET status = 'cancelled', completed_at = now() WHERE id = $1 RETURNING *`, [taskId]);
+    await insertEvent(client, taskId, 'cancelled', { message, status: 'cancelled' });
+    await insertEvent(client, taskId, 'completion', { message: 'Run completed with status: cancelled', status: 'cancelled' });
+    return toRecord(updated.rows[0]!);
+  }
+  if (row.status === 'processing' && !row.cancel_requested) {
+    const updated = await client.query<TaskRow>(`UPDATE ${t} SET cancel_requested = true WHERE id = $1 RETURNING *`, [taskId]);
+    await insertEvent(client, taskId, 'cancelled', { message, status: 'cancelled' });
+    return toRecord(updated.rows[0]!);
+  }
+  return toRecord(row);
 }
 
 /**
@@ -205,17 +244,7 @@ export function postgresTaskStore(options: PostgresTaskStoreOptions): TaskStore 
       if ((options.status !== undefined && !holdable(options.status)) || (options.createdBy !== undefined && !holdable(options.createdBy))) {
         return { tasks: [], totalTasks: 0 };
       }
-      const where: string[] = [];
-      const params: unknown[] = [];
-      if (options.status) {
-        params.push(options.status);
-        where.push(`status = $${params.length}`);
-      }
-      if (options.createdBy) {
-        params.push(options.createdBy);
-        where.push(`created_by = $${params.length}`);
-      }
-      const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      const { clause, params } = listFilter(options);
       const total = await query<{ count: string }>(`SELECT count(*) FROM ${t} ${clause}`, params);
       params.push(options.limit ?? null, options.offset ?? 0);
       const { rows } = await query<TaskRow>(
@@ -226,26 +255,7 @@ export function postgresTaskStore(options: PostgresTaskStoreOptions): TaskStore 
     },
     async cancel(taskId, message = 'Task cancelled') {
       if (!holdable(taskId)) return undefined;
-      return transaction(async (client) => {
-        const { rows } = await client.query<TaskRow>(`SELECT * FROM ${t} WHERE id = $1 FOR UPDATE`, [taskId]);
-        const row = rows[0];
-        if (!row) return undefined;
-        if (row.status === 'open') {
-          const updated = await client.query<TaskRow>(
-            `UPDATE ${t} SET status = 'cancelled', completed_at = now() WHERE id = $1 RETURNING *`,
-            [taskId],
-          );
-          await insertEvent(client, taskId, 'cancelled', { message, status: 'cancelled' });
-          await insertEvent(client, taskId, 'completion', { message: 'Run completed with status: cancelled', status: 'cancelled' });
-          return toRecord(updated.rows[0]!);
-        }
-        if (row.status === 'processing' && !row.cancel_requested) {
-          const updated = await client.query<TaskRow>(`UPDATE ${t} SET cancel_requested = true WHERE id = $1 RETURNING *`, [taskId]);
-          await insertEvent(client, taskId, 'cancelled', { message, status: 'cancelled' });
-          return toRecord(updated.rows[0]!);
-        }
-        return toRecord(row);
-      });
+      return transaction((client) => cancelLocked(client, t, insertEvent, taskId, message));
     },
     async recoverExpired() {
       return transaction(async (client) => {

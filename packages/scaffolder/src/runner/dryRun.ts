@@ -1,0 +1,100 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { TaskSpec } from '../types.js';
+import { memoryTaskStore } from '../tasks/memoryTaskStore.js';
+import { prepareTaskSpec } from '../template/taskSpec.js';
+import type { DryRunResult, RunOptions, ScaffolderLibrary, Task } from '../scaffolderTypes.js';
+import { writeDirectoryContents } from './directoryContents.js';
+import type { TaskHandles } from './taskHandles.js';
+import type { TaskWorker } from './taskWorker.js';
+
+/** Files a client sends with a template to dry-run. */
+export type ClientDirectoryContents = Array<{ path: string; base64Content?: string; executable?: boolean }>;
+
+/** Runs templates with only their dry-run capable actions, in a private store never queued. */
+export interface DryRunner {
+  /**
+   * Start a dry run. `client`: the template (and its files) came from a caller of `dryRun()`;
+   * relative URLs then resolve only inside a private directory holding the files it sent, as in
+   * Backstage. `done` resolves once the run finished and that directory is removed.
+   */
+  start(template: unknown, runOptions: RunOptions, client?: { directoryContents: ClientDirectoryContents }): Promise<{ task: Task; done: Promise<void> }>;
+  /** `ScaffolderLibrary.dryRun`: run a client's template and answer as Backstage's dry-run does. */
+  dryRun: ScaffolderLibrary['dryRun'];
+}
+
+/** Options of {@link createDryRunner}. */
+export interface DryRunnerOptions {
+  worker: TaskWorker;
+  handles: TaskHandles;
+  /** Parent of the private template directories, absolute. */
+  workingDirectory: string;
+}
+
+const removeDir = (dir: string) => rm(dir, { recursive: true, force: true }).catch(() => {});
+
+/** Create the dry-runner of one scaffolder. */
+export function createDryRunner({ worker, handles, workingDirectory }: DryRunnerOptions): DryRunner {
+  // The client's files go to a fresh private directory; a host-set `baseUrl` is used only when
+  // the client sent none.
+  const writeClientFiles = async (contents: ClientDirectoryContents): Promise<string> => {
+    await mkdir(workingDirectory, { recursive: true });
+    const dir = await mkdtemp(path.join(workingDirectory, 'dry-run-template-'));
+    try {
+      await writeDirectoryContents(dir, contents);
+    } catch (error) {
+      await removeDir(dir);
+      throw error;
+    }
+    return dir;
+  };
+
+  const start: DryRunner['start'] = async (template, runOptions, client) => {
+    let baseUrl = runOptions.baseUrl;
+    let templateDir: string | undefined;
+    if (client && (client.directoryContents.length || !baseUrl)) {
+      templateDir = await writeClientFiles(client.directoryContents);
+      baseUrl = pathToFileURL(templateDir).toString() + '/';
+    }
+    let spec: TaskSpec;
+    try {
+      spec = prepareTaskSpec(template, { ...runOptions, ...(baseUrl ? { baseUrl } : {}) }, client !== undefined);
+    } catch (error) {
+      if (templateDir) await removeDir(templateDir);
+      throw error;
+    }
+    // Dry runs are never queued: a private store keeps their events for the caller only.
+    const dryStore = memoryTaskStore();
+    const created = await dryStore.createTask({ spec, ...(runOptions.createdBy ? { createdBy: runOptions.createdBy } : {}) });
+    if (runOptions.secrets) worker.keepSecrets(created.id, runOptions.secrets);
+    const record = (await worker.claim(dryStore))!;
+    const done = worker.runDry(dryStore, record, async () => {
+      if (templateDir) await removeDir(templateDir);
+    });
+    return { task: handles.handle(dryStore, record), done };
+  };
+
+  return {
+    start,
+    async dryRun(template, runOptions = {}) {
+      const { task, done } = await start(template, runOptions, { directoryContents: runOptions.directoryContents ?? [] });
+      const log: DryRunResult['log'] = [];
+      for await (const event of task.events()) if (event.type === 'log') log.push({ body: event.body });
+      const result = await task.result;
+      worker.forgetDryRunContents(task.id);
+      const spec = (await task.get()).spec;
+      // The client's files are removed before answering.
+      await done;
+      const out: DryRunResult = {
+        log,
+        directoryContents: result.directoryContents ?? [],
+        output: result.output ?? {},
+        steps: spec.steps.map((s) => ({ id: s.id, name: s.name ?? s.id, action: s.action })),
+        status: result.status,
+      };
+      if (result.error) out.error = result.error;
+      return out;
+    },
+  };
+}

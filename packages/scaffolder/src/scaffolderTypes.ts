@@ -1,0 +1,151 @@
+import type { Handler, Logger, SerializedError } from '@portalkit/core';
+import type {
+  ActionSchemas,
+  JsonObject,
+  ScaffolderAction,
+  ScaffolderUser,
+  TaskEvent,
+  TaskEventBody,
+  TaskRecord,
+  TaskStatus,
+  TemplateEntity,
+  TemplateFilter,
+  TemplateGlobal,
+} from './types.js';
+import type { TaskListOptions, TaskStore } from './tasks/taskStore.js';
+import type { DirectoryContent } from './runner/directoryContents.js';
+import type { ScaffolderHandlerOptions } from './http/options.js';
+
+// The scaffolder's public library types, in their own module so the parts the library is composed
+// of (action registry, worker, handles, dry-run) can name them without importing the library.
+
+/** Options of {@link createScaffolder}. */
+export interface ScaffolderOptions {
+  actions: ScaffolderAction[];
+  /** Where tasks and events are kept; default an in-memory store. */
+  taskStore?: TaskStore;
+  /** Host logger for worker-level problems (task logs go to task events). */
+  logger?: Logger;
+  /** Extra filters and globals for step inputs and `if`/`each`/`output`. */
+  filters?: Record<string, TemplateFilter>;
+  globals?: Record<string, TemplateGlobal>;
+  /** Tasks run at once by this scaffolder; default 4. */
+  concurrency?: number;
+  /** Parent of task workspaces (`<workingDirectory>/<task id>`); default `<os tmp>/portalkit-scaffolder`. */
+  workingDirectory?: string;
+  /** Leave each task's workspace on disk after it finishes, to inspect it (tests, debugging). Default false. */
+  keepWorkspaces?: boolean;
+  /** Task lease length; heartbeats run at a third of it. Default 30 s. */
+  leaseMs?: number;
+  /** How often `events()` and the worker (after `start()`) poll the store. Default 1 s. */
+  pollIntervalMs?: number;
+}
+
+/** Options of {@link Scaffolder.run}. */
+export interface RunOptions {
+  values?: JsonObject;
+  /** Available as `${{ secrets.x }}` in step inputs; kept in memory only, redacted from logs. */
+  secrets?: Record<string, string>;
+  user?: ScaffolderUser;
+  dryRun?: boolean;
+  /**
+   * Trusted, host code only: the directory URL relative fetch `url`s resolve against. `run()`
+   * defaults it to the template's location annotation (set by `loadTemplate` or the catalog);
+   * `dryRun()` never reads annotations (see {@link Scaffolder.dryRun}).
+   */
+  baseUrl?: string;
+  /** Stored with the task for listing (`createdBy` filter); default `user.ref`. */
+  createdBy?: string;
+}
+
+/** How a task ended. `result` never rejects: failures are `status: 'failed'` with `error`. */
+export interface TaskResult {
+  status: 'completed' | 'failed' | 'cancelled';
+  output?: JsonObject;
+  error?: SerializedError;
+  /** Dry runs only: the files the task would have written. */
+  directoryContents?: DirectoryContent[];
+}
+
+/**
+ * A handle on a scaffolder task.
+ * @example
+ * ```ts
+ * for await (const event of task.events()) console.log(event.type, event.body.message);
+ * const { status, output } = await task.result;
+ * ```
+ */
+export interface Task {
+  readonly id: string;
+  /** The last status this handle saw. */
+  readonly status: TaskStatus;
+  /** Past events, then live ones, ending after the `completion` event. */
+  events(options?: { after?: number }): AsyncIterableIterator<TaskEvent>;
+  /** The events stored so far with an id above `after`, without waiting. */
+  listEvents(options?: { after?: number }): Promise<TaskEvent[]>;
+  cancel(): Promise<void>;
+  /** Resolves when the task finishes. */
+  readonly result: Promise<TaskResult>;
+  /** Fetch the stored record (also updates `status`). */
+  get(): Promise<TaskRecord>;
+}
+
+/** An action as `GET /v2/actions` lists it. */
+export interface ActionDescription {
+  id: string;
+  description?: string;
+  examples?: Array<{ description: string; example: string }>;
+  schema: ActionSchemas;
+}
+
+/** Backstage's dry-run response. */
+export interface DryRunResult {
+  log: Array<{ body: TaskEventBody }>;
+  directoryContents: DirectoryContent[];
+  output: JsonObject;
+  steps: Array<{ id: string; name: string; action: string }>;
+  status: TaskResult['status'];
+  error?: SerializedError;
+}
+
+/**
+ * The scaffolder library without its HTTP layer: validates templates and values, queues tasks
+ * in its store and runs them with its actions. What the HTTP handler needs.
+ */
+export interface ScaffolderLibrary {
+  /** Validate the template and values, store a task and start it. Bad input throws `InputError`. */
+  run(template: TemplateEntity | string | unknown, options?: RunOptions): Promise<Task>;
+  /**
+   * Run only dry-run capable actions in a temporary workspace and report what would be written.
+   * The template is treated as a client's (this is what `POST /v2/dry-run` calls): its location
+   * annotations are ignored, and relative fetch URLs resolve only against `directoryContents`,
+   * written to a private directory (an empty one when none are given), as in Backstage. Only a
+   * host-set `baseUrl` (never an HTTP client's) replaces that directory when no contents are given.
+   */
+  dryRun(
+    template: TemplateEntity | string | unknown,
+    options?: Omit<RunOptions, 'dryRun'> & { directoryContents?: Array<{ path: string; base64Content?: string; executable?: boolean }> },
+  ): Promise<DryRunResult>;
+  getTask(taskId: string): Promise<Task | undefined>;
+  listTasks(options?: TaskListOptions): Promise<{ tasks: TaskRecord[]; totalTasks: number }>;
+  listActions(): ActionDescription[];
+  /** Poll the store for tasks queued elsewhere and recover tasks of crashed workers. */
+  start(): Promise<void>;
+  /** Stop polling and wait for running tasks. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A running scaffolder: validates templates and values, queues tasks in its store, runs them
+ * with its actions, and serves Backstage's scaffolder API.
+ *
+ * @example
+ * ```ts
+ * const scaffolder: Scaffolder = createScaffolder({ actions: builtinActions({ catalog }) });
+ * createServer(toNodeHandler(scaffolder.handler({ basePath: '/api/scaffolder', getTemplate }))).listen(7007);
+ * ```
+ */
+export interface Scaffolder extends ScaffolderLibrary {
+  /** Backstage's scaffolder HTTP API as a web-standard handler. */
+  handler(options: ScaffolderHandlerOptions): Handler;
+}

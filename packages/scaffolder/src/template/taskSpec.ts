@@ -1,0 +1,34 @@
+import type { JsonObject, TaskSpec } from '../types.js';
+import { TEMPLATE_API_VERSION } from '../types.js';
+import type { RunOptions } from '../scaffolderTypes.js';
+import { parseTemplate } from './parseTemplate.js';
+import { validateValues } from './validateValues.js';
+import { templateBaseUrl } from './loadTemplate.js';
+import { withoutLocationAnnotations } from './untrustedTemplate.js';
+
+/**
+ * Validate a template and its values and build the task spec to store. Bad input throws
+ * `InputError`. `fromClient`: the template came with a request, so its location annotations name
+ * no base location (only `runOptions.baseUrl`, set by host code, does).
+ */
+export function prepareTaskSpec(template: unknown, runOptions: RunOptions, fromClient = false): TaskSpec {
+  const parsed = parseTemplate(template);
+  const entity = fromClient ? withoutLocationAnnotations(parsed) : parsed;
+  const values = validateValues(entity, runOptions.values ?? {});
+  const namespace = entity.metadata.namespace ?? 'default';
+  const baseUrl = runOptions.baseUrl ?? (fromClient ? undefined : templateBaseUrl(entity));
+  const spec: TaskSpec = {
+    apiVersion: TEMPLATE_API_VERSION,
+    parameters: values,
+    steps: entity.spec.steps,
+    output: entity.spec.output ?? {},
+    templateInfo: {
+      entityRef: `template:${namespace}/${entity.metadata.name}`,
+      ...(baseUrl ? { baseUrl } : {}),
+      entity: { metadata: JSON.parse(JSON.stringify(entity.metadata)) as JsonObject },
+    },
+  };
+  if (runOptions.user) spec.user = runOptions.user;
+  if (runOptions.secrets && Object.keys(runOptions.secrets).length) spec.hasSecrets = true;
+  return spec;
+}

@@ -58,21 +58,7 @@ const relationsSchema = entitySchema.shape.relations;
  */
 export function createEntityValidator(options: EntityValidatorOptions = {}): EntityValidator {
   const kinds = (options.kinds ?? builtinKinds).map((kind) => defineKind(kind));
-  const byKindAndVersion = new Map<string, PreparedKind>();
-  const versionsByKind = new Map<string, string[]>();
-  for (const kind of kinds) {
-    const prepared: PreparedKind = { definition: kind, fastCheck: compileFastCheck(kind.schema) };
-    for (const apiVersion of kind.apiVersions) {
-      const key = `${kind.kind}\n${apiVersion}`;
-      if (byKindAndVersion.has(key)) {
-        throw new InputError(`Cannot create entity validator: kind ${kind.kind} with apiVersion ${apiVersion} is defined twice`);
-      }
-      byKindAndVersion.set(key, prepared);
-      const versions = versionsByKind.get(kind.kind) ?? [];
-      versions.push(apiVersion);
-      versionsByKind.set(kind.kind, versions);
-    }
-  }
+  const { byKindAndVersion, versionsByKind } = prepareKinds(kinds);
   const rootFields = new Set(options.rootFields ?? defaultRootFields);
   const fields: FieldValidators = { ...defaultFieldValidators, ...options.fieldValidators };
   // Entities using a registered kind/apiVersion pair can skip their format checks, unless the
@@ -173,24 +159,8 @@ export function createEntityValidator(options: EntityValidatorOptions = {}): Ent
     return { ...entity, metadata: { ...entity.metadata, namespace: defaultNamespace } };
   }
 
-  function policyIssue(policy: EntityPolicy, detail: string): Issue {
-    return {
-      path: policy.path ? policy.path.split('.') : [],
-      rule: policy.name ? `policy:${policy.name}` : 'policy',
-      detail,
-    };
-  }
-
-  function errorText(error: unknown): string {
-    return error instanceof Error ? error.message : String(error);
-  }
-
   function fail(input: unknown, issues: Issue[], context: ValidationContext | undefined): ValidationResult {
     return { ok: false, errors: reportIssues(input, issues, context, defaultNamespace) };
-  }
-
-  function isThenable(value: unknown): value is PromiseLike<unknown> {
-    return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
   }
 
   return {
@@ -229,6 +199,42 @@ export function createEntityValidator(options: EntityValidatorOptions = {}): Ent
       return { ok: true, entity };
     },
   };
+}
+
+/** Index the kinds by kind and apiVersion; a pair defined twice is refused. */
+function prepareKinds(kinds: readonly KindDefinition[]) {
+  const byKindAndVersion = new Map<string, PreparedKind>();
+  const versionsByKind = new Map<string, string[]>();
+  for (const kind of kinds) {
+    const prepared: PreparedKind = { definition: kind, fastCheck: compileFastCheck(kind.schema) };
+    for (const apiVersion of kind.apiVersions) {
+      const key = `${kind.kind}\n${apiVersion}`;
+      if (byKindAndVersion.has(key)) {
+        throw new InputError(`Cannot create entity validator: kind ${kind.kind} with apiVersion ${apiVersion} is defined twice`);
+      }
+      byKindAndVersion.set(key, prepared);
+      const versions = versionsByKind.get(kind.kind) ?? [];
+      versions.push(apiVersion);
+      versionsByKind.set(kind.kind, versions);
+    }
+  }
+  return { byKindAndVersion, versionsByKind };
+}
+
+function policyIssue(policy: EntityPolicy, detail: string): Issue {
+  return {
+    path: policy.path ? policy.path.split('.') : [],
+    rule: policy.name ? `policy:${policy.name}` : 'policy',
+    detail,
+  };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
 /** Allocation-free check first: valid entities never pay for building paths. */

@@ -68,5 +68,6 @@ export { mapLimit } from './concurrency.js';
 export { readLimitedBody } from './limited-body.js';
 export type { ReadLimitedBodyOptions } from './limited-body.js';
 export { isPathInside, realpathOfExistingAncestor } from './paths.js';
+export { hasLoneSurrogate, toStorableText } from './storable-text.js';
 export { createPortal } from './portal.js';
 export type { Portal, PortalOptions, PortalServer } from './portal.js';

@@ -1,7 +1,4 @@
-import { InputError } from '@portalkit/core';
-
-// A lone surrogate: a high one not followed by a low one, or a low one not preceded by a high one.
-const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+import { InputError, hasLoneSurrogate, toStorableText } from '@portalkit/core';
 
 /**
  * Why `value` cannot be stored as text, or undefined when it can. PostgreSQL text holds no NUL
@@ -10,7 +7,7 @@ const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\
  */
 export function textProblem(value: string): string | undefined {
   if (value.includes('\u0000')) return 'contains a NUL character';
-  if (loneSurrogate.test(value)) return 'contains a lone UTF-16 surrogate (not valid Unicode)';
+  if (hasLoneSurrogate(value)) return 'contains a lone UTF-16 surrogate (not valid Unicode)';
   return undefined;
 }
 
@@ -23,5 +20,5 @@ export function assertText(value: unknown, what: string): asserts value is strin
 
 /** Free text (a check's message) made storable: NUL and lone surrogates become U+FFFD. */
 export function storableText(value: string): string {
-  return textProblem(value) ? value.replace(/\u0000/g, '\uFFFD').replace(new RegExp(loneSurrogate.source, 'g'), '\uFFFD') : value;
+  return toStorableText(value, '\uFFFD');
 }

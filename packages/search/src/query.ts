@@ -1,4 +1,4 @@
-import { InputError } from '@portalkit/core';
+import { InputError, hasLoneSurrogate } from '@portalkit/core';
 import { z } from 'zod';
 import { searchDocumentSchema } from './types.js';
 import type { SearchDocument, SearchFilters, SearchQuery } from './types.js';
@@ -55,11 +55,10 @@ export interface NormalizedQuery {
 // Types and filter values are compared as written, so they must be text every engine can hold:
 // PostgreSQL refuses a NUL or a lone surrogate in the middle of a statement. (The term is
 // tokenized into letters and digits first, so it needs no such rule.)
-const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const queryText = z
   .string()
   .refine((s) => !s.includes('\u0000'), 'must not contain a NUL character')
-  .refine((s) => !loneSurrogate.test(s), 'must be well-formed Unicode (no lone surrogate)');
+  .refine((s) => !hasLoneSurrogate(s), 'must be well-formed Unicode (no lone surrogate)');
 
 const querySchema = z.object({
   term: z.string().max(MAX_TERM_LENGTH, `term must be at most ${MAX_TERM_LENGTH} characters`),

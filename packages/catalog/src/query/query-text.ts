@@ -1,17 +1,11 @@
-import { InputError } from '@portalkit/core';
+import { InputError, hasLoneSurrogate, toStorableText as coreToStorableText } from '@portalkit/core';
 import type { CatalogStoreTransaction, RefreshStateSelector, StoreEntityQuery } from '../stores/types.js';
 import type { EntityFilter } from './types.js';
 
-// A UTF-16 surrogate without its partner: no UTF-8 spelling exists for it.
-const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-const loneSurrogates = new RegExp(loneSurrogate.source, 'g');
-const suspect = /[\u0000\uD800-\uDFFF]/;
-
 /**
- * Text as every store can hold it: NUL dropped, a lone surrogate replaced by U+FFFD (what
- * PostgreSQL's client encoding would make of it anyway). Entity search rows are built through
- * it, so an entity's values match the same queries on every store.
+ * Text as every store can hold it: NUL dropped, a lone surrogate replaced by U+FFFD (core's
+ * `toStorableText`). Entity search rows are built through it, so an entity's values match the
+ * same queries on every store.
  *
  * @example
  * ```ts
@@ -19,9 +13,7 @@ const suspect = /[\u0000\uD800-\uDFFF]/;
  * ```
  */
 export function toStorableText(value: string): string {
-  // Almost all text has neither; one scan decides, so indexing stays fast.
-  if (!suspect.test(value)) return value;
-  return value.replace(/\u0000/g, '').replace(loneSurrogates, '\uFFFD');
+  return coreToStorableText(value);
 }
 
 /** At most this much of a bad value is quoted back in the error. */
@@ -47,7 +39,7 @@ function show(value: string): string {
 export function assertQueryText(value: unknown, parameter: string): asserts value is string {
   if (typeof value !== 'string') throw new InputError(`Invalid ${parameter}: expected a string`);
   if (value.includes('\u0000')) throw new InputError(`Invalid ${parameter}: ${show(value)} contains a NUL character`);
-  if (loneSurrogate.test(value)) {
+  if (hasLoneSurrogate(value)) {
     throw new InputError(`Invalid ${parameter}: ${show(value)} is not well-formed Unicode (a lone surrogate)`);
   }
 }

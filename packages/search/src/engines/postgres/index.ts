@@ -1,4 +1,4 @@
-import { InputError } from '@portalkit/core';
+import { InputError, toStorableText } from '@portalkit/core';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { checkPgOptions, createMigrationGate, openPgPool, pgPoolClient, quoteIdent } from '@portalkit/sql';
@@ -340,11 +340,9 @@ function dedupe(documents: SearchDocument[]): SearchDocument[] {
   return [...byKey.values()];
 }
 
-const loneSurrogates = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
 /** A string PostgreSQL text and jsonb can hold: NUL dropped, a lone surrogate as U+FFFD. */
 function pgText(value: string): string {
-  return value.replace(/\u0000/g, '').replace(loneSurrogates, '\uFFFD');
+  return toStorableText(value);
 }
 
 /**

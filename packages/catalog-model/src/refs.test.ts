@@ -1,6 +1,7 @@
 import * as backstage from '@backstage/catalog-model';
 import { InputError } from '@portalkit/core';
 import { describe, expect, test } from 'vitest';
+import { mulberry32 } from './__testkit__/generateEntities.js';
 import {
   DEFAULT_NAMESPACE,
   entityRefEquals,
@@ -8,18 +9,6 @@ import {
   parseEntityRef,
   stringifyEntityRef,
 } from './index.js';
-
-// Seeded so a failure reproduces.
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const parts = ['', 'Component', 'component', 'API', 'default', 'team-a', 'My-Service', 'a:b', 'a/b', ':', '/', 'x y', 'ÄÖ', '.', '-'];
 const separators = ['', ':', '/', '::', '//', ':/', '/:'];

@@ -195,7 +195,7 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
            AND location = ANY($2::text[])`,
           [
           type,
-          locations.map(pgText),
+          locations.map((location) => toStorableText(location)),
         ]);
         return;
       }
@@ -336,13 +336,8 @@ function headlineOptions(preTag: string, postTag: string, whole: boolean): strin
 function dedupe(documents: SearchDocument[]): SearchDocument[] {
   const byKey = new Map<string, SearchDocument>();
   // Keyed as stored (NUL dropped), so two spellings of one stored location never meet in one INSERT.
-  for (const doc of documents) byKey.set(`${pgText(doc.type)}\u0000${pgText(doc.location)}`, doc);
+  for (const doc of documents) byKey.set(`${toStorableText(doc.type)}\u0000${toStorableText(doc.location)}`, doc);
   return [...byKey.values()];
-}
-
-/** A string PostgreSQL text and jsonb can hold: NUL dropped, a lone surrogate as U+FFFD. */
-function pgText(value: string): string {
-  return toStorableText(value);
 }
 
 /**
@@ -350,10 +345,10 @@ function pgText(value: string): string {
  * write either, e.g. `"\ud800"` in YAML); fix them rather than fail the whole batch.
  */
 function stripNul(value: unknown): unknown {
-  if (typeof value === 'string') return pgText(value);
+  if (typeof value === 'string') return toStorableText(value);
   if (Array.isArray(value)) return value.map(stripNul);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [pgText(k), stripNul(v)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [toStorableText(k), stripNul(v)]));
   }
   return value;
 }

@@ -99,3 +99,29 @@ export type {
   ValidationResult,
 } from './types.js';
 export { createEntityValidator } from './validator.js';
+export { entityMatchesFilter, matchesEntityFilter } from './entity-filter.js';
+export type { EntitiesPrefixFilter, EntitiesSearchFilter, EntityFilter } from './entity-filter.js';
+export { buildEntitySearch } from './search-rows.js';
+export type { SearchRow } from './search-rows.js';
+export {
+  CATALOG_ENTITY_RESOURCE_TYPE,
+  catalogConditions,
+  catalogEntityCreatePermission,
+  catalogEntityDeletePermission,
+  catalogEntityPermissionRules,
+  catalogEntityReadPermission,
+  catalogEntityRefreshPermission,
+  catalogLocationAnalyzePermission,
+  catalogLocationCreatePermission,
+  catalogLocationDeletePermission,
+  catalogLocationReadPermission,
+  catalogPermissions,
+  createCatalogConditionalDecision,
+  entityConditionsToFilter,
+  hasAnnotationRule,
+  hasLabelRule,
+  hasMetadataRule,
+  hasSpecRule,
+  isEntityKindRule,
+  isEntityOwnerRule,
+} from './permissions.js';

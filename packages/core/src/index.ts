@@ -71,3 +71,36 @@ export { isPathInside, realpathOfExistingAncestor } from './paths.js';
 export { hasLoneSurrogate, toStorableText } from './storable-text.js';
 export { createPortal } from './portal.js';
 export type { Portal, PortalOptions, PortalServer } from './portal.js';
+export {
+  PermissionRuleError,
+  anonymousPrincipal,
+  applyConditions,
+  auditEventSchema,
+  conditionsToQuery,
+  createConditionFactory,
+  createPermission,
+  createPermissionRule,
+  createPortalAuth,
+  hostPrincipal,
+  isAllOf,
+  isAnyOf,
+  isNot,
+  principalSchema,
+  scopesAllow,
+  validateConditions,
+} from './auth/index.js';
+export type {
+  AuditEvent,
+  AuditRecord,
+  AuditSink,
+  Identify,
+  Permission,
+  PermissionCondition,
+  PermissionCriteria,
+  PermissionPolicy,
+  PermissionRule,
+  PolicyDecision,
+  PortalAuth,
+  PortalAuthOptions,
+  Principal,
+} from './auth/index.js';

@@ -1,3 +1,4 @@
+import type { PortalAuth } from './auth/portal-auth.js';
 import type { EventBus } from './events.js';
 import type { Handler } from './handler.js';
 import type { Logger } from './logger.js';
@@ -21,6 +22,8 @@ export interface PortalContext {
   logger: Logger;
   events: EventBus<Record<string, unknown>>;
   reader: UrlReader;
+  /** Identity, policy and audit shared by every plugin (allow-all and anonymous by default). */
+  auth: PortalAuth;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createPortalAuth, type PortalAuth } from './auth/portal-auth.js';
 import { InputError, ServiceUnavailableError } from './errors.js';
 import { createEventBus, type EventBus } from './events.js';
 import type { Handler } from './handler.js';
@@ -29,6 +30,11 @@ export interface PortalOptions {
   events?: EventBus<Record<string, unknown>>;
   /** Default: a reader for files below the current directory. */
   reader?: UrlReader;
+  /**
+   * Identity, policy and audit handed to every plugin. Default: `createPortalAuth({ logger })`,
+   * which treats every request as anonymous and allows everything.
+   */
+  auth?: PortalAuth;
 }
 
 /**
@@ -101,6 +107,7 @@ export function createPortal(options: PortalOptions): Portal {
     options.events ??
     createEventBus({ onError: (error, topic) => logger.error('event subscriber failed', { topic, error }) });
   const reader = options.reader ?? createUrlReader({ file: { root: process.cwd() } });
+  const auth = options.auth ?? createPortalAuth({ logger: logger.child({ plugin: 'auth' }) });
 
   const fetch = mountHandlers(
     plugins
@@ -130,7 +137,7 @@ export function createPortal(options: PortalOptions): Portal {
     start() {
       starting ??= (async () => {
         for (const plugin of plugins) {
-          const context: PortalContext = { config, logger: logger.child({ plugin: plugin.id }), events, reader };
+          const context: PortalContext = { config, logger: logger.child({ plugin: plugin.id }), events, reader, auth };
           try {
             await plugin.start?.(context);
           } catch (error) {

@@ -1,4 +1,5 @@
 import { InputError } from '@portalkit/core';
+export { matchesEntityFilter } from '@portalkit/catalog-model';
 import { assertMaxDepth } from './depth.js';
 import { CATALOG_FILTER_EXISTS } from './types.js';
 import type { EntityFilter, EntityFilterQuery } from './types.js';
@@ -175,25 +176,3 @@ function containedValues(operand: unknown, rawKey: string): string[] {
   );
 }
 
-/**
- * Evaluate a filter against one entity, given a lookup from lowercase key to its lowercase
- * values (`undefined` when the key is absent).
- *
- * @example
- * ```ts
- * matchesEntityFilter({ key: 'kind', values: ['api'] }, (k) => (k === 'kind' ? ['api'] : undefined)); // true
- * ```
- */
-export function matchesEntityFilter(
-  filter: EntityFilter,
-  lookup: (key: string) => readonly (string | null)[] | undefined,
-): boolean {
-  if ('allOf' in filter) return filter.allOf.every((f) => matchesEntityFilter(f, lookup));
-  if ('anyOf' in filter) return filter.anyOf.some((f) => matchesEntityFilter(f, lookup));
-  if ('not' in filter) return !matchesEntityFilter(filter.not, lookup);
-  const values = lookup(filter.key);
-  if ('prefix' in filter) return values?.some((v) => v !== null && v.startsWith(filter.prefix)) ?? false;
-  if (values === undefined) return false;
-  if (!filter.values) return true;
-  return values.some((v) => v !== null && filter.values!.includes(v));
-}

@@ -1,3 +1,7 @@
+import type { EntityFilter } from '@portalkit/catalog-model';
+
+export type { EntitiesPrefixFilter, EntitiesSearchFilter, EntityFilter } from '@portalkit/catalog-model';
+
 /**
  * Types of the catalog query language, shaped like `@backstage/catalog-client` so the HTTP layer
  * can pass Backstage requests through unchanged.
@@ -29,50 +33,6 @@ export const CATALOG_FILTER_EXISTS: unique symbol = Symbol.for(
 export type EntityFilterQuery =
   | Record<string, string | symbol | (string | symbol)[]>[]
   | Record<string, string | symbol | (string | symbol)[]>;
-
-/**
- * The normalized filter tree every store evaluates (Backstage's backend `EntityFilter`). Keys and
- * values are lowercase. A leaf without `values` matches when the key exists.
- *
- * @example
- * ```ts
- * const f: EntityFilter = { anyOf: [{ allOf: [{ key: 'kind', values: ['component'] }] }, { not: { key: 'spec.owner' } }] };
- * ```
- */
-export type EntityFilter =
-  | { allOf: EntityFilter[] }
-  | { anyOf: EntityFilter[] }
-  | { not: EntityFilter }
-  | EntitiesSearchFilter
-  | EntitiesPrefixFilter;
-
-/**
- * One leaf of an {@link EntityFilter}: `key` must exist, and when `values` is given one of them
- * must equal one of the key's values.
- *
- * @example
- * ```ts
- * const leaf: EntitiesSearchFilter = { key: 'metadata.tags', values: ['java'] };
- * ```
- */
-export interface EntitiesSearchFilter {
-  key: string;
-  values?: string[];
-}
-
-/**
- * A leaf matching when one of the key's (lowercase) values starts with `prefix`, as a
- * predicate's `{ $hasPrefix }` asks.
- *
- * @example
- * ```ts
- * const leaf: EntitiesPrefixFilter = { key: 'metadata.name', prefix: 'payments-' };
- * ```
- */
-export interface EntitiesPrefixFilter {
-  key: string;
-  prefix: string;
-}
 
 /**
  * One ordering directive. Entities lacking the field sort last whatever the direction, as in

@@ -1,0 +1,23 @@
+export { auditEventSchema } from './audit.js';
+export type { AuditEvent, AuditSink } from './audit.js';
+export { createPermission, isAllOf, isAnyOf, isNot } from './permission.js';
+export type {
+  Permission,
+  PermissionCondition,
+  PermissionCriteria,
+  PermissionPolicy,
+  PolicyDecision,
+} from './permission.js';
+export { createPortalAuth } from './portal-auth.js';
+export type { AuditRecord, PortalAuth, PortalAuthOptions } from './portal-auth.js';
+export { anonymousPrincipal, hostPrincipal, principalSchema, scopesAllow } from './principal.js';
+export type { Identify, Principal } from './principal.js';
+export {
+  PermissionRuleError,
+  applyConditions,
+  conditionsToQuery,
+  createConditionFactory,
+  createPermissionRule,
+  validateConditions,
+} from './rules.js';
+export type { PermissionRule } from './rules.js';

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLogger, createPortal } from '@portalkit/core';
+import { createLogger, createPortal, createPortalAuth } from '@portalkit/core';
 import type { Logger, Portal, PortalPlugin, PortalServer } from '@portalkit/core';
 import { CATALOG_FILTER_EXISTS, builtinKinds, catalogPlugin, createCatalog } from '@portalkit/catalog';
 import type { Catalog } from '@portalkit/catalog';
@@ -14,6 +14,8 @@ import type { TechDocs } from '@portalkit/techdocs';
 import { catalogCollator, searchPlugin, techdocsCollator } from '@portalkit/search';
 import type { TechDocsSite } from '@portalkit/search';
 import { builtinChecks, scorecardKind, scorecardProcessor, scorecardsPlugin } from '@portalkit/scorecards';
+import { authPlugin, createDemoPolicy, createPortalSignIn } from './auth/index.js';
+import type { OidcSettings } from './auth/index.js';
 import { checkoutLocalRepo, parseLocalBlobUrl } from './local-git.js';
 import { guardDocsPaths } from './docs-path-guard.js';
 import { withSecurityHeaders } from './security-headers.js';
@@ -35,6 +37,13 @@ export interface ExamplePortalOptions {
   logger?: Logger;
   /** Told about start-up progress (`ingested 84 entities`, `built docs for 4 components`). */
   onProgress?: (message: string) => void;
+  /**
+   * Where users sign in: any OpenID Connect issuer. Default: the demo provider (a local
+   * stand-in for the company IdP, see docs/permissions.md), started by `listen()` on `oidcPort`.
+   */
+  oidc?: OidcSettings;
+  /** The demo provider's port; default `port + 1` (0 when `port` is 0). */
+  oidcPort?: number;
 }
 
 /** The composed example portal. */
@@ -45,8 +54,10 @@ export interface ExamplePortal {
   techdocs: TechDocs;
   /** Ingest the catalog, build docs, index search and start every plugin. Idempotent. */
   start(): Promise<void>;
-  /** `start()`, then serve on the configured host and port. */
+  /** `start()`, then serve on the configured host and port (and start the demo provider). */
   listen(): Promise<PortalServer>;
+  /** Where the browser signs in; `undefined` before `listen()` when the demo provider is used. */
+  oidc(): OidcSettings | undefined;
   /** Stop plugins and close servers. */
   stop(): Promise<void>;
 }
@@ -145,8 +156,18 @@ export async function createExamplePortal(options: ExamplePortalOptions = {}): P
     logger: logger.child({ plugin: 'scaffolder' }),
   });
 
+  const signIn = createPortalSignIn({
+    oidc: options.oidc,
+    dataDir,
+    port: options.oidcPort ?? (options.port ? options.port + 1 : 0),
+    catalog,
+    logger: logger.child({ plugin: 'oidc' }),
+  });
+  const auth = createPortalAuth({ identify: signIn.identify, policy: createDemoPolicy(), logger: logger.child({ plugin: 'auth' }) });
+
   const catalogPluginInstance = catalogPlugin({ catalog });
   const plugins: PortalPlugin[] = [
+    authPlugin({ catalog, oidc: signIn.settings }),
     {
       ...catalogPluginInstance,
       async start(context) {
@@ -193,8 +214,13 @@ export async function createExamplePortal(options: ExamplePortalOptions = {}): P
     { id: 'ui', basePath: '/', handler: createStaticHandler({ root: path.join(here, '../public') }) },
   ];
   // Every response, API and docs included, gets the portal's framing, sniffing and CSP headers.
-  const secured = plugins.map((plugin) => (plugin.handler ? { ...plugin, handler: withSecurityHeaders(plugin.handler) } : plugin));
-  const portal = createPortal({ plugins: secured, logger });
+  // The page may call the issuer (discovery, token endpoint) during sign-in.
+  const connectSrc = () => {
+    const issuer = signIn.settings()?.issuer;
+    return issuer ? [new URL(issuer).origin] : [];
+  };
+  const secured = plugins.map((plugin) => (plugin.handler ? { ...plugin, handler: withSecurityHeaders(plugin.handler, { connectSrc }) } : plugin));
+  const portal = createPortal({ plugins: secured, logger, auth });
 
   let starting: Promise<void> | undefined;
   const start = () => (starting ??= portal.start().catch((error) => {
@@ -208,11 +234,20 @@ export async function createExamplePortal(options: ExamplePortalOptions = {}): P
     start,
     async listen() {
       await start();
-      return portal.listen({ port: options.port ?? 7007, host: options.host ?? '127.0.0.1' });
+      const server = await portal.listen({ port: options.port ?? 7007, host: options.host ?? '127.0.0.1' });
+      try {
+        await signIn.start(server.url);
+      } catch (error) {
+        await server.close();
+        throw error;
+      }
+      return server;
     },
+    oidc: signIn.settings,
     async stop() {
       starting = undefined;
       await portal.stop();
+      await signIn.stop();
     },
   };
 }

@@ -29,4 +29,13 @@ describe('withSecurityHeaders', () => {
     );
     expect(res.headers.get('content-security-policy')).toBe(`sandbox, ${PORTAL_CSP}`);
   });
+
+  it('lets the page also connect to the sign-in issuer, and to nothing that is not an origin', async () => {
+    const origins = ['http://127.0.0.1:7008', "https://evil.example; script-src 'unsafe-inline'"];
+    const res = await withSecurityHeaders(async () => new Response('ok'), { connectSrc: () => origins })(new Request('http://localhost/'));
+    const csp = res.headers.get('content-security-policy')!;
+    expect(csp).toContain("connect-src 'self' http://127.0.0.1:7008;");
+    expect(csp).not.toContain('evil');
+    expect(csp).toContain("script-src 'self';");
+  });
 });

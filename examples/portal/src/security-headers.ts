@@ -38,17 +38,35 @@ export const PORTAL_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'referrer-policy': 'no-referrer',
 };
 
+/** Options of {@link withSecurityHeaders}. */
+export interface SecurityHeadersOptions {
+  /**
+   * Origins the page may also fetch from, asked per response: the OpenID Connect issuer, whose
+   * discovery and token endpoints the browser calls during sign-in.
+   */
+  connectSrc?: () => readonly string[];
+}
+
 /**
  * Wraps a handler so each response carries {@link PORTAL_SECURITY_HEADERS} and
- * {@link PORTAL_CSP}. A policy the handler set itself (TechDocs' `sandbox` on built HTML) is kept
- * and the portal's is added beside it: browsers enforce every policy, so neither weakens the other.
+ * {@link PORTAL_CSP} (with `connectSrc` origins added). A policy the handler set itself (TechDocs'
+ * `sandbox` on built HTML) is kept and the portal's is added beside it: browsers enforce every
+ * policy, so neither weakens the other.
  *
  * @example
  * ```ts
  * const ui = { id: 'ui', basePath: '/', handler: withSecurityHeaders(createStaticHandler({ root })) };
  * ```
  */
-export function withSecurityHeaders(handler: Handler): Handler {
+export function withSecurityHeaders(handler: Handler, options: SecurityHeadersOptions = {}): Handler {
+  const policy = () => {
+    const extra = (options.connectSrc?.() ?? []).filter((origin) => /^https?:\/\/[\w.:[\]-]+$/.test(origin));
+    return extra.length ? PORTAL_CSP.replace("connect-src 'self'", `connect-src 'self' ${extra.join(' ')}`) : PORTAL_CSP;
+  };
+  const apply = (headers: Headers) => {
+    for (const [name, value] of Object.entries(PORTAL_SECURITY_HEADERS)) headers.set(name, value);
+    headers.append('content-security-policy', policy());
+  };
   return async (request) => {
     let response: Response;
     try {
@@ -67,9 +85,4 @@ export function withSecurityHeaders(handler: Handler): Handler {
     }
     return response;
   };
-}
-
-function apply(headers: Headers): void {
-  for (const [name, value] of Object.entries(PORTAL_SECURITY_HEADERS)) headers.set(name, value);
-  headers.append('content-security-policy', PORTAL_CSP);
 }

@@ -1,29 +1,25 @@
 // End-to-end flows of the example portal in a real Chromium, driven by playwright-core.
 // The portal runs in-process on a free port with a temporary state dir.
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, memorySink } from '@portalkit/core';
+import { DEMO_PASSWORD } from '../src/auth/index.js';
 import { createExamplePortal, type ExamplePortal } from '../src/portal.js';
+import { hasChromium, launchChromium, signInThroughProvider } from './support/browser.js';
 
-const CHROMIUM = process.env.PORTALKIT_CHROMIUM ?? '/usr/bin/chromium';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../..');
 const screenshots = path.join(repoRoot, 'test-output/screenshots');
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium && process.env.CI) {
-  throw new Error(`${CHROMIUM} is missing; run scripts/ensure-chromium.sh (the root \`pnpm test\` does)`);
-}
-if (!hasChromium) console.warn(`skipping browser tests: ${CHROMIUM} is missing (run bash scripts/ensure-chromium.sh)`);
 
 describe.skipIf(!hasChromium)('example portal in a browser', () => {
   let stateDir: string;
   let example: ExamplePortal | undefined;
   let baseUrl: string;
+  let issuer: string | undefined;
   let browser: Browser;
   let page: Page;
   const pageErrors: string[] = [];
@@ -36,11 +32,9 @@ describe.skipIf(!hasChromium)('example portal in a browser', () => {
     } else {
       example = await createExamplePortal({ stateDir, port: 0, logger: createLogger({ sink: memorySink() }) });
       baseUrl = (await example.listen()).url;
+      issuer = example.oidc()?.issuer;
     }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
     page.setDefaultTimeout(15_000);
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -165,7 +159,12 @@ describe.skipIf(!hasChromium)('example portal in a browser', () => {
     expect(await page.textContent('#entity-title')).toBe(worst[0]!.split('/')[1]);
   });
 
-  it('runs a template and the new component appears in the catalog', async () => {
+  it('runs a template (signed in) and the new component appears in the catalog', async () => {
+    // Only signed-in users may run templates (the example portal's policy).
+    await go('#/create');
+    expect(await page.getAttribute('[data-template="create-nodejs-service"]', 'data-runnable')).toBe('false');
+    if (!issuer) issuer = (await (await fetch(`${baseUrl}/api/auth/config`)).json()).issuer as string;
+    await signInThroughProvider(page, { baseUrl, issuer, login: 'katherine.johnson', password: DEMO_PASSWORD, displayName: 'Katherine Johnson' });
     await go('#/create');
     await page.click('[data-template="create-nodejs-service"] a.button');
     await page.waitForSelector('form.step-form[data-step="0"]');
@@ -200,6 +199,8 @@ describe.skipIf(!hasChromium)('example portal in a browser', () => {
     await page.waitForFunction(() => document.querySelector('table.entities tbody tr')?.getAttribute('data-entity-ref') === 'component:default/parcel-router');
     await shot('09-catalog-new-component');
     await page.fill('#catalog-text', '');
+    await page.click('#sign-out');
+    await page.waitForFunction(() => document.querySelector('#signed-in-user')?.textContent === 'Not signed in');
   });
 
   it('opens docs, navigates inside them and searches', async () => {

@@ -1,4 +1,6 @@
-// Thin fetch wrappers around portalkit's Backstage-compatible REST APIs.
+// Thin fetch wrappers around portalkit's Backstage-compatible REST APIs. Every call carries the
+// signed-in user's access token; a 401 means the token is no longer accepted (signed out).
+import { accessToken, handleUnauthorized } from './session.js';
 
 /** Error carrying the Backstage error body (`{ error: { name, message } }`) when there is one. */
 export class ApiError extends Error {
@@ -9,8 +11,14 @@ export class ApiError extends Error {
   }
 }
 
-async function request(path, init) {
-  const res = await fetch(path, { headers: { accept: 'application/json' }, ...init });
+/** `init.headers` plus the bearer token, when signed in. */
+export function withAuth(headers = {}) {
+  const token = accessToken();
+  return token ? { ...headers, authorization: `Bearer ${token}` } : headers;
+}
+
+async function request(path, init = {}) {
+  const res = await fetch(path, { ...init, headers: withAuth(init.headers ?? { accept: 'application/json' }) });
   if (!res.ok) {
     let name = 'Error';
     let message = `${res.status} ${res.statusText}`;
@@ -20,6 +28,11 @@ async function request(path, init) {
     } catch {
       // not JSON; keep the status line
     }
+    if (res.status === 401) {
+      handleUnauthorized('the portal did not accept your sign-in');
+      throw new ApiError(401, name, 'You are signed out: your sign-in is no longer valid. Sign in again.');
+    }
+    if (res.status === 403) throw new ApiError(403, name, `Not allowed: ${message}`);
     throw new ApiError(res.status, name, message);
   }
   return res;
@@ -66,8 +79,44 @@ export const scaffolderApi = {
   parameterSchema: (namespace, kind, name) => getJson(`/api/scaffolder/v2/templates/${enc(namespace)}/${enc(kind)}/${enc(name)}/parameter-schema`),
   createTask: (templateRef, values) => postJson('/api/scaffolder/v2/tasks', { templateRef, values }),
   task: (id) => getJson(`/api/scaffolder/v2/tasks/${enc(id)}`),
-  eventStreamUrl: (id) => `/api/scaffolder/v2/tasks/${enc(id)}/eventstream`,
+  /** The task's events (`{ type, data }`) as they come; EventSource cannot send the bearer token, fetch can. */
+  eventStream: (id, onEvent, signal) => readEventStream(`/api/scaffolder/v2/tasks/${enc(id)}/eventstream`, onEvent, signal),
 };
+
+export const catalogLocationsApi = {
+  /** Backstage `POST /locations`: register a catalog file by URL. */
+  register: (target) => postJson('/api/catalog/locations', { type: 'url', target }),
+};
+
+/**
+ * Reads a `text/event-stream` response until it ends or `onEvent` returns `false`; resolves then,
+ * rejects on HTTP errors.
+ */
+export async function readEventStream(path, onEvent, signal) {
+  const res = await request(path, { signal, headers: { accept: 'text/event-stream' } });
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value.replace(/\r\n?/g, '\n');
+    let end;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      let type = 'message';
+      const data = [];
+      for (const line of block.split('\n')) {
+        if (line.startsWith('event:')) type = line.slice(6).trim();
+        else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+      }
+      if (data.length && onEvent({ type, data: data.join('\n') }) === false) {
+        await reader.cancel().catch(() => {});
+        return;
+      }
+    }
+  }
+}
 
 export const techdocsApi = {
   // Built sites' URLs are made (and checked) in docs-path.js only.

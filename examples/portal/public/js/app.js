@@ -7,6 +7,7 @@ import { templatesPage, templatePage, taskPage } from './create.js';
 import { docsIndexPage, docsPage } from './docs.js';
 import { searchPage } from './search.js';
 import { scorecardsPage } from './scorecards.js';
+import { loadSession, onSessionChange, session, signIn, signOut } from './session.js';
 
 const root = document.getElementById('app');
 let current = null;
@@ -71,6 +72,33 @@ async function render() {
   if (!controller.signal.aborted) document.body.dataset.ready = parsed.segments[0] || 'catalog';
 }
 
+/** The header's sign-in state, and why the user was signed out, if they were. */
+function renderAuth() {
+  const area = document.getElementById('auth-area');
+  const { principal, config } = session;
+  if (principal.type === 'user') {
+    const name = principal.displayName ?? principal.userEntityRef ?? 'Signed in';
+    mount(area,
+      h('span', { class: 'signed-in', id: 'signed-in-user', 'data-user': principal.userEntityRef ?? '' }, name),
+      h('button', { type: 'button', class: 'secondary', id: 'sign-out', onclick: signOut }, 'Sign out'));
+  } else if (config.enabled) {
+    const button = h('button', { type: 'button', id: 'sign-in' }, 'Sign in');
+    button.addEventListener('click', () => {
+      button.disabled = true;
+      signIn().catch((error) => {
+        button.disabled = false;
+        session.notice = `Sign-in failed: ${error.message}`;
+        renderAuth();
+      });
+    });
+    mount(area, h('span', { class: 'signed-out', id: 'signed-in-user', 'data-user': '' }, 'Not signed in'), button);
+  } else {
+    mount(area);
+  }
+  const noticeEl = document.getElementById('auth-notice');
+  mount(noticeEl, session.notice ? notice('error', h('span', { id: 'signed-out-notice' }, session.notice)) : null);
+}
+
 document.getElementById('global-search').addEventListener('submit', (event) => {
   event.preventDefault();
   const q = new FormData(event.currentTarget).get('q')?.toString().trim() ?? '';
@@ -78,6 +106,16 @@ document.getElementById('global-search').addEventListener('submit', (event) => {
 });
 
 window.addEventListener('hashchange', () => {
+  delete document.body.dataset.ready;
+  render();
+});
+await loadSession().catch((error) => {
+  session.notice = `Could not check your sign-in: ${error.message}`;
+});
+renderAuth();
+onSessionChange(() => {
+  renderAuth();
+  // What the page shows may depend on who is signed in.
   delete document.body.dataset.ready;
   render();
 });

@@ -1,6 +1,7 @@
 // Catalog table: facets (kind, type, owner, lifecycle, tags), text search, cursor pagination.
 import { h, mount, notice, chip } from './dom.js';
-import { catalogApi } from './api.js';
+import { catalogApi, catalogLocationsApi } from './api.js';
+import { allowed } from './session.js';
 import { entityHref, humanRef, parseRef } from './refs.js';
 
 const FACETS = [
@@ -37,7 +38,9 @@ export async function catalogPage({ root, signal }, query) {
   mount(root,
     h('div', { class: 'page-head' },
       h('h1', null, 'Software catalog'),
-      h('a', { class: 'button', href: '#/create' }, 'Create…')),
+      // Shown only when the policy lets this user run templates; the API refuses them regardless.
+      allowed('scaffolder.task.create') ? h('a', { class: 'button', href: '#/create', id: 'create-link' }, 'Create…') : null),
+    allowed('catalog.location.create') ? registerForm() : null,
     h('div', { class: 'catalog-layout' },
       facetsEl,
       h('section', { class: 'catalog-main' },
@@ -151,4 +154,29 @@ export async function catalogPage({ root, signal }, query) {
   }
 
   await Promise.all([loadFacets().catch((error) => mount(facetsEl, notice('error', `Facets unavailable: ${error.message}`))), loadTable()]);
+}
+
+/** "Register an existing component": `POST /api/catalog/locations` with a catalog file's URL. */
+function registerForm() {
+  const input = h('input', { type: 'url', name: 'target', required: true, id: 'register-target', placeholder: 'https://git.example.com/org/repo/blob/main/catalog-info.yaml', 'aria-label': 'Catalog file URL' });
+  const result = h('div', { id: 'register-result' });
+  const button = h('button', { type: 'submit' }, 'Register');
+  return h('details', { class: 'card register-location', id: 'register-location' },
+    h('summary', null, 'Register an existing component'),
+    h('form', {
+      onsubmit: async (event) => {
+        event.preventDefault();
+        button.disabled = true;
+        try {
+          const { entities = [] } = await catalogLocationsApi.register(input.value.trim());
+          mount(result, notice('info', `Registered ${entities.length} ${entities.length === 1 ? 'entity' : 'entities'}: `,
+            entities.map((e, i) => [i ? ', ' : '', h('a', { href: entityHref(parseRef(`${e.kind}:${e.metadata.namespace ?? 'default'}/${e.metadata.name}`)) }, e.metadata.name)])));
+        } catch (error) {
+          mount(result, notice('error', `Could not register: ${error.message}`));
+        } finally {
+          button.disabled = false;
+        }
+      },
+    }, input, ' ', button),
+    result);
 }

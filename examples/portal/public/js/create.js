@@ -3,6 +3,15 @@ import { h, mount, notice, chip, safeUrl } from './dom.js';
 import { catalogApi, scaffolderApi } from './api.js';
 import { entityHref, humanRef, parseRef } from './refs.js';
 import { schemaForm } from './form.js';
+import { session } from './session.js';
+
+/** Why the principal may not run a template (per `/api/auth/whoami`), or null when it may. */
+function cannotRun(ref) {
+  if (session.templates[ref] !== false) return null;
+  return session.principal.type === 'anonymous'
+    ? 'Sign in to run templates.'
+    : 'You may not run this template: it needs permissions your teams do not have.';
+}
 
 export async function templatesPage({ root, signal }) {
   mount(root, h('h1', null, 'Create something new'), h('p', { class: 'muted' }, 'Loading templates…'));
@@ -16,12 +25,15 @@ export async function templatesPage({ root, signal }) {
     items.length
       ? h('div', { class: 'cards' }, items.map((t) => {
         const ns = t.metadata.namespace ?? 'default';
-        return h('article', { class: 'card template-card', 'data-template': t.metadata.name },
+        const refused = cannotRun(`template:${ns.toLowerCase()}/${t.metadata.name.toLowerCase()}`);
+        return h('article', { class: 'card template-card', 'data-template': t.metadata.name, 'data-runnable': refused ? 'false' : 'true' },
           h('p', { class: 'eyebrow' }, typeof t.spec?.type === 'string' ? t.spec.type : 'template'),
           h('h2', null, t.metadata.title ?? t.metadata.name),
           h('p', null, t.metadata.description ?? ''),
           h('p', { class: 'tags' }, (t.metadata.tags ?? []).map((tag) => chip(tag))),
-          h('a', { class: 'button', href: `#/create/${encodeURIComponent(ns)}/${encodeURIComponent(t.metadata.name)}` }, 'Choose'));
+          refused
+            ? h('p', { class: 'muted not-allowed' }, refused)
+            : h('a', { class: 'button', href: `#/create/${encodeURIComponent(ns)}/${encodeURIComponent(t.metadata.name)}` }, 'Choose'));
       }))
       : notice('info', 'No templates in the catalog yet.'));
 }
@@ -74,6 +86,12 @@ export async function templatePage({ root, signal, navigate }, { namespace, name
   }
 
   function renderReview() {
+    const refused = cannotRun(`template:${namespace.toLowerCase()}/${name.toLowerCase()}`);
+    if (refused) {
+      mount(body, h('h2', null, 'Review'), notice('error', refused), h('div', { class: 'actions' },
+        h('button', { type: 'button', class: 'secondary', onclick: () => { index -= 1; renderStep(); } }, 'Back')));
+      return;
+    }
     const error = h('div');
     const create = h('button', { type: 'button', id: 'create-button' }, 'Create');
     create.addEventListener('click', async () => {
@@ -138,14 +156,13 @@ export async function taskPage({ root, signal }, taskId) {
     renderOutput(outputEl, done.output ?? {}, done.status);
   }
 
-  const source = new EventSource(scaffolderApi.eventStreamUrl(taskId));
-  signal.addEventListener('abort', () => source.close());
+  let completed = false;
   const onEvent = (message) => {
     let event;
     try {
       event = JSON.parse(message.data);
     } catch {
-      return;
+      return true;
     }
     const body = event.body ?? {};
     if (event.type === 'log') {
@@ -160,25 +177,34 @@ export async function taskPage({ root, signal }, taskId) {
       }
       if (task.status === 'open') setStatus('processing');
     } else if (event.type === 'completion') {
-      // The server ends the stream after completion; closing stops EventSource reconnecting.
-      source.close();
+      completed = true;
       if (body.message) logEl.append(h('span', { class: 'log-line log-final' }, body.message, '\n'));
       finish().catch((e) => mount(outputEl, notice('error', e.message)));
+      return false;
     }
+    return true;
   };
-  source.addEventListener('log', onEvent);
-  source.addEventListener('completion', onEvent);
-  source.addEventListener('message', onEvent);
-  source.addEventListener('error', () => {
-    if (source.readyState === EventSource.CLOSED) return;
-    // A dropped stream for a finished task: fetch the final state instead of retrying forever.
-    scaffolderApi.task(taskId).then((t) => {
-      if (['completed', 'failed', 'cancelled'].includes(t.status)) {
-        source.close();
-        finish();
+  // fetch, not EventSource: the request carries the bearer token. A dropped stream is reopened
+  // (the server replays the log) until the task is finished.
+  for (let attempt = 0; attempt < 30 && !completed && !signal.aborted; attempt += 1) {
+    try {
+      await scaffolderApi.eventStream(taskId, onEvent, signal);
+    } catch (error) {
+      if (signal.aborted) return;
+      if (error.status === 401 || error.status === 403 || error.status === 404) {
+        mount(outputEl, notice('error', error.message));
+        return;
       }
-    }).catch(() => {});
-  });
+    }
+    if (completed || signal.aborted) return;
+    const current = await scaffolderApi.task(taskId).catch(() => null);
+    if (current && ['completed', 'failed', 'cancelled'].includes(current.status)) {
+      await finish();
+      return;
+    }
+    logEl.replaceChildren();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
 }
 
 function renderOutput(el, output, status) {

@@ -1,7 +1,7 @@
 // TechDocs viewer: loads the built page HTML, sanitizes it, rewrites links to hash routes,
 // shows the site navigation and searches the site's search index.
 import { h, mount, notice } from './dom.js';
-import { catalogApi, getJson, getText, techdocsApi } from './api.js';
+import { catalogApi, getJson, getText, readEventStream, techdocsApi } from './api.js';
 import { docsHref, entityHref, humanRef, refOf } from './refs.js';
 import { sanitize } from './sanitize.js';
 import { docsRouteOf, docsUrls, parseDocsRoute } from './docs-path.js';
@@ -194,29 +194,32 @@ function sameOrigin(href, from) {
 }
 
 /** Streams a TechDocs `/sync` run into `el`; resolves true when the build finished. */
-function syncDocs(el, signal, url) {
+async function syncDocs(el, signal, url) {
   const log = h('pre', { class: 'log', id: 'docs-build-log' });
   mount(el, h('p', { class: 'muted' }, 'Building documentation…'), log);
-  return new Promise((resolve) => {
-    const source = new EventSource(url);
-    const done = (ok) => {
-      source.close();
-      resolve(ok);
-    };
-    signal.addEventListener('abort', () => done(false));
-    source.addEventListener('log', (e) => {
-      let line = e.data;
-      try {
-        line = JSON.parse(e.data);
-      } catch {
-        // plain text line
+  let finished = false;
+  try {
+    // fetch, not EventSource: the request carries the bearer token.
+    await readEventStream(url, (event) => {
+      if (event.type === 'log') {
+        let line = event.data;
+        try {
+          line = JSON.parse(event.data);
+        } catch {
+          // plain text line
+        }
+        log.append(String(line), '\n');
+      } else if (event.type === 'finish' || event.type === 'error') {
+        finished = event.type === 'finish';
+        return false;
       }
-      log.append(String(line), '\n');
-    });
-    source.addEventListener('finish', () => done(true));
-    // Both a server-sent `error` event and a dropped connection end the attempt.
-    source.addEventListener('error', () => done(false));
-  });
+      return true;
+    }, signal);
+  } catch {
+    // A refused or dropped stream ends the attempt.
+    return false;
+  }
+  return finished && !signal.aborted;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { hostPrincipal } from '@portalkit/core';
+import { applyConditions, hostPrincipal, validateConditions } from '@portalkit/core';
 import type { Logger, Permission, PortalAuth, Principal } from '@portalkit/core';
 import { catalogEntityPermissionRules } from '@portalkit/catalog-model';
 import type { Entity } from '@portalkit/catalog-model';
@@ -56,6 +56,17 @@ export function principalAccess(options: { auth: PortalAuth; principal: Principa
     ...(request ? { request } : {}),
     readFilter: () => entityReadFilter(auth, principal, logger),
     allows: async (permission) => (await auth.authorize(principal, permission)).result === 'ALLOW',
-    allowsEntity: (permission, entity) => auth.authorizeResource(principal, permission, entity, catalogEntityPermissionRules),
+    async allowsEntity(permission, entity) {
+      const decision = await auth.authorize(principal, permission);
+      if (decision.result !== 'CONDITIONAL') return decision.result === 'ALLOW';
+      try {
+        // Validated whole first: applying stops at the first deciding branch and could pass over an unknown rule.
+        validateConditions(decision.conditions, catalogEntityPermissionRules);
+        return applyConditions(decision.conditions, entity, catalogEntityPermissionRules);
+      } catch (error) {
+        logger.error(`${permission.name} conditions could not be applied; denying`, { subject: principal.subject, error });
+        return false;
+      }
+    },
   };
 }

@@ -1,7 +1,7 @@
 import { ANNOTATION_LOCATION, stringifyEntityRef } from '@portalkit/catalog-model';
 import type { Entity } from '@portalkit/catalog-model';
 import { parseLocationRef } from '../processing/paths.js';
-import type { CatalogLibrary } from '../types.js';
+import type { CatalogView } from '../types.js';
 
 /**
  * Backstage's `AnalyzeLocationResponse`: the entity files found at a location, and entities a
@@ -9,7 +9,7 @@ import type { CatalogLibrary } from '../types.js';
  *
  * @example
  * ```ts
- * const { existingEntityFiles } = await analyzeLocation(catalog, { type: 'file', target: './catalog-info.yaml' });
+ * const { existingEntityFiles } = await catalog.analyzeLocation({ type: 'file', target: './catalog-info.yaml' });
  * existingEntityFiles[0]?.isRegistered;
  * ```
  */
@@ -30,7 +30,7 @@ export interface AnalyzeLocationResult {
  * ```
  */
 export async function analyzeLocation(
-  catalog: CatalogLibrary,
+  catalog: Pick<CatalogView, 'addLocation'>,
   location: { type: string; target: string },
 ): Promise<AnalyzeLocationResult> {
   const result = await catalog.addLocation(location, { dryRun: true });

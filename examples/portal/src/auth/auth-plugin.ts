@@ -7,7 +7,7 @@ import {
   stringifyEntityRef,
 } from '@portalkit/catalog-model';
 import type { Catalog } from '@portalkit/catalog';
-import { scaffolderTaskCreatePermission } from './pending.js';
+import { scaffolderTaskCreatePermission } from '@portalkit/scaffolder';
 import type { OidcSettings } from './settings.js';
 import { canRunTemplate } from './template-access.js';
 

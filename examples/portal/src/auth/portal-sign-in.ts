@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { AuthenticationError, anonymousPrincipal, type Identify, type Logger } from '@portalkit/core';
+import { AuthenticationError, anonymousPrincipal, createJwtIdentifier, type Identify, type Logger } from '@portalkit/core';
 import type { Catalog } from '@portalkit/catalog';
 import { loadDemoUsers } from './demo-users.js';
 import { startDemoOidcProvider, type DemoOidcProvider } from './oidc-provider.js';
-import { createCatalogOwnershipResolver, createJwtIdentifier } from './pending.js';
+import { createCatalogOwnershipResolver } from './pending.js';
 import { EXAMPLE_AUDIENCE, EXAMPLE_CLIENT_ID, type OidcSettings } from './settings.js';
 
 /** Options of {@link createPortalSignIn}. */

@@ -4,7 +4,7 @@ import {
   scaffolderTaskCreatePermission,
   scaffolderTemplateRules,
   scaffolderTemplateStepReadPermission,
-} from './pending.js';
+} from '@portalkit/scaffolder';
 
 /**
  * Whether `principal` may run `template`: it may create tasks, and the policy lets it read every

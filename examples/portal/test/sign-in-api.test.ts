@@ -1,0 +1,124 @@
+// The example portal's API with tokens from its demo OpenID Connect provider (no browser): who each
+// token is, what /api/auth/whoami says each may do, and what the APIs refuse. Tokens from another
+// issuer, unsigned or tampered tokens are 401 and never echoed.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger, memorySink } from '@portalkit/core';
+import { DEMO_PASSWORD, EXAMPLE_AUDIENCE, EXAMPLE_CLIENT_ID, loadDemoUsers, startDemoOidcProvider, type DemoOidcProvider } from '../src/auth/index.js';
+import { createExamplePortal, type ExamplePortal } from '../src/portal.js';
+import { signIn } from './support/sign-in.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+describe('example portal API with sign-in', () => {
+  let stateDir: string;
+  let example: ExamplePortal;
+  let baseUrl: string;
+  let otherProvider: DemoOidcProvider;
+  const tokens: Record<string, string> = {};
+
+  const tokenFrom = async (issuer: string, login: string) => {
+    const result = await signIn({ issuer, clientId: EXAMPLE_CLIENT_ID, redirectUri: `${baseUrl}/`, resource: EXAMPLE_AUDIENCE, login, password: DEMO_PASSWORD });
+    if (!result.tokens) throw new Error(`no tokens for ${login}: ${JSON.stringify(result)}`);
+    return result.tokens.access_token;
+  };
+  const call = (pathname: string, token?: string, init: RequestInit = {}) =>
+    fetch(`${baseUrl}${pathname}`, { ...init, headers: { ...(init.headers as Record<string, string>), ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+  const whoami = async (token?: string) => (await call('/api/auth/whoami', token)).json();
+
+  beforeAll(async () => {
+    stateDir = await mkdtemp(path.join(tmpdir(), 'pk-signin-api-'));
+    example = await createExamplePortal({ stateDir, port: 0, logger: createLogger({ sink: memorySink() }) });
+    baseUrl = (await example.listen()).url;
+    const { issuer } = example.oidc()!;
+    tokens.payments = await tokenFrom(issuer, 'alan.turing');
+    tokens.platform = await tokenFrom(issuer, 'ada.lovelace');
+    // Another provider with the same users, client and audience: a different issuer and key.
+    otherProvider = await startDemoOidcProvider({
+      users: await loadDemoUsers(path.join(here, '../data/org/users.yaml')),
+      client: { clientId: EXAMPLE_CLIENT_ID, redirectUris: [`${baseUrl}/`] },
+      audience: EXAMPLE_AUDIENCE,
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await otherProvider?.close();
+    await example?.stop();
+    if (stateDir) await rm(stateDir, { recursive: true, force: true });
+  });
+
+  it('tells the browser where to sign in, and lets the page connect there', async () => {
+    const config = await (await call('/api/auth/config')).json();
+    expect(config).toEqual({ enabled: true, issuer: example.oidc()!.issuer, clientId: EXAMPLE_CLIENT_ID, audience: EXAMPLE_AUDIENCE, scope: 'openid profile email' });
+    const csp = (await call('/')).headers.get('content-security-policy');
+    expect(csp).toContain(`connect-src 'self' ${config.issuer};`);
+  });
+
+  it('whoami: anonymous may read but not register or run templates', async () => {
+    const who = await whoami();
+    expect(who.principal).toEqual({ type: 'anonymous', ownershipEntityRefs: [] });
+    expect(who.allowed).toEqual({ 'catalog.location.create': false, 'catalog.entity.refresh': false, 'scaffolder.task.create': false });
+    expect(Object.values(who.templates).every((runnable) => runnable === false)).toBe(true);
+  });
+
+  it('whoami: a team-payments member, ownership from the catalog, may not run the platform template', async () => {
+    const who = await whoami(tokens.payments);
+    expect(who.principal).toMatchObject({ type: 'user', userEntityRef: 'user:default/alan.turing', displayName: 'Alan Turing' });
+    expect(who.principal.ownershipEntityRefs).toEqual(expect.arrayContaining(['user:default/alan.turing', 'group:default/team-payments']));
+    expect(who.principal.ownershipEntityRefs).not.toContain('group:default/team-platform');
+    expect(who.principal).not.toHaveProperty('claims');
+    expect(who.allowed['scaffolder.task.create']).toBe(true);
+    expect(who.templates).toMatchObject({ 'template:default/create-nodejs-service': true, 'template:default/request-production-database': false });
+  });
+
+  it('whoami: a team-platform member may run every template', async () => {
+    const who = await whoami(tokens.platform);
+    expect(who.principal.ownershipEntityRefs).toContain('group:default/team-platform');
+    expect(who.templates['template:default/request-production-database']).toBe(true);
+    expect(Object.values(who.templates).every((runnable) => runnable === true)).toBe(true);
+  });
+
+  it('the catalog API hides the restricted entity from everyone but team-platform', async () => {
+    const url = '/api/catalog/entities/by-name/resource/default/production-secrets-vault';
+    expect((await call(url)).status).toBe(404);
+    expect((await call(url, tokens.payments)).status).toBe(404);
+    expect((await call(url, tokens.platform)).status).toBe(200);
+    const count = async (token?: string) =>
+      (await (await call('/api/catalog/entities/by-query?filter=kind=resource&limit=1', token)).json()).totalItems as number;
+    expect(await count(tokens.platform)).toBe((await count(tokens.payments)) + 1);
+    expect(await count()).toBe(await count(tokens.payments));
+  });
+
+  it('the APIs refuse what the page hides: anonymous registering, payments running the platform template', async () => {
+    const json = { 'content-type': 'application/json' };
+    const location = await call('/api/catalog/locations', undefined, { method: 'POST', headers: json, body: JSON.stringify({ type: 'url', target: 'https://example.com/catalog-info.yaml' }) });
+    expect(location.status).toBe(403);
+    const task = await call('/api/scaffolder/v2/tasks', tokens.payments, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ templateRef: 'template:default/request-production-database', values: { name: 'sneaky-db', owner: 'team-payments' } }),
+    });
+    expect(task.status).toBe(403);
+    expect((await task.json()).error.name).toBe('NotAllowedError');
+  });
+
+  it('refuses tokens of another issuer, unsigned and tampered tokens with 401, never echoing them', async () => {
+    const foreign = await tokenFrom(otherProvider.issuer, 'ada.lovelace');
+    const [header, payload] = tokens.payments!.split('.');
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
+    const asPlatform = Buffer.from(JSON.stringify({ ...claims, sub: 'user:default/ada.lovelace' })).toString('base64url');
+    const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'at+jwt' })).toString('base64url')}.${asPlatform}.`;
+    const tampered = `${header}.${asPlatform}.${tokens.payments!.split('.')[2]}`;
+    for (const token of [foreign, unsigned, tampered, 'not-a-jwt']) {
+      const response = await call('/api/auth/whoami', token);
+      expect(response.status).toBe(401);
+      const body = await response.text();
+      expect(JSON.parse(body).error.name).toBe('AuthenticationError');
+      for (const part of token.split('.').filter((p) => p.length > 8)) expect(body).not.toContain(part);
+      expect((await call('/api/catalog/entities/by-name/resource/default/production-secrets-vault', token)).status).toBe(401);
+    }
+  });
+});

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, createPortal, createPortalAuth } from '@portalkit/core';
-import type { Logger, Portal, PortalPlugin, PortalServer } from '@portalkit/core';
+import type { Logger, Portal, PortalPlugin, PortalServer, Principal } from '@portalkit/core';
 import { CATALOG_FILTER_EXISTS, builtinKinds, catalogPlugin, createCatalog } from '@portalkit/catalog';
 import type { Catalog } from '@portalkit/catalog';
 import { ANNOTATION_TECHDOCS_REF, stringifyEntityRef } from '@portalkit/catalog-model';
@@ -197,7 +197,11 @@ export async function createExamplePortal(options: ExamplePortalOptions = {}): P
         progress(`built docs for ${built} ${built === 1 ? 'component' : 'components'}`);
       },
     },
-    scaffolderPlugin({ scaffolder, getTemplate: (ref) => catalog.getEntityByRef(ref) }),
+    // A template is read as the caller: one the policy hides from them cannot be run by them.
+    scaffolderPlugin({
+      scaffolder,
+      getTemplate: (ref, context?: { principal: Principal }) => (context ? catalog.forPrincipal(context.principal) : catalog).getEntityByRef(ref),
+    }),
     searchPlugin({
       collators: [
         catalogCollator({ getEntities: async () => (await catalog.getEntities()).items }),

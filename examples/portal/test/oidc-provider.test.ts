@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, loadDemoUsers, startDemoOidcProvider, type DemoOidcProvider } from '../src/auth/index.js';
+import { renderLoginPage } from '../src/auth/login-page.js';
 import { jwtPayload, signIn } from './support/sign-in.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -88,7 +89,30 @@ describe('demo OIDC provider', () => {
     expect(response.headers.get('location')).toBeNull();
   });
 
-  it('escapes the login page and answers a stale interaction without a stack trace', async () => {
+  it('answers the token endpoint cross-origin only to the portal\'s origin', async () => {
+    const tokenCall = (origin: string) =>
+      fetch(`${op.issuer}/token`, {
+        method: 'POST',
+        headers: { origin, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'authorization_code', code: 'x', client_id: client.clientId, redirect_uri: client.redirectUris[0]!, code_verifier: 'a'.repeat(43) }),
+      });
+    expect((await tokenCall('http://127.0.0.1:7999')).headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:7999');
+    const evil = await tokenCall('http://evil.example');
+    expect(evil.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('escapes what users.yaml says on the login page', () => {
+    const html = renderLoginPage({
+      action: '/interaction/abc/login',
+      clientName: 'portal',
+      users: [{ ref: 'user:default/x', name: 'x"><script>alert(1)</script>', displayName: '<img src=x onerror=alert(1)>', memberOf: ['</label><b>'] }],
+      error: '<i>',
+    });
+    expect(html).not.toMatch(/<script>|<img|<b>|<i>/);
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+  });
+
+  it('answers a stale interaction without a stack trace', async () => {
     const response = await fetch(`${op.issuer}/interaction/not-a-real-one`);
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('sign in again');

@@ -129,6 +129,8 @@ function providerConfiguration(options: DemoOidcProviderOptions): Configuration 
       },
     ],
     jwks: { keys: [jwk as never] },
+    // The page calls discovery and the token endpoint from the portal's origin only.
+    clientBasedCORS: (_ctx, origin, client) => client.redirectUris?.some((uri) => new URL(uri).origin === origin) ?? false,
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     claims: { openid: ['sub'], profile: ['name', 'preferred_username'], email: ['email'] },
     async findAccount(_ctx, sub) {

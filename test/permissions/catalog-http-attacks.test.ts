@@ -186,8 +186,16 @@ describe('a principal without rights mutates', () => {
         expect.objectContaining({ plugin: 'catalog', action, target, outcome: 'denied', requestId: 'attack-1', actor: { type: 'user', subject: mallory.subject } }),
       ]);
     }
-    // Deleting the hidden entity by uid: 404 (as for a uid that does not exist).
-    expect((await as('mallory', 'DELETE', `/entities/by-uid/${secret.metadata.uid}`)).status).toBe(404);
+    // Deleting the hidden entity by uid: 404 as for a uid that does not exist; the audit log tells them apart.
+    events = [];
+    const hiddenDelete = await json(await as('mallory', 'DELETE', `/entities/by-uid/${secret.metadata.uid}`, undefined, 'attack-2'));
+    const missingDelete = await json(await as('mallory', 'DELETE', '/entities/by-uid/00000000-0000-4000-8000-000000000000', undefined, 'attack-3'));
+    expect(hiddenDelete.status).toBe(404);
+    expect(hiddenDelete.body.error.message.replace(secret.metadata.uid!, 'X')).toBe(missingDelete.body.error.message.replace('00000000-0000-4000-8000-000000000000', 'X'));
+    expect(events).toEqual([
+      expect.objectContaining({ action: 'catalog.entity.delete', target: `uid:${secret.metadata.uid}`, outcome: 'denied', requestId: 'attack-2' }),
+      expect.objectContaining({ action: 'catalog.entity.delete', outcome: 'failure', requestId: 'attack-3' }),
+    ]);
     // Dry runs, validation and analysis need their permissions too.
     expect((await as('mallory', 'POST', '/locations?dryRun=true', { type: 'file', target: './more.yaml' })).status).toBe(403);
     expect((await as('mallory', 'POST', '/analyze-location', { location: { type: 'file', target: './more.yaml' } })).status).toBe(403);

@@ -12,6 +12,8 @@ import { createCatalogProcessing } from './processing/catalog-processing.js';
 import type { EngineContext } from './processing/engine.js';
 import type { EntityProcessor } from './processing/processor.js';
 import { createProviderConnections } from './providers/provider-connections.js';
+import { parseCatalogRules, parseLocationRules } from './rules/catalog-rule.js';
+import { createCatalogRulesEnforcer } from './rules/rules-enforcer.js';
 import { createCommitter } from './stitching/committer.js';
 import { memoryStore } from './stores/memory.js';
 import type { CatalogLibrary, CatalogOptions } from './types.js';
@@ -51,6 +53,7 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
     processors,
     validator: createEntityValidator({ kinds: options.kinds ?? builtinKinds, allowUnknownKinds: options.allowUnknownKinds ?? false }),
     concurrency: options.concurrency ?? 16,
+    rules: createCatalogRulesEnforcer({ rootDir, ...(options.rules ? { rules: options.rules } : {}), locations: options.locations ?? [] }),
   };
   // The portal's bus and auth arrive with `start(context)`; options win.
   let events = options.events;
@@ -187,6 +190,11 @@ function assertOptions(options: CatalogOptions): void {
       throw new InputError(`createCatalog: ${key} must be a positive integer, got ${JSON.stringify(value)}`);
     }
   }
+  if (options.rules !== undefined) parseCatalogRules(options.rules, 'createCatalog', ['rules']);
+  if (options.locations !== undefined && !Array.isArray(options.locations)) throw new InputError('createCatalog: locations must be an array');
+  options.locations?.forEach((l, i) => {
+    if (l?.rules !== undefined) parseLocationRules(l.rules, 'createCatalog', ['locations', i, 'rules']);
+  });
   for (const p of options.processors ?? []) assertProcessor(p);
   for (const p of options.providers ?? []) {
     if (!p || typeof p.name !== 'string' || typeof p.connect !== 'function') {

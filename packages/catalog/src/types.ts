@@ -1,14 +1,15 @@
 import type { EventBus, Handler, Logger, PortalAuth, Principal, UrlReader } from '@portalkit/core';
 import type { CatalogHandlerOptions } from './http/options.js';
 import type { Entity, KindDefinition } from '@portalkit/catalog-model';
-import type { EntityProcessor, LocationSpec } from './processing/processor.js';
+import type { EntityProcessor } from './processing/processor.js';
 import type { EntityProvider } from './processing/provider.js';
 import type { FilterPredicate } from './query/filter.js';
 import type { QueryLocationsRequest, QueryLocationsResult } from './query/locations.js';
 import type { EntityFilterQuery, EntityOrder, FullTextFilter } from './query/types.js';
 import type { CatalogStore, ProcessingError } from './stores/types.js';
 import type { Location } from './location.js';
-import type { AnalyzeLocationResult } from './locations/analyze-location.js';
+import type { CatalogRule } from './rules/catalog-rule.js';
+import type { ConfiguredLocation } from './rules/rules-enforcer.js';
 
 export type { Location };
 
@@ -36,8 +37,21 @@ export interface CatalogOptions {
   /** Extra processors, run after the built-in steps in this order; more can be added with `use()`. */
   processors?: EntityProcessor[];
   providers?: EntityProvider[];
-  /** Locations registered on first run (a location that already exists is left alone). */
-  locations?: LocationSpec[];
+  /**
+   * Locations registered on first run (a location that already exists is left alone). They are
+   * the host's config: they may contribute every kind unless the host gives `rules` or the
+   * location's own `rules` (Backstage's `catalog.locations[].rules`), which the locations nested
+   * below it inherit. See docs/catalog-rules.md.
+   */
+  locations?: ConfiguredLocation[];
+  /**
+   * Catalog rules (Backstage's `catalog.rules`): which kinds a location may contribute, judged by
+   * the location an entity originated at. Default: Backstage's `[{ allow: ['Component', 'API',
+   * 'Location'] }]` for locations registered with `addLocation` (HTTP and library callers alike),
+   * every kind for `locations` above. A refused entity is a processing error of the Location
+   * entity that read it, at its `file:line`.
+   */
+  rules?: CatalogRule[];
   /** Reads `url` locations and placeholders; default: local files below `rootDir` only. */
   reader?: UrlReader;
   logger?: Logger;
@@ -331,4 +345,20 @@ export interface Catalog extends CatalogLibrary {
    * ```
    */
   handler(options?: CatalogHandlerOptions): Handler;
+}
+
+/**
+ * Backstage's `AnalyzeLocationResponse`: the entity files found at a location, and entities a
+ * UI could offer to generate where there are none.
+ *
+ * @example
+ * ```ts
+ * const { existingEntityFiles } = await catalog.analyzeLocation({ type: 'file', target: './catalog-info.yaml' });
+ * existingEntityFiles[0]?.isRegistered;
+ * ```
+ */
+export interface AnalyzeLocationResult {
+  existingEntityFiles: { location: { type: string; target: string }; isRegistered: boolean; entity: Entity }[];
+  /** Always empty: portalkit does not guess entities from repository contents. */
+  generateEntities: { entity: Partial<Entity>; fields: { field: string; state: string; value: string | null; description: string }[] }[];
 }

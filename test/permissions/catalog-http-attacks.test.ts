@@ -299,6 +299,43 @@ describe('audit of allowed mutations', () => {
   });
 });
 
+describe('forPrincipal beyond HTTP', () => {
+  it('processing errors: only of entities the principal can read (never-served ones need an unconditional read)', async () => {
+    const broken = (name: string, labels?: Record<string, string>, definition: unknown = 'x') => ({
+      ...component(name, labels ? { labels } : {}),
+      kind: 'API',
+      spec: { type: 'openapi', lifecycle: 'production', owner: 'team-a', definition },
+    });
+    const write = (definition: unknown) =>
+      writeFile(
+        path.join(dir, 'errors.yaml'),
+        yaml([
+          broken('broken-open', undefined, definition),
+          broken('broken-secret', { restricted: 'true' }, definition),
+          { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'never-served' }, spec: {} },
+        ]),
+      );
+    await write('openapi: 3.0.0');
+    const local = createCatalog({ store: memoryStore(), rootDir: dir, auth: catalog.auth, logger: silentLogger });
+    await local.addLocation({ type: 'file', target: './errors.yaml' });
+    // Served once, then broken: the served entities keep their last good version and carry errors.
+    await write({ $text: './missing.txt' });
+    await local.refresh();
+    const all = await local.getProcessingErrors();
+    expect(all.map((r) => [r.entityRef, r.served])).toEqual([
+      ['api:default/broken-open', true],
+      ['api:default/broken-secret', true],
+      ['component:default/never-served', false],
+    ]);
+    expect((await local.forPrincipal(mallory).getProcessingErrors()).map((r) => r.entityRef)).toEqual(['api:default/broken-open']);
+    expect(await local.forPrincipal(admin).getProcessingErrors()).toEqual(all);
+  });
+
+  it('rejects a missing principal', () => {
+    expect(() => catalog.forPrincipal(undefined as never)).toThrow(/catalog.forPrincipal: a principal is required/);
+  });
+});
+
 describe('catalogPlugin', () => {
   it("uses the portal's auth (context.auth) once started, and its own `auth` over the portal's", async () => {
     const store = memoryStore();

@@ -106,8 +106,6 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
 
   const parts: CatalogParts = {
     store,
-    logger,
-    auth: currentAuth,
     audited,
     locations: {
       ...locations,

@@ -10,6 +10,8 @@ export type {
   PermissionPolicy,
   PolicyDecision,
 } from './permission.js';
+export { createPolicy } from './policy.js';
+export type { PolicyOptions, PolicyStatement } from './policy.js';
 export { createPortalAuth } from './portal-auth.js';
 export type { AuditRecord, PortalAuth, PortalAuthOptions } from './portal-auth.js';
 export { anonymousPrincipal, hostPrincipal, principalSchema, scopesAllow } from './principal.js';

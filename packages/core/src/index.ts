@@ -80,6 +80,7 @@ export {
   conditionsToQuery,
   createConditionFactory,
   createJwtIdentifier,
+  createLoggerAuditSink,
   createPermission,
   createPermissionRule,
   createPolicy,

@@ -1,4 +1,4 @@
-export { auditEventSchema } from './audit.js';
+export { auditEventSchema, createLoggerAuditSink } from './audit.js';
 export type { AuditEvent, AuditSink } from './audit.js';
 export { composeIdentifiers, createJwtIdentifier, createStaticTokenIdentifier } from './identifiers/index.js';
 export type { JwtIdentifierOptions, StaticTokenIdentifierOptions, TokenIdentifier } from './identifiers/index.js';

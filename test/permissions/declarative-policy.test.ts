@@ -6,6 +6,7 @@ import {
   catalogEntityRefreshPermission,
   catalogLocationCreatePermission,
   catalogLocationReadPermission,
+  catalogPermissions,
   entityConditionsToFilter,
   entityMatchesFilter,
 } from '@portalkit/catalog-model';
@@ -83,7 +84,11 @@ const ci: Principal = { type: 'service', subject: 'ci', ownershipEntityRefs: [],
 
 function setup() {
   const [doc] = parseYamlDocuments(policyYaml, { file: 'app-config.yaml' });
-  const options: PolicyOptions = { ...(doc!.value as Omit<PolicyOptions, 'rules'>), rules: [catalogEntityPermissionRules] };
+  const options: PolicyOptions = {
+    ...(doc!.value as Omit<PolicyOptions, 'rules'>),
+    rules: [catalogEntityPermissionRules],
+    permissions: catalogPermissions,
+  };
   const logs = memorySink();
   const auth = createPortalAuth({ policy: createPolicy(options), logger: createLogger({ sink: logs }) });
   return { auth, logs };
@@ -140,6 +145,13 @@ describe('declarative policy with the catalog rules', () => {
       [{ rule: 'HAS_ANNOTATION', params: { annotation: '$userEntityRef', value: '$ownershipEntityRefs' } }, /Invalid params .* at statements\[1\]/],
       [{ rule: 'IS_ENTITY_KIND', resourceType: 'scaffolder-template', params: { kinds: ['x'] } }, /Unknown permission rule "IS_ENTITY_KIND" for resource type "scaffolder-template"/],
     ];
+    expect(() =>
+      createPolicy({
+        rules: [catalogEntityPermissionRules],
+        permissions: catalogPermissions,
+        statements: [{ permission: 'catalog.entities.read', decision: 'allow' }],
+      }),
+    ).toThrow('createPolicy: statements[0].permission: unknown permission "catalog.entities.read"');
     for (const [conditions, message] of bad) {
       const options: PolicyOptions = {
         rules: [catalogEntityPermissionRules],

@@ -230,6 +230,21 @@ describe('createPolicy', () => {
     }
   });
 
+  it('refuses permission names and prefixes that match no known permission, when told the permissions', async () => {
+    const permissions = [readDoc, deleteDoc, publish, readTask];
+    const policy = createPolicy({ rules, permissions, statements: [{ permission: ['doc.*', 'task.read', '*'], decision: 'allow' }] });
+    expect(await policy(jane, readTask)).toEqual({ result: 'ALLOW' });
+    expect(buildError({ rules, permissions, statements: [{ permission: 'doc.raed', decision: 'allow' }] }).message).toBe(
+      'createPolicy: statements[0].permission: unknown permission "doc.raed"',
+    );
+    expect(
+      buildError({ rules, permissions, statements: [{ permission: 'doc.read', decision: 'deny' }, { permission: ['doc.read', 'docs.*'], decision: 'allow' }] })
+        .message,
+    ).toBe('createPolicy: statements[1].permission[1]: no permission matches "docs.*"');
+    // Without the list, any well-formed name is taken as it is.
+    expect(await build([{ permission: 'doc.raed', decision: 'allow' }])(jane, readDoc)).toEqual({ result: 'DENY' });
+  });
+
   it('refuses conditions too deep to evaluate, as an InputError', () => {
     let conditions: unknown = { rule: 'HAS_TAG', params: { tag: 'x' } };
     for (let i = 0; i < 5000; i++) conditions = { not: conditions };

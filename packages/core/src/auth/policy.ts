@@ -49,6 +49,12 @@ export interface PolicyOptions {
   /** The rules conditions may name, as lists (rule sets) or single rules; given by the host. */
   rules: ReadonlyArray<PermissionRule<any, any, any> | readonly PermissionRule<any, any, any>[]>;
   statements: readonly PolicyStatement[];
+  /**
+   * The permissions the portal has (e.g. `[...catalogPermissions, ...scaffolderPermissions]`).
+   * When given, a statement naming a permission not among them, or a prefix matching none, is
+   * refused at build time: a typo would otherwise never match, silently.
+   */
+  permissions?: readonly Permission[];
   /** The decision when no statement matches; default `deny`. */
   default?: 'allow' | 'deny';
 }
@@ -75,9 +81,14 @@ const statementSchema = z.strictObject({
 });
 const optionsSchema = z.strictObject({
   rules: z.array(z.unknown()),
+  permissions: z.array(z.object({ name: z.string() })).optional(),
   statements: z.array(z.unknown()),
   default: z.enum(['allow', 'deny']).optional(),
 });
+
+/** A name, `*`, or a prefix ending in `.*` that matches at the dot (`catalog.*` is not `catalogx.read`). */
+const patternMatches = (pattern: string, name: string) =>
+  pattern === '*' || pattern === name || (pattern.endsWith('.*') && name.startsWith(pattern.slice(0, -1)));
 
 const placeholders = { ownership: '$ownershipEntityRefs', user: '$userEntityRef' } as const;
 const maxDepth = 40;
@@ -115,7 +126,8 @@ export function createPolicy(options: PolicyOptions): PermissionPolicy {
   const parsed = optionsSchema.safeParse(options);
   if (!parsed.success) throw new InputError(`createPolicy: ${formatIssues(parsed.error.issues, '')}`);
   const rules = collectRules(parsed.data.rules);
-  const statements = parsed.data.statements.map((statement, index) => compileStatement(statement, index, rules));
+  const known = parsed.data.permissions?.map((p) => p.name);
+  const statements = parsed.data.statements.map((statement, index) => compileStatement(statement, index, rules, known));
   const fallback: PolicyDecision = { result: parsed.data.default === 'allow' ? 'ALLOW' : 'DENY' };
   return (principal, permission) => {
     for (const statement of statements) {
@@ -141,18 +153,31 @@ function collectRules(given: unknown[]): PermissionRule<any, any, any>[] {
   return rules;
 }
 
-function compileStatement(raw: unknown, index: number, rules: PermissionRule<any, any, any>[]): CompiledStatement {
+function compileStatement(
+  raw: unknown,
+  index: number,
+  rules: PermissionRule<any, any, any>[],
+  known: string[] | undefined,
+): CompiledStatement {
   const at = `statements[${index}]`;
   const parsed = statementSchema.safeParse(raw);
   if (!parsed.success) throw new InputError(`createPolicy: ${formatIssues(parsed.error.issues, at)}`);
   const statement = parsed.data;
   const patterns = [statement.permission].flat();
+  if (known) {
+    patterns.forEach((p, i) => {
+      if (!known.some((name) => patternMatches(p, name))) {
+        const where = Array.isArray(statement.permission) ? `${at}.permission[${i}]` : `${at}.permission`;
+        throw new InputError(`createPolicy: ${where}: ${p.endsWith('*') ? 'no permission matches' : 'unknown permission'} "${p}"`);
+      }
+    });
+  }
   const actions = statement.actions;
   const who = statement.principals ?? {};
   const owners = who.ownershipEntityRefs?.map((r) => r.toLowerCase());
 
   const matchesPermission = (permission: Permission) =>
-    patterns.some((p) => p === '*' || p === permission.name || (p.endsWith('.*') && permission.name.startsWith(p.slice(0, -1)))) &&
+    patterns.some((p) => patternMatches(p, permission.name)) &&
     (!actions || (permission.attributes.action !== undefined && actions.includes(permission.attributes.action)));
   const matchesPrincipal = (principal: Principal) =>
     (!who.types || who.types.includes(principal.type)) &&

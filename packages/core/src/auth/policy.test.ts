@@ -106,6 +106,17 @@ describe('createPolicy', () => {
     expect(await build([])(jane, readDoc)).toEqual({ result: 'DENY' });
   });
 
+  it('matches subjects and ownership refs ignoring case, as entity refs are', async () => {
+    const policy = build([
+      { permission: 'doc.delete', principals: { subjects: ['User:Default/Ann'] }, decision: 'allow' },
+      { permission: 'doc.publish', principals: { ownershipEntityRefs: ['GROUP:default/Team-Payments'] }, decision: 'allow' },
+    ]);
+    expect(await policy(user('ann'), deleteDoc)).toEqual({ result: 'ALLOW' });
+    expect(await policy(jane, deleteDoc)).toEqual({ result: 'DENY' });
+    expect(await policy(jane, publish)).toEqual({ result: 'ALLOW' });
+    expect(await policy(user('ann'), publish)).toEqual({ result: 'DENY' });
+  });
+
   it('matches a prefix only at a dot', async () => {
     const policy = build([{ permission: 'docs.*', decision: 'allow' }]);
     expect(await policy(jane, docsReadAll)).toEqual({ result: 'DENY' });

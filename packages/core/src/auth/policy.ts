@@ -23,7 +23,10 @@ export interface PolicyStatement {
   permission: string | string[];
   /** Only permissions with one of these `attributes.action`. */
   actions?: Array<'create' | 'read' | 'update' | 'delete'>;
-  /** Who the statement is for; each given list must match (a principal owning any of `ownershipEntityRefs` matches). */
+  /**
+   * Who the statement is for; each given list must match (a principal owning any of
+   * `ownershipEntityRefs` matches). Subjects and refs are compared ignoring case.
+   */
   principals?: {
     types?: Array<Principal['type']>;
     subjects?: string[];
@@ -174,14 +177,16 @@ function compileStatement(
   }
   const actions = statement.actions;
   const who = statement.principals ?? {};
+  // Entity refs are case-insensitive (Backstage's); subjects are compared the same way.
   const owners = who.ownershipEntityRefs?.map((r) => r.toLowerCase());
+  const subjects = who.subjects?.map((r) => r.toLowerCase());
 
   const matchesPermission = (permission: Permission) =>
     patterns.some((p) => patternMatches(p, permission.name)) &&
     (!actions || (permission.attributes.action !== undefined && actions.includes(permission.attributes.action)));
   const matchesPrincipal = (principal: Principal) =>
     (!who.types || who.types.includes(principal.type)) &&
-    (!who.subjects || who.subjects.includes(principal.subject)) &&
+    (!subjects || subjects.includes(principal.subject.toLowerCase())) &&
     (!owners || principal.ownershipEntityRefs.some((r) => owners.includes(r.toLowerCase())));
 
   const { decision } = statement;

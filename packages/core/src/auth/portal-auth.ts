@@ -4,7 +4,7 @@ import { createLogger, type Logger } from '../logger.js';
 import { type AuditEvent, type AuditSink, createLoggerAuditSink } from './audit.js';
 import type { Permission, PermissionPolicy, PolicyDecision } from './permission.js';
 import { type Identify, type Principal, anonymousPrincipal, scopesAllow } from './principal.js';
-import { applyConditions, checkCriteriaShape, type PermissionRule } from './rules.js';
+import { applyConditions, checkCriteriaShape, type PermissionRule, validateConditions } from './rules.js';
 
 /**
  * How a portal knows who asks and what they may do. Without options it identifies every request
@@ -159,6 +159,9 @@ export function createPortalAuth(options: PortalAuthOptions = {}): PortalAuth {
       const decision = await authorize(principal, permission);
       if (decision.result !== 'CONDITIONAL') return decision.result === 'ALLOW';
       try {
+        // Validate the whole tree first: applying stops at the first deciding branch, so
+        // `anyOf: [allOf: [], <unknown rule>]` would otherwise allow past a broken rule.
+        validateConditions(decision.conditions, rules);
         return applyConditions(decision.conditions, resource, rules);
       } catch (error) {
         logger.error('permission conditions could not be applied; denying', { permission: permission.name, error });

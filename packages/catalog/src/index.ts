@@ -161,7 +161,7 @@ export type { CatalogHandlerOptions } from './http/options.js';
 export type { CatalogAction, CatalogAuthorize, CatalogResource } from './http/authorize.js';
 export { parseFilterParams } from './http/filters.js';
 export { analyzeLocation } from './locations/analyze-location.js';
-export type { AnalyzeLocationResult } from './locations/analyze-location.js';
+export type { AnalyzeLocationResult } from './types.js';
 
 export { memoryStore } from './stores/memory.js';
 export { pgliteStore } from './stores/pglite/index.js';

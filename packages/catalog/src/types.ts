@@ -8,7 +8,6 @@ import type { QueryLocationsRequest, QueryLocationsResult } from './query/locati
 import type { EntityFilterQuery, EntityOrder, FullTextFilter } from './query/types.js';
 import type { CatalogStore, ProcessingError } from './stores/types.js';
 import type { Location } from './location.js';
-import type { AnalyzeLocationResult } from './locations/analyze-location.js';
 import type { CatalogRule } from './rules/catalog-rule.js';
 import type { ConfiguredLocation } from './rules/rules-enforcer.js';
 
@@ -346,4 +345,20 @@ export interface Catalog extends CatalogLibrary {
    * ```
    */
   handler(options?: CatalogHandlerOptions): Handler;
+}
+
+/**
+ * Backstage's `AnalyzeLocationResponse`: the entity files found at a location, and entities a
+ * UI could offer to generate where there are none.
+ *
+ * @example
+ * ```ts
+ * const { existingEntityFiles } = await catalog.analyzeLocation({ type: 'file', target: './catalog-info.yaml' });
+ * existingEntityFiles[0]?.isRegistered;
+ * ```
+ */
+export interface AnalyzeLocationResult {
+  existingEntityFiles: { location: { type: string; target: string }; isRegistered: boolean; entity: Entity }[];
+  /** Always empty: portalkit does not guess entities from repository contents. */
+  generateEntities: { entity: Partial<Entity>; fields: { field: string; state: string; value: string | null; description: string }[] }[];
 }

@@ -1,5 +1,6 @@
-import type { PermissionCondition, PermissionCriteria, PermissionPolicy, PolicyDecision, Principal } from '@portalkit/core';
-import { catalogConditions, createCatalogConditionalDecision } from '@portalkit/catalog-model';
+import { createPolicy, type PermissionPolicy } from '@portalkit/core';
+import { catalogEntityPermissionRules, catalogPermissions } from '@portalkit/catalog-model';
+import { scaffolderPermissions, scaffolderTaskRules, scaffolderTemplateRules } from '@portalkit/scaffolder';
 
 /** Entities with this label are read only by members of the platform team. */
 export const RESTRICTED_LABEL = 'portalkit.dev/restricted';
@@ -8,19 +9,18 @@ export const PLATFORM_GROUP = 'group:default/team-platform';
 /** The `backstage:permissions` tag of template steps and parameter sections only the platform team may use. */
 export const PLATFORM_TAG = 'platform';
 
-const ALLOW: PolicyDecision = { result: 'ALLOW' };
-const DENY: PolicyDecision = { result: 'DENY' };
-
 /**
- * The example portal's policy:
+ * The example portal's policy, declared with core's `createPolicy` (first matching statement
+ * decides; nothing matched: deny):
+ * - team-platform members may do everything;
  * - reading: everyone, anonymous included, reads the catalog (and so search, docs and
- *   scorecards) except entities labelled `portalkit.dev/restricted`, which only members of
- *   team-platform read;
- * - template parameter sections and steps tagged `platform` (`backstage:permissions`): only
- *   team-platform; so only they may run such a template;
- * - running templates, registering locations and refreshing entities: signed-in users;
- * - deleting entities and locations: team-platform;
+ *   scorecards) except entities labelled `portalkit.dev/restricted`;
+ * - template parameter sections and steps tagged `platform` (`backstage:permissions`) are for
+ *   team-platform only, so only they may run such a template;
+ * - signed-in users see and cancel their own tasks, run templates, register locations and
+ *   refresh entities; they may not delete entities or locations;
  * - anonymous: read only.
+ * Every statement is checked against the rules and permissions when the policy is built.
  *
  * @example
  * ```ts
@@ -28,35 +28,26 @@ const DENY: PolicyDecision = { result: 'DENY' };
  * ```
  */
 export function createDemoPolicy(): PermissionPolicy {
-  return (principal, permission) => {
-    const signedIn = principal.type === 'user';
-    const platform = isPlatformMember(principal);
-    switch (permission.name) {
-      case 'catalog.entity.read':
-        return platform ? ALLOW : createCatalogConditionalDecision({ not: catalogConditions.hasLabel({ label: RESTRICTED_LABEL }) });
-      case 'scaffolder.template.parameter.read':
-      case 'scaffolder.template.step.read':
-        return platform ? ALLOW : { result: 'CONDITIONAL', resourceType: 'scaffolder-template', conditions: notTagged(PLATFORM_TAG) };
-      case 'scaffolder.task.read':
-      case 'scaffolder.task.cancel':
-        // Everyone signed in sees and cancels their own tasks; the platform team sees all.
-        if (!signedIn) return DENY;
-        return platform ? ALLOW : { result: 'CONDITIONAL', resourceType: 'scaffolder-task', conditions: { resourceType: 'scaffolder-task', rule: 'IS_TASK_OWNER', params: { createdBy: [principal.userEntityRef ?? principal.subject] } } };
-      case 'catalog.entity.delete':
-      case 'catalog.location.delete':
-        return platform ? ALLOW : DENY;
-      default:
-        // Other reads (locations, search, docs, scorecards) are open; other changes need a user.
-        if (permission.attributes.action === 'read') return ALLOW;
-        return signedIn ? ALLOW : DENY;
-    }
-  };
-}
-
-function isPlatformMember(principal: Principal): boolean {
-  return principal.type === 'user' && principal.ownershipEntityRefs.includes(PLATFORM_GROUP);
-}
-
-function notTagged(tag: string): PermissionCriteria<PermissionCondition> {
-  return { not: { resourceType: 'scaffolder-template', rule: 'HAS_TAG', params: { tag } } };
+  return createPolicy({
+    rules: [catalogEntityPermissionRules, scaffolderTemplateRules, scaffolderTaskRules],
+    permissions: [...catalogPermissions, ...scaffolderPermissions],
+    statements: [
+      { permission: '*', principals: { types: ['user'], ownershipEntityRefs: [PLATFORM_GROUP] }, decision: 'allow' },
+      { permission: 'catalog.entity.read', decision: { conditions: { not: { rule: 'HAS_LABEL', params: { label: RESTRICTED_LABEL } } } } },
+      {
+        permission: ['scaffolder.template.parameter.read', 'scaffolder.template.step.read'],
+        decision: { conditions: { not: { rule: 'HAS_TAG', params: { tag: PLATFORM_TAG } } } },
+      },
+      {
+        permission: ['scaffolder.task.read', 'scaffolder.task.cancel'],
+        principals: { types: ['user'] },
+        decision: { conditions: { rule: 'IS_TASK_OWNER', params: { createdBy: ['$userEntityRef'] } } },
+      },
+      { permission: ['scaffolder.task.read', 'scaffolder.task.cancel', 'catalog.entity.delete', 'catalog.location.delete'], decision: 'deny' },
+      // Other reads (locations, search, docs, scorecards) are open; other changes need a user.
+      { permission: '*', actions: ['read'], decision: 'allow' },
+      { permission: '*', principals: { types: ['user'] }, decision: 'allow' },
+    ],
+    default: 'deny',
+  });
 }

@@ -2,9 +2,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { requestHandler } from '@portalkit/core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCatalog, memoryStore } from '../index.js';
-import type { Catalog, CatalogOptions, EntityProcessor, ProcessingErrorReport } from '../index.js';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dropSchema, pgUrl, postgresSkipReason, randomSchema } from '../../../../test/support/postgres.js';
+import { createCatalog, memoryStore, pgliteStore, postgresStore } from '../index.js';
+import type { Catalog, CatalogOptions, CatalogStore, EntityProcessor, ProcessingErrorReport } from '../index.js';
 
 let root: string;
 beforeEach(async () => {
@@ -86,9 +87,21 @@ describe('catalog rules: locations registered through addLocation (Backstage def
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ type: 'file', target: './repo/catalog-info.yaml' }),
       });
-    expect((await post(true)).status).toBe(400);
-    expect((await post(false)).status).toBe(201);
+    const dry = await post(true);
+    expect([dry.status, (await dry.json()).error.message]).toEqual([400, expect.stringContaining('entity user:default/mallory kind User is not allowed')]);
+    const created = await post(false);
+    expect(created.status).toBe(201);
     expect((await refs(catalog)).filter((r) => !r.startsWith('location:'))).toEqual(['api:shop-api', 'component:shop']);
+    // HTTP callers see the refusals in the status of the Location entity that read the file.
+    const name = (await created.json()).location.entityRef.split('/')[1];
+    const located = await (await requestHandler(handler, `/api/catalog/entities/by-name/location/default/${name}`)).json();
+    expect(located.status.items.map((i: { error: { message: string } }) => i.error.message)).toEqual([
+      expect.stringContaining('repo/catalog-info.yaml:8: entity group:default/admins'),
+      expect.stringContaining('repo/catalog-info.yaml:14: entity group:default/root-admins kind GROUP'),
+      expect.stringContaining('repo/catalog-info.yaml:20: entity user:default/mallory'),
+      expect.stringContaining('repo/catalog-info.yaml:26: entity template:default/evil'),
+      expect.stringContaining('repo/catalog-info.yaml:32: entity system:default/core'),
+    ]);
   });
 
   it('updateLocation applies the rules to the new target', async () => {
@@ -179,7 +192,8 @@ describe('catalog rules: host configuration', () => {
     await catalog.addLocation({ type: 'file', target: './services/shop.yaml' });
     await catalog.refresh();
     expect((await refs(catalog)).filter((r) => !r.startsWith('location:'))).toEqual(['component:c', 'component:shop', 'system:core']);
-    expect(refusals(await catalog.getProcessingErrors()).map((e) => [e.file, e.line])).toEqual([
+    // Sorted: the errors are listed by the (hashed) generated Location entity's ref.
+    expect(refusals(await catalog.getProcessingErrors()).map((e) => [e.file, e.line]).sort()).toEqual([
       ['config/org.yaml', 2],
       ['services/shop.yaml', 2],
     ]);
@@ -225,26 +239,52 @@ describe('catalog rules: host configuration', () => {
   });
 });
 
-describe('catalog rules: a rule change keeps what is stored (as Backstage keeps it)', () => {
-  it('an entity allowed before and refused now stays as it was, with the refusal on its location; its neighbours update', async () => {
-    await write('repo.yaml', `${doc('Component', 'shop')}---\n${doc('Group', 'ops', '{ type: team, children: [] }')}`);
-    const store = memoryStore();
-    const before = open({ store, rules: [{ allow: ['Component', 'Location', 'Group'] }] });
-    const { location } = await before.addLocation({ type: 'file', target: './repo.yaml' });
-    const group = await before.getEntityByRef('group:default/ops');
-    expect(group).toBeDefined();
-
-    await write('repo.yaml', `${doc('Component', 'shop', '{ type: website, owner: team-a, lifecycle: production }')}---\n${doc('Group', 'ops', '{ type: department, children: [] }')}`);
-    const after = open({ store });
-    await after.refresh();
-    expect((await after.getEntityByRef('component:default/shop'))?.spec?.type).toBe('website');
-    const kept = await after.getEntityByRef('group:default/ops');
-    expect(kept).toEqual(group);
-    expect(kept?.metadata.annotations?.['backstage.io/orphan']).toBeUndefined();
-    expect(refusals(await after.getProcessingErrors()).map((e) => [e.on, e.file, e.line])).toEqual([[location.entityRef, 'repo.yaml', 8]]);
-
-    // Removing the location removes it; nothing brings it back.
-    await after.removeLocation(location.id);
-    expect(await refs(after)).toEqual([]);
-  });
+const skipPostgres = await postgresSkipReason();
+const schemas: string[] = [];
+afterAll(async () => {
+  for (const schema of schemas) await dropSchema(schema);
 });
+const stores: { name: string; open: () => CatalogStore; skip: string | false }[] = [
+  { name: 'memory', open: () => memoryStore(), skip: false },
+  { name: 'pglite', open: () => pgliteStore(), skip: false },
+  {
+    name: 'postgres',
+    open: () => {
+      const schema = randomSchema();
+      schemas.push(schema);
+      return postgresStore({ connectionString: pgUrl, schema });
+    },
+    skip: skipPostgres,
+  },
+];
+
+for (const backend of stores) {
+  describe.skipIf(backend.skip)(`catalog rules on ${backend.name}: a rule change keeps what is stored (as Backstage keeps it)`, () => {
+    it('an entity allowed before and refused now stays as it was, with the refusal on its location; its neighbours update', async () => {
+      await write('repo.yaml', `${doc('Component', 'shop')}---\n${doc('Group', 'ops', '{ type: team, children: [] }')}`);
+      const store = backend.open();
+      try {
+        const before = open({ store, rules: [{ allow: ['Component', 'Location', 'Group'] }] });
+        const { location } = await before.addLocation({ type: 'file', target: './repo.yaml' });
+        const group = await before.getEntityByRef('group:default/ops');
+        expect(group).toBeDefined();
+
+        await write('repo.yaml', `${doc('Component', 'shop', '{ type: website, owner: team-a, lifecycle: production }')}---\n${doc('Group', 'ops', '{ type: department, children: [] }')}`);
+        const after = open({ store });
+        await after.refresh();
+        await after.refresh({ entityRef: 'group:default/ops' });
+        expect((await after.getEntityByRef('component:default/shop'))?.spec?.type).toBe('website');
+        const kept = await after.getEntityByRef('group:default/ops');
+        expect(kept).toEqual(group);
+        expect(kept?.metadata.annotations?.['backstage.io/orphan']).toBeUndefined();
+        expect(refusals(await after.getProcessingErrors()).map((e) => [e.on, e.file, e.line])).toEqual([[location.entityRef, 'repo.yaml', 8]]);
+
+        // Removing the location removes it; nothing brings it back.
+        await after.removeLocation(location.id);
+        expect(await refs(after)).toEqual([]);
+      } finally {
+        await (store as { close?: () => Promise<void> }).close?.();
+      }
+    });
+  });
+}

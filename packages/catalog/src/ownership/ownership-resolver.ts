@@ -56,13 +56,8 @@ function groupTargets(entity: Entity | undefined, type: string): string[] {
  *
  * @example
  * ```ts
- * const resolveOwnership = createCatalogOwnershipResolver(catalog);
- * const auth = createPortalAuth({
- *   identify: async (request) => {
- *     const userEntityRef = await userFromToken(request);
- *     return { type: 'user', userEntityRef, ownershipEntityRefs: await resolveOwnership(userEntityRef), claims: {} };
- *   },
- * });
+ * const identify = createJwtIdentifier({ jwksUrl, issuer, audience, resolveOwnership: createCatalogOwnershipResolver(catalog) });
+ * await createCatalogOwnershipResolver(catalog)('user:default/jane'); // ['user:default/jane', 'group:default/team-a', 'group:default/engineering']
  * ```
  */
 export function createCatalogOwnershipResolver(

@@ -1,8 +1,10 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { requestHandler } from '@portalkit/core';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createUrlReader, requestHandler } from '@portalkit/core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dropSchema, pgUrl, postgresSkipReason, randomSchema } from '../../../../test/support/postgres.js';
 import { createCatalog, memoryStore, pgliteStore, postgresStore } from '../index.js';
 import type { Catalog, CatalogOptions, CatalogStore, EntityProcessor, ProcessingErrorReport } from '../index.js';
@@ -239,6 +241,52 @@ describe('catalog rules: host configuration', () => {
   });
 });
 
+describe('catalog rules: url locations served over HTTP, and what a discovery provider points at', () => {
+  const files: Record<string, string> = {
+    '/repo/catalog-info.yaml': `${doc('Component', 'web')}---\n${doc('Location', 'repo-people', '{ target: ./people.yaml }')}`,
+    '/repo/people.yaml': `${doc('Component', 'helper')}---\n${doc('USER', 'intruder', '{ memberOf: [] }')}`,
+    '/org/org.yaml': doc('Group', 'platform', '{ type: team, children: [] }'),
+  };
+  let base = '';
+  const server = createServer((request, response) => {
+    const body = files[request.url ?? ''];
+    response.writeHead(body === undefined ? 404 : 200, { 'content-type': 'text/yaml' }).end(body ?? 'not found');
+  });
+  beforeAll(async () => {
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((done) => server.close(done));
+  });
+  const reader = () => createUrlReader({ http: { allow: [{ host: base.slice('http://'.length) }], timeoutMs: 5_000 } });
+
+  it('a registered url location and its nested url location answer to the default; a configured one (any spelling) to its own rules', async () => {
+    const catalog = open({
+      reader: reader(),
+      locations: [{ type: 'url', target: `${base.replace('http', 'HTTP')}/org/./org.yaml`, rules: [{ allow: ['Group'] }] }],
+    });
+    await catalog.refresh();
+    await catalog.addLocation({ type: 'url', target: `${base}/repo/catalog-info.yaml` });
+    expect((await refs(catalog)).filter((r) => !r.startsWith('location:generated'))).toEqual(['component:helper', 'component:web', 'group:platform', 'location:repo-people']);
+    expect(refusals(await catalog.getProcessingErrors()).map((e) => [e.on, e.file, e.line])).toEqual([['location:default/repo-people', `${base}/repo/people.yaml`, 8]]);
+  });
+
+  it("a discovery provider's Location is host code, the files it points at are not: they get the default", async () => {
+    const origin = `url:${base}/repo/catalog-info.yaml`;
+    const discovered = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Location',
+      metadata: { name: 'discovered', annotations: { 'backstage.io/managed-by-location': origin, 'backstage.io/managed-by-origin-location': origin } },
+      spec: { type: 'url', target: `${base}/repo/people.yaml` },
+    };
+    const catalog = open({ reader: reader(), providers: [{ name: 'discovery', connect: (c) => c.applyMutation({ type: 'full', entities: [discovered] }) }] });
+    await catalog.refresh();
+    expect(await refs(catalog)).toEqual(['component:helper', 'location:discovered']);
+    expect(refusals(await catalog.getProcessingErrors()).map((e) => [e.on, e.line])).toEqual([['location:default/discovered', 8]]);
+  });
+});
+
 const skipPostgres = await postgresSkipReason();
 const schemas: string[] = [];
 afterAll(async () => {
@@ -279,7 +327,11 @@ for (const backend of stores) {
         expect(kept?.metadata.annotations?.['backstage.io/orphan']).toBeUndefined();
         expect(refusals(await after.getProcessingErrors()).map((e) => [e.on, e.file, e.line])).toEqual([[location.entityRef, 'repo.yaml', 8]]);
 
-        // Removing the location removes it; nothing brings it back.
+        // Unregistering it drops it for good: the location no longer brings it back.
+        await after.removeEntityByUid(kept!.metadata.uid!);
+        await after.refresh();
+        expect(await after.getEntityByRef('group:default/ops')).toBeUndefined();
+        expect(await after.getEntityByRef('component:default/shop')).toBeDefined();
         await after.removeLocation(location.id);
         expect(await refs(after)).toEqual([]);
       } finally {

@@ -1,5 +1,6 @@
 import {
   NotAllowedError,
+  PermissionRuleError,
   hostPrincipal,
   type Logger,
   type PortalAuth,
@@ -56,7 +57,7 @@ export async function listReadableTasks(identity: ViewIdentity, store: TaskStore
     const filter = taskConditionsToFilter(decision.conditions);
     return await store.list({ ...options, filter: options.filter ? { allOf: [options.filter, filter] } : filter });
   } catch (error) {
-    if ((error as Error)?.name !== 'PermissionRuleError') throw error;
+    if (!(error instanceof PermissionRuleError)) throw error;
     logger.error('scaffolder: scaffolder.task.read conditions could not be applied; denying', { error });
     return { tasks: [], totalTasks: 0 };
   }

@@ -26,6 +26,11 @@ export function createSearch(options: SearchOptions): Search {
   const library = createSearchLibrary(options);
   return Object.assign(library, {
     handler: (handlerOptions: { basePath?: string } = {}) =>
-      createSearchHandler({ query: (q) => library.query(q), types: library.types, basePath: handlerOptions.basePath }),
+      createSearchHandler({
+        query: (q, principal) => (principal ? library.forPrincipal(principal).query(q) : library.query(q)),
+        identify: (request) => library.auth().identify(request),
+        types: library.types,
+        basePath: handlerOptions.basePath,
+      }),
   });
 }

@@ -1,5 +1,5 @@
 import { InputError, createRouter, toErrorResponseBody } from '@portalkit/core';
-import type { Handler } from '@portalkit/core';
+import type { Handler, Principal } from '@portalkit/core';
 import type { SearchFilters, SearchQuery, SearchResultSet } from './types.js';
 
 /**
@@ -11,7 +11,13 @@ import type { SearchFilters, SearchQuery, SearchResultSet } from './types.js';
  * ```
  */
 export interface SearchHandlerOptions {
-  query: (query: SearchQuery) => Promise<SearchResultSet>;
+  /** Answer a query; `principal` is the requester's when `identify` is given. */
+  query: (query: SearchQuery, principal?: Principal) => Promise<SearchResultSet>;
+  /**
+   * Who is asking (usually `auth.identify`); its `AuthenticationError` is a 401. Without it every
+   * request is answered as the trusted host.
+   */
+  identify?: (request: Request) => Promise<Principal>;
   /** Types a request may ask for; others are a 400. Empty or absent: any type. */
   types?: readonly string[];
   /** Path prefix the handler is mounted at; default ''. */
@@ -75,13 +81,14 @@ export function parseSearchParams(params: URLSearchParams): SearchQuery {
 export function createSearchHandler(options: SearchHandlerOptions): Handler {
   const known = new Set(options.types ?? []);
   return createRouter({ basePath: options.basePath ?? '/' })
-    .get('/query', async (_request, { url }) => {
+    .get('/query', async (request, { url }) => {
+      const principal = options.identify ? await options.identify(request) : undefined;
       const query = parseSearchParams(url.searchParams);
       const unknown = known.size > 0 ? (query.types ?? []).filter((t) => !known.has(t)) : [];
       if (unknown.length > 0) {
         throw new InputError(`Invalid search query: unknown types ${unknown.join(', ')}; known: ${[...known].join(', ')}`);
       }
-      return new Response(JSON.stringify(await options.query(query)), {
+      return new Response(JSON.stringify(await options.query(query, principal)), {
         status: 200,
         headers: { 'content-type': 'application/json; charset=utf-8' },
       });

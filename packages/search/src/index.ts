@@ -7,6 +7,7 @@
 export { searchDocumentSchema } from './types.js';
 export { MAX_FUZZY_WORD_LENGTH } from './query.js';
 export type {
+  DocumentAuthorization,
   DocumentSelector,
   SearchDocument,
   SearchFilters,
@@ -27,7 +28,9 @@ export type { CatalogCollatorOptions, CatalogEntityDocument } from './collators/
 export { siteToDocuments, techdocsCollator } from './collators/techdocs.js';
 export type { MkDocsSearchIndex, TechDocsCollatorOptions, TechDocsSite } from './collators/techdocs.js';
 export { createSearch } from './create-search.js';
-export type { RebuildResult, Search, SearchEventSource, SearchLibrary, SearchOptions } from './search.js';
+export type { RebuildResult, Search, SearchEventSource, SearchLibrary, SearchOptions, SearchReader } from './search.js';
+export { entityFacts } from './visibility.js';
+export type { EngineQueryOptions, SearchVisibility } from './visibility.js';
 export { createSearchHandler, parseSearchParams } from './http.js';
 export type { SearchHandlerOptions } from './http.js';
 export { searchPlugin } from './plugin.js';

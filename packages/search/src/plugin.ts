@@ -18,6 +18,7 @@ export interface SearchPluginOptions extends SearchOptions {
 /**
  * Search as a portal plugin (`id: 'search'`): serves `GET /api/search/query`, and on
  * `portal.start()` subscribes to the portal's event bus (unless `events` is given) and rebuilds.
+ * Requests are identified and authorized with `options.auth ?? context.auth` (see `forPrincipal`).
  * The returned plugin also carries the `search` itself, for direct queries.
  *
  * @example
@@ -33,7 +34,8 @@ export function searchPlugin(options: SearchPluginOptions): PortalPlugin & { sea
     basePath,
     search,
     handler: search.handler({ basePath }),
-    start: (context) => search.start({ events: context.events, logger: context.logger.child({ plugin: 'search' }) }),
+    start: (context) =>
+      search.start({ events: context.events, logger: context.logger.child({ plugin: 'search' }), auth: context.auth }),
     stop: () => search.stop(),
   };
 }

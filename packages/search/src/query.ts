@@ -146,7 +146,7 @@ export function facetValues(value: unknown): string[] | undefined {
 export function facetsOf(document: SearchDocument): Record<string, string[]> {
   const facets: Record<string, string[]> = {};
   for (const [key, value] of Object.entries(document)) {
-    if (key === 'title' || key === 'text') continue;
+    if (key === 'title' || key === 'text' || key === 'authorization') continue;
     const values = facetValues(value);
     if (values) facets[key] = values;
   }
@@ -174,7 +174,8 @@ export function extraTextOf(document: SearchDocument): string {
     else if (value && typeof value === 'object') Object.values(value).forEach(visit);
   };
   for (const [key, value] of Object.entries(document)) {
-    if (key === 'type' || key === 'location' || key === 'title' || key === 'text') continue;
+    // `authorization` says who may see the document; it is not content.
+    if (key === 'type' || key === 'location' || key === 'title' || key === 'text' || key === 'authorization') continue;
     visit(value);
   }
   return out.join(' ');

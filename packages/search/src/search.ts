@@ -1,10 +1,12 @@
-import { InputError, serializeError } from '@portalkit/core';
-import type { EventBus, Handler, Logger, SerializedError } from '@portalkit/core';
+import { InputError, createPortalAuth, serializeError } from '@portalkit/core';
+import type { EventBus, Handler, Logger, PortalAuth, Principal, SerializedError } from '@portalkit/core';
+import { authorizeTypes } from './authorize-types.js';
 import type { Collator, CollatorUpdate } from './collators/types.js';
 import { memoryEngine } from './engines/memory/index.js';
 import type { SearchEngine } from './engines/types.js';
 import { searchDocumentSchema } from './types.js';
 import type { SearchDocument, SearchQuery, SearchResultSet } from './types.js';
+import { normalizeQuery } from './query.js';
 
 /**
  * The part of core's `EventBus` search needs. Any bus whose `subscribe` takes a topic string fits.
@@ -34,6 +36,30 @@ export interface SearchOptions {
   logger?: Logger;
   /** Run a full `rebuild()` in `start()`; default true. */
   rebuildOnStart?: boolean;
+  /**
+   * Identity and policy for `forPrincipal` and the HTTP API; default the portal's (`start`
+   * context), else anonymous and allow-all.
+   */
+  auth?: PortalAuth;
+}
+
+/**
+ * What a principal may do with search: query, seeing only what the policy lets it see.
+ *
+ * @example
+ * ```ts
+ * const page = await search.forPrincipal(principal).query({ term: 'payments' });
+ * ```
+ */
+export interface SearchReader {
+  /** The collators' types. */
+  readonly types: readonly string[];
+  /**
+   * Query as the principal: each type's `visibilityPermission` is asked once; denied types are
+   * left out, conditional ones filtered in the engine, so results, `numberOfResults` and cursors
+   * only ever count documents the principal may see.
+   */
+  query(query: SearchQuery): Promise<SearchResultSet>;
 }
 
 /**
@@ -56,9 +82,14 @@ export interface SearchLibrary {
   readonly types: readonly string[];
   /** Re-collect and fully re-index the given types (default all); results per type, never throws per type. */
   rebuild(types?: readonly string[]): Promise<RebuildResult[]>;
+  /** Query as the trusted host: every document of every type. */
   query(query: SearchQuery): Promise<SearchResultSet>;
+  /** The search as `principal` sees it (see {@link SearchReader}). */
+  forPrincipal(principal: Principal): SearchReader;
+  /** The auth in use: `options.auth`, else the start context's, else anonymous and allow-all. */
+  auth(): PortalAuth;
   /** Subscribe to events (from options, else from `context`), then rebuild unless disabled. */
-  start(context?: { events?: SearchEventSource; logger?: Logger }): Promise<void>;
+  start(context?: { events?: SearchEventSource; logger?: Logger; auth?: PortalAuth }): Promise<void>;
   /** Unsubscribe, let in-flight updates finish, close the engine. */
   stop(): Promise<void>;
 }
@@ -103,6 +134,9 @@ export function createSearchLibrary(options: SearchOptions): SearchLibrary {
   const engine = options.engine ?? memoryEngine();
   let logger = options.logger ?? silentLogger;
   const types = [...collators.keys()];
+  let contextAuth: PortalAuth | undefined;
+  let defaultAuth: PortalAuth | undefined;
+  const auth = (): PortalAuth => options.auth ?? contextAuth ?? (defaultAuth ??= createPortalAuth({ logger }));
 
   let unsubscribers: Array<() => void> = [];
   // Event updates are applied one at a time, in arrival order.
@@ -206,8 +240,24 @@ export function createSearchLibrary(options: SearchOptions): SearchLibrary {
 
     query: (query) => engine.query(query),
 
+    auth,
+
+    forPrincipal(principal) {
+      return {
+        types,
+        async query(query) {
+          // Validated first, so a bad query is a 400 whatever the principal may see.
+          const q = normalizeQuery(query);
+          const authorized = await authorizeTypes(auth(), principal, q.types ?? types, collators, logger);
+          if (authorized.types.length === 0) return { results: [], numberOfResults: 0 };
+          return engine.query({ ...query, types: authorized.types }, { visibility: authorized.visibility });
+        },
+      };
+    },
+
     async start(context = {}) {
       if (context.logger && !options.logger) logger = context.logger;
+      if (context.auth) contextAuth = context.auth;
       const events = options.events ?? context.events;
       if (events && unsubscribers.length === 0) {
         for (const collator of collators.values()) {

@@ -20,8 +20,33 @@ export const searchDocumentSchema = z
     text: z.string(),
     /** Where the document lives in the portal; unique per `type`. */
     location: z.string().min(1, 'location must not be empty'),
+    /** Who may see the document (see {@link DocumentAuthorization}). */
+    authorization: z
+      .object({
+        resourceRef: z.string().min(1).max(1024),
+        facts: z.record(z.string(), z.array(z.string().nullable())).optional(),
+      })
+      .optional(),
   })
   .catchall(z.unknown());
+
+/**
+ * Which resource a document belongs to, as Backstage's `authorization.resourceRef`: a collator
+ * with a `visibilityPermission` sets it (the entity ref for catalog and TechDocs documents), and a
+ * principal sees the document only when allowed to read that resource. `facts` are what
+ * conditions read of the resource (for an entity, its `buildEntitySearch` rows as key -> values);
+ * engines keep them per `resourceRef` (the last document to bring facts for a ref sets them, so
+ * every document of the entity is judged by its current state) and never return them.
+ *
+ * @example
+ * ```ts
+ * const authorization: DocumentAuthorization = { resourceRef: 'component:default/payments', facts: { kind: ['component'], 'metadata.labels.tier': ['gold'] } };
+ * ```
+ */
+export interface DocumentAuthorization {
+  resourceRef: string;
+  facts?: Record<string, Array<string | null>>;
+}
 
 /**
  * One searchable document. `(type, location)` identifies it: upserting the same pair replaces it.

@@ -27,7 +27,11 @@ describe('catalogCollator', () => {
         annotations: { 'github.com/project-slug': 'acme/payments' },
       }),
     );
-    expect(doc).toEqual({
+    const { authorization, ...fields } = doc;
+    // Who may see it: the entity, with the facts permission conditions read (its search rows).
+    expect(authorization?.resourceRef).toBe('component:finance/payments');
+    expect(authorization?.facts).toMatchObject({ kind: ['component'], 'metadata.namespace': ['finance'], 'metadata.tags': ['java'], 'spec.owner': ['team-a'] });
+    expect(fields).toEqual({
       type: 'software-catalog',
       title: 'Payments API',
       text: 'Charges cards',

@@ -1,5 +1,7 @@
 import { InputError } from '@portalkit/core';
-import { CATALOG_TOPICS, catalogEntityDeletedEvent, catalogEntityUpsertedEvent } from '@portalkit/catalog-model';
+import { CATALOG_TOPICS, catalogEntityDeletedEvent, catalogEntityReadPermission, catalogEntityUpsertedEvent } from '@portalkit/catalog-model';
+import type { Entity } from '@portalkit/catalog-model';
+import { entityFacts } from '../visibility.js';
 import type { SearchDocument } from '../types.js';
 import { entityKey, parseEntity, payloadError, refKey } from './entity.js';
 import type { SearchableEntity } from './entity.js';
@@ -32,7 +34,8 @@ export interface CatalogCollatorOptions {
 /**
  * A catalog entity as a search document, with Backstage's `CatalogEntityDocument` fields (`kind`,
  * `namespace`, `componentType` = `spec.type`, `lifecycle`, `owner`) plus `entityRef`, `name`, `tags`
- * and `annotations`.
+ * and `annotations`, and `authorization` naming the entity (with the facts permission conditions
+ * read, which engines keep apart and never return).
  *
  * @example
  * ```ts
@@ -76,6 +79,7 @@ export function entityToDocument(entity: SearchableEntity, type = 'software-cata
     name: metadata.name,
     namespace,
     kind: entity.kind,
+    authorization: { resourceRef: entityKey(entity), facts: entityFacts(entity as unknown as Entity) },
   };
   const componentType = str(spec.type);
   const owner = str(spec.owner);
@@ -90,7 +94,9 @@ export function entityToDocument(entity: SearchableEntity, type = 'software-cata
 
 /**
  * Collates catalog entities: every entity on rebuild, and one entity per `upserted`/`deleted`
- * event. An entity's document is found again by its `entityRef` field, so renames of case never
+ * event. Its documents are visible to a principal allowed `catalog.entity.read` on the entity
+ * (Backstage's `visibilityPermission`); each carries the entity's facts, which also decide who sees
+ * the entity's TechDocs documents. An entity's document is found again by its `entityRef` field, so renames of case never
  * leave a stale copy behind.
  *
  * @example
@@ -111,6 +117,7 @@ export function catalogCollator(options: CatalogCollatorOptions): Collator {
 
   return {
     type,
+    visibilityPermission: catalogEntityReadPermission,
     topics: [upserted, deleted],
     async *collect(context) {
       const entities = await options.getEntities();

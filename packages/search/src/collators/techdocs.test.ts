@@ -36,6 +36,7 @@ describe('techdocsCollator', () => {
       kind: 'component',
       namespace: 'default',
       name: 'foo',
+      authorization: { resourceRef: 'component:default/foo' },
     });
   });
 

@@ -1,5 +1,5 @@
 import { InputError } from '@portalkit/core';
-import { CATALOG_TOPICS, catalogEntityDeletedEvent, stringifyEntityRef } from '@portalkit/catalog-model';
+import { CATALOG_TOPICS, catalogEntityDeletedEvent, catalogEntityReadPermission, stringifyEntityRef } from '@portalkit/catalog-model';
 import { TECHDOCS_TOPICS, mkdocsSearchEntrySchema, techdocsSiteBuiltEvent } from '@portalkit/techdocs/events';
 import type { TechDocsSiteBuiltEvent } from '@portalkit/techdocs/events';
 import type { SearchDocument } from '../types.js';
@@ -86,6 +86,8 @@ export function siteToDocuments(site: TechDocsSite, type = 'techdocs'): SearchDo
 
   const spec = entity?.spec ?? {};
   const fields: Record<string, unknown> = {
+    // Readable by whoever may read the entity; its facts come from the catalog collator.
+    authorization: { resourceRef: key },
     entityRef: key,
     kind: entity?.kind ?? kind,
     namespace: entity?.metadata.namespace ?? namespace,
@@ -120,6 +122,9 @@ function pageOf(location: string): string {
 /**
  * Collates TechDocs search indexes: every site on rebuild, one site per `built` event (its old
  * documents are replaced, so removed pages disappear), and a deleted entity's docs are removed.
+ * A principal sees an entity's docs when allowed `catalog.entity.read` on the entity; conditions
+ * are judged on the entity's facts as the catalog collator last indexed them, so under a
+ * conditional policy docs of entities the catalog collator does not index stay hidden.
  *
  * @example
  * ```ts
@@ -140,6 +145,7 @@ export function techdocsCollator(options: TechDocsCollatorOptions): Collator {
 
   return {
     type,
+    visibilityPermission: catalogEntityReadPermission,
     topics: [built, entityDeleted],
     async *collect(context) {
       for await (const site of await options.sites()) {

@@ -1,3 +1,4 @@
+import type { Permission } from '@portalkit/core';
 import type { DocumentSelector, SearchDocument } from '../types.js';
 
 /**
@@ -48,6 +49,12 @@ export interface CollatorUpdate {
  */
 export interface Collator {
   readonly type: string;
+  /**
+   * What a principal needs to see this type's documents, as Backstage's `visibilityPermission`:
+   * DENY hides the type, CONDITIONAL (on catalog entities) shows the documents whose
+   * `authorization.resourceRef` resource matches. Absent: every principal sees every document.
+   */
+  readonly visibilityPermission?: Permission;
   collect(context: CollatorContext): AsyncIterable<SearchDocument>;
   /** Event-bus topics `update` handles. */
   readonly topics?: readonly string[];

@@ -1,4 +1,5 @@
 import type { DocumentSelector, SearchDocument, SearchQuery, SearchResultSet } from '../types.js';
+import type { EngineQueryOptions } from '../visibility.js';
 
 /**
  * What an engine can do beyond the contract every engine meets.
@@ -35,11 +36,19 @@ export interface SearchEngine {
    * Readers see the old or the new set, never a mix.
    */
   index(type: string, documents: Iterable<SearchDocument> | AsyncIterable<SearchDocument>): Promise<void>;
-  /** Add documents, replacing any with the same `(type, location)`. */
+  /**
+   * Add documents, replacing any with the same `(type, location)`. A document's
+   * `authorization.facts` replace the stored facts of its `resourceRef`; facts of a ref no
+   * document refers to any more are dropped.
+   */
   upsert(documents: readonly SearchDocument[]): Promise<void>;
   /** Remove the selected documents of `type`; missing ones are ignored. */
   remove(type: string, selector: DocumentSelector): Promise<void>;
-  query(query: SearchQuery): Promise<SearchResultSet>;
+  /**
+   * Run a query. `options.visibility` restricts types to the documents whose resource's facts
+   * match a filter (see `SearchVisibility`), applied before ranking, counting and paging.
+   */
+  query(query: SearchQuery, options?: EngineQueryOptions): Promise<SearchResultSet>;
   /** Release resources (connections the engine opened itself). */
   close(): Promise<void>;
 }

@@ -1,9 +1,14 @@
 import { normalizeQuery, pageCursors, validateDocuments } from '../../query.js';
 import type { DocumentSelector, SearchDocument, SearchQuery, SearchResultSet } from '../../types.js';
 import type { SearchEngine } from '../types.js';
+import { splitAuthorization } from '../../visibility.js';
+import type { EngineQueryOptions, SplitDocument } from '../../visibility.js';
+import type { EntityFilter } from '@portalkit/catalog-model';
 import { allowedIds } from './facets.js';
 import { createMatcher } from './matcher.js';
 import { createRankedCache } from './ranked-cache.js';
+import { createResourceFacts } from './resources.js';
+import type { ResourceFacts } from './resources.js';
 import { pageOf, toResult } from './results.js';
 import { createTypeIndex } from './type-index.js';
 import type { TypeIndex, TypeMatches } from './types.js';
@@ -31,6 +36,8 @@ export interface MemoryEngineOptions {
 
 /** Ranked lists kept for cursor continuation (see RankedCache). */
 const RANKED_LISTS = 16;
+/** Visible-id sets kept between writes (see visibleIds). */
+const VISIBLE_SETS = 64;
 
 /**
  * An in-process {@link SearchEngine} built on MiniSearch: BM25 ranking with field boosts, prefix and
@@ -51,6 +58,13 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
   const matcher = createMatcher({ boost, fuzzy });
   let indexes = new Map<string, TypeIndex>();
   const ranked = createRankedCache<TypeMatches[]>(RANKED_LISTS);
+  const resources = createResourceFacts();
+  // Ids each (type, visibility filter) may see, until the next write.
+  const visibleCache = new Map<string, ReadonlySet<number>>();
+  const changed = () => {
+    ranked.clear();
+    visibleCache.clear();
+  };
 
   return {
     features: { fuzzy: fuzzy !== false },
@@ -58,32 +72,34 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
     async index(type, documents) {
       const collected: SearchDocument[] = [];
       for await (const doc of documents) collected.push(doc);
-      const valid = validateDocuments(collected, type);
-      const next = createTypeIndex();
-      for (const doc of valid) next.put(doc);
+      const valid = validateDocuments(collected, type).map(splitAuthorization);
+      const next = createTypeIndex(resources);
+      for (const split of valid) put(next, split, resources);
       // Swap a new map in, rather than mutating, so a query running concurrently keeps its snapshot.
+      const previous = indexes.get(type);
       const swapped = new Map(indexes);
       if (next.entries.size > 0) swapped.set(type, next);
       else swapped.delete(type);
       indexes = swapped;
-      ranked.clear();
+      for (const entry of previous?.entries.values() ?? []) if (entry.resourceRef !== undefined) resources.release(entry.resourceRef);
+      changed();
     },
 
     async upsert(documents) {
-      const valid = validateDocuments(documents);
-      ranked.clear();
-      for (const doc of valid) {
-        let index = indexes.get(doc.type);
+      const valid = validateDocuments(documents).map(splitAuthorization);
+      changed();
+      for (const split of valid) {
+        let index = indexes.get(split.document.type);
         if (!index) {
-          index = createTypeIndex();
-          indexes = new Map(indexes).set(doc.type, index);
+          index = createTypeIndex(resources);
+          indexes = new Map(indexes).set(split.document.type, index);
         }
-        index.put(doc);
+        put(index, split, resources);
       }
     },
 
     async remove(type, selector: DocumentSelector) {
-      ranked.clear();
+      changed();
       const index = indexes.get(type);
       if (!index) return;
       if (isLocationList(selector)) {
@@ -96,17 +112,20 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
       for (const location of locations) index.discard(location);
     },
 
-    async query(query: SearchQuery): Promise<SearchResultSet> {
+    async query(query: SearchQuery, options: EngineQueryOptions = {}): Promise<SearchResultSet> {
       const q = normalizeQuery(query);
-      // Same query whatever the page: the words, phrases, types and filters.
-      const key = JSON.stringify([q.words, q.phrases, q.types, q.filters]);
+      const visibility = options.visibility ?? {};
+      // Same query whatever the page: the words, phrases, types, filters and what may be seen.
+      const key = JSON.stringify([q.words, q.phrases, q.types, q.filters, visibility]);
       // Only a request following a cursor reuses ranked matches; a first page always runs the query.
       let lists = query.pageCursor === undefined ? undefined : ranked.get(key);
       if (!lists) {
         lists = [];
         for (const [type, index] of indexes) {
           if (q.types && !q.types.includes(type)) continue;
-          lists.push({ type, index, ...matcher.search(index, q) });
+          const filter = Object.hasOwn(visibility, type) ? visibility[type] : undefined;
+          const visible = filter === undefined ? undefined : visibleIds(type, index, filter);
+          lists.push({ type, index, ...matcher.search(index, q, visible) });
         }
         ranked.set(key, lists);
       }
@@ -120,9 +139,29 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
 
     async close() {
       indexes = new Map();
-      ranked.clear();
+      changed();
     },
   };
+
+  function visibleIds(type: string, index: TypeIndex, filter: EntityFilter): ReadonlySet<number> {
+    const key = JSON.stringify([type, filter]);
+    let ids = visibleCache.get(key);
+    if (!ids) {
+      const found = new Set<number>();
+      for (const entry of index.entries.values()) if (resources.matches(entry.resourceRef, filter)) found.add(entry.id);
+      ids = found;
+      // Each principal's claims make their own filter: keep a few, not one per principal ever seen.
+      if (visibleCache.size >= VISIBLE_SETS) visibleCache.clear();
+      visibleCache.set(key, ids);
+    }
+    return ids;
+  }
+}
+
+/** Index a document, then store its resource's facts (after, so replacing it never drops them). */
+function put(index: TypeIndex, { document, resourceRef, facts }: SplitDocument, resources: ResourceFacts): void {
+  index.put(document);
+  if (resourceRef !== undefined && facts) resources.set(resourceRef, facts);
 }
 
 function isLocationList(selector: DocumentSelector): selector is readonly string[] {

@@ -14,7 +14,8 @@ export interface MatcherOptions {
 
 /** Runs a normalized query against one type's index: candidates, BM25 scores, matched terms. */
 export interface Matcher {
-  search(index: TypeIndex, q: NormalizedQuery): Matches;
+  /** `visible`, when given, are the only ids the principal may see: nothing else is matched. */
+  search(index: TypeIndex, q: NormalizedQuery, visible?: ReadonlySet<number>): Matches;
 }
 
 /**
@@ -39,9 +40,12 @@ export function createMatcher({ boost, fuzzy }: MatcherOptions): Matcher {
    * over a large vocabulary is costly, and a word spelled right should not also pull in its
    * near-namesakes ("exporter" ~ "importer").
    */
-  const search = (index: TypeIndex, q: NormalizedQuery): Matches => {
+  const search = (index: TypeIndex, q: NormalizedQuery, visible?: ReadonlySet<number>): Matches => {
     const { marks, scores, frequencies, fieldLengths } = index;
-    const allowed = allowedIds(index, q.filters);
+    // Hidden documents are out before any word is matched, so they sway neither the results nor
+    // whether a word is matched fuzzily.
+    const filtered = allowedIds(index, q.filters);
+    const allowed = visible === undefined ? filtered : filtered ? filtered.filter((id) => visible.has(id)) : [...visible];
     if (q.matchAll) {
       const ids = allowed ?? Array.from(index.entries.values(), (entry) => entry.id);
       return { ids, scores: new Float64Array(ids.length), terms: [] };

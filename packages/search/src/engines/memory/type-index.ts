@@ -3,6 +3,8 @@ import { extraTextOf, facetsOf, tokenize } from '../../query.js';
 import type { SearchDocument } from '../../types.js';
 import { addFacet, removeFacets } from './facets.js';
 import { createIdMarks } from './id-marks.js';
+import { createResourceFacts } from './resources.js';
+import type { ResourceFacts } from './resources.js';
 import { createScoreSheet } from './score-sheet.js';
 import { FIELDS } from './types.js';
 import type { Entry, TypeIndex } from './types.js';
@@ -13,9 +15,10 @@ type Repeats = Array<string | number> | undefined;
 /**
  * The index of one document type: the documents by location and by small integer id, their
  * MiniSearch postings, field lengths and repeated words (what BM25 reads), and the facet maps
- * built by filters. `put` and `discard` keep all of them in step.
+ * built by filters. `put` and `discard` keep all of them in step, and count the documents referring
+ * to each resource in `resources`.
  */
-export function createTypeIndex(): TypeIndex {
+export function createTypeIndex(resources: ResourceFacts = createResourceFacts()): TypeIndex {
   const entries = new Map<string, Entry>();
   const index: TypeIndex = {
     mini: new MiniSearch<SearchDocument>({
@@ -46,6 +49,9 @@ export function createTypeIndex(): TypeIndex {
   };
 
   const put = (document: SearchDocument): void => {
+    const resourceRef = document.authorization?.resourceRef;
+    // Retained before the old copy is released, so replacing a document keeps its resource's facts.
+    if (resourceRef !== undefined) resources.retain(resourceRef);
     discard(document.location);
     const titleWords = tokenize(document.title);
     const extra = extraTextOf(document);
@@ -62,6 +68,7 @@ export function createTypeIndex(): TypeIndex {
       extraWords: extraWords.join(' '),
       titleKey: titleWords.join(' '),
       lengths: stats.lengths,
+      ...(resourceRef !== undefined ? { resourceRef } : {}),
     };
     if (index.fieldLengths.length < (entry.id + 1) * 3) {
       const grown = new Uint32Array(Math.max(3072, (entry.id + 1) * 6));
@@ -103,6 +110,7 @@ export function createTypeIndex(): TypeIndex {
     removeFacets(index, entry);
     index.mini.discard(entry.id);
     index.freeIds.push(entry.id);
+    if (entry.resourceRef !== undefined) resources.release(entry.resourceRef);
   };
 
   return index;

@@ -21,6 +21,8 @@ export interface Entry {
   titleKey: string;
   /** Distinct indexed words per field (title, text, extra), as MiniSearch counts field lengths. */
   lengths: [number, number, number];
+  /** The document's `authorization.resourceRef`: whose facts decide who sees it. */
+  resourceRef?: string;
 }
 
 /**

@@ -9,6 +9,9 @@ import type { DocumentSelector, SearchDocument, SearchQuery, SearchResult, Searc
 import type { SearchEngine } from '../types.js';
 import { markEscaped } from '../../highlight.js';
 import { enableFuzzy, locationKey, migrate } from './migrations.js';
+import { splitAuthorization } from '../../visibility.js';
+import type { EngineQueryOptions } from '../../visibility.js';
+import { visibilitySql } from './visibility-sql.js';
 
 /**
  * Options of {@link postgresEngine}. Give a `pool` (shared with the rest of your app; not closed by
@@ -98,6 +101,13 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
     throw new InputError(`postgresEngine: fuzzy must be true, false or a similarity between 0 and 1, got ${String(options.fuzzy)}`);
   }
   const words = `${quoteIdent(schema)}.words`;
+  const resources = `${quoteIdent(schema)}.resources`;
+  // Facts of resources no document refers to any more (all, or those of the given refs).
+  const sweepResources = (client: SqlClient, refs?: readonly string[]) =>
+    client.query(
+      `DELETE FROM ${resources} r WHERE ${refs ? 'r.ref = ANY($1::text[]) AND ' : ''}NOT EXISTS (SELECT 1 FROM ${table} d WHERE d.resource_ref = r.ref)`,
+      refs ? [refs] : [],
+    );
   // Options are all checked before a pool is opened, so a rejected engine leaves none behind.
   const { pool, close } = openPgPool(options, { max: 4 }, 'postgresEngine');
   const db = pgPoolClient(pool, { name: 'postgresEngine', retries });
@@ -122,8 +132,11 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
     .join(' || ');
 
   const insertBatch = async (client: SqlClient, docs: SearchDocument[]): Promise<void> => {
+    const facts = new Map<string, unknown>();
     const rows = docs.map((doc) => {
-      const clean = stripNul(doc) as SearchDocument;
+      const split = splitAuthorization(stripNul(doc) as SearchDocument);
+      const clean = split.document;
+      if (split.resourceRef !== undefined && split.facts) facts.set(split.resourceRef, split.facts);
       return {
         type: clean.type,
         location: clean.location,
@@ -132,16 +145,26 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
         extra: extraTextOf(clean),
         document: clean,
         facets: facetsOf(clean),
+        resource_ref: split.resourceRef ?? null,
       };
     });
     await client.query(
-      `INSERT INTO ${table} (type, location, location_key, title, text, document, facets, tsv)
-       SELECT d.type, d.location, ${locationKey('d.location')}, d.title, d.text, d.document, d.facets, ${tsvectorSql}
-       FROM jsonb_to_recordset($1::jsonb) AS d(type text, location text, title text, text text, extra text, document jsonb, facets jsonb)
+      `INSERT INTO ${table} (type, location, location_key, title, text, document, facets, tsv, resource_ref)
+       SELECT d.type, d.location, ${locationKey('d.location')}, d.title, d.text, d.document, d.facets, ${tsvectorSql}, d.resource_ref
+       FROM jsonb_to_recordset($1::jsonb) AS d(type text, location text, title text, text text, extra text, document jsonb, facets jsonb, resource_ref text)
        ON CONFLICT (type, location_key) DO UPDATE SET location = EXCLUDED.location, title = EXCLUDED.title, text = EXCLUDED.text,
-         document = EXCLUDED.document, facets = EXCLUDED.facets, tsv = EXCLUDED.tsv`,
+         document = EXCLUDED.document, facets = EXCLUDED.facets, tsv = EXCLUDED.tsv, resource_ref = EXCLUDED.resource_ref`,
       [JSON.stringify(rows)],
     );
+    if (facts.size > 0) {
+      // Sorted, so concurrent writers lock resources in the same order and cannot deadlock.
+      const entries = [...facts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([ref, f]) => ({ ref, facts: f }));
+      await client.query(
+        `INSERT INTO ${resources} (ref, facts) SELECT r.ref, r.facts FROM jsonb_to_recordset($1::jsonb) AS r(ref text, facts jsonb)
+         ON CONFLICT (ref) DO UPDATE SET facts = EXCLUDED.facts`,
+        [JSON.stringify(entries)],
+      );
+    }
     if (fuzzy) {
       // Words no document has any more stay listed: they can only widen a query by a word that
       // matches nothing, never bring back a removed document.
@@ -160,6 +183,11 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
     for (let i = 0; i < docs.length; i += batchSize) await insertBatch(client, docs.slice(i, i + batchSize));
   };
 
+  const sweepRemoved = async (client: SqlClient, rows: Array<{ resource_ref: string | null }>): Promise<void> => {
+    const refs = [...new Set(rows.flatMap((row) => (row.resource_ref === null ? [] : [row.resource_ref])))];
+    if (refs.length > 0) await sweepResources(client, refs);
+  };
+
   const transaction = async <T>(work: (client: SqlClient) => Promise<T>): Promise<T> => {
     await init();
     return db.transaction(work);
@@ -176,6 +204,7 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
       await transaction(async (client) => {
         await client.query(`DELETE FROM ${table} WHERE type = $1`, [type]);
         await insertAll(client, valid);
+        await sweepResources(client);
       });
     },
 
@@ -190,22 +219,29 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
       if (Array.isArray(selector)) {
         const locations = selector as readonly string[];
         if (locations.length === 0) return;
-        await db.query(
-          `DELETE FROM ${table} WHERE type = $1 AND location_key = ANY(ARRAY(SELECT ${locationKey('l')} FROM unnest($2::text[]) AS l))
-           AND location = ANY($2::text[])`,
-          [
-          type,
-          locations.map((location) => toStorableText(location)),
-        ]);
+        await transaction(async (client) => {
+          const { rows } = await client.query<{ resource_ref: string | null }>(
+            `DELETE FROM ${table} WHERE type = $1 AND location_key = ANY(ARRAY(SELECT ${locationKey('l')} FROM unnest($2::text[]) AS l))
+             AND location = ANY($2::text[]) RETURNING resource_ref`,
+            [type, locations.map((location) => toStorableText(location))],
+          );
+          await sweepRemoved(client, rows);
+        });
         return;
       }
       const q = normalizeQuery({ term: '', filters: (selector as { filters: Record<string, string> }).filters });
       const params: unknown[] = [type];
       const where = filterSql(q, params);
-      await db.query(`DELETE FROM ${table} d WHERE d.type = $1${where ? ` AND ${where}` : ''}`, params);
+      await transaction(async (client) => {
+        const { rows } = await client.query<{ resource_ref: string | null }>(
+          `DELETE FROM ${table} d WHERE d.type = $1${where ? ` AND ${where}` : ''} RETURNING d.resource_ref`,
+          params,
+        );
+        await sweepRemoved(client, rows);
+      });
     },
 
-    async query(query: SearchQuery): Promise<SearchResultSet> {
+    async query(query: SearchQuery, options: EngineQueryOptions = {}): Promise<SearchResultSet> {
       const q = normalizeQuery(query);
       await init();
       const params: unknown[] = [language];
@@ -218,6 +254,8 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
       }
       const filters = filterSql(q, params);
       if (filters) conditions.push(filters);
+      const visible = visibilitySql(options.visibility ?? {}, resources, params);
+      if (visible) conditions.push(visible);
       params.push([...q.words, ...q.phrases.flat()].join(' '));
       const exact = `$${params.length}`;
       params.push(q.limit, q.offset);

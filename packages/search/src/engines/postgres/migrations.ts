@@ -44,6 +44,18 @@ export const migrations: SqlMigration[] = [
       `ALTER TABLE ${s}.documents ADD CONSTRAINT documents_pkey PRIMARY KEY (type, location_key)`,
     ],
   },
+  {
+    // Who may see a document: the resource it belongs to (`authorization.resourceRef`) and, per
+    // resource, the facts permission conditions read (an entity's search rows as key -> values).
+    version: 4,
+    description: 'document resources and their facts, for permission conditions',
+    statements: (s) => [
+      `ALTER TABLE ${s}.documents ADD COLUMN IF NOT EXISTS resource_ref text`,
+      `CREATE INDEX IF NOT EXISTS documents_resource_ref_idx ON ${s}.documents (resource_ref)`,
+      `CREATE TABLE IF NOT EXISTS ${s}.resources (ref text PRIMARY KEY, facts jsonb NOT NULL)`,
+      `CREATE INDEX IF NOT EXISTS resources_facts_idx ON ${s}.resources USING gin (facts)`,
+    ],
+  },
 ];
 
 /** SQL for the indexed key of a document location: its SHA-256, 32 bytes whatever its length. */

@@ -52,7 +52,13 @@ export interface ScaffolderOptions {
   getUserEntity?(ref: string): Promise<object | undefined> | object | undefined;
 }
 
-/** Options of {@link ScaffolderLibrary.forPrincipal}. */
+/**
+ * Options of {@link ScaffolderLibrary.forPrincipal}.
+ * @example
+ * ```ts
+ * scaffolder.forPrincipal(principal, { request, auth: portalAuth });
+ * ```
+ */
 export interface ForPrincipalOptions {
   /** The request acted for: its id goes into audit events. */
   request?: Request;

@@ -143,8 +143,6 @@ export async function createExamplePortal(options: ExamplePortalOptions = {}): P
     globals,
     workingDirectory: dirs.work,
     logger: logger.child({ plugin: 'scaffolder' }),
-    // `${{ user.entity }}` in templates: the signed-in user's entity from the catalog.
-    getUserEntity: (ref) => catalog.getEntityByRef(ref),
   });
 
   const catalogPluginInstance = catalogPlugin({ catalog });

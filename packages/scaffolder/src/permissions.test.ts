@@ -250,7 +250,13 @@ describe('scaffolder permissions', () => {
     expect((await s.scaffolder.listTasks()).totalTasks).toBe(0);
     expect(s.seen).toEqual([]);
     expect(s.audit.filter((e) => e.action === 'scaffolder.task.create')).toEqual([
-      expect.objectContaining({ outcome: 'denied', target: 'template:default/platform', actor: { type: 'user', subject: 'user:default/bob' }, requestId: 'req-bob' }),
+      expect.objectContaining({
+        outcome: 'denied',
+        target: 'template:default/platform',
+        actor: { type: 'user', subject: 'user:default/bob' },
+        requestId: 'req-bob',
+        error: expect.stringMatching(/^NotAllowedError: .*scaffolder\.template\.step\.read/),
+      }),
     ]);
 
     const allowed = await s.create('jane', 'template:default/platform', { name: 'svc', cluster: 'prod' });
@@ -349,7 +355,14 @@ describe('scaffolder permissions', () => {
     expect((await s.finished(own.id!)).status).toBe('cancelled');
     const cancels = s.audit.filter((e) => e.action === 'scaffolder.task.cancel');
     expect(cancels).toEqual([
-      expect.objectContaining({ outcome: 'denied', target: id, actor: { type: 'user', subject: 'user:default/bob' }, requestId: 'req-bob' }),
+      expect.objectContaining({
+        outcome: 'denied',
+        target: id,
+        actor: { type: 'user', subject: 'user:default/bob' },
+        requestId: 'req-bob',
+        error: expect.stringMatching(/^NotAllowedError: /),
+        meta: { templateRef: 'template:default/hold' },
+      }),
       expect.objectContaining({ outcome: 'success', target: own.id, actor: { type: 'user', subject: 'user:default/jane' }, requestId: 'req-jane' }),
     ]);
     s.releaseAll();
@@ -388,6 +401,10 @@ describe('scaffolder permissions', () => {
         meta: { taskId: id },
       },
     ]);
+    // A refused create (bad values) is a failure, with the error but never the submitted values.
+    const bad = await s.create('jane', 'template:default/publish', { url: ['value-xyz'] }, { token: 'tok-SECRET-789' });
+    expect(bad.res.status).toBe(400);
+    expect(s.audit.at(-1)).toMatchObject({ action: 'scaffolder.task.create', outcome: 'failure', target: 'template:default/publish', error: expect.stringMatching(/^InputError: /) });
     expect(JSON.stringify(s.audit)).not.toMatch(/value-xyz|tok-SECRET-789|jane@example.com/);
     // Host calls are audited as the host.
     const hostTask = await s.scaffolder.run(templates.get('template:default/who')!);

@@ -79,8 +79,9 @@ export function guardedTask(identity: ViewIdentity, task: Task, record: TaskReco
     listEvents: (options) => task.listEvents(options),
     async cancel() {
       if (!(await mayAccessTask(identity, record, true))) {
-        await auditFor(identity, { action: 'scaffolder.task.cancel', target, outcome: 'denied', meta });
-        throw new NotAllowedError(`Not allowed to cancel task ${task.id} (scaffolder.task.cancel)`);
+        const error = new NotAllowedError(`Not allowed to cancel task ${task.id} (scaffolder.task.cancel)`);
+        await auditFor(identity, { action: 'scaffolder.task.cancel', target, outcome: 'denied', error, meta });
+        throw error;
       }
       try {
         await task.cancel();

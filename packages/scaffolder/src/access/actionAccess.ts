@@ -1,6 +1,7 @@
-import { applyConditions, type Logger, type PolicyDecision } from '@portalkit/core';
+import type { Logger, PolicyDecision } from '@portalkit/core';
 import { RESOURCE_TYPE_SCAFFOLDER_ACTION } from '../permissions/permissions.js';
 import { type ScaffolderActionResource, scaffolderActionRules } from '../permissions/rules.js';
+import { decisionCheck } from './conditions.js';
 
 /** Whether one step may run its action with its rendered input. */
 export type ActionAuthorizer = (resource: ScaffolderActionResource) => boolean;
@@ -13,14 +14,5 @@ export type ActionAuthorizer = (resource: ScaffolderActionResource) => boolean;
  */
 export function actionAuthorizer(decision: PolicyDecision | undefined, requireDecision: boolean, logger: Logger): ActionAuthorizer {
   if (!decision) return () => !requireDecision;
-  if (decision.result === 'ALLOW') return () => true;
-  if (decision.result !== 'CONDITIONAL' || decision.resourceType !== RESOURCE_TYPE_SCAFFOLDER_ACTION) return () => false;
-  return (resource) => {
-    try {
-      return applyConditions(decision.conditions, resource, scaffolderActionRules);
-    } catch (error) {
-      logger.error('scaffolder: scaffolder.action.execute conditions could not be applied; denying', { action: resource.action, error });
-      return false;
-    }
-  };
+  return decisionCheck(decision, RESOURCE_TYPE_SCAFFOLDER_ACTION, scaffolderActionRules, logger, 'scaffolder.action.execute');
 }

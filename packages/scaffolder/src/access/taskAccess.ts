@@ -9,7 +9,12 @@ import {
 import type { TaskRecord } from '../types.js';
 import type { Task } from '../scaffolderTypes.js';
 import type { TaskListOptions, TaskStore } from '../tasks/taskStore.js';
-import { scaffolderTaskCancelPermission, scaffolderTaskReadPermission } from '../permissions/permissions.js';
+import {
+  RESOURCE_TYPE_SCAFFOLDER_TASK,
+  scaffolderTaskCancelPermission,
+  scaffolderTaskReadPermission,
+} from '../permissions/permissions.js';
+import { decisionCheck } from './conditions.js';
 import { scaffolderTaskRules } from '../permissions/rules.js';
 import { taskConditionsToFilter } from '../permissions/decisions.js';
 
@@ -37,10 +42,11 @@ export function auditFor(
 }
 
 /** Whether the identity may read (or cancel) this task; the host always may. */
-export function mayAccessTask(identity: ViewIdentity, record: TaskRecord, cancel = false): Promise<boolean> {
-  if (!identity.principal) return Promise.resolve(true);
+export async function mayAccessTask(identity: ViewIdentity, record: TaskRecord, cancel = false): Promise<boolean> {
+  if (!identity.principal) return true;
   const permission = cancel ? scaffolderTaskCancelPermission : scaffolderTaskReadPermission;
-  return identity.auth.authorizeResource(identity.principal, permission, record, scaffolderTaskRules);
+  const decision = await identity.auth.authorize(identity.principal, permission);
+  return decisionCheck(decision, RESOURCE_TYPE_SCAFFOLDER_TASK, scaffolderTaskRules, identity.logger, permission.name)(record);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { applyConditions, type Logger, type PortalAuth, type Principal, type PolicyDecision } from '@portalkit/core';
+import type { Logger, PortalAuth, Principal } from '@portalkit/core';
 import type { JsonObject, TemplateEntity, TemplateParameterPage } from '../types.js';
 import {
   RESOURCE_TYPE_SCAFFOLDER_TEMPLATE,
@@ -6,6 +6,7 @@ import {
   scaffolderTemplateStepReadPermission,
 } from '../permissions/permissions.js';
 import { type ScaffolderTemplateResource, scaffolderTemplateRules } from '../permissions/rules.js';
+import { decisionCheck } from './conditions.js';
 
 /** A template as one principal may see it. */
 export interface AuthorizedTemplate {
@@ -15,17 +16,6 @@ export interface AuthorizedTemplate {
   hiddenSteps: string[];
   /** Top-level parameter names declared only by removed sections. */
   hiddenParameters: string[];
-}
-
-function allows(decision: PolicyDecision, resource: ScaffolderTemplateResource, logger: Logger): boolean {
-  if (decision.result !== 'CONDITIONAL') return decision.result === 'ALLOW';
-  if (decision.resourceType !== RESOURCE_TYPE_SCAFFOLDER_TEMPLATE) return false;
-  try {
-    return applyConditions(decision.conditions, resource, scaffolderTemplateRules);
-  } catch (error) {
-    logger.error('scaffolder: template permission conditions could not be applied; denying', { error });
-    return false;
-  }
 }
 
 const propertyNames = (page: TemplateParameterPage): string[] =>
@@ -41,13 +31,15 @@ export async function authorizeTemplate(auth: PortalAuth, principal: Principal, 
     auth.authorize(principal, scaffolderTemplateParameterReadPermission),
     auth.authorize(principal, scaffolderTemplateStepReadPermission),
   ]);
+  const mayReadParameters = decisionCheck(parameterDecision, RESOURCE_TYPE_SCAFFOLDER_TEMPLATE, scaffolderTemplateRules, logger, scaffolderTemplateParameterReadPermission.name);
+  const mayReadStep = decisionCheck(stepDecision, RESOURCE_TYPE_SCAFFOLDER_TEMPLATE, scaffolderTemplateRules, logger, scaffolderTemplateStepReadPermission.name);
   const kept: TemplateParameterPage[] = [];
   const removed: TemplateParameterPage[] = [];
-  for (const page of template.spec.parameters) (allows(parameterDecision, page, logger) ? kept : removed).push(page);
+  for (const page of template.spec.parameters) (mayReadParameters(page) ? kept : removed).push(page);
   const visible = new Set(kept.flatMap(propertyNames));
   const hiddenParameters = [...new Set(removed.flatMap(propertyNames))].filter((name) => !visible.has(name));
   const hiddenSteps = template.spec.steps
-    .filter((step) => !allows(stepDecision, step as unknown as ScaffolderTemplateResource, logger))
+    .filter((step) => !mayReadStep(step as unknown as ScaffolderTemplateResource))
     .map((step) => step.id);
   return { template: { ...template, spec: { ...template.spec, parameters: kept } }, hiddenSteps, hiddenParameters };
 }

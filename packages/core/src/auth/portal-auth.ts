@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isError, NotAllowedError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
-import type { AuditEvent, AuditSink } from './audit.js';
+import { type AuditEvent, type AuditSink, createLoggerAuditSink } from './audit.js';
 import type { Permission, PermissionPolicy, PolicyDecision } from './permission.js';
 import { type Identify, type Principal, anonymousPrincipal, scopesAllow } from './principal.js';
 import { applyConditions, checkCriteriaShape, type PermissionRule } from './rules.js';
@@ -91,7 +91,7 @@ export function createPortalAuth(options: PortalAuthOptions = {}): PortalAuth {
   const policy = options.policy;
   const sinks: readonly AuditSink[] =
     options.audit === undefined
-      ? [(event) => logger.info('audit', { ...event })]
+      ? [createLoggerAuditSink(logger)]
       : Array.isArray(options.audit)
         ? options.audit
         : [options.audit as AuditSink];

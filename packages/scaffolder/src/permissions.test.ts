@@ -7,6 +7,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import {
   AuthenticationError,
+  createPolicy,
   createPortal,
   createPortalAuth,
   type AuditEvent,
@@ -23,10 +24,13 @@ import {
   pgliteTaskStore,
   postgresTaskStore,
   scaffolderActionConditions,
+  scaffolderActionRules,
   scaffolderPermissions,
   scaffolderPlugin,
   scaffolderTaskConditions,
+  scaffolderTaskRules,
   scaffolderTemplateConditions,
+  scaffolderTemplateRules,
   type TaskRecord,
   type TaskStore,
   type TemplateEntity,
@@ -426,6 +430,37 @@ describe('scaffolder permissions', () => {
     } finally {
       await portal.stop();
     }
+  });
+});
+
+describe('a declarative policy (createPolicy) with the scaffolder\'s rules', () => {
+  it('hides tagged steps, denies an action and limits tasks to their owner, as the statements say', async () => {
+    const policy = createPolicy({
+      rules: [scaffolderTemplateRules, scaffolderActionRules, scaffolderTaskRules],
+      permissions: scaffolderPermissions,
+      statements: [
+        { permission: 'scaffolder.*', principals: { ownershipEntityRefs: ['group:default/admins'] }, decision: 'allow' },
+        { permission: ['scaffolder.template.parameter.read', 'scaffolder.template.step.read'], principals: { types: ['user'] }, decision: { conditions: { not: { rule: 'HAS_TAG', params: { tag: 'platform' } } } } },
+        { permission: 'scaffolder.action.execute', principals: { types: ['user'] }, decision: { conditions: { not: { rule: 'HAS_ACTION_ID', params: { actionId: 'test:forbidden' } } } } },
+        { permission: ['scaffolder.task.read', 'scaffolder.task.cancel'], principals: { types: ['user'] }, decision: { conditions: { rule: 'IS_TASK_OWNER', params: { createdBy: ['$userEntityRef'] } } } },
+        { permission: 'scaffolder.task.create', principals: { types: ['user'] }, decision: 'allow' },
+      ],
+    });
+    const auth = createPortalAuth({ policy, audit: () => {} });
+    const acts = actions();
+    const scaffolder = createScaffolder({ actions: acts.list, auth, workingDirectory: path.join(await tempDir(), 'work'), pollIntervalMs: 20 });
+    const jane = scaffolder.forPrincipal(principals.jane!);
+    const bob = scaffolder.forPrincipal(principals.bob!);
+    await expect(jane.run(templates.get('template:default/platform')!, { values: { name: 'x', cluster: 'c' } })).rejects.toMatchObject({ name: 'NotAllowedError' });
+    expect((await jane.getParameterSchema(templates.get('template:default/platform')!)).steps.map((st) => st.title)).toEqual(['Basics']);
+    const failed = await jane.run(templates.get('template:default/forbidden')!);
+    expect(await failed.result).toMatchObject({ status: 'failed', error: { name: 'NotAllowedError' } });
+    const mine = await bob.run(templates.get('template:default/who')!);
+    await mine.result;
+    expect((await bob.listTasks()).tasks.map((t) => t.id)).toEqual([mine.id]);
+    expect(await jane.getTask(mine.id)).toBeUndefined();
+    expect((await scaffolder.forPrincipal(principals.carol!).listTasks()).totalTasks).toBe(2);
+    await scaffolder.stop();
   });
 });
 

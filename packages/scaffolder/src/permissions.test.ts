@@ -49,6 +49,7 @@ const principals: Record<string, Principal> = {
   jane: user('jane', ['group:default/team-platform']),
   bob: user('bob', ['group:default/team-payments']),
   carol: user('carol', ['group:default/admins']),
+  ci: { type: 'service', subject: 'ci', ownershipEntityRefs: [], claims: {} },
 };
 
 /** Bearer <name> is that user; no header is anonymous; anything else is a bad credential. */
@@ -86,7 +87,7 @@ const policy: PermissionPolicy = (principal, permission) => {
             },
           });
     case 'scaffolder.task.create':
-      return principal.type === 'user' ? { result: 'ALLOW' } : { result: 'DENY' };
+      return principal.type !== 'anonymous' ? { result: 'ALLOW' } : { result: 'DENY' };
     case 'scaffolder.task.read':
       return isAdmin ? { result: 'ALLOW' } : createScaffolderConditionalDecision(permission, scaffolderTaskConditions.isTaskOwner({ createdBy: [principal.userEntityRef ?? principal.subject] }));
     case 'scaffolder.task.cancel':
@@ -334,6 +335,13 @@ describe('scaffolder permissions', () => {
       // No entity for bob: `user.entity.metadata.name` renders to nothing, as in Backstage.
       { ref: 'user:default/bob' },
     ]);
+    // A service has no user: under a policy the host's getUser (carol) names neither the user nor the creator.
+    const ci = await s.create('ci', 'template:default/who');
+    expect(await s.finished(ci.id!)).toMatchObject({ status: 'completed' });
+    const ciTask = (await (await s.request(`/v2/tasks/${ci.id}`, 'ci')).json()) as { createdBy: string; spec: { user?: unknown } };
+    expect(ciTask.createdBy).toBe('ci');
+    expect(ciTask.spec.user).toBeUndefined();
+    expect(JSON.stringify(s.seen)).not.toContain('carol');
     const served = (await (await s.request(`/v2/tasks/${jane.id}`, 'jane')).json()) as Record<string, unknown>;
     expect(served).toMatchObject({ createdBy: 'user:default/jane' });
     expect(served).not.toHaveProperty('actionDecision');

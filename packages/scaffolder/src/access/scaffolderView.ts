@@ -5,7 +5,7 @@ import { getParameterSchema } from '../template/parameterSchema.js';
 import { parseTemplate } from '../template/parseTemplate.js';
 import { authorizeTemplate } from './templateAccess.js';
 import { type ViewIdentity, guardedTask, listReadableTasks, mayAccessTask } from './taskAccess.js';
-import { type TaskCreationParts, actionDecisionOf, assertMayCreate, createTaskFor, resolveUser } from './taskCreation.js';
+import { type TaskCreationParts, actionDecisionOf, assertMayCreate, createTaskFor, createdByOf, resolveUser } from './taskCreation.js';
 
 /** The parts of one scaffolder every view shares (store, worker, actions). */
 export interface ScaffolderParts extends TaskCreationParts {
@@ -27,7 +27,7 @@ export function createScaffolderView(parts: ScaffolderParts, identity: ViewIdent
   const dryRunPreparation = async (user: Parameters<typeof resolveUser>[2]) => {
     await assertMayCreate(identity);
     const resolved = await resolveUser(identity, parts, user);
-    const createdBy = principal ? (principal.userEntityRef ?? resolved?.ref ?? principal.subject) : resolved?.ref;
+    const createdBy = createdByOf(identity, resolved);
     const extras: DryRunTaskExtras = { actionDecision: await actionDecisionOf(identity), ...(createdBy ? { createdBy } : {}) };
     return { user: resolved, extras };
   };
@@ -35,12 +35,14 @@ export function createScaffolderView(parts: ScaffolderParts, identity: ViewIdent
   return {
     async run(template, runOptions = {}) {
       if (!runOptions.dryRun) return createTaskFor(identity, parts, template, runOptions);
-      const { user, extras } = await dryRunPreparation(runOptions.user);
-      return (await parts.dryRunner.start(template, { ...runOptions, ...(user ? { user } : {}) }, undefined, extras)).task;
+      const { user: given, ...rest } = runOptions;
+      const { user, extras } = await dryRunPreparation(given);
+      return (await parts.dryRunner.start(template, { ...rest, ...(user ? { user } : {}) }, undefined, extras)).task;
     },
     async dryRun(template, options = {}) {
-      const { user, extras } = await dryRunPreparation(options.user);
-      return parts.dryRunner.dryRun(template, { ...options, ...(user ? { user } : {}) }, extras);
+      const { user: given, ...rest } = options;
+      const { user, extras } = await dryRunPreparation(given);
+      return parts.dryRunner.dryRun(template, { ...rest, ...(user ? { user } : {}) }, extras);
     },
     async getTask(taskId) {
       const record = await parts.store.getTask(taskId);

@@ -35,18 +35,32 @@ export function templateRefOf(template: unknown): string {
 
 /**
  * `${{ user.ref }}` and `${{ user.entity }}`: a principal's own user entity ref (never a
- * caller's), else the host's `user`; the entity from `getUserEntity` when not given. User data
- * is not secret: it is stored with the task as in Backstage.
+ * caller's); the host's `user` for host calls, and for principals without a user entity ref only
+ * when there is no policy (the trusted, allow-all setup where `getUser` names the user); the
+ * entity from `getUserEntity` when not given. User data is not secret: it is stored with the task
+ * as in Backstage.
  */
 export async function resolveUser(identity: ViewIdentity, parts: TaskCreationParts, given: ScaffolderUser | undefined): Promise<ScaffolderUser | undefined> {
-  const own = identity.principal?.userEntityRef;
-  const base = own !== undefined ? (given?.ref === own ? given : { ref: own }) : given;
+  const { principal } = identity;
+  const own = principal?.userEntityRef;
+  const trusted = !principal || !identity.auth.hasPolicy;
+  const base = own !== undefined ? (given?.ref === own ? given : { ref: own }) : trusted ? given : undefined;
   if (!base?.ref || base.entity || !parts.getUserEntity) return base;
   const entity = await parts.getUserEntity(base.ref);
   return entity ? { ...base, entity: JSON.parse(JSON.stringify(entity)) as JsonObject } : base;
 }
 
-/** Throw (and audit when `auditTarget` is set) unless the principal may create tasks. */
+/**
+ * Who created a task: a principal's `userEntityRef`, else the user `resolveUser` found (only set
+ * without a policy), else its `subject`; for the host, `createdBy` or the user's ref.
+ */
+export function createdByOf(identity: ViewIdentity, user: ScaffolderUser | undefined, hostCreatedBy?: string): string | undefined {
+  const { principal } = identity;
+  if (!principal) return hostCreatedBy ?? user?.ref;
+  return principal.userEntityRef ?? user?.ref ?? principal.subject;
+}
+
+/** Throw unless the principal may create tasks. */
 export async function assertMayCreate(identity: ViewIdentity): Promise<void> {
   if (!identity.principal) return;
   const decision = await identity.auth.authorize(identity.principal, scaffolderTaskCreatePermission);
@@ -84,9 +98,9 @@ export async function createTaskFor(identity: ViewIdentity, parts: TaskCreationP
     await assertMayCreate(identity);
     const authorized = await templateFor(identity, template, runOptions.values);
     const user = await resolveUser(identity, parts, runOptions.user);
-    const spec = prepareTaskSpec(authorized.template, { ...runOptions, ...(authorized.values ? { values: authorized.values } : {}), ...(user ? { user } : {}) });
-    const principal = identity.principal;
-    const createdBy = principal ? (principal.userEntityRef ?? user?.ref ?? principal.subject) : (runOptions.createdBy ?? user?.ref);
+    const { user: _given, ...rest } = runOptions;
+    const spec = prepareTaskSpec(authorized.template, { ...rest, ...(authorized.values ? { values: authorized.values } : {}), ...(user ? { user } : {}) });
+    const createdBy = createdByOf(identity, user, runOptions.createdBy);
     const actionDecision = await actionDecisionOf(identity);
     await mkdir(parts.workingDirectory, { recursive: true });
     const record = await parts.store.createTask({ spec, actionDecision, ...(createdBy ? { createdBy } : {}) });

@@ -18,9 +18,9 @@ export interface ScaffolderHandlerOptions {
    */
   getTemplate(ref: string, context?: { principal: Principal }): Promise<TemplateEntity | unknown | undefined>;
   /**
-   * Who is calling, when the request's principal has no user entity ref (e.g. a portal without
-   * identification); becomes `${{ user.* }}` and the task's `createdBy`. A principal with a
-   * `userEntityRef` is always the user.
+   * Who is calling, for portals without a policy (trusted, allow-all): becomes `${{ user.* }}`
+   * and the task's `createdBy` when the request's principal has no user entity ref. Ignored under
+   * a policy: then the user is the principal's `userEntityRef`, never a host guess.
    */
   getUser?(request: Request): Promise<ScaffolderUser | undefined> | ScaffolderUser | undefined;
   /**

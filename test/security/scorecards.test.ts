@@ -89,6 +89,8 @@ async function portalCatalog(dir: string, schemaless = false): Promise<Catalog> 
     rootDir: dir,
     events: createEventBus(),
     ...(schemaless ? { allowUnknownKinds: true } : { kinds: [...builtinKinds, scorecardKind] }),
+    // Catalog rules let every kind in, so the scorecard service's own trust check is what is tested.
+    rules: [{ allow: [...builtinKinds, scorecardKind].map((k) => k.kind) }],
   });
   await catalog.addLocation({ type: 'file', target: './catalog-info.yaml' });
   return catalog;

@@ -152,6 +152,8 @@ export async function createExamplePortal(options: ExamplePortalOptions = {}): P
     // publish:git may only create repositories below the demo's repos folder.
     actions: builtinActions({ catalog: scaffolderCatalog, globals, gitRemoteRoots: [dirs.repos] }),
     globals,
+    // `${{ user.entity }}` in templates: the signed-in user's entity.
+    getUserEntity: (ref) => catalog.getEntityByRef(ref),
     workingDirectory: dirs.work,
     logger: logger.child({ plugin: 'scaffolder' }),
   });

@@ -1,9 +1,8 @@
 import path from 'node:path';
 import { AuthenticationError, anonymousPrincipal, createJwtIdentifier, type Identify, type Logger } from '@portalkit/core';
-import type { Catalog } from '@portalkit/catalog';
+import { createCatalogOwnershipResolver, type Catalog } from '@portalkit/catalog';
 import { loadDemoUsers } from './demo-users.js';
 import { startDemoOidcProvider, type DemoOidcProvider } from './oidc-provider.js';
-import { createCatalogOwnershipResolver } from './pending.js';
 import { EXAMPLE_AUDIENCE, EXAMPLE_CLIENT_ID, type OidcSettings } from './settings.js';
 
 /** Options of {@link createPortalSignIn}. */
@@ -14,7 +13,8 @@ export interface PortalSignInOptions {
   dataDir: string;
   /** The demo provider's port; default 0 (a free one). */
   port?: number;
-  catalog: Pick<Catalog, 'getEntityByRef'>;
+  /** The catalog itself (the host's view): ownership is resolved while identifying. */
+  catalog: Pick<Catalog, 'getEntitiesByRefs'>;
   logger: Logger;
 }
 

@@ -121,4 +121,27 @@ describe('example portal API with sign-in', () => {
       expect((await call('/api/catalog/entities/by-name/resource/default/production-secrets-vault', token)).status).toBe(401);
     }
   });
+
+  it('signs in through any other issuer when configured with one (discovering its JWKS), and only through it', async () => {
+    const other = await createExamplePortal({
+      stateDir: path.join(stateDir, 'other'),
+      port: 0,
+      logger: createLogger({ sink: memorySink() }),
+      oidc: { issuer: otherProvider.issuer, clientId: EXAMPLE_CLIENT_ID, audience: EXAMPLE_AUDIENCE },
+    });
+    try {
+      const otherUrl = (await other.listen()).url;
+      expect(other.oidc()).toEqual({ issuer: otherProvider.issuer, clientId: EXAMPLE_CLIENT_ID, audience: EXAMPLE_AUDIENCE, jwksUrl: otherProvider.jwksUrl });
+      const config = await (await fetch(`${otherUrl}/api/auth/config`)).json();
+      expect(config.issuer).toBe(otherProvider.issuer);
+      const who = (token: string) => fetch(`${otherUrl}/api/auth/whoami`, { headers: { authorization: `Bearer ${token}` } });
+      const accepted = await who(await tokenFrom(otherProvider.issuer, 'ada.lovelace'));
+      expect(accepted.status).toBe(200);
+      expect((await accepted.json()).principal.userEntityRef).toBe('user:default/ada.lovelace');
+      // The example's own demo provider is not started, and its tokens mean nothing here.
+      expect((await who(tokens.platform!)).status).toBe(401);
+    } finally {
+      await other.stop();
+    }
+  });
 });

@@ -1,11 +1,5 @@
 import { createRouter, type Permission, type PortalAuth, type PortalPlugin } from '@portalkit/core';
-import {
-  catalogEntityPermissionRules,
-  catalogEntityReadPermission,
-  catalogEntityRefreshPermission,
-  catalogLocationCreatePermission,
-  stringifyEntityRef,
-} from '@portalkit/catalog-model';
+import { catalogEntityRefreshPermission, catalogLocationCreatePermission, stringifyEntityRef } from '@portalkit/catalog-model';
 import type { Catalog } from '@portalkit/catalog';
 import { scaffolderTaskCreatePermission } from '@portalkit/scaffolder';
 import type { OidcSettings } from './settings.js';
@@ -18,7 +12,7 @@ const uiPermissions: readonly Permission[] = [catalogLocationCreatePermission, c
 export interface AuthPluginOptions {
   /** The portal's auth (default: the portal's, from `start`). */
   auth?: PortalAuth;
-  catalog: Pick<Catalog, 'getEntities' | 'getEntityByRef'>;
+  catalog: Pick<Catalog, 'forPrincipal'>;
   /** The sign-in settings the browser uses; `undefined` while the demo provider is not started yet. */
   oidc: () => OidcSettings | undefined;
 }
@@ -58,12 +52,13 @@ export function authPlugin(options: AuthPluginOptions): PortalPlugin {
     const principal = await auth.identify(request);
     const allowed: Record<string, boolean> = {};
     for (const permission of uiPermissions) allowed[permission.name] = (await auth.authorize(principal, permission)).result === 'ALLOW';
+    const catalog = options.catalog.forPrincipal(principal);
     const templates: Record<string, boolean> = {};
-    for (const template of (await options.catalog.getEntities({ filter: { kind: 'template' } })).items) {
-      if (!(await auth.authorizeResource(principal, catalogEntityReadPermission, template, catalogEntityPermissionRules))) continue;
+    // The templates the principal may see (read as the principal), each with whether it may run it.
+    for (const template of (await catalog.getEntities({ filter: { kind: 'template' } })).items) {
       templates[stringifyEntityRef(template)] = await canRunTemplate(auth, principal, template);
     }
-    const user = principal.userEntityRef ? await options.catalog.getEntityByRef(principal.userEntityRef) : undefined;
+    const user = principal.userEntityRef ? await catalog.getEntityByRef(principal.userEntityRef) : undefined;
     const displayName = (user?.spec as { profile?: { displayName?: unknown } } | undefined)?.profile?.displayName;
     return Response.json(
       {

@@ -5,6 +5,7 @@ import { createCliLogger } from '../cli-logger.js';
 import { defineCommand } from '../command.js';
 import type { CommandGroup } from '../command.js';
 import { listProcessingErrors, printProcessingErrors } from '../processing-errors.js';
+import { operatorRules } from '../operator-rules.js';
 import { createProgress } from '../progress.js';
 import type { OpenedStore } from '../store-spec.js';
 import { UsageError } from '../usage-error.js';
@@ -36,7 +37,7 @@ const ingest = defineCommand({
       throw new UsageError(`${positionals[0]} is outside the catalog root ${rootDir} (see --root)`);
     }
     // Loaded on use: `--help` and the other commands do not pay for the catalog and its stores.
-    const [{ createCatalog }, { openStore }] = await Promise.all([import('@portalkit/catalog'), import('../store-spec.js')]);
+    const [{ builtinKinds, createCatalog }, { openStore }] = await Promise.all([import('@portalkit/catalog'), import('../store-spec.js')]);
     let opened: OpenedStore;
     try {
       opened = openStore(values.store!, { cwd: io.cwd, ...(values.schema !== undefined ? { schema: values.schema } : {}) });
@@ -57,7 +58,9 @@ const ingest = defineCommand({
           progress.update(processed, undefined, 'entities processed');
         },
       };
-      const catalog = createCatalog({ store: opened.store, rootDir, processors: [counter], logger: createCliLogger(io) });
+      // The operator named the location: host input, so every built-in kind may come from it.
+      const rules = operatorRules(builtinKinds);
+      const catalog = createCatalog({ store: opened.store, rootDir, processors: [counter], rules, logger: createCliLogger(io) });
       io.stderr.write(`store: ${opened.description}\n`);
       await opened.ready().catch((error: unknown) => {
         throw new ServiceUnavailableError(`cannot open the store ${opened.description}: ${(error as Error).message}`);

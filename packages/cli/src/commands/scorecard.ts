@@ -5,6 +5,7 @@ import { createCliLogger } from '../cli-logger.js';
 import { defineCommand } from '../command.js';
 import type { CliIo, CommandGroup } from '../command.js';
 import { displayPath } from '../display-path.js';
+import { operatorRules } from '../operator-rules.js';
 import { expandFileArguments } from '../files.js';
 import type { ProcessingErrorLine } from '../processing-errors.js';
 import { UsageError } from '../usage-error.js';
@@ -44,9 +45,13 @@ const check = defineCommand({
       import('../processing-errors.js'),
     ]);
     const checks = scorecards.builtinChecks();
+    const kinds = [...builtinKinds, scorecards.scorecardKind];
     const catalog = createCatalog({
       rootDir,
-      kinds: [...builtinKinds, scorecards.scorecardKind],
+      kinds,
+      // The operator named every location: host input, so every kind this catalog knows
+      // (Scorecard included) may come from them, not only the default Component, API, Location.
+      rules: operatorRules(kinds),
       // Unknown check ids become processing errors at their file:line.
       processors: [scorecards.scorecardProcessor({ checks })],
       logger: createCliLogger(io),

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type PermissionCondition, type PermissionCriteria, type PolicyDecision, applyConditions, createPortalAuth, validateConditions } from '@portalkit/core';
 import type { AuditEvent, Logger, Principal } from '@portalkit/core';
-import { type CatalogStore, type Entity, createCatalog } from '@portalkit/catalog';
+import { type CatalogStore, type Entity, builtinKinds, createCatalog } from '@portalkit/catalog';
 import { CATALOG_ENTITY_RESOURCE_TYPE, catalogEntityPermissionRules } from '@portalkit/catalog-model';
 import fc from 'fast-check';
 
@@ -187,7 +187,10 @@ export async function policyCatalog(store: CatalogStore, dir: string) {
     policy: (_principal, permission) => (permission.name === 'catalog.entity.read' ? current.decision : current.other),
     audit: (event) => void events.push(event),
   });
-  const catalog = createCatalog({ store, rootDir: dir, auth, logger: silentLogger });
+  // The host loads its own files: the catalog rules allow every built-in kind (Resource and System
+  // too), not the default Component, API and Location of a user's registration.
+  const rules = [{ allow: builtinKinds.map((k) => k.kind) }];
+  const catalog = createCatalog({ store, rootDir: dir, auth, rules, logger: silentLogger });
   await catalog.addLocation({ type: 'file', target: './root.yaml' });
   await catalog.refresh();
   return { catalog, current, events, auth };

@@ -94,7 +94,7 @@ async function portalCatalog(dir: string, schemaless = false, defaultRules = fal
     rootDir: dir,
     events: createEventBus(),
     ...(schemaless ? { allowUnknownKinds: true } : { kinds: [...builtinKinds, scorecardKind] }),
-    ...(defaultRules ? {} : { rules: [{ allow: [...builtinKinds.map((k) => k.kind), scorecardKind.kind] }] }),
+    ...(defaultRules ? {} : { rules: [{ allow: [...builtinKinds, scorecardKind].map((k) => k.kind) }] }),
   });
   await catalog.addLocation({ type: 'file', target: './catalog-info.yaml' });
   return catalog;

@@ -18,15 +18,12 @@ async function catalogWith(files: Record<string, string>, withProcessor = false)
   dirs.push(dir);
   for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
   const events = createEventBus();
-  const kinds = [...builtinKinds, scorecardKind];
   const catalog = createCatalog({
     rootDir: dir,
     events,
-    kinds,
-    // The host allows every kind from the location below (the default rules allow a registered
-    // location Component, API and Location only), so these tests reach the Scorecard kind and
-    // the service's own trust (`trustedLocations`).
-    rules: [{ allow: kinds.map((k) => k.kind) }],
+    kinds: [...builtinKinds, scorecardKind],
+    // The test's files are the host's catalog: Scorecards may come from them.
+    rules: [{ allow: [...builtinKinds, scorecardKind].map((k) => k.kind) }],
     ...(withProcessor ? { processors: [scorecardProcessor({ checks: builtinChecks() })] } : {}),
   });
   await catalog.addLocation({ type: 'file', target: './catalog-info.yaml' });

@@ -5,7 +5,6 @@ import { createCliLogger } from '../cli-logger.js';
 import { defineCommand } from '../command.js';
 import type { CommandGroup } from '../command.js';
 import { listProcessingErrors, printProcessingErrors } from '../processing-errors.js';
-import { operatorRules } from '../operator-rules.js';
 import { createProgress } from '../progress.js';
 import type { OpenedStore } from '../store-spec.js';
 import { UsageError } from '../usage-error.js';
@@ -58,9 +57,10 @@ const ingest = defineCommand({
           progress.update(processed, undefined, 'entities processed');
         },
       };
-      // The operator named the location: host input, so every built-in kind may come from it.
-      const rules = operatorRules(builtinKinds);
-      const catalog = createCatalog({ store: opened.store, rootDir, processors: [counter], rules, logger: createCliLogger(io) });
+      // The operator named the file on the command line: it is the host's own catalog, so every
+      // built-in kind may come from it (catalog rules otherwise allow addLocation only Component, API, Location).
+      const rules = [{ allow: builtinKinds.map((k) => k.kind) }];
+      const catalog = createCatalog({ store: opened.store, rootDir, rules, processors: [counter], logger: createCliLogger(io) });
       io.stderr.write(`store: ${opened.description}\n`);
       await opened.ready().catch((error: unknown) => {
         throw new ServiceUnavailableError(`cannot open the store ${opened.description}: ${(error as Error).message}`);

@@ -5,7 +5,6 @@ import { createCliLogger } from '../cli-logger.js';
 import { defineCommand } from '../command.js';
 import type { CliIo, CommandGroup } from '../command.js';
 import { displayPath } from '../display-path.js';
-import { operatorRules } from '../operator-rules.js';
 import { expandFileArguments } from '../files.js';
 import type { ProcessingErrorLine } from '../processing-errors.js';
 import { UsageError } from '../usage-error.js';
@@ -49,9 +48,8 @@ const check = defineCommand({
     const catalog = createCatalog({
       rootDir,
       kinds,
-      // The operator named every location: host input, so every kind this catalog knows
-      // (Scorecard included) may come from them, not only the default Component, API, Location.
-      rules: operatorRules(kinds),
+      // The operator named every location: each may contribute every kind this command knows.
+      rules: [{ allow: kinds.map((k) => k.kind) }],
       // Unknown check ids become processing errors at their file:line.
       processors: [scorecards.scorecardProcessor({ checks })],
       logger: createCliLogger(io),

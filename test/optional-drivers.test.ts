@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { MissingDependencyError } from '@portalkit/core';
 import { createCatalog, memoryStore, pgliteStore, postgresStore } from '@portalkit/catalog';
 import { memoryScorecardStore, pgliteScorecardStore, postgresScorecardStore } from '@portalkit/scorecards';
-import { memoryTaskStore, postgresTaskStore } from '@portalkit/scaffolder';
+import { memoryTaskStore, pgliteTaskStore, postgresTaskStore } from '@portalkit/scaffolder';
 import { memoryEngine, postgresEngine } from '@portalkit/search';
 import { afterAll, describe, expect, it } from 'vitest';
 import { blockDrivers } from './support/block-drivers.js';
@@ -24,6 +24,7 @@ const factories: Array<[string, string, () => unknown]> = [
   ['postgresScorecardStore', 'pg', () => postgresScorecardStore({ connectionString })],
   ['pgliteScorecardStore', '@electric-sql/pglite', () => pgliteScorecardStore()],
   ['postgresTaskStore', 'pg', () => postgresTaskStore({ connectionString })],
+  ['pgliteTaskStore', '@electric-sql/pglite', () => pgliteTaskStore()],
   ['postgresEngine', 'pg', () => postgresEngine({ connectionString })],
 ];
 

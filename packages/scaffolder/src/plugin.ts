@@ -1,10 +1,12 @@
-import type { PortalPlugin } from '@portalkit/core';
+import type { PortalAuth, PortalPlugin } from '@portalkit/core';
 import type { Scaffolder } from './scaffolderTypes.js';
 import type { ScaffolderHandlerOptions } from './http/options.js';
 
 /** Options of {@link scaffolderPlugin}. */
-export interface ScaffolderPluginOptions extends Omit<ScaffolderHandlerOptions, 'basePath'> {
+export interface ScaffolderPluginOptions extends Omit<ScaffolderHandlerOptions, 'basePath' | 'auth'> {
   scaffolder: Scaffolder;
+  /** Identity, policy and audit for requests; default the portal's (`PortalContext.auth`), else the scaffolder's own before the portal starts. */
+  auth?: PortalAuth;
   /** Mount point; default `/api/scaffolder`. */
   basePath?: string;
   /** Poll the task store and recover crashed workers' tasks while the portal runs; default true. */
@@ -22,12 +24,14 @@ export interface ScaffolderPluginOptions extends Omit<ScaffolderHandlerOptions, 
  */
 export function scaffolderPlugin(options: ScaffolderPluginOptions): PortalPlugin {
   const basePath = options.basePath ?? '/api/scaffolder';
-  const { scaffolder, startWorker = true, ...handlerOptions } = options;
+  const { scaffolder, startWorker = true, auth, ...handlerOptions } = options;
+  let portalAuth: PortalAuth | undefined;
   return {
     id: 'scaffolder',
     basePath,
-    handler: scaffolder.handler({ ...handlerOptions, basePath }),
-    async start() {
+    handler: scaffolder.handler({ ...handlerOptions, basePath, auth: () => auth ?? portalAuth }),
+    async start(context) {
+      portalAuth = context?.auth;
       if (startWorker) await scaffolder.start();
     },
     async stop() {

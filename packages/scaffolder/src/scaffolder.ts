@@ -1,9 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { InputError, createLogger } from '@portalkit/core';
+import { InputError, createLogger, createPortalAuth, principalSchema } from '@portalkit/core';
 import { memoryTaskStore } from './tasks/memoryTaskStore.js';
-import { prepareTaskSpec } from './template/taskSpec.js';
 import { createTemplater } from './render/templater.js';
 import { defaultFilters } from './render/filters.js';
 import { createDryRunner } from './runner/dryRun.js';
@@ -12,6 +11,7 @@ import { createTaskHandles } from './runner/taskHandles.js';
 import { createTaskWorker } from './runner/taskWorker.js';
 import { createActionRegistry } from './actions/actionRegistry.js';
 import type { ScaffolderLibrary, ScaffolderOptions } from './scaffolderTypes.js';
+import { type ScaffolderParts, createScaffolderView } from './access/scaffolderView.js';
 
 /**
  * Create the scaffolder library; the public `createScaffolder` (create-scaffolder.ts) adds
@@ -27,9 +27,13 @@ import type { ScaffolderLibrary, ScaffolderOptions } from './scaffolderTypes.js'
  */
 export function createScaffolderLibrary(options: ScaffolderOptions): ScaffolderLibrary {
   if (!options) throw new InputError('createScaffolder: options.actions must be an array of actions');
+  if (options.getUserEntity !== undefined && typeof options.getUserEntity !== 'function') {
+    throw new InputError('createScaffolder: options.getUserEntity must be a function');
+  }
   const registry = createActionRegistry(options.actions);
   const store = options.taskStore ?? memoryTaskStore();
   const logger = options.logger ?? createLogger({ level: 'warn' });
+  const auth = options.auth ?? createPortalAuth({ logger });
   const leaseMs = options.leaseMs ?? 30_000;
   const pollIntervalMs = options.pollIntervalMs ?? 1_000;
   const workingDirectory = path.resolve(options.workingDirectory ?? path.join(os.tmpdir(), 'portalkit-scaffolder'));
@@ -45,29 +49,29 @@ export function createScaffolderLibrary(options: ScaffolderOptions): ScaffolderL
     leaseMs,
     workingDirectory,
     keepWorkspaces: options.keepWorkspaces === true,
+    requireActionDecision: auth.hasPolicy,
   });
   const handles = createTaskHandles({ events, statusOf: worker.statusOf, dryRunContentsOf: worker.dryRunContentsOf, abort: worker.abort });
   const dryRunner = createDryRunner({ worker, handles, workingDirectory });
+  const parts: ScaffolderParts = { store, worker, handles, workingDirectory, registry, dryRunner, getUserEntity: options.getUserEntity };
   let timer: ReturnType<typeof setInterval> | undefined;
 
-  return {
-    async run(template, runOptions = {}) {
-      if (runOptions.dryRun) return (await dryRunner.start(template, runOptions)).task;
-      const spec = prepareTaskSpec(template, runOptions);
-      await mkdir(workingDirectory, { recursive: true });
-      const createdBy = runOptions.createdBy ?? runOptions.user?.ref;
-      const record = await store.createTask({ spec, ...(createdBy ? { createdBy } : {}) });
-      if (runOptions.secrets && spec.hasSecrets) worker.keepSecrets(record.id, { ...runOptions.secrets });
-      void worker.pump();
-      return handles.handle(store, record);
+  const library: ScaffolderLibrary = {
+    // Host calls: everything allowed, mutations audited as the host.
+    ...createScaffolderView(parts, { auth, logger }),
+    auth,
+    forPrincipal(principal, viewOptions = {}) {
+      const checked = principalSchema.safeParse(principal);
+      if (!checked.success) throw new InputError('scaffolder.forPrincipal: not a Principal');
+      const viewAuth = viewOptions.auth ?? auth;
+      const view = createScaffolderView(parts, {
+        auth: viewAuth,
+        principal: checked.data,
+        logger,
+        ...(viewOptions.request ? { request: viewOptions.request } : {}),
+      });
+      return { ...view, auth: viewAuth, forPrincipal: library.forPrincipal, start: library.start, stop: library.stop };
     },
-    dryRun: dryRunner.dryRun,
-    async getTask(taskId) {
-      const record = await store.getTask(taskId);
-      return record ? handles.handle(store, record) : undefined;
-    },
-    listTasks: (listOptions) => store.list(listOptions),
-    listActions: () => registry.list(),
     async start() {
       worker.resume();
       await mkdir(workingDirectory, { recursive: true });
@@ -85,4 +89,5 @@ export function createScaffolderLibrary(options: ScaffolderOptions): ScaffolderL
       await worker.drain();
     },
   };
+  return library;
 }

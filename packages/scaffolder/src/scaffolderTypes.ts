@@ -1,4 +1,4 @@
-import type { Handler, Logger, SerializedError } from '@portalkit/core';
+import type { Handler, Logger, PortalAuth, Principal, SerializedError } from '@portalkit/core';
 import type {
   ActionSchemas,
   JsonObject,
@@ -15,6 +15,7 @@ import type {
 import type { TaskListOptions, TaskStore } from './tasks/taskStore.js';
 import type { DirectoryContent } from './runner/directoryContents.js';
 import type { ScaffolderHandlerOptions } from './http/options.js';
+import type { TemplateParameterSchema } from './template/parameterSchema.js';
 
 // The scaffolder's public library types, in their own module so the parts the library is composed
 // of (action registry, worker, handles, dry-run) can name them without importing the library.
@@ -39,6 +40,30 @@ export interface ScaffolderOptions {
   leaseMs?: number;
   /** How often `events()` and the worker (after `start()`) poll the store. Default 1 s. */
   pollIntervalMs?: number;
+  /**
+   * Identity, policy and audit (see docs/permissions.md). Default: allow everything, audit to
+   * `logger`. `scaffolderPlugin` uses its own `auth` option, else the portal's, for requests.
+   */
+  auth?: PortalAuth;
+  /**
+   * Look up a user entity by ref for `${{ user.entity }}` (the portal passes the catalog's
+   * lookup). Without it templates get `${{ user.ref }}` only.
+   */
+  getUserEntity?(ref: string): Promise<object | undefined> | object | undefined;
+}
+
+/**
+ * Options of {@link ScaffolderLibrary.forPrincipal}.
+ * @example
+ * ```ts
+ * scaffolder.forPrincipal(principal, { request, auth: portalAuth });
+ * ```
+ */
+export interface ForPrincipalOptions {
+  /** The request acted for: its id goes into audit events. */
+  request?: Request;
+  /** Decide and audit with this instead of the scaffolder's own `auth` (the plugin passes the portal's). */
+  auth?: PortalAuth;
 }
 
 /** Options of {@link Scaffolder.run}. */
@@ -54,7 +79,10 @@ export interface RunOptions {
    * `dryRun()` never reads annotations (see {@link Scaffolder.dryRun}).
    */
   baseUrl?: string;
-  /** Stored with the task for listing (`createdBy` filter); default `user.ref`. */
+  /**
+   * Stored with the task for listing (`createdBy` filter); default `user.ref`. Host calls only:
+   * a principal's tasks are always created by the principal.
+   */
   createdBy?: string;
 }
 
@@ -126,9 +154,33 @@ export interface ScaffolderLibrary {
     template: TemplateEntity | string | unknown,
     options?: Omit<RunOptions, 'dryRun'> & { directoryContents?: Array<{ path: string; base64Content?: string; executable?: boolean }> },
   ): Promise<DryRunResult>;
+  /** The task, or undefined when it does not exist (or, for a principal, when it may not read it). */
   getTask(taskId: string): Promise<Task | undefined>;
+  /** Tasks, newest first; for a principal only those it may read, counted in the store's query. */
   listTasks(options?: TaskListOptions): Promise<{ tasks: TaskRecord[]; totalTasks: number }>;
   listActions(): ActionDescription[];
+  /**
+   * The form description of a template (`GET /v2/templates/.../parameter-schema`); for a
+   * principal without the parameter sections it may not read.
+   */
+  getParameterSchema(template: TemplateEntity | unknown): Promise<TemplateParameterSchema>;
+  /**
+   * The same scaffolder acting for `principal`: `scaffolder.task.create` and the template's
+   * step tags are checked before a task is stored, parameter sections it may not read are
+   * hidden, its action decision is applied to every step, reads are filtered by
+   * `scaffolder.task.read` (a task it may not read does not exist), cancelling needs
+   * `scaffolder.task.cancel`, and mutations are audited. Calls on the scaffolder itself are the
+   * trusted host's: everything allowed, audited as the host.
+   *
+   * @example
+   * ```ts
+   * const principal = await auth.identify(request);
+   * const task = await scaffolder.forPrincipal(principal, { request }).run(template, { values });
+   * ```
+   */
+  forPrincipal(principal: Principal, options?: ForPrincipalOptions): ScaffolderLibrary;
+  /** The identity, policy and audit this scaffolder (or view) decides and audits with. */
+  readonly auth: PortalAuth;
   /** Poll the store for tasks queued elsewhere and recover tasks of crashed workers. */
   start(): Promise<void>;
   /** Stop polling and wait for running tasks. */

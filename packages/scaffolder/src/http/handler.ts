@@ -1,10 +1,9 @@
 import { InputError, NotFoundError, createRouter, eventStreamResponse, readJsonBody } from '@portalkit/core';
-import type { Handler } from '@portalkit/core';
+import type { Handler, Principal } from '@portalkit/core';
 import type { JsonObject, TaskRecord, TaskStatus } from '../types.js';
 import type { ScaffolderLibrary } from '../scaffolderTypes.js';
 import type { ScaffolderHandlerOptions } from './options.js';
 import { parseTemplate } from '../template/parseTemplate.js';
-import { getParameterSchema } from '../template/parameterSchema.js';
 
 const statuses = new Set<TaskStatus>(['open', 'processing', 'completed', 'failed', 'cancelled']);
 
@@ -46,7 +45,9 @@ function serializeTask(record: TaskRecord) {
  * Backstage's scaffolder API (`/v2/tasks`, `/v2/actions`, `/v2/dry-run`, parameter schemas) as a
  * web-standard handler on core's `createRouter`, so it shares its request rules: one spelling per
  * path, UTF-8 without NUL (else 400), and a JSON content type on every POST (else 415). Errors
- * use Backstage's JSON error shape.
+ * use Backstage's JSON error shape. Every route identifies the caller (`auth.identify`, 401 on
+ * bad credentials) and acts through `scaffolder.forPrincipal(principal)`: a task it may not
+ * read answers 404, a refused create or cancel 403.
  *
  * @example
  * ```ts
@@ -57,19 +58,26 @@ function serializeTask(record: TaskRecord) {
 export function createScaffolderHandler(scaffolder: ScaffolderLibrary, options: ScaffolderHandlerOptions): Handler {
   const maxBody = options.maxBodyBytes ?? 5 * 1024 * 1024;
 
-  const loadTemplate = async (ref: string) => {
-    const template = await options.getTemplate(ref);
+  /** The caller's view of the scaffolder: identified (401 on bad credentials), then authorized. */
+  const viewOf = async (request: Request) => {
+    const auth = (typeof options.auth === 'function' ? options.auth() : options.auth) ?? scaffolder.auth;
+    const principal = await auth.identify(request);
+    return { lib: scaffolder.forPrincipal(principal, { request, auth }), principal };
+  };
+  const loadTemplate = async (ref: string, principal: Principal) => {
+    const template = await options.getTemplate(ref, { principal });
     if (!template) throw new NotFoundError(`Template ${ref} not found`);
     return parseTemplate(template);
   };
-  const taskOf = async (id: string) => {
-    const task = await scaffolder.getTask(id);
+  const taskOf = async (lib: ScaffolderLibrary, id: string) => {
+    // A task the caller may not read is not found: its existence is not revealed.
+    const task = await lib.getTask(id);
     if (!task) throw new NotFoundError(`Task with id ${id} does not exist`);
     return task;
   };
 
   const eventStream = async (request: Request, id: string, after: number): Promise<Response> => {
-    const task = await taskOf(id);
+    const task = await taskOf((await viewOf(request)).lib, id);
     return eventStreamResponse(
       async (send, signal) => {
         const iterator = task.events({ after });
@@ -103,14 +111,15 @@ export function createScaffolderHandler(scaffolder: ScaffolderLibrary, options: 
   };
 
   return createRouter({ basePath: options.basePath ?? '/' })
-    .get('/v2/actions', () => Response.json(scaffolder.listActions()))
+    .get('/v2/actions', async (request) => Response.json((await viewOf(request)).lib.listActions()))
     .post('/v2/dry-run', async (request) => {
+      const { lib } = await viewOf(request);
       const body = await readJson(request, maxBody);
       const user = await options.getUser?.(request);
       const contents = body.directoryContents;
       if (contents !== undefined && !Array.isArray(contents)) throw new InputError('directoryContents must be an array');
       const secrets = secretsOf(body.secrets);
-      const result = await scaffolder.dryRun(body.template, {
+      const result = await lib.dryRun(body.template, {
         values: optionalObject(body.values, 'values') ?? {},
         ...(secrets ? { secrets } : {}),
         ...(user ? { user } : {}),
@@ -118,30 +127,33 @@ export function createScaffolderHandler(scaffolder: ScaffolderLibrary, options: 
       });
       return Response.json(result);
     })
-    .get('/v2/templates/:namespace/:kind/:name/parameter-schema', async (_request, { params }) => {
-      const template = await loadTemplate(`${params.kind}:${params.namespace}/${params.name}`);
-      return Response.json(getParameterSchema(template));
+    .get('/v2/templates/:namespace/:kind/:name/parameter-schema', async (request, { params }) => {
+      const { lib, principal } = await viewOf(request);
+      const template = await loadTemplate(`${params.kind}:${params.namespace}/${params.name}`, principal);
+      return Response.json(await lib.getParameterSchema(template));
     })
     .post('/v2/tasks', async (request) => {
+      const { lib, principal } = await viewOf(request);
       const body = await readJson(request, maxBody);
       if (typeof body.templateRef !== 'string' || !body.templateRef) throw new InputError('templateRef is required');
-      const template = await loadTemplate(body.templateRef);
+      const template = await loadTemplate(body.templateRef, principal);
       const user = await options.getUser?.(request);
       const secrets = secretsOf(body.secrets);
-      const task = await scaffolder.run(template, {
+      const task = await lib.run(template, {
         values: optionalObject(body.values, 'values') ?? {},
         ...(secrets ? { secrets } : {}),
         ...(user ? { user } : {}),
       });
       return Response.json({ id: task.id }, { status: 201 });
     })
-    .get('/v2/tasks', async (_request, { url }) => {
+    .get('/v2/tasks', async (request, { url }) => {
+      const { lib } = await viewOf(request);
       const status = url.searchParams.get('status') ?? undefined;
       if (status && !statuses.has(status as TaskStatus)) throw new InputError(`status must be one of ${[...statuses].join(', ')}`);
       const limit = numberParam(url, 'limit');
       const offset = numberParam(url, 'offset');
       const createdBy = url.searchParams.get('createdBy') ?? undefined;
-      const { tasks, totalTasks } = await scaffolder.listTasks({
+      const { tasks, totalTasks } = await lib.listTasks({
         ...(status ? { status: status as TaskStatus } : {}),
         ...(createdBy ? { createdBy } : {}),
         ...(limit !== undefined ? { limit } : {}),
@@ -149,16 +161,19 @@ export function createScaffolderHandler(scaffolder: ScaffolderLibrary, options: 
       });
       return Response.json({ tasks: tasks.map(serializeTask), totalTasks });
     })
-    .get('/v2/tasks/:id', async (_request, { params }) => Response.json(serializeTask(await (await taskOf(params.id!)).get())))
-    .post('/v2/tasks/:id/cancel', async (_request, { params }) => {
-      const task = await taskOf(params.id!);
+    .get('/v2/tasks/:id', async (request, { params }) =>
+      Response.json(serializeTask(await (await taskOf((await viewOf(request)).lib, params.id!)).get())),
+    )
+    .post('/v2/tasks/:id/cancel', async (request, { params }) => {
+      const task = await taskOf((await viewOf(request)).lib, params.id!);
       await task.cancel();
       return Response.json({ status: (await task.get()).status });
     })
     .get('/v2/tasks/:id/eventstream', (request, { params, url }) => eventStream(request, params.id!, afterParam(url)))
-    .get('/v2/tasks/:id/events', async (_request, { params, url }) => {
+    .get('/v2/tasks/:id/events', async (request, { params, url }) => {
       const after = afterParam(url);
+      const task = await taskOf((await viewOf(request)).lib, params.id!);
       // What is stored now; clients poll with `after` (or use the eventstream).
-      return Response.json(await (await taskOf(params.id!)).listEvents({ after }));
+      return Response.json(await task.listEvents({ after }));
     }).handler;
 }

@@ -3,43 +3,101 @@
  */
 import { createPermission } from '@portalkit/core';
 
-/** Resource type of template parameter sections and steps (`backstage:permissions` tags). */
+/**
+ * Resource type of template parameter sections and steps (`backstage:permissions` tags).
+ * @example
+ * ```ts
+ * createScaffolderConditionalDecision(scaffolderTemplateStepReadPermission, scaffolderTemplateConditions.hasTag({ tag: 'x' })).resourceType; // 'scaffolder-template'
+ * ```
+ */
 export const RESOURCE_TYPE_SCAFFOLDER_TEMPLATE = 'scaffolder-template';
-/** Resource type of a step's action with its rendered input. */
+/**
+ * Resource type of a step's action with its rendered input.
+ * @example
+ * ```ts
+ * scaffolderActionExecutePermission.resourceType === RESOURCE_TYPE_SCAFFOLDER_ACTION; // true
+ * ```
+ */
 export const RESOURCE_TYPE_SCAFFOLDER_ACTION = 'scaffolder-action';
-/** Resource type of a stored task (its `createdBy`). */
+/**
+ * Resource type of a stored task (its `createdBy`).
+ * @example
+ * ```ts
+ * scaffolderTaskReadPermission.resourceType === RESOURCE_TYPE_SCAFFOLDER_TASK; // true
+ * ```
+ */
 export const RESOURCE_TYPE_SCAFFOLDER_TASK = 'scaffolder-task';
 
 /**
  * See a template's parameter sections: sections the principal may not read are removed from the
  * parameter schema it is served, and the values it submits are validated without them.
+ *
+ * @example
+ * ```ts
+ * if (permission.name === scaffolderTemplateParameterReadPermission.name) return createScaffolderConditionalDecision(permission, { not: scaffolderTemplateConditions.hasTag({ tag: 'platform' }) });
+ * ```
  */
 export const scaffolderTemplateParameterReadPermission = createPermission({
   name: 'scaffolder.template.parameter.read',
   attributes: { action: 'read' },
   resourceType: RESOURCE_TYPE_SCAFFOLDER_TEMPLATE,
 });
-/** Read a template's steps: a task whose template has a step the principal may not read is refused (403). */
+/**
+ * Read a template's steps: a task whose template has a step the principal may not read is refused (403).
+ *
+ * @example
+ * ```ts
+ * if (permission.name === scaffolderTemplateStepReadPermission.name) return { result: 'DENY' };
+ * ```
+ */
 export const scaffolderTemplateStepReadPermission = createPermission({
   name: 'scaffolder.template.step.read',
   attributes: { action: 'read' },
   resourceType: RESOURCE_TYPE_SCAFFOLDER_TEMPLATE,
 });
-/** Run an action; conditions see the action id and the step's rendered input, checked as each step runs. */
+/**
+ * Run an action; conditions see the action id and the step's rendered input, checked as each step runs.
+ *
+ * @example
+ * ```ts
+ * createScaffolderConditionalDecision(scaffolderActionExecutePermission, { not: scaffolderActionConditions.hasActionId({ actionId: 'publish:git' }) });
+ * ```
+ */
 export const scaffolderActionExecutePermission = createPermission({
   name: 'scaffolder.action.execute',
   attributes: {},
   resourceType: RESOURCE_TYPE_SCAFFOLDER_ACTION,
 });
-/** Create a task (run a template), also a dry run. */
+/**
+ * Create a task (run a template), also a dry run.
+ *
+ * @example
+ * ```ts
+ * await auth.assertAllowed(principal, scaffolderTaskCreatePermission);
+ * ```
+ */
 export const scaffolderTaskCreatePermission = createPermission({ name: 'scaffolder.task.create', attributes: { action: 'create' } });
-/** Read a task, its events and its stream; conditions filter the task list in the store query. */
+/**
+ * Read a task, its events and its stream; conditions filter the task list in the store query.
+ *
+ * @example
+ * ```ts
+ * createScaffolderConditionalDecision(scaffolderTaskReadPermission, scaffolderTaskConditions.isTaskOwner({ createdBy: [principal.subject] }));
+ * ```
+ */
 export const scaffolderTaskReadPermission = createPermission({
   name: 'scaffolder.task.read',
   attributes: { action: 'read' },
   resourceType: RESOURCE_TYPE_SCAFFOLDER_TASK,
 });
-/** Cancel a task. */
+/**
+ * Cancel a task.
+ *
+ * @example
+ * ```ts
+ * createScaffolderConditionalDecision(scaffolderTaskCancelPermission, scaffolderTaskConditions.isTaskOwner({ createdBy: [principal.subject] }));
+ * ```
+ */
 export const scaffolderTaskCancelPermission = createPermission({
   name: 'scaffolder.task.cancel',
   attributes: {},

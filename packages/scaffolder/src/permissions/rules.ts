@@ -36,7 +36,13 @@ export interface ScaffolderActionResource {
   action: string;
   input: JsonObject | undefined;
 }
-/** A predicate on one resource: what template and action rules' `toQuery` return. */
+/**
+ * A predicate on one resource: what template and action rules' `toQuery` return.
+ * @example
+ * ```ts
+ * const onlyGit: ScaffolderResourcePredicate<ScaffolderActionResource> = (r) => r.action === 'publish:git';
+ * ```
+ */
 export type ScaffolderResourcePredicate<T> = (resource: T) => boolean;
 
 function tagsOf(resource: ScaffolderTemplateResource): unknown[] {
@@ -46,7 +52,13 @@ function tagsOf(resource: ScaffolderTemplateResource): unknown[] {
   return Array.isArray(tags) ? tags : [];
 }
 
-/** Has the tag in its `backstage:permissions.tags`. */
+/**
+ * HAS_TAG: has the tag in its `backstage:permissions.tags`.
+ * @example
+ * ```ts
+ * hasTagRule.apply({ 'backstage:permissions': { tags: ['admin'] } }, { tag: 'admin' }); // true
+ * ```
+ */
 export const hasTagRule: PermissionRule<ScaffolderTemplateResource, ScaffolderResourcePredicate<ScaffolderTemplateResource>, { tag: string }> =
   createPermissionRule({
     name: 'HAS_TAG',
@@ -57,7 +69,13 @@ export const hasTagRule: PermissionRule<ScaffolderTemplateResource, ScaffolderRe
     toQuery: ({ tag }) => (resource) => tagsOf(resource).includes(tag),
   });
 
-/** Is the action with this id. */
+/**
+ * HAS_ACTION_ID: is the action with this id.
+ * @example
+ * ```ts
+ * hasActionIdRule.apply({ action: 'publish:git', input: {} }, { actionId: 'publish:git' }); // true
+ * ```
+ */
 export const hasActionIdRule: PermissionRule<ScaffolderActionResource, ScaffolderResourcePredicate<ScaffolderActionResource>, { actionId: string }> =
   createPermissionRule({
     name: 'HAS_ACTION_ID',
@@ -100,16 +118,46 @@ function propertyRule<V extends Primitive>(name: string, valueSchema: z.ZodType<
   });
 }
 
-/** The input has `key` (a lodash-style path), equal to `value` when given (string, number, boolean or null). */
+/**
+ * HAS_PROPERTY: the input has `key` (a lodash-style path of own properties), equal to `value` when given (string, number, boolean or null).
+ * @example
+ * ```ts
+ * hasPropertyRule.apply({ action: 'x', input: { repo: { private: false } } }, { key: 'repo.private', value: false }); // true
+ * ```
+ */
 export const hasPropertyRule = propertyRule<Primitive>('HAS_PROPERTY', z.union([z.string(), z.number(), z.boolean(), z.null()]), false);
-/** The input has a boolean at `key`, equal to `value` when given. */
+/**
+ * HAS_BOOLEAN_PROPERTY: the input has a boolean at `key`, equal to `value` when given.
+ * @example
+ * ```ts
+ * hasBooleanPropertyRule.apply({ action: 'x', input: { force: true } }, { key: 'force' }); // true
+ * ```
+ */
 export const hasBooleanPropertyRule = propertyRule<boolean>('HAS_BOOLEAN_PROPERTY', z.boolean(), true);
-/** The input has a number at `key`, equal to `value` when given. */
+/**
+ * HAS_NUMBER_PROPERTY: the input has a number at `key`, equal to `value` when given.
+ * @example
+ * ```ts
+ * hasNumberPropertyRule.apply({ action: 'x', input: { replicas: 3 } }, { key: 'replicas', value: 3 }); // true
+ * ```
+ */
 export const hasNumberPropertyRule = propertyRule<number>('HAS_NUMBER_PROPERTY', z.number(), true);
-/** The input has a string at `key`, equal to `value` when given. */
+/**
+ * HAS_STRING_PROPERTY: the input has a string at `key`, equal to `value` when given.
+ * @example
+ * ```ts
+ * hasStringPropertyRule.apply({ action: 'publish:git', input: { remoteUrl: 'https://x' } }, { key: 'remoteUrl', value: 'https://x' }); // true
+ * ```
+ */
 export const hasStringPropertyRule = propertyRule<string>('HAS_STRING_PROPERTY', z.string(), true);
 
-/** Was created by one of `createdBy` (entity refs, usually the principal's `userEntityRef`). */
+/**
+ * IS_TASK_OWNER: was created by one of `createdBy` (entity refs, usually the principal's `userEntityRef`).
+ * @example
+ * ```ts
+ * isTaskOwnerRule.toQuery({ createdBy: ['user:default/jane'] }); // { createdBy: ['user:default/jane'] }
+ * ```
+ */
 export const isTaskOwnerRule: PermissionRule<{ createdBy?: string | undefined }, TaskFilter, { createdBy: string[] }> = createPermissionRule({
   name: 'IS_TASK_OWNER',
   description: 'Allow tasks created by one of the given entity refs',

@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { PolicyDecision } from '@portalkit/core';
 import type { TaskSpec } from '../types.js';
 import { memoryTaskStore } from '../tasks/memoryTaskStore.js';
 import { prepareTaskSpec } from '../template/taskSpec.js';
@@ -12,6 +13,12 @@ import type { TaskWorker } from './taskWorker.js';
 /** Files a client sends with a template to dry-run. */
 export type ClientDirectoryContents = Array<{ path: string; base64Content?: string; executable?: boolean }>;
 
+/** Stored with a dry run's private task: its creator and its `scaffolder.action.execute` decision. */
+export interface DryRunTaskExtras {
+  createdBy?: string;
+  actionDecision?: PolicyDecision;
+}
+
 /** Runs templates with only their dry-run capable actions, in a private store never queued. */
 export interface DryRunner {
   /**
@@ -19,9 +26,14 @@ export interface DryRunner {
    * relative URLs then resolve only inside a private directory holding the files it sent, as in
    * Backstage. `done` resolves once the run finished and that directory is removed.
    */
-  start(template: unknown, runOptions: RunOptions, client?: { directoryContents: ClientDirectoryContents }): Promise<{ task: Task; done: Promise<void> }>;
+  start(
+    template: unknown,
+    runOptions: RunOptions,
+    client?: { directoryContents: ClientDirectoryContents },
+    extras?: DryRunTaskExtras,
+  ): Promise<{ task: Task; done: Promise<void> }>;
   /** `ScaffolderLibrary.dryRun`: run a client's template and answer as Backstage's dry-run does. */
-  dryRun: ScaffolderLibrary['dryRun'];
+  dryRun(template: unknown, options?: Parameters<ScaffolderLibrary['dryRun']>[1], extras?: DryRunTaskExtras): ReturnType<ScaffolderLibrary['dryRun']>;
 }
 
 /** Options of {@link createDryRunner}. */
@@ -50,7 +62,7 @@ export function createDryRunner({ worker, handles, workingDirectory }: DryRunner
     return dir;
   };
 
-  const start: DryRunner['start'] = async (template, runOptions, client) => {
+  const start: DryRunner['start'] = async (template, runOptions, client, extras = {}) => {
     let baseUrl = runOptions.baseUrl;
     let templateDir: string | undefined;
     if (client && (client.directoryContents.length || !baseUrl)) {
@@ -66,7 +78,12 @@ export function createDryRunner({ worker, handles, workingDirectory }: DryRunner
     }
     // Dry runs are never queued: a private store keeps their events for the caller only.
     const dryStore = memoryTaskStore();
-    const created = await dryStore.createTask({ spec, ...(runOptions.createdBy ? { createdBy: runOptions.createdBy } : {}) });
+    const createdBy = extras.createdBy ?? runOptions.createdBy;
+    const created = await dryStore.createTask({
+      spec,
+      ...(createdBy ? { createdBy } : {}),
+      ...(extras.actionDecision ? { actionDecision: extras.actionDecision } : {}),
+    });
     if (runOptions.secrets) worker.keepSecrets(created.id, runOptions.secrets);
     const record = (await worker.claim(dryStore))!;
     const done = worker.runDry(dryStore, record, async () => {
@@ -77,8 +94,8 @@ export function createDryRunner({ worker, handles, workingDirectory }: DryRunner
 
   return {
     start,
-    async dryRun(template, runOptions = {}) {
-      const { task, done } = await start(template, runOptions, { directoryContents: runOptions.directoryContents ?? [] });
+    async dryRun(template, runOptions = {}, extras = {}) {
+      const { task, done } = await start(template, runOptions, { directoryContents: runOptions.directoryContents ?? [] }, extras);
       const log: DryRunResult['log'] = [];
       for await (const event of task.events()) if (event.type === 'log') log.push({ body: event.body });
       const result = await task.result;

@@ -1,12 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { CustomErrorBase, InputError, createLogger } from '@portalkit/core';
+import { CustomErrorBase, InputError, NotAllowedError, createLogger } from '@portalkit/core';
 import type { LogRecord } from '@portalkit/core';
 import type { JsonObject, JsonValue, ScaffolderAction, TaskEventBody, TaskSpec, TemplateStep } from '../types.js';
 import type { Templater } from '../render/templater.js';
 import { collectScalars, isTruthy, renderValue, renderValueTracked } from '../render/renderValue.js';
 import { markHolders, markSecret } from '../render/taint.js';
 import type { Redactor } from './redaction.js';
+import type { ActionAuthorizer } from '../access/actionAccess.js';
 
 /**
  * The task was cancelled while running.
@@ -34,6 +35,8 @@ export interface WorkflowOptions {
   /** Receives every log event body, already redacted. */
   log(body: TaskEventBody): void;
   redactor: Redactor;
+  /** `scaffolder.action.execute` for each step's action and rendered input; default: allow. */
+  authorizeAction?: ActionAuthorizer;
 }
 
 /** How each step ended. */
@@ -133,6 +136,7 @@ export async function executeWorkflow(options: WorkflowOptions): Promise<Workflo
         const shown = renderValue(step.input ?? {}, { ...context, secrets: mask(options.secrets) }, render);
         log({ message: `Running ${action.id} in dry-run mode with inputs (secrets redacted): ${JSON.stringify(shown, null, 2)}`, stepId: step.id });
         if (!action.supportsDryRun) {
+          assertActionAllowed(options, step, action.id, [shown]);
           log({ message: `Skipping because ${action.id} does not support dry-run`, stepId: step.id, status: 'skipped' });
           const example = generateExampleOutput(action.schema.output);
           context.steps[step.id] = { output: (example && typeof example === 'object' && !Array.isArray(example) ? example : {}) as Record<string, JsonValue> };
@@ -169,6 +173,7 @@ export async function executeWorkflow(options: WorkflowOptions): Promise<Workflo
       });
 
       const parsed = parseIterations(action, step, iterations);
+      assertActionAllowed(options, step, action.id, parsed);
 
       const stepOutput: Record<string, JsonValue> = {};
       const tmpDirs: string[] = [];
@@ -263,6 +268,22 @@ function parseIterations(action: ScaffolderAction, step: TemplateStep, iteration
       throw new InputError(`Step ${step.id}${suffix}: ${(error as Error).message}`);
     }
   });
+}
+
+/**
+ * Check `scaffolder.action.execute` for every iteration's input before any runs. The error names
+ * the step and the action, never the input (it may hold secrets or values derived from them).
+ */
+function assertActionAllowed(options: WorkflowOptions, step: TemplateStep, actionId: string, inputs: readonly unknown[]): void {
+  const allowed = options.authorizeAction;
+  if (!allowed) return;
+  for (const input of inputs) {
+    if (input === undefined) continue;
+    const object = typeof input === 'object' && input !== null && !Array.isArray(input) ? (input as JsonObject) : undefined;
+    if (!allowed({ action: actionId, input: object })) {
+      throw new NotAllowedError(`Step ${step.id}: not allowed to run action '${actionId}' with this input (scaffolder.action.execute)`);
+    }
+  }
 }
 
 function mask(secrets: Record<string, string>): Record<string, string> {

@@ -12,6 +12,7 @@ import { createRedactor } from './redaction.js';
 import { readDirectoryContents } from './directoryContents.js';
 import type { DirectoryContent } from './directoryContents.js';
 import type { TaskEventLog } from './taskEventLog.js';
+import { actionAuthorizer } from '../access/actionAccess.js';
 
 /**
  * One process's task worker: claims queued tasks from the store up to its concurrency, keeps
@@ -57,6 +58,8 @@ export interface TaskWorkerOptions {
   /** Parent of task workspaces, absolute. */
   workingDirectory: string;
   keepWorkspaces: boolean;
+  /** A task stored without its creator's action decision runs only when this is false (no policy). */
+  requireActionDecision?: boolean;
 }
 
 type Final = { status: 'completed' | 'failed' | 'cancelled'; output?: JsonObject; error?: SerializedError };
@@ -116,6 +119,7 @@ async function executeTask(context: RunContext, taskStore: TaskStore, record: Ta
       isDryRun,
       signal: abort.signal,
       redactor,
+      authorizeAction: actionAuthorizer(record.actionDecision, options.requireActionDecision === true, logger),
       log: (body) => void events.append(taskStore, taskId, 'log', body),
     });
     if (isDryRun) dryRunContents.set(taskId, await readDirectoryContents(workspacePath));

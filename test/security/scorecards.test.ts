@@ -83,14 +83,18 @@ spec:
   return { dir, platformScorecards: path.join(dir, 'platform', 'scorecards') };
 }
 
-/** The catalog of `dir`; `schemaless` leaves Scorecard entities to the service to validate. */
-async function portalCatalog(dir: string, schemaless = false): Promise<Catalog> {
+/**
+ * The catalog of `dir`; `schemaless` leaves Scorecard entities to the service to validate.
+ * `defaultRules` keeps the catalog's default rules (a registered location contributes Component,
+ * API and Location only); otherwise the host's rules let it contribute every kind, Scorecard
+ * included, so what keeps a team's Scorecard out is the service's `trustedLocations`.
+ */
+async function portalCatalog(dir: string, schemaless = false, defaultRules = false): Promise<Catalog> {
   const catalog = createCatalog({
     rootDir: dir,
     events: createEventBus(),
     ...(schemaless ? { allowUnknownKinds: true } : { kinds: [...builtinKinds, scorecardKind] }),
-    // Catalog rules let every kind in, so the scorecard service's own trust check is what is tested.
-    rules: [{ allow: [...builtinKinds, scorecardKind].map((k) => k.kind) }],
+    ...(defaultRules ? {} : { rules: [{ allow: [...builtinKinds, scorecardKind].map((k) => k.kind) }] }),
   });
   await catalog.addLocation({ type: 'file', target: './catalog-info.yaml' });
   return catalog;
@@ -184,6 +188,32 @@ describe('a catalog author cannot replace or add a platform scorecard (#11)', ()
     expect((await untrusting.listScorecards()).scorecards).toEqual([]);
     expect((await untrusting.listScorecards()).problems).toHaveLength(3);
     expect((await untrusting.getEntityResults('component:default/payments')).latest).toEqual([]);
+  });
+});
+
+describe('with the default catalog rules, a registered location contributes no Scorecard at all', () => {
+  it('refuses every Scorecard of the location at its file:line, before the service sees it', async () => {
+    const { dir } = await portalFiles();
+    const catalog = await portalCatalog(dir, false, true);
+    expect((await catalog.getEntities({ filter: { kind: 'scorecard' } })).items).toEqual([]);
+    // Judged by the registered location they originate at, whatever nested Location led to them.
+    const origin = `file:${path.join(dir, 'catalog-info.yaml')}`;
+    const refused = (await catalog.getProcessingErrors()).flatMap((r) => r.errors).filter((e) => e.rule === 'catalog-rules' && e.file !== 'catalog-info.yaml');
+    // At the line of each document's `kind:` (the team's second card starts after 12 lines and `---`).
+    expect(refused.map((e) => [e.name, e.file, e.line, e.path]).sort()).toEqual([
+      ['NotAllowedError', 'platform/scorecards/readiness.yaml', 2, 'kind'],
+      ['NotAllowedError', 'teams/evil.yaml', 15, 'kind'],
+      ['NotAllowedError', 'teams/evil.yaml', 2, 'kind'],
+    ]);
+    for (const e of refused) {
+      expect(e.message).toMatch(new RegExp(`^${e.file}:${e.line}: entity scorecard:\\S+ kind Scorecard is not allowed from `));
+      expect(e.message).toContain(`not allowed from ${origin}; its catalog rules allow Component, API, Location`);
+    }
+    // Even a service trusting every file location gets nothing to run.
+    const trusting = createScorecards({ catalog, trustedLocations: [{ type: 'file' }] });
+    stopping.push(trusting);
+    await trusting.start();
+    expect(await trusting.listScorecards()).toEqual({ scorecards: [], problems: [] });
   });
 });
 

@@ -2,9 +2,10 @@
 // the demo OpenID Connect provider's login page (authorization code + PKCE), the page shows who is
 // signed in and hides what each may not do, and the API refuses it too. The demo policy: entities
 // labelled portalkit.dev/restricted and template steps tagged `platform` are for team-platform only.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, memorySink } from '@portalkit/core';
@@ -14,6 +15,7 @@ import { hasChromium, launchChromium, pageAccessToken, signInThroughProvider } f
 
 const RESTRICTED = 'resource:default/production-secrets-vault';
 const PLATFORM_TEMPLATE = 'template:default/request-production-database';
+const screenshots = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test-output/screenshots');
 const payments = { login: 'alan.turing', displayName: 'Alan Turing' };
 const platform = { login: 'ada.lovelace', displayName: 'Ada Lovelace' };
 
@@ -27,6 +29,7 @@ describe.skipIf(!hasChromium)('example portal: sign-in and permissions in a brow
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
+    await mkdir(screenshots, { recursive: true });
     stateDir = await mkdtemp(path.join(tmpdir(), 'pk-signin-'));
     example = await createExamplePortal({ stateDir, port: 0, logger: createLogger({ sink: memorySink() }) });
     baseUrl = (await example.listen()).url;
@@ -112,6 +115,7 @@ describe.skipIf(!hasChromium)('example portal: sign-in and permissions in a brow
     await page.click('#auth-area #sign-in');
     await page.waitForURL((url) => url.href.startsWith(`${issuer}/interaction/`));
     await page.check('input[name="login"][value="alan.turing"]');
+    await page.screenshot({ path: path.join(screenshots, '20-sign-in-provider-login.png') });
     await page.fill('#password', 'not-the-password');
     await page.click('button#sign-in');
     await page.waitForSelector('.error');
@@ -142,7 +146,7 @@ describe.skipIf(!hasChromium)('example portal: sign-in and permissions in a brow
     const refused = await api(page, '/api/scaffolder/v2/tasks', { method: 'POST', token, body: { templateRef: PLATFORM_TEMPLATE, values: { name: 'sneaky-db', owner: 'team-payments' } } });
     expect(refused.status).toBe(403);
     expect(JSON.parse(refused.body).error.name).toBe('NotAllowedError');
-    await page.screenshot({ path: path.join(stateDir, 'payments.png') });
+    await page.screenshot({ path: path.join(screenshots, '21-sign-in-payments-templates.png') });
   });
 
   it('a team-platform member: sees the restricted entity and runs the platform template', async () => {
@@ -183,6 +187,7 @@ describe.skipIf(!hasChromium)('example portal: sign-in and permissions in a brow
     await go(page, '#/catalog');
     await page.waitForSelector('#signed-out-notice');
     expect(await page.textContent('#signed-out-notice')).toContain('You have been signed out');
+    await page.screenshot({ path: path.join(screenshots, '22-sign-in-tampered-token.png') });
     expect(await page.textContent('#signed-in-user')).toBe('Not signed in');
     expect(await page.evaluate(() => sessionStorage.getItem('portalkit.tokens'))).toBeNull();
     expect(await catalogRefsFor(page, 'vault')).toEqual([]);

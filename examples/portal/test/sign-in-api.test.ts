@@ -60,7 +60,7 @@ describe('example portal API with sign-in', () => {
   it('whoami: anonymous may read but not register or run templates', async () => {
     const who = await whoami();
     expect(who.principal).toEqual({ type: 'anonymous', ownershipEntityRefs: [] });
-    expect(who.allowed).toEqual({ 'catalog.location.create': false, 'catalog.entity.refresh': false, 'scaffolder.task.create': false });
+    expect(who.allowed).toEqual({ 'catalog.location.create': false, 'scaffolder.task.create': false });
     expect(Object.values(who.templates).every((runnable) => runnable === false)).toBe(true);
   });
 

@@ -1,12 +1,12 @@
 import { createRouter, type Permission, type PortalAuth, type PortalPlugin } from '@portalkit/core';
-import { catalogEntityRefreshPermission, catalogLocationCreatePermission, stringifyEntityRef } from '@portalkit/catalog-model';
+import { catalogLocationCreatePermission, stringifyEntityRef } from '@portalkit/catalog-model';
 import type { Catalog } from '@portalkit/catalog';
 import { scaffolderTaskCreatePermission } from '@portalkit/scaffolder';
 import type { OidcSettings } from './settings.js';
 import { canRunTemplate } from './template-access.js';
 
-/** The basic permissions the UI asks about, by Backstage name. */
-const uiPermissions: readonly Permission[] = [catalogLocationCreatePermission, catalogEntityRefreshPermission, scaffolderTaskCreatePermission];
+/** The basic permissions the UI asks about, by Backstage name: they decide what the page shows. */
+const uiPermissions: readonly Permission[] = [catalogLocationCreatePermission, scaffolderTaskCreatePermission];
 
 /** Options of {@link authPlugin}. */
 export interface AuthPluginOptions {

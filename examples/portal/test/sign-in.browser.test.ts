@@ -193,6 +193,25 @@ describe.skipIf(!hasChromium)('example portal: sign-in and permissions in a brow
     expect(await catalogRefsFor(page, 'vault')).toEqual([]);
   });
 
+  it('an expired sign-in shows as signed out and sends no token', async () => {
+    const page = await signedIn(platform);
+    await page.evaluate(() => {
+      const tokens = JSON.parse(sessionStorage.getItem('portalkit.tokens')!);
+      sessionStorage.setItem('portalkit.tokens', JSON.stringify({ ...tokens, expiresAt: Date.now() - 1000 }));
+    });
+    const sent: (string | null)[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/api/')) sent.push(request.headers().authorization ?? null);
+    });
+    await go(page, '#/catalog');
+    await page.waitForSelector('#signed-out-notice');
+    expect(await page.textContent('#signed-out-notice')).toContain('your sign-in expired');
+    expect(await page.textContent('#signed-in-user')).toBe('Not signed in');
+    expect(await catalogRefsFor(page, 'vault')).toEqual([]);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.every((header) => header === null)).toBe(true);
+  });
+
   it('signs out and in again as another user in the same tab', async () => {
     const page = await signedIn(payments);
     await page.click('#sign-out');

@@ -33,8 +33,8 @@ function readTokens() {
     const tokens = JSON.parse(sessionStorage.getItem(TOKENS) ?? 'null');
     if (!tokens || typeof tokens.accessToken !== 'string') return null;
     if (typeof tokens.expiresAt === 'number' && tokens.expiresAt <= Date.now()) {
-      sessionStorage.removeItem(TOKENS);
-      session.notice = 'Your sign-in expired. Sign in again.';
+      // Not sent any more; signing out (and redrawing) happens once the current call is done.
+      queueMicrotask(() => handleUnauthorized('your sign-in expired'));
       return null;
     }
     return tokens;

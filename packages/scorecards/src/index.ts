@@ -39,6 +39,8 @@ export { findScorecard, shortScorecardId } from './scorecard-id.js';
 export { checkScorecards } from './check-scorecards.js';
 export type { BelowRequiredLevel, CheckScorecardsOptions, CheckScorecardsResult } from './check-scorecards.js';
 export { scorecardsPlugin } from './plugin.js';
+export { scorecardsManagePermission, scorecardsPermissions, scorecardsReadPermission } from './permissions.js';
+export type { PrincipalScorecards } from './authorized.js';
 export type { ScorecardsPluginOptions } from './plugin.js';
 export { memoryScorecardStore } from './stores/memory.js';
 export { pgliteScorecardStore } from './stores/pglite.js';

@@ -13,7 +13,7 @@ import { postgresTaskStore } from '@portalkit/scaffolder';
 import { postgresEngine } from '@portalkit/search';
 import { openPglite, pgliteClient } from '@portalkit/sql';
 import type { SqlClient } from '@portalkit/sql';
-import { migrate as migrateTasks } from '../../packages/scaffolder/src/tasks/postgresMigrations.js';
+import { migrate as migrateTasks } from '../../packages/scaffolder/src/tasks/sql/migrations.js';
 import { migrate as migrateSearch } from '../../packages/search/src/engines/postgres/migrations.js';
 import { dropSchema, pgUrl, postgresSkipReason, randomSchema } from '../support/postgres.js';
 
@@ -21,6 +21,8 @@ const skip = await postgresSkipReason();
 type Store = 'catalog' | 'scorecards' | 'scaffolder' | 'search';
 const legacyTable: Record<Store, string> = { catalog: 'migrations', scorecards: 'migrations', scaffolder: 'scaffolder_migrations', search: 'schema_migrations' };
 const legacyVersions: Record<Store, number[]> = { catalog: [1, 2, 3, 4], scorecards: [1, 2], scaffolder: [1], search: [1, 2, 3] };
+/** The versions after a current store opened the schema: the legacy ones kept, later ones applied once. */
+const currentVersions: Record<Store, number[]> = { ...legacyVersions, scaffolder: [1, 2] };
 
 /** The fixture's statements with its schema renamed to `schema`. */
 const fixture = (store: Store, schema: string) =>
@@ -52,7 +54,7 @@ describe.skipIf(skip)(`legacy schemas on PostgreSQL${skip ? ` (${skip})` : ''}`,
   const query: SqlClient['query'] = async (text, params = []) => ({ rows: (await admin.query(text, [...params])).rows });
   const expectUnchanged = async (store: Store, schema: string) => {
     const rows = await bookkeeping(query, store, schema);
-    expect(rows.map((r) => r.version)).toEqual(legacyVersions[store]);
+    expect(rows.map((r) => r.version)).toEqual(currentVersions[store]);
   };
 
   it('catalog: postgresStore reads and writes a schema the old runner migrated', async () => {
@@ -157,8 +159,8 @@ describe('legacy schemas on PGlite', () => {
         await migrate(pgliteClient(db), schema);
         await migrate(pgliteClient(db), schema);
         const after = await bookkeeping(query, store, schema);
-        expect(after.map((r) => r.version)).toEqual(legacyVersions[store]);
-        if (before) expect(after).toEqual(before);
+        expect(after.map((r) => r.version)).toEqual(currentVersions[store]);
+        if (before) expect(after.slice(0, before.length)).toEqual(before);
       } finally {
         await db.close();
       }

@@ -1,12 +1,19 @@
 import { resolve } from 'node:path';
-import { InputError, createFileReader, createLogger, createUrlReader } from '@portalkit/core';
+import { InputError, NotAllowedError, createFileReader, createLogger, createPortalAuth, createUrlReader } from '@portalkit/core';
+import type { PortalAuth } from '@portalkit/core';
 import { builtinKinds, createEntityValidator } from '@portalkit/catalog-model';
-import { createEntitiesReader } from './entities/entities-reader.js';
+import { hostAccess, principalAccess } from './authorization/access.js';
+import { createCatalogView } from './authorization/authorized-catalog.js';
+import { auditedConnection } from './authorization/audited-connection.js';
+import { createAuditedMutations } from './authorization/catalog-audit.js';
+import type { CatalogParts } from './authorization/catalog-parts.js';
 import { createLocationService } from './locations/location-service.js';
 import { createCatalogProcessing } from './processing/catalog-processing.js';
 import type { EngineContext } from './processing/engine.js';
 import type { EntityProcessor } from './processing/processor.js';
 import { createProviderConnections } from './providers/provider-connections.js';
+import { parseCatalogRules, parseLocationRules } from './rules/catalog-rule.js';
+import { createCatalogRulesEnforcer } from './rules/rules-enforcer.js';
 import { createCommitter } from './stitching/committer.js';
 import { memoryStore } from './stores/memory.js';
 import type { CatalogLibrary, CatalogOptions } from './types.js';
@@ -22,7 +29,9 @@ import type { CatalogLibrary, CatalogOptions } from './types.js';
  * split as Backstage splits its catalog — the location service, provider connections,
  * processing, the committer/stitcher and the entities reader — and owns only lifecycle: the
  * one-at-a-time mutation lock, first-run initialisation (configured locations, providers'
- * `connect`), freezing `use()`, and the `start()`/`stop()` loop.
+ * `connect`), freezing `use()`, and the `start()`/`stop()` loop. What callers see is a view over
+ * those parts (authorization/): the host's allows everything, `forPrincipal`'s asks the policy;
+ * both audit every mutation.
  *
  * @example
  * ```ts
@@ -44,9 +53,13 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
     processors,
     validator: createEntityValidator({ kinds: options.kinds ?? builtinKinds, allowUnknownKinds: options.allowUnknownKinds ?? false }),
     concurrency: options.concurrency ?? 16,
+    rules: createCatalogRulesEnforcer({ rootDir, ...(options.rules ? { rules: options.rules } : {}), locations: options.locations ?? [] }),
   };
-  // The portal's bus arrives with `start(context)`; options win.
+  // The portal's bus and auth arrive with `start(context)`; options win.
   let events = options.events;
+  let auth: PortalAuth | undefined = options.auth;
+  let defaultAuth: PortalAuth | undefined;
+  const currentAuth = () => auth ?? (defaultAuth ??= createPortalAuth({ logger }));
   let frozen = false;
   let init: Promise<void> | undefined;
   let timer: ReturnType<typeof setInterval> | undefined;
@@ -64,7 +77,7 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
   const processing = createCatalogProcessing({ store, context, commit, leaseMs: options.processingLeaseMs ?? 30_000 });
   const { pass, refreshRows } = processing;
   const locations = createLocationService({ store, rootDir, exclusive, pass, commit, cascade });
-  const reader = createEntitiesReader({ store });
+  const audited = createAuditedMutations(currentAuth);
 
   // Two phases: providers' mutations only need the locations stored, so a provider may await
   // `applyMutation` inside `connect` without waiting on its own connection.
@@ -82,7 +95,7 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
       await ensureLocations();
       for (const provider of options.providers ?? []) {
         try {
-          await provider.connect(providers.connectionFor(provider.name));
+          await provider.connect(auditedConnection(providers.connectionFor(provider.name), provider.name, audited));
         } catch (error) {
           logger.error('entity provider failed to connect', { provider: provider.name, error });
         }
@@ -91,7 +104,38 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
     return init;
   };
 
+  const parts: CatalogParts = {
+    store,
+    logger,
+    auth: currentAuth,
+    audited,
+    locations: {
+      ...locations,
+      addLocation: async (spec, addOptions) => {
+        await ensureInit();
+        return locations.addLocation(spec, addOptions);
+      },
+      removeLocation: async (id) => {
+        await ensureInit();
+        await locations.removeLocation(id);
+      },
+      updateLocation: async (id, spec) => {
+        await ensureInit();
+        return locations.updateLocation(id, spec);
+      },
+    },
+    validateEntity: processing.validateEntity,
+    getProcessingErrors: processing.getProcessingErrors,
+    removeEntityByUid: (uid) => exclusive(() => committer.removeEntityByUid(uid)),
+    refresh: async (refreshOptions) => {
+      await ensureInit();
+      await exclusive(() => processing.refresh(refreshOptions));
+    },
+  };
+
   const catalog: CatalogLibrary = {
+    ...createCatalogView(parts, hostAccess()),
+
     use(processor) {
       if (frozen) {
         throw new InputError(`catalog.use(${JSON.stringify(processor?.name)}): the catalog has already run; add processors before the first refresh`);
@@ -101,44 +145,26 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
       return catalog;
     },
 
-    ...reader,
-    getLocations: locations.getLocations,
-    getLocation: locations.getLocation,
-    getLocationByEntity: locations.getLocationByEntity,
-    queryLocations: locations.queryLocations,
-    validateEntity: processing.validateEntity,
-    getProcessingErrors: processing.getProcessingErrors,
-
-    async addLocation(spec, addOptions) {
-      await ensureInit();
-      return locations.addLocation(spec, addOptions);
+    forPrincipal(principal, viewOptions = {}) {
+      if (!principal || typeof principal !== 'object' || typeof principal.type !== 'string') {
+        throw new NotAllowedError('catalog.forPrincipal: a principal is required');
+      }
+      const access = principalAccess({ auth: currentAuth(), principal, logger, ...(viewOptions.request ? { request: viewOptions.request } : {}) });
+      return createCatalogView(parts, access);
     },
 
-    async removeLocation(id) {
-      await ensureInit();
-      await locations.removeLocation(id);
-    },
-
-    async updateLocation(id, spec) {
-      await ensureInit();
-      return locations.updateLocation(id, spec);
-    },
-
-    async removeEntityByUid(uid) {
-      await exclusive(() => committer.removeEntityByUid(uid));
-    },
-
-    async refresh(refreshOptions = {}) {
-      await ensureInit();
-      await exclusive(() => processing.refresh(refreshOptions));
+    get auth() {
+      return currentAuth();
     },
 
     async start(startContext = {}) {
       events ??= startContext.events;
-      await catalog.refresh();
+      auth ??= startContext.auth;
+      // The scheduled refresh is housekeeping, not a request: it is not audited.
+      await parts.refresh({});
       if (timer) return;
       timer = setInterval(() => {
-        catalog.refresh().catch((error) => logger.error('catalog refresh failed', { error }));
+        parts.refresh({}).catch((error) => logger.error('catalog refresh failed', { error }));
       }, options.refreshIntervalMs ?? 100_000);
       timer.unref?.();
     },
@@ -164,6 +190,11 @@ function assertOptions(options: CatalogOptions): void {
       throw new InputError(`createCatalog: ${key} must be a positive integer, got ${JSON.stringify(value)}`);
     }
   }
+  if (options.rules !== undefined) parseCatalogRules(options.rules, 'createCatalog', ['rules']);
+  if (options.locations !== undefined && !Array.isArray(options.locations)) throw new InputError('createCatalog: locations must be an array');
+  options.locations?.forEach((l, i) => {
+    if (l?.rules !== undefined) parseLocationRules(l.rules, 'createCatalog', ['locations', i, 'rules']);
+  });
   for (const p of options.processors ?? []) assertProcessor(p);
   for (const p of options.providers ?? []) {
     if (!p || typeof p.name !== 'string' || typeof p.connect !== 'function') {

@@ -1,9 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createCatalog } from './create-catalog.js';
+import { builtinKinds } from '@portalkit/catalog-model';
 import type { Entity } from '@portalkit/catalog-model';
 
 const fixtures = fileURLToPath(new URL('../fixtures', import.meta.url));
+// The fixture repository is the host's own catalog: it may contribute every built-in kind
+// (locations registered with addLocation otherwise get Backstage's Component/API/Location).
+const trustFixtures = [{ allow: builtinKinds.map((k) => k.kind) }];
 
 const graph = (entities: Entity[]) =>
   Object.fromEntries(
@@ -17,7 +21,7 @@ const graph = (entities: Entity[]) =>
 
 describe('fixture catalog', () => {
   it('ingests every fixture with zero errors and the expected relation graph', async () => {
-    const catalog = createCatalog({ rootDir: fixtures });
+    const catalog = createCatalog({ rootDir: fixtures, rules: trustFixtures });
     await catalog.addLocation({ type: 'file', target: './all.yaml' });
     expect(await catalog.getProcessingErrors()).toEqual([]);
     const { items } = await catalog.getEntities({ order: [{ field: 'kind', order: 'asc' }, { field: 'metadata.name', order: 'asc' }] });
@@ -97,7 +101,7 @@ describe('fixture catalog', () => {
   });
 
   it('resolves $text placeholders relative to the entity file', async () => {
-    const catalog = createCatalog({ rootDir: fixtures });
+    const catalog = createCatalog({ rootDir: fixtures, rules: trustFixtures });
     await catalog.addLocation({ type: 'file', target: './all.yaml' });
     const payments = await catalog.getEntityByRef('api:default/payments');
     expect(payments?.spec?.definition).toMatch(/^openapi: 3\.0\.3\ninfo:\n  title: Payments/);
@@ -106,7 +110,7 @@ describe('fixture catalog', () => {
   });
 
   it('annotates entities with the file they came from and the registered origin', async () => {
-    const catalog = createCatalog({ rootDir: fixtures });
+    const catalog = createCatalog({ rootDir: fixtures, rules: trustFixtures });
     const { location } = await catalog.addLocation({ type: 'file', target: './all.yaml' });
     const alice = await catalog.getEntityByRef('user:default/alice');
     expect(alice?.metadata.annotations).toMatchObject({
@@ -118,7 +122,7 @@ describe('fixture catalog', () => {
 
   it('gives the same entities whatever the concurrency', async () => {
     const run = async (concurrency: number) => {
-      const catalog = createCatalog({ rootDir: fixtures, concurrency });
+      const catalog = createCatalog({ rootDir: fixtures, rules: trustFixtures, concurrency });
       await catalog.addLocation({ type: 'file', target: './all.yaml' });
       await catalog.addLocation({ type: 'file', target: './broken/*.yaml' });
       return (await catalog.getEntities({ order: { field: 'metadata.name', order: 'asc' } })).items;
@@ -129,7 +133,7 @@ describe('fixture catalog', () => {
 
 describe('broken fixtures', () => {
   it('reports precise errors and keeps the valid neighbours', async () => {
-    const catalog = createCatalog({ rootDir: fixtures });
+    const catalog = createCatalog({ rootDir: fixtures, rules: trustFixtures });
     const { location } = await catalog.addLocation({ type: 'file', target: './broken/*.yaml' });
     const reports = await catalog.getProcessingErrors();
     const byRef = Object.fromEntries(reports.map((r) => [r.entityRef, r]));

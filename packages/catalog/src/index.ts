@@ -105,6 +105,7 @@ export type {
   CatalogEventSink,
   CatalogLibrary,
   CatalogOptions,
+  CatalogView,
   EntityAncestryResult,
   EntityFacetsResult,
   GetEntitiesRequest,
@@ -159,8 +160,8 @@ export { createCatalogHandler } from './http/handler.js';
 export type { CatalogHandlerOptions } from './http/options.js';
 export type { CatalogAction, CatalogAuthorize, CatalogResource } from './http/authorize.js';
 export { parseFilterParams } from './http/filters.js';
-export { analyzeLocation } from './http/analyze-location.js';
-export type { AnalyzeLocationResult } from './http/analyze-location.js';
+export { analyzeLocation } from './locations/analyze-location.js';
+export type { AnalyzeLocationResult } from './types.js';
 
 export { memoryStore } from './stores/memory.js';
 export { pgliteStore } from './stores/pglite/index.js';

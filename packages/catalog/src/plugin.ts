@@ -26,8 +26,10 @@ export interface CatalogPluginOptions extends CatalogOptions, Omit<CatalogHandle
  * The catalog as a portal plugin (`id: 'catalog'`): serves Backstage's catalog REST API at
  * `basePath` (default `/api/catalog`), `start()` runs `catalog.start()` (first refresh, then the
  * scheduled loop) and `stop()` stops it. Catalog events go to the portal's event bus unless
- * `events` is given. The catalog itself is on `.catalog` for the host and
- * for other plugins.
+ * `events` is given. Who asks and what they may do come from `auth` when given, else from the
+ * portal's (`context.auth`, adopted at `start`; the portal's default allows everything); every
+ * route acts through `catalog.forPrincipal(principal)`. The catalog itself is on `.catalog` for
+ * the host and for other plugins.
  *
  * @example
  * ```ts
@@ -50,8 +52,8 @@ export function catalogPlugin(
     basePath,
     handler: catalog.handler({ basePath, authorize, maxLimit, maxBodyBytes, onError }),
     async start(context) {
-      // Publishes on the portal's bus unless the catalog was given its own.
-      await catalog.start({ events: context.events });
+      // Publishes on the portal's bus and asks the portal's policy unless given their own.
+      await catalog.start({ events: context.events, auth: options.auth ?? context.auth });
     },
     async stop() {
       await catalog.stop();

@@ -1,13 +1,15 @@
-import type { EventBus, Handler, Logger, UrlReader } from '@portalkit/core';
+import type { EventBus, Handler, Logger, PortalAuth, Principal, UrlReader } from '@portalkit/core';
 import type { CatalogHandlerOptions } from './http/options.js';
 import type { Entity, KindDefinition } from '@portalkit/catalog-model';
-import type { EntityProcessor, LocationSpec } from './processing/processor.js';
+import type { EntityProcessor } from './processing/processor.js';
 import type { EntityProvider } from './processing/provider.js';
 import type { FilterPredicate } from './query/filter.js';
 import type { QueryLocationsRequest, QueryLocationsResult } from './query/locations.js';
 import type { EntityFilterQuery, EntityOrder, FullTextFilter } from './query/types.js';
 import type { CatalogStore, ProcessingError } from './stores/types.js';
 import type { Location } from './location.js';
+import type { CatalogRule } from './rules/catalog-rule.js';
+import type { ConfiguredLocation } from './rules/rules-enforcer.js';
 
 export type { Location };
 
@@ -35,8 +37,21 @@ export interface CatalogOptions {
   /** Extra processors, run after the built-in steps in this order; more can be added with `use()`. */
   processors?: EntityProcessor[];
   providers?: EntityProvider[];
-  /** Locations registered on first run (a location that already exists is left alone). */
-  locations?: LocationSpec[];
+  /**
+   * Locations registered on first run (a location that already exists is left alone). They are
+   * the host's config: they may contribute every kind unless the host gives `rules` or the
+   * location's own `rules` (Backstage's `catalog.locations[].rules`), which the locations nested
+   * below it inherit. See docs/catalog-rules.md.
+   */
+  locations?: ConfiguredLocation[];
+  /**
+   * Catalog rules (Backstage's `catalog.rules`): which kinds a location may contribute, judged by
+   * the location an entity originated at. Default: Backstage's `[{ allow: ['Component', 'API',
+   * 'Location'] }]` for locations registered with `addLocation` (HTTP and library callers alike),
+   * every kind for `locations` above. A refused entity is a processing error of the Location
+   * entity that read it, at its `file:line`.
+   */
+  rules?: CatalogRule[];
   /** Reads `url` locations and placeholders; default: local files below `rootDir` only. */
   reader?: UrlReader;
   logger?: Logger;
@@ -61,6 +76,13 @@ export interface CatalogOptions {
    * bounds how long a crashed worker's share waits before another worker takes it. Default 30 s.
    */
   processingLeaseMs?: number;
+  /**
+   * Who may do what (`forPrincipal` views and the HTTP API ask its policy) and where mutations
+   * are audited. Default: the portal's, given to `start(context)` (as `catalogPlugin` does),
+   * else allow-all with audit events logged at `info`. Calls made on the catalog itself (not
+   * through `forPrincipal`) are the trusted host's: always allowed, audited as `hostPrincipal()`.
+   */
+  auth?: PortalAuth;
 }
 
 /**
@@ -196,20 +218,21 @@ export interface ProcessingErrorReport {
 }
 
 /**
- * The catalog library without its HTTP layer: what the HTTP handler needs, and what the
- * engine module builds. Method shapes mirror `@backstage/catalog-client` so an HTTP layer can
- * adapt them one to one. `createCatalog` returns a {@link Catalog}, which adds `handler()`.
+ * What the catalog offers its callers: reads and mutations, with shapes that mirror
+ * `@backstage/catalog-client` so an HTTP layer can adapt them one to one. The catalog itself is
+ * one (the trusted host's: everything allowed); `catalog.forPrincipal(principal)` returns another
+ * that asks the policy: reads show only what `catalog.entity.read` lets the principal see
+ * (hidden entities are absent from lists, counts, facets and cursors, `undefined` by ref or uid,
+ * not found for ancestry), and mutations it may not make throw `NotAllowedError` and change
+ * nothing. Every mutation is audited.
  *
  * @example
  * ```ts
- * const catalog = createCatalog({ rootDir: './fixtures' });
- * await catalog.addLocation({ type: 'file', target: './all.yaml' });
- * const { items } = await catalog.query({ filter: { kind: 'component' } });
+ * const view: CatalogView = catalog.forPrincipal(principal);
+ * const { items, totalItems } = await view.query({ filter: { kind: 'component' } });
  * ```
  */
-export interface CatalogLibrary {
-  /** Register a processor; only before the first run (configure, then freeze). */
-  use(processor: EntityProcessor): this;
+export interface CatalogView {
   addLocation(location: { type?: string; target: string }, options?: { dryRun?: boolean }): Promise<AddLocationResult>;
   removeLocation(id: string): Promise<void>;
   getLocations(): Promise<Location[]>;
@@ -233,12 +256,6 @@ export interface CatalogLibrary {
   updateLocation(id: string, location: { type?: string; target: string }): Promise<Location>;
   /** Process everything (or the entity's source) until quiescent. */
   refresh(options?: { entityRef?: string; key?: string }): Promise<void>;
-  /**
-   * Run `refresh()` now and then every `refreshIntervalMs`. Without `events` in the options, the
-   * catalog publishes on `context.events` (the portal's bus, when run as `catalogPlugin`).
-   */
-  start(context?: { events?: CatalogEventSink }): Promise<void>;
-  stop(): Promise<void>;
   query(request?: QueryEntitiesRequest): Promise<QueryEntitiesResult>;
   getEntities(request?: GetEntitiesRequest): Promise<GetEntitiesResult>;
   getEntityByRef(ref: string | { kind: string; namespace?: string; name: string }): Promise<Entity | undefined>;
@@ -253,8 +270,59 @@ export interface CatalogLibrary {
    * reported as a `NotAllowedError` instead of reading files or URLs the caller names.
    */
   validateEntity(entity: unknown, locationRef?: string): Promise<ValidateEntityResult>;
+  /**
+   * What a location holds, read as a dry run and stored nowhere (Backstage's
+   * `POST /analyze-location`): its entity files and whether it is registered.
+   *
+   * @example
+   * ```ts
+   * const { existingEntityFiles } = await catalog.analyzeLocation({ type: 'file', target: './catalog-info.yaml' });
+   * ```
+   */
+  analyzeLocation(location: { type: string; target: string }): Promise<AnalyzeLocationResult>;
   getProcessingErrors(): Promise<ProcessingErrorReport[]>;
 }
+
+/**
+ * The catalog library without its HTTP layer: a {@link CatalogView} for the trusted host plus
+ * lifecycle (`use`, `start`, `stop`) and `forPrincipal`. `createCatalog` returns a
+ * {@link Catalog}, which adds `handler()`.
+ *
+ * @example
+ * ```ts
+ * const catalog = createCatalog({ rootDir: './fixtures' });
+ * await catalog.addLocation({ type: 'file', target: './all.yaml' });
+ * const { items } = await catalog.query({ filter: { kind: 'component' } });
+ * ```
+ */
+export interface CatalogLibrary extends CatalogView {
+  /** Register a processor; only before the first run (configure, then freeze). */
+  use(processor: EntityProcessor): this;
+  /**
+   * Run `refresh()` now and then every `refreshIntervalMs`. Without `events` (or `auth`) in the
+   * options, the catalog uses `context.events` and `context.auth` (the portal's, when run as
+   * `catalogPlugin`).
+   */
+  start(context?: { events?: CatalogEventSink; auth?: PortalAuth }): Promise<void>;
+  stop(): Promise<void>;
+  /**
+   * The catalog as `principal` may use it: reads filtered in the store by the policy's
+   * `catalog.entity.read` decision, mutations checked (`catalog.location.create` and
+   * `catalog.entity.create` to register, `catalog.location.delete` to remove or retarget,
+   * `catalog.entity.delete` / `catalog.entity.refresh` on the entity, `catalog.location.analyze`
+   * to validate or analyze) and audited as `principal`, with `request`'s id when given.
+   *
+   * @example
+   * ```ts
+   * const principal = await catalog.auth.identify(request);
+   * const entity = await catalog.forPrincipal(principal, { request }).getEntityByRef('component:default/payments');
+   * ```
+   */
+  forPrincipal(principal: Principal, options?: { request?: Request }): CatalogView;
+  /** The identity, policy and audit in use (see `CatalogOptions.auth`). */
+  readonly auth: PortalAuth;
+}
+
 
 /**
  * The catalog, as returned by `createCatalog`: the library plus its HTTP handler.
@@ -277,4 +345,20 @@ export interface Catalog extends CatalogLibrary {
    * ```
    */
   handler(options?: CatalogHandlerOptions): Handler;
+}
+
+/**
+ * Backstage's `AnalyzeLocationResponse`: the entity files found at a location, and entities a
+ * UI could offer to generate where there are none.
+ *
+ * @example
+ * ```ts
+ * const { existingEntityFiles } = await catalog.analyzeLocation({ type: 'file', target: './catalog-info.yaml' });
+ * existingEntityFiles[0]?.isRegistered;
+ * ```
+ */
+export interface AnalyzeLocationResult {
+  existingEntityFiles: { location: { type: string; target: string }; isRegistered: boolean; entity: Entity }[];
+  /** Always empty: portalkit does not guess entities from repository contents. */
+  generateEntities: { entity: Partial<Entity>; fields: { field: string; state: string; value: string | null; description: string }[] }[];
 }

@@ -59,6 +59,8 @@ export type { PublishGitActionOptions } from './actions/builtin/publishGit.js';
 export { memoryTaskStore } from './tasks/memoryTaskStore.js';
 export { postgresTaskStore } from './tasks/postgresTaskStore.js';
 export type { PostgresTaskStoreOptions } from './tasks/postgresTaskStore.js';
+export { pgliteTaskStore } from './tasks/pgliteTaskStore.js';
+export type { PgliteTaskStoreOptions } from './tasks/pgliteTaskStore.js';
 export { RECOVERED_MESSAGE } from './tasks/taskStore.js';
 export type { TaskCompletion, TaskListOptions, TaskStore } from './tasks/taskStore.js';
 
@@ -80,3 +82,33 @@ export { createScaffolderHandler } from './http/handler.js';
 export type { ScaffolderHandlerOptions } from './http/options.js';
 export { scaffolderPlugin } from './plugin.js';
 export type { ScaffolderPluginOptions } from './plugin.js';
+
+export {
+  RESOURCE_TYPE_SCAFFOLDER_ACTION,
+  RESOURCE_TYPE_SCAFFOLDER_TASK,
+  RESOURCE_TYPE_SCAFFOLDER_TEMPLATE,
+  createScaffolderConditionalDecision,
+  hasActionIdRule,
+  hasBooleanPropertyRule,
+  hasNumberPropertyRule,
+  hasPropertyRule,
+  hasStringPropertyRule,
+  hasTagRule,
+  isTaskOwnerRule,
+  scaffolderActionConditions,
+  scaffolderActionExecutePermission,
+  scaffolderActionRules,
+  scaffolderPermissions,
+  scaffolderTaskCancelPermission,
+  scaffolderTaskConditions,
+  scaffolderTaskCreatePermission,
+  scaffolderTaskReadPermission,
+  scaffolderTaskRules,
+  scaffolderTemplateConditions,
+  scaffolderTemplateParameterReadPermission,
+  scaffolderTemplateRules,
+  scaffolderTemplateStepReadPermission,
+  taskConditionsToFilter,
+  taskMatchesFilter,
+} from './permissions/index.js';
+export type { ScaffolderActionResource, ScaffolderResourcePredicate, ScaffolderTemplateResource, TaskFilter } from './permissions/index.js';

@@ -2,7 +2,7 @@
  * Contracts of the scaffolder: templates, actions, tasks and the catalog it talks to.
  * Implementations live beside this file; everything here is plain data or small interfaces.
  */
-import type { Logger, SerializedError } from '@portalkit/core';
+import type { Logger, PolicyDecision, SerializedError } from '@portalkit/core';
 
 /** Any JSON value. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -114,7 +114,13 @@ export interface TaskRecord {
   spec: TaskSpec;
   status: TaskStatus;
   createdAt: string;
+  /** Who created the task: the principal's `userEntityRef`, else its `subject`; absent for tasks a host created without one. */
   createdBy?: string;
+  /**
+   * The creator's `scaffolder.action.execute` decision, taken when the task was created; every
+   * step's action and rendered input are checked against it as the step runs. Never served over HTTP.
+   */
+  actionDecision?: PolicyDecision;
   /** The worker holding the lease, while `processing`. */
   claimedBy?: string;
   leaseExpiresAt?: string;

@@ -17,6 +17,17 @@ export type EntitiesReader = Pick<
   'query' | 'getEntities' | 'getEntityByRef' | 'getEntityByUid' | 'getEntitiesByRefs' | 'getEntityAncestors' | 'getEntityFacets'
 >;
 
+/** Options of {@link createEntitiesReader}. */
+export interface EntitiesReaderOptions {
+  store: CatalogStore;
+  /**
+   * What the reader's caller may see, asked on every call: ANDed into every store query (lists,
+   * counts, facets, cursors' pages, by-refs, ancestry) and never written into cursors, so a
+   * cursor means the same for whoever presents it. `undefined` (or no option) sees everything.
+   */
+  readFilter?: () => Promise<EntityFilter | undefined>;
+}
+
 /**
  * The entities reader: filters (Backstage's `filter` and predicate `query`), field projection,
  * ordering, offset and keyset cursors, facets, lookups by ref and uid, and ancestry. Readers
@@ -28,11 +39,16 @@ export type EntitiesReader = Pick<
  * const { items, pageInfo } = await reader.query({ filter: { kind: 'component' }, limit: 20 });
  * ```
  */
-export function createEntitiesReader(options: { store: CatalogStore }): EntitiesReader {
+export function createEntitiesReader(options: EntitiesReaderOptions): EntitiesReader {
   const { store } = options;
+  const scope = options.readFilter ?? (async () => undefined);
+  /** The row if the caller may see it. */
+  const seen = async (row: FinalEntityRow | undefined, readFilter: EntityFilter | undefined) =>
+    row && (!readFilter || (await visibleUids(store, [row], readFilter)).has(row.uid)) ? row : undefined;
   return {
-    query: (request = {}) => queryEntities(store, request),
+    query: async (request = {}) => queryEntities(store, request, await scope()),
     getEntities: async (request = {}) => {
+      const readFilter = await scope();
       const fields = parseFieldsQuery(request.fields);
       let filter = combinedFilter(request.filter, request.query);
       let order = toOrder(request.order);
@@ -44,8 +60,9 @@ export function createEntitiesReader(options: { store: CatalogStore }): Entities
         after = state.after;
       }
       const limit = nonNegativeInt(request.limit, 'limit');
+      const storeFilter = andFilters(filter, readFilter);
       const page = await store.queryEntities({
-        ...(filter ? { filter } : {}),
+        ...(storeFilter ? { filter: storeFilter } : {}),
         order,
         ...(after ? { after } : {}),
         offset: nonNegativeInt(request.offset, 'offset') ?? 0,
@@ -59,25 +76,33 @@ export function createEntitiesReader(options: { store: CatalogStore }): Entities
       return { items: items.map((r) => output(r, fields)), ...(more ? { pageInfo: { endCursor: endCursor() } } : {}) };
     },
     getEntityByRef: async (ref) => {
-      const [row] = await store.getEntities({ refs: [refKey(ref)] });
-      return row ? structuredClone(row.entity) : undefined;
+      const key = refKey(ref);
+      const readFilter = await scope();
+      const [row] = await store.getEntities({ refs: [key] });
+      const visible = await seen(row, readFilter);
+      return visible ? structuredClone(visible.entity) : undefined;
     },
     getEntityByUid: async (uid) => {
+      const readFilter = await scope();
       const [row] = await store.getEntities({ uids: [uid] });
-      return row ? structuredClone(row.entity) : undefined;
+      const visible = await seen(row, readFilter);
+      return visible ? structuredClone(visible.entity) : undefined;
     },
-    getEntitiesByRefs: (refs, byRefsOptions = {}) => entitiesByRefs(store, refs, byRefsOptions),
-    getEntityAncestors: async (ref) => ancestors(store, refKey(ref)),
+    getEntitiesByRefs: async (refs, byRefsOptions = {}) => entitiesByRefs(store, refs, byRefsOptions, await scope()),
+    getEntityAncestors: async (ref) => {
+      const key = refKey(ref);
+      return ancestors(store, key, await scope());
+    },
     getEntityFacets: async (request) => {
       if (!request || !Array.isArray(request.facets)) throw new InputError('getEntityFacets: facets must be an array of field paths');
-      const filter = combinedFilter(request.filter, request.query);
+      const filter = andFilters(combinedFilter(request.filter, request.query), await scope());
       return { facets: await store.entityFacets({ facets: request.facets, ...(filter ? { filter } : {}) }) };
     },
   };
 }
 
 /** Backstage's `queryEntities`: an initial request or a cursor, pages forward and back. */
-async function queryEntities(store: CatalogStore, request: QueryEntitiesRequest): Promise<QueryEntitiesResult> {
+async function queryEntities(store: CatalogStore, request: QueryEntitiesRequest, readFilter: EntityFilter | undefined): Promise<QueryEntitiesResult> {
   let state: CursorState;
   let offset = 0;
   if ('cursor' in request && request.cursor !== undefined) {
@@ -103,8 +128,10 @@ async function queryEntities(store: CatalogStore, request: QueryEntitiesRequest)
   const order = prev
     ? state.order.map((o) => ({ ...o, order: o.order === 'asc' ? ('desc' as const) : ('asc' as const), nulls: 'first' as const }))
     : state.order;
+  // The caller's scope joins the query here only: the cursor keeps the query as asked.
+  const filter = andFilters(state.filter, readFilter);
   const page = await store.queryEntities({
-    ...(state.filter ? { filter: state.filter } : {}),
+    ...(filter ? { filter } : {}),
     ...(state.fullText ? { fullText: state.fullText } : {}),
     order,
     uidOrder: prev ? 'desc' : 'asc',
@@ -136,6 +163,7 @@ async function entitiesByRefs(
   store: CatalogStore,
   refs: string[],
   options: { fields?: string[]; filter?: EntityFilterQuery; query?: FilterPredicate },
+  readFilter: EntityFilter | undefined,
 ): Promise<{ items: (Entity | undefined)[] }> {
   if (!Array.isArray(refs)) throw new InputError('getEntitiesByRefs: refs must be an array of strings');
   const keys = refs.map((r) => {
@@ -147,7 +175,7 @@ async function entitiesByRefs(
   });
   const rows = await store.getEntities({ refs: keys.filter((k): k is string => k !== undefined) });
   const byRef = new Map(rows.map((r) => [r.entityRef, r]));
-  const filter = combinedFilter(options.filter, options.query);
+  const filter = andFilters(combinedFilter(options.filter, options.query), readFilter);
   let allowed: Set<string> | undefined;
   if (filter && rows.length) {
     const page = await store.queryEntities({ filter: { allOf: [filter, { anyOf: [...byRef.keys()].map((ref) => refFilter(ref)) }] } });
@@ -163,14 +191,22 @@ async function entitiesByRefs(
   };
 }
 
-/** Backstage's ancestry: the entity and, level by level, the entities that emitted it. */
-async function ancestors(store: CatalogStore, rootEntityRef: string) {
+/**
+ * Backstage's ancestry: the entity and, level by level, the entities that emitted it. With a
+ * `readFilter`, a root the caller may not see is not found, and the walk stops at ancestors it
+ * may not see: they are left out, and so are their refs in `parentEntityRefs`, so nothing about
+ * a hidden entity (not even its ref, nor where it came from) shows.
+ */
+async function ancestors(store: CatalogStore, rootEntityRef: string, readFilter: EntityFilter | undefined) {
   const items: { entity: Entity; parentEntityRefs: string[] }[] = [];
   const seen = new Set<string>();
+  const shown = new Set<string>();
   let frontier = [rootEntityRef];
   while (frontier.length) {
     const states = await store.getRefreshStates({ refs: frontier.filter((r) => !seen.has(r)) });
-    const finals = new Map((await store.getEntities({ refs: states.map((s) => s.entityRef) })).map((r) => [r.entityRef, r]));
+    const rows = await store.getEntities({ refs: states.map((s) => s.entityRef) });
+    const visible = readFilter ? await visibleUids(store, rows, readFilter) : undefined;
+    const finals = new Map(rows.filter((r) => !visible || visible.has(r.uid)).map((r) => [r.entityRef, r]));
     frontier = [];
     for (const s of states) {
       seen.add(s.entityRef);
@@ -180,11 +216,29 @@ async function ancestors(store: CatalogStore, rootEntityRef: string) {
         continue;
       }
       items.push({ entity: structuredClone(final.entity), parentEntityRefs: [...s.parentRefs] });
+      shown.add(s.entityRef);
       frontier.push(...s.parentRefs.filter((p) => !seen.has(p)));
     }
     if (!states.length && !items.length) throw new NotFoundError(`No entity ${rootEntityRef}`);
   }
+  if (readFilter) {
+    for (const item of items) item.parentEntityRefs = item.parentEntityRefs.filter((p) => shown.has(p));
+  }
   return { rootEntityRef, items };
+}
+
+/** The uids of `rows` that match `readFilter`, asked of the store (so every store decides as its queries do). */
+async function visibleUids(store: CatalogStore, rows: readonly FinalEntityRow[], readFilter: EntityFilter): Promise<Set<string>> {
+  if (!rows.length) return new Set();
+  const byUid = { key: 'metadata.uid', values: [...new Set(rows.map((r) => r.uid.toLowerCase()))] };
+  const page = await store.queryEntities({ filter: { allOf: [readFilter, byUid] } });
+  return new Set(page.items.map((r) => r.uid));
+}
+
+/** `a AND b`, either side optional (`undefined` is "everything"). */
+function andFilters(a: EntityFilter | undefined, b: EntityFilter | undefined): EntityFilter | undefined {
+  if (a && b) return { allOf: [a, b] };
+  return a ?? b;
 }
 
 /** Backstage's `filter` and predicate `query`, ANDed. */

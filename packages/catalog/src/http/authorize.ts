@@ -1,4 +1,5 @@
 import { NotAllowedError } from '@portalkit/core';
+import type { PortalAuth } from '@portalkit/core';
 
 /**
  * What a catalog HTTP request wants to do: `read` (entities, locations, facets, validation and
@@ -68,4 +69,40 @@ function describe(resource: CatalogResource): string {
     default:
       return resource.type;
   }
+}
+
+const hookAuditActions = {
+  create: () => 'catalog.location.create',
+  update: () => 'catalog.location.update',
+  refresh: () => 'catalog.entity.refresh',
+  delete: (resource: CatalogResource) => (resource.type === 'entity' ? 'catalog.entity.delete' : 'catalog.location.delete'),
+} as const;
+
+/** Audit a mutation the `authorize` hook refused (reads are not audited). */
+export async function auditHookDenial(
+  auth: PortalAuth,
+  request: Request,
+  action: CatalogAction,
+  resource: CatalogResource,
+  error: NotAllowedError,
+): Promise<void> {
+  if (action === 'read') return;
+  const target =
+    resource.type === 'entity'
+      ? resource.entityRef
+      : resource.type === 'location'
+        ? resource.location.id !== undefined
+          ? `location:${resource.location.id}`
+          : `${resource.location.type}:${resource.location.target}`
+        : resource.type;
+  await auth.audit({
+    plugin: 'catalog',
+    action: hookAuditActions[action](resource),
+    target,
+    outcome: 'denied',
+    principal: await auth.identify(request),
+    request,
+    error,
+    meta: { by: 'authorize hook' },
+  });
 }

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { CATALOG_FILTER_EXISTS as CLIENT_FILTER_EXISTS, CatalogClient } from '@backstage/catalog-client';
 import { toNodeHandler } from '@portalkit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtinKinds } from '@portalkit/catalog-model';
 import { createCatalog } from '../create-catalog.js';
 import type { Entity } from '@portalkit/catalog-model';
 import type { Catalog } from '../types.js';
@@ -15,6 +16,9 @@ import { pgliteStore } from '../stores/pglite/index.js';
 import type { CatalogStore } from '../stores/types.js';
 
 const fixtures = fileURLToPath(new URL('../../fixtures', import.meta.url));
+// The fixture repository is the host's own catalog: it may contribute every built-in kind
+// (locations registered with addLocation otherwise get Backstage's Component/API/Location).
+const trustFixtures = [{ allow: builtinKinds.map((k) => k.kind) }];
 
 const extraComponent = (description: string) => `apiVersion: backstage.io/v1alpha1
 kind: Component
@@ -71,7 +75,7 @@ describe.each(Object.keys(stores))('%s store', (storeName) => {
     await mkdir(path.join(root, 'extra'));
     await writeFile(path.join(root, 'extra/catalog-info.yaml'), extraComponent('first version'));
     store = stores[storeName]!();
-    catalog = createCatalog({ rootDir: root, store });
+    catalog = createCatalog({ rootDir: root, store, rules: trustFixtures });
     await catalog.addLocation({ type: 'file', target: './all.yaml' });
     // Only the `Authorization: Bearer admin` caller may delete; everyone may do everything else.
     const handler = catalog.handler({

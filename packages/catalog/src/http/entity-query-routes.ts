@@ -26,9 +26,10 @@ const queryByPredicateBody = z.object({
 
 /** `GET /entities` (offset and `after` pages, Link header) and `GET|POST /entities/by-query` (cursors). */
 export function addEntityQueryRoutes(router: Router, context: RouteContext): void {
-  const { catalog, allow, body, filterOf, fieldsOf, limit, maxLimit } = context;
+  const { viewFor, allow, body, filterOf, fieldsOf, limit, maxLimit } = context;
   router
     .get('/entities', async (request, { url }) => {
+      const catalog = await viewFor(request);
       await allow(request, 'read', { type: 'entities' });
       const offset = parseOffsetParam(getQueryArray(url, 'offset'));
       const after = parseStringParam(getQueryArray(url, 'after'), 'after');
@@ -55,6 +56,7 @@ export function addEntityQueryRoutes(router: Router, context: RouteContext): voi
       return Response.json(items, { headers });
     })
     .get('/entities/by-query', async (request, { url }) => {
+      const catalog = await viewFor(request);
       await allow(request, 'read', { type: 'entities' });
       const pageLimit = limit(url, 0);
       const cursor = parseStringParam(getQueryArray(url, 'cursor'), 'cursor');
@@ -86,6 +88,7 @@ export function addEntityQueryRoutes(router: Router, context: RouteContext): voi
       return Response.json(await catalog.query(query));
     })
     .post('/entities/by-query', async (request) => {
+      const catalog = await viewFor(request);
       await allow(request, 'read', { type: 'entities' });
       const b = await body(request, queryByPredicateBody);
       checkLimit(b.limit, { min: 0, max: maxLimit });

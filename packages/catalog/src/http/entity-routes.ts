@@ -13,9 +13,10 @@ const facetsByPredicateBody = z.object({ facets: z.array(z.string()).min(1), que
 
 /** Entities by refs, uid and name, ancestry, and facets. */
 export function addEntityRoutes(router: Router, context: RouteContext): void {
-  const { catalog, allow, body, pathRef, filterOf, fieldsOf, entityByUid, noContent } = context;
+  const { viewFor, allow, body, pathRef, filterOf, fieldsOf, entityByUid, noContent } = context;
   router
     .post('/entities/by-refs', async (request, { url }) => {
+      const catalog = await viewFor(request);
       await allow(request, 'read', { type: 'entities' });
       const filter = filterOf(url);
       const b = await body(request, byRefsBody);
@@ -29,17 +30,19 @@ export function addEntityRoutes(router: Router, context: RouteContext): void {
       return Response.json({ items: items.map((item) => item ?? null) });
     })
     .get('/entities/by-uid/:uid', async (request, { params }) => {
-      const entity = await entityByUid(params.uid!);
+      const entity = await entityByUid(await viewFor(request), params.uid!);
       await allow(request, 'read', { type: 'entity', entityRef: stringifyEntityRef(entity) });
       return Response.json(entity);
     })
     .delete('/entities/by-uid/:uid', async (request, { params }) => {
-      const entity = await entityByUid(params.uid!);
+      const catalog = await viewFor(request);
+      const entity = await entityByUid(catalog, params.uid!);
       await allow(request, 'delete', { type: 'entity', entityRef: stringifyEntityRef(entity) });
       await catalog.removeEntityByUid(params.uid!);
       return noContent();
     })
     .get('/entities/by-name/:kind/:namespace/:name', async (request, { params }) => {
+      const catalog = await viewFor(request);
       const entityRef = pathRef(params);
       await allow(request, 'read', { type: 'entity', entityRef });
       const entity = await catalog.getEntityByRef(entityRef);
@@ -51,11 +54,13 @@ export function addEntityRoutes(router: Router, context: RouteContext): void {
       return Response.json(entity);
     })
     .get('/entities/by-name/:kind/:namespace/:name/ancestry', async (request, { params }) => {
+      const catalog = await viewFor(request);
       const entityRef = pathRef(params);
       await allow(request, 'read', { type: 'entity', entityRef });
       return Response.json(await catalog.getEntityAncestors(entityRef));
     })
     .get('/entity-facets', async (request, { url }) => {
+      const catalog = await viewFor(request);
       await allow(request, 'read', { type: 'entities' });
       const facets = getQueryArray(url, 'facet');
       if (!facets.length) throw new InputError('Missing facet parameter');
@@ -63,6 +68,7 @@ export function addEntityRoutes(router: Router, context: RouteContext): void {
       return Response.json(await catalog.getEntityFacets({ facets, ...(filter ? { filter } : {}) }));
     })
     .post('/entity-facets', async (request) => {
+      const catalog = await viewFor(request);
       await allow(request, 'read', { type: 'entities' });
       const b = await body(request, facetsByPredicateBody);
       return Response.json(await catalog.getEntityFacets({ facets: b.facets, ...(b.query ? { query: b.query } : {}) }));

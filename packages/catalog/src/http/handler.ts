@@ -1,9 +1,9 @@
-import { InputError, NotFoundError, createRouter, getQueryArray, readJsonBody } from '@portalkit/core';
+import { InputError, NotAllowedError, NotFoundError, createRouter, getQueryArray, readJsonBody } from '@portalkit/core';
 import type { Handler } from '@portalkit/core';
 import { z } from 'zod';
 import { stringifyEntityRef } from '@portalkit/catalog-model';
-import type { CatalogLibrary } from '../types.js';
-import { assertAuthorized } from './authorize.js';
+import type { CatalogLibrary, CatalogView } from '../types.js';
+import { assertAuthorized, auditHookDenial } from './authorize.js';
 import type { CatalogAction, CatalogResource } from './authorize.js';
 import type { CatalogHandlerOptions } from './options.js';
 import { parseFilterParams } from './filters.js';
@@ -16,8 +16,10 @@ import { parseLimitParam } from './params.js';
 /**
  * Backstage's catalog REST API over a {@link Catalog}, as a web-standard handler: the same paths,
  * query syntax, bodies and status codes as `@backstage/plugin-catalog-backend`, so the
- * unmodified `@backstage/catalog-client` works against it. Each route parses the request, asks
- * `authorize`, and calls one catalog method; errors use Backstage's JSON error body.
+ * unmodified `@backstage/catalog-client` works against it. Each route identifies the caller
+ * (`catalog.auth.identify`; bad credentials are a 401), parses the request, asks `authorize`, and
+ * calls one method of `catalog.forPrincipal(principal, { request })`, so the portal's policy
+ * filters every read and checks every mutation; errors use Backstage's JSON error body.
  *
  * @example
  * ```ts
@@ -29,7 +31,9 @@ import { parseLimitParam } from './params.js';
  * ```
  */
 export function createCatalogHandler(catalog: CatalogLibrary, options: CatalogHandlerOptions = {}): Handler {
-  if (!catalog || typeof catalog.query !== 'function') throw new InputError('createCatalogHandler: a catalog is required');
+  if (!catalog || typeof catalog.query !== 'function' || typeof catalog.forPrincipal !== 'function') {
+    throw new InputError('createCatalogHandler: a catalog is required');
+  }
   const { authorize, maxLimit = 10_000, maxBodyBytes = 1024 * 1024 } = options;
   if (authorize !== undefined && typeof authorize !== 'function') {
     throw new InputError('createCatalogHandler: authorize must be a function');
@@ -40,21 +44,29 @@ export function createCatalogHandler(catalog: CatalogLibrary, options: CatalogHa
   }
 
   const body = <T>(request: Request, schema: z.ZodType<T>) => readJsonBody(request, { schema, maxBytes: maxBodyBytes });
-  const allow = (request: Request, action: CatalogAction, resource: CatalogResource) =>
-    assertAuthorized(authorize, request, action, resource);
+  const viewFor = async (request: Request) => catalog.forPrincipal(await catalog.auth.identify(request), { request });
+  const allow = async (request: Request, action: CatalogAction, resource: CatalogResource) => {
+    try {
+      await assertAuthorized(authorize, request, action, resource);
+    } catch (error) {
+      // A mutation the hook refuses is audited as denied, like one the policy refuses.
+      if (error instanceof NotAllowedError) await auditHookDenial(catalog.auth, request, action, resource, error);
+      throw error;
+    }
+  };
   const pathRef = (params: Record<string, string>) =>
     stringifyEntityRef({ kind: params.kind!, namespace: params.namespace!, name: params.name! });
   const filterOf = (url: URL) => parseFilterParams(getQueryArray(url, 'filter'));
   const fieldsOf = (url: URL) => getQueryArray(url, 'fields');
   const limit = (url: URL, min: number) => parseLimitParam(getQueryArray(url, 'limit'), { min, max: maxLimit });
-  const entityByUid = async (uid: string) => {
-    const entity = await catalog.getEntityByUid(uid);
+  const entityByUid = async (view: CatalogView, uid: string) => {
+    const entity = await view.getEntityByUid(uid);
     if (!entity) throw new NotFoundError(`No entity with uid ${uid}`);
     return entity;
   };
   const noContent = () => new Response(null, { status: 204 });
 
-  const context: RouteContext = { catalog, maxLimit, body, allow, pathRef, filterOf, fieldsOf, limit, entityByUid, noContent };
+  const context: RouteContext = { viewFor, maxLimit, body, allow, pathRef, filterOf, fieldsOf, limit, entityByUid, noContent };
   const router = createRouter({ basePath: options.basePath ?? '/api/catalog', ...(options.onError ? { onError: options.onError } : {}) });
   addEntityQueryRoutes(router, context);
   addEntityRoutes(router, context);

@@ -3,7 +3,6 @@ import type { Router } from '@portalkit/core';
 import { z } from 'zod';
 import { parseEntityRef, stringifyEntityRef } from '@portalkit/catalog-model';
 import { queryLocationsRequestSchema } from '../query/locations.js';
-import { analyzeLocation } from './analyze-location.js';
 import { checkLimit, parseBooleanParam, parseStringParam } from './params.js';
 import type { RouteContext } from './route-context.js';
 
@@ -14,9 +13,10 @@ const analyzeBody = z.object({ location: locationInput, catalogFilename: z.strin
 
 /** Locations (create with `dryRun`/`onConflict`, list, query, update, by entity, delete), refresh, validate-entity, analyze-location. */
 export function addLocationRoutes(router: Router, context: RouteContext): void {
-  const { catalog, allow, body, pathRef, maxLimit, noContent } = context;
+  const { viewFor, allow, body, pathRef, maxLimit, noContent } = context;
   router
     .post('/locations', async (request, { url }) => {
+      const catalog = await viewFor(request);
       const dryRun = parseBooleanParam(getQueryArray(url, 'dryRun'), 'dryRun');
       const onConflict = parseStringParam(getQueryArray(url, 'onConflict'), 'onConflict') ?? 'reject';
       if (onConflict !== 'reject' && onConflict !== 'refresh') throw new InputError('Invalid onConflict, must be reject or refresh');
@@ -34,16 +34,19 @@ export function addLocationRoutes(router: Router, context: RouteContext): void {
       return Response.json({ location: existing.location, entities: existing.entities }, { status: 201 });
     })
     .get('/locations', async (request) => {
+      const catalog = await viewFor(request);
       await allow(request, 'read', { type: 'locations' });
       return Response.json((await catalog.getLocations()).map((data) => ({ data })));
     })
     .post('/locations/by-query', async (request) => {
+      const catalog = await viewFor(request);
       await allow(request, 'read', { type: 'locations' });
       const input = await body(request, queryLocationsRequestSchema);
       checkLimit(input.limit, { min: 0, max: maxLimit });
       return Response.json(await catalog.queryLocations(input));
     })
     .put('/locations/:id', async (request, { params }) => {
+      const catalog = await viewFor(request);
       const { id } = await catalog.getLocation(params.id!);
       const input = await body(request, locationInput);
       // The hook sees where the location would point, as `create` does for a new one.
@@ -51,22 +54,26 @@ export function addLocationRoutes(router: Router, context: RouteContext): void {
       return Response.json(await catalog.updateLocation(id, input));
     })
     .get('/locations/by-entity/:kind/:namespace/:name', async (request, { params }) => {
+      const catalog = await viewFor(request);
       const entityRef = pathRef(params);
       await allow(request, 'read', { type: 'entity', entityRef });
       return Response.json(await catalog.getLocationByEntity(entityRef));
     })
     .get('/locations/:id', async (request, { params }) => {
+      const catalog = await viewFor(request);
       const location = await catalog.getLocation(params.id!);
       await allow(request, 'read', { type: 'location', location });
       return Response.json(location);
     })
     .delete('/locations/:id', async (request, { params }) => {
+      const catalog = await viewFor(request);
       const location = await catalog.getLocation(params.id!);
       await allow(request, 'delete', { type: 'location', location });
       await catalog.removeLocation(location.id);
       return noContent();
     })
     .post('/refresh', async (request) => {
+      const catalog = await viewFor(request);
       // The hook sees the ref in its full form (`component:default/a`), whatever the client wrote.
       const entityRef = stringifyEntityRef(parseEntityRef((await body(request, refreshBody)).entityRef));
       await allow(request, 'refresh', { type: 'entity', entityRef });
@@ -74,6 +81,7 @@ export function addLocationRoutes(router: Router, context: RouteContext): void {
       return new Response(null, { status: 200 });
     })
     .post('/validate-entity', async (request) => {
+      const catalog = await viewFor(request);
       await allow(request, 'read', { type: 'entities' });
       // Backstage answers every invalid input here, malformed bodies included, with 400 `{ errors }`.
       let input: z.infer<typeof validateBody>;
@@ -88,8 +96,9 @@ export function addLocationRoutes(router: Router, context: RouteContext): void {
       return Response.json({ errors: result.errors }, { status: 400 });
     })
     .post('/analyze-location', async (request) => {
+      const catalog = await viewFor(request);
       const { location } = await body(request, analyzeBody);
       await allow(request, 'read', { type: 'location', location });
-      return Response.json(await analyzeLocation(catalog, location));
+      return Response.json(await catalog.analyzeLocation(location));
     });
 }

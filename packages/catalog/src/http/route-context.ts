@@ -2,7 +2,7 @@ import type { Entity } from '@portalkit/catalog-model';
 import { z } from 'zod';
 import type { FilterPredicate } from '../query/filter.js';
 import type { EntityFilterQuery } from '../query/types.js';
-import type { CatalogLibrary } from '../types.js';
+import type { CatalogView } from '../types.js';
 import type { CatalogAction, CatalogResource } from './authorize.js';
 
 /** A Backstage predicate query in a request body; the catalog validates its operators. */
@@ -10,7 +10,11 @@ export const predicate = z.record(z.string(), z.unknown()).transform((q) => q as
 
 /** What every group of catalog routes uses: the library and the handler's request helpers. */
 export interface RouteContext {
-  catalog: CatalogLibrary;
+  /**
+   * The catalog as the request's principal may use it (`catalog.forPrincipal`); identifies the
+   * request first (bad credentials: AuthenticationError, 401).
+   */
+  viewFor(request: Request): Promise<CatalogView>;
   /** The largest `limit` a client may ask for. */
   maxLimit: number;
   /** Read a JSON body (size-limited) and parse it with `schema`; a bad body is an InputError. */
@@ -25,7 +29,7 @@ export interface RouteContext {
   fieldsOf(url: URL): string[];
   /** The `limit` query parameter, at least `min` and at most `maxLimit`. */
   limit(url: URL, min: number): number | undefined;
-  /** The entity with this uid, else a NotFoundError. */
-  entityByUid(uid: string): Promise<Entity>;
+  /** The entity with this uid as `catalog` shows it, else a NotFoundError. */
+  entityByUid(catalog: CatalogView, uid: string): Promise<Entity>;
   noContent(): Response;
 }

@@ -109,7 +109,8 @@ export function createCatalogProcessing(options: CatalogProcessingOptions): Cata
       const outcome = await processEntity(
         { ref: refOf(entity) ?? 'unknown:default/unknown', entity: withLocation },
         // The location comes from the caller: placeholders are checked for form, never read.
-        { ...context, skipLocationReading: true, fileReader: noPlaceholderReads, urlReader: noPlaceholderReads },
+        // Catalog rules judge what locations contribute, not an entity checked on its own (Backstage's validate-entity).
+        { ...context, skipLocationReading: true, fileReader: noPlaceholderReads, urlReader: noPlaceholderReads, rules: undefined },
       );
       if (outcome.processed && outcome.errors.length === 0) return { valid: true };
       const errors = outcome.errors.length ? outcome.errors : [{ name: 'InputError', message: 'entity is not valid' }];

@@ -1,4 +1,4 @@
-import { locateYamlPath, mapLimit } from '@portalkit/core';
+import { NotAllowedError, locateYamlPath, mapLimit } from '@portalkit/core';
 import {
   ANNOTATION_LOCATION,
   ANNOTATION_ORIGIN_LOCATION,
@@ -6,6 +6,7 @@ import {
   stringifyEntityRef,
 } from '@portalkit/catalog-model';
 import type { CompoundEntityRef, Entity, EntityValidator } from '@portalkit/catalog-model';
+import type { CatalogRulesEnforcer } from '../rules/rules-enforcer.js';
 import type { ProcessingError } from '../stores/types.js';
 import { assertEntityRefText, assertLocationTargetLength } from '../stores/text-limits.js';
 import { builtinRelations, type RefRelation } from './builtin-relations.js';
@@ -44,6 +45,11 @@ export interface ProcessOutcome {
    * YAML): entities it read from them before keep it as their parent instead of turning orphan.
    */
   retainedLocationKeys?: string[];
+  /**
+   * Refs this entity read but the catalog rules refused: a stored entity of that ref keeps this
+   * parent, unchanged (Backstage keeps what a location emitted before when its processing fails).
+   */
+  refusedRefs?: string[];
 }
 
 /**
@@ -65,6 +71,8 @@ export interface EngineContext extends LocationReaderContext {
   concurrency?: number;
   /** Validate only: do not read the targets of Location entities. */
   skipLocationReading?: boolean;
+  /** Which kinds each origin location may contribute; without it every kind is accepted. */
+  rules?: CatalogRulesEnforcer;
 }
 
 /**
@@ -114,6 +122,7 @@ export async function processEntity(input: PassInput, context: EngineContext): P
   const refreshKeys: string[] = [];
   const children: PassInput[] = [];
   const retained: string[] = [];
+  const refused: string[] = [];
   const ownLocation = entityLocation(input.entity);
   const origin = input.entity.metadata.annotations?.[ANNOTATION_ORIGIN_LOCATION] ?? (ownLocation ? stringifyLocationRef(ownLocation) : undefined);
   const file = input.source?.file;
@@ -134,6 +143,16 @@ export async function processEntity(input: PassInput, context: EngineContext): P
       assertEntityRefText(ref);
     } catch (error) {
       errors.push(cleanError({ ...toProcessingError(error, { path: 'metadata.name', rule: 'ref' }), file: source?.file, line: source?.line }));
+      return;
+    }
+    // Catalog rules judge what a location contributes by the location it originated at, so a
+    // nested Location's files answer to the rules of the location that was registered.
+    const refusal = context.rules?.refusal(raw, parseLocationRef(origin ?? locationRef));
+    if (refusal) {
+      const line = lineOfPath(source, 'kind') ?? source?.line;
+      const at = source ? `${source.file}${line ? `:${line}` : ''}: ` : '';
+      errors.push(cleanError({ name: 'NotAllowedError', message: `${at}entity ${ref} ${refusal}`, file: source?.file, line, path: 'kind', rule: 'catalog-rules' }));
+      refused.push(ref);
       return;
     }
     const entity = withLocationAnnotations(raw, locationRef, origin ?? locationRef);
@@ -207,6 +226,11 @@ export async function processEntity(input: PassInput, context: EngineContext): P
         }
       } else entity = result.entity;
     }
+    // Placeholders or a processor may have changed what the emitter's check saw (kind, spec.type).
+    if (!failed && !input.rootKey && context.rules && origin) {
+      const refusal = context.rules.refusal(entity, parseLocationRef(origin));
+      if (refusal) fail(new NotAllowedError(`entity ${input.ref} ${refusal}`), { path: 'kind', rule: 'catalog-rules' });
+    }
     if (!failed) {
       for (const p of context.processors) {
         if (!p.validate) continue;
@@ -242,7 +266,15 @@ export async function processEntity(input: PassInput, context: EngineContext): P
   }
   return failed
     ? { errors, relations: [], refreshKeys, children: [] }
-    : { processed: entity, errors, relations, refreshKeys, children, ...(retained.length ? { retainedLocationKeys: retained } : {}) };
+    : {
+        processed: entity,
+        errors,
+        relations,
+        refreshKeys,
+        children,
+        ...(retained.length ? { retainedLocationKeys: retained } : {}),
+        ...(refused.length ? { refusedRefs: refused } : {}),
+      };
 }
 
 /** The YAML line of `path` in the entity's source; flow-style values (`[a, b]`) hide their items from the locator, so the nearest parent's line is used. */

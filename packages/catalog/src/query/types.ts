@@ -1,4 +1,3 @@
-import type { EntityFilter } from '@portalkit/catalog-model';
 
 export type { EntitiesPrefixFilter, EntitiesSearchFilter, EntityFilter } from '@portalkit/catalog-model';
 

@@ -110,11 +110,13 @@ async function planRefreshStates(store: CatalogStore, items: Map<string, PassIte
   // A parent reprocessed in this pass still holds a former child when it failed as a whole, or
   // when the file that child came from could not be read this time (Backstage keeps the last
   // good state rather than orphaning on a transient or syntax error).
-  const stillParent = (parentRef: string, child: { locationKey?: string }) => {
+  // A child the catalog rules now refuse stays as it was, as Backstage keeps it.
+  const stillParent = (parentRef: string, child: { entityRef: string; locationKey?: string }) => {
     if (deletes.has(parentRef)) return false;
     const parent = items.get(parentRef);
     if (!parent) return true;
     if (parent.processed === undefined) return true;
+    if (parent.refusedRefs?.includes(child.entityRef)) return true;
     return child.locationKey !== undefined && (parent.retainedLocationKeys?.includes(child.locationKey) ?? false);
   };
   const rows = new Map<string, RefreshState>();

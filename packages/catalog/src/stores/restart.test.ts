@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { builtinKinds } from '@portalkit/catalog-model';
 import { createCatalog } from '../create-catalog.js';
 import { catalogSnapshot } from './catalog-snapshot.js';
 import { pgliteStore } from './pglite/index.js';
@@ -11,6 +12,9 @@ import { dropSchema, pgUrl, postgresSkipReason, randomSchema } from '../../../..
 import type { SqlCatalogStore } from './sql/index.js';
 
 const fixtures = fileURLToPath(new URL('../../fixtures', import.meta.url));
+// The fixture repository is the host's own catalog: it may contribute every built-in kind
+// (locations registered with addLocation otherwise get Backstage's Component/API/Location).
+const trustFixtures = [{ allow: builtinKinds.map((k) => k.kind) }];
 const skipPostgres = await postgresSkipReason();
 const dataDir = mkdtempSync(join(tmpdir(), 'pk-restart-'));
 const schema = randomSchema();
@@ -29,7 +33,7 @@ for (const c of cases) {
   describe.skipIf(c.skip)(`${c.name}: close and reopen${c.skip ? ` (${c.skip})` : ''}`, () => {
     it('keeps locations, entities, relations, refresh states and processing errors; a refresh after reopening changes nothing', async () => {
       const first = c.open();
-      const catalog = createCatalog({ rootDir: fixtures, store: first });
+      const catalog = createCatalog({ rootDir: fixtures, rules: trustFixtures, store: first });
       await catalog.addLocation({ type: 'file', target: './all.yaml' });
       await catalog.addLocation({ type: 'file', target: './broken/*.yaml' });
       const before = await catalogSnapshot(catalog);
@@ -44,7 +48,7 @@ for (const c of cases) {
 
       const second = c.open();
       try {
-        const reopened = createCatalog({ rootDir: fixtures, store: second });
+        const reopened = createCatalog({ rootDir: fixtures, rules: trustFixtures, store: second });
         expect(await catalogSnapshot(reopened)).toEqual(before);
         expect(sortByRef(await second.getRefreshStates({ all: true }))).toEqual(statesBefore);
         expect(await reopened.getEntityAncestors(ref)).toEqual(ancestorsBefore);

@@ -1,5 +1,7 @@
 export { auditEventSchema } from './audit.js';
 export type { AuditEvent, AuditSink } from './audit.js';
+export { composeIdentifiers, createJwtIdentifier, createStaticTokenIdentifier } from './identifiers/index.js';
+export type { JwtIdentifierOptions, StaticTokenIdentifierOptions, TokenIdentifier } from './identifiers/index.js';
 export { createPermission, isAllOf, isAnyOf, isNot } from './permission.js';
 export type {
   Permission,

@@ -4,7 +4,7 @@ import { createLogger, type Logger } from '../logger.js';
 import type { AuditEvent, AuditSink } from './audit.js';
 import type { Permission, PermissionPolicy, PolicyDecision } from './permission.js';
 import { type Identify, type Principal, anonymousPrincipal, scopesAllow } from './principal.js';
-import { applyConditions, type PermissionRule } from './rules.js';
+import { applyConditions, checkCriteriaShape, type PermissionRule } from './rules.js';
 
 /**
  * How a portal knows who asks and what they may do. Without options it identifies every request
@@ -124,12 +124,20 @@ export function createPortalAuth(options: PortalAuthOptions = {}): PortalAuth {
     const result = (decision as { result?: unknown } | undefined)?.result;
     if (result === 'ALLOW' || result === 'DENY') return { result };
     if (result === 'CONDITIONAL' && decision.result === 'CONDITIONAL') {
-      if (permission.resourceType && decision.resourceType === permission.resourceType) return decision;
-      logger.error('permission policy returned conditions for the wrong resource type; denying', {
-        permission: permission.name,
-        resourceType: decision.resourceType,
-      });
-      return { result: 'DENY' };
+      if (!permission.resourceType || decision.resourceType !== permission.resourceType) {
+        logger.error('permission policy returned conditions for the wrong resource type; denying', {
+          permission: permission.name,
+          resourceType: decision.resourceType,
+        });
+        return { result: 'DENY' };
+      }
+      try {
+        const conditions = checkCriteriaShape(decision.conditions, permission.resourceType);
+        return { result, resourceType: permission.resourceType, conditions };
+      } catch (error) {
+        logger.error('permission policy returned malformed conditions; denying', { permission: permission.name, error });
+        return { result: 'DENY' };
+      }
     }
     logger.error('permission policy returned no decision; denying', { permission: permission.name });
     return { result: 'DENY' };

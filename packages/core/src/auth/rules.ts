@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import { InputError } from '../errors.js';
 import type { PermissionCondition, PermissionCriteria } from './permission.js';
-import { isAllOf, isAnyOf, isNot } from './permission.js';
 
 /**
  * A rule a conditional decision may name: it checks one resource (`apply`) and says the same
@@ -77,7 +76,7 @@ export function validateConditions<TResource, TQuery>(
   criteria: PermissionCriteria<PermissionCondition>,
   rules: readonly AnyRule<TResource, TQuery>[],
 ): void {
-  walk(criteria, rules, '$');
+  walk(criteria, rules, '$', 0);
 }
 
 /**
@@ -93,14 +92,15 @@ export function applyConditions<TResource, TQuery>(
   resource: TResource,
   rules: readonly AnyRule<TResource, TQuery>[],
 ): boolean {
-  const evaluate = (node: PermissionCriteria<PermissionCondition>, path: string): boolean => {
-    if (isAllOf(node)) return node.allOf.every((c, i) => evaluate(c, `${path}.allOf[${i}]`));
-    if (isAnyOf(node)) return node.anyOf.some((c, i) => evaluate(c, `${path}.anyOf[${i}]`));
-    if (isNot(node)) return !evaluate(node.not, `${path}.not`);
-    const { rule, params } = resolve(node, rules, path);
+  const evaluate = (node: unknown, path: string, depth: number): boolean => {
+    const c = classify(node, path, depth);
+    if (c.kind === 'allOf') return c.children.every((child, i) => evaluate(child, `${path}.allOf[${i}]`, depth + 1));
+    if (c.kind === 'anyOf') return c.children.some((child, i) => evaluate(child, `${path}.anyOf[${i}]`, depth + 1));
+    if (c.kind === 'not') return !evaluate(c.child, `${path}.not`, depth + 1);
+    const { rule, params } = resolve(c.condition, rules, path);
     return rule.apply(resource, params);
   };
-  return evaluate(criteria, '$');
+  return evaluate(criteria, '$', 0);
 }
 
 /**
@@ -117,36 +117,103 @@ export function conditionsToQuery<TResource, TQuery>(
   rules: readonly AnyRule<TResource, TQuery>[],
   combine: { allOf(queries: TQuery[]): TQuery; anyOf(queries: TQuery[]): TQuery; not(query: TQuery): TQuery },
 ): TQuery {
-  const convert = (node: PermissionCriteria<PermissionCondition>, path: string): TQuery => {
-    if (isAllOf(node)) return combine.allOf(node.allOf.map((c, i) => convert(c, `${path}.allOf[${i}]`)));
-    if (isAnyOf(node)) return combine.anyOf(node.anyOf.map((c, i) => convert(c, `${path}.anyOf[${i}]`)));
-    if (isNot(node)) return combine.not(convert(node.not, `${path}.not`));
-    const { rule, params } = resolve(node, rules, path);
+  const convert = (node: unknown, path: string, depth: number): TQuery => {
+    const c = classify(node, path, depth);
+    if (c.kind === 'allOf') return combine.allOf(c.children.map((child, i) => convert(child, `${path}.allOf[${i}]`, depth + 1)));
+    if (c.kind === 'anyOf') return combine.anyOf(c.children.map((child, i) => convert(child, `${path}.anyOf[${i}]`, depth + 1)));
+    if (c.kind === 'not') return combine.not(convert(c.child, `${path}.not`, depth + 1));
+    const { rule, params } = resolve(c.condition, rules, path);
     return rule.toQuery(params);
   };
-  return convert(criteria, '$');
+  return convert(criteria, '$', 0);
 }
 
-function walk<TResource, TQuery>(
-  node: PermissionCriteria<PermissionCondition>,
-  rules: readonly AnyRule<TResource, TQuery>[],
-  path: string,
-): void {
-  if (isAllOf(node)) return node.allOf.forEach((c, i) => walk(c, rules, `${path}.allOf[${i}]`));
-  if (isAnyOf(node)) return node.anyOf.forEach((c, i) => walk(c, rules, `${path}.anyOf[${i}]`));
-  if (isNot(node)) return walk(node.not, rules, `${path}.not`);
-  resolve(node, rules, path);
+function walk<TResource, TQuery>(node: unknown, rules: readonly AnyRule<TResource, TQuery>[], path: string, depth: number): void {
+  const c = classify(node, path, depth);
+  if (c.kind === 'allOf') return c.children.forEach((child, i) => walk(child, rules, `${path}.allOf[${i}]`, depth + 1));
+  if (c.kind === 'anyOf') return c.children.forEach((child, i) => walk(child, rules, `${path}.anyOf[${i}]`, depth + 1));
+  if (c.kind === 'not') return walk(c.child, rules, `${path}.not`, depth + 1);
+  resolve(c.condition, rules, path);
+}
+
+/** Deeper trees are refused: no policy needs them, and recursion must not overflow the stack. */
+const maxCriteriaDepth = 32;
+const leafKeys = new Set(['resourceType', 'rule', 'params']);
+
+type Classified =
+  | { kind: 'allOf'; children: unknown[] }
+  | { kind: 'anyOf'; children: unknown[] }
+  | { kind: 'not'; child: unknown }
+  | { kind: 'leaf'; condition: PermissionCondition };
+
+/**
+ * What one node of a criteria tree is. A node is exactly one of `{ allOf: [...] }`,
+ * `{ anyOf: [...] }`, `{ not: node }` or `{ resourceType, rule, params? }`; anything else (extra
+ * keys that make a node ambiguous, a non-object, a tree too deep) is a PermissionRuleError.
+ */
+function classify(node: unknown, path: string, depth: number): Classified {
+  if (depth > maxCriteriaDepth) throw new PermissionRuleError(`Permission criteria nested deeper than ${maxCriteriaDepth} at ${path}`);
+  if (typeof node !== 'object' || node === null || Array.isArray(node)) {
+    throw new PermissionRuleError(`Invalid permission criteria at ${path}: expected allOf, anyOf, not or a rule`);
+  }
+  const keys = Object.keys(node);
+  const record = node as Record<string, unknown>;
+  for (const kind of ['allOf', 'anyOf', 'not'] as const) {
+    if (!keys.includes(kind)) continue;
+    if (keys.length !== 1) {
+      throw new PermissionRuleError(`Invalid permission criteria at ${path}: "${kind}" must be the node's only key`);
+    }
+    if (kind === 'not') return { kind, child: record.not };
+    const children = record[kind];
+    if (!Array.isArray(children)) throw new PermissionRuleError(`Invalid permission criteria at ${path}.${kind}: expected an array`);
+    return kind === 'allOf' ? { kind: 'allOf', children } : { kind: 'anyOf', children };
+  }
+  const extra = keys.filter((k) => !leafKeys.has(k));
+  if (typeof record.rule !== 'string' || typeof record.resourceType !== 'string' || extra.length > 0) {
+    throw new PermissionRuleError(
+      `Invalid permission criteria at ${path}: expected allOf, anyOf, not or a rule ({ resourceType, rule, params })`,
+    );
+  }
+  const params = record.params;
+  if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) {
+    throw new PermissionRuleError(`Invalid params for permission rule "${record.rule}" at ${path}: expected an object`);
+  }
+  return { kind: 'leaf', condition: node as PermissionCondition };
+}
+
+/**
+ * Check a conditional decision's tree without its rules (the policy may not know them): its
+ * shape, and that every condition names `resourceType`. Returns a copy, so a policy keeping a
+ * reference cannot change a decision after it was checked. Throws {@link PermissionRuleError}.
+ */
+export function checkCriteriaShape(
+  criteria: unknown,
+  resourceType: string,
+  path = '$',
+  depth = 0,
+): PermissionCriteria<PermissionCondition> {
+  const c = classify(criteria, path, depth);
+  if (c.kind === 'allOf') return { allOf: c.children.map((child, i) => checkCriteriaShape(child, resourceType, `${path}.allOf[${i}]`, depth + 1)) };
+  if (c.kind === 'anyOf') return { anyOf: c.children.map((child, i) => checkCriteriaShape(child, resourceType, `${path}.anyOf[${i}]`, depth + 1)) };
+  if (c.kind === 'not') return { not: checkCriteriaShape(c.child, resourceType, `${path}.not`, depth + 1) };
+  const { condition } = c;
+  if (condition.resourceType !== resourceType) {
+    throw new PermissionRuleError(
+      `Permission condition at ${path} is for resource type "${condition.resourceType}", not "${resourceType}"`,
+    );
+  }
+  return {
+    resourceType: condition.resourceType,
+    rule: condition.rule,
+    ...(condition.params !== undefined ? { params: structuredClone(condition.params) } : {}),
+  };
 }
 
 function resolve<TResource, TQuery>(
-  node: unknown,
+  condition: PermissionCondition,
   rules: readonly AnyRule<TResource, TQuery>[],
   path: string,
 ): { rule: AnyRule<TResource, TQuery>; params: any } {
-  if (typeof node !== 'object' || node === null || typeof (node as { rule?: unknown }).rule !== 'string') {
-    throw new PermissionRuleError(`Invalid permission criteria at ${path}: expected allOf, anyOf, not or a rule`);
-  }
-  const condition = node as PermissionCondition;
   const rule = rules.find((r) => r.name === condition.rule && r.resourceType === condition.resourceType);
   if (!rule) {
     const known = rules.map((r) => r.name).join(', ');

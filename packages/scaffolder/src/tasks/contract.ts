@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TaskSpec } from '../types.js';
 import type { TaskStore } from './taskStore.js';
+import { type TaskFilter, taskMatchesFilter } from '../permissions/taskFilter.js';
 
 /** How the contract suite gets a fresh, empty store (and disposes of it). */
 export interface TaskStoreContractOptions {
@@ -53,6 +54,48 @@ export function runTaskStoreContract(options: TaskStoreContractOptions): void {
       expect(mine.tasks.map((t) => t.id)).toEqual([a.id]);
       expect((await store.list({ limit: 1 })).tasks).toHaveLength(1);
       expect((await store.list({ limit: 1 })).totalTasks).toBe(2);
+    });
+
+    it('filters lists by a permission filter in the query: totals and pages count only matching tasks', async () => {
+      const jane = 'user:default/jane';
+      const bob = 'user:default/bob';
+      const made = [];
+      for (const [i, createdBy] of [jane, bob, jane, undefined, bob, jane, 'user:default/JANE'].entries()) {
+        made.push(await store.createTask({ spec: spec(String(i)), ...(createdBy !== undefined ? { createdBy } : {}) }));
+      }
+      const filters: TaskFilter[] = [
+        { createdBy: [jane] },
+        { createdBy: [] },
+        { createdBy: [bob, jane] },
+        { createdBy: ['\u0000', jane] },
+        { not: { createdBy: [jane] } },
+        { allOf: [] },
+        { anyOf: [] },
+        { allOf: [{ not: { createdBy: [bob] } }, { anyOf: [{ createdBy: [jane] }, { not: { createdBy: [jane, bob] } }] }] },
+      ];
+      for (const filter of filters) {
+        const expected = made.filter((t) => taskMatchesFilter(t, filter)).map((t) => t.id).sort();
+        const all = await store.list({ filter });
+        expect({ filter, ids: all.tasks.map((t) => t.id).sort(), total: all.totalTasks }).toEqual({ filter, ids: expected, total: expected.length });
+        const page = await store.list({ filter, limit: 2, offset: 1 });
+        expect(page.totalTasks).toBe(expected.length);
+        expect(page.tasks.every((t) => expected.includes(t.id))).toBe(true);
+        expect(page.tasks).toHaveLength(Math.max(0, Math.min(2, expected.length - 1)));
+      }
+      expect((await store.list({ filter: { createdBy: [jane] }, createdBy: bob })).totalTasks).toBe(0);
+    });
+
+    it('stores the creator\'s action decision with the task', async () => {
+      const actionDecision = {
+        result: 'CONDITIONAL' as const,
+        resourceType: 'scaffolder-action',
+        conditions: { not: { resourceType: 'scaffolder-action', rule: 'HAS_ACTION_ID', params: { actionId: 'publish:git' } } },
+      };
+      const task = await store.createTask({ spec: spec(), createdBy: 'user:default/jane', actionDecision });
+      expect(task.actionDecision).toEqual(actionDecision);
+      expect((await store.getTask(task.id))?.actionDecision).toEqual(actionDecision);
+      expect((await store.claimTask({ workerId: 'w1', leaseMs: 10_000 }))?.actionDecision).toEqual(actionDecision);
+      expect((await store.createTask({ spec: spec() })).actionDecision).toBeUndefined();
     });
 
     it('answers ids no task can have (NUL, lone surrogate, not a UUID, 10,000 characters) as unknown', async () => {

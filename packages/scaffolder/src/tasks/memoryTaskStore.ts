@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { TaskEvent, TaskRecord } from '../types.js';
 import { RECOVERED_MESSAGE } from './taskStore.js';
 import type { TaskStore } from './taskStore.js';
+import { taskMatchesFilter } from '../permissions/taskFilter.js';
 
 const finished = new Set(['completed', 'failed', 'cancelled']);
 
@@ -28,7 +29,7 @@ export function memoryTaskStore(): TaskStore {
   };
 
   return {
-    async createTask({ spec, createdBy }) {
+    async createTask({ spec, createdBy, actionDecision }) {
       const record: TaskRecord = {
         id: randomUUID(),
         spec: copy(spec),
@@ -36,6 +37,7 @@ export function memoryTaskStore(): TaskStore {
         createdAt: now(),
         cancelRequested: false,
         ...(createdBy !== undefined ? { createdBy } : {}),
+        ...(actionDecision !== undefined ? { actionDecision: copy(actionDecision) } : {}),
       };
       tasks.set(record.id, record);
       return copy(record);
@@ -91,6 +93,7 @@ export function memoryTaskStore(): TaskStore {
       const matching = [...tasks.values()]
         .filter((t) => (options.status ? t.status === options.status : true))
         .filter((t) => (options.createdBy ? t.createdBy === options.createdBy : true))
+        .filter((t) => (options.filter ? taskMatchesFilter(t, options.filter) : true))
         .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
       const offset = options.offset ?? 0;
       const page = matching.slice(offset, options.limit !== undefined ? offset + options.limit : undefined);

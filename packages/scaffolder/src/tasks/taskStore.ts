@@ -1,10 +1,16 @@
 import type { JsonObject, TaskEvent, TaskEventBody, TaskEventType, TaskRecord, TaskSpec, TaskStatus } from '../types.js';
-import type { SerializedError } from '@portalkit/core';
+import type { PolicyDecision, SerializedError } from '@portalkit/core';
+import type { TaskFilter } from '../permissions/taskFilter.js';
 
 /** Filter of {@link TaskStore.list}. */
 export interface TaskListOptions {
   status?: TaskStatus;
   createdBy?: string;
+  /**
+   * Only tasks matching this filter, applied in the store's query so `totalTasks` and pages
+   * count only them (what a `scaffolder.task.read` condition becomes).
+   */
+  filter?: TaskFilter;
   limit?: number;
   offset?: number;
 }
@@ -22,7 +28,8 @@ export interface TaskCompletion {
 
 /**
  * Where scaffolder tasks and their events live. Secrets are never given to a store.
- * Implementations: {@link memoryTaskStore}, {@link postgresTaskStore}; all run `src/tasks/contract.ts`.
+ * Implementations: {@link memoryTaskStore}, {@link pgliteTaskStore}, {@link postgresTaskStore}; all run
+ * `src/tasks/contract.ts`.
  *
  * @example
  * ```ts
@@ -32,8 +39,12 @@ export interface TaskCompletion {
  * ```
  */
 export interface TaskStore {
-  /** Store a new `open` task. */
-  createTask(options: { spec: TaskSpec; createdBy?: string }): Promise<TaskRecord>;
+  /**
+   * Store a new `open` task. `actionDecision` (the creator's `scaffolder.action.execute`
+   * decision) must be stored and returned with the record: without it a worker under a policy
+   * refuses to run the task.
+   */
+  createTask(options: { spec: TaskSpec; createdBy?: string; actionDecision?: PolicyDecision }): Promise<TaskRecord>;
   /** Take the oldest open task: it becomes `processing`, leased to `workerId` for `leaseMs`. */
   claimTask(options: { workerId: string; leaseMs: number }): Promise<TaskRecord | undefined>;
   /**

@@ -33,6 +33,15 @@ export const migrations: SqlMigration[] = [
       `CREATE INDEX task_events_task_idx ON ${s}.task_events (task_id, id)`,
     ],
   },
+  {
+    version: 2,
+    description: 'the creator\'s scaffolder.action.execute decision; tasks listed by creator',
+    statements: (s) => [
+      // Tasks created before this version keep NULL: they were created without a permission check.
+      `ALTER TABLE ${s}.tasks ADD COLUMN action_decision jsonb`,
+      `CREATE INDEX tasks_created_by_idx ON ${s}.tasks (created_by, seq)`,
+    ],
+  },
 ];
 
 /**

@@ -1,23 +1,6 @@
 import { ANNOTATION_LOCATION, stringifyEntityRef } from '@portalkit/catalog-model';
-import type { Entity } from '@portalkit/catalog-model';
 import { parseLocationRef } from '../processing/paths.js';
-import type { CatalogLibrary } from '../types.js';
-
-/**
- * Backstage's `AnalyzeLocationResponse`: the entity files found at a location, and entities a
- * UI could offer to generate where there are none.
- *
- * @example
- * ```ts
- * const { existingEntityFiles } = await analyzeLocation(catalog, { type: 'file', target: './catalog-info.yaml' });
- * existingEntityFiles[0]?.isRegistered;
- * ```
- */
-export interface AnalyzeLocationResult {
-  existingEntityFiles: { location: { type: string; target: string }; isRegistered: boolean; entity: Entity }[];
-  /** Always empty: portalkit does not guess entities from repository contents. */
-  generateEntities: { entity: Partial<Entity>; fields: { field: string; state: string; value: string | null; description: string }[] }[];
-}
+import type { AnalyzeLocationResult, CatalogView } from '../types.js';
 
 /**
  * Analyze a location the way Backstage's `POST /analyze-location` does, as a dry-run
@@ -30,7 +13,7 @@ export interface AnalyzeLocationResult {
  * ```
  */
 export async function analyzeLocation(
-  catalog: CatalogLibrary,
+  catalog: Pick<CatalogView, 'addLocation'>,
   location: { type: string; target: string },
 ): Promise<AnalyzeLocationResult> {
   const result = await catalog.addLocation(location, { dryRun: true });

@@ -1,0 +1,27 @@
+import type { Logger, PortalAuth } from '@portalkit/core';
+import type { LocationService } from '../locations/location-service.js';
+import type { CatalogStore } from '../stores/types.js';
+import type { CatalogView } from '../types.js';
+import type { AuditedMutations } from './catalog-audit.js';
+
+/**
+ * The catalog's parts as views use them: unchecked, unaudited operations. The host's library
+ * and every `forPrincipal` view are built over the same parts, so the only difference between
+ * them is the {@link CatalogAccess} they ask.
+ */
+export interface CatalogParts {
+  store: CatalogStore;
+  logger: Logger;
+  /** The auth in use now (the portal's arrives with `start`). */
+  auth(): PortalAuth;
+  audited: AuditedMutations;
+  /** Location reads and writes; writes wait for the catalog's first-run initialisation. */
+  locations: Pick<
+    LocationService,
+    'addLocation' | 'removeLocation' | 'updateLocation' | 'getLocations' | 'getLocation' | 'getLocationByEntity' | 'queryLocations'
+  >;
+  validateEntity: CatalogView['validateEntity'];
+  getProcessingErrors: CatalogView['getProcessingErrors'];
+  removeEntityByUid(uid: string): Promise<void>;
+  refresh(options: { entityRef?: string; key?: string }): Promise<void>;
+}

@@ -1,0 +1,260 @@
+import { randomUUID } from 'node:crypto';
+import { ServiceUnavailableError } from '@portalkit/core';
+import type { PolicyDecision, SerializedError } from '@portalkit/core';
+import { createMigrationGate, quoteIdent } from '@portalkit/sql';
+import type { SqlClient } from '@portalkit/sql';
+import type { JsonObject, TaskEvent, TaskRecord, TaskSpec, TaskStatus } from '../../types.js';
+import { RECOVERED_MESSAGE } from '../taskStore.js';
+import type { TaskListOptions, TaskStore } from '../taskStore.js';
+import { migrate } from './migrations.js';
+import { filterSql, holdable } from './filterSql.js';
+
+/** What {@link createSqlTaskStore} needs: a connection adapter, its schema and how to close it. */
+export interface SqlTaskStoreOptions {
+  /** The public factory's name, for errors (`postgresTaskStore`, `pgliteTaskStore`). */
+  name: string;
+  client: SqlClient;
+  /** A valid schema name (checked by the factory). */
+  schema: string;
+  /** Release what the factory opened; called once by `close()`. */
+  close(): Promise<void>;
+}
+
+interface TaskRow {
+  id: string;
+  spec: TaskSpec;
+  status: TaskStatus;
+  created_at: Date;
+  created_by: string | null;
+  claimed_by: string | null;
+  lease_expires_at: Date | null;
+  last_heartbeat_at: Date | null;
+  cancel_requested: boolean;
+  completed_at: Date | null;
+  output: JsonObject | null;
+  error: SerializedError | null;
+  action_decision: PolicyDecision | null;
+}
+
+interface EventRow {
+  id: string;
+  task_id: string;
+  type: TaskEvent['type'];
+  body: TaskEvent['body'];
+  created_at: Date;
+}
+
+function toRecord(row: TaskRow): TaskRecord {
+  const record: TaskRecord = {
+    id: row.id,
+    spec: row.spec,
+    status: row.status,
+    createdAt: row.created_at.toISOString(),
+    cancelRequested: row.cancel_requested,
+  };
+  if (row.created_by !== null) record.createdBy = row.created_by;
+  if (row.claimed_by !== null) record.claimedBy = row.claimed_by;
+  if (row.lease_expires_at) record.leaseExpiresAt = row.lease_expires_at.toISOString();
+  if (row.last_heartbeat_at) record.lastHeartbeatAt = row.last_heartbeat_at.toISOString();
+  if (row.completed_at) record.completedAt = row.completed_at.toISOString();
+  if (row.output !== null) record.output = row.output;
+  if (row.error !== null) record.error = row.error;
+  if (row.action_decision !== null) record.actionDecision = row.action_decision;
+  return record;
+}
+
+function toEvent(row: EventRow): TaskEvent {
+  return { id: Number(row.id), taskId: row.task_id, type: row.type, body: row.body, createdAt: row.created_at.toISOString() };
+}
+
+/** The WHERE clause and parameters of `list()`'s filters. */
+function listFilter(options: TaskListOptions): { clause: string; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (options.status) {
+    params.push(options.status);
+    where.push(`status = $${params.length}`);
+  }
+  if (options.createdBy) {
+    params.push(options.createdBy);
+    where.push(`created_by = $${params.length}`);
+  }
+  if (options.filter) where.push(filterSql(options.filter, params));
+  return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
+type InsertEvent = (client: SqlClient, taskId: string, type: TaskEvent['type'], body: TaskEvent['body']) => Promise<TaskEvent>;
+
+/**
+ * `cancel()` inside its transaction: an open task is cancelled at once; a running one gets a
+ * cancel request its worker sees on the next heartbeat; a finished one is returned as it is.
+ */
+async function cancelLocked(client: SqlClient, t: string, insertEvent: InsertEvent, taskId: string, message: string): Promise<TaskRecord | undefined> {
+  const { rows } = await client.query<TaskRow>(`SELECT * FROM ${t} WHERE id = $1 FOR UPDATE`, [taskId]);
+  const row = rows[0];
+  if (!row) return undefined;
+  if (row.status === 'open') {
+    const updated = await client.query<TaskRow>(`UPDATE ${t} SET status = 'cancelled', completed_at = now() WHERE id = $1 RETURNING *`, [taskId]);
+    await insertEvent(client, taskId, 'cancelled', { message, status: 'cancelled' });
+    await insertEvent(client, taskId, 'completion', { message: 'Run completed with status: cancelled', status: 'cancelled' });
+    return toRecord(updated.rows[0]!);
+  }
+  if (row.status === 'processing' && !row.cancel_requested) {
+    const updated = await client.query<TaskRow>(`UPDATE ${t} SET cancel_requested = true WHERE id = $1 RETURNING *`, [taskId]);
+    await insertEvent(client, taskId, 'cancelled', { message, status: 'cancelled' });
+    return toRecord(updated.rows[0]!);
+  }
+  return toRecord(row);
+}
+
+/**
+ * The task store on SQL shared by {@link postgresTaskStore} and {@link pgliteTaskStore}: tasks are
+ * claimed with `FOR UPDATE SKIP LOCKED` under a lease that workers extend by heartbeat;
+ * `recoverExpired` fails tasks of crashed workers. Secrets are never written.
+ */
+export function createSqlTaskStore(options: SqlTaskStoreOptions): TaskStore {
+  const { name, client: db, schema: schemaName, close } = options;
+  const s = quoteIdent(schemaName);
+  const t = `${s}.tasks`;
+  const ev = `${s}.task_events`;
+
+  // Migrates on first use; a failed start (database not up yet) is retried on the next call.
+  const gate = createMigrationGate(name, () =>
+    migrate(db, schemaName).catch((error: unknown) => {
+      throw new ServiceUnavailableError(`${name}: could not prepare the database`, { cause: error });
+    }),
+  );
+
+  const query = async <R>(sql: string, params: unknown[] = []) => {
+    await gate.ready();
+    return db.query<R>(sql, params);
+  };
+
+  const transaction = async <T>(fn: (client: SqlClient) => Promise<T>): Promise<T> => {
+    await gate.ready();
+    return db.transaction(fn);
+  };
+
+  const insertEvent = async (client: SqlClient, taskId: string, type: TaskEvent['type'], body: TaskEvent['body']) => {
+    const { rows } = await client.query<EventRow>(
+      `INSERT INTO ${ev} (task_id, type, body) VALUES ($1, $2, $3) RETURNING *`,
+      [taskId, type, JSON.stringify(body)],
+    );
+    return toEvent(rows[0]!);
+  };
+
+  return {
+    async createTask({ spec, createdBy, actionDecision }) {
+      // The id is fixed before a retry after a lost connection, and a retry of an insert that
+      // did commit returns that row instead of creating the task twice.
+      const { rows } = await query<TaskRow>(
+        `INSERT INTO ${t} (id, spec, status, created_by, action_decision) VALUES ($1, $2, 'open', $3, $4)
+         ON CONFLICT (id) DO UPDATE SET id = EXCLUDED.id RETURNING *`,
+        [randomUUID(), JSON.stringify(spec), createdBy ?? null, actionDecision === undefined ? null : JSON.stringify(actionDecision)],
+      );
+      return toRecord(rows[0]!);
+    },
+    async claimTask({ workerId, leaseMs }) {
+      const { rows } = await query<TaskRow>(
+        `UPDATE ${t} SET status = 'processing', claimed_by = $1, last_heartbeat_at = now(),
+           lease_expires_at = now() + $2 * interval '1 millisecond'
+         WHERE id = (SELECT id FROM ${t} WHERE status = 'open' ORDER BY seq FOR UPDATE SKIP LOCKED LIMIT 1)
+         RETURNING *`,
+        [workerId, leaseMs],
+      );
+      return rows[0] ? toRecord(rows[0]) : undefined;
+    },
+    async heartbeat({ taskId, workerId, leaseMs }) {
+      if (!holdable(taskId)) return { owned: false, cancelRequested: false };
+      // A worker id no row holds owns nothing; the task's cancel flag is still reported.
+      const { rows } = holdable(workerId)
+        ? await query<{ cancel_requested: boolean }>(
+            `UPDATE ${t} SET last_heartbeat_at = now(), lease_expires_at = now() + $3 * interval '1 millisecond'
+             WHERE id = $1 AND claimed_by = $2 AND status = 'processing' RETURNING cancel_requested`,
+            [taskId, workerId, leaseMs],
+          )
+        : { rows: [] };
+      if (rows[0]) return { owned: true, cancelRequested: rows[0].cancel_requested };
+      const current = await query<{ cancel_requested: boolean }>(`SELECT cancel_requested FROM ${t} WHERE id = $1`, [taskId]);
+      return { owned: false, cancelRequested: current.rows[0]?.cancel_requested ?? false };
+    },
+    async completeTask({ taskId, workerId, status, output, error, message }) {
+      if (!holdable(taskId)) return false;
+      // A worker id no row holds owns no processing task (an open one completes for anyone).
+      const foreign = workerId !== undefined && !holdable(workerId);
+      return transaction(async (client) => {
+        const { rows } = await client.query<{ id: string }>(
+          `UPDATE ${t} SET status = $2, completed_at = now(), lease_expires_at = NULL, output = $3, error = $4
+           WHERE id = $1 AND (status = 'open' OR (status = 'processing' AND NOT $6 AND ($5::text IS NULL OR claimed_by = $5)))
+           RETURNING id`,
+          [
+            taskId,
+            status,
+            output === undefined ? null : JSON.stringify(output),
+            error === undefined ? null : JSON.stringify(error),
+            foreign ? null : (workerId ?? null),
+            foreign,
+          ],
+        );
+        if (!rows[0]) return false;
+        await insertEvent(client, taskId, 'completion', {
+          message,
+          status,
+          ...(output !== undefined ? { output } : {}),
+          ...(error !== undefined ? { error } : {}),
+        });
+        return true;
+      });
+    },
+    async appendEvent({ taskId, type, body }) {
+      await gate.ready();
+      return insertEvent(db, taskId, type, body);
+    },
+    async listEvents({ taskId, after = 0 }) {
+      if (!holdable(taskId)) return [];
+      const { rows } = await query<EventRow>(`SELECT * FROM ${ev} WHERE task_id = $1 AND id > $2 ORDER BY id`, [taskId, after]);
+      return rows.map(toEvent);
+    },
+    async getTask(taskId) {
+      if (!holdable(taskId)) return undefined;
+      const { rows } = await query<TaskRow>(`SELECT * FROM ${t} WHERE id = $1`, [taskId]);
+      return rows[0] ? toRecord(rows[0]) : undefined;
+    },
+    async list(options = {}) {
+      if ((options.status !== undefined && !holdable(options.status)) || (options.createdBy !== undefined && !holdable(options.createdBy))) {
+        return { tasks: [], totalTasks: 0 };
+      }
+      const { clause, params } = listFilter(options);
+      const total = await query<{ count: string }>(`SELECT count(*) FROM ${t} ${clause}`, params);
+      params.push(options.limit ?? null, options.offset ?? 0);
+      const { rows } = await query<TaskRow>(
+        `SELECT * FROM ${t} ${clause} ORDER BY seq DESC LIMIT $${params.length - 1} OFFSET $${params.length}`,
+        params,
+      );
+      return { tasks: rows.map(toRecord), totalTasks: Number(total.rows[0]?.count ?? 0) };
+    },
+    async cancel(taskId, message = 'Task cancelled') {
+      if (!holdable(taskId)) return undefined;
+      return transaction((client) => cancelLocked(client, t, insertEvent, taskId, message));
+    },
+    async recoverExpired() {
+      return transaction(async (client) => {
+        const error: SerializedError = { name: 'TaskRecoveredError', message: RECOVERED_MESSAGE };
+        const { rows } = await client.query<{ id: string }>(
+          `UPDATE ${t} SET status = 'failed', completed_at = now(), lease_expires_at = NULL, error = $1
+           WHERE id IN (SELECT id FROM ${t} WHERE status = 'processing' AND lease_expires_at < now() FOR UPDATE SKIP LOCKED)
+           RETURNING id`,
+          [JSON.stringify(error)],
+        );
+        for (const { id } of rows) {
+          await insertEvent(client, id, 'recovered', { message: RECOVERED_MESSAGE, status: 'failed' });
+          await insertEvent(client, id, 'completion', { message: 'Run completed with status: failed', status: 'failed', error });
+        }
+        return rows.map((r) => r.id);
+      });
+    },
+    async close() {
+      if (await gate.close()) await close();
+    },
+  };
+}

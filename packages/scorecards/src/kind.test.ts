@@ -22,6 +22,8 @@ async function catalogWith(files: Record<string, string>, withProcessor = false)
     rootDir: dir,
     events,
     kinds: [...builtinKinds, scorecardKind],
+    // The test registers the org and its scorecards itself: every kind it uses is allowed.
+    rules: [{ allow: [...builtinKinds, scorecardKind].map((k) => k.kind) }],
     ...(withProcessor ? { processors: [scorecardProcessor({ checks: builtinChecks() })] } : {}),
   });
   await catalog.addLocation({ type: 'file', target: './catalog-info.yaml' });

@@ -2,25 +2,12 @@ import { NotAllowedError, NotFoundError, hostPrincipal, type Logger, type Portal
 import { catalogEntityReadPermission, entityConditionsToFilter, entityMatchesFilter } from '@portalkit/catalog-model';
 import { entityRefKey } from './entity-ref-key.js';
 import type { ScorecardCatalog } from './evaluator.js';
-import type { EvaluationSummary, ScorecardsLibrary } from './library-types.js';
+import type { EvaluationSummary, PrincipalScorecards, ScorecardsLibrary } from './library-types.js';
 import { scorecardsManagePermission, scorecardsReadPermission } from './permissions.js';
 import { summarizeResults } from './queries.js';
 import type { ScorecardRegistry } from './registry.js';
 import { compareResults } from './stores/history.js';
 import type { ScorecardResult, ScorecardStore } from './types.js';
-
-/**
- * What a principal may do with scorecards (see `ScorecardsLibrary.forPrincipal`).
- *
- * @example
- * ```ts
- * const { latest } = await scorecards.forPrincipal(principal).getEntityResults('component:default/payments');
- * ```
- */
-export type PrincipalScorecards = Pick<
-  ScorecardsLibrary,
-  'listScorecards' | 'getScorecardSummary' | 'getEntityResults' | 'getOwnerResults' | 'evaluate'
->;
 
 /** What {@link authorizeScorecards} reads and runs. */
 export interface AuthorizeScorecardsOptions {

@@ -25,6 +25,7 @@ export {
 export { createScorecards } from './create-scorecards.js';
 export type {
   EvaluationSummary,
+  PrincipalScorecards,
   ScorecardEventSource,
   ScorecardInfo,
   ScorecardProblem,
@@ -40,7 +41,6 @@ export { checkScorecards } from './check-scorecards.js';
 export type { BelowRequiredLevel, CheckScorecardsOptions, CheckScorecardsResult } from './check-scorecards.js';
 export { scorecardsPlugin } from './plugin.js';
 export { scorecardsManagePermission, scorecardsPermissions, scorecardsReadPermission } from './permissions.js';
-export type { PrincipalScorecards } from './authorized.js';
 export type { ScorecardsPluginOptions } from './plugin.js';
 export { memoryScorecardStore } from './stores/memory.js';
 export { pgliteScorecardStore } from './stores/pglite.js';

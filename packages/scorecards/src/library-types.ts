@@ -1,5 +1,4 @@
 import type { EventBus, Handler, Logger, PortalAuth, Principal } from '@portalkit/core';
-import type { PrincipalScorecards } from './authorized.js';
 import type { Entity } from '@portalkit/catalog-model';
 import type { ScorecardCatalog } from './evaluator.js';
 import type { ScorecardLocationRule } from './trust.js';
@@ -178,6 +177,19 @@ export interface ScorecardsLibrary {
   /** Unsubscribe, let queued evaluations finish, close the store. */
   stop(): Promise<void>;
 }
+
+/**
+ * What a principal may do with scorecards (see `ScorecardsLibrary.forPrincipal`).
+ *
+ * @example
+ * ```ts
+ * const { latest } = await scorecards.forPrincipal(principal).getEntityResults('component:default/payments');
+ * ```
+ */
+export type PrincipalScorecards = Pick<
+  ScorecardsLibrary,
+  'listScorecards' | 'getScorecardSummary' | 'getEntityResults' | 'getOwnerResults' | 'evaluate'
+>;
 
 /**
  * Scorecards over a catalog, as returned by {@link createScorecards}: the library plus its HTTP API.

@@ -42,7 +42,14 @@ export interface PrincipalTechDocs extends TechDocsOperations {
   prepareSync(entity: TechDocsEntity): Promise<(options?: { onLog?(message: string): void }) => Promise<SyncOutcome>>;
 }
 
-/** What a sync reports (the library's `SyncResult`). */
+/**
+ * What a sync reports (the library's `SyncResult`).
+ *
+ * @example
+ * ```ts
+ * const { updated } = await techdocs.forPrincipal(principal).sync(entity);
+ * ```
+ */
 export interface SyncOutcome {
   updated: boolean;
   result?: BuildResult;

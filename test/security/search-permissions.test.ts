@@ -296,4 +296,22 @@ describe('search under random policies: every engine equals the brute force', ()
       expect(all.documents.filter((d) => d.entityRef === ref)).toHaveLength(3);
     }
   });
+
+  test('an engine that does not declare visibility is never trusted with conditions', async () => {
+    // A host's engine from before visibility existed: it would ignore the filter.
+    const inner = memoryEngine();
+    const legacy: SearchEngine = { ...inner, features: { fuzzy: true } };
+    const auth = createPortalAuth({
+      policy: (_principal, permission) =>
+        permission.name === faqReadPermission.name ? { result: 'ALLOW' } : createCatalogConditionalDecision({ allOf: [] }),
+      audit: () => {},
+    });
+    const search = createSearch({ engine: legacy, collators: [catalogCollator({ getEntities: () => entities }), faqCollator], auth, rebuildOnStart: false });
+    await search.rebuild();
+    const page = await search.forPrincipal(jane).query({ term: '', pageLimit: 100 });
+    expect(page.results.map((r) => r.type)).toEqual(['faq', 'faq', 'faq', 'faq']);
+    expect(page.numberOfResults).toBe(4);
+    expect((await search.query({ term: '', pageLimit: 100 })).numberOfResults).toBe(40);
+    await search.stop();
+  });
 });

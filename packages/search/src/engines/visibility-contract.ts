@@ -50,6 +50,7 @@ export function visibilityCases(engine: Engine): void {
   };
 
   it('returns, counts and pages only the documents whose resource matches, and never their facts', async () => {
+    expect((await engine()).features.visibility, 'features.visibility').toBe(true);
     const e = await engine([
       entityDoc('open', { kind: ['component'] }),
       entityDoc('secret', { kind: ['component'], 'metadata.labels.restricted': ['yes'] }),

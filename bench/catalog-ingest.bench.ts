@@ -12,8 +12,11 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseYamlDocuments } from '../packages/core/src/index.js';
-import { createCatalog } from '../packages/catalog/src/index.js';
+import { builtinKinds, createCatalog } from '../packages/catalog/src/index.js';
 import { writeGeneratedCatalog } from './generated-catalog.js';
+
+// The generated org is the host's own catalog: every built-in kind may come from it.
+const everyKind = [{ allow: builtinKinds.map((k) => k.kind) }];
 
 const quick = process.argv.includes('--quick');
 const count = quick ? 10_000 : 100_000;
@@ -38,7 +41,7 @@ try {
 
   const rssBefore = process.memoryUsage().rss;
   peakRss = rssBefore;
-  const catalog = createCatalog({ rootDir: dir });
+  const catalog = createCatalog({ rootDir: dir, rules: everyKind });
   const start = performance.now();
   await catalog.addLocation({ type: 'file', target: './catalog-info.yaml' });
   const seconds = (performance.now() - start) / 1000;

@@ -15,8 +15,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCatalog, memoryStore, pgliteStore, postgresStore, type Catalog, type CatalogStore } from '../packages/catalog/src/index.js';
+import { builtinKinds, createCatalog, memoryStore, pgliteStore, postgresStore, type Catalog, type CatalogStore } from '../packages/catalog/src/index.js';
 import { writeGeneratedCatalog } from './generated-catalog.js';
+
+// The generated org is the host's own catalog: every built-in kind may come from it.
+const everyKind = [{ allow: builtinKinds.map((k) => k.kind) }];
 
 // pg is the catalog package's dependency, not the workspace root's: load the very copy it uses.
 const pg = createRequire(new URL('../packages/catalog/package.json', import.meta.url))('pg') as typeof import('pg');
@@ -99,7 +102,7 @@ try {
       continue;
     }
     try {
-      const catalog = createCatalog({ rootDir: dir, store: opened.store });
+      const catalog = createCatalog({ rootDir: dir, store: opened.store, rules: everyKind });
       const start = performance.now();
       await catalog.addLocation({ type: 'file', target: './catalog-info.yaml' });
       const ingest = (performance.now() - start) / 1000;

@@ -107,32 +107,36 @@ const cond = (rule: string, params: Record<string, unknown>): PermissionConditio
   params: defined(params),
 });
 
-/** One condition of each of the six rules, with params that hit and miss the random catalog. */
+/** Mostly `common`, sometimes `rare` (params that match nothing or everything). */
+const mostly = <T>(common: readonly T[], rare: readonly T[]): fc.Arbitrary<T> =>
+  fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...common) }, { weight: 1, arbitrary: fc.constantFrom(...rare) });
+
+/** One condition of each of the six rules, with params that mostly split the random catalog. */
 const leafArb: fc.Arbitrary<PermissionCriteria<PermissionCondition>> = fc.oneof(
   fc
-    .record({ annotation: fc.constantFrom(...annotationKeys, 'Pk.io/Secret', 'nope'), value: optional(fc.constantFrom('yes', 'no', 'dir:.')) })
+    .record({ annotation: mostly([...annotationKeys, 'Pk.io/Secret'], ['nope']), value: optional(fc.constantFrom('yes', 'no', 'dir:.')) })
     .map((p) => cond('HAS_ANNOTATION', p)),
-  fc.record({ label: fc.constantFrom(...labelKeys, 'Tier', 'missing') }).map((p) => cond('HAS_LABEL', p)),
+  fc.record({ label: mostly([...labelKeys, 'Tier'], ['missing']) }).map((p) => cond('HAS_LABEL', p)),
   fc
-    .record({ key: fc.constantFrom('description', 'namespace', 'name', 'labels.tier', 'title'), value: optional(fc.constantFrom('payments', 'ops', 'e1', 'gold', '')) })
-    .map((p) => cond('HAS_METADATA', p)),
+    .tuple(mostly<[string, string]>([['description', 'payments'], ['namespace', 'ops'], ['namespace', 'default'], ['labels.tier', 'gold']], [['name', 'e1'], ['title', '']]), fc.boolean())
+    .map(([[key, value], withValue]) => cond('HAS_METADATA', { key, ...(withValue ? { value } : {}) })),
   fc
-    .record({ key: fc.constantFrom('type', 'lifecycle', 'owner', 'system', 'targets'), value: optional(fc.constantFrom('service', 'Production', 'team-a', 'sys-1', 'database')) })
-    .map((p) => cond('HAS_SPEC', p)),
-  fc.record({ kinds: fc.subarray(['Component', 'api', 'Location', 'resource', 'System', 'Group']) }).map((p) => cond('IS_ENTITY_KIND', p)),
-  fc.record({ claims: fc.subarray(ownerRefs) }).map((p) => cond('IS_ENTITY_OWNER', p)),
+    .tuple(mostly<[string, string]>([['type', 'service'], ['lifecycle', 'Production'], ['owner', 'team-a'], ['system', 'sys-1'], ['type', 'database']], [['targets', 'x']]), fc.boolean())
+    .map(([[key, value], withValue]) => cond('HAS_SPEC', { key, ...(withValue ? { value } : {}) })),
+  fc.record({ kinds: fc.subarray(['Component', 'api', 'Location', 'resource', 'System', 'Group'], { minLength: 1 }) }).map((p) => cond('IS_ENTITY_KIND', p)),
+  fc.record({ claims: fc.subarray(ownerRefs, { minLength: 1 }) }).map((p) => cond('IS_ENTITY_OWNER', p)),
 );
 
-/** Criteria trees up to depth 3 with allOf / anyOf (empty ones included) and not. */
+/** Criteria trees up to depth 3 with allOf / anyOf (empty ones included) and not; mostly leaves, so most trees split the catalog. */
 export const criteriaArb: fc.Arbitrary<PermissionCriteria<PermissionCondition>> = fc.letrec<{
   node: PermissionCriteria<PermissionCondition>;
 }>((tie) => ({
   node: fc.oneof(
     { maxDepth: 3, depthIdentifier: 'criteria' },
-    leafArb,
-    fc.array(tie('node'), { maxLength: 3, depthIdentifier: 'criteria' }).map((allOf) => ({ allOf })),
-    fc.array(tie('node'), { maxLength: 3, depthIdentifier: 'criteria' }).map((anyOf) => ({ anyOf })),
-    tie('node').map((not) => ({ not })),
+    { weight: 8, arbitrary: leafArb },
+    { weight: 2, arbitrary: fc.array(tie('node'), { maxLength: 3, depthIdentifier: 'criteria' }).map((allOf) => ({ allOf })) },
+    { weight: 2, arbitrary: fc.array(tie('node'), { maxLength: 3, depthIdentifier: 'criteria' }).map((anyOf) => ({ anyOf })) },
+    { weight: 1, arbitrary: tie('node').map((not) => ({ not })) },
   ),
 })).node;
 
@@ -141,7 +145,7 @@ const unknownRule: PermissionCondition = { resourceType: CATALOG_ENTITY_RESOURCE
 /** Random read decisions: mostly conditional; some allow/deny; some with an unknown rule (must deny). */
 export const decisionArb: fc.Arbitrary<PolicyDecision> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom<PolicyDecision>({ result: 'ALLOW' }, { result: 'DENY' }) },
-  { weight: 8, arbitrary: criteriaArb.map((conditions): PolicyDecision => ({ result: 'CONDITIONAL', resourceType: CATALOG_ENTITY_RESOURCE_TYPE, conditions })) },
+  { weight: 14, arbitrary: criteriaArb.map((conditions): PolicyDecision => ({ result: 'CONDITIONAL', resourceType: CATALOG_ENTITY_RESOURCE_TYPE, conditions })) },
   {
     weight: 1,
     arbitrary: criteriaArb.map(
@@ -187,7 +191,9 @@ export async function policyCatalog(store: CatalogStore, dir: string) {
     policy: (_principal, permission) => (permission.name === 'catalog.entity.read' ? current.decision : current.other),
     audit: (event) => void events.push(event),
   });
-  const catalog = createCatalog({ store, rootDir: dir, auth, logger: silentLogger });
+  // Catalog rules let the test's own files contribute every kind it writes.
+  const rules = [{ allow: ['Component', 'API', 'Resource', 'System', 'Location'] }];
+  const catalog = createCatalog({ store, rootDir: dir, auth, logger: silentLogger, rules });
   await catalog.addLocation({ type: 'file', target: './root.yaml' });
   await catalog.refresh();
   return { catalog, current, events, auth };

@@ -88,9 +88,9 @@ async function portalCatalog(dir: string, schemaless = false): Promise<Catalog> 
   const catalog = createCatalog({
     rootDir: dir,
     events: createEventBus(),
-    // The catalog's own rules let every kind through: what is tested is the scorecards' trust.
-    rules: [{ allow: [...builtinKinds.map((k) => k.kind), 'Scorecard'] }],
     ...(schemaless ? { allowUnknownKinds: true } : { kinds: [...builtinKinds, scorecardKind] }),
+    // Catalog rules let every kind in, so the scorecard service's own trust check is what is tested.
+    rules: [{ allow: [...builtinKinds, scorecardKind].map((k) => k.kind) }],
   });
   await catalog.addLocation({ type: 'file', target: './catalog-info.yaml' });
   return catalog;

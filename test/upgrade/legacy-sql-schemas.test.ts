@@ -115,10 +115,11 @@ describe.skipIf(skip)(`legacy schemas on PostgreSQL${skip ? ` (${skip})` : ''}`,
     } finally {
       await engine.close();
     }
-    expect(await bookkeeping(query, 'search', schema)).toEqual([
-      ...legacyVersions.search.map((version) => ({ version, description: null })),
-      { version: 4, description: 'document resources and their facts, for permission conditions' },
-    ]);
+    // The legacy versions keep their (missing) descriptions; later ones are added with theirs.
+    const rows = await bookkeeping(query, 'search', schema);
+    expect(rows.slice(0, legacyVersions.search.length)).toEqual(legacyVersions.search.map((version) => ({ version, description: null })));
+    expect(rows.map((r) => r.version)).toEqual(currentVersions.search);
+    expect(rows.slice(legacyVersions.search.length).every((r) => typeof r.description === 'string')).toBe(true);
   });
 });
 

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { InputError, NotAllowedError, createFileReader, createLogger, createPortalAuth, createUrlReader } from '@portalkit/core';
+import { InputError, createFileReader, createLogger, createPortalAuth, createUrlReader } from '@portalkit/core';
 import type { PortalAuth } from '@portalkit/core';
 import { builtinKinds, createEntityValidator } from '@portalkit/catalog-model';
 import { hostAccess, principalAccess } from './authorization/access.js';
@@ -106,8 +106,6 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
 
   const parts: CatalogParts = {
     store,
-    logger,
-    auth: currentAuth,
     audited,
     locations: {
       ...locations,
@@ -147,7 +145,7 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
 
     forPrincipal(principal, viewOptions = {}) {
       if (!principal || typeof principal !== 'object' || typeof principal.type !== 'string') {
-        throw new NotAllowedError('catalog.forPrincipal: a principal is required');
+        throw new InputError('catalog.forPrincipal: a principal is required');
       }
       const access = principalAccess({ auth: currentAuth(), principal, logger, ...(viewOptions.request ? { request: viewOptions.request } : {}) });
       return createCatalogView(parts, access);

@@ -97,6 +97,17 @@ export type {
 } from '@portalkit/catalog-model';
 
 export { createCatalog } from './create-catalog.js';
+export { DEFAULT_CATALOG_RULES, createCatalogRulesEnforcer } from './rules/index.js';
+export type {
+  CatalogRule,
+  CatalogRuleAllow,
+  CatalogRuleLocation,
+  CatalogRulesEnforcer,
+  CatalogRulesEnforcerOptions,
+  ConfiguredLocation,
+} from './rules/index.js';
+export { createCatalogOwnershipResolver } from './ownership/index.js';
+export type { CatalogOwnershipResolver, CatalogOwnershipResolverOptions } from './ownership/index.js';
 export { catalogPlugin } from './plugin.js';
 export type { CatalogPluginOptions } from './plugin.js';
 export type {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  AuthenticationError,
   ConflictError,
   InputError,
   NotAllowedError,
@@ -43,6 +44,11 @@ describe('errors', () => {
       request: { method: 'GET', url: '/api/catalog/entities?a=1' },
       response: { statusCode: 404 },
     });
+  });
+
+  it('names the Bearer scheme on a 401 (RFC 6750), and on nothing else', () => {
+    expect(toHttpResponse(new AuthenticationError('bad token')).headers.get('www-authenticate')).toBe('Bearer');
+    expect(toHttpResponse(new NotAllowedError('no')).headers.get('www-authenticate')).toBeNull();
   });
 
   it('hides the message of unexpected errors', async () => {

@@ -278,8 +278,8 @@ export function toErrorResponseBody(error: unknown, request?: Request): ErrorRes
 export function toHttpResponse(error: unknown, request?: Request): Response {
   const body = toErrorResponseBody(error, request);
   if (body.response.statusCode === 304) return new Response(null, { status: 304 });
-  return new Response(JSON.stringify(body), {
-    status: body.response.statusCode,
-    headers: { 'content-type': 'application/json; charset=utf-8' },
-  });
+  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
+  // RFC 6750: a 401 names the scheme the client should authenticate with.
+  if (body.response.statusCode === 401) headers['www-authenticate'] = 'Bearer';
+  return new Response(JSON.stringify(body), { status: body.response.statusCode, headers });
 }

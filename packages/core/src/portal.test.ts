@@ -3,6 +3,7 @@ import { InputError } from './errors.js';
 import { createLogger, memorySink } from './logger.js';
 import type { PortalContext, PortalPlugin } from './plugin.js';
 import { createPortal } from './portal.js';
+import { createPortalAuth } from './auth/portal-auth.js';
 
 const quiet = () => createLogger({ sink: memorySink() });
 
@@ -110,6 +111,33 @@ describe('createPortal', () => {
     const server = await portal.listen({ port: 0 });
     await portal.stop();
     await expect(fetch(`${server.url}/api/hello`)).rejects.toThrow();
+  });
+});
+
+describe('createPortal with a policy', () => {
+  it('answers 503 until started, so no plugin serves with the allow-all default it has before start', async () => {
+    const auth = createPortalAuth({ logger: quiet(), policy: () => ({ result: 'DENY' }) });
+    let adopted: PortalContext['auth'] | undefined;
+    const plugin: PortalPlugin = {
+      id: 'p',
+      start: (context) => {
+        adopted = context.auth;
+      },
+      handler: async () => Response.json({ auth: adopted === auth }),
+    };
+    const portal = createPortal({ logger: quiet(), auth, plugins: [plugin] });
+    const early = await portal.request('/api/p');
+    expect(early.status).toBe(503);
+    expect((await early.json()).error.name).toBe('ServiceUnavailableError');
+    await portal.start();
+    expect(await (await portal.request('/api/p')).json()).toEqual({ auth: true });
+    await portal.stop();
+    expect((await portal.request('/api/p')).status).toBe(503);
+  });
+
+  it('serves before start when no policy is set (the allow-all default changes nothing)', async () => {
+    const portal = createPortal({ logger: quiet(), auth: createPortalAuth({ logger: quiet() }), plugins: [{ id: 'p', handler: async () => new Response('ok') }] });
+    expect(await (await portal.request('/api/p')).text()).toBe('ok');
   });
 });
 

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPortalAuth, type PortalAuth } from './auth/portal-auth.js';
-import { InputError, ServiceUnavailableError } from './errors.js';
+import { InputError, ServiceUnavailableError, toHttpResponse } from './errors.js';
 import { createEventBus, type EventBus } from './events.js';
 import type { Handler } from './handler.js';
 import { createLogger, type Logger } from './logger.js';
@@ -109,11 +109,18 @@ export function createPortal(options: PortalOptions): Portal {
   const reader = options.reader ?? createUrlReader({ file: { root: process.cwd() } });
   const auth = options.auth ?? createPortalAuth({ logger: logger.child({ plugin: 'auth' }) });
 
-  const fetch = mountHandlers(
+  const mounted = mountHandlers(
     plugins
       .filter((plugin) => plugin.handler)
       .map((plugin) => ({ basePath: plugin.basePath ?? `/api/${plugin.id}`, handler: plugin.handler! })),
   );
+  // Plugins learn the portal's auth in start(); before that a plugin built without its own
+  // `auth` would serve with the allow-all default. With a policy, answer 503 until started.
+  let ready = false;
+  const fetch: Handler = options.auth?.hasPolicy
+    ? async (request) =>
+        ready ? mounted(request) : toHttpResponse(new ServiceUnavailableError('The portal is starting; try again shortly'), request)
+    : mounted;
 
   const started: PortalPlugin[] = [];
   const servers = new Set<PortalServer>();
@@ -148,6 +155,7 @@ export function createPortal(options: PortalOptions): Portal {
           }
           started.push(plugin);
         }
+        ready = true;
       })();
       return starting;
     },
@@ -155,6 +163,7 @@ export function createPortal(options: PortalOptions): Portal {
     async stop() {
       await starting?.catch(() => {});
       starting = undefined;
+      ready = false;
       await Promise.all([...servers].map((server) => server.close()));
       await stopPlugins();
     },

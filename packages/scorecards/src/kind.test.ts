@@ -22,7 +22,7 @@ async function catalogWith(files: Record<string, string>, withProcessor = false)
     rootDir: dir,
     events,
     kinds: [...builtinKinds, scorecardKind],
-    // The test registers the org and its scorecards itself: every kind it uses is allowed.
+    // The test's files are the host's catalog: Scorecards may come from them.
     rules: [{ allow: [...builtinKinds, scorecardKind].map((k) => k.kind) }],
     ...(withProcessor ? { processors: [scorecardProcessor({ checks: builtinChecks() })] } : {}),
   });

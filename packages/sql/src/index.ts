@@ -15,3 +15,5 @@ export { openPglite } from './pglite/open.js';
 export type { PgliteConnectionOptions } from './pglite/open.js';
 export { DATA_DIR_LOCK_FILE, lockDataDir } from './pglite/data-dir-lock.js';
 export type { DataDirLock, DataDirLockHolder } from './pglite/data-dir-lock.js';
+export { createSqlAuditLog } from './audit/index.js';
+export type { AuditQuery, SqlAuditLog, SqlAuditLogOptions, StoredAuditEvent } from './audit/index.js';

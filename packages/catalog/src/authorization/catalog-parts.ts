@@ -1,4 +1,3 @@
-import type { Logger, PortalAuth } from '@portalkit/core';
 import type { LocationService } from '../locations/location-service.js';
 import type { CatalogStore } from '../stores/types.js';
 import type { CatalogView } from '../types.js';
@@ -11,9 +10,7 @@ import type { AuditedMutations } from './catalog-audit.js';
  */
 export interface CatalogParts {
   store: CatalogStore;
-  logger: Logger;
-  /** The auth in use now (the portal's arrives with `start`). */
-  auth(): PortalAuth;
+  /** Records mutations with the auth in use at the time (the portal's arrives with `start`). */
   audited: AuditedMutations;
   /** Location reads and writes; writes wait for the catalog's first-run initialisation. */
   locations: Pick<

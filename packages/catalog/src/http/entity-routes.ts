@@ -36,7 +36,7 @@ export function addEntityRoutes(router: Router, context: RouteContext): void {
     })
     .delete('/entities/by-uid/:uid', async (request, { params }) => {
       const catalog = await viewFor(request);
-      const entity = await entityByUid(catalog, params.uid!);
+      const entity = await entityByUid(catalog, params.uid!, { request, action: 'catalog.entity.delete' });
       await allow(request, 'delete', { type: 'entity', entityRef: stringifyEntityRef(entity) });
       await catalog.removeEntityByUid(params.uid!);
       return noContent();

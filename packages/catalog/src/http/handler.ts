@@ -10,7 +10,7 @@ import { parseFilterParams } from './filters.js';
 import { addEntityQueryRoutes } from './entity-query-routes.js';
 import { addEntityRoutes } from './entity-routes.js';
 import { addLocationRoutes } from './location-routes.js';
-import type { RouteContext } from './route-context.js';
+import type { AuditMiss, RouteContext } from './route-context.js';
 import { parseLimitParam } from './params.js';
 
 /**
@@ -59,14 +59,31 @@ export function createCatalogHandler(catalog: CatalogLibrary, options: CatalogHa
   const filterOf = (url: URL) => parseFilterParams(getQueryArray(url, 'filter'));
   const fieldsOf = (url: URL) => getQueryArray(url, 'fields');
   const limit = (url: URL, min: number) => parseLimitParam(getQueryArray(url, 'limit'), { min, max: maxLimit });
-  const entityByUid = async (view: CatalogView, uid: string) => {
+  /** A mutation's subject the caller cannot see (or that does not exist) is audited, then not found. */
+  const auditMiss = async (miss: AuditMiss | undefined, target: string, exists: () => Promise<boolean>, error: NotFoundError) => {
+    if (!miss) return error;
+    const outcome = (await exists()) ? 'denied' : 'failure';
+    const principal = await catalog.auth.identify(miss.request);
+    await catalog.auth.audit({ plugin: 'catalog', action: miss.action, target, outcome, principal, request: miss.request, error });
+    return error;
+  };
+  const entityByUid = async (view: CatalogView, uid: string, miss?: AuditMiss) => {
     const entity = await view.getEntityByUid(uid);
-    if (!entity) throw new NotFoundError(`No entity with uid ${uid}`);
-    return entity;
+    if (entity) return entity;
+    throw await auditMiss(miss, `uid:${uid}`, async () => (await catalog.getEntityByUid(uid)) !== undefined, new NotFoundError(`No entity with uid ${uid}`));
+  };
+  const locationById = async (view: CatalogView, id: string, miss?: AuditMiss) => {
+    try {
+      return await view.getLocation(id);
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      const exists = () => catalog.getLocation(id).then(() => true, () => false);
+      throw await auditMiss(miss, `location:${id}`, exists, error);
+    }
   };
   const noContent = () => new Response(null, { status: 204 });
 
-  const context: RouteContext = { viewFor, maxLimit, body, allow, pathRef, filterOf, fieldsOf, limit, entityByUid, noContent };
+  const context: RouteContext = { viewFor, maxLimit, body, allow, pathRef, filterOf, fieldsOf, limit, entityByUid, locationById, noContent };
   const router = createRouter({ basePath: options.basePath ?? '/api/catalog', ...(options.onError ? { onError: options.onError } : {}) });
   addEntityQueryRoutes(router, context);
   addEntityRoutes(router, context);

@@ -13,7 +13,7 @@ const analyzeBody = z.object({ location: locationInput, catalogFilename: z.strin
 
 /** Locations (create with `dryRun`/`onConflict`, list, query, update, by entity, delete), refresh, validate-entity, analyze-location. */
 export function addLocationRoutes(router: Router, context: RouteContext): void {
-  const { viewFor, allow, body, pathRef, maxLimit, noContent } = context;
+  const { viewFor, allow, body, pathRef, maxLimit, noContent, locationById } = context;
   router
     .post('/locations', async (request, { url }) => {
       const catalog = await viewFor(request);
@@ -47,7 +47,7 @@ export function addLocationRoutes(router: Router, context: RouteContext): void {
     })
     .put('/locations/:id', async (request, { params }) => {
       const catalog = await viewFor(request);
-      const { id } = await catalog.getLocation(params.id!);
+      const { id } = await locationById(catalog, params.id!, { request, action: 'catalog.location.update' });
       const input = await body(request, locationInput);
       // The hook sees where the location would point, as `create` does for a new one.
       await allow(request, 'update', { type: 'location', location: { id, ...input } });
@@ -67,7 +67,7 @@ export function addLocationRoutes(router: Router, context: RouteContext): void {
     })
     .delete('/locations/:id', async (request, { params }) => {
       const catalog = await viewFor(request);
-      const location = await catalog.getLocation(params.id!);
+      const location = await locationById(catalog, params.id!, { request, action: 'catalog.location.delete' });
       await allow(request, 'delete', { type: 'location', location });
       await catalog.removeLocation(location.id);
       return noContent();

@@ -2,11 +2,17 @@ import type { Entity } from '@portalkit/catalog-model';
 import { z } from 'zod';
 import type { FilterPredicate } from '../query/filter.js';
 import type { EntityFilterQuery } from '../query/types.js';
-import type { CatalogView } from '../types.js';
+import type { CatalogView, Location } from '../types.js';
 import type { CatalogAction, CatalogResource } from './authorize.js';
 
 /** A Backstage predicate query in a request body; the catalog validates its operators. */
 export const predicate = z.record(z.string(), z.unknown()).transform((q) => q as FilterPredicate);
+
+/** For mutation routes: the request and action to audit when the subject is not found for the caller. */
+export interface AuditMiss {
+  request: Request;
+  action: 'catalog.entity.delete' | 'catalog.location.delete' | 'catalog.location.update';
+}
 
 /** What every group of catalog routes uses: the library and the handler's request helpers. */
 export interface RouteContext {
@@ -29,7 +35,9 @@ export interface RouteContext {
   fieldsOf(url: URL): string[];
   /** The `limit` query parameter, at least `min` and at most `maxLimit`. */
   limit(url: URL, min: number): number | undefined;
-  /** The entity with this uid as `catalog` shows it, else a NotFoundError. */
-  entityByUid(catalog: CatalogView, uid: string): Promise<Entity>;
+  /** The entity with this uid as `catalog` shows it, else a NotFoundError (audited when `miss` is given). */
+  entityByUid(catalog: CatalogView, uid: string, miss?: AuditMiss): Promise<Entity>;
+  /** The location with this id as `catalog` shows it, else a NotFoundError (audited when `miss` is given). */
+  locationById(catalog: CatalogView, id: string, miss?: AuditMiss): Promise<Location>;
   noContent(): Response;
 }

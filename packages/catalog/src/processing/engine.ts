@@ -145,13 +145,9 @@ export async function processEntity(input: PassInput, context: EngineContext): P
       errors.push(cleanError({ ...toProcessingError(error, { path: 'metadata.name', rule: 'ref' }), file: source?.file, line: source?.line }));
       return;
     }
-    // Catalog rules judge what a location contributes by the location it originated at, so a
-    // nested Location's files answer to the rules of the location that was registered.
-    const refusal = context.rules?.refusal(raw, parseLocationRef(origin ?? locationRef));
+    const refusal = ruleRefusal(context, raw, ref, origin ?? locationRef, source);
     if (refusal) {
-      const line = lineOfPath(source, 'kind') ?? source?.line;
-      const at = source ? `${source.file}${line ? `:${line}` : ''}: ` : '';
-      errors.push(cleanError({ name: 'NotAllowedError', message: `${at}entity ${ref} ${refusal}`, file: source?.file, line, path: 'kind', rule: 'catalog-rules' }));
+      errors.push(refusal);
       refused.push(ref);
       return;
     }
@@ -266,15 +262,7 @@ export async function processEntity(input: PassInput, context: EngineContext): P
   }
   return failed
     ? { errors, relations: [], refreshKeys, children: [] }
-    : {
-        processed: entity,
-        errors,
-        relations,
-        refreshKeys,
-        children,
-        ...(retained.length ? { retainedLocationKeys: retained } : {}),
-        ...(refused.length ? { refusedRefs: refused } : {}),
-      };
+    : { processed: entity, errors, relations, refreshKeys, children, ...(retained.length ? { retainedLocationKeys: retained } : {}), ...(refused.length ? { refusedRefs: refused } : {}) };
 }
 
 /** The YAML line of `path` in the entity's source; flow-style values (`[a, b]`) hide their items from the locator, so the nearest parent's line is used. */
@@ -286,6 +274,19 @@ function lineOfPath(source: EntitySource | undefined, path: string | undefined):
     if (line !== undefined) return line;
   }
   return undefined;
+}
+
+/**
+ * The error of a child the catalog rules refuse (at its `kind:` line), or `undefined` when they
+ * accept it. Rules judge by the location the child originated at, so a nested Location's files
+ * answer to the rules of the location that was registered or configured.
+ */
+function ruleRefusal(context: EngineContext, raw: Entity, ref: string, origin: string, source: EntitySource | undefined): ProcessingError | undefined {
+  const refusal = context.rules?.refusal(raw, parseLocationRef(origin));
+  if (!refusal) return undefined;
+  const line = lineOfPath(source, 'kind') ?? source?.line;
+  const at = source ? `${source.file}${line ? `:${line}` : ''}: ` : '';
+  return cleanError({ name: 'NotAllowedError', message: `${at}entity ${ref} ${refusal}`, file: source?.file, line, path: 'kind', rule: 'catalog-rules' });
 }
 
 /** A child entity as read from `locationRef`: Backstage's location and origin annotations set. */

@@ -19,7 +19,14 @@ export interface ConfiguredLocation extends LocationSpec {
   rules?: CatalogRule[];
 }
 
-/** Options of {@link createCatalogRulesEnforcer}. */
+/**
+ * Options of {@link createCatalogRulesEnforcer}.
+ *
+ * @example
+ * ```ts
+ * const options: CatalogRulesEnforcerOptions = { rootDir: '/srv', rules: [{ allow: ['Component', 'API', 'Location', 'System'] }] };
+ * ```
+ */
 export interface CatalogRulesEnforcerOptions {
   /** The host's rules (`catalog.rules`); when left out, Backstage's default applies to registered locations. */
   rules?: readonly CatalogRule[];
@@ -29,7 +36,15 @@ export interface CatalogRulesEnforcerOptions {
   rootDir: string;
 }
 
-/** Decides whether an entity may come from its origin location (Backstage's `CatalogRulesEnforcer`). */
+/**
+ * Decides whether an entity may come from its origin location (Backstage's `CatalogRulesEnforcer`).
+ *
+ * @example
+ * ```ts
+ * const why = enforcer.refusal({ kind: 'User' }, { type: 'url', target: 'https://example.com/catalog-info.yaml' });
+ * if (why) console.log(why); // 'kind User is not allowed from url:https://example.com/catalog-info.yaml; ...'
+ * ```
+ */
 export interface CatalogRulesEnforcer {
   /** `undefined` when `entity` may come from `origin`, else why not (one sentence). */
   refusal(entity: { kind?: unknown; spec?: unknown }, origin: LocationSpec | undefined): string | undefined;

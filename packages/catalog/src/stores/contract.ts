@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCatalog } from '../create-catalog.js';
 import type { Entity } from '@portalkit/catalog-model';
+import type { EntityFilter } from '../query/types.js';
 import type { EntityProviderConnection } from '../processing/provider.js';
 import { stitchEntity } from '../processing/stitcher.js';
 import type { CatalogStore, FinalEntityRow, RefreshState } from './types.js';
@@ -566,6 +567,23 @@ function queryTreeAndTextCases(ctx: StoreCaseContext, run: Run): void {
     expect(await run({ filter: { allOf: [{ allOf: [{ key: 'spec.type', values: ['website'] }, { key: 'kind', values: ['component'] }] }] } })).toEqual(['Beta']);
     expect(await run({ filter: { anyOf: [{ allOf: [{ key: 'kind', values: ['api'] }, { key: 'spec.type', values: ['service'] }] }] } })).toEqual([]);
     expect((await ctx.store.queryEntities({ filter: { anyOf: [{ allOf: both }] }, includeTotal: true })).totalItems).toBe(2);
+  });
+
+  it('reads an empty allOf as true and an empty anyOf as false wherever they nest (denied and conditional reads rely on it)', async () => {
+    // A denied read is ANDed with an empty anyOf; policy conditions may hold empty groups anywhere.
+    const none = { anyOf: [] };
+    const all = { allOf: [] };
+    const kind = { key: 'kind', values: ['component'] };
+    const count = async (filter: EntityFilter) => (await ctx.store.queryEntities({ filter, includeTotal: true, limit: 1 })).totalItems;
+    expect(await count({ allOf: [kind, none] })).toBe(0);
+    expect(await count({ allOf: [kind, all] })).toBe(3);
+    expect(await count({ anyOf: [kind, none] })).toBe(3);
+    expect(await count({ anyOf: [kind, all] })).toBe(4);
+    expect(await count({ not: none })).toBe(4);
+    expect(await count({ not: all })).toBe(0);
+    expect(await count({ allOf: [{ not: { anyOf: [none, { allOf: [kind, none] }] } }, { anyOf: [{ allOf: [] }] }] })).toBe(4);
+    expect(await ctx.store.entityFacets({ facets: ['kind'], filter: { allOf: [all, none] } })).toEqual({ kind: [] });
+    expect((await ctx.store.entityFacets({ facets: ['kind'], filter: { not: none } })).kind!.reduce((n, f) => n + f.count, 0)).toBe(4);
   });
 
   it('matches full text in chosen fields', async () => {

@@ -36,7 +36,7 @@ const ingest = defineCommand({
       throw new UsageError(`${positionals[0]} is outside the catalog root ${rootDir} (see --root)`);
     }
     // Loaded on use: `--help` and the other commands do not pay for the catalog and its stores.
-    const [{ createCatalog }, { openStore }] = await Promise.all([import('@portalkit/catalog'), import('../store-spec.js')]);
+    const [{ builtinKinds, createCatalog }, { openStore }] = await Promise.all([import('@portalkit/catalog'), import('../store-spec.js')]);
     let opened: OpenedStore;
     try {
       opened = openStore(values.store!, { cwd: io.cwd, ...(values.schema !== undefined ? { schema: values.schema } : {}) });
@@ -57,7 +57,10 @@ const ingest = defineCommand({
           progress.update(processed, undefined, 'entities processed');
         },
       };
-      const catalog = createCatalog({ store: opened.store, rootDir, processors: [counter], logger: createCliLogger(io) });
+      // The operator named the file on the command line: it is the host's own catalog, so every
+      // built-in kind may come from it (catalog rules otherwise allow addLocation only Component, API, Location).
+      const rules = [{ allow: builtinKinds.map((k) => k.kind) }];
+      const catalog = createCatalog({ store: opened.store, rootDir, rules, processors: [counter], logger: createCliLogger(io) });
       io.stderr.write(`store: ${opened.description}\n`);
       await opened.ready().catch((error: unknown) => {
         throw new ServiceUnavailableError(`cannot open the store ${opened.description}: ${(error as Error).message}`);

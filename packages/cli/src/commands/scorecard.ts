@@ -44,9 +44,12 @@ const check = defineCommand({
       import('../processing-errors.js'),
     ]);
     const checks = scorecards.builtinChecks();
+    const kinds = [...builtinKinds, scorecards.scorecardKind];
     const catalog = createCatalog({
       rootDir,
-      kinds: [...builtinKinds, scorecards.scorecardKind],
+      kinds,
+      // The operator named every location: each may contribute every kind this command knows.
+      rules: [{ allow: kinds.map((k) => k.kind) }],
       // Unknown check ids become processing errors at their file:line.
       processors: [scorecards.scorecardProcessor({ checks })],
       logger: createCliLogger(io),

@@ -1,3 +1,4 @@
+import type { Logger } from '../logger.js';
 import { z } from 'zod';
 
 /**
@@ -41,3 +42,16 @@ export type AuditEvent = z.infer<typeof auditEventSchema>;
  * ```
  */
 export type AuditSink = (event: AuditEvent) => void | Promise<void>;
+
+/**
+ * The sink writing each event to `logger` at `info` with the message `audit` and the event's
+ * fields (the logger's secret redaction applies). PortalAuth's default sink.
+ *
+ * @example
+ * ```ts
+ * const auth = createPortalAuth({ policy, audit: [createLoggerAuditSink(logger), auditLog.sink] });
+ * ```
+ */
+export function createLoggerAuditSink(logger: Logger): AuditSink {
+  return (event) => logger.info('audit', { ...event });
+}

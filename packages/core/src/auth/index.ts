@@ -1,4 +1,4 @@
-export { auditEventSchema } from './audit.js';
+export { auditEventSchema, createLoggerAuditSink } from './audit.js';
 export type { AuditEvent, AuditSink } from './audit.js';
 export { composeIdentifiers, createJwtIdentifier, createStaticTokenIdentifier } from './identifiers/index.js';
 export type { JwtIdentifierOptions, StaticTokenIdentifierOptions, TokenIdentifier } from './identifiers/index.js';
@@ -10,6 +10,8 @@ export type {
   PermissionPolicy,
   PolicyDecision,
 } from './permission.js';
+export { createPolicy } from './policy.js';
+export type { PolicyOptions, PolicyStatement } from './policy.js';
 export { createPortalAuth } from './portal-auth.js';
 export type { AuditRecord, PortalAuth, PortalAuthOptions } from './portal-auth.js';
 export { anonymousPrincipal, hostPrincipal, principalSchema, scopesAllow } from './principal.js';

@@ -163,6 +163,13 @@ describe('createPortalAuth: authorize', () => {
     const throwing = setup(() => ({ result: 'CONDITIONAL', resourceType: 'doc', conditions: { not: { resourceType: 'doc', rule: 'EXPLODES' } } }));
     expect(await throwing.auth.authorizeResource(jane, readDoc, { owner: 'x', tags: [] }, rules)).toBe(false);
   });
+
+  it('denies when an unknown rule sits behind a branch that already decides (the whole tree is checked first)', async () => {
+    const unknown = { resourceType: 'doc', rule: 'NO_SUCH_RULE' };
+    const { auth, errors } = setup(() => ({ result: 'CONDITIONAL', resourceType: 'doc', conditions: { anyOf: [{ allOf: [] }, unknown] } }));
+    expect(await auth.authorizeResource(jane, readDoc, { owner: 'user:default/jane', tags: [] }, rules)).toBe(false);
+    expect(errors()).toEqual(['permission conditions could not be applied; denying']);
+  });
 });
 
 describe('createPortalAuth: identify and requestId', () => {

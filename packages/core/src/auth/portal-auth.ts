@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { isError, NotAllowedError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
-import type { AuditEvent, AuditSink } from './audit.js';
+import { type AuditEvent, type AuditSink, createLoggerAuditSink } from './audit.js';
 import type { Permission, PermissionPolicy, PolicyDecision } from './permission.js';
 import { type Identify, type Principal, anonymousPrincipal, scopesAllow } from './principal.js';
-import { applyConditions, checkCriteriaShape, type PermissionRule } from './rules.js';
+import { applyConditions, checkCriteriaShape, type PermissionRule, validateConditions } from './rules.js';
 
 /**
  * How a portal knows who asks and what they may do. Without options it identifies every request
@@ -91,7 +91,7 @@ export function createPortalAuth(options: PortalAuthOptions = {}): PortalAuth {
   const policy = options.policy;
   const sinks: readonly AuditSink[] =
     options.audit === undefined
-      ? [(event) => logger.info('audit', { ...event })]
+      ? [createLoggerAuditSink(logger)]
       : Array.isArray(options.audit)
         ? options.audit
         : [options.audit as AuditSink];
@@ -159,6 +159,9 @@ export function createPortalAuth(options: PortalAuthOptions = {}): PortalAuth {
       const decision = await authorize(principal, permission);
       if (decision.result !== 'CONDITIONAL') return decision.result === 'ALLOW';
       try {
+        // Validate the whole tree first: applying stops at the first deciding branch, so
+        // `anyOf: [allOf: [], <unknown rule>]` would otherwise allow past a broken rule.
+        validateConditions(decision.conditions, rules);
         return applyConditions(decision.conditions, resource, rules);
       } catch (error) {
         logger.error('permission conditions could not be applied; denying', { permission: permission.name, error });

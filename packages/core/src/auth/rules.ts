@@ -79,6 +79,15 @@ export function validateConditions<TResource, TQuery>(
   walk(criteria, rules, '$', 0);
 }
 
+/** {@link validateConditions} naming paths from `root` (e.g. `statements[2].decision.conditions`). */
+export function validateConditionsAt<TResource, TQuery>(
+  criteria: unknown,
+  rules: readonly AnyRule<TResource, TQuery>[],
+  root: string,
+): void {
+  walk(criteria, rules, root, 0);
+}
+
 /**
  * Evaluate a criteria tree for one resource.
  *

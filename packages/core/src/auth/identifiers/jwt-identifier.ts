@@ -114,10 +114,13 @@ export function createJwtIdentifier(options: JwtIdentifierOptions): TokenIdentif
     throw new InputError(`createJwtIdentifier: ${issues}`);
   }
   const keys = keySet(options);
+  // Copies: changing the options object later changes nothing.
+  const copy = <T>(value: T | T[]) => (Array.isArray(value) ? [...value] : value);
+  const { toPrincipal, resolveOwnership, userEntityRefClaim } = options;
   const verifyOptions = {
-    issuer: options.issuer,
-    audience: options.audience,
-    algorithms: options.algorithms ?? defaultAlgorithms,
+    issuer: copy(options.issuer),
+    audience: copy(options.audience),
+    algorithms: [...(options.algorithms ?? defaultAlgorithms)],
     clockTolerance: options.clockTolerance ?? 5,
     requiredClaims: ['exp'],
   };
@@ -129,7 +132,7 @@ export function createJwtIdentifier(options: JwtIdentifierOptions): TokenIdentif
     } catch (error) {
       throw toIdentifyError(error);
     }
-    const principal = options.toPrincipal ? await options.toPrincipal(claims) : await userPrincipal(claims, options);
+    const principal = toPrincipal ? await toPrincipal(claims) : await userPrincipal(claims, { resolveOwnership, userEntityRefClaim });
     return principalSchema.parse(principal);
   };
 
@@ -160,7 +163,10 @@ function keySet(options: JwtIdentifierOptions) {
   return createRemoteJWKSet(url);
 }
 
-async function userPrincipal(claims: JWTPayload, options: JwtIdentifierOptions): Promise<Principal> {
+async function userPrincipal(
+  claims: JWTPayload,
+  options: Pick<JwtIdentifierOptions, 'resolveOwnership' | 'userEntityRefClaim'>,
+): Promise<Principal> {
   const raw = options.userEntityRefClaim ? claims[options.userEntityRefClaim] : claims.sub;
   const match = typeof raw === 'string' ? userRefPattern.exec(raw) : null;
   if (!match) {

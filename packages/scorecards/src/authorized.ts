@@ -117,9 +117,13 @@ export function authorizeScorecards(options: AuthorizeScorecardsOptions, princip
       const decision = await auth.authorize(principal, scorecardsManagePermission);
       const entityHidden = evaluateOptions.entityRef !== undefined && !(await readable([evaluateOptions.entityRef])).size;
       if (decision.result !== 'ALLOW' || entityHidden) {
-        await auth.audit({ plugin: 'scorecards', action: 'scorecards.evaluate', target, outcome: 'denied', principal, meta });
-        if (decision.result !== 'ALLOW') throw new NotAllowedError(`Not allowed: ${scorecardsManagePermission.name}`);
-        throw new NotFoundError(`No entity ${entityRefKey(evaluateOptions.entityRef!)}`);
+        // Not allowed to evaluate at all, or (an unreadable entity) told it does not exist.
+        const error =
+          decision.result !== 'ALLOW'
+            ? new NotAllowedError(`Not allowed: ${scorecardsManagePermission.name}`)
+            : new NotFoundError(`No entity ${entityRefKey(evaluateOptions.entityRef!)}`);
+        await auth.audit({ plugin: 'scorecards', action: 'scorecards.evaluate', target, outcome: 'denied', principal, meta, error });
+        throw error;
       }
       let summary: EvaluationSummary;
       try {

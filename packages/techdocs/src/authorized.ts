@@ -100,8 +100,9 @@ export function authorizeTechDocs(operations: TechDocsOperations, principal: Pri
     const target = docsEntityRef(docsEntityName(entity));
     await readable(entity);
     if (!(await allowed(entity, techdocsEntitySyncPermission))) {
-      await auth.audit({ plugin: 'techdocs', action, target, outcome: 'denied', principal });
-      throw new NotAllowedError(`Not allowed: ${techdocsEntitySyncPermission.name}`);
+      const error = new NotAllowedError(`Not allowed: ${techdocsEntitySyncPermission.name}`);
+      await auth.audit({ plugin: 'techdocs', action, target, outcome: 'denied', principal, error });
+      throw error;
     }
     return async () => {
       try {

@@ -11,7 +11,16 @@ import { techdocsEntitySyncPermission } from './permissions.js';
 import type { DocsEntityLike, DocsPublisher } from './publish/types.js';
 import type { BuildResult, DocsEntityName, TechDocsEntity } from './types.js';
 
-/** What {@link authorizeTechDocs} wraps: the trusted library's operations. */
+/**
+ * TechDocs' operations on an entity's docs: what the library offers the host, and (authorized)
+ * what `forPrincipal` offers a principal.
+ *
+ * @example
+ * ```ts
+ * const operations: TechDocsOperations = techdocs.forPrincipal(principal);
+ * await operations.sync(entity);
+ * ```
+ */
 export interface TechDocsOperations {
   build(entity: TechDocsEntity, options?: { onLog?(message: string): void }): Promise<BuildResult>;
   sync(entity: TechDocsEntity, options?: { onLog?(message: string): void }): Promise<SyncOutcome>;

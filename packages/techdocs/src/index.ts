@@ -38,5 +38,5 @@ export { TECHDOCS_TOPICS, mkdocsSearchEntrySchema, techdocsSiteBuiltEvent } from
 export type { TechDocsEvents, TechDocsSiteBuiltEvent } from './events/index.js';
 export { techdocsPlugin } from './plugin.js';
 export { techdocsEntitySyncPermission, techdocsPermissions } from './permissions.js';
-export type { PrincipalTechDocs, SyncOutcome } from './authorized.js';
+export type { PrincipalTechDocs, SyncOutcome, TechDocsOperations } from './authorized.js';
 export type { TechDocsPluginOptions } from './plugin.js';

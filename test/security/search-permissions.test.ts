@@ -296,4 +296,48 @@ describe('search under random policies: every engine equals the brute force', ()
       expect(all.documents.filter((d) => d.entityRef === ref)).toHaveLength(3);
     }
   });
+
+  test('an engine that does not declare visibility is never trusted with conditions', async () => {
+    // A host's engine from before visibility existed: it would ignore the filter.
+    const inner = memoryEngine();
+    const legacy: SearchEngine = { ...inner, features: { fuzzy: true } };
+    const auth = createPortalAuth({
+      policy: (_principal, permission) =>
+        permission.name === faqReadPermission.name ? { result: 'ALLOW' } : createCatalogConditionalDecision({ allOf: [] }),
+      audit: () => {},
+    });
+    const search = createSearch({ engine: legacy, collators: [catalogCollator({ getEntities: () => entities }), faqCollator], auth, rebuildOnStart: false });
+    await search.rebuild();
+    const page = await search.forPrincipal(jane).query({ term: '', pageLimit: 100 });
+    expect(page.results.map((r) => r.type)).toEqual(['faq', 'faq', 'faq', 'faq']);
+    expect(page.numberOfResults).toBe(4);
+    expect((await search.query({ term: '', pageLimit: 100 })).numberOfResults).toBe(40);
+    await search.stop();
+  });
+
+  test('conditions on a resource type search cannot judge hide the type, logged', async () => {
+    const ticketRead = createPermission({ name: 'ticket.read', attributes: { action: 'read' }, resourceType: 'ticket' });
+    const tickets: Collator = {
+      type: 'tickets',
+      visibilityPermission: ticketRead,
+      async *collect() {
+        yield { type: 'tickets', title: 'ticket 1', text: 'alpha', location: '/tickets/1', authorization: { resourceRef: 'ticket:1' } };
+      },
+    };
+    const errors: string[] = [];
+    const auth = createPortalAuth({
+      policy: (_principal, permission) =>
+        permission.name === ticketRead.name
+          ? { result: 'CONDITIONAL', resourceType: 'ticket', conditions: { resourceType: 'ticket', rule: 'IS_MINE', params: {} } }
+          : { result: 'ALLOW' },
+      audit: () => {},
+    });
+    const logger = { debug() {}, info() {}, warn() {}, error: (message: string) => void errors.push(message), child: () => logger };
+    const search = createSearch({ collators: [tickets, faqCollator], auth, logger, rebuildOnStart: false });
+    await search.rebuild();
+    const page = await search.forPrincipal(jane).query({ term: '' });
+    expect(page.results.map((r) => r.type)).toEqual(['faq', 'faq', 'faq', 'faq']);
+    expect(errors).toEqual(['search: conditions on a resource type search cannot evaluate; hiding the type']);
+    await search.stop();
+  });
 });

@@ -25,23 +25,29 @@ function intParam(url: URL, name: string, fallback: number, max: number): number
  * - `GET /entities/:kind/:namespace/:name?history=50`: latest results and history of an entity
  * - `GET /owners/:kind/:namespace/:name`: results of the entities a group owns
  * - `POST /evaluate` `{ entityRef?, scorecardId? }`: evaluate now
+ *
+ * Every request is identified (`auth.identify`, bad credentials are a 401) and answered as
+ * `service.forPrincipal(principal)`.
  */
 export function createScorecardsHandler(options: { service: ScorecardsLibrary; basePath?: string | undefined }): Handler {
-  const { service } = options;
+  const as = async (request: Request) => options.service.forPrincipal(await options.service.auth().identify(request));
   const ref = (p: Record<string, string>) => `${p.kind}:${p.namespace}/${p.name}`;
   const router = createRouter({ basePath: options.basePath ?? '/' })
-    .get('/scorecards', async () => Response.json(await service.listScorecards()))
-    .get('/scorecards/:id', async (_request, { params, url }) =>
-      Response.json(await service.getScorecardSummary(params.id!, { worst: intParam(url, 'worst', 10, 1000) })),
+    .get('/scorecards', async (request) => Response.json(await (await as(request)).listScorecards()))
+    .get('/scorecards/:id', async (request, { params, url }) =>
+      Response.json(await (await as(request)).getScorecardSummary(params.id!, { worst: intParam(url, 'worst', 10, 1000) })),
     )
-    .get('/scorecards/:namespace/:name', async (_request, { params, url }) =>
-      Response.json(await service.getScorecardSummary(`scorecard:${params.namespace}/${params.name}`, { worst: intParam(url, 'worst', 10, 1000) })),
+    .get('/scorecards/:namespace/:name', async (request, { params, url }) =>
+      Response.json(
+        await (await as(request)).getScorecardSummary(`scorecard:${params.namespace}/${params.name}`, { worst: intParam(url, 'worst', 10, 1000) }),
+      ),
     )
-    .get('/entities/:kind/:namespace/:name', async (_request, { params, url }) =>
-      Response.json(await service.getEntityResults(ref(params), { historyLimit: intParam(url, 'history', 50, 1000) })),
+    .get('/entities/:kind/:namespace/:name', async (request, { params, url }) =>
+      Response.json(await (await as(request)).getEntityResults(ref(params), { historyLimit: intParam(url, 'history', 50, 1000) })),
     )
-    .get('/owners/:kind/:namespace/:name', async (_request, { params }) => Response.json(await service.getOwnerResults(ref(params))))
+    .get('/owners/:kind/:namespace/:name', async (request, { params }) => Response.json(await (await as(request)).getOwnerResults(ref(params))))
     .post('/evaluate', async (request) => {
+      const service = await as(request);
       const hasBody = request.headers.get('content-length') !== '0' && request.body !== null;
       const body = hasBody ? await readJsonBody(request, { maxBytes: 16 * 1024, schema: evaluateBody }) : {};
       return Response.json(await service.evaluate(body));

@@ -25,6 +25,7 @@ export {
 export { createScorecards } from './create-scorecards.js';
 export type {
   EvaluationSummary,
+  PrincipalScorecards,
   ScorecardEventSource,
   ScorecardInfo,
   ScorecardProblem,
@@ -39,6 +40,7 @@ export { findScorecard, shortScorecardId } from './scorecard-id.js';
 export { checkScorecards } from './check-scorecards.js';
 export type { BelowRequiredLevel, CheckScorecardsOptions, CheckScorecardsResult } from './check-scorecards.js';
 export { scorecardsPlugin } from './plugin.js';
+export { scorecardsManagePermission, scorecardsPermissions, scorecardsReadPermission } from './permissions.js';
 export type { ScorecardsPluginOptions } from './plugin.js';
 export { memoryScorecardStore } from './stores/memory.js';
 export { pgliteScorecardStore } from './stores/pglite.js';

@@ -1,4 +1,4 @@
-import type { EventBus, Handler, Logger } from '@portalkit/core';
+import type { EventBus, Handler, Logger, PortalAuth, Principal } from '@portalkit/core';
 import type { Entity } from '@portalkit/catalog-model';
 import type { ScorecardCatalog } from './evaluator.js';
 import type { ScorecardLocationRule } from './trust.js';
@@ -57,6 +57,11 @@ export interface ScorecardsOptions {
   now?: () => Date;
   /** Run a full `evaluate()` in `start()`. Default true. */
   evaluateOnStart?: boolean;
+  /**
+   * Identity, policy and audit for `forPrincipal` and the HTTP API; default the portal's (`start`
+   * context), else anonymous and allow-all.
+   */
+  auth?: PortalAuth;
 }
 
 /**
@@ -142,7 +147,10 @@ export interface ScorecardSummary {
  */
 export interface ScorecardsLibrary {
   listScorecards(): Promise<{ scorecards: ScorecardInfo[]; problems: ScorecardProblem[] }>;
-  /** Evaluate now: everything, one entity, and/or one scorecard. Stale results are dropped. */
+  /**
+   * Evaluate now: everything, one entity, and/or one scorecard. Stale results are dropped. Called
+   * directly it is the trusted host's request, audited as `scorecards.evaluate` by the host.
+   */
   evaluate(options?: { entityRef?: string; scorecardId?: string }): Promise<EvaluationSummary>;
   /**
    * Re-evaluate what a set of catalog changes can affect: the changed entities themselves and
@@ -155,11 +163,33 @@ export interface ScorecardsLibrary {
   getScorecardSummary(scorecardId: string, options?: { worst?: number }): Promise<ScorecardSummary>;
   /** Results of the entities a group (or user) owns. */
   getOwnerResults(ownerRef: string): Promise<{ ownerRef: string; results: ScorecardResult[] }>;
+  /**
+   * The scorecards as `principal` may see them: results only of entities it may read
+   * (`catalog.entity.read`; others are not found, and summaries and owner lists count only
+   * readable ones), definitions with `scorecards.read`, evaluation with `scorecards.manage`
+   * (audited).
+   */
+  forPrincipal(principal: Principal): PrincipalScorecards;
+  /** The auth in use: `options.auth`, else the start context's, else anonymous and allow-all. */
+  auth(): PortalAuth;
   /** Subscribe to catalog events (options', else `context`'s), then evaluate unless disabled. */
-  start(context?: { events?: ScorecardEventSource; logger?: Logger }): Promise<void>;
+  start(context?: { events?: ScorecardEventSource; logger?: Logger; auth?: PortalAuth }): Promise<void>;
   /** Unsubscribe, let queued evaluations finish, close the store. */
   stop(): Promise<void>;
 }
+
+/**
+ * What a principal may do with scorecards (see `ScorecardsLibrary.forPrincipal`).
+ *
+ * @example
+ * ```ts
+ * const { latest } = await scorecards.forPrincipal(principal).getEntityResults('component:default/payments');
+ * ```
+ */
+export type PrincipalScorecards = Pick<
+  ScorecardsLibrary,
+  'listScorecards' | 'getScorecardSummary' | 'getEntityResults' | 'getOwnerResults' | 'evaluate'
+>;
 
 /**
  * Scorecards over a catalog, as returned by {@link createScorecards}: the library plus its HTTP API.

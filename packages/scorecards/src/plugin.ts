@@ -19,7 +19,8 @@ export interface ScorecardsPluginOptions extends ScorecardsOptions {
  * Scorecards as a portal plugin (`id: 'scorecards'`): serves the API at `/api/scorecards`, and on
  * `portal.start()` subscribes to the portal's event bus (unless `events` is given) and evaluates
  * everything. Put it after the catalog plugin so the catalog is loaded first. The service is on
- * `.scorecards`.
+ * `.scorecards`. Requests are identified and authorized with `options.auth ?? context.auth` (see
+ * `forPrincipal`).
  *
  * @example
  * ```ts
@@ -37,7 +38,8 @@ export function scorecardsPlugin(options: ScorecardsPluginOptions): PortalPlugin
     basePath,
     scorecards,
     handler: scorecards.handler({ basePath }),
-    start: (context) => scorecards.start({ events: context.events, logger: context.logger.child({ plugin: 'scorecards' }) }),
+    start: (context) =>
+      scorecards.start({ events: context.events, logger: context.logger.child({ plugin: 'scorecards' }), auth: context.auth }),
     stop: () => scorecards.stop(),
   };
 }

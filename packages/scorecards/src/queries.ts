@@ -2,8 +2,8 @@ import { NotFoundError } from '@portalkit/core';
 import type { ScorecardCatalog } from './evaluator.js';
 import { entityRefKey } from './entity-ref-key.js';
 import type { ScorecardRegistry } from './registry.js';
-import type { Scorecard, ScorecardStore } from './types.js';
-import type { ScorecardInfo, ScorecardsLibrary } from './library-types.js';
+import type { Scorecard, ScorecardResult, ScorecardStore } from './types.js';
+import type { ScorecardInfo, ScorecardSummary, ScorecardsLibrary } from './library-types.js';
 
 /** The read side of the scorecards library: scorecards, and stored results by entity, scorecard and owner. */
 export type ScorecardQueries = Pick<ScorecardsLibrary, 'listScorecards' | 'getEntityResults' | 'getScorecardSummary' | 'getOwnerResults'>;
@@ -36,6 +36,26 @@ export function scorecardInfo(card: Scorecard): ScorecardInfo {
   };
 }
 
+/** A scorecard's summary over `results` (all of its results to count), with `worst` as given. */
+export function summarizeResults(card: Scorecard, results: readonly ScorecardResult[], worst: ScorecardResult[]): ScorecardSummary {
+  const counts = card.levels.map(() => 0);
+  let below = 0;
+  let sum = 0;
+  for (const r of results) {
+    if (r.levelIndex >= 0 && r.levelIndex < counts.length) counts[r.levelIndex]! += 1;
+    else below += 1;
+    sum += r.percentage;
+  }
+  return {
+    scorecard: scorecardInfo(card),
+    total: results.length,
+    levels: card.levels.map((l, i) => ({ id: l.id, title: l.title, count: counts[i]! })),
+    belowFirstLevel: below,
+    averagePercentage: results.length ? Math.round((sum / results.length) * 10) / 10 : 0,
+    worst,
+  };
+}
+
 /** Create the queries of the scorecards library; unknown entities and scorecards are `NotFoundError`s. */
 export function createScorecardQueries({ catalog, registry, store }: ScorecardQueriesOptions): ScorecardQueries {
   return {
@@ -63,22 +83,7 @@ export function createScorecardQueries({ catalog, registry, store }: ScorecardQu
         store.latest({ scorecardId: card.id }),
         store.latest({ scorecardId: card.id, order: 'worst', limit: worstCount }),
       ]);
-      const counts = card.levels.map(() => 0);
-      let below = 0;
-      let sum = 0;
-      for (const r of results) {
-        if (r.levelIndex >= 0 && r.levelIndex < counts.length) counts[r.levelIndex]! += 1;
-        else below += 1;
-        sum += r.percentage;
-      }
-      return {
-        scorecard: scorecardInfo(card),
-        total: results.length,
-        levels: card.levels.map((l, i) => ({ id: l.id, title: l.title, count: counts[i]! })),
-        belowFirstLevel: below,
-        averagePercentage: results.length ? Math.round((sum / results.length) * 10) / 10 : 0,
-        worst,
-      };
+      return summarizeResults(card, results, worst);
     },
 
     async getOwnerResults(ownerRef) {

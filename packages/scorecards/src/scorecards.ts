@@ -1,5 +1,6 @@
-import { InputError } from '@portalkit/core';
-import type { Logger } from '@portalkit/core';
+import { InputError, createPortalAuth } from '@portalkit/core';
+import type { Logger, PortalAuth } from '@portalkit/core';
+import { authorizeScorecards, hostEvaluate } from './authorized.js';
 import { builtinChecks } from './checks/index.js';
 import { createDependencyIndex } from './dependency-index.js';
 import { createPredicateCache } from './evaluator.js';
@@ -54,10 +55,17 @@ export function createScorecardsLibrary(options: ScorecardsOptions): ScorecardsL
     catalogScorecards: options.catalogScorecards !== false,
   });
   const subscription = createCatalogSubscription({ apply: evaluation.applyChanges, queue, logger: () => logger });
+  let contextAuth: PortalAuth | undefined;
+  let defaultAuth: PortalAuth | undefined;
+  const auth = () => options.auth ?? contextAuth ?? (defaultAuth ??= createPortalAuth({ logger }));
+  const evaluate: ScorecardsLibrary['evaluate'] = (evaluateOptions = {}) => queue.run(() => evaluation.evaluate(evaluateOptions));
 
   const service: ScorecardsLibrary = {
     ...queries,
-    evaluate: (evaluateOptions = {}) => queue.run(() => evaluation.evaluate(evaluateOptions)),
+    evaluate: hostEvaluate(evaluate, auth),
+    forPrincipal: (principal) =>
+      authorizeScorecards({ library: { ...queries, evaluate }, catalog, registry, store, auth, logger: () => logger }, principal),
+    auth,
     applyChanges: (changes) => queue.run(() => evaluation.applyChanges(changes ?? {})),
     async idle() {
       await subscription.idle();
@@ -66,10 +74,12 @@ export function createScorecardsLibrary(options: ScorecardsOptions): ScorecardsL
 
     async start(context = {}) {
       if (context.logger && !options.logger) logger = context.logger;
+      if (context.auth) contextAuth = context.auth;
       const events = options.events ?? context.events;
       if (events) subscription.subscribe(events);
       if (options.evaluateOnStart ?? true) {
-        await service.evaluate();
+        // The routine evaluation on start is not a change anyone asked for: not audited.
+        await evaluate();
       } else {
         // Without a fresh run, incremental evaluation starts from the stored dependencies.
         for (const result of await store.latest()) recorder.remember(result);

@@ -249,6 +249,14 @@ export function createSearchLibrary(options: SearchOptions): SearchLibrary {
           // Validated first, so a bad query is a 400 whatever the principal may see.
           const q = normalizeQuery(query);
           const authorized = await authorizeTypes(auth(), principal, q.types ?? types, collators, logger);
+          if (!engine.features.visibility && Object.keys(authorized.visibility).length > 0) {
+            // An engine that does not filter would return every document of those types.
+            logger.error('search: the engine does not apply visibility; hiding conditionally visible types', {
+              types: Object.keys(authorized.visibility),
+            });
+            authorized.types = authorized.types.filter((t) => !Object.hasOwn(authorized.visibility, t));
+            authorized.visibility = {};
+          }
           if (authorized.types.length === 0) return { results: [], numberOfResults: 0 };
           return engine.query({ ...query, types: authorized.types }, { visibility: authorized.visibility });
         },

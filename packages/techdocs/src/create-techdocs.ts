@@ -19,9 +19,9 @@ export function createTechDocs(options: TechDocsOptions): TechDocs {
   const handler = (handlerOptions: { basePath?: string } = {}) =>
     createTechDocsHandler({
       basePath: handlerOptions.basePath ?? '/api/techdocs',
-      publisher: options.publisher,
       getEntity: options.getEntity,
-      sync: library.sync,
+      identify: (request) => library.auth.identify(request),
+      forPrincipal: (principal) => library.forPrincipal(principal),
       logger,
     });
   return Object.assign(library, {

@@ -37,4 +37,6 @@ export type { SyncResult, TechDocs, TechDocsEventSink, TechDocsLibrary, TechDocs
 export { TECHDOCS_TOPICS, mkdocsSearchEntrySchema, techdocsSiteBuiltEvent } from './events/index.js';
 export type { TechDocsEvents, TechDocsSiteBuiltEvent } from './events/index.js';
 export { techdocsPlugin } from './plugin.js';
+export { techdocsEntitySyncPermission, techdocsPermissions } from './permissions.js';
+export type { PrincipalTechDocs, SyncOutcome, TechDocsOperations } from './authorized.js';
 export type { TechDocsPluginOptions } from './plugin.js';

@@ -1,4 +1,4 @@
-import { InputError, type EventBus, type Logger, type PortalPlugin, type UrlReader } from '@portalkit/core';
+import { InputError, createPortalAuth, type EventBus, type Logger, type PortalAuth, type PortalPlugin, type UrlReader } from '@portalkit/core';
 import { createTechDocs } from './create-techdocs.js';
 import type { TechDocs, TechDocsEventSink, TechDocsOptions } from './techdocs.js';
 
@@ -18,7 +18,8 @@ export interface TechDocsPluginOptions extends TechDocsOptions {
 
 /**
  * TechDocs as a portal plugin (`id: 'techdocs'`), serving Backstage's TechDocs routes. Each site
- * it builds is announced as `techdocs.site.built` on the portal's event bus.
+ * it builds is announced as `techdocs.site.built` on the portal's event bus. Requests are
+ * identified and authorized with `options.auth ?? context.auth` (see `TechDocsLibrary.forPrincipal`).
  *
  * @example
  * ```ts
@@ -55,7 +56,23 @@ export function techdocsPlugin(options: TechDocsPluginOptions): PortalPlugin & {
       await (options.events ?? portalEvents)?.publish(topic, payload);
     },
   };
-  const techdocs = createTechDocs({ ...options, reader, logger, events });
+  // Requests are authorized by `options.auth`, else the portal's once it has started (before
+  // that, anonymous and allow-all: the portal serves nothing before it starts).
+  let portalAuth: PortalAuth | undefined;
+  let fallbackAuth: PortalAuth | undefined;
+  const currentAuth = () => options.auth ?? portalAuth ?? (fallbackAuth ??= createPortalAuth({ logger }));
+  const auth: PortalAuth = {
+    get hasPolicy() {
+      return currentAuth().hasPolicy;
+    },
+    identify: (request) => currentAuth().identify(request),
+    requestId: (request) => currentAuth().requestId(request),
+    authorize: (principal, permission) => currentAuth().authorize(principal, permission),
+    authorizeResource: (principal, permission, resource, rules) => currentAuth().authorizeResource(principal, permission, resource, rules),
+    assertAllowed: (principal, permission) => currentAuth().assertAllowed(principal, permission),
+    audit: (record) => currentAuth().audit(record),
+  };
+  const techdocs = createTechDocs({ ...options, reader, logger, events, auth });
   return {
     id: 'techdocs',
     basePath,
@@ -65,6 +82,7 @@ export function techdocsPlugin(options: TechDocsPluginOptions): PortalPlugin & {
       portalReader = context.reader;
       portalLogger = context.logger.child({ plugin: 'techdocs' });
       portalEvents = context.events;
+      portalAuth = context.auth;
     },
   };
 }

@@ -1,7 +1,19 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { InputError, createLogger, isError, type EventBus, type Handler, type Logger, type UrlReader } from '@portalkit/core';
+import {
+  InputError,
+  createLogger,
+  createPortalAuth,
+  isError,
+  type EventBus,
+  type Handler,
+  type Logger,
+  type PortalAuth,
+  type Principal,
+  type UrlReader,
+} from '@portalkit/core';
+import { authorizeTechDocs, hostTechDocs, type PrincipalTechDocs } from './authorized.js';
 import { docsEntityName, docsEntityRef } from './entity.js';
 import { TECHDOCS_TOPICS, type TechDocsSiteBuiltEvent } from './events/index.js';
 import { createDocsBuilder, type DocsBuilderOptions } from './generate/build.js';
@@ -39,6 +51,11 @@ export interface TechDocsOptions {
    * or by `sync` when the sources changed). `techdocsPlugin` defaults it to the portal's bus.
    */
   events?: TechDocsEventSink;
+  /**
+   * Identity, policy and audit for `forPrincipal` and the HTTP routes; default anonymous and
+   * allow-all (`techdocsPlugin` defaults it to the portal's).
+   */
+  auth?: PortalAuth;
 }
 
 /**
@@ -57,13 +74,25 @@ export interface SyncResult {
   result?: BuildResult;
 }
 
-/** TechDocs without its HTTP layer: build, sync and publish an entity's docs. */
+/**
+ * TechDocs without its HTTP layer: build, sync and publish an entity's docs. Called directly it
+ * is the trusted host (everything allowed; builds and syncs audited as the host principal);
+ * `forPrincipal` is what a principal may do.
+ */
 export interface TechDocsLibrary {
   /** Prepare, build and publish an entity's docs now. */
   build(entity: TechDocsEntity, options?: { onLog?(message: string): void }): Promise<BuildResult>;
   /** Build when the docs are missing or their sources changed since the last build. */
   sync(entity: TechDocsEntity, options?: { onLog?(message: string): void }): Promise<SyncResult>;
   publisher: DocsPublisher;
+  /**
+   * TechDocs as `principal` may use it: docs (files, metadata) of an entity are readable when the
+   * entity is (`catalog.entity.read`, conditions applied to the entity) and otherwise not found;
+   * builds, syncs and publishes also need `techdocs.entity.sync` and are audited.
+   */
+  forPrincipal(principal: Principal): PrincipalTechDocs;
+  /** The auth in use (`options.auth`, else anonymous and allow-all). */
+  readonly auth: PortalAuth;
 }
 
 /**
@@ -143,7 +172,7 @@ export function createTechDocsLibrary(options: TechDocsOptions): TechDocsLibrary
     return promise;
   };
 
-  const techdocs: TechDocsLibrary = {
+  const operations: Pick<TechDocsLibrary, 'build' | 'sync' | 'publisher'> = {
     publisher: options.publisher,
     async build(entity, buildOptions = {}) {
       const onLog = buildOptions.onLog ?? ((m: string) => logger.info(m, { entity: docsEntityRef(docsEntityName(entity)) }));
@@ -185,5 +214,11 @@ export function createTechDocsLibrary(options: TechDocsOptions): TechDocsLibrary
       });
     },
   };
-  return techdocs;
+  const auth = options.auth ?? createPortalAuth({ logger });
+  const host = hostTechDocs(operations, () => auth);
+  return {
+    ...host,
+    auth,
+    forPrincipal: (principal) => authorizeTechDocs(operations, principal, { auth: () => auth, getEntity: options.getEntity }),
+  };
 }

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SearchDocument } from '../types.js';
 import type { SearchEngine } from './types.js';
+import { visibilityCases } from './visibility-contract.js';
 
 /**
  * Options of {@link runEngineContract}.
@@ -60,6 +61,7 @@ export function runEngineContract({ name, create }: EngineContractOptions): void
     highlightAndPageCases(ctx);
     writeCases(ctx);
     inputCases(ctx);
+    visibilityCases(engine);
   });
 }
 

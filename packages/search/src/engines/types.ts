@@ -12,6 +12,12 @@ import type { EngineQueryOptions } from '../visibility.js';
 export interface SearchEngineFeatures {
   /** Misspelled words still match (edit distance). */
   fuzzy: boolean;
+  /**
+   * The engine applies `query(q, { visibility })` (see `SearchVisibility`; the contract checks
+   * it). Without it, search never trusts the engine to filter: a type a principal may see only
+   * under conditions is left out of that principal's queries.
+   */
+  visibility?: boolean;
 }
 
 /**

@@ -1,17 +1,28 @@
-import { createRouter, eventStreamResponse, NotAllowedError, NotFoundError, serializeError, type Handler, type Logger } from '@portalkit/core';
+import {
+  createRouter,
+  eventStreamResponse,
+  NotAllowedError,
+  NotFoundError,
+  serializeError,
+  type Handler,
+  type Logger,
+  type Principal,
+} from '@portalkit/core';
+import type { PrincipalTechDocs } from '../authorized.js';
 import { docsEntityName } from '../entity.js';
 import { safeRelativePath } from '../paths.js';
 import { resolveDocsLocation } from '../prepare/index.js';
-import type { DocsPublisher } from '../publish/types.js';
 import type { DocsEntityName, TechDocsEntity } from '../types.js';
 import { staticFileHeaders } from './static-headers.js';
 
 /** What the TechDocs routes need from the service. */
 export interface TechDocsHandlerOptions {
   basePath: string;
-  publisher: DocsPublisher;
   getEntity?(name: DocsEntityName): Promise<TechDocsEntity | undefined> | TechDocsEntity | undefined;
-  sync(entity: TechDocsEntity, options: { onLog(message: string): void }): Promise<{ updated: boolean }>;
+  /** Who is asking (`auth.identify`: bad credentials are a 401). */
+  identify(request: Request): Promise<Principal>;
+  /** TechDocs as that principal may use it. */
+  forPrincipal(principal: Principal): PrincipalTechDocs;
   logger: Logger;
 }
 
@@ -20,16 +31,18 @@ export interface TechDocsHandlerOptions {
  * `GET /static/docs/:namespace/:kind/:name/*`, `GET /metadata/techdocs/:namespace/:kind/:name`,
  * `GET /metadata/entity/:namespace/:kind/:name` and `GET /sync/:namespace/:kind/:name` (SSE).
  * Paths trying to leave a site (`..`, encoded or not, backslashes, absolute paths) answer 403.
+ * Every request is identified; docs, metadata and files of an entity the principal may not read
+ * answer the same 404 as those of an entity that does not exist, so existence never leaks; a sync
+ * also needs `techdocs.entity.sync` (403) and is audited.
  * Site files are served sandboxed, scripts as text and active types as downloads
  * ({@link staticFileHeaders}).
  *
  * @example
  * ```ts
- * const handler = createTechDocsHandler({ basePath: '/api/techdocs', publisher, sync, logger });
+ * const handler = createTechDocsHandler({ basePath: '/api/techdocs', getEntity, identify: (r) => auth.identify(r), forPrincipal: (p) => techdocs.forPrincipal(p), logger });
  * ```
  */
 export function createTechDocsHandler(options: TechDocsHandlerOptions): Handler {
-  const { publisher } = options;
   const entityName = (params: Record<string, string>): DocsEntityName => {
     for (const key of ['namespace', 'kind', 'name'] as const) {
       const value = params[key] ?? '';
@@ -39,40 +52,57 @@ export function createTechDocsHandler(options: TechDocsHandlerOptions): Handler 
     }
     return docsEntityName({ namespace: params.namespace ?? '', kind: params.kind ?? '', name: params.name ?? '' });
   };
-  const lookup = async (name: DocsEntityName): Promise<TechDocsEntity> => {
+  const notFound = (name: DocsEntityName) => new NotFoundError(`entity ${name.kind}:${name.namespace}/${name.name} not found`);
+  /** The entity, when it exists and the principal may read it; else the one 404 for both. */
+  const lookup = async (name: DocsEntityName, docs: PrincipalTechDocs): Promise<TechDocsEntity> => {
     const entity = options.getEntity ? await options.getEntity(name) : undefined;
-    if (!entity) throw new NotFoundError(`entity ${name.kind}:${name.namespace}/${name.name} not found`);
+    if (!entity || !(await docs.canRead(entity))) throw notFound(name);
     return entity;
   };
+  /** A missing file or site reads the same whether it does not exist or may not be read. */
+  const uniformNotFound = async <T>(what: string, name: DocsEntityName, read: () => Promise<T>): Promise<T> => {
+    try {
+      return await read();
+    } catch (error) {
+      if (error instanceof NotFoundError) throw new NotFoundError(`no ${what} in the docs of ${name.kind}:${name.namespace}/${name.name}`);
+      throw error;
+    }
+  };
+  const principalDocs = async (request: Request) => options.forPrincipal(await options.identify(request));
 
   return createRouter({
     basePath: options.basePath,
     onError: (error, request) => options.logger.debug('techdocs request failed', { url: request.url, error }),
   })
-    .get('/static/docs/:namespace/:kind/:name/*', async (_request, { params, url }) => {
+    .get('/static/docs/:namespace/:kind/:name/*', async (request, { params, url }) => {
+      const docs = await principalDocs(request);
       const name = entityName(params);
       const tail = params['*'] ?? '';
       const rel = safeRelativePath(url.pathname.endsWith('/') && tail ? `${tail}/` : tail, { decoded: true });
+      const { publisher } = docs;
       let served = rel;
-      let file;
-      try {
-        file = await publisher.readFile(name, rel);
-      } catch (error) {
-        // `guide` is the page `guide/`, as a static file server with directory indexes would serve it.
-        if (!(error instanceof NotFoundError) || /\.[a-z0-9]+$/i.test(rel)) throw error;
-        served = `${rel}/index.html`;
-        file = await publisher.readFile(name, served);
-      }
+      const file = await uniformNotFound('such file', name, async () => {
+        try {
+          return await publisher.readFile(name, rel);
+        } catch (error) {
+          // `guide` is the page `guide/`, as a static file server with directory indexes would serve it.
+          if (!(error instanceof NotFoundError) || /\.[a-z0-9]+$/i.test(rel)) throw error;
+          served = `${rel}/index.html`;
+          return publisher.readFile(name, served);
+        }
+      });
       // Files copied verbatim from a docs folder were never sanitised: sandboxed, scripts as
       // text, anything a plugin or viewer would render as a download (see staticFileHeaders).
       const headers = staticFileHeaders(served, file.contentType);
       return new Response(new Uint8Array(file.content), { headers });
     })
-    .get('/metadata/techdocs/:namespace/:kind/:name', async (_request, { params }) => {
-      return Response.json(await publisher.fetchTechDocsMetadata(entityName(params)));
+    .get('/metadata/techdocs/:namespace/:kind/:name', async (request, { params }) => {
+      const docs = await principalDocs(request);
+      const name = entityName(params);
+      return Response.json(await uniformNotFound('techdocs metadata', name, () => docs.publisher.fetchTechDocsMetadata(name)));
     })
-    .get('/metadata/entity/:namespace/:kind/:name', async (_request, { params }) => {
-      const entity = await lookup(entityName(params));
+    .get('/metadata/entity/:namespace/:kind/:name', async (request, { params }) => {
+      const entity = await lookup(entityName(params), await principalDocs(request));
       let locationMetadata: { type: string; target: string } | undefined;
       try {
         locationMetadata = resolveDocsLocation(entity);
@@ -81,12 +111,15 @@ export function createTechDocsHandler(options: TechDocsHandlerOptions): Handler 
       }
       return Response.json(locationMetadata ? { ...entity, locationMetadata } : entity);
     })
-    .get('/sync/:namespace/:kind/:name', async (_request, { params }) => {
-      const entity = await lookup(entityName(params));
+    .get('/sync/:namespace/:kind/:name', async (request, { params }) => {
+      const docs = await principalDocs(request);
+      const entity = await lookup(entityName(params), docs);
+      // Refused before the stream opens, so a refusal is a plain 403 (and is audited).
+      const sync = await docs.prepareSync(entity);
       // No request signal: a client that goes away does not stop the build, so the next visit finds it done.
       return eventStreamResponse(async (send) => {
         try {
-          const { updated } = await options.sync(entity, { onLog: (message) => void send('log', message) });
+          const { updated } = await sync({ onLog: (message) => void send('log', message) });
           void send('finish', { updated });
         } catch (error) {
           options.logger.warn('techdocs sync failed', { error });

@@ -67,7 +67,7 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
   };
 
   return {
-    features: { fuzzy: fuzzy !== false },
+    features: { fuzzy: fuzzy !== false, visibility: true },
 
     async index(type, documents) {
       const collected: SearchDocument[] = [];

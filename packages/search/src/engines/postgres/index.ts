@@ -194,7 +194,7 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
   };
 
   return {
-    features: { fuzzy: fuzzy > 0 },
+    features: { fuzzy: fuzzy > 0, visibility: true },
 
     async index(type, documents) {
       const collected: SearchDocument[] = [];

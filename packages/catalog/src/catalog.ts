@@ -18,6 +18,9 @@ import { createCommitter } from './stitching/committer.js';
 import { memoryStore } from './stores/memory.js';
 import type { CatalogLibrary, CatalogOptions } from './types.js';
 
+/** Location types principals may use when the host gives no `allowedLocationTypes` (see CatalogOptions). */
+const DEFAULT_ALLOWED_LOCATION_TYPES = ['url', 'file'];
+
 /**
  * Create a catalog: register locations (or connect providers), run `refresh()` (or `start()`),
  * then read with `query`, `getEntities`, `getEntityByRef`, ... The method shapes mirror
@@ -78,6 +81,7 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
   const { pass, refreshRows } = processing;
   const locations = createLocationService({ store, rootDir, exclusive, pass, commit, cascade });
   const audited = createAuditedMutations(currentAuth);
+  const allowedLocationTypes = Object.freeze([...(options.allowedLocationTypes ?? DEFAULT_ALLOWED_LOCATION_TYPES)]);
 
   // Two phases: providers' mutations only need the locations stored, so a provider may await
   // `applyMutation` inside `connect` without waiting on its own connection.
@@ -147,7 +151,13 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
       if (!principal || typeof principal !== 'object' || typeof principal.type !== 'string') {
         throw new InputError('catalog.forPrincipal: a principal is required');
       }
-      const access = principalAccess({ auth: currentAuth(), principal, logger, ...(viewOptions.request ? { request: viewOptions.request } : {}) });
+      const access = principalAccess({
+        auth: currentAuth(),
+        principal,
+        logger,
+        allowedLocationTypes,
+        ...(viewOptions.request ? { request: viewOptions.request } : {}),
+      });
       return createCatalogView(parts, access);
     },
 
@@ -187,6 +197,10 @@ function assertOptions(options: CatalogOptions): void {
     if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
       throw new InputError(`createCatalog: ${key} must be a positive integer, got ${JSON.stringify(value)}`);
     }
+  }
+  const types = options.allowedLocationTypes;
+  if (types !== undefined && (!Array.isArray(types) || types.some((t) => typeof t !== 'string' || !t))) {
+    throw new InputError('createCatalog: allowedLocationTypes must be an array of location type names');
   }
   if (options.rules !== undefined) parseCatalogRules(options.rules, 'createCatalog', ['rules']);
   if (options.locations !== undefined && !Array.isArray(options.locations)) throw new InputError('createCatalog: locations must be an array');

@@ -52,6 +52,16 @@ export interface CatalogOptions {
    * entity that read it, at its `file:line`.
    */
   rules?: CatalogRule[];
+  /**
+   * Location types principals may register, analyze or retarget a location to through
+   * `forPrincipal` views and the HTTP API (Backstage's `allowedLocationTypes`); another type is an
+   * InputError (400) `Registered locations must be of an allowed type [...]`. Host calls (no
+   * `forPrincipal`) and `locations` above may use any type. Default `['url', 'file']`
+   * (Backstage's is `['url']`): `file` targets are confined to `rootDir`, and most portals
+   * register local files in development; a portal serving untrusted users should give
+   * `['url']` (the example portal does). See docs/permissions.md.
+   */
+  allowedLocationTypes?: readonly string[];
   /** Reads `url` locations and placeholders; default: local files below `rootDir` only. */
   reader?: UrlReader;
   logger?: Logger;

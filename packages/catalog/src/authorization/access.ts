@@ -20,6 +20,11 @@ export interface CatalogAccess {
   allows(permission: Permission): Promise<boolean>;
   /** Whether a permission on entities allows this one entity (conditions applied to it). */
   allowsEntity(permission: Permission, entity: Entity): Promise<boolean>;
+  /**
+   * The location types this caller may register, analyze or retarget a location to
+   * (`allowedLocationTypes`); `undefined` for the host, who may use every type.
+   */
+  readonly allowedLocationTypes?: readonly string[];
 }
 
 /**
@@ -45,14 +50,21 @@ export function hostAccess(): CatalogAccess {
  *
  * @example
  * ```ts
- * const access = principalAccess({ auth, principal, logger, request });
+ * const access = principalAccess({ auth, principal, logger, request, allowedLocationTypes: ['url'] });
  * const filter = await access.readFilter();
  * ```
  */
-export function principalAccess(options: { auth: PortalAuth; principal: Principal; logger: Logger; request?: Request }): CatalogAccess {
-  const { auth, principal, logger, request } = options;
+export function principalAccess(options: {
+  auth: PortalAuth;
+  principal: Principal;
+  logger: Logger;
+  request?: Request;
+  allowedLocationTypes: readonly string[];
+}): CatalogAccess {
+  const { auth, principal, logger, request, allowedLocationTypes } = options;
   return {
     principal,
+    allowedLocationTypes,
     ...(request ? { request } : {}),
     readFilter: () => entityReadFilter(auth, principal, logger),
     allows: async (permission) => (await auth.authorize(principal, permission)).result === 'ALLOW',

@@ -9,12 +9,16 @@ import type { CatalogView } from '../types.js';
 import type { CatalogAccess } from './access.js';
 import { createAuthorizedMutations } from './authorized-mutations.js';
 import type { CatalogParts } from './catalog-parts.js';
+import { createReadableDryRun } from './location-dry-run.js';
+import { redactProcessingErrors } from './readable-results.js';
 
 /**
  * The catalog as `access` may use it. Entity reads go through an entities reader scoped by
  * `access.readFilter()`, so the store filters (lists, counts, facets, cursors, by-refs,
- * ancestry); location reads need `catalog.location.read` (denied: empty lists, not found);
- * validation and analysis need `catalog.location.analyze`; mutations are checked and audited
+ * ancestry; relations to entities it cannot read are dropped); location reads need
+ * `catalog.location.read` (denied: empty lists, not found); validation and analysis need
+ * `catalog.location.analyze` (analysis: an allowed location type, and only readable entities);
+ * processing errors name no entity the caller cannot read; mutations are checked and audited
  * (see `createAuthorizedMutations`).
  *
  * @example
@@ -40,17 +44,27 @@ export function createCatalogView(parts: CatalogParts, access: CatalogAccess): C
     },
     async analyzeLocation(location) {
       await require(catalogLocationAnalyzePermission);
-      return analyzeLocation(parts.locations, location);
+      // The same dry run as addLocation's: allowed types only, readable entities, redacted problems.
+      return analyzeLocation({ addLocation: createReadableDryRun(parts, access) }, location);
     },
     async getProcessingErrors() {
       const reports = await parts.getProcessingErrors();
-      if ((await access.readFilter()) === undefined) return reports;
+      const readFilter = await access.readFilter();
+      if (readFilter === undefined) return reports;
       // Only reports of entities the caller can read; an entity never served cannot be checked.
       const { items } = await reader.getEntitiesByRefs(
         reports.map((r) => r.entityRef),
         { fields: ['kind'] },
       );
-      return reports.filter((_, i) => items[i] !== undefined);
+      const shown = reports.filter((_, i) => items[i] !== undefined);
+      // Their messages may name other entities ("… is already provided by …"): those it cannot read are redacted.
+      const errors = await redactProcessingErrors(
+        parts.store,
+        shown.flatMap((r) => r.errors),
+        readFilter,
+      );
+      let next = 0;
+      return shown.map((r) => ({ ...r, errors: r.errors.map(() => errors[next++]!) }));
     },
   };
 }

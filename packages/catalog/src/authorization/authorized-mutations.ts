@@ -14,6 +14,8 @@ import { refKey } from '../query/ref-key.js';
 import type { CatalogView } from '../types.js';
 import type { CatalogAccess } from './access.js';
 import type { CatalogParts } from './catalog-parts.js';
+import { assertLocationType, createReadableDryRun } from './location-dry-run.js';
+import { readableResultEntities } from './readable-results.js';
 
 type Mutations = Pick<CatalogView, 'addLocation' | 'removeLocation' | 'updateLocation' | 'removeEntityByUid' | 'refresh'>;
 
@@ -23,8 +25,11 @@ const notAllowed = (permission: Permission, target?: string) =>
 /**
  * The catalog's mutations as `access` may make them, each audited (success, failure or denied):
  * - `addLocation`: `catalog.location.create` and `catalog.entity.create` (dry runs too, unaudited
- *   as they store nothing); the entities returned are those the caller can read;
- * - `removeLocation` / `updateLocation`: `catalog.location.delete`;
+ *   as they store nothing), and a type in `allowedLocationTypes`; the entities returned are those
+ *   the caller can read, without relations to entities it cannot read;
+ * - `removeLocation`: `catalog.location.delete`;
+ * - `updateLocation`: `catalog.location.delete`, `catalog.location.create` and
+ *   `catalog.entity.create` (retargeting removes and ingests), and a new type in `allowedLocationTypes`;
  * - `removeEntityByUid` / `refresh({ entityRef })`: `catalog.entity.delete` / `.refresh` on the
  *   entity; an entity the caller cannot read is not found, as if it did not exist;
  * - `refresh()` of everything or of a key: `catalog.entity.refresh` outright.
@@ -38,6 +43,7 @@ const notAllowed = (permission: Permission, target?: string) =>
  */
 export function createAuthorizedMutations(parts: CatalogParts, access: CatalogAccess, reader: EntitiesReader): Mutations {
   const { audited, locations } = parts;
+  const dryRun = createReadableDryRun(parts, access);
   const require = async (...permissions: Permission[]) => {
     for (const permission of permissions) if (!(await access.allows(permission))) throw notAllowed(permission);
   };
@@ -48,16 +54,15 @@ export function createAuthorizedMutations(parts: CatalogParts, access: CatalogAc
     async addLocation(spec, options = {}) {
       if (options.dryRun) {
         await require(catalogLocationCreatePermission, catalogEntityCreatePermission);
-        return locations.addLocation(spec, options);
+        return dryRun(spec);
       }
       const target = `${spec?.type ?? 'url'}:${spec?.target}`;
       return audited(access, { action: 'catalog.location.create', target }, async () => {
         await require(catalogLocationCreatePermission, catalogEntityCreatePermission);
+        assertLocationType(access, spec);
         const result = await locations.addLocation(spec, options);
-        if ((await access.readFilter()) === undefined) return result;
         // A ref the location emits may be another location's entity (a conflict): show only readable ones.
-        const { items } = await reader.getEntitiesByRefs(result.entities.map((e) => stringifyEntityRef(e)));
-        return { ...result, entities: items.filter((e): e is Entity => e !== undefined) };
+        return { ...result, entities: await readableResultEntities(parts.store, result.entities, await access.readFilter()) };
       });
     },
 
@@ -71,7 +76,8 @@ export function createAuthorizedMutations(parts: CatalogParts, access: CatalogAc
     async updateLocation(id, spec) {
       const meta = { type: spec?.type ?? 'url', target: spec?.target };
       return audited(access, { action: 'catalog.location.update', target: `location:${id}`, meta }, async () => {
-        await require(catalogLocationDeletePermission);
+        await require(catalogLocationDeletePermission, catalogLocationCreatePermission, catalogEntityCreatePermission);
+        assertLocationType(access, spec);
         return locations.updateLocation(id, spec);
       });
     },

@@ -8,6 +8,7 @@ import { refKey } from '../query/ref-key.js';
 import type { EntityFilter, EntityFilterQuery, EntityOrder } from '../query/types.js';
 import type { CatalogStore, FinalEntityRow, StoreOrder } from '../stores/types.js';
 import type { CatalogLibrary, QueryEntitiesRequest, QueryEntitiesResult } from '../types.js';
+import { hideUnreadableRelations, readableRefs, visibleUids } from './readable-refs.js';
 
 const DEFAULT_QUERY_LIMIT = 20;
 
@@ -24,6 +25,8 @@ export interface EntitiesReaderOptions {
    * What the reader's caller may see, asked on every call: ANDed into every store query (lists,
    * counts, facets, cursors' pages, by-refs, ancestry) and never written into cursors, so a
    * cursor means the same for whoever presents it. `undefined` (or no option) sees everything.
+   * With a filter, relations and `relations.*` facet values naming entities outside it (or no
+   * entity at all) are left out too, decided once per response.
    */
   readFilter?: () => Promise<EntityFilter | undefined>;
 }
@@ -73,20 +76,21 @@ export function createEntitiesReader(options: EntitiesReaderOptions): EntitiesRe
       const last = items.length - 1;
       const endCursor = () =>
         encodeCursor({ order, direction: 'next', totalItems: false, ...(filter ? { filter } : {}), after: { values: page.sortKeys[last]!, uid: items[last]!.uid } });
-      return { items: items.map((r) => output(r, fields)), ...(more ? { pageInfo: { endCursor: endCursor() } } : {}) };
+      const out = await hideUnreadableRelations(store, items.map((r) => output(r, fields)), readFilter);
+      return { items: out, ...(more ? { pageInfo: { endCursor: endCursor() } } : {}) };
     },
     getEntityByRef: async (ref) => {
       const key = refKey(ref);
       const readFilter = await scope();
       const [row] = await store.getEntities({ refs: [key] });
       const visible = await seen(row, readFilter);
-      return visible ? structuredClone(visible.entity) : undefined;
+      return visible ? (await hideUnreadableRelations(store, [structuredClone(visible.entity)], readFilter))[0] : undefined;
     },
     getEntityByUid: async (uid) => {
       const readFilter = await scope();
       const [row] = await store.getEntities({ uids: [uid] });
       const visible = await seen(row, readFilter);
-      return visible ? structuredClone(visible.entity) : undefined;
+      return visible ? (await hideUnreadableRelations(store, [structuredClone(visible.entity)], readFilter))[0] : undefined;
     },
     getEntitiesByRefs: async (refs, byRefsOptions = {}) => entitiesByRefs(store, refs, byRefsOptions, await scope()),
     getEntityAncestors: async (ref) => {
@@ -95,8 +99,10 @@ export function createEntitiesReader(options: EntitiesReaderOptions): EntitiesRe
     },
     getEntityFacets: async (request) => {
       if (!request || !Array.isArray(request.facets)) throw new InputError('getEntityFacets: facets must be an array of field paths');
-      const filter = andFilters(combinedFilter(request.filter, request.query), await scope());
-      return { facets: await store.entityFacets({ facets: request.facets, ...(filter ? { filter } : {}) }) };
+      const readFilter = await scope();
+      const filter = andFilters(combinedFilter(request.filter, request.query), readFilter);
+      const facets = await store.entityFacets({ facets: request.facets, ...(filter ? { filter } : {}) });
+      return { facets: readFilter ? await hideUnreadableRelationFacets(store, facets, readFilter) : facets };
     },
   };
 }
@@ -155,7 +161,8 @@ async function queryEntities(store: CatalogStore, request: QueryEntitiesRequest,
     if (hasNext) pageInfo.nextCursor = cursorAt(items.length - 1, 'next');
     if (hasPrev) pageInfo.prevCursor = cursorAt(0, 'prev');
   }
-  return { items: items.map((r) => output(r, fields)), totalItems: page.totalItems ?? 0, pageInfo };
+  const out = await hideUnreadableRelations(store, items.map((r) => output(r, fields)), readFilter);
+  return { items: out, totalItems: page.totalItems ?? 0, pageInfo };
 }
 
 /** Entities in the order of `refs`, `undefined` for refs that are malformed, unknown or filtered out. */
@@ -182,13 +189,12 @@ async function entitiesByRefs(
     allowed = new Set(page.items.map((r) => r.entityRef));
   }
   const fields = parseFieldsQuery(options.fields);
-  return {
-    items: keys.map((k) => {
-      const row = k === undefined ? undefined : byRef.get(k);
-      if (!row || (allowed && !allowed.has(row.entityRef))) return undefined;
-      return output(row, fields);
-    }),
-  };
+  const items = keys.map((k) => {
+    const row = k === undefined ? undefined : byRef.get(k);
+    if (!row || (allowed && !allowed.has(row.entityRef))) return undefined;
+    return output(row, fields);
+  });
+  return { items: await hideUnreadableRelations(store, items, readFilter) };
 }
 
 /**
@@ -223,16 +229,39 @@ async function ancestors(store: CatalogStore, rootEntityRef: string, readFilter:
   }
   if (readFilter) {
     for (const item of items) item.parentEntityRefs = item.parentEntityRefs.filter((p) => shown.has(p));
+    await hideUnreadableRelations(
+      store,
+      items.map((i) => i.entity),
+      readFilter,
+    );
   }
   return { rootEntityRef, items };
 }
 
-/** The uids of `rows` that match `readFilter`, asked of the store (so every store decides as its queries do). */
-async function visibleUids(store: CatalogStore, rows: readonly FinalEntityRow[], readFilter: EntityFilter): Promise<Set<string>> {
-  if (!rows.length) return new Set();
-  const byUid = { key: 'metadata.uid', values: [...new Set(rows.map((r) => r.uid.toLowerCase()))] };
-  const page = await store.queryEntities({ filter: { allOf: [readFilter, byUid] } });
-  return new Set(page.items.map((r) => r.uid));
+/**
+ * Facets over `relations.*` keys without the values that are refs of entities the caller cannot
+ * read (hidden or missing), decided with one lookup over every such value of the response.
+ */
+async function hideUnreadableRelationFacets(
+  store: CatalogStore,
+  facets: Record<string, { value: string; count: number }[]>,
+  readFilter: EntityFilter,
+): Promise<Record<string, { value: string; count: number }[]>> {
+  const isRelation = (key: string) => key.toLowerCase().startsWith('relations.');
+  const values = Object.entries(facets).flatMap(([key, list]) => (isRelation(key) ? list.map((v) => v.value) : []));
+  if (!values.length) return facets;
+  const readable = await readableRefs(store, values, readFilter);
+  return Object.fromEntries(
+    Object.entries(facets).map(([key, list]) => [key, isRelation(key) ? list.filter((v) => readable.has(refKeyOf(v.value))) : list]),
+  );
+}
+
+function refKeyOf(value: string): string {
+  try {
+    return stringifyEntityRef(parseEntityRef(value));
+  } catch {
+    return '';
+  }
 }
 
 /** `a AND b`, either side optional (`undefined` is "everything"). */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictError, InputError, NotFoundError } from '@portalkit/core';
+import { ConflictError, NotFoundError } from '@portalkit/core';
+import { LocationProblemsError } from './location-problems.js';
 import { ANNOTATION_LOCATION, ANNOTATION_ORIGIN_LOCATION } from '@portalkit/catalog-model';
 import type { PassInput, PassItem } from '../processing/engine.js';
 import { parseLocationRef, stringifyLocationRef } from '../processing/paths.js';
@@ -66,12 +67,7 @@ export function createLocationService(options: LocationServiceOptions): Location
     const items = await pass([locationRootInput(candidate)]);
     const errors = [...items.values()].flatMap((i) => i.errors);
     if (errors.length) {
-      throw new InputError(
-        `Location ${stringifyLocationRef(loc)} has ${errors.length} problem(s): ${errors
-          .slice(0, 5)
-          .map((e) => e.message)
-          .join('; ')}`,
-      );
+      throw new LocationProblemsError(stringifyLocationRef(loc), errors);
     }
     return {
       location: toLocation(candidate),

@@ -26,6 +26,7 @@ const owners = ['team-a', 'team-b', 'group:ops/team-c', 'user:jane'];
 /** The refs `spec.owner` resolves to (claims of IS_ENTITY_OWNER), in the case policies may write them. */
 export const ownerRefs = ['group:default/team-a', 'Group:default/Team-B', 'group:ops/team-c', 'user:default/jane', 'group:default/nobody'];
 const labelKeys = ['restricted', 'tier'];
+const dependencyRefs = ['component:default/e0', 'Component:default/E101', 'resource:default/e2', 'component:ops/e201', 'resource:ops/e303', 'api:default/e5', 'component:default/e7', 'system:default/e104'];
 const annotationKeys = ['pk.io/secret', 'backstage.io/techdocs-ref'];
 
 const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
@@ -45,7 +46,14 @@ const specOf = (kind: string) => {
   const lifecycle = fc.constantFrom('production', 'experimental');
   switch (kind) {
     case 'Component':
-      return fc.record({ type: fc.constantFrom('service', 'website', 'library'), lifecycle, owner, system: optional(fc.constant('sys-1')) });
+      return fc.record({
+        type: fc.constantFrom('service', 'website', 'library'),
+        lifecycle,
+        owner,
+        system: optional(fc.constant('sys-1')),
+        // Refs of entities the random files may hold (some do, some not): relations to entities a policy may hide.
+        dependsOn: optional(fc.subarray(dependencyRefs, { minLength: 1, maxLength: 3 })),
+      });
     case 'API':
       return fc.record({ type: fc.constantFrom('openapi', 'grpc'), lifecycle, owner, definition: fc.constant('openapi: 3.0.0') });
     case 'Resource':

@@ -1,13 +1,8 @@
 import { entityMatchesFilter, stringifyEntityRef } from '@portalkit/catalog-model';
 import type { Entity } from '@portalkit/catalog-model';
-import { hideUnreadableRelations, readableRefs, refKeyOrUndefined, visibleUids } from '../entities/readable-refs.js';
+import { hideUnreadableRelations, readableRefs, redactMessage, refKeyOrUndefined, refsInText, visibleUids } from '../entities/readable-refs.js';
 import type { EntityFilter } from '../query/types.js';
 import type { CatalogStore, ProcessingError } from '../stores/types.js';
-
-const HIDDEN_ENTITY = '<hidden entity>';
-/** Full entity refs as the catalog writes them in messages (`kind:namespace/name`). */
-const REF_IN_TEXT = /\b[A-Za-z][\w-]*:[\w.-]+\/[\w.~-]+/g;
-const CONFLICT = /^(\S+) from (.*) is already provided by (.*)$/s;
 
 /**
  * The entities of a location's result (addLocation, its dry run, analyzeLocation) that a reader
@@ -53,17 +48,10 @@ export async function redactProcessingErrors<T extends ProcessingError>(
 ): Promise<T[]> {
   if (readFilter === undefined) return [...errors];
   const mentioned = new Set<string>();
-  for (const e of errors) for (const ref of String(e.message).match(REF_IN_TEXT) ?? []) mentioned.add(ref);
+  for (const e of errors) for (const ref of refsInText(String(e.message))) mentioned.add(ref);
   if (!mentioned.size) return [...errors];
   const readable = await readableRefs(store, mentioned, readFilter);
-  const hidden = (ref: string) => !readable.has(refKeyOrUndefined(ref) ?? '');
-  return errors.map((e) => {
-    let message = String(e.message);
-    const conflict = message.match(CONFLICT);
-    if (conflict && hidden(conflict[1]!)) message = `${conflict[1]} from ${conflict[2]} is already provided by another source`;
-    message = message.replace(REF_IN_TEXT, (ref) => (hidden(ref) ? HIDDEN_ENTITY : ref));
-    return { ...e, message };
-  });
+  return errors.map((e) => ({ ...e, message: redactMessage(String(e.message), readable) }));
 }
 
 function safeRef(entity: Entity): string {

@@ -48,10 +48,45 @@ export async function readableRefs(store: CatalogStore, refs: Iterable<string>, 
   return new Set(rows.filter((r) => visible.has(r.uid)).map((r) => r.entityRef));
 }
 
+const HIDDEN_ENTITY = '<hidden entity>';
+/** Full entity refs as the catalog writes them in messages (`kind:namespace/name`). */
+const REF_IN_TEXT = /\b[A-Za-z][\w-]*:[\w.-]+\/[\w.~-]+/g;
+const CONFLICT = /^(.*?)(\S+) from (.*) is already provided by (.*)$/s;
+
 /**
- * Drops, in place, the relations of `entities` whose target the caller cannot read (hidden or
- * missing), deciding for the whole response with one {@link readableRefs} lookup. Without a
- * `readFilter` (an unconditional read) nothing is dropped.
+ * The entity refs a message names (`kind:namespace/name` as the catalog writes them).
+ *
+ * @example
+ * ```ts
+ * refsInText('component:default/a from file:/x.yaml is already provided by file:/y.yaml'); // ['component:default/a']
+ * ```
+ */
+export function refsInText(message: string): string[] {
+  return String(message).match(REF_IN_TEXT) ?? [];
+}
+
+/**
+ * A message with every ref `readable` does not hold replaced by `<hidden entity>`; a conflict
+ * over such a ref ("… is already provided by <location>") no longer names the location.
+ *
+ * @example
+ * ```ts
+ * redactMessage('resource:default/x from file:/a is already provided by file:/b', new Set()); // '<hidden entity> from file:/a is already provided by another source'
+ * ```
+ */
+export function redactMessage(message: string, readable: ReadonlySet<string>): string {
+  const hidden = (ref: string) => !readable.has(refKeyOrUndefined(ref) ?? '');
+  let text = String(message);
+  const conflict = text.match(CONFLICT);
+  if (conflict && isRef(conflict[2]!) && hidden(conflict[2]!)) text = `${conflict[1]}${conflict[2]} from ${conflict[3]} is already provided by another source`;
+  return text.replace(REF_IN_TEXT, (ref) => (hidden(ref) ? HIDDEN_ENTITY : ref));
+}
+
+/**
+ * Makes `entities` (in place) name no entity the caller cannot read (hidden or missing): drops
+ * relations to such targets, and redacts such refs in `status.items` messages (processing errors
+ * the catalog writes there, see {@link redactMessage}). One {@link readableRefs} lookup for the
+ * whole response; without a `readFilter` (an unconditional read) nothing changes.
  *
  * @example
  * ```ts
@@ -64,18 +99,43 @@ export async function hideUnreadableRelations<T extends Entity | undefined>(
   readFilter: EntityFilter | undefined,
 ): Promise<T[]> {
   if (!readFilter) return entities;
-  const targets = new Set<string>();
-  for (const entity of entities) for (const relation of relationsOf(entity)) targets.add(relation.targetRef);
-  if (!targets.size) return entities;
-  const readable = await readableRefs(store, targets, readFilter);
+  const refs = new Set<string>();
   for (const entity of entities) {
-    if (!entity || !Array.isArray(entity.relations)) continue;
-    entity.relations = entity.relations.filter((r) => {
-      const key = refKeyOrUndefined(r?.targetRef);
-      return key !== undefined && readable.has(key);
-    });
+    for (const relation of relationsOf(entity)) refs.add(relation.targetRef);
+    for (const item of statusItemsOf(entity)) for (const ref of refsInText(messageText(item))) refs.add(ref);
+  }
+  if (!refs.size) return entities;
+  const readable = await readableRefs(store, refs, readFilter);
+  for (const entity of entities) {
+    if (!entity) continue;
+    if (Array.isArray(entity.relations)) {
+      entity.relations = entity.relations.filter((r) => readable.has(refKeyOrUndefined(r?.targetRef) ?? ''));
+    }
+    for (const item of statusItemsOf(entity)) redactStatusItem(item, readable);
   }
   return entities;
+}
+
+type StatusItem = { message?: unknown; error?: { message?: unknown } };
+
+function redactStatusItem(item: StatusItem, readable: ReadonlySet<string>): void {
+  if (typeof item.message === 'string') item.message = redactMessage(item.message, readable);
+  if (item.error && typeof item.error === 'object' && typeof item.error.message === 'string') {
+    item.error.message = redactMessage(item.error.message, readable);
+  }
+}
+
+function messageText(item: StatusItem): string {
+  return `${typeof item.message === 'string' ? item.message : ''} ${typeof item.error?.message === 'string' ? item.error.message : ''}`;
+}
+
+function statusItemsOf(entity: Entity | undefined): StatusItem[] {
+  const items = (entity as { status?: { items?: unknown } } | undefined)?.status?.items;
+  return Array.isArray(items) ? items.filter((i): i is StatusItem => !!i && typeof i === 'object') : [];
+}
+
+function isRef(text: string): boolean {
+  return refsInText(text)[0] === text;
 }
 
 function relationsOf(entity: Entity | undefined): { targetRef: string }[] {

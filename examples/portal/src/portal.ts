@@ -94,6 +94,9 @@ export async function createExamplePortal(options: ExamplePortalOptions = {}): P
   const catalog = createCatalog({
     rootDir,
     locations: [{ type: 'file', target: path.join(dataDir, 'catalog-info.yaml') }],
+    // People register catalog files by URL only (the register form's); `file` would let them read
+    // (and probe) files on the server. The host's own registrations (catalog:register) may use files.
+    allowedLocationTypes: ['url'],
     // Scorecards live in the catalog as `kind: Scorecard` YAML (data/scorecards/).
     kinds: [...builtinKinds, scorecardKind],
     processors: [scorecardProcessor({ checks: builtinChecks() })],

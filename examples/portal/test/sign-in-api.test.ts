@@ -105,6 +105,33 @@ describe('example portal API with sign-in', () => {
     expect((await task.json()).error.name).toBe('NotAllowedError');
   });
 
+  it('locations and analysis are for signed-in users; file locations are refused; relations name no hidden entity', async () => {
+    const json = { 'content-type': 'application/json' };
+    // Anonymous: no locations (they name server paths), no analysis.
+    expect(await (await call('/api/catalog/locations')).json()).toEqual([]);
+    const analyze = (token: string | undefined, location: object) =>
+      call('/api/catalog/analyze-location', token, { method: 'POST', headers: json, body: JSON.stringify({ location }) });
+    expect((await analyze(undefined, { type: 'url', target: 'https://example.com/catalog-info.yaml' })).status).toBe(403);
+    const listed = await (await call('/api/catalog/locations', tokens.payments)).json();
+    expect(listed.length).toBeGreaterThan(0);
+    // Signed in: only url locations, whatever the route.
+    const root = listed[0].data.target as string;
+    const refused = await analyze(tokens.payments, { type: 'file', target: root });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).error.message).toBe('Registered locations must be of an allowed type ["url"]');
+    const register = await call('/api/catalog/locations?dryRun=true', tokens.payments, { method: 'POST', headers: json, body: JSON.stringify({ type: 'file', target: root }) });
+    expect(register.status).toBe(400);
+    // The restricted entity is part of a readable system and owned by a readable group: neither says so.
+    for (const token of [undefined, tokens.payments]) {
+      const system = await (await call('/api/catalog/entities/by-name/system/default/developer-platform', token)).json();
+      const group = await (await call('/api/catalog/entities/by-name/group/default/team-platform', token)).json();
+      const facets = await (await call('/api/catalog/entity-facets?facet=relations.hasPart&facet=relations.ownerOf', token)).json();
+      for (const body of [system.relations, group.relations, facets]) expect(JSON.stringify(body)).not.toContain('production-secrets-vault');
+    }
+    const platformSystem = await (await call('/api/catalog/entities/by-name/system/default/developer-platform', tokens.platform)).json();
+    expect(JSON.stringify(platformSystem.relations)).toContain('resource:default/production-secrets-vault');
+  });
+
   it('refuses tokens of another issuer, unsigned and tampered tokens with 401, never echoing them', async () => {
     const foreign = await tokenFrom(otherProvider.issuer, 'ada.lovelace');
     const [header, payload] = tokens.payments!.split('.');

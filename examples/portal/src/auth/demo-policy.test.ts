@@ -7,6 +7,7 @@ import {
   catalogEntityPermissionRules,
   catalogEntityReadPermission,
   catalogEntityRefreshPermission,
+  catalogLocationAnalyzePermission,
   catalogLocationCreatePermission,
   catalogLocationDeletePermission,
   catalogLocationReadPermission,
@@ -69,13 +70,18 @@ describe('createDemoPolicy', () => {
     }
   });
 
-  it('lets signed-in users run templates, register locations and refresh; anonymous only read', async () => {
+  it('lets signed-in users run templates, read, analyze and register locations and refresh; anonymous only read entities', async () => {
     for (const permission of [scaffolderTaskCreatePermission, catalogLocationCreatePermission, catalogEntityRefreshPermission]) {
       expect(await basic(anonymous, permission)).toBe('DENY');
       expect(await basic(payments, permission)).toBe('ALLOW');
       expect(await basic(platform, permission)).toBe('ALLOW');
     }
-    expect(await basic(anonymous, catalogLocationReadPermission)).toBe('ALLOW');
+    // Locations (server paths, URLs) and their analysis are for signed-in users only.
+    for (const permission of [catalogLocationReadPermission, catalogLocationAnalyzePermission]) {
+      expect(await basic(anonymous, permission)).toBe('DENY');
+      expect(await basic(payments, permission)).toBe('ALLOW');
+      expect(await basic(platform, permission)).toBe('ALLOW');
+    }
     expect(await auth.authorizeResource(payments, scaffolderActionExecutePermission, { action: 'publish:git', input: {} }, [])).toBe(true);
     expect(await auth.authorizeResource(anonymous, scaffolderActionExecutePermission, { action: 'debug:log', input: {} }, [])).toBe(false);
   });

@@ -17,9 +17,9 @@ export const PLATFORM_TAG = 'platform';
  *   scorecards) except entities labelled `portalkit.dev/restricted`;
  * - template parameter sections and steps tagged `platform` (`backstage:permissions`) are for
  *   team-platform only, so only they may run such a template;
- * - signed-in users see and cancel their own tasks, run templates, register locations and
- *   refresh entities; they may not delete entities or locations;
- * - anonymous: read only.
+ * - signed-in users see and cancel their own tasks, run templates, read, analyze and register
+ *   locations and refresh entities; they may not delete entities or locations;
+ * - anonymous: read only, and not locations (they name server paths) nor location analysis.
  * Every statement is checked against the rules and permissions when the policy is built.
  *
  * @example
@@ -44,7 +44,10 @@ export function createDemoPolicy(): PermissionPolicy {
         decision: { conditions: { rule: 'IS_TASK_OWNER', params: { createdBy: ['$userEntityRef'] } } },
       },
       { permission: ['scaffolder.task.read', 'scaffolder.task.cancel', 'catalog.entity.delete', 'catalog.location.delete'], decision: 'deny' },
-      // Other reads (locations, search, docs, scorecards) are open; other changes need a user.
+      // Locations name server paths and URLs, and analysis reads what a location points at: users only.
+      { permission: ['catalog.location.read', 'catalog.location.analyze'], principals: { types: ['user'] }, decision: 'allow' },
+      { permission: ['catalog.location.read', 'catalog.location.analyze'], decision: 'deny' },
+      // Other reads (search, docs, scorecards) are open; other changes need a user.
       { permission: '*', actions: ['read'], decision: 'allow' },
       { permission: '*', principals: { types: ['user'] }, decision: 'allow' },
     ],

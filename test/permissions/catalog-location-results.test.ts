@@ -30,10 +30,15 @@ const mallory = user('user:default/mallory');
 const admin = user('user:default/admin');
 /** Reads everything; may not create locations (only delete them). */
 const deleter = user('user:default/deleter');
+/** Reads only what team-a owns. */
+const owner: Principal = { ...user('user:default/owner'), ownershipEntityRefs: ['user:default/owner', 'group:default/team-a'] };
 
 const policy: PermissionPolicy = (principal, permission) => {
   if (principal.subject === admin.subject) return { result: 'ALLOW' };
   if (principal.subject === deleter.subject) return { result: permission.name === 'catalog.location.create' ? 'DENY' : 'ALLOW' };
+  if (principal.subject === owner.subject && permission.name === 'catalog.entity.read') {
+    return createCatalogConditionalDecision(catalogConditions.isEntityOwner({ claims: ['group:default/team-a'] }));
+  }
   if (permission.name === 'catalog.entity.read') return createCatalogConditionalDecision({ not: catalogConditions.hasLabel({ label: 'restricted' }) });
   return { result: 'ALLOW' };
 };
@@ -110,6 +115,12 @@ describe('location results show only what the principal may read', () => {
     // The host sees everything.
     const hostDry = await catalog.addLocation({ type: 'file', target: './fresh.yaml' }, { dryRun: true });
     expect(names(hostDry.entities)).toContain('fresh-b');
+  });
+
+  it('a dry run judges ownership conditions by the relations its entities will have', async () => {
+    await writeFile(path.join(dir, 'owned.yaml'), yaml([component('mine'), { ...component('theirs'), spec: { type: 'service', lifecycle: 'production', owner: 'team-b' } }]));
+    const dry = await catalog.forPrincipal(owner).addLocation({ type: 'file', target: './owned.yaml' }, { dryRun: true });
+    expect(names(dry.entities)).toEqual(['mine']);
   });
 
   it('a dry run that conflicts with a hidden entity does not name it or its location (library and HTTP)', async () => {

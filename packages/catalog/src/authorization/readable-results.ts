@@ -1,6 +1,7 @@
 import { entityMatchesFilter, stringifyEntityRef } from '@portalkit/catalog-model';
 import type { Entity } from '@portalkit/catalog-model';
 import { hideUnreadableRelations, readableRefs, redactMessage, refKeyOrUndefined, refsInText, visibleUids } from '../entities/readable-refs.js';
+import { builtinRelations } from '../processing/builtin-relations.js';
 import type { EntityFilter } from '../query/types.js';
 import type { CatalogStore, ProcessingError } from '../stores/types.js';
 
@@ -25,7 +26,7 @@ export async function readableResultEntities(store: CatalogStore, entities: Enti
   const hiddenStored = new Set(stored.filter((r) => !visible.has(r.uid)).map((r) => r.entityRef));
   const shown = entities.filter((e) => {
     const key = keyOf(e);
-    return key !== undefined && !hiddenStored.has(key) && entityMatchesFilter(e, readFilter);
+    return key !== undefined && !hiddenStored.has(key) && entityMatchesFilter(asStored(e), readFilter);
   });
   return hideUnreadableRelations(store, structuredClone(shown), readFilter);
 }
@@ -52,6 +53,23 @@ export async function redactProcessingErrors<T extends ProcessingError>(
   if (!mentioned.size) return [...errors];
   const readable = await readableRefs(store, mentioned, readFilter);
   return errors.map((e) => ({ ...e, message: redactMessage(String(e.message), readable) }));
+}
+
+/**
+ * A dry run's entity with the relations its spec implies, as it would be stored: dry runs do not
+ * stitch relations, and conditions such as IS_ENTITY_OWNER (`relations.ownedby`) read them.
+ */
+function asStored(entity: Entity): Entity {
+  if (entity.relations) return entity;
+  try {
+    const self = stringifyEntityRef(entity);
+    const relations = builtinRelations(entity)
+      .filter((r) => r.sourceRef === self)
+      .map(({ type, targetRef }) => ({ type, targetRef }));
+    return { ...entity, relations };
+  } catch {
+    return entity;
+  }
 }
 
 function safeRef(entity: Entity): string {

@@ -210,6 +210,14 @@ describe('location results show only what the principal may read', () => {
     }
     const byRefs = await call(handler, 'mallory', 'POST', '/entities/by-refs', { entityRefs: ['component:default/front', 'component:default/back'] });
     expectNoTraceInEntities((await byRefs.json()).items);
+    // Filtering on a relation to the hidden entity finds nothing, as for an entity that does not exist.
+    const count = async (who: string, target: string) =>
+      (await (await call(handler, who, 'GET', `/entities/by-query?filter=relations.dependsOn=${target}`)).json()).totalItems;
+    expect(await count('mallory', 'component:default/vault-x')).toBe(0);
+    expect(await count('mallory', 'component:default/back')).toBe(1);
+    expect(await count('admin', 'component:default/vault-x')).toBe(1);
+    const listed = await (await call(handler, 'mallory', 'GET', '/entities?filter=relations.dependsOn=component:default/vault-x')).json();
+    expect(listed).toEqual([]);
     // Admin sees the relations the hidden entity is part of.
     const adminFront = await (await call(handler, 'admin', 'GET', '/entities/by-name/component/default/front')).json();
     expect(JSON.stringify(adminFront.relations)).toContain('component:default/vault-x');

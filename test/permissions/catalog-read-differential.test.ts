@@ -27,6 +27,8 @@ type Store = { store: CatalogStore; close(): Promise<void> };
 let partial = 0;
 /** Relations from a hidden entity to a visible one (the relations that could leak the hidden one's ref). */
 let hiddenSources = 0;
+/** Runs whose relation filter named a hidden entity that visible entities point at (the oracle). */
+let hiddenRelationFilters = 0;
 
 /** Walk `query` pages from the first to the last and back; returns the uids in order. */
 async function walkQuery(view: CatalogView, request: Parameters<CatalogView['query']>[0], expectedTotal: number) {
@@ -69,7 +71,16 @@ interface QueryCase {
 }
 
 const requestArb: fc.Arbitrary<QueryCase> = fc.record({
-  filter: fc.constantFrom<QueryCase['filter']>(undefined, { kind: 'component' }, { 'spec.lifecycle': 'production' }, [{ kind: 'api' }, { kind: 'location' }]),
+  filter: fc.constantFrom<QueryCase['filter']>(
+    undefined,
+    { kind: 'component' },
+    { 'spec.lifecycle': 'production' },
+    [{ kind: 'api' }, { kind: 'location' }],
+    // Relations to entities a policy may hide: in the principal's view such a relation does not exist.
+    { 'relations.dependsOn': 'component:default/e0' },
+    { 'relations.dependsOn': 'resource:ops/e303' },
+    { kind: 'component', 'relations.dependencyOf': 'component:default/e7' },
+  ),
   orderField: fc.constantFrom('metadata.name', 'spec.type', 'kind', 'metadata.labels.tier'),
   order: fc.constantFrom('asc' as const, 'desc' as const),
   limit: fc.integer({ min: 1, max: 9 }),
@@ -103,9 +114,26 @@ async function compareAll(host: CatalogLibrary, view: CatalogView, decision: Pol
     ...(req.term ? { fullTextFilter: { term: req.term, fields: ['metadata.name'] } } : {}),
   };
   const hostAll = (await host.query({ ...request, limit: 10_000 })).items;
-  const expected = hostAll.filter((e) => visible.has(e.metadata.uid!)).map(seenAs);
+  // A filter on a relation to an entity the principal cannot read matches nothing for it.
+  const relationTargets = req.filter && !Array.isArray(req.filter) ? Object.entries(req.filter).filter(([k]) => k.startsWith('relations.')) : [];
+  const relationsSeen = relationTargets.every(([, target]) => readableRef(target));
+  const expected = hostAll.filter((e) => visible.has(e.metadata.uid!) && relationsSeen).map(seenAs);
+
   const walked = await walkQuery(view, { ...request, limit: req.limit }, expected.length);
   expect(walked).toEqual(expected);
+
+  // The oracle itself: a visible entity's relation to a hidden one, asked as a filter, finds nothing.
+  const allRefs = new Set(all.map((e) => stringifyEntityRef(e)));
+  for (const e of all.filter((x) => visible.has(x.metadata.uid!))) {
+    const r = (e.relations ?? []).find((x) => allRefs.has(keyOf(x.targetRef)) && !visibleRefs.has(keyOf(x.targetRef)));
+    if (!r) continue;
+    hiddenRelationFilters++;
+    const found = await view.query({ filter: { [`relations.${r.type}`]: r.targetRef }, limit: 50 });
+    expect(found.totalItems).toBe(0);
+    expect(found.items).toEqual([]);
+    expect((await view.getEntityFacets({ facets: ['kind'], filter: { [`relations.${r.type}`]: r.targetRef } })).facets.kind).toEqual([]);
+    break;
+  }
 
   expect(await walkGetEntities(view, req.limit)).toEqual(
     (await host.getEntities({ order: { field: 'metadata.name', order: 'asc' } })).items.filter((e) => visible.has(e.metadata.uid!)).map(seenAs),
@@ -180,6 +208,7 @@ function differential(name: string, runs: number, create: () => Promise<Store>) 
           const view = catalog.forPrincipal(jane);
           partial = 0;
           hiddenSources = 0;
+          hiddenRelationFilters = 0;
           await fc.assert(
             fc.asyncProperty(decisionArb, requestArb, async (decision, req) => {
               current.decision = decision;
@@ -191,6 +220,7 @@ function differential(name: string, runs: number, create: () => Promise<Store>) 
           expect(partial, `${partial} of ${runs} runs split the catalog`).toBeGreaterThan(runs / 3);
           // And relations crossed the split: a readable entity pointed at a hidden one in some runs.
           expect(hiddenSources, 'relations from hidden entities to visible ones').toBeGreaterThan(0);
+          expect(hiddenRelationFilters, 'relation filters naming a hidden entity that visible entities point at').toBeGreaterThan(0);
         } finally {
           await close();
           await rm(dir, { recursive: true, force: true });

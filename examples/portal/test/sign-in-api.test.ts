@@ -128,6 +128,11 @@ describe('example portal API with sign-in', () => {
       const facets = await (await call('/api/catalog/entity-facets?facet=relations.hasPart&facet=relations.ownerOf', token)).json();
       for (const body of [system.relations, group.relations, facets]) expect(JSON.stringify(body)).not.toContain('production-secrets-vault');
     }
+    const byRelation = async (token?: string) =>
+      (await (await call('/api/catalog/entities/by-query?filter=relations.hasPart=resource:default/production-secrets-vault', token)).json()).totalItems;
+    expect(await byRelation()).toBe(0);
+    expect(await byRelation(tokens.payments)).toBe(0);
+    expect(await byRelation(tokens.platform)).toBe(1);
     const platformSystem = await (await call('/api/catalog/entities/by-name/system/default/developer-platform', tokens.platform)).json();
     expect(JSON.stringify(platformSystem.relations)).toContain('resource:default/production-secrets-vault');
   });

@@ -8,7 +8,7 @@ import { refKey } from '../query/ref-key.js';
 import type { EntityFilter, EntityFilterQuery, EntityOrder } from '../query/types.js';
 import type { CatalogStore, FinalEntityRow, StoreOrder } from '../stores/types.js';
 import type { CatalogLibrary, QueryEntitiesRequest, QueryEntitiesResult } from '../types.js';
-import { hideUnreadableRelations, readableRefs, visibleUids } from './readable-refs.js';
+import { hideUnreadableRelations, readableRefs, relationFilterAsSeen, visibleUids } from './readable-refs.js';
 
 const DEFAULT_QUERY_LIMIT = 20;
 
@@ -63,7 +63,7 @@ export function createEntitiesReader(options: EntitiesReaderOptions): EntitiesRe
         after = state.after;
       }
       const limit = nonNegativeInt(request.limit, 'limit');
-      const storeFilter = andFilters(filter, readFilter);
+      const storeFilter = andFilters(await relationFilterAsSeen(store, filter, readFilter), readFilter);
       const page = await store.queryEntities({
         ...(storeFilter ? { filter: storeFilter } : {}),
         order,
@@ -100,7 +100,7 @@ export function createEntitiesReader(options: EntitiesReaderOptions): EntitiesRe
     getEntityFacets: async (request) => {
       if (!request || !Array.isArray(request.facets)) throw new InputError('getEntityFacets: facets must be an array of field paths');
       const readFilter = await scope();
-      const filter = andFilters(combinedFilter(request.filter, request.query), readFilter);
+      const filter = andFilters(await relationFilterAsSeen(store, combinedFilter(request.filter, request.query), readFilter), readFilter);
       const facets = await store.entityFacets({ facets: request.facets, ...(filter ? { filter } : {}) });
       return { facets: readFilter ? await hideUnreadableRelationFacets(store, facets, readFilter) : facets };
     },
@@ -135,7 +135,7 @@ async function queryEntities(store: CatalogStore, request: QueryEntitiesRequest,
     ? state.order.map((o) => ({ ...o, order: o.order === 'asc' ? ('desc' as const) : ('asc' as const), nulls: 'first' as const }))
     : state.order;
   // The caller's scope joins the query here only: the cursor keeps the query as asked.
-  const filter = andFilters(state.filter, readFilter);
+  const filter = andFilters(await relationFilterAsSeen(store, state.filter, readFilter), readFilter);
   const page = await store.queryEntities({
     ...(filter ? { filter } : {}),
     ...(state.fullText ? { fullText: state.fullText } : {}),
@@ -182,7 +182,7 @@ async function entitiesByRefs(
   });
   const rows = await store.getEntities({ refs: keys.filter((k): k is string => k !== undefined) });
   const byRef = new Map(rows.map((r) => [r.entityRef, r]));
-  const filter = andFilters(combinedFilter(options.filter, options.query), readFilter);
+  const filter = andFilters(await relationFilterAsSeen(store, combinedFilter(options.filter, options.query), readFilter), readFilter);
   let allowed: Set<string> | undefined;
   if (filter && rows.length) {
     const page = await store.queryEntities({ filter: { allOf: [filter, { anyOf: [...byRef.keys()].map((ref) => refFilter(ref)) }] } });

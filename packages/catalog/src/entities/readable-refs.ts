@@ -142,3 +142,53 @@ function relationsOf(entity: Entity | undefined): { targetRef: string }[] {
   if (!entity || !Array.isArray(entity.relations)) return [];
   return entity.relations.filter((r) => typeof r?.targetRef === 'string');
 }
+
+/**
+ * A caller's own filter as it reads in the caller's view, where relations to entities it cannot
+ * read do not exist: each `relations.<type>` leaf with values keeps only the values that are refs
+ * of readable entities (none left: matches nothing). One {@link readableRefs} lookup for all such
+ * values; without a `readFilter`, or without such leaves, the filter is returned as it is.
+ * Leaves that only ask for a key to exist, and prefix leaves, are left alone (docs/permissions.md,
+ * known limits).
+ *
+ * @example
+ * ```ts
+ * const asSeen = await relationFilterAsSeen(store, { key: 'relations.haspart', values: ['resource:default/x'] }, readFilter);
+ * ```
+ */
+export async function relationFilterAsSeen(
+  store: CatalogStore,
+  filter: EntityFilter | undefined,
+  readFilter: EntityFilter | undefined,
+): Promise<EntityFilter | undefined> {
+  if (!filter || !readFilter) return filter;
+  const values = new Set<string>();
+  visitRelationLeaves(filter, (leaf) => {
+    for (const v of leaf.values) values.add(v);
+  });
+  if (!values.size) return filter;
+  const readable = await readableRefs(store, values, readFilter);
+  return rewriteRelationLeaves(filter, readable);
+}
+
+type ValuesLeaf = { key: string; values: string[] };
+
+const isRelationValuesLeaf = (f: EntityFilter): f is ValuesLeaf =>
+  'key' in f && !('prefix' in f) && Array.isArray(f.values) && f.key.toLowerCase().startsWith('relations.');
+
+function visitRelationLeaves(filter: EntityFilter, visit: (leaf: ValuesLeaf) => void): void {
+  if ('allOf' in filter) for (const f of filter.allOf) visitRelationLeaves(f, visit);
+  else if ('anyOf' in filter) for (const f of filter.anyOf) visitRelationLeaves(f, visit);
+  else if ('not' in filter) visitRelationLeaves(filter.not, visit);
+  else if (isRelationValuesLeaf(filter)) visit(filter);
+}
+
+function rewriteRelationLeaves(filter: EntityFilter, readable: ReadonlySet<string>): EntityFilter {
+  if ('allOf' in filter) return { allOf: filter.allOf.map((f) => rewriteRelationLeaves(f, readable)) };
+  if ('anyOf' in filter) return { anyOf: filter.anyOf.map((f) => rewriteRelationLeaves(f, readable)) };
+  if ('not' in filter) return { not: rewriteRelationLeaves(filter.not, readable) };
+  if (!isRelationValuesLeaf(filter)) return filter;
+  const kept = filter.values.filter((v) => readable.has(refKeyOrUndefined(v) ?? ''));
+  // An empty `anyOf` is false in every store; an empty `values` list is not safe in all of them.
+  return kept.length ? { key: filter.key, values: kept } : { anyOf: [] };
+}

@@ -154,7 +154,7 @@ describe('scorecards under a policy', () => {
     );
     const { service, state } = await setup([group('team-a'), group('team-b'), ...entities]);
     const { catalog } = await providerCatalog([group('team-a'), group('team-b'), ...entities]);
-    const stored = new Map((await catalog.getEntities()).items.map((e) => [`component:default/${e.metadata.name}`, e]));
+    const stored = new Map((await catalog.getEntities()).items.map((e) => [`${e.kind.toLowerCase()}:default/${e.metadata.name}`, e]));
     const condition = fc.oneof(
       fc.constant(catalogConditions.hasLabel({ label: 'restricted' })),
       fc.constantFrom('production', 'experimental').map((value) => catalogConditions.hasSpec({ key: 'lifecycle', value })),
@@ -176,8 +176,11 @@ describe('scorecards under a policy', () => {
         expect(got.total).toBe(expected.length);
         expect(got.worst.map((r) => r.entityRef)).toEqual(expected.slice(0, worst).map((r) => r.entityRef));
         expect(got.levels.reduce((n, l) => n + l.count, got.belowFirstLevel)).toBe(expected.length);
-        const owner = await service.forPrincipal(jane).getOwnerResults('group:default/team-a');
-        expect(owner.results.every((r) => expected.some((e) => e.entityRef === r.entityRef))).toBe(true);
+        // The owner group itself must be readable, else it is not found.
+        const ownerReadable = applyConditions(conditions, stored.get('group:default/team-a')!, catalogEntityPermissionRules);
+        const owner = service.forPrincipal(jane).getOwnerResults('group:default/team-a');
+        if (!ownerReadable) await expect(owner).rejects.toThrow('No entity group:default/team-a');
+        else expect((await owner).results.every((r) => expected.some((e) => e.entityRef === r.entityRef))).toBe(true);
       }),
       { numRuns: 60 },
     );

@@ -88,7 +88,9 @@ export function createScorecardQueries({ catalog, registry, store }: ScorecardQu
 
     async getOwnerResults(ownerRef) {
       const ref = entityRefKey(ownerRef);
-      return { ownerRef: ref, results: await store.latest({ ownerRef: ref }) };
+      const results = await store.latest({ ownerRef: ref });
+      if (!results.length && !(await catalog.getEntityByRef(ref))) throw new NotFoundError(`No entity ${ref}`);
+      return { ownerRef: ref, results };
     },
   };
 }

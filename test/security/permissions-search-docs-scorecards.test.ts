@@ -34,6 +34,9 @@ const users: Record<string, Principal> = {
 const component = (name: string, labels: string) =>
   `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\n  description: ${name} keeps the treasury ledger\n${labels}  annotations:\n    backstage.io/techdocs-ref: dir:./${name}\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n`;
 
+const group = (name: string, labels: string) =>
+  `apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: ${name}\n${labels}spec:\n  type: team\n  children: []\n`;
+
 describe('attacks through the portal: search, TechDocs and scorecards under a policy', () => {
   let dir: string;
   let portal: Portal;
@@ -43,7 +46,7 @@ describe('attacks through the portal: search, TechDocs and scorecards under a po
     dir = await mkdtemp(path.join(tmpdir(), 'permissions-portal-'));
     await writeFile(
       path.join(dir, 'catalog-info.yaml'),
-      `${component('payments', '')}---\n${component('vault', '  labels:\n    restricted: "true"\n')}`,
+      `${component('payments', '')}---\n${component('vault', '  labels:\n    restricted: "true"\n')}---\n${group('team-a', '')}`,
     );
     for (const name of ['payments', 'vault']) {
       await mkdir(path.join(dir, name, 'docs', 'img'), { recursive: true });
@@ -51,7 +54,7 @@ describe('attacks through the portal: search, TechDocs and scorecards under a po
       await writeFile(path.join(dir, name, 'docs', 'index.md'), `# ${name}\n\n## Ledger\n\nThe treasury ledger of ${name}.\n`);
       await writeFile(path.join(dir, name, 'docs', 'img', 'logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
     }
-    const catalog = catalogPlugin({ rootDir: dir });
+    const catalog = catalogPlugin({ rootDir: dir, rules: [{ allow: ['Component', 'Group', 'Location'] }] });
     const techdocs = techdocsPlugin({ publisher: memoryPublisher(), getEntity: (name) => catalog.catalog.getEntityByRef(name), root: dir });
     const auth = createPortalAuth({
       // A tiny identifier: `Bearer <user>`; an unknown token is a bad credential.
@@ -166,10 +169,20 @@ describe('attacks through the portal: search, TechDocs and scorecards under a po
       };
       expect(await body(denied), vault[i]).toEqual(await body(missing));
     }
-    // The syncs that ran were audited with who asked.
+    // The syncs that ran were audited with who asked, and the id of the request they answered.
     expect(audit.filter((e) => e.action === 'techdocs.sync').map((e) => [e.actor.subject, e.target, e.outcome])).toEqual([
       ['user:default/jane', 'component:default/payments', 'success'],
       ['user:default/admin', 'component:default/vault', 'success'],
+    ]);
+    const sync = await portal.request('/api/techdocs/sync/default/component/payments', {
+      headers: { authorization: 'Bearer jane', 'x-request-id': 'req-techdocs-sync-1' },
+    });
+    expect(sync.status).toBe(200);
+    await sync.arrayBuffer();
+    expect(audit.filter((e) => e.action === 'techdocs.sync').map((e) => e.requestId)).toEqual([
+      expect.any(String),
+      expect.any(String),
+      'req-techdocs-sync-1',
     ]);
   });
 
@@ -190,11 +203,13 @@ describe('attacks through the portal: search, TechDocs and scorecards under a po
     expect((await get('/api/scorecards/scorecards')).status).toBe(403);
     const evaluate = await portal.request('/api/scorecards/evaluate', {
       method: 'POST',
-      headers: { authorization: 'Bearer jane', 'content-type': 'application/json' },
+      headers: { authorization: 'Bearer jane', 'content-type': 'application/json', 'x-request-id': 'req-scorecards-1' },
       body: JSON.stringify({ entityRef: 'component:default/vault' }),
     });
     expect(evaluate.status).toBe(404);
-    expect(audit.filter((e) => e.action === 'scorecards.evaluate').map((e) => [e.actor.subject, e.outcome])).toEqual([['user:default/jane', 'denied']]);
+    expect(audit.filter((e) => e.action === 'scorecards.evaluate').map((e) => [e.actor.subject, e.outcome, e.requestId])).toEqual([
+      ['user:default/jane', 'denied', 'req-scorecards-1'],
+    ]);
   });
 
   test('bad credentials are a 401 on every plugin route', async () => {

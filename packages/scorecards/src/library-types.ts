@@ -161,7 +161,7 @@ export interface ScorecardsLibrary {
   idle(): Promise<void>;
   getEntityResults(entityRef: string, options?: { historyLimit?: number }): Promise<{ entityRef: string; latest: ScorecardResult[]; history: ScorecardHistoryEntry[] }>;
   getScorecardSummary(scorecardId: string, options?: { worst?: number }): Promise<ScorecardSummary>;
-  /** Results of the entities a group (or user) owns; `NotFoundError` for an owner with none that is not in the catalog. */
+  /** Results of the entities a group (or user) owns. */
   getOwnerResults(ownerRef: string): Promise<{ ownerRef: string; results: ScorecardResult[] }>;
   /**
    * The scorecards as `principal` may see them: every read needs `scorecards.read`; results only

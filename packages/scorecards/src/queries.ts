@@ -88,9 +88,7 @@ export function createScorecardQueries({ catalog, registry, store }: ScorecardQu
 
     async getOwnerResults(ownerRef) {
       const ref = entityRefKey(ownerRef);
-      const results = await store.latest({ ownerRef: ref });
-      if (!results.length && !(await catalog.getEntityByRef(ref))) throw new NotFoundError(`No entity ${ref}`);
-      return { ownerRef: ref, results };
+      return { ownerRef: ref, results: await store.latest({ ownerRef: ref }) };
     },
   };
 }

@@ -92,6 +92,30 @@ describe('example portal API with sign-in', () => {
     expect(await count()).toBe(await count(tokens.payments));
   });
 
+  it('scaffolder catalog:fetch reads as the task creator: a payments dry run of the hidden vault is not found, platform gets it', async () => {
+    const template = {
+      apiVersion: 'scaffolder.backstage.io/v1beta3',
+      kind: 'Template',
+      metadata: { name: 'peek' },
+      spec: {
+        parameters: [],
+        steps: [{ id: 'f', action: 'catalog:fetch', input: { entityRef: 'resource:default/production-secrets-vault' } }],
+        output: { vault: '${{ steps.f.output.entity }}' },
+      },
+    };
+    const dryRun = async (token?: string) =>
+      call('/api/scaffolder/v2/dry-run', token, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ template, values: {}, directoryContents: [] }) });
+    const payments = await dryRun(tokens.payments);
+    expect(payments.status).toBe(200);
+    const body = (await payments.json()) as { status: string; output: unknown; error?: { name: string } };
+    expect(body.status).toBe('failed');
+    expect(body.error?.name).toBe('NotFoundError');
+    expect(JSON.stringify(body.output ?? {})).not.toContain('"kind":"Resource"');
+    const platform = (await (await dryRun(tokens.platform)).json()) as { status: string; output: { vault?: { metadata?: { name?: string } } } };
+    expect(platform.status).toBe('completed');
+    expect(platform.output.vault?.metadata?.name).toBe('production-secrets-vault');
+  });
+
   it('the APIs refuse what the page hides: anonymous registering, payments running the platform template', async () => {
     const json = { 'content-type': 'application/json' };
     const location = await call('/api/catalog/locations', undefined, { method: 'POST', headers: json, body: JSON.stringify({ type: 'url', target: 'https://example.com/catalog-info.yaml' }) });

@@ -261,6 +261,28 @@ describe('fail closed under a policy', () => {
     expect(JSON.stringify(task)).not.toContain(MARKER);
   });
 
+  it('a worker that never saw the policy refuses a task its creator stored under one without a decision', async () => {
+    const store = memoryTaskStore();
+    const { id } = await store.createTask({
+      spec: {
+        apiVersion: 'scaffolder.backstage.io/v1beta3',
+        parameters: {},
+        steps: [{ id: 'f', action: 'catalog:fetch', input: { entityRef: VAULT } }],
+        output: { entity: '${{ steps.f.output.entity }}' },
+        templateInfo: { entityRef: 'template:default/fetch-vault' },
+      },
+      creator: { type: 'principal', principal: principals.paula!, policy: true },
+    });
+    // Another process: no auth of its own, no plugin, no view.
+    const worker = createScaffolder({ actions: builtinActions({ catalog }), taskStore: store, workingDirectory: path.join(dir, 'work2'), pollIntervalMs: 20, logger: silentLogger });
+    await worker.start();
+    portals.push(worker);
+    const result = await (await worker.getTask(id))!.result;
+    expect(result.status).toBe('failed');
+    expect(result.error?.name).toBe('NotAllowedError');
+    expect(JSON.stringify(result)).not.toContain(MARKER);
+  });
+
   it('never serves the stored creator over HTTP', async () => {
     const s = await setup();
     const { task } = await s.runTask('paula', 'template:default/fetch-own');

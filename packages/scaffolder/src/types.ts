@@ -203,7 +203,16 @@ export interface ActionContext<Input = JsonObject> {
   asCreator?<T extends ServiceForPrincipal<T>>(service: T, what: string): T;
 }
 
-/** A service that can act as a principal (`@portalkit/catalog`'s `forPrincipal`, for example). */
+/**
+ * A service that can act as a principal (`@portalkit/catalog`'s `forPrincipal`, for example);
+ * what `ActionContext.asCreator` takes.
+ *
+ * @example
+ * ```ts
+ * const deployer: Deployer & ServiceForPrincipal<Deployer> = { deploy, forPrincipal: (p) => deployerFor(p) };
+ * const asUser = ctx.asCreator?.(deployer, 'acme:deploy (deployer)') ?? deployer;
+ * ```
+ */
 export interface ServiceForPrincipal<T> {
   forPrincipal?(principal: Principal): T;
 }

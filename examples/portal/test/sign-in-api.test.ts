@@ -116,6 +116,24 @@ describe('example portal API with sign-in', () => {
     expect(platform.output.vault?.metadata?.name).toBe('production-secrets-vault');
   });
 
+  it('a payments user runs create-nodejs-service: catalog:register registers as them and the component appears', async () => {
+    const res = await call('/api/scaffolder/v2/tasks', tokens.payments, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ templateRef: 'template:default/create-nodejs-service', values: { name: 'ledger-relay', owner: 'team-payments', port: 9090 } }),
+    });
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    let task: { status: string; error?: unknown; output?: { entityRef?: string } } = { status: 'open' };
+    for (let i = 0; i < 600 && !['completed', 'failed', 'cancelled'].includes(task.status); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      task = (await (await call(`/api/scaffolder/v2/tasks/${id}`, tokens.payments)).json()) as typeof task;
+    }
+    expect(task.error).toBeUndefined();
+    expect(task.status).toBe('completed');
+    expect((await call('/api/catalog/entities/by-name/component/default/ledger-relay', tokens.payments)).status).toBe(200);
+  }, 90_000);
+
   it('the APIs refuse what the page hides: anonymous registering, payments running the platform template', async () => {
     const json = { 'content-type': 'application/json' };
     const location = await call('/api/catalog/locations', undefined, { method: 'POST', headers: json, body: JSON.stringify({ type: 'url', target: 'https://example.com/catalog-info.yaml' }) });

@@ -251,6 +251,16 @@ describe('allowedLocationTypes', () => {
     await expect(catalog.addLocation({ type: 'file', target: './fresh.yaml' })).resolves.toMatchObject({ location: { type: 'file' } });
   });
 
+  it('host code may widen the types of one view it builds, never through HTTP', async () => {
+    const { catalog } = await setup({ allowedLocationTypes: ['url'] });
+    const widened = catalog.forPrincipal(mallory, { allowedLocationTypes: ['url', 'file'] });
+    await expect(widened.addLocation({ type: 'file', target: './fresh.yaml' }, { dryRun: true })).resolves.toBeDefined();
+    await expect(catalog.forPrincipal(mallory).addLocation({ type: 'file', target: './fresh.yaml' }, { dryRun: true })).rejects.toMatchObject({
+      name: 'InputError',
+    });
+    expect(() => catalog.forPrincipal(mallory, { allowedLocationTypes: 'file' as unknown as string[] })).toThrow(/allowedLocationTypes/);
+  });
+
   it('defaults to url and file', async () => {
     const { catalog } = await setup();
     await expect(catalog.forPrincipal(admin).addLocation({ type: 'file', target: './fresh.yaml' }, { dryRun: true })).resolves.toBeDefined();

@@ -95,7 +95,7 @@ export async function createExamplePortal(options: ExamplePortalOptions = {}): P
     rootDir,
     locations: [{ type: 'file', target: path.join(dataDir, 'catalog-info.yaml') }],
     // People register catalog files by URL only (the register form's); `file` would let them read
-    // (and probe) files on the server. The host's own registrations (catalog:register) may use files.
+    // (and probe) files on the server. catalog:register's local checkouts use a view allowing files (below).
     allowedLocationTypes: ['url'],
     // Scorecards live in the catalog as `kind: Scorecard` YAML (data/scorecards/).
     kinds: [...builtinKinds, scorecardKind],
@@ -133,13 +133,17 @@ export async function createExamplePortal(options: ExamplePortalOptions = {}): P
   // The catalog actions act as the task's creator (`forPrincipal`): `catalog:fetch` reads only what
   // the creator may read, `catalog:register` needs its `catalog.location.create` and
   // `catalog.entity.create` and is audited as it. Nothing here reads or registers as the host.
-  const scaffolderCatalogAs = (view: CatalogView): ScaffolderCatalog => ({
+  // `checkouts` is the view for the checkout this wrapper makes itself: the same principal, `file`
+  // locations allowed (the portal allows people `url` only); what a task names goes through `view`.
+  const scaffolderCatalogAs = (view: CatalogView, checkouts: CatalogView = view): ScaffolderCatalog => ({
     async addLocation(location, addOptions) {
       const blob = parseLocalBlobUrl(location.target);
-      const spec = blob
-        ? { type: 'file', target: path.join(await checkoutLocalRepo(blob, dirs.checkouts, dirs.repos), blob.filePath) }
-        : location;
-      const result = await view.addLocation(spec, addOptions);
+      const result = blob
+        ? await checkouts.addLocation(
+            { type: 'file', target: path.join(await checkoutLocalRepo(blob, dirs.checkouts, dirs.repos), blob.filePath) },
+            addOptions,
+          )
+        : await view.addLocation(location, addOptions);
       if (!addOptions?.dryRun) {
         for (const entity of result.entities) {
           if (entity.metadata.annotations?.[ANNOTATION_TECHDOCS_REF]) {
@@ -154,7 +158,8 @@ export async function createExamplePortal(options: ExamplePortalOptions = {}): P
   });
   const scaffolderCatalog: ScaffolderCatalog = {
     ...scaffolderCatalogAs(catalog),
-    forPrincipal: (principal) => scaffolderCatalogAs(catalog.forPrincipal(principal)),
+    forPrincipal: (principal) =>
+      scaffolderCatalogAs(catalog.forPrincipal(principal), catalog.forPrincipal(principal, { allowedLocationTypes: ['url', 'file'] })),
   };
 
   const globals = { localGitRoot: dirs.repos };

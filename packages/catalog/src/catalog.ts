@@ -151,11 +151,15 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
       if (!principal || typeof principal !== 'object' || typeof principal.type !== 'string') {
         throw new InputError('catalog.forPrincipal: a principal is required');
       }
+      const types = viewOptions.allowedLocationTypes;
+      if (types !== undefined && (!Array.isArray(types) || types.some((t) => typeof t !== 'string' || !t))) {
+        throw new InputError('catalog.forPrincipal: allowedLocationTypes must be an array of location type names');
+      }
       const access = principalAccess({
         auth: currentAuth(),
         principal,
         logger,
-        allowedLocationTypes,
+        allowedLocationTypes: types ? Object.freeze([...types]) : allowedLocationTypes,
         ...(viewOptions.request ? { request: viewOptions.request } : {}),
       });
       return createCatalogView(parts, access);

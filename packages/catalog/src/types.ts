@@ -318,9 +318,12 @@ export interface CatalogLibrary extends CatalogView {
   /**
    * The catalog as `principal` may use it: reads filtered in the store by the policy's
    * `catalog.entity.read` decision, mutations checked (`catalog.location.create` and
-   * `catalog.entity.create` to register, `catalog.location.delete` to remove or retarget,
-   * `catalog.entity.delete` / `catalog.entity.refresh` on the entity, `catalog.location.analyze`
-   * to validate or analyze) and audited as `principal`, with `request`'s id when given.
+   * `catalog.entity.create` to register, `catalog.location.delete` (plus the two create
+   * permissions) to retarget, `catalog.location.delete` to remove, `catalog.entity.delete` /
+   * `catalog.entity.refresh` on the entity, `catalog.location.analyze` to validate or analyze)
+   * and audited as `principal`, with `request`'s id when given. `allowedLocationTypes` replaces
+   * the catalog's for this view only: for host code that builds a location itself on the
+   * principal's behalf (the HTTP API never passes it).
    *
    * @example
    * ```ts
@@ -328,7 +331,7 @@ export interface CatalogLibrary extends CatalogView {
    * const entity = await catalog.forPrincipal(principal, { request }).getEntityByRef('component:default/payments');
    * ```
    */
-  forPrincipal(principal: Principal, options?: { request?: Request }): CatalogView;
+  forPrincipal(principal: Principal, options?: { request?: Request; allowedLocationTypes?: readonly string[] }): CatalogView;
   /** The identity, policy and audit in use (see `CatalogOptions.auth`). */
   readonly auth: PortalAuth;
 }

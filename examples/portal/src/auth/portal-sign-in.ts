@@ -57,6 +57,7 @@ export function createPortalSignIn(options: PortalSignInOptions): PortalSignIn {
       issuer: next.issuer,
       audience: next.audience,
       resolveOwnership,
+      logger: options.logger,
       ...(typ ? { typ } : {}),
     });
   };

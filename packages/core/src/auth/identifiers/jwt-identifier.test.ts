@@ -122,6 +122,7 @@ describe('createJwtIdentifier', () => {
       [(claims) => { throw new Error(`no group for ${String(claims.email)}`); }, /toPrincipal threw Error/],
       [async (claims) => { throw new TypeError(String(claims.email)); }, /toPrincipal threw TypeError/],
       [() => { throw secretClaim; }, /toPrincipal threw string/],
+      [(claims) => { throw new InputError(`bad claim ${String(claims.email)}`); }, /toPrincipal threw InputError/],
     ];
     for (const [toPrincipal, message] of mappings) {
       const logs = memorySink();
@@ -143,6 +144,21 @@ describe('createJwtIdentifier', () => {
       },
     })(bearer(token)).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(AuthenticationError);
+    const down = await identifier({
+      resolveOwnership: async () => {
+        throw new ServiceUnavailableError('catalog unavailable');
+      },
+    })(bearer(token)).catch((e: unknown) => e);
+    expect(errorStatusCode(down)).toBe(503);
+    const crashed = await identifier({
+      resolveOwnership: async () => {
+        throw new Error(`lookup failed for ${secretClaim}`);
+      },
+      logger: createLogger({ sink: memorySink() }),
+    })(bearer(token)).catch((e: unknown) => e);
+    expect(crashed).toBeInstanceOf(PrincipalMappingError);
+    expect((crashed as Error).message).toMatch(/resolveOwnership threw Error/);
+    expect((crashed as Error).message).not.toContain(secretClaim);
     // resolveOwnership resolving to garbage is the host's bug too.
     const badOwnership = await identifier({ resolveOwnership: async () => 'group:default/x' as unknown as string[], logger: createLogger({ sink: memorySink() }) })(
       bearer(token),

@@ -7,7 +7,7 @@ import {
   jwtVerify,
 } from 'jose';
 import { z } from 'zod';
-import { AuthenticationError, CustomErrorBase, InputError, isError, ServiceUnavailableError } from '../../errors.js';
+import { AuthenticationError, InputError, isError, NotAllowedError, ServiceUnavailableError } from '../../errors.js';
 import { createLogger, type Logger } from '../../logger.js';
 import { type Principal, anonymousPrincipal, principalSchema } from '../principal.js';
 import { readBearerToken } from './bearer-token.js';
@@ -63,8 +63,9 @@ export interface JwtIdentifierOptions {
   userEntityRefClaim?: string;
   /**
    * Map verified claims to a principal yourself (the other user options are then unused). Throw
-   * an `AuthenticationError` to refuse the token (401); any other throw, or a result that is not
-   * a `Principal`, is a {@link PrincipalMappingError} (500), logged without the token or claims.
+   * an `AuthenticationError` to refuse the token (401), `NotAllowedError` (403) or
+   * `ServiceUnavailableError` (503); any other throw, or a result that is not a `Principal`, is a
+   * {@link PrincipalMappingError} (500), logged without the token or claims.
    */
   toPrincipal?: (claims: JWTPayload) => Principal | Promise<Principal>;
   /**
@@ -164,8 +165,8 @@ export function createJwtIdentifier(options: JwtIdentifierOptions): TokenIdentif
     try {
       principal = toPrincipal ? await toPrincipal(claims) : await userPrincipal(claims, { resolveOwnership, userEntityRefClaim });
     } catch (error) {
-      // The host's own verdict (AuthenticationError: 401) or a portalkit error (503) stands.
-      if (error instanceof CustomErrorBase && !(error instanceof PrincipalMappingError)) throw error;
+      // The host's own verdict stands: refused (401, 403), or a dependency down (503).
+      if (error instanceof AuthenticationError || error instanceof NotAllowedError || error instanceof ServiceUnavailableError) throw error;
       throw mappingFailure(logger, error instanceof PrincipalMappingError ? error.message : `${toPrincipal ? 'toPrincipal' : 'resolveOwnership'} threw ${isError(error) ? error.name : typeof error}`);
     }
     const checked = principalSchema.safeParse(principal);

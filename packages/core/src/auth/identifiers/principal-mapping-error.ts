@@ -2,7 +2,8 @@ import { CustomErrorBase } from '../../errors.js';
 
 /**
  * A verified token could not be turned into a principal because the host's mapping failed:
- * `toPrincipal` threw (anything but an `AuthenticationError` or another portalkit error) or
+ * `toPrincipal` or `resolveOwnership` threw (anything but an `AuthenticationError`,
+ * `NotAllowedError` or `ServiceUnavailableError`), `toPrincipal`
  * returned something that is not a `Principal`, or `resolveOwnership` resolved to something
  * that is not a list of refs. A bug of the host, not of the caller, so HTTP 500. Its message
  * names what failed (error name, schema paths) but never the token or claim values.

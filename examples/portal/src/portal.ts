@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createLogger, createPortal, createPortalAuth } from '@portalkit/core';
 import type { Logger, Portal, PortalPlugin, PortalServer, Principal } from '@portalkit/core';
 import { CATALOG_FILTER_EXISTS, builtinKinds, catalogPlugin, createCatalog } from '@portalkit/catalog';
-import type { Catalog } from '@portalkit/catalog';
+import type { Catalog, CatalogView } from '@portalkit/catalog';
 import { ANNOTATION_TECHDOCS_REF, stringifyEntityRef } from '@portalkit/catalog-model';
 import type { Entity } from '@portalkit/catalog-model';
 import { builtinActions, createScaffolder, scaffolderPlugin } from '@portalkit/scaffolder';
@@ -127,13 +127,16 @@ export async function createExamplePortal(options: ExamplePortalOptions = {}): P
 
   // `catalog:register` receives the `file://…/<repo>.git/blob/main/catalog-info.yaml` URL that
   // `publish:git` produced; the demo registers a fresh checkout of that repository instead.
-  const scaffolderCatalog: ScaffolderCatalog = {
+  // The catalog actions act as the task's creator (`forPrincipal`): `catalog:fetch` reads only what
+  // the creator may read, `catalog:register` needs its `catalog.location.create` and
+  // `catalog.entity.create` and is audited as it. Nothing here reads or registers as the host.
+  const scaffolderCatalogAs = (view: CatalogView): ScaffolderCatalog => ({
     async addLocation(location, addOptions) {
       const blob = parseLocalBlobUrl(location.target);
       const spec = blob
         ? { type: 'file', target: path.join(await checkoutLocalRepo(blob, dirs.checkouts, dirs.repos), blob.filePath) }
         : location;
-      const result = await catalog.addLocation(spec, addOptions);
+      const result = await view.addLocation(spec, addOptions);
       if (!addOptions?.dryRun) {
         for (const entity of result.entities) {
           if (entity.metadata.annotations?.[ANNOTATION_TECHDOCS_REF]) {
@@ -143,8 +146,12 @@ export async function createExamplePortal(options: ExamplePortalOptions = {}): P
       }
       return result;
     },
-    getEntityByRef: (ref) => catalog.getEntityByRef(ref),
-    refresh: ({ entityRef }) => catalog.refresh({ entityRef }),
+    getEntityByRef: (ref) => view.getEntityByRef(ref),
+    refresh: ({ entityRef }) => view.refresh({ entityRef }),
+  });
+  const scaffolderCatalog: ScaffolderCatalog = {
+    ...scaffolderCatalogAs(catalog),
+    forPrincipal: (principal) => scaffolderCatalogAs(catalog.forPrincipal(principal)),
   };
 
   const globals = { localGitRoot: dirs.repos };

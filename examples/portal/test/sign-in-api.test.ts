@@ -103,6 +103,48 @@ describe('example portal API with sign-in', () => {
     expect(await count()).toBe(await count(tokens.payments));
   });
 
+  it('scaffolder catalog:fetch reads as the task creator: a payments dry run of the hidden vault is not found, platform gets it', async () => {
+    const template = {
+      apiVersion: 'scaffolder.backstage.io/v1beta3',
+      kind: 'Template',
+      metadata: { name: 'peek' },
+      spec: {
+        parameters: [],
+        steps: [{ id: 'f', action: 'catalog:fetch', input: { entityRef: 'resource:default/production-secrets-vault' } }],
+        output: { vault: '${{ steps.f.output.entity }}' },
+      },
+    };
+    const dryRun = async (token?: string) =>
+      call('/api/scaffolder/v2/dry-run', token, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ template, values: {}, directoryContents: [] }) });
+    const payments = await dryRun(tokens.payments);
+    expect(payments.status).toBe(200);
+    const body = (await payments.json()) as { status: string; output: unknown; error?: { name: string } };
+    expect(body.status).toBe('failed');
+    expect(body.error?.name).toBe('NotFoundError');
+    expect(JSON.stringify(body.output ?? {})).not.toContain('"kind":"Resource"');
+    const platform = (await (await dryRun(tokens.platform)).json()) as { status: string; output: { vault?: { metadata?: { name?: string } } } };
+    expect(platform.status).toBe('completed');
+    expect(platform.output.vault?.metadata?.name).toBe('production-secrets-vault');
+  });
+
+  it('a payments user runs create-nodejs-service: catalog:register registers as them and the component appears', async () => {
+    const res = await call('/api/scaffolder/v2/tasks', tokens.payments, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ templateRef: 'template:default/create-nodejs-service', values: { name: 'ledger-relay', owner: 'team-payments', port: 9090 } }),
+    });
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    let task: { status: string; error?: unknown; output?: { entityRef?: string } } = { status: 'open' };
+    for (let i = 0; i < 600 && !['completed', 'failed', 'cancelled'].includes(task.status); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      task = (await (await call(`/api/scaffolder/v2/tasks/${id}`, tokens.payments)).json()) as typeof task;
+    }
+    expect(task.error).toBeUndefined();
+    expect(task.status).toBe('completed');
+    expect((await call('/api/catalog/entities/by-name/component/default/ledger-relay', tokens.payments)).status).toBe(200);
+  }, 90_000);
+
   it('the APIs refuse what the page hides: anonymous registering, payments running the platform template', async () => {
     const json = { 'content-type': 'application/json' };
     const location = await call('/api/catalog/locations', undefined, { method: 'POST', headers: json, body: JSON.stringify({ type: 'url', target: 'https://example.com/catalog-info.yaml' }) });

@@ -13,6 +13,8 @@ export type {
   TaskEventBody,
   TaskEventType,
   TaskRecord,
+  TaskCreator,
+  ServiceForPrincipal,
   TaskSpec,
   TaskStatus,
   TemplateEntity,

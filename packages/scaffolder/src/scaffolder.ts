@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { InputError, createLogger, createPortalAuth, principalSchema } from '@portalkit/core';
+import { InputError, type PortalAuth, createLogger, createPortalAuth, principalSchema } from '@portalkit/core';
 import { memoryTaskStore } from './tasks/memoryTaskStore.js';
 import { createTemplater } from './render/templater.js';
 import { defaultFilters } from './render/filters.js';
@@ -34,6 +34,12 @@ export function createScaffolderLibrary(options: ScaffolderOptions): ScaffolderL
   const store = options.taskStore ?? memoryTaskStore();
   const logger = options.logger ?? createLogger({ level: 'warn' });
   const auth = options.auth ?? createPortalAuth({ logger });
+  // Whether any auth this scaffolder decides with has a policy: then tasks run no action without
+  // a stored decision and their catalog actions never fall back to the host (see TaskWorkerOptions).
+  let policyInUse = auth.hasPolicy;
+  const notePolicy = (used: PortalAuth | undefined) => {
+    if (used?.hasPolicy) policyInUse = true;
+  };
   const leaseMs = options.leaseMs ?? 30_000;
   const pollIntervalMs = options.pollIntervalMs ?? 1_000;
   const workingDirectory = path.resolve(options.workingDirectory ?? path.join(os.tmpdir(), 'portalkit-scaffolder'));
@@ -49,7 +55,7 @@ export function createScaffolderLibrary(options: ScaffolderOptions): ScaffolderL
     leaseMs,
     workingDirectory,
     keepWorkspaces: options.keepWorkspaces === true,
-    requireActionDecision: auth.hasPolicy,
+    policyInUse: () => policyInUse,
   });
   const handles = createTaskHandles({ events, statusOf: worker.statusOf, dryRunContentsOf: worker.dryRunContentsOf, abort: worker.abort });
   const dryRunner = createDryRunner({ worker, handles, workingDirectory });
@@ -64,6 +70,7 @@ export function createScaffolderLibrary(options: ScaffolderOptions): ScaffolderL
       const checked = principalSchema.safeParse(principal);
       if (!checked.success) throw new InputError('scaffolder.forPrincipal: not a Principal');
       const viewAuth = viewOptions.auth ?? auth;
+      notePolicy(viewAuth);
       const view = createScaffolderView(parts, {
         auth: viewAuth,
         principal: checked.data,
@@ -72,7 +79,8 @@ export function createScaffolderLibrary(options: ScaffolderOptions): ScaffolderL
       });
       return { ...view, auth: viewAuth, forPrincipal: library.forPrincipal, start: library.start, stop: library.stop };
     },
-    async start() {
+    async start(startOptions = {}) {
+      notePolicy(startOptions.auth);
       worker.resume();
       await mkdir(workingDirectory, { recursive: true });
       const tick = async () => {

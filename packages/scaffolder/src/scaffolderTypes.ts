@@ -181,8 +181,12 @@ export interface ScaffolderLibrary {
   forPrincipal(principal: Principal, options?: ForPrincipalOptions): ScaffolderLibrary;
   /** The identity, policy and audit this scaffolder (or view) decides and audits with. */
   readonly auth: PortalAuth;
-  /** Poll the store for tasks queued elsewhere and recover tasks of crashed workers. */
-  start(): Promise<void>;
+  /**
+   * Poll the store for tasks queued elsewhere and recover tasks of crashed workers. `auth`: the
+   * auth requests are decided with (the plugin passes its own or the portal's); when it has a
+   * policy, so do the tasks this scaffolder runs, whoever stored them (docs/permissions.md).
+   */
+  start(options?: { auth?: PortalAuth | undefined }): Promise<void>;
   /** Stop polling and wait for running tasks. */
   stop(): Promise<void>;
 }

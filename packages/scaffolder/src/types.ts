@@ -2,7 +2,7 @@
  * Contracts of the scaffolder: templates, actions, tasks and the catalog it talks to.
  * Implementations live beside this file; everything here is plain data or small interfaces.
  */
-import type { Logger, PolicyDecision, SerializedError } from '@portalkit/core';
+import type { Logger, PolicyDecision, Principal, SerializedError } from '@portalkit/core';
 
 /** Any JSON value. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -108,6 +108,19 @@ export interface TaskEvent {
   createdAt: string;
 }
 
+/**
+ * Who a task acts as, stored with it: the trusted host (`{ type: 'host' }`: a library call
+ * without `forPrincipal`), or the verified principal that created it (its claims dropped) and
+ * whether the auth it was created under had a policy. Actions that call other services (the
+ * catalog actions) act as this creator, never as the host, in tasks and dry runs alike.
+ *
+ * @example
+ * ```ts
+ * const creator: TaskCreator = { type: 'principal', principal: { type: 'user', subject: 'jane', userEntityRef: 'user:default/jane', ownershipEntityRefs: [], claims: {} }, policy: true };
+ * ```
+ */
+export type TaskCreator = { type: 'host' } | { type: 'principal'; principal: Principal; policy: boolean };
+
 /** One stored task. */
 export interface TaskRecord {
   id: string;
@@ -121,6 +134,12 @@ export interface TaskRecord {
    * step's action and rendered input are checked against it as the step runs. Never served over HTTP.
    */
   actionDecision?: PolicyDecision;
+  /**
+   * Who the task acts as ({@link TaskCreator}); never served over HTTP. Absent for tasks stored
+   * before this version (or by a store that drops it): their catalog actions run as the host only
+   * in a scaffolder without a policy, and are refused under one.
+   */
+  creator?: TaskCreator;
   /** The worker holding the lease, while `processing`. */
   claimedBy?: string;
   leaseExpiresAt?: string;
@@ -171,6 +190,31 @@ export interface ActionContext<Input = JsonObject> {
   templateInfo?: TemplateInfo;
   step: { id: string; name?: string };
   task: { id: string };
+  /** The principal that created the task (claims dropped); absent for host-created tasks and tasks stored without their creator. */
+  principal?: Principal;
+  /**
+   * `service` as the task's creator: the service itself for host-created tasks,
+   * `service.forPrincipal(principal)` for a principal's (reads filtered, mutations checked and
+   * audited as that principal). Throws `NotAllowedError` under a permission policy when the
+   * creator is unknown or `service` has no `forPrincipal`; without a policy those fall back to
+   * `service` (allow-all). `what` names the service for the error. The runner always sets it;
+   * it is optional for contexts built by hand in tests, where actions use `service` as is.
+   */
+  asCreator?<T extends ServiceForPrincipal<T>>(service: T, what: string): T;
+}
+
+/**
+ * A service that can act as a principal (`@portalkit/catalog`'s `forPrincipal`, for example);
+ * what `ActionContext.asCreator` takes.
+ *
+ * @example
+ * ```ts
+ * const deployer: Deployer & ServiceForPrincipal<Deployer> = { deploy, forPrincipal: (p) => deployerFor(p) };
+ * const asUser = ctx.asCreator?.(deployer, 'acme:deploy (deployer)') ?? deployer;
+ * ```
+ */
+export interface ServiceForPrincipal<T> {
+  forPrincipal?(principal: Principal): T;
 }
 
 /** An action's schemas, as JSON Schema (what `GET /v2/actions` lists). */
@@ -225,6 +269,13 @@ export interface ScaffolderCatalog {
   getEntityByRef(ref: string): Promise<CatalogEntityLike | undefined>;
   /** Optional: ask the catalog to refresh an entity now. */
   refresh?(options: { entityRef: string }): Promise<void>;
+  /**
+   * The catalog as `principal` may use it (reads filtered, registration checked against
+   * `catalog.location.create` + `catalog.entity.create` and audited as the principal). The catalog
+   * actions act as the task's creator through it; without it they fail closed under a policy.
+   * `@portalkit/catalog`'s `Catalog` has it.
+   */
+  forPrincipal?(principal: Principal): ScaffolderCatalog;
 }
 
 /** The minimal shape of a catalog entity the scaffolder reads. */

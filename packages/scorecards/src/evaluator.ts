@@ -99,8 +99,13 @@ export function createEvaluator(options: {
           continue;
         }
         const dependencies: ResultDependencies = { refs: new Set(), filters: [] };
+        // The refs each check reads are also kept apart, so a principal's view can withhold only
+        // the outcomes computed from entities it may not read (checks run one at a time).
+        let checkRefs = new Set<string>();
         const record = (ref: string) => {
-          if (ref !== entityRef) dependencies.refs.add(ref);
+          if (ref === entityRef) return;
+          dependencies.refs.add(ref);
+          checkRefs.add(ref);
         };
         const ctx: CheckContext = {
           async getEntityByRef(ref) {
@@ -128,8 +133,9 @@ export function createEvaluator(options: {
         for (const level of scorecard.levels) {
           for (const { check, weight } of level.checks) {
             if (!predicates(check)(lookup)) continue;
+            checkRefs = new Set();
             const outcome = await runCheck(check, entity, ctx);
-            checks.push({ checkId: check.id, level: level.id, weight, ...outcome });
+            checks.push({ checkId: check.id, level: level.id, weight, ...outcome, dependencies: [...checkRefs].sort() });
           }
         }
         const score = scoreResults(scorecard, checks);

@@ -27,10 +27,10 @@ function intParam(url: URL, name: string, fallback: number, max: number): number
  * - `POST /evaluate` `{ entityRef?, scorecardId? }`: evaluate now
  *
  * Every request is identified (`auth.identify`, bad credentials are a 401) and answered as
- * `service.forPrincipal(principal)`.
+ * `service.forPrincipal(principal, { request })`.
  */
 export function createScorecardsHandler(options: { service: ScorecardsLibrary; basePath?: string | undefined }): Handler {
-  const as = async (request: Request) => options.service.forPrincipal(await options.service.auth().identify(request));
+  const as = async (request: Request) => options.service.forPrincipal(await options.service.auth().identify(request), { request });
   const ref = (p: Record<string, string>) => `${p.kind}:${p.namespace}/${p.name}`;
   const router = createRouter({ basePath: options.basePath ?? '/' })
     .get('/scorecards', async (request) => Response.json(await (await as(request)).listScorecards()))

@@ -42,6 +42,7 @@ export type { BelowRequiredLevel, CheckScorecardsOptions, CheckScorecardsResult 
 export { scorecardsPlugin } from './plugin.js';
 export { scorecardsManagePermission, scorecardsPermissions, scorecardsReadPermission } from './permissions.js';
 export type { ScorecardsPluginOptions } from './plugin.js';
+export { WITHHELD_CHECK_MESSAGE } from './withheld.js';
 export { memoryScorecardStore } from './stores/memory.js';
 export { pgliteScorecardStore } from './stores/pglite.js';
 export type { PgliteScorecardStoreOptions } from './stores/pglite.js';

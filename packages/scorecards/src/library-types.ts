@@ -164,12 +164,14 @@ export interface ScorecardsLibrary {
   /** Results of the entities a group (or user) owns. */
   getOwnerResults(ownerRef: string): Promise<{ ownerRef: string; results: ScorecardResult[] }>;
   /**
-   * The scorecards as `principal` may see them: results only of entities it may read
-   * (`catalog.entity.read`; others are not found, and summaries and owner lists count only
-   * readable ones), definitions with `scorecards.read`, evaluation with `scorecards.manage`
-   * (audited).
+   * The scorecards as `principal` may see them: every read needs `scorecards.read`; results only
+   * of entities (and owners) it may read (`catalog.entity.read`; others are not found, and
+   * summaries and owner lists count only readable ones), with the check outcomes computed from
+   * entities it may not read withheld (status `unknown`, `WITHHELD_CHECK_MESSAGE`, level and
+   * percentage from the other checks), nothing of a catalog scorecard whose entity it may not
+   * read; evaluation with `scorecards.manage`, audited with the id of `options.request` when given.
    */
-  forPrincipal(principal: Principal): PrincipalScorecards;
+  forPrincipal(principal: Principal, options?: { request?: Request }): PrincipalScorecards;
   /** The auth in use: `options.auth`, else the start context's, else anonymous and allow-all. */
   auth(): PortalAuth;
   /** Subscribe to catalog events (options', else `context`'s), then evaluate unless disabled. */

@@ -11,20 +11,26 @@ import {
   type PolicyDecision,
   type Principal,
 } from '@portalkit/core';
-import { component, group, providerCatalog } from './__testkit__/catalog.js';
+import { component, group, providerCatalog, user } from './__testkit__/catalog.js';
 import { createCheck } from './check.js';
-import { dependenciesInProduction, hasDescription } from './checks/index.js';
+import { dependenciesInProduction, hasDescription, ownerHasMembers } from './checks/index.js';
 import { createScorecards } from './create-scorecards.js';
 import { scorecardsManagePermission, scorecardsReadPermission } from './permissions.js';
 import { defineScorecard } from './scorecard.js';
+import { scoreResults } from './score.js';
+import { memoryScorecardStore } from './stores/memory.js';
+import { compareResults } from './stores/history.js';
+import type { ScorecardResult } from './types.js';
+import { WITHHELD_CHECK_MESSAGE } from './withheld.js';
 
 // Results of an entity are visible exactly when the entity is: summaries and owner lists count
 // only readable entities, an unreadable entity reads as an unknown one, and the refs a result was
-// computed from never name an unreadable entity.
+// computed from never name an unreadable entity: a check that read one is withheld (status
+// `unknown`, a fixed message), and level and percentage come from the other checks.
 
 const jane: Principal = { type: 'user', subject: 'user:default/jane', ownershipEntityRefs: ['group:default/team-a'], claims: {} };
 
-async function setup(entities: Entity[]) {
+async function setup(entities: Entity[], options: { store?: ReturnType<typeof memoryScorecardStore> } = {}) {
   const { catalog } = await providerCatalog(entities);
   const state: { read: PolicyDecision; cards: 'ALLOW' | 'DENY'; manage: 'ALLOW' | 'DENY' } = {
     read: { result: 'ALLOW' },
@@ -57,12 +63,12 @@ async function setup(entities: Entity[]) {
     appliesTo: { kind: 'Component' },
     levels: [
       { id: 'bronze', checks: [hasDescription()] },
-      { id: 'silver', checks: [byName, dependenciesInProduction()] },
+      { id: 'silver', checks: [byName, dependenciesInProduction(), ownerHasMembers({ min: 2 })] },
     ],
   });
-  const service = createScorecards({ catalog, scorecards: [card], catalogScorecards: false, auth });
+  const service = createScorecards({ catalog, scorecards: [card], catalogScorecards: false, auth, ...options });
   await service.start();
-  return { service, state, audit };
+  return { service, state, audit, card };
 }
 
 const request = (service: Awaited<ReturnType<typeof setup>>['service'], path: string, init: RequestInit & { token?: string } = {}) =>
@@ -78,7 +84,7 @@ describe('scorecards under a policy', () => {
     const { service, state } = await setup([
       group('team-a'),
       component('open-1', { dependsOn: ['component:default/secret-2'] }, { description: 'x' }),
-      component('secret-2', {}, { labels: { restricted: 'yes' } }),
+      component('secret-2', { lifecycle: 'experimental' }, { labels: { restricted: 'yes' } }),
       component('open-3', {}, { description: 'y' }),
     ]);
     state.read = createCatalogConditionalDecision({ not: catalogConditions.hasLabel({ label: 'restricted' }) });
@@ -112,7 +118,12 @@ describe('scorecards under a policy', () => {
       latest: Array<{ dependencies: string[]; checks: Array<{ message?: string }> }>;
     };
     expect(JSON.stringify(open.latest[0]!.dependencies)).not.toContain('secret');
-    expect((await service.getEntityResults('component:default/open-1')).latest[0]!.dependencies).toContain('component:default/secret-2');
+    const host = (await service.getEntityResults('component:default/open-1')).latest[0]!;
+    expect(host.dependencies).toContain('component:default/secret-2');
+    // The host reads the lifecycle of secret-2 in the message; jane reads that it is withheld.
+    expect(host.checks.find((c) => c.checkId === 'dependencies-in-production')!.message).toBe('component:default/secret-2 is experimental');
+    expect(JSON.stringify(open)).not.toContain('secret');
+    expect(open.latest[0]!.checks.map((c) => c.message)).toContain(WITHHELD_CHECK_MESSAGE);
     await service.stop();
   });
 
@@ -144,22 +155,30 @@ describe('scorecards under a policy', () => {
     await service.stop();
   });
 
-  it('summaries under random conditions count exactly the entities the brute force lets through', async () => {
+  it('under random conditions: summaries count exactly what the brute force lets through, and no result names or reflects a hidden entity', async () => {
+    // Components depend on one another and are owned by two groups with members, so results are
+    // computed from entities (components, groups) the conditions may hide.
     const entities = Array.from({ length: 24 }, (_, i) =>
       component(
         `svc-${i}`,
-        { owner: i % 3 === 0 ? 'team-a' : 'team-b', lifecycle: i % 2 ? 'production' : 'experimental' },
+        {
+          owner: i % 3 === 0 ? 'team-a' : 'team-b',
+          lifecycle: i % 2 ? 'production' : 'experimental',
+          ...(i % 4 !== 1 ? { dependsOn: [`component:default/svc-${(i * 7 + 3) % 24}`, ...(i % 6 === 0 ? ['component:default/ghost'] : [])] } : {}),
+        },
         { ...(i % 4 ? { description: 'd' } : {}), ...(i % 5 === 0 ? { labels: { restricted: 'yes' } } : {}) },
       ),
     );
-    const { service, state } = await setup([group('team-a'), group('team-b'), ...entities]);
-    const { catalog } = await providerCatalog([group('team-a'), group('team-b'), ...entities]);
-    const stored = new Map((await catalog.getEntities()).items.map((e) => [`component:default/${e.metadata.name}`, e]));
+    const people = [group('team-a'), group('team-b'), user('ann', ['team-a']), user('bo', ['team-a']), user('cy', ['team-b'])];
+    const { service, state, card } = await setup([...people, ...entities]);
+    const { catalog } = await providerCatalog([...people, ...entities]);
+    const stored = new Map((await catalog.getEntities()).items.map((e) => [`${e.kind.toLowerCase()}:default/${e.metadata.name}`, e]));
     const condition = fc.oneof(
       fc.constant(catalogConditions.hasLabel({ label: 'restricted' })),
       fc.constantFrom('production', 'experimental').map((value) => catalogConditions.hasSpec({ key: 'lifecycle', value })),
       fc.constant(catalogConditions.isEntityOwner({ claims: ['group:default/team-a'] })),
       fc.constant(catalogConditions.hasMetadata({ key: 'description' })),
+      fc.constantFrom('Group', 'Component').map((kind) => catalogConditions.isEntityKind({ kinds: [kind] })),
     );
     const tree = fc.oneof(
       condition,
@@ -168,19 +187,101 @@ describe('scorecards under a policy', () => {
       fc.record({ allOf: fc.array(fc.oneof(condition, fc.record({ not: condition })), { maxLength: 3 }) }),
     );
     const host = await service.getScorecardSummary('readiness', { worst: 100 });
+    expect(host.worst.some((r) => r.checks.some((c) => /svc-\d+ is experimental/.test(c.message)))).toBe(true);
+    expect(host.worst.some((r) => r.checks.some((c) => /team-a has 2 members/.test(c.message)))).toBe(true);
     await fc.assert(
       fc.asyncProperty(tree, fc.integer({ min: 1, max: 30 }), async (conditions, worst) => {
         state.read = createCatalogConditionalDecision(conditions);
-        const expected = host.worst.filter((r) => applyConditions(conditions, stored.get(r.entityRef)!, catalogEntityPermissionRules));
-        const got = await service.forPrincipal(jane).getScorecardSummary('readiness', { worst });
+        // The brute force: an entity (or an unknown ref) is visible when the conditions apply to it.
+        const visible = (ref: string) => stored.has(ref) && applyConditions(conditions, stored.get(ref)!, catalogEntityPermissionRules);
+        const hidden = [...stored.keys(), 'component:default/ghost'].filter((ref) => !visible(ref));
+        const expectedView = (r: ScorecardResult): ScorecardResult => {
+          const checks = r.checks.map((c) =>
+            c.dependencies!.some((d) => !visible(d))
+              ? { checkId: c.checkId, level: c.level, weight: c.weight, status: 'unknown' as const, message: WITHHELD_CHECK_MESSAGE }
+              : c,
+          );
+          const { level: _level, ownerRef, ...rest } = r;
+          return {
+            ...rest,
+            ...(ownerRef && visible(ownerRef) ? { ownerRef } : {}),
+            ...scoreResults(card, checks.filter((c) => c.status !== 'unknown')),
+            checks,
+            dependencies: r.dependencies.filter(visible),
+          };
+        };
+        const expected = host.worst.filter((r) => visible(r.entityRef)).map(expectedView).sort(compareResults('worst'));
+        const view = service.forPrincipal(jane);
+        const got = await view.getScorecardSummary('readiness', { worst });
         expect(got.total).toBe(expected.length);
-        expect(got.worst.map((r) => r.entityRef)).toEqual(expected.slice(0, worst).map((r) => r.entityRef));
+        expect(got.worst).toEqual(expected.slice(0, worst));
         expect(got.levels.reduce((n, l) => n + l.count, got.belowFirstLevel)).toBe(expected.length);
-        const owner = await service.forPrincipal(jane).getOwnerResults('group:default/team-a');
-        expect(owner.results.every((r) => expected.some((e) => e.entityRef === r.entityRef))).toBe(true);
+        const answers: unknown[] = [got, (await view.getScorecardSummary('readiness', { worst: 100 })).worst];
+        // The owner group itself must be readable, else it is not found.
+        const owner = view.getOwnerResults('group:default/team-a');
+        if (!visible('group:default/team-a')) await expect(owner).rejects.toThrow('No entity group:default/team-a');
+        else {
+          const { results } = await owner;
+          expect(results).toEqual(expected.filter((e) => Number(e.entityRef.match(/svc-(\d+)$/)![1]) % 3 === 0).sort(compareResults('ref')));
+          answers.push(results);
+        }
+        for (const ref of expected.slice(0, 3).map((e) => e.entityRef)) answers.push(await view.getEntityResults(ref));
+        for (const answer of answers) {
+          const text = JSON.stringify(answer);
+          for (const ref of hidden) expect(new RegExp(`${ref}(?![\\w-])`).test(text), ref).toBe(false);
+        }
       }),
       { numRuns: 60 },
     );
+    await service.stop();
+  });
+
+  it('need scorecards.read for every results call of the library view, and audit the request id', async () => {
+    const { service, state, audit } = await setup([group('team-a'), component('open-1', {}, { description: 'x' })]);
+    state.cards = 'DENY';
+    const view = service.forPrincipal(jane);
+    for (const call of [
+      () => view.getEntityResults('component:default/open-1'),
+      () => view.getOwnerResults('group:default/team-a'),
+      () => view.getScorecardSummary('readiness'),
+      () => view.listScorecards(),
+    ]) {
+      await expect(call()).rejects.toThrow('Not allowed: scorecards.read');
+    }
+    state.cards = 'ALLOW';
+    expect((await view.getEntityResults('component:default/open-1')).latest).toHaveLength(1);
+    audit.length = 0;
+    const request = new Request('http://portal.test/', { headers: { 'x-request-id': 'req-evaluate-7' } });
+    await service.forPrincipal(jane, { request }).evaluate({ entityRef: 'component:default/open-1' });
+    state.manage = 'DENY';
+    await expect(service.forPrincipal(jane, { request }).evaluate({})).rejects.toThrow('Not allowed');
+    expect(audit.map((e) => [e.outcome, e.requestId])).toEqual([
+      ['success', 'req-evaluate-7'],
+      ['denied', 'req-evaluate-7'],
+    ]);
+    await service.stop();
+  });
+
+  it('withhold every check of a result stored without per-check dependencies when the result read a hidden entity', async () => {
+    const store = memoryScorecardStore();
+    const { service, state } = await setup(
+      [group('team-a'), component('open-1', {}, { description: 'x' }), component('secret-2', {}, { labels: { restricted: 'yes' } })],
+      { store },
+    );
+    const [stored] = await store.latest({ entityRefs: ['component:default/open-1'] });
+    // As written before checks recorded what they read: only the result's dependencies.
+    const legacy: ScorecardResult = {
+      ...stored!,
+      checks: stored!.checks.map(({ dependencies: _d, ...c }) => ({ ...c, message: `${c.message} (secret-2 said so)` })),
+      dependencies: ['component:default/secret-2'],
+    };
+    await store.write({ put: [legacy] });
+    state.read = createCatalogConditionalDecision({ not: catalogConditions.hasLabel({ label: 'restricted' }) });
+    const { latest } = await service.forPrincipal(jane).getEntityResults('component:default/open-1');
+    expect(latest[0]!.checks.map((c) => [c.status, c.message])).toEqual(legacy.checks.map(() => ['unknown', WITHHELD_CHECK_MESSAGE]));
+    // No visible check left: no level blocked, nothing to count.
+    expect([latest[0]!.levelIndex, latest[0]!.percentage]).toEqual([1, 100]);
+    expect(JSON.stringify(latest)).not.toContain('secret');
     await service.stop();
   });
 });

@@ -63,8 +63,11 @@ export function createScorecardsLibrary(options: ScorecardsOptions): ScorecardsL
   const service: ScorecardsLibrary = {
     ...queries,
     evaluate: hostEvaluate(evaluate, auth),
-    forPrincipal: (principal) =>
-      authorizeScorecards({ library: { ...queries, evaluate }, catalog, registry, store, auth, logger: () => logger }, principal),
+    forPrincipal: (principal, viewOptions = {}) =>
+      authorizeScorecards(
+        { library: { ...queries, evaluate }, catalog, registry, store, auth, logger: () => logger, request: viewOptions.request },
+        principal,
+      ),
     auth,
     applyChanges: (changes) => queue.run(() => evaluation.applyChanges(changes ?? {})),
     async idle() {

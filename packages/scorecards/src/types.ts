@@ -116,12 +116,24 @@ export interface Scorecard {
  * const r: CheckResult = { checkId: 'has-owner', level: 'bronze', weight: 1, status: 'pass', message: 'owned by group:default/team-a' };
  * ```
  */
-export interface CheckResult extends CheckOutcome {
+export interface CheckResult extends Omit<CheckOutcome, 'status'> {
   checkId: string;
   /** Id of the level the check belongs to. */
   level: string;
   weight: number;
+  /**
+   * What the check returned. `unknown` is never stored: it appears only in a principal's view
+   * (`forPrincipal`, the HTTP API) for an outcome withheld because the check read entities the
+   * principal may not read; its message is then `WITHHELD_CHECK_MESSAGE`.
+   */
+  status: CheckOutcome['status'] | 'unknown';
+  /**
+   * Other entities this check read (sorted refs). Absent in results stored before checks recorded
+   * their own; the result's `dependencies` then stand for every check of it.
+   */
+  dependencies?: string[];
 }
+
 
 /**
  * The latest evaluation of one scorecard on one entity.

@@ -68,6 +68,8 @@ export interface SyncOutcome {
 export interface AuthorizeTechDocsOptions {
   auth: () => PortalAuth;
   getEntity?(name: DocsEntityName): Promise<TechDocsEntity | undefined> | TechDocsEntity | undefined;
+  /** The HTTP request acted on, if any: its id goes into every audit event. */
+  request?: Request | undefined;
 }
 
 const isEntity = (value: TechDocsEntity | DocsEntityName): value is TechDocsEntity =>
@@ -92,6 +94,7 @@ export function authorizeTechDocs(operations: TechDocsOperations, principal: Pri
     return auth.authorizeResource(principal, permission, resource as unknown as Entity, catalogEntityPermissionRules);
   };
 
+  const requestOf = options.request ? { request: options.request } : {};
   const canRead = (entity: TechDocsEntity | DocsEntityName) => allowed(entity, catalogEntityReadPermission);
   const hidden = (entity: DocsEntityLike) => new NotFoundError(`no docs for ${docsEntityRef(docsEntityName(entity))}`);
   const readable = async (entity: DocsEntityLike): Promise<void> => {
@@ -110,16 +113,16 @@ export function authorizeTechDocs(operations: TechDocsOperations, principal: Pri
     await readable(entity);
     if (!(await allowed(entity, techdocsEntitySyncPermission))) {
       const error = new NotAllowedError(`Not allowed: ${techdocsEntitySyncPermission.name}`);
-      await auth.audit({ plugin: 'techdocs', action, target, outcome: 'denied', principal, error });
+      await auth.audit({ plugin: 'techdocs', action, target, outcome: 'denied', principal, ...requestOf, error });
       throw error;
     }
     return async () => {
       try {
         const value = await work();
-        await auth.audit({ plugin: 'techdocs', action, target, outcome: 'success', principal, ...(meta ? { meta: meta(value) } : {}) });
+        await auth.audit({ plugin: 'techdocs', action, target, outcome: 'success', principal, ...requestOf, ...(meta ? { meta: meta(value) } : {}) });
         return value;
       } catch (error) {
-        await auth.audit({ plugin: 'techdocs', action, target, outcome: 'failure', principal, error });
+        await auth.audit({ plugin: 'techdocs', action, target, outcome: 'failure', principal, ...requestOf, error });
         throw error;
       }
     };

@@ -21,7 +21,7 @@ export function createTechDocs(options: TechDocsOptions): TechDocs {
       basePath: handlerOptions.basePath ?? '/api/techdocs',
       getEntity: options.getEntity,
       identify: (request) => library.auth.identify(request),
-      forPrincipal: (principal) => library.forPrincipal(principal),
+      forPrincipal: (principal, viewOptions) => library.forPrincipal(principal, viewOptions),
       logger,
     });
   return Object.assign(library, {

@@ -88,9 +88,10 @@ export interface TechDocsLibrary {
   /**
    * TechDocs as `principal` may use it: docs (files, metadata) of an entity are readable when the
    * entity is (`catalog.entity.read`, conditions applied to the entity) and otherwise not found;
-   * builds, syncs and publishes also need `techdocs.entity.sync` and are audited.
+   * builds, syncs and publishes also need `techdocs.entity.sync` and are audited (with the id of
+   * `options.request`, when given).
    */
-  forPrincipal(principal: Principal): PrincipalTechDocs;
+  forPrincipal(principal: Principal, options?: { request?: Request }): PrincipalTechDocs;
   /** The auth in use (`options.auth`, else anonymous and allow-all). */
   readonly auth: PortalAuth;
 }
@@ -219,6 +220,7 @@ export function createTechDocsLibrary(options: TechDocsOptions): TechDocsLibrary
   return {
     ...host,
     auth,
-    forPrincipal: (principal) => authorizeTechDocs(operations, principal, { auth: () => auth, getEntity: options.getEntity }),
+    forPrincipal: (principal, viewOptions = {}) =>
+      authorizeTechDocs(operations, principal, { auth: () => auth, getEntity: options.getEntity, request: viewOptions.request }),
   };
 }

@@ -4,6 +4,7 @@ import type { ScaffolderLibrary } from '../scaffolderTypes.js';
 import { getParameterSchema } from '../template/parameterSchema.js';
 import { parseTemplate } from '../template/parseTemplate.js';
 import { authorizeTemplate } from './templateAccess.js';
+import { creatorOf } from './creatorAccess.js';
 import { type ViewIdentity, guardedTask, listReadableTasks, mayAccessTask } from './taskAccess.js';
 import { type TaskCreationParts, actionDecisionOf, assertMayCreate, createTaskFor, createdByOf, resolveUser } from './taskCreation.js';
 
@@ -28,7 +29,11 @@ export function createScaffolderView(parts: ScaffolderParts, identity: ViewIdent
     await assertMayCreate(identity);
     const resolved = await resolveUser(identity, parts, user);
     const createdBy = createdByOf(identity, resolved);
-    const extras: DryRunTaskExtras = { actionDecision: await actionDecisionOf(identity), ...(createdBy ? { createdBy } : {}) };
+    const extras: DryRunTaskExtras = {
+      actionDecision: await actionDecisionOf(identity),
+      creator: creatorOf(identity),
+      ...(createdBy ? { createdBy } : {}),
+    };
     return { user: resolved, extras };
   };
 

@@ -10,6 +10,7 @@ import { prepareTaskSpec } from '../template/taskSpec.js';
 import { scaffolderActionExecutePermission, scaffolderTaskCreatePermission } from '../permissions/permissions.js';
 import { authorizeTemplate, withoutHiddenValues } from './templateAccess.js';
 import { type ViewIdentity, auditFor, guardedTask } from './taskAccess.js';
+import { creatorOf } from './creatorAccess.js';
 
 /** Looks up a user entity by ref (the portal passes the catalog's lookup). */
 export type GetUserEntity = (ref: string) => Promise<object | undefined> | object | undefined;
@@ -103,7 +104,7 @@ export async function createTaskFor(identity: ViewIdentity, parts: TaskCreationP
     const createdBy = createdByOf(identity, user, runOptions.createdBy);
     const actionDecision = await actionDecisionOf(identity);
     await mkdir(parts.workingDirectory, { recursive: true });
-    const record = await parts.store.createTask({ spec, actionDecision, ...(createdBy ? { createdBy } : {}) });
+    const record = await parts.store.createTask({ spec, actionDecision, creator: creatorOf(identity), ...(createdBy ? { createdBy } : {}) });
     if (runOptions.secrets && spec.hasSecrets) parts.worker.keepSecrets(record.id, { ...runOptions.secrets });
     void parts.worker.pump();
     await auditFor(identity, { action: 'scaffolder.task.create', target, outcome: 'success', meta: { taskId: record.id } });

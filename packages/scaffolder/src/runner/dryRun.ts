@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { PolicyDecision } from '@portalkit/core';
-import type { TaskSpec } from '../types.js';
+import type { TaskCreator, TaskSpec } from '../types.js';
 import { memoryTaskStore } from '../tasks/memoryTaskStore.js';
 import { prepareTaskSpec } from '../template/taskSpec.js';
 import type { DryRunResult, RunOptions, ScaffolderLibrary, Task } from '../scaffolderTypes.js';
@@ -17,6 +17,8 @@ export type ClientDirectoryContents = Array<{ path: string; base64Content?: stri
 export interface DryRunTaskExtras {
   createdBy?: string;
   actionDecision?: PolicyDecision;
+  /** Who the dry run acts as (catalog actions read as this creator); default the host. */
+  creator?: TaskCreator;
 }
 
 /** Runs templates with only their dry-run capable actions, in a private store never queued. */
@@ -83,6 +85,7 @@ export function createDryRunner({ worker, handles, workingDirectory }: DryRunner
       spec,
       ...(createdBy ? { createdBy } : {}),
       ...(extras.actionDecision ? { actionDecision: extras.actionDecision } : {}),
+      creator: extras.creator ?? { type: 'host' },
     });
     if (runOptions.secrets) worker.keepSecrets(created.id, runOptions.secrets);
     const record = (await worker.claim(dryStore))!;

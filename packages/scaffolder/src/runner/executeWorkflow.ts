@@ -1,13 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CustomErrorBase, InputError, NotAllowedError, createLogger } from '@portalkit/core';
-import type { LogRecord } from '@portalkit/core';
+import type { LogRecord, Principal } from '@portalkit/core';
 import type { JsonObject, JsonValue, ScaffolderAction, TaskEventBody, TaskSpec, TemplateStep } from '../types.js';
 import type { Templater } from '../render/templater.js';
 import { collectScalars, isTruthy, renderValue, renderValueTracked } from '../render/renderValue.js';
 import { markHolders, markSecret } from '../render/taint.js';
 import type { Redactor } from './redaction.js';
 import type { ActionAuthorizer } from '../access/actionAccess.js';
+import type { AsCreator } from '../access/creatorAccess.js';
 
 /**
  * The task was cancelled while running.
@@ -37,6 +38,10 @@ export interface WorkflowOptions {
   redactor: Redactor;
   /** `scaffolder.action.execute` for each step's action and rendered input; default: allow. */
   authorizeAction?: ActionAuthorizer;
+  /** The task's creator, for `ActionContext.principal`. */
+  principal?: Principal;
+  /** `ActionContext.asCreator`; default: every service as it is (host-created task, no policy). */
+  asCreator?: AsCreator;
 }
 
 /** How each step ended. */
@@ -204,6 +209,8 @@ export async function executeWorkflow(options: WorkflowOptions): Promise<Workflo
             ...(spec.user ? { user: spec.user } : {}),
             step: { id: step.id, ...(step.name ? { name: step.name } : {}) },
             task: { id: options.taskId },
+            ...(options.principal ? { principal: structuredClone(options.principal) } : {}),
+            asCreator: options.asCreator ?? ((service) => service),
             output(name, value) {
               if (step.each !== undefined) {
                 const list = (stepOutput[name] ??= []) as JsonValue[];

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { InputError, serializeError } from '@portalkit/core';
+import { InputError, NotAllowedError, serializeError } from '@portalkit/core';
 import type { Logger, SerializedError } from '@portalkit/core';
 import type { JsonObject, ScaffolderAction, TaskRecord, TaskStatus } from '../types.js';
 import type { TaskStore } from '../tasks/taskStore.js';
@@ -13,6 +13,7 @@ import { readDirectoryContents } from './directoryContents.js';
 import type { DirectoryContent } from './directoryContents.js';
 import type { TaskEventLog } from './taskEventLog.js';
 import { actionAuthorizer } from '../access/actionAccess.js';
+import { creatorBinding } from '../access/creatorAccess.js';
 
 /**
  * One process's task worker: claims queued tasks from the store up to its concurrency, keeps
@@ -58,8 +59,14 @@ export interface TaskWorkerOptions {
   /** Parent of task workspaces, absolute. */
   workingDirectory: string;
   keepWorkspaces: boolean;
-  /** A task stored without its creator's action decision runs only when this is false (no policy). */
-  requireActionDecision?: boolean;
+  /**
+   * Whether a permission policy is in use by this scaffolder: its own auth, the auth of any view
+   * (`forPrincipal(p, { auth })`) or the one given to `start()`. A task runs under a policy when
+   * this says so or its creator created it under one; such a task runs no action without its
+   * stored `scaffolder.action.execute` decision, and its catalog actions never act as the host
+   * unless the host created it.
+   */
+  policyInUse?: () => boolean;
 }
 
 type Final = { status: 'completed' | 'failed' | 'cancelled'; output?: JsonObject; error?: SerializedError };
@@ -103,6 +110,12 @@ async function executeTask(context: RunContext, taskStore: TaskStore, record: Ta
   const workspacePath = path.join(workingDirectory, taskId);
   try {
     await mkdir(workspacePath, { recursive: true });
+    const policy = options.policyInUse?.() === true || (record.creator?.type === 'principal' && record.creator.policy);
+    if (policy && !record.actionDecision) {
+      throw new NotAllowedError(
+        'This task was stored without its creator\'s scaffolder.action.execute decision (created before this version, or by a task store that drops `actionDecision`) and a permission policy is in force: none of its actions run',
+      );
+    }
     if (record.spec.hasSecrets && !secrets) {
       throw new InputError(
         'The secrets of this task are unavailable: they are kept only in the memory of the worker that accepted the task, which stopped or is another process',
@@ -119,7 +132,9 @@ async function executeTask(context: RunContext, taskStore: TaskStore, record: Ta
       isDryRun,
       signal: abort.signal,
       redactor,
-      authorizeAction: actionAuthorizer(record.actionDecision, options.requireActionDecision === true, logger),
+      authorizeAction: actionAuthorizer(record.actionDecision, policy, logger),
+      ...(record.creator?.type === 'principal' ? { principal: record.creator.principal } : {}),
+      asCreator: creatorBinding(record.creator, policy),
       log: (body) => void events.append(taskStore, taskId, 'log', body),
     });
     if (isDryRun) dryRunContents.set(taskId, await readDirectoryContents(workspacePath));

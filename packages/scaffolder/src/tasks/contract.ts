@@ -98,6 +98,20 @@ export function runTaskStoreContract(options: TaskStoreContractOptions): void {
       expect((await store.createTask({ spec: spec() })).actionDecision).toBeUndefined();
     });
 
+    it('stores who the task acts as', async () => {
+      const creator = {
+        type: 'principal' as const,
+        principal: { type: 'user' as const, subject: 'jane', userEntityRef: 'user:default/jane', ownershipEntityRefs: ['group:default/a'], claims: {} },
+        policy: true,
+      };
+      const task = await store.createTask({ spec: spec(), createdBy: 'user:default/jane', creator });
+      expect(task.creator).toEqual(creator);
+      expect((await store.getTask(task.id))?.creator).toEqual(creator);
+      expect((await store.claimTask({ workerId: 'w1', leaseMs: 10_000 }))?.creator).toEqual(creator);
+      expect((await store.createTask({ spec: spec(), creator: { type: 'host' } })).creator).toEqual({ type: 'host' });
+      expect((await store.createTask({ spec: spec() })).creator).toBeUndefined();
+    });
+
     it('answers ids no task can have (NUL, lone surrogate, not a UUID, 10,000 characters) as unknown', async () => {
       const task = await store.createTask({ spec: spec('a'), createdBy: 'user:default/jane' });
       for (const id of ['\u0000', `${task.id}\u0000`, '\ud800', 'not-a-uuid', 'x'.repeat(10_000)]) {

@@ -29,7 +29,7 @@ export function memoryTaskStore(): TaskStore {
   };
 
   return {
-    async createTask({ spec, createdBy, actionDecision }) {
+    async createTask({ spec, createdBy, actionDecision, creator }) {
       const record: TaskRecord = {
         id: randomUUID(),
         spec: copy(spec),
@@ -38,6 +38,7 @@ export function memoryTaskStore(): TaskStore {
         cancelRequested: false,
         ...(createdBy !== undefined ? { createdBy } : {}),
         ...(actionDecision !== undefined ? { actionDecision: copy(actionDecision) } : {}),
+        ...(creator !== undefined ? { creator: copy(creator) } : {}),
       };
       tasks.set(record.id, record);
       return copy(record);

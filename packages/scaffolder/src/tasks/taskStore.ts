@@ -1,4 +1,4 @@
-import type { JsonObject, TaskEvent, TaskEventBody, TaskEventType, TaskRecord, TaskSpec, TaskStatus } from '../types.js';
+import type { JsonObject, TaskCreator, TaskEvent, TaskEventBody, TaskEventType, TaskRecord, TaskSpec, TaskStatus } from '../types.js';
 import type { PolicyDecision, SerializedError } from '@portalkit/core';
 import type { TaskFilter } from '../permissions/taskFilter.js';
 
@@ -42,9 +42,10 @@ export interface TaskStore {
   /**
    * Store a new `open` task. `actionDecision` (the creator's `scaffolder.action.execute`
    * decision) must be stored and returned with the record: without it a worker under a policy
-   * refuses to run the task.
+   * refuses to run the task. `creator` (who the task acts as) must be stored and returned too:
+   * without it a worker under a policy refuses to run the task's catalog actions.
    */
-  createTask(options: { spec: TaskSpec; createdBy?: string; actionDecision?: PolicyDecision }): Promise<TaskRecord>;
+  createTask(options: { spec: TaskSpec; createdBy?: string; actionDecision?: PolicyDecision; creator?: TaskCreator }): Promise<TaskRecord>;
   /** Take the oldest open task: it becomes `processing`, leased to `workerId` for `leaseMs`. */
   claimTask(options: { workerId: string; leaseMs: number }): Promise<TaskRecord | undefined>;
   /**

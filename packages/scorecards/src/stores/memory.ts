@@ -7,7 +7,7 @@ const keyOf = (scorecardId: string, entityRef: string) => `${scorecardId}\u0000$
 
 // Results are plain data of a known shape: copying it by hand is several times faster than
 // structuredClone, which matters at 100k results per run.
-const copyResult = (r: ScorecardResult): ScorecardResult => ({ ...r, checks: r.checks.map((c) => ({ ...c })), dependencies: [...r.dependencies] });
+const copyResult = (r: ScorecardResult): ScorecardResult => ({ ...r, checks: r.checks.map((c) => ({ ...c, ...(c.dependencies ? { dependencies: [...c.dependencies] } : {}) })), dependencies: [...r.dependencies] });
 const copyEntry = (e: ScorecardHistoryEntry): ScorecardHistoryEntry => ({ ...e, failingChecks: [...e.failingChecks] });
 
 /**

@@ -39,6 +39,13 @@ function resultError(r: ScorecardResult): string | undefined {
     if (error) return error;
     if (!STATUSES.has(c.status)) return `${at}.status must be pass, fail or warn`;
     if (typeof c.weight !== 'number' || !Number.isFinite(c.weight) || c.weight < 0) return `${at}.weight must be a finite number of at least 0, got ${String(c.weight)}`;
+    if (c.dependencies !== undefined) {
+      if (!Array.isArray(c.dependencies)) return `${at}.dependencies must be an array`;
+      for (const [j, ref] of c.dependencies.entries()) {
+        const refError = textError(ref, `${at}.dependencies[${j}]`, { nonEmpty: true });
+        if (refError) return refError;
+      }
+    }
   }
   if (!Array.isArray(r.dependencies)) return 'dependencies must be an array';
   for (const [i, ref] of r.dependencies.entries()) {

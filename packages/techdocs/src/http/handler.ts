@@ -21,8 +21,8 @@ export interface TechDocsHandlerOptions {
   getEntity?(name: DocsEntityName): Promise<TechDocsEntity | undefined> | TechDocsEntity | undefined;
   /** Who is asking (`auth.identify`: bad credentials are a 401). */
   identify(request: Request): Promise<Principal>;
-  /** TechDocs as that principal may use it. */
-  forPrincipal(principal: Principal): PrincipalTechDocs;
+  /** TechDocs as that principal may use it; `request` is the one it acts on (its id is audited). */
+  forPrincipal(principal: Principal, options?: { request?: Request }): PrincipalTechDocs;
   logger: Logger;
 }
 
@@ -68,7 +68,7 @@ export function createTechDocsHandler(options: TechDocsHandlerOptions): Handler 
       throw error;
     }
   };
-  const principalDocs = async (request: Request) => options.forPrincipal(await options.identify(request));
+  const principalDocs = async (request: Request) => options.forPrincipal(await options.identify(request), { request });
 
   return createRouter({
     basePath: options.basePath,

@@ -129,4 +129,21 @@ describe('TechDocs routes under a policy', () => {
     ]);
     expect(audit[1]!.meta).toEqual({ updated: false });
   });
+
+  it('audit the id of the request a sync or build answers, over HTTP and through forPrincipal', async () => {
+    audit.length = 0;
+    syncAllowed = false;
+    const headers = (id: string) => ({ headers: { authorization: 'Bearer jane', 'x-request-id': id } });
+    expect((await techdocs.request('/sync/default/component/open', headers('req-sync-denied'))).status).toBe(403);
+    syncAllowed = true;
+    const synced = await techdocs.request('/sync/default/component/open', headers('req-sync-ok'));
+    await synced.text();
+    const request = new Request('http://portal.test/', { headers: { 'x-request-id': 'req-build-1' } });
+    await techdocs.forPrincipal(jane, { request }).build(entities.get('component:default/open')!);
+    expect(audit.map((e) => [e.action, e.outcome, e.requestId])).toEqual([
+      ['techdocs.sync', 'denied', 'req-sync-denied'],
+      ['techdocs.sync', 'success', 'req-sync-ok'],
+      ['techdocs.build', 'success', 'req-build-1'],
+    ]);
+  });
 });

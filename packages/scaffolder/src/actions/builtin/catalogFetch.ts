@@ -8,7 +8,8 @@ import { createAction } from '../createAction.js';
 type Input = { entityRef?: string; entityRefs?: string[]; optional?: boolean; defaultKind?: string; defaultNamespace?: string };
 
 /**
- * `catalog:fetch`: read entities from the catalog. Outputs `entity` (for `entityRef`) or
+ * `catalog:fetch`: read entities from the catalog, as the task's creator (an entity the creator
+ * may not read is not found, exactly like a missing one). Outputs `entity` (for `entityRef`) or
  * `entities` (for `entityRefs`, with `null` for missing optional ones).
  * @example
  * ```yaml
@@ -33,8 +34,8 @@ export function createCatalogFetchAction(options: { catalog?: ScaffolderCatalog 
       output: z.object({ entity: z.any().optional(), entities: z.array(z.any()).optional() }),
     },
     async handler(ctx) {
-      const { catalog } = options;
-      if (!catalog) throw new InputError('catalog:fetch needs a catalog: pass builtinActions({ catalog })');
+      if (!options.catalog) throw new InputError('catalog:fetch needs a catalog: pass builtinActions({ catalog })');
+      const catalog = ctx.asCreator ? ctx.asCreator(options.catalog, 'catalog:fetch (builtinActions({ catalog }))') : options.catalog;
       const { entityRef, entityRefs, optional, defaultKind, defaultNamespace } = ctx.input;
       if (!entityRef && !entityRefs) throw new InputError('Invalid input passed to action catalog:fetch: entityRef or entityRefs is required');
       const defaults = { ...(defaultKind ? { defaultKind } : {}), ...(defaultNamespace ? { defaultNamespace } : {}) };

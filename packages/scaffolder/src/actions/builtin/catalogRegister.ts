@@ -8,8 +8,10 @@ type Input = { catalogInfoUrl?: string; repoContentsUrl?: string; catalogInfoPat
 
 /**
  * `catalog:register`: register a catalog-info file with the catalog (`catalogInfoUrl`, or
- * `repoContentsUrl` + `catalogInfoPath`). Outputs `entityRef` (the first Component, else the
- * first entity) and `catalogInfoUrl`.
+ * `repoContentsUrl` + `catalogInfoPath`), as the task's creator (the catalog checks its
+ * `catalog.location.create` and `catalog.entity.create` and audits it as the actor; a denial fails
+ * the step even when `optional`). Outputs `entityRef` (the first Component, else the first
+ * entity) and `catalogInfoUrl`.
  * @example
  * ```yaml
  * - action: catalog:register
@@ -32,8 +34,8 @@ export function createCatalogRegisterAction(options: { catalog?: ScaffolderCatal
       output: z.object({ entityRef: z.string().optional(), catalogInfoUrl: z.string() }),
     },
     async handler(ctx) {
-      const { catalog } = options;
-      if (!catalog) throw new InputError('catalog:register needs a catalog: pass builtinActions({ catalog })');
+      if (!options.catalog) throw new InputError('catalog:register needs a catalog: pass builtinActions({ catalog })');
+      const catalog = ctx.asCreator ? ctx.asCreator(options.catalog, 'catalog:register (builtinActions({ catalog }))') : options.catalog;
       const input = ctx.input;
       let catalogInfoUrl = input.catalogInfoUrl;
       if (!catalogInfoUrl) {
@@ -56,7 +58,8 @@ export function createCatalogRegisterAction(options: { catalog?: ScaffolderCatal
           ctx.output('entityRef', stringifyEntityRef({ kind: entity.kind, namespace: entity.metadata.namespace, name: entity.metadata.name }));
         }
       } catch (error) {
-        if (!input.optional) throw error;
+        // `optional` tolerates a missing file, never a denial.
+        if (!input.optional || (error as Error)?.name === 'NotAllowedError') throw error;
         ctx.logger.warn(`Registering ${catalogInfoUrl} failed and is optional: ${(error as Error).message}`);
       }
       ctx.output('catalogInfoUrl', catalogInfoUrl);

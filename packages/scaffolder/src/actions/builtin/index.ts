@@ -13,7 +13,11 @@ import { createPublishGitAction } from './publishGit.js';
 
 /** Options of {@link builtinActions}. */
 export interface BuiltinActionsOptions {
-  /** Used by `catalog:register` and `catalog:fetch`. */
+  /**
+   * Used by `catalog:register` and `catalog:fetch`, which act as the task's creator through its
+   * `forPrincipal` (the `@portalkit/catalog` catalog has it); under a permission policy a catalog
+   * without `forPrincipal` is refused (docs/actions.md).
+   */
   catalog?: ScaffolderCatalog;
   /** Used by the fetch actions for remote URLs. */
   reader?: UrlReader;

@@ -42,6 +42,14 @@ export const migrations: SqlMigration[] = [
       `CREATE INDEX tasks_created_by_idx ON ${s}.tasks (created_by, seq)`,
     ],
   },
+  {
+    version: 3,
+    description: 'who a task acts as (its creator principal, or the host)',
+    statements: (s) => [
+      // Tasks created before this version keep NULL: under a policy their catalog actions are refused.
+      `ALTER TABLE ${s}.tasks ADD COLUMN creator jsonb`,
+    ],
+  },
 ];
 
 /**

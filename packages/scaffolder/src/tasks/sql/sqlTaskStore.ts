@@ -3,7 +3,7 @@ import { ServiceUnavailableError } from '@portalkit/core';
 import type { PolicyDecision, SerializedError } from '@portalkit/core';
 import { createMigrationGate, quoteIdent } from '@portalkit/sql';
 import type { SqlClient } from '@portalkit/sql';
-import type { JsonObject, TaskEvent, TaskRecord, TaskSpec, TaskStatus } from '../../types.js';
+import type { JsonObject, TaskCreator, TaskEvent, TaskRecord, TaskSpec, TaskStatus } from '../../types.js';
 import { RECOVERED_MESSAGE } from '../taskStore.js';
 import type { TaskListOptions, TaskStore } from '../taskStore.js';
 import { migrate } from './migrations.js';
@@ -34,6 +34,7 @@ interface TaskRow {
   output: JsonObject | null;
   error: SerializedError | null;
   action_decision: PolicyDecision | null;
+  creator: TaskCreator | null;
 }
 
 interface EventRow {
@@ -60,6 +61,7 @@ function toRecord(row: TaskRow): TaskRecord {
   if (row.output !== null) record.output = row.output;
   if (row.error !== null) record.error = row.error;
   if (row.action_decision !== null) record.actionDecision = row.action_decision;
+  if (row.creator !== null && row.creator !== undefined) record.creator = row.creator;
   return record;
 }
 
@@ -144,13 +146,19 @@ export function createSqlTaskStore(options: SqlTaskStoreOptions): TaskStore {
   };
 
   return {
-    async createTask({ spec, createdBy, actionDecision }) {
+    async createTask({ spec, createdBy, actionDecision, creator }) {
       // The id is fixed before a retry after a lost connection, and a retry of an insert that
       // did commit returns that row instead of creating the task twice.
       const { rows } = await query<TaskRow>(
-        `INSERT INTO ${t} (id, spec, status, created_by, action_decision) VALUES ($1, $2, 'open', $3, $4)
+        `INSERT INTO ${t} (id, spec, status, created_by, action_decision, creator) VALUES ($1, $2, 'open', $3, $4, $5)
          ON CONFLICT (id) DO UPDATE SET id = EXCLUDED.id RETURNING *`,
-        [randomUUID(), JSON.stringify(spec), createdBy ?? null, actionDecision === undefined ? null : JSON.stringify(actionDecision)],
+        [
+          randomUUID(),
+          JSON.stringify(spec),
+          createdBy ?? null,
+          actionDecision === undefined ? null : JSON.stringify(actionDecision),
+          creator === undefined ? null : JSON.stringify(creator),
+        ],
       );
       return toRecord(rows[0]!);
     },

@@ -2,12 +2,22 @@
 // token is, what /api/auth/whoami says each may do, and what the APIs refuse. Tokens from another
 // issuer, unsigned or tampered tokens are 401 and never echoed.
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, memorySink } from '@portalkit/core';
-import { DEMO_PASSWORD, EXAMPLE_AUDIENCE, EXAMPLE_CLIENT_ID, loadDemoUsers, startDemoOidcProvider, type DemoOidcProvider } from '../src/auth/index.js';
+import {
+  DEMO_PASSWORD,
+  EXAMPLE_AUDIENCE,
+  EXAMPLE_CLIENT_ID,
+  createPortalSignIn,
+  loadDemoUsers,
+  startDemoOidcProvider,
+  type DemoOidcProvider,
+} from '../src/auth/index.js';
 import { createExamplePortal, type ExamplePortal } from '../src/portal.js';
 import { signIn } from './support/sign-in.js';
 
@@ -20,11 +30,12 @@ describe('example portal API with sign-in', () => {
   let otherProvider: DemoOidcProvider;
   const tokens: Record<string, string> = {};
 
-  const tokenFrom = async (issuer: string, login: string) => {
+  const tokensFrom = async (issuer: string, login: string) => {
     const result = await signIn({ issuer, clientId: EXAMPLE_CLIENT_ID, redirectUri: `${baseUrl}/`, resource: EXAMPLE_AUDIENCE, login, password: DEMO_PASSWORD });
     if (!result.tokens) throw new Error(`no tokens for ${login}: ${JSON.stringify(result)}`);
-    return result.tokens.access_token;
+    return result.tokens;
   };
+  const tokenFrom = async (issuer: string, login: string) => (await tokensFrom(issuer, login)).access_token;
   const call = (pathname: string, token?: string, init: RequestInit = {}) =>
     fetch(`${baseUrl}${pathname}`, { ...init, headers: { ...(init.headers as Record<string, string>), ...(token ? { authorization: `Bearer ${token}` } : {}) } });
   const whoami = async (token?: string) => (await call('/api/auth/whoami', token)).json();
@@ -216,6 +227,62 @@ describe('example portal API with sign-in', () => {
       expect((await who(tokens.platform!)).status).toBe(401);
     } finally {
       await other.stop();
+    }
+  });
+
+  it('refuses an ID token of the same issuer as an access token (the identifier pins typ at+jwt)', async () => {
+    const { id_token: idToken, access_token: accessToken } = await tokensFrom(example.oidc()!.issuer, 'ada.lovelace');
+    const header = (token: string) => JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString());
+    expect(header(accessToken).typ).toBe('at+jwt');
+    expect(header(idToken!).typ).not.toBe('at+jwt');
+    expect((await call('/api/auth/whoami', accessToken)).status).toBe(200);
+    const refused = await call('/api/auth/whoami', idToken);
+    expect(refused.status).toBe(401);
+    const body = await refused.text();
+    // Refused for its type, before its audience is even looked at.
+    expect(JSON.parse(body).error.message).toMatch(/wrong token type/);
+    expect(body).not.toContain(idToken!.split('.')[1]);
+  });
+
+  it('refuses to start when the discovery document names another issuer than the configured one', async () => {
+    // A server whose discovery document points at the other provider's real keys, under its own name.
+    const documents: unknown[] = [];
+    const server = createServer((_req, res) => {
+      const document = documents.shift();
+      res.writeHead(200, { 'content-type': 'application/json' }).end(typeof document === 'string' ? document : JSON.stringify(document));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const fakeIssuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const catalog = { getEntitiesByRefs: async () => ({ items: [] }) };
+    const start = (issuer: string) =>
+      createPortalSignIn({
+        oidc: { issuer, clientId: EXAMPLE_CLIENT_ID, audience: EXAMPLE_AUDIENCE },
+        dataDir: path.join(here, '../data'),
+        catalog,
+        logger: createLogger({ sink: memorySink() }),
+      }).start(baseUrl);
+    try {
+      const cases: Array<[unknown, RegExp]> = [
+        [{ issuer: otherProvider.issuer, jwks_uri: otherProvider.jwksUrl }, /names ".*", not the configured issuer ".*" \(they must be identical/],
+        [{ issuer: `${fakeIssuer}/`, jwks_uri: otherProvider.jwksUrl }, /not the configured issuer/],
+        [{ jwks_uri: otherProvider.jwksUrl }, /names no issuer, not the configured issuer/],
+        [{ issuer: { toString: fakeIssuer }, jwks_uri: otherProvider.jwksUrl }, /names no issuer/],
+        ['not json', /is not a JSON document/],
+        [null, /is not a JSON object/],
+        [{ issuer: fakeIssuer }, /has no jwks_uri/],
+      ];
+      for (const [document, message] of cases) {
+        documents.push(document);
+        await expect(start(fakeIssuer), JSON.stringify(document)).rejects.toThrow(message);
+      }
+      // The same document naming the configured issuer is accepted.
+      documents.push({ issuer: fakeIssuer, jwks_uri: otherProvider.jwksUrl });
+      await expect(start(fakeIssuer)).resolves.toBeUndefined();
+      // A configured issuer with a trailing slash is not the discovery document's issuer either.
+      documents.push({ issuer: fakeIssuer, jwks_uri: otherProvider.jwksUrl });
+      await expect(start(`${fakeIssuer}/`)).rejects.toThrow(/not the configured issuer/);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 });

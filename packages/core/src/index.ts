@@ -73,6 +73,7 @@ export { createPortal } from './portal.js';
 export type { Portal, PortalOptions, PortalServer } from './portal.js';
 export {
   PermissionRuleError,
+  PrincipalMappingError,
   anonymousPrincipal,
   applyConditions,
   auditEventSchema,
@@ -91,6 +92,7 @@ export {
   isAnyOf,
   isNot,
   principalSchema,
+  redactCredentials,
   scopesAllow,
   validateConditions,
 } from './auth/index.js';

@@ -48,9 +48,18 @@ export function createPortalSignIn(options: PortalSignInOptions): PortalSignIn {
   let provider: DemoOidcProvider | undefined;
   const resolveOwnership = createCatalogOwnershipResolver(options.catalog);
 
-  const use = (next: OidcSettings & { jwksUrl: string }) => {
+  // `typ` pins RFC 9068 access tokens where the issuer is known to issue them (the demo provider,
+  // oidc-provider's JWT access tokens carry `typ: at+jwt`), so no ID token passes as one.
+  const use = (next: OidcSettings & { jwksUrl: string }, typ?: string) => {
     settings = next;
-    identifier = createJwtIdentifier({ jwksUrl: next.jwksUrl, issuer: next.issuer, audience: next.audience, resolveOwnership });
+    identifier = createJwtIdentifier({
+      jwksUrl: next.jwksUrl,
+      issuer: next.issuer,
+      audience: next.audience,
+      resolveOwnership,
+      logger: options.logger,
+      ...(typ ? { typ } : {}),
+    });
   };
 
   return {
@@ -77,7 +86,7 @@ export function createPortalSignIn(options: PortalSignInOptions): PortalSignIn {
         port: options.port ?? 0,
         logger: options.logger,
       });
-      use({ issuer: provider.issuer, clientId: EXAMPLE_CLIENT_ID, audience: EXAMPLE_AUDIENCE, jwksUrl: provider.jwksUrl });
+      use({ issuer: provider.issuer, clientId: EXAMPLE_CLIENT_ID, audience: EXAMPLE_AUDIENCE, jwksUrl: provider.jwksUrl }, 'at+jwt');
     },
     async stop() {
       await provider?.close();
@@ -88,11 +97,30 @@ export function createPortalSignIn(options: PortalSignInOptions): PortalSignIn {
   };
 }
 
+/**
+ * The issuer's `jwks_uri` from its discovery document. The document must name the configured
+ * issuer exactly (OpenID Connect Discovery 1.0 §4.3): a document claiming another issuer (a
+ * misconfiguration, or a server impersonating one) stops the portal from starting, rather than
+ * trusting keys the configured issuer never vouched for.
+ */
 async function discoverJwksUrl(issuer: string): Promise<string> {
   const url = `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
   const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
   if (!response.ok) throw new Error(`OIDC discovery failed: ${url} answered ${response.status}`);
-  const { jwks_uri: jwksUri } = (await response.json()) as { jwks_uri?: unknown };
+  let document: { issuer?: unknown; jwks_uri?: unknown };
+  try {
+    document = (await response.json()) as typeof document;
+  } catch {
+    throw new Error(`OIDC discovery failed: ${url} is not a JSON document`);
+  }
+  if (document === null || typeof document !== 'object') throw new Error(`OIDC discovery failed: ${url} is not a JSON object`);
+  if (document.issuer !== issuer) {
+    const named = typeof document.issuer === 'string' ? JSON.stringify(document.issuer.slice(0, 200)) : 'no issuer';
+    throw new Error(
+      `OIDC discovery failed: ${url} names ${named}, not the configured issuer ${JSON.stringify(issuer)} (they must be identical, OpenID Connect Discovery §4.3)`,
+    );
+  }
+  const jwksUri = document.jwks_uri;
   if (typeof jwksUri !== 'string') throw new Error(`OIDC discovery: ${url} has no jwks_uri`);
   return jwksUri;
 }

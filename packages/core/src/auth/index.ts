@@ -1,6 +1,11 @@
 export { auditEventSchema, createLoggerAuditSink } from './audit.js';
 export type { AuditEvent, AuditSink } from './audit.js';
-export { composeIdentifiers, createJwtIdentifier, createStaticTokenIdentifier } from './identifiers/index.js';
+export {
+  PrincipalMappingError,
+  composeIdentifiers,
+  createJwtIdentifier,
+  createStaticTokenIdentifier,
+} from './identifiers/index.js';
 export type { JwtIdentifierOptions, StaticTokenIdentifierOptions, TokenIdentifier } from './identifiers/index.js';
 export { createPermission, isAllOf, isAnyOf, isNot } from './permission.js';
 export type {
@@ -13,6 +18,7 @@ export type {
 export { createPolicy } from './policy.js';
 export type { PolicyOptions, PolicyStatement } from './policy.js';
 export { createPortalAuth } from './portal-auth.js';
+export { redactCredentials } from './redact-credentials.js';
 export type { AuditRecord, PortalAuth, PortalAuthOptions } from './portal-auth.js';
 export { anonymousPrincipal, hostPrincipal, principalSchema, scopesAllow } from './principal.js';
 export type { Identify, Principal } from './principal.js';

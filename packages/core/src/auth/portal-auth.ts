@@ -4,6 +4,7 @@ import { createLogger, type Logger } from '../logger.js';
 import { type AuditEvent, type AuditSink, createLoggerAuditSink } from './audit.js';
 import type { Permission, PermissionPolicy, PolicyDecision } from './permission.js';
 import { type Identify, type Principal, anonymousPrincipal, scopesAllow } from './principal.js';
+import { redactCredentials } from './redact-credentials.js';
 import { applyConditions, checkCriteriaShape, type PermissionRule, validateConditions } from './rules.js';
 
 /**
@@ -60,7 +61,11 @@ export interface PortalAuth {
   readonly hasPolicy: boolean;
   /** The request's principal; computed once per request object. Bad credentials: AuthenticationError. */
   identify(request: Request): Promise<Principal>;
-  /** The request's id: a sane `x-request-id` header, else a new UUID; stable per request object. */
+  /**
+   * The request's id: the client's `x-request-id` header when well-formed (1-128 of letters,
+   * digits, `_.:-`), else a new UUID; stable per request object. Correlation only: the client
+   * chooses it, so it proves nothing.
+   */
   requestId(request: Request): string;
   /** The policy's decision. Never throws: a throwing or malformed policy is a logged DENY. */
   authorize(principal: Principal, permission: Permission): Promise<PolicyDecision>;
@@ -73,7 +78,10 @@ export interface PortalAuth {
   ): Promise<boolean>;
   /** Throw NotAllowedError unless the decision (for a basic permission) is ALLOW. */
   assertAllowed(principal: Principal, permission: Permission): Promise<void>;
-  /** Record one audit event to every sink; sink failures are logged, never thrown. */
+  /**
+   * Record one audit event to every sink; sink failures are logged, never thrown. Credentials in
+   * URLs within `target`, `error` and `meta` strings are masked first (see `redactCredentials`).
+   */
   audit(record: AuditRecord): Promise<void>;
 }
 
@@ -178,11 +186,12 @@ export function createPortalAuth(options: PortalAuthOptions = {}): PortalAuth {
         plugin: record.plugin,
         action: record.action,
         actor: { type: record.principal.type, subject: record.principal.subject },
-        target: record.target,
+        // Credentials in URLs (userinfo, `?token=`) are masked here, before any sink sees them.
+        target: redactCredentials(String(record.target)),
         outcome: record.outcome,
         ...(record.request ? { requestId: requestId(record.request) } : {}),
-        ...(record.error !== undefined ? { error: describeError(record.error) } : {}),
-        ...(record.meta ? { meta: record.meta } : {}),
+        ...(record.error !== undefined ? { error: redactCredentials(describeError(record.error)) } : {}),
+        ...(record.meta ? { meta: redactCredentials(record.meta) } : {}),
       };
       for (const sink of sinks) {
         try {

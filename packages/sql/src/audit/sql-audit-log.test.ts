@@ -187,6 +187,34 @@ describe.each(targets)('createSqlAuditLog on %s', (_name, open) => {
       expect((await log.query({ target: 'meta:2' }))[0]?.meta).toEqual({ truncated: true, bytes: expect.any(Number) });
     }));
 
+  it('never stores credentials from location URLs, whether the event comes through PortalAuth or straight to the sink', () =>
+    use(async ({ client, schema }) => {
+      const log = createSqlAuditLog({ sql: client, schema });
+      const auth = createPortalAuth({ audit: log.sink });
+      const raw = 'url:https://ci:hunter2@git.example.com/org/catalog-info.yaml?ref=main&token=tok-SECRET-1';
+      await auth.audit({
+        plugin: 'catalog',
+        action: 'catalog.location.create',
+        target: raw,
+        outcome: 'failure',
+        principal: jane,
+        error: new Error('could not read https://ci:hunter2@git.example.com/org/catalog-info.yaml?token=tok-SECRET-1'),
+        meta: { location: { type: 'url', target: raw.slice(4) }, also: [`${raw}&X-Amz-Signature=sig-SECRET-2`] },
+      });
+      await log.sink(event({ target: raw, error: `Error: ${raw}`, meta: { nested: { list: [raw, { sig: '?sig=sig-SECRET-3' }] } } }));
+      const masked = 'url:https://***@git.example.com/org/catalog-info.yaml?ref=main&token=***';
+      const stored = await log.query({ target: raw });
+      expect(stored.map((e) => e.target)).toEqual([masked, masked]);
+      expect(await log.query({ target: masked })).toHaveLength(2);
+      // Newest first: the PortalAuth event is now, the direct one at event()'s fixed earlier time.
+      expect(stored[1]?.meta).toEqual({ nested: { list: [masked, { sig: '?sig=***' }] } });
+      expect(stored[0]?.error).toBe('Error: could not read https://***@git.example.com/org/catalog-info.yaml?token=***');
+      expect(stored[0]?.meta).toEqual({ location: { type: 'url', target: masked.slice(4) }, also: [`${masked}&X-Amz-Signature=***`] });
+      const { rows } = await client.query<Record<string, unknown>>(`SELECT * FROM ${schema}.audit_events`);
+      expect(rows).toHaveLength(2);
+      for (const secret of ['hunter2', 'tok-SECRET-1', 'sig-SECRET-2', 'sig-SECRET-3']) expect(JSON.stringify(rows)).not.toContain(secret);
+    }));
+
   it('refuses a malformed event and a bad query with an InputError; PortalAuth logs a failing sink', () =>
     use(async ({ client, schema }) => {
       const log = createSqlAuditLog({ sql: client, schema });

@@ -1,4 +1,4 @@
-import { type AuditEvent, type AuditSink, InputError, auditEventSchema, toStorableText } from '@portalkit/core';
+import { type AuditEvent, type AuditSink, InputError, auditEventSchema, redactCredentials, toStorableText } from '@portalkit/core';
 import { type SqlClient, isValidSchemaName, quoteIdent } from '../client.js';
 import { createMigrationGate } from '../migration-gate.js';
 import { runSqlMigrations } from '../migrator.js';
@@ -64,7 +64,10 @@ export type StoredAuditEvent = AuditEvent & { id: string };
  * ```
  */
 export interface SqlAuditLog {
-  /** Stores one event (text made storable: NUL and lone surrogates removed). */
+  /**
+   * Stores one event (text made storable: NUL and lone surrogates removed; credentials in URLs
+   * masked with `redactCredentials`, as `PortalAuth.audit` already does, for events given directly).
+   */
   sink: AuditSink;
   /** Events matching `filter`, newest first. */
   query(filter?: AuditQuery): Promise<StoredAuditEvent[]>;
@@ -125,11 +128,11 @@ export function createSqlAuditLog(options: SqlAuditLogOptions): SqlAuditLog {
         toStorableText(event.action),
         event.actor.type,
         toStorableText(event.actor.subject),
-        toStorableText(event.target),
+        toStorableText(redactCredentials(event.target)),
         event.outcome,
         event.requestId === undefined ? null : toStorableText(event.requestId),
-        event.error === undefined ? null : toStorableText(event.error),
-        storableMeta(event.meta),
+        event.error === undefined ? null : toStorableText(redactCredentials(event.error)),
+        storableMeta(redactCredentials(event.meta)),
       ],
     );
   };
@@ -178,7 +181,8 @@ function whereClause(filter: AuditQuery): { where: string[]; params: unknown[] }
     return toStorableText(value);
   };
   if (filter.target !== undefined) {
-    const p = param(text('target', filter.target));
+    // Stored targets are masked: so is the one asked for, or a raw target would never match.
+    const p = param(redactCredentials(text('target', filter.target)));
     where.push(`target_key = ${sha256Key(`${p}::text`)} AND target = ${p}::text`);
   }
   if (filter.actor !== undefined) {

@@ -5,9 +5,13 @@ import {
   InputError,
   ServiceUnavailableError,
   createJwtIdentifier,
+  createLogger,
   errorStatusCode,
   type JwtIdentifierOptions,
+  memorySink,
   type Principal,
+  PrincipalMappingError,
+  toHttpResponse,
 } from '../../index.js';
 import { audience, bearer, type IssuerKey, issuer, issuerKey, serveJwks, signToken, unsignedToken } from './__testkit__/jwks-server.js';
 
@@ -107,9 +111,84 @@ describe('createJwtIdentifier', () => {
     });
     const principal = await identifier({ toPrincipal })(bearer(await signToken(key, { sub: 'x', email: 'ann@example.com' })));
     expect(principal).toMatchObject({ subject: 'ann@example.com', userEntityRef: 'user:default/ann' });
-    await expect(
-      identifier({ toPrincipal: () => ({ type: 'root' }) as unknown as Principal })(bearer(await signToken(key))),
-    ).rejects.toThrow();
+  });
+
+  it('turns a failing toPrincipal into a PrincipalMappingError (500) that never echoes the token or claims', async () => {
+    const secretClaim = 'claim-value-s3cr3t';
+    const token = await signToken(key, { email: secretClaim });
+    const mappings: Array<[JwtIdentifierOptions['toPrincipal'], RegExp]> = [
+      [() => ({ type: 'root', subject: secretClaim }) as unknown as Principal, /toPrincipal returned no valid principal \(type: invalid_value.*ownershipEntityRefs: invalid_type/],
+      [() => undefined as unknown as Principal, /toPrincipal returned no valid principal \(principal: invalid_type\)/],
+      [(claims) => { throw new Error(`no group for ${String(claims.email)}`); }, /toPrincipal threw Error/],
+      [async (claims) => { throw new TypeError(String(claims.email)); }, /toPrincipal threw TypeError/],
+      [() => { throw secretClaim; }, /toPrincipal threw string/],
+      [(claims) => { throw new InputError(`bad claim ${String(claims.email)}`); }, /toPrincipal threw InputError/],
+    ];
+    for (const [toPrincipal, message] of mappings) {
+      const logs = memorySink();
+      const error = await identifier({ toPrincipal, logger: createLogger({ sink: logs }) })(bearer(token)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PrincipalMappingError);
+      expect(errorStatusCode(error)).toBe(500);
+      expect((error as Error).message).toMatch(message);
+      const response = await toHttpResponse(error).text();
+      expect(logs.records.map((r) => r.message)).toEqual(['JWT identity mapping failed']);
+      for (const text of [(error as Error).message, response, JSON.stringify(logs.records)]) {
+        expect(text).not.toContain(secretClaim);
+        for (const part of token.split('.')) expect(text).not.toContain(part);
+      }
+    }
+    // The host refusing the token is a 401, as the host meant.
+    const refused = await identifier({
+      toPrincipal: () => {
+        throw new AuthenticationError('Invalid bearer token: not a member');
+      },
+    })(bearer(token)).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(AuthenticationError);
+    const down = await identifier({
+      resolveOwnership: async () => {
+        throw new ServiceUnavailableError('catalog unavailable');
+      },
+    })(bearer(token)).catch((e: unknown) => e);
+    expect(errorStatusCode(down)).toBe(503);
+    const crashed = await identifier({
+      resolveOwnership: async () => {
+        throw new Error(`lookup failed for ${secretClaim}`);
+      },
+      logger: createLogger({ sink: memorySink() }),
+    })(bearer(token)).catch((e: unknown) => e);
+    expect(crashed).toBeInstanceOf(PrincipalMappingError);
+    expect((crashed as Error).message).toMatch(/resolveOwnership threw Error/);
+    expect((crashed as Error).message).not.toContain(secretClaim);
+    // resolveOwnership resolving to garbage is the host's bug too.
+    const badOwnership = await identifier({ resolveOwnership: async () => 'group:default/x' as unknown as string[], logger: createLogger({ sink: memorySink() }) })(
+      bearer(token),
+    ).catch((e: unknown) => e);
+    expect(badOwnership).toBeInstanceOf(PrincipalMappingError);
+  });
+
+  it('checks the typ header when typ is set (RFC 9068 access tokens), so an ID token of the same issuer is refused', async () => {
+    const accessTokens = identifier({ typ: 'at+jwt' });
+    expect((await accessTokens(bearer(await signToken(key, {}, { typ: 'at+jwt' })))).type).toBe('user');
+    expect((await accessTokens(bearer(await signToken(key, {}, { typ: 'application/at+jwt' })))).type).toBe('user');
+    expect((await identifier({ typ: 'application/at+jwt' })(bearer(await signToken(key, {}, { typ: 'AT+JWT' })))).type).toBe('user');
+    for (const typ of ['JWT', 'id_token+jwt', 'at+jwt ', undefined]) {
+      expect(await refusal(await signToken(key, {}, { typ }), { typ: 'at+jwt' }), String(typ)).toMatch(/wrong token type/);
+    }
+    // Without the option, typ is not looked at.
+    expect((await identifier()(bearer(await signToken(key, {}, { typ: 'JWT' })))).type).toBe('user');
+  });
+
+  it('refuses a jwksUrl over plain http unless the host is loopback or allowInsecureJwks is set', () => {
+    for (const jwksUrl of ['http://auth.example.com/jwks.json', 'http://10.0.0.5/jwks', 'http://127.0.0.1.example.com/jwks', 'http://[::2]/jwks']) {
+      expect(() => createJwtIdentifier({ jwksUrl, issuer, audience }), jwksUrl).toThrow(/jwksUrl must use https/);
+      expect(() => createJwtIdentifier({ jwksUrl, issuer, audience, allowInsecureJwks: true })).not.toThrow();
+    }
+    for (const jwksUrl of ['https://auth.example.com/jwks.json', 'http://127.0.0.1:8080/jwks', 'http://localhost/jwks', 'http://[::1]:3000/jwks', 'HTTP://LOCALHOST/x']) {
+      expect(() => createJwtIdentifier({ jwksUrl, issuer, audience }), jwksUrl).not.toThrow();
+    }
+    expect(() => createJwtIdentifier({ jwksUrl: 'http://auth.example.com/', issuer, audience, allowInsecureJwks: 'yes' as unknown as boolean })).toThrow(
+      InputError,
+    );
   });
 
   it('gives the anonymous principal without an Authorization header or with another scheme', async () => {
@@ -222,6 +301,7 @@ describe('createJwtIdentifier', () => {
       { issuer: '' },
       { audience: [] },
       { clockTolerance: -1 },
+      { typ: '' },
     ];
     for (const options of bad) {
       expect(() => createJwtIdentifier({ jwksUrl: jwks.url, issuer, audience, ...options }), JSON.stringify(options)).toThrow(InputError);

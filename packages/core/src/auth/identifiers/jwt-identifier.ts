@@ -7,9 +7,11 @@ import {
   jwtVerify,
 } from 'jose';
 import { z } from 'zod';
-import { AuthenticationError, InputError, ServiceUnavailableError } from '../../errors.js';
+import { AuthenticationError, InputError, isError, NotAllowedError, ServiceUnavailableError } from '../../errors.js';
+import { createLogger, type Logger } from '../../logger.js';
 import { type Principal, anonymousPrincipal, principalSchema } from '../principal.js';
 import { readBearerToken } from './bearer-token.js';
+import { PrincipalMappingError } from './principal-mapping-error.js';
 import type { TokenIdentifier } from './types.js';
 
 /**
@@ -38,6 +40,20 @@ export interface JwtIdentifierOptions {
    * one turns a public key into a forging secret.
    */
   algorithms?: string[];
+  /**
+   * The `typ` header every token must carry, e.g. `at+jwt` (RFC 9068 access tokens; `application/`
+   * may be left out on either side). Hosts accepting access tokens should set it: without it
+   * an OpenID Connect ID token of the same issuer, whose `aud` is the client id, passes where
+   * the audience is that client id. Default: not checked.
+   */
+  typ?: string;
+  /**
+   * Allow a `jwksUrl` over plain `http:` to a host that is not loopback. Default false: keys
+   * fetched over http can be replaced in transit, and with them every identity.
+   */
+  allowInsecureJwks?: boolean;
+  /** Where mapping failures (a throwing `toPrincipal`) are logged; default `createLogger()`. */
+  logger?: Logger;
   /** Seconds of clock skew tolerated for `exp`/`nbf`/`iat`; default 5. */
   clockTolerance?: number;
   /**
@@ -45,7 +61,12 @@ export interface JwtIdentifierOptions {
    * (`user:default/jane`, as in Backstage tokens); a token without one is refused.
    */
   userEntityRefClaim?: string;
-  /** Map verified claims to a principal yourself (the other user options are then unused). */
+  /**
+   * Map verified claims to a principal yourself (the other user options are then unused). Throw
+   * an `AuthenticationError` to refuse the token (401), `NotAllowedError` (403) or
+   * `ServiceUnavailableError` (503); any other throw, or a result that is not a `Principal`, is a
+   * {@link PrincipalMappingError} (500), logged without the token or claims.
+   */
   toPrincipal?: (claims: JWTPayload) => Principal | Promise<Principal>;
   /**
    * The refs the user owns through (the user and its groups, transitively), e.g. from the
@@ -80,6 +101,9 @@ const optionsSchema = z
       })
       .optional(),
     clockTolerance: z.number().min(0).max(300).optional(),
+    typ: z.string().min(1).max(256).optional(),
+    allowInsecureJwks: z.boolean().optional(),
+    logger: z.looseObject({ error: z.function() }).optional(),
     userEntityRefClaim: z.string().min(1).optional(),
     toPrincipal: z.function().optional(),
     resolveOwnership: z.function().optional(),
@@ -95,6 +119,9 @@ const userRefPattern = /^user:(?:([^:/\s]+)\/)?([^:/\s]+)$/i;
  * `AuthenticationError` (401) whose message never contains the token. A key set that cannot be
  * fetched: `ServiceUnavailableError` (503). The principal is a `user`: `subject` and
  * `userEntityRef` are the token's user entity ref, `claims` its payload (never the token).
+ * With `typ` set (`at+jwt` for access tokens) the header must carry it. A `jwksUrl` over plain
+ * http is refused at creation unless its host is loopback or `allowInsecureJwks` is set. A
+ * failing `toPrincipal` is a `PrincipalMappingError` (500), logged without token or claims.
  *
  * @example
  * ```ts
@@ -114,6 +141,7 @@ export function createJwtIdentifier(options: JwtIdentifierOptions): TokenIdentif
     throw new InputError(`createJwtIdentifier: ${issues}`);
   }
   const keys = keySet(options);
+  const logger = options.logger ?? createLogger();
   // Copies: changing the options object later changes nothing.
   const copy = <T>(value: T | T[]) => (Array.isArray(value) ? [...value] : value);
   const { toPrincipal, resolveOwnership, userEntityRefClaim } = options;
@@ -123,6 +151,7 @@ export function createJwtIdentifier(options: JwtIdentifierOptions): TokenIdentif
     algorithms: [...(options.algorithms ?? defaultAlgorithms)],
     clockTolerance: options.clockTolerance ?? 5,
     requiredClaims: ['exp'],
+    ...(options.typ !== undefined ? { typ: options.typ } : {}),
   };
 
   const verify = async (token: string): Promise<Principal> => {
@@ -132,8 +161,20 @@ export function createJwtIdentifier(options: JwtIdentifierOptions): TokenIdentif
     } catch (error) {
       throw toIdentifyError(error);
     }
-    const principal = toPrincipal ? await toPrincipal(claims) : await userPrincipal(claims, { resolveOwnership, userEntityRefClaim });
-    return principalSchema.parse(principal);
+    let principal: unknown;
+    try {
+      principal = toPrincipal ? await toPrincipal(claims) : await userPrincipal(claims, { resolveOwnership, userEntityRefClaim });
+    } catch (error) {
+      // The host's own verdict stands: refused (401, 403), or a dependency down (503).
+      if (error instanceof AuthenticationError || error instanceof NotAllowedError || error instanceof ServiceUnavailableError) throw error;
+      throw mappingFailure(logger, error instanceof PrincipalMappingError ? error.message : `${toPrincipal ? 'toPrincipal' : 'resolveOwnership'} threw ${isError(error) ? error.name : typeof error}`);
+    }
+    const checked = principalSchema.safeParse(principal);
+    if (!checked.success) {
+      const issues = checked.error.issues.map((i) => `${i.path.join('.') || 'principal'}: ${i.code}`).join('; ');
+      throw mappingFailure(logger, `toPrincipal returned no valid principal (${issues})`);
+    }
+    return checked.data;
   };
 
   const identify = async (request: Request): Promise<Principal> => {
@@ -141,6 +182,15 @@ export function createJwtIdentifier(options: JwtIdentifierOptions): TokenIdentif
     return token === undefined ? anonymousPrincipal() : verify(token);
   };
   return Object.assign(identify, { accepts: 'jwt' as const, verify });
+}
+
+const loopbackHosts = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+// Names what failed, never the token or claim values: the message reaches logs and the 500.
+function mappingFailure(logger: Pick<Logger, 'error'>, reason: string): PrincipalMappingError {
+  const error = new PrincipalMappingError(`createJwtIdentifier: ${reason}; a verified token could not be mapped to a principal`);
+  logger.error('JWT identity mapping failed', { reason });
+  return error;
 }
 
 function keySet(options: JwtIdentifierOptions) {
@@ -159,6 +209,11 @@ function keySet(options: JwtIdentifierOptions) {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new InputError('createJwtIdentifier: jwksUrl must be an http(s) URL');
+  }
+  if (url.protocol === 'http:' && !loopbackHosts.has(url.hostname) && options.allowInsecureJwks !== true) {
+    throw new InputError(
+      'createJwtIdentifier: jwksUrl must use https (plain http only to 127.0.0.1, [::1] or localhost, or with allowInsecureJwks: true)',
+    );
   }
   return createRemoteJWKSet(url);
 }
@@ -181,7 +236,7 @@ async function userPrincipal(
       ? (claims.ent as string[])
       : [];
   if (!Array.isArray(owned) || owned.some((r) => typeof r !== 'string')) {
-    throw new TypeError('createJwtIdentifier: resolveOwnership must resolve to an array of entity refs');
+    throw new PrincipalMappingError('resolveOwnership resolved to something other than an array of entity refs');
   }
   const ownershipEntityRefs = [...new Set([userEntityRef, ...owned.map((r) => r.toLowerCase())])];
   return { type: 'user', subject: userEntityRef, userEntityRef, ownershipEntityRefs, claims: { ...claims } };
@@ -203,6 +258,7 @@ const claimReasons: Record<string, string> = {
   nbf: 'not yet valid',
   iat: 'invalid issued-at time',
   exp: 'missing or invalid expiry',
+  typ: 'wrong token type (typ header)',
 };
 const keySetFailures = new Set(['ERR_JWKS_TIMEOUT', 'ERR_JWKS_INVALID', 'ERR_JOSE_GENERIC']);
 

@@ -83,9 +83,18 @@ describe('createStaticTokenIdentifier', () => {
     }
   });
 
-  it('refuses short, duplicated, JWT-shaped and malformed tokens and reserved subjects at creation, without echoing the token', () => {
+  it('accepts tokens of 16 characters or more with 5 distinct characters or more (the boundary included)', () => {
+    for (const token of ['0123456789abcdef', 'abcdefgh'.repeat(2), crypto.randomBytes(32).toString('base64url'), 'a1b2a1b2c3c3a1b2', 'aaaaaaaaaaaaaaaaabcde']) {
+      expect(() => createStaticTokenIdentifier({ tokens: [{ token, subject: 'ci' }] }), token).not.toThrow();
+    }
+  });
+
+  it('refuses short, weak, duplicated, JWT-shaped and malformed tokens and reserved subjects at creation, without echoing the token', () => {
     const cases: Array<[StaticTokenEntry[], RegExp]> = [
       [[{ token: 'short-token-123', subject: 'ci' }], /tokens\.0\.token must be at least 16 characters/],
+      [[{ token: 'a'.repeat(64), subject: 'ci' }], /tokens\.0\.token must hold at least 5 distinct characters/],
+      [[{ token: ciToken, subject: 'ci' }, { token: 'abcabcabcabcabcabcab', subject: 'x' }], /tokens\.1\.token must hold at least 5 distinct/],
+      [[{ token: 'abcdabcdabcdabcdabcdabcd', subject: 'ci' }], /distinct/],
       [[{ token: ciToken, subject: 'a' }, { token: ciToken, subject: 'b' }], /tokens\.1\.token is given twice/],
       [[{ token: 'aaaaaaaa.bbbbbbbbbb.cccccccc', subject: 'ci' }], /must not look like a JWT/],
       [[{ token: 'has spaces in it, 0123456789', subject: 'ci' }], /must be a bearer token/],

@@ -21,6 +21,11 @@ export interface StaticTokenIdentifierOptions {
   tokens: ReadonlyArray<{ token: string; subject: string; scopes?: string[] }>;
 }
 
+// A floor against hand-typed tokens ('aaaaaaaaaaaaaaaa', 'abcdabcdabcdabcd'), not an entropy
+// proof. Low enough never to refuse a generated token in practice: 16 random hex characters
+// hold fewer than 5 distinct ones about 4 times in 10 million (base64 or longer: far rarer).
+const minDistinct = 5;
+
 const reservedSubjects = new Set(['host', 'anonymous']);
 
 const optionsSchema = z.object({
@@ -31,6 +36,7 @@ const optionsSchema = z.object({
         .min(16, 'must be at least 16 characters')
         .max(4096)
         .regex(/^[A-Za-z0-9\-._~+/]+=*$/, 'must be a bearer token (letters, digits and -._~+/ then =)')
+        .refine((t) => new Set(t).size >= minDistinct, `must hold at least ${minDistinct} distinct characters (generate it, e.g. openssl rand -base64 32)`)
         .refine((t) => !isJwtShaped(t), 'must not look like a JWT (three dot-separated base64url parts)'),
       subject: z
         .string()
@@ -50,7 +56,9 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').diges
  * `PortalAuth.authorize` before the policy). Tokens are compared in constant time: both sides
  * are hashed with SHA-256 and compared with `timingSafeEqual`, against every configured token.
  * An unknown token is an `AuthenticationError` (401); no header is the anonymous principal.
- * Tokens shorter than 16 characters, duplicated, or shaped like a JWT are refused at creation.
+ * Tokens shorter than 16 characters or with fewer than 5 distinct characters (obviously weak),
+ * duplicated, or shaped like a JWT are refused at creation. That catches typed tokens, not weak
+ * ones in general: generate each token (`openssl rand -base64 32`, 256 bits).
  *
  * @example
  * ```ts

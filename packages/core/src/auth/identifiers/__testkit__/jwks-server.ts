@@ -45,12 +45,13 @@ export const audience = 'portalkit';
 export async function signToken(
   key: IssuerKey,
   claims: JWTPayload = {},
-  header: { alg?: string; kid?: string } = {},
+  header: { alg?: string; kid?: string; typ?: string } = {},
 ): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   const payload: JWTPayload = { iss: issuer, aud: audience, sub: 'user:default/jane', iat: now, exp: now + 3600, ...claims };
   for (const [k, v] of Object.entries(payload)) if (v === undefined) delete payload[k];
-  return new SignJWT(payload).setProtectedHeader({ alg: header.alg ?? key.alg, kid: header.kid ?? key.kid }).sign(key.privateKey);
+  const typ = header.typ === undefined ? {} : { typ: header.typ };
+  return new SignJWT(payload).setProtectedHeader({ alg: header.alg ?? key.alg, kid: header.kid ?? key.kid, ...typ }).sign(key.privateKey);
 }
 
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -9,9 +9,11 @@ export { MAX_FUZZY_WORD_LENGTH } from './query.js';
 export type {
   DocumentAuthorization,
   DocumentSelector,
+  RebuildResult,
   SearchDocument,
   SearchFilters,
   SearchQuery,
+  SearchReader,
   SearchResult,
   SearchResultHighlight,
   SearchResultSet,
@@ -28,7 +30,7 @@ export type { CatalogCollatorOptions, CatalogEntityDocument } from './collators/
 export { siteToDocuments, techdocsCollator } from './collators/techdocs.js';
 export type { MkDocsSearchIndex, TechDocsCollatorOptions, TechDocsSite } from './collators/techdocs.js';
 export { createSearch } from './create-search.js';
-export type { RebuildResult, Search, SearchEventSource, SearchLibrary, SearchOptions, SearchReader } from './search.js';
+export type { Search, SearchEventSource, SearchLibrary, SearchOptions } from './search.js';
 export { entityFacts } from './visibility.js';
 export type { EngineQueryOptions, SearchVisibility } from './visibility.js';
 export { createSearchHandler, parseSearchParams } from './http.js';

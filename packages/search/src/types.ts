@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SerializedError } from '@portalkit/core';
 
 /**
  * Schema of a {@link SearchDocument}: the four fields every document has, plus any extra
@@ -152,3 +153,36 @@ export interface SearchResultSet {
  * ```
  */
 export type DocumentSelector = readonly string[] | { filters: SearchFilters };
+
+/**
+ * What a principal may do with search: query, seeing only what the policy lets it see.
+ *
+ * @example
+ * ```ts
+ * const page = await search.forPrincipal(principal).query({ term: 'payments' });
+ * ```
+ */
+export interface SearchReader {
+  /** The collators' types. */
+  readonly types: readonly string[];
+  /**
+   * Query as the principal: each type's `visibilityPermission` is asked once; denied types are
+   * left out, conditional ones filtered in the engine, so results, `numberOfResults` and cursors
+   * only ever count documents the principal may see.
+   */
+  query(query: SearchQuery): Promise<SearchResultSet>;
+}
+
+/**
+ * The outcome of rebuilding one type. `ok: false` means collecting or indexing failed as a whole and
+ * the type's previous documents were kept; per-item problems (one bad entity) are in `errors`
+ * either way and never stop the rest.
+ *
+ * @example
+ * ```ts
+ * for (const r of await search.rebuild()) if (!r.ok) console.error(r.type, r.errors);
+ * ```
+ */
+export type RebuildResult =
+  | { type: string; ok: true; documents: number; errors: SerializedError[] }
+  | { type: string; ok: false; errors: SerializedError[] };

@@ -145,21 +145,7 @@ export function createMatcher({ boost, fuzzy }: MatcherOptions): Matcher {
       );
     }
 
-    // As MiniSearch's AND query: the sum over the words, times the number of distinct words.
-    const quality = new Set(clauses.map((c) => c.word)).size;
-    const titleWords = [...q.words, ...q.phrases.flat()];
-    const exactTitle = titleWords.join(' ');
-    // Only titles of as many distinct words can equal it: a typed-array read spares most entries.
-    const titleLength = new Set(titleWords).size;
-    const out = new Float64Array(ids.length);
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i]!;
-      const score = scores.get(id) * quality;
-      // A title that is exactly the query is what the user is looking for, whatever BM25 says.
-      const exact = fieldLengths[id * 3] === titleLength && index.byId[id]!.titleKey === exactTitle;
-      out[i] = exact ? score * 2 : score;
-    }
-    return { ids, scores: out, terms: [...terms] };
+    return { ids, scores: finalScores(index, q, ids), terms: [...terms] };
   };
 
   // Postings of the term being walked, until its document frequency is known (see search).
@@ -175,4 +161,28 @@ export function createMatcher({ boost, fuzzy }: MatcherOptions): Matcher {
   };
 
   return { search };
+}
+
+/**
+ * The scores of the matched `ids`, from the score sheet the walk filled. As MiniSearch's AND
+ * query: the sum over the words, times the number of distinct words; doubled for a title that is
+ * exactly the query.
+ */
+function finalScores(index: TypeIndex, q: NormalizedQuery, ids: readonly number[]): Float64Array {
+  const { scores, fieldLengths } = index;
+  // The words matched: the query's words and its phrases' words (the walk's clauses).
+  const titleWords = [...q.words, ...q.phrases.flat()];
+  const quality = new Set(titleWords).size;
+  const exactTitle = titleWords.join(' ');
+  // Only titles of as many distinct words can equal it: a typed-array read spares most entries.
+  const titleLength = new Set(titleWords).size;
+  const out = new Float64Array(ids.length);
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    const score = scores.get(id) * quality;
+    // A title that is exactly the query is what the user is looking for, whatever BM25 says.
+    const exact = fieldLengths[id * 3] === titleLength && index.byId[id]!.titleKey === exactTitle;
+    out[i] = exact ? score * 2 : score;
+  }
+  return out;
 }

@@ -14,7 +14,9 @@
  *
  * Catalog (memory and PostgreSQL stores): a filtered page with its total, facets over 3 fields,
  * one cursor page, getEntitiesByRefs of 50 refs, a full-text filter. Search (memory and
- * PostgreSQL engines, catalog documents of the same entities): four queries.
+ * PostgreSQL engines, catalog documents of the same entities): four queries. Up to 20 rounds
+ * (--quick: 10) per operation; an operation that has spent its time budget stops after 5, so a
+ * pathologically slow one (see bench/RESULTS.md run 16) keeps the run at about 4 minutes.
  *
  * PostgreSQL: PORTALKIT_PG_URL (default postgres://postgres@127.0.0.1:5432/test); throwaway
  * schemas are created and dropped. Skipped with a message when the server is absent.
@@ -33,10 +35,15 @@ import { writeGeneratedCatalog } from './generated-catalog.js';
 const pgCatalog = createRequire(new URL('../packages/catalog/package.json', import.meta.url))('pg') as typeof import('pg');
 const pgSearch = createRequire(new URL('../packages/search/package.json', import.meta.url))('pg') as typeof import('pg');
 
+const began = performance.now();
+const elapsed = () => `${((performance.now() - began) / 1000).toFixed(0)} s`;
+
 const quick = process.argv.includes('--quick');
 const explain = process.argv.includes('--explain');
 const count = quick ? 5_000 : 20_000;
-const rounds = quick ? 10 : 25;
+const rounds = quick ? 10 : 20;
+const minRounds = 5;
+const budgetMs = quick ? 4_000 : 8_000;
 const warmup = 3;
 const perFile = 100;
 const pgUrl = process.env.PORTALKIT_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -92,19 +99,25 @@ const percentile = (values: number[], p: number) => {
 const ms = (n: number) => (n < 10 ? n.toFixed(2) : n.toFixed(1));
 
 /**
- * Time every operation under every variant: warm-up rounds first, then `rounds` rounds; within a
- * round each operation runs once per variant, the variants' order rotating from round to round.
+ * Time every operation under every variant: warm-up rounds first, then up to `rounds` rounds;
+ * within a round each operation runs once per variant, the variants' order rotating from round to
+ * round. An operation leaves the rotation once it has run `minRounds` rounds and spent
+ * `budgetMs` (all variants together), so a pathologically slow one cannot stretch the run.
  */
 async function measure<Ops extends Record<string, (variant: Variant, round: number) => Promise<unknown>>>(ops: Ops): Promise<Record<keyof Ops, Times>> {
   const times = Object.fromEntries(Object.keys(ops).map((op) => [op, { host: [], allow: [], conditional: [] }])) as unknown as Record<keyof Ops, Times>;
+  const spent = new Map<string, number>();
   for (let round = -warmup; round < rounds; round++) {
     const shift = (round + warmup) % variants.length;
     const order = [...variants.slice(shift), ...variants.slice(0, shift)];
     for (const [op, run] of Object.entries(ops)) {
+      if (round >= minRounds && (spent.get(op) ?? 0) > budgetMs) continue;
       for (const variant of order) {
         const start = performance.now();
         await run(variant, round);
-        if (round >= 0) times[op as keyof Ops][variant].push(performance.now() - start);
+        const took = performance.now() - start;
+        spent.set(op, (spent.get(op) ?? 0) + took);
+        if (round >= 0) times[op as keyof Ops][variant].push(took);
       }
     }
   }
@@ -120,12 +133,14 @@ interface Row {
   'allow/host p50': string;
   'cond/host p50': string;
   'cond/host p95': string;
+  rounds: number;
   visible: string;
 }
 const rows: Row[] = [];
 const ratios: Array<{ area: string; op: string; ratio: number }> = [];
 
 function report(area: string, times: Record<string, Times>, visible: Record<string, string>) {
+  const before = rows.length;
   for (const [op, t] of Object.entries(times)) {
     const p50 = (v: Variant) => percentile(t[v], 50);
     const p95 = (v: Variant) => percentile(t[v], 95);
@@ -139,10 +154,14 @@ function report(area: string, times: Record<string, Times>, visible: Record<stri
       'allow/host p50': (p50('allow') / p50('host')).toFixed(2),
       'cond/host p50': (p50('conditional') / p50('host')).toFixed(2),
       'cond/host p95': (p95('conditional') / p95('host')).toFixed(2),
+      rounds: t.host.length,
       visible: visible[op] ?? '',
     });
   }
+  console.log(`${area}: timed at ${elapsed()}`);
+  console.table(rows.slice(before));
 }
+
 
 // --- Catalog -------------------------------------------------------------------------------
 
@@ -214,7 +233,7 @@ async function benchCatalog(name: string, dir: string): Promise<Entity[] | undef
     const ingest = (performance.now() - start) / 1000;
     const { totalItems } = await catalog.query({ limit: 1 });
     if (totalItems !== count + 2) throw new Error(`${name}: stored ${totalItems} entities (want ${count + 2})`);
-    console.log(`catalog ${name}: ingested ${totalItems} entities in ${ingest.toFixed(1)} s`);
+    console.log(`catalog ${name}: ingested ${totalItems} entities in ${ingest.toFixed(1)} s (at ${elapsed()})`);
 
     // What each variant sees: the conditional one must see less than the host, and not nothing.
     const visible: Record<string, string> = {};
@@ -235,7 +254,7 @@ async function benchCatalog(name: string, dir: string): Promise<Entity[] | undef
     const ops = catalogOps(catalog, cursors, refBatches(entityRefs(all)));
     const times = await measure(ops);
     report(`catalog ${name}`, times, visible);
-    if (explain && name === 'postgres') await explainSlowest(ops);
+    if (explain && name === 'postgres') await explainSlowest('catalog postgres', ops, pgCatalog);
     return all;
   } finally {
     await opened.close();
@@ -244,12 +263,15 @@ async function benchCatalog(name: string, dir: string): Promise<Entity[] | undef
 
 // --- EXPLAIN of the slowest PostgreSQL catalog operation ------------------------------------
 
-/** Run `op` once per variant with pg's Client.query recording statements, then EXPLAIN each SELECT. */
-async function explainSlowest(ops: Record<string, (v: Variant, round: number) => Promise<unknown>>) {
-  const slowest = ratios.filter((r) => r.area === 'catalog postgres').sort((a, b) => b.ratio - a.ratio)[0]!;
-  console.log(`\nEXPLAIN (ANALYZE, BUFFERS): catalog postgres "${slowest.op}" (conditional / host p50 ${slowest.ratio.toFixed(2)})`);
+/**
+ * The operation of `area` with the highest conditional / host ratio: run once as host and as the
+ * conditional principal with pg's Client.query recording statements, then EXPLAIN each SELECT.
+ */
+async function explainSlowest(area: string, ops: Record<string, (v: Variant, round: number) => Promise<unknown>>, pg: typeof import('pg')) {
+  const slowest = ratios.filter((r) => r.area === area).sort((a, b) => b.ratio - a.ratio)[0]!;
+  console.log(`\nEXPLAIN (ANALYZE, BUFFERS): ${area} "${slowest.op}" (conditional / host p50 ${slowest.ratio.toFixed(2)})`);
   const recorded: Array<{ text: string; values?: unknown[] }> = [];
-  const proto = pgCatalog.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
   const original = proto.query;
   proto.query = function (this: unknown, ...args: unknown[]) {
     const [first, second] = args as [unknown, unknown];
@@ -268,10 +290,10 @@ async function explainSlowest(ops: Record<string, (v: Variant, round: number) =>
   } finally {
     proto.query = original;
   }
-  const client = new pgCatalog.Client({ connectionString: pgUrl });
+  const client = new pg.Client({ connectionString: pgUrl });
   await client.connect();
   try {
-    await client.query('SET jit = off'); // as the store's pool
+    if (area.startsWith('catalog')) await client.query('SET jit = off'); // as the store's pool
     for (const [variant, list] of Object.entries(statements)) {
       const plans: Array<{ time: number; text: string; plan: string }> = [];
       for (const s of list) {
@@ -281,7 +303,11 @@ async function explainSlowest(ops: Record<string, (v: Variant, round: number) =>
       }
       console.log(`\n--- ${variant}: ${plans.length} SELECT(s), execution ${plans.map((p) => `${p.time.toFixed(1)} ms`).join(', ')}`);
       const worst = plans.sort((a, b) => b.time - a.time)[0];
-      if (worst) console.log(`${worst.text}\n\n${worst.plan}`);
+      if (!worst) continue;
+      // The slowest statement's text and plan; long plans (one subplan per condition) are cut.
+      const lines = worst.plan.split('\n');
+      const shown = lines.length > 70 ? [...lines.slice(0, 60), `  ... ${lines.length - 62} more plan lines ...`, ...lines.slice(-2)] : lines;
+      console.log(`${worst.text.length > 1500 ? `${worst.text.slice(0, 1500)} ... (${worst.text.length} chars)` : worst.text}\n\n${shown.join('\n')}`);
     }
   } finally {
     await client.end();
@@ -304,7 +330,7 @@ async function benchSearch(name: string, engine: SearchEngine, entities: Entity[
     const start = performance.now();
     const [result] = await search.rebuild();
     if (!result?.ok || result.documents !== entities.length) throw new Error(`search ${name}: indexing failed ${JSON.stringify(result)}`);
-    console.log(`search ${name}: indexed ${result.documents} documents in ${((performance.now() - start) / 1000).toFixed(1)} s`);
+    console.log(`search ${name}: indexed ${result.documents} documents in ${((performance.now() - start) / 1000).toFixed(1)} s (at ${elapsed()})`);
     const reader = (v: Variant) => (v === 'host' ? search : search.forPrincipal(v === 'allow' ? allowed : owner));
     const visible: Record<string, string> = {};
     for (const { label, query } of searchQueries) {
@@ -314,6 +340,7 @@ async function benchSearch(name: string, engine: SearchEngine, entities: Entity[
     }
     const ops = Object.fromEntries(searchQueries.map(({ label, query }) => [label, (v: Variant) => reader(v).query(query)]));
     report(`search ${name}`, await measure(ops), visible);
+    if (explain && name === 'postgres') await explainSlowest('search postgres', ops, pgSearch);
   } finally {
     await search.stop();
   }
@@ -321,8 +348,7 @@ async function benchSearch(name: string, engine: SearchEngine, entities: Entity[
 
 // --- Run -----------------------------------------------------------------------------------
 
-const started = performance.now();
-console.log(`permissions bench: ${count} generated entities (every 10th labelled restricted), ${rounds} rounds after ${warmup} warm-up${quick ? ' (quick)' : ''}`);
+console.log(`permissions bench: ${count} generated entities (every 10th labelled restricted), up to ${rounds} rounds (at least ${minRounds}, ${budgetMs / 1000} s per operation) after ${warmup} warm-up${quick ? ' (quick)' : ''}`);
 const dir = mkdtempSync(join(tmpdir(), 'pk-perm-'));
 let entities: Entity[] | undefined;
 try {
@@ -353,4 +379,4 @@ if (entities) {
 
 console.log(`\nratios to the host (trusted, no forPrincipal) measured in the same rounds; visible = what the conditional principal counts / the host counts`);
 console.table(rows);
-console.log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+console.log(`done in ${elapsed()}`);

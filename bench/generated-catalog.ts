@@ -4,10 +4,13 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Entity } from '../packages/catalog/src/index.js';
 import { generateCatalogEntities, toYaml } from '../packages/catalog/src/testing/generate.js';
 
-export function writeGeneratedCatalog(dir: string, count: number, perFile: number): void {
-  const entities = generateCatalogEntities(count);
+/** `edit` may change each generated entity (its index in the generated list) before it is written. */
+export function writeGeneratedCatalog(dir: string, count: number, perFile: number, edit?: (entity: Entity, index: number) => Entity): void {
+  const generated = generateCatalogEntities(count);
+  const entities = edit ? generated.map((e, i) => edit(e, i)) : generated;
   mkdirSync(join(dir, 'files'));
   for (let i = 0; i < entities.length; i += perFile) {
     const docs = entities.slice(i, i + perFile).map((e) => toYaml(e));

@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { ServiceUnavailableError } from '@portalkit/core';
-import type { PolicyDecision, SerializedError } from '@portalkit/core';
+import type { SerializedError } from '@portalkit/core';
 import { createMigrationGate, quoteIdent } from '@portalkit/sql';
 import type { SqlClient } from '@portalkit/sql';
-import type { JsonObject, TaskCreator, TaskEvent, TaskRecord, TaskSpec, TaskStatus } from '../../types.js';
+import type { TaskEvent, TaskRecord } from '../../types.js';
 import { RECOVERED_MESSAGE } from '../taskStore.js';
-import type { TaskListOptions, TaskStore } from '../taskStore.js';
+import type { TaskStore } from '../taskStore.js';
+import { holdable } from './filterSql.js';
+import { listTasks } from './listTasks.js';
 import { migrate } from './migrations.js';
-import { filterSql, holdable } from './filterSql.js';
+import { toEvent, toRecord } from './rows.js';
+import type { EventRow, TaskRow } from './rows.js';
 
 /** What {@link createSqlTaskStore} needs: a connection adapter, its schema and how to close it. */
 export interface SqlTaskStoreOptions {
@@ -18,71 +21,6 @@ export interface SqlTaskStoreOptions {
   schema: string;
   /** Release what the factory opened; called once by `close()`. */
   close(): Promise<void>;
-}
-
-interface TaskRow {
-  id: string;
-  spec: TaskSpec;
-  status: TaskStatus;
-  created_at: Date;
-  created_by: string | null;
-  claimed_by: string | null;
-  lease_expires_at: Date | null;
-  last_heartbeat_at: Date | null;
-  cancel_requested: boolean;
-  completed_at: Date | null;
-  output: JsonObject | null;
-  error: SerializedError | null;
-  action_decision: PolicyDecision | null;
-  creator: TaskCreator | null;
-}
-
-interface EventRow {
-  id: string;
-  task_id: string;
-  type: TaskEvent['type'];
-  body: TaskEvent['body'];
-  created_at: Date;
-}
-
-function toRecord(row: TaskRow): TaskRecord {
-  const record: TaskRecord = {
-    id: row.id,
-    spec: row.spec,
-    status: row.status,
-    createdAt: row.created_at.toISOString(),
-    cancelRequested: row.cancel_requested,
-  };
-  if (row.created_by !== null) record.createdBy = row.created_by;
-  if (row.claimed_by !== null) record.claimedBy = row.claimed_by;
-  if (row.lease_expires_at) record.leaseExpiresAt = row.lease_expires_at.toISOString();
-  if (row.last_heartbeat_at) record.lastHeartbeatAt = row.last_heartbeat_at.toISOString();
-  if (row.completed_at) record.completedAt = row.completed_at.toISOString();
-  if (row.output !== null) record.output = row.output;
-  if (row.error !== null) record.error = row.error;
-  if (row.action_decision !== null) record.actionDecision = row.action_decision;
-  if (row.creator !== null && row.creator !== undefined) record.creator = row.creator;
-  return record;
-}
-
-function toEvent(row: EventRow): TaskEvent {
-  return { id: Number(row.id), taskId: row.task_id, type: row.type, body: row.body, createdAt: row.created_at.toISOString() };
-}
-
-/** The WHERE clause and parameters of `list()`'s filters. */
-function listFilter(options: TaskListOptions): { clause: string; params: unknown[] } {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  if (options.status) {
-    params.push(options.status);
-    where.push(`status = $${params.length}`);
-  }
-  if (options.createdBy) {
-    params.push(options.createdBy);
-    where.push(`created_by = $${params.length}`);
-  }
-  if (options.filter) where.push(filterSql(options.filter, params));
-  return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
 }
 
 type InsertEvent = (client: SqlClient, taskId: string, type: TaskEvent['type'], body: TaskEvent['body']) => Promise<TaskEvent>;
@@ -228,19 +166,7 @@ export function createSqlTaskStore(options: SqlTaskStoreOptions): TaskStore {
       const { rows } = await query<TaskRow>(`SELECT * FROM ${t} WHERE id = $1`, [taskId]);
       return rows[0] ? toRecord(rows[0]) : undefined;
     },
-    async list(options = {}) {
-      if ((options.status !== undefined && !holdable(options.status)) || (options.createdBy !== undefined && !holdable(options.createdBy))) {
-        return { tasks: [], totalTasks: 0 };
-      }
-      const { clause, params } = listFilter(options);
-      const total = await query<{ count: string }>(`SELECT count(*) FROM ${t} ${clause}`, params);
-      params.push(options.limit ?? null, options.offset ?? 0);
-      const { rows } = await query<TaskRow>(
-        `SELECT * FROM ${t} ${clause} ORDER BY seq DESC LIMIT $${params.length - 1} OFFSET $${params.length}`,
-        params,
-      );
-      return { tasks: rows.map(toRecord), totalTasks: Number(total.rows[0]?.count ?? 0) };
-    },
+    list: (options = {}) => listTasks(query, t, options),
     async cancel(taskId, message = 'Task cancelled') {
       if (!holdable(taskId)) return undefined;
       return transaction((client) => cancelLocked(client, t, insertEvent, taskId, message));

@@ -100,7 +100,7 @@ export function visibilityCases(engine: Engine): void {
       { ...entityDoc('visible', { kind: ['component'] }), text: 'transactions' },
       { ...entityDoc('hidden', { kind: ['component'], 'metadata.labels.restricted': ['yes'] }), text: 'transactoins' },
     ]);
-    if (!e.features.fuzzy) ctx.skip();
+    if (!e.features.fuzzy) ctx.skip('this engine has no fuzzy matching (features.fuzzy is false)');
     expect((await walk(e, notRestricted, 'transactoins')).locations).toEqual(['/catalog/default/component/visible']);
   });
 }

@@ -30,6 +30,7 @@ import { catalogConditions, catalogEntityReadPermission, createCatalogConditiona
 import { createPortalAuth, type PermissionPolicy, type Principal } from '../packages/core/src/index.js';
 import { catalogCollator, createSearch, memoryEngine, postgresEngine, type SearchEngine, type SearchQuery } from '../packages/search/src/index.js';
 import { writeGeneratedCatalog } from './generated-catalog.js';
+import { dropSchema, pgUrl } from '../test/support/postgres.js';
 
 // pg of the packages that use it (not the workspace root's): the very copies the stores load.
 const pgCatalog = createRequire(new URL('../packages/catalog/package.json', import.meta.url))('pg') as typeof import('pg');
@@ -46,7 +47,6 @@ const minRounds = 5;
 const budgetMs = quick ? 4_000 : 8_000;
 const warmup = 3;
 const perFile = 100;
-const pgUrl = process.env.PORTALKIT_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const storesArg = process.argv.indexOf('--stores');
 const wanted = storesArg >= 0 ? process.argv[storesArg + 1]!.split(',') : ['memory', 'postgres'];
 
@@ -206,17 +206,7 @@ async function openStore(name: string): Promise<Opened | string> {
     await store.close();
     return `skipped: no PostgreSQL at ${pgUrl} (${(error as Error).message})`;
   }
-  return { store, close: () => store.close().then(() => dropSchema(pgCatalog, schema)) };
-}
-
-async function dropSchema(pg: typeof import('pg'), schema: string) {
-  const client = new pg.Client({ connectionString: pgUrl });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await client.end();
-  }
+  return { store, close: () => store.close().then(() => dropSchema(schema)) };
 }
 
 /** Ingest, check what each variant sees, time the operations; returns the entities (for search). */

@@ -22,7 +22,7 @@ export { createEventBus } from './events.js';
 export type { EventBus, EventBusOptions } from './events.js';
 export { consoleSink, createLogger, memorySink, redactSecrets } from './logger.js';
 export type { LogLevel, LogRecord, LogSink, Logger, LoggerOptions } from './logger.js';
-export { createFileReader, createHttpReader, createUrlReader } from './readers/index.js';
+export { createFileReader, createHttpReader, createUrlReader, findInternalAddress, isInternalAddress } from './readers/index.js';
 export type {
   FileReaderOptions,
   HttpAllowRule,
@@ -30,6 +30,7 @@ export type {
   ReadOptions,
   ReadResponse,
   ReadTreeResponse,
+  SearchResponse,
   TreeFile,
   UrlReader,
   UrlReaderOptions,

@@ -1,4 +1,4 @@
-import { NotAllowedError } from '../errors.js';
+import { NotAllowedError, NotImplementedError } from '../errors.js';
 import { createFileReader, type FileReaderOptions } from './file.js';
 import { createHttpReader, type HttpReaderOptions } from './http.js';
 import type { UrlReader } from './types.js';
@@ -45,5 +45,10 @@ export function createUrlReader(options: UrlReaderOptions = {}): UrlReader {
     canRead: (url) => readers.some((r) => r.canRead(url)),
     read: async (url, readOptions) => pick(url).read(url, readOptions),
     readTree: async (url, treeOptions) => pick(url).readTree(url, treeOptions),
+    search: async (url, searchOptions) => {
+      const reader = pick(url);
+      if (!reader.search) throw new NotImplementedError(`the reader of ${url} cannot search (no glob support)`);
+      return reader.search(url, searchOptions);
+    },
   };
 }

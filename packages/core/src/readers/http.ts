@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
 import {
   AuthenticationError,
   CustomErrorBase,
@@ -13,6 +12,7 @@ import {
   ServiceUnavailableError,
 } from '../errors.js';
 import { readLimitedBody } from '../limited-body.js';
+import { findInternalAddress } from './network.js';
 import type { ReadOptions, ReadResponse, UrlReader } from './types.js';
 
 /**
@@ -111,16 +111,10 @@ export function createHttpReader(options: HttpReaderOptions): UrlReader {
     const host = url.hostname.replace(/^\[|\]$/g, '');
     // An IP literal can only be allowed by a rule naming it: that is explicit enough.
     if (isIP(host) || matching(url).some((rule) => rule.allowPrivateNetwork)) return;
-    let addresses: Array<{ address: string }>;
-    try {
-      addresses = await lookup(host, { all: true, verbatim: true });
-    } catch {
-      return; // unresolvable: the fetch fails with its own error
-    }
-    const internal = addresses.find((a) => isInternalAddress(a.address));
+    const internal = await findInternalAddress(host);
     if (internal) {
       throw new NotAllowedError(
-        `${url.host} resolves to the internal address ${internal.address}; set allowPrivateNetwork on its allow rule to read it`,
+        `${url.host} resolves to the internal address ${internal}; set allowPrivateNetwork on its allow rule to read it`,
       );
     }
   };
@@ -175,38 +169,6 @@ export function createHttpReader(options: HttpReaderOptions): UrlReader {
       throw new NotImplementedError(`reading a tree over HTTP is not supported (${url})`);
     },
   };
-}
-
-const internalRanges = new BlockList();
-for (const [network, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['224.0.0.0', 3],
-] as const) {
-  internalRanges.addSubnet(network, prefix, 'ipv4');
-}
-for (const [network, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const) {
-  internalRanges.addSubnet(network, prefix, 'ipv6');
-}
-
-/** Loopback, private, link-local (cloud metadata), CGNAT, multicast or unspecified. */
-function isInternalAddress(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return internalRanges.check(mapped[1]!, 'ipv4');
-  return internalRanges.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
 }
 
 function parseUrl(url: string, base?: URL): URL | undefined {

@@ -67,4 +67,22 @@ export interface UrlReader {
   canRead(url: string): boolean;
   read(url: string, options?: ReadOptions): Promise<ReadResponse>;
   readTree(url: string, options?: ReadOptions & { filter?: (path: string) => boolean }): Promise<ReadTreeResponse>;
+  /**
+   * Files matching a glob URL (e.g. `https://github.com/org/repo/blob/main/**\/catalog-info.yaml`).
+   * Optional: a reader without it cannot serve glob locations (`NotImplementedError`).
+   */
+  search?(url: string, options?: ReadOptions): Promise<SearchResponse>;
+}
+
+/**
+ * The result of a glob search: each file's full URL (as `read` accepts it) and its content.
+ * @example
+ * ```ts
+ * for (const file of (await reader.search!(glob)).files) console.log(file.url);
+ * ```
+ */
+export interface SearchResponse {
+  files: Array<{ url: string; content: () => Promise<Buffer> }>;
+  /** Changes when any matched file (or the set of matches) changes. */
+  etag: string;
 }

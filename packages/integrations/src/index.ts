@@ -1,0 +1,23 @@
+/**
+ * Source hosts for portalkit: one integration per configured host, each with its URL grammar,
+ * its reader (read, readTree, search) and its credentials; `createIntegrations` builds them all
+ * from Backstage's `integrations` config.
+ *
+ * @packageDocumentation
+ */
+export * from './config.js';
+export { createHostFetch } from './host-fetch.js';
+export type { HostFetchOptions } from './host-fetch.js';
+export type { HostIntegrationOptions } from './host-options.js';
+export { createIntegrations } from './integrations.js';
+export type { IntegrationsOptions, ScmIntegrations } from './integrations.js';
+export { createTreeResponse, DEFAULT_MAX_TREE_BYTES, DEFAULT_MAX_TREE_FILES, readTarArchive, safeTreePath } from './tree/index.js';
+export type { TarArchiveOptions } from './tree/index.js';
+export type { ScmIntegration, ScmIntegrationType, ScmLocation, TreeLimits } from './types.js';
+export { createAzureIntegration } from './azure/index.js';
+export { createBitbucketCloudIntegration } from './bitbucket-cloud/index.js';
+export { createBitbucketServerIntegration } from './bitbucket-server/index.js';
+export { createGitIntegration } from './git/index.js';
+export { createGiteaIntegration } from './gitea/index.js';
+export { createGithubIntegration } from './github/index.js';
+export { createGitlabIntegration } from './gitlab/index.js';

@@ -27,6 +27,8 @@ export interface GitHttpServer {
    * (default `main`); returns the commit hash.
    */
   createRepo(name: string, files: Record<string, string | { symlink: string }>, options?: { branch?: string; message?: string }): Promise<string>;
+  /** Create an empty bare `<name>.git` (no commits), as a host creates a new repository. */
+  createEmptyRepo(name: string, options?: { branch?: string }): Promise<void>;
   /** Add a commit with `files` to an existing repository's `branch`; returns its hash. */
   commit(name: string, files: Record<string, string>, options?: { branch?: string; message?: string }): Promise<string>;
   /** `git <args>` inside the bare repository `<name>.git` (e.g. `['show', 'main:README.md']`). */
@@ -160,16 +162,21 @@ export async function startGitHttpServer(options: GitHttpServerOptions = {}): Pr
     }
   };
 
+  const createEmptyRepo: GitHttpServer['createEmptyRepo'] = async (name, createOptions = {}) => {
+    await mkdir(repoDir(name), { recursive: true });
+    await git(['init', '--bare', '--quiet', `--initial-branch=${createOptions.branch ?? 'main'}`], repoDir(name));
+    await git(['config', 'http.receivepack', 'true'], repoDir(name));
+  };
+
   return {
     baseUrl: `http://127.0.0.1:${port}${prefix}`,
     host: `127.0.0.1:${port}`,
     root,
     requests,
+    createEmptyRepo,
     async createRepo(name, files, createOptions = {}) {
       const branch = createOptions.branch ?? 'main';
-      await mkdir(repoDir(name), { recursive: true });
-      await git(['init', '--bare', '--quiet', `--initial-branch=${branch}`], repoDir(name));
-      await git(['config', 'http.receivepack', 'true'], repoDir(name));
+      await createEmptyRepo(name, { branch });
       const work = await mkdtemp(path.join(os.tmpdir(), 'portalkit-git-work-'));
       try {
         await git(['init', '--quiet', `--initial-branch=${branch}`], work);

@@ -21,3 +21,5 @@ export { createGitIntegration } from './git/index.js';
 export { createGiteaIntegration } from './gitea/index.js';
 export { createGithubIntegration } from './github/index.js';
 export { createGitlabIntegration } from './gitlab/index.js';
+export { basicAuthorization, pushDirectory, runGit } from './git-cli/index.js';
+export type { GitRunOptions, PushDirectoryOptions } from './git-cli/index.js';

@@ -23,3 +23,5 @@ export { createGithubIntegration } from './github/index.js';
 export { createGitlabIntegration } from './gitlab/index.js';
 export { basicAuthorization, pushDirectory, runGit } from './git-cli/index.js';
 export type { GitRunOptions, PushDirectoryOptions } from './git-cli/index.js';
+export { parseRepoUrl } from './repo-url.js';
+export type { ParsedRepoUrl } from './repo-url.js';

@@ -1,4 +1,4 @@
-import { decodePathSegments, encodePath, resolveRepoPath } from '../bitbucket-common/url-path.js';
+import { decodePathSegments, encodePath, hasDotSegment, resolveRepoPath } from '../bitbucket-common/url-path.js';
 import type { ScmLocation } from '../types.js';
 
 /** Bitbucket Cloud's one web host. */
@@ -12,6 +12,7 @@ export const BITBUCKET_CLOUD_HOST = 'bitbucket.org';
  */
 export function parseBitbucketCloudUrl(url: string): ScmLocation | undefined {
   let parsed: URL;
+  if (hasDotSegment(url)) return undefined;
   try {
     parsed = new URL(url);
   } catch {

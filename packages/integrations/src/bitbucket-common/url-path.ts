@@ -61,3 +61,13 @@ export function resolveRepoPath(basePath: string, reference: string): string {
   }
   return stack.join('/');
 }
+
+/**
+ * Whether the path of a URL, as written (before `new URL` normalizes it away), has a `.` or `..`
+ * segment, also percent-encoded: `src/main/%2e%2e/%2e%2e/other-repo` must not silently become
+ * another repository's URL.
+ */
+export function hasDotSegment(url: string): boolean {
+  const pathPart = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').split(/[?#]/)[0] ?? '';
+  return /(^|\/)(\.|%2e){1,2}(\/|$)/i.test(pathPart);
+}

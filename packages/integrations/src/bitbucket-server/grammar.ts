@@ -1,4 +1,4 @@
-import { decodePathSegments, encodePath, resolveRepoPath } from '../bitbucket-common/url-path.js';
+import { decodePathSegments, encodePath, hasDotSegment, resolveRepoPath } from '../bitbucket-common/url-path.js';
 import type { ScmLocation } from '../types.js';
 
 /**
@@ -26,6 +26,7 @@ export function createBitbucketServerGrammar(options: { host: string; webBaseUrl
 
   const parseUrl = (url: string): ScmLocation | undefined => {
     let parsed: URL;
+    if (hasDotSegment(url)) return undefined;
     try {
       parsed = new URL(url);
     } catch {

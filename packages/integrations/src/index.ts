@@ -17,6 +17,7 @@ export type { ScmIntegration, ScmIntegrationType, ScmLocation, TreeLimits } from
 export { createAzureIntegration } from './azure/index.js';
 export { createBitbucketCloudIntegration, isBitbucketCloudIntegration } from './bitbucket-cloud/index.js';
 export type { BitbucketCloudIntegration } from './bitbucket-cloud/index.js';
+export type { BitbucketHttp } from './bitbucket-common/http.js';
 export { createBitbucketServerIntegration, isBitbucketServerIntegration } from './bitbucket-server/index.js';
 export type { BitbucketServerIntegration } from './bitbucket-server/index.js';
 export { createGitIntegration } from './git/index.js';

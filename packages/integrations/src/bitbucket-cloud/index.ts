@@ -1,5 +1,5 @@
 import { InputError } from '@portalkit/core';
-import { createBitbucketHttp } from '../bitbucket-common/http.js';
+import { type BitbucketHttp, createBitbucketHttp } from '../bitbucket-common/http.js';
 import type { BitbucketCloudIntegrationConfig } from '../config.js';
 import { createHostFetch } from '../host-fetch.js';
 import type { HostIntegrationOptions } from '../host-options.js';
@@ -29,6 +29,11 @@ export interface BitbucketCloudIntegration extends ScmIntegration {
   apiBaseUrl: string;
   /** Where web pages, archives and clones live: `https://bitbucket.org` (the `apiBaseUrl`'s origin when that is not Atlassian's). */
   webBaseUrl: string;
+  /**
+   * The host's REST API with the integration's credentials (an explicit `authorization` header
+   * wins, e.g. for a template's token); failures are typed errors without credentials in them.
+   */
+  http: BitbucketHttp;
   /** The integration's fetch: only its API and web origins, redirects checked, private network as configured. */
   fetch: typeof fetch;
   /** `Authorization` for API calls; `token` (a template's input) replaces the configured credentials. */
@@ -89,6 +94,7 @@ export function createBitbucketCloudIntegration(config: BitbucketCloudIntegratio
     apiBaseUrl,
     webBaseUrl,
     fetch: hostFetch,
+    http,
     apiAuthorization,
     gitAuthorization: (token) => bitbucketCloudGitAuthorization(token ? { token } : credentials),
     parseUrl: parseBitbucketCloudUrl,

@@ -12,6 +12,11 @@ import {
  * A small HTTP client for one Bitbucket host's REST API: every request carries the host's
  * `Authorization`, goes through the integration's host fetch, and a failed response becomes a
  * typed error naming the request (never its credentials).
+ * @example
+ * ```ts
+ * declare const http: BitbucketHttp;
+ * const repository = await http.json<{ slug: string }>('https://git.example.com/rest/api/1.0/projects/ACME/repos/web');
+ * ```
  */
 export interface BitbucketHttp {
   /** A response with status 2xx (or 304 when `allowNotModified`); anything else throws. */
@@ -20,7 +25,7 @@ export interface BitbucketHttp {
   json<T>(url: string, init?: RequestInit): Promise<T>;
 }
 
-/** Options of {@link createBitbucketHttp}. */
+/** Options of {@link createBitbucketHttp} (internal). */
 export interface BitbucketHttpOptions {
   /** The integration's fetch (`createHostFetch`): origin allow-list and redirect checks. */
   fetch: typeof fetch;

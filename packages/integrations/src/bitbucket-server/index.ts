@@ -1,5 +1,5 @@
 import { InputError } from '@portalkit/core';
-import { createBitbucketHttp } from '../bitbucket-common/http.js';
+import { type BitbucketHttp, createBitbucketHttp } from '../bitbucket-common/http.js';
 import type { BitbucketServerIntegrationConfig } from '../config.js';
 import { createHostFetch } from '../host-fetch.js';
 import type { HostIntegrationOptions } from '../host-options.js';
@@ -28,6 +28,11 @@ export interface BitbucketServerIntegration extends ScmIntegration {
   apiBaseUrl: string;
   /** Where web pages and clones live: the `apiBaseUrl` without `/rest/api/1.0` (keeps a base path). */
   webBaseUrl: string;
+  /**
+   * The host's REST API with the integration's credentials (an explicit `authorization` header
+   * wins, e.g. for a template's token); failures are typed errors without credentials in them.
+   */
+  http: BitbucketHttp;
   /** The integration's fetch: only this instance's origin, redirects checked, private network as configured. */
   fetch: typeof fetch;
   /** `Authorization` for API calls and git over HTTP(S); `token` (a template's input) replaces the configured credentials. */
@@ -86,6 +91,7 @@ export function createBitbucketServerIntegration(config: BitbucketServerIntegrat
     apiBaseUrl,
     webBaseUrl,
     fetch: hostFetch,
+    http,
     authorization,
     parseUrl: grammar.parseUrl,
     resolveUrl: grammar.resolveUrl,

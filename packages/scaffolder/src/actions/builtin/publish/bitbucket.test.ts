@@ -89,7 +89,7 @@ describe('publish:bitbucketCloud and publish:bitbucketServer through the scaffol
       entityRef: 'component:default/svc',
     });
     const pushed = await cloud.git.git('acme/svc', ['rev-parse', 'main']);
-    expect(result.output.commitHash).toBe(pushed);
+    expect(result.output?.commitHash).toBe(pushed);
     expect(await cloud.git.git('acme/svc', ['log', '-1', '--format=%s|%an', 'main'])).toBe('Create svc|Scaffolder');
     expect(catalog.read).toEqual(['https://bitbucket.org/acme/svc/src/main/catalog-info.yaml']);
     // The push carried the app password as a header; the contract server saw it authorized.
@@ -107,7 +107,7 @@ describe('publish:bitbucketCloud and publish:bitbucketServer through the scaffol
       repoContentsUrl: `${server.webBaseUrl}/projects/PLAT/repos/svc/browse`,
       entityRef: 'component:default/svc',
     });
-    expect(result.output.commitHash).toBe(await server.git.git('PLAT/svc', ['rev-parse', 'main']));
+    expect(result.output?.commitHash).toBe(await server.git.git('PLAT/svc', ['rev-parse', 'main']));
     expect(catalog.read).toEqual([`${server.webBaseUrl}/projects/PLAT/repos/svc/browse/catalog-info.yaml`]);
     expect(server.lfsEnabled.has('PLAT/svc')).toBe(true);
   });

@@ -7,12 +7,14 @@ import type {
 } from '../../../../packages/integrations/src/bitbucket-cloud/api-types.js';
 import { type GitHttpServer, startGitHttpServer } from '../../git-http-server.js';
 import { gitBytes, mainBranch, proxyGit, readJson, revParse } from './git-proxy.js';
+import { assertCloudSchema } from './schema.js';
 
 /**
  * A local stand-in for Bitbucket Cloud: the REST API 2.0 endpoints portalkit uses (repository
  * get/create, commits, src), the archive download `/<ws>/<repo>/get/<rev>.tar.gz`, and git over
  * smart HTTP at `/<ws>/<repo>.git` proxied to a real `git http-backend`. Responses are typed with
- * the schemas of Atlassian's OpenAPI description (see api-types.ts). Web links point at
+ * the schemas of Atlassian's OpenAPI description (api-types.ts) and every repository body is
+ * validated against the published `repository` schema (schema.ts). Web links point at
  * https://bitbucket.org (as the real host's do); clone links at this server.
  */
 export interface BitbucketCloudContract {
@@ -61,7 +63,7 @@ export async function startBitbucketCloudContract(options: BitbucketCloudContrac
   const repository = async (ws: string, slug: string): Promise<BitbucketCloudRepository> => {
     const info = meta.get(`${ws}/${slug}`)!;
     const branch = await mainBranch(git, `${ws}/${slug}`);
-    return {
+    const body: BitbucketCloudRepository = {
       type: 'repository',
       full_name: `${ws}/${slug}`,
       name: slug,
@@ -80,6 +82,8 @@ export async function startBitbucketCloudContract(options: BitbucketCloudContrac
         ],
       },
     };
+    assertCloudSchema('repository', body);
+    return body;
   };
 
   const api = async (req: IncomingMessage, res: ServerResponse, segments: string[], url: URL) => {

@@ -88,6 +88,8 @@ describe('Bitbucket Cloud reader against the contract server', () => {
     await expect(integration().reader.read('https://bitbucket.org/acme/nope/src/main/x.yaml')).rejects.toBeInstanceOf(NotFoundError);
     await expect(integration().reader.read('https://bitbucket.org/acme/web/src/main/nope.yaml')).rejects.toBeInstanceOf(NotFoundError);
     await expect(integration().reader.read('https://bitbucket.org/acme/web/src/no-such-branch/x.yaml')).rejects.toBeInstanceOf(NotFoundError);
+    // A directory is answered with a listing, which is not a file's content.
+    await expect(integration().reader.read('https://bitbucket.org/acme/web/src/main/docs')).rejects.toThrow(/names a directory/);
 
     cloud.injectNext({ status: 429, headers: { 'retry-after': '30' } });
     await expect(integration().reader.read('https://bitbucket.org/acme/web/src/main/catalog-info.yaml')).rejects.toThrow(

@@ -56,6 +56,7 @@ export function createBitbucketCloudReader(options: BitbucketCloudReaderOptions)
     if (readOptions.etag === commit) throw new NotModifiedError();
     const response = await http.request(`${repoApi(location)}/src/${commit}/${encodePath(location.path)}`, readOptions.signal ? { signal: readOptions.signal } : {});
     const buffer = await readBodyLimited(response, limits.maxBytes, `${location.owner}/${location.repo}/${location.path}`);
+    if (isDirectoryListing(response, buffer)) throw new InputError(`${displayUrl(url)} names a directory, not a file`);
     return { buffer, etag: commit };
   };
 
@@ -94,4 +95,18 @@ export function createBitbucketCloudReader(options: BitbucketCloudReaderOptions)
       });
     },
   };
+}
+
+/**
+ * `src/{commit}/{path}` answers a directory with a `paginated_treeentries` page instead of bytes;
+ * a file is never JSON of exactly that shape with `commit_file`/`commit_directory` entries.
+ */
+function isDirectoryListing(response: Response, buffer: Buffer): boolean {
+  if (!response.headers.get('content-type')?.includes('application/json')) return false;
+  try {
+    const page = JSON.parse(buffer.toString('utf8')) as { values?: Array<{ type?: unknown }> };
+    return Array.isArray(page.values) && page.values.every((entry) => entry?.type === 'commit_file' || entry?.type === 'commit_directory');
+  } catch {
+    return false;
+  }
 }

@@ -1,4 +1,5 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -124,6 +125,29 @@ describe('git reader: read', () => {
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const unreachable = createGitIntegration({ host: `127.0.0.1:${port}`, baseUrl: `http://127.0.0.1:${port}`, allowPrivateNetwork: true });
     await expect(unreachable.reader.read(`http://127.0.0.1:${port}/a.git/blob/main/x`)).rejects.toMatchObject({ name: 'ServiceUnavailableError' });
+  });
+
+  it('never follows a redirect to another host, so the credentials stay with the configured one', async () => {
+    // A "git host" that redirects every request to the real server (another origin).
+    const seenAuth: Array<string | undefined> = [];
+    const redirector = createHttpServer((req, res) => {
+      seenAuth.push(req.headers.authorization);
+      res.writeHead(302, { location: `${server.baseUrl}${req.url?.replace(/^\/scm/, '')}` }).end();
+    });
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+    const host = `127.0.0.1:${(redirector.address() as { port: number }).port}`;
+    try {
+      const seen = server.requests.length;
+      const redirected = createGitIntegration({ host, baseUrl: `http://${host}/scm`, username: 'bot', password: PASSWORD, allowPrivateNetwork: true });
+      const error = await redirected.reader.read(`http://${host}/scm/team/app.git/blob/main/README.md`).catch((e: Error) => e);
+      expect(error).toMatchObject({ name: 'ServiceUnavailableError' });
+      expect((error as Error).message).not.toContain(PASSWORD);
+      expect(seenAuth.length).toBeGreaterThan(0);
+      expect(server.requests.length).toBe(seen);
+    } finally {
+      redirector.closeAllConnections();
+      await new Promise<void>((resolve) => redirector.close(() => resolve()));
+    }
   });
 
   it('refuses URLs of other hosts and hostile URLs as InputError before any request', async () => {

@@ -209,6 +209,11 @@ describe('git reader: readTree', () => {
     await server.createRepo('team/plain', { 'docs/a.md': 'a', 'b.md': 'b' });
     expect((await git.reader.readTree(`${server.baseUrl}/team/plain.git/tree/main/docs`)).files.map((f) => f.path)).toEqual(['a.md']);
     expect((await git.reader.read(`${server.baseUrl}/team/plain.git/blob/main/b.md`)).buffer.toString()).toBe('b');
+    const found = await git.reader.search!(`${server.baseUrl}/team/plain.git/blob/main/**/*.md`);
+    expect(await Promise.all(found.files.map(async (f) => [f.url.split('/blob/main/')[1], (await f.content()).toString()]))).toEqual([
+      ['b.md', 'b'],
+      ['docs/a.md', 'a'],
+    ]);
   });
 });
 

@@ -57,6 +57,10 @@ export { createCatalogWriteAction } from './actions/builtin/catalogWrite.js';
 export { createCatalogFetchAction } from './actions/builtin/catalogFetch.js';
 export { createPublishGitAction } from './actions/builtin/publishGit.js';
 export type { PublishGitActionOptions } from './actions/builtin/publishGit.js';
+export { createPublishGitlabAction } from './actions/builtin/publish/gitlab.js';
+export type { PublishGitlabActionOptions } from './actions/builtin/publish/gitlab.js';
+export { createPublishGitlabMergeRequestAction } from './actions/builtin/publish/gitlabMergeRequest.js';
+export type { PublishGitlabMergeRequestActionOptions } from './actions/builtin/publish/gitlabMergeRequest.js';
 
 export { memoryTaskStore } from './tasks/memoryTaskStore.js';
 export { postgresTaskStore } from './tasks/postgresTaskStore.js';

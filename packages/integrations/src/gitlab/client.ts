@@ -23,7 +23,13 @@ interface RequestOptions {
  * so it gets its own `requesterFn` (Gitbeaker's documented hook for custom transports): one
  * request per call, failures as portalkit's typed errors.
  */
-export function createGitlabClient(options: { apiBaseUrl: string; fetch: typeof fetch; token?: string | undefined; what: string }): Gitlab {
+export function createGitlabClient(options: {
+  apiBaseUrl: string;
+  fetch: typeof fetch;
+  /** A personal/project access token (`PRIVATE-TOKEN`) or an OAuth token (`Authorization: Bearer`). */
+  auth?: { token: string } | { oauthToken: string } | undefined;
+  what: string;
+}): Gitlab {
   const apiBase = options.apiBaseUrl.replace(/\/+$/, '');
   const requesterFn = (service: ServiceOptions) => {
     const call = (method: string) => async (endpoint: string, request: RequestOptions = {}) => {
@@ -46,7 +52,7 @@ export function createGitlabClient(options: { apiBaseUrl: string; fetch: typeof 
   };
   return new Gitlab({
     host: apiBase,
-    ...(options.token ? { token: options.token } : {}),
+    ...options.auth,
     requesterFn: requesterFn as never,
     queryTimeout: 60_000,
   });

@@ -55,7 +55,10 @@ export function createGitlabIntegration(config: GitlabIntegrationConfig, options
   });
   const grammar = createGitlabUrlGrammar({ host: config.host, baseUrl });
   const what = `GitLab ${config.host}`;
-  const client = (token?: string) => createGitlabClient({ apiBaseUrl, fetch: hostFetch, token: token ?? config.token, what });
+  // A template's own token (Backstage: the user's OAuth token from RepoUrlPicker) goes as Bearer,
+  // which GitLab accepts for OAuth and personal access tokens alike; the configured one as PRIVATE-TOKEN.
+  const client = (token?: string) =>
+    createGitlabClient({ apiBaseUrl, fetch: hostFetch, auth: token ? { oauthToken: token } : config.token ? { token: config.token } : undefined, what });
   const defaultClient = client();
   const limits = {
     ...(config.maxTreeBytes ? { maxBytes: config.maxTreeBytes } : {}),

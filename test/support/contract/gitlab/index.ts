@@ -60,6 +60,7 @@ export interface ProjectRecord {
   description: string | null;
   archived: boolean;
   settings: Record<string, unknown>;
+  protectedBranches: string[];
 }
 export interface MergeRequestRecord {
   iid: number;
@@ -131,6 +132,7 @@ export async function startGitlabContractServer(options: { token: string; prefix
       description: null,
       archived: false,
       settings: {},
+      protectedBranches: [],
       ...extra,
     };
     projects.set(project.fullPath, project);
@@ -321,6 +323,13 @@ export async function startGitlabContractServer(options: { token: string; prefix
       if (!sha) return badRequest('Invalid reference name');
       await updateRef(dir, branch, sha);
       return { status: 201, json: await branchJson(project, branch, sha) };
+    }
+    if (rest === '/protected_branches' && req.method === 'POST') {
+      const body = { ...Object.fromEntries(url.searchParams), ...(await readBody(req)) };
+      const name = String(body.name ?? '');
+      if (!(await resolveCommit(dir, `refs/heads/${name}`))) return notFound('Branch');
+      project.protectedBranches.push(name);
+      return { status: 201, json: { id: project.protectedBranches.length, name, allow_force_push: false, code_owner_approval_required: false } };
     }
     if (rest === '/repository/commits' && req.method === 'POST') {
       const body = await readBody(req);

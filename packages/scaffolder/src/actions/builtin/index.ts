@@ -1,4 +1,5 @@
-import type { UrlReader } from '@portalkit/core';
+import { createUrlReader, type UrlReader } from '@portalkit/core';
+import { isGitlabIntegration, type ScmIntegrations } from '@portalkit/integrations';
 import type { ScaffolderAction, ScaffolderCatalog, TemplateFilter, TemplateGlobal } from '../../types.js';
 import { createCatalogFetchAction } from './catalogFetch.js';
 import { createCatalogRegisterAction } from './catalogRegister.js';
@@ -10,6 +11,8 @@ import { createFetchTemplateAction } from './fetchTemplate.js';
 import { createFsDeleteAction } from './fsDelete.js';
 import { createFsRenameAction } from './fsRename.js';
 import { createPublishGitAction } from './publishGit.js';
+import { createPublishGitlabAction } from './publish/gitlab.js';
+import { createPublishGitlabMergeRequestAction } from './publish/gitlabMergeRequest.js';
 
 /** Options of {@link builtinActions}. */
 export interface BuiltinActionsOptions {
@@ -19,8 +22,14 @@ export interface BuiltinActionsOptions {
    * without `forPrincipal` is refused (docs/actions.md).
    */
   catalog?: ScaffolderCatalog;
-  /** Used by the fetch actions for remote URLs. */
+  /** Used by the fetch actions for remote URLs (after the integrations' reader, when both are given). */
   reader?: UrlReader;
+  /**
+   * Configured source hosts (`createIntegrations`): the fetch actions read their URLs, and the
+   * publish actions push to them (`publish:git` to `git` integrations; each host's own actions
+   * are included when a host of its type is configured).
+   */
+  integrations?: ScmIntegrations;
   /** Extra template filters and globals for `fetch:template`. */
   filters?: Record<string, TemplateFilter>;
   globals?: Record<string, TemplateGlobal>;
@@ -30,7 +39,8 @@ export interface BuiltinActionsOptions {
 
 /**
  * Every built-in action: fetch:plain, fetch:plain:file, fetch:template, fs:rename, fs:delete,
- * debug:log, catalog:register, catalog:write, catalog:fetch, publish:git.
+ * debug:log, catalog:register, catalog:write, catalog:fetch, publish:git; with `integrations` holding a
+ * GitLab host, publish:gitlab and publish:gitlab:merge-request.
  *
  * @example
  * ```ts
@@ -38,7 +48,8 @@ export interface BuiltinActionsOptions {
  * ```
  */
 export function builtinActions(options: BuiltinActionsOptions = {}): ScaffolderAction[] {
-  const reader = options.reader ? { reader: options.reader } : {};
+  const readers = [options.integrations?.reader, options.reader].filter((r): r is UrlReader => r !== undefined);
+  const reader = readers.length > 0 ? { reader: readers.length === 1 ? readers[0]! : createUrlReader({ readers }) } : {};
   const catalog = options.catalog ? { catalog: options.catalog } : {};
   return [
     createFetchPlainAction(reader),
@@ -55,5 +66,16 @@ export function builtinActions(options: BuiltinActionsOptions = {}): ScaffolderA
     createCatalogWriteAction(),
     createCatalogFetchAction(catalog),
     createPublishGitAction(options.gitRemoteRoots ? { allowedRoots: options.gitRemoteRoots } : {}),
+    ...hostActions(options.integrations),
   ];
+}
+
+/** Each host's publish actions, when a host of its type is configured. */
+function hostActions(integrations: ScmIntegrations | undefined): ScaffolderAction[] {
+  if (!integrations) return [];
+  const actions: ScaffolderAction[] = [];
+  if (integrations.list().some(isGitlabIntegration)) {
+    actions.push(createPublishGitlabAction({ integrations }), createPublishGitlabMergeRequestAction({ integrations }));
+  }
+  return actions;
 }

@@ -143,7 +143,8 @@ export async function commitActions(
       if (action.action === 'create' && exists) return { error: `A file with this name already exists` };
       if (action.action !== 'create' && !exists) return { error: `A file with this name doesn't exist` };
       if (action.action === 'delete') {
-        await gitText(dir, ['update-index', '--force-remove', '--', action.file_path], { env });
+        // mode 0 removes the path (update-index --force-remove wants a work tree).
+        await gitText(dir, ['update-index', '--index-info'], { env, input: `0 ${'0'.repeat(40)}\t${action.file_path}\n` });
         continue;
       }
       const content = action.encoding === 'base64' ? Buffer.from(action.content ?? '', 'base64') : Buffer.from(action.content ?? '');

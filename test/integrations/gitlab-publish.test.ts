@@ -144,6 +144,22 @@ describe('publish:gitlab', () => {
     const other = await run(publishTemplate({ repoUrl: 'gitlab.elsewhere.example?owner=a&repo=b' }), 'b');
     expect(other.error).toMatchObject({ name: 'InputError' });
   });
+
+  it('refuses a GitLab host that resolves to an internal address unless the integration allows it', async () => {
+    const guarded = createIntegrations({ config: { gitlab: [{ host: gitlab.host, baseUrl: gitlab.baseUrl, token: TOKEN }] } });
+    const guardedScaffolder = createScaffolder({ actions: builtinActions({ catalog, integrations: guarded }), workingDirectory: path.join(dir, 'work-guarded'), logger: silent });
+    const seen = gitlab.requests.length;
+    const onlyPublish = parseTemplate({
+      apiVersion: 'scaffolder.backstage.io/v1beta3',
+      kind: 'Template',
+      metadata: { name: 'guarded' },
+      spec: { steps: [{ id: 'publish', action: 'publish:gitlab', input: { repoUrl: `${gitlab.host}?owner=acme/platform&repo=guarded` } }] },
+    });
+    const result = await (await guardedScaffolder.run(onlyPublish, { values: {} })).result;
+    expect(result.error).toMatchObject({ name: 'NotAllowedError', message: expect.stringContaining('allowPrivateNetwork') });
+    expect(gitlab.requests.length).toBe(seen);
+    expect(gitlab.project('acme/platform/guarded')).toBeUndefined();
+  });
 });
 
 describe('publish:gitlab:merge-request', () => {

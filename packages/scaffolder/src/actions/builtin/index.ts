@@ -10,6 +10,8 @@ import { createFetchPlainFileAction } from './fetchPlainFile.js';
 import { createFetchTemplateAction } from './fetchTemplate.js';
 import { createFsDeleteAction } from './fsDelete.js';
 import { createFsRenameAction } from './fsRename.js';
+import { createPublishBitbucketCloudAction } from './publish/bitbucket-cloud.js';
+import { createPublishBitbucketServerAction } from './publish/bitbucket-server.js';
 import { createPublishGitAction } from './publishGit.js';
 import { createPublishGitlabAction } from './publish/gitlab.js';
 import { createPublishGitlabMergeRequestAction } from './publish/gitlabMergeRequest.js';
@@ -24,23 +26,20 @@ export interface BuiltinActionsOptions {
   catalog?: ScaffolderCatalog;
   /** Used by the fetch actions for remote URLs (after the integrations' reader, when both are given). */
   reader?: UrlReader;
-  /**
-   * Configured source hosts (`createIntegrations`): the fetch actions read their URLs, and the
-   * publish actions push to them (`publish:git` to `git` integrations; each host's own actions
-   * are included when a host of its type is configured).
-   */
-  integrations?: ScmIntegrations;
   /** Extra template filters and globals for `fetch:template`. */
   filters?: Record<string, TemplateFilter>;
   globals?: Record<string, TemplateGlobal>;
   /** Directories `publish:git` may create and push repositories in; default anywhere. Set it unless every template is trusted. */
   gitRemoteRoots?: string[];
+  /** The configured source hosts; each host type's publish actions are included when a host of that type is configured. */
+  integrations?: ScmIntegrations;
 }
 
 /**
  * Every built-in action: fetch:plain, fetch:plain:file, fetch:template, fs:rename, fs:delete,
- * debug:log, catalog:register, catalog:write, catalog:fetch, publish:git; with `integrations` holding a
- * GitLab host, publish:gitlab and publish:gitlab:merge-request.
+ * debug:log, catalog:register, catalog:write, catalog:fetch, publish:git; with `integrations`,
+ * publish:bitbucketCloud, publish:bitbucketServer, publish:gitlab and publish:gitlab:merge-request
+ * when such hosts are configured.
  *
  * @example
  * ```ts
@@ -66,16 +65,18 @@ export function builtinActions(options: BuiltinActionsOptions = {}): ScaffolderA
     createCatalogWriteAction(),
     createCatalogFetchAction(catalog),
     createPublishGitAction(options.gitRemoteRoots ? { allowedRoots: options.gitRemoteRoots } : {}),
-    ...hostActions(options.integrations),
+    ...hostPublishActions(options.integrations),
   ];
 }
 
-/** Each host's publish actions, when a host of its type is configured. */
-function hostActions(integrations: ScmIntegrations | undefined): ScaffolderAction[] {
+/** The publish actions of the host types configured in `integrations`. */
+function hostPublishActions(integrations: ScmIntegrations | undefined): ScaffolderAction[] {
   if (!integrations) return [];
-  const actions: ScaffolderAction[] = [];
-  if (integrations.list().some(isGitlabIntegration)) {
-    actions.push(createPublishGitlabAction({ integrations }), createPublishGitlabMergeRequestAction({ integrations }));
-  }
-  return actions;
+  const types = new Set(integrations.list().map((integration) => integration.type));
+  return [
+    ...(types.has('bitbucketCloud') ? [createPublishBitbucketCloudAction({ integrations })] : []),
+    ...(types.has('bitbucketServer') ? [createPublishBitbucketServerAction({ integrations })] : []),
+    ...(integrations.list().some(isGitlabIntegration) ? [createPublishGitlabAction({ integrations }), createPublishGitlabMergeRequestAction({ integrations })] : []),
+  ];
 }
+

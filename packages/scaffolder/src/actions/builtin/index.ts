@@ -13,6 +13,8 @@ import { createFsRenameAction } from './fsRename.js';
 import { createPublishBitbucketCloudAction } from './publish/bitbucket-cloud.js';
 import { createPublishBitbucketServerAction } from './publish/bitbucket-server.js';
 import { createPublishGitAction } from './publishGit.js';
+import { createPublishGitlabAction } from './publish/gitlab.js';
+import { createPublishGitlabMergeRequestAction } from './publish/gitlabMergeRequest.js';
 
 /** Options of {@link builtinActions}. */
 export interface BuiltinActionsOptions {
@@ -40,7 +42,8 @@ export interface BuiltinActionsOptions {
 /**
  * Every built-in action: fetch:plain, fetch:plain:file, fetch:template, fs:rename, fs:delete,
  * debug:log, catalog:register, catalog:write, catalog:fetch, publish:git; with `integrations`,
- * publish:bitbucketCloud and publish:bitbucketServer when such hosts are configured.
+ * publish:bitbucketCloud, publish:bitbucketServer, publish:gitlab and publish:gitlab:merge-request
+ * when such hosts are configured.
  *
  * @example
  * ```ts
@@ -80,5 +83,7 @@ function hostPublishActions(integrations: ScmIntegrations | undefined): Scaffold
   return [
     ...(types.has('bitbucketCloud') ? [createPublishBitbucketCloudAction({ integrations })] : []),
     ...(types.has('bitbucketServer') ? [createPublishBitbucketServerAction({ integrations })] : []),
+    ...(types.has('gitlab') ? [createPublishGitlabAction({ integrations }), createPublishGitlabMergeRequestAction({ integrations })] : []),
   ];
 }
+

@@ -23,5 +23,7 @@ export { createGithubIntegration } from './github/index.js';
 export { createGitlabIntegration } from './gitlab/index.js';
 export { basicAuthorization, pushDirectory, runGit } from './git-cli/index.js';
 export type { GitRunOptions, PushDirectoryOptions } from './git-cli/index.js';
+export { githubApiError, githubIntegrationFor, hasGithubApi } from './github-api.js';
+export type { GithubApiAccess, GithubApiIntegration } from './github-api.js';
 export { parseRepoUrl } from './repo-url.js';
 export type { ParsedRepoUrl } from './repo-url.js';

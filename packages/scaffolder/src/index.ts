@@ -57,6 +57,10 @@ export { createCatalogWriteAction } from './actions/builtin/catalogWrite.js';
 export { createCatalogFetchAction } from './actions/builtin/catalogFetch.js';
 export { createPublishGitAction } from './actions/builtin/publishGit.js';
 export type { PublishGitActionOptions } from './actions/builtin/publishGit.js';
+export { createPublishGithubAction } from './actions/builtin/publish/github.js';
+export type { PublishGithubActionOptions } from './actions/builtin/publish/github.js';
+export { createPublishGithubPullRequestAction } from './actions/builtin/publish/github-pull-request.js';
+export type { PublishGithubPullRequestActionOptions } from './actions/builtin/publish/github-pull-request.js';
 
 export { memoryTaskStore } from './tasks/memoryTaskStore.js';
 export { postgresTaskStore } from './tasks/postgresTaskStore.js';

@@ -1,4 +1,5 @@
 import type { UrlReader } from '@portalkit/core';
+import type { ScmIntegrations } from '@portalkit/integrations';
 import type { ScaffolderAction, ScaffolderCatalog, TemplateFilter, TemplateGlobal } from '../../types.js';
 import { createCatalogFetchAction } from './catalogFetch.js';
 import { createCatalogRegisterAction } from './catalogRegister.js';
@@ -10,6 +11,8 @@ import { createFetchTemplateAction } from './fetchTemplate.js';
 import { createFsDeleteAction } from './fsDelete.js';
 import { createFsRenameAction } from './fsRename.js';
 import { createPublishGitAction } from './publishGit.js';
+import { createPublishGithubAction } from './publish/github.js';
+import { createPublishGithubPullRequestAction } from './publish/github-pull-request.js';
 
 /** Options of {@link builtinActions}. */
 export interface BuiltinActionsOptions {
@@ -26,11 +29,17 @@ export interface BuiltinActionsOptions {
   globals?: Record<string, TemplateGlobal>;
   /** Directories `publish:git` may create and push repositories in; default anywhere. Set it unless every template is trusted. */
   gitRemoteRoots?: string[];
+  /**
+   * The configured source hosts (`createIntegrations`): the publish actions of each configured
+   * host type are included (`publish:github`, `publish:github:pull-request`, ...).
+   */
+  integrations?: ScmIntegrations;
 }
 
 /**
  * Every built-in action: fetch:plain, fetch:plain:file, fetch:template, fs:rename, fs:delete,
- * debug:log, catalog:register, catalog:write, catalog:fetch, publish:git.
+ * debug:log, catalog:register, catalog:write, catalog:fetch, publish:git; with `integrations`, the
+ * publish actions of the configured hosts (`publish:github`, `publish:github:pull-request`).
  *
  * @example
  * ```ts
@@ -55,5 +64,15 @@ export function builtinActions(options: BuiltinActionsOptions = {}): ScaffolderA
     createCatalogWriteAction(),
     createCatalogFetchAction(catalog),
     createPublishGitAction(options.gitRemoteRoots ? { allowedRoots: options.gitRemoteRoots } : {}),
+    ...hostActions(options.integrations),
   ];
+}
+
+/** The publish actions of the host types that are configured. */
+function hostActions(integrations: ScmIntegrations | undefined): ScaffolderAction[] {
+  if (!integrations) return [];
+  const types = new Set(integrations.list().map((integration) => integration.type));
+  const actions: ScaffolderAction[] = [];
+  if (types.has('github')) actions.push(createPublishGithubAction({ integrations }), createPublishGithubPullRequestAction({ integrations }));
+  return actions;
 }

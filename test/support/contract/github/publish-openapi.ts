@@ -114,3 +114,12 @@ export function githubResponse(method: string, route: string, status: number, va
   if (schema?.type === 'array') schema = schema.items as Schema;
   return { ...(sampleFromSchema(schema) as Record<string, unknown>), ...values };
 }
+
+/** A skeleton (see {@link sampleFromSchema}) of the schema at `properties` path `keys` of a response. */
+export function githubSampleAt(method: string, route: string, status: number, keys: string[], values: Record<string, unknown>): Record<string, unknown> {
+  let schema = githubOperation(method, route).responses[String(status)]?.content?.['application/json']?.schema;
+  if (schema?.type === 'array') schema = schema.items as Schema;
+  for (const key of keys) schema = (schema?.properties as Record<string, Schema> | undefined)?.[key];
+  const resolved = schema && (schema.nullable || schema.anyOf || schema.oneOf) ? { ...schema, nullable: false } : schema;
+  return { ...(sampleFromSchema(resolved) as Record<string, unknown>), ...values };
+}

@@ -1,7 +1,7 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startGitHttpServer, type GitHttpServer } from '../../git-http-server.js';
-import { githubResponse, validateGithubRequest, validateGithubResponse } from './publish-openapi.js';
+import { githubResponse, githubSampleAt, validateGithubRequest, validateGithubResponse } from './publish-openapi.js';
 
 /** An account of the contract server: a user or an organization. */
 export interface ContractAccount {
@@ -114,7 +114,8 @@ export async function startGithubPublishServer(options: { token?: string; login?
     await git.git(gitName(repo), ['symbolic-ref', 'HEAD', `refs/heads/${all[0]}`]);
     return all[0]!;
   };
-  const accountJson = (account: ContractAccount) => ({
+  // A `simple-user`: GitHub's required fields from the description, the real ones laid over.
+  const accountJson = (account: ContractAccount) => githubResponse('GET', '/orgs/{org}/members', 200, {
     login: account.login,
     id: account.login.length,
     node_id: `U_${account.login}`,
@@ -132,7 +133,7 @@ export async function startGithubPublishServer(options: { token?: string; login?
       node_id: `R_${repo.id}`,
       name: repo.name,
       full_name: `${repo.owner}/${repo.name}`,
-      owner: githubResponse('GET', '/users/{username}', 200, accountJson(owner)),
+      owner: accountJson(owner),
       private: repo.visibility !== 'public',
       visibility: repo.visibility,
       html_url: `${base}/${repo.owner}/${repo.name}`,
@@ -181,7 +182,8 @@ export async function startGithubPublishServer(options: { token?: string; login?
   };
   const pullJson = (pull: ContractPull, status: number, method = 'POST', route = '/repos/{owner}/{repo}/pulls') => {
     const repoUser = accountJson(state.accounts.get(pull.owner.toLowerCase())!);
-    const ref = (branch: string) => ({ label: `${pull.owner}:${branch}`, ref: branch, sha: '0'.repeat(40), user: repoUser, repo: null });
+    const repo = { id: 1, name: pull.repo, full_name: `${pull.owner}/${pull.repo}`, owner: repoUser, html_url: `${base}/${pull.owner}/${pull.repo}`, clone_url: `${base}/${pull.owner}/${pull.repo}.git` };
+    const ref = (branch: string, side: 'head' | 'base') => ({ label: `${pull.owner}:${branch}`, ref: branch, sha: '0'.repeat(40), user: repoUser, repo: githubSampleAt(method, route, status, [side, 'repo'], repo) });
     return githubResponse(method, route, status, {
       id: pull.number + 5000,
       number: pull.number,
@@ -192,8 +194,8 @@ export async function startGithubPublishServer(options: { token?: string; login?
       html_url: `${base}/${pull.owner}/${pull.repo}/pull/${pull.number}`,
       url: `${base}/api/v3/repos/${pull.owner}/${pull.repo}/pulls/${pull.number}`,
       user: repoUser,
-      head: ref(pull.head),
-      base: ref(pull.base),
+      head: ref(pull.head, 'head'),
+      base: ref(pull.base, 'base'),
     });
   };
   const page = <T>(items: T[], query: URLSearchParams, path: string): { body: T[]; headers: Record<string, string> } => {

@@ -37,16 +37,17 @@ export async function commitOntoBranch(options: BranchCommitOptions): Promise<st
     const gitDir = path.join(scratch, 'git');
     const workTree = path.join(scratch, 'tree');
     await mkdir(workTree);
+    await mkdir(gitDir);
     const repo = { gitDir, workTree, ...(options.signal ? { signal: options.signal } : {}) };
-    await runGit(['init', '--quiet', '--template=', gitDir], { ...(options.signal ? { signal: options.signal } : {}) });
+    await runGit(['init', '--quiet', '--template='], repo);
     const existing = await runGit(['ls-remote', '--heads', '--', options.remoteUrl, `refs/heads/${options.branch}`], { ...repo, remote });
     if (existing && !options.update) {
       throw new ConflictError(`publish:github:pull-request: the branch ${options.branch} already exists; set update: true to replace it`);
     }
     try {
       await runGit(['fetch', '--quiet', '--no-tags', '--depth=1', '--', options.remoteUrl, `+refs/heads/${options.base}:refs/remotes/base`], { ...repo, remote });
-    } catch {
-      throw new InputError(`publish:github:pull-request: the target branch ${options.base} could not be fetched`);
+    } catch (error) {
+      throw new InputError(`publish:github:pull-request: the target branch ${options.base} could not be fetched (${(error as Error).message.slice(0, 300)})`);
     }
     await runGit(['read-tree', 'refs/remotes/base'], repo);
     const destination = options.targetPath ? resolveSafeChildPath(workTree, options.targetPath) : workTree;

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createIntegrations, type ScmIntegrations } from '@portalkit/integrations';
+import { createCatalog } from '@portalkit/catalog';
 import { builtinActions, createAction, createScaffolder, parseTemplate, type ScaffolderCatalog } from '@portalkit/scaffolder';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { contractGithubIntegration } from '../support/contract/github/publish-integration.js';
@@ -39,16 +40,6 @@ const writeFiles = createAction<{ files: Record<string, string> }>({
 
 const entityYaml = (name: string) => `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\nspec:\n  type: service\n  lifecycle: experimental\n  owner: group:default/platform\n`;
 
-function recordingCatalog(): ScaffolderCatalog & { targets: string[] } {
-  const targets: string[] = [];
-  return {
-    targets,
-    async addLocation(location) {
-      targets.push(location.target);
-      return { location: { id: '1', ...location }, entities: [] };
-    },
-  } as ScaffolderCatalog & { targets: string[] };
-}
 
 async function runPublish(input: Record<string, unknown>, options: { files?: Record<string, string>; catalog?: ScaffolderCatalog; integrations?: ScmIntegrations } = {}) {
   const scaffolder = createScaffolder({
@@ -72,7 +63,8 @@ async function runPublish(input: Record<string, unknown>, options: { files?: Rec
 
 describe('publish:github against the GitHub contract server', () => {
   it('creates the organization repository, pushes the workspace, protects the branch, sets topics and registers the result', async () => {
-    const catalog = recordingCatalog();
+    // A real catalog reading `url` locations through the GitHub integration's reader.
+    const catalog = createCatalog({ reader: integrations.reader, allowedLocationTypes: ['url'] });
     const result = await runPublish(
       {
         repoUrl: `${server.host}?owner=acme&repo=web`,
@@ -101,7 +93,11 @@ describe('publish:github against the GitHub contract server', () => {
       enforce_admins: true,
       required_pull_request_reviews: { required_approving_review_count: 2, require_code_owner_reviews: false },
     });
-    expect(catalog.targets).toEqual([`${server.baseUrl}/acme/web/blob/main/catalog-info.yaml`]);
+    const locations = await catalog.getLocations();
+    expect(locations.map((l) => l.target)).toEqual([`${server.baseUrl}/acme/web/blob/main/catalog-info.yaml`]);
+    expect((await catalog.getEntityByRef('component:default/web'))?.metadata.annotations).toMatchObject({
+      'backstage.io/managed-by-location': `url:${server.baseUrl}/acme/web/blob/main/catalog-info.yaml`,
+    });
     // The token went to git as a header, never in a URL.
     expect(server.git.requests.filter((r) => r.method === 'POST').every((r) => r.authorized && !r.path.includes('@'))).toBe(true);
     expect(server.violations).toEqual([]);

@@ -71,12 +71,19 @@ interface Route {
 /** Routes by origin, method and path template; later registrations override earlier ones. */
 export function createRouter() {
   const routes: Route[] = [];
+  let order = 0;
   return {
-    add(origin: RouteOrigin, method: string, template: string, handler: ContractHandler) {
+    /** Add a route; returns a function removing it (the route it overrode answers again). */
+    add(origin: RouteOrigin, method: string, template: string, handler: ContractHandler): () => void {
       const segments = template.split('/').slice(1);
       const last = segments.at(-1) ?? '';
       const greedy = /^\{.+\}$/.test(last) && GREEDY.has(last.slice(1, -1));
-      routes.push({ origin, method: method.toUpperCase(), template, segments, greedy, handler, order: routes.length });
+      const route = { origin, method: method.toUpperCase(), template, segments, greedy, handler, order: order++ };
+      routes.push(route);
+      return () => {
+        const index = routes.indexOf(route);
+        if (index >= 0) routes.splice(index, 1);
+      };
     },
     match(origin: RouteOrigin, method: string, path: string): { route: Route; params: Record<string, string> } | undefined {
       const parts = path.split('/').slice(1);

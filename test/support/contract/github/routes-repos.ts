@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { canRead } from './auth.js';
-import { gitBuffer, listTree, type TreeEntry } from './git.js';
+import { gitBuffer, gitText, listTree, type TreeEntry } from './git.js';
 import { branchJson, commitJson, type ContractRepo, fullRepository } from './json.js';
 import { ContractHttpError, type ContractRequest, type ContractResponse } from './router.js';
 import type { GithubContractServer } from './server.js';
@@ -43,10 +43,14 @@ export function registerRepoRoutes(server: GithubContractServer): void {
 
   server.route('GET', '/repos/{owner}/{repo}/git/trees/{tree_sha}', async (request) => {
     const repo = server.requireRepo(request);
-    const sha = await commitOf(repo, request.params.tree_sha);
-    const treeSha = (await server.commitInfo(repo, sha)).tree;
+    // A commit-ish (sha, branch, tag) or a tree's own sha, as GitHub accepts both.
+    const requested = request.params.tree_sha!;
+    const commit = await server.resolveCommit(repo, requested);
+    const isTree = !commit && /^[0-9a-f]{40}$/.test(requested) && (await gitText(repo.gitDir, ['cat-file', '-t', requested]).catch(() => '')) === 'tree';
+    if (!commit && !isTree) throw new ContractHttpError(404, 'Not Found');
+    const treeSha = commit ? (await server.commitInfo(repo, commit)).tree : requested;
     const recursive = !!request.query.get('recursive') && request.query.get('recursive') !== '0' && request.query.get('recursive') !== 'false';
-    const entries = await listTree(repo.gitDir, sha, { recursive });
+    const entries = await listTree(repo.gitDir, treeSha, { recursive });
     const api = `${server.apiBaseUrl}/repos/${repo.owner.login}/${repo.name}`;
     return {
       status: 200,
@@ -62,6 +66,29 @@ export function registerRepoRoutes(server: GithubContractServer): void {
           ...(e.size !== undefined ? { size: e.size } : {}),
           url: `${api}/git/${e.type === 'tree' ? 'trees' : 'blobs'}/${e.sha}`,
         })),
+      },
+    };
+  });
+
+  server.route('GET', '/repos/{owner}/{repo}/git/blobs/{file_sha}', async (request) => {
+    const repo = server.requireRepo(request);
+    const sha = request.params.file_sha!;
+    if (!/^[0-9a-f]{40}$/.test(sha)) throw new ContractHttpError(404, 'Not Found');
+    let content: Buffer;
+    try {
+      content = await gitBuffer(repo.gitDir, ['cat-file', 'blob', sha]);
+    } catch {
+      throw new ContractHttpError(404, 'Not Found');
+    }
+    return {
+      status: 200,
+      json: {
+        sha,
+        node_id: Buffer.from(`Blob:${sha}`).toString('base64'),
+        size: content.length,
+        url: `${server.apiBaseUrl}/repos/${repo.owner.login}/${repo.name}/git/blobs/${sha}`,
+        content: content.toString('base64'),
+        encoding: 'base64',
       },
     };
   });

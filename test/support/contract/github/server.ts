@@ -13,7 +13,7 @@ import {
   githubTime,
   type UrlBases,
 } from './json.js';
-import { ContractViolation, validateRequestBody, validateResponse } from './openapi.js';
+import { ContractViolation, findOperation, validateRequestBody, validateResponse } from './openapi.js';
 import { basicError } from './responses.js';
 import {
   type ContractHandler,
@@ -77,8 +77,12 @@ export interface GithubContractServer {
   addApp(app: { appId: number; publicKey: KeyObject | string }): void;
   /** Install an app on an account (created as an organization when unknown). */
   addInstallation(appId: number, accountLogin: string): ContractInstallation;
-  /** Register a handler; API patterns must be GitHub's OpenAPI path templates. Later wins. */
-  route(method: string, pattern: string, handler: ContractHandler, options?: { on?: RouteOrigin }): void;
+  /**
+   * Register a handler; API patterns must be GitHub's OpenAPI path templates (`{name}`
+   * parameters; a last `{path}`, `{ref}` or `{branch}` spans slashes). A later registration
+   * overrides an earlier one; the returned function removes it again.
+   */
+  route(method: string, pattern: string, handler: ContractHandler, options?: { on?: RouteOrigin }): () => void;
   /** Run `middleware` before every handler; returns a function removing it. */
   use(middleware: ContractMiddleware): () => void;
   /** The repository of `{owner}/{repo}` params, readable (or writable) by the caller, else a 404 (403). */
@@ -278,7 +282,9 @@ export async function startGithubContractServer(options: GithubContractServerOpt
     addApp: (app) => authority.addApp(app.appId, app.publicKey),
     addInstallation: (appId, login) => authority.addInstallation(appId, addAccount(login)),
     route(method, pattern, handler, routeOptions = {}) {
-      router.add(routeOptions.on ?? 'api', method, pattern, handler);
+      const origin = routeOptions.on ?? 'api';
+      if (origin === 'api' && !findOperation(method, pattern)) throw new ContractViolation(`${method} ${pattern} is not an operation of GitHub's API description`);
+      return router.add(origin, method, pattern, handler);
     },
     use(middleware) {
       middlewares.push(middleware);

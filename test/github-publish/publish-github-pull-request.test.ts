@@ -1,19 +1,20 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createIntegrations, type ScmIntegrations } from '@portalkit/integrations';
+import type { ScmIntegrations } from '@portalkit/integrations';
 import { builtinActions, createAction, createScaffolder, parseTemplate } from '@portalkit/scaffolder';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { contractGithubIntegration } from '../support/contract/github/publish-integration.js';
-import { type GithubPublishServer, startGithubPublishServer } from '../support/contract/github/publish-server.js';
+import type { PublishRoutes } from '../support/contract/github/publish-routes.js';
+import type { GithubContractServer } from '../support/contract/github/server.js';
+import { startPublishGithub } from './setup.js';
 
-let server: GithubPublishServer;
+let server: GithubContractServer;
+let routes: PublishRoutes;
 let integrations: ScmIntegrations;
 let root: string;
 
 beforeAll(async () => {
-  server = await startGithubPublishServer();
-  integrations = createIntegrations({ integrations: [await contractGithubIntegration(server)] });
+  ({ server, routes, integrations } = await startPublishGithub());
   await server.addRepo('acme', 'web', { 'README.md': '# web\n', 'docs/index.md': 'old docs\n', 'keep.txt': 'kept\n' });
 });
 afterAll(async () => server?.close());
@@ -54,13 +55,13 @@ async function runPullRequest(input: Record<string, unknown>, files: Record<stri
 describe('publish:github:pull-request against the GitHub contract server', () => {
   it("commits the workspace onto the default branch's tree, pushes the branch and opens the pull request with reviewers", async () => {
     const result = await runPullRequest(
-      { repoUrl: `${server.host}?owner=acme&repo=web`, branchName: 'add-docs', title: 'Add docs', description: 'Adds docs', targetPath: 'docs', reviewers: ['octo-user'], teamReviewers: ['platform', 'platform'], draft: true },
+      { repoUrl: `${server.host}?owner=acme&repo=web`, branchName: 'add-docs', title: 'Add docs', description: 'Adds docs', targetPath: 'docs', reviewers: ['octocat'], teamReviewers: ['platform', 'platform'], draft: true },
       { 'index.md': 'new docs\n', 'guide/start.md': 'start\n' },
     );
     expect(result.error, server.violations.join('\n')).toBeUndefined();
-    const pull = server.pulls.find((p) => p.head === 'add-docs')!;
+    const pull = routes.pulls.find((p) => p.head === 'add-docs')!;
     expect(result.output).toEqual({ remoteUrl: `${server.baseUrl}/acme/web/pull/${pull.number}`, pullRequestNumber: pull.number, targetBranchName: 'main' });
-    expect(pull).toMatchObject({ title: 'Add docs', body: 'Adds docs', base: 'main', draft: true, reviewers: ['octo-user'], teamReviewers: ['platform'] });
+    expect(pull).toMatchObject({ title: 'Add docs', body: 'Adds docs', base: 'main', draft: true, reviewers: ['octocat'], teamReviewers: ['platform'] });
     const files = (await server.git.git('acme/web', ['ls-tree', '-r', '--name-only', 'add-docs'])).split('\n').sort();
     expect(files).toEqual(['README.md', 'docs/guide/start.md', 'docs/index.md', 'keep.txt']);
     expect(await server.git.git('acme/web', ['show', 'add-docs:docs/index.md'])).toBe('new docs');
@@ -79,7 +80,7 @@ describe('publish:github:pull-request against the GitHub contract server', () =>
     const updated = await runPullRequest({ ...input, description: 'v2', update: true }, { 'VERSION': '2\n' });
     expect(updated.error).toBeUndefined();
     expect(await server.git.git('acme/web', ['show', 'bump:VERSION'])).toBe('2');
-    const pulls = server.pulls.filter((p) => p.head === 'bump');
+    const pulls = routes.pulls.filter((p) => p.head === 'bump');
     expect(pulls).toHaveLength(1);
     expect(pulls[0]).toMatchObject({ body: 'v2' });
     expect(updated.output?.pullRequestNumber).toBe(pulls[0]!.number);

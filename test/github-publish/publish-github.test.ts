@@ -5,25 +5,27 @@ import { createIntegrations, type ScmIntegrations } from '@portalkit/integration
 import { createCatalog } from '@portalkit/catalog';
 import { builtinActions, createAction, createScaffolder, parseTemplate, type ScaffolderCatalog } from '@portalkit/scaffolder';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { contractGithubIntegration } from '../support/contract/github/publish-integration.js';
-import { type GithubPublishServer, startGithubPublishServer } from '../support/contract/github/publish-server.js';
+import type { PublishRoutes } from '../support/contract/github/publish-routes.js';
+import type { GithubContractServer } from '../support/contract/github/server.js';
+import { startPublishGithub } from './setup.js';
 
-let server: GithubPublishServer;
+let server: GithubContractServer;
+let routes: PublishRoutes;
 let integrations: ScmIntegrations;
 let root: string;
 
 beforeAll(async () => {
-  server = await startGithubPublishServer();
-  server.accounts.set('acme', { login: 'acme', type: 'Organization' });
-  server.accounts.set('someone-else', { login: 'someone-else', type: 'User' });
-  server.teams.push({ org: 'acme', slug: 'platform', name: 'Platform', members: ['octo-user'] });
-  integrations = createIntegrations({ integrations: [await contractGithubIntegration(server)] });
+  ({ server, routes, integrations } = await startPublishGithub());
+  routes.addAccount('acme', 'Organization');
+  routes.addAccount('someone-else', 'User');
+  routes.teams.push({ org: 'acme', slug: 'platform', name: 'Platform', members: ['octocat'] });
 });
 afterAll(async () => server?.close());
 beforeEach(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'pk-gh-publish-'));
-  server.rateLimited = false;
+  routes.rateLimited = false;
   server.violations.length = 0;
+  server.requests.length = 0;
 });
 
 /** A step that writes the skeleton files into the workspace (what fetch:template would render). */
@@ -86,9 +88,10 @@ describe('publish:github against the GitHub contract server', () => {
     expect(result.output).toEqual({ remoteUrl: `${server.baseUrl}/acme/web.git`, repoContentsUrl: `${server.baseUrl}/acme/web/blob/main`, commitHash: hash });
     expect(await server.git.git('acme/web', ['show', 'main:catalog-info.yaml'])).toBe(entityYaml('web').trim());
     expect(await server.git.git('acme/web', ['log', '-1', '--format=%s|%an|%ae'])).toBe('Create web|Portal|portal@example.com');
-    const repo = server.repos.get('acme/web')!;
-    expect(repo).toMatchObject({ visibility: 'public', description: 'The web app', topics: ['node', 'web'], teams: { platform: 'admin' } });
-    expect(repo.protection).toMatchObject({
+    expect(server.getRepo('acme', 'web')).toMatchObject({ description: 'The web app', topics: ['node', 'web'], defaultBranch: 'main' });
+    const extras = routes.extras('acme', 'web');
+    expect(extras).toMatchObject({ visibility: 'public', teams: { platform: 'admin' } });
+    expect(extras.protection).toMatchObject({
       required_status_checks: { strict: true, contexts: ['ci'] },
       enforce_admins: true,
       required_pull_request_reviews: { required_approving_review_count: 2, require_code_owner_reviews: false },
@@ -98,17 +101,18 @@ describe('publish:github against the GitHub contract server', () => {
     expect((await catalog.getEntityByRef('component:default/web'))?.metadata.annotations).toMatchObject({
       'backstage.io/managed-by-location': `url:${server.baseUrl}/acme/web/blob/main/catalog-info.yaml`,
     });
-    // The token went to git as a header, never in a URL.
-    expect(server.git.requests.filter((r) => r.method === 'POST').every((r) => r.authorized && !r.path.includes('@'))).toBe(true);
+    // The push went through the web origin's git endpoint with credentials (as a header: git never saw a URL with a token).
+    expect(server.requests.some((r) => r.origin === 'web' && r.path === '/acme/web.git/git-receive-pack' && r.authorization)).toBe(true);
     expect(server.violations).toEqual([]);
   });
 
   it("creates a user repository for the credentials' user, with Backstage's defaults (master, private)", async () => {
-    const result = await runPublish({ repoUrl: `${server.host}?owner=octo-user&repo=tool`, protectDefaultBranch: false });
+    const result = await runPublish({ repoUrl: `${server.host}?owner=octocat&repo=tool`, protectDefaultBranch: false });
     expect(result.error).toBeUndefined();
-    expect(result.output?.repoContentsUrl).toBe(`${server.baseUrl}/octo-user/tool/blob/master`);
-    expect(server.repos.get('octo-user/tool')).toMatchObject({ visibility: 'private', protection: undefined });
-    expect(await server.git.git('octo-user/tool', ['show', 'master:src/index.js'])).toBe('console.log(1);');
+    expect(result.output?.repoContentsUrl).toBe(`${server.baseUrl}/octocat/tool/blob/master`);
+    expect(server.getRepo('octocat', 'tool')).toMatchObject({ private: true });
+    expect(routes.extras('octocat', 'tool').protection).toBeUndefined();
+    expect(await server.git.git('octocat/tool', ['show', 'master:src/index.js'])).toBe('console.log(1);');
     expect(server.violations).toEqual([]);
   });
 
@@ -125,15 +129,15 @@ describe('publish:github against the GitHub contract server', () => {
     const result = await runPublish({ repoUrl: `${server.host}?owner=acme&repo=bad-token`, token: 'ghp_wrong_secret_value' });
     expect(result.error).toMatchObject({ name: 'AuthenticationError' });
     expect(JSON.stringify(result.error)).not.toContain('ghp_wrong_secret_value');
-    expect(server.repos.has('acme/bad-token')).toBe(false);
+    expect(server.getRepo('acme', 'bad-token')).toBeUndefined();
     expect(server.violations).toEqual([]);
   });
 
   it.each([403, 429] as const)('is a ServiceUnavailableError naming the reset time when rate limited (%i)', async (status) => {
-    server.rateLimited = status;
+    routes.rateLimited = status;
     const result = await runPublish({ repoUrl: `${server.host}?owner=acme&repo=limited-${status}` });
     expect(result.error).toMatchObject({ name: 'ServiceUnavailableError' });
-    expect(result.error?.message).toMatch(/rate limited; retry after \d{4}-/);
+    expect(result.error?.message).toMatch(/rate limit was exceeded; (it resets at \d{4}-|retry after 60 s)/);
     expect(server.violations).toEqual([]);
   });
 
@@ -155,7 +159,7 @@ describe('publish:github against the GitHub contract server', () => {
   it('refuses to create a repository for another user', async () => {
     const result = await runPublish({ repoUrl: `${server.host}?owner=someone-else&repo=x` });
     expect(result.error).toMatchObject({ name: 'NotAllowedError' });
-    expect(server.repos.has('someone-else/x')).toBe(false);
+    expect(server.getRepo('someone-else', 'x')).toBeUndefined();
   });
 
   it('refuses a workspace containing .git before calling the API', async () => {

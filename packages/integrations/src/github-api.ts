@@ -1,75 +1,53 @@
-import type { Octokit } from '@octokit/rest';
-import { AuthenticationError, ConflictError, CustomErrorBase, InputError, NotAllowedError, NotFoundError, ServiceUnavailableError } from '@portalkit/core';
+import { Octokit } from '@octokit/rest';
+import { AuthenticationError, ConflictError, CustomErrorBase, InputError } from '@portalkit/core';
+import { githubError } from './github/errors.js';
+import { isGithubIntegration } from './github/index.js';
+import type { GithubIntegration } from './github/types.js';
 import type { ScmIntegrations } from './integrations.js';
-import type { ScmIntegration } from './types.js';
 
 /**
- * What publish actions and catalog providers need from a GitHub integration: an API client and
- * a token for one owner's repositories (the configured token, or a GitHub App's installation
- * token for that owner). `createGithubIntegration` provides it.
- *
- * @example
- * ```ts
- * declare const access: GithubApiAccess;
- * const { octokit, token } = await access.forOwner({ owner: 'acme' });
- * ```
- */
-export interface GithubApiAccess {
-  /**
-   * An Octokit for `owner` (its `fetch` limited to this host) and the token it uses; `token`
-   * overrides the configured credentials (Backstage's `token` input of the GitHub actions).
-   */
-  forOwner(options: { owner: string; token?: string }): Promise<{ octokit: Octokit; token: string }>;
-}
-
-/**
- * A GitHub integration with API access.
- * @example
- * ```ts
- * declare const integration: GithubApiIntegration;
- * integration.type; // 'github'
- * ```
- */
-export type GithubApiIntegration = ScmIntegration & { type: 'github' } & GithubApiAccess;
-
-/**
- * Whether an integration is a GitHub integration with API access.
- * @example
- * ```ts
- * declare const integration: ScmIntegration;
- * if (hasGithubApi(integration)) await integration.forOwner({ owner: 'acme' });
- * ```
- */
-export function hasGithubApi(integration: ScmIntegration | undefined): integration is GithubApiIntegration {
-  return integration?.type === 'github' && typeof (integration as Partial<GithubApiAccess>).forOwner === 'function';
-}
-
-/**
- * The GitHub integration of `host` with API access; an `InputError` when none is configured.
+ * The GitHub integration of `host`; an `InputError` when none is configured (as Backstage's
+ * publish actions say it).
  * @example
  * ```ts
  * declare const integrations: ScmIntegrations;
  * const github = githubIntegrationFor(integrations, 'github.com');
  * ```
  */
-export function githubIntegrationFor(integrations: ScmIntegrations, host: string): GithubApiIntegration {
+export function githubIntegrationFor(integrations: ScmIntegrations, host: string): GithubIntegration {
   const integration = integrations.byHost(host);
-  if (!integration || integration.type !== 'github') throw new InputError(`No matching GitHub integration configuration for host ${host}, please check your integrations config`);
-  if (!hasGithubApi(integration)) throw new InputError(`the integration of ${host} has no GitHub API access`);
+  if (!isGithubIntegration(integration)) throw new InputError(`No matching GitHub integration configuration for host ${host}, please check your integrations config`);
   return integration;
 }
 
-interface RequestErrorLike {
-  status?: number;
-  cause?: unknown;
-  response?: { headers?: Record<string, string | number | undefined>; data?: unknown };
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+/**
+ * An Octokit acting for `owner` and the token it uses (for git pushes): the integration's
+ * credentials for that owner (its token, or a GitHub App's installation token), or `token`, a
+ * user's token overriding them (Backstage's `token` input of the GitHub actions). Both go only
+ * to the integration's origins. No credentials at all is an `AuthenticationError`.
+ *
+ * @example
+ * ```ts
+ * declare const github: GithubIntegration;
+ * const { octokit, token } = await githubClientFor(github, { owner: 'acme' });
+ * ```
+ */
+export async function githubClientFor(integration: GithubIntegration, options: { owner: string; token?: string }): Promise<{ octokit: Octokit; token: string }> {
+  if (options.token) {
+    return { octokit: new Octokit({ baseUrl: integration.apiBaseUrl, auth: options.token, userAgent: 'portalkit', request: { fetch: integration.fetch }, log: silent }), token: options.token };
+  }
+  const credentials = await integration.getCredentials({ owner: options.owner });
+  if (!credentials.token) throw new AuthenticationError(`no credentials are configured for ${options.owner} on ${integration.host} (a token, or a GitHub App installed there)`);
+  return { octokit: await integration.octokitFor(options.owner), token: credentials.token };
 }
 
 /**
- * Turn an Octokit failure into a typed error: 401 `AuthenticationError`, rate limits (403/429
- * with `x-ratelimit-remaining: 0` or `retry-after`) `ServiceUnavailableError` saying when to
- * retry, other 403 `NotAllowedError`, 404 `NotFoundError`, 409 `ConflictError`, 422 `InputError`,
- * anything else `ServiceUnavailableError`. Messages carry GitHub's message, never credentials.
+ * Turn an Octokit failure of a write into a typed error: 409 `ConflictError`, 422 (validation)
+ * `InputError` with GitHub's message; everything else as the GitHub reader types it (401
+ * `AuthenticationError`, rate limits `ServiceUnavailableError` with the retry time, 403
+ * `NotAllowedError`, 404 `NotFoundError`). Messages never carry credentials.
  *
  * @example
  * ```ts
@@ -78,24 +56,13 @@ interface RequestErrorLike {
  * ```
  */
 export function githubApiError(error: unknown, doing: string): Error {
-  const e = error as RequestErrorLike;
   if (error instanceof CustomErrorBase) return error;
-  // Octokit wraps a failed fetch (e.g. the host fetch refusing a redirect) without a response.
-  if (!e?.response && e?.cause instanceof CustomErrorBase) return e.cause;
-  if (typeof e?.status !== 'number' || !e.response) return new ServiceUnavailableError(`GitHub: ${doing} failed: ${error instanceof Error ? error.message.slice(0, 200) : 'unknown error'}`);
-  const headers = e.response?.headers ?? {};
-  const data = e.response?.data as { message?: unknown } | undefined;
-  const message = typeof data?.message === 'string' ? data.message.slice(0, 200) : `status ${e.status}`;
-  const text = `GitHub: ${doing} failed: ${message}`;
-  if (e.status === 401) return new AuthenticationError(text);
-  if (e.status === 429 || (e.status === 403 && (String(headers['x-ratelimit-remaining']) === '0' || headers['retry-after'] !== undefined))) {
-    const reset = Number(headers['x-ratelimit-reset']);
-    const when = Number.isFinite(reset) && reset > 0 ? `; retry after ${new Date(reset * 1000).toISOString()}` : '';
-    return new ServiceUnavailableError(`GitHub: ${doing} was rate limited${when}`);
+  const e = error as { status?: number; response?: { data?: { message?: unknown; errors?: Array<{ message?: unknown }> } } };
+  if (e?.response && (e.status === 409 || e.status === 422)) {
+    const data = e.response.data;
+    const details = [data?.message, ...(data?.errors ?? []).map((d) => d?.message)].filter((m): m is string => typeof m === 'string').join('; ').slice(0, 300);
+    const text = `GitHub: ${doing} failed: ${details || `status ${e.status}`}`;
+    return e.status === 409 ? new ConflictError(text) : new InputError(text);
   }
-  if (e.status === 403) return new NotAllowedError(text);
-  if (e.status === 404) return new NotFoundError(text);
-  if (e.status === 409) return new ConflictError(text);
-  if (e.status === 422) return new InputError(text);
-  return new ServiceUnavailableError(text);
+  return githubError(error, doing);
 }

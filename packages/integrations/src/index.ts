@@ -24,7 +24,6 @@ export type { GithubCredentials, GithubIntegration } from './github/index.js';
 export { createGitlabIntegration } from './gitlab/index.js';
 export { basicAuthorization, pushDirectory, runGit } from './git-cli/index.js';
 export type { GitRunOptions, PushDirectoryOptions } from './git-cli/index.js';
-export { githubApiError, githubIntegrationFor, hasGithubApi } from './github-api.js';
-export type { GithubApiAccess, GithubApiIntegration } from './github-api.js';
+export { githubApiError, githubClientFor, githubIntegrationFor } from './github-api.js';
 export { parseRepoUrl } from './repo-url.js';
 export type { ParsedRepoUrl } from './repo-url.js';

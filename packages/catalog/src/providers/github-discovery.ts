@@ -1,5 +1,5 @@
 import { type Logger, mapLimit, NotFoundError } from '@portalkit/core';
-import { githubApiError } from '@portalkit/integrations';
+import { githubApiError, githubClientFor } from '@portalkit/integrations';
 import { minimatch } from 'minimatch';
 import { locationEntityFor } from '../locations/location-entity.js';
 import type { EntityProvider, EntityProviderConnection } from '../processing/provider.js';
@@ -101,7 +101,7 @@ export function createGithubDiscoveryProvider(options: GithubDiscoveryProviderOp
     return true;
   };
 
-  const catalogFiles = async (octokit: Awaited<ReturnType<typeof integration.forOwner>>['octokit'], repo: Repo, branch: string): Promise<string[]> => {
+  const catalogFiles = async (octokit: Awaited<ReturnType<typeof githubClientFor>>['octokit'], repo: Repo, branch: string): Promise<string[]> => {
     try {
       if (!isGlob(catalogPath)) {
         await octokit.rest.repos.getContent({ owner: organization, repo: repo.name, path: catalogPath, ref: branch });
@@ -119,7 +119,7 @@ export function createGithubDiscoveryProvider(options: GithubDiscoveryProviderOp
 
   const run = async () => {
     if (!connection) return;
-    const { octokit } = await integration.forOwner({ owner: organization });
+    const { octokit } = await githubClientFor(integration, { owner: organization });
     const repos = (await octokit.paginate(octokit.rest.repos.listForOrg, { org: organization, per_page: 100 }).catch((error: unknown) => Promise.reject(githubApiError(error, `listing the repositories of ${organization}`)))) as Repo[];
     const found = await mapLimit(repos.filter(keep), 8, async (repo) => {
       const branch = filters.branch ?? repo.default_branch ?? 'main';

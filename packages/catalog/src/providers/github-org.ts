@@ -1,6 +1,6 @@
 import type { Entity } from '@portalkit/catalog-model';
 import { type Logger, mapLimit } from '@portalkit/core';
-import { githubApiError } from '@portalkit/integrations';
+import { githubApiError, githubClientFor } from '@portalkit/integrations';
 import type { EntityProvider, EntityProviderConnection } from '../processing/provider.js';
 import { checkOrganization, type GithubProviderSource, providerIntegration, runLogged } from './github-shared.js';
 
@@ -68,7 +68,7 @@ export function createGithubOrgProvider(options: GithubOrgProviderOptions): Gith
 
   const run = async () => {
     if (!connection) return;
-    const { octokit } = await integration.forOwner({ owner: org });
+    const { octokit } = await githubClientFor(integration, { owner: org });
     const call = <T>(promise: Promise<T>, doing: string) => promise.catch((error: unknown) => Promise.reject(githubApiError(error, doing)));
     const teams = ((await call(octokit.paginate(octokit.rest.teams.list, { org, per_page: 100 }), `listing the teams of ${org}`)) as Team[]).filter((t) => validName(t.slug));
     const members = (await call(octokit.paginate(octokit.rest.orgs.listMembers, { org, per_page: 100 }), `listing the members of ${org}`)).map((m) => m.login).filter(validName);

@@ -1,11 +1,11 @@
 import { InputError, type Logger } from '@portalkit/core';
-import { githubIntegrationFor, type GithubApiIntegration, type ScmIntegrations } from '@portalkit/integrations';
+import { githubIntegrationFor, type GithubIntegration, type ScmIntegrations } from '@portalkit/integrations';
 
 /** Which GitHub host a provider reads: one integration, or the configured ones and a host. */
-export type GithubProviderSource = { integration: GithubApiIntegration } | { integrations: ScmIntegrations; host?: string };
+export type GithubProviderSource = { integration: GithubIntegration } | { integrations: ScmIntegrations; host?: string };
 
 /** The integration of a provider's options (`host` defaults to github.com). */
-export function providerIntegration(source: GithubProviderSource, factory: string): GithubApiIntegration {
+export function providerIntegration(source: GithubProviderSource, factory: string): GithubIntegration {
   if ('integration' in source && source.integration) return source.integration;
   if (!('integrations' in source) || !source.integrations) throw new InputError(`${factory}: integrations or integration is required`);
   return githubIntegrationFor(source.integrations, source.host ?? 'github.com');

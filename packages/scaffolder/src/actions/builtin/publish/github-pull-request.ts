@@ -1,4 +1,4 @@
-import { basicAuthorization, githubApiError, type ScmIntegrations } from '@portalkit/integrations';
+import { basicAuthorization, githubApiError, githubClientFor, type ScmIntegrations } from '@portalkit/integrations';
 import { z } from 'zod';
 import { createAction } from '../../createAction.js';
 import { commitOntoBranch } from './github-branch-commit.js';
@@ -67,7 +67,7 @@ export function createPublishGithubPullRequestAction(options: PublishGithubPullR
       const { owner, repo } = target;
       const source = await publishSource(ctx, 'publish:github:pull-request');
       if (input.token) ctx.redact?.(input.token);
-      const { octokit, token } = await target.integration.forOwner({ owner, ...(input.token ? { token: input.token } : {}) });
+      const { octokit, token } = await githubClientFor(target.integration, { owner, ...(input.token ? { token: input.token } : {}) });
       const call = <T>(promise: Promise<T>, doing: string) => promise.catch((error: unknown) => Promise.reject(githubApiError(error, doing)));
 
       const repository = (await call(octokit.rest.repos.get({ owner, repo }), `reading ${owner}/${repo}`)).data;

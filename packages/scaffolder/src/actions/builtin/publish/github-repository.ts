@@ -1,8 +1,8 @@
 import type { Logger } from '@portalkit/core';
 import { ConflictError, NotAllowedError } from '@portalkit/core';
-import { githubApiError, type GithubApiAccess } from '@portalkit/integrations';
+import { githubApiError, type githubClientFor } from '@portalkit/integrations';
 
-type Octokit = Awaited<ReturnType<GithubApiAccess['forOwner']>>['octokit'];
+type Octokit = Awaited<ReturnType<typeof githubClientFor>>['octokit'];
 
 /** A collaborator input of `publish:github`, in Backstage's three shapes. */
 export type GithubCollaborator = { user: string; access: string } | { team: string; access: string } | { username: string; access: string };

@@ -1,14 +1,14 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError, NotAllowedError, ServiceUnavailableError } from '@portalkit/core';
-import { githubIntegrationFor, parseRepoUrl, type GithubApiIntegration, type ScmIntegrations } from '@portalkit/integrations';
+import { githubIntegrationFor, parseRepoUrl, type GithubIntegration, type ScmIntegrations } from '@portalkit/integrations';
 import type { ActionContext } from '../../../types.js';
 import { findGitMetadata } from '../../gitMetadata.js';
 import { resolveSafeChildPath } from '../../resolveSafeChildPath.js';
 
 /** The owner, repository and GitHub integration a `repoUrl` names. */
 export interface GithubTarget {
-  integration: GithubApiIntegration;
+  integration: GithubIntegration;
   host: string;
   owner: string;
   repo: string;

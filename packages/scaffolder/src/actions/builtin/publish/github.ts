@@ -1,4 +1,4 @@
-import { basicAuthorization, githubApiError, pushDirectory, type ScmIntegrations } from '@portalkit/integrations';
+import { basicAuthorization, githubApiError, githubClientFor, pushDirectory, type ScmIntegrations } from '@portalkit/integrations';
 import { z } from 'zod';
 import { createAction } from '../../createAction.js';
 import { createGithubRepository } from './github-repository.js';
@@ -94,7 +94,7 @@ export function createPublishGithubAction(options: PublishGithubActionOptions) {
       const target = githubTarget(input.repoUrl, integrations, 'publish:github');
       const source = await publishSource(ctx, 'publish:github');
       if (input.token) ctx.redact?.(input.token);
-      const { octokit, token } = await target.integration.forOwner({ owner: target.owner, ...(input.token ? { token: input.token } : {}) });
+      const { octokit, token } = await githubClientFor(target.integration, { owner: target.owner, ...(input.token ? { token: input.token } : {}) });
       const { owner, repo } = target;
 
       const created = await createGithubRepository(octokit, { ...input, owner, repo }, ctx.logger);

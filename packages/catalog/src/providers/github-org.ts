@@ -32,9 +32,23 @@ export interface GithubOrgProvider extends EntityProvider {
   run(): Promise<void>;
 }
 
-/** Annotation naming a Group's team (`<org>/<slug>`), as Backstage's. */
+/**
+ * Annotation naming a Group's team (`<org>/<slug>`), as Backstage's.
+ * @example
+ * ```ts
+ * declare const group: Entity;
+ * const slug = group.metadata.annotations?.[GITHUB_TEAM_SLUG_ANNOTATION]; // 'acme/platform'
+ * ```
+ */
 export const GITHUB_TEAM_SLUG_ANNOTATION = 'github.com/team-slug';
-/** Annotation naming a User's login, as Backstage's. */
+/**
+ * Annotation naming a User's login, as Backstage's.
+ * @example
+ * ```ts
+ * declare const user: Entity;
+ * const login = user.metadata.annotations?.[GITHUB_USER_LOGIN_ANNOTATION]; // 'alice'
+ * ```
+ */
 export const GITHUB_USER_LOGIN_ANNOTATION = 'github.com/user-login';
 
 interface Team {

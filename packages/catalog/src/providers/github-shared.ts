@@ -1,7 +1,15 @@
 import { InputError, type Logger } from '@portalkit/core';
 import { githubIntegrationFor, type GithubIntegration, type ScmIntegrations } from '@portalkit/integrations';
 
-/** Which GitHub host a provider reads: one integration, or the configured ones and a host. */
+/**
+ * Which GitHub host a provider reads: one integration, or the configured ones and a host
+ * (default `github.com`).
+ * @example
+ * ```ts
+ * declare const integrations: ScmIntegrations;
+ * const source: GithubProviderSource = { integrations, host: 'ghe.example.com' };
+ * ```
+ */
 export type GithubProviderSource = { integration: GithubIntegration } | { integrations: ScmIntegrations; host?: string };
 
 /** The integration of a provider's options (`host` defaults to github.com). */

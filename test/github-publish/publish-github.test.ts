@@ -156,6 +156,33 @@ describe('publish:github against the GitHub contract server', () => {
     expect(server.requests.length).toBe(requests);
   });
 
+  it("uses a user's token given as input instead of the integration's, for the API and the push", async () => {
+    server.addToken('ghp_users_own_token', 'octocat');
+    // The integration's own token is wrong: only the input's token can succeed.
+    const wrong = createIntegrations({ config: { github: [{ host: server.host, apiBaseUrl: server.apiBaseUrl, codeloadBaseUrl: server.codeloadBaseUrl, token: 'ghp_revoked', allowPrivateNetwork: true }] } });
+    expect((await runPublish({ repoUrl: `${server.host}?owner=acme&repo=user-token` }, { integrations: wrong })).error).toMatchObject({ name: 'AuthenticationError' });
+    const result = await runPublish({ repoUrl: `${server.host}?owner=acme&repo=user-token`, token: 'ghp_users_own_token', defaultBranch: 'main' }, { integrations: wrong });
+    expect(result.error).toBeUndefined();
+    expect(await server.git.git('acme/user-token', ['show', 'main:src/index.js'])).toBe('console.log(1);');
+    expect(JSON.stringify(result)).not.toContain('ghp_users_own_token');
+  });
+
+  it('refuses a clone URL on another host returned by the API, so the token cannot be sent there', async () => {
+    const { fullRepository } = await import('../support/contract/github/json.js');
+    const remove = server.route('POST', '/orgs/{org}/repos', async (request) => {
+      const { repo } = await server.addRepo('acme', String((request.body as { name: string }).name), {});
+      return { status: 201, json: { ...fullRepository(repo, server.urls), clone_url: 'https://evil.example.com/acme/x.git' } };
+    });
+    try {
+      const result = await runPublish({ repoUrl: `${server.host}?owner=acme&repo=redirected`, defaultBranch: 'main' });
+      expect(result.error).toMatchObject({ name: 'ServiceUnavailableError' });
+      expect(result.error?.message).toMatch(/another host/);
+      expect(server.requests.some((r) => r.path.includes('git-receive-pack'))).toBe(false);
+    } finally {
+      remove();
+    }
+  });
+
   it('refuses to create a repository for another user', async () => {
     const result = await runPublish({ repoUrl: `${server.host}?owner=someone-else&repo=x` });
     expect(result.error).toMatchObject({ name: 'NotAllowedError' });

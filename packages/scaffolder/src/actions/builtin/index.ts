@@ -1,4 +1,4 @@
-import type { UrlReader } from '@portalkit/core';
+import { createUrlReader, type UrlReader } from '@portalkit/core';
 import type { ScmIntegrations } from '@portalkit/integrations';
 import type { ScaffolderAction, ScaffolderCatalog, TemplateFilter, TemplateGlobal } from '../../types.js';
 import { createCatalogFetchAction } from './catalogFetch.js';
@@ -10,6 +10,8 @@ import { createFetchPlainFileAction } from './fetchPlainFile.js';
 import { createFetchTemplateAction } from './fetchTemplate.js';
 import { createFsDeleteAction } from './fsDelete.js';
 import { createFsRenameAction } from './fsRename.js';
+import { createPublishBitbucketCloudAction } from './publish/bitbucket-cloud.js';
+import { createPublishBitbucketServerAction } from './publish/bitbucket-server.js';
 import { createPublishGitAction } from './publishGit.js';
 import { createPublishGithubAction } from './publish/github.js';
 import { createPublishGithubPullRequestAction } from './publish/github-pull-request.js';
@@ -22,24 +24,26 @@ export interface BuiltinActionsOptions {
    * without `forPrincipal` is refused (docs/actions.md).
    */
   catalog?: ScaffolderCatalog;
-  /** Used by the fetch actions for remote URLs. */
+  /** Used by the fetch actions for remote URLs (after the integrations' reader, when both are given). */
   reader?: UrlReader;
+  /**
+   * Configured source hosts (`createIntegrations`): the fetch actions read their URLs, and the
+   * publish actions push to them (`publish:git` to `git` integrations; each host's own actions
+   * are included when a host of its type is configured).
+   */
+  integrations?: ScmIntegrations;
   /** Extra template filters and globals for `fetch:template`. */
   filters?: Record<string, TemplateFilter>;
   globals?: Record<string, TemplateGlobal>;
   /** Directories `publish:git` may create and push repositories in; default anywhere. Set it unless every template is trusted. */
   gitRemoteRoots?: string[];
-  /**
-   * The configured source hosts (`createIntegrations`): the publish actions of each configured
-   * host type are included (`publish:github`, `publish:github:pull-request`, ...).
-   */
-  integrations?: ScmIntegrations;
 }
 
 /**
  * Every built-in action: fetch:plain, fetch:plain:file, fetch:template, fs:rename, fs:delete,
  * debug:log, catalog:register, catalog:write, catalog:fetch, publish:git; with `integrations`, the
- * publish actions of the configured hosts (`publish:github`, `publish:github:pull-request`).
+ * publish actions of the configured hosts (publish:bitbucketCloud, publish:bitbucketServer,
+ * publish:github, publish:github:pull-request).
  *
  * @example
  * ```ts
@@ -47,7 +51,8 @@ export interface BuiltinActionsOptions {
  * ```
  */
 export function builtinActions(options: BuiltinActionsOptions = {}): ScaffolderAction[] {
-  const reader = options.reader ? { reader: options.reader } : {};
+  const readers = [options.integrations?.reader, options.reader].filter((r): r is UrlReader => r !== undefined);
+  const reader = readers.length > 0 ? { reader: readers.length === 1 ? readers[0]! : createUrlReader({ readers }) } : {};
   const catalog = options.catalog ? { catalog: options.catalog } : {};
   return [
     createFetchPlainAction(reader),
@@ -63,16 +68,21 @@ export function builtinActions(options: BuiltinActionsOptions = {}): ScaffolderA
     createCatalogRegisterAction(catalog),
     createCatalogWriteAction(),
     createCatalogFetchAction(catalog),
-    createPublishGitAction(options.gitRemoteRoots ? { allowedRoots: options.gitRemoteRoots } : {}),
-    ...hostActions(options.integrations),
+    createPublishGitAction({
+      ...(options.gitRemoteRoots ? { allowedRoots: options.gitRemoteRoots } : {}),
+      ...(options.integrations ? { integrations: options.integrations } : {}),
+    }),
+    ...hostPublishActions(options.integrations),
   ];
 }
 
-/** The publish actions of the host types that are configured. */
-function hostActions(integrations: ScmIntegrations | undefined): ScaffolderAction[] {
+/** The publish actions of the host types configured in `integrations`. */
+function hostPublishActions(integrations: ScmIntegrations | undefined): ScaffolderAction[] {
   if (!integrations) return [];
   const types = new Set(integrations.list().map((integration) => integration.type));
-  const actions: ScaffolderAction[] = [];
-  if (types.has('github')) actions.push(createPublishGithubAction({ integrations }), createPublishGithubPullRequestAction({ integrations }));
-  return actions;
+  return [
+    ...(types.has('bitbucketCloud') ? [createPublishBitbucketCloudAction({ integrations })] : []),
+    ...(types.has('bitbucketServer') ? [createPublishBitbucketServerAction({ integrations })] : []),
+    ...(types.has('github') ? [createPublishGithubAction({ integrations }), createPublishGithubPullRequestAction({ integrations })] : []),
+  ];
 }

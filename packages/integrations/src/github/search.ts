@@ -1,6 +1,6 @@
 import { NotFoundError, NotModifiedError, PayloadTooLargeError, type ReadOptions, type SearchResponse } from '@portalkit/core';
 import type { Octokit } from '@octokit/rest';
-import picomatch from 'picomatch';
+import { Minimatch } from 'minimatch';
 import type { ScmLocation, TreeLimits } from '../types.js';
 import { githubError } from './errors.js';
 import { readGithubFile } from './read-file.js';
@@ -8,13 +8,11 @@ import { downloadTree } from './read-tree.js';
 import { resolveRef } from './refs.js';
 import { formatGithubUrl } from './url.js';
 
-const GLOB = /[*?[\]{}!]/;
-
 /**
  * Files of a repository matching the glob in a URL's path, as Backstage's GitHub reader: a path
  * without glob characters is read directly (a missing file is an empty result); otherwise the
- * ref's commit is the etag, the recursive git tree is matched with picomatch (minimatch's
- * defaults: `*` does not match dot files) and each match is read lazily through the blob API.
+ * ref's commit is the etag, the recursive git tree is matched with minimatch (its defaults:
+ * `*` does not match dot files) and each match is read lazily through the blob API.
  * A truncated tree (very large repositories) falls back to the tarball. More matches than
  * `maxFiles` is a `PayloadTooLargeError`.
  * @example
@@ -29,7 +27,8 @@ export async function searchGithub(
   options: ReadOptions & Required<TreeLimits>,
 ): Promise<SearchResponse> {
   const what = `${location.owner}/${location.repo}`;
-  if (!GLOB.test(location.path)) {
+  const matcher = new Minimatch(location.path.replace(/^\/+/, ''));
+  if (!matcher.hasMagic()) {
     try {
       const { buffer, etag } = await readGithubFile(octokit, location, options);
       const url = formatGithubUrl(webOrigin, { ...location, ref: location.ref ?? 'HEAD' }, 'blob');
@@ -41,7 +40,7 @@ export async function searchGithub(
   }
   const resolved = await resolveRef(octokit, { ...location, path: '' }, { signal: options.signal });
   if (options.etag && options.etag === resolved.sha) throw new NotModifiedError(`${what}@${resolved.ref} has not changed`);
-  const matches = picomatch(location.path.replace(/^\/+/, ''));
+  const matches = (path: string) => matcher.match(path);
   const urlOf = (path: string) => formatGithubUrl(webOrigin, { owner: location.owner, repo: location.repo, ref: location.ref ?? resolved.ref, path }, 'blob');
 
   let tree: Awaited<ReturnType<Octokit['rest']['git']['getTree']>>['data'];

@@ -97,6 +97,11 @@ export type {
 } from '@portalkit/catalog-model';
 
 export { createCatalog } from './create-catalog.js';
+export { createGithubDiscoveryProvider } from './providers/github-discovery.js';
+export type { GithubDiscoveryProvider, GithubDiscoveryProviderOptions } from './providers/github-discovery.js';
+export { createGithubOrgProvider, GITHUB_TEAM_SLUG_ANNOTATION, GITHUB_USER_LOGIN_ANNOTATION } from './providers/github-org.js';
+export type { GithubOrgProvider, GithubOrgProviderOptions } from './providers/github-org.js';
+export type { GithubProviderSource } from './providers/github-shared.js';
 export { DEFAULT_CATALOG_RULES, createCatalogRulesEnforcer } from './rules/index.js';
 export type {
   CatalogRule,

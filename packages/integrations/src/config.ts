@@ -37,6 +37,11 @@ export const githubIntegrationConfigSchema = z.strictObject({
   host,
   apiBaseUrl: httpUrl.optional(),
   rawBaseUrl: httpUrl.optional(),
+  /**
+   * portalkit: the origin GitHub's archive API redirects downloads to; default
+   * https://codeload.github.com for github.com, `https://codeload.<host>` for Enterprise.
+   */
+  codeloadBaseUrl: httpUrl.optional(),
   token: z.string().min(1).optional(),
   apps: z.array(githubAppConfigSchema).optional(),
   /** Secret of webhooks sent with a token-based integration (apps carry their own). */

@@ -63,6 +63,10 @@ export { createPublishGitlabAction } from './actions/builtin/publish/gitlab.js';
 export type { PublishGitlabActionOptions } from './actions/builtin/publish/gitlab.js';
 export { createPublishGitlabMergeRequestAction } from './actions/builtin/publish/gitlabMergeRequest.js';
 export type { PublishGitlabMergeRequestActionOptions } from './actions/builtin/publish/gitlabMergeRequest.js';
+export { createPublishGithubAction } from './actions/builtin/publish/github.js';
+export type { PublishGithubActionOptions } from './actions/builtin/publish/github.js';
+export { createPublishGithubPullRequestAction } from './actions/builtin/publish/github-pull-request.js';
+export type { PublishGithubPullRequestActionOptions } from './actions/builtin/publish/github-pull-request.js';
 
 export { memoryTaskStore } from './tasks/memoryTaskStore.js';
 export { postgresTaskStore } from './tasks/postgresTaskStore.js';

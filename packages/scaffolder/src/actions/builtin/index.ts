@@ -15,6 +15,8 @@ import { createPublishBitbucketServerAction } from './publish/bitbucket-server.j
 import { createPublishGitAction } from './publishGit.js';
 import { createPublishGitlabAction } from './publish/gitlab.js';
 import { createPublishGitlabMergeRequestAction } from './publish/gitlabMergeRequest.js';
+import { createPublishGithubAction } from './publish/github.js';
+import { createPublishGithubPullRequestAction } from './publish/github-pull-request.js';
 
 /** Options of {@link builtinActions}. */
 export interface BuiltinActionsOptions {
@@ -41,9 +43,9 @@ export interface BuiltinActionsOptions {
 
 /**
  * Every built-in action: fetch:plain, fetch:plain:file, fetch:template, fs:rename, fs:delete,
- * debug:log, catalog:register, catalog:write, catalog:fetch, publish:git; with `integrations`,
- * publish:bitbucketCloud, publish:bitbucketServer, publish:gitlab and publish:gitlab:merge-request
- * when such hosts are configured.
+ * debug:log, catalog:register, catalog:write, catalog:fetch, publish:git; with `integrations`, the
+ * publish actions of the configured hosts (publish:bitbucketCloud, publish:bitbucketServer,
+ * publish:github, publish:github:pull-request, publish:gitlab, publish:gitlab:merge-request).
  *
  * @example
  * ```ts
@@ -84,6 +86,7 @@ function hostPublishActions(integrations: ScmIntegrations | undefined): Scaffold
     ...(types.has('bitbucketCloud') ? [createPublishBitbucketCloudAction({ integrations })] : []),
     ...(types.has('bitbucketServer') ? [createPublishBitbucketServerAction({ integrations })] : []),
     ...(types.has('gitlab') ? [createPublishGitlabAction({ integrations }), createPublishGitlabMergeRequestAction({ integrations })] : []),
+    ...(types.has('github') ? [createPublishGithubAction({ integrations }), createPublishGithubPullRequestAction({ integrations })] : []),
   ];
 }
 

@@ -1,0 +1,146 @@
+import type { Entity } from '@portalkit/catalog-model';
+import { type Logger, mapLimit } from '@portalkit/core';
+import { githubApiError, githubClientFor } from '@portalkit/integrations';
+import type { EntityProvider, EntityProviderConnection } from '../processing/provider.js';
+import { checkOrganization, type GithubProviderSource, providerIntegration, runLogged } from './github-shared.js';
+
+/**
+ * Options of {@link createGithubOrgProvider} (Backstage's `GithubOrgEntityProvider`).
+ * @example
+ * ```ts
+ * declare const integrations: ScmIntegrations;
+ * const options: GithubOrgProviderOptions = { integrations, host: 'github.com', organization: 'acme' };
+ * ```
+ */
+export type GithubOrgProviderOptions = GithubProviderSource & {
+  organization: string;
+  /** Provider id: the provider is named `github-org-provider:<id>`; default the organization. */
+  id?: string;
+  logger?: Logger;
+};
+
+/**
+ * An org provider: call `run()` on a schedule (or from a membership webhook) to re-read the organization.
+ * @example
+ * ```ts
+ * declare const provider: GithubOrgProvider;
+ * setInterval(() => void provider.run(), 60 * 60_000);
+ * ```
+ */
+export interface GithubOrgProvider extends EntityProvider {
+  /** Read the teams and members again and replace the entities provided before. */
+  run(): Promise<void>;
+}
+
+/**
+ * Annotation naming a Group's team (`<org>/<slug>`), as Backstage's.
+ * @example
+ * ```ts
+ * declare const group: Entity;
+ * const slug = group.metadata.annotations?.[GITHUB_TEAM_SLUG_ANNOTATION]; // 'acme/platform'
+ * ```
+ */
+export const GITHUB_TEAM_SLUG_ANNOTATION = 'github.com/team-slug';
+/**
+ * Annotation naming a User's login, as Backstage's.
+ * @example
+ * ```ts
+ * declare const user: Entity;
+ * const login = user.metadata.annotations?.[GITHUB_USER_LOGIN_ANNOTATION]; // 'alice'
+ * ```
+ */
+export const GITHUB_USER_LOGIN_ANNOTATION = 'github.com/user-login';
+
+interface Team {
+  slug: string;
+  name: string;
+  description: string | null;
+  html_url: string;
+  parent?: { slug: string } | null;
+}
+
+/**
+ * Backstage's `GithubOrgEntityProvider` over the REST API: each team of the organization becomes
+ * a `Group` (name = slug, `spec.parent`/`spec.children` from the team hierarchy, profile from the
+ * team) and each member a `User` (name = login, profile from `GET /users/{login}`, `memberOf`
+ * their teams), annotated `github.com/team-slug` / `github.com/user-login`. Each `run()` is a
+ * full mutation. API failures are typed errors (`githubApiError`); from `connect` they are logged.
+ *
+ * @example
+ * ```ts
+ * declare const integrations: ScmIntegrations;
+ * const catalog = createCatalog({ providers: [createGithubOrgProvider({ integrations, organization: 'acme' })] });
+ * ```
+ */
+export function createGithubOrgProvider(options: GithubOrgProviderOptions): GithubOrgProvider {
+  const factory = 'createGithubOrgProvider';
+  const integration = providerIntegration(options, factory);
+  const org = checkOrganization(options.organization, factory);
+  const name = `github-org-provider:${options.id ?? org}`;
+  let connection: EntityProviderConnection | undefined;
+  const validName = (value: string) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(value);
+
+  const run = async () => {
+    if (!connection) return;
+    const { octokit } = await githubClientFor(integration, { owner: org });
+    const call = <T>(promise: Promise<T>, doing: string) => promise.catch((error: unknown) => Promise.reject(githubApiError(error, doing)));
+    const teams = ((await call(octokit.paginate(octokit.rest.teams.list, { org, per_page: 100 }), `listing the teams of ${org}`)) as Team[]).filter((t) => validName(t.slug));
+    const members = (await call(octokit.paginate(octokit.rest.orgs.listMembers, { org, per_page: 100 }), `listing the members of ${org}`)).map((m) => m.login).filter(validName);
+    const teamMembers = await mapLimit(teams, 4, async (team) => {
+      const list = await call(octokit.paginate(octokit.rest.teams.listMembersInOrg, { org, team_slug: team.slug, per_page: 100 }), `listing the members of ${org}/${team.slug}`);
+      return list.map((m) => m.login);
+    });
+    const memberOf = new Map<string, string[]>();
+    teams.forEach((team, i) => {
+      for (const login of teamMembers[i] ?? []) memberOf.set(login, [...(memberOf.get(login) ?? []), team.slug]);
+    });
+
+    const groups: Entity[] = teams.map((team) => {
+      const parent = team.parent?.slug && teams.some((t) => t.slug === team.parent?.slug) ? team.parent.slug : undefined;
+      return {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Group',
+        metadata: {
+          name: team.slug,
+          ...(team.description ? { description: team.description } : {}),
+          annotations: { [GITHUB_TEAM_SLUG_ANNOTATION]: `${org}/${team.slug}` },
+        },
+        spec: {
+          type: 'team',
+          profile: { displayName: team.name },
+          ...(parent ? { parent } : {}),
+          children: teams.filter((t) => t.parent?.slug === team.slug).map((t) => t.slug),
+        },
+      };
+    });
+    const logins = [...new Set([...members, ...memberOf.keys()])].filter(validName).sort();
+    const users: Entity[] = await mapLimit(logins, 4, async (login) => {
+      const { data } = await call(octokit.rest.users.getByUsername({ username: login }), `reading the user ${login}`);
+      const profile = {
+        ...(data.name ? { displayName: data.name } : {}),
+        ...(data.email ? { email: data.email } : {}),
+        ...(data.avatar_url ? { picture: data.avatar_url } : {}),
+      };
+      return {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'User',
+        metadata: {
+          name: login,
+          ...(data.bio ? { description: data.bio } : {}),
+          annotations: { [GITHUB_USER_LOGIN_ANNOTATION]: login },
+        },
+        spec: { profile, memberOf: memberOf.get(login) ?? [] },
+      };
+    });
+    await connection.applyMutation({ type: 'full', entities: [...groups, ...users].map((entity) => ({ entity, locationKey: name })) });
+  };
+
+  return {
+    name,
+    async connect(c) {
+      connection = c;
+      await runLogged(run, name, options.logger);
+    },
+    run,
+  };
+}

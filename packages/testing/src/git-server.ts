@@ -189,7 +189,7 @@ export async function startGitServer(options: GitServerOptions = {}): Promise<Gi
       await git(['add', '--all'], work);
       await git(['commit', '--quiet', '--allow-empty', '-m', commitOptions.message ?? 'update'], work);
       await git(['push', '--quiet', 'origin', `HEAD:refs/heads/${branch}`], work);
-      return git(['rev-parse', 'HEAD'], work);
+      return await git(['rev-parse', 'HEAD'], work);
     } finally {
       await rm(work, { recursive: true, force: true });
     }
@@ -221,7 +221,7 @@ export async function startGitServer(options: GitServerOptions = {}): Promise<Gi
         await git(['add', '--all'], work);
         await git(['commit', '--quiet', '--allow-empty', '-m', createOptions.message ?? 'initial commit'], work);
         await git(['push', '--quiet', repoDir(name), `HEAD:refs/heads/${branch}`], work);
-        return git(['rev-parse', 'HEAD'], work);
+        return await git(['rev-parse', 'HEAD'], work);
       } finally {
         await rm(work, { recursive: true, force: true });
       }

@@ -10,6 +10,7 @@ import type { CatalogRulesEnforcer } from '../rules/rules-enforcer.js';
 import type { ProcessingError } from '../stores/types.js';
 import { assertEntityRefText, assertLocationTargetLength } from '../stores/text-limits.js';
 import { builtinRelations, type RefRelation } from './builtin-relations.js';
+import { scmAnnotations } from './scm-annotations.js';
 import {
   readBuiltinLocation,
   resolveTarget,
@@ -151,7 +152,7 @@ export async function processEntity(input: PassInput, context: EngineContext): P
       refused.push(ref);
       return;
     }
-    const entity = withLocationAnnotations(raw, locationRef, origin ?? locationRef);
+    const entity = withLocationAnnotations(raw, locationRef, origin ?? locationRef, scmAnnotations(location, context.integrations));
     children.push({ ref, entity, locationKey: locationRef, parentRef: input.ref, ...(source ? { source } : {}) });
   };
 
@@ -289,14 +290,17 @@ function ruleRefusal(context: EngineContext, raw: Entity, ref: string, origin: s
   return cleanError({ name: 'NotAllowedError', message: `${at}entity ${ref} ${refusal}`, file: source?.file, line, path: 'kind', rule: 'catalog-rules' });
 }
 
-/** A child entity as read from `locationRef`: Backstage's location and origin annotations set. */
-function withLocationAnnotations(raw: Entity, locationRef: string, originRef: string): Entity {
+/**
+ * A child entity as read from `locationRef`: Backstage's location and origin annotations set;
+ * `defaults` (view/edit/source) only where the YAML sets none.
+ */
+function withLocationAnnotations(raw: Entity, locationRef: string, originRef: string, defaults: Record<string, string> = {}): Entity {
   const metadata = raw.metadata ?? ({} as Entity['metadata']);
   return {
     ...raw,
     metadata: {
       ...metadata,
-      annotations: { ...(metadata.annotations ?? {}), [ANNOTATION_LOCATION]: locationRef, [ANNOTATION_ORIGIN_LOCATION]: originRef },
+      annotations: { ...defaults, ...(metadata.annotations ?? {}), [ANNOTATION_LOCATION]: locationRef, [ANNOTATION_ORIGIN_LOCATION]: originRef },
     },
   };
 }
@@ -322,7 +326,7 @@ async function readLocationTargets(
       assertLocationTargetLength(raw);
       location = {
         type,
-        target: resolveTarget(ownLocation, type, raw, context.rootDir),
+        target: resolveTarget(ownLocation, type, raw, context.rootDir, context.integrations),
         ...(spec.presence === 'optional' ? { presence: 'optional' as const } : {}),
       };
     } catch (error) {

@@ -60,7 +60,7 @@ export function tempGitIntegration(server: GitHttpServer): ScmIntegration {
         const dir = `${server.root}/${name(l)}.git`;
         const { stdout } = await exec('git', ['--git-dir', dir, 'archive', '--format=tar', l.ref ?? 'main'], { encoding: 'buffer', maxBuffer: 64 << 20 });
         const files = await readTarArchive(stdout, { what: url, ...(l.path ? { subpath: l.path } : {}) });
-        return createTreeResponse(files);
+        return createTreeResponse(files, await server.git(name(l), ['rev-parse', l.ref ?? 'main']));
       },
       async search(url) {
         const l = must(url);

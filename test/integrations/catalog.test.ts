@@ -1,8 +1,8 @@
 import { createCatalog } from '@portalkit/catalog';
 import { createIntegrations, type ScmIntegrations } from '@portalkit/integrations';
 import { type GitServer, startGitServer } from '@portalkit/testing';
+import { gitIntegrations } from './git-integrations.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempGitIntegration } from '../support/temp-git-integration.js';
 
 const component = (name: string, extra = '') =>
   `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\n${extra}spec:\n  type: service\n  lifecycle: production\n  owner: team-a\n`;
@@ -14,7 +14,7 @@ describe('catalog: url locations, globs, placeholders and annotations through th
 
   beforeAll(async () => {
     server = await startGitServer({ auth: { username: 'portal', password: 's3cret-pass' } });
-    integrations = createIntegrations({ integrations: [tempGitIntegration(server)] });
+    integrations = gitIntegrations(server, { username: 'portal', password: 's3cret-pass' });
     repo = `${server.baseUrl}/acme/web.git`;
     await server.createRepo('acme/web', {
       'catalog-info.yaml': component('web', '  annotations:\n    backstage.io/edit-url: https://edit.example/web\n'),
@@ -41,7 +41,7 @@ describe('catalog: url locations, globs, placeholders and annotations through th
       'backstage.io/managed-by-location': `url:${url}`,
       'backstage.io/view-url': url,
       'backstage.io/edit-url': 'https://edit.example/web',
-      'backstage.io/source-location': `url:${repo}/tree/main/`,
+      'backstage.io/source-location': `url:${repo}/tree/main`,
     });
     // The reads went over HTTP to the server, authorized.
     expect(await catalog.getProcessingErrors()).toEqual([]);
@@ -55,7 +55,7 @@ describe('catalog: url locations, globs, placeholders and annotations through th
     expect(api?.metadata.description).toBe('the API service');
     expect(api?.metadata.annotations).toMatchObject({
       'backstage.io/managed-by-location': `url:${repo}/blob/main/services/api/catalog-info.yaml`,
-      'backstage.io/source-location': `url:${repo}/tree/main/services/api/`,
+      'backstage.io/source-location': `url:${repo}/tree/main/services/api`,
     });
   });
 

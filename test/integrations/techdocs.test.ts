@@ -1,10 +1,10 @@
 import { createCatalog } from '@portalkit/catalog';
 import { createLogger } from '@portalkit/core';
-import { createIntegrations, type ScmIntegrations } from '@portalkit/integrations';
+import type { ScmIntegrations } from '@portalkit/integrations';
 import { createTechDocs, memoryPublisher, resolveDocsLocation, type TechDocsEntity } from '@portalkit/techdocs';
 import { type GitServer, startGitServer } from '@portalkit/testing';
+import { gitIntegrations } from './git-integrations.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempGitIntegration } from '../support/temp-git-integration.js';
 
 const logger = createLogger({ level: 'error' });
 
@@ -18,7 +18,7 @@ describe('techdocs: docs of entities registered from a host, read with readTree 
 
   beforeAll(async () => {
     server = await startGitServer({ auth: { username: 'docs', password: 'docs-pass' } });
-    integrations = createIntegrations({ integrations: [tempGitIntegration(server)] });
+    integrations = gitIntegrations(server, { username: 'docs', password: 'docs-pass' });
     repo = `${server.baseUrl}/acme/handbook.git`;
     await server.createRepo('acme/handbook', {
       'catalog-info.yaml': component('handbook', 'dir:.'),
@@ -45,20 +45,20 @@ describe('techdocs: docs of entities registered from a host, read with readTree 
     const entities = new Map<string, TechDocsEntity>();
     const techdocs = createTechDocs({ publisher: memoryPublisher(), integrations, logger, getEntity: (name) => entities.get(name.name) });
     const handbook = await entityFromCatalog('catalog-info.yaml', 'component:default/handbook');
-    expect(resolveDocsLocation(handbook, { integrations })).toEqual({ type: 'url', target: `${repo}/tree/main/` });
+    expect(resolveDocsLocation(handbook, { integrations })).toEqual({ type: 'url', target: `${repo}/tree/main` });
     await techdocs.build(handbook);
     const page = await techdocs.request('/static/docs/default/component/handbook/index.html');
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Read from the git server.');
 
     const billing = await entityFromCatalog('services/billing/catalog-info.yaml', 'component:default/billing');
-    expect(resolveDocsLocation(billing, { integrations })).toEqual({ type: 'url', target: `${repo}/tree/main/services/billing/` });
+    expect(resolveDocsLocation(billing, { integrations })).toEqual({ type: 'url', target: `${repo}/tree/main/services/billing` });
     entities.set('billing', billing);
     await techdocs.build(billing);
     expect(await (await techdocs.request('/static/docs/default/component/billing/index.html')).text()).toContain('Billing docs');
     // The metadata route names the tree URL the docs come from.
     const meta = await (await techdocs.request('/metadata/entity/default/component/billing')).json();
-    expect(meta.locationMetadata).toEqual({ type: 'url', target: `${repo}/tree/main/services/billing/` });
+    expect(meta.locationMetadata).toEqual({ type: 'url', target: `${repo}/tree/main/services/billing` });
   });
 
   it('reads url:<tree URL> refs through the integration; a newer commit is picked up by sync', async () => {

@@ -1,5 +1,5 @@
 import { ANNOTATION_EDIT_URL, ANNOTATION_SOURCE_LOCATION, ANNOTATION_VIEW_URL } from '@portalkit/catalog-model';
-import type { ScmIntegrations } from '@portalkit/integrations';
+import { resolveDirectoryUrl, type ScmIntegrations } from '@portalkit/integrations';
 import { stringifyLocationRef } from './paths.js';
 import type { LocationSpec } from './processor.js';
 
@@ -12,7 +12,7 @@ import type { LocationSpec } from './processor.js';
  * @example
  * ```ts
  * scmAnnotations({ type: 'url', target: 'https://github.com/acme/web/blob/main/catalog-info.yaml' }, integrations);
- * // { 'backstage.io/view-url': ..., 'backstage.io/edit-url': ..., 'backstage.io/source-location': 'url:https://github.com/acme/web/tree/main/' }
+ * // { 'backstage.io/view-url': ..., 'backstage.io/edit-url': ..., 'backstage.io/source-location': 'url:https://github.com/acme/web/tree/main' }
  * ```
  */
 export function scmAnnotations(location: LocationSpec, integrations: ScmIntegrations | undefined): Record<string, string> {
@@ -23,7 +23,7 @@ export function scmAnnotations(location: LocationSpec, integrations: ScmIntegrat
     return {
       [ANNOTATION_VIEW_URL]: location.target,
       [ANNOTATION_EDIT_URL]: integration.resolveEditUrl(location.target),
-      [ANNOTATION_SOURCE_LOCATION]: stringifyLocationRef({ type: 'url', target: integration.resolveUrl({ url: './', base: location.target }) }),
+      [ANNOTATION_SOURCE_LOCATION]: stringifyLocationRef({ type: 'url', target: resolveDirectoryUrl(integrations, { url: './', base: location.target }) }),
     };
   } catch {
     // A URL the grammar cannot place (no ref, odd shape) gets no derived annotations.

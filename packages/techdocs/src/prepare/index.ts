@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, realpath, rm, stat, writeFile } from
 import os from 'node:os';
 import path from 'node:path';
 import { InputError, NotAllowedError, createUrlReader, isPathInside, realpathOfExistingAncestor, type UrlReader } from '@portalkit/core';
-import type { ScmIntegrations } from '@portalkit/integrations';
+import { resolveDirectoryUrl, type ScmIntegrations } from '@portalkit/integrations';
 import {
   docsEntityName,
   docsEntityRef,
@@ -119,9 +119,8 @@ export function resolveDocsLocation(
   const [locationType, locationTarget] = splitLocation(location, ref);
   if (locationType === 'url') {
     if (options.integrations?.byUrl(locationTarget)) {
-      // A dir: ref names a directory: the trailing `/` makes the host's grammar answer a tree URL.
-      const dir = target === '' || target.endsWith('/') ? target || './' : `${target}/`;
-      return { type: 'url', target: options.integrations.resolveUrl({ url: dir, base: locationTarget }) };
+      // A dir: ref names a directory: read as a tree URL of the entity's repository and ref.
+      return { type: 'url', target: resolveDirectoryUrl(options.integrations, { url: target || '.', base: locationTarget }) };
     }
     const base = locationTarget.endsWith('/') ? locationTarget : new URL('.', locationTarget).toString();
     return { type: 'url', target: new URL(target, base).toString() };

@@ -1,9 +1,11 @@
 import type { UrlReader } from '@portalkit/core';
+import type { ScmIntegrations } from '@portalkit/integrations';
 import type { ScaffolderAction, ScaffolderCatalog, TemplateFilter, TemplateGlobal } from '../../types.js';
 import { createCatalogFetchAction } from './catalogFetch.js';
 import { createCatalogRegisterAction } from './catalogRegister.js';
 import { createCatalogWriteAction } from './catalogWrite.js';
 import { createDebugLogAction } from './debugLog.js';
+import { readersOf } from './fetchContents.js';
 import { createFetchPlainAction } from './fetchPlain.js';
 import { createFetchPlainFileAction } from './fetchPlainFile.js';
 import { createFetchTemplateAction } from './fetchTemplate.js';
@@ -19,8 +21,13 @@ export interface BuiltinActionsOptions {
    * without `forPrincipal` is refused (docs/actions.md).
    */
   catalog?: ScaffolderCatalog;
-  /** Used by the fetch actions for remote URLs. */
+  /** Used by the fetch actions for remote URLs no integration serves. */
   reader?: UrlReader;
+  /**
+   * Source hosts (`createIntegrations`): the fetch actions read their URLs (and the skeletons of
+   * templates registered from them) through their readers, with their credentials.
+   */
+  integrations?: ScmIntegrations;
   /** Extra template filters and globals for `fetch:template`. */
   filters?: Record<string, TemplateFilter>;
   globals?: Record<string, TemplateGlobal>;
@@ -38,7 +45,7 @@ export interface BuiltinActionsOptions {
  * ```
  */
 export function builtinActions(options: BuiltinActionsOptions = {}): ScaffolderAction[] {
-  const reader = options.reader ? { reader: options.reader } : {};
+  const reader = readersOf(options);
   const catalog = options.catalog ? { catalog: options.catalog } : {};
   return [
     createFetchPlainAction(reader),

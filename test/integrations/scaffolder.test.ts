@@ -108,7 +108,7 @@ describe('scaffolder: templates registered from a host fetch their skeleton thro
     const task = await scaffolder.run(entity, { values: { name: 'billing' } });
     const result = await task.result;
     expect(result).toMatchObject({ status: 'completed' });
-    expect((result as { output: { files: Record<string, string> } }).output.files).toEqual({
+    expect(result.output?.files).toEqual({
       'package.json': '{ "name": "billing" }\n',
       'src/index.js': 'console.log("billing");\n',
       'lint/config.json': '{"strict":true}',

@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -59,6 +59,11 @@ export interface GitServerOptions {
   prefix?: string;
   /** Port to listen on (on `127.0.0.1`); default a free one. */
   port?: number;
+  /**
+   * Create a missing repository when a client starts pushing to it (as a host creates one
+   * through its API before a push), so `publish:git` can push new repositories. Default false.
+   */
+  createOnPush?: boolean;
 }
 
 const gitEnv = {
@@ -71,6 +76,15 @@ const gitEnv = {
   GIT_COMMITTER_EMAIL: 'test@example.com',
   LC_ALL: 'C',
 };
+
+/** The repository a push to a missing repository would create (`GET <name>.git/info/refs?service=git-receive-pack`), if its name is plain. */
+function newRepoOfPush(url: URL, prefix: string): string | undefined {
+  if (url.searchParams.get('service') !== 'git-receive-pack') return undefined;
+  const match = /^\/(.+)\.git\/info\/refs$/.exec(url.pathname.slice(prefix.length));
+  if (!match) return undefined;
+  const segments = match[1]!.split('/');
+  return segments.every((segment) => /^[A-Za-z0-9][\w.-]*$/.test(segment) && !segment.endsWith('.git')) ? match[1] : undefined;
+}
 
 async function git(args: string[], cwd: string): Promise<string> {
   const { stdout } = await exec('git', args, { cwd, env: gitEnv, maxBuffer: 64 * 1024 * 1024 });
@@ -109,6 +123,22 @@ export async function startGitServer(options: GitServerOptions = {}): Promise<Gi
       res.writeHead(404).end();
       return;
     }
+    const pushTo = options.createOnPush ? newRepoOfPush(url, prefix) : undefined;
+    if (pushTo) {
+      stat(repoDir(pushTo)).then(
+        () => backend(req, res, url),
+        () =>
+          createEmptyRepo(pushTo).then(
+            () => backend(req, res, url),
+            () => res.writeHead(500).end(),
+          ),
+      );
+      return;
+    }
+    backend(req, res, url);
+  };
+
+  const backend = (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const child = spawn('git', ['http-backend'], {
       env: {
         ...gitEnv,

@@ -196,7 +196,7 @@ export function createGitReader(options: GitReaderOptions): GitReader {
 async function readBlobs(checkout: Checkout, entries: TreeEntry[], maxBytes: number, what: string): Promise<Buffer[]> {
   if (entries.length === 0) return [];
   const oids = `${entries.map((e) => e.oid).join('\n')}\n`;
-  await checkout.git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--filter=blob:none', '--stdin', 'origin'], { input: oids });
+  await checkout.git(['-c', 'fetch.negotiationAlgorithm=noop', 'fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--recurse-submodules=no', '--filter=blob:none', '--stdin', 'origin'], { input: oids });
   const sizes = (await checkout.git(['cat-file', '--batch-check=%(objectsize)'], { input: oids })).toString('utf8').trim().split('\n').map(Number);
   const total = sizes.reduce((sum, size) => sum + size, 0);
   if (total > maxBytes) throw new PayloadTooLargeError(`the files matching ${what} are larger than ${maxBytes} bytes together`);

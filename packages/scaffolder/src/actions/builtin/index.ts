@@ -21,11 +21,13 @@ export interface BuiltinActionsOptions {
    * without `forPrincipal` is refused (docs/actions.md).
    */
   catalog?: ScaffolderCatalog;
-  /** Used by the fetch actions for remote URLs no integration serves. */
+  /** Used by the fetch actions for remote URLs no integration serves (after the integrations' readers). */
   reader?: UrlReader;
   /**
-   * Source hosts (`createIntegrations`): the fetch actions read their URLs (and the skeletons of
-   * templates registered from them) through their readers, with their credentials.
+   * Configured source hosts (`createIntegrations`): the fetch actions read their URLs (and the
+   * skeletons of templates registered from them, resolved within the template's repository), and
+   * the publish actions push to them (`publish:git` to `git` integrations; each host's own
+   * actions are included when a host of its type is configured).
    */
   integrations?: ScmIntegrations;
   /** Extra template filters and globals for `fetch:template`. */
@@ -61,6 +63,9 @@ export function builtinActions(options: BuiltinActionsOptions = {}): ScaffolderA
     createCatalogRegisterAction(catalog),
     createCatalogWriteAction(),
     createCatalogFetchAction(catalog),
-    createPublishGitAction(options.gitRemoteRoots ? { allowedRoots: options.gitRemoteRoots } : {}),
+    createPublishGitAction({
+      ...(options.gitRemoteRoots ? { allowedRoots: options.gitRemoteRoots } : {}),
+      ...(options.integrations ? { integrations: options.integrations } : {}),
+    }),
   ];
 }

@@ -90,8 +90,9 @@ describe('catalog: url locations, globs, placeholders and annotations through th
     await catalog.addLocation({ type: 'url', target: `${repo}/blob/main/elsewhere.yaml` });
     const reports = await catalog.getProcessingErrors();
     const errors = reports.find((r) => r.entityRef === 'location:default/elsewhere')?.errors;
-    expect(errors?.[0]).toMatchObject({ name: 'NotAllowedError' });
-    expect(errors?.[0]?.message).toContain('unconfigured.example');
+    const file = `${repo}/blob/main/elsewhere.yaml`;
+    expect(errors?.[0]).toMatchObject({ name: 'NotAllowedError', file, line: 7, path: 'spec.target' });
+    expect(errors?.[0]?.message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:7: .*unconfigured\\.example`));
 
     const restricted = createCatalog({ integrations, allowedLocationTypes: ['file'] });
     const view = restricted.forPrincipal({ type: 'user', userEntityRef: 'user:default/jo', ownershipEntityRefs: [] } as never);

@@ -239,7 +239,7 @@ export async function processEntity(input: PassInput, context: EngineContext): P
         }
       }
     }
-    if (!failed && entity.kind === 'Location' && !context.skipLocationReading) await readLocationTargets(entity, ownLocation, context, emit, errors, addChild, retained);
+    if (!failed && entity.kind === 'Location' && !context.skipLocationReading) await readLocationTargets(entity, ownLocation, context, emit, errors, addChild, retained, input.source);
     if (!failed) {
       try {
         relations.push(...builtinRelations(entity));
@@ -313,6 +313,7 @@ async function readLocationTargets(
   errors: ProcessingError[],
   addChild: (raw: Entity, location: LocationSpec, source?: EntitySource) => void,
   retained: string[],
+  source?: EntitySource,
 ) {
   const spec = (entity.spec ?? {}) as { type?: unknown; target?: unknown; targets?: unknown; presence?: unknown };
   const type = typeof spec.type === 'string' && spec.type ? spec.type : (ownLocation?.type ?? 'file');
@@ -320,7 +321,14 @@ async function readLocationTargets(
     ...(typeof spec.target === 'string' ? [spec.target] : []),
     ...(Array.isArray(spec.targets) ? spec.targets.filter((t): t is string => typeof t === 'string') : []),
   ];
-  for (const raw of targets) {
+  for (const [index, raw] of targets.entries()) {
+    // Where this target is written in the Location's YAML, for refusals of the target itself.
+    const at = (): { file: string; line?: number; path: string } | undefined => {
+      if (!source) return undefined;
+      const path = typeof spec.target === 'string' ? (index === 0 ? 'spec.target' : `spec.targets[${index - 1}]`) : `spec.targets[${index}]`;
+      const line = lineOfPath(source, path);
+      return { file: source.file, ...(line ? { line } : {}), path };
+    };
     let location: LocationSpec;
     try {
       assertLocationTargetLength(raw);
@@ -354,7 +362,12 @@ async function readLocationTargets(
       errors.push({ name: 'InputError', message: `no reader for location type '${location.type}'`, rule: 'location' });
       continue;
     }
-    errors.push(...result.errors);
+    // A target refused before anything was read (a host that is not configured, a file outside
+    // the root) is the Location's problem: report it at the line naming the target.
+    for (const e of result.errors) {
+      const where = e.name === 'NotAllowedError' && e.line === undefined ? at() : undefined;
+      errors.push(where ? { ...e, ...where, message: `${where.file}${where.line ? `:${where.line}` : ''}: ${e.message}` } : e);
+    }
     retained.push(...result.failed);
     for (const read of result.entities) addChild(read.entity, read.location, read.source);
   }

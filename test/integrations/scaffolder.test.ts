@@ -86,6 +86,11 @@ describe('scaffolder: templates registered from a host fetch their skeleton thro
       input:
         url: https://unconfigured.example/acme/x.git/tree/main/
 `),
+      'templates/secret/template.yaml': template(`    - id: fetch
+      action: fetch:plain
+      input:
+        url: https://bot:hunter2-secret@unconfigured.example/acme/x.git/tree/main/
+`),
     });
   });
   afterAll(async () => server?.close());
@@ -121,10 +126,14 @@ describe('scaffolder: templates registered from a host fetch their skeleton thro
     for (const [name, error] of [
       ['escape', 'InputError'],
       ['foreign', 'NotAllowedError'],
+      ['secret', 'InputError'],
     ] as const) {
       const { entity, scaffolder } = await setup(name);
-      const result = await (await scaffolder.run(entity, { values: { name: 'x' } })).result;
+      const task = await scaffolder.run(entity, { values: { name: 'x' } });
+      const result = await task.result;
       expect(result).toMatchObject({ status: 'failed', error: { name: error } });
+      const seen = JSON.stringify([result, await task.listEvents()]);
+      expect(seen).not.toContain('hunter2-secret');
     }
   });
 });

@@ -59,10 +59,24 @@ function remoteSource(options: FetchOptions, what: 'directory' | 'file'): { url:
   else if (integrations && baseUrl && integrations.byUrl(baseUrl)) {
     url = what === 'directory' ? resolveDirectoryUrl(integrations, { url: fetchUrl, base: baseUrl }) : integrations.resolveUrl({ url: fetchUrl, base: baseUrl });
   } else url = new URL(fetchUrl, baseUrl).toString();
+  // Credentials belong in the integrations' config; one in a template's URL is never echoed.
+  if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url)) throw new InputError('Cannot fetch a URL that carries credentials; configure them on the integration of its host');
   const reader = fetchReader(options);
   if (!reader) throw new InputError(`Cannot fetch ${url}: no UrlReader was given to builtinActions({ reader, integrations })`);
   if (!reader.canRead(url)) throw new NotAllowedError(`Reading ${url} is not allowed by the configured integrations and UrlReader`);
   return { url, reader };
+}
+
+/**
+ * A fetch URL as logged: user info (`user:token@`) is replaced by `***@`, so a credential written
+ * into a template never reaches the task log.
+ * @example
+ * ```ts
+ * displayFetchUrl('https://bot:token@git.example.com/a.git'); // 'https://***@git.example.com/a.git'
+ * ```
+ */
+export function displayFetchUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
 }
 
 /**

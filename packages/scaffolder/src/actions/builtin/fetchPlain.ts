@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { createAction } from '../createAction.js';
 import { resolveSafeChildPath } from '../resolveSafeChildPath.js';
-import { fetchContents, readersOf, type FetchReaders } from './fetchContents.js';
+import { displayFetchUrl, fetchContents, readersOf, type FetchReaders } from './fetchContents.js';
 
 /**
  * `fetch:plain`: copy a directory from the template's directory (relative `url`) or a remote URL
@@ -25,7 +25,7 @@ export function createFetchPlainAction(options: FetchReaders = {}) {
       }),
     },
     async handler(ctx) {
-      ctx.logger.info(`Fetching plain content from ${ctx.input.url}`);
+      ctx.logger.info(`Fetching plain content from ${displayFetchUrl(ctx.input.url)}`);
       const outputPath = resolveSafeChildPath(ctx.workspacePath, ctx.input.targetPath);
       await fetchContents({
         ...readersOf(options),

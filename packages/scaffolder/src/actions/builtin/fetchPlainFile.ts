@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { createAction } from '../createAction.js';
 import { resolveSafeChildPath } from '../resolveSafeChildPath.js';
-import { fetchFile, readersOf, type FetchReaders } from './fetchContents.js';
+import { displayFetchUrl, fetchFile, readersOf, type FetchReaders } from './fetchContents.js';
 
 /**
  * `fetch:plain:file`: copy one file into the workspace at `targetPath`.
@@ -23,7 +23,7 @@ export function createFetchPlainFileAction(options: FetchReaders = {}) {
       }),
     },
     async handler(ctx) {
-      ctx.logger.info(`Fetching plain file from ${ctx.input.url}`);
+      ctx.logger.info(`Fetching plain file from ${displayFetchUrl(ctx.input.url)}`);
       const outputPath = resolveSafeChildPath(ctx.workspacePath, ctx.input.targetPath);
       await fetchFile({
         ...readersOf(options),

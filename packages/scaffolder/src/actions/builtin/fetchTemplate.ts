@@ -8,7 +8,7 @@ import { createTemplater } from '../../render/templater.js';
 import { defaultFilters } from '../../render/filters.js';
 import { createAction } from '../createAction.js';
 import { resolveSafeChildPath } from '../resolveSafeChildPath.js';
-import { fetchContents, localSource, readersOf, type FetchReaders } from './fetchContents.js';
+import { displayFetchUrl, fetchContents, localSource, readersOf, type FetchReaders } from './fetchContents.js';
 
 /** Options of {@link createFetchTemplateAction}. */
 export interface FetchTemplateActionOptions extends FetchReaders {
@@ -97,7 +97,7 @@ export function createFetchTemplateAction(options: FetchTemplateActionOptions = 
     },
     async handler(ctx) {
       const input = ctx.input;
-      ctx.logger.info(`Fetching template content from ${input.url}`);
+      ctx.logger.info(`Fetching template content from ${displayFetchUrl(input.url)}`);
       const copyOnly = input.copyWithoutTemplating ?? input.copyWithoutRender;
       if (input.copyWithoutRender && input.copyWithoutTemplating) {
         throw new InputError('Invalid input passed to action fetch:template: copyWithoutRender and copyWithoutTemplating cannot be used together');

@@ -1,5 +1,8 @@
 // `pnpm start`: the example portal with the ACME demo org on http://127.0.0.1:7007.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createLogger } from '@portalkit/core';
+import { loadExampleConfig, type ExampleConfig } from './app-config.js';
 import { DEMO_PASSWORD, oidcSettingsFromEnv } from './auth/index.js';
 import { createExamplePortal } from './portal.js';
 
@@ -24,10 +27,23 @@ if (oidcPort !== undefined && (!Number.isInteger(oidcPort) || oidcPort < 0 || oi
   process.exit(1);
 }
 
+// app-config.yaml (+ app-config.local.yaml) next to the example, or in PORTALKIT_CONFIG_DIR:
+// `integrations` (Backstage's shape) and the local git host's port (`example.gitServer.port`).
+let config: ExampleConfig;
+try {
+  config = await loadExampleConfig(process.env.PORTALKIT_CONFIG_DIR ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..'));
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}
+const gitPort = config.example?.gitServer?.port;
+
 const example = await createExamplePortal({
   port,
   oidc,
   oidcPort,
+  ...(config.integrations ? { integrations: config.integrations } : {}),
+  ...(gitPort !== undefined ? { gitPort } : {}),
   stateDir: process.env.PORTALKIT_STATE_DIR,
   logger: createLogger({ level: process.env.LOG_LEVEL === 'debug' ? 'debug' : 'warn' }),
   onProgress: (message) => console.log(message),
@@ -36,6 +52,7 @@ const example = await createExamplePortal({
 try {
   const server = await example.listen();
   console.log(`portalkit example portal listening on ${server.url}`);
+  console.log(`local git host: ${example.git.server.baseUrl} (templates publish to ${example.git.servicesUrl})`);
   const signIn = example.oidc();
   if (oidc) console.log(`sign-in: ${signIn?.issuer}`);
   else console.log(`sign-in: demo OpenID Connect provider at ${signIn?.issuer} (development only; every demo user's password is "${DEMO_PASSWORD}")`);

@@ -8,8 +8,10 @@ import { builtinActions, createScaffolder } from '@portalkit/scaffolder';
 import { localPublisher, techdocsPlugin } from '@portalkit/techdocs';
 import type { TechDocs } from '@portalkit/techdocs';
 import { builtinChecks, scorecardKind, scorecardProcessor } from '@portalkit/scorecards';
+import { createIntegrations, type IntegrationsConfig, type ScmIntegrations } from '@portalkit/integrations';
 import type { OidcSettings } from './auth/index.js';
 import { createExampleAuth } from './auth/example-auth.js';
+import { startDemoGitHost, type DemoGitHost } from './demo-git.js';
 import { createEntityDocs } from './entity-docs.js';
 import { createExamplePlugins } from './plugins.js';
 import { createScaffolderCatalog } from './scaffolder-catalog.js';
@@ -38,6 +40,13 @@ export interface ExamplePortalOptions {
   oidc?: OidcSettings;
   /** The demo provider's port; default `port + 1` (0 when `port` is 0). */
   oidcPort?: number;
+  /**
+   * Source hosts in Backstage's `integrations` shape (app-config's `integrations` section). The
+   * example's local git host is added to `git`.
+   */
+  integrations?: IntegrationsConfig;
+  /** The local git host's port (on 127.0.0.1); default a free one. */
+  gitPort?: number;
 }
 
 /** The composed example portal. */
@@ -46,22 +55,27 @@ export interface ExamplePortal {
   portal: Portal;
   catalog: Catalog;
   techdocs: TechDocs;
+  /** The configured source hosts, the local git host among them. */
+  integrations: ScmIntegrations;
+  /** The local git host: templates publish to it; the demo repository lives on it. */
+  git: DemoGitHost;
   /** Ingest the catalog, build docs, index search and start every plugin. Idempotent. */
   start(): Promise<void>;
   /** `start()`, then serve on the configured host and port (and start the demo provider). */
   listen(): Promise<PortalServer>;
   /** Where the browser signs in; `undefined` before `listen()` when the demo provider is used. */
   oidc(): OidcSettings | undefined;
-  /** Stop plugins and close servers. */
+  /** Stop plugins and close servers (the local git host too). */
   stop(): Promise<void>;
 }
 
 /**
  * Builds the example portal: the web UI from `public/` at `/`, and the catalog, scaffolder,
- * TechDocs and search plugins under `/api/*`, fed by the demo org in `data/`. Scaffolded
- * repositories are pushed to bare repositories in `<stateDir>/repos`, checked out to
- * `<stateDir>/checkouts` and registered from there, so they appear in the catalog (and their docs
- * in TechDocs) right away.
+ * TechDocs and search plugins under `/api/*`, fed by the demo org in `data/` and by a local git
+ * host (a real git server over HTTP on 127.0.0.1, reached through a `git` integration). The
+ * "Create a Node.js service" template pushes new repositories to that host and registers them by
+ * URL, so the catalog and TechDocs read them from it. Other templates push to bare repositories
+ * in `<stateDir>/repos`, checked out to `<stateDir>/checkouts` and registered from there.
  *
  * @example
  * ```ts
@@ -78,10 +92,26 @@ export async function createExamplePortal(options: ExamplePortalOptions = {}): P
   const dirs = await prepareStateDirs(stateDir);
   // Catalog files and docs sources are read below one root: the demo data and the checkouts.
   const rootDir = commonAncestor(dataDir, dirs.checkouts);
+  const git = await startDemoGitHost(options.gitPort !== undefined ? { port: options.gitPort } : {});
+  let integrations: ScmIntegrations;
+  try {
+    integrations = createIntegrations({
+      config: { ...options.integrations, git: [...(options.integrations?.git ?? []), git.integration] },
+      logger: logger.child({ plugin: 'integrations' }),
+    });
+  } catch (error) {
+    await git.close();
+    throw error;
+  }
 
   const catalog = createCatalog({
     rootDir,
-    locations: [{ type: 'file', target: path.join(dataDir, 'catalog-info.yaml') }],
+    integrations,
+    locations: [
+      { type: 'file', target: path.join(dataDir, 'catalog-info.yaml') },
+      // Read through the git integration, like a repository on the company's git host.
+      { type: 'url', target: git.demoLocation },
+    ],
     // People register catalog files by URL only (the register form's); `file` would let them read
     // (and probe) files on the server. catalog:register's local checkouts use a view allowing files
     // (see createScaffolderCatalog).
@@ -97,6 +127,7 @@ export async function createExamplePortal(options: ExamplePortalOptions = {}): P
     publisher: localPublisher({ root: dirs.docs }),
     getEntity: (name) => catalog.getEntityByRef(name),
     root: rootDir,
+    integrations,
     workDir: dirs.work,
     logger: logger.child({ plugin: 'techdocs' }),
   });
@@ -104,10 +135,12 @@ export async function createExamplePortal(options: ExamplePortalOptions = {}): P
   const docs = createEntityDocs({ catalog, techdocs, logger });
 
   const scaffolderCatalog = createScaffolderCatalog({ catalog, checkoutsDir: dirs.checkouts, reposDir: dirs.repos, docs, logger });
-  const globals = { localGitRoot: dirs.repos };
+  // `gitServicesUrl`: where the Node.js template publishes (the local git host's `services/`).
+  const globals = { localGitRoot: dirs.repos, gitServicesUrl: git.servicesUrl };
   const scaffolder = createScaffolder({
-    // publish:git may only create repositories below the demo's repos folder.
-    actions: builtinActions({ catalog: scaffolderCatalog, globals, gitRemoteRoots: [dirs.repos] }),
+    // publish:git may only create local repositories below the demo's repos folder, and push to
+    // the hosts of `integrations.git` (the local git host) with their credentials.
+    actions: builtinActions({ catalog: scaffolderCatalog, integrations, globals, gitRemoteRoots: [dirs.repos] }),
     globals,
     // `${{ user.entity }}` in templates: the signed-in user's entity.
     getUserEntity: (ref) => catalog.getEntityByRef(ref),
@@ -128,6 +161,8 @@ export async function createExamplePortal(options: ExamplePortalOptions = {}): P
     portal,
     catalog,
     techdocs,
+    integrations,
+    git,
     start,
     async listen() {
       await start();
@@ -146,6 +181,7 @@ export async function createExamplePortal(options: ExamplePortalOptions = {}): P
       starting = undefined;
       await portal.stop();
       await signIn.stop();
+      await git.close();
     },
   };
 }

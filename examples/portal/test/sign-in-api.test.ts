@@ -142,8 +142,35 @@ describe('example portal API with sign-in', () => {
     }
     expect(task.error).toBeUndefined();
     expect(task.status).toBe('completed');
-    expect((await call('/api/catalog/entities/by-name/component/default/ledger-relay', tokens.payments)).status).toBe(200);
+    const res2 = await call('/api/catalog/entities/by-name/component/default/ledger-relay', tokens.payments);
+    expect(res2.status).toBe(200);
+    // publish:git pushed to the local git host over HTTP; the catalog read the result from there.
+    const repo = `${example.git.servicesUrl}/ledger-relay.git`;
+    expect(repo).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/services\/ledger-relay\.git$/);
+    const entity = (await res2.json()) as { metadata: { annotations: Record<string, string> } };
+    expect(entity.metadata.annotations).toMatchObject({
+      'backstage.io/managed-by-location': `url:${repo}/blob/main/catalog-info.yaml`,
+      'backstage.io/view-url': `${repo}/blob/main/catalog-info.yaml`,
+      'backstage.io/source-location': `url:${repo}/tree/main`,
+    });
+    expect(JSON.parse(await example.git.server.git('services/ledger-relay', ['show', 'main:package.json'])).name).toBe('ledger-relay');
+    expect(example.git.server.requests.some((r) => r.method === 'POST' && r.path.endsWith('/services/ledger-relay.git/git-receive-pack') && r.authorized)).toBe(true);
   }, 90_000);
+
+  it('reads the demo repository from the local git host: the catalog entity and its docs', async () => {
+    const res = await call('/api/catalog/entities/by-name/component/default/platform-handbook');
+    expect(res.status).toBe(200);
+    const entity = (await res.json()) as { metadata: { annotations: Record<string, string> } };
+    expect(entity.metadata.annotations['backstage.io/managed-by-location']).toBe(`url:${example.git.demoLocation}`);
+    let page = await call('/api/techdocs/static/docs/default/component/platform-handbook/index.html');
+    // The docs are built at start-up; a sync builds them if that has not finished yet.
+    if (page.status !== 200) {
+      await example.techdocs.sync(entity as never);
+      page = await call('/api/techdocs/static/docs/default/component/platform-handbook/index.html');
+    }
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('local git server');
+  }, 60_000);
 
   it('the APIs refuse what the page hides: anonymous registering, payments running the platform template', async () => {
     const json = { 'content-type': 'application/json' };

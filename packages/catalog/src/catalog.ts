@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { InputError, createFileReader, createLogger, createPortalAuth, createUrlReader } from '@portalkit/core';
-import type { PortalAuth } from '@portalkit/core';
+import type { PortalAuth, UrlReader } from '@portalkit/core';
 import { builtinKinds, createEntityValidator } from '@portalkit/catalog-model';
 import { hostAccess, principalAccess } from './authorization/access.js';
 import { createCatalogView } from './authorization/authorized-catalog.js';
@@ -17,6 +17,13 @@ import { createCatalogRulesEnforcer } from './rules/rules-enforcer.js';
 import { createCommitter } from './stitching/committer.js';
 import { memoryStore } from './stores/memory.js';
 import type { CatalogLibrary, CatalogOptions } from './types.js';
+
+/** The `url` reader: a configured host's reader first, then the `reader` option (default: files below the root). */
+function catalogUrlReader(options: CatalogOptions, rootDir: string): UrlReader {
+  const fallback = options.reader ?? createUrlReader({ file: { root: rootDir } });
+  if (!options.integrations) return fallback;
+  return createUrlReader({ readers: [options.integrations.reader, fallback] });
+}
 
 /** Location types principals may use when the host gives no `allowedLocationTypes` (see CatalogOptions). */
 const DEFAULT_ALLOWED_LOCATION_TYPES = ['url', 'file'];
@@ -52,7 +59,8 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
   const context: EngineContext = {
     rootDir,
     fileReader: createFileReader({ root: rootDir }),
-    urlReader: options.reader ?? createUrlReader({ file: { root: rootDir } }),
+    urlReader: catalogUrlReader(options, rootDir),
+    ...(options.integrations ? { integrations: options.integrations } : {}),
     processors,
     validator: createEntityValidator({ kinds: options.kinds ?? builtinKinds, allowUnknownKinds: options.allowUnknownKinds ?? false }),
     concurrency: options.concurrency ?? 16,
@@ -211,6 +219,10 @@ function assertOptions(options: CatalogOptions): void {
   options.locations?.forEach((l, i) => {
     if (l?.rules !== undefined) parseLocationRules(l.rules, 'createCatalog', ['locations', i, 'rules']);
   });
+  const integrations = options.integrations;
+  if (integrations !== undefined && (typeof integrations?.byUrl !== 'function' || typeof integrations.reader?.read !== 'function')) {
+    throw new InputError('createCatalog: integrations must be a ScmIntegrations (createIntegrations of @portalkit/integrations)');
+  }
   for (const p of options.processors ?? []) assertProcessor(p);
   for (const p of options.providers ?? []) {
     if (!p || typeof p.name !== 'string' || typeof p.connect !== 'function') {

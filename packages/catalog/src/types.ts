@@ -1,4 +1,5 @@
 import type { EventBus, Handler, Logger, PortalAuth, Principal, UrlReader } from '@portalkit/core';
+import type { ScmIntegrations } from '@portalkit/integrations';
 import type { CatalogHandlerOptions } from './http/options.js';
 import type { Entity, KindDefinition } from '@portalkit/catalog-model';
 import type { EntityProcessor } from './processing/processor.js';
@@ -62,8 +63,21 @@ export interface CatalogOptions {
    * `['url']` (the example portal does). See docs/permissions.md.
    */
   allowedLocationTypes?: readonly string[];
-  /** Reads `url` locations and placeholders; default: local files below `rootDir` only. */
+  /**
+   * Reads `url` locations and placeholders; default: local files below `rootDir` only. With
+   * `integrations`, URLs of a configured source host go to its reader first and this reader
+   * reads the rest.
+   */
   reader?: UrlReader;
+  /**
+   * Source hosts (`createIntegrations` of `@portalkit/integrations`): `url` locations of a
+   * configured host (blob URLs, and globs like `.../blob/main/**\/catalog-info.yaml` through its
+   * `search`) are read with its credentials; relative Location targets and `$text/$json/$yaml`
+   * placeholders resolve within the same repository and ref; entities read from a host get
+   * `backstage.io/view-url`, `edit-url` and `source-location` unless their YAML sets them. A
+   * host that is not configured is still a `NotAllowedError`. See docs/integrations/consumers.md.
+   */
+  integrations?: ScmIntegrations;
   logger?: Logger;
   /**
    * Receives `catalog.entity.upserted` / `catalog.entity.deleted` (payloads: `CatalogEvents` of

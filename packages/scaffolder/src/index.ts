@@ -49,6 +49,7 @@ export { createFetchPlainAction } from './actions/builtin/fetchPlain.js';
 export { createFetchPlainFileAction } from './actions/builtin/fetchPlainFile.js';
 export { createFetchTemplateAction } from './actions/builtin/fetchTemplate.js';
 export type { FetchTemplateActionOptions } from './actions/builtin/fetchTemplate.js';
+export type { FetchReaders } from './actions/builtin/fetchContents.js';
 export { createFsRenameAction } from './actions/builtin/fsRename.js';
 export { createFsDeleteAction } from './actions/builtin/fsDelete.js';
 export { createDebugLogAction } from './actions/builtin/debugLog.js';

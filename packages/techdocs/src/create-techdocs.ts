@@ -23,6 +23,7 @@ export function createTechDocs(options: TechDocsOptions): TechDocs {
       identify: (request) => library.auth.identify(request),
       forPrincipal: (principal, viewOptions) => library.forPrincipal(principal, viewOptions),
       logger,
+      ...(options.integrations ? { integrations: options.integrations } : {}),
     });
   return Object.assign(library, {
     handler,

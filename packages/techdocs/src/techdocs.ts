@@ -13,6 +13,7 @@ import {
   type Principal,
   type UrlReader,
 } from '@portalkit/core';
+import type { ScmIntegrations } from '@portalkit/integrations';
 import { authorizeTechDocs, hostTechDocs, type PrincipalTechDocs } from './authorized.js';
 import { docsEntityName, docsEntityRef } from './entity.js';
 import { TECHDOCS_TOPICS, type TechDocsSiteBuiltEvent } from './events/index.js';
@@ -39,8 +40,14 @@ export interface TechDocsOptions {
   builder?: DocsBuilderOptions;
   /** Looks entities up for `/sync` and `/metadata/entity`; without it those answer 404. */
   getEntity?(name: DocsEntityName): Promise<TechDocsEntity | undefined> | TechDocsEntity | undefined;
-  /** Reads `url:` docs sources. */
+  /** Reads `url:` docs sources of hosts `integrations` does not serve. */
   reader?: UrlReader;
+  /**
+   * Source hosts (`createIntegrations` of `@portalkit/integrations`): `techdocs-ref: url:<tree
+   * URL>` and `dir:` refs of entities read from a host are read through the host's `readTree`,
+   * with its credentials and tree limits. See docs/integrations/consumers.md.
+   */
+  integrations?: ScmIntegrations;
   /** Local docs sources must stay below this directory; default the current directory. */
   root?: string;
   /** Temp dirs for prepared sources and builds go here; default the OS temp dir. */
@@ -123,6 +130,7 @@ export function createTechDocsLibrary(options: TechDocsOptions): TechDocsLibrary
   const logger = options.logger ?? createLogger({ fields: { plugin: 'techdocs' } });
   const builder = createDocsBuilder(options.builder);
   const root = path.resolve(options.root ?? process.cwd());
+  const sourceReaders = { reader: options.reader, ...(options.integrations ? { integrations: options.integrations } : {}) };
   // One build per entity at a time: concurrent syncs of the same docs share it.
   const running = new Map<string, Promise<SyncResult>>();
 
@@ -179,7 +187,7 @@ export function createTechDocsLibrary(options: TechDocsOptions): TechDocsLibrary
       const onLog = buildOptions.onLog ?? ((m: string) => logger.info(m, { entity: docsEntityRef(docsEntityName(entity)) }));
       const synced = await once(entity, async () => {
         onLog('Preparing documentation sources');
-        const prepared = await prepareDocs({ entity }, { root, reader: options.reader, workDir: options.workDir });
+        const prepared = await prepareDocs({ entity }, { root, ...sourceReaders, workDir: options.workDir });
         return { updated: true, result: await buildPrepared(entity, prepared, onLog) };
       });
       if (!synced.result) throw new InputError('build was superseded by a sync that found the docs current');
@@ -197,7 +205,7 @@ export function createTechDocsLibrary(options: TechDocsOptions): TechDocsLibrary
         try {
           prepared = await prepareDocs(
             { entity },
-            { root, reader: options.reader, workDir: options.workDir, etag: previousEtag },
+            { root, ...sourceReaders, workDir: options.workDir, etag: previousEtag },
           );
         } catch (error) {
           if (generated && isError(error) && error.name === 'NotModifiedError') {

@@ -4,3 +4,5 @@
  */
 export { createTestPortal } from './test-portal.js';
 export type { TemplateRun, TestPortal, TestPortalOptions } from './test-portal.js';
+export { startGitServer } from './git-server.js';
+export type { GitServer, GitServerOptions } from './git-server.js';

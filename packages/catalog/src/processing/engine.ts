@@ -10,6 +10,7 @@ import type { CatalogRulesEnforcer } from '../rules/rules-enforcer.js';
 import type { ProcessingError } from '../stores/types.js';
 import { assertEntityRefText, assertLocationTargetLength } from '../stores/text-limits.js';
 import { builtinRelations, type RefRelation } from './builtin-relations.js';
+import { scmAnnotations } from './scm-annotations.js';
 import {
   readBuiltinLocation,
   resolveTarget,
@@ -151,7 +152,7 @@ export async function processEntity(input: PassInput, context: EngineContext): P
       refused.push(ref);
       return;
     }
-    const entity = withLocationAnnotations(raw, locationRef, origin ?? locationRef);
+    const entity = withLocationAnnotations(raw, locationRef, origin ?? locationRef, scmAnnotations(location, context.integrations));
     children.push({ ref, entity, locationKey: locationRef, parentRef: input.ref, ...(source ? { source } : {}) });
   };
 
@@ -238,7 +239,7 @@ export async function processEntity(input: PassInput, context: EngineContext): P
         }
       }
     }
-    if (!failed && entity.kind === 'Location' && !context.skipLocationReading) await readLocationTargets(entity, ownLocation, context, emit, errors, addChild, retained);
+    if (!failed && entity.kind === 'Location' && !context.skipLocationReading) await readLocationTargets(entity, ownLocation, context, emit, errors, addChild, retained, input.source);
     if (!failed) {
       try {
         relations.push(...builtinRelations(entity));
@@ -289,14 +290,17 @@ function ruleRefusal(context: EngineContext, raw: Entity, ref: string, origin: s
   return cleanError({ name: 'NotAllowedError', message: `${at}entity ${ref} ${refusal}`, file: source?.file, line, path: 'kind', rule: 'catalog-rules' });
 }
 
-/** A child entity as read from `locationRef`: Backstage's location and origin annotations set. */
-function withLocationAnnotations(raw: Entity, locationRef: string, originRef: string): Entity {
+/**
+ * A child entity as read from `locationRef`: Backstage's location and origin annotations set;
+ * `defaults` (view/edit/source) only where the YAML sets none.
+ */
+function withLocationAnnotations(raw: Entity, locationRef: string, originRef: string, defaults: Record<string, string> = {}): Entity {
   const metadata = raw.metadata ?? ({} as Entity['metadata']);
   return {
     ...raw,
     metadata: {
       ...metadata,
-      annotations: { ...(metadata.annotations ?? {}), [ANNOTATION_LOCATION]: locationRef, [ANNOTATION_ORIGIN_LOCATION]: originRef },
+      annotations: { ...defaults, ...(metadata.annotations ?? {}), [ANNOTATION_LOCATION]: locationRef, [ANNOTATION_ORIGIN_LOCATION]: originRef },
     },
   };
 }
@@ -309,6 +313,7 @@ async function readLocationTargets(
   errors: ProcessingError[],
   addChild: (raw: Entity, location: LocationSpec, source?: EntitySource) => void,
   retained: string[],
+  source?: EntitySource,
 ) {
   const spec = (entity.spec ?? {}) as { type?: unknown; target?: unknown; targets?: unknown; presence?: unknown };
   const type = typeof spec.type === 'string' && spec.type ? spec.type : (ownLocation?.type ?? 'file');
@@ -316,13 +321,20 @@ async function readLocationTargets(
     ...(typeof spec.target === 'string' ? [spec.target] : []),
     ...(Array.isArray(spec.targets) ? spec.targets.filter((t): t is string => typeof t === 'string') : []),
   ];
-  for (const raw of targets) {
+  for (const [index, raw] of targets.entries()) {
+    // Where this target is written in the Location's YAML, for refusals of the target itself.
+    const at = (): { file: string; line?: number; path: string } | undefined => {
+      if (!source) return undefined;
+      const path = typeof spec.target === 'string' ? (index === 0 ? 'spec.target' : `spec.targets[${index - 1}]`) : `spec.targets[${index}]`;
+      const line = lineOfPath(source, path);
+      return { file: source.file, ...(line ? { line } : {}), path };
+    };
     let location: LocationSpec;
     try {
       assertLocationTargetLength(raw);
       location = {
         type,
-        target: resolveTarget(ownLocation, type, raw, context.rootDir),
+        target: resolveTarget(ownLocation, type, raw, context.rootDir, context.integrations),
         ...(spec.presence === 'optional' ? { presence: 'optional' as const } : {}),
       };
     } catch (error) {
@@ -350,7 +362,12 @@ async function readLocationTargets(
       errors.push({ name: 'InputError', message: `no reader for location type '${location.type}'`, rule: 'location' });
       continue;
     }
-    errors.push(...result.errors);
+    // A target refused before anything was read (a host that is not configured, a file outside
+    // the root) is the Location's problem: report it at the line naming the target.
+    for (const e of result.errors) {
+      const where = e.name === 'NotAllowedError' && e.line === undefined ? at() : undefined;
+      errors.push(where ? { ...e, ...where, message: `${where.file}${where.line ? `:${where.line}` : ''}: ${e.message}` } : e);
+    }
     retained.push(...result.failed);
     for (const read of result.entities) addChild(read.entity, read.location, read.source);
   }

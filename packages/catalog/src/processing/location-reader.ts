@@ -1,6 +1,7 @@
 import { dirname, relative, resolve } from 'node:path';
-import { InputError, NotAllowedError, isError, isPathInside, parseYamlDocuments } from '@portalkit/core';
+import { InputError, NotAllowedError, NotImplementedError, isError, isPathInside, parseYamlDocuments } from '@portalkit/core';
 import type { UrlReader } from '@portalkit/core';
+import type { ScmIntegrations } from '@portalkit/integrations';
 import { glob } from 'tinyglobby';
 import type { Entity } from '@portalkit/catalog-model';
 import type { ProcessingError } from '../stores/types.js';
@@ -28,19 +29,29 @@ export interface LocationReaderContext {
   fileReader: UrlReader;
   /** Reads `url` targets. */
   urlReader: UrlReader;
+  /** Source hosts: their grammar resolves relative targets and placeholders within a repository. */
+  integrations?: ScmIntegrations;
 }
 
 /**
  * Resolve a target written in an entity (a Location's `spec.target`) against the location that
  * entity was read from: files relative to its directory, URLs relative to its URL.
  */
-export function resolveTarget(base: LocationSpec | undefined, type: string, target: string, rootDir: string): string {
+export function resolveTarget(
+  base: LocationSpec | undefined,
+  type: string,
+  target: string,
+  rootDir: string,
+  integrations?: ScmIntegrations,
+): string {
   if (type === 'file') {
     if (base?.type === 'url') throw new NotAllowedError(`a file target (${target}) cannot be read from a url location`);
     const from = base?.type === 'file' ? dirname(base.target) : rootDir;
     return resolve(from, target);
   }
   if (type === 'url') {
+    // A host's grammar resolves within the repository and ref of the base, as Backstage does.
+    if (base?.type === 'url' && integrations?.byUrl(base.target)) return integrations.resolveUrl({ url: target, base: base.target });
     try {
       return new URL(target, base?.type === 'url' ? base.target : undefined).toString();
     } catch {
@@ -119,6 +130,10 @@ export async function readBuiltinLocation(
     return { handled: true, entities, errors, failed };
   }
 
+  if (isUrlGlob(location.target)) {
+    await readUrlGlob(location, context.urlReader, { parse, errors, failed });
+    return { handled: true, entities, errors, failed };
+  }
   try {
     const { buffer } = await context.urlReader.read(location.target);
     parse(buffer.toString('utf8'), location.target, location.target);
@@ -129,6 +144,47 @@ export async function readBuiltinLocation(
     }
   }
   return { handled: true, entities, errors, failed };
+}
+
+/** A glob url location (`.../blob/main/**\/catalog-info.yaml`): wildcards in the URL's path, never its query. */
+function isUrlGlob(target: string): boolean {
+  try {
+    return /[*{}[\]]/.test(decodeURIComponent(new URL(target).pathname));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Read every file a glob url location matches through the reader's `search` (Backstage's
+ * UrlReaderProcessor): each file's entities are located at that file's own URL.
+ */
+async function readUrlGlob(
+  location: LocationSpec,
+  reader: UrlReader,
+  out: { parse: (text: string, file: string, target: string) => void; errors: ProcessingError[]; failed: string[] },
+): Promise<void> {
+  const optional = location.presence === 'optional';
+  let files: Array<{ url: string; content: () => Promise<Buffer> }>;
+  try {
+    if (!reader.search) throw new NotImplementedError(`the reader of ${location.target} cannot search (no glob support)`);
+    files = [...(await reader.search(location.target)).files].sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : 0));
+  } catch (error) {
+    if (!(optional && isError(error) && error.name === 'NotFoundError')) {
+      out.errors.push(toProcessingError(error, { file: location.target }));
+      out.failed.push(stringifyLocationRef(location));
+    }
+    return;
+  }
+  if (files.length === 0 && !optional) out.errors.push({ name: 'NotFoundError', message: `no file matches ${location.target}`, file: location.target });
+  for (const file of files) {
+    try {
+      out.parse((await file.content()).toString('utf8'), file.url, file.url);
+    } catch (error) {
+      out.errors.push(toProcessingError(error, { file: file.url }));
+      out.failed.push(stringifyLocationRef({ type: 'url', target: file.url }));
+    }
+  }
 }
 
 /** A file path as shown in errors: relative to the root, with `/`. */

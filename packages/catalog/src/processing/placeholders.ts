@@ -12,7 +12,9 @@ type Resolver = (typeof resolvers)[number];
  * Replace Backstage placeholders — `{ $text: ./openapi.yaml }`, `{ $json: ... }`,
  * `{ $yaml: ... }` — by the content they point at, resolved relative to the file (or URL) the
  * entity was read from. Files must stay inside the catalog root and URLs on the origin of the
- * entity's URL; a placeholder escaping that is a `NotAllowedError`. Each failure is returned as an
+ * entity's URL (for a configured source host, within the entity's repository and ref, resolved by
+ * its integration); a placeholder escaping that is a `NotAllowedError` (`InputError` for `..`
+ * beyond a repository's root). Each failure is returned as an
  * error naming the placeholder's path; the others are still resolved.
  *
  * @example
@@ -42,7 +44,9 @@ export async function resolvePlaceholders(
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || location?.type === 'url') {
       if (location?.type !== 'url') throw new NotAllowedError(`placeholder target ${value} must be a relative path`);
       const base = new URL(location.target);
-      const url = new URL(value, base);
+      // A host's grammar keeps relative targets in the entity's repository and ref (Backstage's PlaceholderProcessor).
+      const integrations = context.integrations?.byUrl(location.target) ? context.integrations : undefined;
+      const url = new URL(integrations ? integrations.resolveUrl({ url: value, base: location.target }) : new URL(value, base).toString());
       if (url.origin !== base.origin) throw new NotAllowedError(`placeholder target ${value} leaves ${base.origin}`);
       return (await context.urlReader.read(url.toString())).buffer.toString('utf8');
     }

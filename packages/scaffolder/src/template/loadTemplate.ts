@@ -33,8 +33,11 @@ export async function loadTemplate(filePath: string): Promise<TemplateEntity> {
 }
 
 /**
- * The directory URL (ending in `/`) relative fetch URLs of a template resolve against, from its
- * `backstage.io/managed-by-location` or `backstage.io/source-location` annotation.
+ * The URL relative fetch URLs of a template resolve against, from its
+ * `backstage.io/managed-by-location` or `backstage.io/source-location` annotation: the
+ * template's directory for local files (ending in `/`), the location's URL itself for `url:`
+ * locations (as Backstage's `templateInfo.baseUrl`), so a source host's grammar can resolve
+ * `./skeleton` within the template's repository and ref.
  * @example
  * ```ts
  * templateBaseUrl(template); // 'file:///srv/templates/node-service/'
@@ -50,7 +53,7 @@ export function templateBaseUrl(template: TemplateEntity): string | undefined {
   if (type === 'file') return pathToFileURL(path.dirname(path.resolve(target))).toString() + '/';
   if (type === 'url') {
     try {
-      return new URL('./', target).toString();
+      return new URL(target).toString();
     } catch {
       return undefined;
     }

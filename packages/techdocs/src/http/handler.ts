@@ -8,6 +8,7 @@ import {
   type Logger,
   type Principal,
 } from '@portalkit/core';
+import type { ScmIntegrations } from '@portalkit/integrations';
 import type { PrincipalTechDocs } from '../authorized.js';
 import { docsEntityName } from '../entity.js';
 import { safeRelativePath } from '../paths.js';
@@ -24,6 +25,8 @@ export interface TechDocsHandlerOptions {
   /** TechDocs as that principal may use it; `request` is the one it acts on (its id is audited). */
   forPrincipal(principal: Principal, options?: { request?: Request }): PrincipalTechDocs;
   logger: Logger;
+  /** Source hosts, so `locationMetadata` of a `dir:` ref is the tree URL the docs are read from. */
+  integrations?: ScmIntegrations;
 }
 
 /**
@@ -105,7 +108,7 @@ export function createTechDocsHandler(options: TechDocsHandlerOptions): Handler 
       const entity = await lookup(entityName(params), await principalDocs(request));
       let locationMetadata: { type: string; target: string } | undefined;
       try {
-        locationMetadata = resolveDocsLocation(entity);
+        locationMetadata = resolveDocsLocation(entity, options.integrations ? { integrations: options.integrations } : {});
       } catch {
         // Entities without docs still have metadata; they just have no docs location.
       }

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { InputError, NotAllowedError, isPathInside, realpathOfExistingAncestor, type UrlReader } from '@portalkit/core';
+import { InputError, NotAllowedError, createUrlReader, isPathInside, realpathOfExistingAncestor, type UrlReader } from '@portalkit/core';
+import { resolveDirectoryUrl, type ScmIntegrations } from '@portalkit/integrations';
 import {
   docsEntityName,
   docsEntityRef,
@@ -43,8 +44,14 @@ export type DocsSource = { directory: string } | { entity: TechDocsEntity };
 export interface PrepareOptions {
   /** Local sources (directories, `dir:` refs of `file:` locations) must stay below this directory. */
   root: string;
-  /** Reads `url:` sources and `dir:` refs of `url:` locations. */
+  /** Reads `url:` sources and `dir:` refs of `url:` locations (after `integrations`' hosts). */
   reader?: UrlReader;
+  /**
+   * Source hosts: their URLs are read with `readTree` through the host's reader, and a `dir:`
+   * ref of an entity read from a host resolves within its repository (a tree URL of the same
+   * repository and ref).
+   */
+  integrations?: ScmIntegrations;
   /** Parent of the temp dir; default the OS temp dir. */
   workDir?: string;
   /** The etag of the last build; a reader may then answer `NotModifiedError` (nothing to do). */
@@ -65,16 +72,25 @@ export interface PrepareOptions {
  */
 export async function prepareDocs(source: DocsSource, options: PrepareOptions): Promise<PreparedDocs> {
   if ('directory' in source) return copyDirectory(source.directory, options);
-  const target = resolveDocsLocation(source.entity);
+  const target = resolveDocsLocation(source.entity, options.integrations ? { integrations: options.integrations } : {});
   if (target.type === 'file') return copyDirectory(target.target, options);
-  if (!options.reader) {
+  const reader = docsReader(options);
+  if (!reader) {
     throw new InputError(`cannot read ${target.target}: no URL reader configured for techdocs`);
   }
-  return readRemoteTree(target.target, options.reader, options);
+  return readRemoteTree(target.target, reader, options);
+}
+
+/** The hosts' readers first, then `reader` for any other URL. */
+function docsReader(options: Pick<PrepareOptions, 'reader' | 'integrations'>): UrlReader | undefined {
+  if (!options.integrations) return options.reader;
+  return createUrlReader({ readers: [options.integrations.reader, ...(options.reader ? [options.reader] : [])] });
 }
 
 /**
  * Where an entity's docs are: `{ type: 'file', target: dir }` or `{ type: 'url', target: url }`.
+ * A `dir:` ref of an entity whose location is a configured host's URL resolves with the host's
+ * grammar (Backstage's `transformDirLocation`): a tree URL within the same repository and ref.
  *
  * @example
  * ```ts
@@ -83,7 +99,10 @@ export async function prepareDocs(source: DocsSource, options: PrepareOptions): 
  * // { type: 'file', target: '/repos/a' }
  * ```
  */
-export function resolveDocsLocation(entity: TechDocsEntity): { type: 'file' | 'url'; target: string } {
+export function resolveDocsLocation(
+  entity: TechDocsEntity,
+  options: { integrations?: ScmIntegrations } = {},
+): { type: 'file' | 'url'; target: string } {
   const ref = docsEntityRef(docsEntityName(entity));
   const annotations = entity.metadata.annotations ?? {};
   const techdocsRef = annotations[TECHDOCS_REF_ANNOTATION];
@@ -99,6 +118,10 @@ export function resolveDocsLocation(entity: TechDocsEntity): { type: 'file' | 'u
   }
   const [locationType, locationTarget] = splitLocation(location, ref);
   if (locationType === 'url') {
+    if (options.integrations?.byUrl(locationTarget)) {
+      // A dir: ref names a directory: read as a tree URL of the entity's repository and ref.
+      return { type: 'url', target: resolveDirectoryUrl(options.integrations, { url: target || '.', base: locationTarget }) };
+    }
     const base = locationTarget.endsWith('/') ? locationTarget : new URL('.', locationTarget).toString();
     return { type: 'url', target: new URL(target, base).toString() };
   }

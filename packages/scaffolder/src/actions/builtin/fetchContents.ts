@@ -1,15 +1,30 @@
 import { cp, lstat, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError, NotAllowedError } from '@portalkit/core';
+import { InputError, NotAllowedError, createUrlReader } from '@portalkit/core';
 import type { UrlReader } from '@portalkit/core';
+import { resolveDirectoryUrl, type ScmIntegrations } from '@portalkit/integrations';
 import { findGitMetadata } from '../gitMetadata.js';
 import { resolveSafeChildPath } from '../resolveSafeChildPath.js';
 
 const hasScheme = (url: string) => /^[a-z][a-z0-9+.-]*:/i.test(url);
 
-interface FetchOptions {
+/**
+ * The readers of the fetch actions: a configured host's reader first, then `reader` for any
+ * other URL (Backstage's `UrlReaders` with `ScmIntegrations`).
+ * @example
+ * ```ts
+ * const readers: FetchReaders = { integrations: createIntegrations({ config: { git: [{ host: 'git.example.com' }] } }) };
+ * createFetchPlainAction(readers);
+ * ```
+ */
+export interface FetchReaders {
   reader?: UrlReader;
+  /** Source hosts: read with their credentials; relative URLs of a template on a host resolve in its repository. */
+  integrations?: ScmIntegrations;
+}
+
+interface FetchOptions extends FetchReaders {
   /** The template's base URL (`file:///dir/` or remote); relative `fetchUrl`s resolve against it. */
   baseUrl?: string;
   fetchUrl: string;
@@ -32,11 +47,52 @@ export function localSource(options: Omit<FetchOptions, 'outputPath'>): string |
   return resolveSafeChildPath(fileURLToPath(baseUrl), fetchUrl);
 }
 
-function remoteUrl(options: FetchOptions): string {
-  const url = hasScheme(options.fetchUrl) ? options.fetchUrl : new URL(options.fetchUrl, options.baseUrl).toString();
-  if (!options.reader) throw new InputError(`Cannot fetch ${url}: no UrlReader was given to builtinActions({ reader })`);
-  if (!options.reader.canRead(url)) throw new NotAllowedError(`Reading ${url} is not allowed by the configured UrlReader`);
-  return url;
+/**
+ * The URL to read and the reader for it. A relative `fetchUrl` of a template on a configured host
+ * resolves with the host's grammar within the template's repository and ref (Backstage's
+ * `getReadUrl`), as a tree URL when a directory is fetched.
+ */
+function remoteSource(options: FetchOptions, what: 'directory' | 'file'): { url: string; reader: UrlReader } {
+  const { integrations, baseUrl, fetchUrl } = options;
+  let url: string;
+  if (hasScheme(fetchUrl)) url = fetchUrl;
+  else if (integrations && baseUrl && integrations.byUrl(baseUrl)) {
+    url = what === 'directory' ? resolveDirectoryUrl(integrations, { url: fetchUrl, base: baseUrl }) : integrations.resolveUrl({ url: fetchUrl, base: baseUrl });
+  } else url = new URL(fetchUrl, baseUrl).toString();
+  // Credentials belong in the integrations' config; one in a template's URL is never echoed.
+  if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url)) throw new InputError('Cannot fetch a URL that carries credentials; configure them on the integration of its host');
+  const reader = fetchReader(options);
+  if (!reader) throw new InputError(`Cannot fetch ${url}: no UrlReader was given to builtinActions({ reader, integrations })`);
+  if (!reader.canRead(url)) throw new NotAllowedError(`Reading ${url} is not allowed by the configured integrations and UrlReader`);
+  return { url, reader };
+}
+
+/**
+ * A fetch URL as logged: user info (`user:token@`) is replaced by `***@`, so a credential written
+ * into a template never reaches the task log.
+ * @example
+ * ```ts
+ * displayFetchUrl('https://bot:token@git.example.com/a.git'); // 'https://***@git.example.com/a.git'
+ * ```
+ */
+export function displayFetchUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
+}
+
+/**
+ * `reader` and `integrations` of action options, without undefined keys.
+ * @example
+ * ```ts
+ * readersOf({ reader: undefined }); // {}
+ * ```
+ */
+export function readersOf(options: FetchReaders): FetchReaders {
+  return { ...(options.reader ? { reader: options.reader } : {}), ...(options.integrations ? { integrations: options.integrations } : {}) };
+}
+
+function fetchReader(options: FetchReaders): UrlReader | undefined {
+  if (!options.integrations) return options.reader;
+  return createUrlReader({ readers: [options.integrations.reader, ...(options.reader ? [options.reader] : [])] });
 }
 
 /** Copy a directory (from the template's directory or through the reader) into `outputPath`. */
@@ -60,8 +116,8 @@ export async function fetchContents(options: FetchOptions): Promise<void> {
     });
     return;
   }
-  const url = remoteUrl(options);
-  const tree = await options.reader!.readTree(url, options.signal ? { signal: options.signal } : {});
+  const { url, reader } = remoteSource(options, 'directory');
+  const tree = await reader.readTree(url, options.signal ? { signal: options.signal } : {});
   // Every path of the tree is checked before anything is written (escapes and `.git` entries).
   for (const file of tree.files) resolveSafeChildPath(options.outputPath, file.path);
   await tree.writeTo(options.outputPath);
@@ -77,7 +133,7 @@ export async function fetchFile(options: FetchOptions): Promise<void> {
     await cp(local, options.outputPath);
     return;
   }
-  const url = remoteUrl(options);
-  const { buffer } = await options.reader!.read(url, options.signal ? { signal: options.signal } : {});
+  const { url, reader } = remoteSource(options, 'file');
+  const { buffer } = await reader.read(url, options.signal ? { signal: options.signal } : {});
   await writeFile(options.outputPath, buffer);
 }

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import type { UrlReader } from '@portalkit/core';
 import { createAction } from '../createAction.js';
 import { resolveSafeChildPath } from '../resolveSafeChildPath.js';
-import { fetchContents } from './fetchContents.js';
+import { displayFetchUrl, fetchContents, readersOf, type FetchReaders } from './fetchContents.js';
 
 /**
  * `fetch:plain`: copy a directory from the template's directory (relative `url`) or a remote URL
@@ -14,7 +13,7 @@ import { fetchContents } from './fetchContents.js';
  *   input: { url: ./static, targetPath: ./static }
  * ```
  */
-export function createFetchPlainAction(options: { reader?: UrlReader } = {}) {
+export function createFetchPlainAction(options: FetchReaders = {}) {
   return createAction<{ url: string; targetPath: string }>({
     id: 'fetch:plain',
     description: 'Downloads content and places it in the workspace, or optionally in a subdirectory specified by the `targetPath` input option.',
@@ -26,10 +25,10 @@ export function createFetchPlainAction(options: { reader?: UrlReader } = {}) {
       }),
     },
     async handler(ctx) {
-      ctx.logger.info(`Fetching plain content from ${ctx.input.url}`);
+      ctx.logger.info(`Fetching plain content from ${displayFetchUrl(ctx.input.url)}`);
       const outputPath = resolveSafeChildPath(ctx.workspacePath, ctx.input.targetPath);
       await fetchContents({
-        ...(options.reader ? { reader: options.reader } : {}),
+        ...readersOf(options),
         ...(ctx.templateInfo?.baseUrl ? { baseUrl: ctx.templateInfo.baseUrl } : {}),
         fetchUrl: ctx.input.url,
         outputPath,

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import type { UrlReader } from '@portalkit/core';
 import { createAction } from '../createAction.js';
 import { resolveSafeChildPath } from '../resolveSafeChildPath.js';
-import { fetchFile } from './fetchContents.js';
+import { displayFetchUrl, fetchFile, readersOf, type FetchReaders } from './fetchContents.js';
 
 /**
  * `fetch:plain:file`: copy one file into the workspace at `targetPath`.
@@ -12,7 +11,7 @@ import { fetchFile } from './fetchContents.js';
  *   input: { url: ./LICENSE, targetPath: LICENSE }
  * ```
  */
-export function createFetchPlainFileAction(options: { reader?: UrlReader } = {}) {
+export function createFetchPlainFileAction(options: FetchReaders = {}) {
   return createAction<{ url: string; targetPath: string }>({
     id: 'fetch:plain:file',
     description: 'Downloads single file and places it in the workspace.',
@@ -24,10 +23,10 @@ export function createFetchPlainFileAction(options: { reader?: UrlReader } = {})
       }),
     },
     async handler(ctx) {
-      ctx.logger.info(`Fetching plain file from ${ctx.input.url}`);
+      ctx.logger.info(`Fetching plain file from ${displayFetchUrl(ctx.input.url)}`);
       const outputPath = resolveSafeChildPath(ctx.workspacePath, ctx.input.targetPath);
       await fetchFile({
-        ...(options.reader ? { reader: options.reader } : {}),
+        ...readersOf(options),
         ...(ctx.templateInfo?.baseUrl ? { baseUrl: ctx.templateInfo.baseUrl } : {}),
         fetchUrl: ctx.input.url,
         outputPath,

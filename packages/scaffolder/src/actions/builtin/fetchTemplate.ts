@@ -3,17 +3,15 @@ import path from 'node:path';
 import { glob } from 'tinyglobby';
 import { z } from 'zod';
 import { InputError, mapLimit } from '@portalkit/core';
-import type { UrlReader } from '@portalkit/core';
 import type { JsonObject, TemplateFilter, TemplateGlobal } from '../../types.js';
 import { createTemplater } from '../../render/templater.js';
 import { defaultFilters } from '../../render/filters.js';
 import { createAction } from '../createAction.js';
 import { resolveSafeChildPath } from '../resolveSafeChildPath.js';
-import { fetchContents, localSource } from './fetchContents.js';
+import { displayFetchUrl, fetchContents, localSource, readersOf, type FetchReaders } from './fetchContents.js';
 
 /** Options of {@link createFetchTemplateAction}. */
-export interface FetchTemplateActionOptions {
-  reader?: UrlReader;
+export interface FetchTemplateActionOptions extends FetchReaders {
   /** Extra filters/globals for file contents and names (besides the Backstage defaults). */
   filters?: Record<string, TemplateFilter>;
   globals?: Record<string, TemplateGlobal>;
@@ -99,7 +97,7 @@ export function createFetchTemplateAction(options: FetchTemplateActionOptions = 
     },
     async handler(ctx) {
       const input = ctx.input;
-      ctx.logger.info(`Fetching template content from ${input.url}`);
+      ctx.logger.info(`Fetching template content from ${displayFetchUrl(input.url)}`);
       const copyOnly = input.copyWithoutTemplating ?? input.copyWithoutRender;
       if (input.copyWithoutRender && input.copyWithoutTemplating) {
         throw new InputError('Invalid input passed to action fetch:template: copyWithoutRender and copyWithoutTemplating cannot be used together');
@@ -120,7 +118,7 @@ export function createFetchTemplateAction(options: FetchTemplateActionOptions = 
 
       const outputDir = resolveSafeChildPath(ctx.workspacePath, input.targetPath);
       const fetchOptions = {
-        ...(options.reader ? { reader: options.reader } : {}),
+        ...readersOf(options),
         ...(ctx.templateInfo?.baseUrl ? { baseUrl: ctx.templateInfo.baseUrl } : {}),
         fetchUrl: input.url,
         signal: ctx.signal,

@@ -1,10 +1,11 @@
-import { createUrlReader, type UrlReader } from '@portalkit/core';
+import type { UrlReader } from '@portalkit/core';
 import type { ScmIntegrations } from '@portalkit/integrations';
 import type { ScaffolderAction, ScaffolderCatalog, TemplateFilter, TemplateGlobal } from '../../types.js';
 import { createCatalogFetchAction } from './catalogFetch.js';
 import { createCatalogRegisterAction } from './catalogRegister.js';
 import { createCatalogWriteAction } from './catalogWrite.js';
 import { createDebugLogAction } from './debugLog.js';
+import { readersOf } from './fetchContents.js';
 import { createFetchPlainAction } from './fetchPlain.js';
 import { createFetchPlainFileAction } from './fetchPlainFile.js';
 import { createFetchTemplateAction } from './fetchTemplate.js';
@@ -26,12 +27,13 @@ export interface BuiltinActionsOptions {
    * without `forPrincipal` is refused (docs/actions.md).
    */
   catalog?: ScaffolderCatalog;
-  /** Used by the fetch actions for remote URLs (after the integrations' reader, when both are given). */
+  /** Used by the fetch actions for remote URLs no integration serves (after the integrations' readers). */
   reader?: UrlReader;
   /**
-   * Configured source hosts (`createIntegrations`): the fetch actions read their URLs, and the
-   * publish actions push to them (`publish:git` to `git` integrations; each host's own actions
-   * are included when a host of its type is configured).
+   * Configured source hosts (`createIntegrations`): the fetch actions read their URLs (and the
+   * skeletons of templates registered from them, resolved within the template's repository), and
+   * the publish actions push to them (`publish:git` to `git` integrations; each host's own
+   * actions are included when a host of its type is configured).
    */
   integrations?: ScmIntegrations;
   /** Extra template filters and globals for `fetch:template`. */
@@ -53,8 +55,7 @@ export interface BuiltinActionsOptions {
  * ```
  */
 export function builtinActions(options: BuiltinActionsOptions = {}): ScaffolderAction[] {
-  const readers = [options.integrations?.reader, options.reader].filter((r): r is UrlReader => r !== undefined);
-  const reader = readers.length > 0 ? { reader: readers.length === 1 ? readers[0]! : createUrlReader({ readers }) } : {};
+  const reader = readersOf(options);
   const catalog = options.catalog ? { catalog: options.catalog } : {};
   return [
     createFetchPlainAction(reader),

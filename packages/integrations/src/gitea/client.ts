@@ -45,10 +45,11 @@ const pathSegments = (path: string) => path.split('/').map(seg).join('/');
  * ```
  */
 export function createGiteaClient(options: { baseUrl: string; fetch: typeof fetch; maxBytes: number; headers: Record<string, string>; host: string }): GiteaClient {
-  const api: Api<unknown> = giteaApi(options.baseUrl.replace(/\/+$/, ''), {
-    // Bodies are capped at twice the tree limit (base64 and JSON overhead).
-    customFetch: createCappedFetch(options.fetch, { maxBytes: options.maxBytes * 2, headers: options.headers }),
-  });
+  // Bodies are capped at twice the tree limit (base64 and JSON overhead).
+  const cappedFetch = createCappedFetch(options.fetch, { maxBytes: options.maxBytes * 2, headers: options.headers });
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const apiBase = `${baseUrl}/api/v1`;
+  const api: Api<unknown> = giteaApi(baseUrl, { customFetch: cappedFetch });
   // gitea-js throws the Response of a failed request, with its parsed body in `error`.
   const failure = async (thrown: unknown, what: string): Promise<unknown> => {
     if (!(thrown instanceof Response)) return thrown;
@@ -78,12 +79,11 @@ export function createGiteaClient(options: { baseUrl: string; fetch: typeof fetc
       }
     },
     async archive(owner, repo, sha, signal) {
-      const what = `${repoPath(owner, repo)} archive ${sha}`;
-      // No `format`: gitea-js hands back the streaming Response instead of parsing it.
-      const request = api.repos.repoGetArchive(seg(owner), seg(repo), `${seg(sha)}.tar.gz`, { format: undefined, signal });
-      return (await request.catch(async (thrown) => {
-        throw await failure(thrown, what);
-      })) as Response;
+      // Not through gitea-js: it always parses bodies (its base params force `format: 'json'`),
+      // and an archive must stream into the tar reader with its limits.
+      const response = await cappedFetch(`${apiBase}/repos/${seg(owner)}/${seg(repo)}/archive/${seg(sha)}.tar.gz`, { signal: signal ?? null });
+      if (!response.ok) throw await hostResponseError(response, `${options.host} ${repoPath(owner, repo)} archive ${sha}`);
+      return response;
     },
     repository: (owner, repo) => call(repoPath(owner, repo), api.repos.repoGet(seg(owner), seg(repo))),
     async organization(org) {

@@ -24,6 +24,8 @@ export interface GitObjects {
   resolve(ref: string): Promise<string | undefined>;
   /** The default branch (HEAD's target) name. */
   head(): Promise<string>;
+  /** Branch names. */
+  branches(): Promise<string[]>;
   /** Entries below `dir` of a commit (`''` the root), recursively or one level. */
   list(commit: string, dir: string, recursive: boolean): Promise<TreeEntry[]>;
   /** The entry at `path` of a commit, `undefined` when missing (the root has none). */
@@ -56,6 +58,7 @@ export function gitObjects(dir: string): GitObjects {
       }
     },
     head: async () => (await text(['symbolic-ref', '--short', 'HEAD'])).trim(),
+    branches: async () => (await text(['for-each-ref', '--format=%(refname:short)', 'refs/heads'])).split('\n').filter(Boolean),
     async list(commit, dir, recursive) {
       const treeish = dir ? `${commit}:${dir}` : commit;
       return parse(await text(['ls-tree', '-l', '-z', ...(recursive ? ['-r', '-t'] : []), treeish]), dir);

@@ -18,13 +18,24 @@ export interface GitItem {
 export interface GitCommitRef {
   commitId?: string;
   comment?: string;
+  author?: GitUserDate;
+  committer?: GitUserDate;
   url?: string;
+}
+
+/** `GitUserDate`. */
+export interface GitUserDate {
+  name?: string;
+  email?: string;
+  date?: string;
 }
 
 /** `TeamProjectReference` (the fields used). */
 export interface TeamProjectReference {
   id?: string;
   name?: string;
+  state?: 'deleting' | 'new' | 'wellFormed' | 'createPending' | 'all' | 'unchanged' | 'deleted';
+  visibility?: 'private' | 'public';
 }
 
 /** `GitRepository`. */
@@ -34,8 +45,12 @@ export interface GitRepository {
   defaultBranch?: string;
   project?: TeamProjectReference;
   remoteUrl?: string;
+  sshUrl?: string;
   webUrl?: string;
   url?: string;
+  size?: number;
+  isDisabled?: boolean;
+  isInMaintenance?: boolean;
 }
 
 /** `GitRepositoryCreateOptions`. */

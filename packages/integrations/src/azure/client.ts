@@ -36,8 +36,8 @@ export interface AzureClient {
   latestCommit(repo: AzureRepoRef, version: AzureVersion, signal?: AbortSignal): Promise<GitCommitRef>;
   /** The `$format=zip` download of the folder at `path`, as a streaming response. */
   zip(repo: AzureRepoRef, path: string, version: AzureVersion, signal?: AbortSignal): Promise<Response>;
-  /** Create a repository in a project. */
-  createRepository(organization: string, project: string, name: string): Promise<GitRepository>;
+  /** Create a repository in a project (with `token` instead of the organization's PAT when given). */
+  createRepository(organization: string, project: string, name: string, token?: string): Promise<GitRepository>;
 }
 
 /**
@@ -54,9 +54,9 @@ export function createAzureClient(options: { host: string; apiBaseUrl: string; f
   const orgRoot = (organization: string) => (isVisualStudioHost(options.host) ? base : `${base}/${encode(organization)}`);
   const repoRoot = (repo: AzureRepoRef) => `${orgRoot(repo.organization)}/${encodeURIComponent(repo.project)}/_apis/git/repositories/${encodeURIComponent(repo.repo)}`;
 
-  const request = async (organization: string, url: URL, what: string, init: RequestInit = {}): Promise<Response> => {
+  const request = async (organization: string, url: URL, what: string, init: RequestInit = {}, override?: string): Promise<Response> => {
     url.searchParams.set('api-version', '7.1');
-    const token = options.tokenFor(organization);
+    const token = override ?? options.tokenFor(organization);
     const headers = new Headers(init.headers);
     // A PAT is the password of basic auth with an empty user name.
     if (token) headers.set('authorization', `Basic ${Buffer.from(`:${token}`).toString('base64')}`);
@@ -69,8 +69,8 @@ export function createAzureClient(options: { host: string; apiBaseUrl: string; f
     if (!response.ok) throw await hostResponseError(response, `${options.host} ${what}`);
     return response;
   };
-  const json = async <T>(organization: string, url: URL, what: string, init?: RequestInit): Promise<T> => {
-    const response = await request(organization, url, what, { ...init, headers: { accept: 'application/json', ...(init?.headers ?? {}) } });
+  const json = async <T>(organization: string, url: URL, what: string, init?: RequestInit, token?: string): Promise<T> => {
+    const response = await request(organization, url, what, { ...init, headers: { accept: 'application/json', ...(init?.headers ?? {}) } }, token);
     const body = await readLimitedBody(response.body, 64 * 1024 * 1024, `${options.host} ${what}`);
     try {
       return JSON.parse(body.toString('utf8')) as T;
@@ -115,11 +115,13 @@ export function createAzureClient(options: { host: string; apiBaseUrl: string; f
     },
     zip: (repo, path, version, signal) =>
       request(repo.organization, itemsUrl(repo, { path: `/${path}`, $format: 'zip', download: 'true' }, version), name(repo, path), { signal: signal ?? null, headers: { accept: 'application/zip' } }),
-    createRepository: (organization, project, repoName) =>
-      json<GitRepository>(organization, new URL(`${orgRoot(organization)}/${encodeURIComponent(project)}/_apis/git/repositories`), `${organization}/${project} create repository ${repoName}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: repoName }),
-      }),
+    createRepository: (organization, project, repoName, token) =>
+      json<GitRepository>(
+        organization,
+        new URL(`${orgRoot(organization)}/${encodeURIComponent(project)}/_apis/git/repositories`),
+        `${organization}/${project} create repository ${repoName}`,
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: repoName }) },
+        token,
+      ),
   };
 }

@@ -1,4 +1,5 @@
 import type { UrlReader } from '@portalkit/core';
+import { isAzureIntegration, isGiteaIntegration, type ScmIntegrations } from '@portalkit/integrations';
 import type { ScaffolderAction, ScaffolderCatalog, TemplateFilter, TemplateGlobal } from '../../types.js';
 import { createCatalogFetchAction } from './catalogFetch.js';
 import { createCatalogRegisterAction } from './catalogRegister.js';
@@ -9,6 +10,8 @@ import { createFetchPlainFileAction } from './fetchPlainFile.js';
 import { createFetchTemplateAction } from './fetchTemplate.js';
 import { createFsDeleteAction } from './fsDelete.js';
 import { createFsRenameAction } from './fsRename.js';
+import { createPublishAzureAction } from './publish/azure.js';
+import { createPublishGiteaAction } from './publish/gitea.js';
 import { createPublishGitAction } from './publishGit.js';
 
 /** Options of {@link builtinActions}. */
@@ -26,11 +29,14 @@ export interface BuiltinActionsOptions {
   globals?: Record<string, TemplateGlobal>;
   /** Directories `publish:git` may create and push repositories in; default anywhere. Set it unless every template is trusted. */
   gitRemoteRoots?: string[];
+  /** Configured source hosts: the host publish actions (`publish:azure`, `publish:gitea`, ...) are included for each configured type. */
+  integrations?: ScmIntegrations;
 }
 
 /**
  * Every built-in action: fetch:plain, fetch:plain:file, fetch:template, fs:rename, fs:delete,
- * debug:log, catalog:register, catalog:write, catalog:fetch, publish:git.
+ * debug:log, catalog:register, catalog:write, catalog:fetch, publish:git; with `integrations`,
+ * publish:azure and publish:gitea when such a host is configured.
  *
  * @example
  * ```ts
@@ -40,6 +46,10 @@ export interface BuiltinActionsOptions {
 export function builtinActions(options: BuiltinActionsOptions = {}): ScaffolderAction[] {
   const reader = options.reader ? { reader: options.reader } : {};
   const catalog = options.catalog ? { catalog: options.catalog } : {};
+  const integrations = options.integrations?.list() ?? [];
+  const hostActions: ScaffolderAction[] = [];
+  if (options.integrations && integrations.some(isAzureIntegration)) hostActions.push(createPublishAzureAction({ integrations: options.integrations }));
+  if (options.integrations && integrations.some(isGiteaIntegration)) hostActions.push(createPublishGiteaAction({ integrations: options.integrations }));
   return [
     createFetchPlainAction(reader),
     createFetchPlainFileAction(reader),
@@ -55,5 +65,6 @@ export function builtinActions(options: BuiltinActionsOptions = {}): ScaffolderA
     createCatalogWriteAction(),
     createCatalogFetchAction(catalog),
     createPublishGitAction(options.gitRemoteRoots ? { allowedRoots: options.gitRemoteRoots } : {}),
+    ...hostActions,
   ];
 }

@@ -1,9 +1,10 @@
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createCatalog } from '@portalkit/catalog';
 import { createIntegrations } from '@portalkit/integrations';
-import { builtinActions, createScaffolder, loadTemplate } from '@portalkit/scaffolder';
+import { builtinActions, createAction, createScaffolder, loadTemplate } from '@portalkit/scaffolder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AzureContractServer, startAzureContractServer } from '../support/contract/azure/server.js';
 import { type GiteaContractServer, startGiteaContractServer } from '../support/contract/gitea/server.js';
@@ -102,6 +103,25 @@ describe('publish:gitea', () => {
     expect((await (await scaffolder.run(await loadTemplate(noOrg), { values: { name: 'x' } })).result).error).toMatchObject({ name: 'InputError', message: expect.stringContaining('nobody') });
     const again = await (await scaffolder.run(await loadTemplate(templatePath.replace('gitea-bad', 'gitea-svc')), { values: { name: 'gitea-svc' } })).result;
     expect(again.error).toMatchObject({ name: 'InputError', message: expect.stringContaining('409') });
+  });
+
+  it('refuses a workspace holding .git before creating anything', async () => {
+    const integrations = createIntegrations(giteaConfig());
+    const writeGit = createAction({
+      id: 'test:write-git',
+      async handler(ctx) {
+        await mkdir(path.join(ctx.workspacePath, 'sub', '.git'), { recursive: true });
+        await writeFile(path.join(ctx.workspacePath, 'sub', '.git', 'config'), '[core]\n\tfsmonitor = touch /tmp/pwned\n');
+      },
+    });
+    const scaffolder = createScaffolder({ actions: [...builtinActions({ integrations }), writeGit], workingDirectory: path.join(root, 'work') });
+    const templatePath = await writeTemplate('gitea-dotgit', { action: 'publish:gitea', input: { repoUrl: `${gitea.host}?owner=acme&repo=dotgit` } });
+    const template = await loadTemplate(templatePath);
+    const steps = (template.spec as { steps: unknown[] }).steps;
+    steps.splice(1, 0, { id: 'git', action: 'test:write-git' });
+    const result = await (await scaffolder.run(template, { values: { name: 'dotgit' } })).result;
+    expect(result.error).toMatchObject({ name: 'NotAllowedError', message: expect.stringContaining('sub/.git') });
+    expect(existsSync(path.join(gitea.git.root, 'acme', 'dotgit.git'))).toBe(false);
   });
 });
 

@@ -58,6 +58,8 @@ export { createCatalogFetchAction } from './actions/builtin/catalogFetch.js';
 export { createPublishAzureAction } from './actions/builtin/publish/azure.js';
 export { createPublishGiteaAction } from './actions/builtin/publish/gitea.js';
 export { createPublishGitAction } from './actions/builtin/publishGit.js';
+export { createPublishBitbucketCloudAction } from './actions/builtin/publish/bitbucket-cloud.js';
+export { createPublishBitbucketServerAction } from './actions/builtin/publish/bitbucket-server.js';
 export type { PublishGitActionOptions } from './actions/builtin/publishGit.js';
 
 export { memoryTaskStore } from './tasks/memoryTaskStore.js';

@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { Minimatch } from 'minimatch';
 
 /**
  * A glob path inside a repository split at its first segment with a glob character: `base`
@@ -30,8 +30,8 @@ export function parseGlobPath(pattern: string): GlobPath {
   const segments = pattern.split('/').filter(Boolean);
   const first = segments.findIndex((segment) => GLOB_CHARS.test(segment));
   const base = (first < 0 ? segments.slice(0, -1) : segments.slice(0, first)).join('/');
-  const isMatch = picomatch(segments.join('/'), { dot: true });
-  return { base, matches: (path) => isMatch(path) };
+  const matcher = new Minimatch(segments.join('/'), { dot: true });
+  return { base, matches: (path) => matcher.match(path) };
 }
 
 /**

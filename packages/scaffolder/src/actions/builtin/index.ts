@@ -1,5 +1,5 @@
 import type { UrlReader } from '@portalkit/core';
-import { isAzureIntegration, isGiteaIntegration, type ScmIntegrations } from '@portalkit/integrations';
+import type { ScmIntegrations } from '@portalkit/integrations';
 import type { ScaffolderAction, ScaffolderCatalog, TemplateFilter, TemplateGlobal } from '../../types.js';
 import { createCatalogFetchAction } from './catalogFetch.js';
 import { createCatalogRegisterAction } from './catalogRegister.js';
@@ -11,6 +11,8 @@ import { createFetchTemplateAction } from './fetchTemplate.js';
 import { createFsDeleteAction } from './fsDelete.js';
 import { createFsRenameAction } from './fsRename.js';
 import { createPublishAzureAction } from './publish/azure.js';
+import { createPublishBitbucketCloudAction } from './publish/bitbucket-cloud.js';
+import { createPublishBitbucketServerAction } from './publish/bitbucket-server.js';
 import { createPublishGiteaAction } from './publish/gitea.js';
 import { createPublishGitAction } from './publishGit.js';
 
@@ -29,14 +31,14 @@ export interface BuiltinActionsOptions {
   globals?: Record<string, TemplateGlobal>;
   /** Directories `publish:git` may create and push repositories in; default anywhere. Set it unless every template is trusted. */
   gitRemoteRoots?: string[];
-  /** Configured source hosts: the host publish actions (`publish:azure`, `publish:gitea`, ...) are included for each configured type. */
+  /** The configured source hosts; each host type's publish actions are included when a host of that type is configured. */
   integrations?: ScmIntegrations;
 }
 
 /**
  * Every built-in action: fetch:plain, fetch:plain:file, fetch:template, fs:rename, fs:delete,
  * debug:log, catalog:register, catalog:write, catalog:fetch, publish:git; with `integrations`,
- * publish:azure and publish:gitea when such a host is configured.
+ * publish:bitbucketCloud, publish:bitbucketServer, publish:azure and publish:gitea when such hosts are configured.
  *
  * @example
  * ```ts
@@ -46,10 +48,6 @@ export interface BuiltinActionsOptions {
 export function builtinActions(options: BuiltinActionsOptions = {}): ScaffolderAction[] {
   const reader = options.reader ? { reader: options.reader } : {};
   const catalog = options.catalog ? { catalog: options.catalog } : {};
-  const integrations = options.integrations?.list() ?? [];
-  const hostActions: ScaffolderAction[] = [];
-  if (options.integrations && integrations.some(isAzureIntegration)) hostActions.push(createPublishAzureAction({ integrations: options.integrations }));
-  if (options.integrations && integrations.some(isGiteaIntegration)) hostActions.push(createPublishGiteaAction({ integrations: options.integrations }));
   return [
     createFetchPlainAction(reader),
     createFetchPlainFileAction(reader),
@@ -65,6 +63,18 @@ export function builtinActions(options: BuiltinActionsOptions = {}): ScaffolderA
     createCatalogWriteAction(),
     createCatalogFetchAction(catalog),
     createPublishGitAction(options.gitRemoteRoots ? { allowedRoots: options.gitRemoteRoots } : {}),
-    ...hostActions,
+    ...hostPublishActions(options.integrations),
+  ];
+}
+
+/** The publish actions of the host types configured in `integrations`. */
+function hostPublishActions(integrations: ScmIntegrations | undefined): ScaffolderAction[] {
+  if (!integrations) return [];
+  const types = new Set(integrations.list().map((integration) => integration.type));
+  return [
+    ...(types.has('bitbucketCloud') ? [createPublishBitbucketCloudAction({ integrations })] : []),
+    ...(types.has('bitbucketServer') ? [createPublishBitbucketServerAction({ integrations })] : []),
+    ...(types.has('azure') ? [createPublishAzureAction({ integrations })] : []),
+    ...(types.has('gitea') ? [createPublishGiteaAction({ integrations })] : []),
   ];
 }

@@ -77,6 +77,7 @@ describe('Azure DevOps reader against the contract server (responses checked aga
   });
 
   it('refuses trees over the limits and trees with symlinks', async () => {
+    await expect(integrationsFor({ maxTreeBytes: 10 }).reader.read(at('/catalog-info.yaml'))).rejects.toMatchObject({ name: 'PayloadTooLargeError' });
     await expect(integrationsFor({ maxTreeFiles: 2 }).reader.readTree(at('/'))).rejects.toMatchObject({ name: 'PayloadTooLargeError' });
     await expect(integrationsFor({ maxTreeBytes: 20 }).reader.readTree(at('/'))).rejects.toMatchObject({ name: 'PayloadTooLargeError' });
     const linked = 'https://dev.azure.com/acme/web/_git/linked?version=GBmain&path=';

@@ -59,6 +59,7 @@ describe('Gitea reader against the contract server (gitea-js, responses checked 
   });
 
   it('refuses trees over the limits and trees with symlinks', async () => {
+    await expect(integrationsFor({ maxTreeBytes: 10 }).reader.read(src('main', 'catalog-info.yaml'))).rejects.toMatchObject({ name: 'PayloadTooLargeError' });
     await expect(integrationsFor({ maxTreeFiles: 2 }).reader.readTree(src('main'))).rejects.toMatchObject({ name: 'PayloadTooLargeError' });
     await expect(integrationsFor({ maxTreeBytes: 20 }).reader.readTree(src('main'))).rejects.toMatchObject({ name: 'PayloadTooLargeError' });
     await expect(integrationsFor().reader.readTree(`${gitea.baseUrl}/acme/linked/src/branch/main/docs`)).rejects.toMatchObject({

@@ -4,14 +4,26 @@ import { readLimitedBody } from '../tree/index.js';
 import type { AzureList, GitCommitRef, GitItem, GitRepository } from './api-types.js';
 import { isVisualStudioHost } from './url.js';
 
-/** Which repository a call is about. */
+/**
+ * Which repository a call is about.
+ * @example
+ * ```ts
+ * const repo: AzureRepoRef = { organization: 'acme', project: 'web', repo: 'service' };
+ * ```
+ */
 export interface AzureRepoRef {
   organization: string;
   project: string;
   repo: string;
 }
 
-/** A version: a branch name, or a commit id once resolved (reads of one tree stay on one commit). */
+/**
+ * A version: a branch name, or a commit id once resolved (reads of one tree stay on one commit).
+ * @example
+ * ```ts
+ * const version: AzureVersion = { branch: 'main' };
+ * ```
+ */
 export type AzureVersion = { branch: string } | { commit: string } | undefined;
 
 /**

@@ -11,8 +11,10 @@ import { createFetchPlainFileAction } from './fetchPlainFile.js';
 import { createFetchTemplateAction } from './fetchTemplate.js';
 import { createFsDeleteAction } from './fsDelete.js';
 import { createFsRenameAction } from './fsRename.js';
+import { createPublishAzureAction } from './publish/azure.js';
 import { createPublishBitbucketCloudAction } from './publish/bitbucket-cloud.js';
 import { createPublishBitbucketServerAction } from './publish/bitbucket-server.js';
+import { createPublishGiteaAction } from './publish/gitea.js';
 import { createPublishGitAction } from './publishGit.js';
 import { createPublishGitlabAction } from './publish/gitlab.js';
 import { createPublishGitlabMergeRequestAction } from './publish/gitlabMergeRequest.js';
@@ -47,7 +49,8 @@ export interface BuiltinActionsOptions {
  * Every built-in action: fetch:plain, fetch:plain:file, fetch:template, fs:rename, fs:delete,
  * debug:log, catalog:register, catalog:write, catalog:fetch, publish:git; with `integrations`, the
  * publish actions of the configured hosts (publish:bitbucketCloud, publish:bitbucketServer,
- * publish:github, publish:github:pull-request, publish:gitlab, publish:gitlab:merge-request).
+ * publish:github, publish:github:pull-request, publish:gitlab, publish:gitlab:merge-request,
+ * publish:azure, publish:gitea).
  *
  * @example
  * ```ts
@@ -88,6 +91,8 @@ function hostPublishActions(integrations: ScmIntegrations | undefined): Scaffold
     ...(types.has('bitbucketServer') ? [createPublishBitbucketServerAction({ integrations })] : []),
     ...(types.has('gitlab') ? [createPublishGitlabAction({ integrations }), createPublishGitlabMergeRequestAction({ integrations })] : []),
     ...(types.has('github') ? [createPublishGithubAction({ integrations }), createPublishGithubPullRequestAction({ integrations })] : []),
+    ...(types.has('azure') ? [createPublishAzureAction({ integrations })] : []),
+    ...(types.has('gitea') ? [createPublishGiteaAction({ integrations })] : []),
   ];
 }
 

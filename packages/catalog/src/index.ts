@@ -151,6 +151,8 @@ export type {
   LdapSearch,
   ParsedLdapOrgProviderConfig,
 } from './providers/ldap/index.js';
+export { createGitlabDiscoveryProvider, gitlabDiscoveryConfigSchema } from './providers/gitlab-discovery.js';
+export type { GitlabDiscoveryConfig, GitlabDiscoveryProvider, GitlabDiscoveryProviderOptions } from './providers/gitlab-discovery.js';
 export { builtinRelations } from './processing/builtin-relations.js';
 export type { RefRelation } from './processing/builtin-relations.js';
 export { ENTITY_STATUS_CATALOG_PROCESSING_TYPE, stitchEntity, uidForRef } from './processing/stitcher.js';

@@ -59,6 +59,10 @@ export { createPublishGitAction } from './actions/builtin/publishGit.js';
 export { createPublishBitbucketCloudAction } from './actions/builtin/publish/bitbucket-cloud.js';
 export { createPublishBitbucketServerAction } from './actions/builtin/publish/bitbucket-server.js';
 export type { PublishGitActionOptions } from './actions/builtin/publishGit.js';
+export { createPublishGitlabAction } from './actions/builtin/publish/gitlab.js';
+export type { PublishGitlabActionOptions } from './actions/builtin/publish/gitlab.js';
+export { createPublishGitlabMergeRequestAction } from './actions/builtin/publish/gitlabMergeRequest.js';
+export type { PublishGitlabMergeRequestActionOptions } from './actions/builtin/publish/gitlabMergeRequest.js';
 
 export { memoryTaskStore } from './tasks/memoryTaskStore.js';
 export { postgresTaskStore } from './tasks/postgresTaskStore.js';

@@ -1,4 +1,4 @@
-import type { UrlReader } from '@portalkit/core';
+import { createUrlReader, type UrlReader } from '@portalkit/core';
 import type { ScmIntegrations } from '@portalkit/integrations';
 import type { ScaffolderAction, ScaffolderCatalog, TemplateFilter, TemplateGlobal } from '../../types.js';
 import { createCatalogFetchAction } from './catalogFetch.js';
@@ -13,6 +13,8 @@ import { createFsRenameAction } from './fsRename.js';
 import { createPublishBitbucketCloudAction } from './publish/bitbucket-cloud.js';
 import { createPublishBitbucketServerAction } from './publish/bitbucket-server.js';
 import { createPublishGitAction } from './publishGit.js';
+import { createPublishGitlabAction } from './publish/gitlab.js';
+import { createPublishGitlabMergeRequestAction } from './publish/gitlabMergeRequest.js';
 
 /** Options of {@link builtinActions}. */
 export interface BuiltinActionsOptions {
@@ -22,21 +24,26 @@ export interface BuiltinActionsOptions {
    * without `forPrincipal` is refused (docs/actions.md).
    */
   catalog?: ScaffolderCatalog;
-  /** Used by the fetch actions for remote URLs. */
+  /** Used by the fetch actions for remote URLs (after the integrations' reader, when both are given). */
   reader?: UrlReader;
+  /**
+   * Configured source hosts (`createIntegrations`): the fetch actions read their URLs, and the
+   * publish actions push to them (`publish:git` to `git` integrations; each host's own actions
+   * are included when a host of its type is configured).
+   */
+  integrations?: ScmIntegrations;
   /** Extra template filters and globals for `fetch:template`. */
   filters?: Record<string, TemplateFilter>;
   globals?: Record<string, TemplateGlobal>;
   /** Directories `publish:git` may create and push repositories in; default anywhere. Set it unless every template is trusted. */
   gitRemoteRoots?: string[];
-  /** The configured source hosts; each host type's publish actions are included when a host of that type is configured. */
-  integrations?: ScmIntegrations;
 }
 
 /**
  * Every built-in action: fetch:plain, fetch:plain:file, fetch:template, fs:rename, fs:delete,
  * debug:log, catalog:register, catalog:write, catalog:fetch, publish:git; with `integrations`,
- * publish:bitbucketCloud and publish:bitbucketServer when such hosts are configured.
+ * publish:bitbucketCloud, publish:bitbucketServer, publish:gitlab and publish:gitlab:merge-request
+ * when such hosts are configured.
  *
  * @example
  * ```ts
@@ -44,7 +51,8 @@ export interface BuiltinActionsOptions {
  * ```
  */
 export function builtinActions(options: BuiltinActionsOptions = {}): ScaffolderAction[] {
-  const reader = options.reader ? { reader: options.reader } : {};
+  const readers = [options.integrations?.reader, options.reader].filter((r): r is UrlReader => r !== undefined);
+  const reader = readers.length > 0 ? { reader: readers.length === 1 ? readers[0]! : createUrlReader({ readers }) } : {};
   const catalog = options.catalog ? { catalog: options.catalog } : {};
   return [
     createFetchPlainAction(reader),
@@ -60,7 +68,10 @@ export function builtinActions(options: BuiltinActionsOptions = {}): ScaffolderA
     createCatalogRegisterAction(catalog),
     createCatalogWriteAction(),
     createCatalogFetchAction(catalog),
-    createPublishGitAction(options.gitRemoteRoots ? { allowedRoots: options.gitRemoteRoots } : {}),
+    createPublishGitAction({
+      ...(options.gitRemoteRoots ? { allowedRoots: options.gitRemoteRoots } : {}),
+      ...(options.integrations ? { integrations: options.integrations } : {}),
+    }),
     ...hostPublishActions(options.integrations),
   ];
 }
@@ -72,5 +83,7 @@ function hostPublishActions(integrations: ScmIntegrations | undefined): Scaffold
   return [
     ...(types.has('bitbucketCloud') ? [createPublishBitbucketCloudAction({ integrations })] : []),
     ...(types.has('bitbucketServer') ? [createPublishBitbucketServerAction({ integrations })] : []),
+    ...(types.has('gitlab') ? [createPublishGitlabAction({ integrations }), createPublishGitlabMergeRequestAction({ integrations })] : []),
   ];
 }
+

@@ -120,6 +120,20 @@ describe('GitHub integration reader', () => {
     expect((await integration.reader.search!(url('acme/web/blob/main/missing.yaml'))).files).toEqual([]);
   });
 
+  it('falls back to the tarball when GitHub truncates the recursive tree', async () => {
+    const restore = github.route('GET', '/repos/{owner}/{repo}/git/trees/{tree_sha}', (request) => ({
+      status: 200,
+      json: { sha: request.params.tree_sha, url: `${github.apiBaseUrl}/repos/acme/web/git/trees/x`, truncated: true, tree: [] },
+    }));
+    try {
+      const result = await integration.reader.search!(url('acme/web/blob/main/**/catalog-info.yaml'));
+      expect(result.files.map((f) => f.url).sort()).toEqual([url('acme/web/blob/main/catalog-info.yaml'), url('acme/web/blob/main/services/api/catalog-info.yaml')]);
+      expect((await result.files[0]!.content()).toString()).toMatch(/^kind: /);
+    } finally {
+      restore();
+    }
+  });
+
   it('turns a bad token into AuthenticationError without the token in the message', async () => {
     const bad = createGithubIntegration({ ...configFor(github), token: 'ghp_wrong_secret_value' });
     const error = await bad.reader.read(url('acme/web/blob/main/README.md')).catch((e: Error) => e);

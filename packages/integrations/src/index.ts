@@ -25,3 +25,21 @@ export { basicAuthorization, pushDirectory, runGit } from './git-cli/index.js';
 export type { GitRunOptions, PushDirectoryOptions } from './git-cli/index.js';
 export { parseRepoUrl } from './repo-url.js';
 export type { ParsedRepoUrl } from './repo-url.js';
+export {
+  githubPushPayloadSchema,
+  gitlabPushPayloadSchema,
+  parseGithubPushEvent,
+  parseGitlabPushEvent,
+  verifyGithubSignature,
+  verifyGitlabToken,
+  webhookSecrets,
+  webhookSecretsFromConfig,
+} from './webhooks/index.js';
+export type {
+  GithubPushPayload,
+  GitlabPushPayload,
+  PushEvent,
+  VerifyGithubSignatureOptions,
+  VerifyGitlabTokenOptions,
+  WebhookSecrets,
+} from './webhooks/index.js';

@@ -28,6 +28,7 @@ export const githubPushPayloadSchema = z.looseObject({
     full_name: z.string().min(1).max(512).regex(/^[^/\s]+\/[^/\s]+$/, 'owner/repo'),
     html_url: webUrl,
     clone_url: webUrl.optional(),
+    default_branch: z.string().min(1).max(1024).nullish(),
   }),
   commits: z
     .array(
@@ -74,6 +75,7 @@ export function parseGithubPushEvent(payload: unknown): PushEvent {
       path: push.repository.full_name,
       url: push.repository.html_url,
       ...(push.repository.clone_url ? { cloneUrl: push.repository.clone_url } : {}),
+      ...(push.repository.default_branch ? { defaultBranch: push.repository.default_branch } : {}),
     },
     ref: push.ref,
     ...refNames(push.ref),

@@ -27,6 +27,7 @@ export const gitlabPushPayloadSchema = z.looseObject({
     path_with_namespace: z.string().min(1).max(1024).regex(/^[^/\s]+(\/[^/\s]+)+$/, 'group/project'),
     web_url: webUrl,
     git_http_url: webUrl.optional(),
+    default_branch: z.string().min(1).max(1024).nullish(),
   }),
   commits: z
     .array(
@@ -72,6 +73,7 @@ export function parseGitlabPushEvent(payload: unknown): PushEvent {
       path: push.project.path_with_namespace,
       url: push.project.web_url,
       ...(push.project.git_http_url ? { cloneUrl: push.project.git_http_url } : {}),
+      ...(push.project.default_branch ? { defaultBranch: push.project.default_branch } : {}),
     },
     ref: push.ref,
     ...refNames(push.ref),

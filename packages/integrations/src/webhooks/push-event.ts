@@ -23,6 +23,8 @@ export interface PushEvent {
     url: string;
     /** The HTTP(S) clone URL, when the payload has one. */
     cloneUrl?: string;
+    /** The repository's default branch, when the payload says (URLs without a ref mean it). */
+    defaultBranch?: string;
   };
   /** The full ref pushed, e.g. `refs/heads/main` or `refs/tags/v1`. */
   ref: string;

@@ -13,7 +13,7 @@ describe('parseGithubPushEvent', () => {
     expect(event).toEqual({
       type: 'github',
       host: 'github.com',
-      repository: { path: 'Codertocat/Hello-World', url: 'https://github.com/Codertocat/Hello-World', cloneUrl: 'https://github.com/Codertocat/Hello-World.git' },
+      repository: { path: 'Codertocat/Hello-World', url: 'https://github.com/Codertocat/Hello-World', cloneUrl: 'https://github.com/Codertocat/Hello-World.git', defaultBranch: 'master' },
       ref: 'refs/tags/simple-tag',
       tag: 'simple-tag',
       before: '6113728f27ae82c7b1a177c8d03f9e96e0adf246',
@@ -68,7 +68,7 @@ describe('parseGitlabPushEvent', () => {
     expect(event).toEqual({
       type: 'gitlab',
       host: 'example.com',
-      repository: { path: 'mike/diaspora', url: 'http://example.com/mike/diaspora', cloneUrl: 'http://example.com/mike/diaspora.git' },
+      repository: { path: 'mike/diaspora', url: 'http://example.com/mike/diaspora', cloneUrl: 'http://example.com/mike/diaspora.git', defaultBranch: 'master' },
       ref: 'refs/heads/master',
       branch: 'master',
       before: '95790bf891e76fee5e1747ab589903a6a1f80f22',

@@ -17,7 +17,8 @@ export type { ScmIntegration, ScmIntegrationType, ScmLocation, TreeLimits } from
 export { createAzureIntegration } from './azure/index.js';
 export { createBitbucketCloudIntegration } from './bitbucket-cloud/index.js';
 export { createBitbucketServerIntegration } from './bitbucket-server/index.js';
-export { createGitIntegration } from './git/index.js';
+export { createGitIntegration, isGitIntegration } from './git/index.js';
+export type { GitIntegration } from './git/index.js';
 export { createGiteaIntegration } from './gitea/index.js';
 export { createGithubIntegration } from './github/index.js';
 export { createGitlabIntegration } from './gitlab/index.js';

@@ -97,19 +97,11 @@ function environment(identity: GitRunOptions['identity'], remote?: GitRunOptions
  * ```
  */
 export async function runGit(args: string[], options: GitRunOptions = {}): Promise<string> {
-  const remoteConfig: Array<readonly [string, string]> = options.remote
-    ? [...options.remote.protocols.map((protocol) => [`protocol.${protocol}.allow`, 'always'] as const), ['http.followRedirects', 'false']]
-    : [];
-  const argv = [
-    ...[...FIXED_CONFIG, ...remoteConfig].flatMap(([key, value]) => ['-c', `${key}=${value}`]),
-    ...(options.gitDir ? [`--git-dir=${options.gitDir}`] : []),
-    ...(options.workTree ? [`--work-tree=${options.workTree}`] : []),
-    ...args,
-  ];
+  const invocation = gitInvocation(args, options);
   try {
-    const { stdout } = await execFileAsync('git', argv, {
-      cwd: options.cwd ?? options.gitDir ?? os.tmpdir(),
-      env: environment(options.identity, options.remote),
+    const { stdout } = await execFileAsync('git', invocation.argv, {
+      cwd: invocation.cwd,
+      env: invocation.env,
       maxBuffer: 16 * 1024 * 1024,
       windowsHide: true,
       ...(options.signal ? { signal: options.signal } : {}),
@@ -120,4 +112,27 @@ export async function runGit(args: string[], options: GitRunOptions = {}): Promi
     if (e.name === 'AbortError') throw error;
     throw new InputError(`git ${args[0]} failed: ${(e.stderr || e.message).trim()}`);
   }
+}
+
+/**
+ * The argv, environment and working directory {@link runGit} runs git with, for callers that
+ * need git's output as a stream or as bytes (the git reader's `cat-file` and `archive`).
+ * Internal to the package.
+ *
+ * @example
+ * ```ts
+ * const { argv, env, cwd } = gitInvocation(['cat-file', 'blob', oid], { gitDir });
+ * ```
+ */
+export function gitInvocation(args: string[], options: GitRunOptions = {}): { argv: string[]; env: NodeJS.ProcessEnv; cwd: string } {
+  const remoteConfig: Array<readonly [string, string]> = options.remote
+    ? [...options.remote.protocols.map((protocol) => [`protocol.${protocol}.allow`, 'always'] as const), ['http.followRedirects', 'false']]
+    : [];
+  const argv = [
+    ...[...FIXED_CONFIG, ...remoteConfig].flatMap(([key, value]) => ['-c', `${key}=${value}`]),
+    ...(options.gitDir ? [`--git-dir=${options.gitDir}`] : []),
+    ...(options.workTree ? [`--work-tree=${options.workTree}`] : []),
+    ...args,
+  ];
+  return { argv, env: environment(options.identity, options.remote), cwd: options.cwd ?? options.gitDir ?? os.tmpdir() };
 }

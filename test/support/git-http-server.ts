@@ -156,7 +156,7 @@ export async function startGitHttpServer(options: GitHttpServerOptions = {}): Pr
       await git(['add', '--all'], work);
       await git(['commit', '--quiet', '--allow-empty', '-m', commitOptions.message ?? 'update'], work);
       await git(['push', '--quiet', 'origin', `HEAD:refs/heads/${branch}`], work);
-      return git(['rev-parse', 'HEAD'], work);
+      return await git(['rev-parse', 'HEAD'], work);
     } finally {
       await rm(work, { recursive: true, force: true });
     }
@@ -188,7 +188,7 @@ export async function startGitHttpServer(options: GitHttpServerOptions = {}): Pr
         await git(['add', '--all'], work);
         await git(['commit', '--quiet', '--allow-empty', '-m', createOptions.message ?? 'initial commit'], work);
         await git(['push', '--quiet', repoDir(name), `HEAD:refs/heads/${branch}`], work);
-        return git(['rev-parse', 'HEAD'], work);
+        return await git(['rev-parse', 'HEAD'], work);
       } finally {
         await rm(work, { recursive: true, force: true });
       }

@@ -75,7 +75,7 @@ export function githubDelivery(url: string, options: { body: string | Uint8Array
   };
   const signature = options.signature === undefined ? signGithub(options.secret ?? '', options.body) : options.signature;
   if (signature !== null) headers['x-hub-signature-256'] = signature;
-  return new Request(url, { method: 'POST', headers, body: options.body });
+  return new Request(url, { method: 'POST', headers, body: typeof options.body === 'string' ? options.body : new Uint8Array(options.body) });
 }
 
 /** A GitLab delivery of `event` with `body` and `token` in `X-Gitlab-Token`. */

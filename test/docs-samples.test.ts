@@ -1,5 +1,5 @@
 /**
- * Keeps the TypeScript samples of the guides honest: every ```ts block of docs/*.md and README.md
+ * Keeps the TypeScript samples of the guides honest: every ```ts block of docs/ (subfolders included) and README.md
  * is written to test-output/docs-samples/ (inside the repo, so the `@portalkit/*` paths of
  * tsconfig.json resolve) and type-checked against the sources with the repo's compiler options.
  * Blocks fenced ```ts run are also executed; ```ts ignore blocks are skipped (see docs/README.md).
@@ -51,7 +51,8 @@ function extractSamples(markdownPath: string): Sample[] {
 
 const markdownFiles = [
   join(root, 'README.md'),
-  ...readdirSync(join(root, 'docs'))
+  // Guides in subfolders (docs/integrations/) count too.
+  ...readdirSync(join(root, 'docs'), { recursive: true, encoding: 'utf8' })
     .filter((name) => name.endsWith('.md'))
     .sort()
     .map((name) => join(root, 'docs', name)),

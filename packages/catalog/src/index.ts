@@ -135,6 +135,22 @@ export type {
   EntityProviderConnection,
   EntityProviderMutation,
 } from './processing/provider.js';
+export {
+  createLdapOrgProvider,
+  LDAP_DN_ANNOTATION,
+  LDAP_RDN_ANNOTATION,
+  LDAP_UUID_ANNOTATION,
+  ldapOrgProviderConfigSchema,
+  readLdapOrg,
+} from './providers/ldap/index.js';
+export type {
+  LdapEntry,
+  LdapOrgProvider,
+  LdapOrgProviderConfig,
+  LdapOrgProviderOptions,
+  LdapSearch,
+  ParsedLdapOrgProviderConfig,
+} from './providers/ldap/index.js';
 export { builtinRelations } from './processing/builtin-relations.js';
 export type { RefRelation } from './processing/builtin-relations.js';
 export { ENTITY_STATUS_CATALOG_PROCESSING_TYPE, stitchEntity, uidForRef } from './processing/stitcher.js';

@@ -51,18 +51,18 @@ export function parseRepoUrl(repoUrl: string, integrations: ScmIntegrations): Pa
     const value = param(key);
     if (value !== undefined) result[key] = value;
   }
-  const require = (key: keyof ParsedRepoUrl) => {
+  const need = (key: keyof ParsedRepoUrl) => {
     if (!result[key]) throw new InputError(`Invalid repo URL passed to publisher: ${repoUrl}, missing ${key}`);
   };
   if (integration.type === 'bitbucketCloud') {
-    require('workspace');
-    require('project');
+    need('workspace');
+    need('project');
   } else if (integration.type === 'bitbucketServer' || integration.type === 'azure') {
-    require('project');
+    need('project');
   } else {
-    require('owner');
+    need('owner');
   }
-  require('repo');
+  need('repo');
   // Each part becomes a path segment of an API call or a remote URL: nothing may change which.
   for (const key of ['repo', 'owner', 'organization', 'workspace', 'project'] as const) {
     const value = result[key];

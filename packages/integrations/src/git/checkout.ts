@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { InputError } from '@portalkit/core';
@@ -58,8 +58,10 @@ export async function withCheckout<T>(options: CheckoutOptions, ref: string, fn:
     }
   };
   try {
-    await git(['init', '--quiet', '--bare', '--template=']);
-    // A partial clone: git fetches a missing blob from `origin` when a command needs it.
+    // What `git init --bare --template=` creates, without a process of its own. A partial
+    // clone: git fetches a missing blob from `origin` when a command needs it.
+    for (const dir of ['objects/info', 'objects/pack', 'refs/heads', 'refs/tags']) await mkdir(path.join(gitDir, dir), { recursive: true });
+    await writeFile(path.join(gitDir, 'HEAD'), 'ref: refs/heads/main\n');
     await writeFile(
       path.join(gitDir, 'config'),
       `[core]\n\trepositoryformatversion = 1\n\tbare = true\n[remote "origin"]\n\turl = ${options.cloneUrl}\n\tpromisor = true\n\tpartialclonefilter = blob:none\n[extensions]\n\tpartialClone = origin\n`,

@@ -23,7 +23,8 @@ export interface GitStream {
   stdout: Readable;
   /** Resolves when git exits 0; rejects with a {@link GitProcessError} otherwise. */
   done: Promise<void>;
-  kill(): void;
+  /** Kill git and every process it started; resolves once git has exited. */
+  kill(): Promise<void>;
 }
 
 /**
@@ -35,7 +36,18 @@ export interface GitStream {
  */
 export function streamGit(args: string[], options: GitRunOptions, extra: { input?: string; timeoutMs: number }): GitStream {
   const { argv, env, cwd } = gitInvocation(args, options);
-  const child = spawn('git', argv, { cwd, env, windowsHide: true, stdio: ['pipe', 'pipe', 'pipe'] });
+  // Its own process group, so a kill also stops the helpers git starts (a lazy `git fetch` of a
+  // partial clone), which would otherwise write on into a directory being removed.
+  const group = process.platform !== 'win32';
+  const child = spawn('git', argv, { cwd, env, windowsHide: true, stdio: ['pipe', 'pipe', 'pipe'], detached: group });
+  const killAll = () => {
+    try {
+      if (group && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      else child.kill('SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  };
   let stderr = '';
   let timedOut = false;
   child.stderr.setEncoding('utf8');
@@ -44,9 +56,9 @@ export function streamGit(args: string[], options: GitRunOptions, extra: { input
   });
   const timer = setTimeout(() => {
     timedOut = true;
-    child.kill('SIGKILL');
+    killAll();
   }, extra.timeoutMs);
-  const onAbort = () => child.kill('SIGKILL');
+  const onAbort = () => killAll();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   child.stdin.on('error', () => {});
   child.stdin.end(extra.input ?? '');
@@ -61,7 +73,14 @@ export function streamGit(args: string[], options: GitRunOptions, extra: { input
   });
   // The caller may stop reading early (a limit was hit); the rejection is then expected.
   done.catch(() => {});
-  return { stdout: child.stdout, done, kill: () => child.kill('SIGKILL') };
+  return {
+    stdout: child.stdout,
+    done,
+    kill: async () => {
+      killAll();
+      await done.catch(() => {});
+    },
+  };
 }
 
 /**
@@ -85,7 +104,7 @@ export async function execGit(
     size += chunk.length;
     if (extra.maxBytes !== undefined && size > extra.maxBytes) {
       overflow = extra.tooLarge?.() ?? new Error('output too large');
-      git.kill();
+      void git.kill();
       return;
     }
     chunks.push(chunk);

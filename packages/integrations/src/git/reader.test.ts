@@ -16,8 +16,12 @@ let mainCommit: string;
 const integration = (overrides: Partial<GitIntegrationConfig> = {}) =>
   createGitIntegration({ host: server.host, baseUrl: server.baseUrl, username: 'bot', password: PASSWORD, allowPrivateNetwork: true, ...overrides });
 
+// The reader's temporary repositories go to a directory of this test only (os.tmpdir() follows
+// TMPDIR), so what is left behind is this file's doing and no concurrent process's.
+let tmp: string;
+const savedTmp = process.env.TMPDIR;
 /** Temporary repositories the reader left behind. */
-const leftovers = async () => (await readdir(os.tmpdir())).filter((name) => name.startsWith('portalkit-git-read-'));
+const leftovers = async () => (await readdir(tmp)).filter((name) => name.startsWith('portalkit-git-read-'));
 
 beforeAll(async () => {
   server = await startGitHttpServer({ auth: { username: 'bot', password: PASSWORD }, prefix: '/scm' });
@@ -38,19 +42,27 @@ beforeAll(async () => {
   await server.createRepo('team/links', { 'docs/index.md': '# hi\n', 'docs/escape': { symlink: '../../../../etc/passwd' }, 'link.yaml': { symlink: 'docs/index.md' } });
   git = integration();
   R = `${server.baseUrl}/team/app.git`;
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'git-reader-tmp-'));
+  process.env.TMPDIR = tmp;
+}, 120_000);
+afterAll(async () => {
+  if (savedTmp === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = savedTmp;
+  await server.close();
+  // Every read, failed ones included, removed its temporary repository.
+  expect(await leftovers()).toEqual([]);
+  await rm(tmp, { recursive: true, force: true });
 });
-afterAll(async () => server.close());
 
 describe('git reader: read', () => {
   it('reads a file of a branch with the blob id as etag, and answers an unchanged etag with NotModified', async () => {
-    const before = await leftovers();
     const { buffer, etag } = await git.reader.read(`${R}/blob/main/catalog-info.yaml`);
     expect(buffer.toString()).toBe('kind: Component\nmetadata:\n  name: app\n');
     expect(etag).toBe(await server.git('team/app', ['rev-parse', 'main:catalog-info.yaml']));
     await expect(git.reader.read(`${R}/blob/main/catalog-info.yaml`, { etag })).rejects.toMatchObject({ name: 'NotModifiedError' });
     // A fresh integration (no cache) reaches the same answer by fetching.
     await expect(integration().reader.read(`${R}/raw/main/catalog-info.yaml`, { etag })).rejects.toMatchObject({ name: 'NotModifiedError' });
-    expect(await leftovers()).toEqual(before);
+    expect(await leftovers()).toEqual([]);
   });
 
   it('sees a new commit, and a file untouched by it stays NotModified', async () => {
@@ -130,7 +142,6 @@ describe('git reader: read', () => {
 
 describe('git reader: readTree', () => {
   it('reads a subdirectory with paths relative to it and the tree id as etag', async () => {
-    const before = await leftovers();
     const tree = await git.reader.readTree(`${R}/tree/main/docs`);
     expect(tree.files.map((f) => f.path).sort()).toEqual(['big.bin', 'guide/setup.md', 'index.md']);
     expect((await tree.files.find((f) => f.path === 'guide/setup.md')!.content()).toString()).toBe('setup\n');
@@ -139,7 +150,7 @@ describe('git reader: readTree', () => {
     await expect(integration().reader.readTree(`${R}/tree/main/docs`, { etag: tree.etag })).rejects.toMatchObject({ name: 'NotModifiedError' });
     const filtered = await git.reader.readTree(`${R}/tree/main/docs`, { filter: (p) => p.endsWith('.md') });
     expect(filtered.files.map((f) => f.path).sort()).toEqual(['guide/setup.md', 'index.md']);
-    expect(await leftovers()).toEqual(before);
+    expect(await leftovers()).toEqual([]);
   });
 
   it('reads the default branch of a repository URL', async () => {

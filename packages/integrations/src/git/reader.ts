@@ -152,7 +152,8 @@ export function createGitReader(options: GitReaderOptions): GitReader {
         });
         return createTreeResponse(tree, entry.oid);
       } finally {
-        git.kill();
+        // Also stops a lazy fetch still writing into the checkout before it is removed.
+        await git.kill();
       }
     });
   };

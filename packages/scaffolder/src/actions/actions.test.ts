@@ -299,7 +299,12 @@ describe('other built-ins', () => {
 
   it('publish:git refuses non-local remotes', async () => {
     const workspace = await skeleton({ 'a.txt': 'a' });
-    await expect(runAction(byId('publish:git'), { remoteUrl: 'https://github.com/o/r.git' }, { workspace })).rejects.toThrow(/only pushes to local/);
+    await expect(runAction(byId('publish:git'), { remoteUrl: 'https://github.com/o/r.git' }, { workspace })).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message: expect.stringContaining('github.com'),
+    });
+    await expect(runAction(byId('publish:git'), { remoteUrl: 'git@github.com:o/r.git' }, { workspace })).rejects.toThrow(/pushes to local repositories/);
+    await expect(runAction(byId('publish:git'), {}, { workspace })).rejects.toThrow(/exactly one of remoteUrl and repoUrl/);
     await expect(runAction(byId('publish:git'), { remoteUrl: '/tmp/x', defaultBranch: 'bad branch' }, { workspace })).rejects.toThrow(/input\.defaultBranch/);
   });
 

@@ -1,4 +1,5 @@
-import type { UrlReader } from '@portalkit/core';
+import { createUrlReader, type UrlReader } from '@portalkit/core';
+import type { ScmIntegrations } from '@portalkit/integrations';
 import type { ScaffolderAction, ScaffolderCatalog, TemplateFilter, TemplateGlobal } from '../../types.js';
 import { createCatalogFetchAction } from './catalogFetch.js';
 import { createCatalogRegisterAction } from './catalogRegister.js';
@@ -19,8 +20,14 @@ export interface BuiltinActionsOptions {
    * without `forPrincipal` is refused (docs/actions.md).
    */
   catalog?: ScaffolderCatalog;
-  /** Used by the fetch actions for remote URLs. */
+  /** Used by the fetch actions for remote URLs (after the integrations' reader, when both are given). */
   reader?: UrlReader;
+  /**
+   * Configured source hosts (`createIntegrations`): the fetch actions read their URLs, and the
+   * publish actions push to them (`publish:git` to `git` integrations; each host's own actions
+   * are included when a host of its type is configured).
+   */
+  integrations?: ScmIntegrations;
   /** Extra template filters and globals for `fetch:template`. */
   filters?: Record<string, TemplateFilter>;
   globals?: Record<string, TemplateGlobal>;
@@ -38,7 +45,8 @@ export interface BuiltinActionsOptions {
  * ```
  */
 export function builtinActions(options: BuiltinActionsOptions = {}): ScaffolderAction[] {
-  const reader = options.reader ? { reader: options.reader } : {};
+  const readers = [options.integrations?.reader, options.reader].filter((r): r is UrlReader => r !== undefined);
+  const reader = readers.length > 0 ? { reader: readers.length === 1 ? readers[0]! : createUrlReader({ readers }) } : {};
   const catalog = options.catalog ? { catalog: options.catalog } : {};
   return [
     createFetchPlainAction(reader),
@@ -54,6 +62,9 @@ export function builtinActions(options: BuiltinActionsOptions = {}): ScaffolderA
     createCatalogRegisterAction(catalog),
     createCatalogWriteAction(),
     createCatalogFetchAction(catalog),
-    createPublishGitAction(options.gitRemoteRoots ? { allowedRoots: options.gitRemoteRoots } : {}),
+    createPublishGitAction({
+      ...(options.gitRemoteRoots ? { allowedRoots: options.gitRemoteRoots } : {}),
+      ...(options.integrations ? { integrations: options.integrations } : {}),
+    }),
   ];
 }

@@ -42,7 +42,14 @@ export const githubPushPayloadSchema = z.looseObject({
     .max(10_000),
 });
 
-/** See {@link githubPushPayloadSchema}. */
+/**
+ * See {@link githubPushPayloadSchema}.
+ * @example
+ * ```ts
+ * const payload: GithubPushPayload = githubPushPayloadSchema.parse(JSON.parse(body));
+ * payload.commits.length;
+ * ```
+ */
 export type GithubPushPayload = z.infer<typeof githubPushPayloadSchema>;
 
 /** GitHub lists at most this many commits in a push payload; a full list may have been cut. */

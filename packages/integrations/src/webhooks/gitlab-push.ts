@@ -42,7 +42,14 @@ export const gitlabPushPayloadSchema = z.looseObject({
   total_commits_count: z.number().int().nonnegative().optional(),
 });
 
-/** See {@link gitlabPushPayloadSchema}. */
+/**
+ * See {@link gitlabPushPayloadSchema}.
+ * @example
+ * ```ts
+ * const payload: GitlabPushPayload = gitlabPushPayloadSchema.parse(JSON.parse(body));
+ * payload.total_commits_count;
+ * ```
+ */
 export type GitlabPushPayload = z.infer<typeof gitlabPushPayloadSchema>;
 
 /**

@@ -15,8 +15,11 @@ export { createTreeResponse, DEFAULT_MAX_TREE_BYTES, DEFAULT_MAX_TREE_FILES, rea
 export type { TarArchiveOptions } from './tree/index.js';
 export type { ScmIntegration, ScmIntegrationType, ScmLocation, TreeLimits } from './types.js';
 export { createAzureIntegration } from './azure/index.js';
-export { createBitbucketCloudIntegration } from './bitbucket-cloud/index.js';
-export { createBitbucketServerIntegration } from './bitbucket-server/index.js';
+export { createBitbucketCloudIntegration, isBitbucketCloudIntegration } from './bitbucket-cloud/index.js';
+export type { BitbucketCloudIntegration } from './bitbucket-cloud/index.js';
+export type { BitbucketHttp } from './bitbucket-common/http.js';
+export { createBitbucketServerIntegration, isBitbucketServerIntegration } from './bitbucket-server/index.js';
+export type { BitbucketServerIntegration } from './bitbucket-server/index.js';
 export { createGitIntegration, isGitIntegration } from './git/index.js';
 export type { GitIntegration } from './git/index.js';
 export { createGiteaIntegration } from './gitea/index.js';

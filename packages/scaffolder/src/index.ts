@@ -56,6 +56,8 @@ export { createCatalogRegisterAction } from './actions/builtin/catalogRegister.j
 export { createCatalogWriteAction } from './actions/builtin/catalogWrite.js';
 export { createCatalogFetchAction } from './actions/builtin/catalogFetch.js';
 export { createPublishGitAction } from './actions/builtin/publishGit.js';
+export { createPublishBitbucketCloudAction } from './actions/builtin/publish/bitbucket-cloud.js';
+export { createPublishBitbucketServerAction } from './actions/builtin/publish/bitbucket-server.js';
 export type { PublishGitActionOptions } from './actions/builtin/publishGit.js';
 
 export { memoryTaskStore } from './tasks/memoryTaskStore.js';

@@ -10,6 +10,8 @@ import { createFetchPlainFileAction } from './fetchPlainFile.js';
 import { createFetchTemplateAction } from './fetchTemplate.js';
 import { createFsDeleteAction } from './fsDelete.js';
 import { createFsRenameAction } from './fsRename.js';
+import { createPublishBitbucketCloudAction } from './publish/bitbucket-cloud.js';
+import { createPublishBitbucketServerAction } from './publish/bitbucket-server.js';
 import { createPublishGitAction } from './publishGit.js';
 
 /** Options of {@link builtinActions}. */
@@ -33,11 +35,14 @@ export interface BuiltinActionsOptions {
   globals?: Record<string, TemplateGlobal>;
   /** Directories `publish:git` may create and push repositories in; default anywhere. Set it unless every template is trusted. */
   gitRemoteRoots?: string[];
+  /** The configured source hosts; each host type's publish actions are included when a host of that type is configured. */
+  integrations?: ScmIntegrations;
 }
 
 /**
  * Every built-in action: fetch:plain, fetch:plain:file, fetch:template, fs:rename, fs:delete,
- * debug:log, catalog:register, catalog:write, catalog:fetch, publish:git.
+ * debug:log, catalog:register, catalog:write, catalog:fetch, publish:git; with `integrations`,
+ * publish:bitbucketCloud and publish:bitbucketServer when such hosts are configured.
  *
  * @example
  * ```ts
@@ -66,5 +71,16 @@ export function builtinActions(options: BuiltinActionsOptions = {}): ScaffolderA
       ...(options.gitRemoteRoots ? { allowedRoots: options.gitRemoteRoots } : {}),
       ...(options.integrations ? { integrations: options.integrations } : {}),
     }),
+    ...hostPublishActions(options.integrations),
+  ];
+}
+
+/** The publish actions of the host types configured in `integrations`. */
+function hostPublishActions(integrations: ScmIntegrations | undefined): ScaffolderAction[] {
+  if (!integrations) return [];
+  const types = new Set(integrations.list().map((integration) => integration.type));
+  return [
+    ...(types.has('bitbucketCloud') ? [createPublishBitbucketCloudAction({ integrations })] : []),
+    ...(types.has('bitbucketServer') ? [createPublishBitbucketServerAction({ integrations })] : []),
   ];
 }

@@ -1,4 +1,5 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,7 +49,8 @@ beforeAll(async () => {
 afterAll(async () => {
   if (savedTmp === undefined) delete process.env.TMPDIR;
   else process.env.TMPDIR = savedTmp;
-  await server.close();
+  await server?.close();
+  if (!tmp) return;
   // Every read, failed ones included, removed its temporary repository.
   expect(await leftovers()).toEqual([]);
   await rm(tmp, { recursive: true, force: true });
@@ -125,6 +127,29 @@ describe('git reader: read', () => {
     await expect(unreachable.reader.read(`http://127.0.0.1:${port}/a.git/blob/main/x`)).rejects.toMatchObject({ name: 'ServiceUnavailableError' });
   });
 
+  it('never follows a redirect to another host, so the credentials stay with the configured one', async () => {
+    // A "git host" that redirects every request to the real server (another origin).
+    const seenAuth: Array<string | undefined> = [];
+    const redirector = createHttpServer((req, res) => {
+      seenAuth.push(req.headers.authorization);
+      res.writeHead(302, { location: `${server.baseUrl}${req.url?.replace(/^\/scm/, '')}` }).end();
+    });
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+    const host = `127.0.0.1:${(redirector.address() as { port: number }).port}`;
+    try {
+      const seen = server.requests.length;
+      const redirected = createGitIntegration({ host, baseUrl: `http://${host}/scm`, username: 'bot', password: PASSWORD, allowPrivateNetwork: true });
+      const error = await redirected.reader.read(`http://${host}/scm/team/app.git/blob/main/README.md`).catch((e: Error) => e);
+      expect(error).toMatchObject({ name: 'ServiceUnavailableError' });
+      expect((error as Error).message).not.toContain(PASSWORD);
+      expect(seenAuth.length).toBeGreaterThan(0);
+      expect(server.requests.length).toBe(seen);
+    } finally {
+      redirector.closeAllConnections();
+      await new Promise<void>((resolve) => redirector.close(() => resolve()));
+    }
+  });
+
   it('refuses URLs of other hosts and hostile URLs as InputError before any request', async () => {
     const seen = server.requests.length;
     for (const url of [
@@ -184,6 +209,11 @@ describe('git reader: readTree', () => {
     await server.createRepo('team/plain', { 'docs/a.md': 'a', 'b.md': 'b' });
     expect((await git.reader.readTree(`${server.baseUrl}/team/plain.git/tree/main/docs`)).files.map((f) => f.path)).toEqual(['a.md']);
     expect((await git.reader.read(`${server.baseUrl}/team/plain.git/blob/main/b.md`)).buffer.toString()).toBe('b');
+    const found = await git.reader.search!(`${server.baseUrl}/team/plain.git/blob/main/**/*.md`);
+    expect(await Promise.all(found.files.map(async (f) => [f.url.split('/blob/main/')[1], (await f.content()).toString()]))).toEqual([
+      ['b.md', 'b'],
+      ['docs/a.md', 'a'],
+    ]);
   });
 });
 

@@ -35,8 +35,6 @@ export interface BuiltinActionsOptions {
   globals?: Record<string, TemplateGlobal>;
   /** Directories `publish:git` may create and push repositories in; default anywhere. Set it unless every template is trusted. */
   gitRemoteRoots?: string[];
-  /** The configured source hosts; each host type's publish actions are included when a host of that type is configured. */
-  integrations?: ScmIntegrations;
 }
 
 /**

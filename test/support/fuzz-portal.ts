@@ -5,7 +5,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { createEventBus, createLogger, createPortal } from '@portalkit/core';
 import type { Portal } from '@portalkit/core';
-import { catalogPlugin, createCatalog, memoryStore, pgliteStore, postgresStore } from '@portalkit/catalog';
+import { catalogPlugin, createCatalog, createCatalogWebhookHandler, memoryStore, pgliteStore, postgresStore } from '@portalkit/catalog';
+import { createIntegrations, webhookSecrets } from '@portalkit/integrations';
 import type { CatalogStore } from '@portalkit/catalog';
 import { builtinActions, createAction, createScaffolder, memoryTaskStore, postgresTaskStore, scaffolderPlugin } from '@portalkit/scaffolder';
 import { memoryPublisher, techdocsPlugin } from '@portalkit/techdocs';
@@ -93,6 +94,17 @@ export async function createFuzzPortal(kind: StoreKind, fixtures: string): Promi
       techdocsPlugin({ publisher: memoryPublisher(), getEntity: (ref) => catalog.getEntityByRef(ref), root: rootDir, workDir: path.join(tempDir, 'docs') }),
       searchPlugin({ engine: stores.search, collators: [catalogCollator({ getEntities: async () => (await catalog.getEntities()).items })] }),
       scorecardsPlugin({ catalog, store: stores.scorecards }),
+      {
+        id: 'webhooks',
+        basePath: '/api/events/http',
+        // The GitLab token is one of the values requests draw from, so some deliveries get past it.
+        handler: createCatalogWebhookHandler({
+          catalog,
+          integrations: createIntegrations({}),
+          secrets: [webhookSecrets({ type: 'github', host: 'github.com', secrets: ['fuzz-secret'] }), webhookSecrets({ type: 'gitlab', host: 'gitlab.com', secrets: ['team-a'] })],
+          logger,
+        }),
+      },
     ],
   });
   await portal.start();

@@ -49,6 +49,9 @@ const routes = [
   'GET /api/techdocs/metadata/techdocs/:p/:p/:p',
   'GET /api/techdocs/metadata/entity/:p/:p/:p',
   'GET /api/techdocs/sync/:p/:p/:p',
+  'POST /api/events/http/github',
+  'POST /api/events/http/gitlab',
+  'POST /api/events/http/:p',
 ];
 
 /** Values that name real things in the fixture catalog, so requests also reach deep code. */
@@ -147,6 +150,11 @@ const headers = fc.record(
     'if-none-match': fc.oneof(fc.constant('"x"'), text),
     'last-event-id': text,
     'content-length': fc.constantFrom('0', '-1', '99999999999'),
+    // Webhook deliveries: events, and tokens/signatures (the fuzz portal's GitLab token is `team-a`).
+    'x-github-event': fc.constantFrom('push', 'ping', 'issues', ''),
+    'x-hub-signature-256': fc.oneof(fc.constant(`sha256=${'0'.repeat(64)}`), text),
+    'x-gitlab-event': fc.constantFrom('Push Hook', 'Tag Push Hook', 'Issue Hook', ''),
+    'x-gitlab-token': fc.oneof(fc.constantFrom('team-a'), text),
   },
   { requiredKeys: [] },
 );

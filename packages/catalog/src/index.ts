@@ -191,6 +191,8 @@ export { decodeCursor, encodeCursor } from './query/cursor.js';
 export type { CursorState } from './query/cursor.js';
 
 export { createCatalogHandler } from './http/handler.js';
+export { createCatalogWebhookHandler } from './webhooks/index.js';
+export type { CatalogWebhookHandlerOptions, WebhookRefreshMatch } from './webhooks/index.js';
 export type { CatalogHandlerOptions } from './http/options.js';
 export type { CatalogAction, CatalogAuthorize, CatalogResource } from './http/authorize.js';
 export { parseFilterParams } from './http/filters.js';

@@ -39,3 +39,21 @@ export type { GitRunOptions, PushDirectoryOptions } from './git-cli/index.js';
 export { githubApiError, githubClientFor, githubIntegrationFor } from './github-api.js';
 export { parseRepoUrl } from './repo-url.js';
 export type { ParsedRepoUrl } from './repo-url.js';
+export {
+  githubPushPayloadSchema,
+  gitlabPushPayloadSchema,
+  parseGithubPushEvent,
+  parseGitlabPushEvent,
+  verifyGithubSignature,
+  verifyGitlabToken,
+  webhookSecrets,
+  webhookSecretsFromConfig,
+} from './webhooks/index.js';
+export type {
+  GithubPushPayload,
+  GitlabPushPayload,
+  PushEvent,
+  VerifyGithubSignatureOptions,
+  VerifyGitlabTokenOptions,
+  WebhookSecrets,
+} from './webhooks/index.js';

@@ -1,0 +1,11 @@
+export { verifyGithubSignature } from './github-signature.js';
+export type { VerifyGithubSignatureOptions } from './github-signature.js';
+export { verifyGitlabToken } from './gitlab-token.js';
+export type { VerifyGitlabTokenOptions } from './gitlab-token.js';
+export { githubPushPayloadSchema, parseGithubPushEvent } from './github-push.js';
+export type { GithubPushPayload } from './github-push.js';
+export { gitlabPushPayloadSchema, parseGitlabPushEvent } from './gitlab-push.js';
+export type { GitlabPushPayload } from './gitlab-push.js';
+export type { PushEvent } from './push-event.js';
+export { webhookSecrets, webhookSecretsFromConfig } from './webhook-secrets.js';
+export type { WebhookSecrets } from './webhook-secrets.js';

@@ -11,6 +11,7 @@ import {
 } from '@portalkit/core';
 import type { Gitlab } from '@gitbeaker/rest';
 import { DEFAULT_MAX_TREE_BYTES, DEFAULT_MAX_TREE_FILES, readTarArchive } from '../tree/archive.js';
+import { readLimitedBody } from '../tree/limited-body.js';
 import { createTreeResponse } from '../tree/tree-response.js';
 import type { ScmLocation, TreeLimits } from '../types.js';
 import { gitlabResponseError } from './errors.js';
@@ -90,8 +91,8 @@ export function createGitlabReader(options: GitlabReaderOptions): UrlReader {
       await response.body?.cancel();
       throw new PayloadTooLargeError(`${what} is larger than ${maxBytes} bytes`);
     }
-    const buffer = Buffer.from(await response.arrayBuffer());
-    if (buffer.length > maxBytes) throw new PayloadTooLargeError(`${what} is larger than ${maxBytes} bytes`);
+    // Counted while streaming: a chunked body without Content-Length is never buffered past the limit.
+    const buffer = await readLimitedBody(response.body, maxBytes, what);
     const etag = response.headers.get('etag') ?? response.headers.get('x-gitlab-blob-id') ?? createHash('sha256').update(buffer).digest('hex');
     return { buffer, etag };
   };

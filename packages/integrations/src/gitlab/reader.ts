@@ -158,7 +158,7 @@ export function createGitlabReader(options: GitlabReaderOptions): UrlReader {
       if (searchOptions?.etag === sha) throw new NotModifiedError(`GitLab ${options.host} ${project}@${sha} has not changed`);
       const dir = segments.slice(0, firstGlob).join('/');
       const matcher = globToRegExp(location.path);
-      let entries: Array<{ type: string; path: string }>;
+      let entries: Array<{ type: string; path: string; mode?: string }>;
       try {
         entries = await client.Repositories.allRepositoryTrees(project, {
           ref: sha,
@@ -173,7 +173,8 @@ export function createGitlabReader(options: GitlabReaderOptions): UrlReader {
       }
       if (entries.length > maxFiles) throw new PayloadTooLargeError(`GitLab ${options.host} ${project}@${sha} has more than ${maxFiles} entries`);
       const files = entries
-        .filter((entry) => entry.type === 'blob' && matcher.test(entry.path))
+        // Regular files only: a symbolic link is a `blob` of mode 120000, its content the link's target.
+        .filter((entry) => entry.type === 'blob' && entry.mode !== '120000' && matcher.test(entry.path))
         .map((entry) => ({
           url: grammar.format({ owner: location.owner, repo: location.repo, ref, path: entry.path, kind: 'blob' }),
           content: async () => (await readRaw(project, sha, entry.path)).buffer,

@@ -8,6 +8,8 @@ import { downloadTree } from './read-tree.js';
 import { resolveRef } from './refs.js';
 import { formatGithubUrl } from './url.js';
 
+const FILE_MODES = new Set(['100644', '100755']);
+
 /**
  * Files of a repository matching the glob in a URL's path, as Backstage's GitHub reader: a path
  * without glob characters is read directly (a missing file is an empty result); otherwise the
@@ -53,8 +55,12 @@ export async function searchGithub(
     const files = await downloadTree(octokit, location, { ...resolved, path: '' }, { ...options, filter: (path) => matches(path) });
     return { files: files.map((file) => ({ url: urlOf(file.path), content: file.content })), etag: resolved.sha };
   }
-  const blobs = tree.tree.filter((item) => item.type === 'blob' && item.path && item.sha && matches(item.path));
+  // Regular files only (a symbolic link is a `blob` of mode 120000 too), as the archive path reads.
+  const blobs = tree.tree.filter((item) => item.type === 'blob' && FILE_MODES.has(item.mode ?? '') && item.path && item.sha && matches(item.path));
   if (blobs.length > options.maxFiles) throw new PayloadTooLargeError(`${what}: more than ${options.maxFiles} files match ${location.path}`);
+  // The byte limit holds here too, by the sizes the tree lists, before any content is fetched.
+  const total = blobs.reduce((sum, item) => sum + (item.size ?? 0), 0);
+  if (total > options.maxBytes) throw new PayloadTooLargeError(`${what}: the files matching ${location.path} are larger than ${options.maxBytes} bytes together`);
   return {
     etag: resolved.sha,
     files: blobs.map((item) => ({

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { InputError } from '@portalkit/core';
 import type { GithubIntegrationConfig } from '../config.js';
 import type { ScmLocation } from '../types.js';
@@ -36,8 +37,17 @@ export function githubEndpoints(config: Pick<GithubIntegrationConfig, 'host' | '
     dotCom,
     apiBaseUrl: trim(config.apiBaseUrl ?? (dotCom ? 'https://api.github.com' : `https://${config.host}/api/v3`)),
     rawBaseUrl: trim(config.rawBaseUrl ?? (dotCom ? 'https://raw.githubusercontent.com' : `https://${config.host}/raw`)),
-    archiveOrigins: [new URL(config.codeloadBaseUrl ?? (dotCom ? 'https://codeload.github.com' : `https://codeload.${config.host}`)).origin],
+    archiveOrigins: [new URL(config.codeloadBaseUrl ?? (dotCom ? 'https://codeload.github.com' : defaultCodeload(config.host))).origin],
   };
+}
+
+/**
+ * An Enterprise host's archive origin: `codeload.<host>` (subdomain isolation), or the host itself
+ * when it is an IP address (`codeload.10.0.0.5` is no host name, and `new URL` would throw).
+ */
+function defaultCodeload(host: string): string {
+  const name = host.replace(/:\d+$/, '');
+  return isIP(name.replace(/^\[|\]$/g, '')) ? `https://${host}` : `https://codeload.${host}`;
 }
 
 /** Path segments of a URL, percent-decoded, each checked to be a plain name (no `.`, `..`, `/`). */

@@ -103,6 +103,11 @@ describe('GitLab reader against the contract server', () => {
     expect(single.files).toHaveLength(1);
   });
 
+  it('search returns regular files only, never a symbolic link (its target text is no file content)', async () => {
+    const result = await integration.reader.search!(`${gitlab.baseUrl}/acme/links/-/blob/main/docs/*`);
+    expect(result.files.map((file) => file.url)).toEqual([`${gitlab.baseUrl}/acme/links/-/blob/main/docs/index.md`]);
+  });
+
   it('maps a bad token to AuthenticationError without leaking either token', async () => {
     const bad = integrationFor({ token: 'glpat-wrong' });
     const error = await bad.reader.read(url('/-/blob/main/catalog-info.yaml')).catch((e: Error) => e);

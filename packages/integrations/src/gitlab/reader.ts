@@ -11,6 +11,7 @@ import {
 } from '@portalkit/core';
 import type { Gitlab } from '@gitbeaker/rest';
 import { DEFAULT_MAX_TREE_BYTES, DEFAULT_MAX_TREE_FILES, readTarArchive } from '../tree/archive.js';
+import { readLimitedBody } from '../tree/limited-body.js';
 import { createTreeResponse } from '../tree/tree-response.js';
 import type { ScmLocation, TreeLimits } from '../types.js';
 import { gitlabResponseError } from './errors.js';
@@ -90,8 +91,8 @@ export function createGitlabReader(options: GitlabReaderOptions): UrlReader {
       await response.body?.cancel();
       throw new PayloadTooLargeError(`${what} is larger than ${maxBytes} bytes`);
     }
-    const buffer = Buffer.from(await response.arrayBuffer());
-    if (buffer.length > maxBytes) throw new PayloadTooLargeError(`${what} is larger than ${maxBytes} bytes`);
+    // Counted while streaming: a chunked body without Content-Length is never buffered past the limit.
+    const buffer = await readLimitedBody(response.body, maxBytes, what);
     const etag = response.headers.get('etag') ?? response.headers.get('x-gitlab-blob-id') ?? createHash('sha256').update(buffer).digest('hex');
     return { buffer, etag };
   };
@@ -157,7 +158,7 @@ export function createGitlabReader(options: GitlabReaderOptions): UrlReader {
       if (searchOptions?.etag === sha) throw new NotModifiedError(`GitLab ${options.host} ${project}@${sha} has not changed`);
       const dir = segments.slice(0, firstGlob).join('/');
       const matcher = globToRegExp(location.path);
-      let entries: Array<{ type: string; path: string }>;
+      let entries: Array<{ type: string; path: string; mode?: string }>;
       try {
         entries = await client.Repositories.allRepositoryTrees(project, {
           ref: sha,
@@ -172,7 +173,8 @@ export function createGitlabReader(options: GitlabReaderOptions): UrlReader {
       }
       if (entries.length > maxFiles) throw new PayloadTooLargeError(`GitLab ${options.host} ${project}@${sha} has more than ${maxFiles} entries`);
       const files = entries
-        .filter((entry) => entry.type === 'blob' && matcher.test(entry.path))
+        // Regular files only: a symbolic link is a `blob` of mode 120000, its content the link's target.
+        .filter((entry) => entry.type === 'blob' && entry.mode !== '120000' && matcher.test(entry.path))
         .map((entry) => ({
           url: grammar.format({ owner: location.owner, repo: location.repo, ref, path: entry.path, kind: 'blob' }),
           content: async () => (await readRaw(project, sha, entry.path)).buffer,

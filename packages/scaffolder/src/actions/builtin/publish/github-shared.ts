@@ -41,7 +41,8 @@ export async function publishSource(ctx: ActionContext<{ sourcePath?: string | u
 
 /**
  * A URL the API returned that the action will send credentials to or hand on (clone and web
- * URLs): it must be on the integration's host, so a response cannot redirect the token.
+ * URLs): it must be on the integration's host and scheme, so a response cannot redirect the token
+ * or downgrade it to plain HTTP.
  */
 export function onIntegrationHost(url: unknown, target: GithubTarget, what: string): string {
   let parsed: URL | undefined;
@@ -50,7 +51,10 @@ export function onIntegrationHost(url: unknown, target: GithubTarget, what: stri
   } catch {
     parsed = undefined;
   }
-  if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || parsed.host.toLowerCase() !== target.host.toLowerCase() || parsed.username || parsed.password) {
+  // The scheme must be the integration's own (its API's): an `http:` URL from an HTTPS host would
+  // send the token in clear text.
+  const scheme = new URL(target.integration.apiBaseUrl).protocol;
+  if (!parsed || parsed.protocol !== scheme || parsed.host.toLowerCase() !== target.host.toLowerCase() || parsed.username || parsed.password) {
     throw new ServiceUnavailableError(`GitHub ${target.host} returned a ${what} on another host or scheme; refusing to use it`);
   }
   return parsed.toString();

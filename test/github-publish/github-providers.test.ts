@@ -65,6 +65,17 @@ describe('createGithubDiscoveryProvider through createCatalog', () => {
     expect(await names(catalog, 'component')).toEqual(['mono-x', 'mono-y', 'mono-z']);
   });
 
+  it('encodes file names holding ?, # or % so the location names that file', async () => {
+    await server.addRepo('acme', 'odd', { 'teams/a?b#c%d/catalog-info.yaml': component('odd-one') });
+    const discovery = createGithubDiscoveryProvider({ integrations, host: server.host, organization: 'acme', catalogPath: '/teams/*/catalog-info.yaml', filters: { repository: /^odd$/ } });
+    const catalog = createCatalog({ providers: [discovery], reader: integrations.reader });
+    await catalog.refresh();
+    expect(await names(catalog, 'component')).toEqual(['odd-one']);
+    expect((await catalog.getEntityByRef('component:default/odd-one'))?.metadata.annotations?.['backstage.io/managed-by-location']).toBe(
+      `url:${server.baseUrl}/acme/odd/blob/main/teams/a%3Fb%23c%25d/catalog-info.yaml`,
+    );
+  });
+
   it('includes forks and topics by default, and filters by topic include', async () => {
     const all = createGithubDiscoveryProvider({ integrations, host: server.host, organization: 'acme', id: 'all' });
     const catalog = createCatalog({ providers: [all], reader: integrations.reader });

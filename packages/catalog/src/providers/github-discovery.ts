@@ -123,10 +123,13 @@ export function createGithubDiscoveryProvider(options: GithubDiscoveryProviderOp
     const repos = (await octokit.paginate(octokit.rest.repos.listForOrg, { org: organization, per_page: 100 }).catch((error: unknown) => Promise.reject(githubApiError(error, `listing the repositories of ${organization}`)))) as Repo[];
     const found = await mapLimit(repos.filter(keep), 8, async (repo) => {
       const branch = filters.branch ?? repo.default_branch ?? 'main';
-      const htmlUrl = new URL(repo.html_url);
-      if (htmlUrl.host.toLowerCase() !== integration.host.toLowerCase()) return [];
+      // The API's answer names the repository page; one that does not parse or is on another host is skipped.
+      const htmlUrl = URL.canParse(repo.html_url) ? new URL(repo.html_url) : undefined;
+      if (!htmlUrl || htmlUrl.host.toLowerCase() !== integration.host.toLowerCase()) return [];
       const base = htmlUrl.toString().replace(/\/$/, '');
-      return (await catalogFiles(octokit, repo, branch)).map((file) => `${base}/blob/${encodeURIComponent(branch).replace(/%2F/g, '/')}/${file}`);
+      // File names may hold `?`, `#` or `%`: each segment is encoded so the URL names that file.
+      const encodePath = (value: string) => value.split('/').map(encodeURIComponent).join('/');
+      return (await catalogFiles(octokit, repo, branch)).map((file) => `${base}/blob/${encodePath(branch)}/${encodePath(file)}`);
     });
     const entities = found.flat().map((target) => {
       const entity = locationEntityFor({ type: 'url', target });

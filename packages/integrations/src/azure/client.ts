@@ -1,6 +1,5 @@
-import { AuthenticationError, InputError } from '@portalkit/core';
+import { AuthenticationError, InputError, readLimitedBody } from '@portalkit/core';
 import { hostResponseError } from '../host-errors.js';
-import { readLimitedBody } from '../tree/index.js';
 import type { AzureList, GitCommitRef, GitItem, GitRepository } from './api-types.js';
 import { isVisualStudioHost } from './url.js';
 
@@ -83,7 +82,7 @@ export function createAzureClient(options: { host: string; apiBaseUrl: string; f
   };
   const json = async <T>(organization: string, url: URL, what: string, init?: RequestInit, token?: string): Promise<T> => {
     const response = await request(organization, url, what, { ...init, headers: { accept: 'application/json', ...(init?.headers ?? {}) } }, token);
-    const body = await readLimitedBody(response.body, 64 * 1024 * 1024, `${options.host} ${what}`);
+    const body = await readLimitedBody(response, { maxBytes: 64 * 1024 * 1024, what: `${options.host} ${what}` });
     try {
       return JSON.parse(body.toString('utf8')) as T;
     } catch {
@@ -109,7 +108,7 @@ export function createAzureClient(options: { host: string; apiBaseUrl: string; f
     async content(repo, path, version, maxBytes, signal) {
       const url = itemsUrl(repo, { path: `/${path}`, $format: 'octetStream', download: 'true' }, version);
       const response = await request(repo.organization, url, name(repo, path), { signal: signal ?? null });
-      return readLimitedBody(response.body, maxBytes, `${options.host} ${name(repo, path)}`);
+      return readLimitedBody(response, { maxBytes, what: `${options.host} ${name(repo, path)}` });
     },
     async list(repo, path, version, signal) {
       const url = itemsUrl(repo, { scopePath: `/${path}`, recursionLevel: 'Full', $format: 'json' }, version);

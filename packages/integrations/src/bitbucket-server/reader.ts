@@ -1,7 +1,6 @@
-import { InputError, NotModifiedError, type ReadOptions, type UrlReader } from '@portalkit/core';
+import { InputError, NotModifiedError, type ReadOptions, readLimitedBody, type UrlReader } from '@portalkit/core';
 import { searchByTree } from '../bitbucket-common/glob-search.js';
 import { type BitbucketHttp, displayUrl } from '../bitbucket-common/http.js';
-import { readBodyLimited } from '../bitbucket-common/read-body.js';
 import { encodePath } from '../bitbucket-common/url-path.js';
 import { readTarArchive } from '../tree/archive.js';
 import { createTreeResponse } from '../tree/tree-response.js';
@@ -50,7 +49,7 @@ export function createBitbucketServerReader(options: BitbucketServerReaderOption
     const commit = await resolveCommit(location, readOptions.signal);
     if (readOptions.etag === commit) throw new NotModifiedError();
     const response = await http.request(`${repoApi(location)}/raw/${encodePath(location.path)}?at=${commit}`, readOptions.signal ? { signal: readOptions.signal } : {});
-    const buffer = await readBodyLimited(response, limits.maxBytes, `${location.owner}/${location.repo}/${location.path}`);
+    const buffer = await readLimitedBody(response, { maxBytes: limits.maxBytes, what: `${location.owner}/${location.repo}/${location.path}` });
     return { buffer, etag: commit };
   };
 

@@ -6,12 +6,12 @@ import {
   PayloadTooLargeError,
   type ReadOptions,
   type ReadResponse,
+  readLimitedBody,
   type SearchResponse,
   type UrlReader,
 } from '@portalkit/core';
 import type { Gitlab } from '@gitbeaker/rest';
 import { DEFAULT_MAX_TREE_BYTES, DEFAULT_MAX_TREE_FILES, readTarArchive } from '../tree/archive.js';
-import { readLimitedBody } from '../tree/limited-body.js';
 import { createTreeResponse } from '../tree/tree-response.js';
 import type { ScmLocation, TreeLimits } from '../types.js';
 import { gitlabResponseError } from './errors.js';
@@ -92,7 +92,7 @@ export function createGitlabReader(options: GitlabReaderOptions): UrlReader {
       throw new PayloadTooLargeError(`${what} is larger than ${maxBytes} bytes`);
     }
     // Counted while streaming: a chunked body without Content-Length is never buffered past the limit.
-    const buffer = await readLimitedBody(response.body, maxBytes, what);
+    const buffer = await readLimitedBody(response, { maxBytes, what });
     const etag = response.headers.get('etag') ?? response.headers.get('x-gitlab-blob-id') ?? createHash('sha256').update(buffer).digest('hex');
     return { buffer, etag };
   };

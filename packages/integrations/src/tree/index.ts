@@ -2,7 +2,6 @@ export { DEFAULT_MAX_TREE_BYTES, DEFAULT_MAX_TREE_FILES, readTarArchive } from '
 export type { TarArchiveOptions } from './archive.js';
 export { isGlobPath, parseGlobPath } from './glob.js';
 export type { GlobPath } from './glob.js';
-export { readLimitedBody } from './limited-body.js';
 export { createTreeResponse, safeTreePath } from './tree-response.js';
 export { readZipArchive } from './zip-archive.js';
 export type { ZipArchiveOptions } from './zip-archive.js';

@@ -1,8 +1,7 @@
 import type { Readable } from 'node:stream';
-import { NotAllowedError, PayloadTooLargeError, type TreeFile } from '@portalkit/core';
+import { NotAllowedError, PayloadTooLargeError, readLimitedBody, type TreeFile } from '@portalkit/core';
 import yauzl from 'yauzl';
 import { DEFAULT_MAX_TREE_BYTES, DEFAULT_MAX_TREE_FILES, type TarArchiveOptions } from './archive.js';
-import { readLimitedBody } from './limited-body.js';
 import { safeTreePath } from './tree-response.js';
 
 /**
@@ -37,7 +36,7 @@ const S_IFDIR = 0o040000;
 export async function readZipArchive(body: ReadableStream<Uint8Array> | Buffer, options: ZipArchiveOptions): Promise<TreeFile[]> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_TREE_BYTES;
   const maxFiles = options.maxFiles ?? DEFAULT_MAX_TREE_FILES;
-  const buffer = Buffer.isBuffer(body) ? body : await readLimitedBody(body, maxBytes, options.what);
+  const buffer = Buffer.isBuffer(body) ? body : await readLimitedBody(new Response(body), { maxBytes, what: options.what });
   if (buffer.length > maxBytes) throw new PayloadTooLargeError(`${options.what} is larger than ${maxBytes} bytes`);
   const zip = await openZip(buffer, options.what);
   try {

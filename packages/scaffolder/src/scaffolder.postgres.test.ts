@@ -59,7 +59,10 @@ const template = parseTemplate({
     await shared.claimTask({ workerId: 'crashed', leaseMs: 30 });
     let ran = 0;
     const count = createAction({ id: 'test:count', async handler() { ran++; } });
-    const worker = createScaffolder({ actions: [count], taskStore: store(schema), workingDirectory, leaseMs: 40, pollIntervalMs: 20 });
+    const worker = createScaffolder({ actions: [count], taskStore: store(schema), workingDirectory, leaseMs: 1_000, pollIntervalMs: 20 });
+    // The live worker's own lease is long enough to survive a loaded machine (a 40 ms lease
+    // lapsed under CI load and the worker's recovery took its own task); the orphan's 30 ms
+    // lease has expired by start().
     // Another process queued a task without secrets; this worker picks it up after start().
     const queued = await shared.createTask({ spec: { apiVersion: 'scaffolder.backstage.io/v1beta3', parameters: {}, steps: [{ id: 'c', action: 'test:count' }], output: {}, templateInfo: { entityRef: 'template:default/pg' } } });
     await new Promise((r) => setTimeout(r, 60));

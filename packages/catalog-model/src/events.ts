@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { entitySchema } from './entity.js';
+import { entityProviderStateSchema, entityProviderStatusSchema } from './provider-status.js';
 
 /*
  * The catalog's event topics: the one contract between the catalog (producer) and search,
@@ -24,6 +25,8 @@ export const CATALOG_TOPICS = {
   entityUpserted: 'catalog.entity.upserted',
   /** An entity left the catalog. Payload: {@link CatalogEntityDeletedEvent}. */
   entityDeleted: 'catalog.entity.deleted',
+  /** An entity provider's state changed. Payload: {@link CatalogProviderStateChangedEvent}. */
+  providerStateChanged: 'catalog.provider.state-changed',
 } as const;
 
 const entityRef = z.string().min(1);
@@ -72,6 +75,23 @@ export const catalogEntityDeletedEvent = z.object({
 });
 
 /**
+ * Payload of `catalog.provider.state-changed`: the provider's status after the change (see
+ * `entityProviderStatusSchema`) and the state it left (`null` for the first, `connecting`).
+ * Published once per change of `state`, not for every failed retry.
+ *
+ * @example
+ * ```ts
+ * events.subscribe(CATALOG_TOPICS.providerStateChanged, (payload) => {
+ *   const { name, state, lastError } = catalogProviderStateChangedEvent.parse(payload);
+ *   if (state === 'failed') alert(`${name}: ${lastError?.message}`);
+ * });
+ * ```
+ */
+export const catalogProviderStateChangedEvent = entityProviderStatusSchema.extend({
+  previousState: entityProviderStateSchema.nullable(),
+});
+
+/**
  * What `catalog.entity.upserted` carries (inferred from {@link catalogEntityUpsertedEvent}).
  *
  * @example
@@ -92,6 +112,16 @@ export type CatalogEntityUpsertedEvent = z.infer<typeof catalogEntityUpsertedEve
 export type CatalogEntityDeletedEvent = z.infer<typeof catalogEntityDeletedEvent>;
 
 /**
+ * What `catalog.provider.state-changed` carries (inferred from {@link catalogProviderStateChangedEvent}).
+ *
+ * @example
+ * ```ts
+ * const onChange = (event: CatalogProviderStateChangedEvent) => console.log(event.name, event.previousState, '->', event.state);
+ * ```
+ */
+export type CatalogProviderStateChangedEvent = z.infer<typeof catalogProviderStateChangedEvent>;
+
+/**
  * Each catalog topic's payload schema, by topic name.
  *
  * @example
@@ -102,6 +132,7 @@ export type CatalogEntityDeletedEvent = z.infer<typeof catalogEntityDeletedEvent
 export const catalogEventSchemas = {
   [CATALOG_TOPICS.entityUpserted]: catalogEntityUpsertedEvent,
   [CATALOG_TOPICS.entityDeleted]: catalogEntityDeletedEvent,
+  [CATALOG_TOPICS.providerStateChanged]: catalogProviderStateChangedEvent,
 } as const;
 
 /**
@@ -117,4 +148,5 @@ export const catalogEventSchemas = {
 export interface CatalogEvents extends Record<string, unknown> {
   'catalog.entity.upserted': CatalogEntityUpsertedEvent;
   'catalog.entity.deleted': CatalogEntityDeletedEvent;
+  'catalog.provider.state-changed': CatalogProviderStateChangedEvent;
 }

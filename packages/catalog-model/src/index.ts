@@ -27,8 +27,11 @@ export {
   catalogEntityDeletedEvent,
   catalogEntityUpsertedEvent,
   catalogEventSchemas,
+  catalogProviderStateChangedEvent,
 } from './events.js';
-export type { CatalogEntityDeletedEvent, CatalogEntityUpsertedEvent, CatalogEvents } from './events.js';
+export type { CatalogEntityDeletedEvent, CatalogEntityUpsertedEvent, CatalogEvents, CatalogProviderStateChangedEvent } from './events.js';
+export { entityProviderStateSchema, entityProviderStatusSchema } from './provider-status.js';
+export type { EntityProviderState, EntityProviderStatus } from './provider-status.js';
 export { defaultFieldValidators, isNonEmptyString, isValidUrl } from './fieldFormats.js';
 export {
   apiKind,

@@ -11,7 +11,11 @@ import { createLocationService } from './locations/location-service.js';
 import { createCatalogProcessing } from './processing/catalog-processing.js';
 import type { EngineContext } from './processing/engine.js';
 import type { EntityProcessor } from './processing/processor.js';
+import type { EntityProvider } from './processing/provider.js';
 import { createProviderConnections } from './providers/provider-connections.js';
+import { createProviderRunner } from './providers/provider-runner.js';
+import { createRetryPolicy } from './providers/retry-policy.js';
+import { assertSchedule } from './providers/scheduled-provider.js';
 import { parseCatalogRules, parseLocationRules } from './rules/catalog-rule.js';
 import { createCatalogRulesEnforcer } from './rules/rules-enforcer.js';
 import { createCommitter } from './stitching/committer.js';
@@ -102,16 +106,20 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
     return locationsReady;
   };
   const providers = createProviderConnections({ store, logger, ready: ensureLocations, exclusive, pass, commit, cascade, refreshRows });
+  // Connects every provider, retries failures with backoff, runs scheduled providers, keeps their status.
+  const runner = createProviderRunner({
+    providers: options.providers ?? [],
+    connectionFor: (provider) => auditedConnection(providers.connectionFor(provider.name), provider.name, audited),
+    retry: createRetryPolicy(options.providerRetry, 'createCatalog'),
+    logger,
+    events: () => events,
+  });
+  let stopped = false;
   const ensureInit = (): Promise<void> => {
     init ??= (async () => {
       await ensureLocations();
-      for (const provider of options.providers ?? []) {
-        try {
-          await provider.connect(auditedConnection(providers.connectionFor(provider.name), provider.name, audited));
-        } catch (error) {
-          logger.error('entity provider failed to connect', { provider: provider.name, error });
-        }
-      }
+      // Resolves once each provider's first attempt settled (bounded by providerRetry.timeoutMs).
+      await runner.start();
     })();
     return init;
   };
@@ -136,6 +144,7 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
     },
     validateEntity: processing.validateEntity,
     getProcessingErrors: processing.getProcessingErrors,
+    providerStatuses: async () => runner.statuses(),
     removeEntityByUid: (uid) => exclusive(() => committer.removeEntityByUid(uid)),
     refresh: async (refreshOptions) => {
       await ensureInit();
@@ -180,6 +189,10 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
     async start(startContext = {}) {
       events ??= startContext.events;
       auth ??= startContext.auth;
+      if (stopped) {
+        stopped = false;
+        runner.resume();
+      }
       // The scheduled refresh is housekeeping, not a request: it is not audited.
       await parts.refresh({});
       if (timer) return;
@@ -192,6 +205,8 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
     async stop() {
       if (timer) clearInterval(timer);
       timer = undefined;
+      stopped = true;
+      await runner.stop();
       await lock;
     },
   };
@@ -224,11 +239,26 @@ function assertOptions(options: CatalogOptions): void {
     throw new InputError('createCatalog: integrations must be a ScmIntegrations (createIntegrations of @portalkit/integrations)');
   }
   for (const p of options.processors ?? []) assertProcessor(p);
+  if (options.providers !== undefined && !Array.isArray(options.providers)) throw new InputError('createCatalog: providers must be an array');
+  const names = new Set<string>();
   for (const p of options.providers ?? []) {
-    if (!p || typeof p.name !== 'string' || typeof p.connect !== 'function') {
-      throw new InputError('createCatalog: each provider needs a name and a connect() function');
-    }
+    assertProvider(p);
+    // Each provider owns the entities under its name: two with one name would replace each other's.
+    if (names.has(p.name)) throw new InputError(`createCatalog: two providers are named ${JSON.stringify(p.name)}; provider names must be unique`);
+    names.add(p.name);
   }
+  createRetryPolicy(options.providerRetry, 'createCatalog');
+}
+
+/** A provider needs a name and `connect`; a `schedule` needs `run` and timer-sized numbers. */
+function assertProvider(p: EntityProvider) {
+  if (!p || typeof p.name !== 'string' || !p.name || typeof p.connect !== 'function') {
+    throw new InputError('createCatalog: each provider needs a name and a connect() function');
+  }
+  if (p.schedule === undefined) return;
+  const where = `createCatalog: provider ${JSON.stringify(p.name)}`;
+  if (typeof p.run !== 'function') throw new InputError(`${where} has a schedule but no run() function`);
+  assertSchedule(p.schedule, where);
 }
 
 function assertProcessor(p: EntityProcessor) {

@@ -34,6 +34,7 @@ export {
   catalogEntityDeletedEvent,
   catalogEntityUpsertedEvent,
   catalogEventSchemas,
+  catalogProviderStateChangedEvent,
   componentKind,
   componentSpecSchema,
   createEntityValidator,
@@ -43,6 +44,8 @@ export {
   domainSpecSchema,
   entityLinkSchema,
   entityMetaSchema,
+  entityProviderStateSchema,
+  entityProviderStatusSchema,
   entityRefEquals,
   entityRelationSchema,
   entitySchema,
@@ -71,6 +74,7 @@ export type {
   CatalogEntityDeletedEvent,
   CatalogEntityUpsertedEvent,
   CatalogEvents,
+  CatalogProviderStateChangedEvent,
   ComponentEntity,
   CompoundEntityRef,
   DomainEntity,
@@ -78,6 +82,8 @@ export type {
   EntityLink,
   EntityMeta,
   EntityPolicy,
+  EntityProviderState,
+  EntityProviderStatus,
   EntityRefContext,
   EntityRelation,
   EntityStatusItem,
@@ -139,7 +145,9 @@ export type {
   EntityProvider,
   EntityProviderConnection,
   EntityProviderMutation,
+  EntityProviderSchedule,
 } from './processing/provider.js';
+export type { ProviderRetryOptions } from './providers/retry-policy.js';
 export {
   createLdapOrgProvider,
   LDAP_DN_ANNOTATION,

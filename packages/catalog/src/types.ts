@@ -1,9 +1,10 @@
 import type { EventBus, Handler, Logger, PortalAuth, Principal, UrlReader } from '@portalkit/core';
 import type { ScmIntegrations } from '@portalkit/integrations';
 import type { CatalogHandlerOptions } from './http/options.js';
-import type { Entity, KindDefinition } from '@portalkit/catalog-model';
+import type { Entity, EntityProviderStatus, KindDefinition } from '@portalkit/catalog-model';
 import type { EntityProcessor } from './processing/processor.js';
 import type { EntityProvider } from './processing/provider.js';
+import type { ProviderRetryOptions } from './providers/retry-policy.js';
 import type { FilterPredicate } from './query/filter.js';
 import type { QueryLocationsRequest, QueryLocationsResult } from './query/locations.js';
 import type { EntityFilterQuery, EntityOrder, FullTextFilter } from './query/types.js';
@@ -37,7 +38,14 @@ export interface CatalogOptions {
   store?: CatalogStore;
   /** Extra processors, run after the built-in steps in this order; more can be added with `use()`. */
   processors?: EntityProcessor[];
+  /**
+   * Entity providers (names must be unique). Each is connected on the first run; a `connect`
+   * that fails is retried with backoff (`providerRetry`), providers with a `schedule` are run on
+   * it, and their state is in `getProviderStatuses()`. See docs/processors-and-providers.md.
+   */
   providers?: EntityProvider[];
+  /** How failing providers are retried: backoff, jitter, timeout per attempt, attempts. */
+  providerRetry?: ProviderRetryOptions;
   /**
    * Locations registered on first run (a location that already exists is left alone). They are
    * the host's config: they may contribute every kind unless the host gives `rules` or the
@@ -80,8 +88,8 @@ export interface CatalogOptions {
   integrations?: ScmIntegrations;
   logger?: Logger;
   /**
-   * Receives `catalog.entity.upserted` / `catalog.entity.deleted` (payloads: `CatalogEvents` of
-   * `@portalkit/catalog-model`). Default: the bus `start(context)` is given (a portal's), if any.
+   * Receives `catalog.entity.upserted` / `catalog.entity.deleted` and
+   * `catalog.provider.state-changed` (payloads: `CatalogEvents` of `@portalkit/catalog-model`). Default: the bus `start(context)` is given (a portal's), if any.
    */
   events?: CatalogEventSink;
   /** Accepted kinds; default `builtinKinds`. */
@@ -305,6 +313,20 @@ export interface CatalogView {
    */
   analyzeLocation(location: { type: string; target: string }): Promise<AnalyzeLocationResult>;
   getProcessingErrors(): Promise<ProcessingErrorReport[]>;
+  /**
+   * Each entity provider's status in this process: state (`connecting`, `ready`, `retrying`,
+   * `failed`), last success, last error (credentials masked), failures in a row and when the
+   * next attempt is due. Through `forPrincipal`, needs `catalog.location.read` (else
+   * `NotAllowedError`). The shape is `entityProviderStatusSchema` of `@portalkit/catalog-model`.
+   *
+   * @example
+   * ```ts
+   * for (const status of await catalog.getProviderStatuses()) {
+   *   if (status.state !== 'ready') console.warn(status.name, status.state, status.lastError?.message);
+   * }
+   * ```
+   */
+  getProviderStatuses(): Promise<EntityProviderStatus[]>;
 }
 
 /**

@@ -18,6 +18,7 @@ import { redactProcessingErrors } from './readable-results.js';
  * ancestry; relations to entities it cannot read are dropped); location reads need
  * `catalog.location.read` (denied: empty lists, not found); validation and analysis need
  * `catalog.location.analyze` (analysis: an allowed location type, and only readable entities);
+ * provider statuses need `catalog.location.read` (denied: `NotAllowedError`);
  * processing errors name no entity the caller cannot read; mutations are checked and audited
  * (see `createAuthorizedMutations`).
  *
@@ -38,6 +39,11 @@ export function createCatalogView(parts: CatalogParts, access: CatalogAccess): C
     ...reader,
     ...mutations,
     ...locationReads(parts, reader, readsLocations),
+    async getProviderStatuses() {
+      // Statuses say where entities come from and what failed there, as locations do.
+      await require(catalogLocationReadPermission);
+      return parts.providerStatuses();
+    },
     async validateEntity(entity, locationRef) {
       await require(catalogLocationAnalyzePermission);
       return parts.validateEntity(entity, locationRef);

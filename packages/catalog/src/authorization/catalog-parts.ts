@@ -19,6 +19,8 @@ export interface CatalogParts {
   >;
   validateEntity: CatalogView['validateEntity'];
   getProcessingErrors: CatalogView['getProcessingErrors'];
+  /** Every provider's status, unchecked. */
+  providerStatuses: CatalogView['getProviderStatuses'];
   removeEntityByUid(uid: string): Promise<void>;
   refresh(options: { entityRef?: string; key?: string }): Promise<void>;
 }

@@ -17,7 +17,8 @@ export type CatalogAction = 'read' | 'create' | 'update' | 'delete' | 'refresh';
 /**
  * What an action is applied to: one entity (by ref), one location (the registered one, or the
  * `{ type, target }` about to be registered), or the whole set (`entities`, `locations`) for
- * queries, lists, facets, batch reads and validation.
+ * queries, lists, facets, batch reads and validation, or the entity providers' statuses
+ * (`providers`, read only).
  *
  * @example
  * ```ts
@@ -28,7 +29,8 @@ export type CatalogResource =
   | { type: 'entity'; entityRef: string }
   | { type: 'entities' }
   | { type: 'location'; location: { id?: string; type: string; target: string } }
-  | { type: 'locations' };
+  | { type: 'locations' }
+  | { type: 'providers' };
 
 /**
  * Decides whether `request` may apply `action` to `resource`. Returning `false` answers 403;

@@ -10,6 +10,7 @@ import { parseFilterParams } from './filters.js';
 import { addEntityQueryRoutes } from './entity-query-routes.js';
 import { addEntityRoutes } from './entity-routes.js';
 import { addLocationRoutes } from './location-routes.js';
+import { addProviderRoutes } from './provider-routes.js';
 import type { AuditMiss, RouteContext } from './route-context.js';
 import { parseLimitParam } from './params.js';
 
@@ -88,5 +89,6 @@ export function createCatalogHandler(catalog: CatalogLibrary, options: CatalogHa
   addEntityQueryRoutes(router, context);
   addEntityRoutes(router, context);
   addLocationRoutes(router, context);
+  addProviderRoutes(router, context);
   return router.handler;
 }

@@ -47,9 +47,31 @@ export interface EntityProviderConnection {
 }
 
 /**
- * Pushes entities from an outside system (LDAP, a cloud API, a database) into the catalog.
- * `connect` is called once when the catalog first runs; the provider then calls
- * `applyMutation` whenever it likes (a timer, a webhook).
+ * When the catalog runs a provider's `run` (see {@link EntityProvider.schedule}).
+ *
+ * @example
+ * ```ts
+ * const schedule: EntityProviderSchedule = { frequencyMs: 30 * 60_000, timeoutMs: 10 * 60_000 };
+ * ```
+ */
+export interface EntityProviderSchedule {
+  /** Time from the end of one successful attempt to the next run. */
+  frequencyMs: number;
+  /** A run that has not settled after this long fails (its `signal` aborts). Default: the catalog's `providerRetry.timeoutMs`. */
+  timeoutMs?: number;
+}
+
+/**
+ * Pushes entities from an outside system (LDAP, a cloud API, a database) into the catalog
+ * (Backstage's `EntityProvider`, with `name` for `getProviderName()`). `connect` is called when
+ * the catalog first runs; the provider then calls `applyMutation` whenever it likes (a timer, a
+ * webhook). A `connect` that throws, rejects or does not settle within the catalog's
+ * `providerRetry.timeoutMs` is retried with backoff until it succeeds; the provider's state is
+ * in `catalog.getProviderStatuses()`.
+ *
+ * With `schedule` and `run`, the catalog also calls `run` every `schedule.frequencyMs` once
+ * `connect` succeeded (never two at once), retries a failed run with backoff, and reports each
+ * run in the provider's status.
  *
  * @example
  * ```ts
@@ -65,4 +87,8 @@ export interface EntityProviderConnection {
 export interface EntityProvider {
   name: string;
   connect(connection: EntityProviderConnection): Promise<void> | void;
+  /** Read the source again and apply a mutation; called on `schedule` (and by the host, e.g. from a webhook). */
+  run?(options?: { signal?: AbortSignal }): Promise<unknown>;
+  /** When the catalog calls `run`; without it, only `connect` is called (and retried). */
+  readonly schedule?: EntityProviderSchedule;
 }

@@ -2,8 +2,9 @@ import { type Logger, mapLimit, NotFoundError } from '@portalkit/core';
 import { githubApiError, githubClientFor } from '@portalkit/integrations';
 import { minimatch } from 'minimatch';
 import { locationEntityFor } from '../locations/location-entity.js';
-import type { EntityProvider, EntityProviderConnection } from '../processing/provider.js';
-import { checkOrganization, type GithubProviderSource, providerIntegration, runLogged } from './github-shared.js';
+import type { EntityProvider, EntityProviderConnection, EntityProviderSchedule } from '../processing/provider.js';
+import { checkOrganization, type GithubProviderSource, providerIntegration } from './github-shared.js';
+import { createScheduledProvider } from './scheduled-provider.js';
 
 /**
  * Options of {@link createGithubDiscoveryProvider} (Backstage's `catalog.providers.github`).
@@ -35,15 +36,22 @@ export type GithubDiscoveryProviderOptions = GithubProviderSource & {
     /** Include archived repositories; default false. */
     allowArchived?: boolean;
   };
+  /**
+   * Discover again this often (Backstage's `schedule`): the catalog runs `run()` on it and
+   * retries failures with backoff. Default: only when connected and when `run()` is called.
+   */
+  schedule?: EntityProviderSchedule;
+  /** Told what each run found (failures go to the catalog's logger and the provider's status). */
   logger?: Logger;
 };
 
 /**
- * A discovery provider: call `run()` on a schedule (or from a push webhook) to re-read the organization.
+ * A discovery provider: the catalog runs it on its `schedule`; call `run()` (e.g. from a push
+ * webhook) to re-read the organization now.
  * @example
  * ```ts
  * declare const provider: GithubDiscoveryProvider;
- * setInterval(() => void provider.run(), 30 * 60_000);
+ * await provider.run();
  * ```
  */
 export interface GithubDiscoveryProvider extends EntityProvider {
@@ -70,12 +78,13 @@ const isGlob = (p: string) => /[*?[\]{}]/.test(p);
  * `presence: optional`) for each catalog file found: a plain `catalogPath` is checked with the
  * contents API, a glob is matched against the branch's tree. Each `run()` is a full mutation, so
  * repositories that disappear or lose their file lose their locations. API failures are typed
- * errors (`githubApiError`); from `connect` they are logged.
+ * errors (`githubApiError`); from `connect` and scheduled runs the catalog retries them with
+ * backoff and shows them in `getProviderStatuses()`.
  *
  * @example
  * ```ts
  * declare const integrations: ScmIntegrations;
- * const discovery = createGithubDiscoveryProvider({ integrations, organization: 'acme' });
+ * const discovery = createGithubDiscoveryProvider({ integrations, organization: 'acme', schedule: { frequencyMs: 30 * 60_000 } });
  * const catalog = createCatalog({ providers: [discovery], reader: integrations.reader });
  * ```
  */
@@ -87,7 +96,6 @@ export function createGithubDiscoveryProvider(options: GithubDiscoveryProviderOp
   const filters = options.filters ?? {};
   const repository = filters.repository === undefined ? undefined : new RegExp(filters.repository);
   const name = `github-provider:${options.id ?? organization}`;
-  let connection: EntityProviderConnection | undefined;
 
   const keep = (repo: Repo) => {
     if (repo.archived && !filters.allowArchived) return false;
@@ -117,8 +125,7 @@ export function createGithubDiscoveryProvider(options: GithubDiscoveryProviderOp
     }
   };
 
-  const run = async () => {
-    if (!connection) return;
+  const read = async (connection: EntityProviderConnection) => {
     const { octokit } = await githubClientFor(integration, { owner: organization });
     const repos = (await octokit.paginate(octokit.rest.repos.listForOrg, { org: organization, per_page: 100 }).catch((error: unknown) => Promise.reject(githubApiError(error, `listing the repositories of ${organization}`)))) as Repo[];
     const found = await mapLimit(repos.filter(keep), 8, async (repo) => {
@@ -136,14 +143,8 @@ export function createGithubDiscoveryProvider(options: GithubDiscoveryProviderOp
       return { entity: { ...entity, spec: { ...entity.spec, presence: 'optional' } }, locationKey: name };
     });
     await connection.applyMutation({ type: 'full', entities });
+    options.logger?.info('github discovery', { provider: name, repositories: repos.length, locations: entities.length });
   };
 
-  return {
-    name,
-    async connect(c) {
-      connection = c;
-      await runLogged(run, name, options.logger);
-    },
-    run,
-  };
+  return createScheduledProvider({ name, factory, schedule: options.schedule, read, beforeConnect: 'skip' });
 }

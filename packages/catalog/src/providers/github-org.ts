@@ -1,8 +1,9 @@
 import type { Entity } from '@portalkit/catalog-model';
 import { type Logger, mapLimit } from '@portalkit/core';
 import { githubApiError, githubClientFor } from '@portalkit/integrations';
-import type { EntityProvider, EntityProviderConnection } from '../processing/provider.js';
-import { checkOrganization, type GithubProviderSource, providerIntegration, runLogged } from './github-shared.js';
+import type { EntityProvider, EntityProviderConnection, EntityProviderSchedule } from '../processing/provider.js';
+import { checkOrganization, type GithubProviderSource, providerIntegration } from './github-shared.js';
+import { createScheduledProvider } from './scheduled-provider.js';
 
 /**
  * Options of {@link createGithubOrgProvider} (Backstage's `GithubOrgEntityProvider`).
@@ -16,15 +17,22 @@ export type GithubOrgProviderOptions = GithubProviderSource & {
   organization: string;
   /** Provider id: the provider is named `github-org-provider:<id>`; default the organization. */
   id?: string;
+  /**
+   * Read the organization again this often (Backstage's `schedule`): the catalog runs `run()`
+   * on it and retries failures with backoff. Default: only when connected and when `run()` is called.
+   */
+  schedule?: EntityProviderSchedule;
+  /** Told what each run read (failures go to the catalog's logger and the provider's status). */
   logger?: Logger;
 };
 
 /**
- * An org provider: call `run()` on a schedule (or from a membership webhook) to re-read the organization.
+ * An org provider: the catalog runs it on its `schedule`; call `run()` (e.g. from a membership
+ * webhook) to re-read the organization now.
  * @example
  * ```ts
  * declare const provider: GithubOrgProvider;
- * setInterval(() => void provider.run(), 60 * 60_000);
+ * await provider.run();
  * ```
  */
 export interface GithubOrgProvider extends EntityProvider {
@@ -64,7 +72,8 @@ interface Team {
  * a `Group` (name = slug, `spec.parent`/`spec.children` from the team hierarchy, profile from the
  * team) and each member a `User` (name = login, profile from `GET /users/{login}`, `memberOf`
  * their teams), annotated `github.com/team-slug` / `github.com/user-login`. Each `run()` is a
- * full mutation. API failures are typed errors (`githubApiError`); from `connect` they are logged.
+ * full mutation. API failures are typed errors (`githubApiError`); from `connect` and scheduled
+ * runs the catalog retries them with backoff and shows them in `getProviderStatuses()`.
  *
  * @example
  * ```ts
@@ -77,11 +86,9 @@ export function createGithubOrgProvider(options: GithubOrgProviderOptions): Gith
   const integration = providerIntegration(options, factory);
   const org = checkOrganization(options.organization, factory);
   const name = `github-org-provider:${options.id ?? org}`;
-  let connection: EntityProviderConnection | undefined;
   const validName = (value: string) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(value);
 
-  const run = async () => {
-    if (!connection) return;
+  const read = async (connection: EntityProviderConnection) => {
     const { octokit } = await githubClientFor(integration, { owner: org });
     const call = <T>(promise: Promise<T>, doing: string) => promise.catch((error: unknown) => Promise.reject(githubApiError(error, doing)));
     const teams = ((await call(octokit.paginate(octokit.rest.teams.list, { org, per_page: 100 }), `listing the teams of ${org}`)) as Team[]).filter((t) => validName(t.slug));
@@ -133,14 +140,8 @@ export function createGithubOrgProvider(options: GithubOrgProviderOptions): Gith
       };
     });
     await connection.applyMutation({ type: 'full', entities: [...groups, ...users].map((entity) => ({ entity, locationKey: name })) });
+    options.logger?.info('github org read', { provider: name, groups: groups.length, users: users.length });
   };
 
-  return {
-    name,
-    async connect(c) {
-      connection = c;
-      await runLogged(run, name, options.logger);
-    },
-    run,
-  };
+  return createScheduledProvider({ name, factory, schedule: options.schedule, read, beforeConnect: 'skip' });
 }

@@ -1,4 +1,4 @@
-import { InputError, type Logger } from '@portalkit/core';
+import { InputError } from '@portalkit/core';
 import { githubIntegrationFor, type GithubIntegration, type ScmIntegrations } from '@portalkit/integrations';
 
 /**
@@ -25,13 +25,4 @@ export function checkOrganization(organization: unknown, factory: string): strin
     throw new InputError(`${factory}: organization must be a GitHub organization name, got ${JSON.stringify(organization)}`);
   }
   return organization;
-}
-
-/** Run `work` once; the first call from `connect` logs a failure instead of failing the catalog's start. */
-export async function runLogged(work: () => Promise<void>, name: string, logger: Logger | undefined): Promise<void> {
-  try {
-    await work();
-  } catch (error) {
-    logger?.error(`${name}: refresh failed: ${(error as Error).message}`);
-  }
 }

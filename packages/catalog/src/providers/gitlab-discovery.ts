@@ -2,7 +2,8 @@ import { InputError, type Logger, NotFoundError } from '@portalkit/core';
 import { type GitlabIntegration, isGitlabIntegration, type ScmIntegrations } from '@portalkit/integrations';
 import { z } from 'zod';
 import { locationEntityFor } from '../locations/location-entity.js';
-import type { EntityProvider, EntityProviderConnection } from '../processing/provider.js';
+import type { EntityProvider, EntityProviderConnection, EntityProviderSchedule } from '../processing/provider.js';
+import { createScheduledProvider } from './scheduled-provider.js';
 
 /**
  * `catalog.providers.gitlab.<id>` in Backstage's shape (the discovery keys; the org keys
@@ -54,7 +55,12 @@ export interface GitlabDiscoveryProviderOptions {
   /** The configured hosts; `config.host` must be a GitLab integration. */
   integrations: ScmIntegrations;
   config: GitlabDiscoveryConfig;
-  /** Discover again this often; default only on `connect` and `run()`. */
+  /**
+   * Discover again this often (Backstage's `schedule`): the catalog runs `run()` on it and
+   * retries failures with backoff. Default only on `connect` and `run()`.
+   */
+  schedule?: EntityProviderSchedule;
+  /** The same as `schedule: { frequencyMs: intervalMs }` (`schedule` wins). */
   intervalMs?: number;
   logger?: Logger;
 }
@@ -69,6 +75,7 @@ export interface GitlabDiscoveryProviderOptions {
  */
 export interface GitlabDiscoveryProvider extends EntityProvider {
   run(): Promise<{ projects: number; locations: string[] }>;
+  /** Stop the catalog's scheduled runs of this provider (the catalog's `stop()` stops them all). */
   close(): void;
 }
 
@@ -77,7 +84,9 @@ export interface GitlabDiscoveryProvider extends EntityProvider {
  * filtered by `projectPattern`, `topics`, `excludeRepos`, forks and archived state, that hold
  * `catalogFile` on their branch, each emitted as a `url` Location entity
  * (`<base>/<project>/-/blob/<branch>/<catalogFile>`), which the catalog then reads through the
- * GitLab reader. Each run is one `full` mutation, so projects that lose the file disappear.
+ * GitLab reader. Each run is one `full` mutation, so projects that lose the file disappear. A
+ * failing `connect` or scheduled run is retried by the catalog with backoff and shown in
+ * `getProviderStatuses()`.
  * @example
  * ```ts
  * import { createCatalog, createGitlabDiscoveryProvider } from '@portalkit/catalog';
@@ -103,36 +112,17 @@ export function createGitlabDiscoveryProvider(options: GitlabDiscoveryProviderOp
     throw new InputError(`createGitlabDiscoveryProvider: catalog.providers.gitlab.${options.id}.projectPattern is not a regular expression`);
   }
   const name = `gitlab-discovery:${options.id}`;
-  let connection: EntityProviderConnection | undefined;
-  let timer: NodeJS.Timeout | undefined;
+  const factory = 'createGitlabDiscoveryProvider';
+  const schedule = options.schedule ?? (options.intervalMs === undefined ? undefined : { frequencyMs: options.intervalMs });
 
-  const run: GitlabDiscoveryProvider['run'] = async () => {
-    if (!connection) throw new InputError(`${name} is not connected to a catalog yet`);
+  const read = async (connection: EntityProviderConnection) => {
     const { projects, locations } = await discover(integration, config, pattern);
     const entities = locations.map((target) => ({ entity: locationEntityFor({ type: 'url', target }), locationKey: `url:${target}` }));
     await connection.applyMutation({ type: 'full', entities });
     options.logger?.info('gitlab discovery', { provider: name, projects, locations: locations.length });
     return { projects, locations };
   };
-
-  return {
-    name,
-    async connect(newConnection) {
-      connection = newConnection;
-      if (options.intervalMs && !timer) {
-        timer = setInterval(() => {
-          run().catch((error) => options.logger?.error('gitlab discovery failed', { provider: name, error }));
-        }, options.intervalMs);
-        timer.unref();
-      }
-      await run();
-    },
-    run,
-    close() {
-      if (timer) clearInterval(timer);
-      timer = undefined;
-    },
-  };
+  return createScheduledProvider({ name, factory, schedule, read, beforeConnect: 'throw' });
 }
 
 type ParsedConfig = z.output<typeof gitlabDiscoveryConfigSchema>;

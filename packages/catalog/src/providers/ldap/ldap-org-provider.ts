@@ -8,7 +8,8 @@ import {
   ServiceUnavailableError,
 } from '@portalkit/core';
 import { Client, InvalidCredentialsError, NoSuchObjectError } from 'ldapts';
-import type { EntityProvider, EntityProviderConnection } from '../../processing/provider.js';
+import type { EntityProvider, EntityProviderConnection, EntityProviderSchedule } from '../../processing/provider.js';
+import { createScheduledProvider } from '../scheduled-provider.js';
 import { type LdapOrgProviderConfig, ldapOrgProviderConfigSchema, type ParsedLdapOrgProviderConfig } from './config.js';
 import { type LdapEntry, type LdapSearch, readLdapOrg } from './read-org.js';
 
@@ -28,7 +29,12 @@ export interface LdapOrgProviderOptions {
   id: string;
   /** The provider's config in Backstage's shape (validated; errors name the key). */
   config: LdapOrgProviderConfig;
-  /** Read the directory again this often; default only on `connect` and `run()`. */
+  /**
+   * Read the directory again this often (Backstage's `schedule`): the catalog runs `run()` on
+   * it and retries failures with backoff. Default only on `connect` and `run()`.
+   */
+  schedule?: EntityProviderSchedule;
+  /** The same as `schedule: { frequencyMs: intervalMs }` (`schedule` wins). */
   intervalMs?: number;
   /** Connect and operation timeouts; default 10 s and 60 s. */
   connectTimeoutMs?: number;
@@ -47,7 +53,7 @@ export interface LdapOrgProviderOptions {
 export interface LdapOrgProvider extends EntityProvider {
   /** Read the directory and replace what this provider holds; resolves with what was applied. */
   run(): Promise<{ users: number; groups: number; skipped: string[] }>;
-  /** Stop the interval timer. */
+  /** Stop the catalog's scheduled runs of this provider (the catalog's `stop()` stops them all). */
   close(): void;
 }
 
@@ -57,8 +63,9 @@ export interface LdapOrgProvider extends EntityProvider {
  * relations and `backstage.io/ldap-*` annotations. Each run is one `full` mutation, so people
  * who left disappear; a failed run (server down, bad bind) changes nothing already stored and
  * is a typed error: `AuthenticationError` for rejected credentials, `NotFoundError` for a
- * missing base DN, `ServiceUnavailableError` when the server cannot be reached. The bind secret
- * never appears in errors or logs.
+ * missing base DN, `ServiceUnavailableError` when the server cannot be reached. The catalog
+ * retries a failing `connect` or scheduled run with backoff and shows it in
+ * `getProviderStatuses()`. The bind secret never appears in errors, logs or statuses.
  *
  * @example
  * ```ts
@@ -84,36 +91,16 @@ export function createLdapOrgProvider(options: LdapOrgProviderOptions): LdapOrgP
   }
   const config = parsed.data;
   const name = `ldap-org:${options.id}`;
-  let connection: EntityProviderConnection | undefined;
-  let timer: NodeJS.Timeout | undefined;
+  const schedule = options.schedule ?? (options.intervalMs === undefined ? undefined : { frequencyMs: options.intervalMs });
 
-  const run: LdapOrgProvider['run'] = async () => {
-    if (!connection) throw new InputError(`${name} is not connected to a catalog yet`);
+  const read = async (connection: EntityProviderConnection) => {
     const { users, groups, skipped } = await withClient(config, options, (search) => readLdapOrg(search, config));
     await connection.applyMutation({ type: 'full', entities: [...users, ...groups].map((entity) => ({ entity, locationKey: name })) });
     if (skipped.length > 0) options.logger?.warn('ldap entries skipped', { provider: name, skipped: skipped.slice(0, 20) });
     options.logger?.info('ldap org read', { provider: name, users: users.length, groups: groups.length });
     return { users: users.length, groups: groups.length, skipped };
   };
-
-  return {
-    name,
-    async connect(newConnection) {
-      connection = newConnection;
-      if (options.intervalMs && !timer) {
-        timer = setInterval(() => {
-          run().catch((error) => options.logger?.error('ldap org read failed', { provider: name, error }));
-        }, options.intervalMs);
-        timer.unref();
-      }
-      await run();
-    },
-    run,
-    close() {
-      if (timer) clearInterval(timer);
-      timer = undefined;
-    },
-  };
+  return createScheduledProvider({ name, factory: 'createLdapOrgProvider', schedule, read, beforeConnect: 'throw' });
 }
 
 /** Bind, hand a search function to `work`, and always unbind; map ldapts errors to typed ones. */

@@ -1,10 +1,13 @@
-import { createCatalog, createGithubDiscoveryProvider, createGithubOrgProvider } from '@portalkit/catalog';
+import { CATALOG_TOPICS, catalogProviderStateChangedEvent, createCatalog, createGithubDiscoveryProvider, createGithubOrgProvider } from '@portalkit/catalog';
+import { createEventBus, type Logger } from '@portalkit/core';
 import type { ScmIntegrations } from '@portalkit/integrations';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PublishRoutes } from '../support/contract/github/publish-routes.js';
+import { basicError } from '../support/contract/github/responses.js';
 import type { GithubContractServer } from '../support/contract/github/server.js';
 import { startPublishGithub } from './setup.js';
 
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 let server: GithubContractServer;
 let routes: PublishRoutes;
 let integrations: ScmIntegrations;
@@ -87,19 +90,51 @@ describe('createGithubDiscoveryProvider through createCatalog', () => {
     expect(await names(catalog2, 'component')).toEqual(['svc-a']);
   });
 
-  it('is a typed error from run() when rate limited, and connect logs it instead of failing the catalog', async () => {
-    const errors: string[] = [];
-    const logger = { debug() {}, info() {}, warn() {}, error: (message: string) => void errors.push(message), child: () => logger } as never;
-    const discovery = createGithubDiscoveryProvider({ integrations, host: server.host, organization: 'acme', logger });
+  it('is a typed error from run() when rate limited; from connect it is the provider status, retried until it recovers', async () => {
+    const discovery = createGithubDiscoveryProvider({ integrations, host: server.host, organization: 'acme' });
     routes.rateLimited = 403;
-    const catalog = createCatalog({ providers: [discovery], reader: integrations.reader });
+    const catalog = createCatalog({ providers: [discovery], reader: integrations.reader, logger: silent, providerRetry: { initialDelayMs: 3_600_000 } });
     await catalog.refresh();
-    expect(errors.join('\n')).toMatch(/rate limit was exceeded/);
+    const [status] = await catalog.getProviderStatuses();
+    expect(status).toMatchObject({ name: 'github-provider:acme', state: 'retrying', lastError: { name: 'ServiceUnavailableError' } });
+    expect(status!.lastError!.message).toMatch(/rate limit was exceeded/);
+    expect(JSON.stringify(status)).not.toContain(server.token);
     await expect(discovery.run()).rejects.toMatchObject({ name: 'ServiceUnavailableError' });
     routes.rateLimited = false;
     await discovery.run();
     await catalog.refresh();
     expect(await names(catalog, 'component')).toContain('svc-a');
+    await catalog.stop();
+  });
+
+  it('answered 500 twice while connecting, is retried with backoff and becomes ready with its locations read', async () => {
+    let failures = 0;
+    const off = server.use((request) => {
+      if (request.origin !== 'api' || request.template !== '/orgs/{org}/repos' || failures >= 2) return undefined;
+      failures += 1;
+      return basicError(500, 'Server Error');
+    });
+    const events = createEventBus();
+    const ready = new Promise<void>((resolve) =>
+      events.subscribe(CATALOG_TOPICS.providerStateChanged, (payload) => {
+        if (catalogProviderStateChangedEvent.parse(payload).state === 'ready') resolve();
+      }),
+    );
+    try {
+      const discovery = createGithubDiscoveryProvider({ integrations, host: server.host, organization: 'acme', id: 'flaky', filters: { repository: '^svc-a$' } });
+      const catalog = createCatalog({ providers: [discovery], reader: integrations.reader, events, logger: silent, providerRetry: { initialDelayMs: 1, jitter: 0 } });
+      await catalog.refresh();
+      await ready;
+      expect(failures).toBe(2);
+      const [status] = await catalog.getProviderStatuses();
+      expect(status).toMatchObject({ name: 'github-provider:flaky', state: 'ready', consecutiveFailures: 0, lastError: { name: 'ServiceUnavailableError' } });
+      expect(status!.lastError!.message).toMatch(/500/);
+      await catalog.refresh();
+      expect(await names(catalog, 'component')).toEqual(['svc-a']);
+      await catalog.stop();
+    } finally {
+      off();
+    }
   });
 
   it('rejects bad options at creation', () => {
@@ -130,9 +165,13 @@ describe('createGithubOrgProvider through createCatalog', () => {
     const { createIntegrations } = await import('@portalkit/integrations');
     const bad = createIntegrations({ config: { github: [{ host: server.host, apiBaseUrl: server.apiBaseUrl, codeloadBaseUrl: server.codeloadBaseUrl, token: 'ghp_wrong', allowPrivateNetwork: true }] } });
     const org = createGithubOrgProvider({ integrations: bad, host: server.host, organization: 'acme' });
-    const catalog = createCatalog({ providers: [org] });
+    const catalog = createCatalog({ providers: [org], logger: silent, providerRetry: { initialDelayMs: 3_600_000 } });
     await catalog.refresh();
     await expect(org.run()).rejects.toMatchObject({ name: 'AuthenticationError' });
     expect(JSON.stringify(await names(catalog, 'user'))).toBe('[]');
+    const [status] = await catalog.getProviderStatuses();
+    expect(status).toMatchObject({ state: 'retrying', lastError: { name: 'AuthenticationError' } });
+    expect(JSON.stringify(status)).not.toContain('ghp_wrong');
+    await catalog.stop();
   });
 });

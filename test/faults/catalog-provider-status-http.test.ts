@@ -1,4 +1,4 @@
-import { catalogPlugin, type EntityProvider, entityProviderStatusSchema } from '@portalkit/catalog';
+import { type CatalogAuthorize, catalogPlugin, type EntityProvider, entityProviderStatusSchema } from '@portalkit/catalog';
 import { AuthenticationError, createPortal, createPortalAuth, type Logger, type PermissionPolicy, type Principal } from '@portalkit/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -40,7 +40,7 @@ afterEach(async () => {
   stop = undefined;
 });
 
-async function startPortal(authorize?: Parameters<typeof catalogPlugin>[0]['authorize']) {
+async function startPortal(authorize?: CatalogAuthorize) {
   const plugin = catalogPlugin({ providers, logger: silent, providerRetry: { initialDelayMs: 3_600_000 }, ...(authorize ? { authorize } : {}) });
   const portal = createPortal({ plugins: [plugin], auth, logger: silent });
   await portal.start();

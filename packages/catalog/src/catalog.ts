@@ -247,7 +247,6 @@ function assertOptions(options: CatalogOptions): void {
     if (names.has(p.name)) throw new InputError(`createCatalog: two providers are named ${JSON.stringify(p.name)}; provider names must be unique`);
     names.add(p.name);
   }
-  createRetryPolicy(options.providerRetry, 'createCatalog');
 }
 
 /** A provider needs a name and `connect`; a `schedule` needs `run` and timer-sized numbers. */

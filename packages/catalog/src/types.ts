@@ -350,6 +350,10 @@ export interface CatalogLibrary extends CatalogView {
    * `catalogPlugin`).
    */
   start(context?: { events?: CatalogEventSink; auth?: PortalAuth }): Promise<void>;
+  /**
+   * Stop the refresh loop, cancel providers' pending retries and scheduled runs (abandoning
+   * attempts still running), and wait for the mutation in progress. `start()` resumes them.
+   */
   stop(): Promise<void>;
   /**
    * The catalog as `principal` may use it: reads filtered in the store by the policy's

@@ -78,10 +78,14 @@ async function createProject(work, tarballs) {
   return project;
 }
 
-/** *.mts samples: tsc --noEmit in the project, so the d.ts files resolve from the installed tarballs. */
+/**
+ * *.mts samples: tsc --noEmit in the project, so the d.ts files resolve from the installed tarballs.
+ * skipLibCheck as most apps have it (tsc --init): the d.ts of optional peers (`pg` without
+ * @types/pg, PGlite's Emscripten types) are the app's business, not the sample's.
+ */
 function writeTsconfig(project, files) {
   const tsconfig = {
-    compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, skipLibCheck: false, types: ['node'] },
+    compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, skipLibCheck: true, types: ['node'] },
     files,
   };
   writeFileSync(path.join(project, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, 2)}\n`);

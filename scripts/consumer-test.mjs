@@ -19,7 +19,7 @@ import { packPackages, repoRoot } from './pack-packages.mjs';
 
 const consumerDir = path.join(repoRoot, 'test', 'consumer');
 const sampleTimeoutMs = Number(process.env.PORTALKIT_CONSUMER_TIMEOUT_MS ?? 180_000); // generous: a loaded CI machine is slow, never hung
-const npmInstallFlags = ['--no-audit', '--no-fund', '--prefer-offline', '--no-package-lock', '--loglevel=error'];
+const npmInstallFlags = ['--no-audit', '--no-fund', '--prefer-offline', '--no-package-lock', '--loglevel=warn'];
 
 function parseArgs(argv) {
   const options = { keep: false, only: [] };
@@ -66,6 +66,18 @@ function samples(only) {
   return chosen;
 }
 
+/** npm's warnings, each EBADENGINE block (one line per field) folded into one line. */
+function npmWarnings(output) {
+  const warnings = [];
+  for (const line of output.split('\n')) {
+    const engine = /^npm warn EBADENGINE\s+(package|required): (.*?),?$/.exec(line);
+    if (engine?.[1] === 'package') warnings.push(`EBADENGINE ${engine[2]}`);
+    else if (engine?.[1] === 'required') warnings[warnings.length - 1] += ` requires ${engine[2]}`;
+    else if (/^npm warn (?!EBADENGINE)/.test(line)) warnings.push(line.slice('npm warn '.length));
+  }
+  return warnings;
+}
+
 /** The template's package.json, installed with the tarballs exactly as a user would. */
 async function createProject(work, tarballs) {
   const project = path.join(work, 'app');
@@ -74,6 +86,8 @@ async function createProject(work, tarballs) {
   const started = Date.now();
   const install = await runCaptured('npm', ['install', ...npmInstallFlags, ...tarballs], { cwd: project, env: npmEnv(), timeoutMs: 300_000 });
   if (install.code !== 0) throw new Error(`npm install of the tarballs failed:\n${install.output}`);
+  // What a user sees too (e.g. EBADENGINE: a dependency wants a newer Node than the packages declare).
+  for (const warning of npmWarnings(install.output)) console.log(`  npm warn ${warning}`);
   console.log(`npm install: ${tarballs.length} tarballs and the template's dependencies in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return project;
 }

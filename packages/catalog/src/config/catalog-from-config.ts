@@ -1,0 +1,36 @@
+import { configDir, type Logger, readConfigSection } from '@portalkit/core';
+import { integrationsFromConfig } from '@portalkit/integrations';
+import type { CatalogOptions } from '../types.js';
+import { catalogConfigSchema, catalogIgnoredKeys } from './catalog-config.js';
+import { type ConfiguredProvider, providersFromConfig } from './providers-from-config.js';
+
+/**
+ * The catalog's options from the `catalog` and `integrations` sections of a loaded config, with
+ * `explicit` options winning. Relative `file` locations resolve against (and stay inside) the
+ * config file's directory unless `explicit.rootDir` says otherwise.
+ */
+export function catalogOptionsFromConfig(
+  config: unknown,
+  explicit: CatalogOptions,
+  logger: Logger,
+): { options: CatalogOptions; scheduled: ConfiguredProvider[] } {
+  const section = readConfigSection(config, 'catalog', catalogConfigSchema, { logger, ignored: catalogIgnoredKeys });
+  const integrations = explicit.integrations ?? integrationsFromConfig(config, logger);
+  const configured = providersFromConfig(section.providers, { integrations, logger });
+  const interval = section.processingInterval;
+  const options: CatalogOptions = {
+    ...explicit,
+    rootDir: explicit.rootDir ?? configDir(config) ?? process.cwd(),
+    integrations,
+    locations: section.locations.map(({ rules, presence, ...location }) => ({
+      ...location,
+      ...(presence ? { presence } : {}),
+      ...(rules ? { rules } : {}),
+    })),
+    ...(section.rules ? { rules: section.rules } : {}),
+    providers: [...(explicit.providers ?? []), ...configured.map((c) => c.provider)],
+    ...(explicit.refreshIntervalMs === undefined && typeof interval === 'number' ? { refreshIntervalMs: interval } : {}),
+    logger: explicit.logger ?? logger,
+  };
+  return { options, scheduled: configured.filter((c) => c.every) };
+}

@@ -1,4 +1,6 @@
-import { configDir, type Logger, readConfigSection } from '@portalkit/core';
+import path from 'node:path';
+import { configDir, isPathInside, type Logger, readConfigSection } from '@portalkit/core';
+import { z } from 'zod';
 import { integrationsFromConfig } from '@portalkit/integrations';
 import type { CatalogOptions } from '../types.js';
 import { catalogConfigSchema, catalogIgnoredKeys } from './catalog-config.js';
@@ -15,12 +17,19 @@ export function catalogOptionsFromConfig(
   logger: Logger,
 ): { options: CatalogOptions; scheduled: ConfiguredProvider[] } {
   const section = readConfigSection(config, 'catalog', catalogConfigSchema, { logger, ignored: catalogIgnoredKeys });
+  const rootDir = explicit.rootDir ?? configDir(config) ?? process.cwd();
+  // The catalog refuses these too, but at start without a line; say where in the config.
+  section.locations.forEach((location, index) => {
+    if (location.type !== 'file') return;
+    const inside = (target: string) => isPathInside(rootDir, path.resolve(rootDir, target));
+    readConfigSection(config, `catalog.locations[${index}].target`, z.string().refine(inside, `a file location must stay inside ${rootDir}`));
+  });
   const integrations = explicit.integrations ?? integrationsFromConfig(config, logger);
   const configured = providersFromConfig(section.providers, { integrations, logger });
   const interval = section.processingInterval;
   const options: CatalogOptions = {
     ...explicit,
-    rootDir: explicit.rootDir ?? configDir(config) ?? process.cwd(),
+    rootDir,
     integrations,
     locations: section.locations.map(({ rules, presence, ...location }) => ({
       ...location,

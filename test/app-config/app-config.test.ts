@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -118,6 +118,22 @@ describe('app-config.yaml: the whole portal from config', () => {
     const ignoredRunIn = messages().filter((m) => m.includes('techdocs.generator.runIn'));
     expect(ignoredRunIn).toEqual(['app-config.yaml:46: techdocs.generator.runIn: ignored: portalkit generates sites in this process (no mkdocs, no container)']);
     expect(messages()).toContain('app-config.yaml:56: scaffolder.github: ignored: a long-removed Backstage key: tokens come from integrations.github');
+  });
+
+  it('builds nothing with techdocs.builder external and serves what CI published', async () => {
+    await writeFile(path.join(dir, 'app-config.local.yaml'), 'techdocs:\n  builder: external\n  publisher:\n    type: local\n    local:\n      publishDirectory: ./published\n');
+    portal = createPortal({ config: await load(['app-config.yaml', 'app-config.local.yaml']), plugins: [catalogPlugin(), techdocsPlugin()], logger: createLogger({ sink }) });
+    await portal.start();
+    const sync = await (await portal.request('/api/techdocs/sync/default/component/handbook')).text();
+    expect(sync).toMatch(/event: finish\ndata: \{"updated":false\}/);
+    expect((await portal.request('/api/techdocs/static/docs/default/component/handbook/index.html')).status).toBe(404);
+    // A site published by CI into the directory is served.
+    const site = path.join(dir, 'published/default/component/handbook');
+    await mkdir(site, { recursive: true });
+    await writeFile(path.join(site, 'index.html'), '<html><body>published by CI</body></html>');
+    const page = await portal.request('/api/techdocs/static/docs/default/component/handbook/index.html');
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('published by CI');
   });
 
   it('says which plugin is missing when a plugin needs the catalog', async () => {

@@ -23,17 +23,23 @@ const humanDuration = z
  * durationConfigSchema.parse({ minutes: 30 }); // 1800000
  * ```
  */
-export const durationConfigSchema = z.union([
-  z.string().transform((text, ctx) => {
-    const ms = parseIsoDuration(text);
-    if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: `"${text}" is not an ISO 8601 duration like PT30M (cron expressions are not supported)` });
-      return z.NEVER;
-    }
-    return ms;
-  }),
-  humanDuration.transform((value) => Object.entries(value).reduce((ms, [unit, n]) => ms + (n ?? 0) * units[unit as keyof typeof units], 0)),
-]);
+export const durationConfigSchema = z.unknown().transform((value, ctx): number => {
+  // One schema per shape, so a bad value gets that shape's reason rather than "Invalid input".
+  if (typeof value === 'string') {
+    const ms = parseIsoDuration(value);
+    if (ms !== undefined) return ms;
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not an ISO 8601 duration like PT30M (cron expressions are not supported)` });
+    return z.NEVER;
+  }
+  const parsed = humanDuration.safeParse(value);
+  if (parsed.success) return Object.entries(parsed.data).reduce((ms, [unit, n]) => ms + (n ?? 0) * units[unit as keyof typeof units], 0);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    ctx.addIssue({ code: 'custom', message: 'a duration: an ISO 8601 string like PT30M or units like { minutes: 30 }' });
+  } else {
+    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  }
+  return z.NEVER;
+});
 
 /**
  * A provider's `schedule` in Backstage's shape (`frequency`, `timeout`, `initialDelay`, as ISO

@@ -150,6 +150,21 @@ describe('app-config.yaml: the whole portal from config', () => {
   });
 });
 
+describe('app-config.yaml: options given in code', () => {
+  it('win over the config, and a plugin given its own options ignores the config', async () => {
+    const config = await load();
+    const fromConfig = catalogPlugin({
+      fromConfig: true,
+      processors: [{ name: 'label', preProcess: (entity) => ({ ...entity, metadata: { ...entity.metadata, labels: { source: 'app-config' } } }) }],
+    });
+    const explicit = catalogPlugin({ rootDir: dir, locations: [{ type: 'file', target: './examples/org.yaml' }], basePath: '/api/other' });
+    portal = createPortal({ config, plugins: [fromConfig, { ...explicit, id: 'other' }], logger: createLogger({ sink }) });
+    await portal.start();
+    expect((await fromConfig.catalog.getEntityByRef('component:default/artist-web'))?.metadata.labels).toEqual({ source: 'app-config' });
+    expect((await explicit.catalog.getEntities()).items.map((e) => e.kind).sort()).toEqual(['Group', 'Location', 'User']);
+  });
+});
+
 describe('app-config.yaml: bad input says where', () => {
   const startWith = async (override: string) => {
     await writeFile(path.join(dir, 'app-config.local.yaml'), override);

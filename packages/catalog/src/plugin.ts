@@ -37,7 +37,8 @@ export interface CatalogPluginOptions extends CatalogOptions, Omit<CatalogHandle
  * `events` is given. Who asks and what they may do come from `auth` when given, else from the
  * portal's (`context.auth`, adopted at `start`; the portal's default allows everything); every
  * route acts through `catalog.forPrincipal(principal)`. The catalog itself is on `.catalog` for
- * the host, and is provided to the plugins after it as `catalogServiceRef`.
+ * the host, and (for the first catalog plugin of a portal) is provided to the plugins after it as
+ * `catalogServiceRef`.
  *
  * Created with no catalog options (`catalogPlugin()`, or with `fromConfig: true`), the plugin
  * reads the portal's config at `start()`: `catalog.locations`, `catalog.rules`,
@@ -86,7 +87,8 @@ export function catalogPlugin(
       }
       // Publishes on the portal's bus and asks the portal's policy unless given their own.
       await catalog!.start({ events: context.events, auth: options.auth ?? context.auth });
-      context.services?.provide(catalogServiceRef, catalog!);
+      // The first catalog plugin is the portal's; a second one (another basePath) serves only itself.
+      if (context.services && !context.services.find(catalogServiceRef)) context.services.provide(catalogServiceRef, catalog!);
     },
     async stop() {
       for (const timer of timers) clearInterval(timer);

@@ -115,7 +115,7 @@ function techdocsPluginWith(options: TechDocsPluginOptions & Pick<TechDocsOption
       portalLogger = context.logger.child({ plugin: 'techdocs' });
       portalEvents = context.events;
       portalAuth = context.auth;
-      context.services?.provide(techdocsServiceRef, techdocs);
+      if (context.services && !context.services.find(techdocsServiceRef)) context.services.provide(techdocsServiceRef, techdocs);
     },
   };
 }

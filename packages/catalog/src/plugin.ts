@@ -75,7 +75,7 @@ export function catalogPlugin(
     async start(context) {
       if (fromConfig && !catalog) {
         const logger = catalogOptions.logger ?? context.logger;
-        const { options: built, scheduled } = catalogOptionsFromConfig(context.config, catalogOptions, logger);
+        const { options: built, scheduled } = catalogOptionsFromConfig(context.config, catalogOptions, logger, context.services);
         catalog = createCatalog(built);
         handler = catalog.handler(handlerOptions);
         // GitHub providers have no timer of their own: run them as their `schedule` says.

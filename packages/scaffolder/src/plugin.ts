@@ -12,7 +12,7 @@ import {
   type Principal,
 } from '@portalkit/core';
 import { catalogServiceRef } from '@portalkit/catalog-model';
-import { integrationsFromConfig } from '@portalkit/integrations';
+import { portalIntegrations } from '@portalkit/integrations';
 import { z } from 'zod';
 import { builtinActions } from './actions/builtin/index.js';
 import { readScaffolderConfig } from './config.js';
@@ -91,7 +91,7 @@ function scaffolderFromConfig(context: PortalContext, givenGetTemplate: Scaffold
   const logger = context.logger;
   const section = readScaffolderConfig(context.config, logger);
   const catalog = context.services.get(catalogServiceRef);
-  const integrations = integrationsFromConfig(context.config, logger);
+  const integrations = portalIntegrations(context.config, context.services, logger);
   // Backstage's `backend.workingDirectory` is where task workspaces go (default the OS temp dir).
   const workingDirectory = readConfigSection(context.config, 'backend.workingDirectory', z.string().min(1).optional());
   const scaffolder = createScaffolder({

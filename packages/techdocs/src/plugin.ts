@@ -13,7 +13,7 @@ import {
   type UrlReader,
 } from '@portalkit/core';
 import { catalogServiceRef } from '@portalkit/catalog-model';
-import { integrationsFromConfig } from '@portalkit/integrations';
+import { portalIntegrations } from '@portalkit/integrations';
 import { techdocsFromConfig } from './config.js';
 import { techdocsServiceRef } from './events/index.js';
 import { createTechDocs } from './create-techdocs.js';
@@ -145,7 +145,7 @@ function techdocsPluginFromConfig(options: TechDocsPluginOptions): PortalPlugin 
       const catalog = options.getEntity ? undefined : context.services.get(catalogServiceRef);
       inner = techdocsPluginWith({
         root: built.root,
-        integrations: options.integrations ?? integrationsFromConfig(context.config, logger),
+        integrations: options.integrations ?? portalIntegrations(context.config, context.services, logger),
         ...options,
         publisher: built.publisher,
         getEntity: options.getEntity ?? ((name) => catalog!.getEntityByRef(`${name.kind}:${name.namespace}/${name.name}`)),

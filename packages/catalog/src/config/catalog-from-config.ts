@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { configDir, isPathInside, type Logger, readConfigSection } from '@portalkit/core';
+import { configDir, isPathInside, type Logger, type PortalServices, readConfigSection } from '@portalkit/core';
 import { z } from 'zod';
-import { integrationsFromConfig } from '@portalkit/integrations';
+import { portalIntegrations } from '@portalkit/integrations';
 import type { CatalogOptions } from '../types.js';
 import { catalogConfigSchema, catalogIgnoredKeys } from './catalog-config.js';
 import { type ConfiguredProvider, providersFromConfig } from './providers-from-config.js';
@@ -15,6 +15,7 @@ export function catalogOptionsFromConfig(
   config: unknown,
   explicit: CatalogOptions,
   logger: Logger,
+  services?: PortalServices,
 ): { options: CatalogOptions; scheduled: ConfiguredProvider[] } {
   const section = readConfigSection(config, 'catalog', catalogConfigSchema, { logger, ignored: catalogIgnoredKeys });
   const rootDir = explicit.rootDir ?? configDir(config) ?? process.cwd();
@@ -24,7 +25,7 @@ export function catalogOptionsFromConfig(
     const inside = (target: string) => isPathInside(rootDir, path.resolve(rootDir, target));
     readConfigSection(config, `catalog.locations[${index}].target`, z.string().refine(inside, `a file location must stay inside ${rootDir}`));
   });
-  const integrations = explicit.integrations ?? integrationsFromConfig(config, logger);
+  const integrations = explicit.integrations ?? portalIntegrations(config, services, logger);
   const configured = providersFromConfig(section.providers, { integrations, logger });
   const interval = section.processingInterval;
   const options: CatalogOptions = {

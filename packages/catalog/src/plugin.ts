@@ -66,7 +66,6 @@ export function catalogPlugin(
   const fromConfig = !given && (readConfig ?? Object.values(catalogOptions).every((value) => value === undefined));
   let catalog: Catalog | undefined = fromConfig ? undefined : (given ?? createCatalog(catalogOptions));
   let handler: Handler | undefined = catalog?.handler(handlerOptions);
-  let timers: NodeJS.Timeout[] = [];
   const plugin = {
     id: 'catalog',
     basePath,
@@ -75,15 +74,10 @@ export function catalogPlugin(
     async start(context) {
       if (fromConfig && !catalog) {
         const logger = catalogOptions.logger ?? context.logger;
-        const { options: built, scheduled } = catalogOptionsFromConfig(context.config, catalogOptions, logger, context.services);
+        // Providers' schedules are their own: the catalog runs them and retries failures.
+        const { options: built } = catalogOptionsFromConfig(context.config, catalogOptions, logger, context.services);
         catalog = createCatalog(built);
         handler = catalog.handler(handlerOptions);
-        // GitHub providers have no timer of their own: run them as their `schedule` says.
-        timers = scheduled.map(({ every }) =>
-          setInterval(() => {
-            every!.run().catch((error: unknown) => logger.warn('scheduled provider run failed', { error }));
-          }, every!.frequency).unref(),
-        );
       }
       // Publishes on the portal's bus and asks the portal's policy unless given their own.
       await catalog!.start({ events: context.events, auth: options.auth ?? context.auth });
@@ -91,8 +85,6 @@ export function catalogPlugin(
       if (context.services && !context.services.find(catalogServiceRef)) context.services.provide(catalogServiceRef, catalog!);
     },
     async stop() {
-      for (const timer of timers) clearInterval(timer);
-      timers = [];
       await catalog?.stop();
     },
   } satisfies PortalPlugin & { basePath: string; handler: Handler };

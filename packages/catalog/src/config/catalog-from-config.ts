@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { portalIntegrations } from '@portalkit/integrations';
 import type { CatalogOptions } from '../types.js';
 import { catalogConfigSchema, catalogIgnoredKeys } from './catalog-config.js';
-import { type ConfiguredProvider, providersFromConfig } from './providers-from-config.js';
+import { providersFromConfig } from './providers-from-config.js';
 
 /**
  * The catalog's options from the `catalog` and `integrations` sections of a loaded config, with
@@ -16,7 +16,7 @@ export function catalogOptionsFromConfig(
   explicit: CatalogOptions,
   logger: Logger,
   services?: PortalServices,
-): { options: CatalogOptions; scheduled: ConfiguredProvider[] } {
+): { options: CatalogOptions } {
   const section = readConfigSection(config, 'catalog', catalogConfigSchema, { logger, ignored: catalogIgnoredKeys });
   const rootDir = explicit.rootDir ?? configDir(config) ?? process.cwd();
   // The catalog refuses these too, but at start without a line; say where in the config.
@@ -42,5 +42,5 @@ export function catalogOptionsFromConfig(
     ...(explicit.refreshIntervalMs === undefined && typeof interval === 'number' ? { refreshIntervalMs: interval } : {}),
     logger: explicit.logger ?? logger,
   };
-  return { options, scheduled: configured.filter((c) => c.every) };
+  return { options };
 }

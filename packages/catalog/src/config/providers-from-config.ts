@@ -9,14 +9,15 @@ import type { CatalogConfig } from './catalog-config.js';
 import { providerScheduleConfigSchema, type ProviderSchedule } from './schedule.js';
 
 /**
- * A provider built from config, with the run loop its `schedule` asks for (GitHub providers
- * have no timer of their own; GitLab and LDAP take `intervalMs`).
+ * A provider built from config. Its `schedule` is the provider's own (the catalog runs it,
+ * retrying failures with backoff).
  */
 export interface ConfiguredProvider {
   provider: EntityProvider;
-  /** Run every `frequency` ms while the catalog runs. */
-  every?: { frequency: number; run(): Promise<unknown> };
 }
+
+/** The factories' `schedule` option from a parsed config schedule. */
+const scheduleOption = (schedule: ProviderSchedule | undefined) => (schedule ? { schedule: { frequencyMs: schedule.frequency } } : {});
 
 type Providers = NonNullable<CatalogConfig['providers']>;
 
@@ -40,16 +41,16 @@ export function providersFromConfig(
   const out: ConfiguredProvider[] = [];
   for (const [id, config] of byId(providers.github, 'organization')) {
     const { schedule, validateLocationsExist: _ignored, ...options } = config;
-    const provider = createGithubDiscoveryProvider({ ...options, integrations, id, logger: logger.child({ provider: `github:${id}` }) });
-    out.push({ provider, ...(schedule ? { every: { frequency: schedule.frequency, run: () => provider.run() } } : {}) });
+    const provider = createGithubDiscoveryProvider({ ...options, integrations, id, ...scheduleOption(schedule), logger: logger.child({ provider: `github:${id}` }) });
+    out.push({ provider });
   }
   const orgs = providers.githubOrg === undefined ? [] : Array.isArray(providers.githubOrg) ? providers.githubOrg : [providers.githubOrg];
   for (const config of orgs) {
     const host = new URL(config.githubUrl).host;
     for (const organization of config.orgs) {
       const id = config.orgs.length === 1 ? config.id : `${config.id}-${organization}`;
-      const provider = createGithubOrgProvider({ integrations, host, organization, id, logger: logger.child({ provider: `githubOrg:${id}` }) });
-      out.push({ provider, ...(config.schedule ? { every: { frequency: config.schedule.frequency, run: () => provider.run() } } : {}) });
+      const provider = createGithubOrgProvider({ integrations, host, organization, id, ...scheduleOption(config.schedule), logger: logger.child({ provider: `githubOrg:${id}` }) });
+      out.push({ provider });
     }
   }
   for (const [id, config] of byId(providers.gitlab, 'host')) {
@@ -59,7 +60,7 @@ export function providersFromConfig(
         id,
         integrations,
         config: rest,
-        ...(schedule ? { intervalMs: schedule.frequency } : {}),
+        ...scheduleOption(schedule),
         logger: logger.child({ provider: `gitlab:${id}` }),
       }),
     });
@@ -70,7 +71,7 @@ export function providersFromConfig(
       provider: createLdapOrgProvider({
         id,
         config,
-        ...(schedule ? { intervalMs: schedule.frequency } : {}),
+        ...scheduleOption(schedule),
         logger: logger.child({ provider: `ldapOrg:${id}` }),
       }),
     });

@@ -1,12 +1,16 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   AuthenticationError,
   ConflictError,
+  CustomErrorBase,
   InputError,
   NotAllowedError,
   NotFoundError,
+  ServiceUnavailableError,
   UnsupportedMediaTypeError,
   errorStatusCode,
+  getResponseError,
+  isPortalkitError,
   serializeError,
   toHttpResponse,
 } from './index.js';
@@ -56,5 +60,33 @@ describe('errors', () => {
     expect(res.status).toBe(500);
     const body = await res.json();
     expect(body.error.message).toBe('Internal server error');
+  });
+
+  it('recognises portalkit errors from another copy of the package by brand, not by name', async () => {
+    // A second instance of this module, as the ESM and CommonJS builds are in one process.
+    vi.resetModules(); // the next import evaluates the module again: a second copy of its classes
+    const other = await import('./errors.js');
+    expect(other.ServiceUnavailableError).not.toBe(ServiceUnavailableError);
+    const foreign = new other.ServiceUnavailableError('database is starting');
+    expect(foreign instanceof CustomErrorBase).toBe(false);
+    expect(isPortalkitError(foreign)).toBe(true);
+    // Its message is shown like this copy's own errors, not hidden as an unexpected one.
+    expect((await toHttpResponse(foreign).json()).error).toEqual({ name: 'ServiceUnavailableError', message: 'database is starting' });
+
+    // Borrowing a name, or JSON from a client, does not make an error portalkit's.
+    const impostors = [
+      Object.assign(new Error('secret'), { name: 'ServiceUnavailableError' }),
+      JSON.parse('{"name":"InputError","message":"x","__proto__":{"constructor":1}}'),
+      { name: 'InputError', message: 'x', [Symbol('portalkit.error')]: true },
+    ];
+    for (const impostor of impostors) expect(isPortalkitError(impostor)).toBe(false);
+    expect((await toHttpResponse(impostors[0]).json()).error.message).toBe('Internal server error');
+  });
+
+  it('keeps the error of a 5xx response for whoever serves it, and nothing for other statuses', () => {
+    const error = new Error('kaboom');
+    expect(getResponseError(toHttpResponse(error))).toBe(error);
+    expect(getResponseError(toHttpResponse(new NotFoundError('x')))).toBeUndefined();
+    expect(getResponseError(new Response('fine', { status: 500 }))).toBeUndefined();
   });
 });

@@ -39,6 +39,25 @@ export class CustomErrorBase extends Error {
   }
 }
 
+// A registry symbol, so errors from another copy of this package (its ESM and CommonJS builds,
+// or two installed versions) are still recognised, where `instanceof` would fail. Only code can
+// set it: JSON and other client input cannot carry a symbol key.
+const portalkitErrorBrand = Symbol.for('portalkit.error');
+Object.defineProperty(CustomErrorBase.prototype, portalkitErrorBrand, { value: true });
+
+/**
+ * True for errors thrown by portalkit code (subclasses of {@link CustomErrorBase}), from this
+ * copy of `@portalkit/core` or any other (ESM and CommonJS builds, two installed versions).
+ * A plain object or an error that only borrows a portalkit error's `name` is not one.
+ * @example
+ * ```ts
+ * if (isPortalkitError(error)) console.log(error.name, error.message); // safe to show
+ * ```
+ */
+export function isPortalkitError(value: unknown): value is CustomErrorBase {
+  return isError(value) && (value as unknown as Record<symbol, unknown>)[portalkitErrorBrand] === true;
+}
+
 /**
  * Bad input from a caller: invalid entity, malformed filter, bad config. HTTP 400.
  * @example
@@ -155,6 +174,20 @@ export class MissingDependencyError extends CustomErrorBase {
   override name = 'MissingDependencyError' as const;
 }
 
+/**
+ * The request body cannot be read: something before the handler consumed the request stream
+ * (a body parser such as `express.json()` that left no `req.body`), or left a `req.body` that
+ * cannot be turned back into bytes. A fault of the host's setup, not of the client: HTTP 500,
+ * with a message naming the cause.
+ * @example
+ * ```ts
+ * throw new RequestBodyUnavailableError('the request body was already read by another middleware');
+ * ```
+ */
+export class RequestBodyUnavailableError extends CustomErrorBase {
+  override name = 'RequestBodyUnavailableError' as const;
+}
+
 const statusByName: Record<string, number> = {
   InputError: 400,
   TypeError: 400,
@@ -163,6 +196,7 @@ const statusByName: Record<string, number> = {
   NotFoundError: 404,
   ConflictError: 409,
   PayloadTooLargeError: 413,
+  RequestBodyUnavailableError: 500,
   UnsupportedMediaTypeError: 415,
   NotModifiedError: 304,
   NotImplementedError: 501,
@@ -256,7 +290,7 @@ export function toErrorResponseBody(error: unknown, request?: Request): ErrorRes
   const body: ErrorResponseBody = {
     // Unknown errors keep their name but hide their message: it may carry internals.
     error:
-      statusCode >= 500 && !(error instanceof CustomErrorBase)
+      statusCode >= 500 && !isPortalkitError(error)
         ? { name: isError(error) ? error.name : 'Error', message: 'Internal server error' }
         : serializeError(error),
     response: { statusCode },
@@ -268,8 +302,27 @@ export function toErrorResponseBody(error: unknown, request?: Request): ErrorRes
   return body;
 }
 
+// Routers answer errors themselves; the original error rides on its 5xx response (under a
+// registry symbol, so another copy of this package finds it too) for `onError` hooks upstream.
+const responseErrorKey = Symbol.for('portalkit.responseError');
+
 /**
- * A web-standard `Response` carrying Backstage's JSON error body and the matching status.
+ * The error a 5xx response built by {@link toHttpResponse} stands for, so that whoever serves a
+ * handler (`toNodeHandler`, `createPortal`) can report the original error, not only the status.
+ * Undefined for other responses.
+ * @example
+ * ```ts
+ * const response = await handler(request);
+ * if (response.status >= 500) logger.error('request failed', { error: getResponseError(response) });
+ * ```
+ */
+export function getResponseError(response: Response): unknown {
+  return (response as unknown as Record<symbol, unknown>)[responseErrorKey];
+}
+
+/**
+ * A web-standard `Response` carrying Backstage's JSON error body and the matching status. A 5xx
+ * response keeps the error for {@link getResponseError}.
  * @example
  * ```ts
  * return toHttpResponse(new InputError('bad filter'), request); // 400
@@ -281,5 +334,7 @@ export function toHttpResponse(error: unknown, request?: Request): Response {
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
   // RFC 6750: a 401 names the scheme the client should authenticate with.
   if (body.response.statusCode === 401) headers['www-authenticate'] = 'Bearer';
-  return new Response(JSON.stringify(body), { status: body.response.statusCode, headers });
+  const response = new Response(JSON.stringify(body), { status: body.response.statusCode, headers });
+  if (body.response.statusCode >= 500) Object.defineProperty(response, responseErrorKey, { value: error });
+  return response;
 }

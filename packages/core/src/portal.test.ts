@@ -4,6 +4,7 @@ import { createLogger, memorySink } from './logger.js';
 import type { PortalContext, PortalPlugin } from './plugin.js';
 import { createPortal } from './portal.js';
 import { createPortalAuth } from './auth/portal-auth.js';
+import { createRouter } from './router/router.js';
 
 const quiet = () => createLogger({ sink: memorySink() });
 
@@ -150,5 +151,28 @@ describe('createPortal listen errors', () => {
     expect((error as Error).name).toBe('ServiceUnavailableError');
     expect((error as Error).message).toContain(`127.0.0.1:${port}`);
     await portal.stop();
+  });
+
+  it('reports every 5xx it answers, with the error a router turned into it, to onError (default: its logger)', async () => {
+    const router = createRouter({ basePath: '/api/boom' }).get('/', () => {
+      throw new Error('kaboom');
+    });
+    const plugins: PortalPlugin[] = [{ id: 'boom', handler: router.handler }, { id: 'fine', handler: async () => new Response('ok') }];
+    const sink = memorySink();
+    const logged = createPortal({ logger: createLogger({ sink }), plugins });
+    expect((await logged.request('/api/boom')).status).toBe(500);
+    expect((await logged.request('/api/fine')).status).toBe(200);
+    const failures = sink.records.filter((record) => record.message === 'request failed');
+    expect(failures).toHaveLength(1);
+    expect(failures[0]!.fields).toMatchObject({ method: 'GET', path: '/api/boom' });
+    expect(String(failures[0]!.fields.error)).toContain('kaboom');
+
+    const seen: unknown[] = [];
+    const hooked = createPortal({ logger: quiet(), plugins, onError: (error) => seen.push(error) });
+    expect((await hooked.request('/api/boom')).status).toBe(500);
+    expect(seen.map((error) => (error as Error).message)).toEqual(['kaboom']);
+
+    const throwing = createPortal({ logger: quiet(), plugins, onError: () => { throw new Error('hook failed'); } });
+    expect(await (await throwing.request('/api/boom')).json()).toMatchObject({ error: { message: 'Internal server error' } });
   });
 });

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPortalAuth, type PortalAuth } from './auth/portal-auth.js';
-import { InputError, ServiceUnavailableError, toHttpResponse } from './errors.js';
+import { getResponseError, InputError, ServiceUnavailableError, toHttpResponse } from './errors.js';
 import { createEventBus, type EventBus } from './events.js';
 import type { Handler } from './handler.js';
 import { createLogger, type Logger } from './logger.js';
@@ -39,6 +39,12 @@ export interface PortalOptions {
    * which treats every request as anonymous and allows everything.
    */
   auth?: PortalAuth;
+  /**
+   * Told about every failed request `fetch` answers, wherever it is mounted (`listen`, Express,
+   * Fastify, Hono): each 5xx response, with the error a plugin's router turned into it. Default:
+   * logged as `request failed` with the method, path, status and error.
+   */
+  onError?: (error: unknown, request: Request) => void;
 }
 
 /**
@@ -121,10 +127,26 @@ export function createPortal(options: PortalOptions): Portal {
   // Plugins learn the portal's auth in start(); before that a plugin built without its own
   // `auth` would serve with the allow-all default. With a policy, answer 503 until started.
   let ready = false;
-  const fetch: Handler = options.auth?.hasPolicy
+  const serve: Handler = options.auth?.hasPolicy
     ? async (request) =>
         ready ? mounted(request) : toHttpResponse(new ServiceUnavailableError('The portal is starting; try again shortly'), request)
     : mounted;
+  const onError =
+    options.onError ??
+    ((error: unknown, request: Request) =>
+      logger.error('request failed', { method: request.method, path: new URL(request.url).pathname, error }));
+  // Routers answer their errors themselves, so failures are found on the responses.
+  const fetch: Handler = async (request) => {
+    const response = await serve(request);
+    if (response.status >= 500) {
+      try {
+        onError(getResponseError(response) ?? new Error(`answered ${response.status}`), request);
+      } catch {
+        // A failing error hook must not turn the response into another failure.
+      }
+    }
+    return response;
+  };
 
   const started: PortalPlugin[] = [];
   const servers = new Set<PortalServer>();
@@ -182,9 +204,8 @@ export function createPortal(options: PortalOptions): Portal {
     },
 
     async listen({ port, host = '127.0.0.1' }) {
-      const server: Server = createServer(
-        toNodeHandler(fetch, { onError: (error) => logger.error('request failed', { error }) }),
-      );
+      // `fetch` reports its own failures to `onError`; the rest cannot fail past a response.
+      const server: Server = createServer(toNodeHandler(fetch));
       await new Promise<void>((resolve, reject) => {
         server.once('error', (error) =>
           reject(new ServiceUnavailableError(`cannot listen on ${host}:${port}`, { cause: error })),

@@ -4,6 +4,8 @@ export { mountHandlers } from './mount.js';
 export { eventStreamResponse } from './sse.js';
 export type { EventStreamOptions, SendServerSentEvent } from './sse.js';
 export type { Mount } from './mount.js';
+export { toFastifyPlugin } from './fastify.js';
+export type { FastifyLikeInstance } from './fastify.js';
 export { toNodeHandler } from './node.js';
 export type { NodeHandlerOptions, NodeRequestListener } from './node.js';
 export { getQueryArray } from './query.js';

@@ -1,9 +1,10 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InputError } from '../errors.js';
+import { InputError, toHttpResponse } from '../errors.js';
 import type { Handler } from '../handler.js';
 import { toNodeHandler } from './node.js';
+import { readJsonBody } from './body.js';
 
 let server: Server | undefined;
 
@@ -183,5 +184,46 @@ describe('toNodeHandler: raw request targets', () => {
     expect(await rawStatus(origin, '/api/admin/a%20b?q=%C3%A9')).toBe(200);
     expect(await rawStatus(origin, 'http://localhost/api/admin')).toBe(200);
     expect(reached).toEqual(['/api/admin/a%20b', '/api/admin']);
+  });
+});
+
+describe('toNodeHandler: failures and unread bodies', () => {
+  it('reports 5xx responses with the error a router turned into them, and thrown errors, to onError', async () => {
+    const errors: unknown[] = [];
+    const kaboom = new Error('kaboom');
+    const url = await serve(async (request) => {
+      const path = new URL(request.url).pathname;
+      if (path === '/answered') return toHttpResponse(kaboom, request);
+      if (path === '/plain') return new Response('down', { status: 503 });
+      if (path === '/thrown') throw new InputError('bad');
+      return new Response('ok');
+    }, (error) => errors.push(error));
+    expect((await fetch(`${url}/answered`)).status).toBe(500);
+    expect((await fetch(`${url}/plain`)).status).toBe(503);
+    expect((await fetch(`${url}/thrown`)).status).toBe(400);
+    expect((await fetch(`${url}/fine`)).status).toBe(200);
+    expect(errors[0]).toBe(kaboom);
+    expect((errors[1] as Error).message).toBe('the handler answered 503');
+    expect((errors[2] as Error).name).toBe('InputError');
+    expect(errors).toHaveLength(3);
+  });
+
+  it('answers a body it refuses or stops reading, then serves the next request of the same client', async () => {
+    const url = await serve(async (request) => Response.json(await readJsonBody(request, { maxBytes: 1024 })));
+    const big = JSON.stringify({ x: 'x'.repeat(4 * 1024 * 1024) });
+    const declared = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
+    expect(declared.status).toBe(413);
+    const streamed = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: new Blob([big]).stream(),
+      duplex: 'half',
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+    const unread = await fetch(url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: big });
+    expect(unread.status).toBe(415);
+    // Before: the refused upload stalled its keep-alive connection and this request never got an answer.
+    const next = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
+    expect(await next.json()).toEqual({ a: 1 });
   });
 });

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
-import { InputError, toHttpResponse } from '../errors.js';
+import { getResponseError, InputError, toHttpResponse } from '../errors.js';
 import type { Handler } from '../handler.js';
+import { type FrameworkRequest, nodeRequestBody } from './node-body.js';
 import { assertCanonicalTarget } from './request-target.js';
 
 /**
@@ -13,7 +13,11 @@ import { assertCanonicalTarget } from './request-target.js';
  * ```
  */
 export interface NodeHandlerOptions {
-  /** Told about errors the handler throws (it should not: routers answer errors themselves). */
+  /**
+   * Told about every failure: errors the handler throws, and every 5xx response it answers
+   * (routers answer their errors themselves; the original error comes along when the response
+   * was built by `toHttpResponse`), including a request body another middleware already consumed.
+   */
   onError?: (error: unknown, request: Request) => void;
 }
 
@@ -32,47 +36,82 @@ export type NodeRequestListener = (req: IncomingMessage, res: ServerResponse) =>
  * streamed (server-sent events are flushed chunk by chunk), and a client that disconnects
  * aborts `request.signal`, so long-running handlers and event streams can stop.
  *
+ * It is Express middleware too: `app.use('/api', toNodeHandler(portal.fetch))` serves the full
+ * path (Express's `req.originalUrl`, not the `req.url` it strips the mount path from), and a body
+ * that `express.json()`, `express.text()`, `express.raw()` or `express.urlencoded()` already read
+ * is taken from `req.body` and serialised back (JSON with its content type). A body read by a
+ * middleware that left no `req.body` is a `RequestBodyUnavailableError` (500) naming the cause.
+ * Every 5xx and thrown error reaches `onError`.
+ *
  * @example
  * ```ts
  * import { createServer } from 'node:http';
  * createServer(toNodeHandler(portal.fetch)).listen(7007);
+ * // or, in Express: app.use('/api', toNodeHandler(portal.fetch, { onError: (error) => console.error(error) }));
  * ```
  */
 export function toNodeHandler(handler: Handler, options: NodeHandlerOptions = {}): NodeRequestListener {
-  return async (req, res) => {
-    // A request listener's rejection would be unhandled and could take the process down, so
-    // every failure ends here: an error response if nothing was sent yet, else a cut connection.
+  return (req, res) => serveNode(handler, options, req, res);
+}
+
+/**
+ * Serve one request; `parsed.body` is a body a framework parsed and keeps outside `req`
+ * (Fastify's `request.body`). Never rejects: a listener's rejection would be unhandled.
+ */
+export async function serveNode(
+  handler: Handler,
+  options: NodeHandlerOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  parsed?: { body?: unknown },
+): Promise<void> {
+  // Every failure ends here: an error response if nothing was sent yet, else a cut connection.
+  try {
+    const controller = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) controller.abort();
+    });
+    let request: Request;
     try {
-      const controller = new AbortController();
-      res.on('close', () => {
-        if (!res.writableFinished) controller.abort();
-      });
-      let request: Request;
-      try {
-        request = toRequest(req, controller.signal);
-      } catch (error) {
-        await writeResponse(toHttpResponse(error), res, req.method === 'HEAD', controller.signal);
-        return;
-      }
-      let response: unknown;
-      try {
-        response = await handler(request);
-        if (!(response instanceof Response)) throw new Error('the handler did not return a Response');
-      } catch (error) {
-        options.onError?.(error, request);
-        response = toHttpResponse(error, request);
-      }
-      await writeResponse(response as Response, res, req.method === 'HEAD', controller.signal);
-    } catch {
-      if (!res.headersSent) {
-        res.statusCode = 500;
-        res.setHeader('content-type', 'application/json; charset=utf-8');
-        res.end(JSON.stringify({ error: { name: 'Error', message: 'Internal server error' }, response: { statusCode: 500 } }));
-      } else {
-        res.destroy();
-      }
+      request = toRequest(req, controller.signal);
+    } catch (error) {
+      await writeResponse(toHttpResponse(error), res, req.method === 'HEAD', controller.signal);
+      return;
     }
-  };
+    let response: Response;
+    try {
+      request = withBody(request, req, parsed);
+      const answered: unknown = await handler(request);
+      if (!(answered instanceof Response)) throw new Error('the handler did not return a Response');
+      response = answered;
+      if (response.status >= 500) {
+        report(options, getResponseError(response) ?? new Error(`the handler answered ${response.status}`), request);
+      }
+    } catch (error) {
+      report(options, error, request);
+      response = toHttpResponse(error, request);
+    }
+    // A body the handler did not read to its end (refused, too large) is still arriving: close
+    // the connection after the response rather than leave the client's upload stuck.
+    if (!req.complete && !res.headersSent) res.setHeader('connection', 'close');
+    await writeResponse(response, res, req.method === 'HEAD', controller.signal);
+  } catch {
+    if (!res.headersSent) {
+      res.statusCode = 500;
+      res.setHeader('content-type', 'application/json; charset=utf-8');
+      res.end(JSON.stringify({ error: { name: 'Error', message: 'Internal server error' }, response: { statusCode: 500 } }));
+    } else {
+      res.destroy();
+    }
+  }
+}
+
+function report(options: NodeHandlerOptions, error: unknown, request: Request): void {
+  try {
+    options.onError?.(error, request);
+  } catch {
+    // A failing error hook must not replace the response it reports on.
+  }
 }
 
 const safeHost = /^[A-Za-z0-9.\-]+(:\d+)?$|^\[[0-9A-Fa-f:.]+\](:\d+)?$/;
@@ -82,7 +121,9 @@ function toRequest(req: IncomingMessage, signal: AbortSignal): Request {
   // The Host header is client input: anything odd must not change how the URL parses.
   const hostHeader = req.headers.host ?? '';
   const host = safeHost.test(hostHeader) ? hostHeader : 'localhost';
-  const path = requestPath(req.url ?? '/');
+  // Express strips its mount path from `url` and keeps the full target in `originalUrl`.
+  const originalUrl = (req as FrameworkRequest).originalUrl;
+  const path = requestPath(typeof originalUrl === 'string' ? originalUrl : (req.url ?? '/'));
   // The URL parser below resolves `..`, `%2e%2e` and `\` and drops a `#...` tail: check the raw
   // target first, so that no spelling is collapsed silently into another path.
   const queryAt = path.indexOf('?');
@@ -101,14 +142,23 @@ function toRequest(req: IncomingMessage, signal: AbortSignal): Request {
     }
   }
 
-  const method = req.method ?? 'GET';
-  const hasBody = method !== 'GET' && method !== 'HEAD';
-  return new Request(url, {
-    method,
-    headers,
-    signal,
-    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' } : {}),
-  } as RequestInit);
+  return new Request(url, { method: req.method ?? 'GET', headers, signal });
+}
+
+/**
+ * The request with its body: built apart from the URL and headers, so that a body another
+ * middleware consumed fails with a `Request` in hand (for `onError` and the error's `request`).
+ */
+function withBody(request: Request, req: IncomingMessage, parsed: { body?: unknown } | undefined): Request {
+  if (request.method === 'GET' || request.method === 'HEAD') return request;
+  const { body, contentLength } = nodeRequestBody(req, parsed);
+  const headers = new Headers(request.headers);
+  if (contentLength !== undefined) {
+    headers.set('content-length', String(contentLength));
+    headers.delete('transfer-encoding');
+    headers.delete('content-encoding'); // a parser inflated it
+  }
+  return new Request(request.url, { method: request.method, headers, signal: request.signal, body, duplex: 'half' } as RequestInit);
 }
 
 /**

@@ -11,7 +11,8 @@ const validate = defineCommand({
   description:
     'Parse every YAML document of the files (multi-document, `---`, empty documents skipped) and validate each\n' +
     "entity with the catalog's validator and built-in kinds: envelope, kind schema, name and label formats, refs\n" +
-    'of relation fields, $text/$json/$yaml placeholders, refs defined twice. Prints\n' +
+    'of relation fields, $text/$json/$yaml placeholders, refs defined twice; Templates as the scaffolder checks\n' +
+    'them before a run: action ids, input keys, filters and steps.<id>.output.<key> references. Prints\n' +
     '`file:line:col  entityRef  path  message [rule]` per problem. YAML files found by scanning a directory\n' +
     'that hold no document with an apiVersion or kind (OpenAPI specs, CI files) are skipped.\n' +
     'Exit code 0 when every entity is valid, 1 when any is not, 2 on usage errors.',
@@ -27,8 +28,14 @@ const validate = defineCommand({
   async run({ values, positionals, io }) {
     const files = await expandFileArguments(positionals, io.cwd);
     // Loaded on use, like the libraries of the other commands.
-    const [{ createEntityValidator }, { checkEntityFile }] = await Promise.all([import('@portalkit/catalog'), import('../entity-problems.js')]);
+    const [{ createEntityValidator }, { checkEntityFile }, { builtinActions }] = await Promise.all([
+      import('@portalkit/catalog'),
+      import('../entity-problems.js'),
+      import('@portalkit/scaffolder'),
+    ]);
     const validator = createEntityValidator();
+    // Templates are checked against the actions a portal would run them with (the built-ins).
+    const templates = { actions: builtinActions() };
     const seen: SeenRefs = new Map();
     const problems: EntityProblem[] = [];
     let entities = 0;
@@ -42,7 +49,7 @@ const validate = defineCommand({
         problems.push({ file, line: 1, column: 1, entityRef: null, path: '', rule: 'read', message: (error as Error).message });
         continue;
       }
-      const checked = checkEntityFile({ file, absolute, rootDir: io.cwd, text, skipNonEntities: fromDirectory }, validator, seen);
+      const checked = checkEntityFile({ file, absolute, rootDir: io.cwd, text, skipNonEntities: fromDirectory }, validator, seen, { templates });
       if (checked.skipped) skipped++;
       problems.push(...checked.problems);
       entities += checked.entities;

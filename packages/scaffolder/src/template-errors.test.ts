@@ -132,6 +132,14 @@ describe('template errors at task creation', () => {
     expect(lines).toContain('steps[0] (id: a).input.message [template-syntax]');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
+
+  it('answers a 200 000-character action id with its problem and no suggestion', async () => {
+    const { scaffolder } = await setup();
+    const huge = `fetch:${'x'.repeat(200_000)}`;
+    const error = (await scaffolder.run(template([{ id: 'a', action: huge }])).catch((e: unknown) => e)) as TemplateProblemsError;
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]!.message).toBe(`action \`${huge}\` is not registered`);
+  });
 });
 
 describe('template errors a run finds', () => {

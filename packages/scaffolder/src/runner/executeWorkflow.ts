@@ -243,22 +243,25 @@ export async function executeWorkflow(options: WorkflowOptions): Promise<Workflo
       log({ message: `Finished step ${result.name}`, stepId: step.id, status: 'completed' });
       result.status = 'completed';
     } catch (error) {
-      const cancelled = error instanceof TaskCancelledError || signal.aborted;
-      log({
-        message: cancelled ? `Step ${step.id} has been cancelled.` : `${(error as Error)?.name ?? 'Error'}: ${(error as Error)?.message ?? String(error)}`,
-        stepId: step.id,
-        status: cancelled ? 'cancelled' : 'failed',
-      });
-      if (cancelled && !(error instanceof TaskCancelledError)) {
-        throw new TaskCancelledError(`Step ${step.id} of task ${options.taskId} has been cancelled.`, { cause: error });
-      }
-      throw error;
+      throw stepFailure(error, step, options.taskId, signal, log);
     }
   }
   outputs.at(spec.steps.length);
   const rendered = renderValueTracked(spec.output, context, render, 'output');
   redactor.add(rendered.secretValues);
   return { output: (rendered.value ?? {}) as JsonObject, steps: results };
+}
+
+/** Log how a step ended in error and return what to throw: a cancellation stays a {@link TaskCancelledError}. */
+function stepFailure(error: unknown, step: TemplateStep, taskId: string, signal: AbortSignal, log: (body: TaskEventBody) => void): unknown {
+  const cancelled = error instanceof TaskCancelledError || signal.aborted;
+  log({
+    message: cancelled ? `Step ${step.id} has been cancelled.` : `${(error as Error)?.name ?? 'Error'}: ${(error as Error)?.message ?? String(error)}`,
+    stepId: step.id,
+    status: cancelled ? 'cancelled' : 'failed',
+  });
+  if (cancelled && !(error instanceof TaskCancelledError)) return new TaskCancelledError(`Step ${step.id} of task ${taskId} has been cancelled.`, { cause: error });
+  return error;
 }
 
 interface Iteration {

@@ -35,7 +35,8 @@ export function nearest(word: string, candidates: Iterable<string>): string | un
   let best: string | undefined;
   let bestDistance = limit + 1;
   for (const candidate of candidates) {
-    if (candidate === word) continue;
+    // A length gap beyond the limit is beyond it in distance too: long words cost nothing.
+    if (candidate === word || Math.abs(candidate.length - word.length) > limit) continue;
     const distance = typoDistance(word, candidate);
     if (distance < bestDistance) {
       best = candidate;

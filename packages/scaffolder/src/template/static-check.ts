@@ -7,7 +7,14 @@ import { type ActionSchemaSource, type ReferenceProblem, type StepTable, createS
 import { readExpressions } from './template-expressions.js';
 import { type TemplateProblem, TemplateProblemsError, childPath, stepLocation } from './template-problem.js';
 
-/** Options of {@link checkTemplate}. */
+/**
+ * Options of {@link checkTemplate}.
+ *
+ * @example
+ * ```ts
+ * const options: CheckTemplateOptions = { actions: [...builtinActions(), notify], filters: ['shout'] };
+ * ```
+ */
 export interface CheckTemplateOptions {
   /**
    * The actions templates may use: `ScaffolderAction`s (`builtinActions()`, your own) or their

@@ -12,7 +12,16 @@ export interface StepTable {
   outputsOf: ReadonlyMap<string, readonly string[]>;
 }
 
-/** An action as a template check needs it: its id and JSON Schemas. */
+/**
+ * An action as a template check needs it: its id and JSON Schemas. A `ScaffolderAction` is one,
+ * and so is each entry of `scaffolder.listActions()` (`GET /v2/actions`).
+ *
+ * @example
+ * ```ts
+ * const remote: ActionSchemaSource[] = await (await fetch(`${portal}/api/scaffolder/v2/actions`)).json();
+ * checkTemplate(template, { actions: remote });
+ * ```
+ */
 export interface ActionSchemaSource {
   id: string;
   schema?: ActionSchemas;

@@ -1,6 +1,13 @@
 import { InputError } from '@portalkit/core';
 
-/** Stable ids of the problems {@link checkTemplate} reports. */
+/**
+ * Stable ids of the problems `checkTemplate` reports.
+ *
+ * @example
+ * ```ts
+ * const unknownActions = problems.filter((p) => p.rule === ('unknown-action' satisfies TemplateProblemRule));
+ * ```
+ */
 export type TemplateProblemRule =
   | 'unknown-action'
   | 'unknown-input'

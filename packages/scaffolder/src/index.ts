@@ -45,6 +45,7 @@ export { isTruthy, renderValue } from './render/renderValue.js';
 
 export { createAction } from './actions/createAction.js';
 export type { ActionSchemaInput, CreateActionOptions } from './actions/createAction.js';
+export type { StandardSchemaV1 } from './actions/standardSchema.js';
 export { resolveSafeChildPath } from './actions/resolveSafeChildPath.js';
 export { runGit } from './git/runGit.js';
 export type { GitRunOptions } from './git/runGit.js';

@@ -3,6 +3,7 @@ import type { EventBus } from './events.js';
 import type { Handler } from './handler.js';
 import type { Logger } from './logger.js';
 import type { UrlReader } from './readers/types.js';
+import type { PortalServices } from './services.js';
 
 /**
  * What `createPortal()` hands every plugin when the portal starts.
@@ -17,13 +18,18 @@ import type { UrlReader } from './readers/types.js';
  * ```
  */
 export interface PortalContext {
-  /** The portal's validated config (the whole tree; a plugin reads its own key). */
+  /**
+   * The portal's config (the whole tree, as `loadConfig` returned it); a plugin reads its own
+   * section with `readConfigSection`, which names file:line in its errors.
+   */
   config: Record<string, unknown>;
   logger: Logger;
   events: EventBus<Record<string, unknown>>;
   reader: UrlReader;
   /** Identity, policy and audit shared by every plugin (allow-all and anonymous by default). */
   auth: PortalAuth;
+  /** Services provided by the plugins started before this one (the catalog, TechDocs). */
+  services: PortalServices;
 }
 
 /**

@@ -11,6 +11,7 @@ import type { UrlReader } from './readers/types.js';
 import { mountHandlers } from './router/mount.js';
 import { toNodeHandler } from './router/node.js';
 import { requestHandler } from './router/request.js';
+import { createServiceRegistry } from './services.js';
 
 /**
  * Options of {@link createPortal}.
@@ -20,7 +21,10 @@ import { requestHandler } from './router/request.js';
  * ```
  */
 export interface PortalOptions {
-  /** Validated config handed to every plugin (see `loadConfig`); default `{}`. */
+  /**
+   * Config handed to every plugin (see `loadConfig`); default `{}`. Plugins created without
+   * options read their own section of it (`catalog`, `techdocs`, `scaffolder`, `search`).
+   */
   config?: Record<string, unknown>;
   /** Composed in order: started in this order, stopped in reverse. Ids must be unique. */
   plugins: PortalPlugin[];
@@ -143,8 +147,17 @@ export function createPortal(options: PortalOptions): Portal {
 
     start() {
       starting ??= (async () => {
+        // A fresh registry per start: a restarted portal's plugins provide their services again.
+        const services = createServiceRegistry();
         for (const plugin of plugins) {
-          const context: PortalContext = { config, logger: logger.child({ plugin: plugin.id }), events, reader, auth };
+          const context: PortalContext = {
+            config,
+            logger: logger.child({ plugin: plugin.id }),
+            events,
+            reader,
+            auth,
+            services: services.forPlugin(plugin.id),
+          };
           try {
             await plugin.start?.(context);
           } catch (error) {

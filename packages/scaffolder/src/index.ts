@@ -102,6 +102,8 @@ export type {
 export { createScaffolderHandler } from './http/handler.js';
 export type { ScaffolderHandlerOptions } from './http/options.js';
 export { scaffolderPlugin } from './plugin.js';
+export { scaffolderConfigSchema } from './config.js';
+export type { ScaffolderConfig } from './config.js';
 export type { ScaffolderPluginOptions } from './plugin.js';
 
 export {

@@ -96,7 +96,8 @@ const template = (steps: unknown[]) =>
     apiVersion: 'scaffolder.backstage.io/v1beta3',
     kind: 'Template',
     metadata: { name: 'sec-git' },
-    spec: { parameters: [], steps, output: { commit: '${{ steps.publish.output.commitHash }}' } },
+    // The output reads the publish step only when there is one (the template check refuses a reference to a missing step).
+    spec: { parameters: [], steps, output: (steps as Array<{ id?: string }>).some((s) => s.id === 'publish') ? { commit: '${{ steps.publish.output.commitHash }}' } : {} },
   });
 
 async function runTemplate(steps: unknown[], extraActions: ScaffolderAction[] = [], pkg: typeof scaffolderPackage = scaffolderPackage) {

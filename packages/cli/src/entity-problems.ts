@@ -1,8 +1,10 @@
 import { InputError, locateYamlPath, parseYamlDocuments } from '@portalkit/core';
 import { builtinRelations } from '@portalkit/catalog';
 import type { Entity, EntityValidator } from '@portalkit/catalog';
+import type { CheckTemplateOptions } from '@portalkit/scaffolder';
 import { isEntityLike } from './files.js';
 import { resolveLocalPlaceholders } from './placeholders.js';
+import { templateEntityProblems } from './template-problems.js';
 
 /**
  * One problem of an entity file, as `portalkit validate` prints it.
@@ -34,12 +36,14 @@ export type SeenRefs = Map<string, { file: string; line: number }>;
  * (`$text`, `$json`, `$yaml`), the entity validator (envelope, kind schemas, field formats), the
  * refs of relation fields (`spec.owner`, `spec.dependsOn`, ...), and refs defined twice (across
  * all files sharing `seen`). With `skipNonEntities`, a file none of whose documents has an
- * `apiVersion` or `kind` is skipped instead.
+ * `apiVersion` or `kind` is skipped instead. With `templates`, Template entities are checked
+ * against those actions and filters as the scaffolder checks them before running.
  */
 export function checkEntityFile(
   source: { file: string; absolute: string; rootDir: string; text: string; skipNonEntities?: boolean },
   validator: EntityValidator,
   seen: SeenRefs,
+  options: { templates?: CheckTemplateOptions } = {},
 ): { problems: EntityProblem[]; entities: number; skipped?: boolean; valid: Array<{ entity: Entity; line: number }> } {
   const { file, text } = source;
   const problems: EntityProblem[] = [];
@@ -105,6 +109,11 @@ export function checkEntityFile(
       const line = locate(text, doc.line, path);
       const detail = (error as Error).message.startsWith(`${path}: `) ? (error as Error).message.slice(path.length + 2) : (error as Error).message;
       problems.push({ file, ...at(line, lastKey(path)), entityRef: ref, path, rule: 'relation', message: detail });
+    }
+    if (options.templates && entity.kind === 'Template') {
+      for (const p of templateEntityProblems(entity, options.templates)) {
+        problems.push({ file, ...at(locate(text, doc.line, p.path), lastKey(p.path)), entityRef: ref, path: p.path, rule: p.rule, message: p.message });
+      }
     }
     const first = seen.get(ref);
     if (first) {

@@ -109,6 +109,19 @@ describe('custom actions and processors from the host (--actions, --config, port
     expect(ingested.code).toBe(1);
   });
 
+  it('validate checks templates against the built-in actions and those of --actions', async () => {
+    // The catalog requires a Template's type and owner before the template check runs.
+    const valid = template.replace('spec:\n', 'spec:\n  type: service\n  owner: team-a\n');
+    const misspelt = valid.replace('action: acme:hello', 'action: acme:helo').replace('name: hello', 'name: misspelt');
+    const dir = await project({ 'actions.mjs': actionsModule, 'template.yaml': valid, 'misspelt.yaml': misspelt });
+    const without = await cli(['validate', 'template.yaml'], dir);
+    expect(without.code).toBe(1);
+    expect(without.stdout).toContain('template.yaml:13:7  template:default/hello  spec.steps[0].action  steps[0] (id: greet).action: action `acme:hello` is not registered [unknown-action]');
+    expect(await cli(['validate', 'template.yaml', '--actions', 'actions.mjs'], dir)).toMatchObject({ code: 0, stdout: '1 file, 1 entity document: all valid\n' });
+    const near = await cli(['validate', 'misspelt.yaml', '--actions', 'actions.mjs'], dir);
+    expect(near.stdout).toContain('steps[0] (id: greet).action: action `acme:helo` is not registered (did you mean `acme:hello`?) [unknown-action]');
+  });
+
   it('names the file for a missing module, a module that throws, and wrong export shapes', async () => {
     const dir = await project({
       'throws.mjs': "throw new Error('no database configured');\n",

@@ -31,6 +31,11 @@ export { validateValues } from './template/validateValues.js';
 export { getParameterSchema } from './template/parameterSchema.js';
 export type { TemplateParameterSchema } from './template/parameterSchema.js';
 export { LOCATION_ANNOTATION, loadTemplate, templateBaseUrl } from './template/loadTemplate.js';
+export { assertTemplateChecks, checkTemplate } from './template/static-check.js';
+export type { CheckTemplateOptions } from './template/static-check.js';
+export type { ActionSchemaSource } from './template/step-references.js';
+export { TemplateProblemsError } from './template/template-problem.js';
+export type { TemplateProblem, TemplateProblemRule } from './template/template-problem.js';
 
 export { createTemplater } from './render/templater.js';
 export type { Templater, TemplaterOptions } from './render/templater.js';

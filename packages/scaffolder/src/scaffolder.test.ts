@@ -250,8 +250,10 @@ spec:
   });
 
   it('fails on unknown actions and invalid action input, naming the field', async () => {
-    const t1 = await scaffolder.run(inline([{ id: 'x', action: 'nope:nope' }]));
-    expect((await t1.result).error?.message).toBe("Template action with ID 'nope:nope' is not registered.");
+    // Unknown actions are refused when the task is created, before anything is stored.
+    await expect(scaffolder.run(inline([{ id: 'x', action: 'nope:nope' }]))).rejects.toThrow(
+      'Invalid template template:default/inline:\n  - steps[0] (id: x).action: action `nope:nope` is not registered',
+    );
     const t2 = await scaffolder.run(inline([{ id: 'x', action: 'fs:rename', input: { files: [{ from: 1 }] } }]));
     const error = (await t2.result).error!;
     expect(error.name).toBe('InputError');

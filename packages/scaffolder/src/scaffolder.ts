@@ -11,6 +11,8 @@ import { createTaskHandles } from './runner/taskHandles.js';
 import { createTaskWorker } from './runner/taskWorker.js';
 import { createActionRegistry } from './actions/actionRegistry.js';
 import type { ScaffolderLibrary, ScaffolderOptions } from './scaffolderTypes.js';
+import type { TemplateEntity } from './types.js';
+import { assertTemplateChecks } from './template/static-check.js';
 import { type ScaffolderParts, createScaffolderView } from './access/scaffolderView.js';
 
 /**
@@ -57,9 +59,12 @@ export function createScaffolderLibrary(options: ScaffolderOptions): ScaffolderL
     keepWorkspaces: options.keepWorkspaces === true,
     policyInUse: () => policyInUse,
   });
+  // Checked before a task is stored or a dry run starts: actions, input keys, filters, step references.
+  const filterNames = Object.keys(options.filters ?? {});
+  const checkTemplate = (template: TemplateEntity) => assertTemplateChecks(template, { actions: registry.byId.values(), filters: filterNames });
   const handles = createTaskHandles({ events, statusOf: worker.statusOf, dryRunContentsOf: worker.dryRunContentsOf, abort: worker.abort });
-  const dryRunner = createDryRunner({ worker, handles, workingDirectory });
-  const parts: ScaffolderParts = { store, worker, handles, workingDirectory, registry, dryRunner, getUserEntity: options.getUserEntity };
+  const dryRunner = createDryRunner({ worker, handles, workingDirectory, checkTemplate });
+  const parts: ScaffolderParts = { store, worker, handles, workingDirectory, registry, dryRunner, getUserEntity: options.getUserEntity, checkTemplate };
   let timer: ReturnType<typeof setInterval> | undefined;
 
   const library: ScaffolderLibrary = {

@@ -32,12 +32,14 @@ export function fakeCatalog(): ScaffolderCatalog & { locations: ScaffolderLocati
   return {
     locations,
     entities,
-    async addLocation(location) {
-      locations.push(location);
+    async addLocation(location, options) {
+      // A dry run reads the target and stores nothing, as the catalog's does.
+      if (!options?.dryRun) locations.push(location);
       const match = /^(file:\/\/.+?)\/blob\/([^/]+)\/(.+)$/.exec(location.target);
       if (!match) throw new Error(`fake catalog cannot read ${location.target}`);
       const text = (await gitShow(fileURLToPath(match[1]!), `${match[2]}:${match[3]}`)) as string;
       const found = yaml.loadAll(text) as CatalogEntityLike[];
+      if (options?.dryRun) return { location: { ...location }, entities: found };
       for (const e of found) entities.set(`${e.kind.toLowerCase()}:${e.metadata.namespace ?? 'default'}/${e.metadata.name}`, e);
       return { location: { id: String(locations.length), ...location }, entities: found };
     },

@@ -45,6 +45,8 @@ describe('portalkit template run', () => {
     expect(stdout).toContain(`Text:\n  Commit: ${head}\n`);
     expect(stdout).toMatch(/Task completed\.\n$/);
     expect(stderr).toContain('[publish] Pushing main to');
+    // The run's catalog read what was pushed: catalog:register registered a readable location.
+    expect(stderr).toMatch(/\[register\] Finished step/);
     expect(stderr).toContain('[portalkit-output] Copied the workspace to');
     expect(JSON.parse(await readFile(path.join(dir, 'my-service', 'package.json'), 'utf8'))).toMatchObject({ name: 'my-service' });
     expect(existsSync(path.join(dir, 'my-service', '.gitignore'))).toBe(true);

@@ -1,11 +1,12 @@
 import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { InputError, parseYamlDocuments } from '@portalkit/core';
+import { InputError, createUrlReader, parseYamlDocuments } from '@portalkit/core';
 import type { JsonObject, JsonValue, TaskEvent, TemplateEntity } from '@portalkit/scaffolder';
 import { createCliLogger } from '../cli-logger.js';
 import { defineCommand } from '../command.js';
 import type { CliIo, CommandGroup } from '../command.js';
 import { displayPath } from '../display-path.js';
+import { createLocalRepoReader } from '../local-repo-reader.js';
 import { extensionOptions, loadCliExtensions, withExtensionActions } from '../extensions.js';
 import { UsageError } from '../usage-error.js';
 
@@ -63,7 +64,9 @@ const run = defineCommand({
 
     const extensions = await loadCliExtensions(values, io);
     const logger = createCliLogger(io);
-    const catalog = createCatalog({ rootDir: io.cwd, logger, processors: extensions.processors });
+    // It reads local files and what publish:git pushed to local repositories below the working directory.
+    const reader = createUrlReader({ file: { root: io.cwd }, readers: [createLocalRepoReader(io.cwd)] });
+    const catalog = createCatalog({ rootDir: io.cwd, logger, processors: extensions.processors, reader });
     const actions = withExtensionActions(builtinActions({ catalog }), extensions);
     let runnable: TemplateEntity = template;
     if (outputDir && !dryRun) {

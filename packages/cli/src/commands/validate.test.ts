@@ -115,3 +115,54 @@ describe('portalkit validate', () => {
     }
   });
 });
+
+describe('portalkit validate: templates', () => {
+  it('checks action ids, input keys, filters and step references against the built-in actions, at their lines', async () => {
+    const dir = await tempDir();
+    await writeFile(
+      path.join(dir, 'template.yaml'),
+      [
+        'apiVersion: scaffolder.backstage.io/v1beta3',
+        'kind: Template',
+        'metadata:',
+        '  name: misspelt',
+        'spec:',
+        '  owner: team-a',
+        '  type: service',
+        '  steps:',
+        '    - id: fetch',
+        '      action: fetch:templte',
+        '      input:',
+        '        url: ./skeleton',
+        '    - id: publish',
+        '      action: publish:git',
+        '      input:',
+        '        remoteUrl: /srv/git/${{ parameters.name | lowr }}.git',
+        '        defaultBrach: main',
+        '    - id: register',
+        '      action: catalog:register',
+        '      input:',
+        '        repoContentsUrl: ${{ steps.publsh.output.repoContentsUrl }}',
+        '  output:',
+        '    remoteUrl: ${{ steps.publish.output.remoteURL }}',
+        '',
+      ].join('\n'),
+    );
+    const { code, stdout, stderr } = await cli(['validate', 'template.yaml'], dir);
+    expect(code).toBe(1);
+    expect(stdout.trim().split('\n')).toEqual([
+      'template.yaml:10:7  template:default/misspelt  spec.steps[0].action  steps[0] (id: fetch).action: action `fetch:templte` is not registered (did you mean `fetch:template`?) [unknown-action]',
+      'template.yaml:17:9  template:default/misspelt  spec.steps[1].input.defaultBrach  steps[1] (id: publish).input.defaultBrach: publish:git has no input `defaultBrach` (did you mean `defaultBranch`?) [unknown-input]',
+      'template.yaml:16:9  template:default/misspelt  spec.steps[1].input.remoteUrl  steps[1] (id: publish).input.remoteUrl: unknown filter `lowr` (did you mean `lower`?) [unknown-filter]',
+      'template.yaml:21:9  template:default/misspelt  spec.steps[2].input.repoContentsUrl  steps[2] (id: register).input.repoContentsUrl: `steps.publsh` is not a step of this template (did you mean `publish`?) [unknown-step]',
+      'template.yaml:23:5  template:default/misspelt  spec.output.remoteUrl  output.remoteUrl: `steps.publish.output.remoteURL`: action publish:git has no output `remoteURL` (did you mean `remoteUrl`?) (it outputs `remoteUrl`, `repoContentsUrl`, `commitHash`) [unknown-output]',
+    ]);
+    expect(stderr).toBe('5 problems in 1 of 1 file (1 document)\n');
+  });
+
+  it('passes the fixture templates, spelt right', async () => {
+    const { code, stderr } = await cli(['validate', 'templates'], catalogFixtures);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+});

@@ -3,7 +3,7 @@ import { defineCommand } from '../command.js';
 import type { CommandGroup } from '../command.js';
 import type { Entity, EntityProcessor, ProcessorEmit } from '@portalkit/catalog';
 import type { EntityProblem, SeenRefs } from '../entity-problems.js';
-import { extensionOptions, loadCliExtensions } from '../extensions.js';
+import { extensionOptions, loadCliExtensions, withExtensionActions } from '../extensions.js';
 import { displayPath } from '../display-path.js';
 import { expandFileArguments } from '../files.js';
 
@@ -13,7 +13,8 @@ const validate = defineCommand({
   description:
     'Parse every YAML document of the files (multi-document, `---`, empty documents skipped) and validate each\n' +
     "entity with the catalog's validator and built-in kinds: envelope, kind schema, name and label formats, refs\n" +
-    'of relation fields, $text/$json/$yaml placeholders, refs defined twice. Prints\n' +
+    'of relation fields, $text/$json/$yaml placeholders, refs defined twice; Templates as the scaffolder checks\n' +
+    'them before a run: action ids, input keys, filters and steps.<id>.output.<key> references. Prints\n' +
     '`file:line:col  entityRef  path  message [rule]` per problem. YAML files found by scanning a directory\n' +
     'that hold no document with an apiVersion or kind (OpenAPI specs, CI files) are skipped.\n' +
     'Exit code 0 when every entity is valid, 1 when any is not, 2 on usage errors.',
@@ -34,8 +35,15 @@ const validate = defineCommand({
     // actions for the checks of templates' action ids.
     const extensions = await loadCliExtensions(values, io);
     // Loaded on use, like the libraries of the other commands.
-    const [{ createEntityValidator }, { checkEntityFile }] = await Promise.all([import('@portalkit/catalog'), import('../entity-problems.js')]);
+    const [{ createEntityValidator }, { checkEntityFile }, { builtinActions }] = await Promise.all([
+      import('@portalkit/catalog'),
+      import('../entity-problems.js'),
+      import('@portalkit/scaffolder'),
+    ]);
     const validator = createEntityValidator();
+    // Templates are checked against the actions a portal would run them with: the built-ins and
+    // those loaded with --actions / --config.
+    const templates = { actions: withExtensionActions(builtinActions(), extensions) };
     const seen: SeenRefs = new Map();
     const problems: EntityProblem[] = [];
     let entities = 0;
@@ -49,7 +57,7 @@ const validate = defineCommand({
         problems.push({ file, line: 1, column: 1, entityRef: null, path: '', rule: 'read', message: (error as Error).message });
         continue;
       }
-      const checked = checkEntityFile({ file, absolute, rootDir: io.cwd, text, skipNonEntities: fromDirectory }, validator, seen);
+      const checked = checkEntityFile({ file, absolute, rootDir: io.cwd, text, skipNonEntities: fromDirectory }, validator, seen, { templates });
       if (checked.skipped) skipped++;
       problems.push(...checked.problems);
       for (const { entity, line } of checked.valid) problems.push(...(await processorProblems(extensions.processors, entity, { file, line, absolute })));

@@ -22,6 +22,8 @@ export interface TaskCreationParts {
   handles: TaskHandles;
   workingDirectory: string;
   getUserEntity?: GetUserEntity | undefined;
+  /** The template check (`assertTemplateChecks` with the scaffolder's actions and filters). */
+  checkTemplate: (template: TemplateEntity) => void;
 }
 
 const ALLOW: PolicyDecision = { result: 'ALLOW' };
@@ -100,7 +102,7 @@ export async function createTaskFor(identity: ViewIdentity, parts: TaskCreationP
     const authorized = await templateFor(identity, template, runOptions.values);
     const user = await resolveUser(identity, parts, runOptions.user);
     const { user: _given, ...rest } = runOptions;
-    const spec = prepareTaskSpec(authorized.template, { ...rest, ...(authorized.values ? { values: authorized.values } : {}), ...(user ? { user } : {}) });
+    const spec = prepareTaskSpec(authorized.template, { ...rest, ...(authorized.values ? { values: authorized.values } : {}), ...(user ? { user } : {}) }, false, parts.checkTemplate);
     const createdBy = createdByOf(identity, user, runOptions.createdBy);
     const actionDecision = await actionDecisionOf(identity);
     await mkdir(parts.workingDirectory, { recursive: true });

@@ -1,5 +1,7 @@
 import nunjucks from 'nunjucks';
+import { InputError } from '@portalkit/core';
 import type { Templater } from './templater.js';
+import { childPath } from '../template/template-problem.js';
 
 interface ParsedRoot {
   children: Array<{ children?: unknown[] }>;
@@ -30,6 +32,8 @@ export function isSingleTemplateString(input: string): boolean {
  * Render every string inside a JSON value, as Backstage's workflow runner does:
  * a string that is exactly `${{ expr }}` yields the expression's JSON value (number, object, ...),
  * other strings render to strings, and anything rendering to `''` is dropped (`undefined`).
+ * With `where` (`steps[2] (id: publish).input`), a failing render is an `InputError` naming the
+ * string's place: `steps[2] (id: publish).input.repoUrl: ...`.
  *
  * @example
  * ```ts
@@ -37,8 +41,8 @@ export function isSingleTemplateString(input: string): boolean {
  * // { n: 2, s: 'x-2' }
  * ```
  */
-export function renderValue<T>(input: T, context: Record<string, unknown>, render: Templater): T {
-  return renderValueTracked(input, context, render).value;
+export function renderValue<T>(input: T, context: Record<string, unknown>, render: Templater, where?: string): T {
+  return renderValueTracked(input, context, render, where).value;
 }
 
 /**
@@ -51,29 +55,49 @@ export function renderValue<T>(input: T, context: Record<string, unknown>, rende
  * secretValues; // ['x']
  * ```
  */
-export function renderValueTracked<T>(input: T, context: Record<string, unknown>, render: Templater): { value: T; secretValues: string[] } {
+export function renderValueTracked<T>(input: T, context: Record<string, unknown>, render: Templater, where?: string): { value: T; secretValues: string[] } {
   const secretValues: string[] = [];
   if (input === undefined) return { value: input, secretValues };
-  const value = JSON.parse(JSON.stringify(input), (_key, raw: unknown) => {
-    if (typeof raw !== 'string') return raw;
-    if (isSingleTemplateString(raw)) {
-      // Wrap in `dump` so the value comes back as JSON and keeps its type.
-      const { text: dumped, secret } = render.tracked(raw.replace(/\$\{\{(.+)\}\}/s, '${{ ( $1 ) | dump }}'), context);
-      if (dumped === '') return undefined;
-      let parsed: unknown = dumped;
-      try {
-        parsed = JSON.parse(dumped) as unknown;
-      } catch {
-        // Not JSON: keep the text.
-      }
-      if (secret) collectScalars(parsed, secretValues);
-      return parsed;
+  const renderString = (raw: string, location: string | undefined): unknown => {
+    try {
+      return renderOne(raw, context, render, secretValues);
+    } catch (error) {
+      if (location === undefined || !(error instanceof InputError)) throw error;
+      throw new InputError(`${location}: ${error.message.replace(/^Template rendering failed: /, '')}`);
     }
-    const { text, secret } = render.tracked(raw, context);
-    if (secret && text) secretValues.push(text);
-    return text === '' ? undefined : text;
-  }) as T;
-  return { value, secretValues };
+  };
+  const walk = (value: unknown, location: string | undefined): unknown => {
+    if (typeof value === 'string') return renderString(value, location);
+    if (Array.isArray(value)) return value.map((item, i) => walk(item, location === undefined ? undefined : childPath(location, i)));
+    if (value === null || typeof value !== 'object') return value;
+    const out: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(value)) {
+      const rendered = walk(child, location === undefined ? undefined : childPath(location, key));
+      // Defined, not assigned: a `__proto__` key stays a key.
+      if (rendered !== undefined) Object.defineProperty(out, key, { value: rendered, enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  };
+  return { value: walk(JSON.parse(JSON.stringify(input)), where) as T, secretValues };
+}
+
+function renderOne(raw: string, context: Record<string, unknown>, render: Templater, secretValues: string[]): unknown {
+  if (isSingleTemplateString(raw)) {
+    // Wrap in `dump` so the value comes back as JSON and keeps its type.
+    const { text: dumped, secret } = render.tracked(raw.replace(/\$\{\{(.+)\}\}/s, '${{ ( $1 ) | dump }}'), context);
+    if (dumped === '') return undefined;
+    let parsed: unknown = dumped;
+    try {
+      parsed = JSON.parse(dumped) as unknown;
+    } catch {
+      // Not JSON: keep the text.
+    }
+    if (secret) collectScalars(parsed, secretValues);
+    return parsed;
+  }
+  const { text, secret } = render.tracked(raw, context);
+  if (secret && text) secretValues.push(text);
+  return text === '' ? undefined : text;
 }
 
 /** Every string, number and boolean below `value`, as text, and the keys of its objects. */

@@ -2,6 +2,7 @@ import nunjucks from 'nunjucks';
 import { InputError } from '@portalkit/core';
 import type { JsonValue, TemplateFilter, TemplateGlobal } from '../types.js';
 import { containsSecret, copyMarks, isSecret, readsSecret } from './taint.js';
+import { copyStrictMark, missingMemberProblem } from './strict-lookup.js';
 
 /** Options of {@link createTemplater}. */
 export interface TemplaterOptions {
@@ -68,7 +69,8 @@ type Runtime = typeof nunjucks.runtime & {
 // A private copy of nunjucks' runtime with the lookups hardened. Compiled templates call the
 // runtime they are handed, so the shared nunjucks module stays untouched for other users.
 // Every lookup goes through it, so it also notes (`onSecret`) a render that reads a secret.
-function createSafeRuntime(onSecret: () => void): Runtime {
+// It also stops at a missing member of a strict object (`onMissing`, see strict-lookup.ts).
+function createSafeRuntime(onSecret: () => void, onMissing: (problem: string) => never): Runtime {
   const base = nunjucks.runtime as Runtime;
   const seen = <T>(value: T): T => {
     if (isSecret(value)) onSecret();
@@ -85,6 +87,8 @@ function createSafeRuntime(onSecret: () => void): Runtime {
       if (blockedNames.has(key)) return undefined;
       if (readsSecret(obj, key)) onSecret();
       const target = obj as Record<string, unknown>;
+      const missing = missingMemberProblem(obj, key);
+      if (missing !== undefined) onMissing(missing);
       const value = target[key];
       if (typeof value === 'function') {
         if (functionConstructors.has(value)) return undefined;
@@ -141,8 +145,9 @@ export function toSafeData(value: unknown, depth = 0): unknown {
     }
     out = record;
   }
-  // A copy of an object holding secrets holds them too.
+  // A copy of an object holding secrets holds them too, and a copy of a strict object is strict.
   copyMarks(value, out);
+  copyStrictMark(value, out);
   return out;
 }
 
@@ -177,9 +182,18 @@ export function createTemplater(options: TemplaterOptions = {}): Templater {
   });
   // Set by the runtime when the render in progress reads a secret (rendering is synchronous).
   let readSecret = false;
-  const runtime = createSafeRuntime(() => {
-    readSecret = true;
-  });
+  // Set when the render in progress read a missing member of a strict object; thrown as it is,
+  // since nunjucks rewraps what a render throws.
+  let missingMember: string | undefined;
+  const runtime = createSafeRuntime(
+    () => {
+      readSecret = true;
+    },
+    (problem) => {
+      missingMember = problem;
+      throw new Error(problem);
+    },
+  );
 
   // The built-in globals are functions holding closures; replace them with equivalents whose
   // results are plain data, so nothing callable escapes into the template.
@@ -242,16 +256,20 @@ export function createTemplater(options: TemplaterOptions = {}): Templater {
     if (!source.includes('{{') && !source.includes('{%') && !source.includes('{#')) return { text: source, secret: false };
     const template = compile(source);
     readSecret = false;
+    missingMember = undefined;
     try {
       const text = template.render(toSafeData(context) as object);
       return { text, secret: readSecret };
     } catch (error) {
+      // Names of steps and output keys only: never a secret.
+      if (missingMember !== undefined) throw new InputError(missingMember);
       // A message of a render that read a secret may quote a slice of it (`got Ж`).
       if (readSecret) throw new InputError('Template rendering failed: an expression reading secrets failed (its message is hidden)');
       // Only the message: stacks and causes may carry host internals.
-      throw new InputError(`Template rendering failed: ${String((error as Error)?.message ?? error)}`);
+      throw new InputError(`Template rendering failed: ${String((error as Error)?.message ?? error).replace(/^\(unknown path\)\s*/, '').replace(/\s+/g, ' ')}`);
     } finally {
       readSecret = false;
+      missingMember = undefined;
     }
   };
   const render = ((source: string, context: Record<string, unknown>) => tracked(source, context).text) as Templater;

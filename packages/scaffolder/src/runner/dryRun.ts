@@ -2,9 +2,10 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { PolicyDecision } from '@portalkit/core';
-import type { TaskCreator, TaskSpec } from '../types.js';
+import type { TaskCreator, TaskSpec, TemplateEntity } from '../types.js';
 import { memoryTaskStore } from '../tasks/memoryTaskStore.js';
 import { prepareTaskSpec } from '../template/taskSpec.js';
+import { parseTemplate } from '../template/parseTemplate.js';
 import type { DryRunResult, RunOptions, ScaffolderLibrary, Task } from '../scaffolderTypes.js';
 import { writeDirectoryContents } from './directoryContents.js';
 import type { TaskHandles } from './taskHandles.js';
@@ -44,12 +45,14 @@ export interface DryRunnerOptions {
   handles: TaskHandles;
   /** Parent of the private template directories, absolute. */
   workingDirectory: string;
+  /** The template check, run before anything is written (`assertTemplateChecks`). */
+  checkTemplate: (template: TemplateEntity) => void;
 }
 
 const removeDir = (dir: string) => rm(dir, { recursive: true, force: true }).catch(() => {});
 
 /** Create the dry-runner of one scaffolder. */
-export function createDryRunner({ worker, handles, workingDirectory }: DryRunnerOptions): DryRunner {
+export function createDryRunner({ worker, handles, workingDirectory, checkTemplate }: DryRunnerOptions): DryRunner {
   // The client's files go to a fresh private directory; a host-set `baseUrl` is used only when
   // the client sent none.
   const writeClientFiles = async (contents: ClientDirectoryContents): Promise<string> => {
@@ -65,6 +68,8 @@ export function createDryRunner({ worker, handles, workingDirectory }: DryRunner
   };
 
   const start: DryRunner['start'] = async (template, runOptions, client, extras = {}) => {
+    // A template with problems is refused before its files are written.
+    checkTemplate(parseTemplate(template));
     let baseUrl = runOptions.baseUrl;
     let templateDir: string | undefined;
     if (client && (client.directoryContents.length || !baseUrl)) {

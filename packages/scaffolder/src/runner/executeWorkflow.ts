@@ -6,6 +6,10 @@ import type { JsonObject, JsonValue, ScaffolderAction, TaskEventBody, TaskSpec, 
 import type { Templater } from '../render/templater.js';
 import { collectScalars, isTruthy, renderValue, renderValueTracked } from '../render/renderValue.js';
 import { markHolders, markSecret } from '../render/taint.js';
+import { unknownActionMessage } from '../template/static-check.js';
+import { unknownInputKeys } from '../template/input-keys.js';
+import { stepLocation } from '../template/template-problem.js';
+import { createStepOutputs } from './stepOutputs.js';
 import type { Redactor } from './redaction.js';
 import type { ActionAuthorizer } from '../access/actionAccess.js';
 import type { AsCreator } from '../access/creatorAccess.js';
@@ -107,9 +111,10 @@ export async function executeWorkflow(options: WorkflowOptions): Promise<Workflo
   const { spec, render, redactor, signal } = options;
   // Marked, so every render reading it (and whatever it produced) is known to come from a secret.
   const secrets = markSecret({ ...options.secrets });
+  const outputs = createStepOutputs(spec.steps, options.actions);
   const context: TemplateContext = {
     parameters: spec.parameters,
-    steps: {},
+    steps: outputs.steps,
     ...(spec.user ? { user: spec.user } : {}),
     context: { task: { id: options.taskId } },
   };
@@ -120,7 +125,9 @@ export async function executeWorkflow(options: WorkflowOptions): Promise<Workflo
   };
 
   log({ message: `Starting up task with ${spec.steps.length} steps` });
-  for (const step of spec.steps) {
+  for (const [index, step] of spec.steps.entries()) {
+    const where = stepLocation(index, step.id);
+    outputs.at(index);
     const result: StepResult = { id: step.id, name: step.name ?? step.id, action: step.action, status: 'failed' };
     results.push(result);
     log({ message: `Beginning step ${result.name}`, stepId: step.id, status: 'processing' });
@@ -128,30 +135,30 @@ export async function executeWorkflow(options: WorkflowOptions): Promise<Workflo
       checkCancelled(step);
       if (
         step.if === false ||
-        (typeof step.if === 'string' && step.each === undefined && !isTruthy(renderValue(step.if, context, render)))
+        (typeof step.if === 'string' && step.each === undefined && !isTruthy(renderValue(step.if, context, render, `${where}.if`)))
       ) {
         log({ message: `Skipping step ${step.id} because its if condition was false`, stepId: step.id, status: 'skipped' });
         result.status = 'skipped';
         continue;
       }
       const action = options.actions.get(step.action);
-      if (!action) throw new InputError(`Template action with ID '${step.action}' is not registered.`);
+      if (!action) throw new InputError(`${where}.action: ${unknownActionMessage(step.action, options.actions.keys())}`);
 
       if (options.isDryRun) {
-        const shown = renderValue(step.input ?? {}, { ...context, secrets: mask(options.secrets) }, render);
+        const shown = renderValue(step.input ?? {}, { ...context, secrets: mask(options.secrets) }, render, `${where}.input`);
         log({ message: `Running ${action.id} in dry-run mode with inputs (secrets redacted): ${JSON.stringify(shown, null, 2)}`, stepId: step.id });
         if (!action.supportsDryRun) {
           assertActionAllowed(options, step, action.id, [shown]);
           log({ message: `Skipping because ${action.id} does not support dry-run`, stepId: step.id, status: 'skipped' });
           const example = generateExampleOutput(action.schema.output);
-          context.steps[step.id] = { output: (example && typeof example === 'object' && !Array.isArray(example) ? example : {}) as Record<string, JsonValue> };
+          outputs.record(step.id, (example && typeof example === 'object' && !Array.isArray(example) ? example : {}) as Record<string, JsonValue>, false);
           result.status = 'skipped';
           continue;
         }
       }
 
       const stepContext: TemplateContext = { ...context, secrets: options.isDryRun ? {} : secrets };
-      const each = step.each !== undefined ? renderValueTracked(step.each, stepContext, render) : undefined;
+      const each = step.each !== undefined ? renderValueTracked(step.each, stepContext, render, `${where}.each`) : undefined;
       const resolvedEach = each?.value;
       if (step.each !== undefined && (resolvedEach === undefined || resolvedEach === null || typeof resolvedEach !== 'object')) {
         throw new InputError(`Invalid value on action ${action.id}.each parameter, "${String(step.each)}" cannot be resolved to a value`);
@@ -171,13 +178,13 @@ export async function executeWorkflow(options: WorkflowOptions): Promise<Workflo
           : [{}]
       ).map((iteration: { each?: { key: string; value: JsonValue } }) => {
         const full = { ...stepContext, ...iteration };
-        const shouldRun = !iteration.each || !step.if || isTruthy(renderValue(step.if, full, render));
-        const { value: raw, secretValues } = step.input ? renderValueTracked(step.input, full, render) : { value: {}, secretValues: [] };
+        const shouldRun = !iteration.each || !step.if || isTruthy(renderValue(step.if, full, render, `${where}.if`));
+        const { value: raw, secretValues } = step.input ? renderValueTracked(step.input, full, render, `${where}.input`) : { value: {}, secretValues: [] };
         redactor.add(secretValues);
         return { ...iteration, shouldRun, raw, secretValues: new Set(secretValues) };
       });
 
-      const parsed = parseIterations(action, step, iterations);
+      const parsed = parseIterations(action, step, where, iterations);
       assertActionAllowed(options, step, action.id, parsed);
 
       const stepOutput: Record<string, JsonValue> = {};
@@ -231,26 +238,30 @@ export async function executeWorkflow(options: WorkflowOptions): Promise<Workflo
       }
       // Outputs holding a secret or a value derived from one taint whatever later reads them.
       const holdsSecret = JSON.stringify(redactor.value(stepOutput)) !== JSON.stringify(stepOutput);
-      context.steps[step.id] = holdsSecret ? markSecret({ output: stepOutput }) : { output: stepOutput };
+      outputs.record(step.id, stepOutput, holdsSecret);
       checkCancelled(step);
       log({ message: `Finished step ${result.name}`, stepId: step.id, status: 'completed' });
       result.status = 'completed';
     } catch (error) {
-      const cancelled = error instanceof TaskCancelledError || signal.aborted;
-      log({
-        message: cancelled ? `Step ${step.id} has been cancelled.` : `${(error as Error)?.name ?? 'Error'}: ${(error as Error)?.message ?? String(error)}`,
-        stepId: step.id,
-        status: cancelled ? 'cancelled' : 'failed',
-      });
-      if (cancelled && !(error instanceof TaskCancelledError)) {
-        throw new TaskCancelledError(`Step ${step.id} of task ${options.taskId} has been cancelled.`, { cause: error });
-      }
-      throw error;
+      throw stepFailure(error, step, options.taskId, signal, log);
     }
   }
-  const rendered = renderValueTracked(spec.output, context, render);
+  outputs.at(spec.steps.length);
+  const rendered = renderValueTracked(spec.output, context, render, 'output');
   redactor.add(rendered.secretValues);
   return { output: (rendered.value ?? {}) as JsonObject, steps: results };
+}
+
+/** Log how a step ended in error and return what to throw: a cancellation stays a {@link TaskCancelledError}. */
+function stepFailure(error: unknown, step: TemplateStep, taskId: string, signal: AbortSignal, log: (body: TaskEventBody) => void): unknown {
+  const cancelled = error instanceof TaskCancelledError || signal.aborted;
+  log({
+    message: cancelled ? `Step ${step.id} has been cancelled.` : `${(error as Error)?.name ?? 'Error'}: ${(error as Error)?.message ?? String(error)}`,
+    stepId: step.id,
+    status: cancelled ? 'cancelled' : 'failed',
+  });
+  if (cancelled && !(error instanceof TaskCancelledError)) return new TaskCancelledError(`Step ${step.id} of task ${taskId} has been cancelled.`, { cause: error });
+  return error;
 }
 
 interface Iteration {
@@ -261,9 +272,12 @@ interface Iteration {
 }
 
 /** Validate every iteration's input before running any, so a bad item never leaves half a result. */
-function parseIterations(action: ScaffolderAction, step: TemplateStep, iterations: readonly Iteration[]) {
+function parseIterations(action: ScaffolderAction, step: TemplateStep, where: string, iterations: readonly Iteration[]) {
   return iterations.map((it) => {
     if (!it.shouldRun) return undefined;
+    // Keys the template check could not see (an input computed by an expression) fail the same way.
+    const [unknown] = unknownInputKeys(action.id, action.schema.input, it.raw);
+    if (unknown) throw new InputError(`${where}.input${unknown.path}${it.each ? ` (each ${it.each.key})` : ''}: ${unknown.message}`);
     try {
       const input = action.parseInput(it.raw);
       // Objects of the input holding a secret-derived value stay marked for the action's

@@ -1,4 +1,4 @@
-import type { JsonObject, TaskSpec } from '../types.js';
+import type { JsonObject, TaskSpec, TemplateEntity } from '../types.js';
 import { TEMPLATE_API_VERSION } from '../types.js';
 import type { RunOptions } from '../scaffolderTypes.js';
 import { parseTemplate } from './parseTemplate.js';
@@ -11,8 +11,10 @@ import { withoutLocationAnnotations } from './untrustedTemplate.js';
  * `InputError`. `fromClient`: the template came with a request, so its location annotations name
  * no base location (only `runOptions.baseUrl`, set by host code, does).
  */
-export function prepareTaskSpec(template: unknown, runOptions: RunOptions, fromClient = false): TaskSpec {
+export function prepareTaskSpec(template: unknown, runOptions: RunOptions, fromClient = false, check?: (template: TemplateEntity) => void): TaskSpec {
   const parsed = parseTemplate(template);
+  // The scaffolder's template check (actions, filters, step references), before the values.
+  check?.(parsed);
   const entity = fromClient ? withoutLocationAnnotations(parsed) : parsed;
   const values = validateValues(entity, runOptions.values ?? {});
   const namespace = entity.metadata.namespace ?? 'default';

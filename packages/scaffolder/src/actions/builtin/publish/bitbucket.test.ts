@@ -7,14 +7,14 @@ import { builtinActions, createScaffolder, parseTemplate } from '../../../index.
 import type { CatalogEntityLike, ScaffolderCatalog } from '../../../types.js';
 import { tempDir } from '../../../test-support.js';
 
-/** A catalog that reads registered locations through the integrations' reader, as the real one does. */
+/** A catalog that reads locations through the integrations' reader, as the real one does; `read` lists those registered (not dry runs). */
 function readingCatalog(integrations: ScmIntegrations): ScaffolderCatalog & { read: string[] } {
   const read: string[] = [];
   return {
     read,
-    async addLocation(location) {
+    async addLocation(location, options) {
       const { buffer } = await integrations.reader.read(location.target);
-      read.push(location.target);
+      if (!options?.dryRun) read.push(location.target);
       return { location, entities: yaml.loadAll(buffer.toString()) as CatalogEntityLike[] };
     },
     async getEntityByRef() {

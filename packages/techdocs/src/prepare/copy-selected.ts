@@ -14,12 +14,16 @@ export interface CopyResult {
 }
 
 /**
- * Copy the selected paths (files or folders, relative POSIX paths) of `source` into `target`.
- * Excluded folders (`node_modules`, VCS) are never entered. A symbolic link is followed only while
- * it stays inside the selected path it was found in (a link in `docs/` must lead into `docs/`),
- * and never back into one of its own ancestors; any other link — out of the folder, to the host,
- * dangling, or a loop — is skipped with a warning, so one stray link cannot fail a build. The
- * warning reads the same whether or not the link's target exists.
+ * Copy the selected paths (files or folders, relative POSIX paths) of `source` (a real path) into
+ * `target`. Excluded folders (`node_modules`, VCS) are never entered. A selected path is taken
+ * only when its real path stays inside `source` (any link on the way counts, not only the last
+ * one: `docs_dir: link/docs` must not lead out). A symbolic link is followed only while it stays
+ * inside the selected path it was found in (a link in `docs/` must lead into `docs/`), never back
+ * into one of its own ancestors, and into each folder at most once (links fanning out to the
+ * same folders level after level would otherwise copy it exponentially often); any other link —
+ * out of the folder, to the host, dangling, a loop or a repeat — is skipped with a warning, so
+ * one stray link cannot fail a build. The warning reads the same whether or not the link's
+ * target exists.
  */
 export async function copySelected(source: string, target: string, paths: readonly string[]): Promise<CopyResult> {
   const result: CopyResult = { hashes: [], files: 0, bytes: 0, warnings: [] };
@@ -35,6 +39,8 @@ export async function copySelected(source: string, target: string, paths: readon
     result.bytes += content.length;
   };
 
+  // Folders entered through a link: each once, so the copy stays linear in the source's size.
+  const linkedDirs = new Set<string>();
   const walk = async (dir: string, rel: string, boundary: string, ancestors: ReadonlySet<string>): Promise<void> => {
     const chain = new Set(ancestors).add(dir);
     for (const entry of await readdir(dir, { withFileTypes: true })) {
@@ -52,7 +58,14 @@ export async function copySelected(source: string, target: string, paths: readon
           continue;
         }
         const info = await stat(real);
-        if (info.isDirectory()) await walk(real, child, boundary, chain);
+        if (info.isDirectory()) {
+          if (linkedDirs.has(real)) {
+            skipLink(child);
+            continue;
+          }
+          linkedDirs.add(real);
+          await walk(real, child, boundary, chain);
+        }
         else if (info.isFile()) await copyFile(real, child);
       }
     }
@@ -62,14 +75,11 @@ export async function copySelected(source: string, target: string, paths: readon
     const from = path.join(source, ...rel.split('/'));
     const info = await lstat(from).catch(() => undefined);
     if (!info) continue; // a referenced path that does not exist: mkdocs itself reports it
-    let real = from;
-    if (info.isSymbolicLink()) {
-      const resolved = await realpath(from).catch(() => undefined);
-      if (!resolved || !isPathInside(source, resolved)) {
-        skipLink(rel);
-        continue;
-      }
-      real = resolved;
+    // Every component may be a link (`out/docs` with `out` -> `/`): resolve the whole path.
+    const real = await realpath(from).catch(() => undefined);
+    if (!real || !isPathInside(source, real)) {
+      skipLink(rel);
+      continue;
     }
     const realInfo = await stat(real);
     if (realInfo.isDirectory()) await walk(real, rel, real, new Set([source]));

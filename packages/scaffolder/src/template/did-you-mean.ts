@@ -6,23 +6,30 @@
 export function typoDistance(a: string, b: string): number {
   const s = a.toLowerCase();
   const t = b.toLowerCase();
-  const rows: number[][] = [Array.from({ length: t.length + 1 }, (_, j) => j)];
+  // Three rows, not the whole table: memory stays linear in the words' length.
+  let before: number[] = [];
+  let previous: number[] = Array.from({ length: t.length + 1 }, (_, j) => j);
   for (let i = 1; i <= s.length; i++) {
     const row = [i];
     for (let j = 1; j <= t.length; j++) {
       const cost = s[i - 1] === t[j - 1] ? 0 : 1;
-      let best = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) best = Math.min(best, rows[i - 2]![j - 2]! + 1);
+      let best = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + cost);
+      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) best = Math.min(best, before[j - 2]! + 1);
       row.push(best);
     }
-    rows.push(row);
+    before = previous;
+    previous = row;
   }
-  return rows[s.length]![t.length]!;
+  return previous[t.length]!;
 }
+
+/** Longer words get no suggestion: ids are short, and the distance costs the product of the lengths. */
+const MAX_SUGGESTED_LENGTH = 100;
 
 /**
  * The candidate nearest to `word`, when it is near enough to be a typo of it: at most one edit
- * for words up to 4 characters, two up to 8, three beyond. Ties go to the first candidate.
+ * for words up to 4 characters, two up to 8, three beyond. Ties go to the first candidate. Words
+ * over 100 characters (an untrusted template's step ids can be megabytes) get none.
  *
  * @example
  * ```ts
@@ -31,6 +38,7 @@ export function typoDistance(a: string, b: string): number {
  * ```
  */
 export function nearest(word: string, candidates: Iterable<string>): string | undefined {
+  if (word.length > MAX_SUGGESTED_LENGTH) return undefined;
   const limit = word.length <= 4 ? 1 : word.length <= 8 ? 2 : 3;
   let best: string | undefined;
   let bestDistance = limit + 1;

@@ -46,9 +46,9 @@ export function docsPaths(site: LoadedSite): DocsPaths {
   const snippets = extensionOptions(config.markdown_extensions, 'pymdownx.snippets');
   const bases = snippets?.base_path;
   for (const base of Array.isArray(bases) ? bases : bases === undefined ? [] : [bases]) add(base, 'pymdownx.snippets.base_path');
-  const sorted = [...paths].sort();
-  // A path inside another selected one (snippets under docs/) is copied with it.
-  return { paths: sorted.filter((p) => !sorted.some((q) => q !== p && p.startsWith(`${q}/`))), warnings };
+  // A path inside another selected one (snippets under docs/) is copied with it. Ancestors are
+  // looked up, not compared pairwise: an untrusted mkdocs.yml may name tens of thousands of paths.
+  return { paths: [...paths].sort().filter((p) => !hasSelectedAncestor(paths, p)), warnings };
 }
 
 function extensionOptions(list: unknown, name: string): Record<string, unknown> | undefined {
@@ -62,7 +62,15 @@ function extensionOptions(list: unknown, name: string): Record<string, unknown> 
   return undefined;
 }
 
+/** True when a proper ancestor folder of `relPath` is in `paths`; linear in the path's length. */
+function hasSelectedAncestor(paths: ReadonlySet<string>, relPath: string): boolean {
+  for (let at = relPath.indexOf('/'); at > 0; at = relPath.indexOf('/', at + 1)) {
+    if (paths.has(relPath.slice(0, at))) return true;
+  }
+  return false;
+}
+
 /** True when `relPath` is one of `paths` or below one of them. */
-export function isSelected(paths: readonly string[], relPath: string): boolean {
-  return paths.some((p) => relPath === p || relPath.startsWith(`${p}/`));
+export function isSelected(paths: ReadonlySet<string>, relPath: string): boolean {
+  return paths.has(relPath) || hasSelectedAncestor(paths, relPath);
 }

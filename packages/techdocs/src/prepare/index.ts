@@ -206,9 +206,10 @@ async function readRemoteTree(url: string, reader: UrlReader, options: PrepareOp
     if (!configFile) throw new NotFoundError(`${url} has no mkdocs.yml or mkdocs.yaml`);
     const site = parseMkdocsConfig((await configFile.content()).toString('utf8'), { root: dir, configFile: configFile.path });
     const selected = docsPaths(site);
+    const selection = new Set(selected.paths);
     const copied = { files: 0, bytes: 0 };
     for (const file of tree.files) {
-      if (!isCopyablePath(file.path) || !isSelected(selected.paths, file.path)) continue;
+      if (!isCopyablePath(file.path) || !isSelected(selection, file.path)) continue;
       const to = resolveWithin(dir, file.path, 'tree file');
       const content = await file.content();
       await mkdir(path.dirname(to), { recursive: true });

@@ -74,8 +74,13 @@ export function checkTemplate(template: TemplateEntity, options: CheckTemplateOp
   const steps = template.spec.steps;
   const table = createStepTable(steps, actions);
   const problems: TemplateProblem[] = [];
+  // Looked up, not compared with every earlier problem: an untrusted template may have 100,000.
+  const seen = new Set<string>();
   const add = (problem: TemplateProblem) => {
-    if (!problems.some((p) => p.location === problem.location && p.message === problem.message)) problems.push(problem);
+    const key = `${problem.location}\0${problem.message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    problems.push(problem);
   };
   const checkStrings = (value: JsonValue | undefined, place: Place, before: number) =>
     eachString(value, place, (text, at) => {

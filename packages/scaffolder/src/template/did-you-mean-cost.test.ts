@@ -42,3 +42,20 @@ describe('checkTemplate: a template with a problem in every one of very many ste
     expect(new Set(problems.map((p) => p.location)).size).toBe(count);
   });
 });
+
+describe('checkTemplate: expressions nested as deep as they are long', () => {
+  it.each([
+    ['a member chain', `steps.nope${'.a'.repeat(50_000)}`],
+    ['a filter chain', `steps.nope.output.x${' | lower'.repeat(50_000)}`],
+    ['an index chain', `steps.nope.output.x${'[0]'.repeat(50_000)}`],
+  ])('checks %s of 50,000 links and reports its problem, not a stack overflow', (_what, expression) => {
+    const template = parseTemplate({
+      apiVersion: 'scaffolder.backstage.io/v1beta3',
+      kind: 'Template',
+      metadata: { name: 'deep' },
+      spec: { steps: [{ id: 'log', action: 'debug:log', input: { message: `\${{ ${expression} }}` } }] },
+    });
+    const messages = checkTemplate(template, { actions: builtinActions() }).map((p) => p.message);
+    expect(messages).toContain('`steps.nope` is not a step of this template');
+  });
+});

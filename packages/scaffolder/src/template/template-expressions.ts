@@ -78,16 +78,24 @@ export function readExpressions(source: string): TemplateExpressions {
     return out;
   }
   let shadowed = false;
-  const visit = (node: AstNode, inChain: boolean) => {
+  // A loop over a stack, not recursion: `x.a.a.a…` or `x | f | f…` parse into trees as deep as
+  // the expression is long, and an untrusted template's may be 100,000 levels.
+  const pending: Array<{ node: AstNode; inChain: boolean }> = [{ node: root, inChain: false }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { node, inChain } = next;
     if ((node.typename === 'Filter' || node.typename === 'FilterAsync') && isNode(node.name)) out.filters.push(String(node.name.value));
     if (bindsSteps(node)) shadowed = true;
     if (node.typename === 'LookupVal' && !inChain) {
       const { root: chainRoot, path } = flatten(node);
       if (chainRoot.typename === 'Symbol' && chainRoot.value === 'steps' && path.length) out.stepReferences.push(path);
     }
-    for (const child of childrenOf(node)) visit(child, node.typename === 'LookupVal' && child === node.target);
-  };
-  visit(root, false);
+    // Pushed in reverse, so children are visited in source order, as before.
+    const children = childrenOf(node);
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i]!;
+      pending.push({ node: child, inChain: node.typename === 'LookupVal' && child === node.target });
+    }
+  }
   if (shadowed) out.stepReferences = [];
   return out;
 }

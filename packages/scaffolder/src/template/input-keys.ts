@@ -43,13 +43,19 @@ function propertySchema(schema: unknown, key: string): unknown {
  */
 export function unknownInputKeys(actionId: string, schema: unknown, value: JsonValue | undefined, parent = '', depth = 0): UnknownInputKey[] {
   const out: UnknownInputKey[] = [];
-  if (depth > 32) return out;
+  collectUnknownKeys(actionId, schema, value, parent, depth, out);
+  return out;
+}
+
+/** Appends to one `out`: spreading a child's problems (`push(...)`) overflows the stack past ~100,000. */
+function collectUnknownKeys(actionId: string, schema: unknown, value: JsonValue | undefined, parent: string, depth: number, out: UnknownInputKey[]): void {
+  if (depth > 32) return;
   if (Array.isArray(value)) {
     const items = isObject(schema) ? schema.items : undefined;
-    if (isObject(items)) value.forEach((item, i) => out.push(...unknownInputKeys(actionId, items, item, childPath(parent, i), depth + 1)));
-    return out;
+    if (isObject(items)) value.forEach((item, i) => collectUnknownKeys(actionId, items, item, childPath(parent, i), depth + 1, out));
+    return;
   }
-  if (!isObject(value)) return out;
+  if (!isObject(value)) return;
   const declared = declaredProperties(schema);
   for (const [key, child] of Object.entries(value)) {
     const path = childPath(parent, key);
@@ -59,7 +65,6 @@ export function unknownInputKeys(actionId: string, schema: unknown, value: JsonV
       continue;
     }
     const childSchema = propertySchema(schema, key);
-    if (childSchema !== undefined) out.push(...unknownInputKeys(actionId, childSchema, child, path, depth + 1));
+    if (childSchema !== undefined) collectUnknownKeys(actionId, childSchema, child, path, depth + 1, out);
   }
-  return out;
 }

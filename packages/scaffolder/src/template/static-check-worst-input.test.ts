@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { builtinActions, checkTemplate, parseTemplate } from '../index.js';
+import { z } from 'zod';
+import { builtinActions, checkTemplate, createAction, parseTemplate } from '../index.js';
 
 describe('checkTemplate: "did you mean" for an untrusted author\'s longest ids', () => {
   it('suggests for a typical step id, and spends no quadratic time or memory on a huge one', () => {
@@ -57,5 +58,22 @@ describe('checkTemplate: expressions nested as deep as they are long', () => {
     });
     const messages = checkTemplate(template, { actions: builtinActions() }).map((p) => p.message);
     expect(messages).toContain('`steps.nope` is not a step of this template');
+  });
+});
+
+describe('checkTemplate: very many unknown keys below a nested input', () => {
+  it('lists every one, not a stack overflow', () => {
+    const act = createAction({ id: 'my:act', schema: { input: z.object({ repo: z.object({ name: z.string() }) }) }, async handler() {} });
+    const count = 200_000;
+    const repo = Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, 1]));
+    const template = parseTemplate({
+      apiVersion: 'scaffolder.backstage.io/v1beta3',
+      kind: 'Template',
+      metadata: { name: 'wide' },
+      spec: { steps: [{ id: 's', action: 'my:act', input: { repo } }] },
+    });
+    const problems = checkTemplate(template, { actions: [act] });
+    expect(problems).toHaveLength(count);
+    expect(problems[0]).toMatchObject({ location: 'steps[0] (id: s).input.repo.k0', message: 'input `repo` of my:act has no key `k0`' });
   });
 });

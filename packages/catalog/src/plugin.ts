@@ -28,7 +28,8 @@ export interface CatalogPluginOptions extends CatalogOptions, Omit<CatalogHandle
  * scheduled loop) and `stop()` stops it. Catalog events go to the portal's event bus unless
  * `events` is given. Who asks and what they may do come from `auth` when given, else from the
  * portal's (`context.auth`, adopted at `start`; the portal's default allows everything); every
- * route acts through `catalog.forPrincipal(principal)`. The catalog itself is on `.catalog` for
+ * route acts through `catalog.forPrincipal(principal)`. With a database-backed `store`, the
+ * portal's readiness route pings it. The catalog itself is on `.catalog` for
  * the host and for other plugins.
  *
  * @example
@@ -58,5 +59,7 @@ export function catalogPlugin(
     async stop() {
       await catalog.stop();
     },
+    // Ready while the store's database answers; a memory store (or a given catalog) has no check.
+    ...(catalogOptions.store?.ping ? { readiness: () => catalogOptions.store!.ping!() } : {}),
   };
 }

@@ -70,6 +70,7 @@ export { readLimitedBody } from './limited-body.js';
 export type { ReadLimitedBodyOptions } from './limited-body.js';
 export { isPathInside, realpathOfExistingAncestor } from './paths.js';
 export { hasLoneSurrogate, toStorableText } from './storable-text.js';
+export type { HealthOptions } from './health.js';
 export { createPortal } from './portal.js';
 export type { Portal, PortalOptions, PortalServer } from './portal.js';
 export {

@@ -49,4 +49,10 @@ export interface PortalPlugin {
   start?(context: PortalContext): Promise<void> | void;
   /** Called by `portal.stop()`, in reverse order. */
   stop?(): Promise<void> | void;
+  /**
+   * Asked by the portal's readiness route while the portal runs: resolve when the plugin can
+   * serve (e.g. its database answers), throw otherwise. Keep it cheap; it is aborted and counted
+   * as failed after the portal's `health.checkTimeoutMs`.
+   */
+  readiness?(signal: AbortSignal): Promise<void> | void;
 }

@@ -4,6 +4,7 @@ import { createPortalAuth, type PortalAuth } from './auth/portal-auth.js';
 import { InputError, ServiceUnavailableError, toHttpResponse } from './errors.js';
 import { createEventBus, type EventBus } from './events.js';
 import type { Handler } from './handler.js';
+import { createHealthRoutes, type HealthOptions } from './health.js';
 import { createLogger, type Logger } from './logger.js';
 import type { PortalContext, PortalPlugin } from './plugin.js';
 import { createUrlReader } from './readers/compose.js';
@@ -35,6 +36,12 @@ export interface PortalOptions {
    * which treats every request as anonymous and allows everything.
    */
   auth?: PortalAuth;
+  /**
+   * Liveness and readiness routes (`/.backstage/health/v1/liveness|readiness`, `/healthz`,
+   * `/readyz`), served before any plugin and without asking the policy (probes carry no
+   * identity). Default on; `false` removes them.
+   */
+  health?: HealthOptions | false;
 }
 
 /**
@@ -117,10 +124,21 @@ export function createPortal(options: PortalOptions): Portal {
   // Plugins learn the portal's auth in start(); before that a plugin built without its own
   // `auth` would serve with the allow-all default. With a policy, answer 503 until started.
   let ready = false;
-  const fetch: Handler = options.auth?.hasPolicy
+  let stopping = false;
+  const guarded: Handler = options.auth?.hasPolicy
     ? async (request) =>
         ready ? mounted(request) : toHttpResponse(new ServiceUnavailableError('The portal is starting; try again shortly'), request)
     : mounted;
+  const health =
+    options.health === false
+      ? undefined
+      : createHealthRoutes(options.health ?? {}, {
+          isReady: () => ready,
+          phase: () => (stopping ? 'stopping' : ready ? 'ready' : 'starting'),
+          checks: () => plugins.filter((p) => p.readiness).map((p) => ({ name: p.id, check: (signal) => p.readiness!(signal) })),
+          logger: logger.child({ component: 'health' }),
+        });
+  const fetch: Handler = health ? (request) => health(request) ?? guarded(request) : guarded;
 
   const started: PortalPlugin[] = [];
   const servers = new Set<PortalServer>();
@@ -143,6 +161,7 @@ export function createPortal(options: PortalOptions): Portal {
 
     start() {
       starting ??= (async () => {
+        stopping = false;
         for (const plugin of plugins) {
           const context: PortalContext = { config, logger: logger.child({ plugin: plugin.id }), events, reader, auth };
           try {
@@ -161,6 +180,9 @@ export function createPortal(options: PortalOptions): Portal {
     },
 
     async stop() {
+      // Readiness answers 503 from here on, so a load balancer drains this process first.
+      stopping = true;
+      ready = false;
       await starting?.catch(() => {});
       starting = undefined;
       ready = false;

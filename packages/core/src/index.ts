@@ -44,6 +44,7 @@ export { locateYamlPath, parseYamlDocuments } from './yaml.js';
 export type { ParseYamlOptions, YamlDocument } from './yaml.js';
 export { createScheduler } from './scheduler.js';
 export type { ScheduledTask, Scheduler, SchedulerOptions } from './scheduler.js';
+export type { SchedulerLock } from './scheduler-lock.js';
 export {
   createRouter,
   eventStreamResponse,

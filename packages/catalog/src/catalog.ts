@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { InputError, createFileReader, createLogger, createPortalAuth, createUrlReader } from '@portalkit/core';
-import type { PortalAuth, UrlReader } from '@portalkit/core';
+import { InputError, createFileReader, createLogger, createPortalAuth, createScheduler, createUrlReader } from '@portalkit/core';
+import type { PortalAuth, Scheduler, UrlReader } from '@portalkit/core';
 import { builtinKinds, createEntityValidator } from '@portalkit/catalog-model';
 import { hostAccess, principalAccess } from './authorization/access.js';
 import { createCatalogView } from './authorization/authorized-catalog.js';
@@ -74,6 +74,7 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
   let frozen = false;
   let init: Promise<void> | undefined;
   let timer: ReturnType<typeof setInterval> | undefined;
+  let scheduler: Scheduler | undefined;
   let lock: Promise<unknown> = Promise.resolve();
 
   /** Mutations run one at a time: each pass sees the state the previous one committed. */
@@ -182,16 +183,25 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
       auth ??= startContext.auth;
       // The scheduled refresh is housekeeping, not a request: it is not audited.
       await parts.refresh({});
-      if (timer) return;
+      if (timer || scheduler) return;
+      const intervalMs = options.refreshIntervalMs ?? 100_000;
+      if (options.schedulerLock) {
+        // Shared with other processes: each period's refresh runs where the lease was taken.
+        scheduler = createScheduler({ logger, lock: options.schedulerLock });
+        scheduler.schedule({ id: 'catalog-refresh', frequencyMs: intervalMs, initialDelayMs: intervalMs, fn: () => parts.refresh({}) });
+        return;
+      }
       timer = setInterval(() => {
         parts.refresh({}).catch((error) => logger.error('catalog refresh failed', { error }));
-      }, options.refreshIntervalMs ?? 100_000);
+      }, intervalMs);
       timer.unref?.();
     },
 
     async stop() {
       if (timer) clearInterval(timer);
       timer = undefined;
+      await scheduler?.stop();
+      scheduler = undefined;
       await lock;
     },
   };
@@ -213,6 +223,10 @@ function assertOptions(options: CatalogOptions): void {
   const types = options.allowedLocationTypes;
   if (types !== undefined && (!Array.isArray(types) || types.some((t) => typeof t !== 'string' || !t))) {
     throw new InputError('createCatalog: allowedLocationTypes must be an array of location type names');
+  }
+  const lock = options.schedulerLock;
+  if (lock !== undefined && (typeof lock?.tryAcquire !== 'function' || typeof lock.release !== 'function')) {
+    throw new InputError('createCatalog: schedulerLock must be a SchedulerLock (tryAcquire and release)');
   }
   if (options.rules !== undefined) parseCatalogRules(options.rules, 'createCatalog', ['rules']);
   if (options.locations !== undefined && !Array.isArray(options.locations)) throw new InputError('createCatalog: locations must be an array');

@@ -1,4 +1,4 @@
-import type { EventBus, Handler, Logger, PortalAuth, Principal, UrlReader } from '@portalkit/core';
+import type { EventBus, Handler, Logger, PortalAuth, Principal, SchedulerLock, UrlReader } from '@portalkit/core';
 import type { ScmIntegrations } from '@portalkit/integrations';
 import type { CatalogHandlerOptions } from './http/options.js';
 import type { Entity, KindDefinition } from '@portalkit/catalog-model';
@@ -92,6 +92,12 @@ export interface CatalogOptions {
   rootDir?: string;
   /** Interval of the `start()` loop; default 100 s. */
   refreshIntervalMs?: number;
+  /**
+   * Several processes on one store: the `start()` loop's refresh (task `catalog-refresh`) runs in
+   * one process per `refreshIntervalMs` between them, e.g. with `createSqlSchedulerLock` of
+   * `@portalkit/sql`. The first refresh in `start()` still runs in every process.
+   */
+  schedulerLock?: SchedulerLock;
   /** Entities processed at once; default 16. */
   concurrency?: number;
   /**

@@ -7,6 +7,7 @@ import { createCatalogView } from './authorization/authorized-catalog.js';
 import { auditedConnection } from './authorization/audited-connection.js';
 import { createAuditedMutations } from './authorization/catalog-audit.js';
 import type { CatalogParts } from './authorization/catalog-parts.js';
+import { type CatalogMetricsRecorder, createCatalogMetricsRecorder } from './catalog-metrics.js';
 import { createLocationService } from './locations/location-service.js';
 import { createCatalogProcessing } from './processing/catalog-processing.js';
 import type { EngineContext } from './processing/engine.js';
@@ -85,7 +86,13 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
   };
 
   const committer = createCommitter({ store, logger, events: () => events });
-  const { commit, cascade } = committer;
+  const { cascade } = committer;
+  // The portal's metrics arrive with `start(context)`; options win.
+  let recorder: CatalogMetricsRecorder | undefined = options.metrics ? createCatalogMetricsRecorder(options.metrics) : undefined;
+  const commit: typeof committer.commit = async (items, deleteRefs) => {
+    await committer.commit(items, deleteRefs);
+    recorder?.committed(items);
+  };
   const processing = createCatalogProcessing({ store, context, commit, leaseMs: options.processingLeaseMs ?? 30_000 });
   const { pass, refreshRows } = processing;
   const locations = createLocationService({ store, rootDir, exclusive, pass, commit, cascade });
@@ -140,7 +147,9 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
     removeEntityByUid: (uid) => exclusive(() => committer.removeEntityByUid(uid)),
     refresh: async (refreshOptions) => {
       await ensureInit();
-      await exclusive(() => processing.refresh(refreshOptions));
+      const scope = refreshOptions?.entityRef ? 'entity' : refreshOptions?.key ? 'key' : 'all';
+      const run = () => processing.refresh(refreshOptions);
+      await exclusive(() => (recorder ? recorder.timeRefresh(scope, run) : run()));
     },
   };
 
@@ -181,6 +190,7 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
     async start(startContext = {}) {
       events ??= startContext.events;
       auth ??= startContext.auth;
+      if (!recorder && startContext.metrics) recorder = createCatalogMetricsRecorder(startContext.metrics);
       // The scheduled refresh is housekeeping, not a request: it is not audited.
       await parts.refresh({});
       if (timer || scheduler) return;

@@ -54,7 +54,7 @@ export function catalogPlugin(
     handler: catalog.handler({ basePath, authorize, maxLimit, maxBodyBytes, onError }),
     async start(context) {
       // Publishes on the portal's bus and asks the portal's policy unless given their own.
-      await catalog.start({ events: context.events, auth: options.auth ?? context.auth });
+      await catalog.start({ events: context.events, auth: options.auth ?? context.auth, ...(context.metrics ? { metrics: context.metrics } : {}) });
     },
     async stop() {
       await catalog.stop();

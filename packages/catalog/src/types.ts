@@ -1,4 +1,4 @@
-import type { EventBus, Handler, Logger, PortalAuth, Principal, SchedulerLock, UrlReader } from '@portalkit/core';
+import type { EventBus, Handler, Logger, Metrics, PortalAuth, Principal, SchedulerLock, UrlReader } from '@portalkit/core';
 import type { ScmIntegrations } from '@portalkit/integrations';
 import type { CatalogHandlerOptions } from './http/options.js';
 import type { Entity, KindDefinition } from '@portalkit/catalog-model';
@@ -98,6 +98,11 @@ export interface CatalogOptions {
    * `@portalkit/sql`. The first refresh in `start()` still runs in every process.
    */
   schedulerLock?: SchedulerLock;
+  /**
+   * Where ingestion is counted and timed (entities processed, processing errors, refresh
+   * durations); default the portal's registry (`start` context), else nowhere.
+   */
+  metrics?: Metrics;
   /** Entities processed at once; default 16. */
   concurrency?: number;
   /**
@@ -333,7 +338,7 @@ export interface CatalogLibrary extends CatalogView {
    * options, the catalog uses `context.events` and `context.auth` (the portal's, when run as
    * `catalogPlugin`).
    */
-  start(context?: { events?: CatalogEventSink; auth?: PortalAuth }): Promise<void>;
+  start(context?: { events?: CatalogEventSink; auth?: PortalAuth; metrics?: Metrics }): Promise<void>;
   stop(): Promise<void>;
   /**
    * The catalog as `principal` may use it: reads filtered in the store by the policy's

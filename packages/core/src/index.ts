@@ -72,6 +72,8 @@ export type { ReadLimitedBodyOptions } from './limited-body.js';
 export { isPathInside, realpathOfExistingAncestor } from './paths.js';
 export { hasLoneSurrogate, toStorableText } from './storable-text.js';
 export type { HealthOptions } from './health.js';
+export { createMetrics } from './metrics.js';
+export type { MetricCounter, MetricDefinition, MetricHistogram, Metrics } from './metrics.js';
 export { createPortal } from './portal.js';
 export type { Portal, PortalOptions, PortalServer } from './portal.js';
 export {

@@ -2,6 +2,7 @@ import type { PortalAuth } from './auth/portal-auth.js';
 import type { EventBus } from './events.js';
 import type { Handler } from './handler.js';
 import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
 import type { UrlReader } from './readers/types.js';
 
 /**
@@ -24,6 +25,8 @@ export interface PortalContext {
   reader: UrlReader;
   /** Identity, policy and audit shared by every plugin (allow-all and anonymous by default). */
   auth: PortalAuth;
+  /** The portal's metrics registry (always given by `createPortal`; optional for hand-made contexts). */
+  metrics?: Metrics;
 }
 
 /**

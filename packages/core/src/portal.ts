@@ -5,6 +5,8 @@ import { InputError, ServiceUnavailableError, toHttpResponse } from './errors.js
 import { createEventBus, type EventBus } from './events.js';
 import type { Handler } from './handler.js';
 import { createHealthRoutes, type HealthOptions } from './health.js';
+import { createMetricsRoute, instrumentHandler } from './http-metrics.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { createLogger, type Logger } from './logger.js';
 import type { PortalContext, PortalPlugin } from './plugin.js';
 import { createUrlReader } from './readers/compose.js';
@@ -42,6 +44,13 @@ export interface PortalOptions {
    * identity). Default on; `false` removes them.
    */
   health?: HealthOptions | false;
+  /**
+   * The portal's metrics, handed to plugins as `context.metrics` (default a new registry).
+   * `expose: true` serves them at `path` (default `/metrics`) in Prometheus' text format, before
+   * any plugin and without asking the policy: expose it only where the scraper alone can reach
+   * it, or serve `portal.metrics.render()` on a port of your own.
+   */
+  metrics?: { registry?: Metrics; expose?: boolean; path?: string };
 }
 
 /**
@@ -81,6 +90,8 @@ export interface Portal {
   start(): Promise<void>;
   /** Stop plugins in reverse order (errors are logged, every plugin gets its stop) and close servers. */
   stop(): Promise<void>;
+  /** The registry plugins record into (`context.metrics`); render it for a scraper. */
+  metrics: Metrics;
   /** Serve `fetch` with `node:http`; `port: 0` picks a free port. Default host `127.0.0.1`. */
   listen(options: { port: number; host?: string }): Promise<PortalServer>;
 }
@@ -116,10 +127,14 @@ export function createPortal(options: PortalOptions): Portal {
   const reader = options.reader ?? createUrlReader({ file: { root: process.cwd() } });
   const auth = options.auth ?? createPortalAuth({ logger: logger.child({ plugin: 'auth' }) });
 
+  const metrics = options.metrics?.registry ?? createMetrics();
+  const metricsPath = options.metrics?.path ?? '/metrics';
+  if (typeof metricsPath !== 'string' || !metricsPath.startsWith('/')) throw new InputError(`createPortal: metrics.path must start with /, got ${JSON.stringify(metricsPath)}`);
   const mounted = mountHandlers(
-    plugins
-      .filter((plugin) => plugin.handler)
-      .map((plugin) => ({ basePath: plugin.basePath ?? `/api/${plugin.id}`, handler: plugin.handler! })),
+    plugins.filter((plugin) => plugin.handler).map((plugin) => {
+      const basePath = plugin.basePath ?? `/api/${plugin.id}`;
+      return { basePath, handler: instrumentHandler(plugin.handler!, basePath, metrics) };
+    }),
   );
   // Plugins learn the portal's auth in start(); before that a plugin built without its own
   // `auth` would serve with the allow-all default. With a policy, answer 503 until started.
@@ -138,7 +153,8 @@ export function createPortal(options: PortalOptions): Portal {
           checks: () => plugins.filter((p) => p.readiness).map((p) => ({ name: p.id, check: (signal) => p.readiness!(signal) })),
           logger: logger.child({ component: 'health' }),
         });
-  const fetch: Handler = health ? (request) => health(request) ?? guarded(request) : guarded;
+  const scrape = options.metrics?.expose ? createMetricsRoute(metrics, metricsPath) : undefined;
+  const fetch: Handler = (request) => health?.(request) ?? scrape?.(request) ?? guarded(request);
 
   const started: PortalPlugin[] = [];
   const servers = new Set<PortalServer>();
@@ -157,13 +173,14 @@ export function createPortal(options: PortalOptions): Portal {
 
   return {
     fetch,
+    metrics,
     request: (path, init) => requestHandler(fetch, path, init),
 
     start() {
       starting ??= (async () => {
         stopping = false;
         for (const plugin of plugins) {
-          const context: PortalContext = { config, logger: logger.child({ plugin: plugin.id }), events, reader, auth };
+          const context: PortalContext = { config, logger: logger.child({ plugin: plugin.id }), events, reader, auth, metrics };
           try {
             await plugin.start?.(context);
           } catch (error) {

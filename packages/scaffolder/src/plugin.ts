@@ -32,7 +32,7 @@ export function scaffolderPlugin(options: ScaffolderPluginOptions): PortalPlugin
     handler: scaffolder.handler({ ...handlerOptions, basePath, auth: () => auth ?? portalAuth }),
     async start(context) {
       portalAuth = context?.auth;
-      if (startWorker) await scaffolder.start({ auth: auth ?? portalAuth });
+      if (startWorker) await scaffolder.start({ auth: auth ?? portalAuth, metrics: context?.metrics });
     },
     async stop() {
       await scaffolder.stop();

@@ -12,6 +12,7 @@ import { createTaskWorker } from './runner/taskWorker.js';
 import { createActionRegistry } from './actions/actionRegistry.js';
 import type { ScaffolderLibrary, ScaffolderOptions } from './scaffolderTypes.js';
 import { type ScaffolderParts, createScaffolderView } from './access/scaffolderView.js';
+import { type TaskRunRecorder, createTaskRunRecorder } from './runner/task-metrics.js';
 
 /**
  * Create the scaffolder library; the public `createScaffolder` (create-scaffolder.ts) adds
@@ -45,7 +46,9 @@ export function createScaffolderLibrary(options: ScaffolderOptions): ScaffolderL
   const workingDirectory = path.resolve(options.workingDirectory ?? path.join(os.tmpdir(), 'portalkit-scaffolder'));
   const render = createTemplater({ filters: { ...defaultFilters(), ...options.filters }, ...(options.globals ? { globals: options.globals } : {}) });
   const events = createTaskEventLog({ logger, pollIntervalMs });
+  let recordRun: TaskRunRecorder | undefined = options.metrics ? createTaskRunRecorder(options.metrics) : undefined;
   const worker = createTaskWorker({
+    recordRun: () => recordRun,
     store,
     actions: registry.byId,
     render,
@@ -81,6 +84,7 @@ export function createScaffolderLibrary(options: ScaffolderOptions): ScaffolderL
     },
     async start(startOptions = {}) {
       notePolicy(startOptions.auth);
+      if (!recordRun && startOptions.metrics) recordRun = createTaskRunRecorder(startOptions.metrics);
       worker.resume();
       await mkdir(workingDirectory, { recursive: true });
       const tick = async () => {

@@ -1,4 +1,4 @@
-import { InputError, createPortalAuth, type EventBus, type Logger, type PortalAuth, type PortalPlugin, type UrlReader } from '@portalkit/core';
+import { InputError, createPortalAuth, type EventBus, type Logger, type Metrics, type PortalAuth, type PortalPlugin, type UrlReader } from '@portalkit/core';
 import { createTechDocs } from './create-techdocs.js';
 import type { TechDocs, TechDocsEventSink, TechDocsOptions } from './techdocs.js';
 
@@ -72,7 +72,10 @@ export function techdocsPlugin(options: TechDocsPluginOptions): PortalPlugin & {
     assertAllowed: (principal, permission) => currentAuth().assertAllowed(principal, permission),
     audit: (record) => currentAuth().audit(record),
   };
-  const techdocs = createTechDocs({ ...options, reader, logger, events, auth });
+  let portalMetrics: Metrics | undefined;
+  const given = options.metrics;
+  const metrics = () => (typeof given === 'function' ? given() : given) ?? portalMetrics;
+  const techdocs = createTechDocs({ ...options, reader, logger, events, auth, metrics });
   return {
     id: 'techdocs',
     basePath,
@@ -83,6 +86,7 @@ export function techdocsPlugin(options: TechDocsPluginOptions): PortalPlugin & {
       portalLogger = context.logger.child({ plugin: 'techdocs' });
       portalEvents = context.events;
       portalAuth = context.auth;
+      portalMetrics = context.metrics;
     },
   };
 }

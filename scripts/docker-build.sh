@@ -12,7 +12,6 @@ base="${BASE_IMAGE:-node:20-bookworm-slim}"
 if [[ "${LOCAL_BASE:-0}" == 1 ]]; then
   base=portalkit-node20-base:bookworm
   work="$(mktemp -d)"
-  trap 'rm -rf "$work"' EXIT
   if ! docker image inspect portalkit-debian:bookworm >/dev/null 2>&1; then
     rootfs="${ROOTFS_TAR:-$work/rootfs.tar}"
     [[ -f "$rootfs" ]] || mmdebstrap --variant=minbase --include=ca-certificates,git bookworm "$rootfs"
@@ -36,6 +35,8 @@ RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \
  && (getent passwd node >/dev/null || useradd --create-home --uid 1000 node)
 DOCKERFILE
   DOCKER_BUILDKIT=0 docker build -q -t "$base" "$work"
+  rm -rf "$work"
+  work=
 fi
 
 DOCKER_BUILDKIT=0 docker build --build-arg "BASE_IMAGE=$base" -f examples/portal/Dockerfile -t "$tag" .
@@ -43,7 +44,7 @@ DOCKER_BUILDKIT=0 docker build --build-arg "BASE_IMAGE=$base" -f examples/portal
 # Start it and wait for readiness (the first catalog refresh runs before /readyz answers 200).
 name="portalkit-example-check-$$"
 docker run -d --rm --name "$name" "$tag" >/dev/null
-trap 'docker rm -f "$name" >/dev/null 2>&1 || true' EXIT
+trap 'docker rm -f "$name" >/dev/null 2>&1 || true; [[ -n "${work:-}" ]] && rm -rf "$work"' EXIT
 for _ in $(seq 1 90); do
   if docker exec "$name" node -e "fetch('http://127.0.0.1:7007/readyz').then(async r=>{console.log(r.status, await r.text());process.exit(r.ok?0:1)},()=>process.exit(1))" 2>/dev/null; then
     echo "docker-build: $tag answers /readyz"

@@ -125,3 +125,5 @@ export {
   isEntityKindRule,
   isEntityOwnerRule,
 } from './permissions.js';
+export { catalogServiceRef } from './catalog-service.js';
+export type { CatalogService, CatalogServiceView } from './catalog-service.js';

@@ -114,6 +114,10 @@ export type {
 export { createCatalogOwnershipResolver } from './ownership/index.js';
 export type { CatalogOwnershipResolver, CatalogOwnershipResolverOptions } from './ownership/index.js';
 export { catalogPlugin } from './plugin.js';
+export { catalogConfigSchema } from './config/catalog-config.js';
+export type { CatalogConfig } from './config/catalog-config.js';
+export { durationConfigSchema, providerScheduleConfigSchema } from './config/schedule.js';
+export type { ProviderSchedule } from './config/schedule.js';
 export type { CatalogPluginOptions } from './plugin.js';
 export type {
   AddLocationResult,

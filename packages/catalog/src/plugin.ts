@@ -1,4 +1,6 @@
-import type { Handler, PortalPlugin } from '@portalkit/core';
+import { type Handler, type PortalPlugin, ServiceUnavailableError, toHttpResponse } from '@portalkit/core';
+import { catalogServiceRef } from '@portalkit/catalog-model';
+import { catalogOptionsFromConfig } from './config/catalog-from-config.js';
 import { createCatalog } from './create-catalog.js';
 import type { CatalogHandlerOptions } from './http/options.js';
 import type { Catalog, CatalogOptions } from './types.js';
@@ -20,6 +22,12 @@ export interface CatalogPluginOptions extends CatalogOptions, Omit<CatalogHandle
   catalog?: Catalog;
   /** Mount point of the catalog API; default `/api/catalog`. */
   basePath?: string;
+  /**
+   * Create the catalog at `start()` from the portal config's `catalog` and `integrations`
+   * sections, with the options given here winning (e.g. a `store`). Default: true when no
+   * catalog options are given (`catalogPlugin()`), else false.
+   */
+  fromConfig?: boolean;
 }
 
 /**
@@ -30,7 +38,14 @@ export interface CatalogPluginOptions extends CatalogOptions, Omit<CatalogHandle
  * portal's (`context.auth`, adopted at `start`; the portal's default allows everything); every
  * route acts through `catalog.forPrincipal(principal)`. With a database-backed `store`, the
  * portal's readiness route pings it. The catalog itself is on `.catalog` for
- * the host and for other plugins.
+ * the host, and (for the first catalog plugin of a portal) is provided to the plugins after it as
+ * `catalogServiceRef`.
+ *
+ * Created with no catalog options (`catalogPlugin()`, or with `fromConfig: true`), the plugin
+ * reads the portal's config at `start()`: `catalog.locations`, `catalog.rules`,
+ * `catalog.providers` and `catalog.processingInterval` in Backstage's shape, and `integrations`
+ * (see docs/migrating-from-backstage.md); options given still win. Such a catalog exists from
+ * `start()` on (`.catalog` throws before), and the API answers 503 until then.
  *
  * @example
  * ```ts
@@ -39,27 +54,57 @@ export interface CatalogPluginOptions extends CatalogOptions, Omit<CatalogHandle
  * await portal.start();
  * await plugin.catalog.query({ filter: { kind: 'component' } });
  * // GET /api/catalog/entities/by-query?filter=kind=component answers the same over HTTP
+ * // Or from app-config.yaml's `catalog` section:
+ * const fromConfig = createPortal({ config: await loadConfig(), plugins: [catalogPlugin()] });
  * ```
  */
 export function catalogPlugin(
   options: CatalogPluginOptions = {},
 ): PortalPlugin & { catalog: Catalog; basePath: string; handler: Handler } {
   // Handler options are picked out; the rest configures the catalog.
-  const { catalog: given, basePath = '/api/catalog', authorize, maxLimit, maxBodyBytes, onError, ...catalogOptions } = options;
-  const catalog = given ?? createCatalog(catalogOptions);
-  return {
+  const { catalog: given, basePath = '/api/catalog', authorize, maxLimit, maxBodyBytes, onError, fromConfig: readConfig, ...catalogOptions } = options;
+  const handlerOptions = { basePath, authorize, maxLimit, maxBodyBytes, onError };
+  const fromConfig = !given && (readConfig ?? Object.values(catalogOptions).every((value) => value === undefined));
+  let catalog: Catalog | undefined = fromConfig ? undefined : (given ?? createCatalog(catalogOptions));
+  let handler: Handler | undefined = catalog?.handler(handlerOptions);
+  let timers: NodeJS.Timeout[] = [];
+  const plugin = {
     id: 'catalog',
-    catalog,
     basePath,
-    handler: catalog.handler({ basePath, authorize, maxLimit, maxBodyBytes, onError }),
+    handler: (request) =>
+      handler ? handler(request) : Promise.resolve(toHttpResponse(new ServiceUnavailableError('The catalog is starting; try again shortly'), request)),
     async start(context) {
+      if (fromConfig && !catalog) {
+        const logger = catalogOptions.logger ?? context.logger;
+        const { options: built, scheduled } = catalogOptionsFromConfig(context.config, catalogOptions, logger, context.services);
+        catalog = createCatalog(built);
+        handler = catalog.handler(handlerOptions);
+        // GitHub providers have no timer of their own: run them as their `schedule` says.
+        timers = scheduled.map(({ every }) =>
+          setInterval(() => {
+            every!.run().catch((error: unknown) => logger.warn('scheduled provider run failed', { error }));
+          }, every!.frequency).unref(),
+        );
+      }
       // Publishes on the portal's bus and asks the portal's policy unless given their own.
-      await catalog.start({ events: context.events, auth: options.auth ?? context.auth, ...(context.metrics ? { metrics: context.metrics } : {}) });
+      await catalog!.start({ events: context.events, auth: options.auth ?? context.auth, ...(context.metrics ? { metrics: context.metrics } : {}) });
+      // The first catalog plugin is the portal's; a second one (another basePath) serves only itself.
+      if (context.services && !context.services.find(catalogServiceRef)) context.services.provide(catalogServiceRef, catalog!);
     },
     async stop() {
-      await catalog.stop();
+      for (const timer of timers) clearInterval(timer);
+      timers = [];
+      await catalog?.stop();
     },
     // Ready while the store's database answers; a memory store (or a given catalog) has no check.
     ...(catalogOptions.store?.ping ? { readiness: () => catalogOptions.store!.ping!() } : {}),
-  };
+  } satisfies PortalPlugin & { basePath: string; handler: Handler };
+  // Not enumerable from config: wrapping the plugin (`{ ...plugin, handler }`) before start must not throw.
+  return Object.defineProperty(plugin, 'catalog', {
+    enumerable: !fromConfig,
+    get(): Catalog {
+      if (!catalog) throw new ServiceUnavailableError('catalogPlugin: the catalog is read from the portal config when the portal starts; call portal.start() first');
+      return catalog;
+    },
+  }) as typeof plugin & { catalog: Catalog };
 }

@@ -1,6 +1,7 @@
 import { InputError, locateYamlPath, parseYamlDocuments } from '@portalkit/core';
 import { builtinRelations } from '@portalkit/catalog';
 import type { Entity, EntityValidator } from '@portalkit/catalog';
+import { isEntityLike } from './files.js';
 import { resolveLocalPlaceholders } from './placeholders.js';
 
 /**
@@ -39,7 +40,7 @@ export function checkEntityFile(
   source: { file: string; absolute: string; rootDir: string; text: string; skipNonEntities?: boolean },
   validator: EntityValidator,
   seen: SeenRefs,
-): { problems: EntityProblem[]; entities: number; skipped?: boolean } {
+): { problems: EntityProblem[]; entities: number; skipped?: boolean; valid: Array<{ entity: Entity; line: number }> } {
   const { file, text } = source;
   const problems: EntityProblem[] = [];
   const lines = text.split(/\r?\n/);
@@ -61,13 +62,13 @@ export function checkEntityFile(
       rule: 'yaml-syntax',
       message: match ? match[3]!.split('\n')[0]! : message,
     });
-    return { problems, entities: 0 };
+    return { problems, entities: 0, valid: [] };
   }
 
   // Directories hold other YAML too (OpenAPI specs, CI files): skip files with no entity-like document.
-  const entityLike = (v: unknown) => !!v && typeof v === 'object' && !Array.isArray(v) && ('apiVersion' in v || 'kind' in v);
-  if (source.skipNonEntities && !docs.some((d) => entityLike(d.value))) return { problems, entities: 0, skipped: true };
+  if (source.skipNonEntities && !docs.some((d) => isEntityLike(d.value))) return { problems, entities: 0, skipped: true, valid: [] };
 
+  const valid: Array<{ entity: Entity; line: number }> = [];
   for (const doc of docs) {
     if (doc.value === null || typeof doc.value !== 'object' || Array.isArray(doc.value)) {
       problems.push({ file, ...at(doc.line), entityRef: null, path: '', rule: 'type', message: `expected an entity object, got ${Array.isArray(doc.value) ? 'an array' : typeof doc.value}` });
@@ -96,6 +97,7 @@ export function checkEntityFile(
     }
     const entity: Entity = result.entity;
     const ref = refOf(entity)!;
+    valid.push({ entity, line: doc.line });
     try {
       builtinRelations(entity);
     } catch (error) {
@@ -109,7 +111,7 @@ export function checkEntityFile(
       problems.push({ file, ...at(doc.line), entityRef: ref, path: 'metadata.name', rule: 'duplicate', message: `${ref} is already defined at ${first.file}:${first.line}` });
     } else seen.set(ref, { file, line: doc.line });
   }
-  return { problems, entities: docs.length };
+  return { problems, entities: docs.length, valid };
 }
 
 // The line of a path, or of its deepest ancestor written in the YAML (flow style hides items).

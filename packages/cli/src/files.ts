@@ -1,5 +1,6 @@
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { parseYamlDocuments } from '@portalkit/core';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { UsageError } from './usage-error.js';
 
@@ -39,4 +40,35 @@ export async function expandFileArguments(args: readonly string[], cwd: string):
     }
   }
   return [...found.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([file, fromDirectory]) => ({ file, fromDirectory }));
+}
+
+/**
+ * Like {@link expandFileArguments}, then drops files found by scanning a directory that hold no
+ * entity-like YAML document (no `apiVersion` or `kind`: OpenAPI specs, CI files), as `validate`
+ * skips them. Files named explicitly are always kept; unreadable or broken YAML is kept too, so
+ * the command that reads it reports the problem.
+ */
+export async function expandEntityFileArguments(args: readonly string[], cwd: string): Promise<{ files: string[]; skipped: number }> {
+  const files: string[] = [];
+  let skipped = 0;
+  for (const { file, fromDirectory } of await expandFileArguments(args, cwd)) {
+    if (fromDirectory && !(await mayHoldEntities(file))) skipped++;
+    else files.push(file);
+  }
+  return { files, skipped };
+}
+
+async function mayHoldEntities(file: string): Promise<boolean> {
+  let docs;
+  try {
+    docs = parseYamlDocuments(await readFile(file, 'utf8'), { file });
+  } catch {
+    return true;
+  }
+  return docs.some((d) => isEntityLike(d.value));
+}
+
+/** A YAML document that means to be an entity: an object with an `apiVersion` or a `kind`. */
+export function isEntityLike(value: unknown): boolean {
+  return !!value && typeof value === 'object' && !Array.isArray(value) && ('apiVersion' in value || 'kind' in value);
 }

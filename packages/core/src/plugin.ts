@@ -4,6 +4,7 @@ import type { Handler } from './handler.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import type { UrlReader } from './readers/types.js';
+import type { PortalServices } from './services.js';
 
 /**
  * What `createPortal()` hands every plugin when the portal starts.
@@ -18,7 +19,10 @@ import type { UrlReader } from './readers/types.js';
  * ```
  */
 export interface PortalContext {
-  /** The portal's validated config (the whole tree; a plugin reads its own key). */
+  /**
+   * The portal's config (the whole tree, as `loadConfig` returned it); a plugin reads its own
+   * section with `readConfigSection`, which names file:line in its errors.
+   */
   config: Record<string, unknown>;
   logger: Logger;
   events: EventBus<Record<string, unknown>>;
@@ -27,6 +31,8 @@ export interface PortalContext {
   auth: PortalAuth;
   /** The portal's metrics registry (always given by `createPortal`; optional for hand-made contexts). */
   metrics?: Metrics;
+  /** Services provided by the plugins started before this one (the catalog, TechDocs). */
+  services: PortalServices;
 }
 
 /**

@@ -14,6 +14,7 @@ import type { UrlReader } from './readers/types.js';
 import { mountHandlers } from './router/mount.js';
 import { toNodeHandler } from './router/node.js';
 import { requestHandler } from './router/request.js';
+import { createServiceRegistry } from './services.js';
 
 /**
  * Options of {@link createPortal}.
@@ -23,7 +24,10 @@ import { requestHandler } from './router/request.js';
  * ```
  */
 export interface PortalOptions {
-  /** Validated config handed to every plugin (see `loadConfig`); default `{}`. */
+  /**
+   * Config handed to every plugin (see `loadConfig`); default `{}`. Plugins created without
+   * options read their own section of it (`catalog`, `techdocs`, `scaffolder`, `search`).
+   */
   config?: Record<string, unknown>;
   /** Composed in order: started in this order, stopped in reverse. Ids must be unique. */
   plugins: PortalPlugin[];
@@ -179,8 +183,18 @@ export function createPortal(options: PortalOptions): Portal {
     start() {
       starting ??= (async () => {
         stopping = false;
+        // A fresh registry per start: a restarted portal's plugins provide their services again.
+        const services = createServiceRegistry();
         for (const plugin of plugins) {
-          const context: PortalContext = { config, logger: logger.child({ plugin: plugin.id }), events, reader, auth, metrics };
+          const context: PortalContext = {
+            config,
+            logger: logger.child({ plugin: plugin.id }),
+            events,
+            reader,
+            auth,
+            services: services.forPlugin(plugin.id),
+            metrics,
+          };
           try {
             await plugin.start?.(context);
           } catch (error) {

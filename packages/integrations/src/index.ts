@@ -10,6 +10,7 @@ export { createHostFetch } from './host-fetch.js';
 export type { HostFetchOptions } from './host-fetch.js';
 export type { HostIntegrationOptions } from './host-options.js';
 export { createIntegrations } from './integrations.js';
+export { integrationsFromConfig, integrationsServiceRef, portalIntegrations } from './from-config.js';
 export { resolveDirectoryUrl } from './directory-url.js';
 export type { IntegrationsOptions, ScmIntegrations } from './integrations.js';
 export { createTreeResponse, DEFAULT_MAX_TREE_BYTES, DEFAULT_MAX_TREE_FILES, readTarArchive, readZipArchive, safeTreePath } from './tree/index.js';

@@ -40,6 +40,7 @@ export { isTruthy, renderValue } from './render/renderValue.js';
 
 export { createAction } from './actions/createAction.js';
 export type { ActionSchemaInput, CreateActionOptions } from './actions/createAction.js';
+export type { StandardSchemaV1 } from './actions/standardSchema.js';
 export { resolveSafeChildPath } from './actions/resolveSafeChildPath.js';
 export { runGit } from './git/runGit.js';
 export type { GitRunOptions } from './git/runGit.js';
@@ -96,6 +97,8 @@ export type {
 export { createScaffolderHandler } from './http/handler.js';
 export type { ScaffolderHandlerOptions } from './http/options.js';
 export { scaffolderPlugin } from './plugin.js';
+export { scaffolderConfigSchema } from './config.js';
+export type { ScaffolderConfig } from './config.js';
 export type { ScaffolderPluginOptions } from './plugin.js';
 
 export {

@@ -1,4 +1,4 @@
-import { createEventBus, createLogger, createPortalAuth, memorySink } from '@portalkit/core';
+import { createEventBus, createLogger, createPortalAuth, createServiceRegistry, memorySink } from '@portalkit/core';
 import type { PortalContext } from '@portalkit/core';
 import { describe, expect, it } from 'vitest';
 import { catalogCollator } from './collators/catalog.js';
@@ -103,6 +103,7 @@ describe('searchPlugin', () => {
       logger: createLogger({ sink: memorySink() }),
       reader: { read: async () => ({ buffer: async () => Buffer.from('') }) } as unknown as PortalContext['reader'],
       auth: createPortalAuth(),
+      services: createServiceRegistry().forPlugin('search'),
     };
     await plugin.start!(context);
     await events.publish('catalog.entity.deleted', { entityRef: 'component:default/payments-01', entityId: 'uid-01', entity: entities[1] });

@@ -36,4 +36,6 @@ export type { EngineQueryOptions, SearchVisibility } from './visibility.js';
 export { createSearchHandler, parseSearchParams } from './http.js';
 export type { SearchHandlerOptions } from './http.js';
 export { searchPlugin } from './plugin.js';
+export { searchConfigSchema } from './config.js';
+export type { SearchConfig } from './config.js';
 export type { SearchPluginOptions } from './plugin.js';

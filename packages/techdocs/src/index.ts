@@ -34,9 +34,11 @@ export { contentTypeFor, localPublisher, memoryPublisher } from './publish/index
 export type { DocsEntityLike, DocsPublisher, LocalPublisherOptions, PublishedFile } from './publish/index.js';
 export { createTechDocs } from './create-techdocs.js';
 export type { SyncResult, TechDocs, TechDocsEventSink, TechDocsLibrary, TechDocsOptions } from './techdocs.js';
-export { TECHDOCS_TOPICS, mkdocsSearchEntrySchema, techdocsSiteBuiltEvent } from './events/index.js';
-export type { TechDocsEvents, TechDocsSiteBuiltEvent } from './events/index.js';
+export { TECHDOCS_TOPICS, mkdocsSearchEntrySchema, techdocsServiceRef, techdocsSiteBuiltEvent } from './events/index.js';
+export type { TechDocsEvents, TechDocsSiteBuiltEvent, TechDocsSites } from './events/index.js';
 export { techdocsPlugin } from './plugin.js';
+export { techdocsConfigSchema } from './config.js';
+export type { TechDocsConfig } from './config.js';
 export { techdocsEntitySyncPermission, techdocsPermissions } from './permissions.js';
 export type { PrincipalTechDocs, SyncOutcome, TechDocsOperations } from './authorized.js';
 export type { TechDocsPluginOptions } from './plugin.js';

@@ -1,6 +1,25 @@
-import { InputError, createPortalAuth, type EventBus, type Logger, type Metrics, type PortalAuth, type PortalPlugin, type UrlReader } from '@portalkit/core';
+import {
+  InputError,
+  ServiceUnavailableError,
+  createPortalAuth,
+  eventStreamResponse,
+  toHttpResponse,
+  type EventBus,
+  type Handler,
+  type Logger,
+  type Metrics,
+  type PortalAuth,
+  type PortalContext,
+  type PortalPlugin,
+  type UrlReader,
+} from '@portalkit/core';
+import { catalogServiceRef } from '@portalkit/catalog-model';
+import { portalIntegrations } from '@portalkit/integrations';
+import { techdocsFromConfig } from './config.js';
+import { techdocsServiceRef } from './events/index.js';
 import { createTechDocs } from './create-techdocs.js';
 import type { TechDocs, TechDocsEventSink, TechDocsOptions } from './techdocs.js';
+
 
 /**
  * Options of {@link techdocsPlugin}: those of `createTechDocs`, plus where to mount.
@@ -11,7 +30,7 @@ import type { TechDocs, TechDocsEventSink, TechDocsOptions } from './techdocs.js
  * const options: TechDocsPluginOptions = { publisher: localPublisher({ root: './docs-store' }), getEntity };
  * ```
  */
-export interface TechDocsPluginOptions extends TechDocsOptions {
+export interface TechDocsPluginOptions extends Partial<TechDocsOptions> {
   /** Mount point; default `/api/techdocs`. */
   basePath?: string;
 }
@@ -21,13 +40,27 @@ export interface TechDocsPluginOptions extends TechDocsOptions {
  * it builds is announced as `techdocs.site.built` on the portal's event bus. Requests are
  * identified and authorized with `options.auth ?? context.auth` (see `TechDocsLibrary.forPrincipal`).
  *
+ * Created without a `publisher` (`techdocsPlugin()`), it reads the portal config's `techdocs`
+ * section at `start()` (`builder`, `publisher.local.publishDirectory` relative to the config
+ * file; `generator` keys are reported as ignored), builds `integrations`, and looks entities up
+ * in the catalog that `catalogPlugin()` provided before it; the other options given still win.
+ * Its `techdocs` exists from `start()` on, and the routes answer 503 until then. With
+ * `builder: external` nothing is built: `/sync` reports no update and the published sites are
+ * served. Every started TechDocs is provided to later plugins as `techdocsServiceRef`.
+ *
  * @example
  * ```ts
  * const portal = createPortal({ plugins: [techdocsPlugin({ publisher: memoryPublisher(), getEntity })] });
+ * // or, from app-config.yaml:
+ * const fromConfig = createPortal({ config: await loadConfig(), plugins: [catalogPlugin(), techdocsPlugin()] });
  * ```
  */
-export function techdocsPlugin(options: TechDocsPluginOptions): PortalPlugin & { techdocs: TechDocs } {
-  if (!options?.publisher) throw new InputError('techdocsPlugin: publisher is required');
+export function techdocsPlugin(options: TechDocsPluginOptions = {}): PortalPlugin & { techdocs: TechDocs } {
+  if (options.publisher === undefined) return techdocsPluginFromConfig(options);
+  return techdocsPluginWith({ ...options, publisher: options.publisher });
+}
+
+function techdocsPluginWith(options: TechDocsPluginOptions & Pick<TechDocsOptions, 'publisher'>): PortalPlugin & { techdocs: TechDocs } {
   const basePath = options.basePath ?? '/api/techdocs';
   let portalReader: UrlReader | undefined;
   let portalLogger: Logger | undefined;
@@ -87,6 +120,50 @@ export function techdocsPlugin(options: TechDocsPluginOptions): PortalPlugin & {
       portalEvents = context.events;
       portalAuth = context.auth;
       portalMetrics = context.metrics;
+      if (context.services && !context.services.find(techdocsServiceRef)) context.services.provide(techdocsServiceRef, techdocs);
     },
   };
+}
+
+/** The plugin built at `start()` from the portal config (see {@link techdocsPlugin}). */
+function techdocsPluginFromConfig(options: TechDocsPluginOptions): PortalPlugin & { techdocs: TechDocs } {
+  const basePath = options.basePath ?? '/api/techdocs';
+  let inner: (PortalPlugin & { techdocs: TechDocs }) | undefined;
+  let external = false;
+  const syncPrefix = `${basePath.replace(/\/$/, '')}/sync/`;
+  const handler: Handler = async (request) => {
+    if (!inner?.handler) return toHttpResponse(new ServiceUnavailableError('TechDocs is starting; try again shortly'), request);
+    // builder: external: CI publishes the sites; the portal never builds (Backstage's behaviour).
+    if (external && new URL(request.url).pathname.startsWith(syncPrefix)) {
+      return eventStreamResponse(async (send) => void send('finish', { updated: false }));
+    }
+    return inner.handler(request);
+  };
+  const plugin = {
+    id: 'techdocs',
+    basePath,
+    handler,
+    start(context: PortalContext) {
+      const logger = options.logger ?? context.logger;
+      const built = techdocsFromConfig(context.config, logger);
+      external = built.external;
+      const catalog = options.getEntity ? undefined : context.services.get(catalogServiceRef);
+      inner = techdocsPluginWith({
+        root: built.root,
+        integrations: options.integrations ?? portalIntegrations(context.config, context.services, logger),
+        ...options,
+        publisher: built.publisher,
+        getEntity: options.getEntity ?? ((name) => catalog!.getEntityByRef(`${name.kind}:${name.namespace}/${name.name}`)),
+        basePath,
+      });
+      return inner.start?.(context);
+    },
+  };
+  return Object.defineProperty(plugin, 'techdocs', {
+    enumerable: false,
+    get(): TechDocs {
+      if (!inner) throw new ServiceUnavailableError('techdocsPlugin: TechDocs is read from the portal config when the portal starts; call portal.start() first');
+      return inner.techdocs;
+    },
+  }) as typeof plugin & { techdocs: TechDocs };
 }

@@ -150,8 +150,11 @@ export function createTechDocsLibrary(options: TechDocsOptions): TechDocsLibrary
     const started = performance.now();
     let outcome: 'ok' | 'partial' | 'error' = 'error';
     try {
+      onLog(`Prepared ${prepared.copied.files} source files (${prepared.copied.bytes} bytes)`);
       onLog('Generating documentation');
-      const result = await builder.build({ source: prepared.dir, output, etag: prepared.etag });
+      const built = await builder.build({ source: prepared.dir, output, etag: prepared.etag });
+      // What prepare left out (links skipped) is reported with the build's own warnings.
+      const result: BuildResult = { ...built, warnings: [...prepared.warnings, ...built.warnings] };
       for (const warning of result.warnings) {
         onLog(`WARNING ${warning.file}${warning.line ? `:${warning.line}` : ''}: ${warning.message}`);
       }

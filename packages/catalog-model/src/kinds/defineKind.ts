@@ -1,10 +1,12 @@
 import { InputError } from '@portalkit/core';
 import { defaultFieldValidators } from '../fieldFormats.js';
 import type { KindDefinition } from '../types.js';
+import { kindSchemaProblem } from './zodMajor.js';
 
 /**
  * Check and freeze a kind definition. Throws `InputError` naming the kind when the kind or an
- * apiVersion is not in Backstage's format, or when no apiVersion is given.
+ * apiVersion is not in Backstage's format, when no apiVersion is given, or when the schema is not
+ * a zod 4 schema (a zod 3 schema is named as such: use `zod@4` or the `zod/v4` subpath).
  *
  * @example
  * ```ts
@@ -31,9 +33,8 @@ export function defineKind<const T extends KindDefinition>(definition: T): Reado
       throw new InputError(`Invalid ${label}: apiVersion ${JSON.stringify(apiVersion)} is not valid`);
     }
   }
-  if (!schema || typeof (schema as { safeParse?: unknown }).safeParse !== 'function') {
-    throw new InputError(`Invalid ${label}: schema must be a zod schema`);
-  }
+  const schemaProblem = kindSchemaProblem(schema);
+  if (schemaProblem) throw new InputError(`Invalid ${label}: ${schemaProblem}`);
   if (schemaTarget !== undefined && schemaTarget !== 'spec' && schemaTarget !== 'entity') {
     throw new InputError(`Invalid ${label}: schemaTarget must be 'spec' or 'entity'`);
   }

@@ -1,9 +1,13 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { isDynamicPattern } from 'tinyglobby';
 import { ConflictError, InputError, ServiceUnavailableError, isPathInside } from '@portalkit/core';
 import type { EntityProcessor } from '@portalkit/catalog';
 import { createCliLogger } from '../cli-logger.js';
 import { defineCommand } from '../command.js';
 import type { CommandGroup } from '../command.js';
+import { extensionOptions, loadCliExtensions } from '../extensions.js';
+import { expandEntityFileArguments } from '../files.js';
 import { listProcessingErrors, printProcessingErrors } from '../processing-errors.js';
 import { createProgress } from '../progress.js';
 import type { OpenedStore } from '../store-spec.js';
@@ -11,30 +15,33 @@ import { UsageError } from '../usage-error.js';
 
 const ingest = defineCommand({
   name: 'ingest',
-  summary: 'Add a location to a catalog store and process it',
-  usage: '<location> --store <memory|file:./dir|postgres://...> [--schema name] [--root dir]',
+  summary: 'Add locations to a catalog store and process them',
+  usage: '<files|globs|dirs...> --store <memory|file:./dir|postgres://...> [--schema name] [--root dir] [--actions file]... [--config file]',
   description:
-    'Register a file location (a path or a glob; Location entities in it are followed) in the catalog kept in\n' +
+    'Register file locations (paths or globs; Location entities in them are followed) in the catalog kept in\n' +
+    '--store. A directory stands for its YAML files, found as `validate` finds them (recursively, without\n' +
+    'node_modules, skipping YAML files with no apiVersion or kind). Processors from --actions modules or the\n' +
+    'config file run with the built-in ones. Then process,\n' +
     '--store, process it, and print the entities of the store by kind and every processing error with its\n' +
     'entity ref and message. A location the store already holds is refreshed instead. Progress goes to stderr.\n' +
     'Exit code 1 when the store has processing errors.',
   examples: [
     'portalkit catalog ingest ./catalog-info.yaml --store memory',
     "portalkit catalog ingest 'services/*/catalog-info.yaml' --store file:./.catalog",
+    'portalkit catalog ingest catalog/ --store memory --actions ./processors.mjs',
     'portalkit catalog ingest all.yaml --store postgres://postgres@127.0.0.1:5432/portal --schema catalog',
   ],
-  args: { min: 1, max: 1 },
+  args: { min: 1 },
   options: {
     store: { type: 'string', value: 'store', required: true, description: 'memory, file:<dir> or a directory (embedded PGlite), or a postgres:// URL' },
     schema: { type: 'string', value: 'name', description: 'Schema of the SQL stores (default portalkit_catalog)' },
     root: { type: 'string', value: 'dir', description: 'Files outside this directory are not read (default: the working directory)' },
+    ...extensionOptions,
   },
   async run({ values, positionals, io }) {
     const rootDir = path.resolve(io.cwd, values.root ?? '.');
-    const target = path.resolve(io.cwd, positionals[0]!);
-    if (!isPathInside(rootDir, target)) {
-      throw new UsageError(`${positionals[0]} is outside the catalog root ${rootDir} (see --root)`);
-    }
+    const targets = await locationTargets(positionals, rootDir, io.cwd);
+    const extensions = await loadCliExtensions(values, io);
     // Loaded on use: `--help` and the other commands do not pay for the catalog and its stores.
     const [{ builtinKinds, createCatalog }, { openStore }] = await Promise.all([import('@portalkit/catalog'), import('../store-spec.js')]);
     let opened: OpenedStore;
@@ -60,18 +67,22 @@ const ingest = defineCommand({
       // The operator named the file on the command line: it is the host's own catalog, so every
       // built-in kind may come from it (catalog rules otherwise allow addLocation only Component, API, Location).
       const rules = [{ allow: builtinKinds.map((k) => k.kind) }];
-      const catalog = createCatalog({ store: opened.store, rootDir, rules, processors: [counter], logger: createCliLogger(io) });
+      const processors = [counter, ...extensions.processors];
+      const catalog = createCatalog({ store: opened.store, rootDir, rules, processors, logger: createCliLogger(io) });
       io.stderr.write(`store: ${opened.description}\n`);
       await opened.ready().catch((error: unknown) => {
         throw new ServiceUnavailableError(`cannot open the store ${opened.description}: ${(error as Error).message}`);
       });
       let refreshed = false;
       try {
-        await catalog.addLocation({ type: 'file', target }).catch(async (error: unknown) => {
-          if (!(error instanceof ConflictError)) throw error;
-          refreshed = true;
-          await catalog.refresh();
-        });
+        for (const target of targets) {
+          await catalog.addLocation({ type: 'file', target }).catch((error: unknown) => {
+            if (!(error instanceof ConflictError)) throw error;
+            refreshed = true;
+          });
+        }
+        // Locations the store already held are processed again once, with the new ones.
+        if (refreshed) await catalog.refresh();
       } catch (error) {
         // End the progress line so the error starts on its own.
         progress.done(`stopped after ${processed} entities`);
@@ -98,6 +109,27 @@ const ingest = defineCommand({
     }
   },
 });
+
+/**
+ * The locations to register: files and globs as given, each directory as the entity YAML files
+ * found in it (shared with `validate`). Everything must be inside the catalog root.
+ */
+async function locationTargets(args: readonly string[], rootDir: string, cwd: string): Promise<string[]> {
+  const targets: string[] = [];
+  for (const arg of args) {
+    const target = path.resolve(cwd, arg);
+    if (!isPathInside(rootDir, target)) throw new UsageError(`${arg} is outside the catalog root ${rootDir} (see --root)`);
+    const info = isDynamicPattern(arg) ? undefined : await stat(target).catch(() => undefined);
+    if (!info?.isDirectory()) {
+      targets.push(target);
+      continue;
+    }
+    const { files } = await expandEntityFileArguments([arg], cwd);
+    if (files.length === 0) throw new UsageError(`${arg}: no catalog entity YAML files in this directory`);
+    targets.push(...files);
+  }
+  return [...new Set(targets)];
+}
 
 /**
  * `portalkit catalog ...`.

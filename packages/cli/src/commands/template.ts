@@ -6,6 +6,7 @@ import { createCliLogger } from '../cli-logger.js';
 import { defineCommand } from '../command.js';
 import type { CliIo, CommandGroup } from '../command.js';
 import { displayPath } from '../display-path.js';
+import { extensionOptions, loadCliExtensions, withExtensionActions } from '../extensions.js';
 import { UsageError } from '../usage-error.js';
 
 const OUTPUT_ACTION = 'portalkit-cli:copy-workspace';
@@ -13,18 +14,20 @@ const OUTPUT_ACTION = 'portalkit-cli:copy-workspace';
 const run = defineCommand({
   name: 'run',
   summary: 'Run a software template (template.yaml) locally',
-  usage: '<template.yaml> [--values values.yaml] [--dry-run] [--secret KEY=VALUE]... [--output-dir dir]',
+  usage: '<template.yaml> [--values values.yaml] [--dry-run] [--secret KEY=VALUE]... [--output-dir dir] [--actions file]... [--config file]',
   description:
     'Validate the values against the template parameters, then run its steps with the built-in actions\n' +
     '(fetch:*, fs:*, debug:log, catalog:*, publish:git), streaming the task log to stderr and printing the\n' +
     'output links and texts at the end. --dry-run runs only the actions that support it and lists the files\n' +
     'the template would write. --output-dir copies the resulting files (the workspace after the last step)\n' +
     'to a new or empty directory. catalog:register registers into an in-memory catalog that ends with the run.\n' +
+    'Custom actions (and catalog processors for that catalog) come from --actions modules and the config file.\n' +
     'Exit code 1 when values are invalid or the task fails.',
   examples: [
     'portalkit template run templates/node-service/template.yaml --values values.yaml --dry-run',
     'portalkit template run template.yaml --values values.yaml --output-dir ./my-service',
     'portalkit template run template.yaml --values values.yaml --secret GITHUB_TOKEN=$GITHUB_TOKEN',
+    'portalkit template run template.yaml --values values.yaml --actions ./actions.mjs --dry-run',
   ],
   args: { min: 1, max: 1 },
   options: {
@@ -32,6 +35,7 @@ const run = defineCommand({
     'dry-run': { type: 'boolean', description: 'Run only dry-run capable actions; report the files instead of publishing' },
     secret: { type: 'string', value: 'KEY=VALUE', multiple: true, description: 'A secret for ${{ secrets.KEY }}, redacted from the log' },
     'output-dir': { type: 'string', value: 'dir', description: 'Copy the files the template produced into this new or empty directory' },
+    ...extensionOptions,
   },
   async run({ values, positionals, io }) {
     const secrets = parseSecrets(values.secret ?? []);
@@ -57,9 +61,10 @@ const run = defineCommand({
     const outputDir = values['output-dir'] !== undefined ? path.resolve(io.cwd, values['output-dir']) : undefined;
     if (outputDir) await ensureEmptyDirectory(outputDir, values['output-dir']!);
 
+    const extensions = await loadCliExtensions(values, io);
     const logger = createCliLogger(io);
-    const catalog = createCatalog({ rootDir: io.cwd, logger });
-    const actions = builtinActions({ catalog });
+    const catalog = createCatalog({ rootDir: io.cwd, logger, processors: extensions.processors });
+    const actions = withExtensionActions(builtinActions({ catalog }), extensions);
     let runnable: TemplateEntity = template;
     if (outputDir && !dryRun) {
       // A last step copies the workspace out before the scaffolder removes it.

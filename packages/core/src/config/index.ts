@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { InputError, NotFoundError } from '../errors.js';
 import { locateYamlPath, parseYamlDocuments } from '../yaml.js';
 import { formatPath, isPlainObject, joinKey, type KeyPath } from './paths.js';
+import { type Origin, originOf, rememberConfigSource } from './source.js';
 import { substituteEnv } from './substitute.js';
 
 /**
@@ -13,9 +14,13 @@ import { substituteEnv } from './substitute.js';
  * await loadConfig({ schema, dir: '/etc/portal', files: ['base.yaml', 'prod.yaml'], env: { TOKEN: 'x' } });
  * ```
  */
-export interface LoadConfigOptions<S extends z.ZodType> {
-  /** zod schema the merged config must satisfy; the result has its output type. */
-  schema: S;
+export interface LoadConfigOptions<S extends z.ZodType = AnyConfigSchema> {
+  /**
+   * zod schema the merged config must satisfy; the result has its output type. Default: any
+   * mapping, for portals whose plugins read and validate their own sections at start
+   * (`readConfigSection`).
+   */
+  schema?: S;
   /** Directory the config files are read from; default `process.cwd()`. */
   dir?: string;
   /**
@@ -31,12 +36,16 @@ export interface LoadConfigOptions<S extends z.ZodType> {
   env?: Record<string, string | undefined>;
 }
 
-/** Where a config value came from, for error messages. */
-interface Origin {
-  source: string;
-  /** Computed only when an error needs it: locating a key is a scan of the file. */
-  line?: () => number | undefined;
-}
+
+const anyConfig = z.record(z.string(), z.unknown());
+/**
+ * The schema `loadConfig` uses when given none: any mapping of keys to values.
+ * @example
+ * ```ts
+ * const config: z.output<AnyConfigSchema> = await loadConfig();
+ * ```
+ */
+export type AnyConfigSchema = typeof anyConfig;
 
 const defaultFiles = ['app-config.yaml', 'app-config.local.yaml'];
 const envPrefix = 'PORTALKIT_CONFIG_';
@@ -62,7 +71,7 @@ const forbiddenKeys = new Set(['__proto__', 'constructor', 'prototype']);
  * config.catalog.locations[0]?.target;
  * ```
  */
-export async function loadConfig<S extends z.ZodType>(options: LoadConfigOptions<S>): Promise<z.output<S>> {
+export async function loadConfig<S extends z.ZodType = AnyConfigSchema>(options: LoadConfigOptions<S> = {}): Promise<z.output<S>> {
   const dir = options.dir ?? process.cwd();
   const env = options.env ?? process.env;
   const explicit = options.files !== undefined;
@@ -119,8 +128,13 @@ export async function loadConfig<S extends z.ZodType>(options: LoadConfigOptions
   // Validating a half-merged tree would only add noise to the real problems.
   if (problems.length > 0) throw new InputError(problems.join('; '));
 
-  const result = options.schema.safeParse(merged);
-  if (result.success) return result.data;
+  const schema = options.schema ?? anyConfig;
+  const result = schema.safeParse(merged);
+  if (result.success) {
+    // Plugins validate their own sections later (readConfigSection) and still name file:line.
+    rememberConfigSource(result.data, { dir: resolve(dir), origins });
+    return result.data as z.output<S>;
+  }
   const messages = result.error.issues.map((issue) => {
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
     return describeIssue(originOf(origins, path), path, issue.message);
@@ -242,12 +256,4 @@ function setPath(
     return copy;
   };
   return assign(root, 0) as Record<string, unknown>;
-}
-
-function originOf(origins: Map<string, Origin>, path: KeyPath): Origin | undefined {
-  for (let n = path.length; n >= 0; n--) {
-    const origin = origins.get(joinKey(path.slice(0, n)));
-    if (origin) return origin;
-  }
-  return undefined;
 }

@@ -3,10 +3,20 @@ import { z } from 'zod';
 import { InputError } from '@portalkit/core';
 import type { ActionContext, JsonObject, ScaffolderAction } from '../types.js';
 import { formatAjvError } from '../template/validateValues.js';
+import { isStandardSchema, validateStandardInput, type StandardSchemaV1 } from './standardSchema.js';
 
 type ZodType = z.ZodType;
-/** An input or output schema: a zod schema, a record of zod schemas, `(z) => schema`, or JSON Schema. */
-export type ActionSchemaInput = ZodType | Record<string, ZodType> | ((zod: typeof z) => ZodType) | JsonObject;
+/**
+ * An input or output schema: a zod 4 schema, a record of zod schemas, `(z) => schema`, JSON
+ * Schema, or any Standard Schema (zod 3.24+, valibot, arktype) or record of them.
+ */
+export type ActionSchemaInput =
+  | ZodType
+  | Record<string, ZodType>
+  | ((zod: typeof z) => ZodType)
+  | StandardSchemaV1
+  | Record<string, StandardSchemaV1>
+  | JsonObject;
 
 /**
  * The handler's input type for an input schema: zod schemas (and `(z) => schema`, and records of
@@ -14,15 +24,19 @@ export type ActionSchemaInput = ZodType | Record<string, ZodType> | ((zod: typeo
  */
 export type InferActionInput<S> = [ActionSchemaInput | undefined] extends [S] ? JsonObject : InferFromSchema<S>;
 
+type StandardOutput<S> = S extends StandardSchemaV1<unknown, infer O> ? O : never;
+
 type InferFromSchema<S> = S extends ZodType
   ? z.output<S>
   : S extends (zod: typeof z) => infer R
     ? R extends ZodType
       ? z.output<R>
       : JsonObject
-    : S extends Record<string, ZodType>
-      ? { -readonly [K in keyof S]: z.output<S[K]> }
-      : JsonObject;
+    : S extends StandardSchemaV1
+      ? StandardOutput<S>
+      : S extends Record<string, ZodType | StandardSchemaV1>
+        ? { -readonly [K in keyof S]: S[K] extends ZodType ? z.output<S[K]> : StandardOutput<S[K]> }
+        : JsonObject;
 
 /** Options of {@link createAction}. */
 export interface CreateActionOptions<Input, S extends ActionSchemaInput | undefined = ActionSchemaInput | undefined> {
@@ -51,7 +65,37 @@ function toZod(schema: ActionSchemaInput | undefined): ZodType | undefined {
   return undefined;
 }
 
-function toJsonSchema(schema: ActionSchemaInput | undefined, zodSchema: ZodType | undefined): JsonObject | undefined {
+/** A zod 3 schema (`_def` without zod 4's `_zod`), as `zod@3` and the `zod/v3` subpath make. */
+function isZod3(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && '_def' in value && !('_zod' in value);
+}
+
+type StandardInput = StandardSchemaV1 | Record<string, StandardSchemaV1>;
+
+/**
+ * Schemas that are not zod 4 but implement Standard Schema (zod 3.24+, valibot, arktype), alone
+ * or as a record of fields. A zod 3 schema without it (zod before 3.24) is refused by name.
+ */
+function toStandard(id: string, schema: ActionSchemaInput | undefined): StandardInput | undefined {
+  if (schema === undefined || typeof schema === 'function' || isZod(schema)) return undefined;
+  const values = isStandardSchema(schema) || isZod3(schema) ? [schema] : Object.values(schema);
+  if (values.some((v) => isZod3(v) && !isStandardSchema(v))) {
+    throw new InputError(`createAction(${id}): ${ZOD3_MESSAGE}; zod 3 before 3.24 has no Standard Schema support`);
+  }
+  if (isStandardSchema(schema)) return schema;
+  if (values.every(isZod)) return undefined; // a record of zod 4 schemas: converted by toZod
+  if (values.length > 0 && values.every((v) => isZod(v) || isStandardSchema(v))) return schema as Record<string, StandardSchemaV1>;
+  if (values.some((v) => isZod(v) || isStandardSchema(v))) {
+    throw new InputError(`createAction(${id}): a record of schemas must hold only schemas (zod or Standard Schema), not a mix with plain values`);
+  }
+  return undefined;
+}
+
+const ZOD3_MESSAGE = "zod 3 schema: use zod 4 (`import { z } from 'zod'` with zod@4, or `zod/v4`)";
+
+function toJsonSchema(schema: ActionSchemaInput | undefined, zodSchema: ZodType | undefined, standard: StandardInput | undefined): JsonObject | undefined {
+  // Standard Schemas other than zod 4 carry no JSON Schema: the action lists no input schema.
+  if (standard) return undefined;
   if (zodSchema) {
     const json = z.toJSONSchema(zodSchema, { unrepresentable: 'any', io: 'input' }) as JsonObject;
     delete json.$schema;
@@ -65,8 +109,11 @@ function zodPath(issuePath: PropertyKey[]): string {
 }
 
 /**
- * Define a scaffolder action. Input is validated (zod or JSON Schema) before the handler runs;
- * a bad input fails the step with an `InputError` naming each field (`input.url: ...`).
+ * Define a scaffolder action. Input is validated (zod, Standard Schema or JSON Schema) before the
+ * handler runs; a bad input fails the step with an `InputError` naming each field (`input.url: ...`).
+ * zod 4 schemas are also listed as JSON Schema; other Standard Schemas (zod 3.24+, valibot,
+ * arktype) validate and type the input but list no schema. A zod 3 schema older than 3.24 is an
+ * `InputError` naming the action.
  *
  * @example
  * ```ts
@@ -88,13 +135,15 @@ export function createAction<Input = never, const S extends ActionSchemaInput | 
     throw new InputError(`createAction: invalid action id ${JSON.stringify(options.id)}`);
   }
   if (typeof options.handler !== 'function') throw new InputError(`createAction(${options.id}): handler must be a function`);
-  const inputZod = toZod(options.schema?.input);
-  const outputZod = toZod(options.schema?.output);
-  const inputJson = toJsonSchema(options.schema?.input, inputZod);
-  const outputJson = toJsonSchema(options.schema?.output, outputZod);
+  const inputStandard = toStandard(options.id, options.schema?.input);
+  const outputStandard = toStandard(options.id, options.schema?.output);
+  const inputZod = inputStandard ? undefined : toZod(options.schema?.input);
+  const outputZod = outputStandard ? undefined : toZod(options.schema?.output);
+  const inputJson = toJsonSchema(options.schema?.input, inputZod, inputStandard);
+  const outputJson = toJsonSchema(options.schema?.output, outputZod, outputStandard);
 
   let validateJson: ((input: unknown) => void) | undefined;
-  if (!inputZod && inputJson) {
+  if (!inputZod && !inputStandard && inputJson) {
     let compiled: ReturnType<Ajv['compile']>;
     try {
       compiled = new Ajv({ strict: false, allErrors: true, validateFormats: false, logger: false }).compile(inputJson);
@@ -128,6 +177,7 @@ export function createAction<Input = never, const S extends ActionSchemaInput | 
         }
         return result.data;
       }
+      if (inputStandard) return validateStandardInput(inputStandard, value, options.id);
       validateJson?.(value);
       return value;
     },

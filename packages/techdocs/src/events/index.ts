@@ -86,3 +86,5 @@ export type TechDocsSiteBuiltEvent = z.infer<typeof techdocsSiteBuiltEvent>;
 export interface TechDocsEvents extends Record<string, unknown> {
   'techdocs.site.built': TechDocsSiteBuiltEvent;
 }
+export { techdocsServiceRef } from './service.js';
+export type { TechDocsSites } from './service.js';

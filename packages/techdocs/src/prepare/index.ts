@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { InputError, NotAllowedError, createUrlReader, isPathInside, realpathOfExistingAncestor, type UrlReader } from '@portalkit/core';
+import { InputError, NotAllowedError, NotFoundError, createUrlReader, isPathInside, type UrlReader } from '@portalkit/core';
 import { resolveDirectoryUrl, type ScmIntegrations } from '@portalkit/integrations';
 import {
   docsEntityName,
@@ -11,8 +11,11 @@ import {
   SOURCE_LOCATION_ANNOTATION,
   TECHDOCS_REF_ANNOTATION,
 } from '../entity.js';
+import { parseMkdocsConfig, type LoadedSite } from '../generate/config.js';
 import { resolveWithin } from '../paths.js';
-import type { TechDocsEntity } from '../types.js';
+import { copySelected } from './copy-selected.js';
+import { docsPaths, isCopyablePath, isSelected } from './docs-paths.js';
+import type { BuildWarning, TechDocsEntity } from '../types.js';
 
 /**
  * Docs sources copied into a private temp dir, ready for `buildDocs`. `cleanup()` removes the copy.
@@ -27,6 +30,10 @@ export interface PreparedDocs {
   dir: string;
   /** Content hash of the copied tree, or the reader's etag for `url:` sources. */
   etag: string;
+  /** Files and bytes copied (only what mkdocs reads; see {@link prepareDocs}). */
+  copied: { files: number; bytes: number };
+  /** What was left out and why: symbolic links skipped, referenced paths outside the source. */
+  warnings: BuildWarning[];
   cleanup(): Promise<void>;
 }
 
@@ -60,8 +67,14 @@ export interface PrepareOptions {
 }
 
 /**
- * Copy docs sources into a temp dir. Local sources are confined to `root`: a path or symbolic link
- * leading outside it is a `NotAllowedError`. An entity's `dir:` ref resolves against the
+ * Copy docs sources into a temp dir: only what mkdocs reads — `mkdocs.yml` (or `mkdocs.yaml`),
+ * its `docs_dir`, `theme.custom_dir`, an `INHERIT`ed config, `hooks` and explicit
+ * `pymdownx.snippets` base paths — never `node_modules` or version-control folders, so `dir:.` at
+ * an app root copies the docs, not the app. A source without a config is a `NotFoundError`.
+ * Local sources are confined to `root`: a source directory resolving outside it is a
+ * `NotAllowedError`. Inside the copied folders a symbolic link is followed only while it stays
+ * inside the folder it is in; any other link is skipped and named in `warnings`, never failing
+ * the build. An entity's `dir:` ref resolves against the
  * directory of its `backstage.io/source-location` (or `managed-by-location`); `url:` refs and
  * remote locations are read with the `reader`'s `readTree`.
  *
@@ -147,69 +160,63 @@ async function copyDirectory(directory: string, options: PrepareOptions): Promis
     throw new InputError(`docs directory ${directory} does not exist`);
   });
   if (!isPathInside(realRoot, realSource)) throw new NotAllowedError(`docs directory '${directory}' resolves outside its allowed root`);
+  // Only what mkdocs reads is copied: an app root also holds node_modules, .git and build output.
+  const site = await loadLocalSite(realSource, directory);
+  const selected = docsPaths(site);
   const dir = await mkdtemp(path.join(options.workDir ?? os.tmpdir(), 'techdocs-'));
   const cleanup = () => rm(dir, { recursive: true, force: true });
   try {
-    const hashes: string[] = [];
-    const walk = async (rel: string, ancestors: ReadonlySet<string> = new Set()) => {
-      // A link back up the tree (to one of its own ancestors) would otherwise be walked forever.
-      const real = await realpath(path.join(realSource, rel));
-      if (ancestors.has(real)) return;
-      const chain = new Set(ancestors).add(real);
-      for (const entry of await readdir(path.join(realSource, rel), { withFileTypes: true })) {
-        if (entry.name === '.git') continue;
-        const child = rel ? `${rel}/${entry.name}` : entry.name;
-        const from = path.join(realSource, child);
-        let isDir = entry.isDirectory();
-        let isFile = entry.isFile();
-        if (entry.isSymbolicLink()) {
-          // A link is followed only while it stays below the allowed root.
-          // A dangling link is judged by where it leads too, so an author cannot tell from the
-          // answer whether a host file exists.
-          const target = await realpath(from).catch(() => undefined);
-          if (!isPathInside(realRoot, target ?? realpathOfExistingAncestor(from))) {
-            throw new NotAllowedError(`symbolic link '${child}' points outside the allowed root`);
-          }
-          if (!target) continue;
-          const info = await stat(target);
-          isDir = info.isDirectory();
-          isFile = info.isFile();
-        }
-        if (isDir) await walk(child, chain);
-        else if (isFile) {
-          const content = await readFile(from);
-          const to = path.join(dir, child);
-          await mkdir(path.dirname(to), { recursive: true });
-          await writeFile(to, content);
-          hashes.push(`${child}\0${createHash('sha256').update(content).digest('hex')}`);
-        }
-      }
-    };
-    await walk('');
-    const etag = createHash('sha256').update(hashes.sort().join('\n')).digest('hex');
-    return { dir, etag, cleanup };
+    const copied = await copySelected(realSource, dir, selected.paths);
+    const etag = createHash('sha256').update(copied.hashes.sort().join('\n')).digest('hex');
+    return { dir, etag, cleanup, copied: { files: copied.files, bytes: copied.bytes }, warnings: [...selected.warnings, ...copied.warnings] };
   } catch (error) {
     await cleanup();
     throw error;
   }
 }
 
+/** `mkdocs.yml` (or `.yaml`) of a local source; a config file linked from elsewhere is refused. */
+async function loadLocalSite(realSource: string, shown: string): Promise<LoadedSite> {
+  for (const configFile of ['mkdocs.yml', 'mkdocs.yaml']) {
+    const file = path.join(realSource, configFile);
+    const real = await realpath(file).catch(() => undefined);
+    if (!real) continue;
+    if (!isPathInside(realSource, real)) throw new NotAllowedError(`${configFile} of docs directory '${shown}' links outside it`);
+    return parseMkdocsConfig(await readFile(real, 'utf8'), { root: realSource, configFile });
+  }
+  throw new NotFoundError(`docs directory '${shown}' has no mkdocs.yml or mkdocs.yaml`);
+}
+
 async function readRemoteTree(url: string, reader: UrlReader, options: PrepareOptions): Promise<PreparedDocs> {
   // NotModifiedError from the reader propagates: the caller's docs are current.
-  const tree = await reader.readTree(url, { etag: options.etag, signal: options.signal });
+  // node_modules and VCS folders are filtered out by the reader; the rest is narrowed to what
+  // mkdocs reads once the config is known.
+  const tree = await reader.readTree(url, { etag: options.etag, signal: options.signal, filter: isCopyablePath });
   const dir = await mkdtemp(path.join(options.workDir ?? os.tmpdir(), 'techdocs-'));
   const cleanup = () => rm(dir, { recursive: true, force: true });
   try {
     for (const file of tree.files) {
       // Tree paths come from elsewhere; one that walks out of the temp dir is refused.
-      const to = resolveWithin(dir, file.path, 'tree file');
       if (path.isAbsolute(file.path) || file.path.includes('\\')) {
         throw new NotAllowedError(`tree file '${file.path}' is not a relative path`);
       }
-      await mkdir(path.dirname(to), { recursive: true });
-      await writeFile(to, await file.content());
+      resolveWithin(dir, file.path, 'tree file');
     }
-    return { dir, etag: tree.etag, cleanup };
+    const configFile = tree.files.find((f) => f.path === 'mkdocs.yml') ?? tree.files.find((f) => f.path === 'mkdocs.yaml');
+    if (!configFile) throw new NotFoundError(`${url} has no mkdocs.yml or mkdocs.yaml`);
+    const site = parseMkdocsConfig((await configFile.content()).toString('utf8'), { root: dir, configFile: configFile.path });
+    const selected = docsPaths(site);
+    const copied = { files: 0, bytes: 0 };
+    for (const file of tree.files) {
+      if (!isCopyablePath(file.path) || !isSelected(selected.paths, file.path)) continue;
+      const to = resolveWithin(dir, file.path, 'tree file');
+      const content = await file.content();
+      await mkdir(path.dirname(to), { recursive: true });
+      await writeFile(to, content);
+      copied.files++;
+      copied.bytes += content.length;
+    }
+    return { dir, etag: tree.etag, cleanup, copied, warnings: selected.warnings };
   } catch (error) {
     await cleanup();
     throw error;

@@ -2,7 +2,7 @@ import { mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createFileReader, InputError, NotAllowedError, NotModifiedError } from '@portalkit/core';
+import { createFileReader, InputError, NotAllowedError, NotFoundError, NotModifiedError } from '@portalkit/core';
 import { copyFixture, removeAll, tempDir } from '../test-utils.js';
 import type { TechDocsEntity } from '../types.js';
 import { prepareDocs, resolveDocsLocation } from './index.js';
@@ -31,27 +31,53 @@ describe('prepareDocs', () => {
     await expect(stat(prepared.dir)).rejects.toThrow();
   });
 
-  it('refuses directories and symbolic links outside the allowed root', async () => {
+  it('refuses source directories outside the allowed root, and skips links out of the docs with a warning', async () => {
     const root = await copyFixture('site');
     cleanup.push(root);
     await expect(prepareDocs({ directory: '../../etc' }, { root })).rejects.toBeInstanceOf(NotAllowedError);
     await expect(prepareDocs({ directory: '/etc' }, { root })).rejects.toBeInstanceOf(NotAllowedError);
     await symlink('/etc', path.join(root, 'docs', 'evil'));
-    await expect(prepareDocs({ directory: root }, { root })).rejects.toBeInstanceOf(NotAllowedError);
+    await symlink('/etc/hostname', path.join(root, 'docs', 'evil.md'));
+    await symlink(path.join(root, 'nowhere'), path.join(root, 'docs', 'dangling.md'));
+    const prepared = await prepareDocs({ directory: root }, { root });
+    cleanup.push(prepared.dir);
+    await expect(stat(path.join(prepared.dir, 'docs/evil'))).rejects.toThrow();
+    await expect(stat(path.join(prepared.dir, 'docs/evil.md'))).rejects.toThrow();
+    // The same words whether the target exists (evil.md) or not (dangling.md): nothing is learnt of the host.
+    const message = 'symbolic link skipped: it does not lead to a file inside its folder';
+    expect(prepared.warnings.sort((a, b) => a.file.localeCompare(b.file))).toEqual([
+      { file: 'docs/dangling.md', message },
+      { file: 'docs/evil', message },
+      { file: 'docs/evil.md', message },
+    ]);
     const outer = await tempDir();
     cleanup.push(outer);
     await symlink(outer, path.join(root, 'linked-root'));
     await expect(prepareDocs({ directory: 'linked-root' }, { root })).rejects.toBeInstanceOf(NotAllowedError);
+    await symlink('/etc/hostname', path.join(outer, 'mkdocs.yml'));
+    await expect(prepareDocs({ directory: outer }, { root: outer })).rejects.toBeInstanceOf(NotAllowedError);
   });
 
-  it('follows links that stay inside the root, and survives link loops', async () => {
+  it('follows links that stay inside the docs folder, and skips link loops and links out of it', async () => {
     const root = await copyFixture('site');
     cleanup.push(root);
     await symlink(path.join(root, 'docs', 'guide'), path.join(root, 'docs', 'guide-link'));
     await symlink(root, path.join(root, 'docs', 'loop'));
+    await symlink(path.join(root, 'docs'), path.join(root, 'docs', 'guide', 'up'));
     const prepared = await prepareDocs({ directory: root }, { root });
     expect(await readFile(path.join(prepared.dir, 'docs/guide-link/configuration.md'), 'utf8')).toContain('Configuration');
+    await expect(stat(path.join(prepared.dir, 'docs/loop'))).rejects.toThrow();
+    await expect(stat(path.join(prepared.dir, 'docs/guide/up'))).rejects.toThrow();
+    expect(prepared.warnings.map((w) => w.file).sort()).toEqual(['docs/guide-link/up', 'docs/guide/up', 'docs/loop']);
     await prepared.cleanup();
+  });
+
+  it('fails a source without mkdocs.yml with NotFoundError naming it', async () => {
+    const root = await tempDir();
+    cleanup.push(root);
+    await mkdir(path.join(root, 'docs'));
+    await expect(prepareDocs({ directory: '.' }, { root })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(prepareDocs({ directory: '.' }, { root })).rejects.toThrow(/has no mkdocs\.yml or mkdocs\.yaml/);
   });
 
   it('resolves dir: refs against a file location and confines them', async () => {

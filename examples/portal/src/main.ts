@@ -40,6 +40,8 @@ const gitPort = config.example?.gitServer?.port;
 
 const example = await createExamplePortal({
   port,
+  // HOST=0.0.0.0 in a container, so the published port reaches it; default loopback only.
+  ...(process.env.HOST ? { host: process.env.HOST } : {}),
   oidc,
   oidcPort,
   ...(config.integrations ? { integrations: config.integrations } : {}),

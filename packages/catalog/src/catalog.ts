@@ -1,12 +1,13 @@
 import { resolve } from 'node:path';
-import { InputError, createFileReader, createLogger, createPortalAuth, createUrlReader } from '@portalkit/core';
-import type { PortalAuth, UrlReader } from '@portalkit/core';
+import { InputError, createFileReader, createLogger, createPortalAuth, createScheduler, createUrlReader } from '@portalkit/core';
+import type { PortalAuth, Scheduler, UrlReader } from '@portalkit/core';
 import { builtinKinds, createEntityValidator } from '@portalkit/catalog-model';
 import { hostAccess, principalAccess } from './authorization/access.js';
 import { createCatalogView } from './authorization/authorized-catalog.js';
 import { auditedConnection } from './authorization/audited-connection.js';
 import { createAuditedMutations } from './authorization/catalog-audit.js';
 import type { CatalogParts } from './authorization/catalog-parts.js';
+import { type CatalogMetricsRecorder, createCatalogMetricsRecorder } from './catalog-metrics.js';
 import { createLocationService } from './locations/location-service.js';
 import { createCatalogProcessing } from './processing/catalog-processing.js';
 import type { EngineContext } from './processing/engine.js';
@@ -78,6 +79,7 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
   let frozen = false;
   let init: Promise<void> | undefined;
   let timer: ReturnType<typeof setInterval> | undefined;
+  let scheduler: Scheduler | undefined;
   let lock: Promise<unknown> = Promise.resolve();
 
   /** Mutations run one at a time: each pass sees the state the previous one committed. */
@@ -88,7 +90,13 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
   };
 
   const committer = createCommitter({ store, logger, events: () => events });
-  const { commit, cascade } = committer;
+  const { cascade } = committer;
+  // The portal's metrics arrive with `start(context)`; options win.
+  let recorder: CatalogMetricsRecorder | undefined = options.metrics ? createCatalogMetricsRecorder(options.metrics) : undefined;
+  const commit: typeof committer.commit = async (items, deleteRefs) => {
+    await committer.commit(items, deleteRefs);
+    recorder?.committed(items);
+  };
   const processing = createCatalogProcessing({ store, context, commit, leaseMs: options.processingLeaseMs ?? 30_000 });
   const { pass, refreshRows } = processing;
   const locations = createLocationService({ store, rootDir, exclusive, pass, commit, cascade });
@@ -148,7 +156,9 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
     removeEntityByUid: (uid) => exclusive(() => committer.removeEntityByUid(uid)),
     refresh: async (refreshOptions) => {
       await ensureInit();
-      await exclusive(() => processing.refresh(refreshOptions));
+      const scope = refreshOptions?.entityRef ? 'entity' : refreshOptions?.key ? 'key' : 'all';
+      const run = () => processing.refresh(refreshOptions);
+      await exclusive(() => (recorder ? recorder.timeRefresh(scope, run) : run()));
     },
   };
 
@@ -193,12 +203,20 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
         stopped = false;
         runner.resume();
       }
+      if (!recorder && startContext.metrics) recorder = createCatalogMetricsRecorder(startContext.metrics);
       // The scheduled refresh is housekeeping, not a request: it is not audited.
       await parts.refresh({});
-      if (timer) return;
+      if (timer || scheduler) return;
+      const intervalMs = options.refreshIntervalMs ?? 100_000;
+      if (options.schedulerLock) {
+        // Shared with other processes: each period's refresh runs where the lease was taken.
+        scheduler = createScheduler({ logger, lock: options.schedulerLock });
+        scheduler.schedule({ id: 'catalog-refresh', frequencyMs: intervalMs, initialDelayMs: intervalMs, fn: () => parts.refresh({}) });
+        return;
+      }
       timer = setInterval(() => {
         parts.refresh({}).catch((error) => logger.error('catalog refresh failed', { error }));
-      }, options.refreshIntervalMs ?? 100_000);
+      }, intervalMs);
       timer.unref?.();
     },
 
@@ -207,6 +225,8 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
       timer = undefined;
       stopped = true;
       await runner.stop();
+      await scheduler?.stop();
+      scheduler = undefined;
       await lock;
     },
   };
@@ -228,6 +248,10 @@ function assertOptions(options: CatalogOptions): void {
   const types = options.allowedLocationTypes;
   if (types !== undefined && (!Array.isArray(types) || types.some((t) => typeof t !== 'string' || !t))) {
     throw new InputError('createCatalog: allowedLocationTypes must be an array of location type names');
+  }
+  const lock = options.schedulerLock;
+  if (lock !== undefined && (typeof lock?.tryAcquire !== 'function' || typeof lock.release !== 'function')) {
+    throw new InputError('createCatalog: schedulerLock must be a SchedulerLock (tryAcquire and release)');
   }
   if (options.rules !== undefined) parseCatalogRules(options.rules, 'createCatalog', ['rules']);
   if (options.locations !== undefined && !Array.isArray(options.locations)) throw new InputError('createCatalog: locations must be an array');

@@ -36,7 +36,8 @@ export interface CatalogPluginOptions extends CatalogOptions, Omit<CatalogHandle
  * scheduled loop) and `stop()` stops it. Catalog events go to the portal's event bus unless
  * `events` is given. Who asks and what they may do come from `auth` when given, else from the
  * portal's (`context.auth`, adopted at `start`; the portal's default allows everything); every
- * route acts through `catalog.forPrincipal(principal)`. The catalog itself is on `.catalog` for
+ * route acts through `catalog.forPrincipal(principal)`. With a database-backed `store`, the
+ * portal's readiness route pings it. The catalog itself is on `.catalog` for
  * the host, and (for the first catalog plugin of a portal) is provided to the plugins after it as
  * `catalogServiceRef`.
  *
@@ -80,13 +81,15 @@ export function catalogPlugin(
         handler = catalog.handler(handlerOptions);
       }
       // Publishes on the portal's bus and asks the portal's policy unless given their own.
-      await catalog!.start({ events: context.events, auth: options.auth ?? context.auth });
+      await catalog!.start({ events: context.events, auth: options.auth ?? context.auth, ...(context.metrics ? { metrics: context.metrics } : {}) });
       // The first catalog plugin is the portal's; a second one (another basePath) serves only itself.
       if (context.services && !context.services.find(catalogServiceRef)) context.services.provide(catalogServiceRef, catalog!);
     },
     async stop() {
       await catalog?.stop();
     },
+    // Ready while the store's database answers; a memory store (or a given catalog) has no check.
+    ...(catalogOptions.store?.ping ? { readiness: () => catalogOptions.store!.ping!() } : {}),
   } satisfies PortalPlugin & { basePath: string; handler: Handler };
   // Not enumerable from config: wrapping the plugin (`{ ...plugin, handler }`) before start must not throw.
   return Object.defineProperty(plugin, 'catalog', {

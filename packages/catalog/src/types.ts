@@ -1,4 +1,4 @@
-import type { EventBus, Handler, Logger, PortalAuth, Principal, UrlReader } from '@portalkit/core';
+import type { EventBus, Handler, Logger, Metrics, PortalAuth, Principal, SchedulerLock, UrlReader } from '@portalkit/core';
 import type { ScmIntegrations } from '@portalkit/integrations';
 import type { CatalogHandlerOptions } from './http/options.js';
 import type { Entity, EntityProviderStatus, KindDefinition } from '@portalkit/catalog-model';
@@ -100,6 +100,17 @@ export interface CatalogOptions {
   rootDir?: string;
   /** Interval of the `start()` loop; default 100 s. */
   refreshIntervalMs?: number;
+  /**
+   * Several processes on one store: the `start()` loop's refresh (task `catalog-refresh`) runs in
+   * one process per `refreshIntervalMs` between them, e.g. with `createSqlSchedulerLock` of
+   * `@portalkit/sql`. The first refresh in `start()` still runs in every process.
+   */
+  schedulerLock?: SchedulerLock;
+  /**
+   * Where ingestion is counted and timed (entities processed, processing errors, refresh
+   * durations); default the portal's registry (`start` context), else nowhere.
+   */
+  metrics?: Metrics;
   /** Entities processed at once; default 16. */
   concurrency?: number;
   /**
@@ -349,7 +360,7 @@ export interface CatalogLibrary extends CatalogView {
    * options, the catalog uses `context.events` and `context.auth` (the portal's, when run as
    * `catalogPlugin`).
    */
-  start(context?: { events?: CatalogEventSink; auth?: PortalAuth }): Promise<void>;
+  start(context?: { events?: CatalogEventSink; auth?: PortalAuth; metrics?: Metrics }): Promise<void>;
   /**
    * Stop the refresh loop, cancel providers' pending retries and scheduled runs (abandoning
    * attempts still running), and wait for the mutation in progress. `start()` resumes them.

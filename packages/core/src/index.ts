@@ -51,6 +51,7 @@ export { locateYamlPath, parseYamlDocuments } from './yaml.js';
 export type { ParseYamlOptions, YamlDocument } from './yaml.js';
 export { createScheduler } from './scheduler.js';
 export type { ScheduledTask, Scheduler, SchedulerOptions } from './scheduler.js';
+export type { SchedulerLock } from './scheduler-lock.js';
 export {
   createRouter,
   eventStreamResponse,
@@ -79,6 +80,9 @@ export { readLimitedBody } from './limited-body.js';
 export type { ReadLimitedBodyOptions } from './limited-body.js';
 export { isPathInside, realpathOfExistingAncestor } from './paths.js';
 export { hasLoneSurrogate, toStorableText } from './storable-text.js';
+export type { HealthOptions } from './health.js';
+export { createMetrics } from './metrics.js';
+export type { MetricCounter, MetricDefinition, MetricHistogram, Metrics } from './metrics.js';
 export { createPortal } from './portal.js';
 export type { Portal, PortalOptions, PortalServer } from './portal.js';
 export {

@@ -2,6 +2,7 @@ import type { PortalAuth } from './auth/portal-auth.js';
 import type { EventBus } from './events.js';
 import type { Handler } from './handler.js';
 import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
 import type { UrlReader } from './readers/types.js';
 import type { PortalServices } from './services.js';
 
@@ -28,6 +29,8 @@ export interface PortalContext {
   reader: UrlReader;
   /** Identity, policy and audit shared by every plugin (allow-all and anonymous by default). */
   auth: PortalAuth;
+  /** The portal's metrics registry (always given by `createPortal`; optional for hand-made contexts). */
+  metrics?: Metrics;
   /** Services provided by the plugins started before this one (the catalog, TechDocs). */
   services: PortalServices;
 }
@@ -55,4 +58,10 @@ export interface PortalPlugin {
   start?(context: PortalContext): Promise<void> | void;
   /** Called by `portal.stop()`, in reverse order. */
   stop?(): Promise<void> | void;
+  /**
+   * Asked by the portal's readiness route while the portal runs: resolve when the plugin can
+   * serve (e.g. its database answers), throw otherwise. Keep it cheap; it is aborted and counted
+   * as failed after the portal's `health.checkTimeoutMs`.
+   */
+  readiness?(signal: AbortSignal): Promise<void> | void;
 }

@@ -4,6 +4,9 @@ import { createPortalAuth, type PortalAuth } from './auth/portal-auth.js';
 import { getResponseError, InputError, ServiceUnavailableError, toHttpResponse } from './errors.js';
 import { createEventBus, type EventBus } from './events.js';
 import type { Handler } from './handler.js';
+import { createHealthRoutes, type HealthOptions } from './health.js';
+import { createMetricsRoute, instrumentHandler } from './http-metrics.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { createLogger, type Logger } from './logger.js';
 import type { PortalContext, PortalPlugin } from './plugin.js';
 import { createUrlReader } from './readers/compose.js';
@@ -45,6 +48,19 @@ export interface PortalOptions {
    * logged as `request failed` with the method, path, status and error.
    */
   onError?: (error: unknown, request: Request) => void;
+  /**
+   * Liveness and readiness routes (`/.backstage/health/v1/liveness|readiness`, `/healthz`,
+   * `/readyz`), served before any plugin and without asking the policy (probes carry no
+   * identity). Default on; `false` removes them.
+   */
+  health?: HealthOptions | false;
+  /**
+   * The portal's metrics, handed to plugins as `context.metrics` (default a new registry).
+   * `expose: true` serves them at `path` (default `/metrics`) in Prometheus' text format, before
+   * any plugin and without asking the policy: expose it only where the scraper alone can reach
+   * it, or serve `portal.metrics.render()` on a port of your own.
+   */
+  metrics?: { registry?: Metrics; expose?: boolean; path?: string };
 }
 
 /**
@@ -84,6 +100,8 @@ export interface Portal {
   start(): Promise<void>;
   /** Stop plugins in reverse order (errors are logged, every plugin gets its stop) and close servers. */
   stop(): Promise<void>;
+  /** The registry plugins record into (`context.metrics`); render it for a scraper. */
+  metrics: Metrics;
   /** Serve `fetch` with `node:http`; `port: 0` picks a free port. Default host `127.0.0.1`. */
   listen(options: { port: number; host?: string }): Promise<PortalServer>;
 }
@@ -119,18 +137,34 @@ export function createPortal(options: PortalOptions): Portal {
   const reader = options.reader ?? createUrlReader({ file: { root: process.cwd() } });
   const auth = options.auth ?? createPortalAuth({ logger: logger.child({ plugin: 'auth' }) });
 
+  const metrics = options.metrics?.registry ?? createMetrics();
+  const metricsPath = options.metrics?.path ?? '/metrics';
+  if (typeof metricsPath !== 'string' || !metricsPath.startsWith('/')) throw new InputError(`createPortal: metrics.path must start with /, got ${JSON.stringify(metricsPath)}`);
   const mounted = mountHandlers(
-    plugins
-      .filter((plugin) => plugin.handler)
-      .map((plugin) => ({ basePath: plugin.basePath ?? `/api/${plugin.id}`, handler: plugin.handler! })),
+    plugins.filter((plugin) => plugin.handler).map((plugin) => {
+      const basePath = plugin.basePath ?? `/api/${plugin.id}`;
+      return { basePath, handler: instrumentHandler(plugin.handler!, basePath, metrics) };
+    }),
   );
   // Plugins learn the portal's auth in start(); before that a plugin built without its own
   // `auth` would serve with the allow-all default. With a policy, answer 503 until started.
   let ready = false;
-  const serve: Handler = options.auth?.hasPolicy
+  let stopping = false;
+  const guarded: Handler = options.auth?.hasPolicy
     ? async (request) =>
         ready ? mounted(request) : toHttpResponse(new ServiceUnavailableError('The portal is starting; try again shortly'), request)
     : mounted;
+  const health =
+    options.health === false
+      ? undefined
+      : createHealthRoutes(options.health ?? {}, {
+          isReady: () => ready,
+          phase: () => (stopping ? 'stopping' : ready ? 'ready' : 'starting'),
+          checks: () => plugins.filter((p) => p.readiness).map((p) => ({ name: p.id, check: (signal) => p.readiness!(signal) })),
+          logger: logger.child({ component: 'health' }),
+        });
+  const scrape = options.metrics?.expose ? createMetricsRoute(metrics, metricsPath) : undefined;
+  const serve: Handler = (request) => health?.(request) ?? scrape?.(request) ?? guarded(request);
   const onError =
     options.onError ??
     ((error: unknown, request: Request) =>
@@ -165,10 +199,12 @@ export function createPortal(options: PortalOptions): Portal {
 
   return {
     fetch,
+    metrics,
     request: (path, init) => requestHandler(fetch, path, init),
 
     start() {
       starting ??= (async () => {
+        stopping = false;
         // A fresh registry per start: a restarted portal's plugins provide their services again.
         const services = createServiceRegistry();
         for (const plugin of plugins) {
@@ -179,6 +215,7 @@ export function createPortal(options: PortalOptions): Portal {
             reader,
             auth,
             services: services.forPlugin(plugin.id),
+            metrics,
           };
           try {
             await plugin.start?.(context);
@@ -196,6 +233,9 @@ export function createPortal(options: PortalOptions): Portal {
     },
 
     async stop() {
+      // Readiness answers 503 from here on, so a load balancer drains this process first.
+      stopping = true;
+      ready = false;
       await starting?.catch(() => {});
       starting = undefined;
       ready = false;

@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { ConflictError, InputError, NotFoundError } from './errors.js';
 import { createLogger, memorySink } from './logger.js';
 import { createScheduler } from './scheduler.js';
+import type { SchedulerLock } from './scheduler-lock.js';
 
 const setup = () => {
   const sink = memorySink();
@@ -158,5 +159,47 @@ describe('createScheduler with real timers', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     await scheduler.stop();
     expect(finished).toBe(true);
+  });
+  it('with a lock, runs only when the lease is granted, aborts a run whose renewal is refused and gives the lease back', async () => {
+    vi.useFakeTimers();
+    onTestFinished(() => void vi.useRealTimers());
+    const sink = memorySink();
+    const calls: string[] = [];
+    let grant = false;
+    const lock: SchedulerLock = {
+      tryAcquire: async (taskId, ttlMs) => {
+        calls.push(`acquire ${taskId} ${ttlMs}`);
+        return grant;
+      },
+      release: async (taskId) => void calls.push(`release ${taskId}`),
+    };
+    const scheduler = createScheduler({ logger: createLogger({ sink }), lock });
+    let runs = 0;
+    let aborted: unknown;
+    scheduler.schedule({
+      id: 'sync',
+      frequencyMs: 900,
+      initialDelayMs: 10_000,
+      fn: (signal) =>
+        new Promise<void>((resolve) => {
+          runs++;
+          signal.addEventListener('abort', () => {
+            aborted = signal.reason;
+            resolve();
+          });
+        }),
+    });
+    await scheduler.trigger('sync');
+    expect(runs).toBe(0);
+    grant = true;
+    const running = scheduler.trigger('sync');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(runs).toBe(1);
+    grant = false; // another process took the lease over
+    await vi.advanceTimersByTimeAsync(300);
+    await running;
+    expect(String(aborted)).toMatch(/lost its lease/);
+    expect(calls).toEqual(['acquire sync 900', 'acquire sync 900', 'acquire sync 900', 'release sync']);
+    await scheduler.stop();
   });
 });

@@ -1,5 +1,6 @@
 import { ConflictError, InputError, NotFoundError, ServiceUnavailableError } from './errors.js';
 import type { Logger } from './logger.js';
+import type { SchedulerLock } from './scheduler-lock.js';
 
 /**
  * A recurring job given to {@link Scheduler.schedule}.
@@ -21,6 +22,9 @@ export interface ScheduledTask {
   timeoutMs?: number;
 }
 
+// A lease held while running is renewed this often (relative to its length).
+const RENEW_FRACTION = 3;
+
 /**
  * Runs recurring tasks in-process.
  *
@@ -37,7 +41,8 @@ export interface Scheduler {
   schedule(task: ScheduledTask): void;
   /**
    * Run a task now and resolve when that run ends (its errors are logged, not thrown).
-   * `NotFoundError` for an unknown id, `ConflictError` when it is already running.
+   * `NotFoundError` for an unknown id, `ConflictError` when it is already running. With a
+   * `lock`, a task whose lease another process holds is not run (the call resolves).
    */
   trigger(id: string): Promise<void>;
   /** Stop all timers, abort running tasks' signals and wait for them to settle. */
@@ -54,6 +59,14 @@ export interface Scheduler {
 export interface SchedulerOptions {
   /** Where task failures, timeouts and skipped runs are reported. */
   logger: Logger;
+  /**
+   * Share tasks with other processes: a run happens only where the task's lease was acquired.
+   * The lease lasts `frequencyMs` (at least `timeoutMs`) from the start of a run and is renewed
+   * while the run goes on, so a task runs once per period across every process that schedules
+   * it; a failed or aborted run gives the lease back so another process may retry at once, and a
+   * killed holder's lease simply expires. Without a lock every process runs every task.
+   */
+  lock?: SchedulerLock;
 }
 
 interface TaskState {
@@ -77,6 +90,39 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const tasks = new Map<string, TaskState>();
   let stopped = false;
 
+  const lock = options.lock;
+
+  /** Run once if this process gets the task's lease (always without a lock). */
+  const leased = async (task: ScheduledTask, controller: AbortController): Promise<void> => {
+    const { signal } = controller;
+    if (!lock) {
+      await task.fn(signal);
+      return;
+    }
+    const ttlMs = Math.max(task.frequencyMs, task.timeoutMs ?? 0);
+    if (!(await lock.tryAcquire(task.id, ttlMs))) {
+      logger.debug('scheduled task leased by another process; skipping this run', { task: task.id });
+      return;
+    }
+    const renew = setInterval(() => {
+      lock.tryAcquire(task.id, ttlMs).then(
+        (held) => {
+          if (!held) controller.abort(new ServiceUnavailableError(`task ${task.id} lost its lease to another process`));
+        },
+        (error) => logger.warn('could not renew a scheduled task lease', { task: task.id, error }),
+      );
+    }, Math.max(1, Math.floor(ttlMs / RENEW_FRACTION)));
+    let ok = false;
+    try {
+      await task.fn(signal);
+      ok = !signal.aborted;
+    } finally {
+      clearInterval(renew);
+      // A completed run keeps the lease for the rest of its period; anything else frees it.
+      if (!ok) await lock.release(task.id).catch((error) => logger.warn('could not release a scheduled task lease', { task: task.id, error }));
+    }
+  };
+
   const run = (state: TaskState): Promise<void> => {
     const { task } = state;
     const controller = new AbortController();
@@ -89,7 +135,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           }, task.timeoutMs);
     const execute = async () => {
       try {
-        await task.fn(controller.signal);
+        await leased(task, controller);
       } catch (error) {
         logger.error('scheduled task failed', { task: task.id, error });
       }

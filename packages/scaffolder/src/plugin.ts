@@ -79,7 +79,7 @@ export function scaffolderPlugin(options: ScaffolderPluginOptions = {}): PortalP
         scaffolder = built.scaffolder;
         handler = handlerFor(built.scaffolder, built.getTemplate);
       }
-      if (startWorker) await scaffolder.start({ auth: auth ?? portalAuth });
+      if (startWorker) await scaffolder.start({ auth: auth ?? portalAuth, metrics: context?.metrics });
     },
     async stop() {
       await scaffolder?.stop();

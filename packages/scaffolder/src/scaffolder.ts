@@ -14,6 +14,7 @@ import type { ScaffolderLibrary, ScaffolderOptions } from './scaffolderTypes.js'
 import type { TemplateEntity } from './types.js';
 import { assertTemplateChecks } from './template/static-check.js';
 import { type ScaffolderParts, createScaffolderView } from './access/scaffolderView.js';
+import { type TaskRunRecorder, createTaskRunRecorder } from './runner/task-metrics.js';
 
 /**
  * Create the scaffolder library; the public `createScaffolder` (create-scaffolder.ts) adds
@@ -47,7 +48,9 @@ export function createScaffolderLibrary(options: ScaffolderOptions): ScaffolderL
   const workingDirectory = path.resolve(options.workingDirectory ?? path.join(os.tmpdir(), 'portalkit-scaffolder'));
   const render = createTemplater({ filters: { ...defaultFilters(), ...options.filters }, ...(options.globals ? { globals: options.globals } : {}) });
   const events = createTaskEventLog({ logger, pollIntervalMs });
+  let recordRun: TaskRunRecorder | undefined = options.metrics ? createTaskRunRecorder(options.metrics) : undefined;
   const worker = createTaskWorker({
+    recordRun: () => recordRun,
     store,
     actions: registry.byId,
     render,
@@ -86,6 +89,7 @@ export function createScaffolderLibrary(options: ScaffolderOptions): ScaffolderL
     },
     async start(startOptions = {}) {
       notePolicy(startOptions.auth);
+      if (!recordRun && startOptions.metrics) recordRun = createTaskRunRecorder(startOptions.metrics);
       worker.resume();
       await mkdir(workingDirectory, { recursive: true });
       const tick = async () => {

@@ -1,4 +1,4 @@
-import type { Handler, Logger, PortalAuth, Principal, SerializedError } from '@portalkit/core';
+import type { Handler, Logger, Metrics, PortalAuth, Principal, SerializedError } from '@portalkit/core';
 import type {
   ActionSchemas,
   JsonObject,
@@ -27,6 +27,8 @@ export interface ScaffolderOptions {
   taskStore?: TaskStore;
   /** Host logger for worker-level problems (task logs go to task events). */
   logger?: Logger;
+  /** Where task runs are counted and timed; default the registry given to `start` (the portal's). */
+  metrics?: Metrics;
   /** Extra filters and globals for step inputs and `if`/`each`/`output`. */
   filters?: Record<string, TemplateFilter>;
   globals?: Record<string, TemplateGlobal>;
@@ -186,7 +188,7 @@ export interface ScaffolderLibrary {
    * auth requests are decided with (the plugin passes its own or the portal's); when it has a
    * policy, so do the tasks this scaffolder runs, whoever stored them (docs/permissions.md).
    */
-  start(options?: { auth?: PortalAuth | undefined }): Promise<void>;
+  start(options?: { auth?: PortalAuth | undefined; metrics?: Metrics | undefined }): Promise<void>;
   /** Stop polling and wait for running tasks. */
   stop(): Promise<void>;
 }

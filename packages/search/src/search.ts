@@ -1,5 +1,5 @@
-import { InputError, createPortalAuth } from '@portalkit/core';
-import type { EventBus, Handler, Logger, PortalAuth, Principal } from '@portalkit/core';
+import { InputError, createPortalAuth, createScheduler } from '@portalkit/core';
+import type { EventBus, Handler, Logger, PortalAuth, Principal, Scheduler, SchedulerLock } from '@portalkit/core';
 import type { Collator } from './collators/types.js';
 import { memoryEngine } from './engines/memory/index.js';
 import type { SearchEngine } from './engines/types.js';
@@ -35,6 +35,15 @@ export interface SearchOptions {
   logger?: Logger;
   /** Run a full `rebuild()` in `start()`; default true. */
   rebuildOnStart?: boolean;
+  /** Also run a full `rebuild()` (collation) this often after `start()`; default never. */
+  rebuildIntervalMs?: number;
+  /**
+   * Several processes sharing one engine (PostgreSQL): the full rebuild, at start and every
+   * `rebuildIntervalMs` (task `search-rebuild`), runs in one of them per period instead of in
+   * each, e.g. with `createSqlSchedulerLock` of `@portalkit/sql`. Not for a memory engine, which
+   * every process must fill itself.
+   */
+  schedulerLock?: SchedulerLock;
   /**
    * Identity and policy for `forPrincipal` and the HTTP API; default the portal's (`start`
    * context), else anonymous and allow-all.
@@ -106,6 +115,15 @@ export function createSearchLibrary(options: SearchOptions): SearchLibrary {
   const auth = (): PortalAuth => options.auth ?? contextAuth ?? (defaultAuth ??= createPortalAuth({ logger }));
   const indexer = createIndexer({ engine, collators, logger: getLogger });
   let unsubscribers: Array<() => void> = [];
+  const intervalMs = options.rebuildIntervalMs;
+  if (intervalMs !== undefined && (!Number.isInteger(intervalMs) || intervalMs < 1)) {
+    throw new InputError(`createSearch: rebuildIntervalMs must be a positive integer, got ${JSON.stringify(intervalMs)}`);
+  }
+  const lock = options.schedulerLock;
+  if (lock !== undefined && (typeof lock?.tryAcquire !== 'function' || typeof lock.release !== 'function')) {
+    throw new InputError('createSearch: schedulerLock must be a SchedulerLock (tryAcquire and release)');
+  }
+  let scheduler: Scheduler | undefined;
 
   const search: SearchLibrary = {
     types,
@@ -130,10 +148,24 @@ export function createSearchLibrary(options: SearchOptions): SearchLibrary {
           }
         }
       }
-      if (options.rebuildOnStart ?? true) await search.rebuild();
+      if (scheduler) return;
+      if (!lock && !intervalMs) {
+        if (options.rebuildOnStart ?? true) await search.rebuild();
+        return;
+      }
+      // Without an interval the task exists only for the leased rebuild at start.
+      scheduler = createScheduler({ logger, ...(lock ? { lock } : {}) });
+      const frequencyMs = intervalMs ?? 3_600_000;
+      const rebuild = async () => {
+        await search.rebuild();
+      };
+      scheduler.schedule({ id: 'search-rebuild', frequencyMs, initialDelayMs: intervalMs ? frequencyMs : 2 ** 31 - 1, fn: rebuild });
+      if (options.rebuildOnStart ?? true) await scheduler.trigger('search-rebuild');
     },
 
     async stop() {
+      await scheduler?.stop();
+      scheduler = undefined;
       for (const off of unsubscribers) off();
       unsubscribers = [];
       await indexer.settle();

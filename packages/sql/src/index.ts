@@ -17,3 +17,5 @@ export { DATA_DIR_LOCK_FILE, lockDataDir } from './pglite/data-dir-lock.js';
 export type { DataDirLock, DataDirLockHolder } from './pglite/data-dir-lock.js';
 export { createSqlAuditLog } from './audit/index.js';
 export type { AuditQuery, SqlAuditLog, SqlAuditLogOptions, StoredAuditEvent } from './audit/index.js';
+export { createSqlSchedulerLock } from './scheduler/index.js';
+export type { SqlSchedulerLockOptions } from './scheduler/index.js';

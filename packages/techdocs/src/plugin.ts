@@ -7,6 +7,7 @@ import {
   type EventBus,
   type Handler,
   type Logger,
+  type Metrics,
   type PortalAuth,
   type PortalContext,
   type PortalPlugin,
@@ -104,7 +105,10 @@ function techdocsPluginWith(options: TechDocsPluginOptions & Pick<TechDocsOption
     assertAllowed: (principal, permission) => currentAuth().assertAllowed(principal, permission),
     audit: (record) => currentAuth().audit(record),
   };
-  const techdocs = createTechDocs({ ...options, reader, logger, events, auth });
+  let portalMetrics: Metrics | undefined;
+  const given = options.metrics;
+  const metrics = () => (typeof given === 'function' ? given() : given) ?? portalMetrics;
+  const techdocs = createTechDocs({ ...options, reader, logger, events, auth, metrics });
   return {
     id: 'techdocs',
     basePath,
@@ -115,6 +119,7 @@ function techdocsPluginWith(options: TechDocsPluginOptions & Pick<TechDocsOption
       portalLogger = context.logger.child({ plugin: 'techdocs' });
       portalEvents = context.events;
       portalAuth = context.auth;
+      portalMetrics = context.metrics;
       if (context.services && !context.services.find(techdocsServiceRef)) context.services.provide(techdocsServiceRef, techdocs);
     },
   };

@@ -9,6 +9,7 @@ import {
   type EventBus,
   type Handler,
   type Logger,
+  type Metrics,
   type PortalAuth,
   type Principal,
   type UrlReader,
@@ -21,6 +22,7 @@ import { createDocsBuilder, type DocsBuilderOptions } from './generate/build.js'
 import { prepareDocs, type PreparedDocs } from './prepare/index.js';
 import type { DocsPublisher } from './publish/types.js';
 import type { BuildResult, DocsEntityName, TechDocsEntity } from './types.js';
+import { recordDocsBuild } from './build-metrics.js';
 
 /**
  * Options of {@link createTechDocs}.
@@ -58,6 +60,11 @@ export interface TechDocsOptions {
    * or by `sync` when the sources changed). `techdocsPlugin` defaults it to the portal's bus.
    */
   events?: TechDocsEventSink;
+  /**
+   * Where builds are counted and timed (by result); `techdocsPlugin` defaults it to the
+   * portal's registry. A function is read at each build.
+   */
+  metrics?: Metrics | (() => Metrics | undefined);
   /**
    * Identity, policy and audit for `forPrincipal` and the HTTP routes; default anonymous and
    * allow-all (`techdocsPlugin` defaults it to the portal's).
@@ -140,6 +147,8 @@ export function createTechDocsLibrary(options: TechDocsOptions): TechDocsLibrary
     onLog: (message: string) => void,
   ): Promise<BuildResult> => {
     const output = await mkdtemp(path.join(options.workDir ?? os.tmpdir(), 'techdocs-site-'));
+    const started = performance.now();
+    let outcome: 'ok' | 'partial' | 'error' = 'error';
     try {
       onLog(`Prepared ${prepared.copied.files} source files (${prepared.copied.bytes} bytes)`);
       onLog('Generating documentation');
@@ -154,8 +163,11 @@ export function createTechDocsLibrary(options: TechDocsOptions): TechDocsLibrary
       await options.publisher.publish({ entity, directory: output });
       onLog('Published documentation');
       await announce(entity, output);
+      outcome = result.failed.length > 0 ? 'partial' : 'ok';
       return result;
     } finally {
+      const metrics = typeof options.metrics === 'function' ? options.metrics() : options.metrics;
+      if (metrics) recordDocsBuild(metrics, outcome, (performance.now() - started) / 1000);
       await Promise.all([rm(output, { recursive: true, force: true }), prepared.cleanup()]);
     }
   };

@@ -49,6 +49,11 @@ export interface CatalogStore {
    * the roots it processes so workers split the work, and commits under a store-wide lock.
    */
   readonly processingLeases?: ProcessingLeases;
+  /**
+   * Present on stores backed by a database: one cheap round trip (`SELECT 1`), so the portal's
+   * readiness route can tell that the database answers. Rejects when it does not.
+   */
+  ping?(): Promise<void>;
 }
 
 /**

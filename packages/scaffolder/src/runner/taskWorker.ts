@@ -14,6 +14,7 @@ import type { DirectoryContent } from './directoryContents.js';
 import type { TaskEventLog } from './taskEventLog.js';
 import { actionAuthorizer } from '../access/actionAccess.js';
 import { creatorBinding } from '../access/creatorAccess.js';
+import type { TaskRunRecorder } from './task-metrics.js';
 
 /**
  * One process's task worker: claims queued tasks from the store up to its concurrency, keeps
@@ -67,6 +68,8 @@ export interface TaskWorkerOptions {
    * unless the host created it.
    */
   policyInUse?: () => boolean;
+  /** Records each finished run (metrics); read at the end of each task. */
+  recordRun?: () => TaskRunRecorder | undefined;
 }
 
 type Final = { status: 'completed' | 'failed' | 'cancelled'; output?: JsonObject; error?: SerializedError };
@@ -165,7 +168,9 @@ export function createTaskWorker(options: TaskWorkerOptions): TaskWorker {
   const processTask = async (taskStore: TaskStore, record: TaskRecord, isDryRun: boolean, abort: AbortController): Promise<void> => {
     const taskId = record.id;
     statusByTask.set(taskId, 'processing');
+    const started = performance.now();
     const final = await executeTask(context, taskStore, record, isDryRun, abort);
+    options.recordRun?.()?.({ status: final.status, dryRun: isDryRun, seconds: (performance.now() - started) / 1000 });
     await events.flush(taskId);
     try {
       const done = await taskStore.completeTask({ taskId, workerId, ...final, message: `Run completed with status: ${final.status}` });

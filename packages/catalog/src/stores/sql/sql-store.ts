@@ -65,6 +65,10 @@ export function createSqlStore(options: SqlStoreOptions): SqlCatalogStore {
   const store: SqlCatalogStore = {
     ...(lock ? { processingLeases: createSqlProcessingLeases({ client, s, ready, lock }) } : {}),
     ready,
+    async ping() {
+      await ready();
+      await client.query('SELECT 1');
+    },
     async close() {
       if (await closeGate()) await options.close();
     },

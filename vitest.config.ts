@@ -17,6 +17,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vitest's default is one fork per core minus one: a single fork on a 2-core CI machine, idle
+    // while tests wait on PostgreSQL, git or Chromium. Two forks overlap that waiting.
+    maxWorkers: Number(process.env.PORTALKIT_TEST_WORKERS) || 2,
     setupFiles: ['test/support/fast-check-seed.ts'],
   },
 });

@@ -1,14 +1,15 @@
 import { resolve } from 'node:path';
-import { InputError, createFileReader, createLogger, createPortalAuth, createScheduler, createUrlReader } from '@portalkit/core';
-import type { PortalAuth, Scheduler, UrlReader } from '@portalkit/core';
+import { InputError, createFileReader, createLogger, createPortalAuth, createUrlReader } from '@portalkit/core';
+import type { Logger, PortalAuth, Principal, UrlReader } from '@portalkit/core';
 import { builtinKinds, createEntityValidator } from '@portalkit/catalog-model';
-import { hostAccess, principalAccess } from './authorization/access.js';
+import { type CatalogAccess, hostAccess, principalAccess } from './authorization/access.js';
 import { createCatalogView } from './authorization/authorized-catalog.js';
 import { auditedConnection } from './authorization/audited-connection.js';
 import { createAuditedMutations } from './authorization/catalog-audit.js';
 import type { CatalogParts } from './authorization/catalog-parts.js';
 import { type CatalogMetricsRecorder, createCatalogMetricsRecorder } from './catalog-metrics.js';
 import { createLocationService } from './locations/location-service.js';
+import { createRefreshLoop } from './refresh-loop.js';
 import { createCatalogProcessing } from './processing/catalog-processing.js';
 import type { EngineContext } from './processing/engine.js';
 import type { EntityProcessor } from './processing/processor.js';
@@ -78,8 +79,6 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
   const currentAuth = () => auth ?? (defaultAuth ??= createPortalAuth({ logger }));
   let frozen = false;
   let init: Promise<void> | undefined;
-  let timer: ReturnType<typeof setInterval> | undefined;
-  let scheduler: Scheduler | undefined;
   let lock: Promise<unknown> = Promise.resolve();
 
   /** Mutations run one at a time: each pass sees the state the previous one committed. */
@@ -162,6 +161,13 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
     },
   };
 
+  const refreshLoop = createRefreshLoop({
+    refresh: () => parts.refresh({}),
+    intervalMs: options.refreshIntervalMs ?? 100_000,
+    logger,
+    ...(options.schedulerLock ? { lock: options.schedulerLock } : {}),
+  });
+
   const catalog: CatalogLibrary = {
     ...createCatalogView(parts, hostAccess()),
 
@@ -175,21 +181,7 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
     },
 
     forPrincipal(principal, viewOptions = {}) {
-      if (!principal || typeof principal !== 'object' || typeof principal.type !== 'string') {
-        throw new InputError('catalog.forPrincipal: a principal is required');
-      }
-      const types = viewOptions.allowedLocationTypes;
-      if (types !== undefined && (!Array.isArray(types) || types.some((t) => typeof t !== 'string' || !t))) {
-        throw new InputError('catalog.forPrincipal: allowedLocationTypes must be an array of location type names');
-      }
-      const access = principalAccess({
-        auth: currentAuth(),
-        principal,
-        logger,
-        allowedLocationTypes: types ? Object.freeze([...types]) : allowedLocationTypes,
-        ...(viewOptions.request ? { request: viewOptions.request } : {}),
-      });
-      return createCatalogView(parts, access);
+      return createCatalogView(parts, accessFor(principal, viewOptions, { auth: currentAuth(), logger, allowedLocationTypes }));
     },
 
     get auth() {
@@ -206,31 +198,39 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
       if (!recorder && startContext.metrics) recorder = createCatalogMetricsRecorder(startContext.metrics);
       // The scheduled refresh is housekeeping, not a request: it is not audited.
       await parts.refresh({});
-      if (timer || scheduler) return;
-      const intervalMs = options.refreshIntervalMs ?? 100_000;
-      if (options.schedulerLock) {
-        // Shared with other processes: each period's refresh runs where the lease was taken.
-        scheduler = createScheduler({ logger, lock: options.schedulerLock });
-        scheduler.schedule({ id: 'catalog-refresh', frequencyMs: intervalMs, initialDelayMs: intervalMs, fn: () => parts.refresh({}) });
-        return;
-      }
-      timer = setInterval(() => {
-        parts.refresh({}).catch((error) => logger.error('catalog refresh failed', { error }));
-      }, intervalMs);
-      timer.unref?.();
+      refreshLoop.start();
     },
 
     async stop() {
-      if (timer) clearInterval(timer);
-      timer = undefined;
       stopped = true;
       await runner.stop();
-      await scheduler?.stop();
-      scheduler = undefined;
+      await refreshLoop.stop();
       await lock;
     },
   };
   return catalog;
+}
+
+/** The access of `catalog.forPrincipal(principal, viewOptions)`, its arguments checked. */
+function accessFor(
+  principal: Principal,
+  viewOptions: { request?: Request; allowedLocationTypes?: readonly string[] },
+  defaults: { auth: PortalAuth; logger: Logger; allowedLocationTypes: readonly string[] },
+): CatalogAccess {
+  if (!principal || typeof principal !== 'object' || typeof principal.type !== 'string') {
+    throw new InputError('catalog.forPrincipal: a principal is required');
+  }
+  const types = viewOptions.allowedLocationTypes;
+  if (types !== undefined && (!Array.isArray(types) || types.some((t) => typeof t !== 'string' || !t))) {
+    throw new InputError('catalog.forPrincipal: allowedLocationTypes must be an array of location type names');
+  }
+  return principalAccess({
+    auth: defaults.auth,
+    principal,
+    logger: defaults.logger,
+    allowedLocationTypes: types ? Object.freeze([...types]) : defaults.allowedLocationTypes,
+    ...(viewOptions.request ? { request: viewOptions.request } : {}),
+  });
 }
 
 /** Reject misuse at creation, naming the factory. */

@@ -84,7 +84,8 @@ export type { HealthOptions } from './health.js';
 export { createMetrics } from './metrics.js';
 export type { MetricCounter, MetricDefinition, MetricHistogram, Metrics } from './metrics.js';
 export { createPortal } from './portal.js';
-export type { Portal, PortalOptions, PortalServer } from './portal.js';
+export type { Portal, PortalOptions } from './portal.js';
+export type { PortalServer } from './listen.js';
 export {
   PermissionRuleError,
   PrincipalMappingError,

@@ -1,18 +1,16 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createPortalAuth, type PortalAuth } from './auth/portal-auth.js';
 import { getResponseError, InputError, ServiceUnavailableError, toHttpResponse } from './errors.js';
 import { createEventBus, type EventBus } from './events.js';
 import type { Handler } from './handler.js';
 import { createHealthRoutes, type HealthOptions } from './health.js';
 import { createMetricsRoute, instrumentHandler } from './http-metrics.js';
+import { listenNode, type PortalServer } from './listen.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createLogger, type Logger } from './logger.js';
 import type { PortalContext, PortalPlugin } from './plugin.js';
 import { createUrlReader } from './readers/compose.js';
 import type { UrlReader } from './readers/types.js';
 import { mountHandlers } from './router/mount.js';
-import { toNodeHandler } from './router/node.js';
 import { requestHandler } from './router/request.js';
 import { createServiceRegistry } from './services.js';
 
@@ -63,21 +61,6 @@ export interface PortalOptions {
   metrics?: { registry?: Metrics; expose?: boolean; path?: string };
 }
 
-/**
- * A running HTTP server opened by {@link Portal.listen}.
- * @example
- * ```ts
- * const server: PortalServer = await portal.listen({ port: 0 });
- * console.log(server.url);
- * await server.close();
- * ```
- */
-export interface PortalServer {
-  /** e.g. `http://127.0.0.1:7007`. */
-  url: string;
-  /** Stop accepting connections and close open ones (including event streams). */
-  close(): Promise<void>;
-}
 
 /**
  * Plugins composed behind one web-standard handler.
@@ -245,34 +228,8 @@ export function createPortal(options: PortalOptions): Portal {
 
     async listen({ port, host = '127.0.0.1' }) {
       // `fetch` reports its own failures to `onError`; the rest cannot fail past a response.
-      const server: Server = createServer(toNodeHandler(fetch));
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', (error) =>
-          reject(new ServiceUnavailableError(`cannot listen on ${host}:${port}`, { cause: error })),
-        );
-        server.listen(port, host, () => {
-          server.removeAllListeners('error');
-          server.on('error', (error) => logger.error('portal server error', { error }));
-          resolve();
-        });
-      });
-      const address = server.address() as AddressInfo;
-      const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      let closing: Promise<void> | undefined;
-      const handle: PortalServer = {
-        url: `http://${urlHost}:${address.port}`,
-        close() {
-          closing ??= new Promise<void>((resolve) => {
-            servers.delete(handle);
-            server.close(() => resolve());
-            // Open event streams would keep close() waiting forever.
-            server.closeAllConnections();
-          });
-          return closing;
-        },
-      };
+      const handle = await listenNode(fetch, { port, host, logger, onClose: (closed) => servers.delete(closed) });
       servers.add(handle);
-      logger.info('portal listening', { url: handle.url });
       return handle;
     },
   };

@@ -13,7 +13,7 @@ import { createRefreshLoop } from './refresh-loop.js';
 import { createCatalogProcessing } from './processing/catalog-processing.js';
 import type { EngineContext } from './processing/engine.js';
 import type { EntityProcessor } from './processing/processor.js';
-import type { EntityProvider } from './processing/provider.js';
+import { type EntityProvider, providerName } from './processing/provider.js';
 import { createProviderConnections } from './providers/provider-connections.js';
 import { createProviderRunner } from './providers/provider-runner.js';
 import { createRetryPolicy } from './providers/retry-policy.js';
@@ -116,7 +116,11 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
   // Connects every provider, retries failures with backoff, runs scheduled providers, keeps their status.
   const runner = createProviderRunner({
     providers: options.providers ?? [],
-    connectionFor: (provider) => auditedConnection(providers.connectionFor(provider.name), provider.name, audited),
+    connectionFor: (provider) => {
+      // Every provider has a name: assertOptions refused those without.
+      const name = providerName(provider) ?? '';
+      return auditedConnection(providers.connectionFor(name), name, audited);
+    },
     retry: createRetryPolicy(options.providerRetry, 'createCatalog'),
     logger,
     events: () => events,
@@ -266,22 +270,27 @@ function assertOptions(options: CatalogOptions): void {
   if (options.providers !== undefined && !Array.isArray(options.providers)) throw new InputError('createCatalog: providers must be an array');
   const names = new Set<string>();
   for (const p of options.providers ?? []) {
-    assertProvider(p);
+    const name = assertProvider(p);
     // Each provider owns the entities under its name: two with one name would replace each other's.
-    if (names.has(p.name)) throw new InputError(`createCatalog: two providers are named ${JSON.stringify(p.name)}; provider names must be unique`);
-    names.add(p.name);
+    if (names.has(name)) throw new InputError(`createCatalog: two providers are named ${JSON.stringify(name)}; provider names must be unique`);
+    names.add(name);
   }
 }
 
-/** A provider needs a name and `connect`; a `schedule` needs `run` and timer-sized numbers. */
-function assertProvider(p: EntityProvider) {
-  if (!p || typeof p.name !== 'string' || !p.name || typeof p.connect !== 'function') {
-    throw new InputError('createCatalog: each provider needs a name and a connect() function');
+/**
+ * A provider needs a name (`name` or Backstage's `getProviderName()`) and `connect`; a
+ * `schedule` needs `run` and timer-sized numbers. Returns the name.
+ */
+function assertProvider(p: EntityProvider): string {
+  const name = p && typeof p === 'object' ? providerName(p) : undefined;
+  if (!name || typeof p.connect !== 'function') {
+    throw new InputError('createCatalog: each provider needs a name (or getProviderName()) and a connect() function');
   }
-  if (p.schedule === undefined) return;
-  const where = `createCatalog: provider ${JSON.stringify(p.name)}`;
+  if (p.schedule === undefined) return name;
+  const where = `createCatalog: provider ${JSON.stringify(name)}`;
   if (typeof p.run !== 'function') throw new InputError(`${where} has a schedule but no run() function`);
   assertSchedule(p.schedule, where);
+  return name;
 }
 
 function assertProcessor(p: EntityProcessor) {

@@ -63,7 +63,7 @@ export interface EntityProviderSchedule {
 
 /**
  * Pushes entities from an outside system (LDAP, a cloud API, a database) into the catalog
- * (Backstage's `EntityProvider`, with `name` for `getProviderName()`). `connect` is called when
+ * (Backstage's `EntityProvider`: `name` or its `getProviderName()`). `connect` is called when
  * the catalog first runs; the provider then calls `applyMutation` whenever it likes (a timer, a
  * webhook). A `connect` that throws, rejects or does not settle within the catalog's
  * `providerRetry.timeoutMs` is retried with backoff until it succeeds; the provider's state is
@@ -85,10 +85,33 @@ export interface EntityProviderSchedule {
  * ```
  */
 export interface EntityProvider {
-  name: string;
+  /** Unique among the catalog's providers; it owns the entities it pushes. */
+  name?: string;
+  /** Backstage's way to give the name, used when `name` is absent (ported providers work unchanged). */
+  getProviderName?(): string;
   connect(connection: EntityProviderConnection): Promise<void> | void;
   /** Read the source again and apply a mutation; called on `schedule` (and by the host, e.g. from a webhook). */
   run?(options?: { signal?: AbortSignal }): Promise<unknown>;
   /** When the catalog calls `run`; without it, only `connect` is called (and retried). */
   readonly schedule?: EntityProviderSchedule;
+}
+
+/**
+ * The name of a provider: its `name`, else Backstage's `getProviderName()`; `undefined` when it
+ * has neither (or the method throws).
+ *
+ * @example
+ * ```ts
+ * providerName({ getProviderName: () => 'ldap-org', connect: async () => {} }); // 'ldap-org'
+ * ```
+ */
+export function providerName(provider: EntityProvider): string | undefined {
+  if (typeof provider.name === 'string') return provider.name;
+  if (typeof provider.getProviderName !== 'function') return undefined;
+  try {
+    const name = provider.getProviderName();
+    return typeof name === 'string' ? name : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,6 +1,6 @@
 import { CATALOG_TOPICS, type EntityProviderStatus } from '@portalkit/catalog-model';
 import { type Logger, ServiceUnavailableError } from '@portalkit/core';
-import type { EntityProvider, EntityProviderConnection } from '../processing/provider.js';
+import { type EntityProvider, type EntityProviderConnection, providerName } from '../processing/provider.js';
 import type { CatalogEventSink } from '../types.js';
 import { describeProviderError } from './provider-error.js';
 import type { RetryPolicy } from './retry-policy.js';
@@ -105,7 +105,7 @@ export function createProviderRunner(options: ProviderRunnerOptions): ProviderRu
     consecutiveFailures: 0,
     nextAttemptAt: null,
   });
-  const slots: Slot[] = options.providers.map((provider) => ({ provider, status: initial(provider.name), connected: false }));
+  const slots: Slot[] = options.providers.map((provider) => ({ provider, status: initial(providerName(provider) ?? '(unnamed)'), connected: false }));
   let started: Promise<void> | undefined;
   let stopped = false;
 
@@ -136,7 +136,7 @@ export function createProviderRunner(options: ProviderRunnerOptions): ProviderRu
 
   const succeeded = (slot: Slot) => {
     slot.connected = true;
-    if (slot.status.consecutiveFailures > 0) logger.info('entity provider recovered', { provider: slot.provider.name, after: slot.status.consecutiveFailures });
+    if (slot.status.consecutiveFailures > 0) logger.info('entity provider recovered', { provider: slot.status.name, after: slot.status.consecutiveFailures });
     const nextAttemptAt = arm(slot, scheduledRunDelay(slot.provider));
     update(slot, { state: 'ready', lastSuccessAt: iso(Date.now()), consecutiveFailures: 0, nextAttemptAt });
   };
@@ -153,7 +153,7 @@ export function createProviderRunner(options: ProviderRunnerOptions): ProviderRu
       nextAttemptAt,
     });
     logger.error(gaveUp ? 'entity provider failed; giving up' : 'entity provider failed; will retry', {
-      provider: slot.provider.name,
+      provider: slot.status.name,
       during: connecting ? 'connect' : 'run',
       consecutiveFailures: failures,
       nextAttemptAt,
@@ -175,7 +175,7 @@ export function createProviderRunner(options: ProviderRunnerOptions): ProviderRu
     const work = connecting
       ? () => provider.connect((slot.connection ??= options.connectionFor(provider)))
       : (signal: AbortSignal) => provider.run?.({ signal });
-    const promise = settle(work, controller, timeoutMs, `${provider.name}: ${connecting ? 'connect' : 'run'}`).then((outcome) => {
+    const promise = settle(work, controller, timeoutMs, `${slot.status.name}: ${connecting ? 'connect' : 'run'}`).then((outcome) => {
       slot.attempt = undefined;
       if (outcome.ok) succeeded(slot);
       // Abandoned by stop(): neither a success nor a failure.

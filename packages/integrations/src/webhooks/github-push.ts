@@ -1,11 +1,8 @@
 import { InputError } from '@portalkit/core';
 import { z } from 'zod';
 import { changedPathsOf, hostOf, isZeroSha, refNames, type PushEvent } from './push-event.js';
+import { commitShaSchema as sha, pushCommitsSchema, webUrlSchema as webUrl } from './push-fields.js';
 import { parsePayload } from './parse-payload.js';
-
-const path = z.string().min(1).max(4096);
-const sha = z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, 'a commit id');
-const webUrl = z.string().max(2048).refine((url) => hostOf(url) !== undefined, 'an http(s) URL');
 
 /**
  * The part of GitHub's `push` webhook payload portalkit reads (docs.github.com "Webhook events
@@ -30,16 +27,7 @@ export const githubPushPayloadSchema = z.looseObject({
     clone_url: webUrl.optional(),
     default_branch: z.string().min(1).max(1024).nullish(),
   }),
-  commits: z
-    .array(
-      z.looseObject({
-        id: z.string().optional(),
-        added: z.array(path).optional(),
-        modified: z.array(path).optional(),
-        removed: z.array(path).optional(),
-      }),
-    )
-    .max(10_000),
+  commits: pushCommitsSchema,
 });
 
 /**

@@ -84,7 +84,7 @@ export function createEventReader(parts: EventReaderParts): EventReader {
     if (ids.length === 0) return;
     const found = await log.readIds(ids);
     for (const row of found) at.settleLate(row.id);
-    await mapLimit(found, parts.concurrency, deliver);
+    await mapLimit<StoredEvent, void>(found, parts.concurrency, deliver);
   };
 
   // One batch; resolves true when there may be more to read now.
@@ -99,7 +99,7 @@ export function createEventReader(parts: EventReaderParts): EventReader {
       next = mine === 0 ? at.position() : due[mine - 1]!.id;
       due = due.slice(0, mine);
     }
-    await mapLimit(due, parts.concurrency, deliver);
+    await mapLimit<StoredEvent, void>(due, parts.concurrency, deliver);
     const moved = next > at.position();
     at.advance(next);
     if (moved && consumer) await log.savePosition(consumer, at.position());

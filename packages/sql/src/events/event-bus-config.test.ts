@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createPortal, InputError, loadConfig } from '@portalkit/core';
+import { createLogger, createPortal, InputError, loadConfig, memorySink } from '@portalkit/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dropSchema, pgUrl, postgresSkipReason, randomSchema } from '../../../../test/support/postgres.js';
 import { eventBusFromConfig } from './index.js';
@@ -28,6 +28,17 @@ describe('eventBusFromConfig', () => {
       await bus.publish('ping', 1);
       expect(seen).toEqual([1]);
     }
+  });
+
+  it('loads a Backstage events section, reporting the keys it ignores with their line', async () => {
+    const sink = memorySink();
+    const config = await configFrom('events:\n  http:\n    topics: [github]\n  useEventBus: always\n');
+    const bus = eventBusFromConfig(config, { logger: createLogger({ sink }) });
+    expect(bus.start).toBeUndefined();
+    expect(sink.records.map((r) => r.message)).toEqual([
+      expect.stringMatching(/^app-config\.yaml:2: events\.http: ignored: portalkit has no HTTP event ingress/),
+      expect.stringMatching(/^app-config\.yaml:4: events\.useEventBus: ignored: /),
+    ]);
   });
 
   it('names the file and line of a bad key', async () => {

@@ -23,6 +23,10 @@ export const eventsConfigSchema = z
     consumer: z.string().min(1).max(200).optional(),
     pollIntervalMs: positive.optional(),
     retentionMs: positive.optional(),
+    // Backstage's events-backend keys: accepted, so a Backstage app-config loads, and reported.
+    http: z.unknown().optional(),
+    modules: z.unknown().optional(),
+    useEventBus: z.unknown().optional(),
   })
   .strict()
   .default({ store: 'memory' })
@@ -57,8 +61,14 @@ export type EventsConfig = z.output<typeof eventsConfigSchema>;
  * const portal = createPortal({ config, plugins, events: eventBusFromConfig(config, { logger }) });
  * ```
  */
+const ignored: Record<string, string> = {
+  http: 'portalkit has no HTTP event ingress; source-host webhooks are served by the catalog (see docs/integrations/webhooks.md)',
+  modules: "Backstage's events modules (Pub/Sub, SQS, Kafka) are not part of portalkit",
+  useEventBus: 'the bus is chosen by `store` (memory or postgres)',
+};
+
 export function eventBusFromConfig(config: unknown, options: { logger?: Logger } = {}): EventBus<Record<string, unknown>> {
-  const section = readConfigSection(config, 'events', eventsConfigSchema, { logger: options.logger });
+  const section = readConfigSection(config, 'events', eventsConfigSchema, { logger: options.logger, ignored });
   if (section.store === 'memory') {
     const logger = options.logger;
     return createEventBus({ onError: (error, topic) => logger?.error('event subscriber failed', { topic, error }) });

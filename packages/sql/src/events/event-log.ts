@@ -21,8 +21,8 @@ export interface NewEvent {
 export interface EventLog {
   /** Insert events in order; resolves to their ids, in the same order. */
   append(events: readonly NewEvent[]): Promise<number[]>;
-  /** Up to `limit` events after `afterId`, ascending. */
-  readAfter(afterId: number, limit: number): Promise<StoredEvent[]>;
+  /** Up to `limit` events after `afterId`, ascending, stopping once `maxBytes` of payload are read (at least one). */
+  readAfter(afterId: number, limit: number, maxBytes: number): Promise<StoredEvent[]>;
   /** The events among `ids` that exist now. */
   readIds(ids: readonly number[]): Promise<StoredEvent[]>;
   /** The highest id in the log (0 when empty). */
@@ -88,8 +88,16 @@ export function createEventLog(sql: SqlClient, names: { events: string; sequence
       if (chunk.length) ids.push(...(await insertChunk(chunk)));
       return ids;
     },
-    async readAfter(afterId, limit) {
-      const { rows } = await sql.query(`SELECT id, topic, key, origin, payload FROM ${events} WHERE id > $1 ORDER BY id LIMIT $2`, [afterId, limit]);
+    async readAfter(afterId, limit, maxBytes) {
+      // A byte budget as well as a row limit: a batch of large payloads (whole entities) must not
+      // hold hundreds of megabytes at once.
+      const { rows } = await sql.query(
+        `SELECT id, topic, key, origin, payload FROM (
+           SELECT id, topic, key, origin, payload, sum(octet_length(payload)) OVER (ORDER BY id) - octet_length(payload) AS before
+             FROM (SELECT * FROM ${events} WHERE id > $1 ORDER BY id LIMIT $2) AS page) AS sized
+          WHERE before < $3 ORDER BY id`,
+        [afterId, limit, maxBytes],
+      );
       return rows.map(toEvent);
     },
     async readIds(ids) {

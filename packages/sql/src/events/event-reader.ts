@@ -4,6 +4,9 @@ import type { EventLog } from './event-log.js';
 import type { KeyLanes } from './key-lanes.js';
 import type { Subscribers } from './subscribers.js';
 
+// Payload bytes read at most per batch (at least one event is read, whatever its size).
+const BATCH_BYTES = 32 * 1024 * 1024;
+
 /**
  * What the bus's reading side needs.
  * @example
@@ -90,7 +93,7 @@ export function createEventReader(parts: EventReaderParts): EventReader {
   // One batch; resolves true when there may be more to read now.
   const readBatch = async (at: EventCursor): Promise<boolean> => {
     await readLate(at);
-    const rows = await log.readAfter(at.position(), parts.batchSize);
+    const rows = await log.readAfter(at.position(), parts.batchSize, BATCH_BYTES);
     let { deliver: due, next } = at.plan(rows, Date.now());
     // Our own row still being delivered here: stop before it, so the stored position never
     // passes an event this process has not finished with.
@@ -104,7 +107,8 @@ export function createEventReader(parts: EventReaderParts): EventReader {
     at.advance(next);
     if (moved && consumer) await log.savePosition(consumer, at.position());
     lanes.prune(Math.min(at.floor(), ...inflight));
-    return moved && rows.length === parts.batchSize;
+    // Read again while this read moved (a byte budget may have cut it short); an empty read ends.
+    return moved;
   };
 
   const drain = async () => {

@@ -85,7 +85,8 @@ export function createPgEventBus(options: PgEventBusOptions): PgEventBus {
   const logger = options.logger ?? createLogger();
   const onError = options.onError ?? ((error: unknown, topic: string) => logger.error('event subscriber failed', { topic, error }));
   const poolSize = options.poolSize ?? 4;
-  const { pool, close: closePool } = openPgPool(options, { max: poolSize }, 'createPgEventBus');
+  // A connection attempt gives up (and the publish reports it) instead of hanging a commit.
+  const { pool, close: closePool } = openPgPool(options, { max: poolSize, connectionTimeoutMillis: 10_000 }, 'createPgEventBus');
   const sql = pgPoolClient(pool, { name: 'createPgEventBus' });
   const gate = createMigrationGate('createPgEventBus', () => runSqlMigrations(sql, { name: 'events', schema, migrations: eventBusMigrations }));
   const origin = `${hostname()}:${process.pid}:${randomUUID()}`;

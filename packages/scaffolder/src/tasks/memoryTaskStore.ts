@@ -71,6 +71,8 @@ export function memoryTaskStore(): TaskStore {
       const record = tasks.get(taskId);
       if (!record || finished.has(record.status)) return false;
       if (record.status === 'processing' && workerId !== undefined && record.claimedBy !== workerId) return false;
+      // A worker completes only what it holds: a task requeued by recovery is no longer its own.
+      if (record.status === 'open' && workerId !== undefined) return false;
       record.status = status;
       record.completedAt = now();
       delete record.leaseExpiresAt;

@@ -18,7 +18,7 @@ export interface TaskListOptions {
 /** How a task ends: `completeTask` stores it and appends the `completion` event atomically. */
 export interface TaskCompletion {
   taskId: string;
-  /** Only the worker holding the lease may complete a `processing` task. */
+  /** Only the worker holding the lease may complete a `processing` task; with a worker id, an `open` one is not completed. */
   workerId?: string;
   status: 'completed' | 'failed' | 'cancelled';
   output?: JsonObject;

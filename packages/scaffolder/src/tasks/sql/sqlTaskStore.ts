@@ -133,12 +133,13 @@ export function createSqlTaskStore(options: SqlTaskStoreOptions): TaskStore {
     },
     async completeTask({ taskId, workerId, status, output, error, message }) {
       if (!holdable(taskId)) return false;
-      // A worker id no row holds owns no processing task (an open one completes for anyone).
+      // A worker id no row holds owns no processing task; a worker never completes an open task
+      // (one requeued by recovery is no longer its own); the host (no worker id) may.
       const foreign = workerId !== undefined && !holdable(workerId);
       return transaction(async (client) => {
         const { rows } = await client.query<{ id: string }>(
           `UPDATE ${t} SET status = $2, completed_at = now(), lease_expires_at = NULL, output = $3, error = $4, sealed_secrets = NULL
-           WHERE id = $1 AND (status = 'open' OR (status = 'processing' AND NOT $6 AND ($5::text IS NULL OR claimed_by = $5)))
+           WHERE id = $1 AND ((status = 'open' AND $5::text IS NULL AND NOT $6) OR (status = 'processing' AND NOT $6 AND ($5::text IS NULL OR claimed_by = $5)))
            RETURNING id`,
           [
             taskId,

@@ -4,6 +4,7 @@
  * wrong and rotated-out keys, tampered ciphertext, secrets in errors and checkpoint results.
  */
 import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createLogger, createPortalAuth, memorySink, type PermissionPolicy, type Principal } from '@portalkit/core';
 import { describe, expect, it } from 'vitest';
@@ -106,6 +107,37 @@ describe('retry', () => {
     expect(messages).toContain('Resuming at step b: a finished in an earlier run and keep their outputs and workspace');
     const everything = JSON.stringify([failed, again, await retried.listEvents(), await retried.get(), sink.records]);
     expect(everything).not.toContain(SECRET);
+  });
+});
+
+describe('workspace snapshots', () => {
+  it('never stores a workspace holding a secret: the retry starts over instead', async () => {
+    const store = memoryTaskStore();
+    const runs: string[] = [];
+    let fail = true;
+    const write = createAction({
+      id: 'test:write-secret',
+      async handler(ctx) {
+        runs.push('write');
+        await writeFile(path.join(ctx.workspacePath, 'config.env'), `TOKEN=${ctx.secrets.token}\n`);
+      },
+    });
+    const plain = createAction({ id: 'test:plain', async handler(ctx) { runs.push('plain'); await writeFile(path.join(ctx.workspacePath, 'plain.txt'), 'plain'); } });
+    const { scaffolder } = await scaffolderWith([plain, write], { taskStore: store, secretKeys: [{ id: 'k1', key: key() }], filters: { flaky: () => { if (fail) throw new Error('flaky'); return 'x'; } } });
+    const steps = [
+      { id: 'p', action: 'test:plain' },
+      { id: 'w', action: 'test:write-secret' },
+      { id: 'last', action: 'test:plain', if: '${{ "a" | flaky }}' },
+    ];
+    const template = parseTemplate({ apiVersion: 'scaffolder.backstage.io/v1beta3', kind: 'Template', metadata: { name: 'w' }, spec: { steps } });
+    const task = await scaffolder.run(template, { secrets: { token: SECRET } });
+    expect((await task.result).status).toBe('failed');
+    expect(await store.getWorkspace(task.id)).toBeUndefined();
+    fail = false;
+    const retried = await scaffolder.retryTask(task.id, { secrets: { token: SECRET } });
+    expect((await retried.result).status).toBe('completed');
+    expect(runs).toEqual(['plain', 'write', 'plain', 'write', 'plain']);
+    expect((await retried.listEvents()).map((e) => e.body.message)).toContain('Starting over: the workspace before step last was not kept (too large, holding a secret, or never stored)');
   });
 });
 

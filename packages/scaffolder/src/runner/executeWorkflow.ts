@@ -10,6 +10,7 @@ import { unknownActionMessage } from '../template/static-check.js';
 import { unknownInputKeys } from '../template/input-keys.js';
 import { stepLocation } from '../template/template-problem.js';
 import { createStepOutputs } from './stepOutputs.js';
+import type { StepOutputs } from './stepOutputs.js';
 import type { Redactor } from './redaction.js';
 import type { ActionAuthorizer } from '../access/actionAccess.js';
 import type { AsCreator } from '../access/creatorAccess.js';
@@ -134,12 +135,8 @@ export async function executeWorkflow(options: WorkflowOptions): Promise<Workflo
   for (const [index, step] of spec.steps.entries()) {
     const where = stepLocation(index, step.id);
     outputs.at(index);
-    const kept = options.plan && index < options.plan.startAt ? options.plan.kept[index] : undefined;
-    if (kept) {
-      // Finished in an earlier run of this task: its output is read as then, the action is not run.
-      if (kept.status === 'completed') outputs.record(step.id, structuredClone(kept.output ?? {}), false);
-      results.push({ id: step.id, name: step.name ?? step.id, action: step.action, status: kept.status });
-      log({ message: `Step ${step.name ?? step.id} finished in an earlier run; its output is kept`, stepId: step.id, status: kept.status });
+    if (options.plan && index < options.plan.startAt) {
+      results.push(keepStep(step, options.plan.kept[index]!, outputs, log));
       continue;
     }
     const result: StepResult = { id: step.id, name: step.name ?? step.id, action: step.action, status: 'failed' };
@@ -269,6 +266,13 @@ export async function executeWorkflow(options: WorkflowOptions): Promise<Workflo
   const rendered = renderValueTracked(spec.output, context, render, 'output');
   redactor.add(rendered.secretValues);
   return { output: (rendered.value ?? {}) as JsonObject, steps: results };
+}
+
+/** A step that finished in an earlier run of this task: its output is read as then, its action not run. */
+function keepStep(step: TemplateStep, kept: ResumePlan['kept'][number], outputs: StepOutputs, log: (body: TaskEventBody) => void): StepResult {
+  if (kept.status === 'completed') outputs.record(step.id, structuredClone(kept.output ?? {}), false);
+  log({ message: `Step ${step.name ?? step.id} finished in an earlier run; its output is kept`, stepId: step.id, status: kept.status });
+  return { id: step.id, name: step.name ?? step.id, action: step.action, status: kept.status };
 }
 
 /**

@@ -54,7 +54,7 @@ export async function planRun(
     return fresh(`Starting over: step ${next.id} had begun and its action ${next.action} is not declared idempotent; checkpoint results are reused`);
   }
   const snapshot = await store.getWorkspace(record.id);
-  if (!snapshot) return fresh(`Starting over: the workspace before step ${next.id} was not kept (too large, or never stored)`);
+  if (!snapshot) return fresh(`Starting over: the workspace before step ${next.id} was not kept (too large, holding a secret, or never stored)`);
   await restoreWorkspace(workspacePath, snapshot);
   return {
     startAt: kept.length,

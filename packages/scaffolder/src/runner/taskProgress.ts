@@ -36,6 +36,8 @@ export interface TaskProgressOptions {
   state: TaskState;
   /** Called when the store says this worker no longer holds the task. */
   onLost(): void;
+  /** Whether text holds a secret of the task (or a value derived from one): such a workspace is not stored. */
+  holdsSecret(text: string): boolean;
 }
 
 /** Create the progress recorder of one run. */
@@ -59,7 +61,7 @@ export function createTaskProgress(options: TaskProgressOptions): TaskProgress {
       const entry = { id: stepId, status, ...(output !== undefined ? { output } : {}) };
       if (last?.id === stepId && last.status === 'begun') state.steps[state.steps.length - 1] = entry;
       else state.steps.push(entry);
-      await save(await snapshotWorkspace(options.workspacePath));
+      await save(await snapshotWorkspace(options.workspacePath, options.holdsSecret));
     },
     async checkpoint(key, result) {
       state.checkpoints[key] = result;
@@ -68,13 +70,17 @@ export function createTaskProgress(options: TaskProgressOptions): TaskProgress {
   };
 }
 
-/** The workspace's files, gzipped; `null` when they are too large to keep. */
-export async function snapshotWorkspace(root: string): Promise<Uint8Array | null> {
+/**
+ * The workspace's files, gzipped; `null` when they are too large to keep, or when a file (or its
+ * path) holds a secret: the store keeps snapshots unencrypted, so such a task starts over instead.
+ */
+export async function snapshotWorkspace(root: string, holdsSecret: (text: string) => boolean): Promise<Uint8Array | null> {
   const files = await readDirectoryContents(root, MAX_WORKSPACE_SNAPSHOT_BYTES);
   let total = 0;
   for (const file of files) {
     total += file.size;
     if (file.base64Content === undefined || total > MAX_WORKSPACE_SNAPSHOT_BYTES) return null;
+    if (holdsSecret(file.path) || holdsSecret(Buffer.from(file.base64Content, 'base64').toString('utf8'))) return null;
   }
   return new Uint8Array(await gzipAsync(Buffer.from(JSON.stringify(files), 'utf8')));
 }

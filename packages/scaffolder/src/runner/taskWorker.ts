@@ -151,7 +151,8 @@ async function executeTask(context: RunContext, taskStore: TaskStore, record: Ta
     const plan = isDryRun ? undefined : await planRun(record, options.actions, taskStore, workspacePath);
     if (isDryRun) await mkdir(workspacePath, { recursive: true });
     if (plan?.message) void events.append(taskStore, taskId, 'log', { message: plan.message });
-    const progress = plan ? createTaskProgress({ store: taskStore, taskId, workerId: context.workerId, workspacePath, state: plan.state, onLost }) : undefined;
+    const holdsSecret = (text: string) => redactor.text(text) !== text;
+    const progress = plan ? createTaskProgress({ store: taskStore, taskId, workerId: context.workerId, workspacePath, state: plan.state, onLost, holdsSecret }) : undefined;
     const result = await executeWorkflow({
       taskId,
       spec: record.spec,

@@ -78,7 +78,7 @@ export interface ForPrincipalOptions {
 /** Options of {@link Scaffolder.run}. */
 export interface RunOptions {
   values?: JsonObject;
-  /** Available as `${{ secrets.x }}` in step inputs; kept in memory only, redacted from logs. */
+  /** Available as `${{ secrets.x }}` in step inputs; redacted from logs; kept in memory, or stored sealed with `secretKeys`. */
   secrets?: Record<string, string>;
   user?: ScaffolderUser;
   dryRun?: boolean;

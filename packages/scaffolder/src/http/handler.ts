@@ -27,7 +27,7 @@ function secretsOf(value: unknown): Record<string, string> | undefined {
   return secrets as Record<string, string>;
 }
 
-/** A task as Backstage's `GET /v2/tasks/:id` returns it (secrets are never stored). */
+/** A task as Backstage's `GET /v2/tasks/:id` returns it (never its sealed secrets, state or creator). */
 function serializeTask(record: TaskRecord) {
   return {
     id: record.id,

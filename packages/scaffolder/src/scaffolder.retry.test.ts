@@ -170,6 +170,26 @@ describe('recovery of a task whose worker died', () => {
     }
   });
 
+  it('resumes a task whose worker died after its last step by rendering its output only', async () => {
+    const store = memoryTaskStore();
+    let ran = 0;
+    const count = createAction({ id: 'test:count', async handler() { ran++; } });
+    const task = await store.createTask({
+      spec: spec([{ id: 'c', action: 'test:count' }], { output: { n: '${{ steps.c.output.n }}' }, EXPERIMENTAL_recovery: { EXPERIMENTAL_strategy: 'resume' } }),
+    });
+    await store.claimTask({ workerId: 'crashed', leaseMs: 20 });
+    await store.saveState({ taskId: task.id, workerId: 'crashed', state: { checkpoints: {}, steps: [{ id: 'c', status: 'completed', output: { n: 5 } }] } });
+    await new Promise((r) => setTimeout(r, 60));
+    const { scaffolder } = await scaffolderWith([count], { taskStore: store });
+    await scaffolder.start();
+    try {
+      expect(await (await scaffolder.getTask(task.id))!.result).toMatchObject({ status: 'completed', output: { n: 5 } });
+      expect(ran).toBe(0);
+    } finally {
+      await scaffolder.stop();
+    }
+  });
+
   it('refuses a template whose recovery strategy is unknown', async () => {
     const { scaffolder } = await scaffolderWith([createAction({ id: 'test:count', async handler() {} })]);
     const template = parseTemplate({

@@ -47,7 +47,11 @@ export async function planRun(
     kept.push(entry as ResumePlan['kept'][number]);
   }
   const next = record.spec.steps[kept.length];
-  if (!next) return fresh('Starting over: every step had finished');
+  if (!next) {
+    // Every step finished (the worker died before storing the end): only the output is rendered.
+    const plan = await fresh('Every step finished in an earlier run; their outputs are kept');
+    return { ...plan, startAt: kept.length, kept, state: { checkpoints, steps: kept.map((k) => ({ ...k })) } };
+  }
   if (kept.length === 0) return fresh(`Starting over at the first step (${next.id})`);
   const began = done[kept.length]?.id === next.id;
   if (began && actions.get(next.action)?.idempotent !== true) {

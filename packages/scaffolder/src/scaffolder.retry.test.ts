@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createLogger, createPortalAuth, memorySink, type PermissionPolicy, type Principal } from '@portalkit/core';
 import { describe, expect, it } from 'vitest';
-import { createAction, createScaffolder, createSecretBox, memoryTaskStore, parseTemplate, RECOVERED_MESSAGE } from './index.js';
+import { createAction, createScaffolder, createSecretBox, memoryTaskStore, parseTemplate, RECOVERED_MESSAGE, scaffolderConfigSchema } from './index.js';
 import type { ScaffolderAction, TaskSpec, TaskStore } from './index.js';
 import { tempDir } from './test-support.js';
 
@@ -269,6 +269,13 @@ describe('sealed task secrets', () => {
     const task = await inMemory.run(template, { secrets: { token: SECRET } });
     expect((await task.result).status).toBe('completed');
     expect((await store.getTask(task.id))!.sealedSecrets).toBeUndefined();
+  });
+
+  it('reads scaffolder.secrets.keys from the config, and refuses a malformed section', () => {
+    const keys = [{ id: '2026-12', key: key() }];
+    expect(scaffolderConfigSchema.parse({ secrets: { keys } }).secrets).toEqual({ keys });
+    expect(scaffolderConfigSchema.safeParse({ secrets: { keys: [] } }).success).toBe(false);
+    expect(scaffolderConfigSchema.safeParse({ secrets: { keys: [{ id: 'k' }] } }).success).toBe(false);
   });
 
   it('refuses bad keys at creation without echoing them', () => {

@@ -4,7 +4,7 @@
  * wrong and rotated-out keys, tampered ciphertext, secrets in errors and checkpoint results.
  */
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createLogger, createPortalAuth, memorySink, type PermissionPolicy, type Principal } from '@portalkit/core';
 import { describe, expect, it } from 'vitest';
@@ -138,6 +138,38 @@ describe('workspace snapshots', () => {
     expect((await retried.result).status).toBe('completed');
     expect(runs).toEqual(['plain', 'write', 'plain', 'write', 'plain']);
     expect((await retried.listEvents()).map((e) => e.body.message)).toContain('Starting over: the workspace before step last was not kept (too large, holding a secret, or never stored)');
+  });
+
+  it('keeps a small workspace for the retry (restored on a fresh disk), and none above 8 MiB', async () => {
+    for (const size of [1024, 9 * 1024 * 1024]) {
+      const store = memoryTaskStore();
+      let fail = true;
+      const seen: string[] = [];
+      const write = createAction({ id: 'test:big', async handler(ctx) { await writeFile(path.join(ctx.workspacePath, 'big.bin'), Buffer.alloc(size, 1)); } });
+      const check = createAction({
+        id: 'test:check',
+        idempotent: true,
+        async handler(ctx) {
+          seen.push(String((await stat(path.join(ctx.workspacePath, 'big.bin'))).size));
+          if (fail) throw new Error('flaky');
+        },
+      });
+      const { scaffolder } = await scaffolderWith([write, check], { taskStore: store });
+      const template = parseTemplate({ apiVersion: 'scaffolder.backstage.io/v1beta3', kind: 'Template', metadata: { name: 'b' }, spec: { steps: [{ id: 'w', action: 'test:big' }, { id: 'c', action: 'test:check' }] } });
+      const task = await scaffolder.run(template);
+      expect((await task.result).status).toBe('failed');
+      expect((await store.getWorkspace(task.id)) !== undefined).toBe(size < 1024 * 1024);
+      fail = false;
+      const retried = await scaffolder.retryTask(task.id);
+      expect((await retried.result).status).toBe('completed');
+      expect(seen).toEqual([String(size), String(size)]);
+      const messages = (await retried.listEvents()).map((e) => e.body.message);
+      expect(messages).toContain(
+        size < 1024 * 1024
+          ? 'Resuming at step c: w finished in an earlier run and keep their outputs and workspace'
+          : 'Starting over: the workspace before step c was not kept (too large, holding a secret, or never stored)',
+      );
+    }
   });
 });
 

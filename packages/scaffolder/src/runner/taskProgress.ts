@@ -1,4 +1,5 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import type { JsonValue, TaskCheckpoint, TaskState } from '../types.js';
@@ -75,6 +76,8 @@ export function createTaskProgress(options: TaskProgressOptions): TaskProgress {
  * path) holds a secret: the store keeps snapshots unencrypted, so such a task starts over instead.
  */
 export async function snapshotWorkspace(root: string, holdsSecret: (text: string) => boolean): Promise<Uint8Array | null> {
+  // Sizes first, so a large workspace is never read whole after every step.
+  if (!(await fitsIn(root, MAX_WORKSPACE_SNAPSHOT_BYTES))) return null;
   const files = await readDirectoryContents(root, MAX_WORKSPACE_SNAPSHOT_BYTES);
   let total = 0;
   for (const file of files) {
@@ -83,6 +86,25 @@ export async function snapshotWorkspace(root: string, holdsSecret: (text: string
     if (holdsSecret(file.path) || holdsSecret(Buffer.from(file.base64Content, 'base64').toString('utf8'))) return null;
   }
   return new Uint8Array(await gzipAsync(Buffer.from(JSON.stringify(files), 'utf8')));
+}
+
+/** Whether the files below `root` (as `readDirectoryContents` lists them) total at most `limit` bytes. */
+async function fitsIn(root: string, limit: number): Promise<boolean> {
+  let total = 0;
+  const visit = async (dir: string): Promise<boolean> => {
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== '.git' && !(await visit(full))) return false;
+      } else if (entry.isFile()) {
+        total += (await stat(full)).size;
+        if (total > limit) return false;
+      }
+    }
+    return true;
+  };
+  return visit(root);
 }
 
 /** Replace the workspace at `root` with a snapshot's files (paths that escape `root` are refused). */

@@ -54,11 +54,9 @@ export const migrations: SqlMigration[] = [
     version: 4,
     description: 'retry and recovery (state, resume mode, recoveries, workspace snapshot) and sealed secrets',
     statements: (s) => [
-      `ALTER TABLE ${s}.tasks ADD COLUMN state jsonb`,
-      `ALTER TABLE ${s}.tasks ADD COLUMN resume_mode text`,
-      `ALTER TABLE ${s}.tasks ADD COLUMN recoveries integer NOT NULL DEFAULT 0`,
-      // AES-256-GCM output of the scaffolder's secret box; the store never sees plaintext.
-      `ALTER TABLE ${s}.tasks ADD COLUMN sealed_secrets jsonb`,
+      // sealed_secrets: AES-256-GCM output of the scaffolder's secret box; the store never sees plaintext.
+      `ALTER TABLE ${s}.tasks ADD COLUMN state jsonb, ADD COLUMN resume_mode text,
+         ADD COLUMN recoveries integer NOT NULL DEFAULT 0, ADD COLUMN sealed_secrets jsonb`,
       // Kept apart from the row's other columns so listing tasks never reads it.
       `CREATE TABLE ${s}.task_workspaces (
         task_id text PRIMARY KEY REFERENCES ${s}.tasks (id) ON DELETE CASCADE,

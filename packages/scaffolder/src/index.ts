@@ -109,6 +109,10 @@ export type {
 } from './scaffolderTypes.js';
 export { createScaffolderHandler } from './http/handler.js';
 export type { ScaffolderHandlerOptions } from './http/options.js';
+export { autocompleteRequestSchema, autocompleteResponseSchema } from './http/autocomplete.js';
+export type { AutocompleteProvider, AutocompleteResponse } from './http/autocomplete.js';
+export { describeTemplatingExtensions, templatingExtensionsSchema } from './render/templatingExtensions.js';
+export type { TemplatingExtensions } from './render/templatingExtensions.js';
 export { scaffolderPlugin } from './plugin.js';
 export { scaffolderConfigSchema } from './config.js';
 export type { ScaffolderConfig } from './config.js';

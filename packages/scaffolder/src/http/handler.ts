@@ -1,6 +1,6 @@
 import { InputError, NotFoundError, createRouter, eventStreamResponse, readJsonBody } from '@portalkit/core';
 import type { Handler, Principal } from '@portalkit/core';
-import type { JsonObject, TaskRecord, TaskStatus, TemplateFilter, TemplateGlobal } from '../types.js';
+import type { JsonObject, TaskRecord, TemplateFilter, TemplateGlobal } from '../types.js';
 import type { ScaffolderLibrary } from '../scaffolderTypes.js';
 import type { ScaffolderHandlerOptions } from './options.js';
 import { parseTemplate } from '../template/parseTemplate.js';

@@ -6,7 +6,8 @@ import { createLogger, memorySink } from '@portalkit/core';
 import type { ActionContext, ScaffolderAction } from '../../types.js';
 import { tempDir } from '../../test-support.js';
 import { builtinActions } from './index.js';
-import { maxReaddirEntries } from './fsReaddir.js';
+import { createFsReaddirAction, maxReaddirEntries } from './fsReaddir.js';
+import { createCatalogTimestampingAction, maxEntityFileBytes } from './catalogAnnotate.js';
 import { maxTemplateFileBytes } from './renderTemplateFile.js';
 
 // The actions Backstage's scaffolder-backend ships that were added with issue #22:
@@ -189,9 +190,13 @@ describe('fs:readdir', () => {
     expect(() => action.parseInput({ paths: [''] })).toThrow(expect.objectContaining({ name: 'InputError' }));
     expect(() => action.parseInput({ paths: 'src' })).toThrow(expect.objectContaining({ name: 'InputError' }));
     expect(() => action.parseInput({})).toThrow(expect.objectContaining({ name: 'InputError' }));
+    // The bound, streamed: the default (10,000) is the same code with another number.
+    expect(maxReaddirEntries).toBe(10_000);
     const many = await tempDir();
-    await Promise.all(Array.from({ length: maxReaddirEntries + 1 }, (_, i) => writeFile(path.join(many, `f${i}`), '')));
-    await expect(run(action, { paths: ['.'] }, { workspace: many })).rejects.toMatchObject({ name: 'InputError', message: expect.stringContaining(String(maxReaddirEntries)) });
+    await Promise.all(Array.from({ length: 6 }, (_, i) => writeFile(path.join(many, `f${i}`), '')));
+    const small = createFsReaddirAction({ maxEntries: 5 });
+    await expect(run(small, { paths: ['.'] }, { workspace: many })).rejects.toMatchObject({ name: 'InputError', message: expect.stringContaining('more than 5') });
+    expect((await run(createFsReaddirAction({ maxEntries: 6 }), { paths: ['.'] }, { workspace: many })).outputs.files).toHaveLength(6);
   });
 });
 
@@ -215,5 +220,57 @@ describe('debug:wait', () => {
     }
     expect(() => builtinActions({ maxWaitMs: -1 })).toThrow(/createDebugWaitAction/);
     expect(action.supportsDryRun).toBe(false);
+  });
+});
+
+describe('catalog:annotate and catalog:timestamping', () => {
+  const entity = 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: svc\n  labels: { a: "1" }\nspec:\n  type: service\n';
+
+  it('merge labels, annotations and spec into the workspace entity and output it', async () => {
+    const workspace = await tempDir();
+    await files(workspace, { 'catalog-info.yaml': entity });
+    const annotated = await run(byId('catalog:annotate'), { labels: { tier: 'gold' }, annotations: { 'acme.com/team': 'payments' }, spec: { lifecycle: 'production' } }, { workspace });
+    const written = await readFile(path.join(workspace, 'catalog-info.yaml'), 'utf8');
+    expect(annotated.outputs.annotatedObject).toBe(written);
+    expect(written).toContain('tier: gold');
+    expect(written).toContain('a: \'1\'');
+    expect(written).toContain('acme.com/team: payments');
+    expect(written).toContain('lifecycle: production');
+    expect(written).toContain('type: service');
+
+    const at = new Date('2026-01-02T03:04:05.000Z');
+    await run(createCatalogTimestampingAction({ now: () => at }), { writeToFile: 'out/entity.yaml', objectYaml: { kind: 'Component', metadata: { name: 'x' } } }, { workspace });
+    expect(await readFile(path.join(workspace, 'out/entity.yaml'), 'utf8')).toContain("backstage.io/createdAt: '2026-01-02T03:04:05.000Z'");
+    // Nothing to add: nothing written, the entity still output.
+    const none = await run(byId('catalog:annotate'), { entityFilePath: 'out/entity.yaml', writeToFile: 'untouched.yaml' }, { workspace });
+    expect(none.outputs.annotatedObject).toContain('name: x');
+    await expect(readFile(path.join(workspace, 'untouched.yaml'))).rejects.toThrow();
+  });
+
+  it('refuse bad input: escaping paths, links out, .git, non-entities, bad YAML, huge files, wrong types', async () => {
+    const workspace = await tempDir();
+    const outside = await tempDir();
+    await files(workspace, { 'catalog-info.yaml': entity, 'list.yaml': '- a\n- b\n', 'bad.yaml': 'a: [', 'nometa.yaml': 'kind: Component\n' });
+    await files(outside, { 'host.yaml': entity });
+    await symlink(path.join(outside, 'host.yaml'), path.join(workspace, 'host-link.yaml'));
+    await writeFile(path.join(workspace, 'huge.yaml'), `a: "${'x'.repeat(maxEntityFileBytes)}"`);
+    const action = byId('catalog:annotate');
+    const go = (input: unknown) => run(action, input, { workspace });
+    const add = { labels: { x: 'y' } };
+    await expect(go({ ...add, entityFilePath: '../x.yaml' })).rejects.toMatchObject({ name: 'NotAllowedError' });
+    await expect(go({ ...add, entityFilePath: 'host-link.yaml' })).rejects.toMatchObject({ name: 'NotAllowedError' });
+    await expect(go({ ...add, writeToFile: '../out.yaml' })).rejects.toMatchObject({ name: 'NotAllowedError' });
+    await expect(go({ ...add, writeToFile: '.git/config' })).rejects.toMatchObject({ name: 'NotAllowedError' });
+    await expect(go({ ...add, writeToFile: 'host-link.yaml' })).rejects.toMatchObject({ name: 'NotAllowedError' });
+    await expect(go({ ...add, entityFilePath: 'list.yaml' })).rejects.toMatchObject({ name: 'InputError' });
+    await expect(go({ ...add, entityFilePath: 'nometa.yaml' })).rejects.toMatchObject({ name: 'InputError' });
+    await expect(go({ ...add, entityFilePath: 'bad.yaml' })).rejects.toMatchObject({ name: 'InputError' });
+    await expect(go({ ...add, entityFilePath: 'huge.yaml' })).rejects.toMatchObject({ name: 'InputError' });
+    await expect(go({ ...add, entityFilePath: 'missing.yaml' })).rejects.toMatchObject({ name: 'InputError' });
+    await expect(go({ ...add, objectYaml: { metadata: 'no' } })).rejects.toMatchObject({ name: 'InputError' });
+    expect(() => action.parseInput({ labels: { a: 1 } })).toThrow(expect.objectContaining({ name: 'InputError' }));
+    expect(() => action.parseInput({ objectYaml: 'kind: x' })).toThrow(expect.objectContaining({ name: 'InputError' }));
+    expect(await readFile(path.join(outside, 'host.yaml'), 'utf8')).toBe(entity);
+    expect(await readFile(path.join(workspace, 'catalog-info.yaml'), 'utf8')).toBe(entity);
   });
 });

@@ -5,7 +5,7 @@ import { InputError } from '@portalkit/core';
 import { createAction } from '../createAction.js';
 import { resolveSafeChildPath } from '../resolveSafeChildPath.js';
 
-/** The most entries one `fs:readdir` step lists; more is an `InputError`, not an unbounded output. */
+/** The most entries one `fs:readdir` step lists by default; more is an `InputError`, not an unbounded output. */
 export const maxReaddirEntries = 10_000;
 
 const contentSchema = z.object({
@@ -27,7 +27,8 @@ type Content = z.infer<typeof contentSchema>;
  *   input: { paths: [src], recursive: true }
  * ```
  */
-export function createFsReaddirAction() {
+export function createFsReaddirAction(options: { maxEntries?: number } = {}) {
+  const maxEntries = options.maxEntries ?? maxReaddirEntries;
   return createAction({
     id: 'fs:readdir',
     description: 'Reads files and directories from the workspace',
@@ -54,9 +55,9 @@ export function createFsReaddirAction() {
         }
         // Streamed, so a huge tree is refused at the bound instead of being read whole first.
         for await (const dirent of dir) {
-          if (files.length + folders.length >= maxReaddirEntries) {
+          if (files.length + folders.length >= maxEntries) {
             await dir.close().catch(() => {});
-            throw new InputError(`fs:readdir: more than ${maxReaddirEntries} entries below ${ctx.input.paths.join(', ')}`);
+            throw new InputError(`fs:readdir: more than ${maxEntries} entries below ${ctx.input.paths.join(', ')}`);
           }
           const fullPath = path.join(dirent.parentPath, dirent.name);
           const element = { name: dirent.name, path: path.relative(ctx.workspacePath, fullPath), fullPath };

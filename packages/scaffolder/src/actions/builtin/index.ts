@@ -1,6 +1,7 @@
 import type { UrlReader } from '@portalkit/core';
 import type { ScmIntegrations } from '@portalkit/integrations';
 import type { ScaffolderAction, ScaffolderCatalog, TemplateFilter, TemplateGlobal } from '../../types.js';
+import { createCatalogAnnotateAction, createCatalogTimestampingAction } from './catalogAnnotate.js';
 import { createCatalogFetchAction } from './catalogFetch.js';
 import { createCatalogRegisterAction } from './catalogRegister.js';
 import { createCatalogWriteAction } from './catalogWrite.js';
@@ -55,7 +56,7 @@ export interface BuiltinActionsOptions {
 /**
  * Every built-in action: fetch:plain, fetch:plain:file, fetch:template, fetch:template:file,
  * workspace:template, workspace:template:file, fs:rename, fs:delete, fs:readdir, debug:log,
- * debug:wait, catalog:register, catalog:write, catalog:fetch, publish:git; with `integrations`, the
+ * debug:wait, catalog:register, catalog:annotate, catalog:timestamping, catalog:write, catalog:fetch, publish:git; with `integrations`, the
  * publish actions of the configured hosts (publish:bitbucketCloud, publish:bitbucketServer,
  * publish:github, publish:github:pull-request, publish:gitlab, publish:gitlab:merge-request,
  * publish:azure, publish:gitea).
@@ -87,6 +88,8 @@ export function builtinActions(options: BuiltinActionsOptions = {}): ScaffolderA
     createCatalogRegisterAction(catalog),
     createCatalogWriteAction(),
     createCatalogFetchAction(catalog),
+    createCatalogAnnotateAction(),
+    createCatalogTimestampingAction(),
     createPublishGitAction({
       ...(options.gitRemoteRoots ? { allowedRoots: options.gitRemoteRoots } : {}),
       ...(options.integrations ? { integrations: options.integrations } : {}),

@@ -1,13 +1,14 @@
 import { resolve } from 'node:path';
 import { InputError, createFileReader, createLogger, createPortalAuth, createUrlReader } from '@portalkit/core';
 import type { Logger, PortalAuth, Principal, UrlReader } from '@portalkit/core';
-import { builtinKinds, createEntityValidator } from '@portalkit/catalog-model';
+import { builtinKinds } from '@portalkit/catalog-model';
 import { type CatalogAccess, hostAccess, principalAccess } from './authorization/access.js';
 import { createCatalogView } from './authorization/authorized-catalog.js';
 import { auditedConnection } from './authorization/audited-connection.js';
 import { createAuditedMutations } from './authorization/catalog-audit.js';
 import type { CatalogParts } from './authorization/catalog-parts.js';
 import { type CatalogMetricsRecorder, createCatalogMetricsRecorder } from './catalog-metrics.js';
+import { createKindRegistry } from './kinds/kind-registry.js';
 import { createLocationService } from './locations/location-service.js';
 import { createRefreshLoop } from './refresh-loop.js';
 import { createCatalogProcessing } from './processing/catalog-processing.js';
@@ -62,13 +63,23 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
   const store = options.store ?? memoryStore();
   const logger = options.logger ?? createLogger({ level: 'warn' });
   const processors: EntityProcessor[] = [...(options.processors ?? [])];
+  const kinds = createKindRegistry({
+    kinds: options.kinds ?? builtinKinds,
+    allowUnknownKinds: options.allowUnknownKinds ?? false,
+    declaredKinds: options.declaredKinds ?? true,
+    logger,
+  });
   const context: EngineContext = {
     rootDir,
     fileReader: createFileReader({ root: rootDir }),
     urlReader: catalogUrlReader(options, rootDir),
     ...(options.integrations ? { integrations: options.integrations } : {}),
     processors,
-    validator: createEntityValidator({ kinds: options.kinds ?? builtinKinds, allowUnknownKinds: options.allowUnknownKinds ?? false }),
+    // The registry's validator changes when a KindDefinition is committed: read it at each use.
+    get validator() {
+      return kinds.validator();
+    },
+    declaredRelations: (kind) => kinds.relationRules(kind),
     concurrency: options.concurrency ?? 16,
     rules: createCatalogRulesEnforcer({ rootDir, ...(options.rules ? { rules: options.rules } : {}), locations: options.locations ?? [] }),
   };
@@ -96,7 +107,7 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
     await committer.commit(items, deleteRefs);
     recorder?.committed(items);
   };
-  const processing = createCatalogProcessing({ store, context, commit, leaseMs: options.processingLeaseMs ?? 30_000 });
+  const processing = createCatalogProcessing({ store, context, commit, leaseMs: options.processingLeaseMs ?? 30_000, reloadKinds: () => kinds.reload(store) });
   const { pass, refreshRows } = processing;
   const locations = createLocationService({ store, rootDir, exclusive, pass, commit, cascade });
   const audited = createAuditedMutations(currentAuth);

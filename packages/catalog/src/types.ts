@@ -94,6 +94,12 @@ export interface CatalogOptions {
   events?: CatalogEventSink;
   /** Accepted kinds; default `builtinKinds`. */
   kinds?: readonly KindDefinition[];
+  /**
+   * Accept `kind: KindDefinition` entities (apiVersion `portalkit.dev/v1alpha1`) and apply the
+   * kinds they declare — validation, relations, facets — from the next pass on. Default true;
+   * catalog rules still decide which locations may contribute them (docs/kind-definitions.md).
+   */
+  declaredKinds?: boolean;
   /** Accept entities of kinds no definition covers (validated as envelopes only). Default false. */
   allowUnknownKinds?: boolean;
   /** Base of relative `file` targets; nothing outside it is read. Default `process.cwd()`. */

@@ -129,6 +129,7 @@ export {
   catalogEntityPermissionRules,
   catalogEntityReadPermission,
   catalogEntityRefreshPermission,
+  catalogEntityUpdatePermission,
   catalogLocationAnalyzePermission,
   catalogLocationCreatePermission,
   catalogLocationDeletePermission,

@@ -21,6 +21,7 @@ import { createRetryPolicy } from './providers/retry-policy.js';
 import { assertSchedule } from './providers/scheduled-provider.js';
 import { parseCatalogRules, parseLocationRules } from './rules/catalog-rule.js';
 import { createCatalogRulesEnforcer } from './rules/rules-enforcer.js';
+import { createEntityWriter } from './write-back/entity-writer.js';
 import { createCommitter } from './stitching/committer.js';
 import { memoryStore } from './stores/memory.js';
 import type { CatalogLibrary, CatalogOptions } from './types.js';
@@ -111,6 +112,14 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
   const { pass, refreshRows } = processing;
   const locations = createLocationService({ store, rootDir, exclusive, pass, commit, cascade });
   const audited = createAuditedMutations(currentAuth);
+  const writer = createEntityWriter({
+    store,
+    validateEntity: processing.validateEntity,
+    // A provider-owned entity changed directly is processed and committed like any mutation: one at a time.
+    refreshRows: (rows) => exclusive(() => refreshRows(rows)),
+    integrations: options.integrations,
+    author: options.writeBackAuthor,
+  });
   const allowedLocationTypes = Object.freeze([...(options.allowedLocationTypes ?? DEFAULT_ALLOWED_LOCATION_TYPES)]);
 
   // Two phases: providers' mutations only need the locations stored, so a provider may await
@@ -168,6 +177,10 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
     getProcessingErrors: processing.getProcessingErrors,
     providerStatuses: async () => runner.statuses(),
     removeEntityByUid: (uid) => exclusive(() => committer.removeEntityByUid(uid)),
+    updateEntity: async (entity, update, actor) => {
+      await ensureInit();
+      return writer.update(entity, update, actor);
+    },
     refresh: async (refreshOptions) => {
       await ensureInit();
       const scope = refreshOptions?.entityRef ? 'entity' : refreshOptions?.key ? 'key' : 'all';

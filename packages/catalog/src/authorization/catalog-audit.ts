@@ -17,6 +17,7 @@ export type CatalogAuditAction =
   | 'catalog.location.update'
   | 'catalog.entity.delete'
   | 'catalog.entity.refresh'
+  | 'catalog.entity.update'
   | 'catalog.provider.mutation';
 
 /** What one audited mutation is about. */

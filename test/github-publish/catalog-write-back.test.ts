@@ -5,6 +5,7 @@ import { type AuditEvent, type PermissionPolicy, type Principal, createLogger, c
 import { type Catalog, type EntityProvider, createCatalog } from '@portalkit/catalog';
 import { catalogConditions, createCatalogConditionalDecision } from '@portalkit/catalog-model';
 import type { ScmIntegrations } from '@portalkit/integrations';
+import { builtinActions, createScaffolder, parseTemplate } from '@portalkit/scaffolder';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PublishRoutes } from '../support/contract/github/publish-routes.js';
 import type { GithubContractServer } from '../support/contract/github/server.js';
@@ -152,5 +153,31 @@ describe('write-back through the entity source', () => {
     expect([400, 415]).toContain((await patch('jane', JSON.stringify({ patch: { spec: { lifecycle: 'x' } } }), 'text/plain')).status);
     expect((await patch('jane', '{"patch": {"spec": 3}}')).status).toBe(400);
     expect((await patch('jane', '{not json')).status).toBe(400);
+  });
+
+  it('catalog:entity:update in a template opens the pull request, and fails the step on a patch that makes the entity invalid', async () => {
+    const scaffolder = createScaffolder({ actions: builtinActions({ catalog, integrations }), workingDirectory: path.join(dir, 'work'), logger: createLogger({ level: 'error' }) });
+    const run = async (owner: unknown) =>
+      (await scaffolder.run(
+        parseTemplate({
+          apiVersion: 'scaffolder.backstage.io/v1beta3',
+          kind: 'Template',
+          metadata: { name: 'change-owner' },
+          spec: {
+            parameters: [],
+            steps: [{ id: 'update', action: 'catalog:entity:update', input: { entityRef: 'component:default/cart', patch: { spec: { owner } }, title: 'New owner for cart' } }],
+            output: { url: '${{ steps.update.output.pullRequestUrl }}', method: '${{ steps.update.output.method }}' },
+          },
+        }),
+        { values: {} },
+      )).result;
+    const result = await run('group:default/checkout');
+    expect(result.error).toBeUndefined();
+    expect(result.output).toMatchObject({ method: 'pull-request', url: expect.stringContaining(`${server.baseUrl}/acme/shop/pull/`) });
+    const pull = routes.pulls.find((p) => p.title === 'New owner for cart')!;
+    expect(await server.git.git('acme/shop', ['show', `${pull.head}:catalog-info.yaml`])).toContain('spec: { type: service, lifecycle: production, owner: group:default/checkout }');
+    const bad = await run('');
+    expect(bad.error).toMatchObject({ name: 'InputError' });
+    expect(routes.pulls.filter((p) => p.title === 'New owner for cart')).toHaveLength(1);
   });
 });

@@ -146,3 +146,5 @@ export {
 } from './permissions.js';
 export { catalogServiceRef } from './catalog-service.js';
 export type { CatalogService, CatalogServiceView } from './catalog-service.js';
+export { entityUpdateResultSchema, entityUpdateSchema } from './entity-update.js';
+export type { EntityUpdate, EntityUpdateResult } from './entity-update.js';

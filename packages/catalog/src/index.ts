@@ -105,9 +105,8 @@ export type {
 export { createCatalog } from './create-catalog.js';
 export { editEntityInYaml } from './write-back/yaml-entity-edit.js';
 export type { EntityIdentity } from './write-back/yaml-entity-edit.js';
-export { entityUpdateSchema, mergePatch } from './write-back/entity-patch.js';
-export type { EntityPatch, EntityUpdate } from './write-back/entity-patch.js';
-export type { EntityUpdateResult } from './write-back/entity-writer.js';
+export { mergePatch } from './write-back/entity-patch.js';
+export type { EntityPatch } from './write-back/entity-patch.js';
 export { createGithubDiscoveryProvider } from './providers/github-discovery.js';
 export type { GithubDiscoveryProvider, GithubDiscoveryProviderOptions } from './providers/github-discovery.js';
 export { createGithubOrgProvider, GITHUB_TEAM_SLUG_ANNOTATION, GITHUB_USER_LOGIN_ANNOTATION } from './providers/github-org.js';

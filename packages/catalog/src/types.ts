@@ -1,9 +1,7 @@
 import type { EventBus, Handler, Logger, Metrics, PortalAuth, Principal, SchedulerLock, UrlReader } from '@portalkit/core';
 import type { ScmIntegrations } from '@portalkit/integrations';
 import type { CatalogHandlerOptions } from './http/options.js';
-import type { Entity, EntityProviderStatus, KindDefinition } from '@portalkit/catalog-model';
-import type { EntityUpdate } from './write-back/entity-patch.js';
-import type { EntityUpdateResult } from './write-back/entity-writer.js';
+import type { Entity, EntityProviderStatus, EntityUpdate, EntityUpdateResult, KindDefinition } from '@portalkit/catalog-model';
 import type { EntityProcessor } from './processing/processor.js';
 import type { EntityProvider } from './processing/provider.js';
 import type { ProviderRetryOptions } from './providers/retry-policy.js';

@@ -62,6 +62,7 @@ export { createDebugLogAction } from './actions/builtin/debugLog.js';
 export { createCatalogRegisterAction } from './actions/builtin/catalogRegister.js';
 export { createCatalogWriteAction } from './actions/builtin/catalogWrite.js';
 export { createCatalogFetchAction } from './actions/builtin/catalogFetch.js';
+export { createCatalogEntityUpdateAction } from './actions/builtin/catalogEntityUpdate.js';
 export { createPublishAzureAction } from './actions/builtin/publish/azure.js';
 export { createPublishGiteaAction } from './actions/builtin/publish/gitea.js';
 export { createPublishGitAction } from './actions/builtin/publishGit.js';

@@ -1,6 +1,4 @@
-import type { Entity } from '@portalkit/catalog-model';
-import type { EntityUpdate } from '../write-back/entity-patch.js';
-import type { EntityUpdateResult } from '../write-back/entity-writer.js';
+import type { Entity, EntityUpdate, EntityUpdateResult } from '@portalkit/catalog-model';
 import type { LocationService } from '../locations/location-service.js';
 import type { CatalogStore } from '../stores/types.js';
 import type { CatalogView } from '../types.js';

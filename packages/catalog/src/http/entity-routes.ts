@@ -1,8 +1,7 @@
 import { InputError, NotFoundError, getQueryArray } from '@portalkit/core';
 import type { Router } from '@portalkit/core';
 import { z } from 'zod';
-import { stringifyEntityRef } from '@portalkit/catalog-model';
-import { entityUpdateSchema } from '../write-back/entity-patch.js';
+import { entityUpdateSchema, stringifyEntityRef } from '@portalkit/catalog-model';
 import { predicate, type RouteContext } from './route-context.js';
 
 const byRefsBody = z.object({

@@ -1,27 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { InputError, NotFoundError } from '@portalkit/core';
 import { ANNOTATION_LOCATION, stringifyEntityRef } from '@portalkit/catalog-model';
-import type { Entity } from '@portalkit/catalog-model';
+import type { Entity, EntityUpdate, EntityUpdateResult } from '@portalkit/catalog-model';
 import { isGithubIntegration, openGithubFilePullRequest } from '@portalkit/integrations';
 import type { ScmIntegrations } from '@portalkit/integrations';
 import { parseLocationRef } from '../processing/paths.js';
 import type { CatalogStore, RefreshState } from '../stores/types.js';
 import type { CatalogView } from '../types.js';
-import { type EntityUpdate, patchEntity } from './entity-patch.js';
+import { patchEntity } from './entity-patch.js';
 import { editEntityInYaml } from './yaml-entity-edit.js';
-
-/**
- * How a write-back went: a pull request against the entity's source file, or a direct change of
- * an entity a provider owns (stored and processed at once).
- *
- * @example
- * ```ts
- * const result: EntityUpdateResult = { method: 'pull-request', url: 'https://github.com/acme/web/pull/7', number: 7, branch: 'portalkit/update-web-1a2b' };
- * ```
- */
-export type EntityUpdateResult =
-  | { method: 'pull-request'; url: string; number: number; branch: string }
-  | { method: 'direct' };
 
 /** Options of {@link createEntityWriter}. */
 export interface EntityWriterOptions {

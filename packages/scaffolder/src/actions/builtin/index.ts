@@ -1,6 +1,7 @@
 import type { UrlReader } from '@portalkit/core';
 import type { ScmIntegrations } from '@portalkit/integrations';
 import type { ScaffolderAction, ScaffolderCatalog, TemplateFilter, TemplateGlobal } from '../../types.js';
+import { createCatalogEntityUpdateAction } from './catalogEntityUpdate.js';
 import { createCatalogFetchAction } from './catalogFetch.js';
 import { createCatalogRegisterAction } from './catalogRegister.js';
 import { createCatalogWriteAction } from './catalogWrite.js';
@@ -74,6 +75,7 @@ export function builtinActions(options: BuiltinActionsOptions = {}): ScaffolderA
     createCatalogRegisterAction(catalog),
     createCatalogWriteAction(),
     createCatalogFetchAction(catalog),
+    createCatalogEntityUpdateAction(catalog),
     createPublishGitAction({
       ...(options.gitRemoteRoots ? { allowedRoots: options.gitRemoteRoots } : {}),
       ...(options.integrations ? { integrations: options.integrations } : {}),

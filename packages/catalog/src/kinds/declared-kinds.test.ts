@@ -125,6 +125,19 @@ describe('kinds declared in YAML (kind: KindDefinition)', () => {
     expect((await catalog.getEntities({ filter: { kind: 'kinddefinition' } })).items).toEqual([]);
   });
 
+  it('a definition edited into an invalid one fails at its file:line; its last valid version, and its kind, stay', async () => {
+    await write('kinds.yaml', WIDGET_KIND);
+    await write('widgets.yaml', WIDGETS.replace('platinum', 'silver'));
+    const catalog = open();
+    await catalog.refresh();
+    await write('kinds.yaml', WIDGET_KIND.replace('minLength: 1', 'pattern: "^(a+)+$"'));
+    await catalog.refresh();
+    expect(await errorsOf(catalog, 'kinddefinition:default/widget')).toEqual([expect.objectContaining({ file: 'kinds.yaml', rule: 'kind-schema' })]);
+    expect(await catalog.getEntityByRef('kinddefinition:default/widget')).toBeDefined();
+    expect(await errorsOf(catalog, 'widget:default/cog')).toEqual([]);
+    expect(await catalog.getEntityByRef('widget:default/cog')).toBeDefined();
+  });
+
   it('a host can turn declared kinds off: KindDefinition is then an unknown kind', async () => {
     await write('kinds.yaml', WIDGET_KIND);
     await write('widgets.yaml', WIDGETS);

@@ -1,9 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCatalog } from '../index.js';
-import type { Catalog, CatalogOptions } from '../index.js';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dropSchema, pgUrl, postgresSkipReason, randomSchema } from '../../../../test/support/postgres.js';
+import { createCatalog, memoryStore, pgliteStore, postgresStore } from '../index.js';
+import type { Catalog, CatalogOptions, CatalogStore } from '../index.js';
 
 let root: string;
 beforeEach(async () => {
@@ -147,3 +148,43 @@ describe('kinds declared in YAML (kind: KindDefinition)', () => {
     expect((await errorsOf(catalog, 'widget:default/sprocket'))[0]?.rule).toBe('unknown-kind');
   });
 });
+
+const skipPostgres = await postgresSkipReason();
+const schemas: string[] = [];
+afterAll(async () => {
+  for (const schema of schemas) await dropSchema(schema);
+});
+const stores: { name: string; open: () => CatalogStore; skip: string | false }[] = [
+  { name: 'memory', open: () => memoryStore(), skip: false },
+  { name: 'pglite', open: () => pgliteStore(), skip: false },
+  {
+    name: 'postgres',
+    open: () => {
+      const schema = randomSchema();
+      schemas.push(schema);
+      return postgresStore({ connectionString: pgUrl, schema });
+    },
+    skip: skipPostgres,
+  },
+];
+
+for (const backend of stores) {
+  describe.skipIf(backend.skip)(`declared kinds on ${backend.name}`, () => {
+    it('a new catalog process on the same store knows the stored kinds before its first refresh of one entity', async () => {
+      await write('kinds.yaml', WIDGET_KIND);
+      await write('widgets.yaml', WIDGETS.replace('platinum', 'silver'));
+      const store = backend.open();
+      await open({ store }).refresh();
+      // Another process: its first refresh is of one entity, which must be judged by the stored kinds.
+      await write('widgets.yaml', WIDGETS.replace('platinum', 'silver').replace('owner: team-b', 'owner: team-c'));
+      await write('kinds.yaml', `${WIDGET_KIND}---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: { name: late }\nspec: { type: service, lifecycle: production, owner: team-a }\n`);
+      const second = open({ store });
+      await second.refresh({ entityRef: 'widget:default/cog' });
+      expect(await errorsOf(second, 'widget:default/cog')).toEqual([]);
+      const cog = await second.getEntityByRef('widget:default/cog');
+      expect(cog?.relations?.map((r) => `${r.type} ${r.targetRef}`)).toContain('ownedBy group:default/team-c');
+      // Judged right the first time: no second pass over everything was needed (it would have read this).
+      expect(await second.getEntityByRef('component:default/late')).toBeUndefined();
+    });
+  });
+}

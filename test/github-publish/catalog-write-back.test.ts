@@ -103,7 +103,16 @@ describe('write-back through the entity source', () => {
     expect(await server.git.git('acme/shop', ['log', '-1', '--format=%an <%ae> %s', result.branch])).toBe('Portal <portal@example.com> Payments owns the shop');
     // The catalog itself is unchanged until the pull request is merged and read again.
     expect((await catalog.getEntityByRef('component:default/shop'))?.spec?.['owner']).toBe('team-a');
-    expect(events).toEqual([expect.objectContaining({ action: 'catalog.entity.update', target: 'component:default/shop', outcome: 'success', actor: { type: 'user', subject: 'user:default/jane' } })]);
+    expect(events).toEqual([
+      expect.objectContaining({
+        action: 'catalog.entity.update',
+        target: 'component:default/shop',
+        outcome: 'success',
+        actor: { type: 'user', subject: 'user:default/jane' },
+        meta: { method: 'pull-request', fields: ['spec.owner'], pullRequest: result.url },
+      }),
+    ]);
+    expect(JSON.stringify(events)).not.toContain('group:default/payments');
     expect(server.violations).toEqual([]);
   });
 

@@ -101,7 +101,7 @@ export function createAuthorizedMutations(parts: CatalogParts, access: CatalogAc
 
     async updateEntity(entityRef, input) {
       const key = refKey(entityRef);
-      return audited(access, { action: 'catalog.entity.update', target: key }, async ({ deny }) => {
+      return audited(access, { action: 'catalog.entity.update', target: key }, async ({ deny, addMeta }) => {
         const entity = await reader.getEntityByRef(key);
         if (!entity) {
           const error = new NotFoundError(`No entity ${key}`);
@@ -111,7 +111,14 @@ export function createAuthorizedMutations(parts: CatalogParts, access: CatalogAc
         await requireOnEntity(catalogEntityUpdatePermission, entity);
         const update = parseEntityUpdate(input);
         const actor = access.principal.userEntityRef ?? access.principal.type;
-        return parts.updateEntity(entity, update, actor);
+        const result = await parts.updateEntity(entity, update, actor);
+        // Which fields changed and where the change went; never the values (they are entity content).
+        addMeta({
+          method: result.method,
+          fields: [...Object.keys(update.patch.metadata ?? {}).map((k) => `metadata.${k}`), ...Object.keys(update.patch.spec ?? {}).map((k) => `spec.${k}`)],
+          ...(result.method === 'pull-request' ? { pullRequest: result.url } : {}),
+        });
+        return result;
       });
     },
 

@@ -79,7 +79,8 @@ describe.skipIf(!hasChromium)('example portal in a browser', () => {
     expect(refs.every((r) => r?.startsWith('api:'))).toBe(true);
     // Same facet: any of; another facet: all of.
     await page.check('[data-facet="kind"] input[value="resource"]');
-    await page.waitForFunction(() => document.querySelector('#catalog-summary')?.textContent === '19 entities');
+    // Two of the Resources come from the demo inventory provider (src/demo-inventory.ts).
+    await page.waitForFunction(() => document.querySelector('#catalog-summary')?.textContent === '21 entities');
     await page.check('[data-facet="spec.owner"] input[value="team-payments"]');
     await page.waitForFunction(() => document.querySelector('#catalog-summary')?.textContent === '4 entities');
     expect((await rowNames()).sort()).toEqual(['api:default/checkout-api', 'api:default/payment-events', 'api:default/payments-api', 'resource:default/payments-db']);

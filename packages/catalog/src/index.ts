@@ -103,6 +103,10 @@ export type {
 } from '@portalkit/catalog-model';
 
 export { createCatalog } from './create-catalog.js';
+export { editEntityInYaml } from './write-back/yaml-entity-edit.js';
+export type { EntityIdentity } from './write-back/yaml-entity-edit.js';
+export { mergePatch } from './write-back/entity-patch.js';
+export type { EntityPatch } from './write-back/entity-patch.js';
 export { createGithubDiscoveryProvider } from './providers/github-discovery.js';
 export type { GithubDiscoveryProvider, GithubDiscoveryProviderOptions } from './providers/github-discovery.js';
 export { createGithubOrgProvider, GITHUB_TEAM_SLUG_ANNOTATION, GITHUB_USER_LOGIN_ANNOTATION } from './providers/github-org.js';

@@ -76,6 +76,7 @@ export { createCatalogRegisterAction } from './actions/builtin/catalogRegister.j
 export { createCatalogWriteAction } from './actions/builtin/catalogWrite.js';
 export { createCatalogFetchAction } from './actions/builtin/catalogFetch.js';
 export { createCatalogAnnotateAction, createCatalogTimestampingAction } from './actions/builtin/catalogAnnotate.js';
+export { createCatalogEntityUpdateAction } from './actions/builtin/catalogEntityUpdate.js';
 export { createPublishAzureAction } from './actions/builtin/publish/azure.js';
 export { createPublishGiteaAction } from './actions/builtin/publish/gitea.js';
 export { createPublishGitAction } from './actions/builtin/publishGit.js';

@@ -4,6 +4,7 @@ import { catalogApi } from './api.js';
 import { docsHref, entityHref, humanRef, parseRef, refOf } from './refs.js';
 import { relationGraph } from './graph.js';
 import { scorecardBadges } from './scorecards.js';
+import { changeOwnerCard } from './write-back.js';
 
 /** Relation types in display order, with the heading shown for each group. */
 export const RELATION_GROUPS = [
@@ -70,6 +71,7 @@ export async function entityPage({ root, signal }, { kind, namespace, name }) {
     h('section', { class: 'card', 'aria-labelledby': 'rel-h', id: 'relations' },
       h('h2', { id: 'rel-h' }, 'Relations'),
       relationGroups(relations)),
+    typeof spec.owner === 'string' ? changeOwnerCard(entity, () => entityPage({ root, signal }, { kind, namespace, name })) : null,
     entity.kind.toLowerCase() === 'api' && typeof spec.definition === 'string'
       ? h('section', { class: 'card' }, h('h2', null, 'Definition'), h('pre', { class: 'code' }, h('code', null, spec.definition)))
       : null,

@@ -2,6 +2,7 @@ import type { UrlReader } from '@portalkit/core';
 import type { ScmIntegrations } from '@portalkit/integrations';
 import type { ScaffolderAction, ScaffolderCatalog, TemplateFilter, TemplateGlobal } from '../../types.js';
 import { createCatalogAnnotateAction, createCatalogTimestampingAction } from './catalogAnnotate.js';
+import { createCatalogEntityUpdateAction } from './catalogEntityUpdate.js';
 import { createCatalogFetchAction } from './catalogFetch.js';
 import { createCatalogRegisterAction } from './catalogRegister.js';
 import { createCatalogWriteAction } from './catalogWrite.js';
@@ -90,6 +91,7 @@ export function builtinActions(options: BuiltinActionsOptions = {}): ScaffolderA
     createCatalogFetchAction(catalog),
     createCatalogAnnotateAction(),
     createCatalogTimestampingAction(),
+    createCatalogEntityUpdateAction(catalog),
     createPublishGitAction({
       ...(options.gitRemoteRoots ? { allowedRoots: options.gitRemoteRoots } : {}),
       ...(options.integrations ? { integrations: options.integrations } : {}),

@@ -30,8 +30,26 @@ export type { AdmonitionOptions } from './generate/admonition.js';
 export { createDocsProcessor, docsSanitizeSchema } from './generate/processor.js';
 export type { DocsProcessorOptions, SanitizeSchema } from './generate/processor.js';
 export type { MarkdownParser } from './generate/markdown-parser.js';
-export { contentTypeFor, localPublisher, memoryPublisher } from './publish/index.js';
-export type { DocsEntityLike, DocsPublisher, LocalPublisherOptions, PublishedFile } from './publish/index.js';
+export {
+  VERSIONS_DIR,
+  awsS3Publisher,
+  cacheControlFor,
+  checkDocsVersion,
+  contentTypeFor,
+  docsVersionSchema,
+  localPublisher,
+  memoryPublisher,
+} from './publish/index.js';
+export type {
+  AwsS3PublisherOptions,
+  DocsEntityLike,
+  DocsPublisher,
+  LocalPublisherOptions,
+  PublishedFile,
+  PublishRequest,
+  S3ClientLike,
+  VersionOption,
+} from './publish/index.js';
 export { createTechDocs } from './create-techdocs.js';
 export type { SyncResult, TechDocs, TechDocsEventSink, TechDocsLibrary, TechDocsOptions } from './techdocs.js';
 export { TECHDOCS_TOPICS, mkdocsSearchEntrySchema, techdocsServiceRef, techdocsSiteBuiltEvent } from './events/index.js';

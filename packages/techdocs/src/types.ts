@@ -64,6 +64,28 @@ export interface BuildFailure {
 }
 
 /**
+ * Options of a TechDocs build: a log callback, and which named version to build and publish.
+ *
+ * @example
+ * ```ts
+ * await techdocs.build(entity, { version: 'v1.0.0', ref: 'v1.0.0' });
+ * ```
+ */
+export interface TechDocsBuildOptions {
+  onLog?(message: string): void;
+  /**
+   * Publish as this named version (`docsVersionSchema`) instead of the default (latest) site;
+   * default `ref` when that is a valid version name.
+   */
+  version?: string;
+  /**
+   * Read the sources at this git tag or branch (the docs location must be a tree URL of a
+   * configured host); implies a named version.
+   */
+  ref?: string;
+}
+
+/**
  * Progress reported while building.
  *
  * @example

@@ -7,6 +7,9 @@ import { z } from 'zod';
  */
 export const VERSIONS_DIR = '.versions';
 
+/** The version field of the default (unversioned) site in metadata and search documents. */
+export const LATEST_VERSION = 'latest';
+
 /**
  * A docs version name: a tag like `v1.2.0`, a branch like `main`, or any label. One path
  * segment of letters, digits, `.`, `_`, `+` and `-`, starting with a letter or digit; a branch
@@ -17,9 +20,15 @@ export const VERSIONS_DIR = '.versions';
  * docsVersionSchema.parse('v1.2.0'); // 'v1.2.0'
  * ```
  */
-export const docsVersionSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/, {
-  message: 'a docs version is 1-128 letters, digits, ".", "_", "+" or "-", starting with a letter or digit',
-});
+export const docsVersionSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/, {
+    message: 'a docs version is 1-128 letters, digits, ".", "_", "+" or "-", starting with a letter or digit',
+  })
+  // The unversioned site is the latest; search documents of it carry `version: 'latest'`.
+  .refine((name) => name !== LATEST_VERSION, { message: `'latest' names the default site` });
+
+
 
 /**
  * Check a version name (`InputError` when it is not one) and return it.

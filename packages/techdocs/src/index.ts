@@ -7,6 +7,7 @@ export type {
   SearchIndex,
   SearchIndexDoc,
   TechDocsEntity,
+  TechDocsBuildOptions,
   TechDocsMetadata,
 } from './types.js';
 export {
@@ -21,6 +22,7 @@ export { prepareDocs, resolveDocsLocation } from './prepare/index.js';
 export type { DocsSource, PrepareOptions, PreparedDocs } from './prepare/index.js';
 export { buildDocs, createDocsBuilder, formatWarning } from './generate/build.js';
 export type { BuildDocsOptions, DocsBuilder, DocsBuilderOptions } from './generate/build.js';
+export { PageBuildError } from './generate/page-failure.js';
 export { loadMkdocsConfig, mkdocsConfigSchema, parseMkdocsConfig } from './generate/config.js';
 export type { LoadedSite, MarkdownFeatures, MkdocsConfig } from './generate/config.js';
 export { flattenNav, resolveNav } from './generate/nav.js';
@@ -31,6 +33,7 @@ export { createDocsProcessor, docsSanitizeSchema } from './generate/processor.js
 export type { DocsProcessorOptions, SanitizeSchema } from './generate/processor.js';
 export type { MarkdownParser } from './generate/markdown-parser.js';
 export {
+  LATEST_VERSION,
   VERSIONS_DIR,
   awsS3Publisher,
   cacheControlFor,

@@ -48,8 +48,9 @@ export interface BuildWarning {
 
 /**
  * A page that could not be rendered because of what its author wrote (it nests deeper than the
- * pipeline's limit): it is left out of the site, which is built and published without it. The
- * same problem is in the build's warnings, so a strict build fails.
+ * pipeline's limit, or a plugin refused it with `file.fail` or an `InputError`): it is left out
+ * of the site, which is built and published without it. The same problem is in the build's
+ * warnings, so a strict build fails (and publishes nothing).
  *
  * @example
  * ```ts
@@ -59,7 +60,9 @@ export interface BuildWarning {
 export interface BuildFailure {
   /** The page's source, relative to the docs directory. */
   file: string;
-  /** Names the file and the reason. */
+  /** The line the failure points at, when known. */
+  line?: number;
+  /** Names the file (and line) and the reason: a `PageBuildError`. */
   error: InputError;
 }
 

@@ -6,4 +6,4 @@ export { awsS3Publisher } from './s3.js';
 export type { AwsS3PublisherOptions, S3ClientLike } from './s3.js';
 export { cacheControlFor } from './site-files.js';
 export type { DocsEntityLike, DocsPublisher, PublishedFile, PublishRequest, VersionOption } from './types.js';
-export { VERSIONS_DIR, checkDocsVersion, docsVersionSchema } from './versions.js';
+export { LATEST_VERSION, VERSIONS_DIR, checkDocsVersion, docsVersionSchema } from './versions.js';

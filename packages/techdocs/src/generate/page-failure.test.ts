@@ -1,7 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Root } from 'mdast';
-import type { VFile } from 'vfile';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError, createLogger } from '@portalkit/core';
 import { createTechDocs } from '../create-techdocs.js';
@@ -16,7 +15,7 @@ afterAll(() => removeAll(cleanup));
 // A host's remark plugin refusing pages that hold a forbidden word, the way unified plugins do:
 // `file.fail(reason, node)` points at the node; another throws an InputError about the page.
 function remarkRefuseForbidden() {
-  return (tree: Root, file: VFile) => {
+  return (tree: Root, file: { fail(reason: string, node: unknown): never }) => {
     for (const node of tree.children) {
       if (node.type === 'paragraph' && JSON.stringify(node).includes('FORBIDDEN')) file.fail('forbidden word', node);
       if (node.type === 'paragraph' && JSON.stringify(node).includes('REFUSED')) throw new InputError('refused by policy');

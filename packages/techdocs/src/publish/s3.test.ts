@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError, ServiceUnavailableError, createLogger } from '@portalkit/core';
 import { techdocsFromConfig } from '../config.js';
 import { buildDocs } from '../generate/build.js';
-import { fixturesDir, removeAll, tempDir } from '../test-utils.js';
+import { createTechDocs } from '../create-techdocs.js';
+import { copyFixture, fixturesDir, removeAll, tempDir } from '../test-utils.js';
 import type { TechDocsEntity } from '../types.js';
 import { describePublisherContract } from './publisher-contract.js';
 import { awsS3Publisher } from './s3.js';
@@ -127,5 +128,32 @@ describe('awsS3Publisher layout', () => {
       techdocsFromConfig({ techdocs: { publisher: { type: 'awsS3', awsS3: {} } } }, createLogger({ level: 'error' })),
     ).toThrow(/bucketName/);
     expect(() => techdocsFromConfig({ techdocs: { publisher: { type: 'googleGcs' } } }, createLogger({ level: 'error' }))).toThrow(/awsS3/);
+  });
+
+  it('is served by the TechDocs handler: pages, versions, metadata, and the legacy case-keeping layout', async () => {
+    const root = await copyFixture('site');
+    cleanup.push(root);
+    const svc: TechDocsEntity = {
+      kind: 'Component',
+      metadata: { name: 'Svc', annotations: { 'backstage.io/techdocs-ref': 'dir:.', 'backstage.io/managed-by-location': `file:${path.join(root, 'catalog-info.yaml')}` } },
+    };
+    for (const legacy of [false, true]) {
+      const publisher = awsS3Publisher({ bucketName: await freshBucket(), legacyUseCaseSensitiveTripletPaths: legacy, ...s3.options });
+      const techdocs = createTechDocs({ publisher, root, getEntity: () => svc, logger: createLogger({ level: 'error' }) });
+      await techdocs.build(svc);
+      await techdocs.build(svc, { version: 'v1' });
+      const base = legacy ? '/static/docs/default/Component/Svc' : '/static/docs/default/component/svc';
+      const page = await techdocs.request(`${base}/guide/configuration/`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(await page.text()).toContain('<!doctype html>');
+      expect((await techdocs.request(`${base}/.versions/v1/index.html`)).status).toBe(200);
+      // Refused by the router (an encoded slash) or the path check (a dot segment), never read.
+      expect([400, 403]).toContain((await techdocs.request(`${base}/..%2F..%2Fx`)).status);
+      expect([403, 404]).toContain((await techdocs.request(`${base}/%2e%2e/%2e%2e/x`)).status);
+      expect((await techdocs.request(`${base}/missing.html`)).status).toBe(404);
+      const meta = await (await techdocs.request(legacy ? '/metadata/techdocs/default/Component/Svc' : '/metadata/techdocs/default/component/svc')).json();
+      expect(meta).toMatchObject({ site_name: 'Fixture Docs', versions: ['v1'] });
+    }
   });
 });

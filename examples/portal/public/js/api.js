@@ -73,6 +73,8 @@ export const catalogApi = {
   byName: (kind, namespace, name) => getJson(`/api/catalog/entities/by-name/${enc(kind)}/${enc(namespace)}/${enc(name)}`),
   /** Fetches many entities by ref in one call (Backstage `POST /entities/by-refs`). */
   byRefs: (entityRefs, fields) => postJson(`/api/catalog/entities/by-refs${qs({ fields })}`, { entityRefs }),
+  /** Walks relations from roots (portalkit's `POST /entities/graph`, docs/catalog-graph.md). */
+  graph: (body) => postJson('/api/catalog/entities/graph', body),
 };
 
 export const scaffolderApi = {

@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { AuthenticationError, type AuditEvent, type PermissionPolicy, type Principal, createLogger, createPortalAuth, toNodeHandler } from '@portalkit/core';
-import { createCatalog } from '@portalkit/catalog';
+import { AuthenticationError, type AuditEvent, type PermissionPolicy, type Principal, createLogger, createPortal, createPortalAuth, toNodeHandler } from '@portalkit/core';
+import { catalogPlugin, createCatalog } from '@portalkit/catalog';
 import { catalogConditions, createCatalogConditionalDecision } from '@portalkit/catalog-model';
 import { builtinActions, createScaffolder } from '@portalkit/scaffolder';
 import { createSearch } from '@portalkit/search';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMcpHandler } from './index.js';
+import { createMcpHandler, mcpPlugin } from './index.js';
 
 /*
  * The MCP server over Streamable HTTP, driven by the SDK's own client against a real HTTP
@@ -198,5 +198,38 @@ describe('MCP over Streamable HTTP', () => {
     // The server still answers.
     expect((await call(client, 'catalog_search', { limit: 1 })).isError).toBeFalsy();
     await client.close();
+  });
+});
+
+describe('mcpPlugin in a portal', () => {
+  it('is mounted at /api/mcp and identifies callers with the portal\'s auth', async () => {
+    // Neither the catalog nor the plugin has auth of its own: both take the portal's at start.
+    const catalog = createCatalog({ rootDir: dir, locations: [{ type: 'file', target: './all.yaml' }] });
+    const auth = createPortalAuth({
+      logger: createLogger({ level: 'error' }),
+      policy,
+      identify: (request) => {
+        if (request.headers.get('authorization') === 'Bearer mallory') return principals.mallory!;
+        throw new AuthenticationError('bad token');
+      },
+    });
+    const portal = createPortal({ plugins: [catalogPlugin({ catalog }), mcpPlugin({ catalog })], auth, logger: createLogger({ level: 'error' }) });
+    await portal.start();
+    try {
+      const viaPortal = (token?: string) =>
+        new StreamableHTTPClientTransport(new URL('http://portal.test/api/mcp'), {
+          fetch: (input, init) => portal.fetch(new Request(input, init)),
+          requestInit: { headers: token ? { authorization: `Bearer ${token}` } : {} },
+        });
+      await expect(new Client({ name: 'a', version: '1' }).connect(viaPortal())).rejects.toThrow(/401|bad token/i);
+      const client = new Client({ name: 'a', version: '1' });
+      await client.connect(viaPortal('mallory'));
+      expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual(['catalog_get_entity', 'catalog_graph', 'catalog_search']);
+      const hidden = await call(client, 'catalog_get_entity', { entityRef: 'component:default/vault' });
+      expect(hidden.isError).toBe(true);
+      await client.close();
+    } finally {
+      await portal.stop();
+    }
   });
 });

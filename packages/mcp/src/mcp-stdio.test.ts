@@ -59,7 +59,7 @@ describe('portalkit mcp (stdio)', () => {
       const graph = (await client.callTool({
         name: 'catalog_graph',
         arguments: { rootEntityRefs: ['component:default/a'], relations: ['dependsOn'], maxDepth: 10 },
-      })) as { structuredContent: { nodes: { entityRef: string; depth: number }[]; edges: unknown[]; truncated: boolean } };
+      })) as unknown as { structuredContent: { nodes: { entityRef: string; depth: number }[]; edges: unknown[]; truncated: boolean } };
       // The cycle a -> b -> c -> a ends: three nodes, three edges.
       expect(graph.structuredContent.nodes).toEqual([
         { entityRef: 'component:default/a', depth: 0, title: null, type: 'service' },
@@ -69,7 +69,7 @@ describe('portalkit mcp (stdio)', () => {
       expect(graph.structuredContent.edges).toHaveLength(3);
       const bad = await client.callTool({ name: 'catalog_graph', arguments: { rootEntityRefs: 'a', maxDepth: -1 } }).catch((e: Error) => ({ isError: true, message: e.message }));
       expect(bad.isError).toBe(true);
-      const found = (await client.callTool({ name: 'catalog_search', arguments: { filter: { kind: 'component' } } })) as { structuredContent: { totalItems: number } };
+      const found = (await client.callTool({ name: 'catalog_search', arguments: { filter: { kind: 'component' } } })) as unknown as { structuredContent: { totalItems: number } };
       expect(found.structuredContent.totalItems).toBe(3);
     } finally {
       await client.close();

@@ -180,7 +180,7 @@ describe.skipIf(!hasChromium)('example portal in a browser', () => {
     await page.fill('#f0-name', 'Bad Name');
     await page.selectOption('#f0-owner', 'team-tracking');
     await page.click('#next-step');
-    expect(await page.textContent('[data-field="name"] .field-error')).toContain('expected format');
+    expect(await page.textContent('[data-field="name"] .field-error')).toContain('must match pattern');
     await page.fill('#f0-name', 'parcel-router');
     await page.fill('#f0-description', 'Routes parcels to the cheapest carrier.');
     await shot('06-template-step-1');

@@ -125,7 +125,13 @@ describe.skipIf(!hasChromium)('example portal in a browser', () => {
     expect(await group('providesApi')).toEqual(['checkout-api']);
     expect(await group('consumesApi')).toEqual(['cart-api', 'inventory-api', 'orders-api', 'payments-api']);
     expect(await group('dependsOn')).toEqual(['order-service', 'payments-gateway']);
-    expect(await page.$$eval('svg.graph a.graph-link', (as) => as.length)).toBe(9);
+    // Two hops (POST /entities/graph): its 9 related entities, and theirs further out, e.g. the
+    // payments team's members, reached through ownedBy then hasMember.
+    await page.waitForSelector('svg.graph.two-hop');
+    expect(await page.$$eval('svg.graph a.graph-link.hop-1', (as) => as.length)).toBe(9);
+    const secondHop = await page.$$eval('svg.graph a.graph-link.hop-2', (as) => as.map((a) => a.getAttribute('href')));
+    expect(secondHop).toEqual(expect.arrayContaining(['#/entity/user/default/alan.turing', '#/entity/group/default/engineering']));
+    expect(secondHop).not.toContain('#/entity/component/default/checkout-service');
     // The Production readiness scorecard (data/scorecards/) rates it gold.
     const badge = await page.waitForSelector('#scorecard-badges .scorecard-badge[data-scorecard="scorecard:default/production-readiness"]');
     expect(await badge.getAttribute('data-level')).toBe('gold');

@@ -205,6 +205,10 @@ export type { SearchRow } from './query/search.js';
 export { parseFieldsQuery, projectEntity } from './query/fields.js';
 export { decodeCursor, encodeCursor } from './query/cursor.js';
 export type { CursorState } from './query/cursor.js';
+export { DEFAULT_GRAPH_RELATIONS, entityGraphRequestSchema } from './graph/entity-graph.js';
+export type { EntityGraphRequest, EntityGraphResult } from './graph/entity-graph.js';
+export { GRAPH_LIMITS } from './graph/graph-limits.js';
+export type { StoreGraphQuery, StoreGraphResult } from './stores/graph-types.js';
 
 export { createCatalogHandler } from './http/handler.js';
 export { createCatalogWebhookHandler } from './webhooks/index.js';

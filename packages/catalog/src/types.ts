@@ -11,6 +11,7 @@ import type { EntityFilterQuery, EntityOrder, FullTextFilter } from './query/typ
 import type { CatalogStore, ProcessingError } from './stores/types.js';
 import type { Location } from './location.js';
 import type { CatalogRule } from './rules/catalog-rule.js';
+import type { EntityGraphRequest, EntityGraphResult } from './graph/entity-graph.js';
 import type { ConfiguredLocation } from './rules/rules-enforcer.js';
 
 export type { Location };
@@ -328,6 +329,18 @@ export interface CatalogView {
   updateEntity(entityRef: string, update: EntityUpdate): Promise<EntityUpdateResult>;
   getEntityAncestors(ref: string): Promise<EntityAncestryResult>;
   getEntityFacets(request: { facets: string[]; filter?: EntityFilterQuery; query?: FilterPredicate }): Promise<EntityFacetsResult>;
+  /**
+   * Walk relations from root entities (`POST /entities/graph`): the entities reached within
+   * `maxDepth` along the chosen relation types and directions, filtered, as nodes and edges, a
+   * page at a time, cut at `maxNodes` (`truncated`). Entities the caller may not read are neither
+   * returned nor walked through. Bad requests are InputErrors. See docs/catalog-graph.md.
+   *
+   * @example
+   * ```ts
+   * const { nodes, edges } = await catalog.queryGraph({ rootEntityRefs: ['system:default/shop'], relations: ['hasPart', 'dependsOn'], maxDepth: 2 });
+   * ```
+   */
+  queryGraph(request: EntityGraphRequest): Promise<EntityGraphResult>;
   /**
    * Validate an entity as if read from `locationRef`, storing nothing. Both come from the caller
    * (`POST /validate-entity`), so `$text`/`$json`/`$yaml` placeholders are never read: each is

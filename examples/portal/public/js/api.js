@@ -75,6 +75,8 @@ export const catalogApi = {
   byRefs: (entityRefs, fields) => postJson(`/api/catalog/entities/by-refs${qs({ fields })}`, { entityRefs }),
   /** Write-back (docs/write-back.md): `{ patch, title? }`; answers how the change went. */
   update: (kind, namespace, name, update) => postJson(`/api/catalog/entities/by-name/${enc(kind)}/${enc(namespace)}/${enc(name)}`, update, 'PATCH'),
+  /** Walks relations from roots (portalkit's `POST /entities/graph`, docs/catalog-graph.md). */
+  graph: (body) => postJson('/api/catalog/entities/graph', body),
 };
 
 export const scaffolderApi = {

@@ -47,6 +47,8 @@ export interface MarkdownFeatures {
   /** Permalink symbol added to headings by `toc: { permalink }`, or false. */
   permalink: string | false;
   highlight: boolean;
+  /** Task list check boxes in material's `label.task-list-control` (`pymdownx.tasklist: custom_checkbox`). */
+  taskListControls?: boolean;
   /** `=== "Tab"` content tabs (`pymdownx.tabbed`). */
   tabbed?: boolean;
   /** `--8<-- "file"` includes (`pymdownx.snippets`), confined to this absolute directory (the docs dir). */
@@ -215,12 +217,13 @@ function markdownFeatures(config: MkdocsConfig): MarkdownFeatures {
   const extra = extensions.has('pymdownx.extra') || extensions.has('extra') || extensions.has('markdown.extensions.extra');
   const has = (name: MarkdownExtension): boolean =>
     core ||
-    (extra && (name === 'abbr' || name === 'attr_list' || name === 'def_list')) ||
+    (extra && (name === 'abbr' || name === 'attr_list' || name === 'def_list' || name === 'md_in_html')) ||
     extensions.has(name) ||
     extensions.has(`markdown.extensions.${name}`) ||
     extensions.has(`pymdownx.${name}`);
   return {
     tabbed: core || extensions.has('pymdownx.tabbed'),
+    taskListControls: core || Boolean((extensions.get('pymdownx.tasklist') as { custom_checkbox?: unknown } | undefined)?.custom_checkbox),
     extensions: allMarkdownExtensions.filter(has),
     admonition: core || extensions.has('admonition'),
     details: core || extensions.has('pymdownx.details') || extensions.has('admonition'),

@@ -9,6 +9,7 @@ import markdownItSup from 'markdown-it-sup';
 import { markdownItCritic } from './markdown-it-critic.js';
 import { markdownItInsert } from './markdown-it-insert.js';
 import { markdownItKeys } from './markdown-it-keys.js';
+import { markdownItMdInHtml } from './markdown-it-md-in-html.js';
 import { markdownItSmartSymbols } from './markdown-it-smartsymbols.js';
 
 /**
@@ -26,12 +27,14 @@ export type MarkdownExtension =
   | 'inlinehilite'
   | 'keys'
   | 'mark'
+  | 'md_in_html'
   | 'smartsymbols'
   | 'tilde';
 
 /** Every extension of {@link MarkdownExtension}: what `techdocs-core` switches on. */
 export const allMarkdownExtensions: readonly MarkdownExtension[] = [
-  'abbr', 'attr_list', 'def_list', 'caret', 'critic', 'emoji', 'inlinehilite', 'keys', 'mark', 'smartsymbols', 'tilde',
+  'abbr', 'attr_list', 'def_list', 'caret', 'critic', 'emoji', 'inlinehilite', 'keys', 'mark', 'md_in_html', 'smartsymbols',
+  'tilde',
 ];
 
 /**
@@ -46,6 +49,7 @@ export const allMarkdownExtensions: readonly MarkdownExtension[] = [
  */
 export function useMarkdownExtensions(md: MarkdownIt, enabled: readonly MarkdownExtension[]): void {
   const on = new Set(enabled);
+  if (on.has('md_in_html')) md.use(markdownItMdInHtml);
   if (on.has('def_list')) md.use(markdownItDeflist);
   if (on.has('abbr')) md.use(markdownItAbbr);
   if (on.has('critic')) md.use(markdownItCritic);

@@ -7,6 +7,7 @@ import type { MarkdownFeatures } from './config.js';
 import { rehypeStringifyFast } from './hast-html.js';
 import { remarkSnippets } from './snippets.js';
 import { rehypeTabbedInputs } from './tabbed-inputs.js';
+import { rehypeTaskListControls } from './task-list-controls.js';
 import { rehypeHighlightCode } from './highlight.js';
 import { rehypeHeadingIds } from './heading-ids.js';
 import { rehypeDocsLinks } from './links.js';
@@ -127,6 +128,7 @@ export function createDocsProcessor(options: DocsProcessorOptions): Processor {
   if (sanitize !== false) plugins.push([rehypeSanitizeFast, sanitize === true ? docsSanitizeSchema : sanitize]);
   // After sanitising: radio inputs are the pipeline's, never an author's (see tabbed-inputs.ts).
   if (features.tabbed) plugins.push(rehypeTabbedInputs);
+  if (features.taskListControls) plugins.push(rehypeTaskListControls);
   plugins.push(rehypeHeadingIds);
   if (features.highlight) plugins.push(rehypeHighlightCode);
   plugins.push(rehypeDocsLinks, rehypeCollectPage);

@@ -1,5 +1,14 @@
-import type { Element, Nodes, Root } from 'hast';
 import { fromHtml } from 'hast-util-from-html';
+
+// hast's node shapes, as far as this reads them (the root has no @types/hast of its own).
+type Root = ReturnType<typeof fromHtml>;
+interface Element {
+  type: 'element';
+  tagName: string;
+  properties: Record<string, unknown>;
+  children: Nodes[];
+}
+type Nodes = Element | { type: 'text'; value: string } | { type: 'comment' | 'doctype' };
 
 /**
  * The article of a built page as comparable lines: the HTML between `<article …>` and
@@ -12,9 +21,9 @@ export function articleLines(page: string): string[] {
   const close = page.lastIndexOf('</article>');
   if (open === -1 || close === -1) throw new Error('page has no <article>');
   const inner = page.slice(page.indexOf('>', open) + 1, close);
-  const tree = fromHtml(inner, { fragment: true }) as Root;
+  const tree: Root = fromHtml(inner, { fragment: true });
   const lines: string[] = [];
-  for (const child of tree.children) write(child as Nodes, 0, lines);
+  for (const child of tree.children as unknown as Nodes[]) write(child, 0, lines);
   return lines;
 }
 
@@ -28,7 +37,7 @@ function write(node: Nodes, depth: number, lines: string[]): void {
   if (node.type !== 'element') return;
   lines.push(`${pad}<${node.tagName}${attributes(node)}>`);
   const children = node.tagName === 'template' ? [] : node.children;
-  for (const child of children) write(child as Nodes, depth + 1, lines);
+  for (const child of children) write(child, depth + 1, lines);
 }
 
 function attributes(node: Element): string {

@@ -68,6 +68,9 @@ describe('techdocs-core Markdown extensions', () => {
     expect(text(one(tree, 'mark'))).toBe('mark');
     const { html } = await render('==mark== ^^x^^\n', {}, 'markdown_extensions:\n  - toc\n');
     expect(html).toContain('==mark== ^^x^^');
+    const extra = await render('Term\n:   def\n\n<div markdown>\n*x*\n</div>\n', {}, 'markdown_extensions:\n  - pymdownx.extra\n');
+    expect(text(one(extra.tree, 'dd'))).toBe('def');
+    expect(text(one(extra.tree, 'div em'))).toBe('x');
   });
 });
 
@@ -115,6 +118,15 @@ describe('techdocs-core extensions: untrusted authors', () => {
     ] as const) {
       await expect(render(markdown, { 'ok.md': 'ok' })).rejects.toMatchObject({ name: 'NotAllowedError', message: expect.stringMatching(message) });
     }
+  });
+
+  it('skips a missing snippet and refuses one over 1 MiB', async () => {
+    const { tree } = await render('before\n\n--8<-- "missing.md"\n\nafter\n');
+    expect(all(tree, 'p').map(text)).toEqual(['before', 'after']);
+    await expect(render('--8<-- "big.md"\n', { 'big.md': 'x'.repeat(1024 * 1024 + 1) })).rejects.toMatchObject({
+      name: 'InputError',
+      message: expect.stringMatching(/index\.md:1: snippet 'big\.md' is larger than 1048576 bytes/),
+    });
   });
 
   it('refuses a snippet that is a symlink out of the docs dir, and snippets including themselves forever', async () => {

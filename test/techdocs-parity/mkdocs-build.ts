@@ -9,6 +9,8 @@ export const mkdocsOutputDir = new URL('../fixtures/techdocs-parity/mkdocs-outpu
 
 /** Is Debian's mkdocs with material and pymdown-extensions here (scripts/ensure-mkdocs.sh)? */
 export function mkdocsAvailable(): boolean {
+  // PORTALKIT_NO_MKDOCS=1 runs the test as where mkdocs is missing (against the checked-in output).
+  if (process.env.PORTALKIT_NO_MKDOCS === '1') return false;
   try {
     execFileSync('mkdocs', ['--version'], { stdio: 'ignore' });
     execFileSync('/usr/bin/python3', ['-c', 'import pymdownx'], { stdio: 'ignore' });

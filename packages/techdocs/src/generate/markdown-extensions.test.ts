@@ -23,6 +23,8 @@ async function render(markdown: string, files: Record<string, string> = {}, conf
   }
   writeFileSync(path.join(root, 'secret.txt'), 'TOP SECRET');
   const result = await buildDocs({ source: path.join(root, 'site'), output: path.join(root, 'out') });
+  // A page the pipeline refuses fails alone: its error is what the caller sees here.
+  if (result.failed.length > 0) throw result.failed[0]?.error;
   const html = readFileSync(path.join(root, 'out', 'index.html'), 'utf8');
   const article = html.slice(html.indexOf('<article'), html.lastIndexOf('</article>') + 10);
   return { tree: parseHtml(article), html: article, result, root };
@@ -116,7 +118,7 @@ describe('techdocs-core extensions: untrusted authors', () => {
       ['--8<-- "/etc/passwd"\n', /index\.md:1: snippet '\/etc\/passwd' must be a path relative to the docs dir/],
       ['--8<--\nok.md\n../../secret.txt\n--8<--\n', /index\.md:3: snippet/],
     ] as const) {
-      await expect(render(markdown, { 'ok.md': 'ok' })).rejects.toMatchObject({ name: 'NotAllowedError', message: expect.stringMatching(message) });
+      await expect(render(markdown, { 'ok.md': 'ok' })).rejects.toMatchObject({ name: 'InputError', message: expect.stringMatching(message) });
     }
   });
 
@@ -139,8 +141,9 @@ describe('techdocs-core extensions: untrusted authors', () => {
     writeFileSync(path.join(site, 'mkdocs.yml'), 'site_name: L\nplugins:\n  - techdocs-core\n');
     writeFileSync(path.join(site, 'docs', 'index.md'), 'Text\n--8<-- "link.txt"\n');
     symlinkSync(path.join(root, 'outside.txt'), path.join(site, 'docs', 'link.txt'));
-    await expect(buildDocs({ source: site, output: path.join(root, 'out') })).rejects.toMatchObject({
-      name: 'NotAllowedError',
+    const result = await buildDocs({ source: site, output: path.join(root, 'out') });
+    expect(result.failed[0]?.error).toMatchObject({
+      name: 'InputError',
       message: expect.stringMatching(/index\.md:2: snippet 'link\.txt' links outside the docs dir/),
     });
     await expect(render('--8<-- "loop.md"\n', { 'loop.md': '--8<-- "loop.md"\n' })).rejects.toMatchObject({

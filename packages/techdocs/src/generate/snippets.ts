@@ -1,7 +1,8 @@
 import { closeSync, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { InputError, NotAllowedError, isPathInside } from '@portalkit/core';
+import { isPathInside } from '@portalkit/core';
 import type { Processor } from 'unified';
+import { PageBuildError } from './page-failure.js';
 
 /** Options of {@link remarkSnippets}. */
 export interface SnippetsOptions {
@@ -21,7 +22,8 @@ const blockMarker = /^([ \t]*)(;*)--8<--[ \t]*$/;
 /**
  * remark plugin for `pymdownx.snippets`: include other files' text before parsing. Paths are
  * relative to the docs dir and must stay inside it: an absolute path, a `..` that climbs out, or
- * a symlink whose target lies outside is refused with a `NotAllowedError` naming `file:line`.
+ * a symlink whose target lies outside is refused with a `PageBuildError` (an `InputError`) naming
+ * `file:line`, and the page fails alone.
  * A missing file is skipped, as pymdownx does by default. Use it after `remarkAdmonitions`, so
  * included text takes part in admonitions and tabs.
  *
@@ -82,35 +84,46 @@ function expand(text: string, where: string, root: string, limits: Limits, depth
       i = end;
     }
     for (const [name, lineNumber] of names) {
-      const at = `${where}:${lineNumber}`;
+      const at = { file: where, line: lineNumber };
       const body = readSnippet(name, at, root, limits);
       if (body === undefined) continue;
-      if (depth + 1 > limits.maxDepth) throw new InputError(`${at}: snippets nested deeper than ${limits.maxDepth}`);
+      if (depth + 1 > limits.maxDepth) throw refuse(at, `snippets nested deeper than ${limits.maxDepth}`);
       for (const included of expand(body.replace(/\r?\n$/, ''), name, root, limits, depth + 1)) out.push(indent + included);
     }
   }
   return out;
 }
 
-function readSnippet(name: string, at: string, root: string, limits: Limits): string | undefined {
+/** Where a snippet line is: the page (or including snippet) relative to the docs dir, and its line. */
+interface At {
+  file: string;
+  line: number;
+}
+
+// The page fails alone (see page-failure.ts), naming file:line.
+function refuse(at: At, reason: string): PageBuildError {
+  return new PageBuildError(at.file, reason, { line: at.line });
+}
+
+function readSnippet(name: string, at: At, root: string, limits: Limits): string | undefined {
   if (name.includes('\0') || path.isAbsolute(name) || /^[a-z][a-z0-9+.-]*:/i.test(name)) {
-    throw new NotAllowedError(`${at}: snippet '${name}' must be a path relative to the docs dir`);
+    throw refuse(at, `snippet '${name}' must be a path relative to the docs dir`);
   }
   const resolved = path.resolve(root, name);
-  if (!isPathInside(root, resolved)) throw new NotAllowedError(`${at}: snippet '${name}' is outside the docs dir`);
+  if (!isPathInside(root, resolved)) throw refuse(at, `snippet '${name}' is outside the docs dir`);
   let real: string;
   try {
     real = realpathSync(resolved);
   } catch {
     return undefined; // missing: skipped, as pymdownx does unless check_paths is set
   }
-  if (!isPathInside(root, real)) throw new NotAllowedError(`${at}: snippet '${name}' links outside the docs dir`);
+  if (!isPathInside(root, real)) throw refuse(at, `snippet '${name}' links outside the docs dir`);
   // Opened once and measured through the descriptor: the file read is the file checked.
   const fd = openSync(real, 'r');
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) return undefined;
-    if (stat.size > limits.maxBytes) throw new InputError(`${at}: snippet '${name}' is larger than ${limits.maxBytes} bytes`);
+    if (stat.size > limits.maxBytes) throw refuse(at, `snippet '${name}' is larger than ${limits.maxBytes} bytes`);
     const buffer = Buffer.alloc(stat.size);
     let read = 0;
     while (read < stat.size) {

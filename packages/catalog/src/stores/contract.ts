@@ -5,6 +5,7 @@ import type { EntityFilter } from '../query/types.js';
 import type { EntityProviderConnection } from '../processing/provider.js';
 import { stitchEntity } from '../processing/stitcher.js';
 import type { CatalogStore, FinalEntityRow, RefreshState } from './types.js';
+import { queryEdgeCases } from './contract-query-edges.js';
 
 /**
  * Options of {@link runStoreContract}.
@@ -19,7 +20,8 @@ export interface StoreContractOptions {
   create: () => Promise<{ store: CatalogStore; close?: () => Promise<void> }>;
 }
 
-const component = (name: string, extra: { spec?: Record<string, unknown>; tags?: string[]; namespace?: string; title?: string } = {}): Entity => ({
+/** A Component entity for contract cases. */
+export const component = (name: string, extra: { spec?: Record<string, unknown>; tags?: string[]; namespace?: string; title?: string } = {}): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
   metadata: {
@@ -31,7 +33,8 @@ const component = (name: string, extra: { spec?: Record<string, unknown>; tags?:
   spec: { type: 'service', lifecycle: 'production', owner: 'team-a', ...extra.spec },
 });
 
-const row = (entity: Entity, relations: { type: string; targetRef: string }[] = []): FinalEntityRow =>
+/** A final entity row of `entity`, stitched as the engine does. */
+export const row = (entity: Entity, relations: { type: string; targetRef: string }[] = []): FinalEntityRow =>
   stitchEntity(
     {
       entityRef: `${entity.kind.toLowerCase()}:${(entity.metadata.namespace ?? 'default').toLowerCase()}/${entity.metadata.name.toLowerCase()}`,
@@ -61,7 +64,8 @@ const longText = (length: number) => {
   return out;
 };
 
-const names = (rows: FinalEntityRow[]) => rows.map((r) => r.entity.metadata.name);
+/** The names of `rows`, in order. */
+export const names = (rows: FinalEntityRow[]) => rows.map((r) => r.entity.metadata.name);
 
 /**
  * The shared behaviour every {@link CatalogStore} must have. Call it from a test file; it
@@ -97,12 +101,13 @@ export function runStoreContract(options: StoreContractOptions): void {
     transactionCases(ctx);
     readCases(ctx);
     queryCases(ctx);
+    queryEdgeCases(ctx);
     catalogApiCases(ctx);
   });
 }
 
 /** What every group of cases shares: the current test's store, and a way to write final entities to it. */
-interface StoreCaseContext {
+export interface StoreCaseContext {
   readonly store: CatalogStore;
   seed: (rows: FinalEntityRow[]) => Promise<void>;
 }

@@ -56,25 +56,37 @@ type Statement = [string, unknown[]];
 
 const lt = (dir: 'asc' | 'desc') => (dir === 'desc' ? '<' : '>');
 
-/** Entities with a value of the field, by their smallest value, then uid. */
+/**
+ * Entities with a value of the field, by their smallest value, then uid. The inner query walks
+ * the `(key, value, entity_ref)` index in value order, keeping an entity's row at its smallest
+ * value only, once (an array may repeat a value), and stops after `limit` rows plus any tied
+ * with the last (`WITH TIES`); the outer query breaks those ties by uid. The filter is checked
+ * on the walked rows as `fe.entity_ref` (the alias is the search row), so no uid is read for
+ * an entity the filter drops.
+ */
 function valuedSql(s: string, query: StoreEntityQuery, order: StoreOrder, uidOrder: 'asc' | 'desc', bound: Bound, limit: number): Statement {
   const params = createParams();
   const key = params.add(order.field);
-  const where = [`t.key = ${key}`, 't.value IS NOT NULL', ...matchSql(query, s, params)];
-  // The entity's first entry of the key: no smaller value, and no earlier row of the same value
-  // (an array may repeat a value), so each entity appears once, at its sort value.
-  where.push(`NOT EXISTS (SELECT 1 FROM ${s}.search m WHERE m.entity_ref = t.entity_ref AND m.key = t.key
-    AND (m.value < t.value OR (m.value = t.value AND m.ctid < t.ctid)))`);
+  const desc = order.order === 'desc';
+  const where = [`fe.key = ${key}`, 'fe.value IS NOT NULL', ...matchSql(query, s, params)];
+  where.push(`NOT EXISTS (SELECT 1 FROM ${s}.search m WHERE m.entity_ref = fe.entity_ref AND m.key = fe.key AND m.value < fe.value)`);
+  let outer = '';
   if (bound?.value != null) {
     const v = params.add(bound.value);
-    where.push(`(t.value ${lt(order.order)} ${v} OR (t.value = ${v} AND fe.uid ${lt(uidOrder)} ${params.add(bound.uid)}))`);
+    const u = params.add(bound.uid);
+    const uidAfter = (ref: string) => `(SELECT u.uid FROM ${s}.final_entities u WHERE u.entity_ref = ${ref}) ${lt(uidOrder)} ${u}`;
+    // `>=` bounds the index walk; rows at the cursor's own value count only past its uid.
+    where.push(`fe.value ${desc ? '<=' : '>='} ${v}`, `(fe.value <> ${v} OR ${uidAfter('fe.entity_ref')})`);
+    outer = ` WHERE (w.value ${lt(order.order)} ${v} OR (w.value = ${v} AND e.uid ${lt(uidOrder)} ${u}))`;
   }
-  const dir = order.order === 'desc' ? 'DESC' : 'ASC';
+  const dir = desc ? 'DESC' : 'ASC';
+  const n = params.add(limit);
   return [
-    `SELECT fe.entity_ref, fe.uid, fe.etag, fe.entity, t.value AS s0
-     FROM ${s}.search t JOIN ${s}.final_entities fe ON fe.entity_ref = t.entity_ref
-     WHERE ${where.join(' AND ')}
-     ORDER BY t.value ${dir}, fe.uid ${uidOrder === 'desc' ? 'DESC' : 'ASC'} LIMIT ${params.add(limit)}`,
+    `SELECT e.entity_ref, e.uid, e.etag, e.entity, w.value AS s0 FROM (
+       SELECT fe.entity_ref, fe.value FROM ${s}.search fe WHERE ${where.join(' AND ')}
+       GROUP BY fe.value, fe.entity_ref ORDER BY fe.value ${dir} FETCH FIRST ${n} ROWS WITH TIES
+     ) w JOIN ${s}.final_entities e ON e.entity_ref = w.entity_ref${outer}
+     ORDER BY w.value ${dir}, e.uid ${uidOrder === 'desc' ? 'DESC' : 'ASC'} LIMIT ${n}`,
     params.values,
   ];
 }

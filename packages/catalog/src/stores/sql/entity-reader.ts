@@ -104,13 +104,15 @@ export function createSqlEntityReader(s: string, read: SqlRead): SqlEntityReader
     const keys = [...new Set(facets.map((f) => f.toLocaleLowerCase('en-US')))];
     const keyParam = params.add(keys);
     const where = filter ? matchSql({ filter }, s, params) : [];
+    // Rows are unique per (entity, key, value) (migration 5), so a count of rows is a count of
+    // entities: one hash aggregate, no sort. The written case shown is that of the value's row
+    // with the smallest entity ref, one index probe per value.
     const rows = await read<{ key: string; value: string; original: string | null; n: string | number }>(
-      `SELECT f.key, f.value, min(f.original) AS original, count(DISTINCT f.entity_ref) AS n
-       FROM ${s}.search f
-       WHERE f.key = ANY(${keyParam}::text[]) AND f.value IS NOT NULL${
-         where.length ? ` AND f.entity_ref IN (SELECT fe.entity_ref FROM ${s}.final_entities fe WHERE ${where.join(' AND ')})` : ''
-       }
-       GROUP BY f.key, f.value`,
+      `SELECT fe.key, fe.value, count(*) AS n,
+         (SELECT o.original FROM ${s}.search o WHERE o.key = fe.key AND o.value = fe.value ORDER BY o.entity_ref LIMIT 1) AS original
+       FROM ${s}.search fe
+       WHERE fe.key = ANY(${keyParam}::text[]) AND fe.value IS NOT NULL${where.length ? ` AND ${where.join(' AND ')}` : ''}
+       GROUP BY fe.key, fe.value`,
       params.values,
     );
     const byKey = new Map<string, { value: string; count: number }[]>();

@@ -141,7 +141,7 @@ describe('legacy schemas on PGlite', () => {
       await store.transaction((tx) => tx.putLocation({ id: 'new', type: 'url', target: 'https://example.com/new.yaml', createdAt: '2026-02-01T00:00:00.000Z' }));
       expect(await store.listLocations()).toHaveLength(2);
       await store.close();
-      expect((await bookkeeping(query, 'catalog', schema)).map((r) => r.version)).toEqual(legacyVersions.catalog);
+      expect((await bookkeeping(query, 'catalog', schema)).map((r) => r.version)).toEqual(currentVersions.catalog);
     } finally {
       await db.close();
     }

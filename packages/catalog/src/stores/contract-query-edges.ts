@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Entity } from '@portalkit/catalog-model';
-import { component, names, row, type StoreCaseContext } from './contract.js';
+import { component, names, row, type StoreCaseContext } from './contract-fixtures.js';
 import type { CatalogStore, StoreOrder } from './types.js';
 
 type Query = Parameters<CatalogStore['queryEntities']>[0];

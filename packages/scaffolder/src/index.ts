@@ -1,4 +1,4 @@
-export { TEMPLATE_API_VERSION } from './types.js';
+export { MAX_TASK_RECOVERIES, TEMPLATE_API_VERSION } from './types.js';
 export type {
   ActionContext,
   ActionSchemas,
@@ -14,6 +14,11 @@ export type {
   TaskEventType,
   TaskRecord,
   TaskCreator,
+  SealedSecrets,
+  TaskCheckpoint,
+  TaskRecoveryStrategy,
+  TaskResumeMode,
+  TaskState,
   ServiceForPrincipal,
   TaskSpec,
   TaskStatus,
@@ -55,6 +60,14 @@ export { createFetchPlainAction } from './actions/builtin/fetchPlain.js';
 export { createFetchPlainFileAction } from './actions/builtin/fetchPlainFile.js';
 export { createFetchTemplateAction } from './actions/builtin/fetchTemplate.js';
 export type { FetchTemplateActionOptions } from './actions/builtin/fetchTemplate.js';
+export { createFetchTemplateFileAction } from './actions/builtin/fetchTemplateFile.js';
+export type { FetchTemplateFileActionOptions } from './actions/builtin/fetchTemplateFile.js';
+export { createWorkspaceTemplateAction } from './actions/builtin/workspaceTemplate.js';
+export { createWorkspaceTemplateFileAction } from './actions/builtin/workspaceTemplateFile.js';
+export type { WorkspaceTemplateActionOptions } from './actions/builtin/workspaceTemplateFile.js';
+export { createFsReaddirAction } from './actions/builtin/fsReaddir.js';
+export { createDebugWaitAction } from './actions/builtin/debugWait.js';
+export type { DebugWaitActionOptions } from './actions/builtin/debugWait.js';
 export type { FetchReaders } from './actions/builtin/fetchContents.js';
 export { createFsRenameAction } from './actions/builtin/fsRename.js';
 export { createFsDeleteAction } from './actions/builtin/fsDelete.js';
@@ -62,6 +75,8 @@ export { createDebugLogAction } from './actions/builtin/debugLog.js';
 export { createCatalogRegisterAction } from './actions/builtin/catalogRegister.js';
 export { createCatalogWriteAction } from './actions/builtin/catalogWrite.js';
 export { createCatalogFetchAction } from './actions/builtin/catalogFetch.js';
+export { createCatalogAnnotateAction, createCatalogTimestampingAction } from './actions/builtin/catalogAnnotate.js';
+export { createCatalogEntityUpdateAction } from './actions/builtin/catalogEntityUpdate.js';
 export { createPublishAzureAction } from './actions/builtin/publish/azure.js';
 export { createPublishGiteaAction } from './actions/builtin/publish/gitea.js';
 export { createPublishGitAction } from './actions/builtin/publishGit.js';
@@ -82,8 +97,10 @@ export { postgresTaskStore } from './tasks/postgresTaskStore.js';
 export type { PostgresTaskStoreOptions } from './tasks/postgresTaskStore.js';
 export { pgliteTaskStore } from './tasks/pgliteTaskStore.js';
 export type { PgliteTaskStoreOptions } from './tasks/pgliteTaskStore.js';
-export { RECOVERED_MESSAGE } from './tasks/taskStore.js';
-export type { TaskCompletion, TaskListOptions, TaskStore } from './tasks/taskStore.js';
+export { RECOVERED_MESSAGE, REQUEUED_MESSAGE, RETRIED_MESSAGE } from './tasks/taskStore.js';
+export type { TaskCompletion, TaskListOptions, TaskStateUpdate, TaskStore } from './tasks/taskStore.js';
+export { TaskSecretsUnavailableError, createSecretBox } from './tasks/secretBox.js';
+export type { SecretBox, TaskSecretKey } from './tasks/secretBox.js';
 
 export { TaskCancelledError } from './runner/executeWorkflow.js';
 export type { DirectoryContent } from './runner/directoryContents.js';
@@ -101,6 +118,10 @@ export type {
 } from './scaffolderTypes.js';
 export { createScaffolderHandler } from './http/handler.js';
 export type { ScaffolderHandlerOptions } from './http/options.js';
+export { autocompleteRequestSchema, autocompleteResponseSchema } from './http/autocomplete.js';
+export type { AutocompleteProvider, AutocompleteResponse } from './http/autocomplete.js';
+export { describeTemplatingExtensions, templatingExtensionsSchema } from './render/templatingExtensions.js';
+export type { TemplatingExtensions } from './render/templatingExtensions.js';
 export { scaffolderPlugin } from './plugin.js';
 export { scaffolderConfigSchema } from './config.js';
 export type { ScaffolderConfig } from './config.js';

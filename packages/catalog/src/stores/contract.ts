@@ -4,9 +4,10 @@ import type { Entity } from '@portalkit/catalog-model';
 import type { EntityFilter } from '../query/types.js';
 import type { EntityProviderConnection } from '../processing/provider.js';
 import { stitchEntity } from '../processing/stitcher.js';
-import type { CatalogStore, RefreshState } from './types.js';
-import { queryEdgeCases } from './contract-query-edges.js';
 import { component, names, row, type StoreCaseContext } from './contract-fixtures.js';
+import { queryEdgeCases } from './contract-query-edges.js';
+import { graphCases } from './graph-contract.js';
+import type { CatalogStore, RefreshState } from './types.js';
 
 /**
  * Options of {@link runStoreContract}.
@@ -77,6 +78,7 @@ export function runStoreContract(options: StoreContractOptions): void {
     queryCases(ctx);
     queryEdgeCases(ctx);
     catalogApiCases(ctx);
+    describe('relation graph', () => graphCases(ctx));
   });
 }
 

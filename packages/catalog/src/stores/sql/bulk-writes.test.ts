@@ -83,20 +83,20 @@ const final = (i: number, title = `Service ${i}`): FinalEntityRow => ({
 
 for (const backend of backends) {
   describe.skipIf(backend.skip)(`SQL store bulk writes: ${backend.name}`, () => {
-    it('writes a batch larger than one chunk (12,000 entities) in one transaction, with every search row', async () => {
+    it('writes a batch larger than one chunk (5,200 entities) in one transaction, with every search row', async () => {
       const { store, sql, schema, close } = await backend.open();
       try {
-        const rows = Array.from({ length: 12_000 }, (_, i) => final(i));
+        const rows = Array.from({ length: 5_200 }, (_, i) => final(i));
         await store.transaction((tx) => tx.putEntities(rows));
         const [{ n }] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${schema}.final_entities`);
-        expect(n).toBe(12_000);
-        const page = await store.queryEntities({ filter: { key: 'metadata.title', values: ['service 11999'] }, includeTotal: true });
+        expect(n).toBe(5_200);
+        const page = await store.queryEntities({ filter: { key: 'metadata.title', values: ['service 5199'] }, includeTotal: true });
         expect(page.totalItems).toBe(1);
-        expect((await store.getEntities({ refs: ['component:default/c-6000'] }))[0]!.entity).toEqual(rows[6000]!.entity);
+        expect((await store.getEntities({ refs: ['component:default/c-5150'] }))[0]!.entity).toEqual(rows[5150]!.entity);
       } finally {
         await close();
       }
-    });
+    }, 120_000);
 
     it('a batch with one row the database refuses writes none of it and keeps everything already stored', async () => {
       const { store, close } = await backend.open();
@@ -104,7 +104,7 @@ for (const backend of backends) {
         await store.transaction((tx) => tx.putEntities([final(1), final(2)]));
         // A ref with NUL is refused by PostgreSQL text (the engine never sends one: refs are checked).
         const bad = { ...final(3), entityRef: 'component:default/c-\u00003' };
-        const batch = [...Array.from({ length: 6_000 }, (_, i) => final(100 + i)), bad, final(1, 'changed')];
+        const batch = [...Array.from({ length: 5_200 }, (_, i) => final(100 + i)), bad, final(1, 'changed')];
         await expect(store.transaction((tx) => tx.putEntities(batch))).rejects.toThrow();
         const stored = await store.getEntities({ refs: ['component:default/c-1', 'component:default/c-2', 'component:default/c-100'] });
         expect(stored.map((r) => [r.entityRef, r.entity.metadata.title]).sort()).toEqual([
@@ -117,7 +117,7 @@ for (const backend of backends) {
       } finally {
         await close();
       }
-    });
+    }, 120_000);
 
     it('an unchanged refresh rewrites no refresh state or final entity; one changed field rewrites that entity only', async () => {
       const { store, sql, schema, close } = await backend.open();
@@ -158,6 +158,6 @@ for (const backend of backends) {
         rmSync(dir, { recursive: true, force: true });
         await close();
       }
-    });
+    }, 120_000);
   });
 }

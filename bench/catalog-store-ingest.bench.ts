@@ -50,11 +50,12 @@ async function child(store: string, codeDir: string): Promise<void> {
   let close = async () => {};
   try {
     writeGeneratedCatalog(dir, count, perFile);
-    let s;
+    let s: import('../packages/catalog/src/index.js').CatalogStore;
     if (store === 'memory') s = memoryStore();
     else if (store === 'pglite') {
       const p = pgliteStore({ dataDir: join(dir, 'pglite') });
       close = () => p.close();
+      await p.ready();
       s = p;
     } else {
       const p = postgresStore({ connectionString: pgUrl, schema });
@@ -67,9 +68,9 @@ async function child(store: string, codeDir: string): Promise<void> {
         await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
         await client.end();
       };
+      await p.ready();
       s = p;
     }
-    if ('ready' in s) await s.ready();
     const catalog = createCatalog({ rootDir: dir, store: s, rules: [{ allow: builtinKinds.map((k) => k.kind) }] });
     let t = performance.now();
     await catalog.addLocation({ type: 'file', target: './catalog-info.yaml' });

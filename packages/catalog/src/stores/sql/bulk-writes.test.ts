@@ -88,8 +88,8 @@ for (const backend of backends) {
       try {
         const rows = Array.from({ length: 5_200 }, (_, i) => final(i));
         await store.transaction((tx) => tx.putEntities(rows));
-        const [{ n }] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${schema}.final_entities`);
-        expect(n).toBe(5_200);
+        const [count] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${schema}.final_entities`);
+        expect(count?.n).toBe(5_200);
         const page = await store.queryEntities({ filter: { key: 'metadata.title', values: ['service 5199'] }, includeTotal: true });
         expect(page.totalItems).toBe(1);
         expect((await store.getEntities({ refs: ['component:default/c-5150'] }))[0]!.entity).toEqual(rows[5150]!.entity);

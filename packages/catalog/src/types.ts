@@ -16,14 +16,15 @@ import type { ConfiguredLocation } from './rules/rules-enforcer.js';
 export type { Location };
 
 /**
- * The part of core's `EventBus` the catalog needs: it only publishes.
+ * The part of core's `EventBus` the catalog needs: it only publishes (a commit's events in one
+ * `publishAll` where the bus has it).
  *
  * @example
  * ```ts
  * const events: CatalogEventSink = createEventBus();
  * ```
  */
-export type CatalogEventSink = Pick<EventBus<Record<string, unknown>>, 'publish'>;
+export type CatalogEventSink = Pick<EventBus<Record<string, unknown>>, 'publish' | 'publishAll'>;
 
 /**
  * Options of `createCatalog`.

@@ -19,6 +19,48 @@ export interface EventBus<Topics extends Record<string, unknown> = Record<string
     topic: T,
     listener: (payload: Topics[T], topic: T) => void | Promise<void>,
   ): () => void;
+  /**
+   * Publish several events in order, as one write where the bus stores them (a database-backed
+   * bus inserts them in one statement); resolves after their subscribers settle. Optional:
+   * callers fall back to one `publish` each (see {@link publishEach}).
+   */
+  publishAll?(events: ReadonlyArray<EventOf<Topics>>): Promise<void>;
+  /**
+   * Begin receiving events from outside this process (a shared bus catches up here on what it
+   * missed). `createPortal` calls it after every plugin started, so the replay reaches their
+   * subscribers. Absent on the in-process bus.
+   */
+  start?(): Promise<void>;
+  /** Stop receiving and release connections; `createPortal` calls it before plugins stop. */
+  stop?(): Promise<void>;
+}
+
+/**
+ * One event of a bus whose topics are `Topics`: a topic and its payload.
+ * @example
+ * ```ts
+ * const event: EventOf<{ ping: number }> = { topic: 'ping', payload: 1 };
+ * ```
+ */
+export type EventOf<Topics extends Record<string, unknown>> = {
+  [T in keyof Topics & string]: { topic: T; payload: Topics[T] };
+}[keyof Topics & string];
+
+/**
+ * Publish `events` in order through `bus.publishAll` when the bus has it, else one `publish`
+ * at a time.
+ * @example
+ * ```ts
+ * await publishEach(events, [{ topic: 'catalog.entity.upserted', payload }]);
+ * ```
+ */
+export async function publishEach<Topics extends Record<string, unknown>>(
+  bus: Pick<EventBus<Topics>, 'publish' | 'publishAll'>,
+  events: ReadonlyArray<EventOf<Topics>>,
+): Promise<void> {
+  if (events.length === 0) return;
+  if (bus.publishAll) return bus.publishAll(events);
+  for (const event of events) await bus.publish(event.topic, event.payload as never);
 }
 
 /**

@@ -21,8 +21,8 @@ export {
   toHttpResponse,
 } from './errors.js';
 export type { ErrorOptions, ErrorResponseBody, SerializedError } from './errors.js';
-export { createEventBus } from './events.js';
-export type { EventBus, EventBusOptions } from './events.js';
+export { createEventBus, publishEach } from './events.js';
+export type { EventBus, EventBusOptions, EventOf } from './events.js';
 export { consoleSink, createLogger, memorySink, redactSecrets } from './logger.js';
 export type { LogLevel, LogRecord, LogSink, Logger, LoggerOptions } from './logger.js';
 export { createFileReader, createHttpReader, createUrlReader, findInternalAddress, isInternalAddress } from './readers/index.js';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createEventBus } from './events.js';
 import { InputError } from './errors.js';
 import { createLogger, memorySink } from './logger.js';
 import type { PortalContext, PortalPlugin } from './plugin.js';
@@ -174,5 +175,46 @@ describe('createPortal listen errors', () => {
 
     const throwing = createPortal({ logger: quiet(), plugins, onError: () => { throw new Error('hook failed'); } });
     expect(await (await throwing.request('/api/boom')).json()).toMatchObject({ error: { message: 'Internal server error' } });
+  });
+});
+
+describe('createPortal with a bus that starts and stops', () => {
+  it('starts the bus after every plugin (so its replay reaches their subscribers) and stops it before them', async () => {
+    const order: string[] = [];
+    const inner = createEventBus();
+    const events = {
+      ...inner,
+      async start() {
+        order.push('bus start');
+        await inner.publish('replayed', 1);
+      },
+      async stop() {
+        order.push('bus stop');
+      },
+    };
+    const heard: unknown[] = [];
+    const plugin = (id: string) => ({
+      id,
+      start(context: { events: typeof inner }) {
+        order.push(`${id} start`);
+        context.events.subscribe('replayed', (payload) => void heard.push(`${id}:${String(payload)}`));
+      },
+      stop() {
+        order.push(`${id} stop`);
+      },
+    });
+    const portal = createPortal({ plugins: [plugin('a'), plugin('b')], events });
+    await portal.start();
+    await portal.stop();
+    expect(order).toEqual(['a start', 'b start', 'bus start', 'bus stop', 'b stop', 'a stop']);
+    expect(heard).toEqual(['a:1', 'b:1']);
+  });
+
+  it('a bus that fails to start stops the plugins and fails the start', async () => {
+    const stopped: string[] = [];
+    const events = { ...createEventBus(), start: async () => Promise.reject(new Error('no database')) };
+    const portal = createPortal({ plugins: [{ id: 'a', stop: () => void stopped.push('a') }], events, logger: createLogger({ sink: memorySink() }) });
+    await expect(portal.start()).rejects.toThrow('no database');
+    expect(stopped).toEqual(['a']);
   });
 });

@@ -31,7 +31,11 @@ export interface PortalOptions {
   plugins: PortalPlugin[];
   /** Default: `createLogger()`. Each plugin gets a child logger with `{ plugin: id }`. */
   logger?: Logger;
-  /** Default: a new in-process bus whose subscriber errors are logged. */
+  /**
+   * Default: a new in-process bus whose subscriber errors are logged. A bus with `start`/`stop`
+   * (the PostgreSQL bus of `@portalkit/sql`, shared by several processes) is started after the
+   * plugins and stopped before them.
+   */
   events?: EventBus<Record<string, unknown>>;
   /** Default: a reader for files below the current directory. */
   reader?: UrlReader;
@@ -210,6 +214,15 @@ export function createPortal(options: PortalOptions): Portal {
           }
           started.push(plugin);
         }
+        // A shared bus starts last: what it replays on starting reaches every plugin's subscribers.
+        try {
+          await events.start?.();
+        } catch (error) {
+          logger.error('event bus failed to start', { error });
+          await stopPlugins();
+          starting = undefined;
+          throw error;
+        }
         ready = true;
       })();
       return starting;
@@ -223,6 +236,11 @@ export function createPortal(options: PortalOptions): Portal {
       starting = undefined;
       ready = false;
       await Promise.all([...servers].map((server) => server.close()));
+      try {
+        await events.stop?.();
+      } catch (error) {
+        logger.error('event bus failed to stop', { error });
+      }
       await stopPlugins();
     },
 

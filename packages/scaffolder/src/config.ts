@@ -20,6 +20,10 @@ export const scaffolderConfigSchema = z
     taskTimeout: z.unknown().optional(),
     EXPERIMENTAL_recoverTasks: z.boolean().optional(),
     EXPERIMENTAL_recoverTasksTimeout: z.unknown().optional(),
+    /** Keys sealing task secrets in the task store (the first seals, all open); see `ScaffolderOptions.secretKeys`. */
+    secrets: z
+      .object({ keys: z.array(z.object({ id: z.string().min(1), key: z.string().min(1) })).min(1) })
+      .optional(),
   })
   .default({});
 
@@ -38,7 +42,7 @@ const ignored: Record<string, string> = {
   github: 'a long-removed Backstage key: tokens come from integrations.github',
   taskTimeoutJanitorFrequency: 'a task runs until its steps end; a crashed worker is detected by its lease',
   taskTimeout: 'a task runs until its steps end; a crashed worker is detected by its lease',
-  EXPERIMENTAL_recoverTasks: "portalkit always recovers a crashed worker's tasks (lease expiry)",
+  EXPERIMENTAL_recoverTasks: "portalkit always detects a crashed worker's tasks (lease expiry); each template's spec.EXPERIMENTAL_recovery says whether they fail or run again",
   EXPERIMENTAL_recoverTasksTimeout: "portalkit always recovers a crashed worker's tasks (lease expiry)",
 };
 

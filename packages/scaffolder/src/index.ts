@@ -1,4 +1,4 @@
-export { TEMPLATE_API_VERSION } from './types.js';
+export { MAX_TASK_RECOVERIES, TEMPLATE_API_VERSION } from './types.js';
 export type {
   ActionContext,
   ActionSchemas,
@@ -14,6 +14,11 @@ export type {
   TaskEventType,
   TaskRecord,
   TaskCreator,
+  SealedSecrets,
+  TaskCheckpoint,
+  TaskRecoveryStrategy,
+  TaskResumeMode,
+  TaskState,
   ServiceForPrincipal,
   TaskSpec,
   TaskStatus,
@@ -82,8 +87,10 @@ export { postgresTaskStore } from './tasks/postgresTaskStore.js';
 export type { PostgresTaskStoreOptions } from './tasks/postgresTaskStore.js';
 export { pgliteTaskStore } from './tasks/pgliteTaskStore.js';
 export type { PgliteTaskStoreOptions } from './tasks/pgliteTaskStore.js';
-export { RECOVERED_MESSAGE } from './tasks/taskStore.js';
-export type { TaskCompletion, TaskListOptions, TaskStore } from './tasks/taskStore.js';
+export { RECOVERED_MESSAGE, REQUEUED_MESSAGE, RETRIED_MESSAGE } from './tasks/taskStore.js';
+export type { TaskCompletion, TaskListOptions, TaskStateUpdate, TaskStore } from './tasks/taskStore.js';
+export { TaskSecretsUnavailableError, createSecretBox } from './tasks/secretBox.js';
+export type { SecretBox, TaskSecretKey } from './tasks/secretBox.js';
 
 export { TaskCancelledError } from './runner/executeWorkflow.js';
 export type { DirectoryContent } from './runner/directoryContents.js';

@@ -100,6 +100,7 @@ function scaffolderFromConfig(context: PortalContext, givenGetTemplate: Scaffold
     getUserEntity: (ref) => catalog.getEntityByRef(ref),
     logger,
     ...(section.concurrentTasksLimit ? { concurrency: section.concurrentTasksLimit } : {}),
+    ...(section.secrets ? { secretKeys: section.secrets.keys } : {}),
     ...(workingDirectory ? { workingDirectory: path.resolve(configDir(context.config) ?? process.cwd(), workingDirectory) } : {}),
   });
   // A template is read as the caller: one the policy hides from them cannot be run by them.

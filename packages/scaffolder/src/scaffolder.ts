@@ -15,6 +15,7 @@ import type { TemplateEntity } from './types.js';
 import { assertTemplateChecks } from './template/static-check.js';
 import { type ScaffolderParts, createScaffolderView } from './access/scaffolderView.js';
 import { type TaskRunRecorder, createTaskRunRecorder } from './runner/task-metrics.js';
+import { createSecretBox } from './tasks/secretBox.js';
 
 /**
  * Create the scaffolder library; the public `createScaffolder` (create-scaffolder.ts) adds
@@ -49,7 +50,10 @@ export function createScaffolderLibrary(options: ScaffolderOptions): ScaffolderL
   const render = createTemplater({ filters: { ...defaultFilters(), ...options.filters }, ...(options.globals ? { globals: options.globals } : {}) });
   const events = createTaskEventLog({ logger, pollIntervalMs });
   let recordRun: TaskRunRecorder | undefined = options.metrics ? createTaskRunRecorder(options.metrics) : undefined;
+  const secretBox = options.secretKeys !== undefined ? createSecretBox(options.secretKeys) : undefined;
+  let warnedInMemorySecrets = false;
   const worker = createTaskWorker({
+    ...(secretBox ? { secretBox } : {}),
     recordRun: () => recordRun,
     store,
     actions: registry.byId,
@@ -67,7 +71,7 @@ export function createScaffolderLibrary(options: ScaffolderOptions): ScaffolderL
   const checkTemplate = (template: TemplateEntity) => assertTemplateChecks(template, { actions: registry.byId.values(), filters: filterNames });
   const handles = createTaskHandles({ events, statusOf: worker.statusOf, dryRunContentsOf: worker.dryRunContentsOf, abort: worker.abort });
   const dryRunner = createDryRunner({ worker, handles, workingDirectory, checkTemplate });
-  const parts: ScaffolderParts = { store, worker, handles, workingDirectory, registry, dryRunner, getUserEntity: options.getUserEntity, checkTemplate };
+  const parts: ScaffolderParts = { store, worker, handles, workingDirectory, registry, dryRunner, getUserEntity: options.getUserEntity, checkTemplate, secretBox };
   let timer: ReturnType<typeof setInterval> | undefined;
 
   const library: ScaffolderLibrary = {
@@ -85,12 +89,18 @@ export function createScaffolderLibrary(options: ScaffolderOptions): ScaffolderL
         logger,
         ...(viewOptions.request ? { request: viewOptions.request } : {}),
       });
-      return { ...view, auth: viewAuth, forPrincipal: library.forPrincipal, start: library.start, stop: library.stop };
+      return { ...view, auth: viewAuth, forPrincipal: library.forPrincipal, start: library.start, stop: library.stop, resealSecrets: library.resealSecrets };
     },
     async start(startOptions = {}) {
       notePolicy(startOptions.auth);
       if (!recordRun && startOptions.metrics) recordRun = createTaskRunRecorder(startOptions.metrics);
       worker.resume();
+      if (!secretBox && !warnedInMemorySecrets) {
+        warnedInMemorySecrets = true;
+        logger.warn(
+          'scaffolder: no scaffolder.secrets.keys configured: task secrets are kept only in the memory of the worker that accepted the task, so a task with secrets fails when another worker or a restarted process runs it (see docs/scaffolder-tasks.md)',
+        );
+      }
       await mkdir(workingDirectory, { recursive: true });
       const tick = async () => {
         await worker.recoverExpired();
@@ -104,6 +114,18 @@ export function createScaffolderLibrary(options: ScaffolderOptions): ScaffolderL
       if (timer) clearInterval(timer);
       timer = undefined;
       await worker.drain();
+    },
+    async resealSecrets() {
+      if (!secretBox) return 0;
+      return store.resealSecrets((sealed) => {
+        if (!secretBox.needsReseal(sealed)) return undefined;
+        try {
+          return secretBox.seal(secretBox.open(sealed));
+        } catch {
+          // Opened by no configured key (or tampered): left for its task to fail cleanly.
+          return undefined;
+        }
+      });
     },
   };
   return library;

@@ -32,6 +32,13 @@ export interface ScaffolderOptions {
   /** Extra filters and globals for step inputs and `if`/`each`/`output`. */
   filters?: Record<string, TemplateFilter>;
   globals?: Record<string, TemplateGlobal>;
+  /**
+   * Keys sealing task secrets in the task store (AES-256-GCM; `scaffolder.secrets.keys` in
+   * config): the first seals, all open, so a new key goes first and old ones stay until
+   * `resealSecrets()` has run. Without keys, secrets stay in the memory of the worker that accepted
+   * the task (a warning is logged at `start()`): another worker, or a restart, fails the task.
+   */
+  secretKeys?: Array<{ id: string; key: string }>;
   /** Tasks run at once by this scaffolder; default 4. */
   concurrency?: number;
   /** Parent of task workspaces (`<workingDirectory>/<task id>`); default `<os tmp>/portalkit-scaffolder`. */
@@ -71,7 +78,7 @@ export interface ForPrincipalOptions {
 /** Options of {@link Scaffolder.run}. */
 export interface RunOptions {
   values?: JsonObject;
-  /** Available as `${{ secrets.x }}` in step inputs; kept in memory only, redacted from logs. */
+  /** Available as `${{ secrets.x }}` in step inputs; redacted from logs; kept in memory, or stored sealed with `secretKeys`. */
   secrets?: Record<string, string>;
   user?: ScaffolderUser;
   dryRun?: boolean;
@@ -158,6 +165,14 @@ export interface ScaffolderLibrary {
   ): Promise<DryRunResult>;
   /** The task, or undefined when it does not exist (or, for a principal, when it may not read it). */
   getTask(taskId: string): Promise<Task | undefined>;
+  /**
+   * Retry a failed or cancelled task (Backstage's `POST /v2/tasks/:taskId/retry`): it resumes at
+   * the step it stopped in when it can (see docs/scaffolder-tasks.md), else starts over. A
+   * principal needs `scaffolder.task.create` and `scaffolder.task.read` on the task. A task
+   * started with secrets needs them again (`InputError` without). Unknown: `NotFoundError`;
+   * still running: `ConflictError`.
+   */
+  retryTask(taskId: string, options?: { secrets?: Record<string, string> }): Promise<Task>;
   /** Tasks, newest first; for a principal only those it may read, counted in the store's query. */
   listTasks(options?: TaskListOptions): Promise<{ tasks: TaskRecord[]; totalTasks: number }>;
   listActions(): ActionDescription[];
@@ -191,6 +206,11 @@ export interface ScaffolderLibrary {
   start(options?: { auth?: PortalAuth | undefined; metrics?: Metrics | undefined }): Promise<void>;
   /** Stop polling and wait for running tasks. */
   stop(): Promise<void>;
+  /**
+   * Key rotation: re-seal with the first of `secretKeys` every stored task secret sealed with
+   * another key; returns how many. Secrets no configured key opens are left as they are.
+   */
+  resealSecrets(): Promise<number>;
 }
 
 /**

@@ -81,6 +81,54 @@ export interface TaskSpec {
   user?: ScaffolderUser;
   /** True when the task was started with secrets; a worker lacking them fails the task. */
   hasSecrets?: boolean;
+  /**
+   * What happens when the worker running the task dies (its lease expires), from the template's
+   * `spec.EXPERIMENTAL_recovery` (Backstage's key): see {@link TaskRecoveryStrategy}.
+   */
+  EXPERIMENTAL_recovery?: { EXPERIMENTAL_strategy?: TaskRecoveryStrategy };
+}
+
+/**
+ * How a task whose worker died is recovered (`spec.EXPERIMENTAL_recovery.EXPERIMENTAL_strategy`):
+ * - `none` (default): it fails, as in Backstage; it can still be retried (`POST /v2/tasks/:id/retry`);
+ * - `startOver` (Backstage's): it is queued again and runs from its first step in a fresh
+ *   workspace; results of `ctx.checkpoint` are reused, so checkpointed work is not done twice;
+ * - `resume` (portalkit): it is queued again and resumes at the step that was running, with the
+ *   earlier steps' outputs and the workspace as that step found it, when that step's action is
+ *   `idempotent` (or had not started); otherwise it starts over.
+ * A task is recovered at most {@link MAX_TASK_RECOVERIES} times; after that it fails.
+ */
+export type TaskRecoveryStrategy = 'none' | 'startOver' | 'resume';
+
+/** How many times one task is queued again after its worker died, before it is failed instead. */
+export const MAX_TASK_RECOVERIES = 3;
+
+/** A checkpoint's stored result (Backstage's shape): a success is reused, a failure re-runs. */
+export type TaskCheckpoint = { status: 'success'; value: JsonValue } | { status: 'failed'; reason: string };
+
+/**
+ * What a task keeps between runs of it (retries, recoveries), written only by the worker holding
+ * its lease: checkpoint results, and how far its steps got.
+ */
+export interface TaskState {
+  /** `ctx.checkpoint` results by key (`v1.task.checkpoint.<step id>.<key>`, as in Backstage). */
+  checkpoints: Record<string, TaskCheckpoint>;
+  /**
+   * Finished steps, in the order they ran: their status and outputs (absent when an output held
+   * a secret: such a step runs again), and the step that had begun its action (`begun`).
+   */
+  steps: Array<{ id: string; status: 'completed' | 'skipped' | 'begun'; output?: Record<string, JsonValue> }>;
+}
+
+/**
+ * A task's secrets sealed with AES-256-GCM (see `scaffolder.secrets.keys`): the id of the key
+ * that sealed them, the 96-bit random IV, the ciphertext of their JSON and the auth tag, base64.
+ */
+export interface SealedSecrets {
+  keyId: string;
+  iv: string;
+  data: string;
+  tag: string;
 }
 
 /** Lifecycle of a task. */
@@ -88,6 +136,9 @@ export type TaskStatus = 'open' | 'processing' | 'completed' | 'failed' | 'cance
 
 /** Kinds of task events, as in Backstage's scaffolder API. */
 export type TaskEventType = 'log' | 'completion' | 'cancelled' | 'recovered';
+
+/** How the next run of a task begins: from its first step, or resuming at the step it stopped in. */
+export type TaskResumeMode = 'startOver' | 'resume';
 
 /** The body of a task event (Backstage shape, plus `output`/`error` on completion). */
 export interface TaskEventBody {
@@ -149,6 +200,17 @@ export interface TaskRecord {
   completedAt?: string;
   output?: JsonObject;
   error?: SerializedError;
+  /** Checkpoints and step progress kept for retries and recoveries ({@link TaskState}); never served over HTTP. */
+  state?: TaskState;
+  /** Set by a retry or a recovery: how the next run begins. Absent for a first run. */
+  resumeMode?: TaskResumeMode;
+  /** How many times the task was queued again after its worker died. */
+  recoveries?: number;
+  /**
+   * The task's secrets, sealed, while it has not ended (only with `scaffolder.secrets.keys`).
+   * Never served over HTTP; deleted when the task completes, fails or is cancelled.
+   */
+  sealedSecrets?: SealedSecrets;
 }
 
 /** A nunjucks filter available in templates (`${{ x | myFilter(arg) }}`). Arguments are JSON. */
@@ -185,6 +247,14 @@ export interface ActionContext<Input = JsonObject> {
   redact?(values: string | Iterable<string>): void;
   /** Aborted when the task is cancelled. */
   signal: AbortSignal;
+  /**
+   * Run `fn` once for this task (Backstage's `ctx.checkpoint`): its JSON result is stored with the
+   * task under `key` (scoped to the step), and a retried or recovered run gets the stored result
+   * instead of running `fn` again. A failure is stored too, and `fn` runs again next time. A result
+   * holding a secret is refused (`InputError`): the store keeps results unencrypted. The runner
+   * always sets it; it is optional for contexts built by hand in tests.
+   */
+  checkpoint?<T extends JsonValue>(options: { key: string; fn: () => Promise<T> | T }): Promise<T>;
   user?: ScaffolderUser;
   isDryRun: boolean;
   templateInfo?: TemplateInfo;
@@ -236,6 +306,13 @@ export interface ScaffolderAction {
   description?: string;
   examples?: Array<{ description: string; example: string }>;
   supportsDryRun: boolean;
+  /**
+   * The action declares that running it again with the same input, over the workspace and the
+   * outside world as a previous, interrupted run of it left them, gives the same result and no
+   * duplicate effect. Only then does a retried or recovered task resume at a step of this action
+   * that had begun; otherwise the task starts over (checkpoints still reused). Default false.
+   */
+  idempotent?: boolean;
   /** JSON Schemas of input and output. */
   schema: ActionSchemas;
   /** Validate (and coerce) raw input; throws `InputError` naming each bad field. */

@@ -19,3 +19,5 @@ export { createSqlAuditLog } from './audit/index.js';
 export type { AuditQuery, SqlAuditLog, SqlAuditLogOptions, StoredAuditEvent } from './audit/index.js';
 export { createSqlSchedulerLock } from './scheduler/index.js';
 export type { SqlSchedulerLockOptions } from './scheduler/index.js';
+export { createPgEventBus, eventBusFromConfig, eventsConfigSchema } from './events/index.js';
+export type { EventsConfig, PgEventBus, PgEventBusOptions, PgEventBusTiming } from './events/index.js';

@@ -1,4 +1,4 @@
-import { NotFoundError } from '@portalkit/core';
+import { NotFoundError, publishEach } from '@portalkit/core';
 import type { Logger } from '@portalkit/core';
 import { CATALOG_TOPICS } from '@portalkit/catalog-model';
 import type { CatalogEntityDeletedEvent, CatalogEntityUpsertedEvent, EntityRelation } from '@portalkit/catalog-model';
@@ -218,26 +218,21 @@ async function stitchTouched(store: CatalogStore, plan: CommitPlan): Promise<{ p
   return { puts, removed };
 }
 
-/** Publish the catalog's entity events (payloads: catalog-model's `CatalogEvents`). */
+/**
+ * Publish the catalog's entity events (payloads: catalog-model's `CatalogEvents`), a commit's
+ * events together: a shared bus stores them in one write, inside the commit lock, so their
+ * order across workers is the commits' order.
+ */
 async function publish(events: CatalogEventSink | undefined, puts: readonly FinalEntityRow[], removed: readonly FinalEntityRow[]): Promise<void> {
   if (!events) return;
   // `ref`/`uid` repeat `entityRef`/`entityId` for subscribers written before they existed.
-  for (const r of removed) {
-    await events.publish(CATALOG_TOPICS.entityDeleted, {
-      entityRef: r.entityRef,
-      entityId: r.uid,
-      entity: r.entity,
-      ref: r.entityRef,
-      uid: r.uid,
-    } satisfies CatalogEntityDeletedEvent);
-  }
-  for (const r of puts) {
-    await events.publish(CATALOG_TOPICS.entityUpserted, {
-      entityRef: r.entityRef,
-      entityId: r.uid,
-      entity: r.entity,
-      ref: r.entityRef,
-      uid: r.uid,
-    } satisfies CatalogEntityUpsertedEvent);
-  }
+  const deleted = removed.map((r) => ({
+    topic: CATALOG_TOPICS.entityDeleted,
+    payload: { entityRef: r.entityRef, entityId: r.uid, entity: r.entity, ref: r.entityRef, uid: r.uid } satisfies CatalogEntityDeletedEvent,
+  }));
+  const upserted = puts.map((r) => ({
+    topic: CATALOG_TOPICS.entityUpserted,
+    payload: { entityRef: r.entityRef, entityId: r.uid, entity: r.entity, ref: r.entityRef, uid: r.uid } satisfies CatalogEntityUpsertedEvent,
+  }));
+  await publishEach(events, [...deleted, ...upserted]);
 }

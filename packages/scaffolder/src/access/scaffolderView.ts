@@ -6,6 +6,7 @@ import { parseTemplate } from '../template/parseTemplate.js';
 import { authorizeTemplate } from './templateAccess.js';
 import { creatorOf } from './creatorAccess.js';
 import { type ViewIdentity, guardedTask, listReadableTasks, mayAccessTask } from './taskAccess.js';
+import { retryTaskFor } from './taskRetry.js';
 import { type TaskCreationParts, actionDecisionOf, assertMayCreate, createTaskFor, createdByOf, resolveUser } from './taskCreation.js';
 
 /** The parts of one scaffolder every view shares (store, worker, actions). */
@@ -15,7 +16,7 @@ export interface ScaffolderParts extends TaskCreationParts {
 }
 
 /** The scaffolder's operations as they are not lifecycle: what a view of one identity offers. */
-export type ScaffolderOperations = Omit<ScaffolderLibrary, 'start' | 'stop' | 'forPrincipal' | 'auth'>;
+export type ScaffolderOperations = Omit<ScaffolderLibrary, 'start' | 'stop' | 'forPrincipal' | 'auth' | 'resealSecrets'>;
 
 /**
  * The scaffolder's operations for one identity: the host (everything allowed, audited as the
@@ -55,6 +56,7 @@ export function createScaffolderView(parts: ScaffolderParts, identity: ViewIdent
       if (!record || !(await mayAccessTask(identity, record))) return undefined;
       return guardedTask(identity, parts.handles.handle(parts.store, record), record);
     },
+    retryTask: (taskId, options) => retryTaskFor(identity, parts, taskId, options),
     listTasks: (options) => listReadableTasks(identity, parts.store, options),
     listActions: () => parts.registry.list(),
     async getParameterSchema(template) {

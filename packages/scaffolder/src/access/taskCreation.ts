@@ -11,6 +11,7 @@ import { scaffolderActionExecutePermission, scaffolderTaskCreatePermission } fro
 import { authorizeTemplate, withoutHiddenValues } from './templateAccess.js';
 import { type ViewIdentity, auditFor, guardedTask } from './taskAccess.js';
 import { creatorOf } from './creatorAccess.js';
+import type { SecretBox } from '../tasks/secretBox.js';
 
 /** Looks up a user entity by ref (the portal passes the catalog's lookup). */
 export type GetUserEntity = (ref: string) => Promise<object | undefined> | object | undefined;
@@ -24,6 +25,23 @@ export interface TaskCreationParts {
   getUserEntity?: GetUserEntity | undefined;
   /** The template check (`assertTemplateChecks` with the scaffolder's actions and filters). */
   checkTemplate: (template: TemplateEntity) => void;
+  /** Seals secrets stored with tasks (`secretKeys`); without it they stay in this worker's memory. */
+  secretBox?: SecretBox | undefined;
+}
+
+/**
+ * Where a task's secrets go: sealed into the store with a secret box, else (no keys configured)
+ * this worker's memory after the task is stored.
+ */
+export function placeSecrets(parts: TaskCreationParts, secrets: Record<string, string> | undefined) {
+  const given = secrets && Object.keys(secrets).length ? { ...secrets } : undefined;
+  const sealedSecrets = given && parts.secretBox ? parts.secretBox.seal(given) : undefined;
+  return {
+    sealedSecrets,
+    keep: (taskId: string) => {
+      if (given && !sealedSecrets) parts.worker.keepSecrets(taskId, given);
+    },
+  };
 }
 
 const ALLOW: PolicyDecision = { result: 'ALLOW' };
@@ -106,8 +124,15 @@ export async function createTaskFor(identity: ViewIdentity, parts: TaskCreationP
     const createdBy = createdByOf(identity, user, runOptions.createdBy);
     const actionDecision = await actionDecisionOf(identity);
     await mkdir(parts.workingDirectory, { recursive: true });
-    const record = await parts.store.createTask({ spec, actionDecision, creator: creatorOf(identity), ...(createdBy ? { createdBy } : {}) });
-    if (runOptions.secrets && spec.hasSecrets) parts.worker.keepSecrets(record.id, { ...runOptions.secrets });
+    const secrets = placeSecrets(parts, spec.hasSecrets ? runOptions.secrets : undefined);
+    const record = await parts.store.createTask({
+      spec,
+      actionDecision,
+      creator: creatorOf(identity),
+      ...(createdBy ? { createdBy } : {}),
+      ...(secrets.sealedSecrets ? { sealedSecrets: secrets.sealedSecrets } : {}),
+    });
+    secrets.keep(record.id);
     void parts.worker.pump();
     await auditFor(identity, { action: 'scaffolder.task.create', target, outcome: 'success', meta: { taskId: record.id } });
     return guardedTask(identity, parts.handles.handle(parts.store, record), record);

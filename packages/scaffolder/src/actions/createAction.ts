@@ -46,6 +46,8 @@ export interface CreateActionOptions<Input, S extends ActionSchemaInput | undefi
   examples?: Array<{ description: string; example: string }>;
   /** True when the handler honours `ctx.isDryRun` (writes nothing outside the workspace). */
   supportsDryRun?: boolean;
+  /** True when re-running an interrupted run of it is safe (see `ScaffolderAction.idempotent`). */
+  idempotent?: boolean;
   schema?: { input?: S; output?: ActionSchemaInput };
   handler(ctx: ActionContext<Input>): Promise<void> | void;
 }
@@ -166,6 +168,7 @@ export function createAction<Input = never, const S extends ActionSchemaInput | 
     ...(options.description !== undefined ? { description: options.description } : {}),
     ...(options.examples !== undefined ? { examples: options.examples } : {}),
     supportsDryRun: options.supportsDryRun ?? false,
+    ...(options.idempotent === true ? { idempotent: true } : {}),
     schema,
     parseInput(input: unknown) {
       const value = input ?? {};

@@ -27,7 +27,7 @@ function secretsOf(value: unknown): Record<string, string> | undefined {
   return secrets as Record<string, string>;
 }
 
-/** A task as Backstage's `GET /v2/tasks/:id` returns it (secrets are never stored). */
+/** A task as Backstage's `GET /v2/tasks/:id` returns it (never its sealed secrets, state or creator). */
 function serializeTask(record: TaskRecord) {
   return {
     id: record.id,
@@ -168,6 +168,14 @@ export function createScaffolderHandler(scaffolder: ScaffolderLibrary, options: 
       const task = await taskOf((await viewOf(request)).lib, params.id!);
       await task.cancel();
       return Response.json({ status: (await task.get()).status });
+    })
+    .post('/v2/tasks/:id/retry', async (request, { params }) => {
+      // Backstage's shape: an optional `{ secrets }` body, 201 with the task id.
+      const { lib } = await viewOf(request);
+      const body = await readJson(request, maxBody);
+      const secrets = secretsOf(body.secrets);
+      const task = await lib.retryTask(params.id!, secrets ? { secrets } : {});
+      return Response.json({ id: task.id }, { status: 201 });
     })
     .get('/v2/tasks/:id/eventstream', (request, { params, url }) => eventStream(request, params.id!, afterParam(url)))
     .get('/v2/tasks/:id/events', async (request, { params, url }) => {

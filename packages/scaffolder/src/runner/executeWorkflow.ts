@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CustomErrorBase, InputError, NotAllowedError, createLogger } from '@portalkit/core';
 import type { LogRecord, Principal } from '@portalkit/core';
-import type { JsonObject, JsonValue, ScaffolderAction, TaskEventBody, TaskSpec, TemplateStep } from '../types.js';
+import type { ActionContext, JsonObject, JsonValue, ScaffolderAction, TaskEventBody, TaskSpec, TemplateStep } from '../types.js';
 import type { Templater } from '../render/templater.js';
 import { collectScalars, isTruthy, renderValue, renderValueTracked } from '../render/renderValue.js';
 import { markHolders, markSecret } from '../render/taint.js';
@@ -10,9 +10,12 @@ import { unknownActionMessage } from '../template/static-check.js';
 import { unknownInputKeys } from '../template/input-keys.js';
 import { stepLocation } from '../template/template-problem.js';
 import { createStepOutputs } from './stepOutputs.js';
+import type { StepOutputs } from './stepOutputs.js';
 import type { Redactor } from './redaction.js';
 import type { ActionAuthorizer } from '../access/actionAccess.js';
 import type { AsCreator } from '../access/creatorAccess.js';
+import type { TaskProgress } from './taskProgress.js';
+import type { ResumePlan } from './resumePlan.js';
 
 /**
  * The task was cancelled while running.
@@ -46,6 +49,10 @@ export interface WorkflowOptions {
   principal?: Principal;
   /** `ActionContext.asCreator`; default: every service as it is (host-created task, no policy). */
   asCreator?: AsCreator;
+  /** Records steps and checkpoints in the task store (not for dry runs). */
+  progress?: TaskProgress;
+  /** Where to begin and the steps kept from an earlier run (default: the first step). */
+  plan?: Pick<ResumePlan, 'startAt' | 'kept'>;
 }
 
 /** How each step ended. */
@@ -128,6 +135,10 @@ export async function executeWorkflow(options: WorkflowOptions): Promise<Workflo
   for (const [index, step] of spec.steps.entries()) {
     const where = stepLocation(index, step.id);
     outputs.at(index);
+    if (options.plan && index < options.plan.startAt) {
+      results.push(keepStep(step, options.plan.kept[index]!, outputs, log));
+      continue;
+    }
     const result: StepResult = { id: step.id, name: step.name ?? step.id, action: step.action, status: 'failed' };
     results.push(result);
     log({ message: `Beginning step ${result.name}`, stepId: step.id, status: 'processing' });
@@ -139,6 +150,7 @@ export async function executeWorkflow(options: WorkflowOptions): Promise<Workflo
       ) {
         log({ message: `Skipping step ${step.id} because its if condition was false`, stepId: step.id, status: 'skipped' });
         result.status = 'skipped';
+        await options.progress?.finish(step.id, 'skipped', undefined);
         continue;
       }
       const action = options.actions.get(step.action);
@@ -189,6 +201,7 @@ export async function executeWorkflow(options: WorkflowOptions): Promise<Workflo
 
       const stepOutput: Record<string, JsonValue> = {};
       const tmpDirs: string[] = [];
+      await options.progress?.begin(step.id);
       const logger = createLogger({
         level: 'debug',
         sink: (record) => log({ message: formatRecord(record), stepId: step.id, ...(record.level !== 'info' ? { level: record.level } : {}) }),
@@ -216,6 +229,7 @@ export async function executeWorkflow(options: WorkflowOptions): Promise<Workflo
             ...(spec.user ? { user: spec.user } : {}),
             step: { id: step.id, ...(step.name ? { name: step.name } : {}) },
             task: { id: options.taskId },
+            checkpoint: checkpointFor(options, step, iteration.each, log),
             ...(options.principal ? { principal: structuredClone(options.principal) } : {}),
             asCreator: options.asCreator ?? ((service) => service),
             output(name, value) {
@@ -240,6 +254,8 @@ export async function executeWorkflow(options: WorkflowOptions): Promise<Workflo
       const holdsSecret = JSON.stringify(redactor.value(stepOutput)) !== JSON.stringify(stepOutput);
       outputs.record(step.id, stepOutput, holdsSecret);
       checkCancelled(step);
+      // An output holding a secret is not stored: a resumed run runs this step again.
+      await options.progress?.finish(step.id, 'completed', holdsSecret ? undefined : structuredClone(stepOutput));
       log({ message: `Finished step ${result.name}`, stepId: step.id, status: 'completed' });
       result.status = 'completed';
     } catch (error) {
@@ -250,6 +266,43 @@ export async function executeWorkflow(options: WorkflowOptions): Promise<Workflo
   const rendered = renderValueTracked(spec.output, context, render, 'output');
   redactor.add(rendered.secretValues);
   return { output: (rendered.value ?? {}) as JsonObject, steps: results };
+}
+
+/** A step that finished in an earlier run of this task: its output is read as then, its action not run. */
+function keepStep(step: TemplateStep, kept: ResumePlan['kept'][number], outputs: StepOutputs, log: (body: TaskEventBody) => void): StepResult {
+  if (kept.status === 'completed') outputs.record(step.id, structuredClone(kept.output ?? {}), false);
+  log({ message: `Step ${step.name ?? step.id} finished in an earlier run; its output is kept`, stepId: step.id, status: kept.status });
+  return { id: step.id, name: step.name ?? step.id, action: step.action, status: kept.status };
+}
+
+/**
+ * `ctx.checkpoint` of one step (and `each` item): a stored success is returned without running
+ * `fn`; a new result is stored before it is returned; a failure is stored and thrown.
+ */
+function checkpointFor(options: WorkflowOptions, step: TemplateStep, each: { key: string } | undefined, log: (body: TaskEventBody) => void): ActionContext['checkpoint'] {
+  return async <T extends JsonValue>({ key, fn }: { key: string; fn: () => Promise<T> | T }): Promise<T> => {
+    if (typeof key !== 'string' || !key) throw new InputError(`Step ${step.id}: ctx.checkpoint needs a non-empty string key`);
+    if (typeof fn !== 'function') throw new InputError(`Step ${step.id}: ctx.checkpoint needs a function fn`);
+    const id = `v1.task.checkpoint.${step.id}.${key}${each ? `[${each.key}]` : ''}`;
+    const previous = options.progress?.checkpoints[id];
+    if (previous?.status === 'success') {
+      log({ message: `Checkpoint ${key} was reached in an earlier run; its result is reused`, stepId: step.id });
+      return structuredClone(previous.value) as T;
+    }
+    try {
+      const value = await fn();
+      const stored = (value === undefined ? null : JSON.parse(JSON.stringify(value))) as JsonValue;
+      if (JSON.stringify(options.redactor.value(stored)) !== JSON.stringify(stored)) {
+        throw new InputError(`Step ${step.id}: the result of checkpoint ${key} holds a secret; checkpoint results are stored unencrypted, so it is refused`);
+      }
+      await options.progress?.checkpoint(id, { status: 'success', value: stored });
+      return value;
+    } catch (error) {
+      const reason = options.redactor.text(`${(error as Error)?.name ?? 'Error'}: ${(error as Error)?.message ?? String(error)}`);
+      await options.progress?.checkpoint(id, { status: 'failed', reason });
+      throw error;
+    }
+  };
 }
 
 /** Log how a step ended in error and return what to throw: a cancellation stays a {@link TaskCancelledError}. */

@@ -11,7 +11,7 @@ export interface TaskEventLog {
   flush(taskId: string): Promise<void>;
   /** Wake readers of `taskId` (its events or status changed) instead of waiting for the next poll. */
   notify(taskId: string): void;
-  /** Past events after `after`, then live ones, ending after the `completion` event. */
+  /** Past events after `after`, then live ones, ending after the last `completion` event (a retry starts a new run). */
   follow(store: TaskStore, taskId: string, after?: number): AsyncGenerator<TaskEvent>;
 }
 
@@ -53,10 +53,14 @@ export function createTaskEventLog({ logger, pollIntervalMs }: TaskEventLogOptio
     for (;;) {
       const version = versions.get(taskId) ?? 0;
       const batch = await store.listEvents({ taskId, after: last });
-      for (const event of batch) {
+      for (const [index, event] of batch.entries()) {
         last = event.id;
         yield event;
-        if (event.type === 'completion') return;
+        // A completion followed by a `recovered` event ended a run that was retried: follow the next run.
+        if (event.type === 'completion') {
+          const later = index + 1 < batch.length ? batch.slice(index + 1) : await store.listEvents({ taskId, after: event.id });
+          if (!later.some((e) => e.type === 'recovered')) return;
+        }
       }
       if (batch.length === 0) {
         const record = await store.getTask(taskId);

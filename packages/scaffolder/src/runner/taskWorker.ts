@@ -3,6 +3,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { InputError, NotAllowedError, serializeError } from '@portalkit/core';
+import { TaskSecretsUnavailableError } from '../tasks/secretBox.js';
 import type { Logger, SerializedError } from '@portalkit/core';
 import type { JsonObject, ScaffolderAction, TaskRecord, TaskStatus } from '../types.js';
 import type { TaskStore } from '../tasks/taskStore.js';
@@ -15,6 +16,9 @@ import type { TaskEventLog } from './taskEventLog.js';
 import { actionAuthorizer } from '../access/actionAccess.js';
 import { creatorBinding } from '../access/creatorAccess.js';
 import type { TaskRunRecorder } from './task-metrics.js';
+import type { SecretBox } from '../tasks/secretBox.js';
+import { planRun } from './resumePlan.js';
+import { createTaskProgress } from './taskProgress.js';
 
 /**
  * One process's task worker: claims queued tasks from the store up to its concurrency, keeps
@@ -22,7 +26,10 @@ import type { TaskRunRecorder } from './task-metrics.js';
  * tasks cancelled here or (seen through a heartbeat) elsewhere.
  */
 export interface TaskWorker {
-  /** Keep a task's secrets in this process's memory until the task runs here; they are never stored. */
+  /**
+   * Keep a task's secrets in this process's memory until the task runs here (dry runs, and tasks
+   * of a scaffolder without `secretKeys`, whose secrets are never stored).
+   */
   keepSecrets(taskId: string, secrets: Record<string, string>): void;
   /** Claim the next open task of `store` for this worker (dry runs claim from their private store). */
   claim(store: TaskStore): Promise<TaskRecord | undefined>;
@@ -70,6 +77,8 @@ export interface TaskWorkerOptions {
   policyInUse?: () => boolean;
   /** Records each finished run (metrics); read at the end of each task. */
   recordRun?: () => TaskRunRecorder | undefined;
+  /** Opens the sealed secrets stored with tasks (`secretKeys`); without it secrets stay in memory. */
+  secretBox?: SecretBox;
 }
 
 type Final = { status: 'completed' | 'failed' | 'cancelled'; output?: JsonObject; error?: SerializedError };
@@ -99,20 +108,35 @@ function startHeartbeat(context: RunContext, taskStore: TaskStore, taskId: strin
   return heartbeat;
 }
 
+/** The task's secrets: kept in this process's memory, else opened from the store's sealed copy. */
+function secretsOf(context: RunContext, record: TaskRecord): Record<string, string> | undefined {
+  const kept = context.secretsByTask.get(record.id);
+  if (kept) return kept;
+  if (!record.sealedSecrets) return undefined;
+  if (!context.options.secretBox) {
+    throw new TaskSecretsUnavailableError('The secrets of this task are sealed in the task store, but this scaffolder has no scaffolder.secrets.keys to open them');
+  }
+  return context.options.secretBox.open(record.sealedSecrets);
+}
+
 /** Run a claimed task's workflow in its workspace; failures and cancellation become its `Final`. */
 async function executeTask(context: RunContext, taskStore: TaskStore, record: TaskRecord, isDryRun: boolean, abort: AbortController): Promise<Final> {
   const { options, secretsByTask, dryRunContents } = context;
   const { events, logger, workingDirectory } = options;
   const taskId = record.id;
   let lostLease = false;
-  const secrets = secretsByTask.get(taskId);
-  const redactor = createRedactor(Object.values(secrets ?? {}));
+  let redactor = createRedactor(Object.values(secretsByTask.get(taskId) ?? {}));
+  const onLost = () => {
+    lostLease = true;
+    abort.abort();
+  };
   const heartbeat = startHeartbeat(context, taskStore, taskId, abort, () => {
     lostLease = true;
   });
   const workspacePath = path.join(workingDirectory, taskId);
   try {
-    await mkdir(workspacePath, { recursive: true });
+    const secrets = secretsOf(context, record);
+    redactor = createRedactor(Object.values(secrets ?? {}));
     const policy = options.policyInUse?.() === true || (record.creator?.type === 'principal' && record.creator.policy);
     if (policy && !record.actionDecision) {
       throw new NotAllowedError(
@@ -121,9 +145,14 @@ async function executeTask(context: RunContext, taskStore: TaskStore, record: Ta
     }
     if (record.spec.hasSecrets && !secrets) {
       throw new InputError(
-        'The secrets of this task are unavailable: they are kept only in the memory of the worker that accepted the task, which stopped or is another process',
+        'The secrets of this task are unavailable: without scaffolder.secrets.keys they are kept only in the memory of the worker that accepted the task, which stopped or is another process (a retry can pass them again)',
       );
     }
+    const plan = isDryRun ? undefined : await planRun(record, options.actions, taskStore, workspacePath);
+    if (isDryRun) await mkdir(workspacePath, { recursive: true });
+    if (plan?.message) void events.append(taskStore, taskId, 'log', { message: plan.message });
+    const holdsSecret = (text: string) => redactor.text(text) !== text;
+    const progress = plan ? createTaskProgress({ store: taskStore, taskId, workerId: context.workerId, workspacePath, state: plan.state, onLost, holdsSecret }) : undefined;
     const result = await executeWorkflow({
       taskId,
       spec: record.spec,
@@ -139,6 +168,8 @@ async function executeTask(context: RunContext, taskStore: TaskStore, record: Ta
       ...(record.creator?.type === 'principal' ? { principal: record.creator.principal } : {}),
       asCreator: creatorBinding(record.creator, policy),
       log: (body) => void events.append(taskStore, taskId, 'log', body),
+      ...(progress ? { progress } : {}),
+      ...(plan ? { plan } : {}),
     });
     if (isDryRun) dryRunContents.set(taskId, await readDirectoryContents(workspacePath));
     return { status: 'completed', output: redactor.value(result.output) };
@@ -158,7 +189,7 @@ async function executeTask(context: RunContext, taskStore: TaskStore, record: Ta
 export function createTaskWorker(options: TaskWorkerOptions): TaskWorker {
   const { store, events, logger, concurrency, leaseMs } = options;
   const workerId = `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
-  // Secrets live only here, in this worker's memory, for tasks it accepted.
+  // Secrets of tasks this worker accepted, when they are not stored sealed (and of dry runs).
   const secretsByTask = new Map<string, Record<string, string>>();
   const running = new Map<string, { abort: AbortController; done: Promise<void> }>();
   const statusByTask = new Map<string, TaskStatus>();

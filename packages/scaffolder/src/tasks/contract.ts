@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TaskSpec } from '../types.js';
+import { MAX_TASK_RECOVERIES } from '../types.js';
+import type { SealedSecrets, TaskSpec, TaskState } from '../types.js';
 import type { TaskStore } from './taskStore.js';
 import { type TaskFilter, taskMatchesFilter } from '../permissions/taskFilter.js';
 
@@ -18,6 +19,10 @@ const spec = (name = 'x'): TaskSpec => ({
   output: {},
   templateInfo: { entityRef: 'template:default/t' },
 });
+
+const recoverable = (strategy: 'startOver' | 'resume'): TaskSpec => ({ ...spec(strategy), EXPERIMENTAL_recovery: { EXPERIMENTAL_strategy: strategy } });
+const sealed = (n: string): SealedSecrets => ({ keyId: 'k1', iv: `iv${n}`, data: `data${n}`, tag: `tag${n}` });
+const state = (id: string): TaskState => ({ checkpoints: { [`v1.task.checkpoint.${id}.k`]: { status: 'success', value: { n: 1 } } }, steps: [{ id, status: 'completed', output: { x: 'y' } }] });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -225,6 +230,99 @@ export function runTaskStoreContract(options: TaskStoreContractOptions): void {
       expect(await store.completeTask({ taskId: crashed.id, workerId: 'dead', status: 'completed', message: 'late' })).toBe(false);
       expect((await store.getTask(alive.id))!.status).toBe('processing');
       expect(await store.recoverExpired()).toEqual([]);
+    });
+
+    it('queues a task whose worker died again per its recovery strategy, at most MAX_TASK_RECOVERIES times, then fails it', async () => {
+      const again = await store.createTask({ spec: recoverable('resume'), sealedSecrets: sealed('a') });
+      for (let round = 1; round <= MAX_TASK_RECOVERIES; round++) {
+        expect((await store.claimTask({ workerId: `dead${round}`, leaseMs: 20 }))?.id).toBe(again.id);
+        await sleep(50);
+        expect(await store.recoverExpired()).toEqual([again.id]);
+        const record = (await store.getTask(again.id))!;
+        expect(record).toMatchObject({ status: 'open', resumeMode: 'resume', recoveries: round, sealedSecrets: sealed('a') });
+        expect(record.claimedBy).toBeUndefined();
+        expect(await store.completeTask({ taskId: again.id, workerId: `dead${round}`, status: 'completed', message: 'late' })).toBe(false);
+      }
+      await store.claimTask({ workerId: 'last', leaseMs: 20 });
+      await sleep(50);
+      expect(await store.recoverExpired()).toEqual([again.id]);
+      const failed = (await store.getTask(again.id))!;
+      expect(failed.status).toBe('failed');
+      expect(failed.sealedSecrets).toBeUndefined();
+      const types = (await store.listEvents({ taskId: again.id })).map((e) => e.type);
+      expect(types).toEqual([...Array(MAX_TASK_RECOVERIES).fill('recovered'), 'recovered', 'completion']);
+      expect((await store.listEvents({ taskId: again.id }))[0]!.body).toMatchObject({ status: 'open', recoverStrategy: 'resume' });
+
+      const over = await store.createTask({ spec: recoverable('startOver') });
+      await store.claimTask({ workerId: 'dead', leaseMs: 20 });
+      await sleep(50);
+      await store.recoverExpired();
+      expect(await store.getTask(over.id)).toMatchObject({ status: 'open', resumeMode: 'startOver' });
+    });
+
+    it('retries failed and cancelled tasks only, with new sealed secrets and a recovered event', async () => {
+      const task = await store.createTask({ spec: spec(), sealedSecrets: sealed('1') });
+      await expect(store.retryTask({ taskId: task.id })).rejects.toMatchObject({ name: 'ConflictError' });
+      await store.claimTask({ workerId: 'w1', leaseMs: 10_000 });
+      await expect(store.retryTask({ taskId: task.id })).rejects.toMatchObject({ name: 'ConflictError' });
+      await store.completeTask({ taskId: task.id, workerId: 'w1', status: 'failed', error: { name: 'Error', message: 'boom' }, message: 'failed' });
+      expect((await store.getTask(task.id))!.sealedSecrets).toBeUndefined();
+      const retried = (await store.retryTask({ taskId: task.id, sealedSecrets: sealed('2') }))!;
+      expect(retried).toMatchObject({ id: task.id, status: 'open', resumeMode: 'resume', cancelRequested: false, sealedSecrets: sealed('2') });
+      expect(retried.error).toBeUndefined();
+      expect(retried.completedAt).toBeUndefined();
+      expect((await store.listEvents({ taskId: task.id })).map((e) => e.type)).toEqual(['completion', 'recovered']);
+      expect((await store.claimTask({ workerId: 'w2', leaseMs: 10_000 }))?.id).toBe(task.id);
+      expect(await store.completeTask({ taskId: task.id, workerId: 'w2', status: 'completed', message: 'done' })).toBe(true);
+      await expect(store.retryTask({ taskId: task.id })).rejects.toMatchObject({ name: 'ConflictError' });
+
+      const cancelled = await store.createTask({ spec: spec() });
+      await store.cancel(cancelled.id);
+      expect((await store.retryTask({ taskId: cancelled.id }))?.status).toBe('open');
+      expect(await store.retryTask({ taskId: 'missing' })).toBeUndefined();
+      expect(await store.retryTask({ taskId: '\u0000' })).toBeUndefined();
+    });
+
+    it('stores state and the workspace for the lease holder only; a failed task keeps its workspace, a completed one does not', async () => {
+      const task = await store.createTask({ spec: spec() });
+      expect(await store.saveState({ taskId: task.id, workerId: 'w1', state: state('a') })).toBe(false); // not claimed
+      await store.claimTask({ workerId: 'w1', leaseMs: 10_000 });
+      const bytes = new Uint8Array([0, 1, 2, 255]);
+      expect(await store.saveState({ taskId: task.id, workerId: 'other', state: state('x'), workspace: bytes })).toBe(false);
+      expect(await store.saveState({ taskId: task.id, workerId: 'w1\u0000', state: state('x') })).toBe(false);
+      expect(await store.getWorkspace(task.id)).toBeUndefined();
+      expect(await store.saveState({ taskId: task.id, workerId: 'w1', state: state('a'), workspace: bytes })).toBe(true);
+      expect(await store.saveState({ taskId: task.id, workerId: 'w1', state: state('b') })).toBe(true); // workspace kept
+      expect((await store.getTask(task.id))!.state).toEqual(state('b'));
+      expect(Array.from((await store.getWorkspace(task.id))!)).toEqual([0, 1, 2, 255]);
+      await store.completeTask({ taskId: task.id, workerId: 'w1', status: 'failed', message: 'failed' });
+      expect(Array.from((await store.getWorkspace(task.id)) ?? [])).toEqual([0, 1, 2, 255]);
+      expect((await store.getTask(task.id))!.state).toEqual(state('b'));
+      await store.retryTask({ taskId: task.id });
+      await store.claimTask({ workerId: 'w2', leaseMs: 10_000 });
+      expect(await store.saveState({ taskId: task.id, workerId: 'w2', state: state('c'), workspace: null })).toBe(true);
+      expect(await store.getWorkspace(task.id)).toBeUndefined();
+      await store.saveState({ taskId: task.id, workerId: 'w2', state: state('c'), workspace: bytes });
+      await store.completeTask({ taskId: task.id, workerId: 'w2', status: 'completed', message: 'done' });
+      expect(await store.getWorkspace(task.id)).toBeUndefined();
+      expect(await store.getWorkspace('\u0000')).toBeUndefined();
+    });
+
+    it('keeps sealed secrets until the task ends, deletes them on every ending, and reseals the stored ones', async () => {
+      const done = await store.createTask({ spec: spec('done'), sealedSecrets: sealed('d') });
+      const open = await store.createTask({ spec: spec('open'), sealedSecrets: sealed('o') });
+      const plain = await store.createTask({ spec: spec('plain') });
+      expect((await store.getTask(done.id))!.sealedSecrets).toEqual(sealed('d'));
+      expect(plain.sealedSecrets).toBeUndefined();
+      expect((await store.claimTask({ workerId: 'w1', leaseMs: 10_000 }))?.sealedSecrets).toEqual(sealed('d'));
+      const seen: SealedSecrets[] = [];
+      expect(await store.resealSecrets((s) => (seen.push(s), s.iv === 'ivo' ? sealed('O') : undefined))).toBe(1);
+      expect(seen.map((s) => s.iv).sort()).toEqual(['ivd', 'ivo']);
+      expect((await store.getTask(open.id))!.sealedSecrets).toEqual(sealed('O'));
+      await store.completeTask({ taskId: done.id, workerId: 'w1', status: 'completed', message: 'done' });
+      await store.cancel(open.id);
+      for (const id of [done.id, open.id]) expect((await store.getTask(id))!.sealedSecrets).toBeUndefined();
+      expect(await store.resealSecrets(() => sealed('x'))).toBe(0);
     });
   });
 }

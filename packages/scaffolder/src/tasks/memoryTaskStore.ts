@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { ConflictError } from '@portalkit/core';
+import { MAX_TASK_RECOVERIES } from '../types.js';
 import type { TaskEvent, TaskRecord } from '../types.js';
-import { RECOVERED_MESSAGE } from './taskStore.js';
+import { RECOVERED_MESSAGE, REQUEUED_MESSAGE, RETRIED_MESSAGE, recoveryStrategyOf } from './taskStore.js';
 import type { TaskStore } from './taskStore.js';
 import { taskMatchesFilter } from '../permissions/taskFilter.js';
 
@@ -17,6 +19,7 @@ const finished = new Set(['completed', 'failed', 'cancelled']);
  */
 export function memoryTaskStore(): TaskStore {
   const tasks = new Map<string, TaskRecord>();
+  const workspaces = new Map<string, Uint8Array>();
   const events: TaskEvent[] = [];
   let nextEventId = 1;
   const copy = <T>(value: T): T => structuredClone(value);
@@ -29,7 +32,7 @@ export function memoryTaskStore(): TaskStore {
   };
 
   return {
-    async createTask({ spec, createdBy, actionDecision, creator }) {
+    async createTask({ spec, createdBy, actionDecision, creator, sealedSecrets }) {
       const record: TaskRecord = {
         id: randomUUID(),
         spec: copy(spec),
@@ -39,6 +42,7 @@ export function memoryTaskStore(): TaskStore {
         ...(createdBy !== undefined ? { createdBy } : {}),
         ...(actionDecision !== undefined ? { actionDecision: copy(actionDecision) } : {}),
         ...(creator !== undefined ? { creator: copy(creator) } : {}),
+        ...(sealedSecrets !== undefined ? { sealedSecrets: copy(sealedSecrets) } : {}),
       };
       tasks.set(record.id, record);
       return copy(record);
@@ -67,9 +71,14 @@ export function memoryTaskStore(): TaskStore {
       const record = tasks.get(taskId);
       if (!record || finished.has(record.status)) return false;
       if (record.status === 'processing' && workerId !== undefined && record.claimedBy !== workerId) return false;
+      // A worker completes only what it holds: a task requeued by recovery is no longer its own.
+      if (record.status === 'open' && workerId !== undefined) return false;
       record.status = status;
       record.completedAt = now();
       delete record.leaseExpiresAt;
+      delete record.sealedSecrets;
+      // A failed task keeps its state and workspace for a retry; others never run again.
+      if (status !== 'failed') workspaces.delete(taskId);
       if (output !== undefined) record.output = copy(output);
       if (error !== undefined) record.error = copy(error);
       append(taskId, 'completion', {
@@ -106,6 +115,8 @@ export function memoryTaskStore(): TaskStore {
       if (record.status === 'open') {
         record.status = 'cancelled';
         record.completedAt = now();
+        delete record.sealedSecrets;
+        workspaces.delete(taskId);
         append(taskId, 'cancelled', { message, status: 'cancelled' });
         append(taskId, 'completion', { message: 'Run completed with status: cancelled', status: 'cancelled' });
       } else if (record.status === 'processing' && !record.cancelRequested) {
@@ -119,15 +130,64 @@ export function memoryTaskStore(): TaskStore {
       for (const record of tasks.values()) {
         if (record.status !== 'processing' || !record.leaseExpiresAt) continue;
         if (Date.parse(record.leaseExpiresAt) > Date.now()) continue;
+        recovered.push(record.id);
+        const strategy = recoveryStrategyOf(record.spec);
+        if (strategy !== 'none' && (record.recoveries ?? 0) < MAX_TASK_RECOVERIES) {
+          record.status = 'open';
+          record.resumeMode = strategy;
+          record.recoveries = (record.recoveries ?? 0) + 1;
+          delete record.claimedBy;
+          delete record.leaseExpiresAt;
+          append(record.id, 'recovered', { message: REQUEUED_MESSAGE, status: 'open', recoverStrategy: strategy });
+          continue;
+        }
         record.status = 'failed';
+        delete record.sealedSecrets;
         record.completedAt = now();
         record.error = { name: 'TaskRecoveredError', message: RECOVERED_MESSAGE };
         delete record.leaseExpiresAt;
         append(record.id, 'recovered', { message: RECOVERED_MESSAGE, status: 'failed' });
         append(record.id, 'completion', { message: 'Run completed with status: failed', status: 'failed', error: record.error });
-        recovered.push(record.id);
       }
       return recovered;
+    },
+    async saveState({ taskId, workerId, state, workspace }) {
+      const record = tasks.get(taskId);
+      if (!record || record.status !== 'processing' || record.claimedBy !== workerId) return false;
+      record.state = copy(state);
+      if (workspace === null) workspaces.delete(taskId);
+      else if (workspace !== undefined) workspaces.set(taskId, new Uint8Array(workspace));
+      return true;
+    },
+    async getWorkspace(taskId) {
+      const workspace = workspaces.get(taskId);
+      return workspace ? new Uint8Array(workspace) : undefined;
+    },
+    async retryTask({ taskId, sealedSecrets }) {
+      const record = tasks.get(taskId);
+      if (!record) return undefined;
+      if (record.status !== 'failed' && record.status !== 'cancelled') {
+        throw new ConflictError(`Task ${taskId} is ${record.status}: only a failed or cancelled task can be retried`);
+      }
+      record.status = 'open';
+      record.resumeMode = 'resume';
+      record.recoveries = 0;
+      record.cancelRequested = false;
+      for (const key of ['claimedBy', 'leaseExpiresAt', 'completedAt', 'output', 'error', 'sealedSecrets'] as const) delete record[key];
+      if (sealedSecrets !== undefined) record.sealedSecrets = copy(sealedSecrets);
+      append(taskId, 'recovered', { message: RETRIED_MESSAGE, status: 'open', recoverStrategy: 'resume' });
+      return copy(record);
+    },
+    async resealSecrets(reseal) {
+      let count = 0;
+      for (const record of tasks.values()) {
+        if (!record.sealedSecrets) continue;
+        const next = reseal(copy(record.sealedSecrets));
+        if (next === undefined) continue;
+        record.sealedSecrets = copy(next);
+        count++;
+      }
+      return count;
     },
   };
 }

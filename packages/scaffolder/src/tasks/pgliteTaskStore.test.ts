@@ -39,7 +39,7 @@ describe('pglite task store upgrade to version 3 (creator)', () => {
       expect(old).toMatchObject({ id: 'old', createdBy: 'user:default/jane', actionDecision: { result: 'ALLOW' } });
       expect(old).not.toHaveProperty('creator');
       const { rows } = await db.query<{ version: number }>(`SELECT version FROM ${schema}.scaffolder_migrations ORDER BY version`);
-      expect(rows.map((r) => r.version)).toEqual([1, 2, 3]);
+      expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4]);
       const created = await store.createTask({ spec, creator: { type: 'host' } });
       expect((await store.getTask(created.id))?.creator).toEqual({ type: 'host' });
     } finally {

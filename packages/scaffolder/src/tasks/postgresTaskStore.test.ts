@@ -30,7 +30,7 @@ runTaskStoreContract({
       const stores = [1, 2, 3].map(() => postgresTaskStore({ pool, schema }));
       await Promise.all(stores.map((s) => s.list()));
       const { rows } = await pool.query(`SELECT version FROM "${schema}".scaffolder_migrations`);
-      expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+      expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
 
       const task = await stores[0]!.createTask({ spec: { apiVersion: 'scaffolder.backstage.io/v1beta3', parameters: {}, steps: [], output: {}, templateInfo: { entityRef: 'template:default/t' } } });
       await stores[0]!.appendEvent({ taskId: task.id, type: 'log', body: { message: 'persisted' } });

@@ -23,8 +23,8 @@ export interface PostgresTaskStoreOptions {
 
 /**
  * A PostgreSQL {@link TaskStore} (`pg`). Tasks are claimed with `FOR UPDATE SKIP LOCKED` under a
- * lease that workers extend by heartbeat; `recoverExpired` fails tasks of crashed workers.
- * Events survive restarts. Secrets are never written.
+ * lease that workers extend by heartbeat; `recoverExpired` requeues or fails tasks of crashed workers.
+ * Events survive restarts. Secrets are written only sealed (`secretKeys`), and deleted when the task ends.
  *
  * @example
  * ```ts

@@ -1,4 +1,5 @@
-import type { JsonObject, TaskSpec, TemplateEntity } from '../types.js';
+import { InputError } from '@portalkit/core';
+import type { JsonObject, TaskRecoveryStrategy, TaskSpec, TemplateEntity } from '../types.js';
 import { TEMPLATE_API_VERSION } from '../types.js';
 import type { RunOptions } from '../scaffolderTypes.js';
 import { parseTemplate } from './parseTemplate.js';
@@ -31,6 +32,20 @@ export function prepareTaskSpec(template: unknown, runOptions: RunOptions, fromC
     },
   };
   if (runOptions.user) spec.user = runOptions.user;
+  const recovery = recoveryOf(entity.spec.EXPERIMENTAL_recovery);
+  if (recovery) spec.EXPERIMENTAL_recovery = { EXPERIMENTAL_strategy: recovery };
   if (runOptions.secrets && Object.keys(runOptions.secrets).length) spec.hasSecrets = true;
   return spec;
+}
+
+const strategies = new Set<TaskRecoveryStrategy>(['none', 'startOver', 'resume']);
+
+/** `spec.EXPERIMENTAL_recovery.EXPERIMENTAL_strategy` of a template, checked. */
+function recoveryOf(value: unknown): TaskRecoveryStrategy | undefined {
+  if (value === undefined) return undefined;
+  const strategy = (value as { EXPERIMENTAL_strategy?: unknown } | null)?.EXPERIMENTAL_strategy;
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || (strategy !== undefined && !strategies.has(strategy as TaskRecoveryStrategy))) {
+    throw new InputError(`spec.EXPERIMENTAL_recovery.EXPERIMENTAL_strategy: must be one of ${[...strategies].join(', ')}`);
+  }
+  return strategy as TaskRecoveryStrategy | undefined;
 }

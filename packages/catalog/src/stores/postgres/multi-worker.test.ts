@@ -42,13 +42,13 @@ describe.skipIf(skip)(`several catalog workers on one PostgreSQL schema${skip ? 
     rmSync(tree.rootDir, { recursive: true, force: true });
   });
 
-  const check = (result: Awaited<ReturnType<typeof snapshot>>, intervals: Interval[]) => {
+  const check = (result: Awaited<ReturnType<typeof snapshot>>, intervals: Interval[], names = ['a', 'b']) => {
     expect(result.entities).toEqual(single.entities);
     expect(result.errors).toEqual(single.errors);
     expect(result.locations).toEqual(single.locations);
     // The work was split, and no entity was processed by two workers at the same time.
     const workers = new Set(intervals.map((i) => i.worker));
-    expect([...workers].sort()).toEqual(['a', 'b']);
+    expect([...workers].sort()).toEqual(names);
     expect(overlaps(intervals)).toEqual([]);
     // The shared file's entities were reached from two roots.
     const [shared] = result.entities.filter((e) => e.metadata.name === 'team-0');
@@ -72,13 +72,13 @@ describe.skipIf(skip)(`several catalog workers on one PostgreSQL schema${skip ? 
     }
   });
 
-  it('two worker processes produce what one produces, never processing an entity at once', async () => {
+  it.each([{ names: ['a', 'b'] }, { names: ['a', 'b', 'c'] }])('worker processes $names produce what one produces, never processing an entity at once', async ({ names }) => {
     const schema = fresh();
     // Migrate first so the workers' start-up is not one long serialised migration.
     const setup = postgresStore({ connectionString: pgUrl, schema });
     await setup.ready();
     const outputs = await Promise.all(
-      ['a', 'b'].map((w) =>
+      names.map((w) =>
         run(process.execPath, ['--import', 'tsx', workerScript, pgUrl, tree.rootDir, schema, w, JSON.stringify(tree.locations)], {
           maxBuffer: 64 * 1024 * 1024,
         }),
@@ -86,7 +86,7 @@ describe.skipIf(skip)(`several catalog workers on one PostgreSQL schema${skip ? 
     );
     const intervals = outputs.flatMap((o) => JSON.parse(o.stdout) as Interval[]);
     try {
-      check(await snapshot(workerCatalog(tree, setup)), intervals);
+      check(await snapshot(workerCatalog(tree, setup)), intervals, names);
     } finally {
       await setup.close();
     }

@@ -50,6 +50,20 @@ export const migrations: SqlMigration[] = [
       `ALTER TABLE ${s}.tasks ADD COLUMN creator jsonb`,
     ],
   },
+  {
+    version: 4,
+    description: 'retry and recovery (state, resume mode, recoveries, workspace snapshot) and sealed secrets',
+    statements: (s) => [
+      // sealed_secrets: AES-256-GCM output of the scaffolder's secret box; the store never sees plaintext.
+      `ALTER TABLE ${s}.tasks ADD COLUMN state jsonb, ADD COLUMN resume_mode text,
+         ADD COLUMN recoveries integer NOT NULL DEFAULT 0, ADD COLUMN sealed_secrets jsonb`,
+      // Kept apart from the row's other columns so listing tasks never reads it.
+      `CREATE TABLE ${s}.task_workspaces (
+        task_id text PRIMARY KEY REFERENCES ${s}.tasks (id) ON DELETE CASCADE,
+        data bytea NOT NULL
+      )`,
+    ],
+  },
 ];
 
 /**

@@ -1,5 +1,5 @@
 import type { PolicyDecision, SerializedError } from '@portalkit/core';
-import type { JsonObject, TaskCreator, TaskEvent, TaskRecord, TaskSpec, TaskStatus } from '../../types.js';
+import type { JsonObject, SealedSecrets, TaskCreator, TaskEvent, TaskRecord, TaskResumeMode, TaskSpec, TaskState, TaskStatus } from '../../types.js';
 
 // The tables' rows and their mapping to the store's records (see migrations.ts).
 
@@ -18,6 +18,10 @@ export interface TaskRow {
   error: SerializedError | null;
   action_decision: PolicyDecision | null;
   creator: TaskCreator | null;
+  state: TaskState | null;
+  resume_mode: TaskResumeMode | null;
+  recoveries: number;
+  sealed_secrets: SealedSecrets | null;
 }
 
 export interface EventRow {
@@ -45,6 +49,10 @@ export function toRecord(row: TaskRow): TaskRecord {
   if (row.error !== null) record.error = row.error;
   if (row.action_decision !== null) record.actionDecision = row.action_decision;
   if (row.creator !== null && row.creator !== undefined) record.creator = row.creator;
+  if (row.state) record.state = row.state;
+  if (row.resume_mode) record.resumeMode = row.resume_mode;
+  if (row.recoveries) record.recoveries = row.recoveries;
+  if (row.sealed_secrets) record.sealedSecrets = row.sealed_secrets;
   return record;
 }
 

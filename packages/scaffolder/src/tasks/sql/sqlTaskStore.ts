@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { ServiceUnavailableError } from '@portalkit/core';
-import type { SerializedError } from '@portalkit/core';
 import { createMigrationGate, quoteIdent } from '@portalkit/sql';
 import type { SqlClient } from '@portalkit/sql';
 import type { TaskEvent, TaskRecord } from '../../types.js';
-import { RECOVERED_MESSAGE } from '../taskStore.js';
 import type { TaskStore } from '../taskStore.js';
 import { holdable } from './filterSql.js';
 import { listTasks } from './listTasks.js';
 import { migrate } from './migrations.js';
 import { toEvent, toRecord } from './rows.js';
+import { recoverExpiredLocked, resealAll, retryLocked, saveStateLocked } from './recovery.js';
 import type { EventRow, TaskRow } from './rows.js';
 
 /** What {@link createSqlTaskStore} needs: a connection adapter, its schema and how to close it. */
@@ -29,12 +28,16 @@ type InsertEvent = (client: SqlClient, taskId: string, type: TaskEvent['type'], 
  * `cancel()` inside its transaction: an open task is cancelled at once; a running one gets a
  * cancel request its worker sees on the next heartbeat; a finished one is returned as it is.
  */
-async function cancelLocked(client: SqlClient, t: string, insertEvent: InsertEvent, taskId: string, message: string): Promise<TaskRecord | undefined> {
+async function cancelLocked(client: SqlClient, t: string, ws: string, insertEvent: InsertEvent, taskId: string, message: string): Promise<TaskRecord | undefined> {
   const { rows } = await client.query<TaskRow>(`SELECT * FROM ${t} WHERE id = $1 FOR UPDATE`, [taskId]);
   const row = rows[0];
   if (!row) return undefined;
   if (row.status === 'open') {
-    const updated = await client.query<TaskRow>(`UPDATE ${t} SET status = 'cancelled', completed_at = now() WHERE id = $1 RETURNING *`, [taskId]);
+    const updated = await client.query<TaskRow>(
+      `UPDATE ${t} SET status = 'cancelled', completed_at = now(), sealed_secrets = NULL WHERE id = $1 RETURNING *`,
+      [taskId],
+    );
+    await client.query(`DELETE FROM ${ws} WHERE task_id = $1`, [taskId]);
     await insertEvent(client, taskId, 'cancelled', { message, status: 'cancelled' });
     await insertEvent(client, taskId, 'completion', { message: 'Run completed with status: cancelled', status: 'cancelled' });
     return toRecord(updated.rows[0]!);
@@ -50,13 +53,14 @@ async function cancelLocked(client: SqlClient, t: string, insertEvent: InsertEve
 /**
  * The task store on SQL shared by {@link postgresTaskStore} and {@link pgliteTaskStore}: tasks are
  * claimed with `FOR UPDATE SKIP LOCKED` under a lease that workers extend by heartbeat;
- * `recoverExpired` fails tasks of crashed workers. Secrets are never written.
+ * `recoverExpired` requeues or fails tasks of crashed workers. Secrets are written only sealed.
  */
 export function createSqlTaskStore(options: SqlTaskStoreOptions): TaskStore {
   const { name, client: db, schema: schemaName, close } = options;
   const s = quoteIdent(schemaName);
   const t = `${s}.tasks`;
   const ev = `${s}.task_events`;
+  const ws = `${s}.task_workspaces`;
 
   // Migrates on first use; a failed start (database not up yet) is retried on the next call.
   const gate = createMigrationGate(name, () =>
@@ -83,12 +87,14 @@ export function createSqlTaskStore(options: SqlTaskStoreOptions): TaskStore {
     return toEvent(rows[0]!);
   };
 
+  const tables = { t, ws, insertEvent };
+
   return {
-    async createTask({ spec, createdBy, actionDecision, creator }) {
+    async createTask({ spec, createdBy, actionDecision, creator, sealedSecrets }) {
       // The id is fixed before a retry after a lost connection, and a retry of an insert that
       // did commit returns that row instead of creating the task twice.
       const { rows } = await query<TaskRow>(
-        `INSERT INTO ${t} (id, spec, status, created_by, action_decision, creator) VALUES ($1, $2, 'open', $3, $4, $5)
+        `INSERT INTO ${t} (id, spec, status, created_by, action_decision, creator, sealed_secrets) VALUES ($1, $2, 'open', $3, $4, $5, $6)
          ON CONFLICT (id) DO UPDATE SET id = EXCLUDED.id RETURNING *`,
         [
           randomUUID(),
@@ -96,6 +102,7 @@ export function createSqlTaskStore(options: SqlTaskStoreOptions): TaskStore {
           createdBy ?? null,
           actionDecision === undefined ? null : JSON.stringify(actionDecision),
           creator === undefined ? null : JSON.stringify(creator),
+          sealedSecrets === undefined ? null : JSON.stringify(sealedSecrets),
         ],
       );
       return toRecord(rows[0]!);
@@ -126,12 +133,13 @@ export function createSqlTaskStore(options: SqlTaskStoreOptions): TaskStore {
     },
     async completeTask({ taskId, workerId, status, output, error, message }) {
       if (!holdable(taskId)) return false;
-      // A worker id no row holds owns no processing task (an open one completes for anyone).
+      // A worker id no row holds owns no processing task; a worker never completes an open task
+      // (one requeued by recovery is no longer its own); the host (no worker id) may.
       const foreign = workerId !== undefined && !holdable(workerId);
       return transaction(async (client) => {
         const { rows } = await client.query<{ id: string }>(
-          `UPDATE ${t} SET status = $2, completed_at = now(), lease_expires_at = NULL, output = $3, error = $4
-           WHERE id = $1 AND (status = 'open' OR (status = 'processing' AND NOT $6 AND ($5::text IS NULL OR claimed_by = $5)))
+          `UPDATE ${t} SET status = $2, completed_at = now(), lease_expires_at = NULL, output = $3, error = $4, sealed_secrets = NULL
+           WHERE id = $1 AND ((status = 'open' AND $5::text IS NULL AND NOT $6) OR (status = 'processing' AND NOT $6 AND ($5::text IS NULL OR claimed_by = $5)))
            RETURNING id`,
           [
             taskId,
@@ -143,6 +151,8 @@ export function createSqlTaskStore(options: SqlTaskStoreOptions): TaskStore {
           ],
         );
         if (!rows[0]) return false;
+        // A failed task keeps its workspace snapshot for a retry; others never run again.
+        if (status !== 'failed') await client.query(`DELETE FROM ${ws} WHERE task_id = $1`, [taskId]);
         await insertEvent(client, taskId, 'completion', {
           message,
           status,
@@ -169,24 +179,23 @@ export function createSqlTaskStore(options: SqlTaskStoreOptions): TaskStore {
     list: (options = {}) => listTasks(query, t, options),
     async cancel(taskId, message = 'Task cancelled') {
       if (!holdable(taskId)) return undefined;
-      return transaction((client) => cancelLocked(client, t, insertEvent, taskId, message));
+      return transaction((client) => cancelLocked(client, t, ws, insertEvent, taskId, message));
     },
-    async recoverExpired() {
-      return transaction(async (client) => {
-        const error: SerializedError = { name: 'TaskRecoveredError', message: RECOVERED_MESSAGE };
-        const { rows } = await client.query<{ id: string }>(
-          `UPDATE ${t} SET status = 'failed', completed_at = now(), lease_expires_at = NULL, error = $1
-           WHERE id IN (SELECT id FROM ${t} WHERE status = 'processing' AND lease_expires_at < now() FOR UPDATE SKIP LOCKED)
-           RETURNING id`,
-          [JSON.stringify(error)],
-        );
-        for (const { id } of rows) {
-          await insertEvent(client, id, 'recovered', { message: RECOVERED_MESSAGE, status: 'failed' });
-          await insertEvent(client, id, 'completion', { message: 'Run completed with status: failed', status: 'failed', error });
-        }
-        return rows.map((r) => r.id);
-      });
+    recoverExpired: () => transaction((client) => recoverExpiredLocked(client, tables)),
+    async saveState(update) {
+      if (!holdable(update.taskId) || !holdable(update.workerId)) return false;
+      return transaction((client) => saveStateLocked(client, tables, update));
     },
+    async getWorkspace(taskId) {
+      if (!holdable(taskId)) return undefined;
+      const { rows } = await query<{ data: Buffer }>(`SELECT data FROM ${ws} WHERE task_id = $1`, [taskId]);
+      return rows[0] ? new Uint8Array(rows[0].data) : undefined;
+    },
+    async retryTask({ taskId, sealedSecrets }) {
+      if (!holdable(taskId)) return undefined;
+      return transaction((client) => retryLocked(client, tables, taskId, sealedSecrets));
+    },
+    resealSecrets: (reseal) => resealAll(query, t, reseal),
     async close() {
       if (await gate.close()) await close();
     },

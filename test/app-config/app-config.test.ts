@@ -143,10 +143,14 @@ describe('app-config.yaml: the whole portal from config', () => {
   });
 
   it('refuses a publisher portalkit does not have, at its line', async () => {
-    await writeFile(path.join(dir, 'app-config.local.yaml'), 'techdocs:\n  publisher:\n    type: awsS3\n');
+    await writeFile(path.join(dir, 'app-config.local.yaml'), 'techdocs:\n  publisher:\n    type: googleGcs\n');
     portal = createPortal({ config: await load(['app-config.yaml', 'app-config.local.yaml']), plugins: [catalogPlugin(), techdocsPlugin()], logger: createLogger({ sink }) });
     const error = await startError(portal);
-    expect(error.message).toMatch(/^app-config\.local\.yaml:3: techdocs\.publisher\.type: portalkit publishes to a local directory only/);
+    expect(error.message).toMatch(/^app-config\.local\.yaml:3: techdocs\.publisher\.type: portalkit publishes to a local directory \(type: local\) or S3 \(type: awsS3\)/);
+    // awsS3 is one, but needs its bucket.
+    await writeFile(path.join(dir, 'app-config.local.yaml'), 'techdocs:\n  publisher:\n    type: awsS3\n');
+    portal = createPortal({ config: await load(['app-config.yaml', 'app-config.local.yaml']), plugins: [catalogPlugin(), techdocsPlugin()], logger: createLogger({ sink }) });
+    expect((await startError(portal)).message).toMatch(/^app-config\.local\.yaml:\d+: techdocs\.publisher\.awsS3: .*bucketName is required/);
   });
 });
 

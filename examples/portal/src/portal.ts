@@ -8,6 +8,7 @@ import { builtinActions, createScaffolder } from '@portalkit/scaffolder';
 import { localPublisher, techdocsPlugin } from '@portalkit/techdocs';
 import type { TechDocs } from '@portalkit/techdocs';
 import { builtinChecks, scorecardKind, scorecardProcessor } from '@portalkit/scorecards';
+import { createDemoInventoryProvider } from './demo-inventory.js';
 import { createIntegrations, type IntegrationsConfig, type ScmIntegrations } from '@portalkit/integrations';
 import type { OidcSettings } from './auth/index.js';
 import { createExampleAuth } from './auth/example-auth.js';
@@ -119,6 +120,8 @@ export async function createExamplePortal(options: ExamplePortalOptions = {}): P
     // Scorecards live in the catalog as `kind: Scorecard` YAML (data/scorecards/).
     kinds: [...builtinKinds, scorecardKind],
     processors: [scorecardProcessor({ checks: builtinChecks() })],
+    // Provider-owned Resources, which the portal's "Change owner" changes directly (write-back).
+    providers: [createDemoInventoryProvider()],
     // No `events`: started as a plugin, the catalog publishes on the portal's bus.
     logger: logger.child({ plugin: 'catalog' }),
   });

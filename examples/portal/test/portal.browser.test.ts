@@ -79,7 +79,8 @@ describe.skipIf(!hasChromium)('example portal in a browser', () => {
     expect(refs.every((r) => r?.startsWith('api:'))).toBe(true);
     // Same facet: any of; another facet: all of.
     await page.check('[data-facet="kind"] input[value="resource"]');
-    await page.waitForFunction(() => document.querySelector('#catalog-summary')?.textContent === '19 entities');
+    // Two of the Resources come from the demo inventory provider (src/demo-inventory.ts).
+    await page.waitForFunction(() => document.querySelector('#catalog-summary')?.textContent === '21 entities');
     await page.check('[data-facet="spec.owner"] input[value="team-payments"]');
     await page.waitForFunction(() => document.querySelector('#catalog-summary')?.textContent === '4 entities');
     expect((await rowNames()).sort()).toEqual(['api:default/checkout-api', 'api:default/payment-events', 'api:default/payments-api', 'resource:default/payments-db']);
@@ -124,7 +125,13 @@ describe.skipIf(!hasChromium)('example portal in a browser', () => {
     expect(await group('providesApi')).toEqual(['checkout-api']);
     expect(await group('consumesApi')).toEqual(['cart-api', 'inventory-api', 'orders-api', 'payments-api']);
     expect(await group('dependsOn')).toEqual(['order-service', 'payments-gateway']);
-    expect(await page.$$eval('svg.graph a.graph-link', (as) => as.length)).toBe(9);
+    // Two hops (POST /entities/graph): its 9 related entities, and theirs further out, e.g. the
+    // payments team's members, reached through ownedBy then hasMember.
+    await page.waitForSelector('svg.graph.two-hop');
+    expect(await page.$$eval('svg.graph a.graph-link.hop-1', (as) => as.length)).toBe(9);
+    const secondHop = await page.$$eval('svg.graph a.graph-link.hop-2', (as) => as.map((a) => a.getAttribute('href')));
+    expect(secondHop).toEqual(expect.arrayContaining(['#/entity/user/default/alan.turing', '#/entity/group/default/engineering']));
+    expect(secondHop).not.toContain('#/entity/component/default/checkout-service');
     // The Production readiness scorecard (data/scorecards/) rates it gold.
     const badge = await page.waitForSelector('#scorecard-badges .scorecard-badge[data-scorecard="scorecard:default/production-readiness"]');
     expect(await badge.getAttribute('data-level')).toBe('gold');
@@ -174,7 +181,7 @@ describe.skipIf(!hasChromium)('example portal in a browser', () => {
     await page.fill('#f0-name', 'Bad Name');
     await page.selectOption('#f0-owner', 'team-tracking');
     await page.click('#next-step');
-    expect(await page.textContent('[data-field="name"] .field-error')).toContain('expected format');
+    expect(await page.textContent('[data-field="name"] .field-error')).toContain('must match pattern');
     await page.fill('#f0-name', 'parcel-router');
     await page.fill('#f0-description', 'Routes parcels to the cheapest carrier.');
     await shot('06-template-step-1');

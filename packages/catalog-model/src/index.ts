@@ -40,6 +40,14 @@ export {
   componentKind,
   componentSpecSchema,
   defineKind,
+  KIND_DEFINITION_API_VERSION,
+  compileSpecSchema,
+  createKindDefinitionKind,
+  declaredKindOf,
+  jsonSchemaProblems,
+  kindColumnSchema,
+  kindDefinitionKind,
+  kindRelationRuleSchema,
   domainKind,
   domainSpecSchema,
   groupKind,
@@ -58,6 +66,13 @@ export {
 } from './kinds/index.js';
 export type {
   ApiEntity,
+  CompiledSpecSchema,
+  DeclaredKind,
+  KindColumn,
+  KindDefinitionKindOptions,
+  KindRelationRule,
+  SchemaLimits,
+  SchemaProblem,
   ComponentEntity,
   DomainEntity,
   GroupEntity,
@@ -114,6 +129,7 @@ export {
   catalogEntityPermissionRules,
   catalogEntityReadPermission,
   catalogEntityRefreshPermission,
+  catalogEntityUpdatePermission,
   catalogLocationAnalyzePermission,
   catalogLocationCreatePermission,
   catalogLocationDeletePermission,
@@ -130,3 +146,5 @@ export {
 } from './permissions.js';
 export { catalogServiceRef } from './catalog-service.js';
 export type { CatalogService, CatalogServiceView } from './catalog-service.js';
+export { entityUpdateResultSchema, entityUpdateSchema } from './entity-update.js';
+export type { EntityUpdate, EntityUpdateResult } from './entity-update.js';

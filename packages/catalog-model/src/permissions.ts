@@ -39,6 +39,20 @@ export const catalogEntityDeletePermission = createPermission({
   resourceType: CATALOG_ENTITY_RESOURCE_TYPE,
 });
 /** Ask for one entity to be refreshed. */
+/**
+ * Change an entity's metadata or spec through its source (a pull request, or directly for
+ * provider-owned entities): `catalog:entity:update` and `PATCH /entities/by-name/...`.
+ * @example
+ * ```ts
+ * await auth.authorize(principal, catalogEntityUpdatePermission, { resourceRef: 'component:default/web' });
+ * ```
+ */
+export const catalogEntityUpdatePermission = createPermission({
+  name: 'catalog.entity.update',
+  attributes: { action: 'update' },
+  resourceType: CATALOG_ENTITY_RESOURCE_TYPE,
+});
+
 export const catalogEntityRefreshPermission = createPermission({
   name: 'catalog.entity.refresh',
   attributes: { action: 'update' },
@@ -66,6 +80,7 @@ export const catalogPermissions = [
   catalogEntityCreatePermission,
   catalogEntityDeletePermission,
   catalogEntityRefreshPermission,
+  catalogEntityUpdatePermission,
   catalogLocationReadPermission,
   catalogLocationCreatePermission,
   catalogLocationDeletePermission,

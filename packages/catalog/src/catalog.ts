@@ -1,13 +1,14 @@
 import { resolve } from 'node:path';
 import { InputError, createFileReader, createLogger, createPortalAuth, createUrlReader } from '@portalkit/core';
 import type { Logger, PortalAuth, Principal, UrlReader } from '@portalkit/core';
-import { builtinKinds, createEntityValidator } from '@portalkit/catalog-model';
+import { builtinKinds } from '@portalkit/catalog-model';
 import { type CatalogAccess, hostAccess, principalAccess } from './authorization/access.js';
 import { createCatalogView } from './authorization/authorized-catalog.js';
 import { auditedConnection } from './authorization/audited-connection.js';
 import { createAuditedMutations } from './authorization/catalog-audit.js';
 import type { CatalogParts } from './authorization/catalog-parts.js';
 import { type CatalogMetricsRecorder, createCatalogMetricsRecorder } from './catalog-metrics.js';
+import { createKindRegistry } from './kinds/kind-registry.js';
 import { createLocationService } from './locations/location-service.js';
 import { createRefreshLoop } from './refresh-loop.js';
 import { createCatalogProcessing } from './processing/catalog-processing.js';
@@ -20,6 +21,7 @@ import { createRetryPolicy } from './providers/retry-policy.js';
 import { assertSchedule } from './providers/scheduled-provider.js';
 import { parseCatalogRules, parseLocationRules } from './rules/catalog-rule.js';
 import { createCatalogRulesEnforcer } from './rules/rules-enforcer.js';
+import { createEntityWriter } from './write-back/entity-writer.js';
 import { createCommitter } from './stitching/committer.js';
 import { memoryStore } from './stores/memory.js';
 import type { CatalogLibrary, CatalogOptions } from './types.js';
@@ -62,13 +64,23 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
   const store = options.store ?? memoryStore();
   const logger = options.logger ?? createLogger({ level: 'warn' });
   const processors: EntityProcessor[] = [...(options.processors ?? [])];
+  const kinds = createKindRegistry({
+    kinds: options.kinds ?? builtinKinds,
+    allowUnknownKinds: options.allowUnknownKinds ?? false,
+    declaredKinds: options.declaredKinds ?? true,
+    logger,
+  });
   const context: EngineContext = {
     rootDir,
     fileReader: createFileReader({ root: rootDir }),
     urlReader: catalogUrlReader(options, rootDir),
     ...(options.integrations ? { integrations: options.integrations } : {}),
     processors,
-    validator: createEntityValidator({ kinds: options.kinds ?? builtinKinds, allowUnknownKinds: options.allowUnknownKinds ?? false }),
+    // The registry's validator changes when a KindDefinition is committed: read it at each use.
+    get validator() {
+      return kinds.validator();
+    },
+    declaredRelations: (kind) => kinds.relationRules(kind),
     concurrency: options.concurrency ?? 16,
     rules: createCatalogRulesEnforcer({ rootDir, ...(options.rules ? { rules: options.rules } : {}), locations: options.locations ?? [] }),
   };
@@ -96,10 +108,18 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
     await committer.commit(items, deleteRefs);
     recorder?.committed(items);
   };
-  const processing = createCatalogProcessing({ store, context, commit, leaseMs: options.processingLeaseMs ?? 30_000 });
+  const processing = createCatalogProcessing({ store, context, commit, leaseMs: options.processingLeaseMs ?? 30_000, reloadKinds: () => kinds.reload(store) });
   const { pass, refreshRows } = processing;
   const locations = createLocationService({ store, rootDir, exclusive, pass, commit, cascade });
   const audited = createAuditedMutations(currentAuth);
+  const writer = createEntityWriter({
+    store,
+    validateEntity: processing.validateEntity,
+    // A provider-owned entity changed directly is processed and committed like any mutation: one at a time.
+    refreshRows: (rows) => exclusive(() => refreshRows(rows)),
+    integrations: options.integrations,
+    author: options.writeBackAuthor,
+  });
   const allowedLocationTypes = Object.freeze([...(options.allowedLocationTypes ?? DEFAULT_ALLOWED_LOCATION_TYPES)]);
 
   // Two phases: providers' mutations only need the locations stored, so a provider may await
@@ -157,6 +177,10 @@ export function createCatalogLibrary(options: CatalogOptions = {}): CatalogLibra
     getProcessingErrors: processing.getProcessingErrors,
     providerStatuses: async () => runner.statuses(),
     removeEntityByUid: (uid) => exclusive(() => committer.removeEntityByUid(uid)),
+    updateEntity: async (entity, update, actor) => {
+      await ensureInit();
+      return writer.update(entity, update, actor);
+    },
     refresh: async (refreshOptions) => {
       await ensureInit();
       const scope = refreshOptions?.entityRef ? 'entity' : refreshOptions?.key ? 'key' : 'all';

@@ -103,6 +103,10 @@ export type {
 } from '@portalkit/catalog-model';
 
 export { createCatalog } from './create-catalog.js';
+export { editEntityInYaml } from './write-back/yaml-entity-edit.js';
+export type { EntityIdentity } from './write-back/yaml-entity-edit.js';
+export { mergePatch } from './write-back/entity-patch.js';
+export type { EntityPatch } from './write-back/entity-patch.js';
 export { createGithubDiscoveryProvider } from './providers/github-discovery.js';
 export type { GithubDiscoveryProvider, GithubDiscoveryProviderOptions } from './providers/github-discovery.js';
 export { createGithubOrgProvider, GITHUB_TEAM_SLUG_ANNOTATION, GITHUB_USER_LOGIN_ANNOTATION } from './providers/github-org.js';
@@ -201,6 +205,10 @@ export type { SearchRow } from './query/search.js';
 export { parseFieldsQuery, projectEntity } from './query/fields.js';
 export { decodeCursor, encodeCursor } from './query/cursor.js';
 export type { CursorState } from './query/cursor.js';
+export { DEFAULT_GRAPH_RELATIONS, entityGraphRequestSchema } from './graph/entity-graph.js';
+export type { EntityGraphRequest, EntityGraphResult } from './graph/entity-graph.js';
+export { GRAPH_LIMITS } from './graph/graph-limits.js';
+export type { StoreGraphQuery, StoreGraphResult } from './stores/graph-types.js';
 
 export { createCatalogHandler } from './http/handler.js';
 export { createCatalogWebhookHandler } from './webhooks/index.js';

@@ -1,7 +1,7 @@
 import type { EventBus, Handler, Logger, Metrics, PortalAuth, Principal, SchedulerLock, UrlReader } from '@portalkit/core';
 import type { ScmIntegrations } from '@portalkit/integrations';
 import type { CatalogHandlerOptions } from './http/options.js';
-import type { Entity, EntityProviderStatus, KindDefinition } from '@portalkit/catalog-model';
+import type { Entity, EntityProviderStatus, EntityUpdate, EntityUpdateResult, KindDefinition } from '@portalkit/catalog-model';
 import type { EntityProcessor } from './processing/processor.js';
 import type { EntityProvider } from './processing/provider.js';
 import type { ProviderRetryOptions } from './providers/retry-policy.js';
@@ -11,6 +11,7 @@ import type { EntityFilterQuery, EntityOrder, FullTextFilter } from './query/typ
 import type { CatalogStore, ProcessingError } from './stores/types.js';
 import type { Location } from './location.js';
 import type { CatalogRule } from './rules/catalog-rule.js';
+import type { EntityGraphRequest, EntityGraphResult } from './graph/entity-graph.js';
 import type { ConfiguredLocation } from './rules/rules-enforcer.js';
 
 export type { Location };
@@ -95,6 +96,14 @@ export interface CatalogOptions {
   events?: CatalogEventSink;
   /** Accepted kinds; default `builtinKinds`. */
   kinds?: readonly KindDefinition[];
+  /**
+   * Accept `kind: KindDefinition` entities (apiVersion `portalkit.dev/v1alpha1`) and apply the
+   * kinds they declare — validation, relations, facets — from the next pass on. Default true;
+   * catalog rules still decide which locations may contribute them (docs/kind-definitions.md).
+   */
+  declaredKinds?: boolean;
+  /** Author of the commits of write-back pull requests (`updateEntity`); default portalkit. */
+  writeBackAuthor?: { name: string; email: string };
   /** Accept entities of kinds no definition covers (validated as envelopes only). Default false. */
   allowUnknownKinds?: boolean;
   /** Base of relative `file` targets; nothing outside it is read. Default `process.cwd()`. */
@@ -306,8 +315,32 @@ export interface CatalogView {
   getEntityByUid(uid: string): Promise<Entity | undefined>;
   getEntitiesByRefs(refs: string[], options?: { fields?: string[]; filter?: EntityFilterQuery; query?: FilterPredicate }): Promise<{ items: (Entity | undefined)[] }>;
   removeEntityByUid(uid: string): Promise<void>;
+  /**
+   * Change an entity's metadata or spec through its source (`catalog.entity.update`, audited):
+   * a pull request editing its YAML document when it was read from a GitHub repository, a direct
+   * change when a provider owns it. The patched entity is validated first; see docs/write-back.md.
+   *
+   * @example
+   * ```ts
+   * const result = await catalog.updateEntity('component:default/web', { patch: { spec: { owner: 'group:default/payments' } } });
+   * if (result.method === 'pull-request') console.log(result.url);
+   * ```
+   */
+  updateEntity(entityRef: string, update: EntityUpdate): Promise<EntityUpdateResult>;
   getEntityAncestors(ref: string): Promise<EntityAncestryResult>;
   getEntityFacets(request: { facets: string[]; filter?: EntityFilterQuery; query?: FilterPredicate }): Promise<EntityFacetsResult>;
+  /**
+   * Walk relations from root entities (`POST /entities/graph`): the entities reached within
+   * `maxDepth` along the chosen relation types and directions, filtered, as nodes and edges, a
+   * page at a time, cut at `maxNodes` (`truncated`). Entities the caller may not read are neither
+   * returned nor walked through. Bad requests are InputErrors. See docs/catalog-graph.md.
+   *
+   * @example
+   * ```ts
+   * const { nodes, edges } = await catalog.queryGraph({ rootEntityRefs: ['system:default/shop'], relations: ['hasPart', 'dependsOn'], maxDepth: 2 });
+   * ```
+   */
+  queryGraph(request: EntityGraphRequest): Promise<EntityGraphResult>;
   /**
    * Validate an entity as if read from `locationRef`, storing nothing. Both come from the caller
    * (`POST /validate-entity`), so `$text`/`$json`/`$yaml` placeholders are never read: each is

@@ -38,6 +38,8 @@ export type { GitlabIntegration } from './gitlab/index.js';
 export { basicAuthorization, pushDirectory, runGit } from './git-cli/index.js';
 export type { GitRunOptions, PushDirectoryOptions } from './git-cli/index.js';
 export { githubApiError, githubClientFor, githubIntegrationFor } from './github-api.js';
+export { openGithubFilePullRequest } from './github/file-pull-request.js';
+export type { GithubFilePullRequest, GithubFilePullRequestOptions } from './github/file-pull-request.js';
 export { parseRepoUrl } from './repo-url.js';
 export type { ParsedRepoUrl } from './repo-url.js';
 export {

@@ -17,5 +17,7 @@ import type { Scaffolder, ScaffolderOptions } from './scaffolderTypes.js';
  */
 export function createScaffolder(options: ScaffolderOptions): Scaffolder {
   const library = createScaffolderLibrary(options);
-  return Object.assign(library, { handler: (handlerOptions: ScaffolderHandlerOptions) => createScaffolderHandler(library, handlerOptions) });
+  // The handler lists the filters and globals templates may use (`GET /v2/templating-extensions`).
+  const templating = { filters: options.filters, globals: options.globals };
+  return Object.assign(library, { handler: (handlerOptions: ScaffolderHandlerOptions) => createScaffolderHandler(library, handlerOptions, templating) });
 }

@@ -158,10 +158,20 @@ export interface ScaffolderLibrary {
    * annotations are ignored, and relative fetch URLs resolve only against `directoryContents`,
    * written to a private directory (an empty one when none are given), as in Backstage. Only a
    * host-set `baseUrl` (never an HTTP client's) replaces that directory when no contents are given.
+   * With `templateFromHost` the template is treated as in a run instead (`POST /v2/dry-run` with
+   * a `templateRef`).
    */
   dryRun(
     template: TemplateEntity | string | unknown,
-    options?: Omit<RunOptions, 'dryRun'> & { directoryContents?: Array<{ path: string; base64Content?: string; executable?: boolean }> },
+    options?: Omit<RunOptions, 'dryRun'> & {
+      directoryContents?: Array<{ path: string; base64Content?: string; executable?: boolean }>;
+      /**
+       * The template is the host's (a stored one, e.g. from `getTemplate`), not a client's: its
+       * location annotations give the base URL its relative fetch URLs resolve against, as in a
+       * run. `directoryContents` cannot be combined with it (an `InputError`).
+       */
+      templateFromHost?: boolean;
+    },
   ): Promise<DryRunResult>;
   /** The task, or undefined when it does not exist (or, for a principal, when it may not read it). */
   getTask(taskId: string): Promise<Task | undefined>;

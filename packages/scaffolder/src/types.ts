@@ -3,6 +3,7 @@
  * Implementations live beside this file; everything here is plain data or small interfaces.
  */
 import type { Logger, PolicyDecision, Principal, SerializedError } from '@portalkit/core';
+import type { EntityUpdate, EntityUpdateResult } from '@portalkit/catalog-model';
 
 /** Any JSON value. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -353,6 +354,8 @@ export interface ScaffolderCatalog {
    * `@portalkit/catalog`'s `Catalog` has it.
    */
   forPrincipal?(principal: Principal): ScaffolderCatalog;
+  /** Optional: change an entity through its source (`catalog:entity:update`); `@portalkit/catalog`'s `Catalog` has it. */
+  updateEntity?(entityRef: string, update: EntityUpdate): Promise<EntityUpdateResult>;
 }
 
 /** The minimal shape of a catalog entity the scaffolder reads. */

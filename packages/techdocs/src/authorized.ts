@@ -8,8 +8,8 @@ import {
 import { catalogEntityPermissionRules, catalogEntityReadPermission, type Entity } from '@portalkit/catalog-model';
 import { docsEntityName, docsEntityRef } from './entity.js';
 import { techdocsEntitySyncPermission } from './permissions.js';
-import type { DocsEntityLike, DocsPublisher } from './publish/types.js';
-import type { BuildResult, DocsEntityName, TechDocsEntity } from './types.js';
+import type { DocsEntityLike, DocsPublisher, VersionOption } from './publish/types.js';
+import type { BuildResult, DocsEntityName, TechDocsBuildOptions, TechDocsEntity } from './types.js';
 
 /**
  * TechDocs' operations on an entity's docs: what the library offers the host, and (authorized)
@@ -22,7 +22,7 @@ import type { BuildResult, DocsEntityName, TechDocsEntity } from './types.js';
  * ```
  */
 export interface TechDocsOperations {
-  build(entity: TechDocsEntity, options?: { onLog?(message: string): void }): Promise<BuildResult>;
+  build(entity: TechDocsEntity, options?: TechDocsBuildOptions): Promise<BuildResult>;
   sync(entity: TechDocsEntity, options?: { onLog?(message: string): void }): Promise<SyncOutcome>;
   publisher: DocsPublisher;
 }
@@ -146,19 +146,30 @@ export function authorizeTechDocs(operations: TechDocsOperations, principal: Pri
     sync: async (entity, syncOptions) => (await prepareSync(entity))(syncOptions),
     publisher: {
       publish: (request) => mutate('techdocs.publish', request.entity, () => publisher.publish(request)),
-      async hasDocsBeenGenerated(entity) {
-        return (await canRead(entity)) && publisher.hasDocsBeenGenerated(entity);
+      async hasDocsBeenGenerated(entity, versionOptions) {
+        return (await canRead(entity)) && publisher.hasDocsBeenGenerated(entity, versionOptions);
       },
-      async fetchTechDocsMetadata(entity) {
+      async fetchTechDocsMetadata(entity, versionOptions) {
         await readable(entity);
-        return publisher.fetchTechDocsMetadata(entity);
+        return publisher.fetchTechDocsMetadata(entity, versionOptions);
       },
       async readFile(entity, filePath) {
         await readable(entity);
         return publisher.readFile(entity, filePath);
       },
       ...(publisher.deleteDocs
-        ? { deleteDocs: (entity: DocsEntityLike) => mutate('techdocs.delete', entity, () => publisher.deleteDocs!(entity)) }
+        ? {
+            deleteDocs: (entity: DocsEntityLike, versionOptions?: VersionOption) =>
+              mutate('techdocs.delete', entity, () => publisher.deleteDocs!(entity, versionOptions)),
+          }
+        : {}),
+      ...(publisher.listVersions
+        ? {
+            listVersions: async (entity: DocsEntityLike) => {
+              await readable(entity);
+              return publisher.listVersions!(entity);
+            },
+          }
         : {}),
     },
   };

@@ -7,6 +7,7 @@ export type {
   SearchIndex,
   SearchIndexDoc,
   TechDocsEntity,
+  TechDocsBuildOptions,
   TechDocsMetadata,
 } from './types.js';
 export {
@@ -21,17 +22,38 @@ export { prepareDocs, resolveDocsLocation } from './prepare/index.js';
 export type { DocsSource, PrepareOptions, PreparedDocs } from './prepare/index.js';
 export { buildDocs, createDocsBuilder, formatWarning } from './generate/build.js';
 export type { BuildDocsOptions, DocsBuilder, DocsBuilderOptions } from './generate/build.js';
+export { PageBuildError } from './generate/page-failure.js';
 export { loadMkdocsConfig, mkdocsConfigSchema, parseMkdocsConfig } from './generate/config.js';
 export type { LoadedSite, MarkdownFeatures, MkdocsConfig } from './generate/config.js';
 export { flattenNav, resolveNav } from './generate/nav.js';
 export type { NavNode, ResolveNavOptions } from './generate/nav.js';
 export { remarkAdmonitions } from './generate/admonition.js';
 export type { AdmonitionOptions } from './generate/admonition.js';
+export type { MarkdownExtension } from './generate/markdown-extensions.js';
 export { createDocsProcessor, docsSanitizeSchema } from './generate/processor.js';
 export type { DocsProcessorOptions, SanitizeSchema } from './generate/processor.js';
 export type { MarkdownParser } from './generate/markdown-parser.js';
-export { contentTypeFor, localPublisher, memoryPublisher } from './publish/index.js';
-export type { DocsEntityLike, DocsPublisher, LocalPublisherOptions, PublishedFile } from './publish/index.js';
+export {
+  LATEST_VERSION,
+  VERSIONS_DIR,
+  awsS3Publisher,
+  cacheControlFor,
+  checkDocsVersion,
+  contentTypeFor,
+  docsVersionSchema,
+  localPublisher,
+  memoryPublisher,
+} from './publish/index.js';
+export type {
+  AwsS3PublisherOptions,
+  DocsEntityLike,
+  DocsPublisher,
+  LocalPublisherOptions,
+  PublishedFile,
+  PublishRequest,
+  S3ClientLike,
+  VersionOption,
+} from './publish/index.js';
 export { createTechDocs } from './create-techdocs.js';
 export type { SyncResult, TechDocs, TechDocsEventSink, TechDocsLibrary, TechDocsOptions } from './techdocs.js';
 export { TECHDOCS_TOPICS, mkdocsSearchEntrySchema, techdocsServiceRef, techdocsSiteBuiltEvent } from './events/index.js';

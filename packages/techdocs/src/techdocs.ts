@@ -21,7 +21,9 @@ import { TECHDOCS_TOPICS, type TechDocsSiteBuiltEvent } from './events/index.js'
 import { createDocsBuilder, type DocsBuilderOptions } from './generate/build.js';
 import { prepareDocs, type PreparedDocs } from './prepare/index.js';
 import type { DocsPublisher } from './publish/types.js';
-import type { BuildResult, DocsEntityName, TechDocsEntity } from './types.js';
+import type { BuildResult, DocsEntityName, TechDocsBuildOptions, TechDocsEntity } from './types.js';
+import { entityAtRef } from './prepare/at-ref.js';
+import { checkDocsVersion, docsVersionSchema } from './publish/versions.js';
 import { recordDocsBuild } from './build-metrics.js';
 
 /**
@@ -94,8 +96,11 @@ export interface SyncResult {
  * `forPrincipal` is what a principal may do.
  */
 export interface TechDocsLibrary {
-  /** Prepare, build and publish an entity's docs now. */
-  build(entity: TechDocsEntity, options?: { onLog?(message: string): void }): Promise<BuildResult>;
+  /**
+   * Prepare, build and publish an entity's docs now: the default (latest) site, or with
+   * `version` and/or `ref` a named version (read at a git tag or branch with `ref`).
+   */
+  build(entity: TechDocsEntity, options?: TechDocsBuildOptions): Promise<BuildResult>;
   /** Build when the docs are missing or their sources changed since the last build. */
   sync(entity: TechDocsEntity, options?: { onLog?(message: string): void }): Promise<SyncResult>;
   publisher: DocsPublisher;
@@ -145,6 +150,7 @@ export function createTechDocsLibrary(options: TechDocsOptions): TechDocsLibrary
     entity: TechDocsEntity,
     prepared: PreparedDocs,
     onLog: (message: string) => void,
+    version?: string,
   ): Promise<BuildResult> => {
     const output = await mkdtemp(path.join(options.workDir ?? os.tmpdir(), 'techdocs-site-'));
     const started = performance.now();
@@ -160,9 +166,9 @@ export function createTechDocsLibrary(options: TechDocsOptions): TechDocsLibrary
       }
       const failed = result.failed.length > 0 ? `, ${result.failed.length} failed (${result.failed.map((f) => f.file).join(', ')})` : '';
       onLog(`Rendered ${result.rendered.length} page(s)${failed}; publishing`);
-      await options.publisher.publish({ entity, directory: output });
-      onLog('Published documentation');
-      await announce(entity, output);
+      await options.publisher.publish({ entity, directory: output, ...(version === undefined ? {} : { version }) });
+      onLog(version === undefined ? 'Published documentation' : `Published documentation version ${version}`);
+      await announce(entity, output, version);
       outcome = result.failed.length > 0 ? 'partial' : 'ok';
       return result;
     } finally {
@@ -173,13 +179,13 @@ export function createTechDocsLibrary(options: TechDocsOptions): TechDocsLibrary
   };
 
   /** Tells the bus (search) about a freshly published site, with its search index. */
-  const announce = async (entity: TechDocsEntity, output: string): Promise<void> => {
+  const announce = async (entity: TechDocsEntity, output: string, version?: string): Promise<void> => {
     if (!options.events) return;
     const entityRef = docsEntityRef(docsEntityName(entity));
     try {
       const searchIndex = JSON.parse(await readFile(path.join(output, 'search', 'search_index.json'), 'utf8')) as TechDocsSiteBuiltEvent['searchIndex'];
       // Sent as given: consumers parse it with techdocsSiteBuiltEvent.
-      const event = { entityRef, entity: entity as TechDocsSiteBuiltEvent['entity'], searchIndex };
+      const event = { entityRef, entity: entity as TechDocsSiteBuiltEvent['entity'], searchIndex, ...(version === undefined ? {} : { version }) };
       await options.events.publish(TECHDOCS_TOPICS.siteBuilt, event);
     } catch (error) {
       // The site is published either way; a consumer catches up on its next full rebuild.
@@ -187,8 +193,8 @@ export function createTechDocsLibrary(options: TechDocsOptions): TechDocsLibrary
     }
   };
 
-  const once = (entity: TechDocsEntity, run: () => Promise<SyncResult>): Promise<SyncResult> => {
-    const key = docsEntityRef(docsEntityName(entity));
+  const once = (entity: TechDocsEntity, run: () => Promise<SyncResult>, version?: string): Promise<SyncResult> => {
+    const key = `${docsEntityRef(docsEntityName(entity))}${version === undefined ? '' : `@${version}`}`;
     const existing = running.get(key);
     if (existing) return existing;
     const promise = run().finally(() => running.delete(key));
@@ -200,11 +206,22 @@ export function createTechDocsLibrary(options: TechDocsOptions): TechDocsLibrary
     publisher: options.publisher,
     async build(entity, buildOptions = {}) {
       const onLog = buildOptions.onLog ?? ((m: string) => logger.info(m, { entity: docsEntityRef(docsEntityName(entity)) }));
-      const synced = await once(entity, async () => {
-        onLog('Preparing documentation sources');
-        const prepared = await prepareDocs({ entity }, { root, ...sourceReaders, workDir: options.workDir });
-        return { updated: true, result: await buildPrepared(entity, prepared, onLog) };
-      });
+      const { ref } = buildOptions;
+      // A ref that is a valid version name names its own version (`v1.0.0`); `release/1.x` needs one.
+      const version =
+        buildOptions.version ?? (ref !== undefined && docsVersionSchema.safeParse(ref).success ? ref : undefined);
+      if (ref !== undefined && version === undefined) throw new InputError(`git ref '${ref}' is not a version name; give the build a version`);
+      if (version !== undefined) checkDocsVersion(version);
+      const source = ref === undefined ? entity : entityAtRef(entity, ref, { integrations: options.integrations });
+      const synced = await once(
+        entity,
+        async () => {
+          onLog(`Preparing documentation sources${ref === undefined ? '' : ` at ${ref}`}`);
+          const prepared = await prepareDocs({ entity: source }, { root, ...sourceReaders, workDir: options.workDir });
+          return { updated: true, result: await buildPrepared(entity, prepared, onLog, version) };
+        },
+        version,
+      );
       if (!synced.result) throw new InputError('build was superseded by a sync that found the docs current');
       return synced.result;
     },

@@ -48,8 +48,9 @@ export interface BuildWarning {
 
 /**
  * A page that could not be rendered because of what its author wrote (it nests deeper than the
- * pipeline's limit): it is left out of the site, which is built and published without it. The
- * same problem is in the build's warnings, so a strict build fails.
+ * pipeline's limit, or a plugin refused it with `file.fail` or an `InputError`): it is left out
+ * of the site, which is built and published without it. The same problem is in the build's
+ * warnings, so a strict build fails (and publishes nothing).
  *
  * @example
  * ```ts
@@ -59,8 +60,32 @@ export interface BuildWarning {
 export interface BuildFailure {
   /** The page's source, relative to the docs directory. */
   file: string;
-  /** Names the file and the reason. */
+  /** The line the failure points at, when known. */
+  line?: number;
+  /** Names the file (and line) and the reason: a `PageBuildError`. */
   error: InputError;
+}
+
+/**
+ * Options of a TechDocs build: a log callback, and which named version to build and publish.
+ *
+ * @example
+ * ```ts
+ * await techdocs.build(entity, { version: 'v1.0.0', ref: 'v1.0.0' });
+ * ```
+ */
+export interface TechDocsBuildOptions {
+  onLog?(message: string): void;
+  /**
+   * Publish as this named version (`docsVersionSchema`) instead of the default (latest) site;
+   * default `ref` when that is a valid version name.
+   */
+  version?: string;
+  /**
+   * Read the sources at this git tag or branch (the docs location must be a tree URL of a
+   * configured host); implies a named version.
+   */
+  ref?: string;
 }
 
 /**

@@ -46,9 +46,9 @@ export async function getText(path, init) {
   return (await request(path, { ...init, headers: { accept: 'text/html,*/*' } })).text();
 }
 
-export async function postJson(path, body) {
+export async function postJson(path, body, method = 'POST') {
   const res = await request(path, {
-    method: 'POST',
+    method,
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify(body),
   });
@@ -73,6 +73,10 @@ export const catalogApi = {
   byName: (kind, namespace, name) => getJson(`/api/catalog/entities/by-name/${enc(kind)}/${enc(namespace)}/${enc(name)}`),
   /** Fetches many entities by ref in one call (Backstage `POST /entities/by-refs`). */
   byRefs: (entityRefs, fields) => postJson(`/api/catalog/entities/by-refs${qs({ fields })}`, { entityRefs }),
+  /** Write-back (docs/write-back.md): `{ patch, title? }`; answers how the change went. */
+  update: (kind, namespace, name, update) => postJson(`/api/catalog/entities/by-name/${enc(kind)}/${enc(namespace)}/${enc(name)}`, update, 'PATCH'),
+  /** Walks relations from roots (portalkit's `POST /entities/graph`, docs/catalog-graph.md). */
+  graph: (body) => postJson('/api/catalog/entities/graph', body),
 };
 
 export const scaffolderApi = {

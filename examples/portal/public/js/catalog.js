@@ -3,6 +3,7 @@ import { h, mount, notice, chip } from './dom.js';
 import { catalogApi, catalogLocationsApi } from './api.js';
 import { allowed } from './session.js';
 import { entityHref, humanRef, parseRef } from './refs.js';
+import { declaredColumns, loadDeclaredKinds } from './declared-kinds.js';
 
 const FACETS = [
   { field: 'kind', label: 'Kind' },
@@ -59,8 +60,13 @@ export async function catalogPage({ root, signal }, query) {
   });
 
   let facetData = {};
+  // Built-in facets, then those of kinds declared in YAML (declared-kinds.js).
+  let facets = FACETS;
+  let declared = [];
   async function loadFacets() {
-    const res = await catalogApi.facets(FACETS.map((f) => f.field));
+    declared = await loadDeclaredKinds().catch(() => []);
+    facets = [...FACETS, ...declared.flatMap((k) => k.facets)];
+    const res = await catalogApi.facets(facets.map((f) => f.field));
     if (signal.aborted) return;
     facetData = res.facets ?? {};
     renderFacets();
@@ -74,7 +80,7 @@ export async function catalogPage({ root, signal }, query) {
           type: 'button', class: 'linklike', id: 'clear-filters',
           onclick: () => { state.selected.clear(); state.cursor = undefined; renderFacets(); loadTable(); },
         }, 'Clear')),
-      FACETS.map(({ field, label }) => {
+      facets.map(({ field, label }) => {
         const values = [...(facetData[field] ?? [])].sort((a, b) => b.count - a.count || String(a.value).localeCompare(String(b.value)));
         if (!values.length) return null;
         const chosen = state.selected.get(field) ?? new Set();
@@ -134,8 +140,9 @@ export async function catalogPage({ root, signal }, query) {
       mount(tableEl, notice('info', 'No entities match these filters.'));
       return;
     }
+    const extra = declaredColumns(declared, items);
     mount(tableEl, h('table', { class: 'entities' },
-      h('thead', null, h('tr', null, ['Name', 'Kind', 'Type', 'Owner', 'System', 'Lifecycle', 'Tags', 'Description'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('thead', null, h('tr', null, ['Name', 'Kind', 'Type', 'Owner', 'System', 'Lifecycle', 'Tags', 'Description', ...extra.map((c) => c.title)].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', null, items.map((e) => {
         const ns = e.metadata.namespace ?? 'default';
         const ref = { kind: e.kind.toLowerCase(), namespace: ns, name: e.metadata.name };
@@ -149,11 +156,14 @@ export async function catalogPage({ root, signal }, query) {
           h('td', null, system ? h('a', { href: entityHref(system) }, humanRef(system)) : ''),
           h('td', null, typeof e.spec?.lifecycle === 'string' ? chip(e.spec.lifecycle, `lifecycle-${e.spec.lifecycle}`) : ''),
           h('td', { class: 'tags' }, (e.metadata.tags ?? []).map((t) => chip(t))),
-          h('td', { class: 'description' }, e.metadata.description ?? ''));
+          h('td', { class: 'description' }, e.metadata.description ?? ''),
+          extra.map((c) => c.cell(e)));
       }))));
   }
 
-  await Promise.all([loadFacets().catch((error) => mount(facetsEl, notice('error', `Facets unavailable: ${error.message}`))), loadTable()]);
+  // Facets first: they load the declared kinds whose columns the table shows.
+  await loadFacets().catch((error) => mount(facetsEl, notice('error', `Facets unavailable: ${error.message}`)));
+  await loadTable();
 }
 
 /** "Register an existing component": `POST /api/catalog/locations` with a catalog file's URL. */

@@ -55,6 +55,12 @@ export async function templatePage({ root, signal, navigate }, { namespace, name
       schema.description ? h('p', { class: 'lead' }, schema.description) : null)),
     h('div', { class: 'card wizard' }, stepper, body));
 
+  // A step's values replace what it held before: a field hidden by a later choice is dropped.
+  function keep(form) {
+    for (const key of form.keys()) delete values[key];
+    Object.assign(values, form.read());
+  }
+
   function renderStepper() {
     mount(stepper, [...steps.map((s) => s.title ?? 'Step'), 'Review'].map((title, i) =>
       h('li', { class: i === index ? 'current' : i < index ? 'done' : '' }, h('span', { class: 'step-no' }, String(i + 1)), title)));
@@ -69,8 +75,10 @@ export async function templatePage({ root, signal, navigate }, { namespace, name
       class: 'step-form', novalidate: true, 'data-step': String(index),
       onsubmit: (event) => {
         event.preventDefault();
-        if (!form.validate()) return;
-        Object.assign(values, form.read());
+        const others = { ...values };
+        for (const key of form.keys()) delete others[key];
+        if (!form.validate(others)) return;
+        keep(form);
         index += 1;
         renderStep();
       },
@@ -79,7 +87,7 @@ export async function templatePage({ root, signal, navigate }, { namespace, name
     step.description ? h('p', { class: 'muted' }, step.description) : null,
     form.element,
     h('div', { class: 'actions' },
-      index > 0 ? h('button', { type: 'button', class: 'secondary', onclick: () => { Object.assign(values, form.read()); index -= 1; renderStep(); } }, 'Back') : null,
+      index > 0 ? h('button', { type: 'button', class: 'secondary', onclick: () => { keep(form); index -= 1; renderStep(); } }, 'Back') : null,
       h('button', { type: 'submit', id: 'next-step' }, 'Next')));
     mount(body, el);
     el.querySelector('input, select, textarea')?.focus();

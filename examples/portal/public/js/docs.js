@@ -33,6 +33,33 @@ export async function docsIndexPage({ root, signal }) {
 
 const searchIndexes = new Map();
 
+// A named version is published below `.versions/<version>/` of the site (docs/docs-pipeline.md).
+const VERSIONS_DIR = '.versions';
+
+/** The version a docs route shows (`latest` for the default site) and its page below it. */
+export function versionOfRoute(page) {
+  return page[0] === VERSIONS_DIR && page.length >= 2 ? { version: page[1], rest: page.slice(2) } : { version: 'latest', rest: page };
+}
+
+/**
+ * A select of the site's versions (only when it keeps any): choosing one opens the same page
+ * in that version, or its home page when the version has no such page.
+ */
+function versionSwitch(site, versions) {
+  const names = Array.isArray(versions) ? versions.filter((v) => typeof v === 'string' && v !== 'latest') : [];
+  if (names.length === 0) return [];
+  const { version, rest } = versionOfRoute(site.page);
+  const select = h('select', { id: 'docs-version', 'aria-label': 'Documentation version' },
+    ['latest', ...names].map((v) => h('option', { value: v, selected: v === version }, v)));
+  select.addEventListener('change', () => {
+    const chosen = select.value;
+    const prefix = chosen === 'latest' ? [] : [VERSIONS_DIR, chosen];
+    const rel = [...prefix, ...rest].map(encodeURIComponent).join('/');
+    location.hash = docsHref(site, rel && !rel.endsWith('.html') ? `${rel}/` : rel);
+  });
+  return [h('label', { for: 'docs-version' }, 'Version '), select];
+}
+
 /**
  * A docs page: `segments` are the decoded route segments after `docs`. A route that names
  * anything but a page of that entity's own site (`..`, empty segments, encoded separators) is
@@ -67,8 +94,11 @@ export async function docsPage({ root, signal }, segments, query) {
       contentEl,
       tocEl));
 
+  const versionEl = h('div', { class: 'docs-version' });
+  titleEl.after(versionEl);
   techdocsApi.metadata(namespace, kind, name).then((meta) => {
     if (meta?.site_name) titleEl.textContent = meta.site_name;
+    if (!signal.aborted) mount(versionEl, ...versionSwitch(site, meta?.versions));
   }).catch(() => {});
 
   /** Turns a docs-relative URL into a hash route, or null when it is no page of a built site. */

@@ -2,8 +2,9 @@
 import { h, mount, notice, chip, isWebUrl } from './dom.js';
 import { catalogApi } from './api.js';
 import { docsHref, entityHref, humanRef, parseRef, refOf } from './refs.js';
-import { relationGraph } from './graph.js';
+import { relationGraph, twoHopGraph } from './graph.js';
 import { scorecardBadges } from './scorecards.js';
+import { changeOwnerCard } from './write-back.js';
 
 /** Relation types in display order, with the heading shown for each group. */
 export const RELATION_GROUPS = [
@@ -66,14 +67,30 @@ export async function entityPage({ root, signal }, { kind, namespace, name }) {
         links.length ? [h('h3', null, 'Links'), h('ul', { class: 'links' }, links.map(linkItem))] : null),
       h('section', { class: 'card graph-card', 'aria-labelledby': 'graph-h' },
         h('h2', { id: 'graph-h' }, 'Relations graph'),
-        relations.length ? relationGraph(entity, relations) : h('p', { class: 'muted' }, 'No relations.'))),
+        relations.length ? graphSlot(entity, relations, signal) : h('p', { class: 'muted' }, 'No relations.'))),
     h('section', { class: 'card', 'aria-labelledby': 'rel-h', id: 'relations' },
       h('h2', { id: 'rel-h' }, 'Relations'),
       relationGroups(relations)),
+    typeof spec.owner === 'string' ? changeOwnerCard(entity, () => entityPage({ root, signal }, { kind, namespace, name })) : null,
     entity.kind.toLowerCase() === 'api' && typeof spec.definition === 'string'
       ? h('section', { class: 'card' }, h('h2', null, 'Definition'), h('pre', { class: 'code' }, h('code', null, spec.definition)))
       : null,
     h('details', { class: 'card raw' }, h('summary', null, 'Raw entity'), h('pre', { class: 'code' }, h('code', null, JSON.stringify(entity, null, 2)))));
+}
+
+/**
+ * The two-hop relation graph, filled in when the graph query answers (the one-hop graph of the
+ * entity's own relations until then, and if the query fails).
+ */
+function graphSlot(entity, relations, signal) {
+  const slot = h('div', { class: 'graph-slot' }, relationGraph(entity, relations));
+  catalogApi
+    .graph({ rootEntityRefs: [refOf(entity)], maxDepth: 2, maxNodes: 400, limit: 400, fields: ['kind', 'metadata.name', 'metadata.namespace'] })
+    .then((graph) => {
+      if (!signal.aborted) mount(slot, twoHopGraph(entity, graph));
+    })
+    .catch(() => {});
+  return slot;
 }
 
 /**

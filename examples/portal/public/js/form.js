@@ -1,40 +1,87 @@
 // Renders a Backstage template parameter step (JSON Schema + inline `ui:*` keys) as a form and
 // validates it. Supports string (text, textarea, password, enum), number/integer, boolean and
-// arrays of enum strings — the subset the example templates and most real templates use.
+// arrays of enum strings, and the conditional constructs `allOf`, `if`/`then`/`else`, `oneOf`
+// and `dependencies`: fields appear and disappear with the values chosen (schema.js), and the
+// errors are the scaffolder server's for the same values.
 import { h } from './dom.js';
+import { messages, possibleKeys, resolveSchema, schemaErrors } from './schema.js';
 
 /**
- * Builds the fields for one step. Returns `{ element, read(), validate() }` where `read()` gives
- * the step's values and `validate()` marks invalid fields and returns whether all passed.
+ * Builds the fields for one step. Returns `{ element, read(), keys(), validate(others) }`:
+ * `read()` gives the values of the fields shown, `keys()` every property the step may hold
+ * (hidden ones are dropped from the values), and `validate(others)` checks the step's values
+ * together with the other steps' `others` as the server does, marks the fields with errors,
+ * lists every error and returns whether there were none.
  */
 export function schemaForm(schema, values, idPrefix) {
-  const properties = schema?.properties && typeof schema.properties === 'object' ? schema.properties : {};
-  const required = new Set(Array.isArray(schema?.required) ? schema.required : []);
-  const fields = Object.entries(properties)
-    .filter(([, prop]) => prop && typeof prop === 'object' && prop['ui:widget'] !== 'hidden')
-    .map(([key, prop]) => field(key, prop, required.has(key), values[key], `${idPrefix}-${key}`));
+  const state = { ...values };
+  let choice;
+  let fields = [];
+  const container = h('div', { class: 'form-fields' });
+  const summary = h('ul', { class: 'form-errors', hidden: true, role: 'alert' });
+  let signature = '';
+
+  const render = () => {
+    const resolved = resolveSchema(schema, state, choice);
+    choice = resolved.oneOf?.chosen;
+    signature = JSON.stringify([Object.keys(resolved.properties), resolved.required, choice]);
+    const required = new Set(resolved.required);
+    fields = Object.entries(resolved.properties)
+      .filter(([, prop]) => prop && typeof prop === 'object' && prop['ui:widget'] !== 'hidden')
+      .map(([key, prop]) => field(key, prop, required.has(key), state[key], `${idPrefix}-${key}`));
+    const selector = resolved.oneOf ? oneOfSelector(resolved.oneOf, `${idPrefix}-oneof`) : null;
+    container.replaceChildren(...[selector, ...fields.map((f) => f.element)].filter(Boolean));
+  };
+  const read = () => {
+    const out = {};
+    for (const f of fields) {
+      const v = f.read();
+      if (v !== undefined) out[f.key] = v;
+    }
+    return out;
+  };
+  const oneOfSelector = ({ options, chosen }, id) => {
+    const select = h('select', { id, 'data-oneof': 'true' },
+      options.map((option, i) => h('option', { value: String(i), selected: i === chosen }, String(option?.title ?? `Option ${i + 1}`))));
+    select.addEventListener('change', () => {
+      Object.assign(state, read());
+      choice = Number(select.value);
+      render();
+    });
+    return h('div', { class: 'field', 'data-field': '(oneOf)' }, h('label', { for: id }, schema.title ?? 'Option'), select);
+  };
+  // A change (not each keystroke) may show or hide fields: re-render only when the set changes.
+  container.addEventListener('change', (event) => {
+    if (event.target?.dataset?.oneof) return;
+    for (const key of possibleKeys(schema)) delete state[key];
+    Object.assign(state, read());
+    if (JSON.stringify(resolveSignature()) !== signature) render();
+  });
+  const resolveSignature = () => {
+    const resolved = resolveSchema(schema, state, choice);
+    return [Object.keys(resolved.properties), resolved.required, resolved.oneOf?.chosen];
+  };
+  render();
 
   return {
-    element: h('div', { class: 'form-fields' }, fields.map((f) => f.element)),
-    read() {
-      const out = {};
-      for (const f of fields) {
-        const v = f.read();
-        if (v !== undefined) out[f.key] = v;
-      }
-      return out;
-    },
-    validate() {
-      let ok = true;
+    element: h('div', null, container, summary),
+    read,
+    keys: () => [...possibleKeys(schema)],
+    validate(others = {}) {
+      const data = { ...others, ...read() };
+      // Pages are objects even without `type`, as the server compiles them.
+      const list = messages(schemaErrors({ type: 'object', ...schema }, data));
+      summary.replaceChildren(...list.map((m) => h('li', null, m)));
+      summary.hidden = list.length === 0;
       let first = null;
       for (const f of fields) {
-        const message = f.check();
-        f.showError(message);
-        if (message && ok) first = f;
-        ok &&= !message;
+        const prefix = `parameters.${f.key}`;
+        const mine = list.filter((m) => m.startsWith(`${prefix}: `) || m.startsWith(`${prefix}.`)).map((m) => m.slice(prefix.length).replace(/^[.:]\s*/, ''));
+        f.showError(mine.length ? mine.join('; ') : null);
+        if (mine.length && !first) first = f;
       }
       first?.focus();
-      return ok;
+      return list.length === 0;
     },
   };
 }
@@ -55,7 +102,7 @@ function field(key, prop, isRequired, initial, id) {
     const element = h('div', { class: 'field field-boolean', 'data-field': key },
       h('label', { for: id }, input, ' ', label),
       helpEl(help, helpId), errorEl);
-    return { key, element, read, check: () => null, showError: show(errorEl, input), focus: () => input.focus() };
+    return { key, element, read, showError: show(errorEl, input), focus: () => input.focus() };
   }
 
   if (prop.type === 'array' && prop.items && Array.isArray(prop.items.enum)) {
@@ -67,8 +114,7 @@ function field(key, prop, isRequired, initial, id) {
       helpEl(help, helpId),
       boxes.map((b, i) => h('label', { for: `${id}-${i}`, class: 'inline' }, b, ' ', String(prop.items.enum[i]))),
       errorEl);
-    const check = () => (isRequired && read().length === 0 ? `${label} needs at least one value` : null);
-    return { key, element, read, check, showError: show(errorEl, boxes[0]), focus: () => boxes[0]?.focus() };
+    return { key, element, read, showError: show(errorEl, boxes[0]), focus: () => boxes[0]?.focus() };
   }
 
   if (Array.isArray(prop.enum)) {
@@ -99,35 +145,10 @@ function field(key, prop, isRequired, initial, id) {
     read = () => (input.value === '' ? undefined : input.value);
   }
 
-  const check = () => {
-    const v = read();
-    if (v === undefined) return isRequired ? `${label} is required` : null;
-    if (typeof v === 'number') {
-      if (Number.isNaN(v)) return `${label} must be a number`;
-      if (prop.type === 'integer' && !Number.isInteger(v)) return `${label} must be a whole number`;
-      if (typeof prop.minimum === 'number' && v < prop.minimum) return `${label} must be at least ${prop.minimum}`;
-      if (typeof prop.maximum === 'number' && v > prop.maximum) return `${label} must be at most ${prop.maximum}`;
-    }
-    if (typeof v === 'string') {
-      if (typeof prop.minLength === 'number' && v.length < prop.minLength) return `${label} must be at least ${prop.minLength} characters`;
-      if (typeof prop.maxLength === 'number' && v.length > prop.maxLength) return `${label} must be at most ${prop.maxLength} characters`;
-      if (typeof prop.pattern === 'string') {
-        let re = null;
-        try {
-          re = new RegExp(prop.pattern, 'u');
-        } catch {
-          // an invalid pattern is the template author's problem; the server validates again
-        }
-        if (re && !re.test(v)) return `${label} does not match the expected format (${prop.pattern})`;
-      }
-    }
-    return null;
-  };
-
   const element = h('div', { class: 'field', 'data-field': key },
     h('label', { for: id }, label, isRequired ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null),
     input, helpEl(help, helpId), errorEl);
-  return { key, element, read, check, showError: show(errorEl, input), focus: () => input.focus() };
+  return { key, element, read, showError: show(errorEl, input), focus: () => input.focus() };
 }
 
 function helpEl(help, id) {

@@ -44,6 +44,13 @@ export function createDemoPolicy(): PermissionPolicy {
         decision: { conditions: { rule: 'IS_TASK_OWNER', params: { createdBy: ['$userEntityRef'] } } },
       },
       { permission: ['scaffolder.task.read', 'scaffolder.task.cancel', 'catalog.entity.delete', 'catalog.location.delete'], decision: 'deny' },
+      // Write-back (change an entity through its source): its owners only (docs/write-back.md).
+      {
+        permission: 'catalog.entity.update',
+        principals: { types: ['user'] },
+        decision: { conditions: { rule: 'IS_ENTITY_OWNER', params: { claims: '$ownershipEntityRefs' } } },
+      },
+      { permission: 'catalog.entity.update', decision: 'deny' },
       // Locations name server paths and URLs, and analysis reads what a location points at: users only.
       { permission: ['catalog.location.read', 'catalog.location.analyze'], principals: { types: ['user'] }, decision: 'allow' },
       { permission: ['catalog.location.read', 'catalog.location.analyze'], decision: 'deny' },

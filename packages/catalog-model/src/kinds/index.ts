@@ -49,3 +49,16 @@ export const builtinKinds: readonly KindDefinition[] = Object.freeze([
   locationKind,
   templateKind,
 ]);
+export {
+  KIND_DEFINITION_API_VERSION,
+  createKindDefinitionKind,
+  declaredKindOf,
+  kindColumnSchema,
+  kindDefinitionKind,
+  kindRelationRuleSchema,
+} from './declared/kind-definition.js';
+export type { DeclaredKind, KindColumn, KindDefinitionKindOptions, KindRelationRule } from './declared/kind-definition.js';
+export { compileSpecSchema } from './declared/json-schema-spec.js';
+export type { CompiledSpecSchema } from './declared/json-schema-spec.js';
+export { jsonSchemaProblems } from './declared/schema-guard.js';
+export type { SchemaLimits, SchemaProblem } from './declared/schema-guard.js';

@@ -2,6 +2,7 @@ import { NotAllowedError, NotFoundError } from '@portalkit/core';
 import type { Permission } from '@portalkit/core';
 import { catalogLocationAnalyzePermission, catalogLocationReadPermission } from '@portalkit/catalog-model';
 import { createEntitiesReader, type EntitiesReader } from '../entities/entities-reader.js';
+import { createGraphReader } from '../graph/graph-reader.js';
 import { analyzeLocation } from '../locations/analyze-location.js';
 import { queryLocationList } from '../query/locations.js';
 import { refKey } from '../query/ref-key.js';
@@ -37,6 +38,7 @@ export function createCatalogView(parts: CatalogParts, access: CatalogAccess): C
   const readsLocations = () => access.allows(catalogLocationReadPermission);
   return {
     ...reader,
+    ...createGraphReader({ store: parts.store, readFilter: access.readFilter }),
     ...mutations,
     ...locationReads(parts, reader, readsLocations),
     async getProviderStatuses() {

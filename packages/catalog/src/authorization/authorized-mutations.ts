@@ -4,6 +4,7 @@ import {
   catalogEntityCreatePermission,
   catalogEntityDeletePermission,
   catalogEntityRefreshPermission,
+  catalogEntityUpdatePermission,
   catalogLocationCreatePermission,
   catalogLocationDeletePermission,
   stringifyEntityRef,
@@ -16,8 +17,9 @@ import type { CatalogAccess } from './access.js';
 import type { CatalogParts } from './catalog-parts.js';
 import { assertLocationType, createReadableDryRun } from './location-dry-run.js';
 import { readableResultEntities } from './readable-results.js';
+import { parseEntityUpdate } from '../write-back/entity-patch.js';
 
-type Mutations = Pick<CatalogView, 'addLocation' | 'removeLocation' | 'updateLocation' | 'removeEntityByUid' | 'refresh'>;
+type Mutations = Pick<CatalogView, 'addLocation' | 'removeLocation' | 'updateLocation' | 'removeEntityByUid' | 'refresh' | 'updateEntity'>;
 
 const notAllowed = (permission: Permission, target?: string) =>
   new NotAllowedError(`Not allowed: ${permission.name}${target ? ` on ${target}` : ''}`);
@@ -32,7 +34,8 @@ const notAllowed = (permission: Permission, target?: string) =>
  *   `catalog.entity.create` (retargeting removes and ingests), and a new type in `allowedLocationTypes`;
  * - `removeEntityByUid` / `refresh({ entityRef })`: `catalog.entity.delete` / `.refresh` on the
  *   entity; an entity the caller cannot read is not found, as if it did not exist;
- * - `refresh()` of everything or of a key: `catalog.entity.refresh` outright.
+ * - `refresh()` of everything or of a key: `catalog.entity.refresh` outright;
+ * - `updateEntity`: `catalog.entity.update` on the entity (hidden entities are not found).
  * Permissions are checked before anything is touched, so a denied call changes nothing.
  *
  * @example
@@ -93,6 +96,29 @@ export function createAuthorizedMutations(parts: CatalogParts, access: CatalogAc
         setTarget(refKey(stringifyEntityRef(entity)));
         await requireOnEntity(catalogEntityDeletePermission, entity);
         await parts.removeEntityByUid(uid);
+      });
+    },
+
+    async updateEntity(entityRef, input) {
+      const key = refKey(entityRef);
+      return audited(access, { action: 'catalog.entity.update', target: key }, async ({ deny, addMeta }) => {
+        const entity = await reader.getEntityByRef(key);
+        if (!entity) {
+          const error = new NotFoundError(`No entity ${key}`);
+          throw (await parts.store.getRefreshStates({ refs: [key] })).length ? deny(error) : error;
+        }
+        // Permission before the input is judged: a caller without it learns nothing from the errors.
+        await requireOnEntity(catalogEntityUpdatePermission, entity);
+        const update = parseEntityUpdate(input);
+        const actor = access.principal.userEntityRef ?? access.principal.type;
+        const result = await parts.updateEntity(entity, update, actor);
+        // Which fields changed and where the change went; never the values (they are entity content).
+        addMeta({
+          method: result.method,
+          fields: [...Object.keys(update.patch.metadata ?? {}).map((k) => `metadata.${k}`), ...Object.keys(update.patch.spec ?? {}).map((k) => `spec.${k}`)],
+          ...(result.method === 'pull-request' ? { pullRequest: result.url } : {}),
+        });
+        return result;
       });
     },
 

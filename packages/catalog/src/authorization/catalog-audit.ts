@@ -17,6 +17,7 @@ export type CatalogAuditAction =
   | 'catalog.location.update'
   | 'catalog.entity.delete'
   | 'catalog.entity.refresh'
+  | 'catalog.entity.update'
   | 'catalog.provider.mutation';
 
 /** What one audited mutation is about. */
@@ -32,6 +33,8 @@ export interface AuditContext {
   deny(error: Error): Error;
   /** Name the target more precisely once known (an entity's ref instead of its uid). */
   setTarget(target: string): void;
+  /** Add non-secret detail known only once the mutation ran (a pull request's URL). */
+  addMeta(meta: Record<string, unknown>): void;
 }
 
 /**
@@ -54,7 +57,11 @@ export function createAuditedMutations(auth: () => PortalAuth) {
   ): Promise<T> {
     let denied = false;
     let target = mutation.target;
+    let meta = mutation.meta;
     const context: AuditContext = {
+      addMeta(more) {
+        meta = { ...meta, ...more };
+      },
       deny(error) {
         denied = true;
         return error;
@@ -72,7 +79,7 @@ export function createAuditedMutations(auth: () => PortalAuth) {
         principal: access.principal,
         ...(access.request ? { request: access.request } : {}),
         ...(error !== undefined ? { error } : {}),
-        ...(mutation.meta ? { meta: mutation.meta } : {}),
+        ...(meta ? { meta } : {}),
       });
     try {
       const result = await run(context);

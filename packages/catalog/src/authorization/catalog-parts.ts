@@ -1,3 +1,4 @@
+import type { Entity, EntityUpdate, EntityUpdateResult } from '@portalkit/catalog-model';
 import type { LocationService } from '../locations/location-service.js';
 import type { CatalogStore } from '../stores/types.js';
 import type { CatalogView } from '../types.js';
@@ -22,5 +23,7 @@ export interface CatalogParts {
   /** Every provider's status, unchecked. */
   providerStatuses: CatalogView['getProviderStatuses'];
   removeEntityByUid(uid: string): Promise<void>;
+  /** Change an entity through its source (write-back/); permissions are the caller's to check. */
+  updateEntity(entity: Entity, update: EntityUpdate, actor: string): Promise<EntityUpdateResult>;
   refresh(options: { entityRef?: string; key?: string }): Promise<void>;
 }

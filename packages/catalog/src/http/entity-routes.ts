@@ -1,7 +1,7 @@
 import { InputError, NotFoundError, getQueryArray } from '@portalkit/core';
 import type { Router } from '@portalkit/core';
 import { z } from 'zod';
-import { stringifyEntityRef } from '@portalkit/catalog-model';
+import { entityUpdateSchema, stringifyEntityRef } from '@portalkit/catalog-model';
 import { predicate, type RouteContext } from './route-context.js';
 
 const byRefsBody = z.object({
@@ -11,7 +11,7 @@ const byRefsBody = z.object({
 });
 const facetsByPredicateBody = z.object({ facets: z.array(z.string()).min(1), query: predicate.optional() });
 
-/** Entities by refs, uid and name, ancestry, and facets. */
+/** Entities by refs, uid and name, ancestry, facets, and write-back. */
 export function addEntityRoutes(router: Router, context: RouteContext): void {
   const { viewFor, allow, body, pathRef, filterOf, fieldsOf, entityByUid, noContent } = context;
   router
@@ -52,6 +52,14 @@ export function addEntityRoutes(router: Router, context: RouteContext): void {
         );
       }
       return Response.json(entity);
+    })
+    // Write-back (docs/write-back.md): a JSON body { patch, title?, description? }; 202 with how it went.
+    .patch('/entities/by-name/:kind/:namespace/:name', async (request, { params }) => {
+      const catalog = await viewFor(request);
+      const entityRef = pathRef(params);
+      await allow(request, 'update', { type: 'entity', entityRef });
+      const update = await body(request, entityUpdateSchema);
+      return Response.json(await catalog.updateEntity(entityRef, update), { status: 202 });
     })
     .get('/entities/by-name/:kind/:namespace/:name/ancestry', async (request, { params }) => {
       const catalog = await viewFor(request);

@@ -8,6 +8,7 @@ import type { CatalogAction, CatalogResource } from './authorize.js';
 import type { CatalogHandlerOptions } from './options.js';
 import { parseFilterParams } from './filters.js';
 import { addEntityQueryRoutes } from './entity-query-routes.js';
+import { addGraphRoutes } from './graph-routes.js';
 import { addEntityRoutes } from './entity-routes.js';
 import { addLocationRoutes } from './location-routes.js';
 import { addProviderRoutes } from './provider-routes.js';
@@ -87,6 +88,7 @@ export function createCatalogHandler(catalog: CatalogLibrary, options: CatalogHa
   const context: RouteContext = { viewFor, maxLimit, body, allow, pathRef, filterOf, fieldsOf, limit, entityByUid, locationById, noContent };
   const router = createRouter({ basePath: options.basePath ?? '/api/catalog', ...(options.onError ? { onError: options.onError } : {}) });
   addEntityQueryRoutes(router, context);
+  addGraphRoutes(router, context);
   addEntityRoutes(router, context);
   addLocationRoutes(router, context);
   addProviderRoutes(router, context);

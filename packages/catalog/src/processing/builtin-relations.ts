@@ -17,7 +17,7 @@ import {
   parseEntityRef,
   stringifyEntityRef,
 } from '@portalkit/catalog-model';
-import type { Entity } from '@portalkit/catalog-model';
+import type { Entity, KindRelationRule } from '@portalkit/catalog-model';
 import { assertEntityRefText } from '../stores/text-limits.js';
 import { InputError } from '@portalkit/core';
 
@@ -78,7 +78,8 @@ const rules: Record<string, Rule[]> = {
  * The relations Backstage's built-in kinds imply (`spec.owner` -> `ownedBy`/`ownerOf`,
  * `spec.system` -> `partOf`/`hasPart`, ...), both directions. Refs without a kind get the
  * field's default kind (`owner` -> Group, `system` -> System, `providesApis` -> API, ...);
- * `dependsOn`/`dependencyOf` have none, so their refs must name a kind. Throws an `InputError`
+ * `dependsOn`/`dependencyOf` have none, so their refs must name a kind. `declared` are the rules
+ * of a kind declared in YAML (its KindDefinition's `spec.relations`), used for kinds not built in. Throws an `InputError`
  * with a `path` (e.g. `spec.dependsOn[0]`) on a ref that does not parse.
  *
  * @example
@@ -88,8 +89,9 @@ const rules: Record<string, Rule[]> = {
  * //  { sourceRef: 'group:default/team-a', type: 'ownerOf', targetRef: 'component:default/a' }]
  * ```
  */
-export function builtinRelations(entity: Entity): RefRelation[] {
-  const list = rules[entity.kind];
+export function builtinRelations(entity: Entity, declared?: readonly KindRelationRule[]): RefRelation[] {
+  // A declared kind never shadows a built-in one: KindDefinition refuses built-in names.
+  const list = rules[entity.kind] ?? declared;
   if (!list || !entity.spec) return [];
   const namespace = entity.metadata.namespace || DEFAULT_NAMESPACE;
   const self = stringifyEntityRef(entity);

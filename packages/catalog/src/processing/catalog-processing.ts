@@ -18,6 +18,11 @@ export interface CatalogProcessingOptions {
   context: EngineContext;
   /** Stores a pass and deletes refs, restitching what changed. */
   commit(items: Map<string, PassItem>, deleteRefs?: readonly string[]): Promise<void>;
+  /**
+   * Rebuilds the kinds declared in YAML from the store; true when they changed. Called before the
+   * first refresh and after each, which is repeated over everything once when kinds changed.
+   */
+  reloadKinds?: () => Promise<boolean>;
   /** On a store shared by several processes: how long a worker's lease lasts without renewal. */
   leaseMs: number;
 }
@@ -71,22 +76,31 @@ export function createCatalogProcessing(options: CatalogProcessingOptions): Cata
     else await commit(await pass(inputs));
   };
 
+  let kindsLoaded: Promise<unknown> | undefined;
+  const refreshOnce = async (refreshOptions: { entityRef?: string; key?: string }) => {
+    if (refreshOptions.entityRef) {
+      const key = refKey(refreshOptions.entityRef);
+      const [row] = await store.getRefreshStates({ refs: [key] });
+      if (!row) throw new NotFoundError(`No entity ${key}`);
+      // An entity's content comes from whoever read it, so its parents are what re-read it.
+      const start = row.rootKey || row.parentRefs.length === 0 ? [row] : await store.getRefreshStates({ refs: row.parentRefs });
+      await refreshRows(start);
+    } else if (refreshOptions.key) {
+      await refreshRows(await store.getRefreshStates({ refreshKeys: [refreshOptions.key] }));
+    } else {
+      await refreshAll();
+    }
+  };
+
   return {
     pass,
     refreshRows,
     async refresh(refreshOptions = {}) {
-      if (refreshOptions.entityRef) {
-        const key = refKey(refreshOptions.entityRef);
-        const [row] = await store.getRefreshStates({ refs: [key] });
-        if (!row) throw new NotFoundError(`No entity ${key}`);
-        // An entity's content comes from whoever read it, so its parents are what re-read it.
-        const start = row.rootKey || row.parentRefs.length === 0 ? [row] : await store.getRefreshStates({ refs: row.parentRefs });
-        await refreshRows(start);
-      } else if (refreshOptions.key) {
-        await refreshRows(await store.getRefreshStates({ refreshKeys: [refreshOptions.key] }));
-      } else {
-        await refreshAll();
-      }
+      kindsLoaded ??= options.reloadKinds?.();
+      await kindsLoaded;
+      await refreshOnce(refreshOptions);
+      // A KindDefinition that came, changed or went: everything is judged again by the new kinds.
+      if (await options.reloadKinds?.()) await refreshAll();
     },
 
     async validateEntity(entity, locationRef) {

@@ -5,7 +5,7 @@ import {
   parseEntityRef,
   stringifyEntityRef,
 } from '@portalkit/catalog-model';
-import type { CompoundEntityRef, Entity, EntityValidator } from '@portalkit/catalog-model';
+import type { CompoundEntityRef, Entity, EntityValidator, KindRelationRule } from '@portalkit/catalog-model';
 import type { CatalogRulesEnforcer } from '../rules/rules-enforcer.js';
 import type { ProcessingError } from '../stores/types.js';
 import { assertEntityRefText, assertLocationTargetLength } from '../stores/text-limits.js';
@@ -72,6 +72,8 @@ export interface EngineContext extends LocationReaderContext {
   concurrency?: number;
   /** Validate only: do not read the targets of Location entities. */
   skipLocationReading?: boolean;
+  /** The relation rules of a kind declared in YAML (kind: KindDefinition); undefined for kinds in code. */
+  declaredRelations?: (kind: string) => readonly KindRelationRule[] | undefined;
   /** Which kinds each origin location may contribute; without it every kind is accepted. */
   rules?: CatalogRulesEnforcer;
 }
@@ -242,7 +244,7 @@ export async function processEntity(input: PassInput, context: EngineContext): P
     if (!failed && entity.kind === 'Location' && !context.skipLocationReading) await readLocationTargets(entity, ownLocation, context, emit, errors, addChild, retained, input.source);
     if (!failed) {
       try {
-        relations.push(...builtinRelations(entity));
+        relations.push(...builtinRelations(entity, context.declaredRelations?.(entity.kind)));
       } catch (error) {
         fail(error, { rule: 'relation' });
       }

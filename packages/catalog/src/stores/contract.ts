@@ -4,6 +4,7 @@ import type { Entity } from '@portalkit/catalog-model';
 import type { EntityFilter } from '../query/types.js';
 import type { EntityProviderConnection } from '../processing/provider.js';
 import { stitchEntity } from '../processing/stitcher.js';
+import { graphCases } from './graph-contract.js';
 import type { CatalogStore, FinalEntityRow, RefreshState } from './types.js';
 
 /**
@@ -98,6 +99,7 @@ export function runStoreContract(options: StoreContractOptions): void {
     readCases(ctx);
     queryCases(ctx);
     catalogApiCases(ctx);
+    describe('relation graph', () => graphCases(ctx));
   });
 }
 

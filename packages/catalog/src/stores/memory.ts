@@ -1,5 +1,6 @@
 import { assertFacetsQuery, assertLocationText, assertLookupKeys, assertQueryText, assertStoreQuery } from '../query/query-text.js';
 import { createEntityIndex } from './entity-index/index.js';
+import { assertGraphQuery } from './graph-query-text.js';
 import type {
   CatalogStore,
   CatalogStoreTransaction,
@@ -106,6 +107,10 @@ export function memoryStore(): CatalogStore {
     async queryEntities(query) {
       assertStoreQuery(query);
       return entities.query(query);
+    },
+    async queryGraph(query) {
+      assertGraphQuery(query);
+      return entities.graph(query);
     },
     async entityFacets({ facets, filter }) {
       assertFacetsQuery({ facets, ...(filter ? { filter } : {}) });

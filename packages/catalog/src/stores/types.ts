@@ -1,5 +1,6 @@
 import type { Entity } from '@portalkit/catalog-model';
 import type { EntityFilter, EntityOrder } from '../query/types.js';
+import type { StoreGraphQuery, StoreGraphResult } from './graph-types.js';
 
 /**
  * The storage contract of the catalog engine. It mirrors Backstage's tables so a SQL store is a
@@ -37,6 +38,11 @@ export interface CatalogStore {
   getEntities(selector: { refs?: readonly string[]; uids?: readonly string[] }): Promise<FinalEntityRow[]>;
   /** Filter, order, page and count final entities; see {@link StoreEntityQuery}. */
   queryEntities(query: StoreEntityQuery): Promise<StoreEntityPage>;
+  /**
+   * Walk relations from roots (see {@link StoreGraphQuery}): nodes in (depth, ref) order, whole
+   * levels only up to `maxNodes`, and the relations of the chosen types between them.
+   */
+  queryGraph(query: StoreGraphQuery): Promise<StoreGraphResult>;
   /** Distinct values (as written) and their counts for each facet key over matching entities. */
   entityFacets(query: { facets: readonly string[]; filter?: EntityFilter }): Promise<Record<string, { value: string; count: number }[]>>;
   /**

@@ -1,6 +1,7 @@
 import type { CommandGroup } from '../command.js';
 import { catalogCommands } from './catalog.js';
 import { docsCommands } from './docs.js';
+import { mcpCommands } from './mcp.js';
 import { scorecardCommands } from './scorecard.js';
 import { templateCommands } from './template.js';
 import { validateCommands } from './validate.js';
@@ -20,4 +21,5 @@ export const builtinCommandGroups: readonly CommandGroup[] = [
   docsCommands,
   templateCommands,
   scorecardCommands,
+  mcpCommands,
 ];

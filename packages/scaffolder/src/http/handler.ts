@@ -1,11 +1,12 @@
 import { InputError, NotFoundError, createRouter, eventStreamResponse, readJsonBody } from '@portalkit/core';
 import type { Handler, Principal } from '@portalkit/core';
-import type { JsonObject, TaskRecord, TaskStatus } from '../types.js';
+import type { JsonObject, TaskRecord, TemplateFilter, TemplateGlobal } from '../types.js';
 import type { ScaffolderLibrary } from '../scaffolderTypes.js';
 import type { ScaffolderHandlerOptions } from './options.js';
 import { parseTemplate } from '../template/parseTemplate.js';
-
-const statuses = new Set<TaskStatus>(['open', 'processing', 'completed', 'failed', 'cancelled']);
+import { describeTemplatingExtensions } from '../render/templatingExtensions.js';
+import { answerAutocomplete, type AutocompleteProvider } from './autocomplete.js';
+import { taskListQuery } from './taskListQuery.js';
 
 /** A JSON object body, read by core's `readJsonBody` (JSON content type, size cap, no prototype keys). */
 async function readJson(request: Request, maxBytes: number): Promise<Record<string, unknown>> {
@@ -55,8 +56,18 @@ function serializeTask(record: TaskRecord) {
  * const res = await handler(new Request('http://x/api/scaffolder/v2/actions'));
  * ```
  */
-export function createScaffolderHandler(scaffolder: ScaffolderLibrary, options: ScaffolderHandlerOptions): Handler {
+export function createScaffolderHandler(
+  scaffolder: ScaffolderLibrary,
+  options: ScaffolderHandlerOptions,
+  templating: { filters?: Record<string, TemplateFilter> | undefined; globals?: Record<string, TemplateGlobal> | undefined } = {},
+): Handler {
   const maxBody = options.maxBodyBytes ?? 5 * 1024 * 1024;
+  const providers = new Map<string, AutocompleteProvider>();
+  for (const provider of options.autocompleteProviders ?? []) {
+    if (providers.has(provider.id)) throw new InputError(`createScaffolderHandler: two autocomplete providers have the id ${provider.id}`);
+    providers.set(provider.id, provider);
+  }
+  const extensions = describeTemplatingExtensions(templating);
 
   /** The caller's view of the scaffolder: identified (401 on bad credentials), then authorized. */
   const viewOf = async (request: Request) => {
@@ -97,13 +108,6 @@ export function createScaffolderHandler(scaffolder: ScaffolderLibrary, options: 
     );
   };
 
-  const numberParam = (url: URL, name: string) => {
-    const raw = url.searchParams.get(name);
-    if (raw === null) return undefined;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 0) throw new InputError(`${name} must be a non-negative integer`);
-    return n;
-  };
   const afterParam = (url: URL) => {
     const after = Number(url.searchParams.get('after') ?? 0);
     if (!Number.isFinite(after) || after < 0) throw new InputError('after must be a non-negative number');
@@ -112,15 +116,32 @@ export function createScaffolderHandler(scaffolder: ScaffolderLibrary, options: 
 
   return createRouter({ basePath: options.basePath ?? '/' })
     .get('/v2/actions', async (request) => Response.json((await viewOf(request)).lib.listActions()))
+    .get('/v2/templating-extensions', async (request) => {
+      await viewOf(request);
+      return Response.json(extensions);
+    })
+    .post('/v2/autocomplete/:provider/:resource', async (request, { params }) => {
+      await viewOf(request);
+      const body = await readJson(request, 64 * 1024);
+      return Response.json(await answerAutocomplete(providers, params.provider!, params.resource!, body));
+    })
     .post('/v2/dry-run', async (request) => {
-      const { lib } = await viewOf(request);
+      const { lib, principal } = await viewOf(request);
       const body = await readJson(request, maxBody);
       const user = await options.getUser?.(request);
       const contents = body.directoryContents;
       if (contents !== undefined && !Array.isArray(contents)) throw new InputError('directoryContents must be an array');
       const secrets = secretsOf(body.secrets);
+      const values = optionalObject(body.values, 'values') ?? {};
+      if (body.templateRef !== undefined) {
+        // A stored template (Backstage #31564): read as the caller, its files from its location.
+        if (typeof body.templateRef !== 'string' || !body.templateRef) throw new InputError('templateRef must be a non-empty string');
+        if (body.template !== undefined || contents !== undefined) throw new InputError('templateRef cannot be combined with template or directoryContents');
+        const template = await loadTemplate(body.templateRef, principal);
+        return Response.json(await lib.dryRun(template, { values, templateFromHost: true, ...(secrets ? { secrets } : {}), ...(user ? { user } : {}) }));
+      }
       const result = await lib.dryRun(body.template, {
-        values: optionalObject(body.values, 'values') ?? {},
+        values,
         ...(secrets ? { secrets } : {}),
         ...(user ? { user } : {}),
         ...(contents ? { directoryContents: contents as Array<{ path: string; base64Content?: string }> } : {}),
@@ -148,17 +169,7 @@ export function createScaffolderHandler(scaffolder: ScaffolderLibrary, options: 
     })
     .get('/v2/tasks', async (request, { url }) => {
       const { lib } = await viewOf(request);
-      const status = url.searchParams.get('status') ?? undefined;
-      if (status && !statuses.has(status as TaskStatus)) throw new InputError(`status must be one of ${[...statuses].join(', ')}`);
-      const limit = numberParam(url, 'limit');
-      const offset = numberParam(url, 'offset');
-      const createdBy = url.searchParams.get('createdBy') ?? undefined;
-      const { tasks, totalTasks } = await lib.listTasks({
-        ...(status ? { status: status as TaskStatus } : {}),
-        ...(createdBy ? { createdBy } : {}),
-        ...(limit !== undefined ? { limit } : {}),
-        ...(offset !== undefined ? { offset } : {}),
-      });
+      const { tasks, totalTasks } = await lib.listTasks(taskListQuery(url));
       return Response.json({ tasks: tasks.map(serializeTask), totalTasks });
     })
     .get('/v2/tasks/:id', async (request, { params }) =>

@@ -1,5 +1,6 @@
 import type { PortalAuth, Principal } from '@portalkit/core';
 import type { ScaffolderUser, TemplateEntity } from '../types.js';
+import type { AutocompleteProvider } from './autocomplete.js';
 
 /**
  * Options of `scaffolder.handler()` and {@link createScaffolderHandler}.
@@ -30,4 +31,6 @@ export interface ScaffolderHandlerOptions {
   auth?: PortalAuth | (() => PortalAuth | undefined);
   /** Largest accepted request body; default 5 MB (dry runs carry template files). */
   maxBodyBytes?: number;
+  /** Providers of `POST /v2/autocomplete/:provider/:resource`, by their `id` (unique). */
+  autocompleteProviders?: AutocompleteProvider[];
 }

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { PolicyDecision } from '@portalkit/core';
+import { InputError, type PolicyDecision } from '@portalkit/core';
 import type { TaskCreator, TaskSpec, TemplateEntity } from '../types.js';
 import { memoryTaskStore } from '../tasks/memoryTaskStore.js';
 import { prepareTaskSpec } from '../template/taskSpec.js';
@@ -103,7 +103,11 @@ export function createDryRunner({ worker, handles, workingDirectory, checkTempla
   return {
     start,
     async dryRun(template, runOptions = {}, extras = {}) {
-      const { task, done } = await start(template, runOptions, { directoryContents: runOptions.directoryContents ?? [] }, extras);
+      const { templateFromHost, ...options } = runOptions;
+      if (templateFromHost && options.directoryContents) throw new InputError('dryRun: directoryContents cannot be given with a template from the host');
+      // A host's template resolves its files from its location, as a run does; a client's only from its own files.
+      const client = templateFromHost ? undefined : { directoryContents: options.directoryContents ?? [] };
+      const { task, done } = await start(template, options, client, extras);
       const log: DryRunResult['log'] = [];
       for await (const event of task.events()) if (event.type === 'log') log.push({ body: event.body });
       const result = await task.result;

@@ -61,6 +61,20 @@ export function runTaskStoreContract(options: TaskStoreContractOptions): void {
       expect((await store.list({ limit: 1 })).totalTasks).toBe(2);
     });
 
+    it('lists tasks having any of several statuses, counted and paged in the query', async () => {
+      const open = await store.createTask({ spec: spec('open') });
+      const done = await store.createTask({ spec: spec('done') });
+      const gone = await store.createTask({ spec: spec('gone') });
+      await store.completeTask({ taskId: done.id, status: 'completed', message: 'done' });
+      await store.completeTask({ taskId: gone.id, status: 'failed', message: 'failed' });
+      const ids = async (options: Parameters<TaskStore['list']>[0]) => (await store.list(options)).tasks.map((t) => t.id).sort();
+      expect(await ids({ status: ['open', 'failed'] })).toEqual([open.id, gone.id].sort());
+      expect(await ids({ status: ['completed'] })).toEqual([done.id]);
+      expect(await ids({ status: [] })).toEqual([]);
+      expect((await store.list({ status: ['open', 'completed', 'failed'], limit: 1, offset: 1 })).totalTasks).toBe(3);
+      expect(await ids({ status: ['open', 'x\u0000' as never] })).toEqual([open.id]);
+    });
+
     it('filters lists by a permission filter in the query: totals and pages count only matching tasks', async () => {
       const jane = 'user:default/jane';
       const bob = 'user:default/bob';

@@ -101,7 +101,7 @@ export function memoryTaskStore(): TaskStore {
     },
     async list(options = {}) {
       const matching = [...tasks.values()]
-        .filter((t) => (options.status ? t.status === options.status : true))
+        .filter((t) => (options.status ? [options.status].flat().includes(t.status) : true))
         .filter((t) => (options.createdBy ? t.createdBy === options.createdBy : true))
         .filter((t) => (options.filter ? taskMatchesFilter(t, options.filter) : true))
         .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));

@@ -4,7 +4,8 @@ import type { TaskFilter } from '../permissions/taskFilter.js';
 
 /** Filter of {@link TaskStore.list}. */
 export interface TaskListOptions {
-  status?: TaskStatus;
+  /** One status, or any of several (Backstage's repeated `?status=`). */
+  status?: TaskStatus | TaskStatus[];
   createdBy?: string;
   /**
    * Only tasks matching this filter, applied in the store's query so `totalTasks` and pages

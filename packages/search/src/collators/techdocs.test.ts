@@ -36,6 +36,7 @@ describe('techdocsCollator', () => {
       kind: 'component',
       namespace: 'default',
       name: 'foo',
+      version: 'latest',
       authorization: { resourceRef: 'component:default/foo' },
     });
   });
@@ -53,8 +54,12 @@ describe('techdocsCollator', () => {
     const collator = techdocsCollator({ sites: () => [], topics: { built: 'built' } });
     expect(collator.topics).toEqual(['built', 'catalog.entity.deleted']);
     const update = await collator.update!('built', { entityRef: 'component:default/foo', searchIndex });
-    expect(update?.remove).toEqual({ filters: { entityRef: 'component:default/foo' } });
+    // A build replaces the documents of its own version only.
+    expect(update?.remove).toEqual({ filters: { entityRef: 'component:default/foo', version: 'latest' } });
     expect(update?.upsert).toHaveLength(5);
+    const versioned = await collator.update!('built', { entityRef: 'component:default/foo', searchIndex, version: 'v1' });
+    expect(versioned?.remove).toEqual({ filters: { entityRef: 'component:default/foo', version: 'v1' } });
+    expect(versioned?.upsert?.every((d) => d.version === 'v1' && d.location.startsWith('/docs/default/component/foo/.versions/v1/'))).toBe(true);
     const foo = { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'foo' } };
     expect(await collator.update!('catalog.entity.deleted', { entityRef: 'component:default/foo', entityId: 'u1', entity: foo })).toEqual({
       remove: { filters: { entityRef: 'component:default/foo' } },

@@ -4,7 +4,7 @@ import { TECHDOCS_TOPICS, mkdocsSearchEntrySchema, techdocsSiteBuiltEvent } from
 import type { TechDocsSiteBuiltEvent } from '@portalkit/techdocs/events';
 import type { SearchDocument } from '../types.js';
 import { payloadError, refKey } from './entity.js';
-import type { Collator } from './types.js';
+import type { Collator, CollatorUpdate } from './types.js';
 
 /**
  * An MkDocs search index (`site/search/search_index.json`): one entry per page (`location: 'page/'`)
@@ -76,7 +76,9 @@ export function siteToDocuments(site: TechDocsSite, type = 'techdocs'): SearchDo
   if (entity && stringifyEntityRef({ kind: entity.kind, namespace: entity.metadata.namespace, name: entity.metadata.name }) !== key) {
     throw new InputError(`Invalid docs site: entity does not match entityRef '${parsed.data.entityRef}'`);
   }
-  const base = `/docs/${[namespace, kind, name].map(encodeURIComponent).join('/')}/`;
+  const version = parsed.data.version;
+  // A named version is served below `.versions/<version>/` of the site (TechDocs' layout).
+  const base = `/docs/${[namespace, kind, name].map(encodeURIComponent).join('/')}/${version === undefined ? '' : `.versions/${encodeURIComponent(version)}/`}`;
   // One malformed entry costs that entry only.
   const entries = parsed.data.searchIndex.docs.flatMap((raw) => {
     const entry = mkdocsSearchEntrySchema.safeParse(raw);
@@ -92,6 +94,8 @@ export function siteToDocuments(site: TechDocsSite, type = 'techdocs'): SearchDo
     kind: entity?.kind ?? kind,
     namespace: entity?.metadata.namespace ?? namespace,
     name: entity?.metadata.name ?? name,
+    // Every document names its version, so one version's rebuild replaces only its own.
+    version: version ?? 'latest',
   };
   if (entity) fields.entityTitle = entity.metadata.title ?? entity.metadata.name;
   if (typeof spec.owner === 'string') fields.owner = spec.owner;
@@ -160,7 +164,9 @@ export function techdocsCollator(options: TechDocsCollatorOptions): Collator {
       // A payload that does not match its producer's schema throws; search logs and skips it.
       if (topic === built) {
         const docs = siteToDocuments(payload as TechDocsSite, type);
-        return { remove: { filters: { entityRef: refKey((payload as TechDocsSite).entityRef) } }, upsert: docs };
+        const version = (payload as TechDocsSite).version ?? 'latest';
+        const update: CollatorUpdate = { remove: { filters: { entityRef: refKey((payload as TechDocsSite).entityRef), version } }, upsert: docs };
+        return update;
       }
       if (topic === entityDeleted) {
         const parsed = catalogEntityDeletedEvent.safeParse(payload);

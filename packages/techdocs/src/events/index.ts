@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { docsVersionSchema } from '../publish/versions.js';
 
 /*
  * TechDocs' event topics: TechDocs owns them, search (or any host code) consumes them by parsing
@@ -63,6 +64,8 @@ export const techdocsSiteBuiltEvent = z.object({
     .optional(),
   /** MkDocs' `search/search_index.json` of the published site. */
   searchIndex: z.object({ config: z.unknown().optional(), docs: z.array(z.unknown()) }),
+  /** The named version built (see `docsVersionSchema`); absent for the default (latest) site. */
+  version: docsVersionSchema.optional(),
 });
 
 /**

@@ -31,7 +31,7 @@ import type { PageData } from './page-data.js';
 import { isMarkdown, pageLocation, readPageSource, titleFromPath, withoutScheme, type PageInfo } from './pages.js';
 import { createPageWriter } from './page-writer.js';
 import type { MarkdownParser } from './markdown-parser.js';
-import { pageFailure } from './nesting.js';
+import { toPageFailure } from './page-failure.js';
 import { createDocsProcessor, type SanitizeSchema } from './processor.js';
 
 /**
@@ -304,11 +304,11 @@ async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {
         // The built-in plugins are all synchronous; a user plugin may not be.
         file = synchronous ? processor.processSync(input) : await processor.process(input);
       } catch (error) {
-        // A page nested too deeply fails alone; the rest of the site is built and published.
-        const failure = pageFailure(error, source.src);
+        // A page failing on its own content fails alone; the rest of the site is built and published.
+        const failure = toPageFailure(error, source.src);
         if (!failure) throw error;
-        failed.push({ file: source.src, error: failure });
-        warnings.push({ file: source.src, message: failure.message });
+        failed.push({ file: source.src, ...(failure.line ? { line: failure.line } : {}), error: failure });
+        warnings.push({ file: source.src, ...(failure.line ? { line: failure.line } : {}), message: failure.message });
         progress({ phase: 'render', done: ++done, total: toRender.length, file: page.src });
         continue;
       }

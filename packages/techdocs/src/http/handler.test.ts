@@ -161,7 +161,8 @@ describe('GET /metadata', () => {
     expect(response.status).toBe(200);
     const meta = (await response.json()) as Record<string, unknown>;
     expect(meta.site_name).toBe('Fixture Docs');
-    expect(Object.keys(meta).sort()).toEqual(['build_timestamp', 'etag', 'files', 'site_description', 'site_name']);
+    expect(Object.keys(meta).sort()).toEqual(['build_timestamp', 'etag', 'files', 'site_description', 'site_name', 'version', 'versions']);
+    expect(meta).toMatchObject({ version: 'latest', versions: [] });
     expect((await techdocs.request('/metadata/techdocs/default/component/ghost')).status).toBe(404);
   });
 

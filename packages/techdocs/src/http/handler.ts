@@ -14,6 +14,7 @@ import { docsEntityName } from '../entity.js';
 import { safeRelativePath } from '../paths.js';
 import { resolveDocsLocation } from '../prepare/index.js';
 import type { DocsEntityName, TechDocsEntity } from '../types.js';
+import { LATEST_VERSION, checkDocsVersion } from '../publish/versions.js';
 import { staticFileHeaders } from './static-headers.js';
 
 /** What the TechDocs routes need from the service. */
@@ -32,6 +33,7 @@ export interface TechDocsHandlerOptions {
 /**
  * Backstage's TechDocs backend routes as a web-standard handler:
  * `GET /static/docs/:namespace/:kind/:name/*`, `GET /metadata/techdocs/:namespace/:kind/:name`,
+ * (`?version=<name>` for a named version; the answer adds `version` and the `versions` kept),
  * `GET /metadata/entity/:namespace/:kind/:name` and `GET /sync/:namespace/:kind/:name` (SSE).
  * Paths trying to leave a site (`..`, encoded or not, backslashes, absolute paths) answer 403.
  * Every request is identified; docs, metadata and files of an entity the principal may not read
@@ -54,6 +56,11 @@ export function createTechDocsHandler(options: TechDocsHandlerOptions): Handler 
       }
     }
     return docsEntityName({ namespace: params.namespace ?? '', kind: params.kind ?? '', name: params.name ?? '' });
+  };
+  // The name as requested, for the publisher: one keeping case (S3's legacy layout) needs it.
+  const storedName = (params: Record<string, string>): DocsEntityName => {
+    entityName(params);
+    return { namespace: params.namespace ?? '', kind: params.kind ?? '', name: params.name ?? '' };
   };
   const notFound = (name: DocsEntityName) => new NotFoundError(`entity ${name.kind}:${name.namespace}/${name.name} not found`);
   /** The entity, when it exists and the principal may read it; else the one 404 for both. */
@@ -80,18 +87,19 @@ export function createTechDocsHandler(options: TechDocsHandlerOptions): Handler 
     .get('/static/docs/:namespace/:kind/:name/*', async (request, { params, url }) => {
       const docs = await principalDocs(request);
       const name = entityName(params);
+      const stored = storedName(params);
       const tail = params['*'] ?? '';
       const rel = safeRelativePath(url.pathname.endsWith('/') && tail ? `${tail}/` : tail, { decoded: true });
       const { publisher } = docs;
       let served = rel;
       const file = await uniformNotFound('such file', name, async () => {
         try {
-          return await publisher.readFile(name, rel);
+          return await publisher.readFile(stored, rel);
         } catch (error) {
           // `guide` is the page `guide/`, as a static file server with directory indexes would serve it.
           if (!(error instanceof NotFoundError) || /\.[a-z0-9]+$/i.test(rel)) throw error;
           served = `${rel}/index.html`;
-          return publisher.readFile(name, served);
+          return publisher.readFile(stored, served);
         }
       });
       // Files copied verbatim from a docs folder were never sanitised: sandboxed, scripts as
@@ -99,10 +107,18 @@ export function createTechDocsHandler(options: TechDocsHandlerOptions): Handler 
       const headers = staticFileHeaders(served, file.contentType);
       return new Response(new Uint8Array(file.content), { headers });
     })
-    .get('/metadata/techdocs/:namespace/:kind/:name', async (request, { params }) => {
+    .get('/metadata/techdocs/:namespace/:kind/:name', async (request, { params, url }) => {
       const docs = await principalDocs(request);
       const name = entityName(params);
-      return Response.json(await uniformNotFound('techdocs metadata', name, () => docs.publisher.fetchTechDocsMetadata(name)));
+      const stored = storedName(params);
+      // `?version=v1` is that version's metadata; the default site's lists the versions kept.
+      const version = url.searchParams.get('version') ?? undefined;
+      if (version !== undefined) checkDocsVersion(version);
+      const metadata = await uniformNotFound('techdocs metadata', name, () =>
+        docs.publisher.fetchTechDocsMetadata(stored, version === undefined ? {} : { version }),
+      );
+      const versions = docs.publisher.listVersions ? await docs.publisher.listVersions(stored) : [];
+      return Response.json({ ...metadata, version: version ?? LATEST_VERSION, versions });
     })
     .get('/metadata/entity/:namespace/:kind/:name', async (request, { params }) => {
       const entity = await lookup(entityName(params), await principalDocs(request));

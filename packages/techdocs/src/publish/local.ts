@@ -6,7 +6,9 @@ import { CACHE_FILE_NAME } from '../generate/cache.js';
 import { assertRealpathWithin, resolveWithin, safeRelativePath } from '../paths.js';
 import type { TechDocsMetadata } from '../types.js';
 import { contentTypeFor } from './content-type.js';
+import { siteFiles } from './site-files.js';
 import type { DocsEntityLike, DocsPublisher } from './types.js';
+import { VERSIONS_DIR, docsVersionSchema, versionFolder } from './versions.js';
 
 /**
  * Options of {@link localPublisher}.
@@ -21,9 +23,12 @@ export interface LocalPublisherOptions {
   root: string;
 }
 
+const exists = (file: string) => stat(file).then(() => true, () => false);
+
 /**
  * A {@link DocsPublisher} on the local filesystem. A publish writes the new site beside the old
- * one and swaps it in, so readers never see half a site.
+ * one and swaps it in, so readers never see half a site. Named versions are folders
+ * `.versions/<version>/` of the site; publishing the default site carries them over.
  *
  * @example
  * ```ts
@@ -34,44 +39,55 @@ export interface LocalPublisherOptions {
 export function localPublisher(options: LocalPublisherOptions): DocsPublisher {
   if (!options?.root) throw new InputError('localPublisher: root is required');
   const root = path.resolve(options.root);
-  const siteDir = (entity: DocsEntityLike) => {
+  const siteDir = (entity: DocsEntityLike, version?: string) => {
     const name = docsEntityName(entity);
-    return resolveWithin(root, path.join(name.namespace, name.kind, name.name), 'entity docs path');
+    return resolveWithin(root, path.join(name.namespace, name.kind, name.name, versionFolder(version)), 'entity docs path');
   };
-  const readMetadata = async (entity: DocsEntityLike): Promise<TechDocsMetadata> => {
+  const describe = (entity: DocsEntityLike, version?: string) =>
+    `${docsEntityRef(docsEntityName(entity))}${version === undefined ? '' : ` version ${version}`}`;
+  const readMetadata = async (entity: DocsEntityLike, version?: string): Promise<TechDocsMetadata> => {
+    const file = path.join(siteDir(entity, version), 'techdocs_metadata.json');
     try {
-      return JSON.parse(await readFile(path.join(siteDir(entity), 'techdocs_metadata.json'), 'utf8')) as TechDocsMetadata;
+      return JSON.parse(await readFile(file, 'utf8')) as TechDocsMetadata;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw new NotFoundError(`no techdocs metadata for ${docsEntityRef(docsEntityName(entity))}`);
+        throw new NotFoundError(`no techdocs metadata for ${describe(entity, version)}`);
       }
-      throw new InputError(`techdocs metadata of ${docsEntityRef(docsEntityName(entity))} is unreadable`, { cause: error });
+      throw new InputError(`techdocs metadata of ${describe(entity, version)} is unreadable`, { cause: error });
     }
   };
-  return {
-    async publish({ entity, directory }) {
-      const target = siteDir(entity);
-      const staging = `${target}.publishing-${process.pid}-${Date.now()}`;
-      const old = `${target}.old-${process.pid}-${Date.now()}`;
+  const generated = async (entity: DocsEntityLike, version?: string) =>
+    stat(path.join(siteDir(entity, version), 'techdocs_metadata.json')).then(
+      (s) => s.isFile(),
+      () => false,
+    );
+  const publisher: DocsPublisher = {
+    async publish({ entity, directory, version }) {
+      const target = siteDir(entity, version);
+      const stamp = `${process.pid}-${Date.now()}`;
+      // Staging and old copies of a version start with a dot, so they never list as versions.
+      const beside = (what: string) =>
+        version === undefined ? `${target}.${what}-${stamp}` : path.join(path.dirname(target), `.${what}-${path.basename(target)}-${stamp}`);
+      const staging = beside('publishing');
+      const old = beside('old');
       await mkdir(path.dirname(target), { recursive: true });
       // The build cache is private to the builder; it is not part of the published site.
       await cp(directory, staging, {
         recursive: true,
-        filter: (src) => path.basename(src) !== CACHE_FILE_NAME,
+        filter: (src) => path.basename(src) !== CACHE_FILE_NAME && (src !== path.join(directory, VERSIONS_DIR)),
       });
-      const hadOld = await stat(target).then(() => true, () => false);
+      const hadOld = await exists(target);
       if (hadOld) await rename(target, old);
       await rename(staging, target);
+      // The default site's versions move over to the new site.
+      if (hadOld && version === undefined && (await exists(path.join(old, VERSIONS_DIR)))) {
+        await rename(path.join(old, VERSIONS_DIR), path.join(target, VERSIONS_DIR));
+      }
       if (hadOld) await rm(old, { recursive: true, force: true });
-      return { objects: await listFiles(target) };
+      return { objects: await siteFiles(directory) };
     },
-    async hasDocsBeenGenerated(entity) {
-      return stat(path.join(siteDir(entity), 'techdocs_metadata.json')).then(
-        (s) => s.isFile(),
-        () => false,
-      );
-    },
-    fetchTechDocsMetadata: readMetadata,
+    hasDocsBeenGenerated: (entity, { version } = {}) => generated(entity, version),
+    fetchTechDocsMetadata: (entity, { version } = {}) => readMetadata(entity, version),
     async readFile(entity, filePath) {
       const rel = safeRelativePath(filePath, { decoded: true });
       const dir = siteDir(entity);
@@ -83,23 +99,20 @@ export function localPublisher(options: LocalPublisherOptions): DocsPublisher {
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') {
-          throw new NotFoundError(`no file '${rel}' in the docs of ${docsEntityRef(docsEntityName(entity))}`);
+          throw new NotFoundError(`no file '${rel}' in the docs of ${describe(entity)}`);
         }
         throw error;
       }
     },
-    async deleteDocs(entity) {
-      await rm(siteDir(entity), { recursive: true, force: true });
+    async deleteDocs(entity, { version } = {}) {
+      await rm(siteDir(entity, version), { recursive: true, force: true });
+    },
+    async listVersions(entity) {
+      const entries = await readdir(path.join(siteDir(entity), VERSIONS_DIR)).catch(() => [] as string[]);
+      const names = entries.filter((name) => docsVersionSchema.safeParse(name).success);
+      const published = await Promise.all(names.map((name) => generated(entity, name)));
+      return names.filter((_, i) => published[i]).sort();
     },
   };
-}
-
-async function listFiles(dir: string, rel = ''): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(path.join(dir, rel), { withFileTypes: true })) {
-    const child = rel ? `${rel}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) out.push(...(await listFiles(dir, child)));
-    else out.push(child);
-  }
-  return out.sort();
+  return publisher;
 }

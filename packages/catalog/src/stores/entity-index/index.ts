@@ -2,6 +2,7 @@ import type { EntityFilter } from '../../query/types.js';
 import type { FinalEntityRow } from '../types.js';
 import { countFacets } from './facets.js';
 import { createFilterIndex } from './filters.js';
+import { createGraphWalk } from './graph.js';
 import { createSortedOrders } from './order.js';
 import { createEntityQuery } from './query.js';
 import { createValueIndex } from './value-index.js';
@@ -37,6 +38,7 @@ export function createEntityIndex() {
     },
     getByUid: (uid: string) => byUid.get(uid)?.row,
     query: createEntityQuery({ values, filters, orders }),
+    graph: createGraphWalk(values, filters),
     facets: (facetKeys: readonly string[], filter: EntityFilter | undefined) => countFacets(values, filters, facetKeys, filter),
     get size() {
       return byUid.size;

@@ -2,6 +2,7 @@ import type { CatalogStore } from '../types.js';
 import { createMigrationGate, quoteIdent } from '@portalkit/sql';
 import type { SqlClient } from '@portalkit/sql';
 import { createSqlEntityReader } from './entity-reader.js';
+import { queryGraphSql } from './graph-query.js';
 import { createSqlProcessingLeases } from './leases.js';
 import { listLocations } from './locations.js';
 import { migrate } from './migrations.js';
@@ -76,6 +77,7 @@ export function createSqlStore(options: SqlStoreOptions): SqlCatalogStore {
     getRefreshStates: (selector) => getRefreshStates(s, read, selector),
     getRelations: (selector) => getRelations(s, read, selector),
     ...createSqlEntityReader(s, read),
+    queryGraph: (query) => queryGraphSql(s, read, query),
     ...createSqlWritePath({ name, client, schema, s, ready }),
   };
   return store;

@@ -11,8 +11,9 @@ function listFilter(options: TaskListOptions): { clause: string; params: unknown
   const where: string[] = [];
   const params: unknown[] = [];
   if (options.status) {
-    params.push(options.status);
-    where.push(`status = $${params.length}`);
+    // A value PostgreSQL cannot hold (NUL) is no status a task has: left out, as createdBy leaves are.
+    params.push([options.status].flat().filter(holdable));
+    where.push(`status = ANY($${params.length}::text[])`);
   }
   if (options.createdBy) {
     params.push(options.createdBy);
@@ -27,7 +28,7 @@ function listFilter(options: TaskListOptions): { clause: string; params: unknown
  * clause for the count and the page.
  */
 export async function listTasks(query: Query, t: string, options: TaskListOptions): ReturnType<TaskStore['list']> {
-  if ((options.status !== undefined && !holdable(options.status)) || (options.createdBy !== undefined && !holdable(options.createdBy))) {
+  if (options.createdBy !== undefined && !holdable(options.createdBy)) {
     return { tasks: [], totalTasks: 0 };
   }
   const { clause, params } = listFilter(options);

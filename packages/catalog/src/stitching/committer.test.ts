@@ -4,8 +4,9 @@ import type { Entity } from '@portalkit/catalog-model';
 import { describe, expect, it } from 'vitest';
 import type { PassItem } from '../processing/engine.js';
 import { memoryStore } from '../stores/memory.js';
-import type { CatalogStore } from '../stores/types.js';
+import type { CatalogStore, CatalogStoreTransaction } from '../stores/types.js';
 import { createCommitter } from './committer.js';
+import { stateHash } from './state-hash.js';
 
 const entity = (kind: string, name: string): Entity => ({ apiVersion: 'backstage.io/v1alpha1', kind, metadata: { name } });
 
@@ -113,6 +114,50 @@ describe('createCommitter: commit', () => {
         payload: { entityRef: 'component:default/a', entityId: served!.metadata.uid, entity: served, ref: 'component:default/a', uid: served!.metadata.uid },
       },
     ]);
+  });
+
+  it('skips states whose hash is unchanged: no write, no restitch; one changed field is written', async () => {
+    const base = memoryStore();
+    const writes: { states: string[]; entities: string[] } = { states: [], entities: [] };
+    const spied: CatalogStore = Object.assign(Object.create(base), {
+      transaction: <T>(fn: (tx: CatalogStoreTransaction) => Promise<T>) =>
+        base.transaction((tx) =>
+          fn({
+            ...tx,
+            putRefreshStates: async (rows) => {
+              writes.states.push(...rows.map((r) => r.entityRef));
+              await tx.putRefreshStates(rows);
+            },
+            putEntities: async (rows) => {
+              writes.entities.push(...rows.map((r) => r.entityRef));
+              await tx.putEntities(rows);
+            },
+          }),
+        ),
+    });
+    const { committer, entityOf } = setup(spied);
+    await committer.commit(pass(root, child('a'), child('b')));
+    const [stored] = await base.getRefreshStates({ refs: ['component:default/a'] });
+    expect(stored!.hash).toBe(stateHash(stored!));
+    writes.states.length = writes.entities.length = 0;
+
+    await committer.commit(pass(root, child('a'), child('b')));
+    expect(writes).toEqual({ states: [], entities: [] });
+
+    // One field of one entity changes: that state and its final entity are written, nothing else.
+    const changed = { ...entity('Component', 'b'), metadata: { name: 'b', title: 'B' } };
+    await committer.commit(pass(root, child('a'), child('b', undefined, { unprocessed: changed, processed: changed })));
+    expect(writes).toEqual({ states: ['component:default/b'], entities: ['component:default/b'] });
+    expect((await entityOf('component:default/b'))?.metadata.title).toBe('B');
+  });
+
+  it('rewrites a state stored without a hash (written before hashes) once, then skips it', async () => {
+    const { committer, store } = setup();
+    await committer.commit(pass(root, child('a')));
+    const [a] = await store.getRefreshStates({ refs: ['component:default/a'] });
+    await store.transaction((tx) => tx.putRefreshStates([{ ...a!, hash: '' }]));
+    await committer.commit(pass(root, child('a')));
+    expect((await store.getRefreshStates({ refs: ['component:default/a'] }))[0]!.hash).toBe(a!.hash);
   });
 
   it('writes nothing when the store transaction fails, and publishes nothing', async () => {

@@ -6,6 +6,7 @@ import type { PassItem } from '../processing/engine.js';
 import { stitchEntity } from '../processing/stitcher.js';
 import type { CatalogStore, FinalEntityRow, RefreshState } from '../stores/types.js';
 import type { CatalogEventSink } from '../types.js';
+import { stateHash } from './state-hash.js';
 
 /** Options of {@link createCommitter}. */
 export interface CommitterOptions {
@@ -143,7 +144,21 @@ async function planRefreshStates(store: CatalogStore, items: Map<string, PassIte
     if (rows.has(child.entityRef) || deletes.has(child.entityRef)) continue;
     rows.set(child.entityRef, { ...child, parentRefs: child.parentRefs.filter((p) => stillParent(p, child)) });
   }
+  skipUnchanged(rows, [...previous.values(), ...formerChildren]);
   return { rows, deletes, previous };
+}
+
+/**
+ * Hash each planned state and drop those whose stored hash is the same: an unchanged state is
+ * neither written nor restitched (its final entity can only change through another entity's
+ * relations, and a state that changed those is written and touches it).
+ */
+function skipUnchanged(rows: Map<string, RefreshState>, stored: readonly RefreshState[]): void {
+  const storedHash = new Map(stored.map((r) => [r.entityRef, r.hash]));
+  for (const [ref, row] of rows) {
+    row.hash = stateHash(row);
+    if (storedHash.get(ref) === row.hash) rows.delete(ref);
+  }
 }
 
 /** Refs whose final entity may change: the written and deleted rows and the sources of their relations, old and new. */

@@ -1,6 +1,8 @@
 import { buildEntitySearch } from '../../query/search.js';
 import type { FinalEntityRow } from '../types.js';
 import type { SqlClient } from '@portalkit/sql';
+import { jsonChunks } from './json-rows.js';
+import { runPipelined, type SqlStatement } from './pipeline.js';
 import { json } from './read.js';
 
 /** The rows of a putEntities batch as if written one by one: later rows replace earlier ones with the same ref or uid. */
@@ -18,44 +20,56 @@ export function latestEntities(input: readonly FinalEntityRow[]): FinalEntityRow
   return [...byRef.values()];
 }
 
+// Refs per DELETE: arrays of short keys, cheap to send as `text[]`.
+const deleteChunk = 5_000;
+
+/** The search rows of `rows`, as `json_to_recordset` objects. */
+function* searchRows(rows: readonly FinalEntityRow[]): Generator<{ r: string; k: string; v: string | null; o: string | null }> {
+  for (const row of rows) {
+    for (const r of buildEntitySearch(row.entity)) yield { r: row.entityRef, k: r.key, v: r.value, o: r.original };
+  }
+}
+
 /**
- * One chunk of a putEntities batch (distinct refs and uids): the final entities and their search
- * rows. Returns how many search rows it wrote (the store analyzes after a bulk load).
+ * A putEntities batch (distinct refs and uids): replaces the final entities and their search
+ * rows, set-based: one DELETE per 5,000 refs, then one INSERT per JSON chunk of entities and of
+ * search rows (see {@link jsonChunks}), each chunk built while the server runs the one before
+ * ({@link runPipelined}). Returns how many search rows it wrote (the store
+ * analyzes after a bulk load).
  */
 export async function putFinals(tx: SqlClient, s: string, rows: readonly FinalEntityRow[]): Promise<number> {
-  const refs = rows.map((r) => r.entityRef);
-  const uids = rows.map((r) => r.uid);
-  await tx.query(
-    `DELETE FROM ${s}.search WHERE entity_ref IN (
-       SELECT entity_ref FROM ${s}.final_entities WHERE entity_ref = ANY($1::text[]) OR uid = ANY($2::text[])
-       UNION ALL SELECT unnest($1::text[]))`,
-    [refs, uids],
-  );
-  await tx.query(`DELETE FROM ${s}.final_entities WHERE entity_ref = ANY($1::text[]) OR uid = ANY($2::text[])`, [refs, uids]);
-  await tx.query(
-    `INSERT INTO ${s}.final_entities (entity_ref, uid, etag, entity)
-     SELECT u.ref, u.uid, u.etag, u.entity::json FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(ref, uid, etag, entity)`,
-    [refs, uids, rows.map((r) => r.etag), rows.map((r) => json(r.entity))],
-  );
-  const sRef: string[] = [];
-  const sKey: string[] = [];
-  const sValue: (string | null)[] = [];
-  const sOriginal: (string | null)[] = [];
-  for (const row of rows) {
-    for (const r of buildEntitySearch(row.entity)) {
-      sRef.push(row.entityRef);
-      sKey.push(r.key);
-      sValue.push(r.value);
-      sOriginal.push(r.original);
+  let written = 0;
+  function* statements(): Generator<SqlStatement> {
+    for (let i = 0; i < rows.length; i += deleteChunk) {
+      const part = rows.slice(i, i + deleteChunk);
+      const refs = part.map((r) => r.entityRef);
+      const uids = part.map((r) => r.uid);
+      yield {
+        text: `DELETE FROM ${s}.search WHERE entity_ref IN (
+                 SELECT entity_ref FROM ${s}.final_entities WHERE entity_ref = ANY($1::text[]) OR uid = ANY($2::text[])
+                 UNION ALL SELECT unnest($1::text[]))`,
+        params: [refs, uids],
+      };
+      yield { text: `DELETE FROM ${s}.final_entities WHERE entity_ref = ANY($1::text[]) OR uid = ANY($2::text[])`, params: [refs, uids] };
+    }
+    for (const chunk of jsonChunks(rows.map((r) => ({ r: r.entityRef, u: r.uid, t: r.etag, e: json(r.entity) })))) {
+      yield {
+        text: `INSERT INTO ${s}.final_entities (entity_ref, uid, etag, entity)
+               SELECT x.r, x.u, x.t, x.e::json FROM json_to_recordset($1::json) AS x(r text, u text, t text, e text)`,
+        params: [chunk.json],
+      };
+    }
+    for (const chunk of jsonChunks(searchRows(rows))) {
+      written += chunk.count;
+      yield {
+        text: `INSERT INTO ${s}.search (entity_ref, key, value, original)
+               SELECT x.r, x.k, x.v, x.o FROM json_to_recordset($1::json) AS x(r text, k text, v text, o text)`,
+        params: [chunk.json],
+      };
     }
   }
-  if (sRef.length) {
-    await tx.query(
-      `INSERT INTO ${s}.search (entity_ref, key, value, original) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])`,
-      [sRef, sKey, sValue, sOriginal],
-    );
-  }
-  return sRef.length;
+  await runPipelined(tx, statements());
+  return written;
 }
 
 /** Deletes the final entities of `refs` and their search rows. */

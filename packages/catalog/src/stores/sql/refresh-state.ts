@@ -3,6 +3,8 @@ import type { RefreshState, RefreshStateSelector, StoredRelation } from '../type
 import type { SqlClient } from '@portalkit/sql';
 import { createParams } from './entity-query.js';
 import { refreshKeyHashes } from './migrations.js';
+import { jsonChunks, wellFormed } from './json-rows.js';
+import { runPipelined, type SqlStatement } from './pipeline.js';
 import { json } from './read.js';
 import type { SqlRead } from './read.js';
 
@@ -71,47 +73,61 @@ export async function getRelations(s: string, read: SqlRead, { sourceRefs }: { s
   return rows.map((r): StoredRelation => ({ originatingRef: r.originating_ref, sourceRef: r.source_ref, type: r.type, targetRef: r.target_ref }));
 }
 
-/** One chunk of a putRefreshStates batch (distinct refs). */
+// Refs per DELETE of replaced relations.
+const deleteChunk = 5_000;
+
+/**
+ * A putRefreshStates batch (distinct refs), set-based: the relations the rows originated are
+ * deleted per 5,000 refs, then rows and relations are inserted per JSON chunk (see
+ * {@link jsonChunks}), each chunk built while the server runs the one before
+ * ({@link runPipelined}); `text[]` columns come straight from JSON arrays.
+ */
 export async function putStates(tx: SqlClient, s: string, rows: readonly RefreshState[]): Promise<void> {
-  const refs = rows.map((r) => r.entityRef);
-  await tx.query(`DELETE FROM ${s}.relations WHERE originating_ref = ANY($1::text[])`, [refs]);
-  await tx.query(
-    `INSERT INTO ${s}.refresh_state
-       (entity_ref, root_key, location_key, parent_refs, unprocessed, processed, errors, relations, refresh_keys, refresh_key_hashes, hash)
-     SELECT v.ref, v.root, v.loc, v.parents, v.unprocessed, v.processed, v.errors, v.relations, v.keys, ${refreshKeyHashes('v.keys')}, v.hash
-     FROM (
-       SELECT u.ref, u.root, u.loc, ARRAY(SELECT json_array_elements_text(u.parents::json)) AS parents, u.unprocessed::json AS unprocessed,
-              u.processed::json AS processed, u.errors::json AS errors, u.relations::json AS relations,
-              ARRAY(SELECT json_array_elements_text(u.keys::json)) AS keys, u.hash
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
-         AS u(ref, root, loc, parents, unprocessed, processed, errors, relations, keys, hash)
-     ) AS v
-     ON CONFLICT (entity_ref) DO UPDATE SET
-       root_key = EXCLUDED.root_key, location_key = EXCLUDED.location_key, parent_refs = EXCLUDED.parent_refs,
-       unprocessed = EXCLUDED.unprocessed, processed = EXCLUDED.processed, errors = EXCLUDED.errors,
-       relations = EXCLUDED.relations, refresh_keys = EXCLUDED.refresh_keys,
-       refresh_key_hashes = EXCLUDED.refresh_key_hashes, hash = EXCLUDED.hash`,
-    [
-      refs,
-      rows.map((r) => r.rootKey ?? null),
-      rows.map((r) => r.locationKey ?? null),
-      rows.map((r) => json(r.parentRefs)),
-      rows.map((r) => json(r.unprocessed)),
-      rows.map((r) => (r.processed === undefined ? null : json(r.processed))),
-      rows.map((r) => json(r.errors)),
-      rows.map((r) => json(r.relations)),
-      rows.map((r) => json(r.refreshKeys)),
-      rows.map((r) => r.hash),
-    ],
-  );
-  const rel = rows.flatMap((r) => r.relations.map((x) => [r.entityRef, x.sourceRef, x.type, x.targetRef] as const));
-  if (rel.length) {
-    await tx.query(
-      `INSERT INTO ${s}.relations (originating_ref, source_ref, type, target_ref)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])`,
-      [rel.map((r) => r[0]), rel.map((r) => r[1]), rel.map((r) => r[2]), rel.map((r) => r[3])],
-    );
+  function* statements(): Generator<SqlStatement> {
+    for (let i = 0; i < rows.length; i += deleteChunk) {
+      yield { text: `DELETE FROM ${s}.relations WHERE originating_ref = ANY($1::text[])`, params: [rows.slice(i, i + deleteChunk).map((r) => r.entityRef)] };
+    }
+    // Undefined fields are left out of the JSON, so they arrive as NULL.
+    const states = (function* () {
+      for (const r of rows) {
+        yield {
+          r: r.entityRef,
+          root: r.rootKey === undefined ? undefined : wellFormed(r.rootKey),
+          loc: r.locationKey === undefined ? undefined : wellFormed(r.locationKey),
+          p: r.parentRefs,
+          u: json(r.unprocessed),
+          pr: r.processed === undefined ? undefined : json(r.processed),
+          e: json(r.errors),
+          rel: json(r.relations),
+          k: r.refreshKeys,
+          h: wellFormed(r.hash),
+        };
+      }
+    })();
+    for (const chunk of jsonChunks(states)) {
+      yield {
+        text: `INSERT INTO ${s}.refresh_state
+                 (entity_ref, root_key, location_key, parent_refs, unprocessed, processed, errors, relations, refresh_keys, refresh_key_hashes, hash)
+               SELECT x.r, x.root, x.loc, x.p, x.u::json, x.pr::json, x.e::json, x.rel::json, x.k, ${refreshKeyHashes('x.k')}, x.h
+               FROM json_to_recordset($1::json) AS x(r text, root text, loc text, p text[], u text, pr text, e text, rel text, k text[], h text)
+               ON CONFLICT (entity_ref) DO UPDATE SET
+                 root_key = EXCLUDED.root_key, location_key = EXCLUDED.location_key, parent_refs = EXCLUDED.parent_refs,
+                 unprocessed = EXCLUDED.unprocessed, processed = EXCLUDED.processed, errors = EXCLUDED.errors,
+                 relations = EXCLUDED.relations, refresh_keys = EXCLUDED.refresh_keys,
+                 refresh_key_hashes = EXCLUDED.refresh_key_hashes, hash = EXCLUDED.hash`,
+        params: [chunk.json],
+      };
+    }
+    const relations = rows.flatMap((r) => r.relations.map((x) => ({ o: r.entityRef, s: x.sourceRef, t: x.type, g: x.targetRef })));
+    for (const chunk of jsonChunks(relations)) {
+      yield {
+        text: `INSERT INTO ${s}.relations (originating_ref, source_ref, type, target_ref)
+               SELECT x.o, x.s, x.t, x.g FROM json_to_recordset($1::json) AS x(o text, s text, t text, g text)`,
+        params: [chunk.json],
+      };
+    }
   }
+  await runPipelined(tx, statements());
 }
 
 /** Deletes the refresh states of `refs` and the relations they emitted. */

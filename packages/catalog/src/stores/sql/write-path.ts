@@ -18,9 +18,6 @@ export interface SqlWritePathOptions {
 // Search rows written since the planner statistics were refreshed, before they are refreshed.
 const analyzeAfter = 20_000;
 
-// Rows per INSERT: keeps statement parameters (and PGlite's heap) small during bulk loads.
-const chunkSize = 5_000;
-
 /** Rows of a batch with later duplicates winning, as if written one by one. */
 function lastByKey<T>(rows: readonly T[], key: (row: T) => string): T[] {
   const map = new Map<string, T>();
@@ -54,8 +51,7 @@ export function createSqlWritePath({ name, client, schema, s, ready }: SqlWriteP
       },
       async putRefreshStates(input) {
         guard('putRefreshStates');
-        const all = lastByKey(input, (r) => r.entityRef);
-        for (let i = 0; i < all.length; i += chunkSize) await putStates(tx, s, all.slice(i, i + chunkSize));
+        await putStates(tx, s, lastByKey(input, (r) => r.entityRef));
       },
       async deleteRefreshStates(refs) {
         guard('deleteRefreshStates');
@@ -63,8 +59,7 @@ export function createSqlWritePath({ name, client, schema, s, ready }: SqlWriteP
       },
       async putEntities(input) {
         guard('putEntities');
-        const all = latestEntities(input);
-        for (let i = 0; i < all.length; i += chunkSize) unanalyzed += await putFinals(tx, s, all.slice(i, i + chunkSize));
+        unanalyzed += await putFinals(tx, s, latestEntities(input));
       },
       async deleteEntities(refs) {
         guard('deleteEntities');

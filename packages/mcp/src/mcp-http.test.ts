@@ -199,6 +199,27 @@ describe('MCP over Streamable HTTP', () => {
     expect((await call(client, 'catalog_search', { limit: 1 })).isError).toBeFalsy();
     await client.close();
   });
+
+  it('refuses a body streamed past 1 MiB without a Content-Length (413), as it refuses a declared one', async () => {
+    const message = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} });
+    // Valid JSON padded with whitespace: without a bound it would be read whole and answered.
+    const padded = new TextEncoder().encode(message + ' '.repeat(2 * 1024 * 1024));
+    const chunks = Array.from({ length: Math.ceil(padded.length / 65536) }, (_, i) => padded.subarray(i * 65536, (i + 1) * 65536));
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const next = chunks.shift();
+        if (next) controller.enqueue(next);
+        else controller.close();
+      },
+    });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: 'Bearer alice', 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(response.status).toBe(413);
+  });
 });
 
 describe('mcpPlugin in a portal', () => {

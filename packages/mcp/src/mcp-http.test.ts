@@ -40,8 +40,10 @@ const docs = [
 ];
 
 const user = (name: string): Principal => ({ type: 'user', subject: `user:default/${name}`, userEntityRef: `user:default/${name}`, ownershipEntityRefs: [`user:default/${name}`], claims: {} });
-const principals: Record<string, Principal> = { alice: user('alice'), mallory: user('mallory') };
+const principals: Record<string, Principal> = { alice: user('alice'), mallory: user('mallory'), eve: user('eve') };
 const policy: PermissionPolicy = (principal, permission) => {
+  // eve may not read any template step: she may run no template, not even as a dry run.
+  if (principal.subject === 'user:default/eve') return { result: permission.name === 'scaffolder.template.step.read' ? 'DENY' : 'ALLOW' };
   if (principal.subject !== 'user:default/mallory') return { result: 'ALLOW' };
   if (permission.name === 'catalog.entity.read') return createCatalogConditionalDecision({ not: catalogConditions.hasLabel({ label: 'restricted' }) });
   if (permission.name === 'scaffolder.task.create') return { result: 'DENY' };
@@ -155,6 +157,15 @@ describe('MCP over Streamable HTTP', () => {
     expect(await task!.result).toMatchObject({ status: 'completed', output: { greeting: 'hello bob' } });
     expect((await task!.get()).createdBy).toBe('user:default/alice');
     expect(audit.slice(before).some((e) => e.actor.subject === 'user:default/alice' && e.action.startsWith('scaffolder.task'))).toBe(true);
+    await client.close();
+  });
+
+  it('checks a dry run as a run: steps the caller may not read are refused, not run and logged', async () => {
+    const client = await connect('eve');
+    const run = await call(client, 'template_run', { templateRef: 'template:default/hello', values: { name: 'bob' }, confirm: true });
+    expect(run).toMatchObject({ isError: true, content: [{ text: expect.stringMatching(/^NotAllowedError: /) }] });
+    const dry = await call(client, 'template_dry_run', { templateRef: 'template:default/hello', values: { name: 'bob' } });
+    expect(dry).toMatchObject({ isError: true, content: [{ text: expect.stringMatching(/^NotAllowedError: /) }] });
     await client.close();
   });
 

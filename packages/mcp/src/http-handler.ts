@@ -35,7 +35,7 @@ export function createMcpHandler(options: McpServerOptions & { resolveAuth?: () 
       await server.connect(transport);
       // The bound holds for a streamed body too (no Content-Length): the transport would read it whole.
       const bounded = request.body
-        ? new Request(request, { body: await readLimitedBody(request, { maxBytes: MAX_BODY_BYTES, what: 'MCP request body' }) })
+        ? new Request(request, { body: new Uint8Array(await readLimitedBody(request, { maxBytes: MAX_BODY_BYTES, what: 'MCP request body' })) })
         : request;
       const response = await transport.handleRequest(bounded);
       // A JSON answer is complete: the per-request server can go.

@@ -97,7 +97,7 @@ const envTags = (['scalar', 'sequence'] as const).map(
       },
     }),
 );
-const mkdocsYamlSchema = DEFAULT_SCHEMA.extend([...envTags, ...passthroughTags]);
+export const mkdocsYamlSchema = DEFAULT_SCHEMA.extend([...envTags, ...passthroughTags]);
 
 /**
  * Find and read `mkdocs.yml` (or `mkdocs.yaml`) in `root`, validate it, and resolve the docs dir.

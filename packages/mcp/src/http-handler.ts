@@ -1,5 +1,5 @@
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { NotFoundError, type Handler, type PortalAuth, toHttpResponse } from '@portalkit/core';
+import { NotFoundError, type Handler, type PortalAuth, readLimitedBody, toHttpResponse } from '@portalkit/core';
 import { createMcpServer } from './create-mcp-server.js';
 import type { McpServerOptions } from './types.js';
 
@@ -33,7 +33,11 @@ export function createMcpHandler(options: McpServerOptions & { resolveAuth?: () 
       // Stateless: no session ids; JSON answers instead of an SSE stream for plain calls.
       const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       await server.connect(transport);
-      const response = await transport.handleRequest(request);
+      // The bound holds for a streamed body too (no Content-Length): the transport would read it whole.
+      const bounded = request.body
+        ? new Request(request, { body: new Uint8Array(await readLimitedBody(request, { maxBytes: MAX_BODY_BYTES, what: 'MCP request body' })) })
+        : request;
+      const response = await transport.handleRequest(bounded);
       // A JSON answer is complete: the per-request server can go.
       if (!response.headers.get('content-type')?.includes('text/event-stream')) await server.close();
       return response;

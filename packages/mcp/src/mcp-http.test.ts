@@ -40,8 +40,10 @@ const docs = [
 ];
 
 const user = (name: string): Principal => ({ type: 'user', subject: `user:default/${name}`, userEntityRef: `user:default/${name}`, ownershipEntityRefs: [`user:default/${name}`], claims: {} });
-const principals: Record<string, Principal> = { alice: user('alice'), mallory: user('mallory') };
+const principals: Record<string, Principal> = { alice: user('alice'), mallory: user('mallory'), eve: user('eve') };
 const policy: PermissionPolicy = (principal, permission) => {
+  // eve may not read any template step: she may run no template, not even as a dry run.
+  if (principal.subject === 'user:default/eve') return { result: permission.name === 'scaffolder.template.step.read' ? 'DENY' : 'ALLOW' };
   if (principal.subject !== 'user:default/mallory') return { result: 'ALLOW' };
   if (permission.name === 'catalog.entity.read') return createCatalogConditionalDecision({ not: catalogConditions.hasLabel({ label: 'restricted' }) });
   if (permission.name === 'scaffolder.task.create') return { result: 'DENY' };
@@ -158,6 +160,15 @@ describe('MCP over Streamable HTTP', () => {
     await client.close();
   });
 
+  it('checks a dry run as a run: steps the caller may not read are refused, not run and logged', async () => {
+    const client = await connect('eve');
+    const run = await call(client, 'template_run', { templateRef: 'template:default/hello', values: { name: 'bob' }, confirm: true });
+    expect(run).toMatchObject({ isError: true, content: [{ text: expect.stringMatching(/^NotAllowedError: /) }] });
+    const dry = await call(client, 'template_dry_run', { templateRef: 'template:default/hello', values: { name: 'bob' } });
+    expect(dry).toMatchObject({ isError: true, content: [{ text: expect.stringMatching(/^NotAllowedError: /) }] });
+    await client.close();
+  });
+
   it('searches docs', async () => {
     const client = await connect('alice');
     const hits = await call(client, 'docs_search', { term: 'deploy' });
@@ -198,6 +209,27 @@ describe('MCP over Streamable HTTP', () => {
     // The server still answers.
     expect((await call(client, 'catalog_search', { limit: 1 })).isError).toBeFalsy();
     await client.close();
+  });
+
+  it('refuses a body streamed past 1 MiB without a Content-Length (413), as it refuses a declared one', async () => {
+    const message = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} });
+    // Valid JSON padded with whitespace: without a bound it would be read whole and answered.
+    const padded = new TextEncoder().encode(message + ' '.repeat(2 * 1024 * 1024));
+    const chunks = Array.from({ length: Math.ceil(padded.length / 65536) }, (_, i) => padded.subarray(i * 65536, (i + 1) * 65536));
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const next = chunks.shift();
+        if (next) controller.enqueue(next);
+        else controller.close();
+      },
+    });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: 'Bearer alice', 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(response.status).toBe(413);
   });
 });
 

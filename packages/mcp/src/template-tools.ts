@@ -66,7 +66,8 @@ export function registerTemplateTools(server: McpServer, views: TemplateToolView
     ({ templateRef, values: input }) =>
       toolCall(async () => {
         const template = await templateOf(templateRef);
-        const result = await views.scaffolder().dryRun(template, { values: (input ?? {}) as never, ...userOf(views.principal) });
+        // A catalog template is a stored one: checked as a run checks it (tagged steps, hidden parameters).
+        const result = await views.scaffolder().dryRun(template, { values: (input ?? {}) as never, templateFromHost: true, ...userOf(views.principal) });
         return jsonResult({
           status: result.status,
           steps: result.steps,

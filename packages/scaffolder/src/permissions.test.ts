@@ -270,6 +270,18 @@ describe('scaffolder permissions', () => {
     expect(s.seen).toEqual(['first svc', 'deploy to prod']);
   });
 
+  it('applies the same template checks to a dry run of a stored template (templateRef): tagged steps refused, hidden values dropped', async () => {
+    const s = await setup();
+    const dry = (as: string, templateRef: string, values: Record<string, unknown>) => s.request('/v2/dry-run', as, { json: { templateRef, values } });
+    const refused = await dry('bob', 'template:default/platform', { name: 'svc', cluster: 'prod' });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).not.toContain('deploy to');
+    expect((await dry('jane', 'template:default/platform', { name: 'svc', cluster: 'prod' })).status).toBe(200);
+    const hidden = await dry('bob', 'template:default/hidden-param', { name: 'svc', cluster: 'evil' });
+    expect(hidden.status).toBe(200);
+    expect(await hidden.text()).not.toContain('evil');
+  });
+
   it('drops values a principal submits for parameters it may not see (it cannot set what it is not shown)', async () => {
     const s = await setup();
     const { res, id } = await s.create('bob', 'template:default/hidden-param', { name: 'svc', cluster: 'evil; rm -rf /' });

@@ -364,4 +364,41 @@ describe('retry permissions', () => {
       ['success', task.id],
     ]);
   });
+
+  it("refuses a retry by anyone but the task's creator: the run would act with the creator's identity and action decision", async () => {
+    // dave may read every task and create tasks, but may not run test:as-creator himself.
+    const dave: Principal = { type: 'user', subject: 'user:default/dave', userEntityRef: 'user:default/dave', ownershipEntityRefs: [], claims: {} };
+    const davePolicy: PermissionPolicy = (principal, permission) =>
+      principal.subject === 'user:default/dave' && permission.name === 'scaffolder.action.execute' ? { result: 'DENY' } : { result: 'ALLOW' };
+    const auth = createPortalAuth({ identify: () => dave, policy: davePolicy });
+    const actedAs: string[] = [];
+    let fail = true;
+    const service = { who: 'host', forPrincipal: (p: Principal) => ({ who: p.subject, forPrincipal: service.forPrincipal }) };
+    const asCreator = createAction({
+      id: 'test:as-creator',
+      async handler(ctx) {
+        actedAs.push(ctx.asCreator!(service, 'test').who);
+        if (fail) throw new Error('flaky');
+      },
+    });
+    const { scaffolder } = await scaffolderWith([asCreator], { auth });
+    const template = parseTemplate({ apiVersion: 'scaffolder.backstage.io/v1beta3', kind: 'Template', metadata: { name: 'p' }, spec: { steps: [{ id: 'f', action: 'test:as-creator' }] } });
+    const byJane = await scaffolder.forPrincipal(jane).run(template);
+    const byHost = await scaffolder.run(template);
+    expect((await byJane.result).status).toBe('failed');
+    expect((await byHost.result).status).toBe('failed');
+    expect(actedAs).toEqual(['user:default/jane', 'host']);
+    fail = false;
+    const handler = scaffolder.handler({ basePath: '/api', getTemplate: async () => template });
+    for (const id of [byJane.id, byHost.id]) {
+      const res = await handler(new Request(`http://x/api/v2/tasks/${id}/retry`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }));
+      expect(res.status).toBe(403);
+      expect((await (await scaffolder.getTask(id))!.get()).status).toBe('failed');
+    }
+    expect(actedAs).toEqual(['user:default/jane', 'host']);
+    // The creator still may.
+    await scaffolder.forPrincipal(jane).retryTask(byJane.id);
+    expect((await (await scaffolder.getTask(byJane.id))!.result).status).toBe('completed');
+    expect(actedAs.at(-1)).toBe('user:default/jane');
+  });
 });

@@ -7,7 +7,7 @@ import { authorizeTemplate } from './templateAccess.js';
 import { creatorOf } from './creatorAccess.js';
 import { type ViewIdentity, guardedTask, listReadableTasks, mayAccessTask } from './taskAccess.js';
 import { retryTaskFor } from './taskRetry.js';
-import { type TaskCreationParts, actionDecisionOf, assertMayCreate, createTaskFor, createdByOf, resolveUser } from './taskCreation.js';
+import { type TaskCreationParts, actionDecisionOf, assertMayCreate, createTaskFor, createdByOf, resolveUser, templateFor } from './taskCreation.js';
 
 /** The parts of one scaffolder every view shares (store, worker, actions). */
 export interface ScaffolderParts extends TaskCreationParts {
@@ -48,6 +48,12 @@ export function createScaffolderView(parts: ScaffolderParts, identity: ViewIdent
     async dryRun(template, options = {}) {
       const { user: given, ...rest } = options;
       const { user, extras } = await dryRunPreparation(given);
+      if (options.templateFromHost) {
+        // A stored template is checked as a run checks it: its tagged steps and parameters are
+        // not the caller's to see (a dry run answers every step's rendered input and log).
+        const authorized = await templateFor(identity, template, rest.values);
+        return parts.dryRunner.dryRun(authorized.template, { ...rest, ...(authorized.values ? { values: authorized.values } : {}), ...(user ? { user } : {}) }, extras);
+      }
       return parts.dryRunner.dryRun(template, { ...rest, ...(user ? { user } : {}) }, extras);
     },
     async getTask(taskId) {

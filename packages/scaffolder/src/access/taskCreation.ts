@@ -97,7 +97,7 @@ export function actionDecisionOf(identity: ViewIdentity): Promise<PolicyDecision
  * The template as the principal may run it: refused (NotAllowedError) when it has a step the
  * principal may not read; parameter sections it may not read are removed, with their values.
  */
-async function templateFor(identity: ViewIdentity, template: unknown, values: JsonObject | undefined): Promise<{ template: TemplateEntity; values: JsonObject | undefined }> {
+export async function templateFor(identity: ViewIdentity, template: unknown, values: JsonObject | undefined): Promise<{ template: TemplateEntity; values: JsonObject | undefined }> {
   const parsed = parseTemplate(template);
   if (!identity.principal) return { template: parsed, values };
   const authorized = await authorizeTemplate(identity.auth, identity.principal, parsed, identity.logger);

@@ -7,7 +7,7 @@ import { type TaskCreationParts, placeSecrets } from './taskCreation.js';
 /**
  * Retry a failed or cancelled task, as Backstage's `POST /v2/tasks/:taskId/retry`: a principal
  * needs `scaffolder.task.create` and `scaffolder.task.read` on the task (a task it may not read is
- * not found). Secrets are deleted when a task ends, so a task started with secrets needs them
+ * not found), and must be the task's creator (the run acts as its creator). Secrets are deleted when a task ends, so a task started with secrets needs them
  * again. Audited as `scaffolder.task.retry` with the task id as target (never the secrets).
  */
 export async function retryTaskFor(
@@ -23,6 +23,12 @@ export async function retryTaskFor(
     if (identity.principal) {
       const decision = await identity.auth.authorize(identity.principal, scaffolderTaskCreatePermission);
       if (decision.result !== 'ALLOW') throw new NotAllowedError(`Not allowed to retry task ${taskId} (scaffolder.task.create)`);
+      // The run acts as the task's stored creator (asCreator, its action decision): only that
+      // principal may start it again, else a reader could act with another's (or the host's) rights.
+      const creator = record.creator;
+      if (creator?.type !== 'principal' || creator.principal.subject !== identity.principal.subject) {
+        throw new NotAllowedError(`Not allowed to retry task ${taskId}: it runs as its creator, and only its creator may retry it`);
+      }
     }
     const given = options.secrets && Object.keys(options.secrets).length ? options.secrets : undefined;
     if (record.spec.hasSecrets && !given) {

@@ -52,7 +52,13 @@ export async function answerAutocomplete(providers: ReadonlyMap<string, Autocomp
   try {
     answer = await handler.handleAutocompleteRequest({ resource, token, context });
   } catch (error) {
-    if (error instanceof Error && error.message.includes(token)) error.message = error.message.split(token).join('***');
+    // The response serializes the cause chain too, so every message in it is scrubbed.
+    const seen = new Set<unknown>();
+    for (let e: unknown = error; e instanceof Error && !seen.has(e); e = e.cause) {
+      seen.add(e);
+      if (e.message.includes(token)) e.message = e.message.split(token).join('***');
+      if (typeof e.cause === 'string' && e.cause.includes(token)) Object.defineProperty(e, 'cause', { value: e.cause.split(token).join('***') });
+    }
     throw error;
   }
   const checked = autocompleteResponseSchema.safeParse(answer);

@@ -62,6 +62,7 @@ describe('POST /v2/autocomplete/:provider/:resource', () => {
       if (request.resource === 'boom') throw new Error(`host refused token ${request.token}`);
       if (request.resource === 'bad') throw new InputError(`Invalid resource: ${request.resource}`);
       if (request.resource === 'liar') return { results: [{ title: 'no id' }] } as never;
+      if (request.resource === 'wrapped') throw new InputError('upstream refused', { cause: new Error(`401 for ?access_token=${request.token}`) });
       return { results: [{ id: `${request.context.owner}/a`, title: 'A' }, { id: `${request.context.owner}/b` }] };
     },
   };
@@ -92,6 +93,10 @@ describe('POST /v2/autocomplete/:provider/:resource', () => {
     const failed = await request('/v2/autocomplete/acme/boom', { json: { token: 'secret-token-value' } });
     expect(failed.status).toBe(500);
     expect(await failed.text()).not.toContain('secret-token-value');
+    // A provider's typed error whose cause names the token: the response carries the cause too.
+    const wrapped = await request('/v2/autocomplete/acme/wrapped', { json: { token: 'secret-token-value' } });
+    expect(wrapped.status).toBe(400);
+    expect(await wrapped.text()).not.toContain('secret-token-value');
     const liar = await request('/v2/autocomplete/acme/liar', { json: { token: 't' } });
     expect(liar.status).toBe(500);
     expect(() => createScaffolder({ actions: [] }).handler({ getTemplate: async () => undefined, autocompleteProviders: [provider, provider] })).toThrow(/two autocomplete providers/);

@@ -9,9 +9,13 @@
  * run of either varies by +-25% (mostly the disk), so the ratio is taken per round and of the
  * medians.
  *
- *   npx tsx bench/techdocs.bench.ts [--quick] [--rounds N] [--no-baseline]
+ * With --core both build the same pages with techdocs-core's Markdown extensions switched on (the
+ * `markdown_extensions` of test/fixtures/techdocs-parity/site/mkdocs.yml), as Backstage sites are.
+ *
+ *   npx tsx bench/techdocs.bench.ts [--quick] [--rounds N] [--no-baseline] [--core]
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +25,13 @@ import { buildDocs } from '../packages/techdocs/src/index.js';
 import { benchPageMarkdown, benchSectionSize, generateBenchSite } from '../test/support/techdocs-pages.js';
 
 const quick = process.argv.includes('--quick');
+const core = process.argv.includes('--core');
+
+/** The `markdown_extensions:` block of the parity fixture: techdocs-core's extensions and options. */
+function coreExtensions(): string {
+  const config = readFileSync(fileURLToPath(new URL('../test/fixtures/techdocs-parity/site/mkdocs.yml', import.meta.url)), 'utf8');
+  return `${config.slice(config.indexOf('markdown_extensions:'))}\ntheme:\n  name: material\n`;
+}
 const pageCount = quick ? 100 : 1000;
 const incrementalRuns = quick ? 3 : 5;
 const roundsAt = process.argv.indexOf('--rounds');
@@ -66,9 +77,9 @@ async function main() {
   const work = await mkdtemp(path.join(os.tmpdir(), 'techdocs-bench-'));
   try {
     const site = path.join(work, 'site');
-    const pages = await generateBenchSite(site, pageCount);
+    const pages = await generateBenchSite(site, pageCount, core ? coreExtensions() : undefined);
     const output = path.join(work, 'out');
-    console.log(`techdocs bench: ${pageCount} pages${quick ? ' (--quick)' : ''}, node ${process.version}`);
+    console.log(`techdocs bench: ${pageCount} pages${quick ? ' (--quick)' : ''}${core ? ' (--core: techdocs-core extensions)' : ''}, node ${process.version}`);
 
     const version = process.argv.includes('--no-baseline') ? undefined : mkdocsAvailable();
     if (!version) console.log('mkdocs: not installed (try `apt-get install -y mkdocs`); no baseline in this run');

@@ -54,22 +54,14 @@ ${'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempo
 }
 
 /** Write an mkdocs.yml + docs/ site of `pageCount` pages under `root`; returns the section pages. */
-export async function generateBenchSite(root: string, pageCount: number): Promise<string[]> {
+export async function generateBenchSite(root: string, pageCount: number, markdownExtensions?: string): Promise<string[]> {
   const docs = path.join(root, 'docs');
   await mkdir(path.join(docs, 'images'), { recursive: true });
+  // `markdownExtensions`: a `markdown_extensions:` YAML block to use instead (bench --core).
+  const extensions = markdownExtensions ?? ['markdown_extensions:', '  - admonition', '  - tables', '  - fenced_code', '  - toc:', '      permalink: true', ''].join('\n');
   await writeFile(
     path.join(root, 'mkdocs.yml'),
-    [
-      'site_name: Benchmark Site',
-      'site_description: Generated pages for the techdocs benchmark',
-      'markdown_extensions:',
-      '  - admonition',
-      '  - tables',
-      '  - fenced_code',
-      '  - toc:',
-      '      permalink: true',
-      '',
-    ].join('\n'),
+    ['site_name: Benchmark Site', 'site_description: Generated pages for the techdocs benchmark', extensions].join('\n'),
   );
   await writeFile(path.join(docs, 'index.md'), '# Benchmark Site\n\nWelcome. Start with [section 0](section-0/page-0.md).\n');
   await writeFile(

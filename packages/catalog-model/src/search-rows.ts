@@ -30,6 +30,9 @@ const maxValueLength = 200;
  */
 export function buildEntitySearch(entity: Entity): SearchRow[] {
   const rows: SearchRow[] = [];
+  // One row per (key, value): an array repeating a value (in any case) adds nothing to filters or
+  // ordering, and SQL facets count rows, so each entity counts once per value.
+  const seen = new Set<string>();
   const push = (key: string, raw: unknown) => {
     if (key.length > maxKeyLength) return;
     // A catalog author can write NUL or a lone surrogate (YAML "\0", "\ud800"); PostgreSQL
@@ -39,7 +42,11 @@ export function buildEntitySearch(entity: Entity): SearchRow[] {
     if (typeof raw === 'string') original = toStorableText(raw);
     else if (typeof raw === 'number' || typeof raw === 'boolean') original = String(raw);
     if (original !== null && original.length > maxValueLength) original = null;
-    rows.push({ key: key.toLowerCase(), value: original?.toLowerCase() ?? null, original });
+    const row = { key: key.toLowerCase(), value: original?.toLowerCase() ?? null, original };
+    const id = `${row.key}\u0000${row.value ?? '\u0001'}`;
+    if (seen.has(id)) return;
+    seen.add(id);
+    rows.push(row);
   };
   const walk = (path: string, value: unknown) => {
     if (Array.isArray(value)) {

@@ -29,6 +29,7 @@ export { flattenNav, resolveNav } from './generate/nav.js';
 export type { NavNode, ResolveNavOptions } from './generate/nav.js';
 export { remarkAdmonitions } from './generate/admonition.js';
 export type { AdmonitionOptions } from './generate/admonition.js';
+export type { MarkdownExtension } from './generate/markdown-extensions.js';
 export { createDocsProcessor, docsSanitizeSchema } from './generate/processor.js';
 export type { DocsProcessorOptions, SanitizeSchema } from './generate/processor.js';
 export type { MarkdownParser } from './generate/markdown-parser.js';

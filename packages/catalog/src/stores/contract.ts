@@ -4,8 +4,10 @@ import type { Entity } from '@portalkit/catalog-model';
 import type { EntityFilter } from '../query/types.js';
 import type { EntityProviderConnection } from '../processing/provider.js';
 import { stitchEntity } from '../processing/stitcher.js';
+import { component, names, row, type StoreCaseContext } from './contract-fixtures.js';
+import { queryEdgeCases } from './contract-query-edges.js';
 import { graphCases } from './graph-contract.js';
-import type { CatalogStore, FinalEntityRow, RefreshState } from './types.js';
+import type { CatalogStore, RefreshState } from './types.js';
 
 /**
  * Options of {@link runStoreContract}.
@@ -19,29 +21,6 @@ export interface StoreContractOptions {
   /** A fresh, empty store per test; `close` (if given) runs after it. */
   create: () => Promise<{ store: CatalogStore; close?: () => Promise<void> }>;
 }
-
-const component = (name: string, extra: { spec?: Record<string, unknown>; tags?: string[]; namespace?: string; title?: string } = {}): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name,
-    ...(extra.namespace ? { namespace: extra.namespace } : { namespace: 'default' }),
-    ...(extra.tags ? { tags: extra.tags } : {}),
-    ...(extra.title ? { title: extra.title } : {}),
-  },
-  spec: { type: 'service', lifecycle: 'production', owner: 'team-a', ...extra.spec },
-});
-
-const row = (entity: Entity, relations: { type: string; targetRef: string }[] = []): FinalEntityRow =>
-  stitchEntity(
-    {
-      entityRef: `${entity.kind.toLowerCase()}:${(entity.metadata.namespace ?? 'default').toLowerCase()}/${entity.metadata.name.toLowerCase()}`,
-      processed: entity,
-      errors: [],
-      orphan: false,
-    },
-    relations,
-  );
 
 const state = (ref: string, extra: Partial<RefreshState> = {}): RefreshState => ({
   entityRef: ref,
@@ -62,7 +41,6 @@ const longText = (length: number) => {
   return out;
 };
 
-const names = (rows: FinalEntityRow[]) => rows.map((r) => r.entity.metadata.name);
 
 /**
  * The shared behaviour every {@link CatalogStore} must have. Call it from a test file; it
@@ -98,16 +76,12 @@ export function runStoreContract(options: StoreContractOptions): void {
     transactionCases(ctx);
     readCases(ctx);
     queryCases(ctx);
+    queryEdgeCases(ctx);
     catalogApiCases(ctx);
     describe('relation graph', () => graphCases(ctx));
   });
 }
 
-/** What every group of cases shares: the current test's store, and a way to write final entities to it. */
-interface StoreCaseContext {
-  readonly store: CatalogStore;
-  seed: (rows: FinalEntityRow[]) => Promise<void>;
-}
 
 /** Locations, long keys, failed transactions, and rows read back exactly as written. */
 function locationAndRoundTripCases(ctx: StoreCaseContext): void {

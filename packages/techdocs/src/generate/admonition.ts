@@ -7,9 +7,13 @@ export interface AdmonitionOptions {
   admonition?: boolean;
   /** `??? type "Title"` / `???+` collapsible blocks (`pymdownx.details`). Default true. */
   details?: boolean;
+  /** `=== "Tab"` content tabs (`pymdownx.tabbed`, alternate style). Default false. */
+  tabbed?: boolean;
 }
 
 interface Block {
+  /** A `=== "Title"` tab: `select` for `===+`, `newSet` for `===!`. */
+  tab?: { select: boolean; newSet: boolean };
   collapsible: boolean;
   open: boolean;
   classes: string[];
@@ -18,6 +22,14 @@ interface Block {
 
 const header = /^ {0,3}(!!!|\?\?\?\+?)[ \t]+([\w-]+(?:[ \t]+[\w-]+)*)?(?:[ \t]+"(.*)")?[ \t]*$/;
 const headerNoClass = /^ {0,3}(!!!|\?\?\?\+?)[ \t]+"(.*)"[ \t]*$/;
+// pymdownx.tabbed: `===`, `===+` (selected), `===!` (starts a new set), then a quoted title.
+const tabHeader = /^ {0,3}===(\+!?|!\+?)?[ \t]+"(.*)"[ \t]*$/;
+
+interface Enabled {
+  admonition: boolean;
+  details: boolean;
+  tabbed: boolean;
+}
 
 /**
  * remark plugin for MkDocs admonitions: `!!! note "Title"` and collapsible `??? tip` blocks whose
@@ -34,11 +46,16 @@ const headerNoClass = /^ {0,3}(!!!|\?\?\?\+?)[ \t]+"(.*)"[ \t]*$/;
  * ```
  */
 export function remarkAdmonitions(this: Processor, options: AdmonitionOptions = {}): undefined {
-  const enabled = { admonition: options.admonition ?? true, details: options.details ?? true };
+  const enabled: Enabled = {
+    admonition: options.admonition ?? true,
+    details: options.details ?? true,
+    tabbed: options.tabbed ?? false,
+  };
   const parse = this.parser;
   if (!parse) throw new TypeError('remarkAdmonitions must be used after remark-parse');
   this.parser = (document, file) => {
-    if (!document.includes('!!!') && !document.includes('???')) return parse(document, file);
+    if (!document.includes('!!!') && !document.includes('???') && !(enabled.tabbed && document.includes('===')))
+      return parse(document, file);
     let marker = 'PKADMONITIONBLOCK';
     while (document.includes(marker)) marker += 'X';
     const blocks: Block[] = [];
@@ -59,14 +76,14 @@ function mayMatter(line: string): boolean {
   let i = 0;
   while (i < 3 && line.charCodeAt(i) === 32) i++;
   const c = line.charCodeAt(i);
-  return c === 96 /* ` */ || c === 126 /* ~ */ || c === 33 /* ! */ || c === 63 /* ? */;
+  return c === 96 /* ` */ || c === 126 /* ~ */ || c === 33 /* ! */ || c === 63 /* ? */ || c === 61 /* = */;
 }
 
 function rewrite(
   lines: string[],
   blocks: Block[],
   marker: string,
-  enabled: { admonition: boolean; details: boolean },
+  enabled: Enabled,
 ): string[] {
   const out: string[] = [];
   let fence: string | undefined;
@@ -89,13 +106,18 @@ function rewrite(
     let classText: string | undefined;
     let explicitTitle: string | undefined;
     const m = fence ? null : header.exec(line);
+    const t = fence || m || !enabled.tabbed ? null : tabHeader.exec(line);
     if (m) [, kind, classText, explicitTitle] = m;
-    else {
+    else if (t) {
+      kind = '===';
+      explicitTitle = t[2];
+    } else {
       const n = fence ? null : headerNoClass.exec(line);
       if (n) [, kind, explicitTitle] = n;
     }
     const isDetails = kind?.startsWith('???') ?? false;
-    if (!kind || (isDetails ? !enabled.details : !enabled.admonition)) {
+    const isTab = kind === '===';
+    if (!kind || (isTab ? false : isDetails ? !enabled.details : !enabled.admonition)) {
       out.push(line);
       continue;
     }
@@ -106,7 +128,9 @@ function rewrite(
     const body = rewrite(lines.slice(i + 1, end).map(dedent), blocks, marker, enabled);
     const first = classes[0] ?? 'note';
     const id = blocks.length;
+    const modifiers = t?.[1] ?? '';
     blocks.push({
+      tab: isTab ? { select: modifiers.includes('+'), newSet: modifiers.includes('!') } : undefined,
       collapsible: isDetails,
       open: kind === '???+',
       classes,
@@ -121,6 +145,8 @@ function rewrite(
 
 function convert(tree: Root | Blockquote, blocks: Block[], marker: string): void {
   const pattern = new RegExp(`^${marker}(\\d+)(?:\\r?\\n|$)`);
+  const tabs = new Map<RootContent, { title: string; block: Block }>();
+  let sets = 0;
   const visit = (node: { children?: RootContent[] }) => {
     for (const child of node.children ?? []) {
       if ('children' in child) visit(child as { children?: RootContent[] });
@@ -135,6 +161,11 @@ function convert(tree: Root | Blockquote, blocks: Block[], marker: string): void
       text.value = text.value.slice(match[0].length);
       if (text.value === '') paragraph.children.shift();
       if (paragraph.children.length === 0) child.children.shift();
+      if (block.tab) {
+        tabs.set(child, { title: block.title ?? '', block });
+        child.data = { hName: 'div', hProperties: { className: ['tabbed-block'] } };
+        continue;
+      }
       const titleNode: Paragraph | undefined =
         block.title === undefined || block.title === ''
           ? undefined
@@ -150,6 +181,50 @@ function convert(tree: Root | Blockquote, blocks: Block[], marker: string): void
         ? { hName: 'details', hProperties: { className: block.classes, open: block.open || undefined } }
         : { hName: 'div', hProperties: { className: ['admonition', ...block.classes] } };
     }
+    if (tabs.size > 0 && node.children) node.children = groupTabs(node.children, tabs, () => ++sets);
   };
   visit(tree);
+}
+
+/** An element-like mdast node: converted to hast through `data.hName` (see mdast-hast.ts). */
+function element(name: string, properties: Record<string, unknown>, children: RootContent[] = []): RootContent {
+  return { type: 'tabbed', data: { hName: name, hProperties: properties }, children } as unknown as RootContent;
+}
+
+/**
+ * Consecutive tabs into pymdownx.tabbed's alternate-style set: radio inputs, a row of labels,
+ * then the blocks, so material's CSS switches tabs without script.
+ */
+function groupTabs(
+  children: RootContent[],
+  tabs: Map<RootContent, { title: string; block: Block }>,
+  nextSet: () => number,
+): RootContent[] {
+  const out: RootContent[] = [];
+  for (let i = 0; i < children.length; i++) {
+    const first = children[i] as RootContent;
+    if (!tabs.has(first)) {
+      out.push(first);
+      continue;
+    }
+    const run: RootContent[] = [first];
+    while (i + 1 < children.length && tabs.has(children[i + 1] as RootContent) && !tabs.get(children[i + 1] as RootContent)?.block.tab?.newSet) {
+      run.push(children[++i] as RootContent);
+    }
+    const set = nextSet();
+    const selected = Math.max(0, run.findIndex((tab) => tabs.get(tab)?.block.tab?.select));
+    const labels = run.map((tab, n) =>
+      element('label', { htmlFor: `__tabbed_${set}_${n + 1}` }, [{ type: 'text', value: tabs.get(tab)?.title ?? '' }] as RootContent[]),
+    );
+    // The radio inputs are added after sanitising (tabbed-inputs.ts), from `data-tabs`.
+    const set_ = element('div', { className: ['tabbed-set', 'tabbed-alternate'], dataTabs: `${set}:${run.length}:${selected + 1}` }, [
+      element('div', { className: ['tabbed-labels'] }, labels),
+      element('div', { className: ['tabbed-content'] }, run),
+    ]);
+    const start = first.position?.start;
+    const end = run[run.length - 1]?.position?.end;
+    if (start && end) set_.position = { start, end };
+    out.push(set_);
+  }
+  return out;
 }

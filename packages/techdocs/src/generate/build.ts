@@ -25,6 +25,7 @@ import {
   type SourceStat,
 } from './cache.js';
 import { loadMkdocsConfig, type LoadedSite } from './config.js';
+import { mergeMonorepo } from './monorepo.js';
 import { createLayout } from './layout.js';
 import { flattenNav, resolveNav } from './nav.js';
 import type { PageData } from './page-data.js';
@@ -131,7 +132,7 @@ export function createDocsBuilder(options: DocsBuilderOptions = {}): DocsBuilder
     useRehype: (...plugins) => configure(rehypePlugins, plugins),
     build(buildOptions) {
       frozen = true;
-      return runBuild({
+      return buildWithIncludes({
         ...buildOptions,
         sanitize: options.sanitize,
         markdownParser: options.markdownParser,
@@ -172,6 +173,18 @@ interface Scan {
   assets: string[];
   /** Files and folders, for link checks. */
   entries: Set<string>;
+}
+
+/** A site whose nav `!include`s others (mkdocs-monorepo-plugin) is merged first, then built as one. */
+async function buildWithIncludes(options: BuildDocsOptions): Promise<BuildResult> {
+  const { configFile } = await loadMkdocsConfig(options.source);
+  const merged = await mergeMonorepo(options.source, configFile);
+  if (!merged) return runBuild(options);
+  try {
+    return await runBuild({ ...options, source: merged.dir });
+  } finally {
+    await merged.cleanup();
+  }
 }
 
 async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {

@@ -5,6 +5,7 @@ import { DEFAULT_SCHEMA, Type, YAMLException, load } from 'js-yaml';
 import { z } from 'zod';
 import { InputError, NotFoundError } from '@portalkit/core';
 import { resolveWithin } from '../paths.js';
+import { allMarkdownExtensions, type MarkdownExtension } from './markdown-extensions.js';
 
 /**
  * The subset of `mkdocs.yml` the generator understands. Unknown keys (theme, plugins options,
@@ -46,6 +47,14 @@ export interface MarkdownFeatures {
   /** Permalink symbol added to headings by `toc: { permalink }`, or false. */
   permalink: string | false;
   highlight: boolean;
+  /** Task list check boxes in material's `label.task-list-control` (`pymdownx.tasklist: custom_checkbox`). */
+  taskListControls?: boolean;
+  /** `=== "Tab"` content tabs (`pymdownx.tabbed`). */
+  tabbed?: boolean;
+  /** `--8<-- "file"` includes (`pymdownx.snippets`), confined to this absolute directory (the docs dir). */
+  snippetsRoot?: string;
+  /** Further Python-Markdown / pymdownx syntax (see {@link MarkdownExtension}). */
+  extensions?: readonly MarkdownExtension[];
 }
 
 /** A loaded site: its validated config, where it lives, and what it enables. */
@@ -88,7 +97,7 @@ const envTags = (['scalar', 'sequence'] as const).map(
       },
     }),
 );
-const mkdocsYamlSchema = DEFAULT_SCHEMA.extend([...envTags, ...passthroughTags]);
+export const mkdocsYamlSchema = DEFAULT_SCHEMA.extend([...envTags, ...passthroughTags]);
 
 /**
  * Find and read `mkdocs.yml` (or `mkdocs.yaml`) in `root`, validate it, and resolve the docs dir.
@@ -162,7 +171,7 @@ export function parseMkdocsConfig(text: string, options: { root: string; configF
     configFile,
     config,
     docsDir,
-    features: markdownFeatures(config),
+    features: withSnippets(markdownFeatures(config), config, docsDir),
     editBase: editBase(config),
     text,
     hash: createHash('sha256').update(text).digest('hex'),
@@ -189,6 +198,11 @@ function namesAndOptions(list: MkdocsConfig['markdown_extensions']): Map<string,
   return out;
 }
 
+function withSnippets(features: MarkdownFeatures, config: MkdocsConfig, docsDir: string): MarkdownFeatures {
+  const on = namesAndOptions(config.plugins).has('techdocs-core') || namesAndOptions(config.markdown_extensions).has('pymdownx.snippets');
+  return on ? { ...features, snippetsRoot: docsDir } : features;
+}
+
 function markdownFeatures(config: MkdocsConfig): MarkdownFeatures {
   const extensions = namesAndOptions(config.markdown_extensions);
   const plugins = namesAndOptions(config.plugins);
@@ -198,7 +212,19 @@ function markdownFeatures(config: MkdocsConfig): MarkdownFeatures {
   let permalink: string | false = false;
   if (toc && toc.permalink) permalink = typeof toc.permalink === 'string' ? toc.permalink : '¶';
   else if (core) permalink = '¶';
+  // `pymdownx.extra` is Python-Markdown's `extra` (abbr, attr_list, def_list, footnotes,
+  // md_in_html, tables) with pymdownx's fences and emphasis.
+  const extra = extensions.has('pymdownx.extra') || extensions.has('extra') || extensions.has('markdown.extensions.extra');
+  const has = (name: MarkdownExtension): boolean =>
+    core ||
+    (extra && (name === 'abbr' || name === 'attr_list' || name === 'def_list' || name === 'md_in_html')) ||
+    extensions.has(name) ||
+    extensions.has(`markdown.extensions.${name}`) ||
+    extensions.has(`pymdownx.${name}`);
   return {
+    tabbed: core || extensions.has('pymdownx.tabbed'),
+    taskListControls: core || Boolean((extensions.get('pymdownx.tasklist') as { custom_checkbox?: unknown } | undefined)?.custom_checkbox),
+    extensions: allMarkdownExtensions.filter(has),
     admonition: core || extensions.has('admonition'),
     details: core || extensions.has('pymdownx.details') || extensions.has('admonition'),
     permalink,

@@ -10,7 +10,11 @@ let shared: Lowlight | undefined;
 // processor, which alone would blow an incremental rebuild's budget. The grammars never change
 // after registration, so one instance per process is shared by every build.
 function lowlight(): Lowlight {
-  shared ??= createLowlight(common);
+  if (!shared) {
+    shared = createLowlight(common);
+    // Pygments' names for Python 3, which pymdownx pages use (`#!py3`, ```py3).
+    shared.registerAlias({ python: ['py3', 'python3'] });
+  }
   return shared;
 }
 
@@ -27,11 +31,20 @@ function lowlight(): Lowlight {
 export function rehypeHighlightCode() {
   return (tree: Root) => {
     forEachElement(tree, (node: Element, parent) => {
-      if (node.tagName !== 'code' || parent.type !== 'element' || parent.tagName !== 'pre') return;
+      if (node.tagName !== 'code') return;
       const classes = Array.isArray(node.properties.className) ? node.properties.className.map(String) : [];
+      const block = parent.type === 'element' && parent.tagName === 'pre';
+      // Inline code is highlighted only when written `#!lang code` (pymdownx.inlinehilite).
+      if (!block && !classes.includes('highlight')) return;
       if (classes.includes('no-highlight') || classes.includes('nohighlight')) return;
       const language = classes.find((c) => c.startsWith('language-'))?.slice('language-'.length);
       if (!language) return;
+      if (block && language === 'mermaid') {
+        // Left for Backstage's mermaid add-on, as superfences' `fence_code_format` writes it.
+        parent.properties.className = ['mermaid'];
+        node.properties.className = undefined;
+        return;
+      }
       const highlighter = lowlight();
       if (!highlighter.registered(language)) return;
       // Fenced code is one text node; anything else (e.g. from a plugin) is flattened to text.

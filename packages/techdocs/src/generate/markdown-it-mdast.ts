@@ -16,6 +16,8 @@ import type {
   TableRow,
 } from 'mdast';
 import type { Token } from 'markdown-it';
+import { find, html } from 'property-information';
+import { emojiImage } from './emoji.js';
 
 
 type Position = NonNullable<Root['position']>;
@@ -25,6 +27,8 @@ type Point = Position['start'];
 interface Lines {
   text: string;
   starts: number[];
+  /** `#!lang` inline code is highlighted (pymdownx.inlinehilite). */
+  inlineHilite: boolean;
 }
 
 const taskCheck = /^\[([ \txX])\](?=[ \t]*\n|[ \t]+\S)/;
@@ -42,8 +46,8 @@ const taskCheck = /^\[([ \txX])\](?=[ \t]*\n|[ \t]+\S)/;
  * const tree = markdownItToMdast(md.parse(text, {}), text, md.utils.unescapeAll);
  * ```
  */
-export function markdownItToMdast(tokens: Token[], text: string, unescape: Unescape): Root {
-  const lines: Lines = { text, starts: lineStarts(text) };
+export function markdownItToMdast(tokens: Token[], text: string, unescape: Unescape, inlineHilite = false): Root {
+  const lines: Lines = { text, starts: lineStarts(text), inlineHilite };
   const root: Root = { type: 'root', children: [] };
   const state: State = { tokens, index: 0, lines, unescape };
   blocks(state, root, undefined);
@@ -132,16 +136,26 @@ function blocks(state: State, parent: Parent, close: string | undefined): void {
       case 'paragraph_open': {
         const inline = tokens[state.index++] as Token;
         state.index++; // paragraph_close
-        children.push(withPosition({ type: 'paragraph', children: phrasing(inline, lines) }, position));
+        // A tight definition (`<dd>text</dd>`) has its paragraph hidden; list items keep theirs
+        // (their looseness is worked out from the tree, as remark does).
+        if (token.hidden && extension(parent)) {
+          children.push(...(phrasing(inline, lines) as unknown as RootContent[]));
+          break;
+        }
+        children.push(withData(withPosition({ type: 'paragraph', children: phrasing(inline, lines) }, position), token));
         break;
       }
       case 'heading_open': {
         const inline = tokens[state.index++] as Token;
         state.index++;
         const depth = Number(token.tag.slice(1)) as Heading['depth'];
-        children.push(withPosition({ type: 'heading', depth, children: phrasing(inline, lines) }, position));
+        children.push(withData(withPosition({ type: 'heading', depth, children: phrasing(inline, lines) }, position), token));
         break;
       }
+      case 'inline':
+        // Inside an extension's block (a `<dt>`): its phrasing content.
+        children.push(...(phrasing(token, lines) as unknown as RootContent[]));
+        break;
       case 'hr':
         children.push(withPosition({ type: 'thematicBreak' }, position));
         break;
@@ -181,11 +195,59 @@ function blocks(state: State, parent: Parent, close: string | undefined): void {
         children.push(node);
         break;
       }
-      default:
-        // Nothing else opens a block in this configuration; skip a stray token rather than fail.
+      default: {
+        // An extension's block (definition lists): an element node named by `data.hName`.
+        if (token.nesting === 1 && token.tag) {
+          const node = extensionNode(token);
+          if (position) node.position = position;
+          blocks(state, node, type.replace(/_open$/, '_close'));
+          children.push(node as unknown as RootContent);
+        }
+        // Anything else is skipped rather than failing the page.
         break;
+      }
     }
   }
+}
+
+/** A node made for an extension's token: what `data.hName` / `hProperties` say it becomes. */
+interface ExtensionNode {
+  type: 'extension';
+  data: { hName: string; hProperties: Record<string, unknown> };
+  children: Array<RootContent | PhrasingContent>;
+  position?: Position;
+}
+
+function extension(node: Parent): boolean {
+  return (node as { type: string }).type === 'extension';
+}
+
+function extensionNode(token: Token): ExtensionNode & Parent {
+  return { type: 'extension', data: { hName: token.tag, hProperties: properties(token, none) }, children: [] } as unknown as ExtensionNode & Parent;
+}
+
+const none: ReadonlySet<string> = new Set();
+const linkAttributes: ReadonlySet<string> = new Set(['href', 'title']);
+const imageAttributes: ReadonlySet<string> = new Set(['src', 'alt', 'title']);
+
+/** A token's attributes (from markdown-it-attrs or a plugin) as hast properties, minus `skip`. */
+function properties(token: Token, skip: ReadonlySet<string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of token.attrs ?? []) {
+    if (skip.has(name)) continue;
+    const info = find(html, name);
+    if (info.property === 'className') out.className = value.split(/\s+/).filter(Boolean);
+    else out[info.property] = value;
+  }
+  return out;
+}
+
+/** Attach a token's extra attributes (`{: #id .class }`) to a node. */
+function withData<T extends Nodes>(node: T, token: Token, skip: ReadonlySet<string> = none): T {
+  if (!token.attrs || token.attrs.length === 0) return node;
+  const props = properties(token, skip);
+  if (Object.keys(props).length > 0) node.data = { ...node.data, hProperties: props } as T['data'];
+  return node;
 }
 
 const rawHtmlKinds: Array<[RegExp, RegExp]> = [
@@ -335,6 +397,7 @@ interface InlineFrame {
 
 /** Inline tokens of one block into phrasing content, tracking the line for links and images. */
 function phrasing(inline: Token, lines: Lines, firstLine?: number): PhrasingContent[] {
+  const hilite = lines.inlineHilite;
   const root: InlineFrame = { children: [] };
   const stack: InlineFrame[] = [root];
   // Table cells have no map of their own: their row's line is passed in.
@@ -357,7 +420,10 @@ function phrasing(inline: Token, lines: Lines, firstLine?: number): PhrasingCont
         line++;
         break;
       case 'code_inline':
-        top.children.push({ type: 'inlineCode', value: token.content });
+        top.children.push(inlineCode(token, hilite));
+        break;
+      case 'emoji':
+        top.children.push(emojiImage(token.markup, token.content) as unknown as PhrasingContent);
         break;
       case 'html_inline':
         top.children.push({ type: 'html', value: token.content });
@@ -370,7 +436,7 @@ function phrasing(inline: Token, lines: Lines, firstLine?: number): PhrasingCont
           type: token.type === 'em_open' ? 'emphasis' : token.type === 'strong_open' ? 'strong' : 'delete',
           children: [],
         } as unknown as PhrasingContent & InlineFrame;
-        top.children.push(node);
+        top.children.push(withData(node, token));
         stack.push(node);
         break;
       }
@@ -382,7 +448,7 @@ function phrasing(inline: Token, lines: Lines, firstLine?: number): PhrasingCont
           children: [] as PhrasingContent[],
           position: linePoint(lines, line),
         };
-        top.children.push(node);
+        top.children.push(withData(node, token, linkAttributes));
         stack.push(node);
         break;
       }
@@ -394,13 +460,13 @@ function phrasing(inline: Token, lines: Lines, firstLine?: number): PhrasingCont
         break;
       case 'image': {
         const alt = toText(phrasing(token, lines, line));
-        top.children.push({
-          type: 'image',
-          url: attr(token, 'src') ?? '',
-          title: attr(token, 'title') ?? null,
-          alt,
-          position: linePoint(lines, line),
-        });
+        top.children.push(
+          withData(
+            { type: 'image', url: attr(token, 'src') ?? '', title: attr(token, 'title') ?? null, alt, position: linePoint(lines, line) },
+            token,
+            imageAttributes,
+          ),
+        );
         line += countNewlines(alt);
         break;
       }
@@ -410,10 +476,31 @@ function phrasing(inline: Token, lines: Lines, firstLine?: number): PhrasingCont
         break;
       }
       default:
+        // Extensions' inline elements (`<mark>`, `<ins>`, `<sub>`, `<abbr>`, keys, critic marks).
+        if (token.nesting === 1 && token.tag) {
+          const node = extensionNode(token) as unknown as PhrasingContent & InlineFrame;
+          top.children.push(node);
+          stack.push(node);
+        } else if (token.nesting === -1 && stack.length > 1 && (top as { type?: string }).type === 'extension') {
+          stack.pop();
+        }
         break;
     }
   }
   return root.children;
+}
+
+// pymdownx.inlinehilite: `` `#!python code` `` is highlighted code of that language.
+const shebang = /^#!([\w+#.-]+)[ \t]+/;
+
+function inlineCode(token: Token, hilite: boolean): PhrasingContent {
+  const match = hilite ? shebang.exec(token.content) : null;
+  if (!match) return { type: 'inlineCode', value: token.content };
+  return {
+    type: 'inlineCode',
+    value: token.content.slice(match[0].length),
+    data: { hProperties: { className: [`language-${match[1]}`, 'highlight'] } },
+  };
 }
 
 function attr(token: Token, name: string): string | undefined {

@@ -15,8 +15,14 @@ const singleMarker = -tilde;
  * const md = new MarkdownIt().use(markdownItGfmStrikethrough);
  * ```
  */
-export function markdownItGfmStrikethrough(md: MarkdownIt): void {
-  md.inline.ruler.at('strikethrough', tokenize);
+export function markdownItGfmStrikethrough(md: MarkdownIt, options: { single?: boolean } = {}): void {
+  // pymdownx.tilde reads `~a~` as a subscript (markdown-it-sub's rule): one tilde is left to it.
+  const single = options.single ?? true;
+  md.inline.ruler.at('strikethrough', (state, silent) =>
+    !single && state.src.charCodeAt(state.pos) === tilde && state.src.charCodeAt(state.pos + 1) !== tilde
+      ? false
+      : tokenize(state, silent),
+  );
   md.inline.ruler2.at('strikethrough', (state) => {
     pair(state, state.delimiters);
     for (const meta of state.tokens_meta) if (meta?.delimiters) pair(state, meta.delimiters);

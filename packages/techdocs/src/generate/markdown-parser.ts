@@ -3,6 +3,7 @@ import MarkdownIt, { type MarkdownItOptions } from 'markdown-it';
 import markdownItFootnote from 'markdown-it-footnote';
 import remarkParse from 'remark-parse';
 import type { Processor } from 'unified';
+import { type MarkdownExtension, useMarkdownExtensions } from './markdown-extensions.js';
 import { markdownItToMdast } from './markdown-it-mdast.js';
 import { markdownItGfmStrikethrough } from './markdown-it-strikethrough.js';
 import { MAX_NESTING_DEPTH, nestingError } from './nesting.js';
@@ -45,7 +46,10 @@ export interface MarkdownParserPlugins {
  * unified().use(parser.parse).use(remarkGfm).use(parser.baseline).use(userPlugins);
  * ```
  */
-export function createMarkdownParser(mode: MarkdownParser = 'auto'): MarkdownParserPlugins {
+export function createMarkdownParser(
+  mode: MarkdownParser = 'auto',
+  extensions: readonly MarkdownExtension[] = [],
+): MarkdownParserPlugins {
   let baseline: ExtensionCounts = { micromark: 0, fromMarkdown: 0 };
   const counts = (processor: Processor): ExtensionCounts => {
     const data = processor.data() as { micromarkExtensions?: unknown[]; fromMarkdownExtensions?: unknown[] };
@@ -65,11 +69,11 @@ export function createMarkdownParser(mode: MarkdownParser = 'auto'): MarkdownPar
         if (useRemark) {
           // micromark takes time quadratic in the nesting (a minute for 100,000 `>`): a page
           // that would fail the nesting limit anyway is measured by markdown-it first.
-          probe ??= createMarkdownIt();
+          probe ??= createMarkdownIt(extensions);
           if (tokenDepth(probe.parse(document, footnoteEnv())) > MAX_NESTING_DEPTH) throw nestingError(file.path);
           return remark(document, file);
         }
-        fast ??= createFastParser(processor);
+        fast ??= createFastParser(processor, extensions);
         return fast(document);
       };
       return undefined;
@@ -89,7 +93,7 @@ function extended(now: ExtensionCounts, baseline: ExtensionCounts): boolean {
 // `http(s)://`, `www.` or an `@`, so pages without any skip that walk over their tree.
 const mayHaveLiteral = /https?:\/\/|www\.|@/i;
 
-function createMarkdownIt(): MarkdownIt {
+function createMarkdownIt(extensions: readonly MarkdownExtension[]): MarkdownIt {
   // markdown-it silently drops what nests deeper than maxNesting (100 by default), where
   // remark-parse keeps it: one level past the pipeline's limit, a page fails the nesting check
   // (remarkNestingLimit) the same way with either parser instead of losing its tail.
@@ -100,10 +104,11 @@ function createMarkdownIt(): MarkdownIt {
     maxNesting: MAX_NESTING_DEPTH + 1,
   };
   const md = new MarkdownIt('default', options);
-  md.use(markdownItFootnote).use(markdownItGfmStrikethrough);
+  md.use(markdownItFootnote).use(markdownItGfmStrikethrough, { single: !extensions.includes('tilde') });
   // Definitions stay where they were written (as footnoteDefinition nodes), and `^[inline]`
   // footnotes are not GFM.
   md.disable(['footnote_tail', 'footnote_inline']);
+  useMarkdownExtensions(md, extensions);
   return md;
 }
 
@@ -120,8 +125,9 @@ function tokenDepth(tokens: ReturnType<MarkdownIt['parse']>): number {
   return depth;
 }
 
-function createFastParser(processor: Processor): (document: string) => Root {
-  const md = createMarkdownIt();
+function createFastParser(processor: Processor, extensions: readonly MarkdownExtension[]): (document: string) => Root {
+  const md = createMarkdownIt(extensions);
+  const hilite = extensions.includes('inlinehilite');
   // mdast keeps URLs as written (decoded): remark-rehype normalises them, and unsafe ones are
   // left to the sanitiser, as with remark-parse. markdown-it would percent-encode and drop them.
   md.normalizeLink = (url) => url;
@@ -130,7 +136,7 @@ function createFastParser(processor: Processor): (document: string) => Root {
   const data = processor.data() as { fromMarkdownExtensions?: unknown[] };
   const transforms = collectTransforms(data.fromMarkdownExtensions ?? []);
   return (document) => {
-    let tree = markdownItToMdast(md.parse(document, footnoteEnv()), document, md.utils.unescapeAll);
+    let tree = markdownItToMdast(md.parse(document, footnoteEnv()), document, md.utils.unescapeAll, hilite);
     if (transforms.length > 0 && mayHaveLiteral.test(document)) {
       // micromark ends a literal at `<` while tokenizing; the transform only sees text, so the
       // text is cut there for it and joined again after.

@@ -259,6 +259,11 @@ function one(state: State, node: Nodes, parent: Parent | undefined): Result {
     }
     default:
       if (ignored.has(node.type)) return undefined;
+      // Extension nodes (tabs, definition lists, marks, ...) name their element in `data.hName`:
+      // mdast-util-to-hast's unknown-node handler, for nodes with children or none.
+      if (typeof (node.data as HData | undefined)?.hName === 'string' && !('value' in node)) {
+        return element(state, node as Parent, 'div');
+      }
       throw unsupported;
   }
 }

@@ -5,6 +5,9 @@ import { remarkAdmonitions } from './admonition.js';
 import { rehypeCollectPage } from './collect.js';
 import type { MarkdownFeatures } from './config.js';
 import { rehypeStringifyFast } from './hast-html.js';
+import { remarkSnippets } from './snippets.js';
+import { rehypeTabbedInputs } from './tabbed-inputs.js';
+import { rehypeTaskListControls } from './task-list-controls.js';
 import { rehypeHighlightCode } from './highlight.js';
 import { rehypeHeadingIds } from './heading-ids.js';
 import { rehypeDocsLinks } from './links.js';
@@ -45,6 +48,9 @@ const admonitionClasses = [
   'bug', 'example', 'snippet', 'quote', 'cite', 'seealso', 'inline', 'end',
 ];
 
+/** pymdownx.tabbed's alternate style: the set, its labels row, its content and each tab. */
+const tabbedClasses = ['tabbed-set', 'tabbed-alternate', 'tabbed-labels', 'tabbed-content', 'tabbed-block'];
+
 /**
  * GitHub-style sanitisation (no scripts, event handlers, `javascript:` URLs or styles), plus
  * what the docs pipeline itself produces: admonition and details classes.
@@ -66,11 +72,25 @@ const admonitionClasses = [
 export const docsSanitizeSchema: SanitizeSchema = {
   ...defaultSchema,
   clobber: [],
+  // The elements of abbr, mark, critic marks and tab labels (pymdownx / Python-Markdown extra).
+  tagNames: [...(defaultSchema.tagNames ?? []), 'abbr', 'mark', 'label'],
   attributes: {
     ...defaultSchema.attributes,
-    div: [...(defaultSchema.attributes?.div ?? []), ['className', 'admonition', ...admonitionClasses]],
+    div: [
+      ...(defaultSchema.attributes?.div ?? []),
+      ['className', 'admonition', ...admonitionClasses, ...tabbedClasses],
+      ['dataTabs', /^\d+:\d+(?::\d+)?$/],
+    ],
     p: [...(defaultSchema.attributes?.p ?? []), ['className', 'admonition-title']],
     details: [...(defaultSchema.attributes?.details ?? []), 'open', ['className', ...admonitionClasses]],
+    code: [['className', /^language-./, 'highlight']],
+    span: [['className', 'keys', 'critic', 'comment']],
+    kbd: [['className', /^key-[a-z0-9-]+$/]],
+    ins: [...(defaultSchema.attributes?.ins ?? []), ['className', 'critic', 'break']],
+    del: [...(defaultSchema.attributes?.del ?? []), ['className', 'critic', 'break']],
+    mark: [['className', 'critic']],
+    img: [...(defaultSchema.attributes?.img ?? []), ['className', 'twemoji']],
+    pre: [['className', 'mermaid']],
   },
 };
 
@@ -91,10 +111,12 @@ export const docsSanitizeSchema: SanitizeSchema = {
 export function createDocsProcessor(options: DocsProcessorOptions): Processor {
   const { features } = options;
   const sanitize = options.sanitize ?? true;
-  const parser = createMarkdownParser(options.markdownParser);
+  const parser = createMarkdownParser(options.markdownParser, features.extensions ?? []);
   const plugins: PluggableList = [
     parser.parse,
-    [remarkAdmonitions, { admonition: features.admonition, details: features.details }],
+    [remarkAdmonitions, { admonition: features.admonition, details: features.details, tabbed: features.tabbed ?? false }],
+    // After admonitions (so it runs first): included text takes part in admonitions and tabs.
+    ...(features.snippetsRoot ? [[remarkSnippets, { root: features.snippetsRoot }] as PluggableList[number]] : []),
     remarkGfm,
     parser.baseline,
     // First transform: nothing that recurses per level sees a tree nested too deep.
@@ -104,6 +126,9 @@ export function createDocsProcessor(options: DocsProcessorOptions): Processor {
     rehypeRawWhenNeeded,
   ];
   if (sanitize !== false) plugins.push([rehypeSanitizeFast, sanitize === true ? docsSanitizeSchema : sanitize]);
+  // After sanitising: radio inputs are the pipeline's, never an author's (see tabbed-inputs.ts).
+  if (features.tabbed) plugins.push(rehypeTabbedInputs);
+  if (features.taskListControls) plugins.push(rehypeTaskListControls);
   plugins.push(rehypeHeadingIds);
   if (features.highlight) plugins.push(rehypeHighlightCode);
   plugins.push(rehypeDocsLinks, rehypeCollectPage);

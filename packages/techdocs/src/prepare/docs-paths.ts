@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { LoadedSite } from '../generate/config.js';
 import type { BuildWarning } from '../types.js';
+import { includeTargets } from '../generate/nav-includes.js';
 
 /** Folders never copied, wherever they are: dependencies and version control. */
 export const EXCLUDED_DIRECTORIES: ReadonlySet<string> = new Set(['node_modules', '.git', '.hg', '.svn', '.bzr', '_darcs', 'CVS', '.jj']);
@@ -20,7 +21,7 @@ export interface DocsPaths {
 /**
  * The parts of a site that mkdocs reads: the config file, `docs_dir` (which holds `extra_css` and
  * `extra_javascript`), `theme.custom_dir`, an `INHERIT`ed parent config, `hooks`, and explicit
- * `pymdownx.snippets` base paths. A referenced path that leaves the site, or is the site itself
+ * `pymdownx.snippets` base paths, and the folders of sites a nav `!include`s. A referenced path that leaves the site, or is the site itself
  * (snippets' default base path is the site), is left out with a warning: copying the site would
  * bring back everything this selection exists to leave out.
  */
@@ -46,6 +47,8 @@ export function docsPaths(site: LoadedSite): DocsPaths {
   const snippets = extensionOptions(config.markdown_extensions, 'pymdownx.snippets');
   const bases = snippets?.base_path;
   for (const base of Array.isArray(bases) ? bases : bases === undefined ? [] : [bases]) add(base, 'pymdownx.snippets.base_path');
+  // mkdocs-monorepo-plugin: an included site's folder (its mkdocs.yml and docs) is read too.
+  for (const target of includeTargets(config.nav)) add(path.posix.dirname(target.replace(/\\/g, '/')), '!include');
   // A path inside another selected one (snippets under docs/) is copied with it. Ancestors are
   // looked up, not compared pairwise: an untrusted mkdocs.yml may name tens of thousands of paths.
   return { paths: [...paths].sort().filter((p) => !hasSelectedAncestor(paths, p)), warnings };

@@ -39,7 +39,7 @@ if (skip) {
         const stores = [1, 2, 3].map(() => postgresStore({ pool, schema }));
         await Promise.all(stores.map((s) => s.ready()));
         const { rows } = await pool.query(`SELECT version FROM "${schema}".migrations ORDER BY version`);
-        expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4]);
+        expect(rows.map((r) => r.version)).toEqual(migrations.map((m) => m.version));
         await Promise.all(stores.map((s) => s.close()));
       } finally {
         await dropSchema(schema);
@@ -63,6 +63,39 @@ if (skip) {
           await store.transaction((tx) => tx.putLocation({ id: 'b', type: 'url', target: 'https://x/a.yaml', createdAt: '2026-01-02' }));
           // The (type, target) already registered as 'a' stays registered once.
           expect((await store.listLocations()).map((l) => l.id)).toEqual(['a']);
+        } finally {
+          await store.close();
+        }
+      } finally {
+        await dropSchema(schema);
+      }
+    });
+
+    it('upgrades a schema written before migration 5: repeated search rows dropped, the trigram index used by full text', async () => {
+      const schema = randomSchema();
+      try {
+        const client = pgPoolClient(pool, { name: 'test' });
+        await runSqlMigrations(client, { name: 'catalog', schema, migrations: migrations.filter((m) => m.version < 5) });
+        const entity = { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'a', namespace: 'default', title: '50% Off_Sale', tags: ['go', 'go'] } };
+        await pool.query(`INSERT INTO "${schema}".final_entities (entity_ref, uid, etag, entity) VALUES ('component:default/a', 'u1', 'e1', $1)`, [JSON.stringify(entity)]);
+        // The old writer kept one row per array element, repeats included.
+        await pool.query(
+          `INSERT INTO "${schema}".search (entity_ref, key, value, original) VALUES
+           ('component:default/a', 'kind', 'component', 'Component'), ('component:default/a', 'metadata.name', 'a', 'a'),
+           ('component:default/a', 'metadata.title', '50% off_sale', '50% Off_Sale'),
+           ('component:default/a', 'metadata.tags', 'go', 'go'), ('component:default/a', 'metadata.tags', 'go', 'go')`,
+        );
+        const store = postgresStore({ pool, schema });
+        try {
+          await store.ready();
+          expect(await store.entityFacets({ facets: ['metadata.tags'] })).toEqual({ 'metadata.tags': [{ value: 'go', count: 1 }] });
+          const { rows } = await pool.query(`SELECT count(*)::int AS n FROM "${schema}".search WHERE key = 'metadata.tags'`);
+          expect(rows[0].n).toBe(1);
+          const text = async (term: string) =>
+            (await store.queryEntities({ fullText: { term, fields: ['metadata.title'] } })).items.map((r) => r.entityRef);
+          expect([await text('0% OFF_'), await text('0%_off'), await text('sale')]).toEqual([['component:default/a'], [], ['component:default/a']]);
+          const { rows: indexes } = await pool.query(`SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND indexname = 'search_text_trgm_idx'`, [schema]);
+          expect(indexes).toHaveLength(1);
         } finally {
           await store.close();
         }

@@ -45,14 +45,26 @@ export function filterSql(filter: EntityFilter, s: string, params: Params): stri
   return `fe.entity_ref IN (SELECT entity_ref FROM ${s}.search WHERE key = ${key} AND ${values})`;
 }
 
-/** Case-insensitive substring match of the term in any of the fields, or `undefined` for no text filter. */
+/** `term` as a LIKE pattern matching it anywhere: `%`, `_` and `\\` (LIKE's escape) match only themselves. */
+export const containsPattern = (term: string) => `%${term.replace(/[\\%_]/g, '\\$&')}%`;
+
+/**
+ * Case-insensitive substring match of the term in any of the fields, or `undefined` for no text
+ * filter. Search values are stored lowercase, so a LIKE of the lowercased term is Backstage's
+ * `value ILIKE '%term%'` (wildcards escaped). LIKE, unlike strpos, can use the trigram index on
+ * name, title and description values (migration 5), where one exists; without it the same text
+ * scans the chosen keys' index entries.
+ */
 export function fullTextSql(fullText: StoreEntityQuery['fullText'], s: string, params: Params): string | undefined {
   const term = fullText?.term.trim().toLocaleLowerCase('en-US');
   if (!fullText || !term) return undefined;
-  const fields = fullText.fields.map(lower);
+  const fields = [...new Set(fullText.fields.map(lower))];
   if (fields.length === 0) return 'FALSE';
-  // A semi-join over the (key, value) index: one scan of the chosen keys, not one probe per entity.
-  return `fe.entity_ref IN (SELECT t.entity_ref FROM ${s}.search t WHERE t.key = ANY(${params.add(fields)}::text[]) AND strpos(t.value, ${params.add(term)}) > 0)`;
+  const pattern = params.add(containsPattern(term));
+  // A semi-join over one scan of the chosen keys' rows, not one probe per entity. Each key is its
+  // own branch, so the planner can answer trigram-indexed keys from the trigram index.
+  const keys = fields.map((f) => `(t.key = ${params.add(f)} AND t.value LIKE ${pattern})`).join(' OR ');
+  return `fe.entity_ref IN (SELECT t.entity_ref FROM ${s}.search t WHERE ${keys})`;
 }
 
 /** The WHERE conditions shared by a page and its total: filter and full text. */

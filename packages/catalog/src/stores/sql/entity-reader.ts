@@ -1,6 +1,7 @@
 import { assertFacetsQuery, assertLookupKeys, assertStoreQuery } from '../../query/query-text.js';
 import type { CatalogStore, FinalEntityRow, StoreEntityPage } from '../types.js';
 import { afterSql, createParams, matchSql, orderBySql, sortJoinSql } from './entity-query.js';
+import { readOrderedPage } from './ordered-page.js';
 import type { SqlRead } from './read.js';
 
 interface EntityRow {
@@ -30,11 +31,34 @@ export function createSqlEntityReader(s: string, read: SqlRead): SqlEntityReader
     return rows.map(toFinal);
   }
 
+  /** How many entities match the query's filter and full text, whatever its page. */
+  async function countMatches(query: Parameters<CatalogStore['queryEntities']>[0]): Promise<number> {
+    const params = createParams();
+    const where = matchSql(query, s, params);
+    const rows = await read<{ n: string | number }>(
+      `SELECT count(*) AS n FROM ${s}.final_entities fe${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`,
+      params.values,
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
   async function queryEntities(query: Parameters<CatalogStore['queryEntities']>[0]): Promise<StoreEntityPage> {
     // PostgreSQL rejects NUL and lone surrogates mid-statement; refuse them as every store does.
     assertStoreQuery(query);
     const order = (query.order ?? []).map((o) => ({ ...o, field: o.field.toLocaleLowerCase('en-US') }));
     const uidOrder = query.uidOrder ?? 'asc';
+    if (order.length === 1 && query.limit !== undefined) {
+      // A page by one field: walk its index and stop after the page (see readOrderedPage).
+      const [rows, totalItems] = await Promise.all([
+        readOrderedPage(s, read, { ...query, limit: query.limit }, order[0]!, uidOrder),
+        query.includeTotal ? countMatches(query) : undefined,
+      ]);
+      return {
+        items: rows.map(toFinal),
+        sortKeys: rows.map((r) => [r.s0]),
+        ...(totalItems !== undefined ? { totalItems } : {}),
+      };
+    }
     const params = createParams();
     const aliases = order.map((_, i) => `s${i}`);
     const joins = order.map((o, i) => ` ${sortJoinSql(o.field, `j${i}`, s, params)}`).join('');
@@ -57,19 +81,12 @@ export function createSqlEntityReader(s: string, read: SqlRead): SqlEntityReader
     SELECT p.*, e.etag, e.entity FROM page p JOIN ${s}.final_entities e ON e.entity_ref = p.entity_ref
     ORDER BY ${orderBySql(order, aliases.map((a) => `p.${a}`), 'p.uid', uidOrder)}`;
 
-    const countParams = createParams();
-    const countWhere = matchSql(query, s, countParams);
     // Page and total run concurrently (on PostgreSQL, on two connections). Promise.all owns both
     // promises from the start: awaiting one and then the other would leave the second's
     // rejection unheard while the first is awaited, and Node ends the process on it.
     const [rows, totalItems] = await Promise.all([
       read<EntityRow & Record<string, string | null>>(text, params.values),
-      query.includeTotal
-        ? read<{ n: string | number }>(
-            `SELECT count(*) AS n FROM ${s}.final_entities fe${countWhere.length ? ` WHERE ${countWhere.join(' AND ')}` : ''}`,
-            countParams.values,
-          ).then((r) => Number(r[0]?.n ?? 0))
-        : undefined,
+      query.includeTotal ? countMatches(query) : undefined,
     ]);
     return {
       items: rows.map(toFinal),
@@ -87,13 +104,15 @@ export function createSqlEntityReader(s: string, read: SqlRead): SqlEntityReader
     const keys = [...new Set(facets.map((f) => f.toLocaleLowerCase('en-US')))];
     const keyParam = params.add(keys);
     const where = filter ? matchSql({ filter }, s, params) : [];
+    // Rows are unique per (entity, key, value) (migration 5), so a count of rows is a count of
+    // entities: one hash aggregate, no sort. The written case shown is that of the value's row
+    // with the smallest entity ref, one index probe per value.
     const rows = await read<{ key: string; value: string; original: string | null; n: string | number }>(
-      `SELECT f.key, f.value, min(f.original) AS original, count(DISTINCT f.entity_ref) AS n
-       FROM ${s}.search f
-       WHERE f.key = ANY(${keyParam}::text[]) AND f.value IS NOT NULL${
-         where.length ? ` AND f.entity_ref IN (SELECT fe.entity_ref FROM ${s}.final_entities fe WHERE ${where.join(' AND ')})` : ''
-       }
-       GROUP BY f.key, f.value`,
+      `SELECT fe.key, fe.value, count(*) AS n,
+         (SELECT o.original FROM ${s}.search o WHERE o.key = fe.key AND o.value = fe.value ORDER BY o.entity_ref LIMIT 1) AS original
+       FROM ${s}.search fe
+       WHERE fe.key = ANY(${keyParam}::text[]) AND fe.value IS NOT NULL${where.length ? ` AND ${where.join(' AND ')}` : ''}
+       GROUP BY fe.key, fe.value`,
       params.values,
     );
     const byKey = new Map<string, { value: string; count: number }[]>();

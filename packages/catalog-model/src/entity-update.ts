@@ -39,6 +39,10 @@ export const entityUpdateSchema = z.strictObject({
       if (depthOf(patch) > MAX_PATCH_DEPTH) issue(`the patch nests deeper than ${MAX_PATCH_DEPTH} levels`);
       for (const key of FIXED_METADATA) if (patch.metadata && Object.hasOwn(patch.metadata, key)) issue(`metadata.${key} cannot be changed by an update`);
       const annotations = patch.metadata?.['annotations'];
+      // `null` would delete the catalog's annotations with all the others.
+      if (patch.metadata && Object.hasOwn(patch.metadata, 'annotations') && (annotations === null || typeof annotations !== 'object' || Array.isArray(annotations))) {
+        issue('metadata.annotations cannot be removed or replaced whole; change its keys one by one');
+      }
       if (annotations && typeof annotations === 'object') {
         for (const key of FIXED_ANNOTATIONS) if (Object.hasOwn(annotations, key)) issue(`annotation ${key} is set by the catalog`);
       }

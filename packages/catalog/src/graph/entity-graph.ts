@@ -55,7 +55,9 @@ export const entityGraphRequestSchema = z.strictObject({
   maxNodes: z.number().int().min(1).max(GRAPH_LIMITS.maxNodes).optional(),
   limit: z.number().int().min(1).max(GRAPH_LIMITS.maxPageSize).optional(),
   fields: z.array(z.string().min(1)).max(100).optional(),
-  cursor: z.string().min(1).max(20_000).optional(),
+  // A cursor carries the whole request (up to 1000 roots of 400 characters, filters, query), so
+  // it must hold any request accepted here; over HTTP the body limit bounds it too.
+  cursor: z.string().min(1).max(4_000_000).optional(),
 });
 
 /**

@@ -49,7 +49,13 @@ export function editEntityInYaml(yamlText: string, entity: EntityIdentity, patch
 }
 
 function describes(document: Document, entity: EntityIdentity): boolean {
-  const value = document.toJS({ maxAliasCount: 100 }) as unknown;
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: 100 }) as unknown;
+  } catch (error) {
+    // The alias limit throws a plain ReferenceError: the file's author chose it, so it is input.
+    throw new InputError(`the source has a document that cannot be read: ${(error as Error).message}`, { cause: error });
+  }
   if (!isPlainObject(value) || !isPlainObject(value['metadata'])) return false;
   const metadata = value['metadata'];
   const namespace = typeof metadata['namespace'] === 'string' && metadata['namespace'] ? metadata['namespace'] : 'default';

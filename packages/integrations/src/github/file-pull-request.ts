@@ -77,7 +77,13 @@ export async function openGithubFilePullRequest(options: GithubFilePullRequestOp
       throw new InputError(`GitHub: the branch ${base} of ${owner}/${repo} could not be fetched (${(error as Error).message.slice(0, 200)})`);
     });
     await runGit(['read-tree', 'refs/remotes/base'], local);
-    if (!(await runGit(['ls-files', '--', options.path], local))) throw new NotFoundError(`GitHub: ${options.path} does not exist on ${base} of ${owner}/${repo}`);
+    const entries = (await runGit(['ls-files', '--stage', '-z', '--', options.path], local)).split('\0').filter(Boolean);
+    if (entries.length === 0) throw new NotFoundError(`GitHub: ${options.path} does not exist on ${base} of ${owner}/${repo}`);
+    // Only a regular file: a symbolic link checked out would be read and written through, to a
+    // file of this host outside the scratch repository (and a folder is not a file to edit).
+    if (entries.length !== 1 || !/^100(644|755) [0-9a-f]+ 0\t/.test(entries[0]!) || entries[0]!.slice(entries[0]!.indexOf('\t') + 1) !== options.path) {
+      throw new InputError(`GitHub: ${options.path} on ${base} of ${owner}/${repo} is not a regular file`);
+    }
     await runGit(['checkout-index', '--force', '--', options.path], { ...local, cwd: workTree });
     const file = path.join(workTree, options.path);
     const before = await readFile(file, 'utf8');

@@ -88,7 +88,7 @@ describe('KindDefinition', () => {
   });
 
   test('catastrophic patterns and back-references are refused; linear ones pass', () => {
-    for (const pattern of ['^(a+)+$', '^(a|aa)+$', '^(\\w*)*x', '(a|b+){2,}', '(x)\\1']) {
+    for (const pattern of ['^(a+)+$', '^(a|aa)+$', '^(\\w*)*x', '(a|b+){2,}', '(x)\\1', '^(a|a)*$', '^(aa|a)*$', '^(\\w|\\d)+$', '^((a|a))*$']) {
       expect(problems({ ...widgetSpec, schema: { type: 'string', pattern } })[0], pattern).toMatch(/^spec\.schema\.pattern kind-schema: .*pattern .*exponential/);
     }
     expect(problems({ ...widgetSpec, schema: { type: 'object', patternProperties: { '^(a+)+$': {} } } })[0]).toMatch(/exponential/);

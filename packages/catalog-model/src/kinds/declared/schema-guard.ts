@@ -113,7 +113,7 @@ export function patternProblem(pattern: string, maxLength: number): string | und
   if (/\\[1-9]|\\k</.test(pattern)) return `pattern ${shown} uses a back-reference, which can take exponential time`;
   // Per open group: whether it holds a quantifier, an alternation, and whether its first atom is
   // quantified. A repeated group is ambiguous (exponential) when its body can start by repeating
-  // (`(a+)+`, `(\\w*)*`) or has alternatives (`(a|aa)+`); `(-[a-z]+)*` starts with a literal and passes.
+  // (`(a+)+`, `(\\w*)*`) or has alternatives (`(a|aa)+`, `(a|a)*`); `(-[a-z]+)*` starts with a literal and passes.
   interface Group { quantified: boolean; alternation: boolean; firstQuantified: boolean; atoms: number }
   const root: Group = { quantified: false, alternation: false, firstQuantified: false, atoms: 0 };
   const groups: Group[] = [root];
@@ -156,13 +156,16 @@ export function patternProblem(pattern: string, maxLength: number): string | und
       if (repeatsAt(i + 1) && group.quantified && (group.firstQuantified || group.alternation)) {
         return `pattern ${shown} repeats a group that can match the same text in many ways, which can take exponential time on a long string`;
       }
-      if (repeatsAt(i + 1) && group.alternation && group.atoms > 1) {
+      // Any repeated alternation: alternatives that overlap (`(a|a)*`, `(aa|a)*`, `(\\w|\\d)+`)
+      // backtrack exponentially, and telling overlap apart is not done here (`[ab]*` is linear).
+      if (repeatsAt(i + 1) && group.alternation) {
         return `pattern ${shown} repeats a group of alternatives, which can take exponential time on a long string`;
       }
       atom(i + 1);
-      // What the group holds counts for its parent too: `((a+))+` is `(a+)+`.
+      // What the group holds counts for its parent too: `((a+))+` is `(a+)+`, `((a|a))*` is `(a|a)*`.
       const parent = groups[groups.length - 1]!;
       if (group.quantified) parent.quantified = true;
+      if (group.alternation) parent.alternation = true;
     } else if (c === '|') {
       const group = groups[groups.length - 1]!;
       group.alternation = true;

@@ -50,7 +50,8 @@ export function createEventPublisher(parts: EventPublisherParts): EventPublisher
     try {
       const text = JSON.stringify(payload);
       if (text === undefined) throw new TypeError('the payload is not a JSON value');
-      if (text.length > parts.maxPayloadBytes) throw new RangeError(`the payload is ${text.length} characters, above maxPayloadBytes ${parts.maxPayloadBytes}`);
+      const bytes = Buffer.byteLength(text, 'utf8');
+      if (bytes > parts.maxPayloadBytes) throw new RangeError(`the payload is ${bytes} bytes as JSON, above maxPayloadBytes ${parts.maxPayloadBytes}`);
       return { topic, key: parts.keyOf(topic, payload), payload: text };
     } catch (error) {
       onError(new Error(`event bus: not stored, so other processes will not hear this ${topic} event: ${(error as Error).message}`, { cause: error }), topic);

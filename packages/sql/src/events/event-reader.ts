@@ -106,7 +106,10 @@ export function createEventReader(parts: EventReaderParts): EventReader {
     const moved = next > at.position();
     at.advance(next);
     if (moved && consumer) await log.savePosition(consumer, at.position());
-    lanes.prune(Math.min(at.floor(), ...inflight));
+    // A loop, not Math.min(...inflight): one large commit can put 100k+ events in flight.
+    let floor = at.floor();
+    for (const id of inflight) if (id < floor) floor = id;
+    lanes.prune(floor);
     // Read again while this read moved (a byte budget may have cut it short); an empty read ends.
     return moved;
   };

@@ -157,11 +157,13 @@ describe.skipIf(skip)(`the PostgreSQL event bus${skip ? ` (${skip})` : ''}`, () 
     await a.publishAll([
       { topic: 'ping', payload: circular },
       { topic: 'ping', payload: 'x'.repeat(200) },
+      // 40 characters, 120 bytes: the limit counts bytes.
+      { topic: 'ping', payload: '€'.repeat(40) },
       { topic: 'ping', payload: 10n },
       { topic: 'ping', payload: 'ok' },
     ]);
-    expect(seenA).toHaveLength(4);
-    expect(errors).toHaveLength(3);
+    expect(seenA).toHaveLength(5);
+    expect(errors).toHaveLength(4);
     expect(errors.every((m) => m.includes('other processes will not hear'))).toBe(true);
     await eventually(() => seenB.length === 1, 'the storable event');
     expect(seenB).toEqual(['ok']);

@@ -47,7 +47,8 @@ export async function queryGraphSql(s: string, read: SqlRead, query: StoreGraphQ
     if (known === undefined || depth < known) depths.set(ref, depth);
   }
   const cut = rows.length >= rowCap;
-  const completeDepth = cut ? Math.max(0, Math.max(...rows.map((r) => r.depth)) - 1) : query.maxDepth;
+  // A loop, not Math.max(...rows): a spread of ~100k rows can pass the engine's argument limit.
+  const completeDepth = cut ? Math.max(0, rows.reduce((deepest, r) => Math.max(deepest, r.depth), 0) - 1) : query.maxDepth;
   const { nodes, truncated } = keepWholeLevels(depths, completeDepth, query.maxNodes);
   return { nodes, edges: await edgesBetween(s, read, nodes.map((n) => n.entityRef), keys), truncated: truncated || cut };
 }

@@ -9,7 +9,7 @@ import type { Entity } from '@portalkit/catalog-model';
 
 const databases: Array<[name: string, owner: string, description: string]> = [
   ['orders-replica', 'group:default/team-fulfillment', 'Read replica of the orders database, from the inventory system'],
-  ['payments-vault', 'group:default/team-payments', 'Token vault of the payments gateway, from the inventory system'],
+  ['payments-tokenizer', 'group:default/team-payments', 'Card tokenizer of the payments gateway, from the inventory system'],
 ];
 
 function entityOf([name, owner, description]: (typeof databases)[number]): Entity {

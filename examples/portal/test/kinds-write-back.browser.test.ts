@@ -64,7 +64,7 @@ describe.skipIf(!hasChromium)('declared kinds and write-back in the example port
 
   it('changes the owner of a provider-owned entity for its owner, refuses others and sources it cannot write', async () => {
     // Signed out: the policy lets only owners update.
-    await go('#/entity/resource/default/payments-vault');
+    await go('#/entity/resource/default/payments-tokenizer');
     await page.waitForSelector('#change-owner-form');
     await page.fill('#new-owner', 'group:default/team-platform');
     await page.click('#change-owner-submit');
@@ -73,12 +73,12 @@ describe.skipIf(!hasChromium)('declared kinds and write-back in the example port
 
     const issuer = (await (await fetch(`${baseUrl}/api/auth/config`)).json()).issuer as string;
     await signInThroughProvider(page, { baseUrl, issuer, login: 'katherine.johnson', password: DEMO_PASSWORD, displayName: 'Katherine Johnson' });
-    await go('#/entity/resource/default/payments-vault');
+    await go('#/entity/resource/default/payments-tokenizer');
     expect(await aboutOwner()).toBe('team-payments');
     await page.fill('#new-owner', 'group:default/team-platform');
     await page.click('#change-owner-submit');
     await page.waitForFunction(() => [...document.querySelectorAll('dl.about dt')].find((dt) => dt.textContent === 'Owner')?.nextElementSibling?.textContent === 'team-platform');
-    expect((await example.catalog.getEntityByRef('resource:default/payments-vault'))?.spec?.['owner']).toBe('group:default/team-platform');
+    expect((await example.catalog.getEntityByRef('resource:default/payments-tokenizer'))?.spec?.['owner']).toBe('group:default/team-platform');
 
     // Someone else's entity: refused.
     await go('#/entity/resource/default/orders-replica');

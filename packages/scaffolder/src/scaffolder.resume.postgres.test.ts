@@ -101,7 +101,7 @@ describe.skipIf(skip)(`scaffolder retry and resume on PostgreSQL${skip ? ` (${sk
     }
   });
 
-  it('retries a failed task from its failed step over HTTP, keeping the earlier step and the workspace', async () => {
+  it('retries a failed task from its failed step (the host, not an HTTP caller, for a task the host started), keeping the earlier step and the workspace', async () => {
     const schema = await fresh();
     let failing = true;
     const [write, block] = resumeActions(pool, schema, false);
@@ -135,15 +135,16 @@ describe.skipIf(skip)(`scaffolder retry and resume on PostgreSQL${skip ? ` (${sk
       const handler = scaffolder.handler({ basePath: '/api/scaffolder', getTemplate: async () => undefined });
       const retry = (body: unknown, id = first.id) =>
         handler(new Request(`http://x/api/scaffolder/v2/tasks/${id}/retry`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
-      // Its secrets were deleted when it failed: a retry without them is refused.
-      expect((await retry({})).status).toBe(400);
-      expect((await retry({}, '00000000-0000-4000-8000-000000000000')).status).toBe(404);
+      // Started by the host, it runs with the host's rights: a caller over HTTP may not retry it.
+      expect((await retry({ secrets: { token: RESUME_SECRET } })).status).toBe(403);
+      // The host may. Its secrets were deleted when it failed: a retry without them is refused.
+      await expect(scaffolder.retryTask(first.id, {})).rejects.toMatchObject({ name: 'InputError' });
+      await expect(scaffolder.retryTask('00000000-0000-4000-8000-000000000000', { secrets: { token: RESUME_SECRET } })).rejects.toMatchObject({ name: 'NotFoundError' });
       failing = false;
-      const response = await retry({ secrets: { token: RESUME_SECRET } });
-      expect(response.status).toBe(201);
-      expect(await response.json()).toEqual({ id: first.id });
+      const retried = await scaffolder.retryTask(first.id, { secrets: { token: RESUME_SECRET } });
+      expect(retried.id).toBe(first.id);
       // Queued again (or running, or done): a second retry conflicts.
-      expect((await retry({ secrets: { token: RESUME_SECRET } })).status).toBe(409);
+      await expect(scaffolder.retryTask(first.id, { secrets: { token: RESUME_SECRET } })).rejects.toMatchObject({ name: 'ConflictError' });
       const result = await (await scaffolder.getTask(first.id))!.result;
       expect(result).toMatchObject({ status: 'completed', output: { file: 'svc.txt', created: 'thing-1' } });
       const runs = (await runsOf(schema)).map((r) => r.name);

@@ -131,23 +131,7 @@ export function memoryTaskStore(): TaskStore {
         if (record.status !== 'processing' || !record.leaseExpiresAt) continue;
         if (Date.parse(record.leaseExpiresAt) > Date.now()) continue;
         recovered.push(record.id);
-        const strategy = recoveryStrategyOf(record.spec);
-        if (strategy !== 'none' && (record.recoveries ?? 0) < MAX_TASK_RECOVERIES) {
-          record.status = 'open';
-          record.resumeMode = strategy;
-          record.recoveries = (record.recoveries ?? 0) + 1;
-          delete record.claimedBy;
-          delete record.leaseExpiresAt;
-          append(record.id, 'recovered', { message: REQUEUED_MESSAGE, status: 'open', recoverStrategy: strategy });
-          continue;
-        }
-        record.status = 'failed';
-        delete record.sealedSecrets;
-        record.completedAt = now();
-        record.error = { name: 'TaskRecoveredError', message: RECOVERED_MESSAGE };
-        delete record.leaseExpiresAt;
-        append(record.id, 'recovered', { message: RECOVERED_MESSAGE, status: 'failed' });
-        append(record.id, 'completion', { message: 'Run completed with status: failed', status: 'failed', error: record.error });
+        recoverRecord(record, append, now);
       }
       return recovered;
     },
@@ -169,12 +153,7 @@ export function memoryTaskStore(): TaskStore {
       if (record.status !== 'failed' && record.status !== 'cancelled') {
         throw new ConflictError(`Task ${taskId} is ${record.status}: only a failed or cancelled task can be retried`);
       }
-      record.status = 'open';
-      record.resumeMode = 'resume';
-      record.recoveries = 0;
-      record.cancelRequested = false;
-      for (const key of ['claimedBy', 'leaseExpiresAt', 'completedAt', 'output', 'error', 'sealedSecrets'] as const) delete record[key];
-      if (sealedSecrets !== undefined) record.sealedSecrets = copy(sealedSecrets);
+      requeueForRetry(record, sealedSecrets === undefined ? undefined : copy(sealedSecrets));
       append(taskId, 'recovered', { message: RETRIED_MESSAGE, status: 'open', recoverStrategy: 'resume' });
       return copy(record);
     },
@@ -190,4 +169,37 @@ export function memoryTaskStore(): TaskStore {
       return count;
     },
   };
+}
+
+type Append = (taskId: string, type: TaskEvent['type'], body: TaskEvent['body']) => TaskEvent;
+
+/** A task whose worker's lease expired: queued again per its recovery strategy, else failed. */
+function recoverRecord(record: TaskRecord, append: Append, now: () => string): void {
+  const strategy = recoveryStrategyOf(record.spec);
+  if (strategy !== 'none' && (record.recoveries ?? 0) < MAX_TASK_RECOVERIES) {
+    record.status = 'open';
+    record.resumeMode = strategy;
+    record.recoveries = (record.recoveries ?? 0) + 1;
+    delete record.claimedBy;
+    delete record.leaseExpiresAt;
+    append(record.id, 'recovered', { message: REQUEUED_MESSAGE, status: 'open', recoverStrategy: strategy });
+    return;
+  }
+  record.status = 'failed';
+  delete record.sealedSecrets;
+  record.completedAt = now();
+  record.error = { name: 'TaskRecoveredError', message: RECOVERED_MESSAGE };
+  delete record.leaseExpiresAt;
+  append(record.id, 'recovered', { message: RECOVERED_MESSAGE, status: 'failed' });
+  append(record.id, 'completion', { message: 'Run completed with status: failed', status: 'failed', error: record.error });
+}
+
+/** A failed or cancelled task queued again to resume at its failed step. */
+function requeueForRetry(record: TaskRecord, sealedSecrets: TaskRecord['sealedSecrets'] | undefined): void {
+  record.status = 'open';
+  record.resumeMode = 'resume';
+  record.recoveries = 0;
+  record.cancelRequested = false;
+  for (const key of ['claimedBy', 'leaseExpiresAt', 'completedAt', 'output', 'error', 'sealedSecrets'] as const) delete record[key];
+  if (sealedSecrets !== undefined) record.sealedSecrets = sealedSecrets;
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { memoryStore, pgliteStore, postgresStore } from '@portalkit/catalog';
 import type { CatalogStore } from '@portalkit/catalog';
+import { InputError } from '@portalkit/core';
 import { UsageError } from './usage-error.js';
 
 /** A catalog store opened from a `--store` value, with what to print and how to close it. */
@@ -20,6 +21,16 @@ export interface OpenedStore {
  * (PostgreSQL). `schema` applies to the SQL stores. Anything else is a usage error.
  */
 export function openStore(spec: string, options: { cwd: string; schema?: string }): OpenedStore {
+  try {
+    return openNamedStore(spec, options);
+  } catch (error) {
+    // Bad schema names and the like, refused by the store factories, are command-line mistakes.
+    if (error instanceof InputError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+function openNamedStore(spec: string, options: { cwd: string; schema?: string }): OpenedStore {
   const schema = options.schema ?? 'portalkit_catalog';
   if (spec === 'memory') {
     if (options.schema !== undefined) throw new UsageError('--schema applies to file: and postgres:// stores, not memory');

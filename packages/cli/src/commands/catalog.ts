@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isDynamicPattern } from 'tinyglobby';
-import { ConflictError, InputError, ServiceUnavailableError, isPathInside } from '@portalkit/core';
+import { ConflictError, ServiceUnavailableError, isPathInside } from '@portalkit/core';
 import type { EntityProcessor } from '@portalkit/catalog';
 import { createCliLogger } from '../cli-logger.js';
 import { defineCommand } from '../command.js';
@@ -10,7 +10,6 @@ import { extensionOptions, loadCliExtensions } from '../extensions.js';
 import { expandEntityFileArguments } from '../files.js';
 import { listProcessingErrors, printProcessingErrors } from '../processing-errors.js';
 import { createProgress } from '../progress.js';
-import type { OpenedStore } from '../store-spec.js';
 import { UsageError } from '../usage-error.js';
 
 const ingest = defineCommand({
@@ -44,14 +43,7 @@ const ingest = defineCommand({
     const extensions = await loadCliExtensions(values, io);
     // Loaded on use: `--help` and the other commands do not pay for the catalog and its stores.
     const [{ builtinKinds, createCatalog }, { openStore }] = await Promise.all([import('@portalkit/catalog'), import('../store-spec.js')]);
-    let opened: OpenedStore;
-    try {
-      opened = openStore(values.store!, { cwd: io.cwd, ...(values.schema !== undefined ? { schema: values.schema } : {}) });
-    } catch (error) {
-      // Bad schema names and the like are mistakes on the command line.
-      if (error instanceof InputError) throw new UsageError(error.message);
-      throw error;
-    }
+    const opened = openStore(values.store!, { cwd: io.cwd, ...(values.schema !== undefined ? { schema: values.schema } : {}) });
     try {
       const progress = createProgress({ stream: io.stderr, label: 'ingest' });
       let processed = 0;

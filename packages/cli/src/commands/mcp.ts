@@ -1,9 +1,7 @@
-import { InputError, ServiceUnavailableError, hostPrincipal } from '@portalkit/core';
+import { ServiceUnavailableError, hostPrincipal } from '@portalkit/core';
 import { createCliLogger } from '../cli-logger.js';
 import { defineCommand } from '../command.js';
 import type { CommandGroup } from '../command.js';
-import type { OpenedStore } from '../store-spec.js';
-import { UsageError } from '../usage-error.js';
 
 const serve = defineCommand({
   summary: 'Serve the catalog tools of @portalkit/mcp over stdio, for AI agents',
@@ -26,13 +24,7 @@ const serve = defineCommand({
       import('@portalkit/mcp'),
       import('../store-spec.js'),
     ]);
-    let opened: OpenedStore;
-    try {
-      opened = openStore(values.store!, { cwd: io.cwd, ...(values.schema !== undefined ? { schema: values.schema } : {}) });
-    } catch (error) {
-      if (error instanceof InputError) throw new UsageError(error.message);
-      throw error;
-    }
+    const opened = openStore(values.store!, { cwd: io.cwd, ...(values.schema !== undefined ? { schema: values.schema } : {}) });
     try {
       await opened.ready().catch((error: unknown) => {
         throw new ServiceUnavailableError(`cannot open the store ${opened.description}: ${(error as Error).message}`);

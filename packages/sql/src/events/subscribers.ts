@@ -1,3 +1,5 @@
+import { createEventBus } from '@portalkit/core';
+
 /** A subscriber of the bus. */
 export type EventListener = (payload: unknown, topic: string) => void | Promise<void>;
 
@@ -25,31 +27,26 @@ export interface Subscribers {
  * ```
  */
 export function createSubscribers(onError: (error: unknown, topic: string) => void): Subscribers {
-  const byTopic = new Map<string, Set<EventListener>>();
+  // Delivery is core's in-process bus; this adds only the count `has` needs.
+  const bus = createEventBus({ onError });
+  const counts = new Map<string, number>();
   return {
     subscribe(topic, listener) {
-      let set = byTopic.get(topic);
-      if (!set) byTopic.set(topic, (set = new Set()));
-      // A listener subscribed twice is called twice, as with the in-process bus.
-      const entry: EventListener = (payload, t) => listener(payload, t);
-      set.add(entry);
+      // A fresh function per call: a listener subscribed twice is called twice, and each
+      // unsubscribe removes one of them.
+      const off = bus.subscribe(topic, (payload, t) => listener(payload, t));
+      counts.set(topic, (counts.get(topic) ?? 0) + 1);
+      let subscribed = true;
       return () => {
-        set.delete(entry);
-        if (set.size === 0 && byTopic.get(topic) === set) byTopic.delete(topic);
+        if (!subscribed) return;
+        subscribed = false;
+        off();
+        const left = (counts.get(topic) ?? 1) - 1;
+        if (left > 0) counts.set(topic, left);
+        else counts.delete(topic);
       };
     },
-    has: (topic) => (byTopic.get(topic)?.size ?? 0) > 0,
-    async deliver(topic, payload) {
-      const listeners = [...(byTopic.get(topic) ?? [])];
-      await Promise.all(
-        listeners.map(async (listener) => {
-          try {
-            await listener(payload, topic);
-          } catch (error) {
-            onError(error, topic);
-          }
-        }),
-      );
-    },
+    has: (topic) => counts.has(topic),
+    deliver: (topic, payload) => bus.publish(topic, payload),
   };
 }

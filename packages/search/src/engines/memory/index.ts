@@ -6,7 +6,7 @@ import type { EngineQueryOptions, SplitDocument } from '../../visibility.js';
 import type { EntityFilter } from '@portalkit/catalog-model';
 import { allowedIds } from './facets.js';
 import { createMatcher } from './matcher.js';
-import { createRankedCache } from './ranked-cache.js';
+import { createRankedCache } from '../ranked-cache.js';
 import { createResourceFacts } from './resources.js';
 import type { ResourceFacts } from './resources.js';
 import { pageOf, toResult } from './results.js';

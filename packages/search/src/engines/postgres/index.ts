@@ -9,6 +9,7 @@ import type { SearchEngine } from '../types.js';
 import { enableFuzzy, locationKey, migrate } from './migrations.js';
 import type { EngineQueryOptions } from '../../visibility.js';
 import { filterSql } from './filter-sql.js';
+import { createRankedPages } from './ranked-pages.js';
 import { createPostgresQuery } from './search-query.js';
 import { createPostgresWrites, dedupe } from './writes.js';
 
@@ -54,7 +55,7 @@ export interface PostgresEngineOptions {
 
 /**
  * A {@link SearchEngine} on PostgreSQL full-text search: a weighted `tsvector` per document (title A,
- * text B, other fields C) under a GIN index, `ts_rank_cd` ranking, prefix matching (`word:*`),
+ * text B, other fields C) under a GIN index, `ts_rank` ranking, prefix matching (`word:*`),
  * phrases (`phraseto_tsquery`) and `ts_headline` highlighting. Tables live in their own schema,
  * created by a versioned, idempotent migration. With `fuzzy`, misspelled words also match indexed
  * words of similar spelling (`pg_trgm` trigram similarity).
@@ -91,6 +92,7 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
     documents: `${quoteIdent(schema)}.documents`,
     resources: `${quoteIdent(schema)}.resources`,
     words: `${quoteIdent(schema)}.words`,
+    generation: `${quoteIdent(schema)}.generation`,
   };
   const table = tables.documents;
   // Options are all checked before a pool is opened, so a rejected engine leaves none behind.
@@ -110,11 +112,25 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
   });
   const init = () => gate.ready();
   const writes = createPostgresWrites({ tables, configs, batchSize, fuzzy });
-  const search = createPostgresQuery({ db, tables, language, configs, fuzzy, tags: { preTag, postTag }, sentinels });
+  const ranked = createRankedPages();
+  const search = createPostgresQuery({ db, tables, ranked, language, configs, fuzzy, tags: { preTag, postTag }, sentinels });
+  const nextGeneration = `SELECT nextval('${tables.generation.replace(/'/g, "''")}')`;
 
+  // Every write moves the generation on inside its transaction and again once committed, so a
+  // ranked window (ranked-pages.ts) read on either side of the commit is seen to be stale.
   const transaction = async <T>(work: (client: SqlClient) => Promise<T>): Promise<T> => {
     await init();
-    return db.transaction(work);
+    ranked.clear();
+    const result = await db.transaction(async (client) => {
+      const value = await work(client);
+      await client.query(nextGeneration);
+      return value;
+    });
+    ranked.clear();
+    // The write is committed: failing here would report it as failed. A missed move only keeps
+    // other processes' windows of the last few queries until the next write.
+    await db.query(nextGeneration).catch(() => undefined);
+    return result;
   };
 
   return {
@@ -130,6 +146,13 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
         await writes.insertAll(client, valid);
         await writes.sweepResources(client);
       });
+      // A full replace rewrote a type's rows: fresh statistics keep the planner's row estimates
+      // (and so its choice of plans) right, and the GIN index answers without a pending list.
+      // The documents are committed by now, so a failure here must not report the index as failed.
+      await db
+        .query(`ANALYZE ${table}`)
+        .then(() => db.query(`SELECT gin_clean_pending_list('${quoteIdent(schema).replace(/'/g, "''")}.documents_tsv_idx'::regclass)`))
+        .catch(() => undefined);
     },
 
     async upsert(documents) {
@@ -139,7 +162,6 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
     },
 
     async remove(type, selector: DocumentSelector) {
-      await init();
       if (Array.isArray(selector)) {
         const locations = selector as readonly string[];
         if (locations.length === 0) return;
@@ -168,7 +190,7 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
     async query(query: SearchQuery, options: EngineQueryOptions = {}): Promise<SearchResultSet> {
       const q = normalizeQuery(query);
       await init();
-      return search(q, options);
+      return search(q, { ...options, cursor: query.pageCursor !== undefined });
     },
 
     async close() {

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runEngineContract } from '../contract.js';
+import type { SearchEngine } from '../types.js';
 import { postgresEngine } from './index.js';
 import { migrate } from './migrations.js';
 import { pgPoolClient } from '@portalkit/sql';
@@ -35,7 +36,7 @@ if ('skip' in connection) {
       await Promise.all([migrate(client, schema), migrate(client, schema), migrate(client, schema)]);
       await migrate(client, schema);
       const { rows } = await pool.query(`SELECT version FROM "${schema}".schema_migrations`);
-      expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
+      expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]);
     });
 
     it('keys documents indexed before migration 3 by their location hash, keeping them', async () => {
@@ -53,6 +54,46 @@ if ('skip' in connection) {
       expect((await engine.query({ term: 'kept' })).results.map((r) => r.document.title)).toEqual(['New']);
       await engine.remove('t', ['/a']);
       expect((await engine.query({ term: 'kept' })).numberOfResults).toBe(0);
+    });
+
+    it('ranks documents indexed before migration 5 by their stored title form once migrated', async () => {
+      const schema = fresh();
+      const before = postgresEngine({ pool, schema });
+      await before.upsert([
+        { type: 't', title: 'Body', text: 'the ledger service keeps the ledger of the ledger', location: '/body' },
+        { type: 't', title: 'Ledger!', text: 'books', location: '/title' },
+      ]);
+      // Back to the version 4 layout: no stored title form.
+      await pool.query(`ALTER TABLE "${schema}".documents DROP COLUMN title_key`);
+      await pool.query(`DELETE FROM "${schema}".schema_migrations WHERE version = 5`);
+      const engine = postgresEngine({ pool, schema });
+      expect((await engine.query({ term: 'ledger' })).results.map((r) => r.document.location)).toEqual(['/title', '/body']);
+      await Promise.all([before.close(), engine.close()]);
+    });
+
+    it('continues cursor pages from its kept ranking, and not after another engine on the schema wrote', async () => {
+      const schema = fresh();
+      const docs = Array.from({ length: 30 }, (_, i) => ({ type: 't', title: `Doc ${i}`, text: `shared ${'word '.repeat(i % 7)}`, location: `/d/${i}` }));
+      const [a, b] = [postgresEngine({ pool, schema }), postgresEngine({ pool, schema })];
+      await a.index('t', docs);
+      const pageOf = (r: Awaited<ReturnType<SearchEngine['query']>>) => r.results.map((x) => `${x.rank} ${x.document.location}`);
+      const first = await a.query({ term: 'shared', pageLimit: 10 });
+      // The same pages as a fresh engine (no kept ranking) computes them.
+      const second = await a.query({ term: 'shared', pageLimit: 10, pageCursor: first.nextPageCursor! });
+      const c = postgresEngine({ pool, schema });
+      const fresh2 = await c.query({ term: 'shared', pageLimit: 10, pageCursor: first.nextPageCursor! });
+      await c.close();
+      expect(pageOf(second)).toEqual(pageOf(fresh2));
+      expect(second.numberOfResults).toBe(30);
+      // Another process removes a hit of the next page and adds a new one: `a` must not serve its kept ranking.
+      const gone = second.results[0]!.document.location;
+      await b.remove('t', [gone]);
+      await b.upsert([{ type: 't', title: 'shared', text: 'shared', location: '/new' }]);
+      const third = await a.query({ term: 'shared', pageLimit: 10, pageCursor: first.nextPageCursor! });
+      expect(third.numberOfResults).toBe(30);
+      expect(pageOf(third)).not.toContain(`11 ${gone}`);
+      expect(pageOf(third)).toEqual(pageOf(await b.query({ term: 'shared', pageLimit: 10, pageCursor: first.nextPageCursor! })));
+      await Promise.all([a.close(), b.close()]);
     });
 
     it('stems with the configured language besides matching words as written', async () => {

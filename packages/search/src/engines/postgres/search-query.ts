@@ -2,17 +2,20 @@ import type { SqlClient } from '@portalkit/sql';
 import { markEscaped } from '../../highlight.js';
 import { pageCursors } from '../../query.js';
 import type { NormalizedQuery } from '../../query.js';
-import type { SearchDocument, SearchResult, SearchResultSet } from '../../types.js';
+import type { SearchDocument, SearchResult, SearchResultHighlight, SearchResultSet } from '../../types.js';
 import type { EngineQueryOptions } from '../../visibility.js';
 import { filterSql } from './filter-sql.js';
+import { PAGES_AHEAD, type RankedPages, type RankedWindow } from './ranked-pages.js';
 import { fuzzyAlternatives, tsquerySql } from './tsquery-sql.js';
 import { visibilitySql } from './visibility-sql.js';
 
 /** Options of {@link createPostgresQuery}: the engine's qualified tables and resolved settings. */
 export interface PostgresQueryOptions {
   db: Pick<SqlClient, 'query'>;
-  /** Qualified names of the documents, resources and words tables. */
-  tables: { documents: string; resources: string; words: string };
+  /** Qualified names of the documents, resources and words tables and the generation sequence. */
+  tables: { documents: string; resources: string; words: string; generation: string };
+  /** Ranked windows kept for cursor pages. */
+  ranked: RankedPages;
   /** The stemming text search configuration (`$1` of every query). */
   language: string;
   /** Text search configurations every field is indexed under. */
@@ -27,25 +30,82 @@ export interface PostgresQueryOptions {
 
 interface Row {
   total: number;
+  generation: string;
+  n: number | null;
   type: string | null;
+  location_key: Buffer | null;
   document: SearchDocument | null;
   title_hl: string | null;
   text_hl: string | null;
 }
 
+/** The rank of a hit: its weighted `ts_rank`, doubled when its whole title is the query. */
+const SCORE = `ts_rank(d.tsv, q.q) * CASE WHEN d.title_key = q.exact THEN 2 ELSE 1 END`;
+
 /**
  * The read side of `postgresEngine`: one statement ranks, counts and pages the visible matches,
- * then highlights the page.
+ * then highlights the page. It also returns the keys of the next {@link PAGES_AHEAD} pages, kept
+ * in `ranked`, so a request following a cursor only fetches and highlights its page.
  */
-export function createPostgresQuery(options: PostgresQueryOptions): (q: NormalizedQuery, query?: EngineQueryOptions) => Promise<SearchResultSet> {
+export function createPostgresQuery(
+  options: PostgresQueryOptions,
+): (q: NormalizedQuery, query?: EngineQueryOptions & { cursor?: boolean }) => Promise<SearchResultSet> {
   const { db, tables, language, configs, fuzzy, tags, sentinels } = options;
-  const { documents: table, resources, words } = tables;
-  const { preTag, postTag } = tags;
+  const { documents: table, resources, words, generation } = tables;
+  const ranked = options.ranked;
+  // The generation as text: a sequence's last value, and whether it was ever moved on.
+  const readGeneration = `(SELECT last_value::text || ':' || is_called::text FROM ${generation})`;
+
+  const toResults = (rows: Row[], q: NormalizedQuery, highlighted: boolean): SearchResult[] => {
+    const results: SearchResult[] = [];
+    for (const row of rows) {
+      if (!row.type || !row.document) continue;
+      const result: SearchResult = { type: row.type, document: row.document, rank: q.offset + results.length + 1 };
+      if (highlighted) result.highlight = highlightOf(row, sentinels, tags);
+      results.push(result);
+    }
+    return results;
+  };
+
+  /** The page from a kept window, or undefined when the schema was written since. */
+  const fromWindow = async (q: NormalizedQuery, window: RankedWindow): Promise<SearchResultSet | undefined> => {
+    const params: unknown[] = [language];
+    const tsquery = tsquerySql(q, params, window.alternatives, configs);
+    const keys = window.keys.slice(q.offset - window.start, q.offset - window.start + q.limit);
+    params.push(
+      keys.map((k) => k.type),
+      keys.map((k) => k.locationKey),
+    );
+    const [types, locationKeys] = [`$${params.length - 1}`, `$${params.length}`];
+    const headlines = headlineSql(tsquery !== undefined, params, sentinels);
+    const { rows } = await db.query<Row>(
+      `WITH q AS (SELECT ${tsquery ?? `''::tsquery`} AS q, $1::regconfig AS cfg)
+       SELECT ${readGeneration} AS generation, k.n, d.type, d.document, ${headlines}
+       FROM q CROSS JOIN (SELECT 1) AS one
+       LEFT JOIN (unnest(${types}::text[], ${locationKeys}::bytea[]) WITH ORDINALITY AS k(type, location_key, n)
+         JOIN ${table} d USING (type, location_key)) ON true
+       ORDER BY k.n`,
+      params,
+    );
+    if (rows[0]?.generation !== window.generation) return undefined;
+    return { results: toResults(rows, q, tsquery !== undefined), numberOfResults: window.total, ...pageCursors(q.offset, q.limit, window.total) };
+  };
 
   return async (q, queryOptions = {}) => {
+    const visibility = queryOptions.visibility ?? {};
+    // Same query whatever the page: the words, phrases, types, filters and what may be seen.
+    const key = JSON.stringify([q.words, q.phrases, q.types, q.filters, visibility]);
+    // Only a request following a cursor reuses a ranked window; a first page always runs its query.
+    const window = queryOptions.cursor ? ranked.get(key, q.offset, q.limit) : undefined;
+    if (window) {
+      const page = await fromWindow(q, window);
+      if (page) return page;
+    }
+
     const params: unknown[] = [language];
     const conditions: string[] = [];
-    const tsquery = tsquerySql(q, params, await fuzzyAlternatives(db, words, fuzzy, q.words), configs);
+    const alternatives = await fuzzyAlternatives(db, words, fuzzy, q.words);
+    const tsquery = tsquerySql(q, params, alternatives, configs);
     if (tsquery) conditions.push('d.tsv @@ q.q');
     if (q.types) {
       params.push(q.types);
@@ -53,55 +113,63 @@ export function createPostgresQuery(options: PostgresQueryOptions): (q: Normaliz
     }
     const filters = filterSql(q, params);
     if (filters) conditions.push(filters);
-    const visible = visibilitySql(queryOptions.visibility ?? {}, resources, params);
+    const visible = visibilitySql(visibility, resources, params);
     if (visible) conditions.push(visible);
     params.push([...q.words, ...q.phrases.flat()].join(' '));
     const exact = `$${params.length}`;
-    params.push(q.limit, q.offset);
-    const [limit, offset] = [`$${params.length - 1}`, `$${params.length}`];
-    let headlines = 'NULL AS title_hl, NULL AS text_hl';
-    if (tsquery) {
-      params.push(headlineOptions(sentinels.start, sentinels.stop, true), headlineOptions(sentinels.start, sentinels.stop, false));
-      headlines = `ts_headline(q.cfg, d.title, q.q, $${params.length - 1}) AS title_hl,
-          ts_headline(q.cfg, d.text, q.q, $${params.length}) AS text_hl`;
-    }
+    params.push(q.limit, q.limit * (1 + PAGES_AHEAD), q.offset);
+    const [limit, windowSize, offset] = [`$${params.length - 2}`, `$${params.length - 1}`, `$${params.length}`];
+    const headlines = headlineSql(tsquery !== undefined, params, sentinels);
+    const order = 'score DESC, type COLLATE "C", location COLLATE "C"';
 
-    // Rank first on the matching (type, location) only, then join the page back for the
-    // documents, so ts_headline (the costly part) runs on one page, not on every hit.
-    const score = tsquery
-      ? `ts_rank_cd(d.tsv, q.q) * CASE WHEN btrim(regexp_replace(lower(d.title), '[^[:alnum:]]+', ' ', 'g')) = q.exact THEN 2 ELSE 1 END`
-      : '0';
+    // Rank on the matching (type, location) only, then join the page back for the documents, so
+    // ts_headline (the costly part) runs on one page, not on every hit; the keys of the pages
+    // after it look nothing up (a NULL type finds no row without touching the index). The generation is read
+    // after this statement's snapshot was taken; writers move it on before and after their
+    // commit, so a window read across a commit is never taken for current.
     const sql = `
         WITH q AS (SELECT ${tsquery ?? `''::tsquery`} AS q, $1::regconfig AS cfg, ${exact}::text AS exact),
         hits AS MATERIALIZED (
-          SELECT d.type, d.location, d.location_key, ${score} AS score
+          SELECT d.type, d.location, d.location_key, ${tsquery ? SCORE : '0'} AS score
           FROM ${table} d, q ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
         ),
-        page AS (
-          SELECT type, location, location_key, score FROM hits ORDER BY score DESC, type COLLATE "C", location COLLATE "C"
-          LIMIT ${limit} OFFSET ${offset}
+        ranked AS (
+          SELECT type, location, location_key, score, row_number() OVER (ORDER BY ${order}) AS n
+          FROM (SELECT * FROM hits ORDER BY ${order} LIMIT ${windowSize} OFFSET ${offset}) AS top
         )
-        SELECT (SELECT count(*) FROM hits)::int AS total, d.type, d.document,
-          ${headlines}
+        SELECT (SELECT count(*) FROM hits)::int AS total, ${readGeneration} AS generation,
+          p.n, p.type AS type_key, p.location_key, d.type, d.document, ${headlines}
         FROM q CROSS JOIN (SELECT 1) AS one
-        LEFT JOIN (page p JOIN ${table} d USING (type, location_key)) ON true
-        ORDER BY p.score DESC, p.type COLLATE "C", p.location COLLATE "C"`;
-    const { rows } = await db.query<Row>(sql, params);
+        LEFT JOIN (ranked p LEFT JOIN ${table} d ON d.type = CASE WHEN p.n <= ${limit} THEN p.type END AND d.location_key = p.location_key) ON true
+        ORDER BY p.n`;
+    const { rows } = await db.query<Row & { type_key: string | null }>(sql, params);
     const total = rows[0]?.total ?? 0;
-    const results: SearchResult[] = [];
-    for (const row of rows) {
-      if (!row.type || !row.document) continue;
-      const result: SearchResult = { type: row.type, document: row.document, rank: q.offset + results.length + 1 };
-      if (tsquery) {
-        const fields: Record<string, string> = {};
-        if (row.title_hl?.includes(sentinels.start)) fields.title = markEscaped(row.title_hl, sentinels, tags);
-        if (row.text_hl?.includes(sentinels.start)) fields.text = markEscaped(row.text_hl, sentinels, tags);
-        result.highlight = { preTag, postTag, fields };
-      }
-      results.push(result);
+    if (q.offset + q.limit < total) {
+      const keys = rows.flatMap((row) => (row.type_key && row.location_key ? [{ type: row.type_key, locationKey: row.location_key }] : []));
+      ranked.set(key, { generation: rows[0]!.generation, total, start: q.offset, keys, alternatives });
     }
-    return { results, numberOfResults: total, ...pageCursors(q.offset, q.limit, total) };
+    return { results: toResults(rows, q, tsquery !== undefined), numberOfResults: total, ...pageCursors(q.offset, q.limit, total) };
   };
+}
+
+/** The select-list entries of a page's highlights (NULLs without a term), their options in `params`. */
+function headlineSql(highlighted: boolean, params: unknown[], sentinels: { start: string; stop: string }): string {
+  if (!highlighted) return 'NULL AS title_hl, NULL AS text_hl';
+  params.push(headlineOptions(sentinels.start, sentinels.stop, true), headlineOptions(sentinels.start, sentinels.stop, false));
+  return `ts_headline(q.cfg, d.title, q.q, $${params.length - 1}) AS title_hl,
+          ts_headline(q.cfg, d.text, q.q, $${params.length}) AS text_hl`;
+}
+
+/** A row's highlights, escaped, with the engine's tags. */
+function highlightOf(
+  row: Pick<Row, 'title_hl' | 'text_hl'>,
+  sentinels: { start: string; stop: string },
+  tags: { preTag: string; postTag: string },
+): SearchResultHighlight {
+  const fields: Record<string, string> = {};
+  if (row.title_hl?.includes(sentinels.start)) fields.title = markEscaped(row.title_hl, sentinels, tags);
+  if (row.text_hl?.includes(sentinels.start)) fields.text = markEscaped(row.text_hl, sentinels, tags);
+  return { preTag: tags.preTag, postTag: tags.postTag, fields };
 }
 
 /** ts_headline options; tag values are double-quoted so any characters survive. */

@@ -3,7 +3,7 @@ import type { SqlClient } from '@portalkit/sql';
 import { extraTextOf, facetsOf, isFuzzyWord, tokenize } from '../../query.js';
 import type { SearchDocument } from '../../types.js';
 import { splitAuthorization } from '../../visibility.js';
-import { locationKey } from './migrations.js';
+import { locationKey, titleKey } from './migrations.js';
 
 /** Options of {@link createPostgresWrites}: the engine's qualified tables and resolved settings. */
 export interface PostgresWritesOptions {
@@ -60,10 +60,10 @@ export function createPostgresWrites({ tables, configs, batchSize, fuzzy }: Post
       };
     });
     await client.query(
-      `INSERT INTO ${table} (type, location, location_key, title, text, document, facets, tsv, resource_ref)
-       SELECT d.type, d.location, ${locationKey('d.location')}, d.title, d.text, d.document, d.facets, ${tsvectorSql}, d.resource_ref
+      `INSERT INTO ${table} (type, location, location_key, title, title_key, text, document, facets, tsv, resource_ref)
+       SELECT d.type, d.location, ${locationKey('d.location')}, d.title, ${titleKey('d.title')}, d.text, d.document, d.facets, ${tsvectorSql}, d.resource_ref
        FROM jsonb_to_recordset($1::jsonb) AS d(type text, location text, title text, text text, extra text, document jsonb, facets jsonb, resource_ref text)
-       ON CONFLICT (type, location_key) DO UPDATE SET location = EXCLUDED.location, title = EXCLUDED.title, text = EXCLUDED.text,
+       ON CONFLICT (type, location_key) DO UPDATE SET location = EXCLUDED.location, title = EXCLUDED.title, title_key = EXCLUDED.title_key, text = EXCLUDED.text,
          document = EXCLUDED.document, facets = EXCLUDED.facets, tsv = EXCLUDED.tsv, resource_ref = EXCLUDED.resource_ref`,
       [JSON.stringify(rows)],
     );

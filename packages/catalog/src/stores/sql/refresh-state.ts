@@ -1,5 +1,5 @@
 import { assertLookupKeys } from '../../query/query-text.js';
-import type { RefreshState, RefreshStateSelector, StoredRelation } from '../types.js';
+import type { RefreshClaim, RefreshState, RefreshStateSelector, StoredRelation } from '../types.js';
 import type { SqlClient } from '@portalkit/sql';
 import { createParams } from './entity-query.js';
 import { refreshKeyHashes } from './migrations.js';
@@ -36,8 +36,8 @@ function toState(row: StateRow): RefreshState {
   };
 }
 
-/** The refresh states matching any part of the selector. */
-export async function getRefreshStates(s: string, read: SqlRead, selector: RefreshStateSelector): Promise<RefreshState[]> {
+/** The WHERE clause of a selector (rows matching any part), or `undefined` when it matches nothing. */
+function selectorWhere(selector: RefreshStateSelector): { where: string; values: unknown[] } | undefined {
   assertLookupKeys(selector);
   const params = createParams();
   const or: string[] = [];
@@ -52,13 +52,35 @@ export async function getRefreshStates(s: string, read: SqlRead, selector: Refre
       or.push(`(refresh_key_hashes && ${refreshKeyHashes(keys)} AND refresh_keys && ${keys})`);
     }
   }
-  if (or.length === 0) return [];
+  return or.length ? { where: or.join(' OR '), values: params.values } : undefined;
+}
+
+/** The refresh states matching any part of the selector. */
+export async function getRefreshStates(s: string, read: SqlRead, selector: RefreshStateSelector): Promise<RefreshState[]> {
+  const match = selectorWhere(selector);
+  if (!match) return [];
   const rows = await read<StateRow>(
     `SELECT entity_ref, root_key, location_key, parent_refs, unprocessed, processed, errors, relations, refresh_keys, hash
-     FROM ${s}.refresh_state WHERE ${or.join(' OR ')}`,
-    params.values,
+     FROM ${s}.refresh_state WHERE ${match.where}`,
+    match.values,
   );
   return rows.map(toState);
+}
+
+/** The claims of the refresh states matching any part of the selector: no JSON column is read. */
+export async function getRefreshClaims(s: string, read: SqlRead, selector: RefreshStateSelector): Promise<RefreshClaim[]> {
+  const match = selectorWhere(selector);
+  if (!match) return [];
+  const rows = await read<Pick<StateRow, 'entity_ref' | 'root_key' | 'location_key' | 'parent_refs'>>(
+    `SELECT entity_ref, root_key, location_key, parent_refs FROM ${s}.refresh_state WHERE ${match.where}`,
+    match.values,
+  );
+  return rows.map((row) => ({
+    entityRef: row.entity_ref,
+    ...(row.root_key !== null ? { rootKey: row.root_key } : {}),
+    ...(row.location_key !== null ? { locationKey: row.location_key } : {}),
+    parentRefs: row.parent_refs,
+  }));
 }
 
 /** The relations emitted from the given source refs. */

@@ -1,0 +1,76 @@
+/**
+ * Where portalkit's headings and page table of contents differ on purpose from mkdocs +
+ * Python-Markdown's `toc` for the `toc` parity sites (test/fixtures/techdocs-parity-toc), page
+ * by page (`site/page`): why, and the exact normalised line diff (`-` mkdocs only, `+`
+ * portalkit only; lines after `--- toc` are the table of contents). A changed diff fails the test.
+ */
+export const allowedTocDifferences: Record<string, { reason: string; diff: string[] }> = {
+  "gfm-encoded/index": {
+    reason:
+      "Python-Markdown expands tabs to spaces (to the next multiple of 4 columns) before parsing, and pymdownx slugs turn each space into a separator (`tab--and`); portalkit's parser keeps the tab, which pymdownx's slugify drops (`taband`). Only headings holding a tab differ; the default slugify folds both into one separator. Python-Markdown 3.4 leaves its backslash-escape placeholders in a table of contents title (`Escapes 42 95 35 92` for `Escapes \\* \\_ \\# \\\\`), a bug; portalkit lists the heading as it reads. The ids match.",
+    diff: [
+      "+ <h2 id=\"taband---spaces--and----dashes-----x\">",
+      "- <h2 id=\"tab--and---spaces--and----dashes-----x\">",
+      "+   <a className=\"headerlink\" href=\"#taband---spaces--and----dashes-----x\" title=\"Permanent link\">",
+      "-   <a className=\"headerlink\" href=\"#tab--and---spaces--and----dashes-----x\" title=\"Permanent link\">",
+      "+ #escapes--_-- Escapes * _ # \\",
+      "- #escapes--_-- Escapes \u000242\u0003 \u000295\u0003 \u000235\u0003 \u000292\u0003",
+      "+ #taband---spaces--and----dashes-----x Tab and spaces and -- dashes - - x",
+      "- #tab--and---spaces--and----dashes-----x Tab and spaces and -- dashes - - x",
+    ],
+  },
+  "python-markdown/index": {
+    reason:
+      "Python-Markdown 3.4 leaves its backslash-escape placeholders in a table of contents title (`Escapes 42 95 35 92` for `Escapes \\* \\_ \\# \\\\`), a bug; portalkit lists the heading as it reads. The ids match.",
+    diff: [
+      "+ #escapes-_ Escapes * _ # \\",
+      "- #escapes-_ Escapes \u000242\u0003 \u000295\u0003 \u000235\u0003 \u000292\u0003",
+    ],
+  },
+  "slugify-kwds/index": {
+    reason:
+      "Python-Markdown expands tabs to spaces (to the next multiple of 4 columns) before parsing, and pymdownx slugs turn each space into a separator (`tab--and`); portalkit's parser keeps the tab, which pymdownx's slugify drops (`taband`). Only headings holding a tab differ; the default slugify folds both into one separator. Python-Markdown 3.4 leaves its backslash-escape placeholders in a table of contents title (`Escapes 42 95 35 92` for `Escapes \\* \\_ \\# \\\\`), a bug; portalkit lists the heading as it reads. The ids match.",
+    diff: [
+      "+ <h2 id=\"taband---spaces--and----dashes-----x\">",
+      "- <h2 id=\"tab--and---spaces--and----dashes-----x\">",
+      "+   <a className=\"headerlink\" href=\"#taband---spaces--and----dashes-----x\" title=\"Permanent link\">",
+      "-   <a className=\"headerlink\" href=\"#tab--and---spaces--and----dashes-----x\" title=\"Permanent link\">",
+      "+ #escapes--_-- Escapes * _ # \\",
+      "- #escapes--_-- Escapes \u000242\u0003 \u000295\u0003 \u000235\u0003 \u000292\u0003",
+      "+ #taband---spaces--and----dashes-----x Tab and spaces and -- dashes - - x",
+      "- #tab--and---spaces--and----dashes-----x Tab and spaces and -- dashes - - x",
+    ],
+  },
+  "slugify-unicode/index": {
+    reason:
+      "Python-Markdown 3.4 leaves its backslash-escape placeholders in a table of contents title (`Escapes 42 95 35 92` for `Escapes \\* \\_ \\# \\\\`), a bug; portalkit lists the heading as it reads. The ids match.",
+    diff: [
+      "+ #escapes._ Escapes * _ # \\",
+      "- #escapes._ Escapes \u000242\u0003 \u000295\u0003 \u000235\u0003 \u000292\u0003",
+    ],
+  },
+  "uslugify/depth": {
+    reason:
+      "mkdocs-material writes an <h1> with the page title when the content has none (`baselevel: 2` moves the page's # heading to h2); portalkit's layout names the page in the nav and <title> only.",
+    diff: [
+      "- <h1>",
+      "-   \"Depth\"",
+    ],
+  },
+  "uslugify/index": {
+    reason:
+      "mkdocs-material writes an <h1> with the page title when the content has none (`baselevel: 2` moves the page's # heading to h2); portalkit's layout names the page in the nav and <title> only. Python-Markdown expands tabs to spaces (to the next multiple of 4 columns) before parsing, and pymdownx slugs turn each space into a separator (`tab--and`); portalkit's parser keeps the tab, which pymdownx's slugify drops (`taband`). Only headings holding a tab differ; the default slugify folds both into one separator. Python-Markdown 3.4 leaves its backslash-escape placeholders in a table of contents title (`Escapes 42 95 35 92` for `Escapes \\* \\_ \\# \\\\`), a bug; portalkit lists the heading as it reads. The ids match.",
+    diff: [
+      "- <h1>",
+      "-   \"Headings\"",
+      "+ <h3 id=\"taband___spaces__and_--_dashes_-_-_x\">",
+      "- <h3 id=\"tab__and___spaces__and_--_dashes_-_-_x\">",
+      "+   <a className=\"headerlink\" href=\"#taband___spaces__and_--_dashes_-_-_x\">",
+      "-   <a className=\"headerlink\" href=\"#tab__and___spaces__and_--_dashes_-_-_x\">",
+      "+ #escapes_____ Escapes * _ # \\",
+      "- #escapes_____ Escapes \u000242\u0003 \u000295\u0003 \u000235\u0003 \u000292\u0003",
+      "+ #taband___spaces__and_--_dashes_-_-_x Tab and spaces and -- dashes - - x",
+      "- #tab__and___spaces__and_--_dashes_-_-_x Tab and spaces and -- dashes - - x",
+    ],
+  },
+};

@@ -1,6 +1,7 @@
 import type { Element, Root } from 'hast';
 import { toString } from 'hast-util-to-string';
 import { headingLevel, isScreenReaderOnly } from './heading-level.js';
+import type { HeadingSourceTexts } from './markdown-it-heading-text.js';
 import { createSlugify, pyStrip } from './slugify.js';
 import type { TocOptions } from './toc-options.js';
 import { createUniqueIds } from './unique-ids.js';
@@ -9,7 +10,8 @@ import { forEachElement } from './walk.js';
 /**
  * rehype plugin giving headings their ids as Python-Markdown's `toc` does: every id already on
  * the page is taken first (an `attr_list` `{#id}`, raw HTML), then each heading without one
- * gets the slug of its text (`## Get started` -> `id="get-started"`), repeats `_1`, `_2`.
+ * gets the slug of its text (`## Get started` -> `id="get-started"`), repeats `_1`, `_2`. The
+ * text is Python-Markdown's where the Markdown parser noted it differs (see markdownItHeadingText).
  * `slugify` and `separator` choose the slug; `baselevel` moves every heading down first.
  *
  * @example
@@ -21,7 +23,8 @@ export function rehypeHeadingIds(options: Pick<TocOptions, 'slugify' | 'separato
   const slugify = createSlugify(options.slugify);
   const separator = options.separator ?? '-';
   const shift = Math.max(0, (options.baselevel ?? 1) - 1);
-  return (tree: Root) => {
+  return (tree: Root, file: { data: object }) => {
+    const sources = (file.data as { headingSourceTexts?: HeadingSourceTexts }).headingSourceTexts;
     const ids = createUniqueIds();
     const headings: Element[] = [];
     forEachElement(tree, (node) => {
@@ -31,7 +34,10 @@ export function rehypeHeadingIds(options: Pick<TocOptions, 'slugify' | 'separato
     });
     for (const node of headings) {
       if (shift > 0 && !isScreenReaderOnly(node)) node.tagName = `h${Math.min(headingLevel(node.tagName) + shift, 6)}`;
-      if (!node.properties.id) node.properties.id = ids.unique(slugify(pyStrip(toString(node)), separator));
+      if (node.properties.id) continue;
+      const text = toString(node);
+      const source = sources?.get(text)?.shift() ?? text;
+      node.properties.id = ids.unique(slugify(pyStrip(source), separator));
     }
   };
 }

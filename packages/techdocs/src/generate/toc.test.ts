@@ -42,6 +42,13 @@ describe('toc options', () => {
     expect(ids).toEqual(['h1#intro', 'h2#intro_1', 'h2#intro_2', 'h2#intro_3', 'h2#setup', 'h2#setup_1', 'h2#_1', 'h2#_2']);
   });
 
+  it('slugs character references and smart symbols as Python-Markdown does (before they are replaced)', async () => {
+    const page = '## Caf&eacute; (c) 1/2\n\n## Fish &amp; Chips\n\n## Caf&eacute; (c) 1/2\n\n## Café © ½\n';
+    const { ids } = await build(page, '  - pymdownx.smartsymbols\n');
+    // mkdocs 1.4.2: entities are stashed HTML, dropped from slugs; smartsymbols runs after toc.
+    expect(ids).toEqual(['h2#caf-c-12', 'h2#fish-chips', 'h2#caf-c-12_1', 'h2#cafe-12']);
+  });
+
   it('reads slugify as mkdocs.yml writes it, with its separator', async () => {
     const page = '# Ünï Côde\n\n## Straße and ΣΑΣ\n';
     const slugs = async (slugify: string, separator = '') => (await build(page, `  - toc:\n      slugify: ${slugify}\n${separator}`)).ids;

@@ -53,9 +53,8 @@ const pySpace = '\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u20
 const pyWord = '\\p{L}\\p{N}_';
 const notWordSpaceDash = new RegExp(`[^${pyWord}${pySpace}-]`, 'gu');
 const notWordDashSpace = new RegExp(`[^${pyWord}\\- ]`, 'gu');
-const pyStripPattern = new RegExp(`^[${pySpace}]+|[${pySpace}]+$`, 'gu');
-const nonAscii = /[^\x00-\x7f]/g;
-const tags = /<\/?[^>]*>/g;
+// After NFKD: what is neither ASCII nor an ASCII word character, whitespace or `-` goes.
+const notAsciiWordSpaceDash = /[^A-Za-z0-9_\t\n\v\f\r\x1c-\x20-]/g;
 const asciiUpper = /[A-Z]+/g;
 const separatorRuns = new Map<string, RegExp>();
 
@@ -68,7 +67,23 @@ const separatorRuns = new Map<string, RegExp>();
  * ```
  */
 export function pyStrip(text: string): string {
-  return text.replace(pyStripPattern, '');
+  // A loop, not /^\s+|\s+$/: that pattern retries a long inner run of spaces at each of its
+  // positions, quadratic in a heading an author padded with spaces.
+  let start = 0;
+  let end = text.length;
+  while (start < end && isPySpace(text.charCodeAt(start))) start++;
+  while (end > start && isPySpace(text.charCodeAt(end - 1))) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
+}
+
+// Python's whitespace is all in the BMP: one UTF-16 unit each.
+function isPySpace(code: number): boolean {
+  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d) || code >= 0x1c;
+  if (code < 0x85) return false;
+  return (
+    code === 0x85 || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 ||
+    code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000
+  );
 }
 
 /**
@@ -91,10 +106,11 @@ export function isSafeSeparator(separator: string): boolean {
  * ```
  */
 export function tocSlugify(value: string, separator: string, unicode: boolean): string {
-  let text = value;
-  if (!unicode) text = text.normalize('NFKD').replace(nonAscii, '');
-  text = pyStrip(text.replace(notWordSpaceDash, '')).toLowerCase();
-  return text.replace(separatorRun(separator), () => separator);
+  let text: string;
+  if (unicode) text = pyStrip(value.replace(notWordSpaceDash, '')).toLowerCase();
+  // ASCII only from here: plain character classes are several times faster than `\p{...}`.
+  else text = pyStrip(value.normalize('NFKD').replace(notAsciiWordSpaceDash, '')).toLowerCase();
+  return separator.includes('$') ? text.replace(separatorRun(separator), () => separator) : text.replace(separatorRun(separator), separator);
 }
 
 function separatorRun(separator: string): RegExp {
@@ -104,7 +120,6 @@ function separatorRun(separator: string): RegExp {
     pattern = new RegExp(`[${literal}${pySpace}]+`, 'gu');
     if (separatorRuns.size < 16) separatorRuns.set(separator, pattern);
   }
-  pattern.lastIndex = 0;
   return pattern;
 }
 
@@ -121,13 +136,32 @@ function separatorRun(separator: string): RegExp {
  */
 export function pymdownxSlugify(options: { case: SlugCase; percentEncode: boolean; normalize: SlugNormalization }): Slugify {
   return (value, separator) => {
-    let slug = pyStrip(value.normalize(options.normalize).replace(tags, ''));
+    let slug = pyStrip(stripTags(value.normalize(options.normalize)));
     if (options.case === 'lower') slug = slug.toLowerCase();
     else if (options.case === 'lower-ascii') slug = slug.replace(asciiUpper, (m) => m.toLowerCase());
     else if (options.case === 'fold') slug = casefold(slug);
     slug = slug.replace(notWordDashSpace, '').replaceAll(' ', () => separator);
     return options.percentEncode ? pyQuote(slug) : slug;
   };
+}
+
+/**
+ * pymdownx's `RE_TAGS.sub('', text)` with `</?[^>]*>`: each `<` up to the next `>`. A loop: the
+ * expression tries every `<` against the rest of the text, quadratic for a heading of `<<<<`.
+ */
+function stripTags(text: string): string {
+  let open = text.indexOf('<');
+  if (open === -1) return text;
+  let out = '';
+  let from = 0;
+  while (open !== -1) {
+    const close = text.indexOf('>', open + 1);
+    if (close === -1) break;
+    out += text.slice(from, open);
+    from = close + 1;
+    open = text.indexOf('<', from);
+  }
+  return out + text.slice(from);
 }
 
 /**

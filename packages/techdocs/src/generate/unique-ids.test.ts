@@ -22,6 +22,13 @@ describe('createUniqueIds', () => {
     expect(new Set(out).size).toBe(20_000);
   });
 
+  it('counts on from numbers of any length', () => {
+    const ids = createUniqueIds();
+    const digits = '9'.repeat(200_000);
+    for (let i = 0; i < 20; i++) ids.unique(`x_${digits}`);
+    expect(ids.unique(`x_${digits}`)).toBe(`x_1${'0'.repeat(199_998)}19`);
+  });
+
   it('stays fast when every number is taken from many starting points', () => {
     // `x_1` ... `x_N` are taken, then each of them asked again: Python walks from each one to the
     // end (N^2 / 2 steps); the pointers here jump over the taken run.

@@ -26,8 +26,10 @@ const counted = /^([^\n]*)_([0-9]+)\n?$/;
  */
 export function createUniqueIds(): UniqueIds {
   const taken = new Set<string>();
-  // Per base: number -> a number at or above it to look at next (itself when it is free).
-  const next = new Map<string, Map<bigint, bigint>>();
+  // Per base: number -> a number above it to look at next; absent when `base_number` is free.
+  // Numbers are canonical decimal strings: a heading can hold a million digits, and BigInt
+  // parsing and printing is superlinear in them.
+  const next = new Map<string, Map<string, string>>();
 
   const add = (id: string): void => {
     if (taken.has(id)) return;
@@ -37,15 +39,14 @@ export function createUniqueIds(): UniqueIds {
     const digits = match?.[2];
     if (!match || digits === undefined || (digits.length > 1 && digits[0] === '0')) return;
     const base = match[1] as string;
-    const n = BigInt(digits);
     let slots = next.get(base);
     if (!slots) next.set(base, (slots = new Map()));
-    slots.set(n, n + 1n);
+    slots.set(digits, increment(digits));
   };
 
-  const firstFree = (slots: Map<bigint, bigint>, from: bigint): bigint => {
+  const firstFree = (slots: Map<string, string>, from: string): string => {
     let n = from;
-    const path: bigint[] = [];
+    const path: string[] = [];
     for (let hop = slots.get(n); hop !== undefined && hop !== n; hop = slots.get(n)) {
       path.push(n);
       n = hop;
@@ -63,7 +64,8 @@ export function createUniqueIds(): UniqueIds {
       }
       const match = counted.exec(id);
       const base = match ? (match[1] as string) : id;
-      const start = match ? BigInt(match[2] as string) + 1n : 1n;
+      // Python: int(N) + 1, so `x_007` continues at `x_8`.
+      const start = match ? increment((match[2] as string).replace(/^0+(?=.)/, '')) : '1';
       let slots = next.get(base);
       if (!slots) next.set(base, (slots = new Map()));
       const n = firstFree(slots, start);
@@ -72,4 +74,12 @@ export function createUniqueIds(): UniqueIds {
       return result;
     },
   };
+}
+
+/** A canonical decimal number plus one. */
+function increment(digits: string): string {
+  let i = digits.length - 1;
+  while (i >= 0 && digits[i] === '9') i--;
+  if (i < 0) return `1${'0'.repeat(digits.length)}`;
+  return digits.slice(0, i) + String.fromCharCode(digits.charCodeAt(i) + 1) + '0'.repeat(digits.length - 1 - i);
 }

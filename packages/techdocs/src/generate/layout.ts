@@ -307,6 +307,8 @@ function renderPage(
         }${input.next ? `<a rel="next" href="${link(input.next)}">${escapeHtml(input.next.title)} &rarr;</a>` : ''}</nav>`
       : '';
   const edit = input.editUrl ? `<a class="edit-link" href="${escapeHtml(input.editUrl)}">Edit this page</a>` : '';
+  // mkdocs-material (techdocs-core's theme) heads a page that has no `<h1>` with its title.
+  const heading = input.content.includes('<h1') ? '' : `\n<h1>${escapeHtml(page.title)}</h1>`;
   const before = `<!doctype html>
 <html lang="en">
 <head>
@@ -322,7 +324,7 @@ ${compiled.description}<style>`;
 <nav class="site-nav" aria-label="Site navigation">`;
   const after = `</nav>
 <main>
-<article class="md-content">${edit}
+<article class="md-content">${edit}${heading}
 ${input.content}
 </article>
 ${pager}

@@ -72,8 +72,9 @@ const tabbedClasses = ['tabbed-set', 'tabbed-alternate', 'tabbed-labels', 'tabbe
 export const docsSanitizeSchema: SanitizeSchema = {
   ...defaultSchema,
   clobber: [],
-  // The elements of abbr, mark, critic marks and tab labels (pymdownx / Python-Markdown extra).
-  tagNames: [...(defaultSchema.tagNames ?? []), 'abbr', 'mark', 'label'],
+  // The elements of abbr, mark, critic marks and tab labels (pymdownx / Python-Markdown extra),
+  // and material's image captions (`<figure markdown>` with a `<figcaption>`).
+  tagNames: [...(defaultSchema.tagNames ?? []), 'abbr', 'mark', 'label', 'figure', 'figcaption'],
   attributes: {
     ...defaultSchema.attributes,
     div: [

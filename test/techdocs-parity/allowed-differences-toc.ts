@@ -57,20 +57,10 @@ export const allowedTocDifferences: Record<string, { reason: string; diff: strin
       "- #smart.c.tm.--.-.12.and.the.2nd Smart (c) (tm) --> +/- 1/2 and the 2nd",
     ],
   },
-  "uslugify/depth": {
-    reason:
-      "mkdocs-material writes an <h1> with the page title when the content has none (`baselevel: 2` moves the page's # heading to h2); portalkit's layout names the page in the nav and <title> only.",
-    diff: [
-      "- <h1>",
-      "-   \"Depth\"",
-    ],
-  },
   "uslugify/index": {
     reason:
-      "mkdocs-material writes an <h1> with the page title when the content has none (`baselevel: 2` moves the page's # heading to h2); portalkit's layout names the page in the nav and <title> only. Python-Markdown expands tabs to spaces (to the next multiple of 4 columns) before parsing, and pymdownx slugs turn each space into a separator (`tab--and`); portalkit's parser keeps the tab, which pymdownx's slugify drops (`taband`). Only headings holding a tab differ; the default slugify folds both into one separator. Python-Markdown 3.4 leaves its backslash-escape placeholders in a table of contents title (`Escapes 42 95 35 92` for `Escapes \\* \\_ \\# \\\\`), a bug; portalkit lists the heading as it reads. Python-Markdown lists a heading in the table of contents before pymdownx.smartsymbols runs, so the TOC says `(c) (tm) --> +/- 1/2` where the heading shows `© ™ → ± ½`; portalkit lists what the heading shows. The ids match (both slug `(c)`).",
+      "Python-Markdown expands tabs to spaces (to the next multiple of 4 columns) before parsing, and pymdownx slugs turn each space into a separator (`tab--and`); portalkit's parser keeps the tab, which pymdownx's slugify drops (`taband`). Only headings holding a tab differ; the default slugify folds both into one separator. Python-Markdown 3.4 leaves its backslash-escape placeholders in a table of contents title (`Escapes 42 95 35 92` for `Escapes \\* \\_ \\# \\\\`), a bug; portalkit lists the heading as it reads. Python-Markdown lists a heading in the table of contents before pymdownx.smartsymbols runs, so the TOC says `(c) (tm) --> +/- 1/2` where the heading shows `© ™ → ± ½`; portalkit lists what the heading shows. The ids match (both slug `(c)`).",
     diff: [
-      "- <h1>",
-      "-   \"Headings\"",
       "+ <h3 id=\"taband___spaces__and_--_dashes_-_-_x\">",
       "- <h3 id=\"tab__and___spaces__and_--_dashes_-_-_x\">",
       "+   <a className=\"headerlink\" href=\"#taband___spaces__and_--_dashes_-_-_x\">",

@@ -22,7 +22,7 @@ async function build(markdown: string, extensions: string) {
   writeFileSync(path.join(root, 'site', 'docs', 'index.md'), markdown);
   const result = await buildDocs({ source: path.join(root, 'site'), output: path.join(root, 'out') });
   const tree = parseHtml(readFileSync(path.join(root, 'out', 'index.html'), 'utf8'));
-  const headings = all(tree, 'article h1, article h2, article h3, article h4, article h5, article h6');
+  const headings = all(tree, 'article h1[id], article h2[id], article h3[id], article h4[id], article h5[id], article h6[id]');
   return {
     ids: headings.map((h) => `${h.tagName}#${attr(h, 'id')}`),
     permalinks: all(tree, 'article a.headerlink').map((a) => [attr(a, 'href'), attr(a, 'title') ?? null, text(a)]),

@@ -15,28 +15,12 @@ export const allowedDifferencesReal: Record<string, { reasons: string[]; diff: s
       "-     <a className=\"md-button\" href=\"https://tanzu.vmware.com\">",
     ],
   },
-  "features": {
-    reasons: [
-      "Headings with `™`: Python-Markdown's toc slugify decomposes it to `tm` (NFKD) and keeps it (`…-portaltm`), portalkit's slugger drops it (`…-portal`), so links to these headings differ. Fixed by the toc change (slugify), not in this fixture's change.",
-    ],
-    diff: [
-      "+ <h1 id=\"feature-highlights-of-vmware-tanzu-developer-portal\">",
-      "- <h1 id=\"feature-highlights-of-vmware-tanzu-developer-portaltm\">",
-      "+   <a className=\"headerlink\" href=\"#feature-highlights-of-vmware-tanzu-developer-portal\" title=\"Permanent link\">",
-      "-   <a className=\"headerlink\" href=\"#feature-highlights-of-vmware-tanzu-developer-portaltm\" title=\"Permanent link\">",
-    ],
-  },
   "get-started": {
     reasons: [
-      "Headings with `™`: Python-Markdown's toc slugify decomposes it to `tm` (NFKD) and keeps it (`…-portaltm`), portalkit's slugger drops it (`…-portal`), so links to these headings differ. Fixed by the toc change (slugify), not in this fixture's change.",
       "`<figure markdown>` inside a details block: Python-Markdown does not apply md_in_html there and leaves it as inline HTML in a paragraph (`<p><figure markdown>…</p>`, a nesting the browser splits, with the caption's abbreviations expanded as text); portalkit applies md_in_html in nested blocks too (`<figure><p><img>…`, content indented inside the element read as unindented). The same images and captions on screen, minus `<abbr>` in two captions.",
       "Footnotes keep remark/GFM's markup (`section.footnotes`, `user-content-fn-*` ids, `aria-label` back links, a numbered back link per repeated reference) instead of Python-Markdown's `div.footnote` with `fn:1` / `fnref2:1` ids: references and back links work the same, `#fn:1` anchors differ.",
     ],
     diff: [
-      "+ <h1 id=\"getting-started-with-vmware-tanzu-developer-portal\">",
-      "- <h1 id=\"getting-started-with-vmware-tanzu-developer-portaltm\">",
-      "+   <a className=\"headerlink\" href=\"#getting-started-with-vmware-tanzu-developer-portal\" title=\"Permanent link\">",
-      "-   <a className=\"headerlink\" href=\"#getting-started-with-vmware-tanzu-developer-portaltm\" title=\"Permanent link\">",
       "+   <figure>",
       "+     <p>",
       "+       <img alt=\"Left hand navigation bar\" src=\"../images/navigation.png\" width=\"250\">",
@@ -135,17 +119,6 @@ export const allowedDifferencesReal: Record<string, { reasons: string[]; diff: s
       "-     <li id=\"fn:2\">",
       "+         <a ariaLabel=\"Back to reference 2\" className=\"data-footnote-backref\" dataFootnoteBackref href=\"#user-content-fnref-2\">",
       "-         <a className=\"footnote-backref\" href=\"#fnref:2\" title=\"Jump back to footnote 2 in the text\">",
-    ],
-  },
-  "help": {
-    reasons: [
-      "Headings with `™`: Python-Markdown's toc slugify decomposes it to `tm` (NFKD) and keeps it (`…-portaltm`), portalkit's slugger drops it (`…-portal`), so links to these headings differ. Fixed by the toc change (slugify), not in this fixture's change.",
-    ],
-    diff: [
-      "+ <h1 id=\"getting-help-with-vmware-tanzu-developer-portal\">",
-      "- <h1 id=\"getting-help-with-vmware-tanzu-developer-portaltm\">",
-      "+   <a className=\"headerlink\" href=\"#getting-help-with-vmware-tanzu-developer-portal\" title=\"Permanent link\">",
-      "-   <a className=\"headerlink\" href=\"#getting-help-with-vmware-tanzu-developer-portaltm\" title=\"Permanent link\">",
     ],
   },
   "index": {
@@ -404,15 +377,10 @@ export const allowedDifferencesReal: Record<string, { reasons: string[]; diff: s
   },
   "not-used": {
     reasons: [
-      "Headings with `™`: Python-Markdown's toc slugify decomposes it to `tm` (NFKD) and keeps it (`…-portaltm`), portalkit's slugger drops it (`…-portal`), so links to these headings differ. Fixed by the toc change (slugify), not in this fixture's change.",
       "Emoji use the twemoji index and CDN (`class=\"twemoji\"`), what techdocs-core renders with current pymdown-extensions; Debian's pymdownx 9.5 still defaults to emojione. Same `<img alt title>` shape and names.",
       "Footnotes keep remark/GFM's markup (`section.footnotes`, `user-content-fn-*` ids, `aria-label` back links, a numbered back link per repeated reference) instead of Python-Markdown's `div.footnote` with `fn:1` / `fnref2:1` ids: references and back links work the same, `#fn:1` anchors differ.",
     ],
     diff: [
-      "+ <h1 id=\"vmware-tanzu-developer-portal-vs-oss-backstage\">",
-      "- <h1 id=\"vmware-tanzu-developer-portaltm-vs-oss-backstage\">",
-      "+   <a className=\"headerlink\" href=\"#vmware-tanzu-developer-portal-vs-oss-backstage\" title=\"Permanent link\">",
-      "-   <a className=\"headerlink\" href=\"#vmware-tanzu-developer-portaltm-vs-oss-backstage\" title=\"Permanent link\">",
       "+         <img alt=\"☑️\" className=\"twemoji\" src=\"https://cdn.jsdelivr.net/gh/jdecked/twemoji@15.0.3/assets/svg/2611.svg\" title=\":ballot_box_with_check:\">",
       "-         <img alt=\"☑️\" className=\"emojione\" src=\"https://cdnjs.cloudflare.com/ajax/libs/emojione/2.2.7/assets/svg/2611.svg\" title=\":ballot_box_with_check:\">",
       "+         <img alt=\"☑️\" className=\"twemoji\" src=\"https://cdn.jsdelivr.net/gh/jdecked/twemoji@15.0.3/assets/svg/2611.svg\" title=\":ballot_box_with_check:\">",
@@ -500,27 +468,11 @@ export const allowedDifferencesReal: Record<string, { reasons: string[]; diff: s
       "+             \"3\"",
     ],
   },
-  "whats-in-the-box": {
-    reasons: [
-      "Headings with `™`: Python-Markdown's toc slugify decomposes it to `tm` (NFKD) and keeps it (`…-portaltm`), portalkit's slugger drops it (`…-portal`), so links to these headings differ. Fixed by the toc change (slugify), not in this fixture's change.",
-    ],
-    diff: [
-      "+ <h1 id=\"whats-included-with-vmware-tanzu-developer-portal\">",
-      "- <h1 id=\"whats-included-with-vmware-tanzu-developer-portaltm\">",
-      "+   <a className=\"headerlink\" href=\"#whats-included-with-vmware-tanzu-developer-portal\" title=\"Permanent link\">",
-      "-   <a className=\"headerlink\" href=\"#whats-included-with-vmware-tanzu-developer-portaltm\" title=\"Permanent link\">",
-    ],
-  },
   "where-to-get-tdp": {
     reasons: [
-      "Headings with `™`: Python-Markdown's toc slugify decomposes it to `tm` (NFKD) and keeps it (`…-portaltm`), portalkit's slugger drops it (`…-portal`), so links to these headings differ. Fixed by the toc change (slugify), not in this fixture's change.",
       "The sanitiser keeps only allow-listed classes: attr_list's `{ .md-button }` is dropped, so the link renders as a plain link, not material's button (a page cannot borrow the portal's classes).",
     ],
     diff: [
-      "+ <h1 id=\"where-can-you-get-vmware-tanzu-developer-portal\">",
-      "- <h1 id=\"where-can-you-get-vmware-tanzu-developer-portaltm\">",
-      "+   <a className=\"headerlink\" href=\"#where-can-you-get-vmware-tanzu-developer-portal\" title=\"Permanent link\">",
-      "-   <a className=\"headerlink\" href=\"#where-can-you-get-vmware-tanzu-developer-portaltm\" title=\"Permanent link\">",
       "+     <a href=\"https://via.vmw.com/tap\">",
       "-     <a className=\"md-button\" href=\"https://via.vmw.com/tap\">",
       "+     <a href=\"https://via.vmw.com/tas\">",
@@ -529,16 +481,11 @@ export const allowedDifferencesReal: Record<string, { reasons: string[]; diff: s
   },
   "why-choose-tdp": {
     reasons: [
-      "Headings with `™`: Python-Markdown's toc slugify decomposes it to `tm` (NFKD) and keeps it (`…-portaltm`), portalkit's slugger drops it (`…-portal`), so links to these headings differ. Fixed by the toc change (slugify), not in this fixture's change.",
       "Emoji use the twemoji index and CDN (`class=\"twemoji\"`), what techdocs-core renders with current pymdown-extensions; Debian's pymdownx 9.5 still defaults to emojione. Same `<img alt title>` shape and names.",
       "Footnotes keep remark/GFM's markup (`section.footnotes`, `user-content-fn-*` ids, `aria-label` back links, a numbered back link per repeated reference) instead of Python-Markdown's `div.footnote` with `fn:1` / `fnref2:1` ids: references and back links work the same, `#fn:1` anchors differ.",
       "Column alignment is GFM's `align` attribute where Python-Markdown writes `style=\"text-align: center;\"` (style attributes are sanitised away).",
     ],
     diff: [
-      "+ <h1 id=\"why-choose-vmware-tanzu-developer-portal\">",
-      "- <h1 id=\"why-choose-vmware-tanzu-developer-portaltm\">",
-      "+   <a className=\"headerlink\" href=\"#why-choose-vmware-tanzu-developer-portal\" title=\"Permanent link\">",
-      "-   <a className=\"headerlink\" href=\"#why-choose-vmware-tanzu-developer-portaltm\" title=\"Permanent link\">",
       "+     <img alt=\"😃\" className=\"twemoji\" src=\"https://cdn.jsdelivr.net/gh/jdecked/twemoji@15.0.3/assets/svg/1f603.svg\" title=\":smiley:\">",
       "-     <img alt=\"😃\" className=\"emojione\" src=\"https://cdnjs.cloudflare.com/ajax/libs/emojione/2.2.7/assets/svg/1f603.svg\" title=\":smiley:\">",
       "+     <img alt=\"❤️\" className=\"twemoji\" src=\"https://cdn.jsdelivr.net/gh/jdecked/twemoji@15.0.3/assets/svg/2764.svg\" title=\":heart:\">",

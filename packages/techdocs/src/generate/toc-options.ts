@@ -120,7 +120,9 @@ function readSlugify(value: unknown, fail: (message: string) => void): SlugifyOp
   if (kind === 'name') {
     if (name === 'markdown.extensions.toc.slugify') return { kind: 'python-markdown', unicode: false };
     if (name === 'markdown.extensions.toc.slugify_unicode') return { kind: 'python-markdown', unicode: true };
-    const named = name.startsWith('pymdownx.slugs.') ? pymdownxNamed[name.slice('pymdownx.slugs.'.length)] : undefined;
+    const short = name.startsWith('pymdownx.slugs.') ? name.slice('pymdownx.slugs.'.length) : undefined;
+    // Own keys only: `pymdownx.slugs.constructor` must not find Object's.
+    const named = short !== undefined && Object.hasOwn(pymdownxNamed, short) ? pymdownxNamed[short] : undefined;
     if (named) return { kind: 'pymdownx', ...named, normalize: 'NFC' };
   } else if (kind === 'object/apply' && name === 'pymdownx.slugs.slugify') {
     return readSlugifyKwds(value.data, fail);
@@ -177,5 +179,10 @@ function splitOnce(text: string, separator: string): [string, string] {
 
 function show(value: unknown): string {
   if (value instanceof PythonTagged) return `!!python/${value.tag}`;
-  return JSON.stringify(value) ?? String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    // YAML anchors can make a value contain itself (`&a [*a]`).
+    return Array.isArray(value) ? 'a list' : 'a mapping';
+  }
 }

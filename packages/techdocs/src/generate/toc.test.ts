@@ -94,6 +94,20 @@ describe('toc options', () => {
     expect(site('  - toc:\n      baselevel: 0\n').warnings[0]?.message).toMatch(/baselevel: 0 is not a level/);
   });
 
+  it('warns, without throwing, about options an author made odd: values that contain themselves, Object keys as names', () => {
+    const warning = (option: string) => site(`  - toc:\n      ${option}\n`).warnings.map((w) => w.message);
+    expect(warning('toc_depth: &a [*a]')).toEqual(['markdown_extensions: toc: toc_depth: a list is neither a level (3) nor a range ("2-4"); every level is listed']);
+    expect(warning('separator: &a {x: *a}')[0]).toMatch(/separator: a mapping is not supported/);
+    expect(warning('slugify: &a [*a]')[0]).toMatch(/slugify: a list is not a Python function/);
+    expect(warning('baselevel: &a [*a]')[0]).toMatch(/baselevel: a list is not a level/);
+    expect(warning('permalink_title: &a [*a]')[0]).toMatch(/permalink_title: a list is not a string/);
+    expect(warning('slugify: !!python/object/apply:pymdownx.slugs.slugify {kwds: {case: &a [*a]}}')[0]).toMatch(/case a list is not/);
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect(warning(`slugify: !!python/name:pymdownx.slugs.${name}`)[0]).toMatch(/is not one of the slug functions supported/);
+      expect(site(`  - toc:\n      slugify: !!python/name:pymdownx.slugs.${name}\n`).features.toc?.slugify).toBeUndefined();
+    }
+  });
+
   it('lists the levels of toc_depth in the page TOC, as an int or a range; every heading keeps its id and permalink', async () => {
     const page = '# Title\n\n## Two\n\n### Three\n\n#### Four\n\n##### Five\n';
     const range = await build(page, '  - toc:\n      permalink: true\n      toc_depth: "2-4"\n');

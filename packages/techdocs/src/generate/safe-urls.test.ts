@@ -16,6 +16,15 @@ describe('rehypeSafeUrls', () => {
     expect(urlScheme('HTTPS://x')).toBe('https');
   });
 
+  it('reads a URL padded inside with a long run of spaces in linear time', () => {
+    const spaces = ' '.repeat(100_000);
+    expect(urlScheme(`x${spaces}javascript:x${spaces}y`)).toBeUndefined();
+    expect(urlScheme(`${spaces}java\tscript:x${spaces}`)).toBe('javascript');
+    const tree: Root = { type: 'root', children: [el('img', { src: `a${spaces}b`, srcSet: `a${spaces}b 1x` })] };
+    rehypeSafeUrls()(tree);
+    expect((tree.children[0] as Element).properties.src).toBe(`a${spaces}b`);
+  });
+
   it('removes every URL property whose scheme the schema does not allow', () => {
     const tree: Root = {
       type: 'root',

@@ -38,9 +38,6 @@ const urlProperties = new Map<string, 'href' | 'src'>([
   ['values', 'href'],
 ]);
 
-// What the URL parser ignores: leading and trailing C0 controls and spaces, and tabs and
-// newlines anywhere (so `java\tscript:` is `javascript:`).
-const strippedEnds = /^[\u0000-\u0020]+|[\u0000-\u0020]+$/g;
 const tabOrNewline = /[\t\n\r]/g;
 const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/;
 
@@ -56,8 +53,32 @@ const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/;
  * ```
  */
 export function urlScheme(value: string): string | undefined {
-  const match = scheme.exec(value.replace(strippedEnds, '').replace(tabOrNewline, ''));
+  const match = scheme.exec(browserUrl(value));
   return match?.[1]?.toLowerCase();
+}
+
+/**
+ * The URL text the WHATWG URL parser reads from an attribute value: leading and trailing C0
+ * controls and spaces dropped, and tabs and newlines anywhere (so `java\tscript:` is
+ * `javascript:` and `..\t/` is `../`).
+ *
+ * @example
+ * ```ts
+ * browserUrl(' ..\t/x.png\n'); // '../x.png'
+ * ```
+ */
+export function browserUrl(value: string): string {
+  return trimControls(value).replace(tabOrNewline, '');
+}
+
+// A loop, not /^[\0- ]+|[\0- ]+$/: that pattern retries a long inner run of spaces at each of
+// its positions, quadratic in an attribute an author padded with spaces.
+function trimControls(value: string): string {
+  let start = 0;
+  let end = value.length;
+  while (start < end && value.charCodeAt(start) <= 0x20) start++;
+  while (end > start && value.charCodeAt(end - 1) <= 0x20) end--;
+  return start === 0 && end === value.length ? value : value.slice(start, end);
 }
 
 /**
@@ -114,6 +135,6 @@ function safeValue(node: Element, key: string, safe: Set<string>): boolean {
 function srcSetUrls(value: string): string[] {
   return value
     .split(',')
-    .map((candidate) => candidate.replace(strippedEnds, '').split(/[\t\n\f\r ]+/)[0] ?? '')
+    .map((candidate) => trimControls(candidate).split(/[\t\n\f\r ]+/)[0] ?? '')
     .filter((url) => url !== '');
 }

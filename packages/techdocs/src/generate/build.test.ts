@@ -224,6 +224,24 @@ describe('buildDocs warnings', () => {
     await stat(path.join(output, 'why/images/a.png'));
   });
 
+  it('checks a link as the browser reads it: tabs, newlines and padding do not hide a climb out', async () => {
+    const site = await tempDir();
+    cleanup.push(site);
+    await mkdir(path.join(site, 'docs'), { recursive: true });
+    await writeFile(path.join(site, 'mkdocs.yml'), 'site_name: Climb\n');
+    const page = '# Home\n\n<img src="..&#9;/..&#9;/x.png" alt="a">\n\n<a href=" ../other/&#10;">b</a>\n\n<a href="..&#10;/..&#13;/y">c</a>\n';
+    await writeFile(path.join(site, 'docs', 'index.md'), page);
+    const { output, result } = await build(site);
+    expect(result.warnings.map((w) => w.message)).toEqual([
+      "link '..\t/..\t/x.png' escapes the docs directory",
+      "link ' ../other/\n' escapes the docs directory",
+      "link '..\n/..\r/y' escapes the docs directory",
+    ]);
+    const tree = await readHtml(path.join(output, 'index.html'));
+    expect(all(tree, 'article img').map((img) => attr(img, 'src'))).toEqual([undefined]);
+    expect(all(tree, 'article a').map((a) => attr(a, 'href'))).toEqual([undefined, undefined]);
+  });
+
   it('fails a strict build with an InputError listing every warning, writing nothing', async () => {
     const output = await tempDir();
     cleanup.push(output);

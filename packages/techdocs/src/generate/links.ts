@@ -3,6 +3,7 @@ import type { Root } from 'hast';
 import { forEachElement } from './walk.js';
 import { isMarkdown, relativeUrl, type PageInfo } from './pages.js';
 import { pageData } from './page-data.js';
+import { browserUrl } from './safe-urls.js';
 
 const urlAttributes = new Map<string, 'href' | 'src'>([
   ['a', 'href'],
@@ -92,8 +93,10 @@ function resolveLink(
 ): Resolution {
   // External, protocol-relative, site-absolute and in-page links are not ours to check.
   const keep: Resolution = { action: 'keep', to: '', suffix: '' };
-  if (value === '' || value.startsWith('#') || value.startsWith('/') || scheme.test(value)) return keep;
-  const match = parts.exec(value);
+  // Checked as the browser reads it: a link kept as written must not climb out as `..&#9;/`.
+  const seen = browserUrl(value);
+  if (seen === '' || seen.startsWith('#') || seen.startsWith('/') || scheme.test(seen)) return keep;
+  const match = parts.exec(seen);
   const rawPath = match?.[1] ?? '';
   const suffix = (match?.[2] ?? '') + (match?.[3] ?? '');
   let decoded = rawPath;

@@ -72,6 +72,13 @@ describe('remarkAdmonitions', () => {
     expect(text(tree)).not.toMatch(/PKADMONITION/);
   });
 
+  it('finds a marker the page does not hold in linear time, whatever run of markers it holds', () => {
+    const xs = 'X'.repeat(200_000);
+    const tree = render(`PKADMONITIONBLOCK${xs} PKADMONITIONBLOCKX\n\n!!! note "PKADMONITIONBLOCK${xs}X"\n    Body.\n`);
+    expect(text(one(tree, 'div.admonition.note > p.admonition-title'))).toBe(`PKADMONITIONBLOCK${xs}X`);
+    expect(text(one(tree, 'p'))).toBe(`PKADMONITIONBLOCK${xs} PKADMONITIONBLOCKX`);
+  });
+
   it('nests admonitions and collapsible details', () => {
     const tree = render('??? note "Outer"\n    Outer body.\n\n    ???+ example "Inner"\n        Inner body.\n');
     const outer = one(tree, 'details.note');

@@ -56,8 +56,7 @@ export function remarkAdmonitions(this: Processor, options: AdmonitionOptions = 
   this.parser = (document, file) => {
     if (!document.includes('!!!') && !document.includes('???') && !(enabled.tabbed && document.includes('===')))
       return parse(document, file);
-    let marker = 'PKADMONITIONBLOCK';
-    while (document.includes(marker)) marker += 'X';
+    const marker = freeMarker(document, 'PKADMONITIONBLOCK');
     const blocks: Block[] = [];
     const lines = rewrite(document.split('\n'), blocks, marker, enabled);
     const tree = parse(lines.join('\n'), file) as Root;
@@ -65,6 +64,21 @@ export function remarkAdmonitions(this: Processor, options: AdmonitionOptions = 
     return tree;
   };
   return undefined;
+}
+
+/**
+ * `base` followed by more `X`s than any occurrence of it in the document: one pass, where
+ * adding an `X` while the document still holds the marker was quadratic in a run of `X`s.
+ */
+function freeMarker(document: string, base: string): string {
+  let longest = -1;
+  for (let at = document.indexOf(base); at !== -1; ) {
+    let end = at + base.length;
+    while (document.charCodeAt(end) === 88 /* X */) end++;
+    longest = Math.max(longest, end - at - base.length);
+    at = document.indexOf(base, end);
+  }
+  return base + 'X'.repeat(longest + 1);
 }
 
 function dedent(line: string): string {
@@ -147,7 +161,6 @@ function rewrite(
 }
 
 function convert(tree: Root | Blockquote, blocks: Block[], marker: string): void {
-  const pattern = new RegExp(`^${marker}(\\d+) ?`);
   const tabs = new Map<RootContent, { title: PhrasingContent[]; block: Block }>();
   let sets = 0;
   const visit = (node: { children?: RootContent[] }) => {
@@ -158,11 +171,11 @@ function convert(tree: Root | Blockquote, blocks: Block[], marker: string): void
       if (heading?.type !== 'heading') continue;
       const text = heading.children[0];
       if (text?.type !== 'text') continue;
-      const match = pattern.exec(text.value);
-      const block = match ? blocks[Number(match[1])] : undefined;
+      const match = markerAt(text.value, marker);
+      const block = match ? blocks[match.id] : undefined;
       if (!match || !block) continue;
       child.children.shift();
-      const title = titleChildren(heading.children, match[0].length, `${marker}E`, block.title ?? '');
+      const title = titleChildren(heading.children, match.length, `${marker}E`, block.title ?? '');
       if (block.tab) {
         tabs.set(child, { title, block });
         child.data = { hName: 'div', hProperties: { className: ['tabbed-block'] } };
@@ -186,6 +199,16 @@ function convert(tree: Root | Blockquote, blocks: Block[], marker: string): void
     if (tabs.size > 0 && node.children) node.children = groupTabs(node.children, tabs, () => ++sets);
   };
   visit(tree);
+}
+
+/** `marker`, a block number and an optional space at the start of `text` (not a RegExp: a marker can be long). */
+function markerAt(text: string, marker: string): { id: number; length: number } | undefined {
+  if (!text.startsWith(marker)) return undefined;
+  let end = marker.length;
+  while (end < text.length && text.charCodeAt(end) >= 48 && text.charCodeAt(end) <= 57) end++;
+  if (end === marker.length) return undefined;
+  const id = Number(text.slice(marker.length, end));
+  return { id, length: text.charCodeAt(end) === 32 ? end + 1 : end };
 }
 
 /**

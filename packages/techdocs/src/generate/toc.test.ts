@@ -14,13 +14,13 @@ afterEach(() => {
 });
 
 /** Build a one-page site with `markdown_extensions` written as given; the page's ids, TOC and warnings. */
-async function build(markdown: string, extensions: string) {
+async function build(markdown: string, extensions: string, options: { markdownParser?: 'remark' } = {}) {
   const root = mkdtempSync(path.join(tmpdir(), 'pk-toc-'));
   dirs.push(root);
   mkdirSync(path.join(root, 'site', 'docs'), { recursive: true });
   writeFileSync(path.join(root, 'site', 'mkdocs.yml'), `site_name: Toc\nmarkdown_extensions:\n${extensions}`);
   writeFileSync(path.join(root, 'site', 'docs', 'index.md'), markdown);
-  const result = await buildDocs({ source: path.join(root, 'site'), output: path.join(root, 'out') });
+  const result = await buildDocs({ source: path.join(root, 'site'), output: path.join(root, 'out'), ...options });
   const tree = parseHtml(readFileSync(path.join(root, 'out', 'index.html'), 'utf8'));
   const headings = all(tree, 'article h1[id], article h2[id], article h3[id], article h4[id], article h5[id], article h6[id]');
   return {
@@ -121,6 +121,18 @@ describe('toc options', () => {
     expect(all.permalinks).toEqual([]);
     const noTitle = await build('## A\n\n# B\n\n## C\n', '  - toc:\n      toc_depth: 2\n');
     expect(noTitle.toc.map(([href]) => href)).toEqual(['#a', '#b', '#c']);
+  });
+
+  it('lists in the TOC what is under the page h1 up to the next h1, and takes ids written in raw HTML first', async () => {
+    const { ids, toc } = await build('# A\n\n## B\n\n### B2\n\n# C\n\n## D\n\n<h2 id="e">Raw</h2>\n\n## E\n', '  - toc\n');
+    expect(toc.map(([href]) => href)).toEqual(['#b', '#b2']);
+    expect(ids).toEqual(['h1#a', 'h2#b', 'h3#b2', 'h1#c', 'h2#d', 'h2#e', 'h2#e_1']);
+  });
+
+  it('slugs the shown text of character references with remark-parse (the markdown-it parser slugs as Python does)', async () => {
+    const page = '## Caf&eacute; (c)\n';
+    expect((await build(page, '  - pymdownx.smartsymbols\n')).ids).toEqual(['h2#caf-c']);
+    expect((await build(page, '  - pymdownx.smartsymbols\n', { markdownParser: 'remark' })).ids).toEqual(['h2#cafe-c']);
   });
 
   it('moves headings down by baselevel, and sets the permalink title and symbol and the TOC title', async () => {

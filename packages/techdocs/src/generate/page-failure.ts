@@ -54,5 +54,10 @@ export function toPageFailure(error: unknown, file: string): PageBuildError | un
     return new PageBuildError(file, error.reason, { line: error.line ?? undefined, column: error.column ?? undefined });
   }
   if (error instanceof InputError) return new PageBuildError(file, error.message);
+  // The page's content made a string longer than JavaScript allows (a long toc separator times a
+  // heading of many words): that page fails, not the build.
+  if (error instanceof RangeError && error.message === 'Invalid string length') {
+    return new PageBuildError(file, 'the page makes a text longer than a string can hold');
+  }
   return undefined;
 }

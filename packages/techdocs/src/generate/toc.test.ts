@@ -175,6 +175,18 @@ describe('toc options', () => {
     expect(again).toEqual({ ...value, a: new PythonTagged('name:pymdownx.slugs.uslugify', '') });
   });
 
+  it('fails alone, typed, a page whose heading times a long separator outgrows a string', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'pk-toc-'));
+    dirs.push(root);
+    mkdirSync(path.join(root, 'site', 'docs'), { recursive: true });
+    writeFileSync(path.join(root, 'site', 'mkdocs.yml'), `site_name: Toc\nmarkdown_extensions:\n  - toc:\n      separator: ${'x'.repeat(100_000)}\n`);
+    writeFileSync(path.join(root, 'site', 'docs', 'index.md'), '# Fine page\n');
+    writeFileSync(path.join(root, 'site', 'docs', 'huge.md'), `# ${'a '.repeat(100_000)}\n`);
+    const result = await buildDocs({ source: path.join(root, 'site'), output: path.join(root, 'out') });
+    expect(result.rendered).toEqual(['index.md']);
+    expect(result.failed.map((f) => [f.file, f.error.message])).toEqual([['huge.md', 'huge.md: the page makes a text longer than a string can hold']]);
+  });
+
   it('gives ids to thousands of equal headings and to a huge heading', async () => {
     const page = `${'## FAQ\n\n'.repeat(5000)}## ${'Long words '.repeat(20_000)}\n`;
     const { ids, toc } = await build(page, '  - toc:\n      permalink: true\n');

@@ -266,14 +266,4 @@ export const allowedDifferences: Record<string, { reason: string; diff: string[]
       "-       <td style=\"text-align: right;\">",
     ],
   },
-  "toc": {
-    reason:
-      "Repeated headings get github-slugger's `-1` suffix (`header-2-1`); Python-Markdown's toc writes `header-2_1`. Links to a repeated heading's second occurrence differ.",
-    diff: [
-      "+ <h2 id=\"header-2-1\">",
-      "- <h2 id=\"header-2_1\">",
-      "+   <a className=\"headerlink\" href=\"#header-2-1\" title=\"Permanent link\">",
-      "-   <a className=\"headerlink\" href=\"#header-2_1\" title=\"Permanent link\">",
-    ],
-  },
 };

@@ -234,6 +234,7 @@ export type {
   FinalEntityRow,
   ProcessingError,
   ProcessingLeases,
+  RefreshClaim,
   RefreshState,
   RefreshStateSelector,
   StoreEntityPage,

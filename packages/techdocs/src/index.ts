@@ -30,6 +30,8 @@ export type { NavNode, ResolveNavOptions } from './generate/nav.js';
 export { remarkAdmonitions } from './generate/admonition.js';
 export type { AdmonitionOptions } from './generate/admonition.js';
 export type { MarkdownExtension } from './generate/markdown-extensions.js';
+export type { SlugCase, SlugifyOption, SlugNormalization } from './generate/slugify.js';
+export type { TocOptions } from './generate/toc-options.js';
 export { createDocsProcessor, docsSanitizeSchema } from './generate/processor.js';
 export type { DocsProcessorOptions, SanitizeSchema } from './generate/processor.js';
 export type { MarkdownParser } from './generate/markdown-parser.js';

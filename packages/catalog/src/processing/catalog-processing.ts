@@ -4,7 +4,7 @@ import { ANNOTATION_LOCATION } from '@portalkit/catalog-model';
 import type { Entity } from '@portalkit/catalog-model';
 import { locationRootInput } from '../locations/location-entity.js';
 import { refKey } from '../query/ref-key.js';
-import type { CatalogStore, RefreshState } from '../stores/types.js';
+import type { CatalogStore, RefreshClaim, RefreshState, RefreshStateSelector } from '../stores/types.js';
 import type { CatalogLibrary } from '../types.js';
 import { processEntity, refOf, runPass, type EngineContext, type PassInput, type PassItem } from './engine.js';
 import { parseLocationRef, stringifyLocationRef } from './paths.js';
@@ -60,7 +60,10 @@ export function createCatalogProcessing(options: CatalogProcessingOptions): Cata
   const work = store.processingLeases
     ? createWorkLeases({ leases: store.processingLeases, workerId: randomUUID(), leaseMs: options.leaseMs, passesPerRefresh: 16 })
     : undefined;
-  const storedClaims = async (refs: string[]) => new Map((await store.getRefreshStates({ refs })).map((r) => [r.entityRef, r]));
+  // Claims only: a SQL store then reads no entity JSON for the refs a pass is about to process.
+  const claims = (selector: RefreshStateSelector): Promise<RefreshClaim[]> =>
+    store.getRefreshClaims ? store.getRefreshClaims(selector) : store.getRefreshStates(selector);
+  const storedClaims = async (refs: string[]) => new Map((await claims({ refs })).map((r) => [r.entityRef, r]));
   const pass = (inputs: readonly PassInput[]) => runPass(inputs, context, storedClaims, work?.entities);
   const noPlaceholderReads = refusingReader('placeholders are not read when validating an entity (its location comes from the caller)');
 
@@ -70,7 +73,10 @@ export function createCatalogProcessing(options: CatalogProcessingOptions): Cata
   };
   const refreshAll = async () => {
     const locations = await store.listLocations();
-    const providerRoots = (await store.getRefreshStates({ all: true })).filter((r) => r.rootKey?.startsWith('provider:'));
+    // Every state's claim, then only the provider roots' whole states (not every entity's JSON).
+    const providerRefs = (await claims({ all: true })).filter((r) => r.rootKey?.startsWith('provider:')).map((r) => r.entityRef);
+    const byRef = new Map((providerRefs.length ? await store.getRefreshStates({ refs: providerRefs }) : []).map((r) => [r.entityRef, r]));
+    const providerRoots = providerRefs.flatMap((ref) => byRef.get(ref) ?? []);
     const inputs = [...locations.map(locationRootInput), ...providerRoots.map(rowInput)];
     if (work) await work.eachRootBatch(inputs, async (batch) => commit(await pass(batch)));
     else await commit(await pass(inputs));

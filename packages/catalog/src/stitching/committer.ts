@@ -106,8 +106,13 @@ export function createCommitter(options: CommitterOptions): Committer {
 async function planRefreshStates(store: CatalogStore, items: Map<string, PassItem>, deleteRefs: readonly string[]): Promise<CommitPlan> {
   const deletes = new Set(deleteRefs);
   const touchedParents = [...items.keys(), ...deletes];
-  const previous = new Map((await store.getRefreshStates({ refs: touchedParents })).map((r) => [r.entityRef, r]));
-  const formerChildren = await store.getRefreshStates({ parentRefs: touchedParents });
+  // One read for both (a selector matches any of its parts): a refresh's rows are mostly both
+  // a touched parent's child and touched themselves, and reading them twice doubled the cost of
+  // an unchanged re-run's commit.
+  const parents = new Set(touchedParents);
+  const found = touchedParents.length ? await store.getRefreshStates({ refs: touchedParents, parentRefs: touchedParents }) : [];
+  const previous = new Map(found.filter((r) => parents.has(r.entityRef)).map((r) => [r.entityRef, r]));
+  const formerChildren = found.filter((r) => r.parentRefs.some((p) => parents.has(p)));
   // A parent reprocessed in this pass still holds a former child when it failed as a whole, or
   // when the file that child came from could not be read this time (Backstage keeps the last
   // good state rather than orphaning on a transient or syntax error).

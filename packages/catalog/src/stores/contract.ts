@@ -178,6 +178,38 @@ function locationAndRoundTripCases(ctx: StoreCaseContext): void {
     expect(await ctx.store.getEntities({ refs: ['component:default/a'] })).toEqual([final]);
   });
 
+  it('answers getRefreshClaims (where offered) with the claims of exactly the states getRefreshStates returns', async (test) => {
+    if (!ctx.store.getRefreshClaims) return test.skip('the store offers no getRefreshClaims; processing reads whole states');
+    await ctx.store.transaction(async (tx) =>
+      tx.putRefreshStates([
+        state('location:default/root', { rootKey: 'location:42' }),
+        state('component:default/a', { locationKey: 'file:/a.yaml', parentRefs: ['location:default/root'], refreshKeys: ['k1'] }),
+        state('component:default/b', { locationKey: 'file:/b.yaml', parentRefs: ['component:default/a', 'location:default/root'] }),
+        state('component:default/lost'),
+      ]),
+    );
+    const claimOf = ({ entityRef, rootKey, locationKey, parentRefs }: RefreshState) => ({
+      entityRef,
+      ...(rootKey !== undefined ? { rootKey } : {}),
+      ...(locationKey !== undefined ? { locationKey } : {}),
+      parentRefs,
+    });
+    const byRef = (a: { entityRef: string }, b: { entityRef: string }) => (a.entityRef < b.entityRef ? -1 : a.entityRef > b.entityRef ? 1 : 0);
+    for (const selector of [
+      { all: true },
+      { refs: ['component:default/a', 'component:default/missing'] },
+      { parentRefs: ['component:default/a'] },
+      { rootKeys: ['location:42'] },
+      { refreshKeys: ['k1'] },
+      { refs: ['component:default/lost'], parentRefs: ['location:default/root'] },
+      {},
+    ]) {
+      const claims = await ctx.store.getRefreshClaims(selector);
+      expect([...claims].sort(byRef)).toEqual((await ctx.store.getRefreshStates(selector)).map(claimOf).sort(byRef));
+    }
+    expect((await ctx.store.getRefreshClaims({ all: true })).length).toBe(4);
+  });
+
   it('keeps orphans (no parent, no root) and finds them by the orphan annotation', async () => {
     await ctx.store.transaction(async (tx) => {
       await tx.putRefreshStates([state('component:default/lost'), state('component:default/kept', { parentRefs: ['location:default/r'] })]);

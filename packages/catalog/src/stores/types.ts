@@ -32,6 +32,13 @@ export interface CatalogStore {
   listLocations(): Promise<StoredLocation[]>;
   /** Refresh states matching any of the given selectors (an empty selector matches nothing; `all` everything). */
   getRefreshStates(selector: RefreshStateSelector): Promise<RefreshState[]>;
+  /**
+   * Optional: who claims the matching refresh states, without their entities, errors and
+   * relations (what `getRefreshStates` would return, cut to {@link RefreshClaim}). Processing
+   * asks for the claims of every entity it reads; a SQL store answers without reading (and
+   * parsing) the JSON columns. Without it, processing uses `getRefreshStates`.
+   */
+  getRefreshClaims?(selector: RefreshStateSelector): Promise<RefreshClaim[]>;
   /** Relations whose `sourceRef` is one of `sourceRefs`, from every originating entity. */
   getRelations(selector: { sourceRefs: readonly string[] }): Promise<StoredRelation[]>;
   /** Final entities by ref or uid, in no particular order; unknown ones are left out. */
@@ -192,6 +199,16 @@ export interface RefreshState {
   /** Hash of the processing output, to skip unchanged work. */
   hash: string;
 }
+
+/**
+ * Who claims a refresh state: the part of a {@link RefreshState} that processing checks before
+ * it takes a ref (see `CatalogStore.getRefreshClaims`).
+ * @example
+ * ```ts
+ * const claim: RefreshClaim = { entityRef: 'component:default/a', locationKey: 'file:/srv/a.yaml', parentRefs: ['location:default/root'] };
+ * ```
+ */
+export type RefreshClaim = Pick<RefreshState, 'entityRef' | 'rootKey' | 'locationKey' | 'parentRefs'>;
 
 /**
  * Selects refresh states; rows matching any given field are returned.

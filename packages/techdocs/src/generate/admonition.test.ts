@@ -40,6 +40,38 @@ describe('remarkAdmonitions', () => {
     expect(text(info!)).toBe('No title.');
   });
 
+  it('reads a title as inline Markdown, as Python-Markdown does', () => {
+    const tree = render(
+      [
+        '!!! tip "**Reason \\#1** – see [docs](https://example.com) `code`"',
+        '    Body.',
+        '',
+        '???+ success "[Platform](https://example.com/p) #"',
+        '    Open.',
+        '',
+      ].join('\n'),
+    );
+    const title = one(tree, 'div.admonition.tip > p.admonition-title');
+    expect(text(one(title, 'strong'))).toBe('Reason #1');
+    expect(attr(one(title, 'a'), 'href')).toBe('https://example.com');
+    expect(text(one(title, 'code'))).toBe('code');
+    expect(text(title)).toBe('Reason #1 – see docs code');
+    // A trailing `#` stays part of the title (it is not an ATX heading's closing sequence).
+    const summary = one(tree, 'details.success > summary');
+    expect(attr(one(summary, 'a'), 'href')).toBe('https://example.com/p');
+    expect(text(summary)).toBe('Platform #');
+    expect(all(tree, 'h1')).toEqual([]);
+    expect(text(one(tree, 'details.success > p'))).toBe('Open.');
+  });
+
+  it('keeps a title whose markup never closes as text, without leaking its marker', () => {
+    const tree = render('!!! note "<span title=\'x"\n    Body.\n\n!!! note "*a*  "\n    B.\n');
+    const [first, second] = all(tree, 'div.admonition');
+    expect(text(first!)).not.toMatch(/PKADMONITION/);
+    expect(text(one(second!, '.admonition-title'))).toBe('a');
+    expect(text(tree)).not.toMatch(/PKADMONITION/);
+  });
+
   it('nests admonitions and collapsible details', () => {
     const tree = render('??? note "Outer"\n    Outer body.\n\n    ???+ example "Inner"\n        Inner body.\n');
     const outer = one(tree, 'details.note');

@@ -1,4 +1,4 @@
-import type { Blockquote, Paragraph, Root, RootContent } from 'mdast';
+import type { Blockquote, Paragraph, PhrasingContent, Root, RootContent } from 'mdast';
 import type { Processor } from 'unified';
 
 /** Options of {@link remarkAdmonitions}. */
@@ -136,7 +136,10 @@ function rewrite(
       classes,
       title: explicitTitle ?? first.charAt(0).toUpperCase() + first.slice(1),
     });
-    out.push(`> ${marker}${id}`);
+    // The title goes on the marker line as a one-line heading, so the parser reads its inline
+    // Markdown (bold, links, emoji) as Python-Markdown does, and the body cannot run into it;
+    // the end marker keeps a title's trailing `#`s from being read as the heading's closing.
+    out.push(`> # ${marker}${id} ${explicitTitle === '' ? '' : (blocks[id]?.title ?? '')} ${marker}E`);
     for (const b of body) out.push(b.trim() === '' ? '>' : `> ${b}`);
     i = end - 1;
   }
@@ -144,37 +147,36 @@ function rewrite(
 }
 
 function convert(tree: Root | Blockquote, blocks: Block[], marker: string): void {
-  const pattern = new RegExp(`^${marker}(\\d+)(?:\\r?\\n|$)`);
-  const tabs = new Map<RootContent, { title: string; block: Block }>();
+  const pattern = new RegExp(`^${marker}(\\d+) ?`);
+  const tabs = new Map<RootContent, { title: PhrasingContent[]; block: Block }>();
   let sets = 0;
   const visit = (node: { children?: RootContent[] }) => {
     for (const child of node.children ?? []) {
       if ('children' in child) visit(child as { children?: RootContent[] });
       if (child.type !== 'blockquote') continue;
-      const paragraph = child.children[0];
-      if (paragraph?.type !== 'paragraph') continue;
-      const text = paragraph.children[0];
+      const heading = child.children[0];
+      if (heading?.type !== 'heading') continue;
+      const text = heading.children[0];
       if (text?.type !== 'text') continue;
       const match = pattern.exec(text.value);
       const block = match ? blocks[Number(match[1])] : undefined;
       if (!match || !block) continue;
-      text.value = text.value.slice(match[0].length);
-      if (text.value === '') paragraph.children.shift();
-      if (paragraph.children.length === 0) child.children.shift();
+      child.children.shift();
+      const title = titleChildren(heading.children, match[0].length, `${marker}E`, block.title ?? '');
       if (block.tab) {
-        tabs.set(child, { title: block.title ?? '', block });
+        tabs.set(child, { title, block });
         child.data = { hName: 'div', hProperties: { className: ['tabbed-block'] } };
         continue;
       }
       const titleNode: Paragraph | undefined =
-        block.title === undefined || block.title === ''
+        title.length === 0
           ? undefined
           : {
               type: 'paragraph',
               data: block.collapsible
                 ? { hName: 'summary' }
                 : { hName: 'p', hProperties: { className: ['admonition-title'] } },
-              children: [{ type: 'text', value: block.title }],
+              children: title,
             };
       if (titleNode) child.children.unshift(titleNode);
       child.data = block.collapsible
@@ -184,6 +186,21 @@ function convert(tree: Root | Blockquote, blocks: Block[], marker: string): void
     if (tabs.size > 0 && node.children) node.children = groupTabs(node.children, tabs, () => ++sets);
   };
   visit(tree);
+}
+
+/**
+ * The parsed title: the marker heading's inline nodes without the leading marker and the end
+ * marker. Should the end marker not be the heading's last text (a title whose raw HTML swallowed
+ * it), the title falls back to its plain text rather than show a marker.
+ */
+function titleChildren(nodes: PhrasingContent[], start: number, end: string, plain: string): PhrasingContent[] {
+  const children = nodes.map((node) => ({ ...node }));
+  const first = children[0];
+  const last = children[children.length - 1];
+  if (last?.type !== 'text' || !last.value.endsWith(end)) return plain === '' ? [] : [{ type: 'text', value: plain }];
+  if (first?.type === 'text') first.value = first.value.slice(start);
+  last.value = last.value.slice(0, -end.length).trimEnd();
+  return children.filter((node) => node.type !== 'text' || node.value !== '');
 }
 
 /** An element-like mdast node: converted to hast through `data.hName` (see mdast-hast.ts). */
@@ -197,7 +214,7 @@ function element(name: string, properties: Record<string, unknown>, children: Ro
  */
 function groupTabs(
   children: RootContent[],
-  tabs: Map<RootContent, { title: string; block: Block }>,
+  tabs: Map<RootContent, { title: PhrasingContent[]; block: Block }>,
   nextSet: () => number,
 ): RootContent[] {
   const out: RootContent[] = [];
@@ -214,7 +231,7 @@ function groupTabs(
     const set = nextSet();
     const selected = Math.max(0, run.findIndex((tab) => tabs.get(tab)?.block.tab?.select));
     const labels = run.map((tab, n) =>
-      element('label', { htmlFor: `__tabbed_${set}_${n + 1}` }, [{ type: 'text', value: tabs.get(tab)?.title ?? '' }] as RootContent[]),
+      element('label', { htmlFor: `__tabbed_${set}_${n + 1}` }, (tabs.get(tab)?.title ?? []) as RootContent[]),
     );
     // The radio inputs are added after sanitising (tabbed-inputs.ts), from `data-tabs`.
     const set_ = element('div', { className: ['tabbed-set', 'tabbed-alternate'], dataTabs: `${set}:${run.length}:${selected + 1}` }, [

@@ -206,6 +206,24 @@ describe('buildDocs warnings', () => {
     expect(all(tree, 'nav.site-nav a').map(text)).toEqual(['Broken']);
   });
 
+  it('keeps a link to a missing file as written, and is silent when the page URL finds it', async () => {
+    const site = await tempDir();
+    cleanup.push(site);
+    await mkdir(path.join(site, 'docs', 'why', 'images'), { recursive: true });
+    await writeFile(path.join(site, 'mkdocs.yml'), 'site_name: Missing\n');
+    await writeFile(path.join(site, 'docs', 'index.md'), '# Home\n');
+    // Written for the page's URL (why/), as MkDocs sites do in raw HTML: the browser finds it.
+    await writeFile(path.join(site, 'docs', 'why.md'), '# Why\n\n<img src="images/a.png" alt="a">\n\n![b](images/none.png)\n');
+    await writeFile(path.join(site, 'docs', 'why', 'images', 'a.png'), 'png');
+    const { output, result } = await build(site);
+    expect(result.warnings.map((w) => `${w.file}:${w.line}: ${w.message}`)).toEqual([
+      "why.md:5: broken link 'images/none.png': images/none.png does not exist",
+    ]);
+    const tree = await readHtml(path.join(output, 'why/index.html'));
+    expect(all(tree, 'article img').map((img) => attr(img, 'src'))).toEqual(['images/a.png', 'images/none.png']);
+    await stat(path.join(output, 'why/images/a.png'));
+  });
+
   it('fails a strict build with an InputError listing every warning, writing nothing', async () => {
     const output = await tempDir();
     cleanup.push(output);

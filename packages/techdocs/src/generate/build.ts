@@ -194,7 +194,7 @@ async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {
   if (isPathInside(site.docsDir, output)) {
     throw new InputError(`output directory ${output} must not be inside the docs directory ${site.docsDir}`);
   }
-  const warnings: BuildWarning[] = [];
+  const warnings: BuildWarning[] = [...site.warnings];
   const scan = await scanDocsDir(site.docsDir, warnings);
 
   const cachePath = cacheFilePath(output, options.cacheDir);
@@ -290,6 +290,7 @@ async function runBuild(options: BuildDocsOptions): Promise<BuildResult> {
     repoName: site.config.repo_name,
     nav: toRender.length > 0 ? nav : [],
     pages,
+    ...(site.features.toc?.title === undefined ? {} : { tocTitle: site.features.toc.title }),
   });
   // A thread of its own for the disk pays off past a few dozen pages (starting it costs ~20 ms).
   const writer = createPageWriter({

@@ -11,9 +11,9 @@ const el = (tagName: string, properties: Element['properties'], ...children: Ele
   children,
 });
 
-function collect(tree: Root) {
+function collect(tree: Root, depth?: [number, number]) {
   const data = { toc: [], sections: [], text: '', warnings: [] } as unknown as PageData;
-  rehypeCollectPage()(tree, { data: { techdocs: data } });
+  rehypeCollectPage({ depth })(tree, { data: { techdocs: data } });
   return { toc: data.toc, sections: data.sections, text: data.text };
 }
 
@@ -39,8 +39,10 @@ describe('rehypeCollectPage', () => {
     };
     expect(collect(tree)).toEqual({
       toc: [
+        { depth: 1, id: 'top', title: 'Title x' },
         { depth: 2, id: 'use', title: 'Use it' },
         { depth: 3, id: 'deep', title: 'Deep' },
+        { depth: 4, id: 'four', title: 'Four' },
       ],
       sections: [
         { id: 'top', title: 'Title x', text: 'Introword more' },
@@ -50,5 +52,16 @@ describe('rehypeCollectPage', () => {
       ],
       text: 'Title x Introword more Use it one two No id still use Deep a b note Four',
     });
+  });
+
+  it('lists only the levels of toc_depth in the table of contents, and every heading in the sections', () => {
+    const tree: Root = {
+      type: 'root',
+      children: [1, 2, 3, 4, 5, 6].map((level) => el(`h${level}`, { id: `h${level}` }, text(`H${level}`))),
+    };
+    expect(collect(tree, [2, 4]).toc.map((entry) => entry.id)).toEqual(['h2', 'h3', 'h4']);
+    expect(collect(tree, [1, 1]).toc.map((entry) => entry.id)).toEqual(['h1']);
+    expect(collect(tree, [4, 2]).toc).toEqual([]);
+    expect(collect(tree, [4, 2]).sections).toHaveLength(6);
   });
 });

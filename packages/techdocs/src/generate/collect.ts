@@ -10,15 +10,17 @@ const blockTags = new Set([
 ]);
 
 /**
- * rehype plugin collecting, for the builder, the page's table of contents (h2/h3 with ids),
- * its plain text and the text under each heading (MkDocs' search sections).
+ * rehype plugin collecting, for the builder, the page's table of contents (Python-Markdown's
+ * `toc_tokens`: each heading with an id whose level is within `depth`, default 1-6), its plain
+ * text and the text under each heading (MkDocs' search sections, every heading).
  *
  * @example
  * ```ts
- * processor.use(rehypeCollectPage); // fills file.data.techdocs.toc / sections / text
+ * processor.use(rehypeCollectPage, { depth: [2, 3] }); // fills file.data.techdocs.toc / sections / text
  * ```
  */
-export function rehypeCollectPage() {
+export function rehypeCollectPage(options: { depth?: readonly [number, number] | undefined } = {}) {
+  const [top, bottom] = options.depth ?? [1, 6];
   return (tree: Root, file: { data: object }) => {
     const data = pageData(file);
     if (!data) return;
@@ -42,7 +44,7 @@ export function rehypeCollectPage() {
               if (current) current.section.text = current.text.text();
               current = { section: { id, title, text: '' }, text: createTextCollector() };
               sections.push(current.section);
-              if (rank === 2 || rank === 3) data.toc.push({ depth: rank, id, title });
+              if (rank >= top && rank <= bottom) data.toc.push({ depth: rank, id, title });
             }
             continue;
           }

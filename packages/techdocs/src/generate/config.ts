@@ -5,7 +5,10 @@ import { DEFAULT_SCHEMA, Type, YAMLException, load } from 'js-yaml';
 import { z } from 'zod';
 import { InputError, NotFoundError } from '@portalkit/core';
 import { resolveWithin } from '../paths.js';
+import type { BuildWarning } from '../types.js';
 import { allMarkdownExtensions, type MarkdownExtension } from './markdown-extensions.js';
+import { pythonTagTypes } from './python-tag.js';
+import { parseTocOptions, type TocOptions } from './toc-options.js';
 
 /**
  * The subset of `mkdocs.yml` the generator understands. Unknown keys (theme, plugins options,
@@ -46,6 +49,8 @@ export interface MarkdownFeatures {
   details: boolean;
   /** Permalink symbol added to headings by `toc: { permalink }`, or false. */
   permalink: string | false;
+  /** The other `toc` options: slugify, separator, toc_depth, baselevel, permalink_title, title. */
+  toc?: TocOptions;
   highlight: boolean;
   /** Task list check boxes in material's `label.task-list-control` (`pymdownx.tasklist: custom_checkbox`). */
   taskListControls?: boolean;
@@ -73,14 +78,16 @@ export interface LoadedSite {
   text: string;
   /** Hash of the raw config text; part of the layout hash for incremental builds. */
   hash: string;
+  /** Options the generator cannot follow (e.g. an unknown `toc: slugify`), with the config's file and line. */
+  warnings: BuildWarning[];
 }
 
 // mkdocs.yml files routinely carry Python tags (`!!python/name:...`) and `!ENV`; they are
-// accepted (as their plain value) instead of failing the whole build.
-const passthroughTags = (['scalar', 'sequence', 'mapping'] as const).flatMap((kind) => [
-  new Type('!', { kind, multi: true, construct: (data: unknown) => data }),
-  new Type('tag:yaml.org,2002:python/', { kind, multi: true, construct: (data: unknown) => data }),
-]);
+// accepted (Python tags as `PythonTagged`, other tags as their plain value) instead of failing
+// the whole build.
+const passthroughTags = (['scalar', 'sequence', 'mapping'] as const).map(
+  (kind) => new Type('!', { kind, multi: true, construct: (data: unknown) => data }),
+);
 const envTags = (['scalar', 'sequence'] as const).map(
   (kind) =>
     new Type('!ENV', {
@@ -97,7 +104,7 @@ const envTags = (['scalar', 'sequence'] as const).map(
       },
     }),
 );
-export const mkdocsYamlSchema = DEFAULT_SCHEMA.extend([...envTags, ...passthroughTags]);
+export const mkdocsYamlSchema = DEFAULT_SCHEMA.extend([...envTags, ...pythonTagTypes, ...passthroughTags]);
 
 /**
  * Find and read `mkdocs.yml` (or `mkdocs.yaml`) in `root`, validate it, and resolve the docs dir.
@@ -166,15 +173,17 @@ export function parseMkdocsConfig(text: string, options: { root: string; configF
   if (path.resolve(docsDir) === path.resolve(options.root)) {
     throw new InputError(`${configFile}: docs_dir must be a subdirectory of the site, not the site itself`);
   }
+  const { features, warnings } = markdownFeatures(config, { configFile, configText: text });
   return {
     root: options.root,
     configFile,
     config,
     docsDir,
-    features: withSnippets(markdownFeatures(config), config, docsDir),
+    features: withSnippets(features, config, docsDir),
     editBase: editBase(config),
     text,
     hash: createHash('sha256').update(text).digest('hex'),
+    warnings,
   };
 }
 
@@ -203,15 +212,19 @@ function withSnippets(features: MarkdownFeatures, config: MkdocsConfig, docsDir:
   return on ? { ...features, snippetsRoot: docsDir } : features;
 }
 
-function markdownFeatures(config: MkdocsConfig): MarkdownFeatures {
+function markdownFeatures(
+  config: MkdocsConfig,
+  source: { configFile: string; configText: string },
+): { features: MarkdownFeatures; warnings: BuildWarning[] } {
   const extensions = namesAndOptions(config.markdown_extensions);
   const plugins = namesAndOptions(config.plugins);
   // Backstage's techdocs-core plugin switches on admonitions, details, highlighting and permalinks.
   const core = plugins.has('techdocs-core');
-  const toc = extensions.get('toc') as { permalink?: unknown } | undefined;
-  let permalink: string | false = false;
-  if (toc && toc.permalink) permalink = typeof toc.permalink === 'string' ? toc.permalink : '¶';
-  else if (core) permalink = '¶';
+  // techdocs-core sets `toc: {permalink: true}` and then updates it with the user's `toc` options.
+  const toc = parseTocOptions(
+    { ...(core ? { permalink: true } : {}), ...optionsOf(extensions.get('markdown.extensions.toc')), ...optionsOf(extensions.get('toc')) },
+    source,
+  );
   // `pymdownx.extra` is Python-Markdown's `extra` (abbr, attr_list, def_list, footnotes,
   // md_in_html, tables) with pymdownx's fences and emphasis.
   const extra = extensions.has('pymdownx.extra') || extensions.has('extra') || extensions.has('markdown.extensions.extra');
@@ -221,17 +234,23 @@ function markdownFeatures(config: MkdocsConfig): MarkdownFeatures {
     extensions.has(name) ||
     extensions.has(`markdown.extensions.${name}`) ||
     extensions.has(`pymdownx.${name}`);
-  return {
+  const features: MarkdownFeatures = {
     tabbed: core || extensions.has('pymdownx.tabbed'),
     taskListControls: core || Boolean((extensions.get('pymdownx.tasklist') as { custom_checkbox?: unknown } | undefined)?.custom_checkbox),
     extensions: allMarkdownExtensions.filter(has),
     admonition: core || extensions.has('admonition'),
     details: core || extensions.has('pymdownx.details') || extensions.has('admonition'),
-    permalink,
+    permalink: toc.permalink,
     highlight:
       core ||
       ['codehilite', 'pymdownx.highlight', 'pymdownx.superfences', 'fenced_code'].some((e) => extensions.has(e)),
   };
+  if (Object.keys(toc.toc).length > 0) features.toc = toc.toc;
+  return { features, warnings: toc.warnings };
+}
+
+function optionsOf(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
 // MkDocs' defaults: GitHub and GitLab edit under `edit/master/docs/`, Bitbucket under `src/default/docs/`.

@@ -41,6 +41,17 @@ function site(useDirectoryUrls: boolean): { pages: Map<string, PageInfo>; nav: N
 }
 
 describe('createLayout', () => {
+  it('heads a page without an <h1> with its title, as mkdocs-material does', () => {
+    const { pages, nav } = site(true);
+    const render = createLayout({ siteName: 'S', nav, pages });
+    const page = pages.get('ref/a b & c.md')!;
+    const article = (content: string) => /<article[^>]*>(.*?)<\/article>/s.exec(render({ page, content, toc: [] }))?.[1] ?? '';
+    expect(article('<p>x</p>')).toBe('\n<h1>T ref/a b &amp; c.md</h1>\n<p>x</p>\n');
+    expect(article('<h1 id="own">Own</h1><p>x</p>')).toBe('\n<h1 id="own">Own</h1><p>x</p>\n');
+    // Code that shows an h1 is escaped text, not an h1: the page still gets its title.
+    expect(article('<pre><code>&lt;h1&gt;</code></pre>')).toContain('<h1>T ref/a b &amp; c.md</h1>');
+  });
+
   for (const useDirectoryUrls of [true, false]) {
     it(`links every nav page relative to the current page (use_directory_urls: ${useDirectoryUrls})`, () => {
       const { pages, nav } = site(useDirectoryUrls);

@@ -10,6 +10,8 @@ export interface LayoutSite {
   repoName?: string;
   nav: NavNode[];
   pages: Map<string, PageInfo>;
+  /** The page table of contents' title (`toc: title`); default `On this page`. */
+  tocTitle?: string;
 }
 
 /** What the layout shows around one rendered page. */
@@ -48,7 +50,7 @@ a{color:#0b62c4}
 .site-nav li,.page-toc li{margin:.2rem 0}.site-nav a,.page-toc a{text-decoration:none;color:#333}
 .site-nav a[aria-current=page]{font-weight:600;color:#0b62c4}.nav-section{font-weight:600;display:block;margin-top:.6rem}
 .page-toc{font-size:.9rem}.page-toc h2{font-size:.8rem;text-transform:uppercase;letter-spacing:.05em;color:#666}
-.toc-depth-3{padding-left:.8rem}
+.toc-depth-3{padding-left:.8rem}.toc-depth-4{padding-left:1.6rem}.toc-depth-5{padding-left:2.4rem}.toc-depth-6{padding-left:3.2rem}
 main{min-width:0}.md-content img{max-width:100%}
 pre{background:#f6f8fa;padding:.8rem 1rem;overflow:auto;border-radius:6px}code{font-size:.9em}
 table{border-collapse:collapse;display:block;overflow:auto}th,td{border:1px solid #d0d7de;padding:.3rem .7rem}
@@ -265,6 +267,16 @@ export function createLayout(site: LayoutSite): Layout {
   return Object.assign((input: LayoutPage) => joinParts(parts(input), shared), { parts, shared });
 }
 
+/**
+ * The entries the page's table of contents shows, as mkdocs-material does: when the first is an
+ * h1 (the page title) only the headings under it, up to the next h1.
+ */
+function pageToc(toc: TocEntry[]): TocEntry[] {
+  if (toc[0]?.depth !== 1) return toc;
+  const end = toc.findIndex((entry, i) => i > 0 && entry.depth === 1);
+  return toc.slice(1, end === -1 ? undefined : end);
+}
+
 function renderPage(
   site: LayoutSite,
   input: LayoutPage,
@@ -281,11 +293,13 @@ function renderPage(
   const home = relativeUrl(page.url, '');
   const link = (target: PageInfo) => escapeHtml(encodeURI(relativeUrl(page.url, target.url)));
   const title = page.url === '' && page.title === site.siteName ? page.title : `${page.title} - ${site.siteName}`;
-  const toc = input.toc.length
-    ? `<aside class="page-toc" aria-label="On this page"><h2>On this page</h2><ul>${input.toc
+  const tocTitle = escapeHtml(site.tocTitle ?? 'On this page');
+  const entries = pageToc(input.toc);
+  const toc = entries.length
+    ? `<aside class="page-toc" aria-label="${tocTitle}"><h2>${tocTitle}</h2><ul>${entries
         .map((t) => `<li class="toc-depth-${t.depth}"><a href="#${escapeHtml(t.id)}">${escapeHtml(t.title)}</a></li>`)
         .join('')}</ul></aside>`
-    : '<aside class="page-toc" aria-label="On this page"></aside>';
+    : `<aside class="page-toc" aria-label="${tocTitle}"></aside>`;
   const pager =
     input.prev || input.next
       ? `<nav class="page-nav" aria-label="Previous and next pages">${
@@ -293,6 +307,8 @@ function renderPage(
         }${input.next ? `<a rel="next" href="${link(input.next)}">${escapeHtml(input.next.title)} &rarr;</a>` : ''}</nav>`
       : '';
   const edit = input.editUrl ? `<a class="edit-link" href="${escapeHtml(input.editUrl)}">Edit this page</a>` : '';
+  // mkdocs-material (techdocs-core's theme) heads a page that has no `<h1>` with its title.
+  const heading = input.content.includes('<h1') ? '' : `\n<h1>${escapeHtml(page.title)}</h1>`;
   const before = `<!doctype html>
 <html lang="en">
 <head>
@@ -308,7 +324,7 @@ ${compiled.description}<style>`;
 <nav class="site-nav" aria-label="Site navigation">`;
   const after = `</nav>
 <main>
-<article class="md-content">${edit}
+<article class="md-content">${edit}${heading}
 ${input.content}
 </article>
 ${pager}

@@ -28,6 +28,8 @@ interface Resolution {
   suffix: string;
   /** A warning about the link. */
   message?: string;
+  /** A file link whose target is not in the docs dir: its decoded path, as written. */
+  missing?: string;
 }
 
 /**
@@ -65,7 +67,8 @@ export function rehypeDocsLinks() {
       let resolution = resolutions.get(cacheKey);
       if (!resolution) resolutions.set(cacheKey, (resolution = resolveLink(value, dir, pages, files)));
       const message = resolution.message;
-      if (message !== undefined) warnings.push({ file: page.src, line: node.position?.start.line, message });
+      if (message !== undefined && !(resolution.missing !== undefined && files.has(fromPageUrl(page.url, resolution.missing))))
+        warnings.push({ file: page.src, line: node.position?.start.line, message });
       if (resolution.action === 'keep') return;
       if (resolution.action === 'drop') {
         delete node.properties[key];
@@ -108,8 +111,15 @@ function resolveLink(
     if (!linked) return { ...keep, message: `broken link '${value}': ${clean} does not exist` };
     return { action: 'relative', to: linked.url, suffix };
   }
-  const out = clean === '.' ? '' : rawPath.endsWith('/') ? `${clean}/` : clean;
-  const resolution: Resolution = { action: 'relative', to: out, suffix };
-  if (clean !== '.' && !files.has(clean)) resolution.message = `broken link '${value}': ${clean} does not exist`;
-  return resolution;
+  // A file that is not there keeps the link as written, as MkDocs does: raw HTML such as
+  // `<img src="images/x.png">` is written for the page's URL (`page/images/x.png` with directory
+  // URLs), which MkDocs never rewrites and which works in the browser.
+  if (clean !== '.' && !files.has(clean)) return { ...keep, message: `broken link '${value}': ${clean} does not exist`, missing: decoded };
+  return { action: 'relative', to: clean === '.' ? '' : rawPath.endsWith('/') ? `${clean}/` : clean, suffix };
+}
+
+/** Where the browser finds `link` (a relative path) from the page at `url`, as a docs-dir path. */
+function fromPageUrl(url: string, link: string): string {
+  const dir = url.endsWith('/') ? url : path.posix.dirname(url);
+  return path.posix.normalize(path.posix.join(dir, link)).replace(/\/$/, '');
 }

@@ -50,15 +50,30 @@ export function markdownItMdInHtml(md: MarkdownIt): void {
     open.map = [startLine, close + 1];
     const oldParent = state.parentType;
     const oldLineMax = state.lineMax;
+    const oldIndent = state.blkIndent;
     state.parentType = 'md_in_html' as typeof state.parentType;
     state.lineMax = close;
+    // Content indented as a whole inside its element (a figure's image and caption) is read as
+    // if it were not: that is what an author means, and what Python-Markdown shows for such a
+    // figure inside an admonition. An indented line among unindented ones is still code.
+    state.blkIndent = Math.max(oldIndent, contentIndent(state, startLine + 1, close));
     state.md.block.tokenize(state, startLine + 1, close);
+    state.blkIndent = oldIndent;
     state.lineMax = oldLineMax;
     state.parentType = oldParent;
     state.push('md_in_html_close', tag, -1);
     state.line = close + 1;
     return true;
   }, { alt: ['paragraph', 'reference', 'blockquote'] });
+}
+
+/** The least indentation of the non-blank lines from `start` to before `end`. */
+function contentIndent(state: StateBlock, start: number, end: number): number {
+  let least = Number.POSITIVE_INFINITY;
+  for (let line = start; line < end; line++) {
+    if (state.bMarks[line]! + state.tShift[line]! < state.eMarks[line]!) least = Math.min(least, state.sCount[line]!);
+  }
+  return Number.isFinite(least) ? least : 0;
 }
 
 function lineText(state: StateBlock, line: number): string {

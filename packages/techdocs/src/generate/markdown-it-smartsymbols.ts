@@ -1,4 +1,5 @@
 import type { MarkdownIt, StateCore, Token } from 'markdown-it';
+import { setSourceText } from './markdown-it-heading-text.js';
 
 // pymdownx.smartsymbols' replacements, in its order (longer arrows before shorter ones).
 const symbols: Array<[RegExp, string]> = [
@@ -47,7 +48,9 @@ export function markdownItSmartSymbols(md: MarkdownIt): void {
           out.push(token);
           continue;
         }
-        let text = token.content;
+        const original = token.content;
+        const first = out.length;
+        let text = original;
         for (const [pattern, symbol] of symbols) text = text.replace(pattern, symbol);
         text = text.replace(fraction, (all, f: string) => fractions[f] ?? all);
         let last = 0;
@@ -65,6 +68,8 @@ export function markdownItSmartSymbols(md: MarkdownIt): void {
         }
         token.content = text.slice(last);
         out.push(token);
+        // Python-Markdown slugs headings before smartsymbols runs: ids keep `(c)`, not `©`.
+        if (text !== original) for (let i = first; i < out.length; i++) setSourceText(out[i] as Token, i === first ? original : '');
       }
       block.children = out;
     }

@@ -4,6 +4,7 @@ import markdownItFootnote from 'markdown-it-footnote';
 import remarkParse from 'remark-parse';
 import type { Processor } from 'unified';
 import { type MarkdownExtension, useMarkdownExtensions } from './markdown-extensions.js';
+import { type HeadingSourceTexts, markdownItHeadingText } from './markdown-it-heading-text.js';
 import { markdownItToMdast } from './markdown-it-mdast.js';
 import { markdownItGfmStrikethrough } from './markdown-it-strikethrough.js';
 import { MAX_NESTING_DEPTH, nestingError } from './nesting.js';
@@ -61,7 +62,7 @@ export function createMarkdownParser(
       remarkParse.call(processor as never);
       const remark = processor.parser;
       if (!remark) throw new TypeError('remark-parse did not set a parser');
-      let fast: ((document: string) => Root) | undefined;
+      let fast: ((document: string, file: { data: object }) => Root) | undefined;
       let probe: MarkdownIt | undefined;
       let useRemark: boolean | undefined;
       processor.parser = (document, file) => {
@@ -74,7 +75,7 @@ export function createMarkdownParser(
           return remark(document, file);
         }
         fast ??= createFastParser(processor, extensions);
-        return fast(document);
+        return fast(document, file);
       };
       return undefined;
     },
@@ -109,6 +110,7 @@ function createMarkdownIt(extensions: readonly MarkdownExtension[]): MarkdownIt 
   // footnotes are not GFM.
   md.disable(['footnote_tail', 'footnote_inline']);
   useMarkdownExtensions(md, extensions);
+  md.use(markdownItHeadingText);
   return md;
 }
 
@@ -125,7 +127,10 @@ function tokenDepth(tokens: ReturnType<MarkdownIt['parse']>): number {
   return depth;
 }
 
-function createFastParser(processor: Processor, extensions: readonly MarkdownExtension[]): (document: string) => Root {
+function createFastParser(
+  processor: Processor,
+  extensions: readonly MarkdownExtension[],
+): (document: string, file: { data: object }) => Root {
   const md = createMarkdownIt(extensions);
   const hilite = extensions.includes('inlinehilite');
   // mdast keeps URLs as written (decoded): remark-rehype normalises them, and unsafe ones are
@@ -135,8 +140,11 @@ function createFastParser(processor: Processor, extensions: readonly MarkdownExt
   md.validateLink = () => true;
   const data = processor.data() as { fromMarkdownExtensions?: unknown[] };
   const transforms = collectTransforms(data.fromMarkdownExtensions ?? []);
-  return (document) => {
-    let tree = markdownItToMdast(md.parse(document, footnoteEnv()), document, md.utils.unescapeAll, hilite);
+  return (document, file) => {
+    const env: ReturnType<typeof footnoteEnv> & { headingSourceTexts?: HeadingSourceTexts } = footnoteEnv();
+    let tree = markdownItToMdast(md.parse(document, env), document, md.utils.unescapeAll, hilite);
+    // For rehypeHeadingIds: headings Python-Markdown slugs from other text than they show.
+    if (env.headingSourceTexts) (file.data as { headingSourceTexts?: HeadingSourceTexts }).headingSourceTexts = env.headingSourceTexts;
     if (transforms.length > 0 && mayHaveLiteral.test(document)) {
       // micromark ends a literal at `<` while tokenizing; the transform only sees text, so the
       // text is cut there for it and joined again after.

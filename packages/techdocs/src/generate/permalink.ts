@@ -3,16 +3,18 @@ import { headingLevel, isScreenReaderOnly } from './heading-level.js';
 import { forEachElement } from './walk.js';
 
 /**
- * rehype plugin adding MkDocs' `toc` permalinks: `<a class="headerlink" href="#id">¶</a>`
- * at the end of every heading that has an id.
+ * rehype plugin adding MkDocs' `toc` permalinks: `<a class="headerlink" href="#id"
+ * title="Permanent link">¶</a>` at the end of every heading that has an id (whatever
+ * `toc_depth` lists, as Python-Markdown does). `title: ''` leaves the title out.
  *
  * @example
  * ```ts
- * processor.use(rehypePermalinks, { symbol: '#' });
+ * processor.use(rehypePermalinks, { symbol: '#', title: 'Link here' });
  * ```
  */
-export function rehypePermalinks(options: { symbol?: string } = {}) {
+export function rehypePermalinks(options: { symbol?: string; title?: string } = {}) {
   const symbol = options.symbol ?? '¶';
+  const title = options.title ?? 'Permanent link';
   return (tree: Root) => {
     forEachElement(tree, (node) => {
       if (headingLevel(node.tagName) === 0) return;
@@ -21,7 +23,7 @@ export function rehypePermalinks(options: { symbol?: string } = {}) {
       node.children.push({
         type: 'element',
         tagName: 'a',
-        properties: { className: ['headerlink'], href: `#${id}`, title: 'Permanent link' },
+        properties: title === '' ? { className: ['headerlink'], href: `#${id}` } : { className: ['headerlink'], href: `#${id}`, title },
         children: [{ type: 'text', value: symbol }],
       });
     });

@@ -72,8 +72,9 @@ const tabbedClasses = ['tabbed-set', 'tabbed-alternate', 'tabbed-labels', 'tabbe
 export const docsSanitizeSchema: SanitizeSchema = {
   ...defaultSchema,
   clobber: [],
-  // The elements of abbr, mark, critic marks and tab labels (pymdownx / Python-Markdown extra).
-  tagNames: [...(defaultSchema.tagNames ?? []), 'abbr', 'mark', 'label'],
+  // The elements of abbr, mark, critic marks and tab labels (pymdownx / Python-Markdown extra),
+  // and material's image captions (`<figure markdown>` with a `<figcaption>`).
+  tagNames: [...(defaultSchema.tagNames ?? []), 'abbr', 'mark', 'label', 'figure', 'figcaption'],
   attributes: {
     ...defaultSchema.attributes,
     div: [
@@ -129,10 +130,13 @@ export function createDocsProcessor(options: DocsProcessorOptions): Processor {
   // After sanitising: radio inputs are the pipeline's, never an author's (see tabbed-inputs.ts).
   if (features.tabbed) plugins.push(rehypeTabbedInputs);
   if (features.taskListControls) plugins.push(rehypeTaskListControls);
-  plugins.push(rehypeHeadingIds);
+  plugins.push([rehypeHeadingIds, features.toc ?? {}]);
   if (features.highlight) plugins.push(rehypeHighlightCode);
-  plugins.push(rehypeDocsLinks, rehypeCollectPage);
-  if (features.permalink) plugins.push([rehypePermalinks, { symbol: features.permalink }]);
+  plugins.push(rehypeDocsLinks, [rehypeCollectPage, { depth: features.toc?.depth }]);
+  if (features.permalink !== false) {
+    const title = features.toc?.permalinkTitle;
+    plugins.push([rehypePermalinks, title === undefined ? { symbol: features.permalink } : { symbol: features.permalink, title }]);
+  }
   plugins.push(...(options.rehypePlugins ?? []));
   // Last: a link rewritten after sanitising (by the pipeline or a host plugin) may have become
   // a `javascript:` URL; every URL of the finished page passes the schema's protocols.

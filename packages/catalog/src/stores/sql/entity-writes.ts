@@ -1,7 +1,7 @@
 import { buildEntitySearch } from '../../query/search.js';
 import type { FinalEntityRow } from '../types.js';
 import type { SqlClient } from '@portalkit/sql';
-import { jsonChunks } from './json-rows.js';
+import { jsonChunks, jsonLineChunks } from './json-rows.js';
 import { runPipelined, type SqlStatement } from './pipeline.js';
 import { json } from './read.js';
 
@@ -52,11 +52,12 @@ export async function putFinals(tx: SqlClient, s: string, rows: readonly FinalEn
       };
       yield { text: `DELETE FROM ${s}.final_entities WHERE entity_ref = ANY($1::text[]) OR uid = ANY($2::text[])`, params: [refs, uids] };
     }
-    for (const chunk of jsonChunks(rows.map((r) => ({ r: r.entityRef, u: r.uid, t: r.etag, e: json(r.entity) })))) {
+    for (const chunk of jsonLineChunks(rows, 1, (r) => ({ fields: { r: r.entityRef, u: r.uid, t: r.etag }, docs: [json(r.entity)] }))) {
       yield {
         text: `INSERT INTO ${s}.final_entities (entity_ref, uid, etag, entity)
-               SELECT x.r, x.u, x.t, x.e::json FROM json_to_recordset($1::json) AS x(r text, u text, t text, e text)`,
-        params: [chunk.json],
+               SELECT x.r, x.u, x.t, x.e::json
+               FROM ROWS FROM (json_to_recordset($1::json) AS (r text, u text, t text), unnest(string_to_array($2, E'\\n'))) AS x(r, u, t, e)`,
+        params: [chunk.json, ...chunk.lines],
       };
     }
     for (const chunk of jsonChunks(searchRows(rows))) {

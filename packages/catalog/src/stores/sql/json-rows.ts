@@ -45,3 +45,41 @@ export function* jsonChunks<T>(rows: Iterable<T>): Generator<JsonChunk> {
  * driver's UTF-8 encoding of a `text` parameter did (JSON's `\ud800` escape is refused instead).
  */
 export const wellFormed = (value: string): string => value.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+
+/** A {@link jsonLineChunks} chunk: the small fields as JSON, each document column as lines. */
+export interface JsonLinesChunk extends JsonChunk {
+  /** One text per document column: its documents in row order, one per line (`''` for none). */
+  lines: string[];
+}
+
+/**
+ * Like {@link jsonChunks}, for rows holding JSON documents (entities, states): the small fields
+ * go as a JSON array, each document column as one text parameter with a document per line, for
+ * `ROWS FROM (json_to_recordset($1::json) AS (...), unnest(string_to_array($2, E'\n')), ...)`.
+ * Inside a JSON string a document was escaped a second time here and unescaped by the server
+ * (in a temporary file past `work_mem`): at 10k refresh states that was half of the INSERT's
+ * server time. A line is exactly one document because `JSON.stringify` writes no raw newline
+ * (nor NUL, nor lone surrogate: those are escaped, and `json` keeps escapes as written). A
+ * missing document is `''` (a document is never empty): `NULLIF(x, '')::json`.
+ */
+export function* jsonLineChunks<T>(rows: Iterable<T>, columns: number, split: (row: T) => { fields: object; docs: (string | undefined)[] }): Generator<JsonLinesChunk> {
+  let parts: string[] = [];
+  let docs: string[][] = Array.from({ length: columns }, () => []);
+  let chars = 0;
+  const chunk = (): JsonLinesChunk => ({ json: `[${parts.join(',')}]`, count: parts.length, lines: docs.map((d) => d.join('\n')) });
+  for (const row of rows) {
+    const { fields, docs: texts } = split(row);
+    const text = JSON.stringify(fields);
+    const size = texts.reduce((n, d) => n + (d?.length ?? 0) + 1, text.length + 1);
+    if (parts.length && (parts.length >= maxRows || chars + size > maxChars)) {
+      yield chunk();
+      parts = [];
+      docs = Array.from({ length: columns }, () => []);
+      chars = 0;
+    }
+    parts.push(text);
+    for (let i = 0; i < columns; i++) docs[i]!.push(texts[i] ?? '');
+    chars += size;
+  }
+  if (parts.length) yield chunk();
+}

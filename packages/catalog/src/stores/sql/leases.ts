@@ -21,19 +21,16 @@ export function createSqlProcessingLeases({ client, s, ready, lock }: SqlLeasesO
       const unique = [...new Set(keys)].sort();
       if (unique.length === 0) return [];
       await ready();
-      // Make sure every key has a row (in key order, so concurrent claimers never deadlock),
-      // then take the free ones, skipping rows another worker is claiming right now.
-      await client.query(
-        `INSERT INTO ${s}.processing_leases (key, owner, expires_at)
-         SELECT k, NULL, '-infinity' FROM unnest($1::text[]) AS k ORDER BY k ON CONFLICT (key) DO NOTHING`,
-        [unique],
-      );
+      // One statement: insert the keys nobody holds yet, take over expired or own ones. Keys go
+      // in key order, so concurrent claimers lock rows in the same order and never deadlock; a
+      // row another claimer is taking right now is waited for (one short statement) and then
+      // judged by its new owner. Inserting the owner directly writes one row version per new
+      // key instead of an insert and an update (a refresh leases every entity it processes).
       const { rows } = await client.query<{ key: string }>(
-        `UPDATE ${s}.processing_leases l SET owner = $2, expires_at = now() + $3 * interval '1 millisecond'
-         WHERE l.key IN (
-           SELECT key FROM ${s}.processing_leases
-           WHERE key = ANY($1::text[]) AND (expires_at <= now() OR owner = $2)
-           ORDER BY key FOR UPDATE SKIP LOCKED)
+        `INSERT INTO ${s}.processing_leases AS l (key, owner, expires_at)
+         SELECT k, $2, now() + $3 * interval '1 millisecond' FROM unnest($1::text[]) AS k ORDER BY k
+         ON CONFLICT (key) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
+         WHERE l.expires_at <= now() OR l.owner = EXCLUDED.owner
          RETURNING l.key`,
         [unique, workerId, Math.max(1, Math.floor(leaseMs))],
       );

@@ -1,9 +1,9 @@
 import { assertLookupKeys } from '../../query/query-text.js';
-import type { RefreshState, RefreshStateSelector, StoredRelation } from '../types.js';
+import type { RefreshClaim, RefreshState, RefreshStateSelector, StoredRelation } from '../types.js';
 import type { SqlClient } from '@portalkit/sql';
 import { createParams } from './entity-query.js';
 import { refreshKeyHashes } from './migrations.js';
-import { jsonChunks, wellFormed } from './json-rows.js';
+import { jsonChunks, jsonLineChunks, wellFormed } from './json-rows.js';
 import { runPipelined, type SqlStatement } from './pipeline.js';
 import { json } from './read.js';
 import type { SqlRead } from './read.js';
@@ -36,8 +36,8 @@ function toState(row: StateRow): RefreshState {
   };
 }
 
-/** The refresh states matching any part of the selector. */
-export async function getRefreshStates(s: string, read: SqlRead, selector: RefreshStateSelector): Promise<RefreshState[]> {
+/** The WHERE clause of a selector (rows matching any part), or `undefined` when it matches nothing. */
+function selectorWhere(selector: RefreshStateSelector): { where: string; values: unknown[] } | undefined {
   assertLookupKeys(selector);
   const params = createParams();
   const or: string[] = [];
@@ -52,13 +52,35 @@ export async function getRefreshStates(s: string, read: SqlRead, selector: Refre
       or.push(`(refresh_key_hashes && ${refreshKeyHashes(keys)} AND refresh_keys && ${keys})`);
     }
   }
-  if (or.length === 0) return [];
+  return or.length ? { where: or.join(' OR '), values: params.values } : undefined;
+}
+
+/** The refresh states matching any part of the selector. */
+export async function getRefreshStates(s: string, read: SqlRead, selector: RefreshStateSelector): Promise<RefreshState[]> {
+  const match = selectorWhere(selector);
+  if (!match) return [];
   const rows = await read<StateRow>(
     `SELECT entity_ref, root_key, location_key, parent_refs, unprocessed, processed, errors, relations, refresh_keys, hash
-     FROM ${s}.refresh_state WHERE ${or.join(' OR ')}`,
-    params.values,
+     FROM ${s}.refresh_state WHERE ${match.where}`,
+    match.values,
   );
   return rows.map(toState);
+}
+
+/** The claims of the refresh states matching any part of the selector: no JSON column is read. */
+export async function getRefreshClaims(s: string, read: SqlRead, selector: RefreshStateSelector): Promise<RefreshClaim[]> {
+  const match = selectorWhere(selector);
+  if (!match) return [];
+  const rows = await read<Pick<StateRow, 'entity_ref' | 'root_key' | 'location_key' | 'parent_refs'>>(
+    `SELECT entity_ref, root_key, location_key, parent_refs FROM ${s}.refresh_state WHERE ${match.where}`,
+    match.values,
+  );
+  return rows.map((row) => ({
+    entityRef: row.entity_ref,
+    ...(row.root_key !== null ? { rootKey: row.root_key } : {}),
+    ...(row.location_key !== null ? { locationKey: row.location_key } : {}),
+    parentRefs: row.parent_refs,
+  }));
 }
 
 /** The relations emitted from the given source refs. */
@@ -88,34 +110,33 @@ export async function putStates(tx: SqlClient, s: string, rows: readonly Refresh
       yield { text: `DELETE FROM ${s}.relations WHERE originating_ref = ANY($1::text[])`, params: [rows.slice(i, i + deleteChunk).map((r) => r.entityRef)] };
     }
     // Undefined fields are left out of the JSON, so they arrive as NULL.
-    const states = (function* () {
-      for (const r of rows) {
-        yield {
-          r: r.entityRef,
-          root: r.rootKey === undefined ? undefined : wellFormed(r.rootKey),
-          loc: r.locationKey === undefined ? undefined : wellFormed(r.locationKey),
-          p: r.parentRefs,
-          u: json(r.unprocessed),
-          pr: r.processed === undefined ? undefined : json(r.processed),
-          e: json(r.errors),
-          rel: json(r.relations),
-          k: r.refreshKeys,
-          h: wellFormed(r.hash),
-        };
-      }
-    })();
-    for (const chunk of jsonChunks(states)) {
+    const chunks = jsonLineChunks(rows, 4, (r) => ({
+      fields: {
+        r: r.entityRef,
+        root: r.rootKey === undefined ? undefined : wellFormed(r.rootKey),
+        loc: r.locationKey === undefined ? undefined : wellFormed(r.locationKey),
+        p: r.parentRefs,
+        k: r.refreshKeys,
+        h: wellFormed(r.hash),
+      },
+      docs: [json(r.unprocessed), r.processed === undefined ? undefined : json(r.processed), json(r.errors), json(r.relations)],
+    }));
+    for (const chunk of chunks) {
       yield {
         text: `INSERT INTO ${s}.refresh_state
                  (entity_ref, root_key, location_key, parent_refs, unprocessed, processed, errors, relations, refresh_keys, refresh_key_hashes, hash)
-               SELECT x.r, x.root, x.loc, x.p, x.u::json, x.pr::json, x.e::json, x.rel::json, x.k, ${refreshKeyHashes('x.k')}, x.h
-               FROM json_to_recordset($1::json) AS x(r text, root text, loc text, p text[], u text, pr text, e text, rel text, k text[], h text)
+               SELECT x.r, x.root, x.loc, x.p, x.u::json, NULLIF(x.pr, '')::json, x.e::json, x.rel::json, x.k, ${refreshKeyHashes('x.k')}, x.h
+               FROM ROWS FROM (
+                 json_to_recordset($1::json) AS (r text, root text, loc text, p text[], k text[], h text),
+                 unnest(string_to_array($2, E'\\n')), unnest(string_to_array($3, E'\\n')),
+                 unnest(string_to_array($4, E'\\n')), unnest(string_to_array($5, E'\\n'))
+               ) AS x(r, root, loc, p, k, h, u, pr, e, rel)
                ON CONFLICT (entity_ref) DO UPDATE SET
                  root_key = EXCLUDED.root_key, location_key = EXCLUDED.location_key, parent_refs = EXCLUDED.parent_refs,
                  unprocessed = EXCLUDED.unprocessed, processed = EXCLUDED.processed, errors = EXCLUDED.errors,
                  relations = EXCLUDED.relations, refresh_keys = EXCLUDED.refresh_keys,
                  refresh_key_hashes = EXCLUDED.refresh_key_hashes, hash = EXCLUDED.hash`,
-        params: [chunk.json],
+        params: [chunk.json, ...chunk.lines],
       };
     }
     const relations = rows.flatMap((r) => r.relations.map((x) => ({ o: r.entityRef, s: x.sourceRef, t: x.type, g: x.targetRef })));

@@ -7,7 +7,7 @@ import { createSqlProcessingLeases } from './leases.js';
 import { listLocations } from './locations.js';
 import { migrate } from './migrations.js';
 import type { SqlRead } from './read.js';
-import { getRefreshStates, getRelations } from './refresh-state.js';
+import { getRefreshClaims, getRefreshStates, getRelations } from './refresh-state.js';
 import { createSqlWritePath } from './write-path.js';
 
 /** Options of {@link createSqlStore}. */
@@ -75,6 +75,7 @@ export function createSqlStore(options: SqlStoreOptions): SqlCatalogStore {
     },
     listLocations: () => listLocations(s, read),
     getRefreshStates: (selector) => getRefreshStates(s, read, selector),
+    getRefreshClaims: (selector) => getRefreshClaims(s, read, selector),
     getRelations: (selector) => getRelations(s, read, selector),
     ...createSqlEntityReader(s, read),
     queryGraph: (query) => queryGraphSql(s, read, query),

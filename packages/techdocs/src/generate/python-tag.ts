@@ -30,7 +30,11 @@ export const pythonTagTypes = (['scalar', 'sequence', 'mapping'] as const).map(
     new Type(prefix, {
       kind,
       multi: true,
-      construct: (data: unknown, tag?: string) => new PythonTagged((tag ?? prefix).slice(prefix.length), data),
+      // `!!python/str`, `!!python/list` and the like (no `:`) are plain values, kept as written.
+      construct: (data: unknown, tag?: string) => {
+        const name = (tag ?? prefix).slice(prefix.length);
+        return name.includes(':') ? new PythonTagged(name, data) : data;
+      },
       instanceOf: PythonTagged,
       predicate: (value: unknown) => value instanceof PythonTagged && kindOf(value.data) === kind,
       represent: (value: object) => {

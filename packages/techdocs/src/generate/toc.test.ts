@@ -165,6 +165,12 @@ describe('toc options', () => {
     });
   });
 
+  it('reads plain-value Python tags (!!python/str, !!python/list) as their value', () => {
+    const config = parseMkdocsConfig('site_name: !!python/str Docs\nmarkdown_extensions: !!python/list\n  - !!python/unicode toc\n', { root: '/s' }).config;
+    expect(config.site_name).toBe('Docs');
+    expect(config.markdown_extensions).toEqual(['toc']);
+  });
+
   it('keeps Python tags when a config is written back', () => {
     const text = 'a: !!python/name:pymdownx.slugs.uslugify\nb: !!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower}}\nc: !!python/name:x.y ""\n';
     const value = load(text, { schema: mkdocsYamlSchema }) as Record<string, PythonTagged>;

@@ -12,7 +12,7 @@ import { visibilitySql } from './visibility-sql.js';
 /** Options of {@link createPostgresQuery}: the engine's qualified tables and resolved settings. */
 export interface PostgresQueryOptions {
   db: Pick<SqlClient, 'query'>;
-  /** Qualified names of the documents, resources and words tables and the generation sequence. */
+  /** Qualified names of the documents, resources and words tables and the write generation. */
   tables: { documents: string; resources: string; words: string; generation: string };
   /** Ranked windows kept for cursor pages. */
   ranked: RankedPages;
@@ -53,8 +53,8 @@ export function createPostgresQuery(
   const { db, tables, language, configs, fuzzy, tags, sentinels } = options;
   const { documents: table, resources, words, generation } = tables;
   const ranked = options.ranked;
-  // The generation as text: a sequence's last value, and whether it was ever moved on.
-  const readGeneration = `(SELECT last_value::text || ':' || is_called::text FROM ${generation})`;
+  // The generation as text, read in the statement's snapshot: the one of the rows it ranks.
+  const readGeneration = `(SELECT n::text FROM ${generation})`;
 
   const toResults = (rows: Row[], q: NormalizedQuery, highlighted: boolean): SearchResult[] => {
     const results: SearchResult[] = [];
@@ -125,8 +125,8 @@ export function createPostgresQuery(
     // Rank on the matching (type, location) only, then join the page back for the documents, so
     // ts_headline (the costly part) runs on one page, not on every hit; the keys of the pages
     // after it look nothing up (a NULL type finds no row without touching the index). The generation is read
-    // after this statement's snapshot was taken; writers move it on before and after their
-    // commit, so a window read across a commit is never taken for current.
+    // in the same snapshot as the hits, and writers move it on in their own transaction, so a
+    // window is current exactly while no write committed since.
     const sql = `
         WITH q AS (SELECT ${tsquery ?? `''::tsquery`} AS q, $1::regconfig AS cfg, ${exact}::text AS exact),
         hits AS MATERIALIZED (

@@ -5,6 +5,7 @@ import type { NormalizedQuery } from '../../query.js';
 import type { SearchDocument, SearchResult, SearchResultHighlight, SearchResultSet } from '../../types.js';
 import type { EngineQueryOptions } from '../../visibility.js';
 import { filterSql } from './filter-sql.js';
+import { cacheKey } from '../ranked-cache.js';
 import { PAGES_AHEAD, type RankedPages, type RankedWindow } from './ranked-pages.js';
 import { fuzzyAlternatives, tsquerySql } from './tsquery-sql.js';
 import { visibilitySql } from './visibility-sql.js';
@@ -94,7 +95,7 @@ export function createPostgresQuery(
   return async (q, queryOptions = {}) => {
     const visibility = queryOptions.visibility ?? {};
     // Same query whatever the page: the words, phrases, types, filters and what may be seen.
-    const key = JSON.stringify([q.words, q.phrases, q.types, q.filters, visibility]);
+    const key = cacheKey([q.words, q.phrases, q.types, q.filters, visibility]);
     // Only a request following a cursor reuses a ranked window; a first page always runs its query.
     const window = queryOptions.cursor ? ranked.get(key, q.offset, q.limit) : undefined;
     if (window) {

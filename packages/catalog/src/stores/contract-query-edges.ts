@@ -122,5 +122,30 @@ export function queryEdgeCases(ctx: StoreCaseContext): void {
       });
       expect(await ctx.store.entityFacets({ facets: ['spec.lifecycle'], filter: { key: 'metadata.name', values: ['c'] } })).toEqual({ 'spec.lifecycle': [] });
     });
+
+    it('matches kind filters by the kind, also for kinds a catalog author wrote to look like a ref prefix', async () => {
+      // The SQL stores answer kind filters from the ref's `kind:` prefix; a kind holding `:`
+      // makes a ref that starts like another kind's, and an over-long kind has no stored value.
+      const odd = (kind: string, name: string): Entity => ({ ...component(name), kind });
+      const seedOdd = (kinds: [string, string][]) =>
+        ctx.seed([row(component('real')), row(component('other', { namespace: 'x:y' })), ...kinds.map(([kind, name]) => row(odd(kind, name)))]);
+      const check = async () => {
+        const kind = { key: 'kind', values: ['component'] };
+        expect((await run({ filter: kind, ...byName })).sort()).toEqual(['other', 'real']);
+        expect((await run({ filter: kind, ...byName, limit: 1 })).length).toBe(1);
+        expect((await ctx.store.queryEntities({ filter: kind, limit: 1, includeTotal: true })).totalItems).toBe(2);
+        expect((await run({ filter: { not: kind }, ...byName })).sort()).toEqual(['fake', 'long']);
+        expect((await ctx.store.queryEntities({ filter: { not: kind }, limit: 1, includeTotal: true })).totalItems).toBe(2);
+        const facets = await ctx.store.entityFacets({ facets: ['metadata.name'], filter: kind });
+        expect(facets['metadata.name']!.map((f) => f.value).sort()).toEqual(['other', 'real']);
+        // Ordered by a field the odd entities lack: the walk over entities without a value.
+        expect((await run({ filter: kind, order: [{ field: 'spec.none', order: 'asc' }], limit: 5 })).sort()).toEqual(['other', 'real']);
+      };
+      await seedOdd([
+        ['Component:x', 'fake'],
+        [`C${'o'.repeat(250)}`, 'long'],
+      ]);
+      await check();
+    });
   });
 }

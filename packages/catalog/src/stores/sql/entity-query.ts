@@ -1,5 +1,6 @@
 import type { EntityFilter } from '../../query/types.js';
 import type { StoreEntityQuery, StoreOrder } from '../types.js';
+import { kindRangeSql, refKindValue } from './kind-by-ref.js';
 
 const lower = (s: string) => s.toLocaleLowerCase('en-US');
 
@@ -20,24 +21,26 @@ type Params = ReturnType<typeof createParams>;
 /**
  * Translate a filter tree into a boolean SQL expression over `fe` (final_entities). Each leaf
  * becomes a semi-join on the search table's (key, value) index, as Backstage does; allOf/anyOf/
- * not map to AND/OR/NOT, so nothing is filtered in memory.
+ * not map to AND/OR/NOT, so nothing is filtered in memory. With `byRef`, kind leaves become
+ * ranges of `fe.entity_ref` (see kind-by-ref.ts): only in a statement gated by `kindGates`.
  */
-export function filterSql(filter: EntityFilter, s: string, params: Params): string {
+export function filterSql(filter: EntityFilter, s: string, params: Params, byRef = false): string {
   if ('allOf' in filter) {
     if (filter.allOf.length === 0) return 'TRUE';
-    return `(${filter.allOf.map((f) => filterSql(f, s, params)).join(' AND ')})`;
+    return `(${filter.allOf.map((f) => filterSql(f, s, params, byRef)).join(' AND ')})`;
   }
   if ('anyOf' in filter) {
     if (filter.anyOf.length === 0) return 'FALSE';
-    return `(${filter.anyOf.map((f) => filterSql(f, s, params)).join(' OR ')})`;
+    return `(${filter.anyOf.map((f) => filterSql(f, s, params, byRef)).join(' OR ')})`;
   }
-  if ('not' in filter) return `(NOT ${filterSql(filter.not, s, params)})`;
+  if ('not' in filter) return `(NOT ${filterSql(filter.not, s, params, byRef)})`;
   if ('prefix' in filter) {
     const key = params.add(filter.key);
     return `fe.entity_ref IN (SELECT entity_ref FROM ${s}.search WHERE key = ${key} AND starts_with(value, ${params.add(filter.prefix)}))`;
   }
   // Only add parameters that the text uses: PostgreSQL rejects unused ones.
   if (filter.values?.length === 0) return 'FALSE';
+  if (byRef && filter.key === 'kind' && filter.values?.every(refKindValue)) return kindRangeSql(filter.values, params.add);
   const key = params.add(filter.key);
   if (!filter.values) return `fe.entity_ref IN (SELECT entity_ref FROM ${s}.search WHERE key = ${key})`;
   const values =
@@ -67,10 +70,10 @@ export function fullTextSql(fullText: StoreEntityQuery['fullText'], s: string, p
   return `fe.entity_ref IN (SELECT t.entity_ref FROM ${s}.search t WHERE ${keys})`;
 }
 
-/** The WHERE conditions shared by a page and its total: filter and full text. */
-export function matchSql(query: Pick<StoreEntityQuery, 'filter' | 'fullText'>, s: string, params: Params): string[] {
+/** The WHERE conditions shared by a page and its total: filter and full text (`byRef`: see {@link filterSql}). */
+export function matchSql(query: Pick<StoreEntityQuery, 'filter' | 'fullText'>, s: string, params: Params, byRef = false): string[] {
   const where: string[] = [];
-  if (query.filter) where.push(filterSql(query.filter, s, params));
+  if (query.filter) where.push(filterSql(query.filter, s, params, byRef));
   const text = fullTextSql(query.fullText, s, params);
   if (text) where.push(text);
   return where;

@@ -1,6 +1,8 @@
 import { assertFacetsQuery, assertLookupKeys, assertStoreQuery } from '../../query/query-text.js';
 import type { CatalogStore, FinalEntityRow, StoreEntityPage } from '../types.js';
 import { afterSql, createParams, matchSql, orderBySql, sortJoinSql } from './entity-query.js';
+import { eitherKindForm } from './kind-by-ref.js';
+import { drivingLeaf } from './leaf-count.js';
 import { readOrderedPage } from './ordered-page.js';
 import type { SqlRead } from './read.js';
 
@@ -34,11 +36,15 @@ export function createSqlEntityReader(s: string, read: SqlRead): SqlEntityReader
   /** How many entities match the query's filter and full text, whatever its page. */
   async function countMatches(query: Parameters<CatalogStore['queryEntities']>[0]): Promise<number> {
     const params = createParams();
-    const where = matchSql(query, s, params);
-    const rows = await read<{ n: string | number }>(
-      `SELECT count(*) AS n FROM ${s}.final_entities fe${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`,
-      params.values,
-    );
+    // Counted from one required leaf's rows where the filter has one (see leaf-count.ts).
+    const leaf = drivingLeaf(query.filter);
+    const match = leaf ? { ...(leaf.rest ? { filter: leaf.rest } : {}), ...(query.fullText ? { fullText: query.fullText } : {}) } : query;
+    const counts = eitherKindForm(s, match.filter, (byRef, gate) => {
+      const where = leaf ? [`fe.key = ${params.add(leaf.key)}`, `fe.value = ${params.add(leaf.value)}`] : [];
+      where.push(...matchSql(match, s, params, byRef), ...(gate ? [gate] : []));
+      return `SELECT count(*) AS n FROM ${s}.${leaf ? 'search' : 'final_entities'} fe${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
+    });
+    const rows = await read<{ n: string | number }>(`SELECT sum(c.n) AS n FROM (${counts}) c`, params.values);
     return Number(rows[0]?.n ?? 0);
   }
 
@@ -100,21 +106,30 @@ export function createSqlEntityReader(s: string, read: SqlRead): SqlEntityReader
     const out: Record<string, { value: string; count: number }[]> = {};
     for (const facet of facets) out[facet] = [];
     if (facets.length === 0) return out;
-    const params = createParams();
     const keys = [...new Set(facets.map((f) => f.toLocaleLowerCase('en-US')))];
-    const keyParam = params.add(keys);
-    const where = filter ? matchSql({ filter }, s, params) : [];
-    // Rows are unique per (entity, key, value) (migration 5), so a count of rows is a count of
-    // entities: one hash aggregate, no sort. The written case shown is that of the value's row
-    // with the smallest entity ref, one index probe per value.
-    const rows = await read<{ key: string; value: string; original: string | null; n: string | number }>(
-      `SELECT fe.key, fe.value, count(*) AS n,
-         (SELECT o.original FROM ${s}.search o WHERE o.key = fe.key AND o.value = fe.value ORDER BY o.entity_ref LIMIT 1) AS original
-       FROM ${s}.search fe
-       WHERE fe.key = ANY(${keyParam}::text[]) AND fe.value IS NOT NULL${where.length ? ` AND ${where.join(' AND ')}` : ''}
-       GROUP BY fe.key, fe.value`,
-      params.values,
+    // One statement per key, run concurrently (on PostgreSQL, on as many connections): each
+    // reads its key's rows only. Rows are unique per (entity, key, value) (migration 5), so a
+    // count of rows is a count of entities. A kind filter reads the facet rows' own refs (see
+    // kind-by-ref.ts): one index range, no join. The written case shown is that of the value's
+    // row with the smallest entity ref, one index probe per value.
+    const perKey = await Promise.all(
+      keys.map((key) => {
+        const params = createParams();
+        const keyParam = params.add(key);
+        const counts = eitherKindForm(s, filter, (byRef, gate) => {
+          const where = [`fe.key = ${keyParam}`, 'fe.value IS NOT NULL', ...(filter ? matchSql({ filter }, s, params, byRef) : [])];
+          if (gate) where.push(gate);
+          return `SELECT fe.value, count(*) AS n FROM ${s}.search fe WHERE ${where.join(' AND ')} GROUP BY fe.value`;
+        });
+        return read<{ value: string; original: string | null; n: string | number }>(
+          `SELECT c.value, c.n,
+             (SELECT o.original FROM ${s}.search o WHERE o.key = ${keyParam} AND o.value = c.value ORDER BY o.entity_ref LIMIT 1) AS original
+           FROM (${counts}) c`,
+          params.values,
+        );
+      }),
     );
+    const rows = perKey.flatMap((list, i) => list.map((row) => ({ ...row, key: keys[i]! })));
     const byKey = new Map<string, { value: string; count: number }[]>();
     for (const row of rows) {
       let list = byKey.get(row.key);

@@ -1,5 +1,6 @@
 import type { FinalEntityRow, StoreEntityQuery, StoreOrder } from '../types.js';
 import { createParams, matchSql } from './entity-query.js';
+import { eitherKindForm } from './kind-by-ref.js';
 import type { SqlRead } from './read.js';
 
 /** A row of an ordered page: the entity and its sort value (`s0`). */
@@ -68,24 +69,27 @@ function valuedSql(s: string, query: StoreEntityQuery, order: StoreOrder, uidOrd
   const params = createParams();
   const key = params.add(order.field);
   const desc = order.order === 'desc';
-  const where = [`fe.key = ${key}`, 'fe.value IS NOT NULL', ...matchSql(query, s, params)];
-  where.push(`NOT EXISTS (SELECT 1 FROM ${s}.search m WHERE m.entity_ref = fe.entity_ref AND m.key = fe.key AND m.value < fe.value)`);
-  let outer = '';
-  if (bound?.value != null) {
-    const v = params.add(bound.value);
-    const u = params.add(bound.uid);
-    const uidAfter = (ref: string) => `(SELECT u.uid FROM ${s}.final_entities u WHERE u.entity_ref = ${ref}) ${lt(uidOrder)} ${u}`;
-    // `>=` bounds the index walk; rows at the cursor's own value count only past its uid.
-    where.push(`fe.value ${desc ? '<=' : '>='} ${v}`, `(fe.value <> ${v} OR ${uidAfter('fe.entity_ref')})`);
-    outer = ` WHERE (w.value ${lt(order.order)} ${v} OR (w.value = ${v} AND e.uid ${lt(uidOrder)} ${u}))`;
-  }
   const dir = desc ? 'DESC' : 'ASC';
+  const cursor = bound?.value != null ? { v: params.add(bound.value), u: params.add(bound.uid) } : undefined;
   const n = params.add(limit);
+  // A kind filter is checked on the walked rows' own refs (see kind-by-ref.ts), so rows of
+  // other kinds are skipped inside the index scan instead of costing a probe each.
+  const walk = eitherKindForm(s, query.filter, (byRef, gate) => {
+    const where = [`fe.key = ${key}`, 'fe.value IS NOT NULL', ...matchSql(query, s, params, byRef)];
+    where.push(`NOT EXISTS (SELECT 1 FROM ${s}.search m WHERE m.entity_ref = fe.entity_ref AND m.key = fe.key AND m.value < fe.value)`);
+    if (cursor) {
+      const uidAfter = (ref: string) => `(SELECT u.uid FROM ${s}.final_entities u WHERE u.entity_ref = ${ref}) ${lt(uidOrder)} ${cursor.u}`;
+      // `>=` bounds the index walk; rows at the cursor's own value count only past its uid.
+      where.push(`fe.value ${desc ? '<=' : '>='} ${cursor.v}`, `(fe.value <> ${cursor.v} OR ${uidAfter('fe.entity_ref')})`);
+    }
+    if (gate) where.push(gate);
+    return `SELECT fe.entity_ref, fe.value FROM ${s}.search fe WHERE ${where.join(' AND ')}
+       GROUP BY fe.value, fe.entity_ref ORDER BY fe.value ${dir} FETCH FIRST ${n} ROWS WITH TIES`;
+  });
+  const outer = cursor ? ` WHERE (w.value ${lt(order.order)} ${cursor.v} OR (w.value = ${cursor.v} AND e.uid ${lt(uidOrder)} ${cursor.u}))` : '';
   return [
-    `SELECT e.entity_ref, e.uid, e.etag, e.entity, w.value AS s0 FROM (
-       SELECT fe.entity_ref, fe.value FROM ${s}.search fe WHERE ${where.join(' AND ')}
-       GROUP BY fe.value, fe.entity_ref ORDER BY fe.value ${dir} FETCH FIRST ${n} ROWS WITH TIES
-     ) w JOIN ${s}.final_entities e ON e.entity_ref = w.entity_ref${outer}
+    `SELECT e.entity_ref, e.uid, e.etag, e.entity, w.value AS s0 FROM (${walk}) w
+     JOIN ${s}.final_entities e ON e.entity_ref = w.entity_ref${outer}
      ORDER BY w.value ${dir}, e.uid ${uidOrder === 'desc' ? 'DESC' : 'ASC'} LIMIT ${n}`,
     params.values,
   ];
@@ -95,12 +99,16 @@ function valuedSql(s: string, query: StoreEntityQuery, order: StoreOrder, uidOrd
 function missingSql(s: string, query: StoreEntityQuery, order: StoreOrder, uidOrder: 'asc' | 'desc', bound: Bound, limit: number): Statement {
   const params = createParams();
   const key = params.add(order.field);
-  const where = [`NOT EXISTS (SELECT 1 FROM ${s}.search m WHERE m.entity_ref = fe.entity_ref AND m.key = ${key} AND m.value IS NOT NULL)`];
-  where.push(...matchSql(query, s, params));
-  if (bound) where.push(`fe.uid ${lt(uidOrder)} ${params.add(bound.uid)}`);
-  return [
-    `SELECT fe.entity_ref, fe.uid, fe.etag, fe.entity, NULL::text AS s0 FROM ${s}.final_entities fe
-     WHERE ${where.join(' AND ')} ORDER BY fe.uid ${uidOrder === 'desc' ? 'DESC' : 'ASC'} LIMIT ${params.add(limit)}`,
-    params.values,
-  ];
+  const after = bound ? params.add(bound.uid) : undefined;
+  const n = params.add(limit);
+  const dir = uidOrder === 'desc' ? 'DESC' : 'ASC';
+  const part = eitherKindForm(s, query.filter, (byRef, gate) => {
+    const where = [`NOT EXISTS (SELECT 1 FROM ${s}.search m WHERE m.entity_ref = fe.entity_ref AND m.key = ${key} AND m.value IS NOT NULL)`];
+    where.push(...matchSql(query, s, params, byRef));
+    if (after) where.push(`fe.uid ${lt(uidOrder)} ${after}`);
+    if (gate) where.push(gate);
+    return `SELECT fe.entity_ref, fe.uid, fe.etag, fe.entity, NULL::text AS s0 FROM ${s}.final_entities fe
+     WHERE ${where.join(' AND ')} ORDER BY fe.uid ${dir} LIMIT ${n}`;
+  });
+  return [`SELECT p.* FROM (${part}) p ORDER BY p.uid ${dir} LIMIT ${n}`, params.values];
 }

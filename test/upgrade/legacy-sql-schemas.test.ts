@@ -22,7 +22,7 @@ type Store = 'catalog' | 'scorecards' | 'scaffolder' | 'search';
 const legacyTable: Record<Store, string> = { catalog: 'migrations', scorecards: 'migrations', scaffolder: 'scaffolder_migrations', search: 'schema_migrations' };
 const legacyVersions: Record<Store, number[]> = { catalog: [1, 2, 3, 4], scorecards: [1, 2], scaffolder: [1], search: [1, 2, 3] };
 /** The versions after a current store opened the schema: the legacy ones kept, later ones applied once. */
-const currentVersions: Record<Store, number[]> = { ...legacyVersions, catalog: [1, 2, 3, 4, 5, 6], scaffolder: [1, 2, 3, 4], search: [1, 2, 3, 4, 5] };
+const currentVersions: Record<Store, number[]> = { ...legacyVersions, catalog: [1, 2, 3, 4, 5, 6], scaffolder: [1, 2, 3, 4], search: [1, 2, 3, 4, 5, 6] };
 
 /** The fixture's statements with its schema renamed to `schema`. */
 const fixture = (store: Store, schema: string) =>

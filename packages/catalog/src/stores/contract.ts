@@ -178,6 +178,32 @@ function locationAndRoundTripCases(ctx: StoreCaseContext): void {
     expect(await ctx.store.getEntities({ refs: ['component:default/a'] })).toEqual([final]);
   });
 
+  it('round-trips refresh states and entities whose text holds newlines, backslashes, escapes, NUL and lone surrogates', async () => {
+    // SQL stores send each JSON document as one line of a text parameter: every such character
+    // must stay inside its own document, whatever its neighbours (with and without `processed`).
+    const odd = ['a\nb', '\\n', '\\', '\r\n', '\u2028\u2029', '\u0000', 'x\ud800', '\udc00y', '"\n"', '', '\\u0000'];
+    const written = odd.map((text, i) =>
+      state(`component:default/odd-${i}`, {
+        unprocessed: component(`odd-${i}`, { title: text, tags: [text], spec: { owner: text } }),
+        ...(i % 2 ? { processed: component(`odd-${i}`, { title: text }) } : {}),
+        errors: [{ name: 'InputError', message: text, rule: text }],
+        relations: [{ sourceRef: `component:default/odd-${i}`, type: 'ownedBy', targetRef: `group:default/${i}` }],
+        hash: `h${i}`,
+      }),
+    );
+    await ctx.store.transaction(async (tx) => tx.putRefreshStates(written));
+    const byRef = new Map((await ctx.store.getRefreshStates({ all: true })).map((r) => [r.entityRef, r]));
+    for (const w of written) {
+      expect(byRef.get(w.entityRef)).toEqual(w);
+    }
+    const finals = odd.map((text, i) =>
+      stitchEntity({ entityRef: `component:default/odd-${i}`, processed: component(`odd-${i}`, { title: text, spec: { owner: text } }), errors: [], orphan: false }, []),
+    );
+    await seed(finals);
+    const stored = await ctx.store.getEntities({ refs: finals.map((f) => f.entityRef) });
+    expect(new Map(stored.map((f) => [f.entityRef, f.entity]))).toEqual(new Map(finals.map((f) => [f.entityRef, f.entity])));
+  });
+
   it('answers getRefreshClaims (where offered) with the claims of exactly the states getRefreshStates returns', async (test) => {
     if (!ctx.store.getRefreshClaims) return test.skip('the store offers no getRefreshClaims; processing reads whole states');
     await ctx.store.transaction(async (tx) =>

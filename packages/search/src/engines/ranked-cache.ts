@@ -34,3 +34,15 @@ export function createRankedCache<T>(capacity: number): RankedCache<T> {
     },
   };
 }
+
+/** Stands for `undefined` in a {@link cacheKey} (JSON has no such value). */
+const UNDEFINED = { undefined: true };
+
+/**
+ * The cache key of a query or filter. Unlike `JSON.stringify` alone it keeps fields set to
+ * `undefined`: filters are told apart by which fields they have (`'prefix' in filter`), so
+ * `{ key, prefix: undefined }` (matches nothing) must not share a key with `{ key }`.
+ */
+export function cacheKey(value: unknown): string {
+  return JSON.stringify(value, (_, v: unknown) => (v === undefined ? UNDEFINED : v));
+}

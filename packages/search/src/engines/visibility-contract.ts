@@ -103,4 +103,18 @@ export function visibilityCases(engine: Engine): void {
     if (!e.features.fuzzy) ctx.skip('this engine has no fuzzy matching (features.fuzzy is false)');
     expect((await walk(e, notRestricted, 'transactoins')).locations).toEqual(['/catalog/default/component/visible']);
   });
+
+  it("never continues one principal's cursor from another's ranking, even when their filters differ only by a field set to undefined", async () => {
+    const e = await engine([entityDoc('open', { kind: ['component'] }), entityDoc('other', { kind: ['component'] }), faq]);
+    // A permission rule may build its filter with an optional parameter left undefined: it is
+    // still a prefix filter (an undefined prefix matches nothing), not a key-exists filter.
+    const withKind: SearchVisibility = { 'software-catalog': { key: 'kind' } };
+    const undefinedPrefix: SearchVisibility = { 'software-catalog': { key: 'kind', prefix: undefined } };
+    const own = await walk(e, undefinedPrefix);
+    const first = await e.query({ term: 'ledger', pageLimit: 1 }, { visibility: withKind });
+    expect(first.numberOfResults).toBe(3);
+    const followed = await e.query({ term: 'ledger', pageLimit: 1, pageCursor: first.nextPageCursor! }, { visibility: undefinedPrefix });
+    expect(followed.numberOfResults).toBe(own.totals[0]);
+    for (const r of followed.results) expect(own.locations).toContain(r.document.location);
+  });
 }

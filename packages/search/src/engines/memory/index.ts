@@ -6,7 +6,7 @@ import type { EngineQueryOptions, SplitDocument } from '../../visibility.js';
 import type { EntityFilter } from '@portalkit/catalog-model';
 import { allowedIds } from './facets.js';
 import { createMatcher } from './matcher.js';
-import { createRankedCache } from '../ranked-cache.js';
+import { cacheKey, createRankedCache } from '../ranked-cache.js';
 import { createResourceFacts } from './resources.js';
 import type { ResourceFacts } from './resources.js';
 import { pageOf, toResult } from './results.js';
@@ -116,7 +116,7 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
       const q = normalizeQuery(query);
       const visibility = options.visibility ?? {};
       // Same query whatever the page: the words, phrases, types, filters and what may be seen.
-      const key = JSON.stringify([q.words, q.phrases, q.types, q.filters, visibility]);
+      const key = cacheKey([q.words, q.phrases, q.types, q.filters, visibility]);
       // Only a request following a cursor reuses ranked matches; a first page always runs the query.
       let lists = query.pageCursor === undefined ? undefined : ranked.get(key);
       if (!lists) {
@@ -144,7 +144,7 @@ export function memoryEngine(options: MemoryEngineOptions = {}): SearchEngine {
   };
 
   function visibleIds(type: string, index: TypeIndex, filter: EntityFilter): ReadonlySet<number> {
-    const key = JSON.stringify([type, filter]);
+    const key = cacheKey([type, filter]);
     let ids = visibleCache.get(key);
     if (!ids) {
       const found = new Set<number>();

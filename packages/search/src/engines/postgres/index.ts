@@ -92,7 +92,7 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
     documents: `${quoteIdent(schema)}.documents`,
     resources: `${quoteIdent(schema)}.resources`,
     words: `${quoteIdent(schema)}.words`,
-    generation: `${quoteIdent(schema)}.generation`,
+    generation: `${quoteIdent(schema)}.write_generation`,
   };
   const table = tables.documents;
   // Options are all checked before a pool is opened, so a rejected engine leaves none behind.
@@ -114,10 +114,10 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
   const writes = createPostgresWrites({ tables, configs, batchSize, fuzzy });
   const ranked = createRankedPages();
   const search = createPostgresQuery({ db, tables, ranked, language, configs, fuzzy, tags: { preTag, postTag }, sentinels });
-  const nextGeneration = `SELECT nextval('${tables.generation.replace(/'/g, "''")}')`;
+  const nextGeneration = `UPDATE ${tables.generation} SET n = n + 1`;
 
-  // Every write moves the generation on inside its transaction and again once committed, so a
-  // ranked window (ranked-pages.ts) read on either side of the commit is seen to be stale.
+  // Every write moves the generation on in its own transaction (last, so concurrent writers wait
+  // for it only while committing): a ranked window (ranked-pages.ts) read at the old one is stale.
   const transaction = async <T>(work: (client: SqlClient) => Promise<T>): Promise<T> => {
     await init();
     ranked.clear();
@@ -127,9 +127,6 @@ export function postgresEngine(options: PostgresEngineOptions): SearchEngine {
       return value;
     });
     ranked.clear();
-    // The write is committed: failing here would report it as failed. A missed move only keeps
-    // other processes' windows of the last few queries until the next write.
-    await db.query(nextGeneration).catch(() => undefined);
     return result;
   };
 

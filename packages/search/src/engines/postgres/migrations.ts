@@ -75,6 +75,19 @@ export const migrations: SqlMigration[] = [
       `ALTER TABLE ${s}.documents ALTER COLUMN tsv SET STORAGE MAIN`,
     ],
   },
+  {
+    // A sequence is not transactional: a query could read a write's move while its snapshot still
+    // missed the write, and nothing moved it again if the writer's process ended right after the
+    // commit, so a stale ranked list passed for current. A row updated in the write's own
+    // transaction changes exactly when its rows become visible.
+    version: 6,
+    description: 'a transactional write generation for cached ranked lists',
+    statements: (s) => [
+      `CREATE TABLE IF NOT EXISTS ${s}.write_generation (one boolean PRIMARY KEY DEFAULT true CHECK (one), n bigint NOT NULL)`,
+      `INSERT INTO ${s}.write_generation (n) VALUES (0) ON CONFLICT (one) DO NOTHING`,
+      `DROP SEQUENCE IF EXISTS ${s}.generation`,
+    ],
+  },
 ];
 
 /**

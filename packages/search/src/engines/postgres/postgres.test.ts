@@ -36,7 +36,7 @@ if ('skip' in connection) {
       await Promise.all([migrate(client, schema), migrate(client, schema), migrate(client, schema)]);
       await migrate(client, schema);
       const { rows } = await pool.query(`SELECT version FROM "${schema}".schema_migrations`);
-      expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]);
+      expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }, { version: 6 }]);
     });
 
     it('keys documents indexed before migration 3 by their location hash, keeping them', async () => {
@@ -94,6 +94,61 @@ if ('skip' in connection) {
       expect(pageOf(third)).not.toContain(`11 ${gone}`);
       expect(pageOf(third)).toEqual(pageOf(await b.query({ term: 'shared', pageLimit: 10, pageCursor: first.nextPageCursor! })));
       await Promise.all([a.close(), b.close()]);
+    });
+
+    it('does not continue from a ranking read while another process committed, even if that process ends right after', async () => {
+      const schema = fresh();
+      // The writer's pool: \`beforeCommit\` runs while its transaction is done but not committed;
+      // once committed, the process is gone and nothing it sends reaches the server.
+      let beforeCommit: (() => Promise<void>) | undefined;
+      let ended = false;
+      const gone = () => Promise.reject(new Error('the process ended'));
+      const bind = <T extends object>(target: T, key: PropertyKey) => {
+        const value = Reflect.get(target, key, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      };
+      const dying = new Proxy(pool, {
+        get(target, key) {
+          if (key === 'query') return (...args: Parameters<Pool['query']>) => (ended ? gone() : target.query(...args));
+          if (key !== 'connect') return bind(target, key);
+          return async () => {
+            const conn = await target.connect();
+            return new Proxy(conn, {
+              get(c, k) {
+                if (k !== 'query') return bind(c, k);
+                return async (...args: Parameters<typeof c.query>) => {
+                  if (ended) return gone();
+                  const commit = args[0] === 'COMMIT' && beforeCommit;
+                  if (commit) await beforeCommit!();
+                  const result = await c.query(...args);
+                  if (commit) ended = true;
+                  return result;
+                };
+              },
+            });
+          };
+        },
+      }) as Pool;
+      const docs = Array.from({ length: 30 }, (_, i) => ({ type: 't', title: `Doc ${i}`, text: `shared ${'word '.repeat(i % 7)}`, location: `/d/${i}` }));
+      const [reader, writer] = [postgresEngine({ pool, schema }), postgresEngine({ pool: dying, schema })];
+      await reader.index('t', docs);
+      await writer.query({ term: 'shared' });
+      const before = await reader.query({ term: 'shared', pageLimit: 10 });
+      const removed = (await reader.query({ term: 'shared', pageLimit: 10, pageCursor: before.nextPageCursor! })).results[1]!.document.location;
+      // The reader ranks the first page while the removal is written but not yet committed.
+      let first: Awaited<ReturnType<SearchEngine['query']>> | undefined;
+      beforeCommit = async () => {
+        first = await reader.query({ term: 'shared', pageLimit: 10 });
+      };
+      await writer.remove('t', [removed]);
+      expect(ended).toBe(true);
+      expect(first!.numberOfResults).toBe(30);
+      const next = await reader.query({ term: 'shared', pageLimit: 10, pageCursor: first!.nextPageCursor! });
+      const fresh2 = postgresEngine({ pool, schema });
+      const expected = await fresh2.query({ term: 'shared', pageLimit: 10, pageCursor: first!.nextPageCursor! });
+      expect(next.numberOfResults).toBe(29);
+      expect(next.results.map((r) => `${r.rank} ${r.document.location}`)).toEqual(expected.results.map((r) => `${r.rank} ${r.document.location}`));
+      await Promise.all([reader.close(), writer.close(), fresh2.close()]);
     });
 
     it('stems with the configured language besides matching words as written', async () => {

@@ -21,9 +21,9 @@ export interface RankedWindow {
  * Ranked windows of recent queries, for cursor continuation on PostgreSQL: a request following a
  * cursor asks for the same query at a later offset, and without this every page would match,
  * rank and count every hit again. A window is only used while the schema's write generation (a
- * sequence every write of any process moves on, before and after its commit) is still the one it
- * was read at; the page's statement reads the generation, so a stale window costs one wasted
- * statement, never a stale page.
+ * row every write of any process moves on in its own transaction) is still the one it was read
+ * at; the page's statement reads the generation, so a stale window costs one wasted statement,
+ * never a stale page.
  */
 export interface RankedPages {
   /** The window of `key` holding `[offset, offset + limit)`, or the end of the list; else undefined. */

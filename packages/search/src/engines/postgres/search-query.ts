@@ -5,6 +5,7 @@ import type { NormalizedQuery } from '../../query.js';
 import type { SearchDocument, SearchResult, SearchResultHighlight, SearchResultSet } from '../../types.js';
 import type { EngineQueryOptions } from '../../visibility.js';
 import { filterSql } from './filter-sql.js';
+import { cacheKey } from '../ranked-cache.js';
 import { PAGES_AHEAD, type RankedPages, type RankedWindow } from './ranked-pages.js';
 import { fuzzyAlternatives, tsquerySql } from './tsquery-sql.js';
 import { visibilitySql } from './visibility-sql.js';
@@ -12,7 +13,7 @@ import { visibilitySql } from './visibility-sql.js';
 /** Options of {@link createPostgresQuery}: the engine's qualified tables and resolved settings. */
 export interface PostgresQueryOptions {
   db: Pick<SqlClient, 'query'>;
-  /** Qualified names of the documents, resources and words tables and the generation sequence. */
+  /** Qualified names of the documents, resources and words tables and the write generation. */
   tables: { documents: string; resources: string; words: string; generation: string };
   /** Ranked windows kept for cursor pages. */
   ranked: RankedPages;
@@ -53,8 +54,8 @@ export function createPostgresQuery(
   const { db, tables, language, configs, fuzzy, tags, sentinels } = options;
   const { documents: table, resources, words, generation } = tables;
   const ranked = options.ranked;
-  // The generation as text: a sequence's last value, and whether it was ever moved on.
-  const readGeneration = `(SELECT last_value::text || ':' || is_called::text FROM ${generation})`;
+  // The generation as text, read in the statement's snapshot: the one of the rows it ranks.
+  const readGeneration = `(SELECT n::text FROM ${generation})`;
 
   const toResults = (rows: Row[], q: NormalizedQuery, highlighted: boolean): SearchResult[] => {
     const results: SearchResult[] = [];
@@ -94,7 +95,7 @@ export function createPostgresQuery(
   return async (q, queryOptions = {}) => {
     const visibility = queryOptions.visibility ?? {};
     // Same query whatever the page: the words, phrases, types, filters and what may be seen.
-    const key = JSON.stringify([q.words, q.phrases, q.types, q.filters, visibility]);
+    const key = cacheKey([q.words, q.phrases, q.types, q.filters, visibility]);
     // Only a request following a cursor reuses a ranked window; a first page always runs its query.
     const window = queryOptions.cursor ? ranked.get(key, q.offset, q.limit) : undefined;
     if (window) {
@@ -125,8 +126,8 @@ export function createPostgresQuery(
     // Rank on the matching (type, location) only, then join the page back for the documents, so
     // ts_headline (the costly part) runs on one page, not on every hit; the keys of the pages
     // after it look nothing up (a NULL type finds no row without touching the index). The generation is read
-    // after this statement's snapshot was taken; writers move it on before and after their
-    // commit, so a window read across a commit is never taken for current.
+    // in the same snapshot as the hits, and writers move it on in their own transaction, so a
+    // window is current exactly while no write committed since.
     const sql = `
         WITH q AS (SELECT ${tsquery ?? `''::tsquery`} AS q, $1::regconfig AS cfg, ${exact}::text AS exact),
         hits AS MATERIALIZED (

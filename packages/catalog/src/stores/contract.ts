@@ -83,7 +83,7 @@ export function runStoreContract(options: StoreContractOptions): void {
 }
 
 
-/** Locations, long keys, failed transactions, and rows read back exactly as written. */
+/** Locations, long keys and failed transactions; then the exact round-trip cases. */
 function locationAndRoundTripCases(ctx: StoreCaseContext): void {
   const { seed } = ctx;
   it('stores, lists (oldest first) and deletes locations', async () => {
@@ -143,7 +143,12 @@ function locationAndRoundTripCases(ctx: StoreCaseContext): void {
     await seed([row(component('b'))]);
     expect(names(await ctx.store.getEntities({ refs: ['component:default/b'] }))).toEqual(['b']);
   });
+  exactRoundTripCases(ctx);
+}
 
+/** Rows read back exactly as written: entities, errors, claims, hostile text, orphans. */
+function exactRoundTripCases(ctx: StoreCaseContext): void {
+  const { seed } = ctx;
   it('reads back raw and processed entities, errors and claims exactly as written', async () => {
     const raw = component('a', { tags: ['java'], title: 'Ä ünïcode title' });
     const processed: Entity = { ...raw, metadata: { ...raw.metadata, annotations: { 'backstage.io/managed-by-location': 'file:/a.yaml' } } };
